@@ -1,0 +1,577 @@
+// SPDX-License-Identifier: MIT
+// electron/config.hpp: version, ELECTRON_* macros, the ABI namespace, the
+// compile-time SIMD choice and run-time CPU feature detection.
+//
+// Guarantees: nothing here allocates; cpu() and check_cpu() are thread-safe
+// and noexcept.
+//
+//   if (auto c = electron::check_cpu(); !c) { std::fputs(c.message(), stderr); return 1; }
+//   std::printf("compiled for %s, CPU has AVX2: %d\n",
+//               electron::simd_arch_name.data(), electron::cpu().avx2);
+#ifndef ELECTRON_CONFIG_HPP
+#define ELECTRON_CONFIG_HPP
+
+#include "electron/version.hpp"
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
+
+#if !defined(__cplusplus) || (__cplusplus < 202002L && !(defined(_MSVC_LANG) && _MSVC_LANG >= 202002L))
+#error "Electron needs C++20 (-std=c++20)"
+#endif
+
+// ---------------------------------------------------------------------------
+// Preprocessor helpers
+// ---------------------------------------------------------------------------
+#define ELECTRON_PP_CAT_IMPL(a, b) a##b
+#define ELECTRON_PP_CAT(a, b) ELECTRON_PP_CAT_IMPL(a, b)
+#define ELECTRON_PP_STR_IMPL(x) #x
+#define ELECTRON_PP_STR(x) ELECTRON_PP_STR_IMPL(x)
+
+#if defined(__GNUC__) || defined(__clang__)
+#define ELECTRON_ALWAYS_INLINE inline __attribute__((always_inline))
+#define ELECTRON_NOINLINE __attribute__((noinline))
+#define ELECTRON_COLD __attribute__((cold))
+#define ELECTRON_LIKELY(x) __builtin_expect(!!(x), 1)
+#define ELECTRON_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define ELECTRON_ALWAYS_INLINE inline
+#define ELECTRON_NOINLINE
+#define ELECTRON_COLD
+#define ELECTRON_LIKELY(x) (x)
+#define ELECTRON_UNLIKELY(x) (x)
+#endif
+
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
+#define ELECTRON_HAS_EXCEPTIONS 1
+#else
+#define ELECTRON_HAS_EXCEPTIONS 0
+#endif
+
+#if defined(__x86_64__) || defined(_M_X64) || defined(__i386__) || defined(_M_IX86)
+#define ELECTRON_ARCH_X86 1
+#else
+#define ELECTRON_ARCH_X86 0
+#endif
+#if defined(__aarch64__) || defined(_M_ARM64) || defined(__arm__) || defined(_M_ARM)
+#define ELECTRON_ARCH_ARM 1
+#else
+#define ELECTRON_ARCH_ARM 0
+#endif
+
+// The detection and the check must not themselves use the instructions they
+// look for: they are compiled for the baseline ISA whatever -march says.
+#if ELECTRON_ARCH_X86 && (defined(__GNUC__) || defined(__clang__))
+#define ELECTRON_DETAIL_BASELINE_ISA __attribute__((target("arch=x86-64")))
+#else
+#define ELECTRON_DETAIL_BASELINE_ISA
+#endif
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ELECTRON_ASAN 1
+#endif
+#if __has_feature(thread_sanitizer)
+#define ELECTRON_TSAN 1
+#endif
+#endif
+#if !defined(ELECTRON_ASAN) && defined(__SANITIZE_ADDRESS__)
+#define ELECTRON_ASAN 1
+#endif
+#if !defined(ELECTRON_TSAN) && defined(__SANITIZE_THREAD__)
+#define ELECTRON_TSAN 1
+#endif
+#ifndef ELECTRON_ASAN
+#define ELECTRON_ASAN 0
+#endif
+#ifndef ELECTRON_TSAN
+#define ELECTRON_TSAN 0
+#endif
+
+// ---------------------------------------------------------------------------
+// Compile-time SIMD choice.
+//
+// Kernels are templates on an xsimd architecture; the public functions call
+// the one for xsimd::default_arch, i.e. the best instruction set the compiler
+// flags allow. Without xsimd, on a target xsimd does not support, or with
+// ELECTRON_DISABLE_SIMD defined, every kernel is the scalar one.
+// ---------------------------------------------------------------------------
+#if !defined(ELECTRON_DISABLE_SIMD) && defined(__has_include)
+#if __has_include(<xsimd/config/xsimd_config.hpp>)
+#include <xsimd/config/xsimd_config.hpp>
+#if !defined(XSIMD_NO_SUPPORTED_ARCHITECTURE)
+#define ELECTRON_HAS_SIMD 1
+#endif
+#endif
+#endif
+#ifndef ELECTRON_HAS_SIMD
+#define ELECTRON_HAS_SIMD 0
+#endif
+
+// The tag mirrors the order in which xsimd picks its default_arch, and the
+// name is xsimd's own name for that architecture (checked by a test).
+#if !ELECTRON_HAS_SIMD
+#define ELECTRON_DETAIL_ARCH_TAG scalar
+#define ELECTRON_SIMD_ARCH_NAME "scalar"
+#define ELECTRON_SIMD_WIDTH 8
+#elif XSIMD_WITH_AVX512BW
+#define ELECTRON_DETAIL_ARCH_TAG avx512bw
+#define ELECTRON_SIMD_ARCH_NAME "avx512bw"
+#define ELECTRON_SIMD_WIDTH 64
+#elif XSIMD_WITH_AVX512DQ
+#define ELECTRON_DETAIL_ARCH_TAG avx512dq
+#define ELECTRON_SIMD_ARCH_NAME "avx512dq"
+#define ELECTRON_SIMD_WIDTH 64
+#elif XSIMD_WITH_AVX512CD
+#define ELECTRON_DETAIL_ARCH_TAG avx512cd
+#define ELECTRON_SIMD_ARCH_NAME "avx512cd"
+#define ELECTRON_SIMD_WIDTH 64
+#elif XSIMD_WITH_AVX512F
+#define ELECTRON_DETAIL_ARCH_TAG avx512f
+#define ELECTRON_SIMD_ARCH_NAME "avx512f"
+#define ELECTRON_SIMD_WIDTH 64
+#elif XSIMD_WITH_FMA3_AVX2
+#define ELECTRON_DETAIL_ARCH_TAG fma3_avx2
+#define ELECTRON_SIMD_ARCH_NAME "fma3+avx2"
+#define ELECTRON_SIMD_WIDTH 32
+#elif XSIMD_WITH_AVX2
+#define ELECTRON_DETAIL_ARCH_TAG avx2
+#define ELECTRON_SIMD_ARCH_NAME "avx2"
+#define ELECTRON_SIMD_WIDTH 32
+#elif XSIMD_WITH_FMA3_AVX
+#define ELECTRON_DETAIL_ARCH_TAG fma3_avx
+#define ELECTRON_SIMD_ARCH_NAME "fma3+avx"
+#define ELECTRON_SIMD_WIDTH 32
+#elif XSIMD_WITH_AVX
+#define ELECTRON_DETAIL_ARCH_TAG avx
+#define ELECTRON_SIMD_ARCH_NAME "avx"
+#define ELECTRON_SIMD_WIDTH 32
+#elif XSIMD_WITH_FMA4
+#define ELECTRON_DETAIL_ARCH_TAG fma4
+#define ELECTRON_SIMD_ARCH_NAME "fma4"
+#define ELECTRON_SIMD_WIDTH 16
+#elif XSIMD_WITH_FMA3_SSE
+#define ELECTRON_DETAIL_ARCH_TAG fma3_sse42
+#define ELECTRON_SIMD_ARCH_NAME "fma3+sse4.2"
+#define ELECTRON_SIMD_WIDTH 16
+#elif XSIMD_WITH_SSE4_2
+#define ELECTRON_DETAIL_ARCH_TAG sse4_2
+#define ELECTRON_SIMD_ARCH_NAME "sse4.2"
+#define ELECTRON_SIMD_WIDTH 16
+#elif XSIMD_WITH_SSE4_1
+#define ELECTRON_DETAIL_ARCH_TAG sse4_1
+#define ELECTRON_SIMD_ARCH_NAME "sse4.1"
+#define ELECTRON_SIMD_WIDTH 16
+#elif XSIMD_WITH_SSSE3
+#define ELECTRON_DETAIL_ARCH_TAG ssse3
+#define ELECTRON_SIMD_ARCH_NAME "ssse3"
+#define ELECTRON_SIMD_WIDTH 16
+#elif XSIMD_WITH_SSE3
+#define ELECTRON_DETAIL_ARCH_TAG sse3
+#define ELECTRON_SIMD_ARCH_NAME "sse3"
+#define ELECTRON_SIMD_WIDTH 16
+#elif XSIMD_WITH_SSE2
+#define ELECTRON_DETAIL_ARCH_TAG sse2
+#define ELECTRON_SIMD_ARCH_NAME "sse2"
+#define ELECTRON_SIMD_WIDTH 16
+#elif XSIMD_WITH_NEON64
+#define ELECTRON_DETAIL_ARCH_TAG neon64
+#define ELECTRON_SIMD_ARCH_NAME "arm64+neon"
+#define ELECTRON_SIMD_WIDTH 16
+#elif XSIMD_WITH_NEON
+#define ELECTRON_DETAIL_ARCH_TAG neon
+#define ELECTRON_SIMD_ARCH_NAME "arm32+neon"
+#define ELECTRON_SIMD_WIDTH 16
+#else
+#error "Electron: xsimd reports an architecture this header does not know"
+#endif
+
+// Scalar instructions that change the code of inline functions (std::popcount
+// becomes POPCNT, std::countr_zero becomes TZCNT, which differs from BSF on
+// zero) also go into the ABI tag, so a TU built without them never links to a
+// copy built with them.
+#if defined(__POPCNT__)
+#define ELECTRON_DETAIL_TAG_POPCNT _popcnt
+#else
+#define ELECTRON_DETAIL_TAG_POPCNT
+#endif
+#if defined(__BMI__)
+#define ELECTRON_DETAIL_TAG_BMI _bmi
+#else
+#define ELECTRON_DETAIL_TAG_BMI
+#endif
+#if defined(__BMI2__)
+#define ELECTRON_DETAIL_TAG_BMI2 _bmi2
+#else
+#define ELECTRON_DETAIL_TAG_BMI2
+#endif
+#if defined(__LZCNT__)
+#define ELECTRON_DETAIL_TAG_LZCNT _lzcnt
+#else
+#define ELECTRON_DETAIL_TAG_LZCNT
+#endif
+#if defined(__AVX512VPOPCNTDQ__)
+#define ELECTRON_DETAIL_TAG_VPOPCNT _vpopcnt
+#else
+#define ELECTRON_DETAIL_TAG_VPOPCNT
+#endif
+
+/// The arch part of the ABI namespace, e.g. `avx512bw_popcnt_bmi_bmi2_lzcnt_vpopcnt`.
+#define ELECTRON_ARCH_NS                                                                            \
+  ELECTRON_PP_CAT(                                                                                  \
+      ELECTRON_PP_CAT(                                                                              \
+          ELECTRON_PP_CAT(ELECTRON_PP_CAT(ELECTRON_PP_CAT(ELECTRON_DETAIL_ARCH_TAG, ELECTRON_DETAIL_TAG_POPCNT), \
+                                          ELECTRON_DETAIL_TAG_BMI),                                 \
+                          ELECTRON_DETAIL_TAG_BMI2),                                                \
+          ELECTRON_DETAIL_TAG_LZCNT),                                                               \
+      ELECTRON_DETAIL_TAG_VPOPCNT)
+
+/// Opens `electron::<version>::<arch>`, both inline: every public entity that
+/// has code lives there, so TUs built with different -march flags link into
+/// one program without sharing (ODR-merging) differently compiled copies.
+#define ELECTRON_BEGIN_NAMESPACE                 \
+  namespace electron {                           \
+  inline namespace ELECTRON_VERSION_NS {         \
+  inline namespace ELECTRON_ARCH_NS {
+#define ELECTRON_END_NAMESPACE \
+  }                            \
+  }                            \
+  }
+
+// ---------------------------------------------------------------------------
+// Assertions. On unless NDEBUG (or ELECTRON_DISABLE_ASSERTS); force them on in
+// release builds with ELECTRON_ENABLE_ASSERTS. A failed assertion calls the
+// handler set with electron::set_assert_handler, then aborts.
+// ---------------------------------------------------------------------------
+#if defined(ELECTRON_ENABLE_ASSERTS) || (!defined(NDEBUG) && !defined(ELECTRON_DISABLE_ASSERTS))
+#define ELECTRON_ASSERTS_ENABLED 1
+#define ELECTRON_ASSERT(cond, msg) \
+  (ELECTRON_LIKELY(cond) ? static_cast<void>(0) : ::electron::detail::assert_fail(#cond, msg, __FILE__, __LINE__))
+#else
+#define ELECTRON_ASSERTS_ENABLED 0
+#define ELECTRON_ASSERT(cond, msg) static_cast<void>(0)
+#endif
+
+namespace electron {
+inline namespace ELECTRON_VERSION_NS {
+/// State shared by every ABI variant of one Electron version (data only, no
+/// code, so it means the same thing whatever the flags of the TU).
+namespace shared {
+/// Called with the failed expression, the message, file and line.
+using assert_handler = void (*)(const char* expr, const char* msg, const char* file, int line);
+inline std::atomic<assert_handler> g_assert_handler{nullptr};
+}  // namespace shared
+}  // namespace ELECTRON_VERSION_NS
+}  // namespace electron
+
+ELECTRON_BEGIN_NAMESPACE
+
+using shared::assert_handler;
+
+/// Replaces the handler called by a failed ELECTRON_ASSERT (nullptr restores
+/// the default, which prints to stderr). Returns the previous handler. The
+/// process aborts when the handler returns. Thread-safe.
+inline assert_handler set_assert_handler(assert_handler h) noexcept {
+  return shared::g_assert_handler.exchange(h, std::memory_order_acq_rel);
+}
+
+/// Electron's cache-line size: the alignment for hot shared words.
+/// (std::hardware_destructive_interference_size moves with -mtune.)
+#if defined(__aarch64__) && defined(__APPLE__)
+inline constexpr std::size_t cache_line_size = 128;
+#else
+inline constexpr std::size_t cache_line_size = 64;
+#endif
+
+/// True when the kernels are SIMD (xsimd) ones.
+inline constexpr bool simd_enabled = ELECTRON_HAS_SIMD != 0;
+/// xsimd's name of the architecture the kernels were compiled for, or "scalar".
+inline constexpr std::string_view simd_arch_name = ELECTRON_SIMD_ARCH_NAME;
+/// Width in bytes of the registers the kernels use (8 for scalar: one word).
+inline constexpr std::size_t simd_width = ELECTRON_SIMD_WIDTH;
+/// Name of the ABI namespace this TU uses, e.g. "v0_1::avx2_popcnt".
+inline constexpr std::string_view abi_namespace =
+    ELECTRON_PP_STR(ELECTRON_VERSION_NS) "::" ELECTRON_PP_STR(ELECTRON_ARCH_NS);
+/// The library version, "major.minor.patch".
+inline constexpr std::string_view version_string = ELECTRON_VERSION_STRING;
+
+namespace detail {
+[[noreturn]] ELECTRON_NOINLINE ELECTRON_COLD inline void assert_fail(const char* expr, const char* msg,
+                                                                      const char* file, int line) noexcept {
+  if (auto h = shared::g_assert_handler.load(std::memory_order_acquire)) {
+    h(expr, msg, file, line);
+  } else {
+    std::fprintf(stderr, "electron: assertion failed: %s (%s) at %s:%d\n", expr, msg, file, line);
+  }
+  std::abort();
+}
+
+/// Throws E(msg), or prints msg and aborts when exceptions are off.
+template <class E>
+[[noreturn]] ELECTRON_NOINLINE ELECTRON_COLD void throw_error(const char* msg) {
+#if ELECTRON_HAS_EXCEPTIONS
+  throw E(msg);
+#else
+  std::fprintf(stderr, "electron: %s\n", msg);
+  std::abort();
+#endif
+}
+}  // namespace detail
+
+// ---------------------------------------------------------------------------
+// CPU features
+// ---------------------------------------------------------------------------
+
+/// One instruction-set extension, as a bit of a feature mask.
+enum class feature : std::uint32_t {
+  sse42 = 1u << 0,
+  popcnt = 1u << 1,
+  avx = 1u << 2,
+  avx2 = 1u << 3,
+  fma = 1u << 4,
+  bmi1 = 1u << 5,
+  bmi2 = 1u << 6,
+  lzcnt = 1u << 7,
+  avx512f = 1u << 8,
+  avx512bw = 1u << 9,
+  avx512vpopcntdq = 1u << 10,
+  neon = 1u << 11,
+};
+inline constexpr std::size_t feature_count = 12;
+
+/// Name of a feature as compilers spell it ("avx2", "avx512bw", ...).
+ELECTRON_DETAIL_BASELINE_ISA constexpr const char* feature_name(feature f) noexcept {
+  switch (f) {
+    case feature::sse42: return "sse4.2";
+    case feature::popcnt: return "popcnt";
+    case feature::avx: return "avx";
+    case feature::avx2: return "avx2";
+    case feature::fma: return "fma";
+    case feature::bmi1: return "bmi";
+    case feature::bmi2: return "bmi2";
+    case feature::lzcnt: return "lzcnt";
+    case feature::avx512f: return "avx512f";
+    case feature::avx512bw: return "avx512bw";
+    case feature::avx512vpopcntdq: return "avx512vpopcntdq";
+    case feature::neon: return "neon";
+  }
+  return "?";
+}
+
+/// What the CPU running this process supports, and the OS enables (AVX and
+/// AVX-512 count only when the OS saves their registers, per XGETBV).
+struct cpu_features {
+  bool sse42 = false;
+  bool popcnt = false;
+  bool avx = false;
+  bool avx2 = false;
+  bool fma = false;
+  bool bmi1 = false;
+  bool bmi2 = false;
+  bool lzcnt = false;
+  bool avx512f = false;
+  bool avx512bw = false;
+  bool avx512vpopcntdq = false;
+  bool neon = false;
+
+  /// The features as a mask of `feature` bits.
+  constexpr std::uint32_t mask() const noexcept {
+    std::uint32_t m = 0;
+    auto add = [&m](bool on, feature f) { m |= on ? static_cast<std::uint32_t>(f) : 0u; };
+    add(sse42, feature::sse42);
+    add(popcnt, feature::popcnt);
+    add(avx, feature::avx);
+    add(avx2, feature::avx2);
+    add(fma, feature::fma);
+    add(bmi1, feature::bmi1);
+    add(bmi2, feature::bmi2);
+    add(lzcnt, feature::lzcnt);
+    add(avx512f, feature::avx512f);
+    add(avx512bw, feature::avx512bw);
+    add(avx512vpopcntdq, feature::avx512vpopcntdq);
+    add(neon, feature::neon);
+    return m;
+  }
+  constexpr bool has(feature f) const noexcept { return (mask() & static_cast<std::uint32_t>(f)) != 0; }
+};
+
+/// The features this TU was compiled to require (from the compiler's
+/// predefined macros), as a mask of `feature` bits.
+inline constexpr std::uint32_t compiled_features = 0u
+#if defined(__SSE4_2__)
+    | static_cast<std::uint32_t>(feature::sse42)
+#endif
+#if defined(__POPCNT__)
+    | static_cast<std::uint32_t>(feature::popcnt)
+#endif
+#if defined(__AVX__)
+    | static_cast<std::uint32_t>(feature::avx)
+#endif
+#if defined(__AVX2__)
+    | static_cast<std::uint32_t>(feature::avx2)
+#endif
+#if defined(__FMA__)
+    | static_cast<std::uint32_t>(feature::fma)
+#endif
+#if defined(__BMI__)
+    | static_cast<std::uint32_t>(feature::bmi1)
+#endif
+#if defined(__BMI2__)
+    | static_cast<std::uint32_t>(feature::bmi2)
+#endif
+#if defined(__LZCNT__)
+    | static_cast<std::uint32_t>(feature::lzcnt)
+#endif
+#if defined(__AVX512F__)
+    | static_cast<std::uint32_t>(feature::avx512f)
+#endif
+#if defined(__AVX512BW__)
+    | static_cast<std::uint32_t>(feature::avx512bw)
+#endif
+#if defined(__AVX512VPOPCNTDQ__)
+    | static_cast<std::uint32_t>(feature::avx512vpopcntdq)
+#endif
+#if defined(__ARM_NEON) || defined(__ARM_NEON__)
+    | static_cast<std::uint32_t>(feature::neon)
+#endif
+    ;
+
+
+namespace detail {
+#if ELECTRON_ARCH_X86 && (defined(__GNUC__) || defined(__clang__))
+struct cpuid_regs {
+  std::uint32_t eax, ebx, ecx, edx;
+};
+ELECTRON_DETAIL_BASELINE_ISA inline cpuid_regs cpuid(std::uint32_t leaf, std::uint32_t subleaf) noexcept {
+  cpuid_regs r{};
+#if defined(__i386__) && defined(__PIC__)
+  // ebx is the PIC register on 32-bit x86: save it around cpuid.
+  __asm__ volatile("xchg{l}\t{%%}ebx, %k1\n\tcpuid\n\txchg{l}\t{%%}ebx, %k1"
+                   : "=a"(r.eax), "=&r"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+                   : "0"(leaf), "2"(subleaf));
+#else
+  __asm__ volatile("cpuid" : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx) : "0"(leaf), "2"(subleaf));
+#endif
+  return r;
+}
+ELECTRON_DETAIL_BASELINE_ISA inline std::uint64_t xgetbv0() noexcept {
+  std::uint32_t lo = 0, hi = 0;
+  __asm__ volatile(".byte 0x0f, 0x01, 0xd0" : "=a"(lo), "=d"(hi) : "c"(0u));  // xgetbv
+  return (static_cast<std::uint64_t>(hi) << 32) | lo;
+}
+#endif
+
+// Bit positions from the Intel SDM, vol. 2A, CPUID, and AMD APM vol. 3, E.4.
+ELECTRON_DETAIL_BASELINE_ISA inline cpu_features detect_cpu_features() noexcept {
+  cpu_features f;
+#if ELECTRON_ARCH_X86 && (defined(__GNUC__) || defined(__clang__))
+  const std::uint32_t max_leaf = cpuid(0, 0).eax;
+  if (max_leaf >= 1) {
+    const cpuid_regs l1 = cpuid(1, 0);
+    f.sse42 = (l1.ecx >> 20) & 1u;
+    f.popcnt = (l1.ecx >> 23) & 1u;
+    const bool osxsave = (l1.ecx >> 27) & 1u;
+    const bool cpu_avx = (l1.ecx >> 28) & 1u;
+    const bool cpu_fma = (l1.ecx >> 12) & 1u;
+    std::uint64_t xcr0 = 0;
+    if (osxsave) xcr0 = xgetbv0();
+    const bool os_avx = (xcr0 & 0x6u) == 0x6u;       // XMM and YMM state
+    const bool os_avx512 = (xcr0 & 0xE6u) == 0xE6u;  // plus opmask, ZMM_Hi256, Hi16_ZMM
+    f.avx = cpu_avx && os_avx;
+    f.fma = cpu_fma && os_avx;
+    if (max_leaf >= 7) {
+      const cpuid_regs l7 = cpuid(7, 0);
+      f.bmi1 = (l7.ebx >> 3) & 1u;
+      f.avx2 = ((l7.ebx >> 5) & 1u) && os_avx;
+      f.bmi2 = (l7.ebx >> 8) & 1u;
+      f.avx512f = ((l7.ebx >> 16) & 1u) && os_avx512;
+      f.avx512bw = ((l7.ebx >> 30) & 1u) && os_avx512;
+      f.avx512vpopcntdq = ((l7.ecx >> 14) & 1u) && os_avx512;
+    }
+  }
+  if (cpuid(0x80000000u, 0).eax >= 0x80000001u) {
+    f.lzcnt = (cpuid(0x80000001u, 0).ecx >> 5) & 1u;  // ABM
+  }
+#elif defined(__aarch64__) || defined(_M_ARM64)
+  f.neon = true;  // Advanced SIMD is mandatory on AArch64
+#elif defined(__ARM_NEON) || defined(__ARM_NEON__)
+  f.neon = true;
+#endif
+  return f;
+}
+}  // namespace detail
+
+/// The features of the CPU running this process. Detected once (thread-safe
+/// static initialisation), then a load. Never executes an instruction it tests.
+ELECTRON_DETAIL_BASELINE_ISA inline const cpu_features& cpu() noexcept {
+  static const cpu_features features = detail::detect_cpu_features();
+  return features;
+}
+
+/// Result of check_cpu(): true when this CPU has every feature the program was
+/// compiled for; otherwise `missing()` names them and `message()` is a ready
+/// sentence for the user.
+class cpu_check {
+ public:
+  constexpr explicit operator bool() const noexcept { return m_missing == 0; }
+  constexpr bool ok() const noexcept { return m_missing == 0; }
+  /// Mask of `feature` bits compiled for but absent.
+  constexpr std::uint32_t missing() const noexcept { return m_missing; }
+  /// NUL-terminated; "" when ok().
+  constexpr const char* message() const noexcept { return m_message; }
+
+ private:
+  template <std::uint32_t>
+  friend cpu_check check_cpu_for(const cpu_features&) noexcept;
+  std::uint32_t m_missing = 0;
+  char m_message[256] = {};
+};
+
+namespace detail {
+ELECTRON_DETAIL_BASELINE_ISA inline std::uint32_t feature_mask(const cpu_features& f) noexcept {
+  const bool on[feature_count] = {f.sse42, f.popcnt, f.avx,      f.avx2,     f.fma,             f.bmi1,
+                                  f.bmi2,  f.lzcnt,  f.avx512f, f.avx512bw, f.avx512vpopcntdq, f.neon};
+  std::uint32_t m = 0;
+  for (std::size_t i = 0; i < feature_count; ++i) m |= on[i] ? (1u << i) : 0u;
+  return m;
+}
+ELECTRON_DETAIL_BASELINE_ISA inline void append(char* out, std::size_t cap, std::size_t& n, const char* s) noexcept {
+  while (*s != '\0' && n < cap) out[n++] = *s++;
+}
+}  // namespace detail
+
+/// Checks a CPU's features against `Required` (a feature mask). Compiled for
+/// the baseline ISA, without library calls, so it runs on any x86-64 CPU.
+template <std::uint32_t Required>
+ELECTRON_DETAIL_BASELINE_ISA cpu_check check_cpu_for(const cpu_features& have) noexcept {
+  cpu_check r;
+  r.m_missing = Required & ~detail::feature_mask(have);
+  if (r.m_missing == 0) return r;
+  constexpr std::size_t cap = sizeof(r.m_message) - 1;
+  std::size_t n = 0;
+  detail::append(r.m_message, cap, n, "this program was compiled for CPU instructions this processor lacks (");
+  bool first = true;
+  for (std::size_t i = 0; i < feature_count; ++i) {
+    if ((r.m_missing & (1u << i)) == 0) continue;
+    if (!first) detail::append(r.m_message, cap, n, ", ");
+    detail::append(r.m_message, cap, n, feature_name(static_cast<feature>(1u << i)));
+    first = false;
+  }
+  detail::append(r.m_message, cap, n, "); rebuild it without -march=native or for this machine");
+  r.m_message[n] = '\0';
+  return r;
+}
+
+/// Returns an error (with a ready message) when this binary's TU was compiled
+/// for instructions the running CPU lacks, so a program can stop with a clear
+/// sentence instead of SIGILL. Call it first thing in main(), from a TU whose
+/// own code does not need those instructions before the call.
+ELECTRON_DETAIL_BASELINE_ISA inline cpu_check check_cpu() noexcept { return check_cpu_for<compiled_features>(cpu()); }
+
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_CONFIG_HPP

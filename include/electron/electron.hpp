@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: MIT
+// electron/electron.hpp: the umbrella header, every Electron module.
+//
+// electron/test.hpp (testing helpers) is not included: it is for test code.
+#ifndef ELECTRON_ELECTRON_HPP
+#define ELECTRON_ELECTRON_HPP
+
+#include "electron/version.hpp"
+#include "electron/config.hpp"
+#include "electron/bits.hpp"
+
+#endif  // ELECTRON_ELECTRON_HPP

@@ -1,0 +1,611 @@
+// SPDX-License-Identifier: MIT
+// electron/test.hpp: testing helpers for Electron's tests and yours.
+//
+// - Allocation counting: define ELECTRON_TEST_COUNT_ALLOCATIONS in exactly one
+//   TU of a program before including this header; that TU then replaces the
+//   global operator new/delete with counting versions. `alloc_scope` reads
+//   the counters (all threads, or the calling thread only).
+// - `check_no_alloc(fn)`, `check_leaks(fn)`: run fn and return a
+//   `check_result` (true or a message), made for CHECK(...) in Catch2 or any
+//   framework that prints a streamable value.
+// - `bench_allocs(state, fn)` / `report_allocs(state, scope)`: add
+//   allocs/op and bytes/op counters to a Google Benchmark state.
+// - `fuzz_bytes(prop)` / `fuzz_string(prop)`: run one property over
+//   reproducible random inputs (fixed seed, failing input shrunk and printed
+//   as a C string literal); `ELECTRON_FUZZ_TARGET(prop)` makes the same
+//   property a libFuzzer target (clang -fsanitize=fuzzer).
+//
+//   #define ELECTRON_TEST_COUNT_ALLOCATIONS
+//   #include "electron/test.hpp"
+//   CHECK(electron::test::check_no_alloc([&] { sum = std::accumulate(v.begin(), v.end(), 0); }));
+//
+// Not for production binaries: the replaced operator new adds a 16-byte
+// header and atomic counters to every allocation.
+#ifndef ELECTRON_TEST_HPP
+#define ELECTRON_TEST_HPP
+
+#include "electron/config.hpp"
+
+#include <atomic>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <functional>
+#include <new>
+#include <ostream>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace electron {
+inline namespace ELECTRON_VERSION_NS {
+namespace shared {
+/// Allocation counters. Data only, shared by every ABI variant (see config.hpp).
+struct alloc_totals {
+  std::atomic<std::uint64_t> allocations{0};
+  std::atomic<std::uint64_t> deallocations{0};
+  std::atomic<std::uint64_t> bytes_allocated{0};
+  std::atomic<std::uint64_t> bytes_freed{0};
+};
+struct thread_alloc_totals {
+  std::uint64_t allocations = 0;
+  std::uint64_t deallocations = 0;
+  std::uint64_t bytes_allocated = 0;
+  std::uint64_t bytes_freed = 0;
+};
+inline alloc_totals g_alloc_totals;
+// Constant-initialised and trivially destructible: safe to touch from
+// operator new at any point of a thread's life.
+inline thread_local thread_alloc_totals t_alloc_totals;
+inline std::atomic<bool> g_alloc_counter_installed{false};
+}  // namespace shared
+}  // namespace ELECTRON_VERSION_NS
+}  // namespace electron
+
+ELECTRON_BEGIN_NAMESPACE
+namespace test {
+
+// ===========================================================================
+// Allocation counting
+// ===========================================================================
+
+/// Which allocations an alloc_scope counts.
+enum class scope_threads {
+  all_threads,  ///< every thread of the process
+  this_thread,  ///< only the thread that created the scope
+};
+
+/// A snapshot of the counters.
+struct alloc_counts {
+  std::uint64_t allocations = 0;
+  std::uint64_t deallocations = 0;
+  std::uint64_t bytes_allocated = 0;
+  std::uint64_t bytes_freed = 0;
+};
+
+/// True when this program counts allocations (one TU defined
+/// ELECTRON_TEST_COUNT_ALLOCATIONS). Without it every count reads 0, so the
+/// checks below fail rather than pass vacuously.
+inline bool counting_allocations() noexcept {
+  return shared::g_alloc_counter_installed.load(std::memory_order_relaxed);
+}
+
+/// The counters now, for all threads or the calling thread.
+inline alloc_counts current_alloc_counts(scope_threads which) noexcept {
+  if (which == scope_threads::this_thread) {
+    const auto& t = shared::t_alloc_totals;
+    return {t.allocations, t.deallocations, t.bytes_allocated, t.bytes_freed};
+  }
+  const auto& g = shared::g_alloc_totals;
+  // Deallocations first: a concurrent thread's pair then never shows as a free
+  // without its allocation.
+  alloc_counts c;
+  c.deallocations = g.deallocations.load(std::memory_order_acquire);
+  c.bytes_freed = g.bytes_freed.load(std::memory_order_acquire);
+  c.allocations = g.allocations.load(std::memory_order_acquire);
+  c.bytes_allocated = g.bytes_allocated.load(std::memory_order_acquire);
+  return c;
+}
+
+/// Counts the allocations made between its construction (or reset()) and a
+/// read. Cheap to create; not thread-safe itself (read it from one thread).
+///
+///   electron::test::alloc_scope s;
+///   std::vector<int> v(10);
+///   assert(s.allocations() == 1);
+class alloc_scope {
+ public:
+  explicit alloc_scope(scope_threads which = scope_threads::all_threads) noexcept
+      : m_which(which), m_start(current_alloc_counts(which)) {}
+  /// Restarts counting from now.
+  void reset() noexcept { m_start = current_alloc_counts(m_which); }
+  [[nodiscard]] alloc_counts counts() const noexcept {
+    const alloc_counts now = current_alloc_counts(m_which);
+    return {now.allocations - m_start.allocations, now.deallocations - m_start.deallocations,
+            now.bytes_allocated - m_start.bytes_allocated, now.bytes_freed - m_start.bytes_freed};
+  }
+  [[nodiscard]] std::uint64_t allocations() const noexcept { return counts().allocations; }
+  [[nodiscard]] std::uint64_t deallocations() const noexcept { return counts().deallocations; }
+  [[nodiscard]] std::uint64_t bytes_allocated() const noexcept { return counts().bytes_allocated; }
+  [[nodiscard]] std::uint64_t bytes_freed() const noexcept { return counts().bytes_freed; }
+  /// Allocations not yet freed (negative when the scope freed older memory).
+  [[nodiscard]] std::int64_t live_allocations() const noexcept {
+    const alloc_counts c = counts();
+    return static_cast<std::int64_t>(c.allocations) - static_cast<std::int64_t>(c.deallocations);
+  }
+  /// Bytes not yet freed (negative when the scope freed older memory).
+  [[nodiscard]] std::int64_t live_bytes() const noexcept {
+    const alloc_counts c = counts();
+    return static_cast<std::int64_t>(c.bytes_allocated) - static_cast<std::int64_t>(c.bytes_freed);
+  }
+  [[nodiscard]] scope_threads threads() const noexcept { return m_which; }
+
+ private:
+  scope_threads m_which;
+  alloc_counts m_start;
+};
+
+/// Outcome of a check: converts to true on success; otherwise `message`
+/// says what went wrong. Streams its message, so CHECK(check_xxx(...))
+/// prints it on failure.
+struct check_result {
+  bool ok = true;
+  std::string message;
+  constexpr explicit operator bool() const noexcept { return ok; }
+  friend std::ostream& operator<<(std::ostream& os, const check_result& r) {
+    return os << (r.ok ? std::string_view("ok") : std::string_view(r.message));
+  }
+};
+
+namespace detail {
+inline check_result not_installed() {
+  return {false,
+          "the allocation counter is not installed: define ELECTRON_TEST_COUNT_ALLOCATIONS in one TU before "
+          "including electron/test.hpp"};
+}
+}  // namespace detail
+
+/// Runs fn() and fails when it allocates (through operator new) at all.
+/// Counts all threads by default: allocations by threads fn starts count too.
+template <std::invocable Fn>
+check_result check_no_alloc(Fn&& fn, scope_threads which = scope_threads::all_threads) {
+  if (!counting_allocations()) return detail::not_installed();
+  alloc_scope scope(which);
+  std::invoke(std::forward<Fn>(fn));
+  const alloc_counts c = scope.counts();
+  if (c.allocations == 0) return {};
+  return {false, "expected no allocation, got " + std::to_string(c.allocations) + " allocation(s) of " +
+                     std::to_string(c.bytes_allocated) + " bytes in all"};
+}
+
+/// Runs fn() and fails when memory it allocated is not freed by the time it
+/// returns (the seed's CheckLeaks).
+template <std::invocable Fn>
+check_result check_leaks(Fn&& fn, scope_threads which = scope_threads::all_threads) {
+  if (!counting_allocations()) return detail::not_installed();
+  alloc_scope scope(which);
+  std::invoke(std::forward<Fn>(fn));
+  const std::int64_t n = scope.live_allocations();
+  const std::int64_t bytes = scope.live_bytes();
+  if (n == 0 && bytes == 0) return {};
+  return {false, "leak: " + std::to_string(n) + " allocation(s) of " + std::to_string(bytes) +
+                     " bytes not freed (of " + std::to_string(scope.allocations()) + " made)"};
+}
+
+/// Keeps the compiler from deleting the computation of `value` (and, for
+/// pointers, from eliding the allocation behind it).
+template <class T>
+ELECTRON_ALWAYS_INLINE void do_not_optimize(T const& value) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  __asm__ volatile("" : : "r,m"(value) : "memory");
+#else
+  static volatile const void* sink;
+  sink = &value;
+#endif
+}
+
+// ===========================================================================
+// Google Benchmark helpers (State is benchmark::State; no include needed here)
+// ===========================================================================
+
+/// Adds allocs/op and bytes/op (averaged over the state's iterations) for
+/// the allocations counted by `scope`.
+template <class State>
+void report_allocs(State& state, const alloc_scope& scope) {
+  using counter = typename std::remove_reference_t<decltype(state.counters)>::mapped_type;
+  const alloc_counts c = scope.counts();
+  state.counters["allocs/op"] = counter(static_cast<double>(c.allocations), counter::kAvgIterations);
+  state.counters["bytes/op"] = counter(static_cast<double>(c.bytes_allocated), counter::kAvgIterations);
+}
+
+/// Runs fn once per benchmark iteration and reports allocs/op and bytes/op
+/// (the seed's BenchmarkAllocs and BenchmarkMemory). Skips the benchmark with
+/// an error when the allocation counter is not installed.
+template <class State, std::invocable Fn>
+void bench_allocs(State& state, Fn&& fn) {
+  if (!counting_allocations()) {
+    state.SkipWithError("allocation counter not installed (ELECTRON_TEST_COUNT_ALLOCATIONS)");
+    return;
+  }
+  alloc_scope scope(scope_threads::this_thread);
+  for ([[maybe_unused]] auto _ : state) {
+    std::invoke(fn);
+  }
+  report_allocs(state, scope);
+}
+
+// ===========================================================================
+// Property / fuzz helpers
+// ===========================================================================
+
+/// A property over bytes: returns bool (true = holds) or void (holds unless
+/// it throws).
+template <class P>
+concept byte_property =
+    std::invocable<P&, std::span<const std::byte>> &&
+    (std::is_void_v<std::invoke_result_t<P&, std::span<const std::byte>>> ||
+     std::convertible_to<std::invoke_result_t<P&, std::span<const std::byte>>, bool>);
+
+/// A property over strings, in the same way.
+template <class P>
+concept string_property = std::invocable<P&, std::string_view> &&
+                          (std::is_void_v<std::invoke_result_t<P&, std::string_view>> ||
+                           std::convertible_to<std::invoke_result_t<P&, std::string_view>, bool>);
+
+/// How fuzz_bytes/fuzz_string generate inputs.
+struct fuzz_options {
+  std::uint64_t seed = 0x5eedULL;  ///< same seed, same inputs, on every platform
+  std::size_t runs = 2000;         ///< random inputs after the fixed edge cases
+  std::size_t max_size = 256;      ///< longest input generated
+  std::size_t shrink_budget = 2000;  ///< property calls spent shrinking a failure
+};
+
+namespace detail {
+/// SplitMix64 (Steele, Lea, Flood, "Fast Splittable Pseudorandom Number
+/// Generators", OOPSLA 2014): tiny, and the same sequence everywhere.
+struct splitmix64 {
+  std::uint64_t state;
+  constexpr std::uint64_t next() noexcept {
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  constexpr std::size_t below(std::size_t n) noexcept { return n == 0 ? 0 : static_cast<std::size_t>(next() % n); }
+};
+
+/// Result of one property call: holds, or a reason.
+struct property_outcome {
+  bool holds = true;
+  std::string reason;
+};
+
+template <class P, class Arg>
+property_outcome call_property(P& prop, Arg arg) {
+#if ELECTRON_HAS_EXCEPTIONS
+  try {
+#endif
+    if constexpr (std::is_void_v<std::invoke_result_t<P&, Arg>>) {
+      std::invoke(prop, arg);
+      return {};
+    } else {
+      if (static_cast<bool>(std::invoke(prop, arg))) return {};
+      return {false, "property returned false"};
+    }
+#if ELECTRON_HAS_EXCEPTIONS
+  } catch (const std::exception& e) {
+    return {false, std::string("property threw: ") + e.what()};
+  } catch (...) {
+    return {false, "property threw a non-std exception"};
+  }
+#endif
+}
+
+template <class P>
+property_outcome call_on_bytes(P& prop, const std::vector<std::byte>& in) {
+  if constexpr (byte_property<P>) {
+    return call_property(prop, std::span<const std::byte>(in.data(), in.size()));
+  } else {
+    return call_property(prop, std::string_view(reinterpret_cast<const char*>(in.data()), in.size()));
+  }
+}
+
+/// The input as a C string literal, pasteable into a regression test.
+inline std::string escape_input(const std::vector<std::byte>& in) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string s = "\"";
+  bool after_hex = false;
+  for (std::byte b : in) {
+    const auto c = static_cast<unsigned char>(b);
+    const bool is_hex_digit = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (c == '"' || c == '\\') {
+      s += '\\';
+      s += static_cast<char>(c);
+    } else if (c >= 0x20 && c < 0x7f && !(after_hex && is_hex_digit)) {
+      s += static_cast<char>(c);
+    } else {
+      s += "\\x";
+      s += hex[c >> 4];
+      s += hex[c & 15];
+      after_hex = true;
+      continue;
+    }
+    after_hex = false;
+  }
+  return s + "\"";
+}
+
+/// Generates input number `run` (edge cases first, then random ones mixing
+/// uniform bytes, a small alphabet of boundary bytes and repeated runs).
+inline std::vector<std::byte> make_input(splitmix64& rng, std::size_t run, std::size_t max_size) {
+  static constexpr unsigned char alphabet[] = {0x00, 0x01, 0x7f, 0x80, 0xff, 'a', 'Z', '0', ' ', '\n', 0xc3, 0xa9};
+  std::vector<std::byte> in;
+  switch (run) {
+    case 0: return in;
+    case 1: return std::vector<std::byte>(1, std::byte{0});
+    case 2: return std::vector<std::byte>(1, std::byte{0xff});
+    case 3: return std::vector<std::byte>(max_size, std::byte{0});
+    case 4: return std::vector<std::byte>(max_size, std::byte{0xff});
+    default: break;
+  }
+  // Short inputs are where most bugs hide: favour them.
+  const std::size_t limit = (rng.next() & 1) != 0 ? (max_size < 16 ? max_size : 16) : max_size;
+  const std::size_t n = rng.below(limit + 1);
+  in.resize(n);
+  const std::uint64_t mode = rng.next() % 3;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (mode == 0) {
+      in[i] = static_cast<std::byte>(rng.next() & 0xff);
+    } else if (mode == 1) {
+      in[i] = static_cast<std::byte>(alphabet[rng.below(sizeof(alphabet))]);
+    } else {
+      in[i] = i > 0 && rng.below(4) != 0 ? in[i - 1] : static_cast<std::byte>(rng.next() & 0xff);
+    }
+  }
+  return in;
+}
+
+/// Removes chunks (halves, quarters, ... single bytes) while the property
+/// still fails, then lowers bytes; keeps the smallest failing input found.
+template <class P>
+std::vector<std::byte> shrink(P& prop, std::vector<std::byte> in, std::size_t budget) {
+  for (std::size_t chunk = in.size() / 2; chunk >= 1 && budget > 0; chunk /= 2) {
+    for (std::size_t at = 0; at + chunk <= in.size() && budget > 0;) {
+      std::vector<std::byte> smaller(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(at));
+      smaller.insert(smaller.end(), in.begin() + static_cast<std::ptrdiff_t>(at + chunk), in.end());
+      --budget;
+      if (!call_on_bytes(prop, smaller).holds) {
+        in = std::move(smaller);
+      } else {
+        at += chunk;
+      }
+    }
+  }
+  for (std::size_t i = 0; i < in.size() && budget > 0; ++i) {
+    if (in[i] == std::byte{0}) continue;
+    const std::byte old = in[i];
+    in[i] = std::byte{0};
+    --budget;
+    if (call_on_bytes(prop, in).holds) in[i] = old;
+  }
+  return in;
+}
+
+template <class P>
+check_result fuzz_run(P& prop, const fuzz_options& opt) {
+  splitmix64 rng{opt.seed};
+  const std::size_t total = opt.runs + 5;
+  for (std::size_t run = 0; run < total; ++run) {
+    std::vector<std::byte> in = make_input(rng, run, opt.max_size);
+    property_outcome out = call_on_bytes(prop, in);
+    if (out.holds) continue;
+    const std::size_t original = in.size();
+    std::vector<std::byte> small = shrink(prop, in, opt.shrink_budget);
+    const property_outcome again = call_on_bytes(prop, small);
+    if (!again.holds) out = again;
+    char seed[32];
+    std::snprintf(seed, sizeof seed, "0x%llx", static_cast<unsigned long long>(opt.seed));
+    return {false, out.reason + " on input #" + std::to_string(run) + " (seed " + seed + "), shrunk from " +
+                       std::to_string(original) + " to " + std::to_string(small.size()) +
+                       " bytes: " + escape_input(small)};
+  }
+  return {};
+}
+}  // namespace detail
+
+/// Runs a byte property on opt.runs reproducible inputs plus edge cases (empty,
+/// single 0x00/0xff, max_size zeros and 0xff). On failure the message gives
+/// the reason, the input number and seed, and the shrunk input as a literal.
+template <byte_property P>
+check_result fuzz_bytes(P&& prop, const fuzz_options& opt = {}) {
+  return detail::fuzz_run(prop, opt);
+}
+
+/// Same as fuzz_bytes for a property over std::string_view.
+template <string_property P>
+check_result fuzz_string(P&& prop, const fuzz_options& opt = {}) {
+  return detail::fuzz_run(prop, opt);
+}
+
+namespace detail {
+/// Body of a libFuzzer target: runs the property and aborts (which libFuzzer
+/// reports as a crash and saves the input) when it does not hold.
+template <class P>
+int run_fuzz_input(P& prop, const std::uint8_t* data, std::size_t size) {
+  property_outcome out;
+  if constexpr (byte_property<P>) {
+    out = call_property(prop, std::span<const std::byte>(reinterpret_cast<const std::byte*>(data), size));
+  } else {
+    out = call_property(prop, std::string_view(reinterpret_cast<const char*>(data), size));
+  }
+  if (!out.holds) {
+    std::fprintf(stderr, "electron fuzz property failed: %s\n", out.reason.c_str());
+    std::abort();
+  }
+  return 0;
+}
+}  // namespace detail
+
+}  // namespace test
+ELECTRON_END_NAMESPACE
+
+/// Defines LLVMFuzzerTestOneInput running `property` (a byte_property or
+/// string_property object or function). Use in a TU of its own built with
+/// clang -fsanitize=fuzzer.
+#define ELECTRON_FUZZ_TARGET(property)                                                   \
+  extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {   \
+    return ::electron::test::detail::run_fuzz_input(property, data, size);              \
+  }
+
+#endif  // ELECTRON_TEST_HPP
+
+// ---------------------------------------------------------------------------
+// The counting operator new/delete: compiled only in the one TU that defines
+// ELECTRON_TEST_COUNT_ALLOCATIONS (outside the include guard, so the macro
+// works even when this header was included earlier in that TU).
+// ---------------------------------------------------------------------------
+#if defined(ELECTRON_TEST_COUNT_ALLOCATIONS) && !defined(ELECTRON_DETAIL_ALLOC_HOOKS_DEFINED)
+#define ELECTRON_DETAIL_ALLOC_HOOKS_DEFINED 1
+
+namespace electron {
+inline namespace ELECTRON_VERSION_NS {
+namespace shared {
+namespace alloc_hooks {
+// Every block carries a header holding its size; 16 bytes keeps malloc's
+// alignment. Over-aligned blocks keep the size just before the user pointer.
+constexpr std::size_t header = 16;
+
+inline void record(std::size_t n, bool alloc) noexcept {
+  auto& t = t_alloc_totals;
+  if (alloc) {
+    ++t.allocations;
+    t.bytes_allocated += n;
+    g_alloc_totals.bytes_allocated.fetch_add(n, std::memory_order_relaxed);
+    g_alloc_totals.allocations.fetch_add(1, std::memory_order_release);
+  } else {
+    ++t.deallocations;
+    t.bytes_freed += n;
+    g_alloc_totals.bytes_freed.fetch_add(n, std::memory_order_relaxed);
+    g_alloc_totals.deallocations.fetch_add(1, std::memory_order_release);
+  }
+}
+
+inline void* allocate(std::size_t n, std::size_t align) noexcept {
+  if (align <= header) {
+    if (n > static_cast<std::size_t>(-1) - header) return nullptr;
+    void* raw = std::malloc(n + header);
+    if (raw == nullptr) return nullptr;
+    *static_cast<std::size_t*>(raw) = n;
+    record(n, true);
+    return static_cast<char*>(raw) + header;
+  }
+  if (n > static_cast<std::size_t>(-1) - 2 * align) return nullptr;
+  const std::size_t total = (n + align + align - 1) & ~(align - 1);
+  void* raw = std::aligned_alloc(align, total);
+  if (raw == nullptr) return nullptr;
+  char* user = static_cast<char*>(raw) + align;
+  *reinterpret_cast<std::size_t*>(user - sizeof(std::size_t)) = n;
+  record(n, true);
+  return user;
+}
+
+inline void deallocate(void* p, std::size_t align) noexcept {
+  if (p == nullptr) return;
+  char* user = static_cast<char*>(p);
+  if (align <= header) {
+    char* raw = user - header;
+    record(*reinterpret_cast<std::size_t*>(raw), false);
+    std::free(raw);
+    return;
+  }
+  record(*reinterpret_cast<std::size_t*>(user - sizeof(std::size_t)), false);
+  std::free(user - align);
+}
+
+inline void* allocate_or_throw(std::size_t n, std::size_t align) {
+  for (;;) {
+    if (void* p = allocate(n, align)) return p;
+    std::new_handler h = std::get_new_handler();
+    if (h == nullptr) {
+#if ELECTRON_HAS_EXCEPTIONS
+      throw std::bad_alloc();
+#else
+      std::abort();
+#endif
+    }
+    h();
+  }
+}
+
+// Marks the counter installed before main() runs (this block exists in one TU).
+[[maybe_unused]] const bool installed = (g_alloc_counter_installed.store(true, std::memory_order_relaxed), true);
+}  // namespace alloc_hooks
+}  // namespace shared
+}  // namespace ELECTRON_VERSION_NS
+}  // namespace electron
+
+#define ELECTRON_DETAIL_HOOKS ::electron::shared::alloc_hooks
+#define ELECTRON_DETAIL_DEFAULT_ALIGN __STDCPP_DEFAULT_NEW_ALIGNMENT__
+
+void* operator new(std::size_t n) { return ELECTRON_DETAIL_HOOKS::allocate_or_throw(n, ELECTRON_DETAIL_DEFAULT_ALIGN); }
+void* operator new[](std::size_t n) { return ELECTRON_DETAIL_HOOKS::allocate_or_throw(n, ELECTRON_DETAIL_DEFAULT_ALIGN); }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+  return ELECTRON_DETAIL_HOOKS::allocate(n, ELECTRON_DETAIL_DEFAULT_ALIGN);
+}
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
+  return ELECTRON_DETAIL_HOOKS::allocate(n, ELECTRON_DETAIL_DEFAULT_ALIGN);
+}
+void* operator new(std::size_t n, std::align_val_t a) {
+  return ELECTRON_DETAIL_HOOKS::allocate_or_throw(n, static_cast<std::size_t>(a));
+}
+void* operator new[](std::size_t n, std::align_val_t a) {
+  return ELECTRON_DETAIL_HOOKS::allocate_or_throw(n, static_cast<std::size_t>(a));
+}
+void* operator new(std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept {
+  return ELECTRON_DETAIL_HOOKS::allocate(n, static_cast<std::size_t>(a));
+}
+void* operator new[](std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept {
+  return ELECTRON_DETAIL_HOOKS::allocate(n, static_cast<std::size_t>(a));
+}
+void operator delete(void* p) noexcept { ELECTRON_DETAIL_HOOKS::deallocate(p, ELECTRON_DETAIL_DEFAULT_ALIGN); }
+void operator delete[](void* p) noexcept { ELECTRON_DETAIL_HOOKS::deallocate(p, ELECTRON_DETAIL_DEFAULT_ALIGN); }
+void operator delete(void* p, std::size_t) noexcept {
+  ELECTRON_DETAIL_HOOKS::deallocate(p, ELECTRON_DETAIL_DEFAULT_ALIGN);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  ELECTRON_DETAIL_HOOKS::deallocate(p, ELECTRON_DETAIL_DEFAULT_ALIGN);
+}
+void operator delete(void* p, const std::nothrow_t&) noexcept {
+  ELECTRON_DETAIL_HOOKS::deallocate(p, ELECTRON_DETAIL_DEFAULT_ALIGN);
+}
+void operator delete[](void* p, const std::nothrow_t&) noexcept {
+  ELECTRON_DETAIL_HOOKS::deallocate(p, ELECTRON_DETAIL_DEFAULT_ALIGN);
+}
+void operator delete(void* p, std::align_val_t a) noexcept {
+  ELECTRON_DETAIL_HOOKS::deallocate(p, static_cast<std::size_t>(a));
+}
+void operator delete[](void* p, std::align_val_t a) noexcept {
+  ELECTRON_DETAIL_HOOKS::deallocate(p, static_cast<std::size_t>(a));
+}
+void operator delete(void* p, std::size_t, std::align_val_t a) noexcept {
+  ELECTRON_DETAIL_HOOKS::deallocate(p, static_cast<std::size_t>(a));
+}
+void operator delete[](void* p, std::size_t, std::align_val_t a) noexcept {
+  ELECTRON_DETAIL_HOOKS::deallocate(p, static_cast<std::size_t>(a));
+}
+void operator delete(void* p, std::align_val_t a, const std::nothrow_t&) noexcept {
+  ELECTRON_DETAIL_HOOKS::deallocate(p, static_cast<std::size_t>(a));
+}
+void operator delete[](void* p, std::align_val_t a, const std::nothrow_t&) noexcept {
+  ELECTRON_DETAIL_HOOKS::deallocate(p, static_cast<std::size_t>(a));
+}
+
+#undef ELECTRON_DETAIL_HOOKS
+#undef ELECTRON_DETAIL_DEFAULT_ALIGN
+#endif  // ELECTRON_TEST_COUNT_ALLOCATIONS

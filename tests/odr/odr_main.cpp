@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+// Links TUs built for different instruction sets and checks that each kept
+// its own copy of Electron's inline functions (different ABI namespaces), and
+// that every copy computes the same results. Exit 77 = skipped.
+#include "electron/config.hpp"
+#include "odr_report.hpp"
+
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+#include <vector>
+
+namespace {
+int failures = 0;
+void expect(bool ok, const char* what, std::string_view a, std::string_view b) {
+  if (ok) return;
+  ++failures;
+  std::printf("FAILED: %s (%.*s vs %.*s)\n", what, static_cast<int>(a.size()), a.data(), static_cast<int>(b.size()),
+              b.data());
+}
+}  // namespace
+
+int main() {
+  std::vector<odr_report> reports;
+#if defined(ELECTRON_ODR_HAS_BASELINE)
+  reports.push_back(odr_report_baseline());
+#endif
+#if defined(ELECTRON_ODR_HAS_SCALAR)
+  reports.push_back(odr_report_scalar());
+#endif
+#if defined(ELECTRON_ODR_HAS_V3)
+  const auto& c = electron::cpu();
+  if (c.avx2 && c.bmi1 && c.bmi2 && c.fma && c.lzcnt && c.popcnt) {
+    reports.push_back(odr_report_v3());
+  } else {
+    std::printf("this CPU lacks x86-64-v3: the AVX2 TU is not run\n");
+  }
+#endif
+  if (reports.size() < 2) {
+    std::printf("fewer than two variants can run here: skipped\n");
+    return 77;
+  }
+  for (const auto& r : reports) {
+    std::printf("TU %-40.*s arch %-10.*s count %zu\n", static_cast<int>(r.abi_namespace.size()), r.abi_namespace.data(),
+                static_cast<int>(r.arch_name.size()), r.arch_name.data(), r.bitset_count);
+  }
+  const odr_report& ref = reports.front();
+  for (std::size_t i = 1; i < reports.size(); ++i) {
+    const odr_report& r = reports[i];
+    expect(r.abi_namespace != ref.abi_namespace, "ABI namespaces differ", r.abi_namespace, ref.abi_namespace);
+    // Were the ABI namespace missing, the linker would have merged these
+    // inline functions into one copy, compiled with one TU's flags.
+    expect(r.count_fn != ref.count_fn, "bitset::count copies are distinct", r.abi_namespace, ref.abi_namespace);
+    expect(r.popcount_fn != ref.popcount_fn, "popcount copies are distinct", r.abi_namespace, ref.abi_namespace);
+    expect(r.cpu_fn != ref.cpu_fn, "cpu() copies are distinct", r.abi_namespace, ref.abi_namespace);
+    expect(r.bitset_count == 334 && r.bitset_count == ref.bitset_count, "bitset::count agrees", r.arch_name,
+           ref.arch_name);
+    expect(r.first_after_500 == 501 && r.first_after_500 == ref.first_after_500, "find_next_set agrees",
+           r.arch_name, ref.arch_name);
+    expect(r.popcount_sum == ref.popcount_sum, "popcount agrees", r.arch_name, ref.arch_name);
+  }
+  std::printf("%s\n", failures == 0 ? "odr: all variants distinct and in agreement" : "odr: FAILED");
+  return failures == 0 ? 0 : 1;
+}

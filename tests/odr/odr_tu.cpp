@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: MIT
+// Compiled once per variant (ELECTRON_ODR_VARIANT), each with its own flags.
+#include "electron/bits.hpp"
+#include "odr_report.hpp"
+
+#define ELECTRON_ODR_FN ELECTRON_PP_CAT(odr_report_, ELECTRON_ODR_VARIANT)
+
+namespace {
+template <class F>
+const void* address_of(F f) {
+  // Function pointers and member function pointers alike: copy the bytes of
+  // the pointer's first word, which is the code address on the Itanium ABI.
+  const void* p = nullptr;
+  static_assert(sizeof(F) >= sizeof(p));
+  __builtin_memcpy(&p, &f, sizeof(p));
+  return p;
+}
+}  // namespace
+
+odr_report ELECTRON_ODR_FN() {
+  electron::bits::bitset b(1000);
+  for (std::size_t i = 0; i < 1000; i += 3) b.set(i);
+  int sum = 0;
+  for (std::uint64_t i = 0; i < 1000; ++i) sum += electron::bits::popcount(i * 0x9e3779b97f4a7c15ULL);
+  return odr_report{electron::simd_arch_name,
+                    electron::abi_namespace,
+                    address_of(&electron::bits::bitset::count),
+                    address_of(&electron::bits::popcount<std::uint64_t>),
+                    address_of(&electron::cpu),
+                    b.count(),
+                    b.find_next_set(500),
+                    sum};
+}

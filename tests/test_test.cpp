@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: MIT
+// Tests for electron/test.hpp: the allocation counter, check_no_alloc,
+// check_leaks, the benchmark helpers and the fuzz helpers.
+#include "electron/test.hpp"
+
+#include "electron_catch.hpp"
+
+#include <atomic>
+#include <cstring>
+#include <map>
+#include <sstream>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace et = electron::test;
+
+TEST_CASE("the counter is installed in the test binaries", "[test][alloc]") {
+  CHECK(et::counting_allocations());
+}
+
+TEST_CASE("alloc_scope counts a deliberate allocation, its bytes and its free", "[test][alloc]") {
+  et::alloc_scope scope;
+  auto* p = new std::uint64_t[25];
+  et::do_not_optimize(p);
+  CHECK(scope.allocations() == 1);
+  CHECK(scope.bytes_allocated() == 200);
+  CHECK(scope.live_allocations() == 1);
+  CHECK(scope.live_bytes() == 200);
+  delete[] p;
+  CHECK(scope.deallocations() == 1);
+  CHECK(scope.bytes_freed() == 200);
+  CHECK(scope.live_allocations() == 0);
+  CHECK(scope.live_bytes() == 0);
+  scope.reset();
+  CHECK(scope.allocations() == 0);
+}
+
+TEST_CASE("alloc_scope counts over-aligned and nothrow allocations", "[test][alloc]") {
+  struct alignas(128) wide {
+    char c[300];
+  };
+  et::alloc_scope scope;
+  auto* w = new wide;
+  et::do_not_optimize(w);
+  CHECK(reinterpret_cast<std::uintptr_t>(w) % 128 == 0);
+  std::memset(w->c, 1, sizeof w->c);  // ASan: the whole object is usable
+  CHECK(scope.bytes_allocated() == sizeof(wide));
+  delete w;
+  auto* q = new (std::nothrow) int(3);
+  et::do_not_optimize(q);
+  CHECK(scope.allocations() == 2);
+  delete q;
+  CHECK(scope.live_bytes() == 0);
+  volatile std::size_t huge = static_cast<std::size_t>(-1) - 8;  // volatile: no compile-time size warning
+  CHECK_THROWS_AS(::operator new(huge), std::bad_alloc);
+}
+
+TEST_CASE("check_no_alloc passes clean code and catches an allocation", "[test][alloc]") {
+  std::vector<int> v(100, 1);
+  int sum = 0;
+  CHECK(et::check_no_alloc([&] {
+    for (int x : v) sum += x;
+  }));
+  CHECK(sum == 100);
+  const et::check_result r = et::check_no_alloc([&] {
+    std::string s(100, 'x');  // beyond any small-string buffer
+    et::do_not_optimize(s);
+  });
+  CHECK_FALSE(r);
+  CHECK(r.message.find("1 allocation") != std::string::npos);
+}
+
+TEST_CASE("check_leaks catches a deliberate leak and passes balanced code", "[test][alloc]") {
+  CHECK(et::check_leaks([] {
+    std::map<int, std::string> m;
+    for (int i = 0; i < 50; ++i) m[i] = std::string(40, 'a');
+  }));
+  int* leaked = nullptr;
+  const et::check_result r = et::check_leaks([&] {
+    leaked = new int[8];
+    et::do_not_optimize(leaked);
+  });
+  CHECK_FALSE(r);
+  CHECK(r.message.find("leak: 1 allocation(s) of 32 bytes") != std::string::npos);
+  delete[] leaked;
+}
+
+TEST_CASE("alloc_scope: this_thread ignores other threads, all_threads does not", "[test][alloc]") {
+  std::atomic<bool> go{false};
+  std::thread t([&] {
+    while (!go.load()) std::this_thread::yield();
+    for (int i = 0; i < 10; ++i) {
+      auto p = std::make_unique<int>(i);
+      et::do_not_optimize(p);
+    }
+  });
+  // Scopes start after std::thread allocated its own state on this thread.
+  et::alloc_scope mine(et::scope_threads::this_thread);
+  et::alloc_scope all(et::scope_threads::all_threads);
+  go.store(true);
+  t.join();
+  CHECK(mine.allocations() == 0);
+  CHECK(all.allocations() >= 10);
+  const et::check_result r = et::check_no_alloc([] {
+    std::thread u([] {
+      auto p = std::make_unique<int>(1);
+      et::do_not_optimize(p);
+    });
+    u.join();
+  });
+  CHECK_FALSE(r);  // the default scope sees allocations of threads fn starts
+}
+
+// A stand-in with the parts of benchmark::State the helpers use.
+struct fake_counter {
+  enum flags { kDefaults = 0, kAvgIterations = 1 };
+  double value = 0;
+  flags f = kDefaults;
+  fake_counter() = default;
+  fake_counter(double v, flags fl) : value(v), f(fl) {}
+};
+struct fake_state {
+  std::map<std::string, fake_counter> counters;
+  std::size_t iterations = 5;
+  std::string error;
+  struct iterator {
+    std::size_t left;
+    bool operator!=(const iterator& o) const { return left != o.left; }
+    iterator& operator++() {
+      --left;
+      return *this;
+    }
+    int operator*() const { return 0; }
+  };
+  iterator begin() { return {iterations}; }
+  iterator end() { return {0}; }
+  void SkipWithError(const char* e) { error = e; }
+};
+
+TEST_CASE("bench_allocs reports totals averaged per iteration", "[test][bench]") {
+  fake_state state;
+  int runs = 0;
+  et::bench_allocs(state, [&] {
+    ++runs;
+    auto p = std::make_unique<std::uint64_t[]>(8);
+    et::do_not_optimize(p);
+  });
+  CHECK(runs == 5);
+  CHECK(state.error.empty());
+  REQUIRE(state.counters.count("allocs/op") == 1);
+  CHECK(state.counters["allocs/op"].value == 5.0);  // the helper sums; the flag averages
+  CHECK(state.counters["allocs/op"].f == fake_counter::kAvgIterations);
+  CHECK(state.counters["bytes/op"].value == 5.0 * 64);
+}
+
+TEST_CASE("fuzz_bytes: a true property passes, a false one is found and shrunk", "[test][fuzz]") {
+  CHECK(et::fuzz_bytes([](std::span<const std::byte> s) { return s.size() <= 256; }));
+  // Planted bug: fails on any input holding the byte 0x80 after a 'a'.
+  auto buggy = [](std::span<const std::byte> s) {
+    for (std::size_t i = 1; i < s.size(); ++i) {
+      if (s[i - 1] == std::byte{'a'} && s[i] == std::byte{0x80}) return false;
+    }
+    return true;
+  };
+  const et::check_result r = et::fuzz_bytes(buggy, {.seed = 3, .runs = 5000});
+  REQUIRE_FALSE(r);
+  INFO(r.message);
+  CHECK(r.message.find("property returned false") != std::string::npos);
+  CHECK(r.message.find("shrunk from") != std::string::npos);
+  CHECK(r.message.find("to 2 bytes: \"a\\x80\"") != std::string::npos);  // minimal input, as a literal
+  // Same seed, same report: reproducible.
+  CHECK(et::fuzz_bytes(buggy, {.seed = 3, .runs = 5000}).message == r.message);
+}
+
+TEST_CASE("fuzz_string: exceptions are failures with their message", "[test][fuzz]") {
+  const et::check_result r = et::fuzz_string([](std::string_view s) {
+    if (s.find('\n') != std::string_view::npos) throw std::runtime_error("newline");
+  });
+  REQUIRE_FALSE(r);
+  CHECK(r.message.find("property threw: newline") != std::string::npos);
+  CHECK(r.message.find("to 1 bytes: \"\\x0a\"") != std::string::npos);
+  CHECK(et::fuzz_string([](std::string_view s) { return s.size() < 1000; }));
+}
+
+TEST_CASE("fuzz inputs cover the edge cases first", "[test][fuzz]") {
+  std::vector<std::size_t> sizes;
+  bool saw_ff = false;
+  CHECK(et::fuzz_bytes(
+      [&](std::span<const std::byte> s) {
+        sizes.push_back(s.size());
+        if (s.size() == 1 && s[0] == std::byte{0xff}) saw_ff = true;
+      },
+      {.runs = 10, .max_size = 64}));
+  REQUIRE(sizes.size() == 15);
+  CHECK(sizes[0] == 0);
+  CHECK(sizes[3] == 64);
+  CHECK(saw_ff);
+}
+
+TEST_CASE("check_result streams its message", "[test]") {
+  std::ostringstream os;
+  os << et::check_result{false, "boom"} << '|' << et::check_result{};
+  CHECK(os.str() == "boom|ok");
+}
+
+static_assert(et::byte_property<bool (*)(std::span<const std::byte>)>);
+static_assert(!et::byte_property<bool (*)(std::string_view)>);
+static_assert(et::string_property<void (*)(std::string_view)>);
+static_assert(!et::string_property<std::string (*)(std::string_view)>);
