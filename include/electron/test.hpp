@@ -20,7 +20,9 @@
 //   CHECK(electron::test::check_no_alloc([&] { sum = std::accumulate(v.begin(), v.end(), 0); }));
 //
 // Not for production binaries: the replaced operator new adds a 16-byte
-// header and atomic counters to every allocation.
+// header and atomic counters to every allocation. Under ASan or TSan, whose
+// runtimes own operator new, the counter uses the sanitizer's allocation
+// hooks instead, and then counts malloc/free as well.
 #ifndef ELECTRON_TEST_HPP
 #define ELECTRON_TEST_HPP
 
@@ -496,6 +498,28 @@ inline void record(std::size_t n, bool alloc) noexcept {
   }
 }
 
+#if ELECTRON_ASAN || ELECTRON_TSAN
+// Under ASan and TSan the sanitizer runtime owns operator new (clang links it
+// statically, so a second definition cannot link). Count through the
+// sanitizer's allocation hooks instead; they see malloc too.
+extern "C" int __sanitizer_install_malloc_and_free_hooks(void (*)(const volatile void*, std::size_t),
+                                                         void (*)(const volatile void*));
+extern "C" std::size_t __sanitizer_get_allocated_size(const volatile void*);
+
+inline void on_malloc(const volatile void*, std::size_t n) { record(n, true); }
+inline void on_free(const volatile void* p) {
+  if (p != nullptr) record(__sanitizer_get_allocated_size(p), false);
+}
+
+// Installs the hooks and marks the counter installed before main() runs
+// (this block exists in one TU).
+[[maybe_unused]] const bool installed = (__sanitizer_install_malloc_and_free_hooks(on_malloc, on_free),
+                                         g_alloc_counter_installed.store(true, std::memory_order_relaxed), true);
+}  // namespace alloc_hooks
+}  // namespace shared
+}  // namespace ELECTRON_VERSION_NS
+}  // namespace electron
+#else
 inline void* allocate(std::size_t n, std::size_t align) noexcept {
   if (align <= header) {
     if (n > static_cast<std::size_t>(-1) - header) return nullptr;
@@ -608,4 +632,5 @@ void operator delete[](void* p, std::align_val_t a, const std::nothrow_t&) noexc
 
 #undef ELECTRON_DETAIL_HOOKS
 #undef ELECTRON_DETAIL_DEFAULT_ALIGN
+#endif  // ELECTRON_ASAN || ELECTRON_TSAN
 #endif  // ELECTRON_TEST_COUNT_ALLOCATIONS

@@ -103,8 +103,16 @@ inline std::size_t popcount_avx2(const word* w, std::size_t n) noexcept {
 #if ELECTRON_ARCH_X86 && defined(__AVX512VPOPCNTDQ__) && defined(__AVX512F__)
 /// Population count with VPOPCNTQ, 8 words per instruction.
 inline std::size_t popcount_avx512_vpopcnt(const word* w, std::size_t n) noexcept {
-  __m512i total = _mm512_setzero_si512();
+  // Four accumulators: one add chain would cap the loop at one vector a cycle.
+  __m512i t0 = _mm512_setzero_si512(), t1 = t0, t2 = t0, t3 = t0;
   std::size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    t0 = _mm512_add_epi64(t0, _mm512_popcnt_epi64(_mm512_loadu_si512(w + i)));
+    t1 = _mm512_add_epi64(t1, _mm512_popcnt_epi64(_mm512_loadu_si512(w + i + 8)));
+    t2 = _mm512_add_epi64(t2, _mm512_popcnt_epi64(_mm512_loadu_si512(w + i + 16)));
+    t3 = _mm512_add_epi64(t3, _mm512_popcnt_epi64(_mm512_loadu_si512(w + i + 24)));
+  }
+  __m512i total = _mm512_add_epi64(_mm512_add_epi64(t0, t1), _mm512_add_epi64(t2, t3));
   for (; i + 8 <= n; i += 8) {
     total = _mm512_add_epi64(total, _mm512_popcnt_epi64(_mm512_loadu_si512(w + i)));
   }
@@ -177,20 +185,32 @@ std::size_t find_nonzero_word(Arch, const word* w, std::size_t n) noexcept {
   return i + find_nonzero_word(scalar_arch{}, w + i, n - i);
 }
 
+template <word_op Op, class Batch>
+ELECTRON_ALWAYS_INLINE Batch apply_batch(const Batch& x, const Batch& y) noexcept {
+  if constexpr (Op == word_op::and_) return x & y;
+  if constexpr (Op == word_op::or_) return x | y;
+  if constexpr (Op == word_op::xor_) return x ^ y;
+  if constexpr (Op == word_op::and_not) return x & ~y;  // (xsimd 8's bitwise_andnot computes ~x & y)
+}
+
 template <word_op Op, vector_arch Arch>
 void combine_words(Arch, word* dst, const word* a, const word* b, std::size_t n) noexcept {
   using batch = xsimd::batch<word, Arch>;
   constexpr std::size_t lanes = batch::size;
   std::size_t i = 0;
+  // Four vectors per step: keeps both load ports and the store port busy.
+  for (; i + 4 * lanes <= n; i += 4 * lanes) {
+    const batch x0 = batch::load_unaligned(a + i), y0 = batch::load_unaligned(b + i);
+    const batch x1 = batch::load_unaligned(a + i + lanes), y1 = batch::load_unaligned(b + i + lanes);
+    const batch x2 = batch::load_unaligned(a + i + 2 * lanes), y2 = batch::load_unaligned(b + i + 2 * lanes);
+    const batch x3 = batch::load_unaligned(a + i + 3 * lanes), y3 = batch::load_unaligned(b + i + 3 * lanes);
+    apply_batch<Op>(x0, y0).store_unaligned(dst + i);
+    apply_batch<Op>(x1, y1).store_unaligned(dst + i + lanes);
+    apply_batch<Op>(x2, y2).store_unaligned(dst + i + 2 * lanes);
+    apply_batch<Op>(x3, y3).store_unaligned(dst + i + 3 * lanes);
+  }
   for (; i + lanes <= n; i += lanes) {
-    const batch x = batch::load_unaligned(a + i);
-    const batch y = batch::load_unaligned(b + i);
-    batch r;
-    if constexpr (Op == word_op::and_) r = x & y;
-    if constexpr (Op == word_op::or_) r = x | y;
-    if constexpr (Op == word_op::xor_) r = x ^ y;
-    if constexpr (Op == word_op::and_not) r = x & ~y;  // (xsimd 8's bitwise_andnot computes ~x & y)
-    r.store_unaligned(dst + i);
+    apply_batch<Op>(batch::load_unaligned(a + i), batch::load_unaligned(b + i)).store_unaligned(dst + i);
   }
   combine_words<Op>(scalar_arch{}, dst + i, a + i, b + i, n - i);
 }

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Installs the Debian packages Electron's builds need, if any are missing.
+# Idempotent and quiet when everything is present.
+#   scripts/deps.sh            build + test + bench dependencies
+#   scripts/deps.sh --minimal  only what the tests need
+set -euo pipefail
+
+required=(g++ clang cmake ninja-build python3 git libxsimd-dev catch2 libclang-rt-14-dev)
+bench=(libbenchmark-dev libboost-dev libabsl-dev libxxhash-dev libconcurrentqueue-dev libfast-float-dev
+       libtbb-dev libfmt-dev libmimalloc-dev)
+
+want=("${required[@]}")
+if [[ "${1:-}" != "--minimal" ]]; then
+  want+=("${bench[@]}")
+fi
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "electron: installing missing packages: ${missing[*]}"
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "electron: need root or sudo to install ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "electron: packages installed"

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The main job: build Electron in Release with native flags, run the tour
+# (CPU features, the compiled SIMD architecture, every module at work), then a
+# short side-by-side benchmark summary: Electron vs std vs the peers found.
+#   scripts/tour.sh [seconds per benchmark, default 0.05]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/deps.sh
+min_time="${1:-0.05}"
+cmake --preset release >/dev/null
+cmake --build --preset release --target tour bits_bench
+
+echo
+build/release/examples/tour
+
+echo
+echo "== benchmark summary (median of 3 repetitions, ${min_time}s each; ratio = other / electron time)"
+out=build/release/bench-results
+mkdir -p "$out"
+for b in build/release/bench/*_bench; do
+  name=$(basename "$b")
+  "$b" --benchmark_min_time="$min_time" --benchmark_repetitions=3 \
+       --benchmark_report_aggregates_only=true \
+       --benchmark_out="$out/$name.json" --benchmark_out_format=json >/dev/null
+  python3 scripts/bench_summary.py "$out/$name.json"
+done
