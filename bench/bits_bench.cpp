@@ -98,7 +98,8 @@ void count_boost(benchmark::State& state) {
 // ---- iterate the set bits (find_next_set) ------------------------------------
 // range(0) = bits, range(1) = density in percent.
 void iterate_electron(benchmark::State& state) {
-  const auto b = to_electron(make_bits(static_cast<std::size_t>(state.range(0)), static_cast<unsigned>(state.range(1))));
+  const auto b =
+      to_electron(make_bits(static_cast<std::size_t>(state.range(0)), static_cast<unsigned>(state.range(1))));
   for (auto _ : state) {
     std::size_t sum = 0;
     for (std::size_t i : b.set_bits()) sum += i;
@@ -107,7 +108,8 @@ void iterate_electron(benchmark::State& state) {
   set_rate(state, b.size());
 }
 void iterate_electron_find_next(benchmark::State& state) {
-  const auto b = to_electron(make_bits(static_cast<std::size_t>(state.range(0)), static_cast<unsigned>(state.range(1))));
+  const auto b =
+      to_electron(make_bits(static_cast<std::size_t>(state.range(0)), static_cast<unsigned>(state.range(1))));
   for (auto _ : state) {
     std::size_t sum = 0;
     for (std::size_t i = b.find_first_set(); i != b.npos; i = b.find_next_set(i)) sum += i;
@@ -127,7 +129,8 @@ void iterate_vector_bool(benchmark::State& state) {
   set_rate(state, v.size());
 }
 void iterate_naive(benchmark::State& state) {
-  const auto b = to_electron(make_bits(static_cast<std::size_t>(state.range(0)), static_cast<unsigned>(state.range(1))));
+  const auto b =
+      to_electron(make_bits(static_cast<std::size_t>(state.range(0)), static_cast<unsigned>(state.range(1))));
   for (auto _ : state) {
     std::size_t sum = 0;
     for (std::size_t i = 0; i < b.size(); ++i)

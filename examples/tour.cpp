@@ -39,9 +39,10 @@ int main() {
 
   std::printf("\n== bits: word functions and a dynamic bitset\n");
   namespace bits = electron::bits;
-  std::printf("  popcount(0xF0F0) = %d, leading_zeros(1u) = %d, round_up_pow2(1000u) = %u, round_up_pow2(2^63+1) = %llu\n",
-              bits::popcount(0xF0F0u), bits::leading_zeros(1u), bits::round_up_pow2(1000u),
-              static_cast<unsigned long long>(bits::round_up_pow2((std::uint64_t{1} << 63) + 1)));
+  std::printf(
+      "  popcount(0xF0F0) = %d, leading_zeros(1u) = %d, round_up_pow2(1000u) = %u, round_up_pow2(2^63+1) = %llu\n",
+      bits::popcount(0xF0F0u), bits::leading_zeros(1u), bits::round_up_pow2(1000u),
+      static_cast<unsigned long long>(bits::round_up_pow2((std::uint64_t{1} << 63) + 1)));
   constexpr std::size_t limit = 10'000'000;
   const auto t0 = std::chrono::steady_clock::now();
   bits::bitset composite(limit + 1);

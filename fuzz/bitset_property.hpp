@@ -115,7 +115,8 @@ inline bool bitset_ops_property(std::span<const std::byte> data) {
         if (op == 11) b.and_not(other);
         break;
       }
-      default: break;
+      default:
+        break;
     }
     if (!bitset_matches(b, m)) return false;
   }

@@ -141,14 +141,17 @@ static_assert(bits::round_up_pow2(~std::uint64_t{0}) == 0);
 static_assert(!bits::is_pow2(0u) && bits::is_pow2(64u) && bits::bit_width(0u) == 0 && bits::bit_width(255u) == 8);
 
 // Concepts: what is accepted and what is not.
-static_assert(bits::unsigned_word<unsigned char> && bits::unsigned_word<std::uint64_t> && bits::unsigned_word<std::size_t>);
+static_assert(bits::unsigned_word<unsigned char> && bits::unsigned_word<std::uint64_t> &&
+              bits::unsigned_word<std::size_t>);
 static_assert(!bits::unsigned_word<int> && !bits::unsigned_word<bool> && !bits::unsigned_word<char8_t> &&
               !bits::unsigned_word<char32_t> && !bits::unsigned_word<double>);
 static_assert(bits::word_allocator<std::allocator<std::uint64_t>> &&
               bits::word_allocator<std::pmr::polymorphic_allocator<std::uint64_t>>);
 static_assert(!bits::word_allocator<std::allocator<int>>);
 template <class T>
-concept has_popcount = requires(T x) { bits::popcount(x); };
+concept has_popcount = requires(T x) {
+  bits::popcount(x);
+};
 static_assert(has_popcount<unsigned> && !has_popcount<int> && !has_popcount<bool>);
 
 // noexcept where it cannot fail.
@@ -264,7 +267,7 @@ TEST_CASE("bitset: construction, size and padding", "[bits][bitset]") {
     CHECK(ones.all());
     CHECK(zeros.none());
     CHECK(ones.any() == (n > 0));
-    CHECK(zeros.all() == (n == 0));  // like std::bitset<0>::all()
+    CHECK(zeros.all() == (n == 0));                                  // like std::bitset<0>::all()
     if (n % 64 != 0) CHECK((ones.data()[n / 64] >> (n % 64)) == 0);  // padding is zero
     CHECK(~zeros == ones);
     CHECK((ones ^ ones) == zeros);
@@ -364,11 +367,20 @@ TEMPLATE_TEST_CASE_SIG("bitset agrees with std::bitset", "[bits][bitset]", ((std
   for (int step = 0; step < 2000; ++step) {
     const std::size_t i = rng() % N;
     switch (rng() % 5) {
-      case 0: s.set(i), b.set(i); break;
-      case 1: s.reset(i), b.clear(i); break;
-      case 2: s.flip(i), b.flip(i); break;
-      case 3: s.flip(), b.flip(); break;
-      default: break;
+      case 0:
+        s.set(i), b.set(i);
+        break;
+      case 1:
+        s.reset(i), b.clear(i);
+        break;
+      case 2:
+        s.flip(i), b.flip(i);
+        break;
+      case 3:
+        s.flip(), b.flip();
+        break;
+      default:
+        break;
     }
     REQUIRE(b.count() == s.count());
     REQUIRE(b.all() == s.all());
@@ -426,8 +438,8 @@ TEST_CASE("bitset: read operations do not allocate", "[bits][bitset][alloc]") {
   CHECK(check_no_alloc([&] {
     sink += a.count() + a.find_first_set() + a.find_next_set(100) + a.find_last_set();
     for (std::size_t i : a.set_bits()) sink += i;
-    sink += static_cast<std::size_t>(a.any()) + static_cast<std::size_t>(a.all()) +
-            static_cast<std::size_t>(a == b) + static_cast<std::size_t>(a.test(7));
+    sink += static_cast<std::size_t>(a.any()) + static_cast<std::size_t>(a.all()) + static_cast<std::size_t>(a == b) +
+            static_cast<std::size_t>(a.test(7));
     a.set(1).clear(1).flip(2);
     a &= b;  // same size: in place
     a |= b;

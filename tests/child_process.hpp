@@ -3,10 +3,10 @@
 #ifndef ELECTRON_TESTS_CHILD_PROCESS_HPP
 #define ELECTRON_TESTS_CHILD_PROCESS_HPP
 
-#include <csignal>
-#include <cstdlib>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <csignal>
+#include <cstdlib>
 
 namespace electron_tests {
 

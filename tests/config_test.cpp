@@ -74,8 +74,8 @@ TEST_CASE("cpu_features: mask and has() agree with the fields", "[config][cpu]")
   CHECK(f.has(electron::feature::avx2));
   CHECK(f.has(electron::feature::neon));
   CHECK_FALSE(f.has(electron::feature::avx));
-  CHECK(f.mask() == (static_cast<std::uint32_t>(electron::feature::avx2) |
-                     static_cast<std::uint32_t>(electron::feature::neon)));
+  CHECK(f.mask() ==
+        (static_cast<std::uint32_t>(electron::feature::avx2) | static_cast<std::uint32_t>(electron::feature::neon)));
   for (std::size_t i = 0; i < electron::feature_count; ++i) {
     CHECK(std::strcmp(electron::feature_name(static_cast<electron::feature>(1u << i)), "?") != 0);
   }

@@ -8,8 +8,8 @@
 #include <atomic>
 #include <cstring>
 #include <map>
-#include <sstream>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -17,9 +17,7 @@
 
 namespace et = electron::test;
 
-TEST_CASE("the counter is installed in the test binaries", "[test][alloc]") {
-  CHECK(et::counting_allocations());
-}
+TEST_CASE("the counter is installed in the test binaries", "[test][alloc]") { CHECK(et::counting_allocations()); }
 
 TEST_CASE("alloc_scope counts a deliberate allocation, its bytes and its free", "[test][alloc]") {
   // Counts are read into locals before any CHECK: a failing CHECK allocates.
@@ -64,7 +62,7 @@ TEST_CASE("alloc_scope counts over-aligned and nothrow allocations", "[test][all
   CHECK(bytes == sizeof(wide));
   CHECK(count == 2);
   CHECK(live == 0);
-#if !ELECTRON_ASAN && !ELECTRON_TSAN  // the sanitizers report a huge request as fatal
+#if !ELECTRON_ASAN && !ELECTRON_TSAN                             // the sanitizers report a huge request as fatal
   volatile std::size_t huge = static_cast<std::size_t>(-1) - 8;  // volatile: no compile-time size warning
   CHECK_THROWS_AS(::operator new(huge), std::bad_alloc);
 #endif

@@ -42,10 +42,10 @@ namespace bits {
 /// An unsigned integer type the word functions accept: the standard unsigned
 /// integers, not bool and not the character types (as for <bit>).
 template <class T>
-concept unsigned_word = std::unsigned_integral<T> && !std::same_as<std::remove_cv_t<T>, bool> &&
-                        !std::same_as<std::remove_cv_t<T>, char> && !std::same_as<std::remove_cv_t<T>, char8_t> &&
-                        !std::same_as<std::remove_cv_t<T>, char16_t> &&
-                        !std::same_as<std::remove_cv_t<T>, char32_t> && !std::same_as<std::remove_cv_t<T>, wchar_t>;
+concept unsigned_word =
+    std::unsigned_integral<T> && !std::same_as<std::remove_cv_t<T>, bool> && !std::same_as<std::remove_cv_t<T>, char> &&
+    !std::same_as<std::remove_cv_t<T>, char8_t> && !std::same_as<std::remove_cv_t<T>, char16_t> &&
+    !std::same_as<std::remove_cv_t<T>, char32_t> && !std::same_as<std::remove_cv_t<T>, wchar_t>;
 
 /// Number of bits of T.
 template <unsigned_word T>
@@ -217,7 +217,8 @@ class basic_bitset {
     clear_padding();
   }
   basic_bitset(const basic_bitset&) = default;
-  basic_bitset(const basic_bitset& other, const Allocator& alloc) : m_words(other.m_words, alloc), m_size(other.m_size) {}
+  basic_bitset(const basic_bitset& other, const Allocator& alloc)
+      : m_words(other.m_words, alloc), m_size(other.m_size) {}
   basic_bitset(basic_bitset&& other) noexcept
       : m_words(std::move(other.m_words)), m_size(std::exchange(other.m_size, 0)) {
     other.m_words.clear();
@@ -421,7 +422,8 @@ class basic_bitset {
     detail::combine_words<Op>(electron::detail::default_arch{}, m_words.data(), m_words.data(), o.m_words.data(),
                               common);
     // Words past `o`: o is zero there, so | ^ and and_not keep ours; & clears them.
-    if constexpr (Op == detail::word_op::and_) std::fill(m_words.begin() + static_cast<std::ptrdiff_t>(common), m_words.end(), 0);
+    if constexpr (Op == detail::word_op::and_)
+      std::fill(m_words.begin() + static_cast<std::ptrdiff_t>(common), m_words.end(), 0);
     return *this;
   }
 

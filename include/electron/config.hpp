@@ -114,8 +114,32 @@
 
 // The tag mirrors the order in which xsimd picks its default_arch, and the
 // name is xsimd's own name for that architecture (checked by a test).
+// Without SIMD kernels the compiler still auto-vectorises scalar loops for
+// whatever the flags allow, so the scalar tag names the vector ISA too.
+#if defined(__AVX512BW__)
+#define ELECTRON_DETAIL_SCALAR_ISA scalar_avx512bw
+#elif defined(__AVX512F__)
+#define ELECTRON_DETAIL_SCALAR_ISA scalar_avx512f
+#elif defined(__AVX2__)
+#define ELECTRON_DETAIL_SCALAR_ISA scalar_avx2
+#elif defined(__AVX__)
+#define ELECTRON_DETAIL_SCALAR_ISA scalar_avx
+#elif defined(__SSE4_2__)
+#define ELECTRON_DETAIL_SCALAR_ISA scalar_sse4_2
+#elif defined(__SSE4_1__)
+#define ELECTRON_DETAIL_SCALAR_ISA scalar_sse4_1
+#elif defined(__SSSE3__)
+#define ELECTRON_DETAIL_SCALAR_ISA scalar_ssse3
+#elif defined(__SSE3__)
+#define ELECTRON_DETAIL_SCALAR_ISA scalar_sse3
+#elif defined(__ARM_NEON) || defined(__ARM_NEON__)
+#define ELECTRON_DETAIL_SCALAR_ISA scalar_neon
+#else
+#define ELECTRON_DETAIL_SCALAR_ISA scalar
+#endif
+
 #if !ELECTRON_HAS_SIMD
-#define ELECTRON_DETAIL_ARCH_TAG scalar
+#define ELECTRON_DETAIL_ARCH_TAG ELECTRON_DETAIL_SCALAR_ISA
 #define ELECTRON_SIMD_ARCH_NAME "scalar"
 #define ELECTRON_SIMD_WIDTH 8
 #elif XSIMD_WITH_AVX512BW
@@ -221,21 +245,21 @@
 #endif
 
 /// The arch part of the ABI namespace, e.g. `avx512bw_popcnt_bmi_bmi2_lzcnt_vpopcnt`.
-#define ELECTRON_ARCH_NS                                                                            \
-  ELECTRON_PP_CAT(                                                                                  \
-      ELECTRON_PP_CAT(                                                                              \
+#define ELECTRON_ARCH_NS                                                                                         \
+  ELECTRON_PP_CAT(                                                                                               \
+      ELECTRON_PP_CAT(                                                                                           \
           ELECTRON_PP_CAT(ELECTRON_PP_CAT(ELECTRON_PP_CAT(ELECTRON_DETAIL_ARCH_TAG, ELECTRON_DETAIL_TAG_POPCNT), \
-                                          ELECTRON_DETAIL_TAG_BMI),                                 \
-                          ELECTRON_DETAIL_TAG_BMI2),                                                \
-          ELECTRON_DETAIL_TAG_LZCNT),                                                               \
+                                          ELECTRON_DETAIL_TAG_BMI),                                              \
+                          ELECTRON_DETAIL_TAG_BMI2),                                                             \
+          ELECTRON_DETAIL_TAG_LZCNT),                                                                            \
       ELECTRON_DETAIL_TAG_VPOPCNT)
 
 /// Opens `electron::<version>::<arch>`, both inline: every public entity that
 /// has code lives there, so TUs built with different -march flags link into
 /// one program without sharing (ODR-merging) differently compiled copies.
-#define ELECTRON_BEGIN_NAMESPACE                 \
-  namespace electron {                           \
-  inline namespace ELECTRON_VERSION_NS {         \
+#define ELECTRON_BEGIN_NAMESPACE         \
+  namespace electron {                   \
+  inline namespace ELECTRON_VERSION_NS { \
   inline namespace ELECTRON_ARCH_NS {
 #define ELECTRON_END_NAMESPACE \
   }                            \
@@ -301,7 +325,7 @@ inline constexpr std::string_view version_string = ELECTRON_VERSION_STRING;
 
 namespace detail {
 [[noreturn]] ELECTRON_NOINLINE ELECTRON_COLD inline void assert_fail(const char* expr, const char* msg,
-                                                                      const char* file, int line) noexcept {
+                                                                     const char* file, int line) noexcept {
   if (auto h = shared::g_assert_handler.load(std::memory_order_acquire)) {
     h(expr, msg, file, line);
   } else {
@@ -346,18 +370,30 @@ inline constexpr std::size_t feature_count = 12;
 /// Name of a feature as compilers spell it ("avx2", "avx512bw", ...).
 ELECTRON_DETAIL_BASELINE_ISA constexpr const char* feature_name(feature f) noexcept {
   switch (f) {
-    case feature::sse42: return "sse4.2";
-    case feature::popcnt: return "popcnt";
-    case feature::avx: return "avx";
-    case feature::avx2: return "avx2";
-    case feature::fma: return "fma";
-    case feature::bmi1: return "bmi";
-    case feature::bmi2: return "bmi2";
-    case feature::lzcnt: return "lzcnt";
-    case feature::avx512f: return "avx512f";
-    case feature::avx512bw: return "avx512bw";
-    case feature::avx512vpopcntdq: return "avx512vpopcntdq";
-    case feature::neon: return "neon";
+    case feature::sse42:
+      return "sse4.2";
+    case feature::popcnt:
+      return "popcnt";
+    case feature::avx:
+      return "avx";
+    case feature::avx2:
+      return "avx2";
+    case feature::fma:
+      return "fma";
+    case feature::bmi1:
+      return "bmi";
+    case feature::bmi2:
+      return "bmi2";
+    case feature::lzcnt:
+      return "lzcnt";
+    case feature::avx512f:
+      return "avx512f";
+    case feature::avx512bw:
+      return "avx512bw";
+    case feature::avx512vpopcntdq:
+      return "avx512vpopcntdq";
+    case feature::neon:
+      return "neon";
   }
   return "?";
 }
@@ -403,43 +439,51 @@ struct cpu_features {
 /// predefined macros), as a mask of `feature` bits.
 inline constexpr std::uint32_t compiled_features = 0u
 #if defined(__SSE4_2__)
-    | static_cast<std::uint32_t>(feature::sse42)
+                                                   | static_cast<std::uint32_t>(feature::sse42)
 #endif
 #if defined(__POPCNT__)
-    | static_cast<std::uint32_t>(feature::popcnt)
+                                                   | static_cast<std::uint32_t>(feature::popcnt)
 #endif
 #if defined(__AVX__)
-    | static_cast<std::uint32_t>(feature::avx)
+                                                   | static_cast<std::uint32_t>(feature::avx)
 #endif
 #if defined(__AVX2__)
-    | static_cast<std::uint32_t>(feature::avx2)
+                                                   | static_cast<std::uint32_t>(feature::avx2)
 #endif
 #if defined(__FMA__)
-    | static_cast<std::uint32_t>(feature::fma)
+                                                   | static_cast<std::uint32_t>(feature::fma)
 #endif
 #if defined(__BMI__)
-    | static_cast<std::uint32_t>(feature::bmi1)
+                                                   | static_cast<std::uint32_t>(feature::bmi1)
 #endif
 #if defined(__BMI2__)
-    | static_cast<std::uint32_t>(feature::bmi2)
+                                                   | static_cast<std::uint32_t>(feature::bmi2)
 #endif
 #if defined(__LZCNT__)
-    | static_cast<std::uint32_t>(feature::lzcnt)
+                                                   | static_cast<std::uint32_t>(feature::lzcnt)
 #endif
 #if defined(__AVX512F__)
-    | static_cast<std::uint32_t>(feature::avx512f)
+                                                   | static_cast<std::uint32_t>(feature::avx512f)
 #endif
 #if defined(__AVX512BW__)
-    | static_cast<std::uint32_t>(feature::avx512bw)
+                                                   | static_cast<std::uint32_t>(feature::avx512bw)
 #endif
 #if defined(__AVX512VPOPCNTDQ__)
-    | static_cast<std::uint32_t>(feature::avx512vpopcntdq)
+                                                   | static_cast<std::uint32_t>(feature::avx512vpopcntdq)
 #endif
 #if defined(__ARM_NEON) || defined(__ARM_NEON__)
-    | static_cast<std::uint32_t>(feature::neon)
+                                                   | static_cast<std::uint32_t>(feature::neon)
 #endif
     ;
 
+/// 1 where cpu() reads the real features (x86 with GCC or Clang, Arm); 0
+/// elsewhere, where every feature reads false and check_cpu() cannot judge.
+#if (ELECTRON_ARCH_X86 && (defined(__GNUC__) || defined(__clang__))) || defined(__aarch64__) || defined(_M_ARM64) || \
+    defined(__ARM_NEON) || defined(__ARM_NEON__)
+#define ELECTRON_CPU_DETECTION 1
+#else
+#define ELECTRON_CPU_DETECTION 0
+#endif
 
 namespace detail {
 #if ELECTRON_ARCH_X86 && (defined(__GNUC__) || defined(__clang__))
@@ -533,8 +577,9 @@ class cpu_check {
 
 namespace detail {
 ELECTRON_DETAIL_BASELINE_ISA inline std::uint32_t feature_mask(const cpu_features& f) noexcept {
-  const bool on[feature_count] = {f.sse42, f.popcnt, f.avx,      f.avx2,     f.fma,             f.bmi1,
-                                  f.bmi2,  f.lzcnt,  f.avx512f, f.avx512bw, f.avx512vpopcntdq, f.neon};
+  const bool on[feature_count] = {
+      f.sse42,    f.popcnt,          f.avx, f.avx2, f.fma, f.bmi1, f.bmi2, f.lzcnt, f.avx512f,
+      f.avx512bw, f.avx512vpopcntdq, f.neon};
   std::uint32_t m = 0;
   for (std::size_t i = 0; i < feature_count; ++i) m |= on[i] ? (1u << i) : 0u;
   return m;
@@ -570,7 +615,15 @@ ELECTRON_DETAIL_BASELINE_ISA cpu_check check_cpu_for(const cpu_features& have) n
 /// for instructions the running CPU lacks, so a program can stop with a clear
 /// sentence instead of SIGILL. Call it first thing in main(), from a TU whose
 /// own code does not need those instructions before the call.
-ELECTRON_DETAIL_BASELINE_ISA inline cpu_check check_cpu() noexcept { return check_cpu_for<compiled_features>(cpu()); }
+/// Where the features cannot be detected (ELECTRON_CPU_DETECTION == 0) it
+/// reports success rather than a false alarm.
+ELECTRON_DETAIL_BASELINE_ISA inline cpu_check check_cpu() noexcept {
+#if ELECTRON_CPU_DETECTION
+  return check_cpu_for<compiled_features>(cpu());
+#else
+  return cpu_check{};
+#endif
+}
 
 ELECTRON_END_NAMESPACE
 

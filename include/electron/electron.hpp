@@ -5,8 +5,8 @@
 #ifndef ELECTRON_ELECTRON_HPP
 #define ELECTRON_ELECTRON_HPP
 
-#include "electron/version.hpp"
-#include "electron/config.hpp"
 #include "electron/bits.hpp"
+#include "electron/config.hpp"
+#include "electron/version.hpp"
 
 #endif  // ELECTRON_ELECTRON_HPP

@@ -187,17 +187,18 @@ check_result check_no_alloc(Fn&& fn, scope_threads which = scope_threads::all_th
 }
 
 /// Runs fn() and fails when memory it allocated is not freed by the time it
-/// returns (the seed's CheckLeaks).
+/// returns.
 template <std::invocable Fn>
 check_result check_leaks(Fn&& fn, scope_threads which = scope_threads::all_threads) {
   if (!counting_allocations()) return detail::not_installed();
   alloc_scope scope(which);
   std::invoke(std::forward<Fn>(fn));
-  const std::int64_t n = scope.live_allocations();
-  const std::int64_t bytes = scope.live_bytes();
+  const alloc_counts c = scope.counts();  // read once, before building the message allocates
+  const std::int64_t n = static_cast<std::int64_t>(c.allocations) - static_cast<std::int64_t>(c.deallocations);
+  const std::int64_t bytes = static_cast<std::int64_t>(c.bytes_allocated) - static_cast<std::int64_t>(c.bytes_freed);
   if (n == 0 && bytes == 0) return {};
-  return {false, "leak: " + std::to_string(n) + " allocation(s) of " + std::to_string(bytes) +
-                     " bytes not freed (of " + std::to_string(scope.allocations()) + " made)"};
+  return {false, "leak: " + std::to_string(n) + " allocation(s) of " + std::to_string(bytes) + " bytes not freed (of " +
+                     std::to_string(c.allocations) + " made)"};
 }
 
 /// Keeps the compiler from deleting the computation of `value` (and, for
@@ -227,7 +228,7 @@ void report_allocs(State& state, const alloc_scope& scope) {
 }
 
 /// Runs fn once per benchmark iteration and reports allocs/op and bytes/op
-/// (the seed's BenchmarkAllocs and BenchmarkMemory). Skips the benchmark with
+/// (allocation count and memory per operation). Skips the benchmark with
 /// an error when the allocation counter is not installed.
 template <class State, std::invocable Fn>
 void bench_allocs(State& state, Fn&& fn) {
@@ -249,22 +250,21 @@ void bench_allocs(State& state, Fn&& fn) {
 /// A property over bytes: returns bool (true = holds) or void (holds unless
 /// it throws).
 template <class P>
-concept byte_property =
-    std::invocable<P&, std::span<const std::byte>> &&
+concept byte_property = std::invocable<P&, std::span<const std::byte>> &&
     (std::is_void_v<std::invoke_result_t<P&, std::span<const std::byte>>> ||
      std::convertible_to<std::invoke_result_t<P&, std::span<const std::byte>>, bool>);
 
 /// A property over strings, in the same way.
 template <class P>
 concept string_property = std::invocable<P&, std::string_view> &&
-                          (std::is_void_v<std::invoke_result_t<P&, std::string_view>> ||
-                           std::convertible_to<std::invoke_result_t<P&, std::string_view>, bool>);
+    (std::is_void_v<std::invoke_result_t<P&, std::string_view>> ||
+     std::convertible_to<std::invoke_result_t<P&, std::string_view>, bool>);
 
 /// How fuzz_bytes/fuzz_string generate inputs.
 struct fuzz_options {
-  std::uint64_t seed = 0x5eedULL;  ///< same seed, same inputs, on every platform
-  std::size_t runs = 2000;         ///< random inputs after the fixed edge cases
-  std::size_t max_size = 256;      ///< longest input generated
+  std::uint64_t seed = 0x5eedULL;    ///< same seed, same inputs, on every platform
+  std::size_t runs = 2000;           ///< random inputs after the fixed edge cases
+  std::size_t max_size = 256;        ///< longest input generated
   std::size_t shrink_budget = 2000;  ///< property calls spent shrinking a failure
 };
 
@@ -349,12 +349,18 @@ inline std::vector<std::byte> make_input(splitmix64& rng, std::size_t run, std::
   static constexpr unsigned char alphabet[] = {0x00, 0x01, 0x7f, 0x80, 0xff, 'a', 'Z', '0', ' ', '\n', 0xc3, 0xa9};
   std::vector<std::byte> in;
   switch (run) {
-    case 0: return in;
-    case 1: return std::vector<std::byte>(1, std::byte{0});
-    case 2: return std::vector<std::byte>(1, std::byte{0xff});
-    case 3: return std::vector<std::byte>(max_size, std::byte{0});
-    case 4: return std::vector<std::byte>(max_size, std::byte{0xff});
-    default: break;
+    case 0:
+      return in;
+    case 1:
+      return std::vector<std::byte>(1, std::byte{0});
+    case 2:
+      return std::vector<std::byte>(1, std::byte{0xff});
+    case 3:
+      return std::vector<std::byte>(max_size, std::byte{0});
+    case 4:
+      return std::vector<std::byte>(max_size, std::byte{0xff});
+    default:
+      break;
   }
   // Short inputs are where most bugs hide: favour them.
   const std::size_t limit = (rng.next() & 1) != 0 ? (max_size < 16 ? max_size : 16) : max_size;
@@ -460,9 +466,9 @@ ELECTRON_END_NAMESPACE
 /// Defines LLVMFuzzerTestOneInput running `property` (a byte_property or
 /// string_property object or function). Use in a TU of its own built with
 /// clang -fsanitize=fuzzer.
-#define ELECTRON_FUZZ_TARGET(property)                                                   \
-  extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {   \
-    return ::electron::test::detail::run_fuzz_input(property, data, size);              \
+#define ELECTRON_FUZZ_TARGET(property)                                                \
+  extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) { \
+    return ::electron::test::detail::run_fuzz_input(property, data, size);            \
   }
 
 #endif  // ELECTRON_TEST_HPP
@@ -477,24 +483,24 @@ ELECTRON_END_NAMESPACE
 
 namespace electron {
 inline namespace ELECTRON_VERSION_NS {
-namespace shared {
+// The hooks exist in one TU only, so they need no ABI namespace.
 namespace alloc_hooks {
 // Every block carries a header holding its size; 16 bytes keeps malloc's
 // alignment. Over-aligned blocks keep the size just before the user pointer.
 constexpr std::size_t header = 16;
 
 inline void record(std::size_t n, bool alloc) noexcept {
-  auto& t = t_alloc_totals;
+  auto& t = shared::t_alloc_totals;
   if (alloc) {
     ++t.allocations;
     t.bytes_allocated += n;
-    g_alloc_totals.bytes_allocated.fetch_add(n, std::memory_order_relaxed);
-    g_alloc_totals.allocations.fetch_add(1, std::memory_order_release);
+    shared::g_alloc_totals.bytes_allocated.fetch_add(n, std::memory_order_relaxed);
+    shared::g_alloc_totals.allocations.fetch_add(1, std::memory_order_release);
   } else {
     ++t.deallocations;
     t.bytes_freed += n;
-    g_alloc_totals.bytes_freed.fetch_add(n, std::memory_order_relaxed);
-    g_alloc_totals.deallocations.fetch_add(1, std::memory_order_release);
+    shared::g_alloc_totals.bytes_freed.fetch_add(n, std::memory_order_relaxed);
+    shared::g_alloc_totals.deallocations.fetch_add(1, std::memory_order_release);
   }
 }
 
@@ -513,10 +519,10 @@ inline void on_free(const volatile void* p) {
 
 // Installs the hooks and marks the counter installed before main() runs
 // (this block exists in one TU).
-[[maybe_unused]] const bool installed = (__sanitizer_install_malloc_and_free_hooks(on_malloc, on_free),
-                                         g_alloc_counter_installed.store(true, std::memory_order_relaxed), true);
+[[maybe_unused]] const bool installed =
+    (__sanitizer_install_malloc_and_free_hooks(on_malloc, on_free),
+     shared::g_alloc_counter_installed.store(true, std::memory_order_relaxed), true);
 }  // namespace alloc_hooks
-}  // namespace shared
 }  // namespace ELECTRON_VERSION_NS
 }  // namespace electron
 #else
@@ -568,17 +574,19 @@ inline void* allocate_or_throw(std::size_t n, std::size_t align) {
 }
 
 // Marks the counter installed before main() runs (this block exists in one TU).
-[[maybe_unused]] const bool installed = (g_alloc_counter_installed.store(true, std::memory_order_relaxed), true);
+[[maybe_unused]] const bool installed =
+    (shared::g_alloc_counter_installed.store(true, std::memory_order_relaxed), true);
 }  // namespace alloc_hooks
-}  // namespace shared
 }  // namespace ELECTRON_VERSION_NS
 }  // namespace electron
 
-#define ELECTRON_DETAIL_HOOKS ::electron::shared::alloc_hooks
+#define ELECTRON_DETAIL_HOOKS ::electron::alloc_hooks
 #define ELECTRON_DETAIL_DEFAULT_ALIGN __STDCPP_DEFAULT_NEW_ALIGNMENT__
 
 void* operator new(std::size_t n) { return ELECTRON_DETAIL_HOOKS::allocate_or_throw(n, ELECTRON_DETAIL_DEFAULT_ALIGN); }
-void* operator new[](std::size_t n) { return ELECTRON_DETAIL_HOOKS::allocate_or_throw(n, ELECTRON_DETAIL_DEFAULT_ALIGN); }
+void* operator new[](std::size_t n) {
+  return ELECTRON_DETAIL_HOOKS::allocate_or_throw(n, ELECTRON_DETAIL_DEFAULT_ALIGN);
+}
 void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
   return ELECTRON_DETAIL_HOOKS::allocate(n, ELECTRON_DETAIL_DEFAULT_ALIGN);
 }

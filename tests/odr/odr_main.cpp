@@ -55,8 +55,8 @@ int main() {
     expect(r.cpu_fn != ref.cpu_fn, "cpu() copies are distinct", r.abi_namespace, ref.abi_namespace);
     expect(r.bitset_count == 334 && r.bitset_count == ref.bitset_count, "bitset::count agrees", r.arch_name,
            ref.arch_name);
-    expect(r.first_after_500 == 501 && r.first_after_500 == ref.first_after_500, "find_next_set agrees",
-           r.arch_name, ref.arch_name);
+    expect(r.first_after_500 == 501 && r.first_after_500 == ref.first_after_500, "find_next_set agrees", r.arch_name,
+           ref.arch_name);
     expect(r.popcount_sum == ref.popcount_sum, "popcount agrees", r.arch_name, ref.arch_name);
   }
   std::printf("%s\n", failures == 0 ? "odr: all variants distinct and in agreement" : "odr: FAILED");

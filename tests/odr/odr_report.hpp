@@ -16,7 +16,7 @@ struct odr_report {
   const void* cpu_fn;        // &electron::cpu
   std::size_t bitset_count;  // bitset with every third of 1000 bits set
   std::size_t first_after_500;
-  int popcount_sum;          // sum of popcount(i * 0x9e3779b97f4a7c15) over i < 1000
+  int popcount_sum;  // sum of popcount(i * 0x9e3779b97f4a7c15) over i < 1000
 };
 
 odr_report odr_report_baseline();

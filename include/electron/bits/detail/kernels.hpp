@@ -82,8 +82,8 @@ concept vector_arch = electron::detail::is_simd_arch<Arch>;
 /// with VPSADBW (Mula, Kurz, Lemire, "Faster Population Counts Using AVX2
 /// Instructions", The Computer Journal 61(1), 2018).
 inline std::size_t popcount_avx2(const word* w, std::size_t n) noexcept {
-  const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2,
-                                       2, 3, 2, 3, 3, 4);
+  const __m256i lut =
+      _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
   const __m256i low = _mm256_set1_epi8(0x0f);
   __m256i total = _mm256_setzero_si256();
   std::size_t i = 0;
