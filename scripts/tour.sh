@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh
 min_time="${1:-0.05}"
 cmake --preset release >/dev/null
-cmake --build --preset release --target tour bits_bench
+cmake --build --preset release --target tour bits_bench test_bench
 
 echo
 build/release/examples/tour
@@ -23,6 +23,7 @@ for b in build/release/bench/*_bench; do
   name=$(basename "$b")
   "$b" --benchmark_min_time="$min_time" --benchmark_repetitions=3 \
        --benchmark_report_aggregates_only=true \
-       --benchmark_out="$out/$name.json" --benchmark_out_format=json >/dev/null
+       --benchmark_out="$out/$name.json" --benchmark_out_format=json >"$out/$name.log" 2>&1 ||
+    { cat "$out/$name.log"; exit 1; }
   python3 scripts/bench_summary.py "$out/$name.json"
 done

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+// What electron/test.hpp's allocation counter costs: operator new/delete
+// through the counting replacement against malloc/free, which the
+// replacement does not touch, in the same binary.
+#define ELECTRON_TEST_COUNT_ALLOCATIONS
+#include "electron/test.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+
+namespace {
+
+void alloc_counted_new(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  for (auto _ : state) {
+    void* p = ::operator new(n);
+    benchmark::DoNotOptimize(p);
+    ::operator delete(p);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
+void alloc_malloc(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  for (auto _ : state) {
+    void* p = std::malloc(n);
+    benchmark::DoNotOptimize(p);
+    std::free(p);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
+void scope_read(benchmark::State& state) {
+  electron::test::alloc_scope scope;
+  for (auto _ : state) benchmark::DoNotOptimize(scope.counts());
+}
+
+}  // namespace
+
+// The counted path is Electron's here; malloc is the baseline it wraps.
+BENCHMARK(alloc_counted_new)->Name("new_delete_pair/electron")->Arg(64)->Arg(4096);
+BENCHMARK(alloc_malloc)->Name("new_delete_pair/malloc_free")->Arg(64)->Arg(4096);
+BENCHMARK(scope_read)->Name("alloc_scope_read/electron");
+
+BENCHMARK_MAIN();
