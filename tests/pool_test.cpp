@@ -1,0 +1,520 @@
+// SPDX-License-Identifier: MIT
+// Tests for electron/pool.hpp: object_pool, buffer_pool, sized_pool and
+// arena_of_pools, including multi-threaded model checks (run under TSan in CI).
+#include "electron/pool.hpp"
+
+#include "child_process.hpp"
+#include "electron/test.hpp"
+#include "electron_catch.hpp"
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace ep = electron::pool;
+namespace et = electron::test;
+
+namespace {
+
+// Iterations scale with ELECTRON_STRESS (the "stress" ctest label sets it).
+// Under ASan/TSan the counter also sees malloc, and the C library mallocs
+// for a thread's first thread_local destructor and for new threads' control
+// blocks (which it caches). Do that once before measuring.
+void warm_up_threads(int n) {
+  ep::buffer_pool p;
+  p.put(p.get(1));
+  std::vector<std::thread> ts;
+  for (int i = 0; i < n; ++i) ts.emplace_back([&] { p.put(p.get(1)); });
+  for (auto& t : ts) t.join();
+}
+
+int stress_scale() {
+  const char* s = std::getenv("ELECTRON_STRESS");
+  const int v = s != nullptr ? std::atoi(s) : 1;
+  return v < 1 ? 1 : v;
+}
+
+struct context {
+  static inline std::atomic<int> live{0};
+  static inline std::atomic<int> resets{0};
+  int value = 0;
+  std::string text;
+  context() { ++live; }
+  context(const context&) = delete;
+  ~context() { --live; }
+  void reset() {
+    value = 0;
+    text.clear();
+    ++resets;
+  }
+};
+
+}  // namespace
+
+static_assert(ep::resettable<context> && !ep::resettable<int>);
+static_assert(ep::context_pool<ep::object_pool<context>> && !ep::context_pool<std::vector<int>>);
+static_assert(ep::buffer_source<ep::buffer_pool> && !ep::buffer_source<ep::object_pool<context>>);
+
+TEST_CASE("object_pool: objects come back reset and are reused", "[pool][object_pool]") {
+  context::live = 0;
+  {
+    ep::object_pool<context> pool;
+    context* c = pool.get();
+    CHECK(c->value == 0);
+    c->value = 42;
+    c->text = "dirty";
+    const int resets = context::resets;
+    pool.put(c);
+    CHECK(context::resets == resets + 1);
+    context* d = pool.get();
+    CHECK(d == c);  // the thread cache hands back the object just returned
+    CHECK(d->value == 0);
+    CHECK(d->text.empty());
+    pool.reset(d);
+    CHECK(context::resets == resets + 2);
+    pool.put(d);
+    pool.put(nullptr);  // ignored
+    {
+      auto h = pool.acquire();
+      h->value = 1;
+    }  // returned here
+    CHECK(pool.get() == c);
+    pool.put(c);
+    CHECK(context::live == 1);
+  }
+  CHECK(context::live == 0);  // the pool destroyed its idle object
+}
+
+TEST_CASE("object_pool: custom reset function", "[pool][object_pool]") {
+  struct plain {
+    int n = 0;
+  };
+  auto zero = [](plain& p) { p.n = -1; };
+  ep::object_pool<plain, decltype(zero)> pool(16, 4, zero);
+  plain* p = pool.get();
+  p->n = 9;
+  pool.put(p);
+  plain* q = pool.get();
+  CHECK(q->n == -1);
+  pool.put(q);  // (debug builds abort if the pool dies with objects out)
+}
+
+TEST_CASE("object_pool: retention is bounded and trim() frees idle objects", "[pool][object_pool]") {
+  context::live = 0;
+  ep::object_pool<context> pool(/*max_retained=*/4, /*thread_cache=*/2);
+  std::vector<context*> out;
+  for (int i = 0; i < 20; ++i) out.push_back(pool.get());
+  CHECK(context::live == 20);
+  for (context* c : out) pool.put(c);
+  // At most 2 in this thread's cache and 4 in the depot; the rest destroyed.
+  CHECK(context::live <= 6);
+  CHECK(context::live >= 2);
+  pool.trim();
+  CHECK(context::live == 0);
+}
+
+TEST_CASE("object_pool: steady state allocates nothing", "[pool][object_pool][alloc]") {
+  ep::object_pool<context> pool;
+  std::vector<context*> v;
+  for (int i = 0; i < 8; ++i) v.push_back(pool.get());
+  for (context* c : v) pool.put(c);
+  CHECK(et::check_no_alloc([&] {
+    for (int i = 0; i < 1000; ++i) {
+      context* a = pool.get();
+      context* b = pool.get();
+      pool.put(a);
+      pool.put(b);
+    }
+  }));
+}
+
+#if ELECTRON_ASSERTS_ENABLED
+TEST_CASE("object_pool: double put and foreign put are caught in debug builds", "[pool][object_pool][assert]") {
+  const auto twice = electron_tests::run_in_child([] {
+    ep::object_pool<context> pool;
+    context* c = pool.get();
+    pool.put(c);
+    pool.put(c);
+  });
+  CHECK(twice.signaled);
+  CHECK(twice.signal == SIGABRT);
+  const auto foreign = electron_tests::run_in_child([] {
+    ep::object_pool<context> a, b;
+    context* c = a.get();
+    b.put(c);
+  });
+  CHECK(foreign.signaled);
+  CHECK(foreign.signal == SIGABRT);
+  const auto leaked = electron_tests::run_in_child([] {
+    ep::object_pool<context> a;
+    static_cast<void>(a.get());  // still out when the pool dies
+  });
+  CHECK(leaked.signaled);
+}
+#endif
+
+TEST_CASE("buffer_pool: classes, capacities and alignment", "[pool][buffer_pool]") {
+  using c = ep::pow2_classes;
+  CHECK(c::class_of(0) == 0);
+  CHECK(c::class_of(512) == 0);
+  CHECK(c::class_of(513) == 1);
+  CHECK(c::class_of(1024) == 1);
+  CHECK(c::class_of(4096) == 3);
+  CHECK(c::class_of(4u << 20) == 13);
+  CHECK(c::class_of((4u << 20) + 1) == c::count);
+  for (std::size_t n = 0; n <= (4u << 20); n = n * 3 / 2 + 1) {
+    const std::size_t k = c::class_of(n);
+    REQUIRE(k < c::count);
+    REQUIRE(c::capacity(k, n) >= n);
+    REQUIRE((k == 0 || c::capacity(k - 1, n) < n));  // the smallest class that fits
+  }
+  ep::buffer_pool pool;
+  for (std::size_t n : {0u, 1u, 511u, 512u, 513u, 4096u, 100000u, 4u << 20, 5u << 20}) {
+    auto b = pool.get(n);
+    CHECK(b.size() == n);
+    CHECK(b.capacity() >= n);
+    CHECK(reinterpret_cast<std::uintptr_t>(b.data()) % 64 == 0);
+    std::memset(b.data(), 0xab, b.capacity());  // the whole capacity is usable (ASan)
+  }
+  auto b = pool.get(100);
+  b.resize(512);
+  CHECK(b.size() == 512);
+  CHECK_THROWS_AS(b.resize(513), std::length_error);
+}
+
+TEST_CASE("buffer_pool: reuse, oversize requests and steady state", "[pool][buffer_pool][alloc]") {
+  ep::buffer_pool pool;
+  std::byte* first = nullptr;
+  {
+    auto b = pool.get(4000);
+    first = b.data();
+  }
+  {
+    auto b = pool.get(3000);  // same class: the same buffer
+    CHECK(b.data() == first);
+    auto c = std::move(b);
+    CHECK(b.data() == nullptr);  // NOLINT(bugprone-use-after-move)
+    CHECK(c.data() == first);
+    pool.put(std::move(c));
+  }
+  et::alloc_scope scope;
+  for (int i = 0; i < 3; ++i) {
+    auto big = pool.get(8u << 20);  // over 4 MiB: allocated and freed every time
+    et::do_not_optimize(big.data());
+  }
+  const std::uint64_t big_allocs = scope.allocations();
+  CHECK(big_allocs == 3);
+  CHECK_FALSE(et::check_no_alloc([&] {
+    for (int i = 0; i < 1000; ++i) {
+      auto x = pool.get(4096);
+      auto y = pool.get(600);
+      auto z = pool.get(60000);
+      et::do_not_optimize(x.data());
+    }
+  }));  // first use of the 600 B and 60000 B classes allocates...
+  CHECK(et::check_no_alloc([&] {
+    for (int i = 0; i < 1000; ++i) {
+      auto x = pool.get(4096);
+      auto y = pool.get(600);
+      auto z = pool.get(60000);
+      et::do_not_optimize(x.data());
+    }
+  }));  // ...and after that nothing does
+}
+
+TEST_CASE("buffer_pool: retention is bounded, trim() returns memory", "[pool][buffer_pool][alloc]") {
+  ep::buffer_pool_options opt;
+  opt.max_retained_bytes_per_class = 2 * 4096;  // two 4 KiB buffers in the depot
+  opt.thread_cache_bytes_per_class = 4096;      // one in this thread's cache
+  warm_up_threads(0);
+  et::alloc_scope scope;
+  {
+    ep::buffer_pool pool(opt);
+    std::vector<ep::pooled_buffer> held;
+    for (int i = 0; i < 10; ++i) held.push_back(pool.get(4096));
+    held.clear();
+    CHECK(pool.depot_size(3) <= 2);
+    CHECK(scope.live_bytes() <= static_cast<std::int64_t>(3 * 4096 + 4096));  // plus the depot's vector
+    pool.trim();
+    CHECK(pool.depot_size(3) == 0);
+  }
+  CHECK(scope.live_bytes() == 0);
+}
+
+TEST_CASE("sized_pool: four classes, the largest of several capacities", "[pool][sized_pool]") {
+  using c = ep::four_classes;
+  CHECK(c::class_of(100) == 0);
+  CHECK(c::class_of(1024) == 0);
+  CHECK(c::class_of(1025) == 1);
+  CHECK(c::class_of(8192) == 1);
+  CHECK(c::class_of(8193) == 2);
+  CHECK(c::class_of(65536) == 2);
+  CHECK(c::class_of(65537) == 3);
+  ep::sized_pool pool;
+  CHECK(pool.get(100).capacity() == 1024);
+  CHECK(pool.get(2000).capacity() == 8192);
+  CHECK(pool.get(10000).capacity() == 65536);
+  std::byte* huge = nullptr;
+  {
+    auto b = pool.get(100000);
+    CHECK(b.capacity() == 131072);
+    huge = b.data();
+  }
+  {
+    auto b = pool.get(70000);  // fits in the idle 128 KiB buffer
+    CHECK(b.data() == huge);
+    CHECK(b.capacity() == 131072);
+  }
+  {
+    auto b = pool.get(200000);  // the idle one is too small: replaced
+    CHECK(b.capacity() == 262144);
+  }
+  CHECK(et::check_leaks([] {
+    ep::sized_pool p;
+    for (std::size_t n = 1; n < 1000000; n *= 3) {
+      auto b = p.get(n);
+      et::do_not_optimize(b.data());
+    }
+  }));
+}
+
+// Many threads get, fill, hand over and put buffers; a model checks that no
+// buffer is out twice at once and that each one's contents survive intact.
+TEST_CASE("buffer_pool: cross-thread get/put against a model", "[pool][buffer_pool][threads]") {
+  const int threads = 4;
+  const int ops = 3000 * stress_scale();
+  std::atomic<int> violations{0};
+  std::size_t left_in_model = 0;
+  warm_up_threads(threads);
+  CHECK(et::check_leaks([&] {
+    std::mutex model_mutex;
+    std::unordered_map<const std::byte*, int> out;  // buffer -> holder
+    std::mutex queue_mutex;
+    std::deque<ep::pooled_buffer> handoff;  // buffers got on one thread, put on another
+    ep::buffer_pool pool;
+    std::vector<std::thread> ts;
+    for (int t = 0; t < threads; ++t) {
+      ts.emplace_back([&, t] {
+        std::mt19937 rng(static_cast<unsigned>(t));
+        std::vector<ep::pooled_buffer> mine;
+        auto check_out = [&](ep::pooled_buffer& b) {
+          std::lock_guard<std::mutex> lock(model_mutex);
+          if (!out.emplace(b.data(), t).second) ++violations;  // handed out twice
+        };
+        auto check_in = [&](ep::pooled_buffer& b, int owner) {
+          for (std::size_t i = 0; i < b.size(); i += 61)
+            if (b.data()[i] != static_cast<std::byte>(owner)) ++violations;  // someone else wrote here
+          std::lock_guard<std::mutex> lock(model_mutex);
+          if (out.erase(b.data()) != 1) ++violations;
+        };
+        for (int i = 0; i < ops; ++i) {
+          const auto op = static_cast<unsigned>(rng() % 4);
+          if (op < 2 || mine.empty()) {
+            const std::size_t n = (std::size_t{1} << (rng() % 15)) + rng() % 300;
+            ep::pooled_buffer b = pool.get(n);
+            if (b.capacity() < n) ++violations;
+            check_out(b);
+            std::memset(b.data(), t, b.size());
+            mine.push_back(std::move(b));
+          } else if (op == 2) {
+            check_in(mine.back(), t);
+            mine.pop_back();  // returned on this thread
+          } else {
+            // Give one away: it is checked and put by whichever thread takes it.
+            {
+              std::lock_guard<std::mutex> lock(model_mutex);
+              out[mine.back().data()] = -1;
+            }
+            std::memset(mine.back().data(), 0x7f, mine.back().size());
+            std::lock_guard<std::mutex> lock(queue_mutex);
+            handoff.push_back(std::move(mine.back()));
+            mine.pop_back();
+          }
+          ep::pooled_buffer taken;
+          {
+            std::lock_guard<std::mutex> lock(queue_mutex);
+            if (!handoff.empty() && rng() % 2 == 0) {
+              taken = std::move(handoff.front());
+              handoff.pop_front();
+            }
+          }
+          if (taken.data() != nullptr) check_in(taken, 0x7f);
+        }
+        for (auto& b : mine) check_in(b, t);
+      });
+    }
+    for (auto& th : ts) th.join();
+    for (auto& b : handoff) {
+      if (out.erase(b.data()) != 1) ++violations;
+    }
+    handoff.clear();
+    left_in_model = out.size();
+  }));  // the pool, its caches and every buffer are freed by here
+  CHECK(violations == 0);
+  CHECK(left_in_model == 0);
+}
+
+TEST_CASE("object_pool: many threads, no object out twice, none lost", "[pool][object_pool][threads]") {
+  const int threads = 4;
+  const int ops = 5000 * stress_scale();
+  std::atomic<int> violations{0};
+  context::live = 0;
+  {
+    ep::object_pool<context> pool(64, 8);
+    std::mutex m;
+    std::unordered_set<const context*> out;
+    std::vector<context*> shared;  // objects got on one thread and put on another
+    std::vector<std::thread> ts;
+    for (int t = 0; t < threads; ++t) {
+      ts.emplace_back([&, t] {
+        std::mt19937 rng(static_cast<unsigned>(t + 100));
+        std::vector<context*> mine;
+        for (int i = 0; i < ops; ++i) {
+          const auto op = static_cast<unsigned>(rng() % 3);
+          if (op == 0 || mine.empty()) {
+            context* c = pool.get();
+            if (c->value != 0 || !c->text.empty()) ++violations;  // not reset
+            c->value = t + 1;
+            c->text.assign(20, 'a');
+            std::lock_guard<std::mutex> lock(m);
+            if (!out.insert(c).second) ++violations;
+            mine.push_back(c);
+          } else {
+            context* c = mine.back();
+            mine.pop_back();
+            if (op == 2) {  // hand it to whoever comes next
+              std::lock_guard<std::mutex> lock(m);
+              shared.push_back(c);
+              continue;
+            }
+            if (c->value != t + 1) ++violations;
+            {
+              std::lock_guard<std::mutex> lock(m);
+              if (out.erase(c) != 1) ++violations;
+            }
+            pool.put(c);
+          }
+          context* from_other = nullptr;
+          {
+            std::lock_guard<std::mutex> lock(m);
+            if (!shared.empty()) {
+              from_other = shared.back();
+              shared.pop_back();
+              if (out.erase(from_other) != 1) ++violations;
+            }
+          }
+          if (from_other != nullptr) pool.put(from_other);
+        }
+        std::lock_guard<std::mutex> lock(m);
+        for (context* c : mine) {
+          if (out.erase(c) != 1) ++violations;
+          pool.put(c);
+        }
+      });
+    }
+    for (auto& th : ts) th.join();
+    for (context* c : shared) {
+      out.erase(c);
+      pool.put(c);
+    }
+    CHECK(out.empty());
+  }
+  CHECK(violations == 0);
+  CHECK(context::live == 0);  // every object destroyed exactly once: none lost, none twice
+}
+
+// ---------------------------------------------------------------------------
+// arena_of_pools
+// ---------------------------------------------------------------------------
+namespace {
+struct request_ctx {
+  int id = 0;
+  std::vector<int> scratch;
+  void reset() {
+    id = 0;
+    scratch.clear();  // keeps capacity: no allocation next time
+  }
+};
+}  // namespace
+
+TEST_CASE("arena_of_pools: a request loop allocates nothing once warm", "[pool][arena_of_pools][alloc]") {
+  ep::arena_of_pools<request_ctx> mem;
+  auto request = [&](int i) {
+    request_ctx* ctx = mem.alloc_context();
+    ctx->id = i;
+    for (int k = 0; k < 16; ++k) ctx->scratch.push_back(k);
+    auto header = mem.alloc_buffer(512);
+    auto body = mem.alloc_buffer(4096);
+    auto reply = mem.alloc_buffer(16384);
+    std::memset(body.data(), i, body.size());
+    std::string_view path = mem.alloc_string("/api/v1/items/12345");
+    std::string_view user = mem.alloc_string("user-name");
+    const bool ok = path.size() == 19 && user == "user-name" && ctx->scratch.size() == 16 && reply.size() == 16384 &&
+                    header.capacity() >= 512;
+    mem.release_context(ctx);
+    mem.reset();
+    return ok;
+  };
+  for (int i = 0; i < 10; ++i) REQUIRE(request(i));
+  bool all_ok = true;
+  CHECK(et::check_no_alloc([&] {
+    for (int i = 0; i < 1000; ++i) all_ok = request(i) && all_ok;
+  }));
+  CHECK(all_ok);
+}
+
+namespace {
+// A bump allocator and a context pool of the user's own: they plug in.
+struct counting_bump {
+  electron::arena::arena inner;
+  int resets = 0;
+  void* alloc(std::size_t n, std::size_t a) { return inner.alloc(n, a); }
+  void reset() {
+    ++resets;
+    inner.reset();
+  }
+};
+struct fixed_ctx_pool {
+  using value_type = request_ctx;
+  using pointer = request_ctx*;
+  request_ctx slots[2];
+  bool used[2] = {false, false};
+  pointer get() {
+    for (int i = 0; i < 2; ++i)
+      if (!used[i]) {
+        used[i] = true;
+        return &slots[i];
+      }
+    return nullptr;
+  }
+  void put(pointer p) {
+    reset(p);
+    used[p - slots] = false;
+  }
+  void reset(pointer p) { p->reset(); }
+};
+}  // namespace
+
+TEST_CASE("arena_of_pools: user types satisfying the concepts plug in", "[pool][arena_of_pools]") {
+  static_assert(electron::arena::bump_allocator<counting_bump> && ep::context_pool<fixed_ctx_pool>);
+  ep::arena_of_pools<request_ctx, counting_bump, fixed_ctx_pool, ep::sized_pool> mem;
+  request_ctx* a = mem.alloc_context();
+  request_ctx* b = mem.alloc_context();
+  CHECK(a != b);
+  CHECK(mem.alloc_context() == nullptr);  // that pool holds two
+  mem.release_context(a);
+  CHECK(mem.alloc_context() == a);
+  auto buf = mem.alloc_buffer(3000);
+  CHECK(buf.capacity() == 8192);
+  CHECK(mem.alloc_string("abc") == "abc");
+  mem.reset();
+  CHECK(mem.get_arena().resets == 1);
+}
