@@ -9,6 +9,10 @@
 
 #include <chrono>
 #include <cstdio>
+#include <memory_resource>
+#include <span>
+#include <string_view>
+#include <vector>
 
 namespace {
 int failures = 0;
@@ -55,6 +59,68 @@ int main() {
   const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   std::printf("  sieve to 10^7: %zu primes in %.1f ms, the largest %zu\n", primes.count(), ms, primes.find_last_set());
   expect(primes.count() == 664579, "pi(10^7) = 664579 (OEIS A006880)");
+
+  std::printf("\n== arena: bump allocation, reset keeps the largest block\n");
+  {
+    namespace ea = electron::arena;
+    ea::arena a;
+    struct point {
+      double x, y, z;
+    };
+    const auto t1 = std::chrono::steady_clock::now();
+    for (int round = 0; round < 1000; ++round) {
+      for (int i = 0; i < 1000; ++i) electron::test::do_not_optimize(ea::make<point>(a));
+      a.reset();
+    }
+    const auto ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t1).count() / 1e6;
+    std::printf("  10^6 make<point>: %.2f ns each; %zu block(s), %zu bytes reserved, high water %zu\n", ns,
+                a.block_count(), a.bytes_reserved(), a.high_water());
+    const std::string_view s = ea::make_string(a, "strings live until reset()");
+    std::span<int> ids = ea::make_slice<int>(a, 8);
+    expect(s == "strings live until reset()" && ids.size() == 8 && ids[7] == 0, "make_string, make_slice");
+    ea::arena_resource res(a);
+    std::pmr::vector<int> v(&res);
+    for (int i = 0; i < 1000; ++i) v.push_back(i);
+    expect(v[999] == 999, "std::pmr::vector on arena_resource");
+  }
+
+  std::printf("\n== pool: objects and buffers with per-thread caches\n");
+  {
+    namespace ep = electron::pool;
+    struct ctx {
+      int id = 0;
+      void reset() { id = 0; }
+    };
+    ep::object_pool<ctx> contexts;
+    ctx* c = contexts.get();
+    c->id = 7;
+    contexts.put(c);
+    expect(contexts.get() == c && c->id == 0, "object_pool hands back the same object, reset");
+    contexts.put(c);
+    ep::buffer_pool buffers;
+    { auto warm = buffers.get(4096); }
+    const auto no_alloc_buffers = electron::test::check_no_alloc([&] {
+      for (int i = 0; i < 10000; ++i) {
+        auto b = buffers.get(4096);
+        electron::test::do_not_optimize(b.data());
+      }
+    });
+    expect(static_cast<bool>(no_alloc_buffers), "10^4 buffer_pool get/put of 4 KiB: no allocation");
+    ep::arena_of_pools<ctx> mem;
+    auto request = [&] {
+      ctx* rc = mem.alloc_context();
+      auto body = mem.alloc_buffer(3000);
+      const std::string_view path = mem.alloc_string("/api/v1/items");
+      rc->id = static_cast<int>(path.size() + body.size());
+      mem.release_context(rc);
+      mem.reset();
+    };
+    request();
+    expect(static_cast<bool>(electron::test::check_no_alloc([&] {
+             for (int i = 0; i < 10000; ++i) request();
+           })),
+           "arena_of_pools: 10^4 warm requests, no allocation");
+  }
 
   std::printf("\n== test: allocation counter and property checks\n");
   std::size_t sink = 0;

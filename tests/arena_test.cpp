@@ -90,7 +90,8 @@ TEST_CASE("arena: every power-of-two alignment, disjoint writable ranges", "[are
   CHECK(bad == 0);
   // ...and the ranges (a zero-size one taking one byte) are disjoint.
   std::sort(got.begin(), got.end(), [](const range& x, const range& y) { return x.p < y.p; });
-  for (std::size_t i = 1; i < got.size(); ++i) REQUIRE(got[i - 1].p + std::max<std::size_t>(got[i - 1].n, 1) <= got[i].p);
+  for (std::size_t i = 1; i < got.size(); ++i)
+    REQUIRE(got[i - 1].p + std::max<std::size_t>(got[i - 1].n, 1) <= got[i].p);
   CHECK(a.block_count() == up.allocations);
   a.release();
   CHECK(up.live_bytes == 0);

@@ -258,7 +258,8 @@ class arena {
     block* prev;
     std::size_t size;  // usable bytes after the header
   };
-  static constexpr std::size_t header = (sizeof(block) + alignof(std::max_align_t) - 1) & ~(alignof(std::max_align_t) - 1);
+  static constexpr std::size_t header =
+      (sizeof(block) + alignof(std::max_align_t) - 1) & ~(alignof(std::max_align_t) - 1);
 
   static std::byte* data_of(block* b) noexcept { return reinterpret_cast<std::byte*>(b) + header; }
 
@@ -379,7 +380,7 @@ void destroy_n(void* p, std::size_t n) noexcept {
 /// seed's New[T]). A T that is not trivially destructible is destroyed on
 /// reset()/release()/destruction of the arena, newest first.
 template <class T, class... Args>
-  requires std::constructible_from<T, Args...>
+requires std::constructible_from<T, Args...>
 [[nodiscard]] T* make(arena& a, Args&&... args) {
   if constexpr (std::is_trivially_destructible_v<T>) {
     void* p = a.alloc(sizeof(T), alignof(T));
@@ -395,7 +396,7 @@ template <class T, class... Args>
 
 /// n value-initialized Ts in the arena, as a span. Destruction as for make.
 template <class T>
-  requires std::default_initializable<T>
+requires std::default_initializable<T>
 [[nodiscard]] std::span<T> make_slice(arena& a, std::size_t n) {
   if constexpr (std::is_trivially_destructible_v<T>) {
     T* p = static_cast<T*>(a.alloc_slice(n, sizeof(T), alignof(T)));

@@ -5,7 +5,9 @@
 #ifndef ELECTRON_ELECTRON_HPP
 #define ELECTRON_ELECTRON_HPP
 
+#include "electron/arena.hpp"
 #include "electron/bits.hpp"
+#include "electron/pool.hpp"
 #include "electron/config.hpp"
 #include "electron/version.hpp"
 

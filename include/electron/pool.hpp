@@ -56,7 +56,9 @@ namespace pool {
 
 /// A type with a reset() member that returns it to a reusable state.
 template <class T>
-concept resettable = requires(T& t) { t.reset(); };
+concept resettable = requires(T& t) {
+  t.reset();
+};
 
 /// A pool of contexts in the seed's ContextPool sense: get() hands out a
 /// reset context, put(c) takes it back, reset(c) resets it in place.
@@ -334,7 +336,7 @@ struct member_reset {
 /// this pool, a second put() of the same object, and destroying the pool
 /// while objects are out.
 template <class T, class ResetFn = member_reset>
-  requires std::default_initializable<T> && std::invocable<ResetFn&, T&>
+requires std::default_initializable<T> && std::invocable<ResetFn&, T&>
 class object_pool {
  public:
   using value_type = T;
@@ -615,12 +617,12 @@ class basic_buffer_pool {
   }
   ELECTRON_NOINLINE buffer get_new(std::size_t n, std::size_t c) {
     const std::size_t cap = c < Classes::count ? Classes::capacity(c, n) : (n == 0 ? 1 : n);
-    auto* p = static_cast<std::byte*>(::operator new(cap, std::align_val_t{buffer_alignment}));
+    auto* p = static_cast<std::byte*>(::operator new (cap, std::align_val_t{buffer_alignment}));
     return buffer(p, n, cap, this);
   }
   static void free_buffer(void* p, std::size_t cap) noexcept {
     static_cast<void>(cap);  // (sized delete is off by default in clang 14)
-    ::operator delete(p, std::align_val_t{buffer_alignment});
+    ::operator delete (p, std::align_val_t{buffer_alignment});
   }
   static typename detail::free_lists<Classes::count>::limits make_limits(const buffer_pool_options& opt) {
     typename detail::free_lists<Classes::count>::limits l{};
@@ -671,7 +673,7 @@ static_assert(buffer_source<buffer_pool> && buffer_source<sized_pool>);
 /// serves one thread at a time.
 template <class Context, arena::bump_allocator Arena = arena::arena, context_pool ContextPool = object_pool<Context>,
           buffer_source BufferPool = buffer_pool>
-  requires std::same_as<typename ContextPool::value_type, Context>
+requires std::same_as<typename ContextPool::value_type, Context>
 class arena_of_pools {
  public:
   using context_type = Context;

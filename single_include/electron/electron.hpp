@@ -36,28 +36,31 @@
 #ifndef ELECTRON_ELECTRON_HPP
 #define ELECTRON_ELECTRON_HPP
 
-// ---- begin electron/bits.hpp ----
-// electron/bits.hpp: bit manipulation on unsigned words and a dynamic bitset.
+// ---- begin electron/arena.hpp ----
+// electron/arena.hpp: a bump allocator over a chain of blocks.
 //
-// The word functions are constexpr, noexcept and defined for every input
-// (including 0 and values whose next power of two does not fit): no UB.
-// `bitset` is an allocator-aware dynamic bitset whose bulk operations (count,
-// find, & | ^ ~, ==) run on SIMD kernels chosen at compile time.
+// `arena::alloc` is a pointer bump in the common case; `reset()` rewinds and
+// keeps the largest block, so a request loop allocates nothing from the
+// system in steady state. Objects that need destruction (`make<T>` of a
+// non-trivially destructible T) are destroyed in reverse order on reset(),
+// release() and destruction; the records for that live in the arena itself.
+// Interop: `arena_resource` (std::pmr::memory_resource) and
+// `arena_allocator<T>` (a standard allocator).
 //
-//   electron::bits::bitset seen(1000);
-//   seen.set(3); seen.set(700);
-//   for (std::size_t i : seen.set_bits()) std::printf("%zu\n", i);  // 3, 700
-//   static_assert(electron::bits::round_up_pow2(17u) == 32u);
-#ifndef ELECTRON_BITS_HPP
-#define ELECTRON_BITS_HPP
-
-// ---- begin electron/bits/detail/kernels.hpp ----
-// electron/bits/detail/kernels.hpp: word-array kernels behind electron::bits::bitset.
+//   electron::arena::arena a;                       // first block 64 KiB
+//   auto* ctx = electron::arena::make<context>(a);  // value-initialized
+//   std::span<int> ids = electron::arena::make_slice<int>(a, 100);
+//   std::string_view name = electron::arena::make_string(a, "request-42");
+//   a.reset();                                      // all of the above is gone
 //
-// Each kernel has a scalar overload (detail::scalar_arch) and a template on an
-// xsimd architecture; tests compare the two on every length and offset.
-#ifndef ELECTRON_BITS_DETAIL_KERNELS_HPP
-#define ELECTRON_BITS_DETAIL_KERNELS_HPP
+// Thread safety: an arena is single-threaded; use one per thread or request.
+// Errors: alignment not a power of two -> std::invalid_argument; a size that
+// overflows or that the upstream resource cannot serve -> std::bad_alloc
+// (std::bad_array_new_length for alloc_slice's n * size). Never a wrapped
+// pointer. Under ASan, memory not handed out (and memory rewound by reset) is
+// poisoned, so use-after-reset is reported.
+#ifndef ELECTRON_ARENA_HPP
+#define ELECTRON_ARENA_HPP
 
 // ---- begin electron/config.hpp ----
 // electron/config.hpp: version, ELECTRON_* macros, the ABI namespace, the
@@ -707,6 +710,483 @@ ELECTRON_END_NAMESPACE
 
 #endif  // ELECTRON_CONFIG_HPP
 // ---- end electron/config.hpp ----
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <memory_resource>
+#include <new>
+#include <span>
+#include <stdexcept>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#if ELECTRON_ASAN && defined(__has_include)
+#if __has_include(<sanitizer/asan_interface.h>)
+#include <sanitizer/asan_interface.h>
+#define ELECTRON_DETAIL_POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define ELECTRON_DETAIL_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#endif
+#endif
+#ifndef ELECTRON_DETAIL_POISON
+#define ELECTRON_DETAIL_POISON(p, n) static_cast<void>(0)
+#define ELECTRON_DETAIL_UNPOISON(p, n) static_cast<void>(0)
+#endif
+
+ELECTRON_BEGIN_NAMESPACE
+namespace arena {
+
+/// A bump allocator: anything with alloc(size, align) and reset(). arena
+/// satisfies it; arena_of_pools accepts any type that does.
+template <class A>
+concept bump_allocator = requires(A& a, std::size_t n) {
+  { a.alloc(n, n) } -> std::same_as<void*>;
+  a.reset();
+};
+
+namespace detail {
+[[noreturn]] ELECTRON_NOINLINE ELECTRON_COLD inline void bad_alignment() {
+  electron::detail::throw_error<std::invalid_argument>("electron::arena: alignment is not a power of two");
+}
+[[noreturn]] ELECTRON_NOINLINE ELECTRON_COLD inline void bad_size() {
+#if ELECTRON_HAS_EXCEPTIONS
+  throw std::bad_alloc();
+#else
+  std::fputs("electron::arena: allocation size too large\n", stderr);
+  std::abort();
+#endif
+}
+[[noreturn]] ELECTRON_NOINLINE ELECTRON_COLD inline void bad_array_length() {
+#if ELECTRON_HAS_EXCEPTIONS
+  throw std::bad_array_new_length();
+#else
+  std::fputs("electron::arena: array length overflows\n", stderr);
+  std::abort();
+#endif
+}
+}  // namespace detail
+
+/// A chain of memory blocks handed out by bumping a pointer.
+///
+/// Not copyable; movable (the moved-from arena is empty and usable).
+/// Single-threaded. Blocks come from an upstream std::pmr::memory_resource
+/// (default: std::pmr::new_delete_resource()).
+class arena {
+ public:
+  /// Size of the first block when none is given.
+  static constexpr std::size_t default_block_size = 64 * 1024;
+  /// The largest size or alignment alloc() accepts.
+  static constexpr std::size_t max_size = std::size_t{1} << (sizeof(std::size_t) * 8 - 2);
+
+  /// An arena whose first block (allocated on first use) has
+  /// `first_block_size` usable bytes; later blocks grow geometrically.
+  explicit arena(std::size_t first_block_size = default_block_size,
+                 std::pmr::memory_resource* upstream = std::pmr::new_delete_resource()) noexcept
+      : m_upstream(upstream), m_next_block_size(first_block_size < 64 ? 64 : first_block_size) {}
+
+  /// An arena that first hands out `buffer[0, size)` (owned by the caller,
+  /// never freed by the arena), then grows from `upstream`.
+  arena(void* buffer, std::size_t size, std::pmr::memory_resource* upstream = std::pmr::new_delete_resource()) noexcept
+      : m_upstream(upstream),
+        m_initial(static_cast<std::byte*>(buffer)),
+        m_initial_size(size),
+        m_next_block_size(size < 64 ? default_block_size : size * 2) {
+    start_initial();
+  }
+
+  arena(const arena&) = delete;
+  arena& operator=(const arena&) = delete;
+  arena(arena&& other) noexcept { take(other); }
+  arena& operator=(arena&& other) noexcept {
+    if (this != &other) {
+      release();
+      take(other);
+    }
+    return *this;
+  }
+  ~arena() {
+    release();
+    ELECTRON_DETAIL_UNPOISON(m_initial, m_initial_size);  // the caller's buffer is theirs again
+  }
+
+  /// `size` bytes aligned to `align` (a power of two). alloc(0) returns a
+  /// distinct valid pointer (it takes one byte). Inlined bump in the common
+  /// case. Throws std::invalid_argument for a bad alignment, std::bad_alloc
+  /// when the size cannot be served.
+  [[nodiscard]] ELECTRON_ALWAYS_INLINE void* alloc(std::size_t size, std::size_t align = alignof(std::max_align_t)) {
+    if (ELECTRON_UNLIKELY((align & (align - 1)) != 0 || align == 0)) detail::bad_alignment();
+    size += static_cast<std::size_t>(size == 0);
+    const std::uintptr_t cur = reinterpret_cast<std::uintptr_t>(m_ptr);
+    const std::uintptr_t aligned = (cur + (align - 1)) & ~static_cast<std::uintptr_t>(align - 1);
+    const std::uintptr_t end = reinterpret_cast<std::uintptr_t>(m_end);
+    if (ELECTRON_LIKELY(aligned <= end && size <= end - aligned)) {
+      m_ptr = reinterpret_cast<std::byte*>(aligned + size);
+      ELECTRON_DETAIL_UNPOISON(reinterpret_cast<void*>(aligned), size);
+      return reinterpret_cast<void*>(aligned);
+    }
+    return alloc_slow(size, align);
+  }
+
+  /// `n` elements of `elem_size` bytes; throws std::bad_array_new_length when
+  /// n * elem_size overflows.
+  [[nodiscard]] void* alloc_slice(std::size_t n, std::size_t elem_size, std::size_t align) {
+    std::size_t bytes = 0;
+    if (__builtin_mul_overflow(n, elem_size, &bytes)) detail::bad_array_length();
+    return alloc(bytes, align);
+  }
+
+  /// Gives back the most recent allocation if `p` is it (so a growing vector
+  /// reuses its space); otherwise does nothing. Never needed for correctness.
+  void dealloc(void* p, std::size_t size) noexcept {
+    size += static_cast<std::size_t>(size == 0);
+    if (static_cast<std::byte*>(p) + size == m_ptr) {
+      m_ptr = static_cast<std::byte*>(p);
+      ELECTRON_DETAIL_POISON(p, size);
+    }
+  }
+
+  /// Destroys the recorded objects (newest first), frees every block but the
+  /// largest, and rewinds. Keeps the caller's buffer. After a reset a loop
+  /// that allocates no more than before allocates nothing upstream.
+  void reset() noexcept {
+    run_destructors();
+    note_high_water();
+    // Keep the largest owned block as the spare; free the rest.
+    block* keep = m_spare;
+    for (block* b = m_blocks; b != nullptr;) {
+      block* prev = b->prev;
+      if (keep == nullptr || b->size > keep->size) {
+        if (keep != nullptr) free_block(keep);
+        keep = b;
+      } else {
+        free_block(b);
+      }
+      b = prev;
+    }
+    m_blocks = nullptr;
+    m_spare = keep;
+    m_used_before = 0;
+    if (m_initial != nullptr) {
+      start_initial();
+    } else if (m_spare != nullptr) {
+      use_block(std::exchange(m_spare, nullptr));
+    } else {
+      m_ptr = m_end = m_begin = nullptr;
+    }
+  }
+
+  /// Destroys the recorded objects and returns every block upstream (the
+  /// seed's Free). The arena stays usable.
+  void release() noexcept {
+    run_destructors();
+    note_high_water();
+    for (block* b = m_blocks; b != nullptr;) {
+      block* prev = b->prev;
+      free_block(b);
+      b = prev;
+    }
+    if (m_spare != nullptr) free_block(m_spare);
+    m_blocks = m_spare = nullptr;
+    m_used_before = 0;
+    m_block_count = 0;
+    m_reserved = 0;
+    if (m_initial != nullptr) {
+      start_initial();
+    } else {
+      m_ptr = m_end = m_begin = nullptr;
+    }
+  }
+
+  // ---- introspection ------------------------------------------------------
+  /// Bytes handed out since the last reset (including alignment padding).
+  [[nodiscard]] std::size_t bytes_used() const noexcept {
+    return m_used_before + static_cast<std::size_t>(m_ptr - m_begin);
+  }
+  /// Bytes held in blocks from upstream (not counting the caller's buffer).
+  [[nodiscard]] std::size_t bytes_reserved() const noexcept { return m_reserved; }
+  /// The largest bytes_used() seen.
+  [[nodiscard]] std::size_t high_water() const noexcept {
+    const std::size_t now = bytes_used();
+    return now > m_high_water ? now : m_high_water;
+  }
+  /// Blocks held from upstream.
+  [[nodiscard]] std::size_t block_count() const noexcept { return m_block_count; }
+  /// The upstream resource blocks come from.
+  [[nodiscard]] std::pmr::memory_resource* upstream() const noexcept { return m_upstream; }
+
+  // ---- destructor records (the mechanism behind make / make_slice) ---------
+  /// Registers objects to destroy on reset/release/destruction, newest first.
+  /// A record is reserved before the objects are constructed, so committing
+  /// it afterwards cannot fail. Use make<T>/make_slice<T> rather than these.
+  struct destructor_record {
+    void (*destroy)(void*, std::size_t) noexcept;
+    void* object;
+    std::size_t count;
+    destructor_record* prev;
+  };
+  [[nodiscard]] destructor_record* reserve_record() {
+    return static_cast<destructor_record*>(alloc(sizeof(destructor_record), alignof(destructor_record)));
+  }
+  void commit_record(destructor_record* r, void (*destroy)(void*, std::size_t) noexcept, void* p,
+                     std::size_t n) noexcept {
+    r->destroy = destroy;
+    r->object = p;
+    r->count = n;
+    r->prev = m_destructors;
+    m_destructors = r;
+  }
+
+ private:
+  struct block {
+    block* prev;
+    std::size_t size;  // usable bytes after the header
+  };
+  static constexpr std::size_t header =
+      (sizeof(block) + alignof(std::max_align_t) - 1) & ~(alignof(std::max_align_t) - 1);
+
+  static std::byte* data_of(block* b) noexcept { return reinterpret_cast<std::byte*>(b) + header; }
+
+  void start_initial() noexcept {
+    m_begin = m_ptr = m_initial;
+    m_end = m_initial + m_initial_size;
+    ELECTRON_DETAIL_POISON(m_initial, m_initial_size);
+  }
+
+  void use_block(block* b) noexcept {
+    b->prev = m_blocks;
+    m_blocks = b;
+    m_begin = m_ptr = data_of(b);
+    m_end = m_begin + b->size;
+  }
+
+  void free_block(block* b) noexcept {
+    ELECTRON_DETAIL_UNPOISON(b, header + b->size);
+    m_reserved -= header + b->size;
+    --m_block_count;
+    m_upstream->deallocate(b, header + b->size, alignof(std::max_align_t));
+  }
+
+  ELECTRON_NOINLINE void* alloc_slow(std::size_t size, std::size_t align) {
+    if (size > max_size || align > max_size) detail::bad_size();
+    // Worst-case padding inside a fresh block whose data is max_align_t aligned.
+    const std::size_t pad = align > alignof(std::max_align_t) ? align - alignof(std::max_align_t) : 0;
+    const std::size_t need = size + pad;
+    m_used_before += static_cast<std::size_t>(m_ptr - m_begin);
+    // The spare block kept by reset() first, if it is big enough.
+    if (m_spare != nullptr && m_spare->size >= need) {
+      use_block(std::exchange(m_spare, nullptr));
+    } else {
+      std::size_t bytes = m_next_block_size;
+      while (bytes < need) bytes *= 2;
+      if (bytes > max_size) detail::bad_size();
+      void* raw = m_upstream->allocate(header + bytes, alignof(std::max_align_t));
+      auto* b = static_cast<block*>(raw);
+      b->size = bytes;
+      m_reserved += header + bytes;
+      ++m_block_count;
+      if (m_next_block_size < max_size / 2) m_next_block_size = bytes * 2;
+      use_block(b);
+      ELECTRON_DETAIL_POISON(m_begin, bytes);
+    }
+    // The bump from the part of the old block that is left is abandoned:
+    // blocks are not revisited, which keeps alloc() a single comparison.
+    const std::uintptr_t cur = reinterpret_cast<std::uintptr_t>(m_ptr);
+    const std::uintptr_t aligned = (cur + (align - 1)) & ~static_cast<std::uintptr_t>(align - 1);
+    m_ptr = reinterpret_cast<std::byte*>(aligned + size);
+    ELECTRON_DETAIL_UNPOISON(reinterpret_cast<void*>(aligned), size);
+    return reinterpret_cast<void*>(aligned);
+  }
+
+  void run_destructors() noexcept {
+    for (destructor_record* r = m_destructors; r != nullptr;) {
+      destructor_record* prev = r->prev;  // read first: destroy may touch arena memory
+      r->destroy(r->object, r->count);
+      r = prev;
+    }
+    m_destructors = nullptr;
+    // Rewound memory becomes unusable until handed out again.
+    for (block* b = m_blocks; b != nullptr; b = b->prev) ELECTRON_DETAIL_POISON(data_of(b), b->size);
+    if (m_spare != nullptr) ELECTRON_DETAIL_POISON(data_of(m_spare), m_spare->size);
+    if (m_initial != nullptr) ELECTRON_DETAIL_POISON(m_initial, m_initial_size);
+  }
+
+  void note_high_water() noexcept { m_high_water = high_water(); }
+
+  void take(arena& o) noexcept {
+    m_upstream = o.m_upstream;
+    m_blocks = std::exchange(o.m_blocks, nullptr);
+    m_spare = std::exchange(o.m_spare, nullptr);
+    m_destructors = std::exchange(o.m_destructors, nullptr);
+    m_initial = std::exchange(o.m_initial, nullptr);
+    m_initial_size = std::exchange(o.m_initial_size, 0);
+    m_begin = std::exchange(o.m_begin, nullptr);
+    m_ptr = std::exchange(o.m_ptr, nullptr);
+    m_end = std::exchange(o.m_end, nullptr);
+    m_used_before = std::exchange(o.m_used_before, 0);
+    m_reserved = std::exchange(o.m_reserved, 0);
+    m_high_water = std::exchange(o.m_high_water, 0);
+    m_block_count = std::exchange(o.m_block_count, 0);
+    m_next_block_size = o.m_next_block_size;
+  }
+
+  std::byte* m_ptr = nullptr;  // next free byte (hot: first)
+  std::byte* m_end = nullptr;
+  std::byte* m_begin = nullptr;
+  std::pmr::memory_resource* m_upstream = std::pmr::new_delete_resource();
+  block* m_blocks = nullptr;  // blocks in use, newest first
+  block* m_spare = nullptr;   // kept by reset()
+  destructor_record* m_destructors = nullptr;
+  std::byte* m_initial = nullptr;
+  std::size_t m_initial_size = 0;
+  std::size_t m_used_before = 0;  // bytes used in blocks before the current one
+  std::size_t m_reserved = 0;
+  std::size_t m_high_water = 0;
+  std::size_t m_block_count = 0;
+  std::size_t m_next_block_size = default_block_size;
+};
+
+static_assert(bump_allocator<arena>);
+
+// ===========================================================================
+// Typed helpers
+// ===========================================================================
+
+namespace detail {
+template <class T>
+void destroy_n(void* p, std::size_t n) noexcept {
+  T* first = static_cast<T*>(p);
+  for (std::size_t i = n; i-- > 0;) first[i].~T();
+}
+}  // namespace detail
+
+/// Constructs a T in the arena (value-initialized with no arguments; the
+/// seed's New[T]). A T that is not trivially destructible is destroyed on
+/// reset()/release()/destruction of the arena, newest first.
+template <class T, class... Args>
+requires std::constructible_from<T, Args...>
+[[nodiscard]] T* make(arena& a, Args&&... args) {
+  if constexpr (std::is_trivially_destructible_v<T>) {
+    void* p = a.alloc(sizeof(T), alignof(T));
+    return ::new (p) T(std::forward<Args>(args)...);
+  } else {
+    arena::destructor_record* r = a.reserve_record();
+    void* p = a.alloc(sizeof(T), alignof(T));
+    T* obj = ::new (p) T(std::forward<Args>(args)...);
+    a.commit_record(r, &detail::destroy_n<T>, obj, 1);
+    return obj;
+  }
+}
+
+/// n value-initialized Ts in the arena, as a span. Destruction as for make.
+template <class T>
+requires std::default_initializable<T>
+[[nodiscard]] std::span<T> make_slice(arena& a, std::size_t n) {
+  if constexpr (std::is_trivially_destructible_v<T>) {
+    T* p = static_cast<T*>(a.alloc_slice(n, sizeof(T), alignof(T)));
+    std::uninitialized_value_construct_n(p, n);
+    return {p, n};
+  } else {
+    arena::destructor_record* r = a.reserve_record();
+    T* p = static_cast<T*>(a.alloc_slice(n, sizeof(T), alignof(T)));
+    std::uninitialized_value_construct_n(p, n);  // destroys what it built if a constructor throws
+    a.commit_record(r, &detail::destroy_n<T>, p, n);
+    return {p, n};
+  }
+}
+
+/// A copy of `s` in the arena (NUL-terminated, not counted in the view).
+/// Works with any bump_allocator.
+template <bump_allocator A>
+[[nodiscard]] std::string_view make_string(A& a, std::string_view s) {
+  char* p = static_cast<char*>(a.alloc(s.size() + 1, 1));
+  if (!s.empty()) std::memcpy(p, s.data(), s.size());
+  p[s.size()] = '\0';
+  return {p, s.size()};
+}
+
+// ===========================================================================
+// Standard interop
+// ===========================================================================
+
+/// A std::pmr::memory_resource that allocates from an arena (deallocate
+/// gives back only the most recent allocation). The arena must outlive it.
+///
+///   electron::arena::arena a;
+///   electron::arena::arena_resource r(a);
+///   std::pmr::vector<int> v(&r);
+class arena_resource final : public std::pmr::memory_resource {
+ public:
+  explicit arena_resource(arena& a) noexcept : m_arena(&a) {}
+  [[nodiscard]] arena& get_arena() const noexcept { return *m_arena; }
+
+ private:
+  void* do_allocate(std::size_t bytes, std::size_t align) override { return m_arena->alloc(bytes, align); }
+  void do_deallocate(void* p, std::size_t bytes, std::size_t) override { m_arena->dealloc(p, bytes); }
+  bool do_is_equal(const std::pmr::memory_resource& other) const noexcept override {
+    const auto* o = dynamic_cast<const arena_resource*>(&other);
+    return o != nullptr && o->m_arena == m_arena;
+  }
+  arena* m_arena;
+};
+
+/// A standard allocator drawing from an arena: std::vector<int,
+/// arena_allocator<int>> v(arena_allocator<int>(a)). Copies share the arena;
+/// deallocate gives back only the most recent allocation.
+template <class T>
+class arena_allocator {
+ public:
+  using value_type = T;
+  using propagate_on_container_copy_assignment = std::true_type;
+  using propagate_on_container_move_assignment = std::true_type;
+  using propagate_on_container_swap = std::true_type;
+
+  explicit arena_allocator(arena& a) noexcept : m_arena(&a) {}
+  template <class U>
+  arena_allocator(const arena_allocator<U>& o) noexcept : m_arena(&o.get_arena()) {}  // NOLINT: converting
+
+  [[nodiscard]] T* allocate(std::size_t n) { return static_cast<T*>(m_arena->alloc_slice(n, sizeof(T), alignof(T))); }
+  void deallocate(T* p, std::size_t n) noexcept { m_arena->dealloc(p, n * sizeof(T)); }
+  [[nodiscard]] arena& get_arena() const noexcept { return *m_arena; }
+
+  template <class U>
+  friend bool operator==(const arena_allocator& a, const arena_allocator<U>& b) noexcept {
+    return &a.get_arena() == &b.get_arena();
+  }
+
+ private:
+  arena* m_arena;
+};
+
+}  // namespace arena
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_ARENA_HPP
+// ---- end electron/arena.hpp ----
+// ---- begin electron/bits.hpp ----
+// electron/bits.hpp: bit manipulation on unsigned words and a dynamic bitset.
+//
+// The word functions are constexpr, noexcept and defined for every input
+// (including 0 and values whose next power of two does not fit): no UB.
+// `bitset` is an allocator-aware dynamic bitset whose bulk operations (count,
+// find, & | ^ ~, ==) run on SIMD kernels chosen at compile time.
+//
+//   electron::bits::bitset seen(1000);
+//   seen.set(3); seen.set(700);
+//   for (std::size_t i : seen.set_bits()) std::printf("%zu\n", i);  // 3, 700
+//   static_assert(electron::bits::round_up_pow2(17u) == 32u);
+#ifndef ELECTRON_BITS_HPP
+#define ELECTRON_BITS_HPP
+
+// ---- begin electron/bits/detail/kernels.hpp ----
+// electron/bits/detail/kernels.hpp: word-array kernels behind electron::bits::bitset.
+//
+// Each kernel has a scalar overload (detail::scalar_arch) and a template on an
+// xsimd architecture; tests compare the two on every length and offset.
+#ifndef ELECTRON_BITS_DETAIL_KERNELS_HPP
+#define ELECTRON_BITS_DETAIL_KERNELS_HPP
+
 // ---- begin electron/detail/simd.hpp ----
 // electron/detail/simd.hpp: the architecture tags kernels are written against.
 //
@@ -1410,6 +1890,716 @@ ELECTRON_END_NAMESPACE
 
 #endif  // ELECTRON_BITS_HPP
 // ---- end electron/bits.hpp ----
+// ---- begin electron/pool.hpp ----
+// electron/pool.hpp: object and buffer pools with per-thread caches.
+//
+// - object_pool<T>: reuses objects; each comes back reset (t.reset(), or a
+//   reset function of yours). get()/put() or RAII acquire().
+// - buffer_pool: byte buffers in 14 power-of-two classes, 512 B to 4 MiB;
+//   larger requests are served and freed, not pooled.
+// - sized_pool: the same with four classes (<1 KiB, 1-8 KiB, 8-64 KiB, and
+//   >64 KiB in 64 KiB steps).
+//
+// Concurrency follows Go's sync.Pool: every thread has a small cache per
+// class in front of a shared depot (a mutex and a vector), so get/put are a
+// few loads and stores on the calling thread's cache, and a buffer put on
+// one thread can be got on another (caches spill into and refill from the
+// depot in batches). Retained memory is bounded per class; trim() returns
+// the depot's and the calling thread's cached items to the system.
+//
+//   electron::pool::buffer_pool pool;
+//   {
+//     auto buf = pool.get(4096);               // capacity >= 4096, 64-byte aligned
+//     std::memcpy(buf.data(), src, 4096);
+//   }                                          // back in the pool
+//
+// All pools are thread-safe. A pool must outlive the objects and buffers it
+// handed out, and every thread's use of it.
+#ifndef ELECTRON_POOL_HPP
+#define ELECTRON_POOL_HPP
+
+
+#include <algorithm>
+#include <atomic>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <span>
+#include <stdexcept>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace pool {
+
+// ===========================================================================
+// Concepts
+// ===========================================================================
+
+/// A type with a reset() member that returns it to a reusable state.
+template <class T>
+concept resettable = requires(T& t) {
+  t.reset();
+};
+
+/// A pool of contexts in the seed's ContextPool sense: get() hands out a
+/// reset context, put(c) takes it back, reset(c) resets it in place.
+template <class P>
+concept context_pool = requires(P& p, typename P::pointer c) {
+  typename P::value_type;
+  { p.get() } -> std::same_as<typename P::pointer>;
+  p.put(c);
+  p.reset(c);
+};
+
+/// A source of byte buffers: get(size) returns a buffer with data(),
+/// size() >= the request, that goes back to the source when destroyed.
+template <class P>
+concept buffer_source = requires(P& p, std::size_t n) {
+  { p.get(n).data() } -> std::convertible_to<std::byte*>;
+  { p.get(n).size() } -> std::convertible_to<std::size_t>;
+};
+
+namespace detail {
+
+// ===========================================================================
+// Thread slots: a small dense index per live thread. Index i is owned by one
+// thread at a time (handed over through a mutex), so per-pool caches indexed
+// by it need no synchronisation on the fast path. A thread that exits gives
+// its index back; the next thread to take it inherits the caches' contents,
+// so nothing is stranded.
+// ===========================================================================
+inline constexpr std::uint32_t max_thread_slots = 128;
+inline constexpr std::uint32_t slot_unassigned = 0xFFFFFFFFu;
+inline constexpr std::uint32_t slot_none = 0xFFFFFFFEu;  // all slots taken: use the depot
+
+struct slot_registry {
+  std::mutex mutex;
+  std::uint32_t free[max_thread_slots];  // released slots, a stack
+  std::uint32_t free_count = 0;
+  std::uint32_t next = 0;
+};
+inline slot_registry& slots() noexcept {
+  // Never destroyed (threads may exit after static destruction began) and
+  // not on the heap (so it shows in no allocation count).
+  alignas(slot_registry) static unsigned char storage[sizeof(slot_registry)];
+  static slot_registry* r = ::new (static_cast<void*>(storage)) slot_registry;
+  return *r;
+}
+inline thread_local std::uint32_t t_slot = slot_unassigned;
+
+struct slot_releaser {
+  ~slot_releaser() {
+    if (t_slot < max_thread_slots) {
+      slot_registry& r = slots();
+      std::lock_guard<std::mutex> lock(r.mutex);
+      r.free[r.free_count++] = t_slot;
+    }
+    t_slot = slot_none;
+  }
+};
+
+ELECTRON_NOINLINE inline std::uint32_t assign_slot() {
+  slot_registry& r = slots();
+  std::uint32_t s = slot_none;
+  {
+    std::lock_guard<std::mutex> lock(r.mutex);
+    if (r.free_count != 0) {
+      s = r.free[--r.free_count];
+    } else if (r.next < max_thread_slots) {
+      s = r.next++;
+    }
+  }
+  t_slot = s;
+  if (s != slot_none) {
+    thread_local slot_releaser releaser;  // gives the slot back at thread exit
+    static_cast<void>(releaser);
+  }
+  return s;
+}
+
+/// The calling thread's slot, or slot_none.
+ELECTRON_ALWAYS_INLINE std::uint32_t thread_slot() {
+  const std::uint32_t s = t_slot;
+  if (ELECTRON_LIKELY(s < max_thread_slots) || s == slot_none) return s;
+  return assign_slot();
+}
+
+// ===========================================================================
+// free_lists<K>: K classes of free pointers, per-thread caches + depot.
+// ===========================================================================
+template <std::size_t K>
+class free_lists {
+ public:
+  struct limits {
+    std::uint32_t local[K];  // items a thread cache holds per class (>= 1)
+    std::size_t depot[K];    // items the depot holds per class
+  };
+
+  explicit free_lists(const limits& l) : m_limits(l) {
+    for (auto& c : m_caches) c = nullptr;
+  }
+  free_lists(const free_lists&) = delete;
+  free_lists& operator=(const free_lists&) = delete;
+  ~free_lists() { ELECTRON_ASSERT(m_drained, "free_lists destroyed without drain()"); }
+
+  /// A free item of class c, or nullptr.
+  ELECTRON_ALWAYS_INLINE void* pop(std::size_t c) {
+    const std::uint32_t s = thread_slot();
+    if (ELECTRON_LIKELY(s != slot_none)) {
+      cache* tc = m_caches[s];
+      if (ELECTRON_LIKELY(tc != nullptr && tc->count[c] != 0)) return tc->items[c][--tc->count[c]];
+    }
+    return pop_slow(c, s);
+  }
+
+  /// Stores a free item of class c; false when every level is full (the
+  /// caller then frees it).
+  ELECTRON_ALWAYS_INLINE bool push(std::size_t c, void* p) {
+    const std::uint32_t s = thread_slot();
+    if (ELECTRON_LIKELY(s != slot_none)) {
+      cache* tc = m_caches[s];
+      if (ELECTRON_LIKELY(tc != nullptr && tc->count[c] < m_limits.local[c])) {
+        tc->items[c][tc->count[c]++] = p;
+        return true;
+      }
+    }
+    return push_slow(c, p, s);
+  }
+
+  /// Hands every item of the depot and of the calling thread's cache to
+  /// free_fn(class, item).
+  template <class Fn>
+  void trim(Fn&& free_fn) {
+    const std::uint32_t s = thread_slot();
+    if (s != slot_none && m_caches[s] != nullptr) drain_cache(*m_caches[s], free_fn);
+    for (std::size_t c = 0; c < K; ++c) {
+      std::vector<void*> items;
+      {
+        std::lock_guard<std::mutex> lock(m_depot[c].mutex);
+        items.swap(m_depot[c].items);
+      }
+      for (void* p : items) free_fn(c, p);
+    }
+  }
+
+  /// Hands every item of every level to free_fn(class, item) and frees the
+  /// caches. Only when no other thread uses the lists (destruction).
+  template <class Fn>
+  void drain(Fn&& free_fn) noexcept {
+    for (cache*& tc : m_caches) {
+      if (tc == nullptr) continue;
+      drain_cache(*tc, free_fn);
+      destroy_cache(tc);
+      tc = nullptr;
+    }
+    for (std::size_t c = 0; c < K; ++c) {
+      for (void* p : m_depot[c].items) free_fn(c, p);
+      m_depot[c].items.clear();
+      m_depot[c].items.shrink_to_fit();
+    }
+    m_drained = true;
+  }
+
+  /// Items in the depot of class c (a snapshot).
+  std::size_t depot_size(std::size_t c) {
+    std::lock_guard<std::mutex> lock(m_depot[c].mutex);
+    return m_depot[c].items.size();
+  }
+
+ private:
+  struct cache {
+    std::uint32_t count[K];
+    void** items[K];
+  };
+  struct alignas(cache_line_size) depot {
+    std::mutex mutex;
+    std::vector<void*> items;
+  };
+
+  cache* make_cache() {
+    auto* tc = new cache;
+    std::size_t total = 0;
+    for (std::size_t c = 0; c < K; ++c) total += m_limits.local[c];
+    void** storage = new void*[total];
+    for (std::size_t c = 0; c < K; ++c) {
+      tc->count[c] = 0;
+      tc->items[c] = storage;
+      storage += m_limits.local[c];
+    }
+    return tc;
+  }
+  static void destroy_cache(cache* tc) noexcept {
+    delete[] tc->items[0];
+    delete tc;
+  }
+  template <class Fn>
+  static void drain_cache(cache& tc, Fn& free_fn) noexcept {
+    for (std::size_t c = 0; c < K; ++c) {
+      while (tc.count[c] != 0) free_fn(c, tc.items[c][--tc.count[c]]);
+    }
+  }
+
+  ELECTRON_NOINLINE void* pop_slow(std::size_t c, std::uint32_t s) {
+    depot& d = m_depot[c];
+    if (s == slot_none) {
+      std::lock_guard<std::mutex> lock(d.mutex);
+      if (d.items.empty()) return nullptr;
+      void* p = d.items.back();
+      d.items.pop_back();
+      return p;
+    }
+    cache*& tc = m_caches[s];
+    if (tc == nullptr) tc = make_cache();
+    // Refill half the cache in one lock, return one item.
+    std::lock_guard<std::mutex> lock(d.mutex);
+    if (d.items.empty()) return nullptr;
+    const std::size_t want = std::max<std::size_t>(1, m_limits.local[c] / 2);
+    const std::size_t n = std::min(want, d.items.size());
+    const std::size_t from = d.items.size() - n;
+    for (std::size_t i = from + 1; i < d.items.size(); ++i) tc->items[c][tc->count[c]++] = d.items[i];
+    void* p = d.items[from];
+    d.items.resize(from);
+    return p;
+  }
+
+  ELECTRON_NOINLINE bool push_slow(std::size_t c, void* p, std::uint32_t s) {
+    depot& d = m_depot[c];
+    if (s == slot_none) {
+      std::lock_guard<std::mutex> lock(d.mutex);
+      if (d.items.size() >= m_limits.depot[c]) return false;
+      d.items.push_back(p);
+      return true;
+    }
+    cache*& tc = m_caches[s];
+    if (tc == nullptr) {
+      tc = make_cache();
+      tc->items[c][tc->count[c]++] = p;
+      return true;
+    }
+    // Cache full: move half of it to the depot (as room allows), keep p.
+    std::lock_guard<std::mutex> lock(d.mutex);
+    const std::size_t room = m_limits.depot[c] > d.items.size() ? m_limits.depot[c] - d.items.size() : 0;
+    const std::size_t n = std::min<std::size_t>(room, std::max<std::uint32_t>(1, m_limits.local[c] / 2));
+    if (n == 0) return false;
+    if (d.items.capacity() < d.items.size() + n) {
+      d.items.reserve(std::min(m_limits.depot[c], std::max<std::size_t>(2 * d.items.capacity(), d.items.size() + n)));
+    }
+    for (std::size_t i = 0; i < n; ++i) d.items.push_back(tc->items[c][--tc->count[c]]);
+    tc->items[c][tc->count[c]++] = p;
+    return true;
+  }
+
+  limits m_limits;
+  cache* m_caches[max_thread_slots];
+  depot m_depot[K];
+  bool m_drained = false;
+};
+
+}  // namespace detail
+
+// ===========================================================================
+// object_pool
+// ===========================================================================
+
+/// Resets an object by calling its reset() member.
+struct member_reset {
+  template <resettable T>
+  void operator()(T& t) const noexcept(noexcept(t.reset())) {
+    t.reset();
+  }
+};
+
+/// A pool of reusable T objects (value-initialized when new). put() resets
+/// an object with ResetFn and keeps it for the next get(); objects beyond
+/// the pool's bound are destroyed. Satisfies context_pool.
+///
+/// Debug checks (ELECTRON_ASSERT): put() of an object that did not come from
+/// this pool, a second put() of the same object, and destroying the pool
+/// while objects are out.
+template <class T, class ResetFn = member_reset>
+requires std::default_initializable<T> && std::invocable<ResetFn&, T&>
+class object_pool {
+ public:
+  using value_type = T;
+  using pointer = T*;
+
+  /// Keeps at most `max_retained` idle objects in the shared depot (plus up
+  /// to `thread_cache` in each thread's cache).
+  explicit object_pool(std::size_t max_retained = 1024, std::uint32_t thread_cache = 32, ResetFn reset_fn = {})
+      : m_lists(make_limits(max_retained, thread_cache)), m_reset(std::move(reset_fn)) {}
+  object_pool(const object_pool&) = delete;
+  object_pool& operator=(const object_pool&) = delete;
+  ~object_pool() {
+    ELECTRON_ASSERT(m_outstanding.load(std::memory_order_relaxed) == 0,
+                    "object_pool destroyed while objects are still out");
+    m_lists.drain([](std::size_t, void* n) noexcept { destroy_node(static_cast<node*>(n)); });
+  }
+
+  /// A reset object: a pooled one, or a new value-initialized T.
+  [[nodiscard]] T* get() {
+    node* n = static_cast<node*>(m_lists.pop(0));
+    if (ELECTRON_UNLIKELY(n == nullptr)) n = new_node();
+    ELECTRON_ASSERT(n->state == state_in, "object_pool: corrupt free list");
+    n->state = state_out;
+    count_out(1);
+    return &n->value;
+  }
+
+  /// Resets `p` and takes it back. Precondition: p came from this pool's
+  /// get() and was not put since (checked in debug builds). nullptr is ignored.
+  void put(T* p) {
+    if (p == nullptr) return;
+    node* n = node_of(p);
+    ELECTRON_ASSERT(n->owner == this, "object_pool::put: object is not from this pool");
+    ELECTRON_ASSERT(n->state == state_out, "object_pool::put: object put twice");
+    std::invoke(m_reset, *p);
+    n->state = state_in;
+    count_out(-1);
+    if (ELECTRON_UNLIKELY(!m_lists.push(0, n))) destroy_node(n);
+  }
+
+  /// Resets `p` in place without returning it.
+  void reset(T* p) { std::invoke(m_reset, *p); }
+
+  /// Returns the object to the pool on destruction.
+  struct returner {
+    object_pool* pool;
+    void operator()(T* p) const { pool->put(p); }
+  };
+  using handle = std::unique_ptr<T, returner>;
+
+  /// get() wrapped in a handle that put()s it back.
+  [[nodiscard]] handle acquire() { return handle(get(), returner{this}); }
+
+  /// Destroys the idle objects of the depot and of the calling thread's cache.
+  void trim() {
+    m_lists.trim([](std::size_t, void* n) { destroy_node(static_cast<node*>(n)); });
+  }
+
+ private:
+  static constexpr std::uint32_t state_in = 0x1D1E0B1Eu;
+  static constexpr std::uint32_t state_out = 0x0B1EC7EDu;
+
+  // The value comes first; the bookkeeping sits after it, so a node is a T
+  // at its own address.
+  struct node {
+    T value{};
+    const object_pool* owner;
+    std::uint32_t state;
+  };
+  // value is the first member of a node (which has no virtual functions), so
+  // a node and its value share an address.
+  static node* node_of(T* p) noexcept { return reinterpret_cast<node*>(p); }
+
+  node* new_node() {
+    node* n = new node{};
+    n->owner = this;
+    n->state = state_in;
+    return n;
+  }
+  static void destroy_node(node* n) noexcept { delete n; }
+
+  void count_out([[maybe_unused]] int d) noexcept {
+#if ELECTRON_ASSERTS_ENABLED
+    m_outstanding.fetch_add(d, std::memory_order_relaxed);
+#endif
+  }
+
+  static typename detail::free_lists<1>::limits make_limits(std::size_t max_retained, std::uint32_t thread_cache) {
+    typename detail::free_lists<1>::limits l{};
+    l.local[0] = thread_cache == 0 ? 1 : thread_cache;
+    l.depot[0] = max_retained;
+    return l;
+  }
+
+  detail::free_lists<1> m_lists;
+  [[no_unique_address]] ResetFn m_reset;
+  std::atomic<long> m_outstanding{0};
+};
+
+// ===========================================================================
+// Byte buffers
+// ===========================================================================
+
+/// A byte buffer from a pool: data(), size() (what was asked for),
+/// capacity() (>= size()); goes back to its pool when destroyed. Move-only.
+template <class Pool>
+class basic_pooled_buffer {
+ public:
+  basic_pooled_buffer() noexcept = default;
+  basic_pooled_buffer(basic_pooled_buffer&& o) noexcept
+      : m_data(std::exchange(o.m_data, nullptr)),
+        m_size(std::exchange(o.m_size, 0)),
+        m_capacity(std::exchange(o.m_capacity, 0)),
+        m_pool(std::exchange(o.m_pool, nullptr)) {}
+  basic_pooled_buffer& operator=(basic_pooled_buffer&& o) noexcept {
+    if (this != &o) {
+      release();
+      m_data = std::exchange(o.m_data, nullptr);
+      m_size = std::exchange(o.m_size, 0);
+      m_capacity = std::exchange(o.m_capacity, 0);
+      m_pool = std::exchange(o.m_pool, nullptr);
+    }
+    return *this;
+  }
+  basic_pooled_buffer(const basic_pooled_buffer&) = delete;
+  basic_pooled_buffer& operator=(const basic_pooled_buffer&) = delete;
+  ~basic_pooled_buffer() { release(); }
+
+  [[nodiscard]] std::byte* data() noexcept { return m_data; }
+  [[nodiscard]] const std::byte* data() const noexcept { return m_data; }
+  [[nodiscard]] std::size_t size() const noexcept { return m_size; }
+  [[nodiscard]] std::size_t capacity() const noexcept { return m_capacity; }
+  [[nodiscard]] bool empty() const noexcept { return m_size == 0; }
+  [[nodiscard]] std::byte* begin() noexcept { return m_data; }
+  [[nodiscard]] std::byte* end() noexcept { return m_data + m_size; }
+  [[nodiscard]] const std::byte* begin() const noexcept { return m_data; }
+  [[nodiscard]] const std::byte* end() const noexcept { return m_data + m_size; }
+  [[nodiscard]] std::byte& operator[](std::size_t i) noexcept {
+    ELECTRON_ASSERT(i < m_size, "pooled buffer index out of range");
+    return m_data[i];
+  }
+  [[nodiscard]] std::span<std::byte> span() noexcept { return {m_data, m_size}; }
+  [[nodiscard]] std::span<const std::byte> span() const noexcept { return {m_data, m_size}; }
+  /// Sets size() to n; n <= capacity() (else std::length_error).
+  void resize(std::size_t n) {
+    if (n > m_capacity) electron::detail::throw_error<std::length_error>("pooled buffer: resize beyond capacity");
+    m_size = n;
+  }
+  /// Returns the buffer to its pool now; the handle becomes empty.
+  void release() noexcept {
+    if (m_data != nullptr) m_pool->recycle(m_data, m_capacity);
+    m_data = nullptr;
+    m_size = m_capacity = 0;
+    m_pool = nullptr;
+  }
+
+ private:
+  friend Pool;
+  basic_pooled_buffer(std::byte* d, std::size_t size, std::size_t cap, Pool* p) noexcept
+      : m_data(d), m_size(size), m_capacity(cap), m_pool(p) {}
+  std::byte* m_data = nullptr;
+  std::size_t m_size = 0;
+  std::size_t m_capacity = 0;
+  Pool* m_pool = nullptr;
+};
+
+/// Size classes of buffer_pool: 14 powers of two from 512 B to 4 MiB.
+struct pow2_classes {
+  static constexpr std::size_t count = 14;
+  static constexpr std::size_t min_size = 512;
+  static constexpr std::size_t max_pooled = min_size << (count - 1);  // 4 MiB
+  /// Class of a request, or count when it is not pooled.
+  static constexpr std::size_t class_of(std::size_t n) noexcept {
+    if (n <= min_size) return 0;
+    if (n > max_pooled) return count;
+    return static_cast<std::size_t>(bits::bit_width(n - 1)) - 9;  // 2^9 = 512
+  }
+  static constexpr std::size_t capacity(std::size_t cls, std::size_t) noexcept { return min_size << cls; }
+  static constexpr bool variable(std::size_t) noexcept { return false; }
+};
+
+/// Size classes of sized_pool: < 1 KiB, 1-8 KiB, 8-64 KiB, and > 64 KiB in
+/// 64 KiB steps (that class holds buffers of several capacities).
+struct four_classes {
+  static constexpr std::size_t count = 4;
+  static constexpr std::size_t huge_step = 64 * 1024;
+  static constexpr std::size_t max_pooled = std::size_t{1} << 30;
+  static constexpr std::size_t class_of(std::size_t n) noexcept {
+    if (n <= 1024) return 0;
+    if (n <= 8 * 1024) return 1;
+    if (n <= 64 * 1024) return 2;
+    return n <= max_pooled ? 3 : count;
+  }
+  static constexpr std::size_t capacity(std::size_t cls, std::size_t n) noexcept {
+    constexpr std::size_t fixed[3] = {1024, 8 * 1024, 64 * 1024};
+    return cls < 3 ? fixed[cls] : (n + huge_step - 1) / huge_step * huge_step;
+  }
+  static constexpr bool variable(std::size_t cls) noexcept { return cls == 3; }
+};
+
+/// How much a buffer pool keeps.
+struct buffer_pool_options {
+  /// Bytes of idle buffers the shared depot keeps per class.
+  std::size_t max_retained_bytes_per_class = 16u << 20;
+  /// Bytes of idle buffers each thread's cache keeps per class (at least one buffer).
+  std::size_t thread_cache_bytes_per_class = 256u << 10;
+};
+
+/// A pool of byte buffers in size classes (see pow2_classes, four_classes).
+/// get(size) returns a buffer of capacity >= size, aligned to 64 bytes, that
+/// returns itself on destruction. Requests over the largest class are served
+/// and freed, not pooled. Thread-safe.
+template <class Classes>
+class basic_buffer_pool {
+ public:
+  using buffer = basic_pooled_buffer<basic_buffer_pool>;
+  static constexpr std::size_t buffer_alignment = 64;
+
+  explicit basic_buffer_pool(const buffer_pool_options& opt = {}) : m_lists(make_limits(opt)) {}
+  basic_buffer_pool(const basic_buffer_pool&) = delete;
+  basic_buffer_pool& operator=(const basic_buffer_pool&) = delete;
+  ~basic_buffer_pool() {
+    m_lists.drain([](std::size_t c, void* p) noexcept { free_buffer(p, stored_capacity(c, p)); });
+  }
+
+  /// A buffer with size() == n and capacity() >= n.
+  [[nodiscard]] ELECTRON_ALWAYS_INLINE buffer get(std::size_t n) {
+    const std::size_t c = Classes::class_of(n);
+    if (ELECTRON_LIKELY(c < Classes::count)) {
+      if (void* p = m_lists.pop(c)) {
+        const std::size_t cap = stored_capacity(c, p);
+        if (ELECTRON_LIKELY(cap >= n)) return buffer(static_cast<std::byte*>(p), n, cap, this);
+        free_buffer(p, cap);  // a variable-class buffer too small for this request
+      }
+    }
+    return get_new(n, c);
+  }
+
+  /// Takes a buffer back (the same as destroying it).
+  void put(buffer&& b) noexcept { b.release(); }
+
+  /// Frees the idle buffers of the depot and of the calling thread's cache.
+  void trim() {
+    m_lists.trim([](std::size_t c, void* p) { free_buffer(p, stored_capacity(c, p)); });
+  }
+
+  /// Idle buffers of class c in the shared depot (a snapshot).
+  [[nodiscard]] std::size_t depot_size(std::size_t c) { return m_lists.depot_size(c); }
+
+  /// Called by a buffer on destruction. Internal.
+  void recycle(std::byte* p, std::size_t cap) noexcept {
+    const std::size_t c = Classes::class_of(cap);
+    if (ELECTRON_LIKELY(c < Classes::count && Classes::capacity(c, cap) == cap)) {
+      // Variable-capacity classes keep the capacity in the idle buffer itself.
+      if (Classes::variable(c)) std::memcpy(p, &cap, sizeof cap);
+      bool kept = false;
+#if ELECTRON_HAS_EXCEPTIONS
+      try {
+        kept = m_lists.push(c, p);
+      } catch (...) {  // the depot could not grow: free instead
+      }
+#else
+      kept = m_lists.push(c, p);
+#endif
+      if (ELECTRON_LIKELY(kept)) return;
+    }
+    free_buffer(p, cap);
+  }
+
+ private:
+  static std::size_t stored_capacity(std::size_t c, void* p) noexcept {
+    if (Classes::variable(c)) {
+      std::size_t cap = 0;
+      std::memcpy(&cap, p, sizeof cap);
+      return cap;
+    }
+    return Classes::capacity(c, 0);
+  }
+  ELECTRON_NOINLINE buffer get_new(std::size_t n, std::size_t c) {
+    const std::size_t cap = c < Classes::count ? Classes::capacity(c, n) : (n == 0 ? 1 : n);
+    auto* p = static_cast<std::byte*>(::operator new (cap, std::align_val_t{buffer_alignment}));
+    return buffer(p, n, cap, this);
+  }
+  static void free_buffer(void* p, std::size_t cap) noexcept {
+    static_cast<void>(cap);  // (sized delete is off by default in clang 14)
+    ::operator delete (p, std::align_val_t{buffer_alignment});
+  }
+  static typename detail::free_lists<Classes::count>::limits make_limits(const buffer_pool_options& opt) {
+    typename detail::free_lists<Classes::count>::limits l{};
+    for (std::size_t c = 0; c < Classes::count; ++c) {
+      const std::size_t cap = Classes::capacity(c, 0) == 0 ? 64 * 1024 : Classes::capacity(c, 0);
+      const std::size_t local = opt.thread_cache_bytes_per_class / cap;
+      l.local[c] = static_cast<std::uint32_t>(std::clamp<std::size_t>(local, 1, 64));
+      l.depot[c] = opt.max_retained_bytes_per_class / cap;
+    }
+    return l;
+  }
+
+  detail::free_lists<Classes::count> m_lists;
+};
+
+/// 14 power-of-two classes, 512 B to 4 MiB (the seed's BufferPool).
+using buffer_pool = basic_buffer_pool<pow2_classes>;
+/// Four classes: < 1 KiB, 1-8 KiB, 8-64 KiB, > 64 KiB (the seed's Pool[T]).
+using sized_pool = basic_buffer_pool<four_classes>;
+/// The buffer type both hand out.
+using pooled_buffer = buffer_pool::buffer;
+
+static_assert(buffer_source<buffer_pool> && buffer_source<sized_pool>);
+
+// ===========================================================================
+// arena_of_pools
+// ===========================================================================
+
+/// Per-request memory in one place (the seed's ArenaOfPools): contexts from
+/// an object pool, byte buffers from a buffer pool, and strings and small
+/// objects bumped from an arena that reset() rewinds at the end of each
+/// request. Any types satisfying the concepts plug in.
+///
+/// A request loop allocates nothing from the system once warm: contexts and
+/// buffers are reused, the arena keeps its largest block.
+///
+///   electron::pool::arena_of_pools<request_context> mem;
+///   for (auto& req : requests) {
+///     auto* ctx = mem.alloc_context();
+///     auto body = mem.alloc_buffer(req.size);
+///     std::string_view path = mem.alloc_string(req.path);
+///     handle(*ctx, body, path);
+///     mem.release_context(ctx);
+///     mem.reset();  // strings gone; body went back when it left scope
+///   }
+///
+/// Thread safety: the arena part is single-threaded, so one arena_of_pools
+/// serves one thread at a time.
+template <class Context, arena::bump_allocator Arena = arena::arena, context_pool ContextPool = object_pool<Context>,
+          buffer_source BufferPool = buffer_pool>
+requires std::same_as<typename ContextPool::value_type, Context>
+class arena_of_pools {
+ public:
+  using context_type = Context;
+  using context_pointer = typename ContextPool::pointer;
+  using buffer = decltype(std::declval<BufferPool&>().get(std::size_t{}));
+
+  arena_of_pools() = default;
+  /// Builds the parts from the given arguments (moved in).
+  arena_of_pools(Arena a, ContextPool contexts, BufferPool buffers)
+      : m_arena(std::move(a)), m_contexts(std::move(contexts)), m_buffers(std::move(buffers)) {}
+
+  /// A reset context from the pool.
+  [[nodiscard]] context_pointer alloc_context() { return m_contexts.get(); }
+  /// Gives a context back (it is reset on the way in).
+  void release_context(context_pointer c) { m_contexts.put(c); }
+  /// A buffer of at least n bytes; it goes back to the pool when destroyed.
+  [[nodiscard]] buffer alloc_buffer(std::size_t n) { return m_buffers.get(n); }
+  /// A copy of s that lives until the next reset().
+  [[nodiscard]] std::string_view alloc_string(std::string_view s) { return arena::make_string(m_arena, s); }
+  /// Ends a request: rewinds the arena (strings from alloc_string are gone).
+  void reset() { m_arena.reset(); }
+
+  [[nodiscard]] Arena& get_arena() noexcept { return m_arena; }
+  [[nodiscard]] ContextPool& contexts() noexcept { return m_contexts; }
+  [[nodiscard]] BufferPool& buffers() noexcept { return m_buffers; }
+
+ private:
+  Arena m_arena;
+  ContextPool m_contexts;
+  BufferPool m_buffers;
+};
+
+}  // namespace pool
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_POOL_HPP
+// ---- end electron/pool.hpp ----
 
 #endif  // ELECTRON_ELECTRON_HPP
 // ---- end electron/electron.hpp ----
