@@ -213,7 +213,7 @@ ring<void*> g_cross_ring_mimalloc;
 void cross_electron(benchmark::State& state) {
   cross_thread(
       state, g_cross_ring_electron, [] { return g_cross_pool.get(buf_size); },
-      [](electron::pool::pooled_buffer& b) { b.release(); });
+      [](electron::pool::pooled_buffer& b) { b.reset(); });
 }
 void cross_malloc(benchmark::State& state) {
   cross_thread(

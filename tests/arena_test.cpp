@@ -365,3 +365,65 @@ TEST_CASE("arena: use after reset is reported by ASan", "[arena][asan]") {
   CHECK((past.signaled || past.exit_code != 0));
 }
 #endif
+
+TEST_CASE("arena: release() starts again from the first block size", "[arena]") {
+  counting_resource up;
+  ea::arena a(4096, &up);
+  for (int i = 0; i < 40; ++i) {
+    (void)a.alloc(16);
+    CHECK(a.bytes_reserved() < 8192);  // never the doubled sizes of earlier rounds
+    a.release();
+  }
+  // One large request gets a block of its own size and does not inflate the next.
+  (void)a.alloc(1 << 20);
+  (void)a.alloc(5000);
+  CHECK(a.bytes_reserved() < (1 << 20) + 16384);
+}
+
+TEST_CASE("arena: a failed allocation leaves the bookkeeping unchanged", "[arena]") {
+  struct limited final : std::pmr::memory_resource {
+    int left = 1;
+    void* do_allocate(std::size_t n, std::size_t al) override {
+      if (left-- <= 0) throw std::bad_alloc();
+      return std::pmr::new_delete_resource()->allocate(n, al);
+    }
+    void do_deallocate(void* p, std::size_t n, std::size_t al) override {
+      std::pmr::new_delete_resource()->deallocate(p, n, al);
+    }
+    bool do_is_equal(const std::pmr::memory_resource& o) const noexcept override { return this == &o; }
+  } up;
+  ea::arena a(1024, &up);
+  (void)a.alloc(1000, 1);
+  const std::size_t used = a.bytes_used();
+  for (int i = 0; i < 3; ++i) CHECK_THROWS_AS((void)a.alloc(1000, 1), std::bad_alloc);
+  CHECK_THROWS_AS((void)a.alloc(ea::arena::max_size + 1), std::bad_alloc);
+  CHECK(a.bytes_used() == used);
+  CHECK(a.high_water() == used);
+  CHECK(a.block_count() == 1);
+}
+
+TEST_CASE("arena: high_water counts a peak that dealloc undid", "[arena]") {
+  ea::arena a(1 << 20);
+  void* p = a.alloc(500000, 16);
+  a.dealloc(p, 500000);
+  CHECK(a.bytes_used() < 500000);
+  CHECK(a.high_water() >= 500000);
+  a.dealloc(nullptr, 10);  // nothing happens
+}
+
+#if ELECTRON_ASAN
+TEST_CASE("arena: move-assigning over an arena hands its caller buffer back unpoisoned", "[arena][asan]") {
+  const auto st = electron_tests::run_in_child([] {
+    alignas(16) static char buffer[256];
+    {
+      ea::arena a(buffer, sizeof buffer);
+      (void)a.alloc(10);
+      a = ea::arena(1024);
+    }
+    volatile char* b = buffer;
+    b[100] = 1;  // the caller's own memory again
+  });
+  CHECK_FALSE(st.signaled);
+  CHECK(st.exit_code == 0);
+}
+#endif

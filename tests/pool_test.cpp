@@ -518,3 +518,52 @@ TEST_CASE("arena_of_pools: user types satisfying the concepts plug in", "[pool][
   mem.reset();
   CHECK(mem.get_arena().resets == 1);
 }
+
+TEST_CASE("sized_pool: the variable class respects the byte bounds", "[pool][sized_pool][alloc]") {
+  ep::buffer_pool_options opt;
+  opt.max_retained_bytes_per_class = 8u << 20;  // two 4 MiB-equivalents in the depot
+  opt.thread_cache_bytes_per_class = 1;         // one buffer per thread cache
+  warm_up_threads(0);
+  et::alloc_scope scope;
+  {
+    ep::sized_pool pool(opt);
+    std::vector<ep::sized_pool::buffer> held;
+    for (int i = 0; i < 16; ++i) held.push_back(pool.get(3u << 20));  // 3 MiB each
+    held.clear();
+    // At most 1 cached + 2 in the depot stay: about 9 MiB, not 48.
+    CHECK(scope.live_bytes() <= static_cast<std::int64_t>(10u << 20));
+    auto big = pool.get(5u << 20);  // above 4 MiB: served, not pooled
+    CHECK(big.capacity() >= (5u << 20));
+  }
+  CHECK(scope.live_bytes() == 0);
+}
+
+TEST_CASE("object_pool: trim() also frees what exited threads cached", "[pool][object_pool][threads]") {
+  context::live = 0;
+  ep::object_pool<context> pool(0, 32);  // nothing in the depot: all in thread caches
+  std::vector<std::thread> ts;
+  for (int t = 0; t < 4; ++t) {
+    ts.emplace_back([&] {
+      std::vector<context*> v;
+      for (int i = 0; i < 10; ++i) v.push_back(pool.get());
+      for (context* c : v) pool.put(c);
+    });
+  }
+  for (auto& th : ts) th.join();
+  CHECK(context::live > 0);  // cached by threads that are gone
+  pool.trim();
+  CHECK(context::live == 0);
+}
+
+TEST_CASE("arena_of_pools: parts built in place", "[pool][arena_of_pools]") {
+  ep::buffer_pool_options opt;
+  opt.max_retained_bytes_per_class = 1u << 20;
+  ep::arena_of_pools<request_ctx> mem(std::piecewise_construct, std::forward_as_tuple(std::size_t{256} * 1024),
+                                      std::forward_as_tuple(std::size_t{8}, std::uint32_t{4}),
+                                      std::forward_as_tuple(opt));
+  request_ctx* c = mem.alloc_context();
+  CHECK(mem.alloc_string("in place") == "in place");
+  CHECK(mem.get_arena().bytes_reserved() >= 256 * 1024);
+  mem.release_context(c);
+  static_assert(noexcept(mem.reset()));
+}

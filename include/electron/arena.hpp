@@ -26,8 +26,11 @@
 
 #include "electron/config.hpp"
 
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <memory_resource>
@@ -94,12 +97,16 @@ class arena {
   static constexpr std::size_t default_block_size = 64 * 1024;
   /// The largest size or alignment alloc() accepts.
   static constexpr std::size_t max_size = std::size_t{1} << (sizeof(std::size_t) * 8 - 2);
+  /// Block sizes double up to this; larger requests get a block of their own size.
+  static constexpr std::size_t max_block_growth = std::size_t{64} << 20;
 
   /// An arena whose first block (allocated on first use) has
   /// `first_block_size` usable bytes; later blocks grow geometrically.
   explicit arena(std::size_t first_block_size = default_block_size,
                  std::pmr::memory_resource* upstream = std::pmr::new_delete_resource()) noexcept
-      : m_upstream(upstream), m_next_block_size(first_block_size < 64 ? 64 : first_block_size) {}
+      : m_upstream(upstream),
+        m_first_block_size(first_block_size < 64 ? 64 : first_block_size),
+        m_next_block_size(m_first_block_size) {}
 
   /// An arena that first hands out `buffer[0, size)` (owned by the caller,
   /// never freed by the arena), then grows from `upstream`.
@@ -107,7 +114,8 @@ class arena {
       : m_upstream(upstream),
         m_initial(static_cast<std::byte*>(buffer)),
         m_initial_size(size),
-        m_next_block_size(size < 64 ? default_block_size : size * 2) {
+        m_first_block_size(size < 64 ? default_block_size : size * 2),
+        m_next_block_size(m_first_block_size) {
     start_initial();
   }
 
@@ -117,6 +125,7 @@ class arena {
   arena& operator=(arena&& other) noexcept {
     if (this != &other) {
       release();
+      ELECTRON_DETAIL_UNPOISON(m_initial, m_initial_size);  // our caller's buffer is theirs again
       take(other);
     }
     return *this;
@@ -152,19 +161,24 @@ class arena {
     return alloc(bytes, align);
   }
 
-  /// Gives back the most recent allocation if `p` is it (so a growing vector
-  /// reuses its space); otherwise does nothing. Never needed for correctness.
+  /// Gives back the most recent allocation if `p` is it (a push then pop of
+  /// a temporary costs nothing); otherwise does nothing. Never needed for
+  /// correctness.
   void dealloc(void* p, std::size_t size) noexcept {
+    if (p == nullptr) return;
     size += static_cast<std::size_t>(size == 0);
     if (static_cast<std::byte*>(p) + size == m_ptr) {
+      m_high_water = high_water();  // the peak counts even when undone
       m_ptr = static_cast<std::byte*>(p);
       ELECTRON_DETAIL_POISON(p, size);
     }
   }
 
   /// Destroys the recorded objects (newest first), frees every block but the
-  /// largest, and rewinds. Keeps the caller's buffer. After a reset a loop
+  /// largest, and rewinds. Keeps the caller's buffer. Blocks double, so after
+  /// a few rounds one kept block holds a whole round, and from then on a loop
   /// that allocates no more than before allocates nothing upstream.
+  /// Destructors run here must not use this arena.
   void reset() noexcept {
     run_destructors();
     note_high_water();
@@ -193,7 +207,8 @@ class arena {
   }
 
   /// Destroys the recorded objects and returns every block upstream (the
-  /// seed's Free). The arena stays usable.
+  /// seed's Free). The arena stays usable and starts again from its first
+  /// block size.
   void release() noexcept {
     run_destructors();
     note_high_water();
@@ -207,6 +222,7 @@ class arena {
     m_used_before = 0;
     m_block_count = 0;
     m_reserved = 0;
+    m_next_block_size = m_first_block_size;
     if (m_initial != nullptr) {
       start_initial();
     } else {
@@ -288,20 +304,23 @@ class arena {
     // Worst-case padding inside a fresh block whose data is max_align_t aligned.
     const std::size_t pad = align > alignof(std::max_align_t) ? align - alignof(std::max_align_t) : 0;
     const std::size_t need = size + pad;
-    m_used_before += static_cast<std::size_t>(m_ptr - m_begin);
+    // Counted only once the switch to a new block cannot fail any more.
+    const std::size_t used_here = static_cast<std::size_t>(m_ptr - m_begin);
     // The spare block kept by reset() first, if it is big enough.
     if (m_spare != nullptr && m_spare->size >= need) {
+      m_used_before += used_here;
       use_block(std::exchange(m_spare, nullptr));
     } else {
-      std::size_t bytes = m_next_block_size;
-      while (bytes < need) bytes *= 2;
-      if (bytes > max_size) detail::bad_size();
+      const std::size_t bytes = need > m_next_block_size ? need : m_next_block_size;
       void* raw = m_upstream->allocate(header + bytes, alignof(std::max_align_t));
       auto* b = static_cast<block*>(raw);
       b->size = bytes;
       m_reserved += header + bytes;
       ++m_block_count;
-      if (m_next_block_size < max_size / 2) m_next_block_size = bytes * 2;
+      // Geometric growth of the regular block size, up to max_block_growth;
+      // a one-off large request does not inflate it.
+      if (m_next_block_size < max_block_growth) m_next_block_size *= 2;
+      m_used_before += used_here;
       use_block(b);
       ELECTRON_DETAIL_POISON(m_begin, bytes);
     }
@@ -343,6 +362,7 @@ class arena {
     m_reserved = std::exchange(o.m_reserved, 0);
     m_high_water = std::exchange(o.m_high_water, 0);
     m_block_count = std::exchange(o.m_block_count, 0);
+    m_first_block_size = o.m_first_block_size;
     m_next_block_size = o.m_next_block_size;
   }
 
@@ -359,6 +379,7 @@ class arena {
   std::size_t m_reserved = 0;
   std::size_t m_high_water = 0;
   std::size_t m_block_count = 0;
+  std::size_t m_first_block_size = default_block_size;
   std::size_t m_next_block_size = default_block_size;
 };
 

@@ -46,6 +46,14 @@
 #define ELECTRON_UNLIKELY(x) (x)
 #endif
 
+// Process-wide state must be one object even when Electron is used from
+// several shared libraries built with -fvisibility=hidden.
+#if defined(__GNUC__) || defined(__clang__)
+#define ELECTRON_VISIBLE __attribute__((visibility("default")))
+#else
+#define ELECTRON_VISIBLE
+#endif
+
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
 #define ELECTRON_HAS_EXCEPTIONS 1
 #else
@@ -287,7 +295,7 @@ inline namespace ELECTRON_VERSION_NS {
 namespace shared {
 /// Called with the failed expression, the message, file and line.
 using assert_handler = void (*)(const char* expr, const char* msg, const char* file, int line);
-inline std::atomic<assert_handler> g_assert_handler{nullptr};
+ELECTRON_VISIBLE inline std::atomic<assert_handler> g_assert_handler{nullptr};
 }  // namespace shared
 }  // namespace ELECTRON_VERSION_NS
 }  // namespace electron

@@ -7,8 +7,8 @@
 
 #include "electron/arena.hpp"
 #include "electron/bits.hpp"
-#include "electron/pool.hpp"
 #include "electron/config.hpp"
+#include "electron/pool.hpp"
 #include "electron/version.hpp"
 
 #endif  // ELECTRON_ELECTRON_HPP

@@ -43,6 +43,7 @@
 #include <span>
 #include <stdexcept>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -97,14 +98,14 @@ struct slot_registry {
   std::uint32_t free_count = 0;
   std::uint32_t next = 0;
 };
-inline slot_registry& slots() noexcept {
+ELECTRON_VISIBLE inline slot_registry& slots() noexcept {
   // Never destroyed (threads may exit after static destruction began) and
   // not on the heap (so it shows in no allocation count).
   alignas(slot_registry) static unsigned char storage[sizeof(slot_registry)];
   static slot_registry* r = ::new (static_cast<void*>(storage)) slot_registry;
   return *r;
 }
-inline thread_local std::uint32_t t_slot = slot_unassigned;
+ELECTRON_VISIBLE inline thread_local std::uint32_t t_slot = slot_unassigned;
 
 struct slot_releaser {
   ~slot_releaser() {
@@ -159,7 +160,9 @@ class free_lists {
   }
   free_lists(const free_lists&) = delete;
   free_lists& operator=(const free_lists&) = delete;
-  ~free_lists() { ELECTRON_ASSERT(m_drained, "free_lists destroyed without drain()"); }
+  // The owning pool calls drain() in its destructor; lists it never filled
+  // (its constructor threw after ours) hold nothing to free.
+  ~free_lists() = default;
 
   /// A free item of class c, or nullptr.
   ELECTRON_ALWAYS_INLINE void* pop(std::size_t c) {
@@ -185,12 +188,22 @@ class free_lists {
     return push_slow(c, p, s);
   }
 
-  /// Hands every item of the depot and of the calling thread's cache to
+  /// Hands every item of the depot, of the calling thread's cache and of the
+  /// caches of slots no thread holds now (their threads exited) to
   /// free_fn(class, item).
   template <class Fn>
   void trim(Fn&& free_fn) {
     const std::uint32_t s = thread_slot();
     if (s != slot_none && m_caches[s] != nullptr) drain_cache(*m_caches[s], free_fn);
+    {
+      // A free slot has no owner; the registry's mutex orders this after the
+      // exiting thread gave it back and before the next thread takes it.
+      slot_registry& r = slots();
+      std::lock_guard<std::mutex> lock(r.mutex);
+      for (std::uint32_t i = 0; i < r.free_count; ++i) {
+        if (m_caches[r.free[i]] != nullptr) drain_cache(*m_caches[r.free[i]], free_fn);
+      }
+    }
     for (std::size_t c = 0; c < K; ++c) {
       std::vector<void*> items;
       {
@@ -216,7 +229,6 @@ class free_lists {
       m_depot[c].items.clear();
       m_depot[c].items.shrink_to_fit();
     }
-    m_drained = true;
   }
 
   /// Items in the depot of class c (a snapshot).
@@ -311,7 +323,6 @@ class free_lists {
   limits m_limits;
   cache* m_caches[max_thread_slots];
   depot m_depot[K];
-  bool m_drained = false;
 };
 
 }  // namespace detail
@@ -364,9 +375,10 @@ class object_pool {
     return &n->value;
   }
 
-  /// Resets `p` and takes it back. Precondition: p came from this pool's
-  /// get() and was not put since (checked in debug builds). nullptr is ignored.
-  void put(T* p) {
+  /// Resets `p` and takes it back (or destroys it when the pool is full).
+  /// Precondition: p came from this pool's get() and was not put since
+  /// (checked in debug builds). nullptr is ignored.
+  void put(T* p) noexcept(std::is_nothrow_invocable_v<ResetFn&, T&>) {
     if (p == nullptr) return;
     node* n = node_of(p);
     ELECTRON_ASSERT(n->owner == this, "object_pool::put: object is not from this pool");
@@ -374,7 +386,16 @@ class object_pool {
     std::invoke(m_reset, *p);
     n->state = state_in;
     count_out(-1);
-    if (ELECTRON_UNLIKELY(!m_lists.push(0, n))) destroy_node(n);
+    bool kept = false;
+#if ELECTRON_HAS_EXCEPTIONS
+    try {
+      kept = m_lists.push(0, n);
+    } catch (...) {  // no memory for this thread's cache: destroy instead
+    }
+#else
+    kept = m_lists.push(0, n);
+#endif
+    if (ELECTRON_UNLIKELY(!kept)) destroy_node(n);
   }
 
   /// Resets `p` in place without returning it.
@@ -383,7 +404,7 @@ class object_pool {
   /// Returns the object to the pool on destruction.
   struct returner {
     object_pool* pool;
-    void operator()(T* p) const { pool->put(p); }
+    void operator()(T* p) const noexcept { pool->put(p); }
   };
   using handle = std::unique_ptr<T, returner>;
 
@@ -406,8 +427,9 @@ class object_pool {
     const object_pool* owner;
     std::uint32_t state;
   };
-  // value is the first member of a node (which has no virtual functions), so
-  // a node and its value share an address.
+  // value is the first member of a node (which has no virtual functions and
+  // no base), so a node and its value share an address on every ABI Electron
+  // supports (guaranteed by the standard when T is standard-layout).
   static node* node_of(T* p) noexcept { return reinterpret_cast<node*>(p); }
 
   node* new_node() {
@@ -453,7 +475,7 @@ class basic_pooled_buffer {
         m_pool(std::exchange(o.m_pool, nullptr)) {}
   basic_pooled_buffer& operator=(basic_pooled_buffer&& o) noexcept {
     if (this != &o) {
-      release();
+      reset();
       m_data = std::exchange(o.m_data, nullptr);
       m_size = std::exchange(o.m_size, 0);
       m_capacity = std::exchange(o.m_capacity, 0);
@@ -463,7 +485,7 @@ class basic_pooled_buffer {
   }
   basic_pooled_buffer(const basic_pooled_buffer&) = delete;
   basic_pooled_buffer& operator=(const basic_pooled_buffer&) = delete;
-  ~basic_pooled_buffer() { release(); }
+  ~basic_pooled_buffer() { reset(); }
 
   [[nodiscard]] std::byte* data() noexcept { return m_data; }
   [[nodiscard]] const std::byte* data() const noexcept { return m_data; }
@@ -478,6 +500,10 @@ class basic_pooled_buffer {
     ELECTRON_ASSERT(i < m_size, "pooled buffer index out of range");
     return m_data[i];
   }
+  [[nodiscard]] const std::byte& operator[](std::size_t i) const noexcept {
+    ELECTRON_ASSERT(i < m_size, "pooled buffer index out of range");
+    return m_data[i];
+  }
   [[nodiscard]] std::span<std::byte> span() noexcept { return {m_data, m_size}; }
   [[nodiscard]] std::span<const std::byte> span() const noexcept { return {m_data, m_size}; }
   /// Sets size() to n; n <= capacity() (else std::length_error).
@@ -485,8 +511,9 @@ class basic_pooled_buffer {
     if (n > m_capacity) electron::detail::throw_error<std::length_error>("pooled buffer: resize beyond capacity");
     m_size = n;
   }
-  /// Returns the buffer to its pool now; the handle becomes empty.
-  void release() noexcept {
+  /// Returns the buffer to its pool now; the handle becomes empty (like
+  /// std::unique_ptr::reset()).
+  void reset() noexcept {
     if (m_data != nullptr) m_pool->recycle(m_data, m_capacity);
     m_data = nullptr;
     m_size = m_capacity = 0;
@@ -519,11 +546,13 @@ struct pow2_classes {
 };
 
 /// Size classes of sized_pool: < 1 KiB, 1-8 KiB, 8-64 KiB, and > 64 KiB in
-/// 64 KiB steps (that class holds buffers of several capacities).
+/// 64 KiB steps up to 4 MiB (that class holds buffers of several
+/// capacities; its retention limits are counted in 4 MiB buffers, so the
+/// byte bounds hold); larger requests are not pooled.
 struct four_classes {
   static constexpr std::size_t count = 4;
   static constexpr std::size_t huge_step = 64 * 1024;
-  static constexpr std::size_t max_pooled = std::size_t{1} << 30;
+  static constexpr std::size_t max_pooled = std::size_t{4} << 20;
   static constexpr std::size_t class_of(std::size_t n) noexcept {
     if (n <= 1024) return 0;
     if (n <= 8 * 1024) return 1;
@@ -576,7 +605,7 @@ class basic_buffer_pool {
   }
 
   /// Takes a buffer back (the same as destroying it).
-  void put(buffer&& b) noexcept { b.release(); }
+  void put(buffer&& b) noexcept { b.reset(); }
 
   /// Frees the idle buffers of the depot and of the calling thread's cache.
   void trim() {
@@ -586,7 +615,9 @@ class basic_buffer_pool {
   /// Idle buffers of class c in the shared depot (a snapshot).
   [[nodiscard]] std::size_t depot_size(std::size_t c) { return m_lists.depot_size(c); }
 
-  /// Called by a buffer on destruction. Internal.
+ private:
+  friend buffer;
+  // Called by a buffer when it lets go of its bytes.
   void recycle(std::byte* p, std::size_t cap) noexcept {
     const std::size_t c = Classes::class_of(cap);
     if (ELECTRON_LIKELY(c < Classes::count && Classes::capacity(c, cap) == cap)) {
@@ -606,7 +637,6 @@ class basic_buffer_pool {
     free_buffer(p, cap);
   }
 
- private:
   static std::size_t stored_capacity(std::size_t c, void* p) noexcept {
     if (Classes::variable(c)) {
       std::size_t cap = 0;
@@ -627,10 +657,11 @@ class basic_buffer_pool {
   static typename detail::free_lists<Classes::count>::limits make_limits(const buffer_pool_options& opt) {
     typename detail::free_lists<Classes::count>::limits l{};
     for (std::size_t c = 0; c < Classes::count; ++c) {
-      const std::size_t cap = Classes::capacity(c, 0) == 0 ? 64 * 1024 : Classes::capacity(c, 0);
+      // A variable class is counted at its largest capacity, so the byte bounds hold.
+      const std::size_t cap = Classes::variable(c) ? Classes::max_pooled : Classes::capacity(c, 0);
       const std::size_t local = opt.thread_cache_bytes_per_class / cap;
       l.local[c] = static_cast<std::uint32_t>(std::clamp<std::size_t>(local, 1, 64));
-      l.depot[c] = opt.max_retained_bytes_per_class / cap;
+      l.depot[c] = opt.max_retained_bytes_per_class / cap;  // may be 0: nothing kept in the depot
     }
     return l;
   }
@@ -642,7 +673,7 @@ class basic_buffer_pool {
 using buffer_pool = basic_buffer_pool<pow2_classes>;
 /// Four classes: < 1 KiB, 1-8 KiB, 8-64 KiB, > 64 KiB (the seed's Pool[T]).
 using sized_pool = basic_buffer_pool<four_classes>;
-/// The buffer type both hand out.
+/// buffer_pool's buffer type (sized_pool's is sized_pool::buffer).
 using pooled_buffer = buffer_pool::buffer;
 
 static_assert(buffer_source<buffer_pool> && buffer_source<sized_pool>);
@@ -666,7 +697,7 @@ static_assert(buffer_source<buffer_pool> && buffer_source<sized_pool>);
 ///     std::string_view path = mem.alloc_string(req.path);
 ///     handle(*ctx, body, path);
 ///     mem.release_context(ctx);
-///     mem.reset();  // strings gone; body went back when it left scope
+///     mem.reset();  // strings gone; body returns to its pool at the end of the iteration
 ///   }
 ///
 /// Thread safety: the arena part is single-threaded, so one arena_of_pools
@@ -681,9 +712,15 @@ class arena_of_pools {
   using buffer = decltype(std::declval<BufferPool&>().get(std::size_t{}));
 
   arena_of_pools() = default;
-  /// Builds the parts from the given arguments (moved in).
-  arena_of_pools(Arena a, ContextPool contexts, BufferPool buffers)
-      : m_arena(std::move(a)), m_contexts(std::move(contexts)), m_buffers(std::move(buffers)) {}
+  /// Builds each part in place from a tuple of constructor arguments, e.g.
+  /// arena_of_pools<ctx> m(std::piecewise_construct, std::forward_as_tuple(256 * 1024),
+  ///                      std::forward_as_tuple(64), std::forward_as_tuple(buffer_pool_options{}));
+  template <class... A, class... C, class... B>
+  arena_of_pools(std::piecewise_construct_t, std::tuple<A...> arena_args, std::tuple<C...> context_args,
+                 std::tuple<B...> buffer_args)
+      : m_arena(std::make_from_tuple<Arena>(std::move(arena_args))),
+        m_contexts(std::make_from_tuple<ContextPool>(std::move(context_args))),
+        m_buffers(std::make_from_tuple<BufferPool>(std::move(buffer_args))) {}
 
   /// A reset context from the pool.
   [[nodiscard]] context_pointer alloc_context() { return m_contexts.get(); }
@@ -694,7 +731,7 @@ class arena_of_pools {
   /// A copy of s that lives until the next reset().
   [[nodiscard]] std::string_view alloc_string(std::string_view s) { return arena::make_string(m_arena, s); }
   /// Ends a request: rewinds the arena (strings from alloc_string are gone).
-  void reset() { m_arena.reset(); }
+  void reset() noexcept(noexcept(std::declval<Arena&>().reset())) { m_arena.reset(); }
 
   [[nodiscard]] Arena& get_arena() noexcept { return m_arena; }
   [[nodiscard]] ContextPool& contexts() noexcept { return m_contexts; }

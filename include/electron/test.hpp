@@ -61,11 +61,11 @@ struct thread_alloc_totals {
   std::uint64_t bytes_allocated = 0;
   std::uint64_t bytes_freed = 0;
 };
-inline alloc_totals g_alloc_totals;
+ELECTRON_VISIBLE inline alloc_totals g_alloc_totals;
 // Constant-initialised and trivially destructible: safe to touch from
 // operator new at any point of a thread's life.
-inline thread_local thread_alloc_totals t_alloc_totals;
-inline std::atomic<bool> g_alloc_counter_installed{false};
+ELECTRON_VISIBLE inline thread_local thread_alloc_totals t_alloc_totals;
+ELECTRON_VISIBLE inline std::atomic<bool> g_alloc_counter_installed{false};
 }  // namespace shared
 }  // namespace ELECTRON_VERSION_NS
 }  // namespace electron

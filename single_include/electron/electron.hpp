@@ -127,6 +127,14 @@
 #define ELECTRON_UNLIKELY(x) (x)
 #endif
 
+// Process-wide state must be one object even when Electron is used from
+// several shared libraries built with -fvisibility=hidden.
+#if defined(__GNUC__) || defined(__clang__)
+#define ELECTRON_VISIBLE __attribute__((visibility("default")))
+#else
+#define ELECTRON_VISIBLE
+#endif
+
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
 #define ELECTRON_HAS_EXCEPTIONS 1
 #else
@@ -368,7 +376,7 @@ inline namespace ELECTRON_VERSION_NS {
 namespace shared {
 /// Called with the failed expression, the message, file and line.
 using assert_handler = void (*)(const char* expr, const char* msg, const char* file, int line);
-inline std::atomic<assert_handler> g_assert_handler{nullptr};
+ELECTRON_VISIBLE inline std::atomic<assert_handler> g_assert_handler{nullptr};
 }  // namespace shared
 }  // namespace ELECTRON_VERSION_NS
 }  // namespace electron
@@ -711,8 +719,11 @@ ELECTRON_END_NAMESPACE
 #endif  // ELECTRON_CONFIG_HPP
 // ---- end electron/config.hpp ----
 
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <memory_resource>
@@ -779,12 +790,16 @@ class arena {
   static constexpr std::size_t default_block_size = 64 * 1024;
   /// The largest size or alignment alloc() accepts.
   static constexpr std::size_t max_size = std::size_t{1} << (sizeof(std::size_t) * 8 - 2);
+  /// Block sizes double up to this; larger requests get a block of their own size.
+  static constexpr std::size_t max_block_growth = std::size_t{64} << 20;
 
   /// An arena whose first block (allocated on first use) has
   /// `first_block_size` usable bytes; later blocks grow geometrically.
   explicit arena(std::size_t first_block_size = default_block_size,
                  std::pmr::memory_resource* upstream = std::pmr::new_delete_resource()) noexcept
-      : m_upstream(upstream), m_next_block_size(first_block_size < 64 ? 64 : first_block_size) {}
+      : m_upstream(upstream),
+        m_first_block_size(first_block_size < 64 ? 64 : first_block_size),
+        m_next_block_size(m_first_block_size) {}
 
   /// An arena that first hands out `buffer[0, size)` (owned by the caller,
   /// never freed by the arena), then grows from `upstream`.
@@ -792,7 +807,8 @@ class arena {
       : m_upstream(upstream),
         m_initial(static_cast<std::byte*>(buffer)),
         m_initial_size(size),
-        m_next_block_size(size < 64 ? default_block_size : size * 2) {
+        m_first_block_size(size < 64 ? default_block_size : size * 2),
+        m_next_block_size(m_first_block_size) {
     start_initial();
   }
 
@@ -802,6 +818,7 @@ class arena {
   arena& operator=(arena&& other) noexcept {
     if (this != &other) {
       release();
+      ELECTRON_DETAIL_UNPOISON(m_initial, m_initial_size);  // our caller's buffer is theirs again
       take(other);
     }
     return *this;
@@ -837,19 +854,24 @@ class arena {
     return alloc(bytes, align);
   }
 
-  /// Gives back the most recent allocation if `p` is it (so a growing vector
-  /// reuses its space); otherwise does nothing. Never needed for correctness.
+  /// Gives back the most recent allocation if `p` is it (a push then pop of
+  /// a temporary costs nothing); otherwise does nothing. Never needed for
+  /// correctness.
   void dealloc(void* p, std::size_t size) noexcept {
+    if (p == nullptr) return;
     size += static_cast<std::size_t>(size == 0);
     if (static_cast<std::byte*>(p) + size == m_ptr) {
+      m_high_water = high_water();  // the peak counts even when undone
       m_ptr = static_cast<std::byte*>(p);
       ELECTRON_DETAIL_POISON(p, size);
     }
   }
 
   /// Destroys the recorded objects (newest first), frees every block but the
-  /// largest, and rewinds. Keeps the caller's buffer. After a reset a loop
+  /// largest, and rewinds. Keeps the caller's buffer. Blocks double, so after
+  /// a few rounds one kept block holds a whole round, and from then on a loop
   /// that allocates no more than before allocates nothing upstream.
+  /// Destructors run here must not use this arena.
   void reset() noexcept {
     run_destructors();
     note_high_water();
@@ -878,7 +900,8 @@ class arena {
   }
 
   /// Destroys the recorded objects and returns every block upstream (the
-  /// seed's Free). The arena stays usable.
+  /// seed's Free). The arena stays usable and starts again from its first
+  /// block size.
   void release() noexcept {
     run_destructors();
     note_high_water();
@@ -892,6 +915,7 @@ class arena {
     m_used_before = 0;
     m_block_count = 0;
     m_reserved = 0;
+    m_next_block_size = m_first_block_size;
     if (m_initial != nullptr) {
       start_initial();
     } else {
@@ -973,20 +997,23 @@ class arena {
     // Worst-case padding inside a fresh block whose data is max_align_t aligned.
     const std::size_t pad = align > alignof(std::max_align_t) ? align - alignof(std::max_align_t) : 0;
     const std::size_t need = size + pad;
-    m_used_before += static_cast<std::size_t>(m_ptr - m_begin);
+    // Counted only once the switch to a new block cannot fail any more.
+    const std::size_t used_here = static_cast<std::size_t>(m_ptr - m_begin);
     // The spare block kept by reset() first, if it is big enough.
     if (m_spare != nullptr && m_spare->size >= need) {
+      m_used_before += used_here;
       use_block(std::exchange(m_spare, nullptr));
     } else {
-      std::size_t bytes = m_next_block_size;
-      while (bytes < need) bytes *= 2;
-      if (bytes > max_size) detail::bad_size();
+      const std::size_t bytes = need > m_next_block_size ? need : m_next_block_size;
       void* raw = m_upstream->allocate(header + bytes, alignof(std::max_align_t));
       auto* b = static_cast<block*>(raw);
       b->size = bytes;
       m_reserved += header + bytes;
       ++m_block_count;
-      if (m_next_block_size < max_size / 2) m_next_block_size = bytes * 2;
+      // Geometric growth of the regular block size, up to max_block_growth;
+      // a one-off large request does not inflate it.
+      if (m_next_block_size < max_block_growth) m_next_block_size *= 2;
+      m_used_before += used_here;
       use_block(b);
       ELECTRON_DETAIL_POISON(m_begin, bytes);
     }
@@ -1028,6 +1055,7 @@ class arena {
     m_reserved = std::exchange(o.m_reserved, 0);
     m_high_water = std::exchange(o.m_high_water, 0);
     m_block_count = std::exchange(o.m_block_count, 0);
+    m_first_block_size = o.m_first_block_size;
     m_next_block_size = o.m_next_block_size;
   }
 
@@ -1044,6 +1072,7 @@ class arena {
   std::size_t m_reserved = 0;
   std::size_t m_high_water = 0;
   std::size_t m_block_count = 0;
+  std::size_t m_first_block_size = default_block_size;
   std::size_t m_next_block_size = default_block_size;
 };
 
@@ -1932,6 +1961,7 @@ ELECTRON_END_NAMESPACE
 #include <span>
 #include <stdexcept>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -1986,14 +2016,14 @@ struct slot_registry {
   std::uint32_t free_count = 0;
   std::uint32_t next = 0;
 };
-inline slot_registry& slots() noexcept {
+ELECTRON_VISIBLE inline slot_registry& slots() noexcept {
   // Never destroyed (threads may exit after static destruction began) and
   // not on the heap (so it shows in no allocation count).
   alignas(slot_registry) static unsigned char storage[sizeof(slot_registry)];
   static slot_registry* r = ::new (static_cast<void*>(storage)) slot_registry;
   return *r;
 }
-inline thread_local std::uint32_t t_slot = slot_unassigned;
+ELECTRON_VISIBLE inline thread_local std::uint32_t t_slot = slot_unassigned;
 
 struct slot_releaser {
   ~slot_releaser() {
@@ -2048,7 +2078,9 @@ class free_lists {
   }
   free_lists(const free_lists&) = delete;
   free_lists& operator=(const free_lists&) = delete;
-  ~free_lists() { ELECTRON_ASSERT(m_drained, "free_lists destroyed without drain()"); }
+  // The owning pool calls drain() in its destructor; lists it never filled
+  // (its constructor threw after ours) hold nothing to free.
+  ~free_lists() = default;
 
   /// A free item of class c, or nullptr.
   ELECTRON_ALWAYS_INLINE void* pop(std::size_t c) {
@@ -2074,12 +2106,22 @@ class free_lists {
     return push_slow(c, p, s);
   }
 
-  /// Hands every item of the depot and of the calling thread's cache to
+  /// Hands every item of the depot, of the calling thread's cache and of the
+  /// caches of slots no thread holds now (their threads exited) to
   /// free_fn(class, item).
   template <class Fn>
   void trim(Fn&& free_fn) {
     const std::uint32_t s = thread_slot();
     if (s != slot_none && m_caches[s] != nullptr) drain_cache(*m_caches[s], free_fn);
+    {
+      // A free slot has no owner; the registry's mutex orders this after the
+      // exiting thread gave it back and before the next thread takes it.
+      slot_registry& r = slots();
+      std::lock_guard<std::mutex> lock(r.mutex);
+      for (std::uint32_t i = 0; i < r.free_count; ++i) {
+        if (m_caches[r.free[i]] != nullptr) drain_cache(*m_caches[r.free[i]], free_fn);
+      }
+    }
     for (std::size_t c = 0; c < K; ++c) {
       std::vector<void*> items;
       {
@@ -2105,7 +2147,6 @@ class free_lists {
       m_depot[c].items.clear();
       m_depot[c].items.shrink_to_fit();
     }
-    m_drained = true;
   }
 
   /// Items in the depot of class c (a snapshot).
@@ -2200,7 +2241,6 @@ class free_lists {
   limits m_limits;
   cache* m_caches[max_thread_slots];
   depot m_depot[K];
-  bool m_drained = false;
 };
 
 }  // namespace detail
@@ -2253,9 +2293,10 @@ class object_pool {
     return &n->value;
   }
 
-  /// Resets `p` and takes it back. Precondition: p came from this pool's
-  /// get() and was not put since (checked in debug builds). nullptr is ignored.
-  void put(T* p) {
+  /// Resets `p` and takes it back (or destroys it when the pool is full).
+  /// Precondition: p came from this pool's get() and was not put since
+  /// (checked in debug builds). nullptr is ignored.
+  void put(T* p) noexcept(std::is_nothrow_invocable_v<ResetFn&, T&>) {
     if (p == nullptr) return;
     node* n = node_of(p);
     ELECTRON_ASSERT(n->owner == this, "object_pool::put: object is not from this pool");
@@ -2263,7 +2304,16 @@ class object_pool {
     std::invoke(m_reset, *p);
     n->state = state_in;
     count_out(-1);
-    if (ELECTRON_UNLIKELY(!m_lists.push(0, n))) destroy_node(n);
+    bool kept = false;
+#if ELECTRON_HAS_EXCEPTIONS
+    try {
+      kept = m_lists.push(0, n);
+    } catch (...) {  // no memory for this thread's cache: destroy instead
+    }
+#else
+    kept = m_lists.push(0, n);
+#endif
+    if (ELECTRON_UNLIKELY(!kept)) destroy_node(n);
   }
 
   /// Resets `p` in place without returning it.
@@ -2272,7 +2322,7 @@ class object_pool {
   /// Returns the object to the pool on destruction.
   struct returner {
     object_pool* pool;
-    void operator()(T* p) const { pool->put(p); }
+    void operator()(T* p) const noexcept { pool->put(p); }
   };
   using handle = std::unique_ptr<T, returner>;
 
@@ -2295,8 +2345,9 @@ class object_pool {
     const object_pool* owner;
     std::uint32_t state;
   };
-  // value is the first member of a node (which has no virtual functions), so
-  // a node and its value share an address.
+  // value is the first member of a node (which has no virtual functions and
+  // no base), so a node and its value share an address on every ABI Electron
+  // supports (guaranteed by the standard when T is standard-layout).
   static node* node_of(T* p) noexcept { return reinterpret_cast<node*>(p); }
 
   node* new_node() {
@@ -2342,7 +2393,7 @@ class basic_pooled_buffer {
         m_pool(std::exchange(o.m_pool, nullptr)) {}
   basic_pooled_buffer& operator=(basic_pooled_buffer&& o) noexcept {
     if (this != &o) {
-      release();
+      reset();
       m_data = std::exchange(o.m_data, nullptr);
       m_size = std::exchange(o.m_size, 0);
       m_capacity = std::exchange(o.m_capacity, 0);
@@ -2352,7 +2403,7 @@ class basic_pooled_buffer {
   }
   basic_pooled_buffer(const basic_pooled_buffer&) = delete;
   basic_pooled_buffer& operator=(const basic_pooled_buffer&) = delete;
-  ~basic_pooled_buffer() { release(); }
+  ~basic_pooled_buffer() { reset(); }
 
   [[nodiscard]] std::byte* data() noexcept { return m_data; }
   [[nodiscard]] const std::byte* data() const noexcept { return m_data; }
@@ -2367,6 +2418,10 @@ class basic_pooled_buffer {
     ELECTRON_ASSERT(i < m_size, "pooled buffer index out of range");
     return m_data[i];
   }
+  [[nodiscard]] const std::byte& operator[](std::size_t i) const noexcept {
+    ELECTRON_ASSERT(i < m_size, "pooled buffer index out of range");
+    return m_data[i];
+  }
   [[nodiscard]] std::span<std::byte> span() noexcept { return {m_data, m_size}; }
   [[nodiscard]] std::span<const std::byte> span() const noexcept { return {m_data, m_size}; }
   /// Sets size() to n; n <= capacity() (else std::length_error).
@@ -2374,8 +2429,9 @@ class basic_pooled_buffer {
     if (n > m_capacity) electron::detail::throw_error<std::length_error>("pooled buffer: resize beyond capacity");
     m_size = n;
   }
-  /// Returns the buffer to its pool now; the handle becomes empty.
-  void release() noexcept {
+  /// Returns the buffer to its pool now; the handle becomes empty (like
+  /// std::unique_ptr::reset()).
+  void reset() noexcept {
     if (m_data != nullptr) m_pool->recycle(m_data, m_capacity);
     m_data = nullptr;
     m_size = m_capacity = 0;
@@ -2408,11 +2464,13 @@ struct pow2_classes {
 };
 
 /// Size classes of sized_pool: < 1 KiB, 1-8 KiB, 8-64 KiB, and > 64 KiB in
-/// 64 KiB steps (that class holds buffers of several capacities).
+/// 64 KiB steps up to 4 MiB (that class holds buffers of several
+/// capacities; its retention limits are counted in 4 MiB buffers, so the
+/// byte bounds hold); larger requests are not pooled.
 struct four_classes {
   static constexpr std::size_t count = 4;
   static constexpr std::size_t huge_step = 64 * 1024;
-  static constexpr std::size_t max_pooled = std::size_t{1} << 30;
+  static constexpr std::size_t max_pooled = std::size_t{4} << 20;
   static constexpr std::size_t class_of(std::size_t n) noexcept {
     if (n <= 1024) return 0;
     if (n <= 8 * 1024) return 1;
@@ -2465,7 +2523,7 @@ class basic_buffer_pool {
   }
 
   /// Takes a buffer back (the same as destroying it).
-  void put(buffer&& b) noexcept { b.release(); }
+  void put(buffer&& b) noexcept { b.reset(); }
 
   /// Frees the idle buffers of the depot and of the calling thread's cache.
   void trim() {
@@ -2475,7 +2533,9 @@ class basic_buffer_pool {
   /// Idle buffers of class c in the shared depot (a snapshot).
   [[nodiscard]] std::size_t depot_size(std::size_t c) { return m_lists.depot_size(c); }
 
-  /// Called by a buffer on destruction. Internal.
+ private:
+  friend buffer;
+  // Called by a buffer when it lets go of its bytes.
   void recycle(std::byte* p, std::size_t cap) noexcept {
     const std::size_t c = Classes::class_of(cap);
     if (ELECTRON_LIKELY(c < Classes::count && Classes::capacity(c, cap) == cap)) {
@@ -2495,7 +2555,6 @@ class basic_buffer_pool {
     free_buffer(p, cap);
   }
 
- private:
   static std::size_t stored_capacity(std::size_t c, void* p) noexcept {
     if (Classes::variable(c)) {
       std::size_t cap = 0;
@@ -2516,10 +2575,11 @@ class basic_buffer_pool {
   static typename detail::free_lists<Classes::count>::limits make_limits(const buffer_pool_options& opt) {
     typename detail::free_lists<Classes::count>::limits l{};
     for (std::size_t c = 0; c < Classes::count; ++c) {
-      const std::size_t cap = Classes::capacity(c, 0) == 0 ? 64 * 1024 : Classes::capacity(c, 0);
+      // A variable class is counted at its largest capacity, so the byte bounds hold.
+      const std::size_t cap = Classes::variable(c) ? Classes::max_pooled : Classes::capacity(c, 0);
       const std::size_t local = opt.thread_cache_bytes_per_class / cap;
       l.local[c] = static_cast<std::uint32_t>(std::clamp<std::size_t>(local, 1, 64));
-      l.depot[c] = opt.max_retained_bytes_per_class / cap;
+      l.depot[c] = opt.max_retained_bytes_per_class / cap;  // may be 0: nothing kept in the depot
     }
     return l;
   }
@@ -2531,7 +2591,7 @@ class basic_buffer_pool {
 using buffer_pool = basic_buffer_pool<pow2_classes>;
 /// Four classes: < 1 KiB, 1-8 KiB, 8-64 KiB, > 64 KiB (the seed's Pool[T]).
 using sized_pool = basic_buffer_pool<four_classes>;
-/// The buffer type both hand out.
+/// buffer_pool's buffer type (sized_pool's is sized_pool::buffer).
 using pooled_buffer = buffer_pool::buffer;
 
 static_assert(buffer_source<buffer_pool> && buffer_source<sized_pool>);
@@ -2555,7 +2615,7 @@ static_assert(buffer_source<buffer_pool> && buffer_source<sized_pool>);
 ///     std::string_view path = mem.alloc_string(req.path);
 ///     handle(*ctx, body, path);
 ///     mem.release_context(ctx);
-///     mem.reset();  // strings gone; body went back when it left scope
+///     mem.reset();  // strings gone; body returns to its pool at the end of the iteration
 ///   }
 ///
 /// Thread safety: the arena part is single-threaded, so one arena_of_pools
@@ -2570,9 +2630,15 @@ class arena_of_pools {
   using buffer = decltype(std::declval<BufferPool&>().get(std::size_t{}));
 
   arena_of_pools() = default;
-  /// Builds the parts from the given arguments (moved in).
-  arena_of_pools(Arena a, ContextPool contexts, BufferPool buffers)
-      : m_arena(std::move(a)), m_contexts(std::move(contexts)), m_buffers(std::move(buffers)) {}
+  /// Builds each part in place from a tuple of constructor arguments, e.g.
+  /// arena_of_pools<ctx> m(std::piecewise_construct, std::forward_as_tuple(256 * 1024),
+  ///                      std::forward_as_tuple(64), std::forward_as_tuple(buffer_pool_options{}));
+  template <class... A, class... C, class... B>
+  arena_of_pools(std::piecewise_construct_t, std::tuple<A...> arena_args, std::tuple<C...> context_args,
+                 std::tuple<B...> buffer_args)
+      : m_arena(std::make_from_tuple<Arena>(std::move(arena_args))),
+        m_contexts(std::make_from_tuple<ContextPool>(std::move(context_args))),
+        m_buffers(std::make_from_tuple<BufferPool>(std::move(buffer_args))) {}
 
   /// A reset context from the pool.
   [[nodiscard]] context_pointer alloc_context() { return m_contexts.get(); }
@@ -2583,7 +2649,7 @@ class arena_of_pools {
   /// A copy of s that lives until the next reset().
   [[nodiscard]] std::string_view alloc_string(std::string_view s) { return arena::make_string(m_arena, s); }
   /// Ends a request: rewinds the arena (strings from alloc_string are gone).
-  void reset() { m_arena.reset(); }
+  void reset() noexcept(noexcept(std::declval<Arena&>().reset())) { m_arena.reset(); }
 
   [[nodiscard]] Arena& get_arena() noexcept { return m_arena; }
   [[nodiscard]] ContextPool& contexts() noexcept { return m_contexts; }
