@@ -2036,7 +2036,7 @@ struct slot_releaser {
   }
 };
 
-ELECTRON_NOINLINE inline std::uint32_t assign_slot() {
+ELECTRON_NOINLINE inline std::uint32_t assign_slot() noexcept {
   slot_registry& r = slots();
   std::uint32_t s = slot_none;
   {
@@ -2056,7 +2056,7 @@ ELECTRON_NOINLINE inline std::uint32_t assign_slot() {
 }
 
 /// The calling thread's slot, or slot_none.
-ELECTRON_ALWAYS_INLINE std::uint32_t thread_slot() {
+ELECTRON_ALWAYS_INLINE std::uint32_t thread_slot() noexcept {
   const std::uint32_t s = t_slot;
   if (ELECTRON_LIKELY(s < max_thread_slots) || s == slot_none) return s;
   return assign_slot();
@@ -2083,7 +2083,7 @@ class free_lists {
   ~free_lists() = default;
 
   /// A free item of class c, or nullptr.
-  ELECTRON_ALWAYS_INLINE void* pop(std::size_t c) {
+  ELECTRON_ALWAYS_INLINE void* pop(std::size_t c) noexcept {
     const std::uint32_t s = thread_slot();
     if (ELECTRON_LIKELY(s != slot_none)) {
       cache* tc = m_caches[s];
@@ -2093,8 +2093,8 @@ class free_lists {
   }
 
   /// Stores a free item of class c; false when every level is full (the
-  /// caller then frees it).
-  ELECTRON_ALWAYS_INLINE bool push(std::size_t c, void* p) {
+  /// caller then frees it). Never throws.
+  ELECTRON_ALWAYS_INLINE bool push(std::size_t c, void* p) noexcept {
     const std::uint32_t s = thread_slot();
     if (ELECTRON_LIKELY(s != slot_none)) {
       cache* tc = m_caches[s];
@@ -2165,11 +2165,17 @@ class free_lists {
     std::vector<void*> items;
   };
 
-  cache* make_cache() {
-    auto* tc = new cache;
+  // nullptr when memory is short: the caller then works on the depot alone.
+  cache* make_cache() noexcept {
     std::size_t total = 0;
     for (std::size_t c = 0; c < K; ++c) total += m_limits.local[c];
-    void** storage = new void*[total];
+    auto* tc = new (std::nothrow) cache;
+    void** storage = new (std::nothrow) void*[total];
+    if (tc == nullptr || storage == nullptr) {
+      delete tc;
+      delete[] storage;
+      return nullptr;
+    }
     for (std::size_t c = 0; c < K; ++c) {
       tc->count[c] = 0;
       tc->items[c] = storage;
@@ -2188,21 +2194,14 @@ class free_lists {
     }
   }
 
-  ELECTRON_NOINLINE void* pop_slow(std::size_t c, std::uint32_t s) {
+  ELECTRON_NOINLINE void* pop_slow(std::size_t c, std::uint32_t s) noexcept {
     depot& d = m_depot[c];
-    if (s == slot_none) {
-      std::lock_guard<std::mutex> lock(d.mutex);
-      if (d.items.empty()) return nullptr;
-      void* p = d.items.back();
-      d.items.pop_back();
-      return p;
-    }
-    cache*& tc = m_caches[s];
-    if (tc == nullptr) tc = make_cache();
-    // Refill half the cache in one lock, return one item.
+    cache* tc = s == slot_none ? nullptr : m_caches[s];
+    if (s != slot_none && tc == nullptr) tc = m_caches[s] = make_cache();
     std::lock_guard<std::mutex> lock(d.mutex);
     if (d.items.empty()) return nullptr;
-    const std::size_t want = std::max<std::size_t>(1, m_limits.local[c] / 2);
+    // Refill half the cache in one lock (when there is one), return one item.
+    const std::size_t want = tc == nullptr ? 1 : std::max<std::size_t>(1, m_limits.local[c] / 2);
     const std::size_t n = std::min(want, d.items.size());
     const std::size_t from = d.items.size() - n;
     for (std::size_t i = from + 1; i < d.items.size(); ++i) tc->items[c][tc->count[c]++] = d.items[i];
@@ -2211,27 +2210,36 @@ class free_lists {
     return p;
   }
 
-  ELECTRON_NOINLINE bool push_slow(std::size_t c, void* p, std::uint32_t s) {
+  // Never throws: when the depot cannot grow the caller frees the item.
+  ELECTRON_NOINLINE bool push_slow(std::size_t c, void* p, std::uint32_t s) noexcept {
     depot& d = m_depot[c];
-    if (s == slot_none) {
-      std::lock_guard<std::mutex> lock(d.mutex);
-      if (d.items.size() >= m_limits.depot[c]) return false;
-      d.items.push_back(p);
-      return true;
+    cache* tc = s == slot_none ? nullptr : m_caches[s];
+    if (s != slot_none && tc == nullptr) {
+      tc = m_caches[s] = make_cache();
+      if (tc != nullptr) {
+        tc->items[c][tc->count[c]++] = p;
+        return true;
+      }
     }
-    cache*& tc = m_caches[s];
-    if (tc == nullptr) {
-      tc = make_cache();
-      tc->items[c][tc->count[c]++] = p;
-      return true;
-    }
-    // Cache full: move half of it to the depot (as room allows), keep p.
     std::lock_guard<std::mutex> lock(d.mutex);
     const std::size_t room = m_limits.depot[c] > d.items.size() ? m_limits.depot[c] - d.items.size() : 0;
-    const std::size_t n = std::min<std::size_t>(room, std::max<std::uint32_t>(1, m_limits.local[c] / 2));
-    if (n == 0) return false;
+    // Without a cache: p alone. With a full cache: half of it, keeping p.
+    const std::size_t n = tc == nullptr ? 1 : std::max<std::uint32_t>(1, m_limits.local[c] / 2);
+    if (room < n) return false;
     if (d.items.capacity() < d.items.size() + n) {
+#if ELECTRON_HAS_EXCEPTIONS
+      try {
+        d.items.reserve(std::min(m_limits.depot[c], std::max<std::size_t>(2 * d.items.capacity(), d.items.size() + n)));
+      } catch (...) {
+        return false;
+      }
+#else
       d.items.reserve(std::min(m_limits.depot[c], std::max<std::size_t>(2 * d.items.capacity(), d.items.size() + n)));
+#endif
+    }
+    if (tc == nullptr) {
+      d.items.push_back(p);
+      return true;
     }
     for (std::size_t i = 0; i < n; ++i) d.items.push_back(tc->items[c][--tc->count[c]]);
     tc->items[c][tc->count[c]++] = p;
@@ -2304,16 +2312,7 @@ class object_pool {
     std::invoke(m_reset, *p);
     n->state = state_in;
     count_out(-1);
-    bool kept = false;
-#if ELECTRON_HAS_EXCEPTIONS
-    try {
-      kept = m_lists.push(0, n);
-    } catch (...) {  // no memory for this thread's cache: destroy instead
-    }
-#else
-    kept = m_lists.push(0, n);
-#endif
-    if (ELECTRON_UNLIKELY(!kept)) destroy_node(n);
+    if (ELECTRON_UNLIKELY(!m_lists.push(0, n))) destroy_node(n);  // full: destroy
   }
 
   /// Resets `p` in place without returning it.
@@ -2541,16 +2540,7 @@ class basic_buffer_pool {
     if (ELECTRON_LIKELY(c < Classes::count && Classes::capacity(c, cap) == cap)) {
       // Variable-capacity classes keep the capacity in the idle buffer itself.
       if (Classes::variable(c)) std::memcpy(p, &cap, sizeof cap);
-      bool kept = false;
-#if ELECTRON_HAS_EXCEPTIONS
-      try {
-        kept = m_lists.push(c, p);
-      } catch (...) {  // the depot could not grow: free instead
-      }
-#else
-      kept = m_lists.push(c, p);
-#endif
-      if (ELECTRON_LIKELY(kept)) return;
+      if (ELECTRON_LIKELY(m_lists.push(c, p))) return;
     }
     free_buffer(p, cap);
   }
