@@ -122,6 +122,23 @@ int main() {
            "arena_of_pools: 10^4 warm requests, no allocation");
   }
 
+  std::printf("\n== hash: XXH64, MetroHash64, MurmurHash3 and a string interner\n");
+  {
+    namespace eh = electron::hash;
+    constexpr std::uint64_t at_compile_time = eh::xxhash64("electron");
+    std::printf("  xxhash64(\"electron\") = %016llx, metro64 = %016llx, murmur3 = %016llx\n",
+                static_cast<unsigned long long>(at_compile_time),
+                static_cast<unsigned long long>(eh::metro64("electron")),
+                static_cast<unsigned long long>(eh::murmur3("electron")));
+    expect(eh::xxhash64("") == 0xEF46DB3751D8E999ULL, "XXH64 of the empty input matches the reference");
+    eh::xxhash64_state st;
+    st.update("elec").update("tron");
+    expect(st.digest() == at_compile_time, "streaming XXH64 equals the one-shot hash");
+    eh::string_interner names;
+    const std::uint32_t a = names.intern("alice"), b = names.intern("bob");
+    expect(a == 0 && b == 1 && names.intern("alice") == 0 && names.get(b) == "bob", "interner: dense, stable ids");
+  }
+
   std::printf("\n== test: allocation counter and property checks\n");
   std::size_t sink = 0;
   const auto no_alloc = electron::test::check_no_alloc([&] {

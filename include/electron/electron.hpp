@@ -7,6 +7,7 @@
 
 #include "electron/arena.hpp"
 #include "electron/bits.hpp"
+#include "electron/hash.hpp"
 #include "electron/config.hpp"
 #include "electron/pool.hpp"
 #include "electron/version.hpp"

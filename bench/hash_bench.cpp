@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+// electron::hash against libxxhash (XXH64 and XXH3, header-inlined),
+// std::hash<std::string_view>, and for the interner std::unordered_map and
+// (when installed) absl::flat_hash_map, on the same inputs.
+#include "bench_util.hpp"
+#include "electron/hash.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <functional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#if __has_include(<xxhash.h>)
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+#define ELECTRON_BENCH_HAVE_XXHASH 1
+#endif
+#if defined(ELECTRON_BENCH_HAVE_ABSL)
+#include <absl/container/flat_hash_map.h>
+#endif
+
+namespace {
+
+const std::string& input() {
+  static const std::string s = [] {
+    std::mt19937_64 rng(1);
+    std::string r(1 << 20, '\0');
+    for (auto& c : r) c = static_cast<char>(rng());
+    return r;
+  }();
+  return s;
+}
+
+template <class Fn>
+void hash_loop(benchmark::State& state, Fn fn) {
+  const std::string_view in(input().data(), static_cast<std::size_t>(state.range(0)));
+  std::uint64_t seed = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(in.data());
+    benchmark::DoNotOptimize(seed += fn(in, seed));
+  }
+  state.SetBytesProcessed(state.iterations() * state.range(0));
+}
+
+void h_electron(benchmark::State& s) {
+  hash_loop(s, [](std::string_view v, std::uint64_t seed) { return electron::hash::xxhash64(v, seed); });
+}
+void h_metro(benchmark::State& s) {
+  hash_loop(s, [](std::string_view v, std::uint64_t seed) { return electron::hash::metro64(v, seed); });
+}
+void h_murmur(benchmark::State& s) {
+  hash_loop(s, [](std::string_view v, std::uint64_t seed) { return electron::hash::murmur3(v, seed); });
+}
+void h_std(benchmark::State& s) {
+  hash_loop(s, [](std::string_view v, std::uint64_t seed) { return std::hash<std::string_view>{}(v) + seed; });
+}
+#if defined(ELECTRON_BENCH_HAVE_XXHASH)
+void h_xxh64(benchmark::State& s) {
+  hash_loop(s, [](std::string_view v, std::uint64_t seed) { return XXH64(v.data(), v.size(), seed); });
+}
+void h_xxh3(benchmark::State& s) {
+  hash_loop(s, [](std::string_view v, std::uint64_t seed) { return XXH3_64bits_withSeed(v.data(), v.size(), seed); });
+}
+#endif
+
+// ---- interner: hit lookups in a 100k-string set ------------------------------
+const std::vector<std::string>& keys() {
+  static const std::vector<std::string> k = [] {
+    std::mt19937 rng(5);
+    std::vector<std::string> v;
+    for (int i = 0; i < 100000; ++i) {
+      std::string s = "user:" + std::to_string(rng() % 100000000) + ":" + std::to_string(i);
+      s.append(rng() % 12, 'x');
+      v.push_back(std::move(s));
+    }
+    return v;
+  }();
+  return k;
+}
+// The order of lookups: every key once, shuffled.
+const std::vector<std::string_view>& probes() {
+  static const std::vector<std::string_view> p = [] {
+    std::vector<std::string_view> v(keys().begin(), keys().end());
+    std::shuffle(v.begin(), v.end(), std::mt19937(9));
+    return v;
+  }();
+  return p;
+}
+
+template <class Lookup>
+void lookup_loop(benchmark::State& state, Lookup lookup) {
+  const auto& p = probes();
+  std::size_t i = 0;
+  std::uint64_t sum = 0;
+  for (auto _ : state) {
+    sum += lookup(p[i]);
+    if (++i == p.size()) i = 0;
+  }
+  benchmark::DoNotOptimize(sum);
+  state.SetItemsProcessed(state.iterations());
+}
+
+void intern_electron(benchmark::State& state) {
+  electron_bench::alloc_report r;
+  electron::hash::string_interner in;
+  for (const auto& k : keys()) (void)in.intern(k);
+  lookup_loop(state, [&](std::string_view k) { return in.intern(k); });
+  state.counters["bytes/string"] = static_cast<double>(in.memory_bytes()) / static_cast<double>(keys().size());
+  r.done(state);
+}
+void intern_unordered_map(benchmark::State& state) {
+  electron_bench::alloc_report r;
+  std::unordered_map<std::string, std::uint32_t> m;
+  for (const auto& k : keys()) m.emplace(k, static_cast<std::uint32_t>(m.size()));
+  // What a caller holding a std::string_view pays: a std::string per lookup.
+  lookup_loop(state, [&](std::string_view k) { return m.find(std::string(k))->second; });
+  r.done(state);
+}
+void intern_unordered_map_prebuilt(benchmark::State& state) {
+  std::unordered_map<std::string, std::uint32_t> m;
+  for (const auto& k : keys()) m.emplace(k, static_cast<std::uint32_t>(m.size()));
+  std::vector<std::string> p(probes().begin(), probes().end());
+  std::size_t i = 0;
+  std::uint64_t sum = 0;
+  for (auto _ : state) {
+    sum += m.find(p[i])->second;
+    if (++i == p.size()) i = 0;
+  }
+  benchmark::DoNotOptimize(sum);
+  state.SetItemsProcessed(state.iterations());
+}
+#if defined(ELECTRON_BENCH_HAVE_ABSL)
+void intern_absl(benchmark::State& state) {
+  absl::flat_hash_map<std::string, std::uint32_t> m;
+  for (const auto& k : keys()) m.emplace(k, static_cast<std::uint32_t>(m.size()));
+  lookup_loop(state, [&](std::string_view k) { return m.find(absl::string_view(k.data(), k.size()))->second; });
+}
+#endif
+
+}  // namespace
+
+#define ELECTRON_HASH_SIZES ->Arg(16)->Arg(64)->Arg(1024)->Arg(1 << 20)
+BENCHMARK(h_electron)->Name("xxhash64/electron") ELECTRON_HASH_SIZES;
+#if defined(ELECTRON_BENCH_HAVE_XXHASH)
+BENCHMARK(h_xxh64)->Name("xxhash64/libxxhash_XXH64") ELECTRON_HASH_SIZES;
+BENCHMARK(h_xxh3)->Name("xxhash64/libxxhash_XXH3_64bits") ELECTRON_HASH_SIZES;
+#endif
+BENCHMARK(h_metro)->Name("xxhash64/electron_metro64") ELECTRON_HASH_SIZES;
+BENCHMARK(h_murmur)->Name("xxhash64/electron_murmur3") ELECTRON_HASH_SIZES;
+BENCHMARK(h_std)->Name("xxhash64/std_hash") ELECTRON_HASH_SIZES;
+
+BENCHMARK(intern_electron)->Name("intern_hit_100k/electron");
+BENCHMARK(intern_unordered_map_prebuilt)->Name("intern_hit_100k/std_unordered_map");
+BENCHMARK(intern_unordered_map)->Name("intern_hit_100k/std_unordered_map_string_per_lookup");
+#if defined(ELECTRON_BENCH_HAVE_ABSL)
+BENCHMARK(intern_absl)->Name("intern_hit_100k/absl_flat_hash_map");
+#endif
+
+BENCHMARK_MAIN();

@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: MIT
+// electron/hash.hpp: fast non-cryptographic hashes and a string interner.
+//
+// - xxhash64: XXH64, bit-exact with the reference (Collet, xxHash
+//   specification, "XXH64 algorithm"); one-shot and streaming.
+// - metro64: MetroHash64 (Rogers, MetroHash, 2015), the 64-bit function of
+//   the reference implementation, checked against its published test vectors.
+// - murmur3: the low 64 bits (h1) of MurmurHash3_x64_128 (Appleby,
+//   SMHasher), which is what murmur3.Sum64 returns in Go.
+// - hasher concept, std::hash-compatible transparent functors.
+// - string_interner: dense ids for strings, stored in an arena.
+//
+// The hash functions are constexpr (on std::string_view and on spans of
+// std::byte / unsigned char / char), noexcept, and read input bytes little-
+// endian whatever the platform, so the values are the same everywhere.
+//
+//   constexpr std::uint64_t h = electron::hash::xxhash64("hello");
+//   electron::hash::string_interner names;
+//   std::uint32_t id = names.intern("alice");   // 0
+//   assert(names.get(id) == "alice");
+#ifndef ELECTRON_HASH_HPP
+#define ELECTRON_HASH_HPP
+
+#include "electron/arena.hpp"
+#include "electron/config.hpp"
+
+#include <bit>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace hash {
+
+namespace detail {
+
+/// A character type the hashes read: std::byte, char, unsigned char, char8_t.
+template <class T>
+concept byte_like = std::same_as<T, std::byte> || std::same_as<T, char> || std::same_as<T, unsigned char> ||
+    std::same_as<T, signed char> || std::same_as<T, char8_t>;
+
+template <byte_like T>
+constexpr std::uint64_t u8(const T* p) noexcept {
+  if constexpr (std::same_as<T, std::byte>) {
+    return std::to_integer<std::uint64_t>(*p);
+  } else {
+    return static_cast<unsigned char>(*p);
+  }
+}
+
+// Little-endian loads: memcpy at run time (one instruction on x86 and Arm),
+// byte by byte during constant evaluation.
+template <class Word, byte_like T>
+constexpr Word load_le(const T* p) noexcept {
+  if (!std::is_constant_evaluated()) {
+    Word w;
+    std::memcpy(&w, p, sizeof w);
+    if constexpr (std::endian::native == std::endian::big) {
+      Word r = 0;
+      for (std::size_t i = 0; i < sizeof w; ++i)
+        r = static_cast<Word>(r << 8) | static_cast<Word>((w >> (8 * i)) & 0xff);
+      return r;
+    }
+    return w;
+  }
+  Word w = 0;
+  for (std::size_t i = 0; i < sizeof(Word); ++i) w |= static_cast<Word>(u8(p + i) << (8 * i));
+  return w;
+}
+template <byte_like T>
+constexpr std::uint64_t r64(const T* p) noexcept {
+  return load_le<std::uint64_t>(p);
+}
+template <byte_like T>
+constexpr std::uint64_t r32(const T* p) noexcept {
+  return load_le<std::uint32_t>(p);
+}
+template <byte_like T>
+constexpr std::uint64_t r16(const T* p) noexcept {
+  return load_le<std::uint16_t>(p);
+}
+constexpr std::uint64_t rotl(std::uint64_t x, int r) noexcept { return std::rotl(x, r); }
+constexpr std::uint64_t rotr(std::uint64_t x, int r) noexcept { return std::rotr(x, r); }
+
+// ---- XXH64 (xxHash specification, "XXH64 algorithm") -------------------------
+inline constexpr std::uint64_t xxh_p1 = 0x9E3779B185EBCA87ULL;
+inline constexpr std::uint64_t xxh_p2 = 0xC2B2AE3D27D4EB4FULL;
+inline constexpr std::uint64_t xxh_p3 = 0x165667B19E3779F9ULL;
+inline constexpr std::uint64_t xxh_p4 = 0x85EBCA77C2B2AE63ULL;
+inline constexpr std::uint64_t xxh_p5 = 0x27D4EB2F165667C5ULL;
+
+constexpr std::uint64_t xxh_round(std::uint64_t acc, std::uint64_t input) noexcept {
+  acc += input * xxh_p2;
+  return rotl(acc, 31) * xxh_p1;
+}
+constexpr std::uint64_t xxh_merge(std::uint64_t acc, std::uint64_t v) noexcept {
+  acc ^= xxh_round(0, v);
+  return acc * xxh_p1 + xxh_p4;
+}
+constexpr std::uint64_t xxh_converge(const std::uint64_t (&v)[4]) noexcept {
+  std::uint64_t acc = rotl(v[0], 1) + rotl(v[1], 7) + rotl(v[2], 12) + rotl(v[3], 18);
+  for (std::uint64_t x : v) acc = xxh_merge(acc, x);
+  return acc;
+}
+// The last len % 32 bytes and the avalanche.
+template <byte_like T>
+constexpr std::uint64_t xxh_finish(std::uint64_t acc, const T* p, std::size_t len) noexcept {
+  for (; len >= 8; len -= 8, p += 8) acc = rotl(acc ^ xxh_round(0, r64(p)), 27) * xxh_p1 + xxh_p4;
+  if (len >= 4) {
+    acc = rotl(acc ^ (r32(p) * xxh_p1), 23) * xxh_p2 + xxh_p3;
+    len -= 4;
+    p += 4;
+  }
+  for (; len > 0; --len, ++p) acc = rotl(acc ^ (u8(p) * xxh_p5), 11) * xxh_p1;
+  acc ^= acc >> 33;
+  acc *= xxh_p2;
+  acc ^= acc >> 29;
+  acc *= xxh_p3;
+  acc ^= acc >> 32;
+  return acc;
+}
+template <byte_like T>
+constexpr std::uint64_t xxh64(const T* p, std::size_t len, std::uint64_t seed) noexcept {
+  std::uint64_t acc;
+  const std::size_t total = len;
+  if (len >= 32) {
+    std::uint64_t v[4] = {seed + xxh_p1 + xxh_p2, seed + xxh_p2, seed, seed - xxh_p1};
+    do {
+      v[0] = xxh_round(v[0], r64(p));
+      v[1] = xxh_round(v[1], r64(p + 8));
+      v[2] = xxh_round(v[2], r64(p + 16));
+      v[3] = xxh_round(v[3], r64(p + 24));
+      p += 32;
+      len -= 32;
+    } while (len >= 32);
+    acc = xxh_converge(v);
+  } else {
+    acc = seed + xxh_p5;
+  }
+  acc += static_cast<std::uint64_t>(total);
+  return xxh_finish(acc, p, len);
+}
+
+// ---- MetroHash64 (Rogers, 2015): the reference implementation's MetroHash64,
+// the variant its published test vectors are for ----------------------------
+inline constexpr std::uint64_t metro_k0 = 0xD6D018F5;
+inline constexpr std::uint64_t metro_k1 = 0xA2AA033B;
+inline constexpr std::uint64_t metro_k2 = 0x62992FC1;
+inline constexpr std::uint64_t metro_k3 = 0x30BC5B29;
+
+template <byte_like T>
+constexpr std::uint64_t metro64_1(const T* p, std::size_t len, std::uint64_t seed) noexcept {
+  const T* const end = p + len;
+  std::uint64_t h = (seed + metro_k2) * metro_k0;
+  if (len >= 32) {
+    std::uint64_t v0 = h, v1 = h, v2 = h, v3 = h;
+    do {
+      v0 += r64(p) * metro_k0;
+      v0 = rotr(v0, 29) + v2;
+      v1 += r64(p + 8) * metro_k1;
+      v1 = rotr(v1, 29) + v3;
+      v2 += r64(p + 16) * metro_k2;
+      v2 = rotr(v2, 29) + v0;
+      v3 += r64(p + 24) * metro_k3;
+      v3 = rotr(v3, 29) + v1;
+      p += 32;
+    } while (end - p >= 32);
+    v2 ^= rotr(((v0 + v3) * metro_k0) + v1, 37) * metro_k1;
+    v3 ^= rotr(((v1 + v2) * metro_k1) + v0, 37) * metro_k0;
+    v0 ^= rotr(((v0 + v2) * metro_k0) + v3, 37) * metro_k1;
+    v1 ^= rotr(((v1 + v3) * metro_k1) + v2, 37) * metro_k0;
+    h += v0 ^ v1;
+  }
+  if (end - p >= 16) {
+    std::uint64_t v0 = h + r64(p) * metro_k2;
+    v0 = rotr(v0, 29) * metro_k3;
+    std::uint64_t v1 = h + r64(p + 8) * metro_k2;
+    v1 = rotr(v1, 29) * metro_k3;
+    v0 ^= rotr(v0 * metro_k0, 21) + v1;
+    v1 ^= rotr(v1 * metro_k3, 21) + v0;
+    h += v1;
+    p += 16;
+  }
+  if (end - p >= 8) {
+    h += r64(p) * metro_k3;
+    h ^= rotr(h, 55) * metro_k1;
+    p += 8;
+  }
+  if (end - p >= 4) {
+    h += r32(p) * metro_k3;
+    h ^= rotr(h, 26) * metro_k1;
+    p += 4;
+  }
+  if (end - p >= 2) {
+    h += r16(p) * metro_k3;
+    h ^= rotr(h, 48) * metro_k1;
+    p += 2;
+  }
+  if (end - p >= 1) {
+    h += u8(p) * metro_k3;
+    h ^= rotr(h, 37) * metro_k1;
+  }
+  h ^= rotr(h, 28);
+  h *= metro_k0;
+  h ^= rotr(h, 29);
+  return h;
+}
+
+// ---- MurmurHash3_x64_128, h1 (Appleby, SMHasher) ------------------------------
+constexpr std::uint64_t fmix64(std::uint64_t k) noexcept {
+  k ^= k >> 33;
+  k *= 0xff51afd7ed558ccdULL;
+  k ^= k >> 33;
+  k *= 0xc4ceb9fe1a85ec53ULL;
+  k ^= k >> 33;
+  return k;
+}
+struct u128 {
+  std::uint64_t low, high;
+};
+template <byte_like T>
+constexpr u128 murmur3_x64_128(const T* p, std::size_t len, std::uint64_t seed) noexcept {
+  constexpr std::uint64_t c1 = 0x87c37b91114253d5ULL;
+  constexpr std::uint64_t c2 = 0x4cf5ad432745937fULL;
+  std::uint64_t h1 = seed, h2 = seed;
+  const std::size_t blocks = len / 16;
+  for (std::size_t i = 0; i < blocks; ++i, p += 16) {
+    std::uint64_t k1 = r64(p), k2 = r64(p + 8);
+    k1 *= c1;
+    k1 = rotl(k1, 31);
+    k1 *= c2;
+    h1 ^= k1;
+    h1 = rotl(h1, 27);
+    h1 += h2;
+    h1 = h1 * 5 + 0x52dce729;
+    k2 *= c2;
+    k2 = rotl(k2, 33);
+    k2 *= c1;
+    h2 ^= k2;
+    h2 = rotl(h2, 31);
+    h2 += h1;
+    h2 = h2 * 5 + 0x38495ab5;
+  }
+  std::uint64_t k1 = 0, k2 = 0;
+  const std::size_t tail = len & 15;
+  for (std::size_t i = tail; i > 8; --i) k2 ^= u8(p + i - 1) << (8 * (i - 9));
+  if (tail > 8) {
+    k2 *= c2;
+    k2 = rotl(k2, 33);
+    k2 *= c1;
+    h2 ^= k2;
+  }
+  for (std::size_t i = tail < 8 ? tail : 8; i > 0; --i) k1 ^= u8(p + i - 1) << (8 * (i - 1));
+  if (tail > 0) {
+    k1 *= c1;
+    k1 = rotl(k1, 31);
+    k1 *= c2;
+    h1 ^= k1;
+  }
+  h1 ^= static_cast<std::uint64_t>(len);
+  h2 ^= static_cast<std::uint64_t>(len);
+  h1 += h2;
+  h2 += h1;
+  h1 = fmix64(h1);
+  h2 = fmix64(h2);
+  h1 += h2;
+  h2 += h1;
+  return {h1, h2};
+}
+
+}  // namespace detail
+
+// ===========================================================================
+// One-shot functions
+// ===========================================================================
+
+/// XXH64 of the bytes. O(n), about 1 cycle per 8 bytes; constexpr.
+constexpr std::uint64_t xxhash64(std::span<const std::byte> s, std::uint64_t seed = 0) noexcept {
+  return detail::xxh64(s.data(), s.size(), seed);
+}
+/// XXH64 of the characters of a string.
+constexpr std::uint64_t xxhash64(std::string_view s, std::uint64_t seed = 0) noexcept {
+  return detail::xxh64(s.data(), s.size(), seed);
+}
+/// MetroHash64 of the bytes (the reference implementation's 64-bit function).
+constexpr std::uint64_t metro64(std::span<const std::byte> s, std::uint64_t seed = 0) noexcept {
+  return detail::metro64_1(s.data(), s.size(), seed);
+}
+constexpr std::uint64_t metro64(std::string_view s, std::uint64_t seed = 0) noexcept {
+  return detail::metro64_1(s.data(), s.size(), seed);
+}
+/// Low 64 bits (h1) of MurmurHash3_x64_128 of the bytes.
+constexpr std::uint64_t murmur3(std::span<const std::byte> s, std::uint64_t seed = 0) noexcept {
+  return detail::murmur3_x64_128(s.data(), s.size(), seed).low;
+}
+constexpr std::uint64_t murmur3(std::string_view s, std::uint64_t seed = 0) noexcept {
+  return detail::murmur3_x64_128(s.data(), s.size(), seed).low;
+}
+/// Both halves of MurmurHash3_x64_128: {h1, h2}, h1 first in the reference's byte output.
+using hash128 = detail::u128;
+constexpr hash128 murmur3_128(std::span<const std::byte> s, std::uint64_t seed = 0) noexcept {
+  return detail::murmur3_x64_128(s.data(), s.size(), seed);
+}
+constexpr hash128 murmur3_128(std::string_view s, std::uint64_t seed = 0) noexcept {
+  return detail::murmur3_x64_128(s.data(), s.size(), seed);
+}
+
+// ===========================================================================
+// Streaming XXH64
+// ===========================================================================
+
+/// XXH64 over data given in pieces: update() any number of times, digest()
+/// at any point (it does not change the state). The digest equals
+/// xxhash64() of the concatenation, for every way of splitting it.
+class xxhash64_state {
+ public:
+  constexpr explicit xxhash64_state(std::uint64_t seed = 0) noexcept { reset(seed); }
+
+  /// Starts over with a seed.
+  constexpr void reset(std::uint64_t seed = 0) noexcept {
+    m_seed = seed;
+    m_v[0] = seed + detail::xxh_p1 + detail::xxh_p2;
+    m_v[1] = seed + detail::xxh_p2;
+    m_v[2] = seed;
+    m_v[3] = seed - detail::xxh_p1;
+    m_total = 0;
+    m_buffered = 0;
+  }
+
+  constexpr xxhash64_state& update(std::string_view s) noexcept { return feed(s.data(), s.size()); }
+  constexpr xxhash64_state& update(std::span<const std::byte> s) noexcept { return feed(s.data(), s.size()); }
+
+  /// The hash of everything given so far.
+  [[nodiscard]] constexpr std::uint64_t digest() const noexcept {
+    std::uint64_t acc = m_total >= 32 ? detail::xxh_converge(m_v) : m_seed + detail::xxh_p5;
+    acc += m_total;
+    return detail::xxh_finish(acc, m_buffer, m_buffered);
+  }
+
+ private:
+  template <detail::byte_like T>
+  constexpr xxhash64_state& feed(const T* p, std::size_t n) noexcept {
+    m_total += n;
+    if (m_buffered + n < 32) {  // not a full stripe yet
+      for (std::size_t i = 0; i < n; ++i) m_buffer[m_buffered + i] = static_cast<unsigned char>(detail::u8(p + i));
+      m_buffered += n;
+      return *this;
+    }
+    if (m_buffered != 0) {  // complete the buffered stripe
+      const std::size_t take = 32 - m_buffered;
+      for (std::size_t i = 0; i < take; ++i) m_buffer[m_buffered + i] = static_cast<unsigned char>(detail::u8(p + i));
+      stripe(m_buffer);
+      p += take;
+      n -= take;
+      m_buffered = 0;
+    }
+    for (; n >= 32; n -= 32, p += 32) stripe(p);
+    for (std::size_t i = 0; i < n; ++i) m_buffer[i] = static_cast<unsigned char>(detail::u8(p + i));
+    m_buffered = n;
+    return *this;
+  }
+  template <detail::byte_like T>
+  constexpr void stripe(const T* p) noexcept {
+    m_v[0] = detail::xxh_round(m_v[0], detail::r64(p));
+    m_v[1] = detail::xxh_round(m_v[1], detail::r64(p + 8));
+    m_v[2] = detail::xxh_round(m_v[2], detail::r64(p + 16));
+    m_v[3] = detail::xxh_round(m_v[3], detail::r64(p + 24));
+  }
+
+  std::uint64_t m_v[4] = {};
+  std::uint64_t m_seed = 0;
+  std::uint64_t m_total = 0;
+  unsigned char m_buffer[32] = {};
+  std::size_t m_buffered = 0;
+};
+
+// ===========================================================================
+// Hashers
+// ===========================================================================
+
+/// A hash function object over strings: h(sv) returns a 64-bit hash.
+template <class H>
+concept hasher = std::copy_constructible<H> && requires(const H& h, std::string_view s) {
+  { h(s) } -> std::convertible_to<std::uint64_t>;
+};
+
+/// Transparent, std::hash-compatible functors: std::unordered_map<std::string,
+/// V, electron::hash::xxhash64_hasher, std::equal_to<>> looks up by
+/// std::string_view or const char* without building a std::string.
+struct xxhash64_hasher {
+  using is_transparent = void;
+  std::uint64_t seed = 0;
+  constexpr std::size_t operator()(std::string_view s) const noexcept {
+    return static_cast<std::size_t>(xxhash64(s, seed));
+  }
+};
+struct metro64_hasher {
+  using is_transparent = void;
+  std::uint64_t seed = 0;
+  constexpr std::size_t operator()(std::string_view s) const noexcept {
+    return static_cast<std::size_t>(metro64(s, seed));
+  }
+};
+struct murmur3_hasher {
+  using is_transparent = void;
+  std::uint64_t seed = 0;
+  constexpr std::size_t operator()(std::string_view s) const noexcept {
+    return static_cast<std::size_t>(murmur3(s, seed));
+  }
+};
+
+// ===========================================================================
+// string_interner
+// ===========================================================================
+
+/// Maps strings to dense ids 0, 1, 2, ... and back. Strings are copied once
+/// into an arena (one bump per new string); ids never change and the views
+/// get() returns stay valid for the interner's lifetime, across growth.
+/// Open addressing with linear probing over (id, hash tag) slots, at most
+/// half full. Single-threaded.
+template <hasher Hasher = xxhash64_hasher>
+class basic_string_interner {
+ public:
+  using id_type = std::uint32_t;
+  /// The largest number of strings (ids are 32-bit; the top value marks an empty slot).
+  static constexpr std::size_t max_strings = 0xFFFFFFFEu;
+
+  explicit basic_string_interner(Hasher h = Hasher{}, std::size_t arena_block = 64 * 1024)
+      : m_hasher(std::move(h)), m_arena(arena_block) {}
+
+  /// The id of s, adding it if new. O(1) expected.
+  id_type intern(std::string_view s) {
+    const std::uint64_t h = m_hasher(s);
+    if (m_slots.empty()) grow();
+    std::size_t i = static_cast<std::size_t>(h) & m_mask;
+    const auto tag = static_cast<std::uint32_t>(h >> 32);
+    for (;; i = (i + 1) & m_mask) {
+      const slot sl = m_slots[i];
+      if (sl.id == no_id) break;
+      if (sl.tag == tag && m_views[sl.id] == s) return sl.id;
+    }
+    if (m_views.size() >= max_strings) {
+      electron::detail::throw_error<std::length_error>("electron::hash::string_interner: too many strings");
+    }
+    const auto id = static_cast<id_type>(m_views.size());
+    m_views.push_back(arena::make_string(m_arena, s));
+    m_hashes.push_back(h);
+    m_slots[i] = slot{id, tag};
+    if (2 * m_views.size() > m_slots.size()) grow();
+    return id;
+  }
+
+  /// The id of s if it was interned.
+  [[nodiscard]] std::optional<id_type> find(std::string_view s) const noexcept {
+    if (m_slots.empty()) return std::nullopt;
+    const std::uint64_t h = m_hasher(s);
+    const auto tag = static_cast<std::uint32_t>(h >> 32);
+    for (std::size_t i = static_cast<std::size_t>(h) & m_mask;; i = (i + 1) & m_mask) {
+      const slot sl = m_slots[i];
+      if (sl.id == no_id) return std::nullopt;
+      if (sl.tag == tag && m_views[sl.id] == s) return sl.id;
+    }
+  }
+
+  /// The string of an id; throws std::out_of_range for an id never handed out.
+  [[nodiscard]] std::string_view get(id_type id) const {
+    if (id >= m_views.size()) {
+      electron::detail::throw_error<std::out_of_range>("electron::hash::string_interner::get: unknown id");
+    }
+    return m_views[id];
+  }
+  /// The string of an id without the check. Precondition: id < size().
+  [[nodiscard]] std::string_view operator[](id_type id) const noexcept {
+    ELECTRON_ASSERT(id < m_views.size(), "string_interner: unknown id");
+    return m_views[id];
+  }
+
+  [[nodiscard]] std::size_t size() const noexcept { return m_views.size(); }
+  [[nodiscard]] bool empty() const noexcept { return m_views.empty(); }
+  /// Bytes held: the arena's blocks, the id table, the hash table.
+  [[nodiscard]] std::size_t memory_bytes() const noexcept {
+    return m_arena.bytes_reserved() + m_views.capacity() * sizeof(std::string_view) +
+           m_hashes.capacity() * sizeof(std::uint64_t) + m_slots.capacity() * sizeof(slot);
+  }
+
+ private:
+  struct slot {
+    id_type id;
+    std::uint32_t tag;  // high half of the hash: most mismatches end here
+  };
+  static constexpr id_type no_id = 0xFFFFFFFFu;
+
+  void grow() {
+    const std::size_t n = m_slots.empty() ? 16 : m_slots.size() * 2;
+    std::vector<slot> next(n, slot{no_id, 0});
+    const std::size_t mask = n - 1;
+    for (std::size_t id = 0; id < m_views.size(); ++id) {
+      std::size_t i = static_cast<std::size_t>(m_hashes[id]) & mask;
+      while (next[i].id != no_id) i = (i + 1) & mask;
+      next[i] = slot{static_cast<id_type>(id), static_cast<std::uint32_t>(m_hashes[id] >> 32)};
+    }
+    m_slots.swap(next);
+    m_mask = mask;
+  }
+
+  [[no_unique_address]] Hasher m_hasher;
+  arena::arena m_arena;
+  std::vector<std::string_view> m_views;  // by id
+  std::vector<std::uint64_t> m_hashes;    // by id, for growth
+  std::vector<slot> m_slots;
+  std::size_t m_mask = 0;
+};
+
+/// The interner with XXH64.
+using string_interner = basic_string_interner<>;
+
+}  // namespace hash
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_HASH_HPP

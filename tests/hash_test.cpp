@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: MIT
+// Tests for electron/hash.hpp.
+#include "electron/hash.hpp"
+
+#include "electron/test.hpp"
+#include "electron_catch.hpp"
+
+#include <cstring>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#if defined(ELECTRON_TEST_HAVE_XXHASH)
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+#endif
+
+namespace eh = electron::hash;
+namespace et = electron::test;
+
+namespace {
+std::span<const std::byte> bytes(std::string_view s) {
+  return std::as_bytes(std::span<const char>(s.data(), s.size()));
+}
+
+// SMHasher's VerificationTest (Appleby, SMHasher, KeysetTest.cpp): hash the
+// keys {}, {0}, {0,1}, ... {0..254} with seed 256 - length, hash the
+// concatenated results with seed 0, and take the first 4 bytes little-endian.
+template <class Fn>
+std::uint32_t smhasher_verification(Fn hash_into, std::size_t hash_bytes) {
+  std::vector<unsigned char> key(256), hashes(256 * hash_bytes), final(hash_bytes);
+  for (std::size_t i = 0; i < 256; ++i) {
+    key[i] = static_cast<unsigned char>(i);
+    hash_into(key.data(), i, static_cast<std::uint32_t>(256 - i), &hashes[i * hash_bytes]);
+  }
+  hash_into(hashes.data(), hashes.size(), 0, final.data());
+  return static_cast<std::uint32_t>(final[0]) | static_cast<std::uint32_t>(final[1]) << 8 |
+         static_cast<std::uint32_t>(final[2]) << 16 | static_cast<std::uint32_t>(final[3]) << 24;
+}
+std::string_view as_sv(const unsigned char* p, std::size_t n) { return {reinterpret_cast<const char*>(p), n}; }
+void put64(unsigned char* out, std::uint64_t v) {
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<unsigned char>(v >> (8 * i));
+}
+}  // namespace
+
+// Published vectors, checked at compile time.
+// XXH64 of the empty input, seed 0 (xxHash's own sanity test).
+static_assert(eh::xxhash64("") == 0xEF46DB3751D8E999ULL);
+// MetroHash64 reference test vectors: the 63-byte digit string, seeds 0 and 1
+// (bytes 6B 75 3D AE 06 70 4B AD and 3B 0D 48 1C F4 B9 B8 DF, little-endian).
+constexpr std::string_view metro_key = "012345678901234567890123456789012345678901234567890123456789012";
+static_assert(eh::metro64(metro_key, 0) == 0xAD4B7006AE3D756BULL);
+static_assert(eh::metro64(metro_key, 1) == 0xDFB8B9F41C480D3BULL);
+// MurmurHash3_x64_128("hello", 0) = cbd8a7b341bd9b02 5b1e906a48ae1d19.
+static_assert(eh::murmur3("hello") == 0xcbd8a7b341bd9b02ULL);
+static_assert(eh::murmur3_128("hello").high == 0x5b1e906a48ae1d19ULL);
+
+static_assert(eh::hasher<eh::xxhash64_hasher> && eh::hasher<eh::metro64_hasher> && eh::hasher<eh::murmur3_hasher>);
+static_assert(!eh::hasher<int> && !eh::hasher<std::hash<int>>);
+static_assert(noexcept(eh::xxhash64(std::string_view{})) && noexcept(eh::murmur3(std::string_view{})));
+
+TEST_CASE("hash: SMHasher verification values", "[hash]") {
+  // XXH64: 0x024B7CF4, MurmurHash3_x64_128: 0x6384BA69 (SMHasher's table).
+  CHECK(smhasher_verification([](const unsigned char* p, std::size_t n, std::uint32_t seed,
+                                 unsigned char* out) { put64(out, eh::xxhash64(as_sv(p, n), seed)); },
+                              8) == 0x024B7CF4u);
+  CHECK(smhasher_verification(
+            [](const unsigned char* p, std::size_t n, std::uint32_t seed, unsigned char* out) {
+              const eh::hash128 h = eh::murmur3_128(as_sv(p, n), seed);
+              put64(out, h.low);
+              put64(out + 8, h.high);
+            },
+            16) == 0x6384BA69u);
+}
+
+TEST_CASE("hash: string and byte overloads agree, constexpr and run time agree", "[hash]") {
+  std::mt19937_64 rng(3);
+  std::string s(300, '\0');
+  for (auto& c : s) c = static_cast<char>(rng());
+  for (std::size_t n = 0; n <= s.size(); ++n) {
+    const std::string_view v(s.data(), n);
+    REQUIRE(eh::xxhash64(v, n) == eh::xxhash64(bytes(v), n));
+    REQUIRE(eh::metro64(v, n) == eh::metro64(bytes(v), n));
+    REQUIRE(eh::murmur3(v, n) == eh::murmur3(bytes(v), n));
+  }
+  constexpr std::uint64_t ct = eh::xxhash64("compile time, a string of more than 32 bytes", 7);
+  volatile std::size_t len = 44;  // run time
+  CHECK(eh::xxhash64(std::string_view("compile time, a string of more than 32 bytes", len), 7) == ct);
+  constexpr std::uint64_t ct_m = eh::murmur3("0123456789abcdefXYZ", 3);
+  CHECK(eh::murmur3(std::string_view("0123456789abcdefXYZ", len - 25), 3) == ct_m);
+}
+
+#if defined(ELECTRON_TEST_HAVE_XXHASH)
+TEST_CASE("xxhash64 is bit-exact with libxxhash's XXH64", "[hash]") {
+  std::mt19937_64 rng(11);
+  std::vector<char> buf(70000);
+  for (auto& c : buf) c = static_cast<char>(rng());
+  std::size_t bad = 0;
+  for (std::size_t n = 0; n < 600; ++n) {
+    for (std::uint64_t seed : {std::uint64_t{0}, std::uint64_t{1}, ~std::uint64_t{0}, std::uint64_t{rng()}}) {
+      const std::size_t off = n % 7;  // unaligned starts too
+      bad += eh::xxhash64(std::string_view(buf.data() + off, n), seed) != XXH64(buf.data() + off, n, seed);
+    }
+  }
+  bad += eh::xxhash64(std::string_view(buf.data(), buf.size()), 5) != XXH64(buf.data(), buf.size(), 5);
+  CHECK(bad == 0);
+}
+#endif
+
+TEST_CASE("xxhash64_state equals the one-shot hash for every split", "[hash]") {
+  std::mt19937_64 rng(21);
+  std::string s(700, '\0');
+  for (auto& c : s) c = static_cast<char>(rng());
+  std::size_t bad = 0;
+  for (std::size_t n = 0; n <= 200; ++n) {
+    const std::string_view v(s.data(), n);
+    const std::uint64_t want = eh::xxhash64(v, 99);
+    for (std::size_t cut = 0; cut <= n; ++cut) {  // every two-piece split
+      eh::xxhash64_state st(99);
+      st.update(v.substr(0, cut)).update(v.substr(cut));
+      bad += st.digest() != want;
+    }
+  }
+  for (int round = 0; round < 300; ++round) {  // random many-piece splits, bytes and chars mixed
+    const std::size_t n = rng() % s.size();
+    eh::xxhash64_state st(static_cast<std::uint64_t>(round));
+    std::size_t at = 0;
+    while (at < n) {
+      const std::size_t k = std::min<std::size_t>(n - at, rng() % 70);
+      if (rng() % 2 == 0) {
+        st.update(std::string_view(s.data() + at, k));
+      } else {
+        st.update(bytes(std::string_view(s.data() + at, k)));
+      }
+      at += k;
+    }
+    bad += st.digest() != eh::xxhash64(std::string_view(s.data(), n), static_cast<std::uint64_t>(round));
+  }
+  CHECK(bad == 0);
+  eh::xxhash64_state st;
+  st.update("abc");
+  CHECK(st.digest() == st.digest());  // digest does not change the state
+  st.reset(5);
+  CHECK(st.digest() == eh::xxhash64("", 5));
+}
+
+TEST_CASE("xxhash64_state: split invariance as a fuzz property", "[hash][fuzz]") {
+  CHECK(et::fuzz_bytes(
+      [](std::span<const std::byte> in) {
+        if (in.empty()) return true;
+        const std::size_t cut = static_cast<std::size_t>(in[0]) % in.size();
+        eh::xxhash64_state st(42);
+        st.update(in.subspan(0, cut)).update(in.subspan(cut));
+        return st.digest() == eh::xxhash64(in, 42);
+      },
+      {.runs = 3000, .max_size = 300}));
+}
+
+TEST_CASE("hashers work as transparent std::unordered_map hashes", "[hash]") {
+  std::unordered_map<std::string, int, eh::xxhash64_hasher, std::equal_to<>> m;
+  m["alpha"] = 1;
+  m["beta"] = 2;
+  CHECK(m.find(std::string_view("beta"))->second == 2);  // no std::string built
+  CHECK(m.find("gamma") == m.end());
+  eh::xxhash64_hasher seeded{7};
+  CHECK(seeded("x") == eh::xxhash64("x", 7));
+  CHECK(eh::murmur3_hasher{}("x") == eh::murmur3("x"));
+  CHECK(eh::metro64_hasher{}("x") == eh::metro64("x"));
+}
+
+TEST_CASE("string_interner: dense ids, lookups, stable views", "[hash][interner]") {
+  eh::string_interner in;
+  CHECK(in.empty());
+  CHECK(in.intern("alice") == 0);
+  CHECK(in.intern("bob") == 1);
+  CHECK(in.intern("alice") == 0);
+  CHECK(in.intern("") == 2);
+  CHECK(in.size() == 3);
+  CHECK(in.get(1) == "bob");
+  CHECK(in[2].empty());
+  CHECK(in.find("bob") == 1u);
+  CHECK_FALSE(in.find("carol").has_value());
+  CHECK(in.size() == 3);  // find does not insert
+  CHECK_THROWS_AS((void)in.get(3), std::out_of_range);
+  CHECK_THROWS_AS((void)in.get(0xFFFFFFFFu), std::out_of_range);
+  // Views stay valid (and ids unchanged) while the table grows a lot.
+  const std::string_view alice = in.get(0);
+  std::vector<std::string> words;
+  for (int i = 0; i < 50000; ++i) words.push_back("word-" + std::to_string(i));
+  for (std::size_t i = 0; i < words.size(); ++i) REQUIRE(in.intern(words[i]) == i + 3);
+  CHECK(alice.data() == in.get(0).data());
+  CHECK(alice == "alice");
+  for (std::size_t i = 0; i < words.size(); i += 997) CHECK(in.get(static_cast<std::uint32_t>(i + 3)) == words[i]);
+  CHECK(in.memory_bytes() > 0);
+}
+
+TEST_CASE("string_interner agrees with a std::unordered_map model", "[hash][interner]") {
+  std::mt19937 rng(8);
+  eh::basic_string_interner<eh::murmur3_hasher> in;  // any hasher plugs in
+  std::unordered_map<std::string, std::uint32_t> model;
+  std::vector<std::string> by_id;
+  for (int i = 0; i < 20000; ++i) {
+    std::string s(rng() % 12, 'a');
+    for (auto& c : s) c = static_cast<char>('a' + rng() % 4);  // many repeats and collisions of prefixes
+    auto [it, added] = model.emplace(s, static_cast<std::uint32_t>(by_id.size()));
+    if (added) by_id.push_back(s);
+    REQUIRE(in.intern(s) == it->second);
+  }
+  REQUIRE(in.size() == by_id.size());
+  for (std::size_t id = 0; id < by_id.size(); ++id) REQUIRE(in.get(static_cast<std::uint32_t>(id)) == by_id[id]);
+}
+
+TEST_CASE("string_interner: a hit allocates nothing, a new string one bump", "[hash][interner][alloc]") {
+  eh::string_interner in;
+  for (int i = 0; i < 1000; ++i) (void)in.intern("key-" + std::to_string(i));
+  std::vector<std::string> keys;
+  for (int i = 0; i < 1000; ++i) keys.push_back("key-" + std::to_string(i));
+  std::uint64_t sum = 0;
+  CHECK(et::check_no_alloc([&] {
+    for (const auto& k : keys) sum += in.intern(k) + in.find(k).value_or(0);
+  }));
+  CHECK(sum == 2 * (999 * 1000 / 2));
+}
+
+TEST_CASE("string_interner: a hash that always collides still works", "[hash][interner]") {
+  struct constant_hash {
+    std::uint64_t operator()(std::string_view) const noexcept { return 42; }
+  };
+  eh::basic_string_interner<constant_hash> in;
+  for (int i = 0; i < 300; ++i) REQUIRE(in.intern(std::to_string(i)) == static_cast<std::uint32_t>(i));
+  for (int i = 0; i < 300; ++i) REQUIRE(in.find(std::to_string(i)) == static_cast<std::uint32_t>(i));
+  CHECK_FALSE(in.find("300").has_value());
+}
