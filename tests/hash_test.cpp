@@ -223,6 +223,15 @@ TEST_CASE("string_interner: a hit allocates nothing, a new string one bump", "[h
   CHECK(sum == 2 * (999 * 1000 / 2));
 }
 
+static_assert(std::is_nothrow_invocable_v<const eh::xxhash64_hasher&, std::string_view>);
+static_assert(noexcept(std::declval<const eh::string_interner&>().find("x")));
+
+TEST_CASE("string_interner: copy-list-initialization and a throwing-free find", "[hash][interner]") {
+  eh::string_interner in = {};
+  CHECK(in.empty());
+  CHECK_FALSE(in.find("nothing").has_value());  // find on an empty interner
+}
+
 TEST_CASE("string_interner: a hash that always collides still works", "[hash][interner]") {
   struct constant_hash {
     std::uint64_t operator()(std::string_view) const noexcept { return 42; }
@@ -231,4 +240,35 @@ TEST_CASE("string_interner: a hash that always collides still works", "[hash][in
   for (int i = 0; i < 300; ++i) REQUIRE(in.intern(std::to_string(i)) == static_cast<std::uint32_t>(i));
   for (int i = 0; i < 300; ++i) REQUIRE(in.find(std::to_string(i)) == static_cast<std::uint32_t>(i));
   CHECK_FALSE(in.find("300").has_value());
+}
+
+TEST_CASE("string_interner: strong exception guarantee when memory runs out", "[hash][interner][alloc]") {
+  if (!et::allocation_failures_supported()) {
+    SUCCEED("a sanitizer owns operator new here: fault injection is not available");
+    return;
+  }
+  std::size_t failures_seen = 0;
+  // Fail the 1st, 2nd, ... allocation of a run of inserts that crosses every
+  // kind of growth (vectors, table, arena blocks); after each failure the
+  // interner must be exactly as before the failing intern().
+  for (std::int64_t n = 1; n <= 40; ++n) {
+    eh::basic_string_interner<eh::xxhash64_hasher> in(eh::xxhash64_hasher{}, 256);
+    std::vector<std::string> keys;
+    for (int i = 0; i < 300; ++i) keys.push_back("key-number-" + std::to_string(i));
+    std::size_t done = 0, wrong_ids = 0;
+    {
+      et::fail_nth_allocation f(n);
+      try {  // (not inside REQUIRE: Catch would take the exception as a failure)
+        for (; done < keys.size(); ++done) wrong_ids += in.intern(keys[done]) != done;
+      } catch (const std::bad_alloc&) {
+        ++failures_seen;
+      }
+    }
+    REQUIRE(wrong_ids == 0);
+    REQUIRE(in.size() == done);  // the failing intern added nothing
+    for (std::size_t i = 0; i < done; ++i) REQUIRE(in.find(keys[i]) == i);
+    if (done < keys.size()) REQUIRE_FALSE(in.find(keys[done]).has_value());
+    for (std::size_t i = done; i < keys.size(); ++i) REQUIRE(in.intern(keys[i]) == i);  // and it recovers
+  }
+  CHECK(failures_seen > 10);
 }

@@ -220,3 +220,26 @@ static_assert(et::byte_property<bool (*)(std::span<const std::byte>)>);
 static_assert(!et::byte_property<bool (*)(std::string_view)>);
 static_assert(et::string_property<void (*)(std::string_view)>);
 static_assert(!et::string_property<std::string (*)(std::string_view)>);
+
+TEST_CASE("fail_nth_allocation makes exactly the chosen allocation throw", "[test][alloc]") {
+  if (!et::allocation_failures_supported()) {
+    SUCCEED("a sanitizer owns operator new here: fault injection is not available");
+    return;
+  }
+  std::vector<std::unique_ptr<int>> got;
+  bool threw = false;
+  {
+    et::fail_nth_allocation f(3);
+    CHECK_FALSE(f.fired());
+    try {
+      for (int i = 0; i < 5; ++i) got.push_back(std::make_unique<int>(i));  // vector growth allocates too
+    } catch (const std::bad_alloc&) {
+      threw = true;
+    }
+    CHECK(f.fired());
+  }
+  CHECK(threw);
+  // Off again after the scope: allocation works.
+  auto p = std::make_unique<int>(5);
+  CHECK(*p == 5);
+}

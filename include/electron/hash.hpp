@@ -10,9 +10,9 @@
 // - hasher concept, std::hash-compatible transparent functors.
 // - string_interner: dense ids for strings, stored in an arena.
 //
-// The hash functions are constexpr (on std::string_view and on spans of
-// std::byte / unsigned char / char), noexcept, and read input bytes little-
-// endian whatever the platform, so the values are the same everywhere.
+// The hash functions are constexpr (on std::string_view and on
+// std::span<const std::byte>), noexcept, and read input bytes little-endian
+// whatever the platform, so the values are the same everywhere.
 //
 //   constexpr std::uint64_t h = electron::hash::xxhash64("hello");
 //   electron::hash::string_interner names;
@@ -156,7 +156,7 @@ inline constexpr std::uint64_t metro_k2 = 0x62992FC1;
 inline constexpr std::uint64_t metro_k3 = 0x30BC5B29;
 
 template <byte_like T>
-constexpr std::uint64_t metro64_1(const T* p, std::size_t len, std::uint64_t seed) noexcept {
+constexpr std::uint64_t metro64_impl(const T* p, std::size_t len, std::uint64_t seed) noexcept {
   const T* const end = p + len;
   std::uint64_t h = (seed + metro_k2) * metro_k0;
   if (len >= 32) {
@@ -291,12 +291,13 @@ constexpr std::uint64_t xxhash64(std::string_view s, std::uint64_t seed = 0) noe
 }
 /// MetroHash64 of the bytes (the reference implementation's 64-bit function).
 constexpr std::uint64_t metro64(std::span<const std::byte> s, std::uint64_t seed = 0) noexcept {
-  return detail::metro64_1(s.data(), s.size(), seed);
+  return detail::metro64_impl(s.data(), s.size(), seed);
 }
 constexpr std::uint64_t metro64(std::string_view s, std::uint64_t seed = 0) noexcept {
-  return detail::metro64_1(s.data(), s.size(), seed);
+  return detail::metro64_impl(s.data(), s.size(), seed);
 }
-/// Low 64 bits (h1) of MurmurHash3_x64_128 of the bytes.
+/// Low 64 bits (h1) of MurmurHash3_x64_128 of the bytes. The reference takes
+/// a 32-bit seed: seeds below 2^32 give the reference's values.
 constexpr std::uint64_t murmur3(std::span<const std::byte> s, std::uint64_t seed = 0) noexcept {
   return detail::murmur3_x64_128(s.data(), s.size(), seed).low;
 }
@@ -391,7 +392,8 @@ concept hasher = std::copy_constructible<H> && requires(const H& h, std::string_
   { h(s) } -> std::convertible_to<std::uint64_t>;
 };
 
-/// Transparent, std::hash-compatible functors: std::unordered_map<std::string,
+/// Transparent, std::hash-compatible functors (they return std::size_t, so on
+/// a 32-bit platform the upper half of the hash is dropped): std::unordered_map<std::string,
 /// V, electron::hash::xxhash64_hasher, std::equal_to<>> looks up by
 /// std::string_view or const char* without building a std::string.
 struct xxhash64_hasher {
@@ -432,10 +434,12 @@ class basic_string_interner {
   /// The largest number of strings (ids are 32-bit; the top value marks an empty slot).
   static constexpr std::size_t max_strings = 0xFFFFFFFEu;
 
-  explicit basic_string_interner(Hasher h = Hasher{}, std::size_t arena_block = 64 * 1024)
+  basic_string_interner() : basic_string_interner(Hasher{}) {}
+  explicit basic_string_interner(Hasher h, std::size_t arena_block = 64 * 1024)
       : m_hasher(std::move(h)), m_arena(arena_block) {}
 
-  /// The id of s, adding it if new. O(1) expected.
+  /// The id of s, adding it if new. O(1) expected. Strong exception
+  /// guarantee: if it throws (std::bad_alloc, std::length_error), nothing changed.
   id_type intern(std::string_view s) {
     const std::uint64_t h = m_hasher(s);
     if (m_slots.empty()) grow();
@@ -449,16 +453,28 @@ class basic_string_interner {
     if (m_views.size() >= max_strings) {
       electron::detail::throw_error<std::length_error>("electron::hash::string_interner: too many strings");
     }
+    // Everything that can throw comes before the first change of state.
+    if (m_views.size() == m_views.capacity() || m_hashes.size() == m_hashes.capacity()) {
+      const std::size_t want = m_views.empty() ? 16 : 2 * m_views.size();
+      m_views.reserve(want);
+      m_hashes.reserve(want);
+    }
+    if (2 * (m_views.size() + 1) > m_slots.size()) {
+      grow();  // s is absent: its slot is the first empty one from h
+      for (i = static_cast<std::size_t>(h) & m_mask; m_slots[i].id != no_id; i = (i + 1) & m_mask) {
+      }
+    }
+    const std::string_view stored = arena::make_string(m_arena, s);
     const auto id = static_cast<id_type>(m_views.size());
-    m_views.push_back(arena::make_string(m_arena, s));
+    m_views.push_back(stored);  // cannot throw: capacity reserved
     m_hashes.push_back(h);
     m_slots[i] = slot{id, tag};
-    if (2 * m_views.size() > m_slots.size()) grow();
     return id;
   }
 
   /// The id of s if it was interned.
-  [[nodiscard]] std::optional<id_type> find(std::string_view s) const noexcept {
+  [[nodiscard]] std::optional<id_type> find(std::string_view s) const
+      noexcept(std::is_nothrow_invocable_v<const Hasher&, std::string_view>) {
     if (m_slots.empty()) return std::nullopt;
     const std::uint64_t h = m_hasher(s);
     const auto tag = static_cast<std::uint32_t>(h >> 32);

@@ -66,6 +66,9 @@ ELECTRON_VISIBLE inline alloc_totals g_alloc_totals;
 // operator new at any point of a thread's life.
 ELECTRON_VISIBLE inline thread_local thread_alloc_totals t_alloc_totals;
 ELECTRON_VISIBLE inline std::atomic<bool> g_alloc_counter_installed{false};
+// Fault injection: when > 0, counts allocations down; the one that reaches 0
+// fails (operator new throws std::bad_alloc). 0 = off.
+ELECTRON_VISIBLE inline std::atomic<std::int64_t> g_fail_countdown{0};
 }  // namespace shared
 }  // namespace ELECTRON_VERSION_NS
 }  // namespace electron
@@ -97,6 +100,36 @@ struct alloc_counts {
 inline bool counting_allocations() noexcept {
   return shared::g_alloc_counter_installed.load(std::memory_order_relaxed);
 }
+
+/// True when fail_nth_allocation() works: the counting operator new is
+/// installed and no sanitizer owns operator new.
+inline bool allocation_failures_supported() noexcept {
+#if ELECTRON_ASAN || ELECTRON_TSAN
+  return false;
+#else
+  return counting_allocations();
+#endif
+}
+
+/// Makes the n-th allocation (n >= 1, any thread) from now fail with
+/// std::bad_alloc, once, while the scope lives: for testing what code does
+/// when memory runs out. Needs allocation_failures_supported().
+///
+///   for (int n = 1;; ++n) {
+///     electron::test::fail_nth_allocation f(n);
+///     try { run(); break; } catch (const std::bad_alloc&) { check_invariants(); }
+///   }
+class fail_nth_allocation {
+ public:
+  explicit fail_nth_allocation(std::int64_t n) noexcept {
+    shared::g_fail_countdown.store(n < 1 ? 1 : n, std::memory_order_seq_cst);
+  }
+  fail_nth_allocation(const fail_nth_allocation&) = delete;
+  fail_nth_allocation& operator=(const fail_nth_allocation&) = delete;
+  ~fail_nth_allocation() { shared::g_fail_countdown.store(0, std::memory_order_seq_cst); }
+  /// True once the chosen allocation has failed.
+  [[nodiscard]] bool fired() const noexcept { return shared::g_fail_countdown.load() < 0; }
+};
 
 /// The counters now, for all threads or the calling thread.
 inline alloc_counts current_alloc_counts(scope_threads which) noexcept {
@@ -526,7 +559,18 @@ inline void on_free(const volatile void* p) {
 }  // namespace ELECTRON_VERSION_NS
 }  // namespace electron
 #else
+inline bool injected_failure() noexcept {
+  std::int64_t c = shared::g_fail_countdown.load(std::memory_order_relaxed);
+  while (c > 0) {
+    if (shared::g_fail_countdown.compare_exchange_weak(c, c == 1 ? -1 : c - 1, std::memory_order_relaxed)) {
+      return c == 1;
+    }
+  }
+  return false;
+}
+
 inline void* allocate(std::size_t n, std::size_t align) noexcept {
+  if (ELECTRON_UNLIKELY(injected_failure())) return nullptr;
   if (align <= header) {
     if (n > static_cast<std::size_t>(-1) - header) return nullptr;
     void* raw = std::malloc(n + header);
