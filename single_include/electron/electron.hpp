@@ -2344,8 +2344,8 @@ struct murmur3_hasher {
 /// Maps strings to dense ids 0, 1, 2, ... and back. Strings are copied once
 /// into an arena (one bump per new string); ids never change and the views
 /// get() returns stay valid for the interner's lifetime, across growth.
-/// Open addressing with linear probing over (id, hash tag) slots, at most
-/// half full. Single-threaded.
+/// Open addressing with linear probing over (string, id, hash tag) slots, at
+/// most half full. Single-threaded.
 template <hasher Hasher = xxhash64_hasher>
 class basic_string_interner {
  public:
@@ -2367,7 +2367,7 @@ class basic_string_interner {
     for (;; i = (i + 1) & m_mask) {
       const slot sl = m_slots[i];
       if (sl.id == no_id) break;
-      if (sl.tag == tag && m_views[sl.id] == s) return sl.id;
+      if (sl.tag == tag && same(sl.data, s)) return sl.id;
     }
     if (m_views.size() >= max_strings) {
       electron::detail::throw_error<std::length_error>("electron::hash::string_interner: too many strings");
@@ -2383,11 +2383,14 @@ class basic_string_interner {
       for (i = static_cast<std::size_t>(h) & m_mask; m_slots[i].id != no_id; i = (i + 1) & m_mask) {
       }
     }
-    const std::string_view stored = arena::make_string(m_arena, s);
+    if (s.size() > 0xFFFFFFFFu) {
+      electron::detail::throw_error<std::length_error>("electron::hash::string_interner: string too long");
+    }
+    const std::string_view stored = store(s);
     const auto id = static_cast<id_type>(m_views.size());
     m_views.push_back(stored);  // cannot throw: capacity reserved
     m_hashes.push_back(h);
-    m_slots[i] = slot{id, tag};
+    m_slots[i] = slot{stored.data(), id, tag};
     return id;
   }
 
@@ -2400,7 +2403,7 @@ class basic_string_interner {
     for (std::size_t i = static_cast<std::size_t>(h) & m_mask;; i = (i + 1) & m_mask) {
       const slot sl = m_slots[i];
       if (sl.id == no_id) return std::nullopt;
-      if (sl.tag == tag && m_views[sl.id] == s) return sl.id;
+      if (sl.tag == tag && same(sl.data, s)) return sl.id;
     }
   }
 
@@ -2426,20 +2429,38 @@ class basic_string_interner {
   }
 
  private:
+  // The slot points at the string itself (its length is stored just before
+  // its bytes in the arena), so a hit touches the slot and the string: no
+  // id -> view indirection on the lookup path.
   struct slot {
+    const char* data;
     id_type id;
     std::uint32_t tag;  // high half of the hash: most mismatches end here
   };
+  static bool same(const char* data, std::string_view s) noexcept {
+    std::uint32_t len;
+    std::memcpy(&len, data - sizeof len, sizeof len);
+    return len == s.size() && std::memcmp(data, s.data(), s.size()) == 0;
+  }
+  // [u32 length][bytes][NUL] in the arena; the view is of the bytes.
+  std::string_view store(std::string_view s) {
+    auto* p = static_cast<char*>(m_arena.alloc(sizeof(std::uint32_t) + s.size() + 1, alignof(std::uint32_t)));
+    const auto len = static_cast<std::uint32_t>(s.size());
+    std::memcpy(p, &len, sizeof len);
+    if (!s.empty()) std::memcpy(p + sizeof len, s.data(), s.size());
+    p[sizeof len + s.size()] = '\0';
+    return {p + sizeof len, s.size()};
+  }
   static constexpr id_type no_id = 0xFFFFFFFFu;
 
   void grow() {
     const std::size_t n = m_slots.empty() ? 16 : m_slots.size() * 2;
-    std::vector<slot> next(n, slot{no_id, 0});
+    std::vector<slot> next(n, slot{nullptr, no_id, 0});
     const std::size_t mask = n - 1;
     for (std::size_t id = 0; id < m_views.size(); ++id) {
       std::size_t i = static_cast<std::size_t>(m_hashes[id]) & mask;
       while (next[i].id != no_id) i = (i + 1) & mask;
-      next[i] = slot{static_cast<id_type>(id), static_cast<std::uint32_t>(m_hashes[id] >> 32)};
+      next[i] = slot{m_views[id].data(), static_cast<id_type>(id), static_cast<std::uint32_t>(m_hashes[id] >> 32)};
     }
     m_slots.swap(next);
     m_mask = mask;
