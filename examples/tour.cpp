@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <memory_resource>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -137,6 +138,21 @@ int main() {
     eh::string_interner names;
     const std::uint32_t a = names.intern("alice"), b = names.intern("bob");
     expect(a == 0 && b == 1 && names.intern("alice") == 0 && names.get(b) == "bob", "interner: dense, stable ids");
+  }
+
+  std::printf("\n== simd: byte kernels at memory speed\n");
+  {
+    namespace es = electron::simd;
+    std::string text;
+    for (int i = 0; i < 20000; ++i) text += "GET /index.html HTTP/1.1\r\n";
+    text += "X-Error: needle found\r\n";
+    const auto t2 = std::chrono::steady_clock::now();
+    const std::size_t lines = es::count(text, '\n');
+    const std::size_t at = es::find(text, "X-Error");
+    const auto us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t2).count();
+    std::printf("  %zu bytes: %zu lines counted and the header found at %zu in %.1f us\n", text.size(), lines, at, us);
+    expect(lines == 20001 && at == text.size() - 23, "count and find agree with the data");
+    expect(es::index_byte(text, '#') == es::npos && es::equal(text, text), "index_byte of an absent byte, equal");
   }
 
   std::printf("\n== test: allocation counter and property checks\n");

@@ -189,7 +189,8 @@ std::string check_kernels(Arch arch) {
       // find_nonzero_word: all zero, then a single non-zero word at every position.
       std::vector<std::uint64_t> z(n + off, 0);
       if (kd::find_nonzero_word(arch, z.data() + off, n) != n) err << "find_nonzero all-zero n=" << n;
-      for (std::size_t p = 0; p < n; ++p) {
+      // Every position at offset 0; a sample at the other offsets (time).
+      for (std::size_t p = 0; p < n; p += off == 0 ? 1 : 5) {
         z[off + p] = std::uint64_t{1} << (p % 64);
         if (kd::find_nonzero_word(arch, z.data() + off, n) != p) err << "find_nonzero n=" << n << " p=" << p;
         z[off + p] = 0;
@@ -219,7 +220,7 @@ std::string check_kernels(Arch arch) {
       // equal_words: equal, then one difference at every position.
       std::vector<std::uint64_t> c(a);
       if (!kd::equal_words(arch, pa, c.data() + off, n)) err << "equal n=" << n;
-      for (std::size_t p = 0; p < n; ++p) {
+      for (std::size_t p = 0; p < n; p += off == 0 ? 1 : 5) {
         c[off + p] ^= std::uint64_t{1} << (rng() % 64);
         if (kd::equal_words(arch, pa, c.data() + off, n)) err << "unequal n=" << n << " p=" << p;
         c[off + p] = a[off + p];

@@ -10,6 +10,7 @@
 #include "electron/hash.hpp"
 #include "electron/config.hpp"
 #include "electron/pool.hpp"
+#include "electron/simd.hpp"
 #include "electron/version.hpp"
 
 #endif  // ELECTRON_ELECTRON_HPP

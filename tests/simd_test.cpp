@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: MIT
+// Tests for electron/simd.hpp: every byte kernel (each distinct ISA path the
+// compiler flags allow, and the scalar twin) against reference code on every
+// length 0..300 and alignment, plus inputs ending at a protected page.
+#include "electron/simd.hpp"
+
+#include "electron/test.hpp"
+#include "electron_catch.hpp"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace es = electron::simd;
+namespace sd = electron::simd::detail;
+using electron::detail::scalar_arch;
+using byte = unsigned char;
+
+namespace {
+
+// A reference over a string_view, written independently of the kernels.
+std::size_t ref_index(std::string_view s, byte c) {
+  const auto it = std::find(s.begin(), s.end(), static_cast<char>(c));
+  return it == s.end() ? es::npos : static_cast<std::size_t>(it - s.begin());
+}
+
+template <class Arch>
+std::string check_arch(Arch arch) {
+  std::ostringstream err;
+  std::mt19937 rng(17);
+  const byte specials[] = {0x00, 0x80, 0xFF, 0x7F, 'a'};
+  std::vector<byte> buf(300 + 64 + 64), other(buf.size());
+  for (std::size_t off = 0; off < 64 && err.str().empty(); ++off) {
+    for (std::size_t n = 0; n <= 300 && err.str().empty(); ++n) {
+      // Exactly sized copies, so ASan sees any read past the end.
+      std::vector<byte> exact(n);
+      byte* p = buf.data() + off;
+      const byte c = specials[(n + off) % 5];
+      for (std::size_t i = 0; i < n; ++i) {
+        byte b = specials[rng() % 5];
+        if (rng() % 2) b = static_cast<byte>(rng());
+        p[i] = b == c ? static_cast<byte>(c ^ 1) : b;
+      }
+      if (n != 0) std::memcpy(exact.data(), p, n);
+      const std::string_view sv(reinterpret_cast<const char*>(exact.data()), n);
+      // index_byte: absent, then present at sampled positions (all for short).
+      if (sd::index_byte(arch, exact.data(), n, c) != es::npos) err << "index_byte absent n=" << n << " off=" << off;
+      const std::size_t step = n <= 80 ? 1 : 7;
+      for (std::size_t at = 0; at < n; at += step) {
+        const byte keep = exact[at];
+        exact[at] = c;
+        if (sd::index_byte(arch, exact.data(), n, c) != at) err << "index_byte n=" << n << " at=" << at;
+        exact[at] = keep;
+      }
+      // count: many matches, compared with the reference.
+      std::vector<byte> dense(exact);
+      for (std::size_t i = 0; i < n; ++i)
+        if (rng() % 3 == 0) dense[i] = c;
+      if (sd::count(arch, dense.data(), n, c) != static_cast<std::size_t>(std::count(dense.begin(), dense.end(), c))) {
+        err << "count n=" << n << " off=" << off;
+      }
+      if (sd::index_byte(arch, dense.data(), n, c) !=
+          ref_index(std::string_view(reinterpret_cast<const char*>(dense.data()), n), c)) {
+        err << "index_byte first of many n=" << n;
+      }
+      // equal: same bytes at a different alignment, then one difference per position.
+      byte* q = other.data() + (off * 7 % 64);
+      if (n != 0) std::memcpy(q, exact.data(), n);
+      if (!sd::equal(arch, exact.data(), q, n)) err << "equal n=" << n << " off=" << off;
+      for (std::size_t at = 0; at < n; at += step) {
+        q[at] ^= 0x80;
+        if (sd::equal(arch, exact.data(), q, n)) err << "unequal n=" << n << " at=" << at;
+        q[at] ^= 0x80;
+      }
+      // find: needles cut from the haystack, mutated ones, and absent ones.
+      if (off % 8 == 0) {
+        for (std::size_t m = 0; m <= 20 && m <= n + 1; ++m) {
+          std::string needle;
+          if (m <= n) {
+            const std::size_t from = n == m ? 0 : rng() % (n - m + 1);
+            needle.assign(sv.substr(from, m));
+          } else {
+            needle.assign(m, 'x');
+          }
+          for (int variant = 0; variant < 3; ++variant) {
+            if (variant == 1 && !needle.empty()) needle.back() = static_cast<char>(needle.back() ^ 1);
+            if (variant == 2 && needle.size() > 2) needle[needle.size() / 2] = static_cast<char>(0xFF);
+            const std::size_t want = sv.find(needle);
+            const std::size_t got = sd::find(arch, exact.data(), n, reinterpret_cast<const byte*>(needle.data()), m);
+            if (got != (want == std::string_view::npos ? es::npos : want)) err << "find n=" << n << " m=" << m;
+          }
+        }
+      }
+    }
+  }
+  return err.str();
+}
+
+}  // namespace
+
+TEST_CASE("simd kernels: scalar twin against references", "[simd][kernels]") {
+  const std::string e = check_arch(scalar_arch{});
+  INFO(e);
+  CHECK(e.empty());
+}
+
+#if ELECTRON_HAS_SIMD && ELECTRON_ARCH_X86
+TEST_CASE("simd kernels: every ISA path the flags allow against references", "[simd][kernels]") {
+  std::set<std::string> paths;
+  xsimd::supported_architectures::for_each([&](auto arch) {
+    using path = sd::byte_arch<decltype(arch)>;
+    if (!paths.insert(path::name()).second) return;  // avx512dq etc. share avx2's kernels
+    const std::string e = check_arch(arch);
+    INFO("arch " << decltype(arch)::name() << " (kernels of " << path::name() << "): " << e);
+    CHECK(e.empty());
+  });
+  CHECK(!paths.empty());
+}
+#endif
+
+namespace {
+// Two pages; `guard_after` protects the second (inputs end at the boundary),
+// otherwise the first (inputs start at the boundary).
+struct guarded_page {
+  std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  byte* base = nullptr;
+  explicit guarded_page(bool guard_after) {
+    void* m = mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    REQUIRE(m != MAP_FAILED);
+    base = static_cast<byte*>(m);
+    REQUIRE(mprotect(guard_after ? base + page : base, page, PROT_NONE) == 0);
+  }
+  ~guarded_page() { munmap(base, 2 * page); }
+  byte* ending_at_boundary(std::size_t n) const { return base + page - n; }
+  byte* starting_at_boundary() const { return base + page; }
+};
+
+template <class Arch>
+void run_all_at(Arch arch, const byte* p, const byte* q, std::size_t n) {
+  static volatile std::size_t sink = 0;
+  sink = sink + sd::index_byte(arch, p, n, 0x42) + sd::count(arch, p, n, 0x42) +
+         static_cast<std::size_t>(sd::equal(arch, p, q, n));
+  const byte needle[17] = {0x42, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0x42};
+  for (std::size_t m = 1; m <= 17; ++m) sink = sink + sd::find(arch, p, n, needle, m);
+}
+template <class Arch>
+void page_boundaries(Arch arch) {
+  guarded_page after(true), before(false), other(true);
+  for (std::size_t n = 0; n <= 300; ++n) {
+    byte* p = after.ending_at_boundary(n);
+    byte* q = other.ending_at_boundary(n);
+    std::memset(p, 0x41, n);
+    std::memset(q, 0x41, n);
+    run_all_at(arch, p, q, n);  // a read past the end faults here
+    byte* s = before.starting_at_boundary();
+    std::memset(s, 0x41, n);
+    run_all_at(arch, s, q, n);  // a read before the start faults here
+  }
+}
+}  // namespace
+
+TEST_CASE("simd kernels never read outside their input (guard pages)", "[simd][kernels]") {
+  page_boundaries(scalar_arch{});
+#if ELECTRON_HAS_SIMD && ELECTRON_ARCH_X86
+  xsimd::supported_architectures::for_each([&](auto arch) { page_boundaries(arch); });
+#endif
+  SUCCEED("no fault");
+}
+
+TEST_CASE("simd public functions: string and byte overloads", "[simd]") {
+  const std::string s = "hello, world: the quick brown fox jumps over the lazy dog";
+  const auto b = std::as_bytes(std::span<const char>(s.data(), s.size()));
+  CHECK(es::index_byte(s, 'w') == 7);
+  CHECK(es::index_byte(b, std::byte{'w'}) == 7);
+  CHECK(es::index_byte(s, '#') == es::npos);
+  CHECK(es::count(s, 'o') == 6);
+  CHECK(es::count(b, std::byte{'o'}) == 6);
+  CHECK(es::find(s, "lazy") == s.find("lazy"));
+  CHECK(es::find(b, std::as_bytes(std::span<const char>("fox", 3))) == s.find("fox"));
+  CHECK(es::find(s, "") == 0);
+  CHECK(es::find("", "a") == es::npos);
+  CHECK(es::contains(s, "brown"));
+  CHECK_FALSE(es::contains(s, "browne"));
+  CHECK(es::equal(s, s));
+  CHECK_FALSE(es::equal(s, std::string_view(s).substr(1)));
+  CHECK(es::equal(b, b));
+  CHECK(es::has_avx2() == electron::cpu().avx2);
+  CHECK(es::has_sse42() == electron::cpu().sse42);
+}
+
+TEST_CASE("find stays correct on adversarial input", "[simd]") {
+  // Every position passes the first/last-byte filter: verification is
+  // budgeted, then a linear-time search finishes the job.
+  const std::string hay(200000, 'a');
+  std::string needle(1000, 'a');
+  needle.back() = 'b';
+  CHECK(es::find(hay, needle) == es::npos);
+  std::string hay2 = hay + needle;
+  CHECK(es::find(hay2, needle) == hay.size());
+  needle.front() = 'b';
+  needle.back() = 'a';
+  CHECK(es::find(hay2, needle) == std::string_view(hay2).find(needle));
+  const std::string periodic = [] {
+    std::string r;
+    for (int i = 0; i < 20000; ++i) r += "abaab";
+    return r;
+  }();
+  CHECK(es::find(periodic, "abaababaabaab") == periodic.find("abaababaabaab"));
+  CHECK(es::find(periodic, "abaababaabaabb") == es::npos);
+}
+
+TEST_CASE("find agrees with std::string_view::find on random inputs (fuzz property)", "[simd][fuzz]") {
+  CHECK(electron::test::fuzz_bytes(
+      [](std::span<const std::byte> in) {
+        if (in.empty()) return true;
+        const std::string_view all(reinterpret_cast<const char*>(in.data()), in.size());
+        const std::size_t m = static_cast<std::size_t>(in[0]) % 9;  // short needles, from a small alphabet
+        const std::string_view needle = all.substr(1, std::min(m, all.size() - 1));
+        const std::string_view hay = all.substr(1 + needle.size());
+        const std::size_t want = hay.find(needle);
+        return es::find(hay, needle) == (want == std::string_view::npos ? es::npos : want);
+      },
+      {.runs = 4000, .max_size = 400}));
+}
+
+TEST_CASE("batch_hash and batch_compare", "[simd][batch]") {
+  const std::vector<std::string_view> keys = {"", "a", "hello", "a much longer key, more than 32 bytes long", "x"};
+  std::vector<std::uint64_t> out(keys.size());
+  es::batch_hash(keys, out, 3);
+  for (std::size_t i = 0; i < keys.size(); ++i) CHECK(out[i] == electron::hash::xxhash64(keys[i], 3));
+  CHECK(es::batch_hash(keys) ==
+        std::vector<std::uint64_t>{electron::hash::xxhash64(keys[0]), electron::hash::xxhash64(keys[1]),
+                                   electron::hash::xxhash64(keys[2]), electron::hash::xxhash64(keys[3]),
+                                   electron::hash::xxhash64(keys[4])});
+  const std::string_view hay = "GET /index.html HTTP/1.1\r\nHost: example\r\n";
+  const std::vector<std::string_view> needles = {"GET", "POST", "Host:", "\r\n", "", "html HTTP/2"};
+  bool res[6] = {};
+  es::batch_compare(needles, hay, res);
+  CHECK((res[0] && !res[1] && res[2] && res[3] && res[4] && !res[5]));
+  CHECK(es::batch_compare(needles, hay) == std::vector<bool>{true, false, true, true, true, false});
+  CHECK(electron::test::check_no_alloc([&] {
+    es::batch_hash(keys, out);
+    es::batch_compare(needles, hay, res);
+  }));
+}
+
+static_assert(noexcept(es::find(std::string_view{}, std::string_view{})) && noexcept(es::count(std::string_view{},
+                                                                                               'a')));
