@@ -155,6 +155,18 @@ int main() {
     expect(es::index_byte(text, '#') == es::npos && es::equal(text, text), "index_byte of an absent byte, equal");
   }
 
+  std::printf("\n== strings: builder, index_any, Unicode equal_fold\n");
+  {
+    namespace est = electron::strings;
+    est::builder b;
+    b.append("user=").append(42).append(',').append("ok");
+    std::printf("  builder: \"%.*s\"\n", static_cast<int>(b.size()), b.view().data());
+    expect(b.view() == "user=42,ok", "builder appends strings, integers and characters");
+    expect(est::index_any("key=value;x", "=;") == 3, "index_any finds the first separator");
+    expect(est::equal_fold("\u212Aelvin", "KELVIN") && !est::equal_fold("\u00DF", "ss"),
+           "equal_fold: KELVIN SIGN folds to k; sharp s is not \"ss\" under simple folding");
+  }
+
   std::printf("\n== test: allocation counter and property checks\n");
   std::size_t sink = 0;
   const auto no_alloc = electron::test::check_no_alloc([&] {

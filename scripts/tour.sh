@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh
 min_time="${1:-0.05}"
 cmake --preset release >/dev/null
-cmake --build --preset release --target tour bits_bench test_bench arena_bench pool_bench hash_bench simd_bench
+cmake --build --preset release --target tour bits_bench test_bench arena_bench pool_bench hash_bench simd_bench strings_bench
 
 echo
 build/release/examples/tour

@@ -11,6 +11,7 @@
 #include "electron/config.hpp"
 #include "electron/pool.hpp"
 #include "electron/simd.hpp"
+#include "electron/strings.hpp"
 #include "electron/version.hpp"
 
 #endif  // ELECTRON_ELECTRON_HPP

@@ -53,6 +53,16 @@ inline std::size_t count(scalar_arch, const byte* p, std::size_t n, byte c) noex
   return k;
 }
 
+/// Index of the first byte of p that is in set[0, k), or npos.
+inline std::size_t index_any(scalar_arch, const byte* p, std::size_t n, const byte* set, std::size_t k) noexcept {
+  std::uint64_t bits[4] = {0, 0, 0, 0};
+  for (std::size_t j = 0; j < k; ++j) bits[set[j] >> 6] |= std::uint64_t{1} << (set[j] & 63);
+  for (std::size_t i = 0; i < n; ++i) {
+    if ((bits[p[i] >> 6] >> (p[i] & 63)) & 1) return i;
+  }
+  return npos;
+}
+
 // ---------------------------------------------------------------------------
 // Substring search. Candidates come from a filter (first and last byte of the
 // needle, Muła, "SIMD-friendly algorithms for substring searching", 2016) and
@@ -280,6 +290,40 @@ std::size_t find_impl(const byte* h, std::size_t n, const byte* s, std::size_t m
     }
     return npos;
   }
+}
+
+/// Sets of up to this many bytes are matched with one compare per member;
+/// larger sets use the scalar bitmap.
+inline constexpr std::size_t max_vector_set = 8;
+
+template <class A>
+std::size_t index_any_impl(const byte* p, std::size_t n, const byte* set, std::size_t k) noexcept {
+  constexpr std::size_t w = bytes<A>::size;
+  if (k == 0) return npos;
+  if (k > max_vector_set || n < w) return index_any(scalar_arch{}, p, n, set, k);
+  bytes<A> members[max_vector_set];
+  for (std::size_t j = 0; j < max_vector_set; ++j) members[j] = bytes<A>(set[j < k ? j : 0]);
+  auto hits = [&](const bytes<A>& v) {
+    auto any = v == members[0];
+    for (std::size_t j = 1; j < k; ++j) any = any || (v == members[j]);
+    return to_mask<A>(any);
+  };
+  std::size_t i = 0;
+  for (; i + w <= n; i += w) {
+    if (const std::uint64_t m = hits(bytes<A>::load_unaligned(p + i)))
+      return i + static_cast<std::size_t>(std::countr_zero(m));
+  }
+  if (i < n) {  // last vector, overlapping bytes that did not match
+    if (const std::uint64_t m = hits(bytes<A>::load_unaligned(p + n - w))) {
+      return n - w + static_cast<std::size_t>(std::countr_zero(m));
+    }
+  }
+  return npos;
+}
+
+template <vector_arch Arch>
+std::size_t index_any(Arch, const byte* p, std::size_t n, const byte* set, std::size_t k) noexcept {
+  return index_any_impl<byte_arch<Arch>>(p, n, set, k);
 }
 
 template <vector_arch Arch>

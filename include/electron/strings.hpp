@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: MIT
+// electron/strings.hpp: zero-allocation string utilities.
+//
+// - to_bytes / to_string: views of the same memory as bytes or characters.
+// - builder: appends strings, characters and integers; reset() keeps the
+//   capacity; can draw its buffer from a pool::buffer_pool.
+// - index_any / contains_any: first byte from a set (vectorized).
+// - equal_fold: case-insensitive equality with Unicode simple case folding
+//   over UTF-8 (the semantics of Go's strings.EqualFold), with a vectorized
+//   ASCII fast path. Invalid UTF-8 compares byte-wise.
+//
+// Nothing here allocates except builder's growth (tested with the
+// allocation counter).
+//
+//   electron::strings::builder b;
+//   b.append("user=").append(42).append(',').append("ok");
+//   std::string_view line = b.view();                       // "user=42,ok"
+//   bool same = electron::strings::equal_fold("Straße", "STRASSE");   // false: ß has no simple fold to "ss"
+//   bool kelvin = electron::strings::equal_fold("\u212A", "k");        // true (KELVIN SIGN folds to k)
+#ifndef ELECTRON_STRINGS_HPP
+#define ELECTRON_STRINGS_HPP
+
+#include "electron/config.hpp"
+#include "electron/detail/simd.hpp"
+#include "electron/pool.hpp"
+#include "electron/simd/detail/kernels.hpp"
+#include "electron/strings/detail/casefold_table.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace strings {
+
+// ===========================================================================
+// Views
+// ===========================================================================
+
+/// The bytes of a string, no copy (the seed's ToBytes).
+inline std::span<const std::byte> to_bytes(std::string_view s) noexcept {
+  return std::as_bytes(std::span<const char>(s.data(), s.size()));
+}
+/// The characters of bytes, no copy (the seed's ToString).
+inline std::string_view to_string(std::span<const std::byte> b) noexcept {
+  return {reinterpret_cast<const char*>(b.data()), b.size()};
+}
+
+// ===========================================================================
+// index_any / contains_any
+// ===========================================================================
+
+/// Returned by index_any when there is no match.
+inline constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+/// Index of the first byte of s that is one of the bytes of chars, or npos.
+/// The set is bytes (not code points): for ASCII sets that is the same.
+/// Vectorized for sets of up to 8 bytes, a 256-bit table otherwise.
+inline std::size_t index_any(std::string_view s, std::string_view chars) noexcept {
+  namespace sd = simd::detail;
+  return sd::index_any(sd::kernel_arch{}, reinterpret_cast<const sd::byte*>(s.data()), s.size(),
+                       reinterpret_cast<const sd::byte*>(chars.data()), chars.size());
+}
+/// True when s contains any byte of chars.
+inline bool contains_any(std::string_view s, std::string_view chars) noexcept { return index_any(s, chars) != npos; }
+
+// ===========================================================================
+// equal_fold
+// ===========================================================================
+namespace detail {
+using byte = unsigned char;
+
+/// The simple case folding of a code point (itself when it has none).
+inline char32_t simple_fold(char32_t c) noexcept {
+  if (c < 0x80) return (c >= 'A' && c <= 'Z') ? c + 0x20 : c;
+  const fold_pair* first = fold_table;
+  const fold_pair* last = fold_table + sizeof(fold_table) / sizeof(fold_table[0]);
+  const fold_pair* it = std::lower_bound(first, last, c, [](const fold_pair& p, char32_t v) { return p.from < v; });
+  return (it != last && it->from == c) ? it->to : c;
+}
+
+/// Decodes one UTF-8 sequence at p (n > 0 bytes left). Returns its length,
+/// or 0 when the bytes there are not valid UTF-8 (overlong forms,
+/// surrogates and values above U+10FFFF are invalid).
+inline std::size_t decode(const byte* p, std::size_t n, char32_t& out) noexcept {
+  const byte b0 = p[0];
+  if (b0 < 0x80) {
+    out = b0;
+    return 1;
+  }
+  std::size_t len;
+  char32_t c;
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    len = 2;
+    c = b0 & 0x1F;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    len = 3;
+    c = b0 & 0x0F;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    len = 4;
+    c = b0 & 0x07;
+  } else {
+    return 0;
+  }
+  if (n < len) return 0;
+  for (std::size_t i = 1; i < len; ++i) {
+    if ((p[i] & 0xC0) != 0x80) return 0;
+    c = (c << 6) | (p[i] & 0x3F);
+  }
+  if ((len == 3 && (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))) || (len == 4 && (c < 0x10000 || c > 0x10FFFF))) {
+    return 0;
+  }
+  out = c;
+  return len;
+}
+
+// ASCII fast path: how many leading bytes of a and b (same length n) are
+// ASCII and equal up to ASCII case, in whole vectors; stops at the first
+// vector with a non-ASCII byte or a difference (the caller resumes there).
+inline std::size_t ascii_fold_prefix(electron::detail::scalar_arch, const byte* a, const byte* b,
+                                     std::size_t n) noexcept {
+  std::size_t i = 0;
+  for (; i < n; ++i) {
+    const byte x = a[i], y = b[i];
+    if ((x | y) >= 0x80) break;
+    const byte fx = (x >= 'A' && x <= 'Z') ? static_cast<byte>(x | 0x20) : x;
+    const byte fy = (y >= 'A' && y <= 'Z') ? static_cast<byte>(y | 0x20) : y;
+    if (fx != fy) break;
+  }
+  return i;
+}
+
+#if ELECTRON_HAS_SIMD && ELECTRON_ARCH_X86
+template <class Arch>
+requires simd::detail::vector_arch<Arch> std::size_t ascii_fold_prefix(Arch, const byte* a, const byte* b,
+                                                                       std::size_t n)
+noexcept {
+  using A = simd::detail::byte_arch<Arch>;
+  using v = xsimd::batch<byte, A>;
+  constexpr std::size_t w = v::size;
+  const v zero(0), bit(0x20), high(0x80), lower_a('a'), lower_z('z');
+  std::size_t i = 0;
+  for (; i + w <= n; i += w) {
+    const v x = v::load_unaligned(a + i), y = v::load_unaligned(b + i);
+    // Equal up to ASCII case: the same byte, or bytes differing only in 0x20
+    // where that byte (lowered) is a letter. (Compares only: xsimd 8's
+    // select on AVX-512BW bytes does not compile.)
+    const v diff = x ^ y, lowered = x | bit;
+    const auto same = (diff == zero) || ((diff == bit) && (lowered >= lower_a) && (lowered <= lower_z));
+    if (xsimd::any((x | y) >= high) || !xsimd::all(same)) break;
+  }
+  if constexpr (std::is_same_v<A, xsimd::avx512bw>) {
+    if (i + w > n && i < n) {
+      // The rest (< 64 bytes) with masked loads; the first bad lane ends the prefix.
+      const std::size_t r = n - i;
+      const __mmask64 live = (__mmask64{1} << r) - 1;
+      const v x(_mm512_maskz_loadu_epi8(live, a + i)), y(_mm512_maskz_loadu_epi8(live, b + i));
+      const v diff = x ^ y, lowered = x | bit;
+      const auto same = (diff == zero) || ((diff == bit) && (lowered >= lower_a) && (lowered <= lower_z));
+      const std::uint64_t bad = (~simd::detail::to_mask<A>(same) | simd::detail::to_mask<A>((x | y) >= high)) & live;
+      return bad == 0 ? n : i + static_cast<std::size_t>(std::countr_zero(bad));
+    }
+  }
+  return i + ascii_fold_prefix(electron::detail::scalar_arch{}, a + i, b + i, n - i);
+}
+#endif
+
+template <class Arch>
+bool equal_fold(Arch arch, std::string_view s, std::string_view t) noexcept {
+  const auto* a = reinterpret_cast<const byte*>(s.data());
+  const auto* b = reinterpret_cast<const byte*>(t.data());
+  const std::size_t common = std::min(s.size(), t.size());
+  // ASCII runs are one byte per code point in both strings: a common prefix
+  // that folds equal can be skipped in both.
+  std::size_t i = ascii_fold_prefix(arch, a, b, common), j = i;
+  while (i < s.size() && j < t.size()) {
+    char32_t x = 0, y = 0;
+    const std::size_t lx = decode(a + i, s.size() - i, x);
+    const std::size_t ly = decode(b + j, t.size() - j, y);
+    if (lx == 0 || ly == 0) {  // invalid UTF-8 on either side: byte-wise
+      if (a[i] != b[j]) return false;
+      ++i;
+      ++j;
+      continue;
+    }
+    if (x != y && simple_fold(x) != simple_fold(y)) return false;
+    i += lx;
+    j += ly;
+    if (lx == 1 && ly == 1) {  // back in ASCII: take the fast path again
+      const std::size_t k = ascii_fold_prefix(arch, a + i, b + j, std::min(s.size() - i, t.size() - j));
+      i += k;
+      j += k;
+    }
+  }
+  return i == s.size() && j == t.size();
+}
+}  // namespace detail
+
+/// Case-insensitive equality under Unicode simple case folding (Unicode
+/// CaseFolding.txt, status C and S; the semantics of Go's strings.EqualFold
+/// for valid UTF-8). The strings may differ in byte length ("K" and U+212A
+/// KELVIN SIGN are equal). Bytes that are not valid UTF-8 compare byte-wise.
+inline bool equal_fold(std::string_view s, std::string_view t) noexcept {
+  return detail::equal_fold(simd::detail::kernel_arch{}, s, t);
+}
+
+// ===========================================================================
+// builder
+// ===========================================================================
+
+/// Builds a string by appending. view() sees the bytes without copying;
+/// reset() empties it and keeps the capacity, so a builder reused in a loop
+/// stops allocating. With a buffer_pool, storage comes from (and goes back
+/// to) the pool. Not thread-safe. Move-only.
+class builder {
+ public:
+  builder() noexcept = default;
+  /// Storage from `p`; the pool must outlive the builder.
+  explicit builder(pool::buffer_pool& p, std::size_t initial = 512) : m_pool(&p) { reserve(initial); }
+  builder(builder&& o) noexcept { take(o); }
+  builder& operator=(builder&& o) noexcept {
+    if (this != &o) take(o);
+    return *this;
+  }
+  builder(const builder&) = delete;
+  builder& operator=(const builder&) = delete;
+
+  builder& append(std::string_view s) {
+    char* p = grow_by(s.size());
+    if (!s.empty()) std::memcpy(p, s.data(), s.size());
+    return *this;
+  }
+  builder& append(char c) {
+    *grow_by(1) = c;
+    return *this;
+  }
+  /// Decimal text of an integer (std::to_chars, no locale, no allocation).
+  template <class Int>
+  requires std::integral<Int> &&(!std::same_as<Int, bool>)&&(!std::same_as<Int, char>)builder& append(Int v) {
+    char tmp[24];  // enough for 64-bit values and a sign
+    const auto r = std::to_chars(tmp, tmp + sizeof tmp, v);
+    return append(std::string_view(tmp, static_cast<std::size_t>(r.ptr - tmp)));
+  }
+  builder& operator+=(std::string_view s) { return append(s); }
+  builder& operator+=(char c) { return append(c); }
+
+  /// The text so far (valid until the next append, reset or destruction).
+  [[nodiscard]] std::string_view view() const noexcept { return {m_data, m_size}; }
+  /// A copy as a std::string.
+  [[nodiscard]] std::string str() const { return std::string(view()); }
+  [[nodiscard]] std::size_t size() const noexcept { return m_size; }
+  [[nodiscard]] bool empty() const noexcept { return m_size == 0; }
+  [[nodiscard]] std::size_t capacity() const noexcept { return m_capacity; }
+  /// Empties the builder; keeps the capacity.
+  void reset() noexcept { m_size = 0; }
+  /// Makes room for n bytes in total.
+  void reserve(std::size_t n) {
+    if (n > m_capacity) reallocate(n);
+  }
+
+ private:
+  char* grow_by(std::size_t n) {
+    if (n > m_capacity - m_size) {
+      if (n > static_cast<std::size_t>(-1) / 2 - m_size) {
+        electron::detail::throw_error<std::length_error>("electron::strings::builder: too long");
+      }
+      reallocate(std::max(m_size + n, m_capacity * 2 < 64 ? 64 : m_capacity * 2));
+    }
+    char* p = m_data + m_size;
+    m_size += n;
+    return p;
+  }
+  void reallocate(std::size_t cap) {
+    if (m_pool != nullptr) {
+      pool::pooled_buffer next = m_pool->get(cap);
+      if (m_size != 0) std::memcpy(next.data(), m_data, m_size);
+      m_capacity = next.capacity();
+      m_data = reinterpret_cast<char*>(next.data());
+      m_buffer = std::move(next);  // the old buffer goes back to the pool
+    } else {
+      auto next = std::make_unique_for_overwrite<char[]>(cap);
+      if (m_size != 0) std::memcpy(next.get(), m_data, m_size);
+      m_capacity = cap;
+      m_data = next.get();
+      m_heap = std::move(next);
+    }
+  }
+
+  void take(builder& o) noexcept {
+    m_pool = o.m_pool;
+    m_buffer = std::move(o.m_buffer);
+    m_heap = std::move(o.m_heap);
+    m_data = std::exchange(o.m_data, nullptr);
+    m_size = std::exchange(o.m_size, 0);
+    m_capacity = std::exchange(o.m_capacity, 0);
+  }
+
+  pool::buffer_pool* m_pool = nullptr;
+  pool::pooled_buffer m_buffer;
+  std::unique_ptr<char[]> m_heap;
+  char* m_data = nullptr;
+  std::size_t m_size = 0;
+  std::size_t m_capacity = 0;
+};
+
+}  // namespace strings
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_STRINGS_HPP
