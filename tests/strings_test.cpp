@@ -232,3 +232,17 @@ TEST_CASE("equal_fold ASCII fast path: vector against scalar", "[strings][equal_
 #endif
   CHECK(et::check_no_alloc([] { et::do_not_optimize(es::equal_fold("Content-Type: TEXT", "content-type: text")); }));
 }
+
+TEST_CASE("builder: appending its own text is safe across reallocation", "[strings][builder]") {
+  es::builder b;
+  b.append("abc");
+  for (int i = 0; i < 12; ++i) b.append(b.view());  // doubles, reallocating several times
+  CHECK(b.size() == 3u << 12);
+  CHECK(b.view().substr(b.size() - 6) == "abcabc");
+  electron::pool::buffer_pool pool;
+  es::builder p(pool, 16);
+  p.append("xy");
+  for (int i = 0; i < 12; ++i) p.append(p.view());
+  CHECK(p.size() == 2u << 12);
+  CHECK(p.view().substr(0, 4) == "xyxy");
+}

@@ -234,15 +234,17 @@ class builder {
   builder(const builder&) = delete;
   builder& operator=(const builder&) = delete;
 
+  /// Appends s; s may be a view of this builder's own text.
   builder& append(std::string_view s) {
-    char* p = grow_by(s.size());
-    if (!s.empty()) std::memcpy(p, s.data(), s.size());
+    if (s.size() > m_capacity - m_size) {
+      grow_with(s);  // copies s before the old storage is let go
+    } else if (!s.empty()) {
+      std::memcpy(m_data + m_size, s.data(), s.size());  // source before m_size: no overlap
+      m_size += s.size();
+    }
     return *this;
   }
-  builder& append(char c) {
-    *grow_by(1) = c;
-    return *this;
-  }
+  builder& append(char c) { return append(std::string_view(&c, 1)); }
   /// Decimal text of an integer (std::to_chars, no locale, no allocation).
   template <class Int>
   requires std::integral<Int> &&(!std::same_as<Int, bool>)&&(!std::same_as<Int, char>)builder& append(Int v) {
@@ -268,31 +270,33 @@ class builder {
   }
 
  private:
-  char* grow_by(std::size_t n) {
-    if (n > m_capacity - m_size) {
-      if (n > static_cast<std::size_t>(-1) / 2 - m_size) {
-        electron::detail::throw_error<std::length_error>("electron::strings::builder: too long");
-      }
-      reallocate(std::max(m_size + n, m_capacity * 2 < 64 ? 64 : m_capacity * 2));
+  // Grows to hold m_size + extra.size() bytes and appends extra, which may
+  // point into the current storage: the old storage is released last.
+  void grow_with(std::string_view extra) {
+    if (extra.size() > static_cast<std::size_t>(-1) / 2 - m_size) {
+      electron::detail::throw_error<std::length_error>("electron::strings::builder: too long");
     }
-    char* p = m_data + m_size;
-    m_size += n;
-    return p;
+    const std::size_t want = std::max(m_size + extra.size(), m_capacity * 2 < 64 ? 64 : m_capacity * 2);
+    reallocate(want, extra);
   }
-  void reallocate(std::size_t cap) {
+  void reallocate(std::size_t cap, std::string_view extra = {}) {
     if (m_pool != nullptr) {
       pool::pooled_buffer next = m_pool->get(cap);
-      if (m_size != 0) std::memcpy(next.data(), m_data, m_size);
+      auto* d = reinterpret_cast<char*>(next.data());
+      if (m_size != 0) std::memcpy(d, m_data, m_size);
+      if (!extra.empty()) std::memcpy(d + m_size, extra.data(), extra.size());
       m_capacity = next.capacity();
-      m_data = reinterpret_cast<char*>(next.data());
-      m_buffer = std::move(next);  // the old buffer goes back to the pool
+      m_data = d;
+      m_buffer = std::move(next);  // the old buffer goes back to the pool only now
     } else {
       auto next = std::make_unique_for_overwrite<char[]>(cap);
       if (m_size != 0) std::memcpy(next.get(), m_data, m_size);
+      if (!extra.empty()) std::memcpy(next.get() + m_size, extra.data(), extra.size());
       m_capacity = cap;
       m_data = next.get();
-      m_heap = std::move(next);
+      m_heap = std::move(next);  // the old storage is freed only now
     }
+    m_size += extra.size();
   }
 
   void take(builder& o) noexcept {
