@@ -246,3 +246,27 @@ TEST_CASE("builder: appending its own text is safe across reallocation", "[strin
   CHECK(p.size() == 2u << 12);
   CHECK(p.view().substr(0, 4) == "xyxy");
 }
+
+template <class B, class T>
+concept appendable = requires(B& b, T v) {
+  b.append(v);
+};
+static_assert(appendable<es::builder, char> && appendable<es::builder, int> &&
+              appendable<es::builder, std::string_view>);
+static_assert(!appendable<es::builder, double> && !appendable<es::builder, bool> && !appendable<es::builder, char32_t>);
+
+TEST_CASE("builder: integers of every width, including 128-bit where available", "[strings][builder]") {
+  es::builder b;
+  b.append(static_cast<signed char>(-128)).append(' ').append(static_cast<unsigned char>(255));
+  b.append(' ').append(std::int16_t{-32768}).append(' ').append(std::uint32_t{4294967295u});
+  CHECK(b.view() == "-128 255 -32768 4294967295");
+#if defined(__SIZEOF_INT128__)
+  __extension__ typedef __int128 int128;  // (-Wpedantic: a GNU extension)
+  if constexpr (std::integral<int128>) {  // gnu++20: __int128 is an integral type
+    es::builder w;
+    const int128 big = -(static_cast<int128>(1) << 100);
+    w.append(big);
+    CHECK(w.view() == "-1267650600228229401496703205376");
+  }
+#endif
+}

@@ -32,6 +32,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <span>
 #include <string>
@@ -244,16 +245,28 @@ class builder {
     }
     return *this;
   }
-  builder& append(char c) { return append(std::string_view(&c, 1)); }
+  /// Appends one character. Only a real char: other types do not convert.
+  template <std::same_as<char> C>
+  builder& append(C c) {
+    return append(std::string_view(&c, 1));
+  }
   /// Decimal text of an integer (std::to_chars, no locale, no allocation).
+  /// signed/unsigned char count as numbers; bool and the character types
+  /// (char, char8_t, char16_t, char32_t, wchar_t) are not accepted here.
   template <class Int>
-  requires std::integral<Int> &&(!std::same_as<Int, bool>)&&(!std::same_as<Int, char>)builder& append(Int v) {
-    char tmp[24];  // enough for 64-bit values and a sign
+  requires std::integral<Int> &&(!std::same_as<Int, bool>)&&(!std::same_as<Int, char>)&&(!std::same_as<Int, char8_t>)&&(
+      !std::same_as<Int, char16_t>)&&(!std::same_as<Int, char32_t>)&&(!std::same_as<Int, wchar_t>)
+      builder& append(Int v) {
+    char tmp[std::numeric_limits<Int>::digits10 + 3];  // all digits, and a sign
     const auto r = std::to_chars(tmp, tmp + sizeof tmp, v);
+    ELECTRON_ASSERT(r.ec == std::errc{}, "builder: integer text buffer too small");
     return append(std::string_view(tmp, static_cast<std::size_t>(r.ptr - tmp)));
   }
   builder& operator+=(std::string_view s) { return append(s); }
-  builder& operator+=(char c) { return append(c); }
+  template <std::same_as<char> C>
+  builder& operator+=(C c) {
+    return append(c);
+  }
 
   /// The text so far (valid until the next append, reset or destruction).
   [[nodiscard]] std::string_view view() const noexcept { return {m_data, m_size}; }
