@@ -29,8 +29,6 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <memory_resource>
@@ -69,20 +67,10 @@ namespace detail {
   electron::detail::throw_error<std::invalid_argument>("electron::arena: alignment is not a power of two");
 }
 [[noreturn]] ELECTRON_NOINLINE ELECTRON_COLD inline void bad_size() {
-#if ELECTRON_HAS_EXCEPTIONS
-  throw std::bad_alloc();
-#else
-  std::fputs("electron::arena: allocation size too large\n", stderr);
-  std::abort();
-#endif
+  electron::detail::throw_error<std::bad_alloc>("electron::arena: allocation size too large");
 }
 [[noreturn]] ELECTRON_NOINLINE ELECTRON_COLD inline void bad_array_length() {
-#if ELECTRON_HAS_EXCEPTIONS
-  throw std::bad_array_new_length();
-#else
-  std::fputs("electron::arena: array length overflows\n", stderr);
-  std::abort();
-#endif
+  electron::detail::throw_error<std::bad_array_new_length>("electron::arena: array length overflows");
 }
 }  // namespace detail
 

@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
+#include <type_traits>
 
 #if !defined(__cplusplus) || (__cplusplus < 202002L && !(defined(_MSVC_LANG) && _MSVC_LANG >= 202002L))
 #error "Electron needs C++20 (-std=c++20)"
@@ -342,11 +343,16 @@ namespace detail {
   std::abort();
 }
 
-/// Throws E(msg), or prints msg and aborts when exceptions are off.
+/// Throws E(msg) (or E() for exception types without a message constructor,
+/// such as std::bad_alloc), or prints msg and aborts when exceptions are off.
 template <class E>
 [[noreturn]] ELECTRON_NOINLINE ELECTRON_COLD void throw_error(const char* msg) {
 #if ELECTRON_HAS_EXCEPTIONS
-  throw E(msg);
+  if constexpr (std::is_constructible_v<E, const char*>) {
+    throw E(msg);
+  } else {
+    throw E();
+  }
 #else
   std::fprintf(stderr, "electron: %s\n", msg);
   std::abort();

@@ -100,6 +100,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
+#include <type_traits>
 
 #if !defined(__cplusplus) || (__cplusplus < 202002L && !(defined(_MSVC_LANG) && _MSVC_LANG >= 202002L))
 #error "Electron needs C++20 (-std=c++20)"
@@ -423,11 +424,16 @@ namespace detail {
   std::abort();
 }
 
-/// Throws E(msg), or prints msg and aborts when exceptions are off.
+/// Throws E(msg) (or E() for exception types without a message constructor,
+/// such as std::bad_alloc), or prints msg and aborts when exceptions are off.
 template <class E>
 [[noreturn]] ELECTRON_NOINLINE ELECTRON_COLD void throw_error(const char* msg) {
 #if ELECTRON_HAS_EXCEPTIONS
-  throw E(msg);
+  if constexpr (std::is_constructible_v<E, const char*>) {
+    throw E(msg);
+  } else {
+    throw E();
+  }
 #else
   std::fprintf(stderr, "electron: %s\n", msg);
   std::abort();
@@ -722,8 +728,6 @@ ELECTRON_END_NAMESPACE
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <memory_resource>
@@ -762,20 +766,10 @@ namespace detail {
   electron::detail::throw_error<std::invalid_argument>("electron::arena: alignment is not a power of two");
 }
 [[noreturn]] ELECTRON_NOINLINE ELECTRON_COLD inline void bad_size() {
-#if ELECTRON_HAS_EXCEPTIONS
-  throw std::bad_alloc();
-#else
-  std::fputs("electron::arena: allocation size too large\n", stderr);
-  std::abort();
-#endif
+  electron::detail::throw_error<std::bad_alloc>("electron::arena: allocation size too large");
 }
 [[noreturn]] ELECTRON_NOINLINE ELECTRON_COLD inline void bad_array_length() {
-#if ELECTRON_HAS_EXCEPTIONS
-  throw std::bad_array_new_length();
-#else
-  std::fputs("electron::arena: array length overflows\n", stderr);
-  std::abort();
-#endif
+  electron::detail::throw_error<std::bad_array_new_length>("electron::arena: array length overflows");
 }
 }  // namespace detail
 
