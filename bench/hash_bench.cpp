@@ -55,6 +55,9 @@ void hash_loop(benchmark::State& state, Fn fn) {
 void h_electron(benchmark::State& s) {
   hash_loop(s, [](std::string_view v, std::uint64_t seed) { return electron::hash::xxhash64(v, seed); });
 }
+void h_electron_xxh3(benchmark::State& s) {
+  hash_loop(s, [](std::string_view v, std::uint64_t seed) { return electron::hash::xxh3_64(v, seed); });
+}
 void h_metro(benchmark::State& s) {
   hash_loop(s, [](std::string_view v, std::uint64_t seed) { return electron::hash::metro64(v, seed); });
 }
@@ -97,9 +100,35 @@ const std::vector<std::string_view>& probes() {
   return p;
 }
 
+// The same probes with their bytes in one buffer, in probe order: how keys
+// arrive when they are tokens of a parsed input, read front to back.
+const std::vector<std::string_view>& packed_probes() {
+  static const std::string text = [] {
+    std::string t;
+    for (auto k : probes()) t.append(k);
+    return t;
+  }();
+  static const std::vector<std::string_view> p = [] {
+    std::vector<std::string_view> v;
+    std::size_t at = 0;
+    for (auto k : probes()) {
+      v.emplace_back(text.data() + at, k.size());
+      at += k.size();
+    }
+    return v;
+  }();
+  return p;
+}
+
+// Arg 0: each probe is a separate heap string (shuffled, so reading the
+// probe's bytes is itself a cache miss); arg 1: the probes' bytes are packed.
+const std::vector<std::string_view>& probe_set(const benchmark::State& state) {
+  return state.range(0) == 0 ? probes() : packed_probes();
+}
+
 template <class Lookup>
 void lookup_loop(benchmark::State& state, Lookup lookup) {
-  const auto& p = probes();
+  const auto& p = probe_set(state);
   std::size_t i = 0;
   std::uint64_t sum = 0;
   for (auto _ : state) {
@@ -110,6 +139,39 @@ void lookup_loop(benchmark::State& state, Lookup lookup) {
   state.SetItemsProcessed(state.iterations());
 }
 
+// Hashing the interner's keys (17-40 bytes, lengths vary from key to key,
+// bytes packed): throughput, where the length-dependent branches of XXH64's
+// tail loops mispredict and XXH3's fixed 16-byte blocks do not.
+template <class Fn>
+void keys_loop(benchmark::State& state, Fn fn) {
+  const auto& p = packed_probes();
+  std::size_t i = 0;
+  std::uint64_t sum = 0;
+  for (auto _ : state) {
+    sum += fn(p[i]);
+    if (++i == p.size()) i = 0;
+  }
+  benchmark::DoNotOptimize(sum);
+  state.SetItemsProcessed(state.iterations());
+}
+void keys_electron_xxhash64(benchmark::State& s) {
+  keys_loop(s, [](std::string_view k) { return electron::hash::xxhash64(k); });
+}
+void keys_electron_xxh3(benchmark::State& s) {
+  keys_loop(s, [](std::string_view k) { return electron::hash::xxh3_64(k); });
+}
+void keys_std(benchmark::State& s) {
+  keys_loop(s, [](std::string_view k) { return std::hash<std::string_view>{}(k); });
+}
+#if defined(ELECTRON_BENCH_HAVE_XXHASH)
+void keys_xxh64(benchmark::State& s) {
+  keys_loop(s, [](std::string_view k) { return XXH64(k.data(), k.size(), 0); });
+}
+void keys_xxh3(benchmark::State& s) {
+  keys_loop(s, [](std::string_view k) { return XXH3_64bits(k.data(), k.size()); });
+}
+#endif
+
 void intern_electron(benchmark::State& state) {
   electron_bench::alloc_report r;
   electron::hash::string_interner in;
@@ -118,26 +180,26 @@ void intern_electron(benchmark::State& state) {
   state.counters["bytes/string"] = static_cast<double>(in.memory_bytes()) / static_cast<double>(keys().size());
   r.done(state);
 }
+// std::unordered_map with C++20 heterogeneous lookup (a transparent
+// std::hash<std::string_view>), so a std::string_view probe builds no string.
+struct std_transparent_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
 void intern_unordered_map(benchmark::State& state) {
+  electron_bench::alloc_report r;
+  std::unordered_map<std::string, std::uint32_t, std_transparent_hash, std::equal_to<>> m;
+  for (const auto& k : keys()) m.emplace(k, static_cast<std::uint32_t>(m.size()));
+  lookup_loop(state, [&](std::string_view k) { return m.find(k)->second; });
+  r.done(state);
+}
+void intern_unordered_map_string_per_lookup(benchmark::State& state) {
   electron_bench::alloc_report r;
   std::unordered_map<std::string, std::uint32_t> m;
   for (const auto& k : keys()) m.emplace(k, static_cast<std::uint32_t>(m.size()));
-  // What a caller holding a std::string_view pays: a std::string per lookup.
+  // What a caller holding a std::string_view pays with the default map: a std::string per lookup.
   lookup_loop(state, [&](std::string_view k) { return m.find(std::string(k))->second; });
   r.done(state);
-}
-void intern_unordered_map_prebuilt(benchmark::State& state) {
-  std::unordered_map<std::string, std::uint32_t> m;
-  for (const auto& k : keys()) m.emplace(k, static_cast<std::uint32_t>(m.size()));
-  std::vector<std::string> p(probes().begin(), probes().end());
-  std::size_t i = 0;
-  std::uint64_t sum = 0;
-  for (auto _ : state) {
-    sum += m.find(p[i])->second;
-    if (++i == p.size()) i = 0;
-  }
-  benchmark::DoNotOptimize(sum);
-  state.SetItemsProcessed(state.iterations());
 }
 #if defined(ELECTRON_BENCH_HAVE_ABSL)
 void intern_absl(benchmark::State& state) {
@@ -155,15 +217,28 @@ BENCHMARK(h_electron)->Name("xxhash64/electron") ELECTRON_HASH_SIZES;
 BENCHMARK(h_xxh64)->Name("xxhash64/libxxhash_XXH64") ELECTRON_HASH_SIZES;
 BENCHMARK(h_xxh3)->Name("xxhash64/libxxhash_XXH3_64bits") ELECTRON_HASH_SIZES;
 #endif
+BENCHMARK(h_electron_xxh3)->Name("xxhash64/electron_xxh3_64") ELECTRON_HASH_SIZES;
 BENCHMARK(h_metro)->Name("xxhash64/electron_metro64") ELECTRON_HASH_SIZES;
 BENCHMARK(h_murmur)->Name("xxhash64/electron_murmur3") ELECTRON_HASH_SIZES;
 BENCHMARK(h_std)->Name("xxhash64/std_hash") ELECTRON_HASH_SIZES;
 
-BENCHMARK(intern_electron)->Name("intern_hit_100k/electron");
-BENCHMARK(intern_unordered_map_prebuilt)->Name("intern_hit_100k/std_unordered_map");
-BENCHMARK(intern_unordered_map)->Name("intern_hit_100k/std_unordered_map_string_per_lookup");
+BENCHMARK(keys_electron_xxhash64)->Name("hash_keys_17_40B/electron_xxhash64");
+BENCHMARK(keys_electron_xxh3)->Name("hash_keys_17_40B/electron_xxh3_64");
+#if defined(ELECTRON_BENCH_HAVE_XXHASH)
+BENCHMARK(keys_xxh64)->Name("hash_keys_17_40B/libxxhash_XXH64");
+BENCHMARK(keys_xxh3)->Name("hash_keys_17_40B/libxxhash_XXH3_64bits");
+#endif
+BENCHMARK(keys_std)->Name("hash_keys_17_40B/std_hash");
+
+BENCHMARK(intern_electron)->Name("intern_hit_100k/electron")->ArgName("packed")->Arg(0)->Arg(1);
+BENCHMARK(intern_unordered_map)->Name("intern_hit_100k/std_unordered_map")->ArgName("packed")->Arg(0)->Arg(1);
+BENCHMARK(intern_unordered_map_string_per_lookup)
+    ->Name("intern_hit_100k/std_unordered_map_string_per_lookup")
+    ->ArgName("packed")
+    ->Arg(0)
+    ->Arg(1);
 #if defined(ELECTRON_BENCH_HAVE_ABSL)
-BENCHMARK(intern_absl)->Name("intern_hit_100k/absl_flat_hash_map");
+BENCHMARK(intern_absl)->Name("intern_hit_100k/absl_flat_hash_map")->ArgName("packed")->Arg(0)->Arg(1);
 #endif
 
 BENCHMARK_MAIN();

@@ -123,15 +123,17 @@ int main() {
            "arena_of_pools: 10^4 warm requests, no allocation");
   }
 
-  std::printf("\n== hash: XXH64, MetroHash64, MurmurHash3 and a string interner\n");
+  std::printf("\n== hash: XXH64, XXH3, MetroHash64, MurmurHash3 and a string interner\n");
   {
     namespace eh = electron::hash;
     constexpr std::uint64_t at_compile_time = eh::xxhash64("electron");
-    std::printf("  xxhash64(\"electron\") = %016llx, metro64 = %016llx, murmur3 = %016llx\n",
+    std::printf("  xxhash64(\"electron\") = %016llx, xxh3_64 = %016llx, metro64 = %016llx, murmur3 = %016llx\n",
                 static_cast<unsigned long long>(at_compile_time),
+                static_cast<unsigned long long>(eh::xxh3_64("electron")),
                 static_cast<unsigned long long>(eh::metro64("electron")),
                 static_cast<unsigned long long>(eh::murmur3("electron")));
     expect(eh::xxhash64("") == 0xEF46DB3751D8E999ULL, "XXH64 of the empty input matches the reference");
+    expect(eh::xxh3_64("") == 0x2D06800538D394C2ULL, "XXH3 of the empty input matches the reference");
     eh::xxhash64_state st;
     st.update("elec").update("tron");
     expect(st.digest() == at_compile_time, "streaming XXH64 equals the one-shot hash");

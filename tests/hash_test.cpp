@@ -50,13 +50,15 @@ static_assert(eh::xxhash64("") == 0xEF46DB3751D8E999ULL);
 // MetroHash64 reference test vectors: the 63-byte digit string, seeds 0 and 1
 // (bytes 6B 75 3D AE 06 70 4B AD and 3B 0D 48 1C F4 B9 B8 DF, little-endian).
 constexpr std::string_view metro_key = "012345678901234567890123456789012345678901234567890123456789012";
+// XXH3_64bits of the empty input, seed 0 (xxHash specification, XXH3 test values).
+static_assert(eh::xxh3_64("") == 0x2D06800538D394C2ULL);
 static_assert(eh::metro64(metro_key, 0) == 0xAD4B7006AE3D756BULL);
 static_assert(eh::metro64(metro_key, 1) == 0xDFB8B9F41C480D3BULL);
 // MurmurHash3_x64_128("hello", 0) = cbd8a7b341bd9b02 5b1e906a48ae1d19.
 static_assert(eh::murmur3("hello") == 0xcbd8a7b341bd9b02ULL);
 static_assert(eh::murmur3_128("hello").high == 0x5b1e906a48ae1d19ULL);
 
-static_assert(eh::hasher<eh::xxhash64_hasher> && eh::hasher<eh::metro64_hasher> && eh::hasher<eh::murmur3_hasher>);
+static_assert(eh::hasher<eh::xxh3_64_hasher> && eh::hasher<eh::xxhash64_hasher> && eh::hasher<eh::metro64_hasher> && eh::hasher<eh::murmur3_hasher>);
 static_assert(!eh::hasher<int> && !eh::hasher<std::hash<int>>);
 static_assert(noexcept(eh::xxhash64(std::string_view{})) && noexcept(eh::murmur3(std::string_view{})));
 
@@ -107,6 +109,59 @@ TEST_CASE("xxhash64 is bit-exact with libxxhash's XXH64", "[hash]") {
   CHECK(bad == 0);
 }
 #endif
+
+#if defined(ELECTRON_TEST_HAVE_XXHASH)
+TEST_CASE("xxh3_64 is bit-exact with libxxhash's XXH3_64bits on every length class", "[hash]") {
+  std::mt19937_64 rng(12);
+  std::vector<char> buf(70000);
+  for (auto& c : buf) c = static_cast<char>(rng());
+  std::size_t bad = 0, checked = 0;
+  // Every length to 2100 covers 0-3, 4-8, 9-16, 17-128, 129-240 and the
+  // long path with two full 1 KiB blocks, a partial block and the last stripe.
+  for (std::size_t n = 0; n <= 2100; ++n) {
+    const std::size_t off = n % 7;  // unaligned starts too
+    const char* p = buf.data() + off;
+    const std::string_view v(p, n);
+    bad += eh::xxh3_64(v) != XXH3_64bits(p, n);
+    bad += eh::xxh3_64(bytes(v)) != XXH3_64bits(p, n);
+    for (std::uint64_t seed : {std::uint64_t{1}, ~std::uint64_t{0}, std::uint64_t{rng()}}) {
+      bad += eh::xxh3_64(v, seed) != XXH3_64bits_withSeed(p, n, seed);
+      ++checked;
+    }
+  }
+  bad += eh::xxh3_64(std::string_view(buf.data(), buf.size()), 9) != XXH3_64bits_withSeed(buf.data(), buf.size(), 9);
+  CHECK(checked == 3 * 2101);
+  CHECK(bad == 0);
+}
+#endif
+
+TEST_CASE("xxh3_64 is constexpr and equal at compile time and run time", "[hash]") {
+  constexpr std::string_view text =
+      "A string long enough to take the long path of XXH3 needs more than two hundred and forty bytes, so this one "
+      "goes on for a while: the quick brown fox jumps over the lazy dog, again and again, the quick brown fox jumps "
+      "over the lazy dog, and once more for luck.";
+  static_assert(text.size() > 240);
+  constexpr std::uint64_t ct_long = eh::xxh3_64(text, 42);
+  constexpr std::uint64_t ct_mid = eh::xxh3_64(text.substr(0, 200), 3);
+  constexpr std::uint64_t ct_short = eh::xxh3_64(text.substr(0, 30));
+  volatile std::size_t cut = 200;  // run time
+  CHECK(eh::xxh3_64(std::string_view(text.data(), text.size()), 42) == ct_long);
+  CHECK(eh::xxh3_64(text.substr(0, cut), 3) == ct_mid);
+  CHECK(eh::xxh3_64(text.substr(0, cut - 170)) == ct_short);
+  // Distinct inputs of every short length hash apart (a planted bug in a
+  // length class would collide them).
+  std::unordered_map<std::uint64_t, std::string> seen;
+  for (std::size_t n = 0; n <= 300; ++n) {
+    for (char c : {'a', 'b'}) {
+      std::string s(n, 'x');
+      if (n > 0) s[n / 2] = c;
+      const auto [it, fresh] = seen.emplace(eh::xxh3_64(s), s);
+      CHECK((fresh || it->second == s));
+    }
+  }
+  CHECK(eh::xxh3_64_hasher{}("key") == eh::xxh3_64("key"));
+  CHECK(eh::xxh3_64_hasher{7}("key") == eh::xxh3_64("key", 7));
+}
 
 TEST_CASE("xxhash64_state equals the one-shot hash for every split", "[hash]") {
   std::mt19937_64 rng(21);

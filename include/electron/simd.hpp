@@ -67,10 +67,10 @@ inline std::size_t index_byte(std::span<const std::byte> s, std::byte c) noexcep
 }
 
 /// Number of bytes equal to c.
-inline std::size_t count(std::string_view s, char c) noexcept {
+ELECTRON_ALWAYS_INLINE std::size_t count(std::string_view s, char c) noexcept {
   return detail::count(detail::kernel_arch{}, detail::bytes_of(s), s.size(), static_cast<detail::byte>(c));
 }
-inline std::size_t count(std::span<const std::byte> s, std::byte c) noexcept {
+ELECTRON_ALWAYS_INLINE std::size_t count(std::span<const std::byte> s, std::byte c) noexcept {
   return detail::count(detail::kernel_arch{}, detail::bytes_of(s), s.size(), std::to_integer<detail::byte>(c));
 }
 

@@ -189,7 +189,7 @@ std::size_t index_byte_impl(const byte* p, std::size_t n, byte c) noexcept {
 }
 
 template <class A>
-std::size_t count_impl(const byte* p, std::size_t n, byte c) noexcept {
+ELECTRON_ALWAYS_INLINE std::size_t count_impl(const byte* p, std::size_t n, byte c) noexcept {
   constexpr std::size_t w = bytes<A>::size;
   const bytes<A> needle(c);
   if (n < w) {
@@ -335,7 +335,7 @@ std::size_t index_byte(Arch, const byte* p, std::size_t n, byte c) noexcept {
   return index_byte_impl<byte_arch<Arch>>(p, n, c);
 }
 template <vector_arch Arch>
-std::size_t count(Arch, const byte* p, std::size_t n, byte c) noexcept {
+ELECTRON_ALWAYS_INLINE std::size_t count(Arch, const byte* p, std::size_t n, byte c) noexcept {
   return count_impl<byte_arch<Arch>>(p, n, c);
 }
 template <vector_arch Arch>
