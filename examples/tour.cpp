@@ -7,12 +7,17 @@
 #include "electron/test.hpp"
 #include "fuzz/bitset_property.hpp"
 
+#include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <memory_resource>
+#include <mutex>
+#include <shared_mutex>
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -167,6 +172,89 @@ int main() {
     expect(est::index_any("key=value;x", "=;") == 3, "index_any finds the first separator");
     expect(est::equal_fold("\u212Aelvin", "KELVIN") && !est::equal_fold("\u00DF", "ss"),
            "equal_fold: KELVIN SIGN folds to k; sharp s is not \"ss\" under simple folding");
+  }
+
+  std::printf("\n== cache and lockfree: padded words, queues, a stack, RCU\n");
+  {
+    namespace el = electron::lockfree;
+    el::mpmc_queue<std::uint64_t> q(1024);
+    constexpr std::uint64_t n = 200000;
+    std::uint64_t sum = 0;
+    std::thread consumer([&] {
+      for (std::uint64_t i = 0; i < 2 * n; ++i) sum += q.pop();  // blocks while empty
+    });
+    std::thread other([&] {
+      for (std::uint64_t i = 1; i <= n; ++i) q.push(i);
+    });
+    for (std::uint64_t i = 1; i <= n; ++i) q.push(i);  // blocks while full
+    other.join();
+    consumer.join();
+    expect(sum == n * (n + 1), "mpmc_queue: 2 producers, 1 consumer, every item exactly once");
+    el::stack<std::string> st;
+    st.push("first");
+    st.push("second");
+    expect(st.pop() == "second" && st.pop() == "first" && !st.pop(), "lock-free stack: LIFO");
+    struct settings {
+      int port = 80;
+    };
+    el::rcu<settings> cfg;
+    std::thread reader([&] {
+      for (int i = 0; i < 10000; ++i) {
+        const auto g = cfg.read();  // never blocks
+        if (g->port != 80 && g->port != 8080) std::abort();
+      }
+    });
+    cfg.update([](settings& s) { s.port = 8080; });  // old version freed once no reader sees it
+    reader.join();
+    expect(cfg.read()->port == 8080, "rcu: readers see whole versions, the update is published");
+    electron::cache::padded<std::atomic<int>> hits;
+    hits->fetch_add(1);
+    expect(sizeof(hits) == electron::cache::line_size, "cache::padded keeps a counter on its own cache line");
+  }
+
+  std::printf("\n== sync: sharded mutex, reader/writer lock, semaphore\n");
+  {
+    electron::sync::sharded_mutex<> locks;  // 64 shards, one cache line each
+    electron::sync::semaphore finished(0);
+    std::vector<long> per_key(16, 0);
+    auto work = [&] {
+      for (int i = 0; i < 20000; ++i) {
+        auto g = locks.guard(i % 16);  // the key's shard, until the end of the iteration
+        ++per_key[static_cast<std::size_t>(i % 16)];
+      }
+      finished.release();
+    };
+    std::thread w1(work), w2(work);
+    finished.acquire();
+    finished.acquire();
+    w1.join();
+    w2.join();
+    expect(per_key[3] == 2500, "sharded_mutex: 2 threads x 20000 guarded increments, exact per key");
+    electron::sync::rw_mutex rw;
+    {
+      std::shared_lock r1(rw), r2(rw);
+      expect(!rw.try_lock(), "rw_mutex: two readers inside (std::shared_lock) keep a writer out");
+    }
+    expect(rw.try_lock() && !finished.try_acquire(), "rw_mutex free again; semaphore count back at 0");
+    rw.unlock();
+  }
+
+  std::printf("\n== sched: work-stealing tasks, parallel_for\n");
+  {
+    namespace esc = electron::sched;
+    esc::scheduler sched(2);
+    std::vector<long> squares(1000);
+    esc::parallel_for(sched, std::size_t{0}, squares.size(), 64,
+                      [&](std::size_t i) { squares[i] = static_cast<long>(i * i); });
+    long a = 0, b = 0;
+    esc::task_group tasks(sched);
+    tasks.run([&] {
+      for (long x : squares) a += x;
+    });
+    tasks.run([&] { b = static_cast<long>(squares.size()); });
+    tasks.wait();  // helps run tasks; rethrows the first exception
+    std::printf("  sum of %ld squares = %ld\n", b, a);
+    expect(a == 332833500 && b == 1000, "parallel_for and task_group: every index once");
   }
 
   std::printf("\n== test: allocation counter and property checks\n");

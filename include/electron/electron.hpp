@@ -7,11 +7,15 @@
 
 #include "electron/arena.hpp"
 #include "electron/bits.hpp"
+#include "electron/cache.hpp"
 #include "electron/hash.hpp"
+#include "electron/lockfree.hpp"
 #include "electron/config.hpp"
 #include "electron/pool.hpp"
+#include "electron/sched.hpp"
 #include "electron/simd.hpp"
 #include "electron/strings.hpp"
+#include "electron/sync.hpp"
 #include "electron/version.hpp"
 
 #endif  // ELECTRON_ELECTRON_HPP

@@ -1913,11 +1913,112 @@ ELECTRON_END_NAMESPACE
 
 #endif  // ELECTRON_BITS_HPP
 // ---- end electron/bits.hpp ----
+// ---- begin electron/cache.hpp ----
+// electron/cache.hpp: cache-line padding against false sharing.
+//
+// Two threads that write words on the same cache line make that line bounce
+// between their cores: each write waits for the other core to give the line
+// up, although the threads share no data. padded<T> gives a value a cache
+// line (or a pair of lines) of its own.
+//
+//   struct counters {
+//     electron::cache::padded<std::atomic<std::uint64_t>> produced;  // own line
+//     electron::cache::padded<std::atomic<std::uint64_t>> consumed;  // own line
+//   };
+//   c.produced->fetch_add(1, std::memory_order_relaxed);
+//
+// Header-only, no allocation, no exceptions of its own.
+#ifndef ELECTRON_CACHE_HPP
+#define ELECTRON_CACHE_HPP
+
+
+#include <concepts>
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace cache {
+
+/// Bytes in a cache line (electron::cache_line_size: 64 on x86-64 and most
+/// Arm cores, 128 on Apple's).
+inline constexpr std::size_t line_size = electron::cache_line_size;
+
+/// The distance at which two hot words no longer interfere. On x86-64 the L2
+/// "adjacent line" prefetcher fetches cache lines in aligned pairs, so words
+/// 64 bytes apart can still slow each other down: Electron keeps its hottest
+/// shared indices 128 bytes apart there (bench/cache_bench measures both).
+#if defined(__x86_64__) || defined(_M_X64)
+inline constexpr std::size_t false_sharing_range = 2 * line_size;
+#else
+inline constexpr std::size_t false_sharing_range = line_size;
+#endif
+
+/// One cache line of padding: put it between members that different threads
+/// write. Trivial, empty of meaning, sizeof == line_size.
+struct alignas(line_size) cache_line_pad {
+  unsigned char bytes[line_size];
+};
+static_assert(sizeof(cache_line_pad) == line_size);
+
+/// A power of two at least as large as alignof(T) and Align.
+template <class T, std::size_t Align>
+inline constexpr std::size_t padded_alignment = alignof(T) > Align ? alignof(T) : Align;
+
+/// A T alone on its cache line(s): aligned to Align (a power of two, default
+/// one line) and sized to a multiple of it, so no other object shares its
+/// lines. Access with *p, p->member or p.get(). Construction forwards to T;
+/// copy and move follow T's.
+///   padded<std::atomic<int>> hits;  hits->fetch_add(1);
+template <class T, std::size_t Align = line_size>
+  requires(Align > 0 && (Align & (Align - 1)) == 0)
+class alignas(padded_alignment<T, Align>) padded {
+ public:
+  using value_type = T;
+  static constexpr std::size_t alignment = padded_alignment<T, Align>;
+
+  constexpr padded() noexcept(std::is_nothrow_default_constructible_v<T>)
+    requires std::default_initializable<T>
+  : m_value() {}
+
+  /// Constructs the value from args (in place; T need not be movable).
+  template <class... Args>
+    requires std::constructible_from<T, Args...>
+  constexpr explicit padded(std::in_place_t, Args&&... args) noexcept(std::is_nothrow_constructible_v<T, Args...>)
+      : m_value(std::forward<Args>(args)...) {}
+
+  /// Constructs the value from one argument; implicit exactly when the
+  /// conversion to T is: padded<int> p = 5; but not padded<std::vector<int>> v = 5.
+  template <class U>
+    requires std::constructible_from<T, U&&> && (!std::same_as<std::remove_cvref_t<U>, padded>) &&
+             (!std::same_as<std::remove_cvref_t<U>, std::in_place_t>)
+  constexpr explicit(!std::is_convertible_v<U&&, T>) padded(U&& v) noexcept(std::is_nothrow_constructible_v<T, U&&>)
+      : m_value(std::forward<U>(v)) {}
+
+  constexpr T& get() & noexcept { return m_value; }
+  constexpr const T& get() const& noexcept { return m_value; }
+  constexpr T&& get() && noexcept { return std::move(m_value); }
+  constexpr T& operator*() & noexcept { return m_value; }
+  constexpr const T& operator*() const& noexcept { return m_value; }
+  constexpr T* operator->() noexcept { return &m_value; }
+  constexpr const T* operator->() const noexcept { return &m_value; }
+
+ private:
+  T m_value;
+};
+
+}  // namespace cache
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_CACHE_HPP
+// ---- end electron/cache.hpp ----
 // ---- begin electron/hash.hpp ----
 // electron/hash.hpp: fast non-cryptographic hashes and a string interner.
 //
 // - xxhash64: XXH64, bit-exact with the reference (Collet, xxHash
 //   specification, "XXH64 algorithm"); one-shot and streaming.
+// - xxh3_64: XXH3's 64-bit hash (same specification), bit-exact with
+//   XXH3_64bits / XXH3_64bits_withSeed; fast on short keys.
 // - metro64: MetroHash64 (Rogers, MetroHash, 2015), the 64-bit function of
 //   the reference implementation, checked against its published test vectors.
 // - murmur3: the low 64 bits (h1) of MurmurHash3_x64_128 (Appleby,
@@ -2675,6 +2776,872 @@ ELECTRON_END_NAMESPACE
 
 #endif  // ELECTRON_HASH_HPP
 // ---- end electron/hash.hpp ----
+// ---- begin electron/lockfree.hpp ----
+// electron/lockfree.hpp: lock-free queues, a lock-free stack and RCU.
+//
+// - mpmc_queue<T>: bounded multi-producer multi-consumer ring (Vyukov's
+//   per-slot sequence numbers). try_push/try_pop never block; push/pop spin
+//   briefly, then sleep until the queue changes.
+// - spsc_queue<T>: bounded single-producer single-consumer ring (Lamport's
+//   ring with cached indices): the fastest way from one thread to another.
+// - stack<T>: Treiber stack. Nodes live in chunks that are kept until the
+//   stack is destroyed, and the head carries a 32-bit version tag, so there
+//   is no ABA and no use-after-free, without hazard pointers or epochs.
+// - rcu<T>: read-copy-update. Readers take a guard (a counter increment on a
+//   per-thread shard, never blocking); writers copy, modify and publish, and
+//   the old version is deleted once every reader that could see it has left.
+//
+//   electron::lockfree::mpmc_queue<job> q(1024);
+//   q.push(job{...});                       // any thread
+//   if (auto j = q.try_pop()) run(*j);      // any thread
+//
+// All operations are thread-safe as documented per class. The queues
+// allocate only in their constructors; the stack allocates node chunks
+// (doubling) when it holds more items than it ever held before.
+#ifndef ELECTRON_LOCKFREE_HPP
+#define ELECTRON_LOCKFREE_HPP
+
+
+#include <atomic>
+#include <bit>
+#include <chrono>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+#include <type_traits>
+#include <utility>
+
+#if defined(__linux__) && !defined(ELECTRON_LOCKFREE_NO_MEMBARRIER) && defined(__has_include)
+#if __has_include(<sys/syscall.h>) && __has_include(<unistd.h>)
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+#endif
+
+ELECTRON_BEGIN_NAMESPACE
+namespace lockfree {
+
+/// A type the containers can hold: a movable object type whose destructor
+/// does not throw (copyable types are movable).
+template <class T>
+concept queue_value = std::is_object_v<T> && std::is_nothrow_destructible_v<T> && std::is_move_constructible_v<T>;
+
+namespace detail {
+
+// In spin loops: a pause instruction keeps the sibling hyper-thread fed and
+// tells the core the loop is waiting.
+inline void cpu_relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+inline std::size_t ring_capacity(std::size_t n) {
+  if (n < 2) n = 2;
+  if (n > (std::size_t{1} << (std::numeric_limits<std::size_t>::digits - 2))) {
+    electron::detail::throw_error<std::length_error>("electron::lockfree: queue capacity too large");
+  }
+  return std::bit_ceil(n);
+}
+
+// An asymmetric barrier: a full memory barrier executed on every running
+// thread of the process (Linux membarrier(2), MEMBARRIER_CMD_PRIVATE_EXPEDITED,
+// kernel 4.14 or later). It lets the common path of a Dekker-style handshake
+// use only a compiler barrier while the rare path pays a system call (about
+// 0.3 us). Returns false where it is not available. Defining
+// ELECTRON_LOCKFREE_NO_MEMBARRIER takes the portable path (the tests build
+// the suite a second time that way); it must then be defined the same way in
+// every translation unit of the program.
+#if defined(__linux__) && !defined(ELECTRON_LOCKFREE_NO_MEMBARRIER) && defined(__has_include)
+#if __has_include(<sys/syscall.h>) && __has_include(<unistd.h>)
+#define ELECTRON_LOCKFREE_HAS_MEMBARRIER 1
+#endif
+#endif
+inline bool process_wide_barrier() noexcept {
+#if defined(ELECTRON_LOCKFREE_HAS_MEMBARRIER) && defined(SYS_membarrier)
+  constexpr int register_private_expedited = 16;  // MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED
+  constexpr int private_expedited = 8;            // MEMBARRIER_CMD_PRIVATE_EXPEDITED
+  static const bool registered = syscall(SYS_membarrier, register_private_expedited, 0, 0) == 0;
+  return registered && syscall(SYS_membarrier, private_expedited, 0, 0) == 0;
+#else
+  return false;
+#endif
+}
+
+// Sleeping for blocking push/pop. A thread that found the queue full (or
+// empty) counts itself in m_count, retries, and sleeps on m_event (a futex
+// wait); every successful operation calls wake(), which bumps m_event and
+// wakes the sleepers only if m_count is not zero. wake() takes no lock, so
+// try_push/try_pop never wait for another thread (when someone sleeps they
+// make one futex-wake system call).
+//
+// The handshake is Dekker's: waker "store item; load m_count", sleeper
+// "increment m_count; load item". A full barrier on both sides on every
+// operation would cost a store-buffer drain per item (it halved the queue's
+// throughput here), so the waker has only a compiler barrier and the
+// sleeper runs process_wide_barrier() after its increment: that orders every
+// running waker's earlier store before its later load of m_count, so either
+// the sleeper's retry sees the item or the waker sees the sleeper and changes
+// m_event, which ends the sleeper's wait. Where the asymmetric barrier is
+// unavailable the sleeper naps for at most a millisecond and retries, which
+// bounds the delay of the one interleaving that could miss a wakeup (idle
+// sleepers then wake 1000 times a second).
+class sleepers {
+ public:
+  template <class Retry>
+  void wait_until(Retry retry) noexcept(noexcept(retry())) {
+    for (;;) {
+      const std::uint32_t seen = m_event->load(std::memory_order_acquire);
+      m_count->fetch_add(1, std::memory_order_seq_cst);
+      const bool fenced = process_wide_barrier();
+      if (retry()) {
+        m_count->fetch_sub(1, std::memory_order_relaxed);
+        return;
+      }
+      if (fenced) {
+        m_event->wait(seen, std::memory_order_acquire);
+      } else {
+        for (int i = 0; i < 10 && m_event->load(std::memory_order_acquire) == seen; ++i) {
+          std::this_thread::sleep_for(std::chrono::microseconds(100));
+        }
+      }
+      m_count->fetch_sub(1, std::memory_order_relaxed);
+      if (retry()) return;
+    }
+  }
+  // Called after every successful operation.
+  void wake() noexcept {
+    std::atomic_signal_fence(std::memory_order_seq_cst);  // keep the load after the operation's store
+    if (m_count->load(std::memory_order_relaxed) != 0) {
+      m_event->fetch_add(1, std::memory_order_release);
+      m_event->notify_all();
+    }
+  }
+
+ private:
+  cache::padded<std::atomic<std::uint32_t>> m_count{0u};
+  cache::padded<std::atomic<std::uint32_t>> m_event{0u};
+};
+
+}  // namespace detail
+
+// ===========================================================================
+// mpmc_queue
+// ===========================================================================
+
+/// A bounded multi-producer multi-consumer FIFO queue (D. Vyukov's bounded
+/// MPMC queue: each slot has a sequence number that says whose turn it is).
+/// Capacity is rounded up to a power of two. Each item is handed to exactly
+/// one consumer; items pushed by one producer are popped in that producer's
+/// order. try_push/try_pop never block (lock-free except that a thread
+/// stopped between claiming a slot and filling it delays the consumer of
+/// that one slot, as in every bounded ring). push/pop wait when full/empty.
+/// Allocates only in the constructor; remaining items are destroyed with
+/// the queue. T's move constructor must not throw (a claimed slot must be
+/// filled).
+///   mpmc_queue<std::string> q(100);   // capacity 128
+///   (void)q.try_push("a"); auto s = q.try_pop();
+template <queue_value T>
+  requires std::is_nothrow_move_constructible_v<T>
+class mpmc_queue {
+ public:
+  using value_type = T;
+
+  /// A queue for at least `capacity` items (rounded up to a power of two,
+  /// at least 2). Throws std::length_error for absurd sizes, std::bad_alloc.
+  explicit mpmc_queue(std::size_t capacity)
+      : m_mask(detail::ring_capacity(capacity) - 1), m_slots(new slot[m_mask + 1]) {
+    for (std::size_t i = 0; i <= m_mask; ++i) m_slots[i].seq.store(i, std::memory_order_relaxed);
+  }
+  mpmc_queue(const mpmc_queue&) = delete;
+  mpmc_queue& operator=(const mpmc_queue&) = delete;
+  ~mpmc_queue() {
+    for (slot* s = claim_pop(); s != nullptr; s = claim_pop()) {
+      item(s)->~T();
+      publish_pop(s);
+    }
+  }
+
+  /// Adds an item if there is room; false (v untouched) if full.
+  [[nodiscard]] bool try_push(const T& v) noexcept(std::is_nothrow_copy_constructible_v<T>)
+    requires std::copy_constructible<T>
+  {
+    return try_emplace(v);
+  }
+  [[nodiscard]] bool try_push(T&& v) noexcept { return try_emplace(std::move(v)); }
+  /// Constructs an item in place if there is room (this form requires a
+  /// constructor that does not throw: a claimed slot cannot be given back).
+  template <class... Args>
+    requires std::is_nothrow_constructible_v<T, Args...>
+  [[nodiscard]] bool try_emplace(Args&&... args) noexcept {
+    slot* s = claim_push();
+    if (s == nullptr) return false;
+    ::new (static_cast<void*>(s->storage)) T(std::forward<Args>(args)...);
+    publish_push(s);
+    return true;
+  }
+  /// try_emplace with a constructor that may throw: the value is built
+  /// first, then moved in. If the queue is full the value is destroyed, so
+  /// arguments passed as rvalues may have been moved from.
+  template <class... Args>
+    requires(!std::is_nothrow_constructible_v<T, Args...>) && std::constructible_from<T, Args...>
+  [[nodiscard]] bool try_emplace(Args&&... args) {
+    T v(std::forward<Args>(args)...);
+    return try_emplace(std::move(v));
+  }
+
+  /// Removes the oldest item, or nullopt if empty.
+  [[nodiscard]] std::optional<T> try_pop() noexcept {
+    std::optional<T> out;
+    (void)pop_into(out);
+    return out;
+  }
+  /// Moves the oldest item into out; false if empty. (Needs a move
+  /// assignment that does not throw; with one that may, use try_pop().)
+  [[nodiscard]] bool try_pop(T& out) noexcept
+    requires std::is_nothrow_move_assignable_v<T>
+  {
+    slot* s = claim_pop();
+    if (s == nullptr) return false;
+    out = std::move(*item(s));
+    item(s)->~T();
+    publish_pop(s);
+    return true;
+  }
+
+  /// Adds an item, waiting while the queue is full (spins briefly, then
+  /// sleeps until a pop makes room).
+  void push(T v) noexcept {
+    const auto once = [&] { return try_emplace(std::move(v)); };
+    if (!spin(once)) m_not_full.wait_until(once);
+  }
+  /// Removes the oldest item, waiting while the queue is empty.
+  [[nodiscard]] T pop() noexcept {
+    std::optional<T> out;
+    const auto once = [&] { return pop_into(out); };
+    if (!spin(once)) m_not_empty.wait_until(once);
+    return std::move(*out);
+  }
+
+  /// The number of items, exact when no operation is in progress.
+  [[nodiscard]] std::size_t size_approx() const noexcept {
+    const std::size_t tail = m_pop_pos->load(std::memory_order_acquire);
+    const std::size_t head = m_push_pos->load(std::memory_order_acquire);
+    const std::size_t n = head > tail ? head - tail : 0;
+    return n < capacity() ? n : capacity();
+  }
+  [[nodiscard]] bool empty_approx() const noexcept { return size_approx() == 0; }
+  [[nodiscard]] std::size_t capacity() const noexcept { return m_mask + 1; }
+
+ private:
+  // A slot on its own cache line: a producer filling slot i and a consumer
+  // draining slot i-1 do not share a line.
+  struct alignas(alignof(T) > cache::line_size ? alignof(T) : cache::line_size) slot {
+    std::atomic<std::size_t> seq;
+    alignas(T) unsigned char storage[sizeof(T)];
+  };
+  static T* item(slot* s) noexcept { return std::launder(reinterpret_cast<T*>(s->storage)); }
+
+  template <class F>
+  static bool spin(const F& try_once) {
+    for (int i = 0; i < 64; ++i) {
+      if (try_once()) return true;
+      detail::cpu_relax();
+    }
+    return false;
+  }
+  bool pop_into(std::optional<T>& out) noexcept {
+    slot* s = claim_pop();
+    if (s == nullptr) return false;
+    out.emplace(std::move(*item(s)));
+    item(s)->~T();
+    publish_pop(s);
+    return true;
+  }
+
+  // Slot i is free for the push at position p when seq == p, and holds the
+  // item of position p for the pop when seq == p + 1; the pop hands it to
+  // the next lap's push by storing p + capacity. The acquire load of seq
+  // pairs with the release store that finished the previous step, so the
+  // item's bytes (or their destruction) are visible before the slot is used.
+  slot* claim_push() noexcept {
+    std::size_t pos = m_push_pos->load(std::memory_order_relaxed);
+    for (;;) {
+      slot& s = m_slots[pos & m_mask];
+      const std::size_t seq = s.seq.load(std::memory_order_acquire);
+      const auto diff = static_cast<std::ptrdiff_t>(seq - pos);
+      if (diff == 0) {
+        if (m_push_pos->compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed)) return &s;
+      } else if (diff < 0) {
+        return nullptr;  // full: the slot still holds the previous lap's item
+      } else {
+        pos = m_push_pos->load(std::memory_order_relaxed);
+      }
+    }
+  }
+  void publish_push(slot* s) noexcept {
+    const std::size_t seq = s->seq.load(std::memory_order_relaxed);
+    s->seq.store(seq + 1, std::memory_order_release);
+    m_not_empty.wake();
+  }
+  slot* claim_pop() noexcept {
+    std::size_t pos = m_pop_pos->load(std::memory_order_relaxed);
+    for (;;) {
+      slot& s = m_slots[pos & m_mask];
+      const std::size_t seq = s.seq.load(std::memory_order_acquire);
+      const auto diff = static_cast<std::ptrdiff_t>(seq - (pos + 1));
+      if (diff == 0) {
+        if (m_pop_pos->compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed)) return &s;
+      } else if (diff < 0) {
+        return nullptr;  // empty
+      } else {
+        pos = m_pop_pos->load(std::memory_order_relaxed);
+      }
+    }
+  }
+  void publish_pop(slot* s) noexcept {
+    const std::size_t seq = s->seq.load(std::memory_order_relaxed);
+    s->seq.store(seq + m_mask, std::memory_order_release);  // (pos + 1) + capacity - 1
+    m_not_full.wake();
+  }
+
+  const std::size_t m_mask;
+  std::unique_ptr<slot[]> m_slots;
+  cache::padded<std::atomic<std::size_t>, cache::false_sharing_range> m_push_pos{std::size_t{0}};
+  cache::padded<std::atomic<std::size_t>, cache::false_sharing_range> m_pop_pos{std::size_t{0}};
+  detail::sleepers m_not_empty;
+  detail::sleepers m_not_full;
+};
+
+// ===========================================================================
+// spsc_queue
+// ===========================================================================
+
+/// A bounded FIFO for exactly one producer thread and one consumer thread
+/// (L. Lamport's ring buffer, "Specifying Concurrent Program Modules", 1983;
+/// each side caches the other side's index and rereads it only when the
+/// ring looks full or empty, so in steady state the cores exchange a cache
+/// line per batch of items, not per item). Two producers or two consumers
+/// at once are undefined behaviour. Capacity rounded up to a power of two.
+/// try_push/try_pop are wait-free. Allocates only in the constructor.
+template <queue_value T>
+class spsc_queue {
+ public:
+  using value_type = T;
+
+  explicit spsc_queue(std::size_t capacity)
+      : m_mask(detail::ring_capacity(capacity) - 1),
+        m_cells(new cell[m_mask + 1]) {}
+  spsc_queue(const spsc_queue&) = delete;
+  spsc_queue& operator=(const spsc_queue&) = delete;
+  ~spsc_queue() {
+    std::size_t tail = m_consumer->tail.load(std::memory_order_relaxed);
+    const std::size_t head = m_producer->head.load(std::memory_order_relaxed);
+    for (; tail != head; ++tail) item(tail)->~T();
+  }
+
+  /// Producer only: adds an item if there is room.
+  [[nodiscard]] bool try_push(const T& v) noexcept(std::is_nothrow_copy_constructible_v<T>)
+    requires std::copy_constructible<T>
+  {
+    return try_emplace(v);
+  }
+  [[nodiscard]] bool try_push(T&& v) noexcept(std::is_nothrow_move_constructible_v<T>) {
+    return try_emplace(std::move(v));
+  }
+  /// Producer only: constructs an item in place if there is room. If the
+  /// constructor throws, the queue is unchanged.
+  template <class... Args>
+    requires std::constructible_from<T, Args...>
+  [[nodiscard]] bool try_emplace(Args&&... args) noexcept(std::is_nothrow_constructible_v<T, Args...>) {
+    auto& p = *m_producer;
+    const std::size_t head = p.head.load(std::memory_order_relaxed);
+    if (head - p.tail_cache > m_mask) {
+      // Acquire pairs with the consumer's release: its move out of (and
+      // destruction of) the slot is done before we construct into it.
+      p.tail_cache = m_consumer->tail.load(std::memory_order_acquire);
+      if (head - p.tail_cache > m_mask) return false;
+    }
+    ::new (static_cast<void*>(m_cells[head & m_mask].storage)) T(std::forward<Args>(args)...);
+    p.head.store(head + 1, std::memory_order_release);  // publishes the item
+    return true;
+  }
+  /// Consumer only: removes the oldest item, or nullopt.
+  [[nodiscard]] std::optional<T> try_pop() noexcept(std::is_nothrow_move_constructible_v<T>) {
+    std::optional<T> out;
+    T* p = front();
+    if (p == nullptr) return out;
+    out.emplace(std::move(*p));
+    pop_front();
+    return out;
+  }
+  /// Consumer only: moves the oldest item into out; false if empty.
+  [[nodiscard]] bool try_pop(T& out) noexcept(std::is_nothrow_move_assignable_v<T>)
+    requires std::is_move_assignable_v<T>
+  {
+    T* p = front();
+    if (p == nullptr) return false;
+    out = std::move(*p);
+    pop_front();
+    return true;
+  }
+  /// Consumer only: the oldest item without removing it, or nullptr.
+  [[nodiscard]] T* front() noexcept {
+    auto& c = *m_consumer;
+    const std::size_t tail = c.tail.load(std::memory_order_relaxed);
+    if (tail == c.head_cache) {
+      c.head_cache = m_producer->head.load(std::memory_order_acquire);  // pairs with the push's release
+      if (tail == c.head_cache) return nullptr;
+    }
+    return item(tail);
+  }
+  /// Consumer only: destroys the item front() returned and frees its slot.
+  /// Precondition: front() returned an item.
+  void pop_front() noexcept {
+    auto& c = *m_consumer;
+    const std::size_t tail = c.tail.load(std::memory_order_relaxed);
+    ELECTRON_ASSERT(tail != c.head_cache, "spsc_queue::pop_front on an empty queue");
+    item(tail)->~T();
+    c.tail.store(tail + 1, std::memory_order_release);
+  }
+
+  /// The number of items, exact when neither side is in an operation.
+  [[nodiscard]] std::size_t size_approx() const noexcept {
+    const std::size_t tail = m_consumer->tail.load(std::memory_order_acquire);
+    const std::size_t head = m_producer->head.load(std::memory_order_acquire);
+    const std::size_t n = head - tail;  // tail is read first, so head >= tail
+    return n < capacity() ? n : capacity();
+  }
+  [[nodiscard]] bool empty_approx() const noexcept { return size_approx() == 0; }
+  [[nodiscard]] std::size_t capacity() const noexcept { return m_mask + 1; }
+
+ private:
+  struct producer_side {
+    std::atomic<std::size_t> head{0};
+    std::size_t tail_cache = 0;  // the consumer's tail as last seen
+  };
+  struct consumer_side {
+    std::atomic<std::size_t> tail{0};
+    std::size_t head_cache = 0;  // the producer's head as last seen
+  };
+  struct cell {
+    alignas(T) unsigned char storage[sizeof(T)];
+  };
+  T* item(std::size_t i) const noexcept { return std::launder(reinterpret_cast<T*>(m_cells[i & m_mask].storage)); }
+
+  const std::size_t m_mask;
+  std::unique_ptr<cell[]> m_cells;
+  cache::padded<producer_side, cache::false_sharing_range> m_producer;
+  cache::padded<consumer_side, cache::false_sharing_range> m_consumer;
+};
+
+// ===========================================================================
+// stack
+// ===========================================================================
+
+namespace detail {
+
+// Node storage for stack<T>: chunk k holds 64 << k nodes, so 26 chunks
+// cover every 32-bit index. Chunks are published once (CAS) and freed only
+// by the destructor: a node's memory stays valid while any thread may
+// still read it.
+template <class Node>
+class node_chunks {
+ public:
+  static constexpr std::uint32_t nil = 0xFFFFFFFFu;
+  static constexpr unsigned first_bits = 6;  // chunk 0: 64 nodes
+  static constexpr unsigned max_chunks = 32 - first_bits;
+
+  node_chunks() = default;
+  node_chunks(const node_chunks&) = delete;
+  node_chunks& operator=(const node_chunks&) = delete;
+  ~node_chunks() {
+    for (auto& c : m_chunks) delete[] c.load(std::memory_order_relaxed);
+  }
+
+  static constexpr unsigned chunk_of(std::uint32_t i) noexcept {
+    return static_cast<unsigned>(std::bit_width((i >> first_bits) + 1u)) - 1u;
+  }
+  static constexpr std::uint32_t chunk_start(unsigned k) noexcept {
+    return ((std::uint32_t{1} << k) - 1u) << first_bits;
+  }
+  Node& operator[](std::uint32_t i) const noexcept {
+    const unsigned k = chunk_of(i);
+    return m_chunks[k].load(std::memory_order_acquire)[i - chunk_start(k)];
+  }
+  /// A never-used node index, allocating its chunk if needed. Throws
+  /// std::bad_alloc (nothing changes) or std::length_error (2^32-64 nodes).
+  std::uint32_t fresh() {
+    std::uint32_t i = m_next.load(std::memory_order_relaxed);
+    for (;;) {
+      if (i >= chunk_start(max_chunks)) {
+        electron::detail::throw_error<std::length_error>("electron::lockfree::stack: too many nodes");
+      }
+      const unsigned k = chunk_of(i);
+      if (m_chunks[k].load(std::memory_order_acquire) == nullptr) {
+        Node* fresh_chunk = new Node[std::size_t{1} << (k + first_bits)];
+        Node* expected = nullptr;
+        if (!m_chunks[k].compare_exchange_strong(expected, fresh_chunk, std::memory_order_acq_rel)) {
+          delete[] fresh_chunk;  // another thread installed it first
+        }
+      }
+      if (m_next.compare_exchange_weak(i, i + 1, std::memory_order_relaxed)) return i;
+    }
+  }
+  std::size_t nodes() const noexcept { return m_next.load(std::memory_order_relaxed); }
+
+ private:
+  mutable std::atomic<Node*> m_chunks[max_chunks] = {};
+  std::atomic<std::uint32_t> m_next{0};
+};
+
+// A Treiber stack of node indices. The head word is {index, version}: every
+// successful CAS bumps the version, so a CAS that read an old head fails even
+// if the same index is back on top (the ABA problem), unless exactly 2^32
+// other changes happened between its read and its CAS.
+template <class Node>
+class index_stack {
+ public:
+  static constexpr std::uint32_t nil = node_chunks<Node>::nil;
+
+  void push(const node_chunks<Node>& nodes, std::uint32_t i) noexcept {
+    std::uint64_t head = m_head->load(std::memory_order_relaxed);
+    for (;;) {
+      nodes[i].next.store(index_of(head), std::memory_order_relaxed);
+      // Release: the node's contents and link are visible to the popper.
+      if (m_head->compare_exchange_weak(head, make(i, version_of(head) + 1), std::memory_order_release,
+                                        std::memory_order_relaxed)) {
+        return;
+      }
+    }
+  }
+  std::uint32_t pop(const node_chunks<Node>& nodes) noexcept {
+    std::uint64_t head = m_head->load(std::memory_order_acquire);
+    for (;;) {
+      const std::uint32_t i = index_of(head);
+      if (i == nil) return nil;
+      // The node may have been popped and reused meanwhile: its link is then
+      // stale, but the versioned CAS below fails, and its memory is valid.
+      const std::uint32_t next = nodes[i].next.load(std::memory_order_relaxed);
+      if (m_head->compare_exchange_weak(head, make(next, version_of(head) + 1), std::memory_order_acquire,
+                                        std::memory_order_acquire)) {
+        return i;
+      }
+    }
+  }
+  bool empty() const noexcept { return index_of(m_head->load(std::memory_order_acquire)) == nil; }
+
+ private:
+  static constexpr std::uint64_t make(std::uint32_t i, std::uint32_t version) noexcept {
+    return (std::uint64_t{version} << 32) | i;
+  }
+  static constexpr std::uint32_t index_of(std::uint64_t h) noexcept { return static_cast<std::uint32_t>(h); }
+  static constexpr std::uint32_t version_of(std::uint64_t h) noexcept { return static_cast<std::uint32_t>(h >> 32); }
+
+  cache::padded<std::atomic<std::uint64_t>, cache::false_sharing_range> m_head{make(nil, 0)};
+};
+
+}  // namespace detail
+
+/// An unbounded lock-free LIFO stack (R. K. Treiber, "Systems Programming:
+/// Coping with Parallelism", IBM RJ 5118, 1986). Memory safety without
+/// hazard pointers or epochs: nodes are recycled through a second lock-free
+/// stack and their memory is returned only by the destructor, and both
+/// heads are versioned against ABA (see docs/lockfree.md). push allocates
+/// only when the stack holds more items than it ever held (node chunks
+/// double: 64, 128, ... nodes); pop never allocates. Thread-safe.
+/// T's move constructor must not throw (a popped item must reach the caller).
+///   stack<int> s; s.push(1); s.push(2); s.pop();   // 2
+template <queue_value T>
+  requires std::is_nothrow_move_constructible_v<T>
+class stack {
+ public:
+  using value_type = T;
+
+  stack() = default;
+  stack(const stack&) = delete;
+  stack& operator=(const stack&) = delete;
+  ~stack() {
+    for (std::uint32_t i = m_items.pop(m_nodes); i != nil; i = m_items.pop(m_nodes)) m_nodes[i].value()->~T();
+  }
+
+  /// Pushes a copy / the moved value. Strong guarantee: if allocation or
+  /// T's constructor throws, the stack is unchanged.
+  void push(const T& v)
+    requires std::copy_constructible<T>
+  {
+    emplace(v);
+  }
+  void push(T&& v) { emplace(std::move(v)); }
+  template <class... Args>
+    requires std::constructible_from<T, Args...>
+  void emplace(Args&&... args) {
+    const std::uint32_t i = take_node();
+    if constexpr (std::is_nothrow_constructible_v<T, Args...>) {
+      ::new (static_cast<void*>(m_nodes[i].storage)) T(std::forward<Args>(args)...);
+    } else {
+#if ELECTRON_HAS_EXCEPTIONS
+      try {
+        ::new (static_cast<void*>(m_nodes[i].storage)) T(std::forward<Args>(args)...);
+      } catch (...) {
+        m_free.push(m_nodes, i);
+        throw;
+      }
+#else
+      ::new (static_cast<void*>(m_nodes[i].storage)) T(std::forward<Args>(args)...);
+#endif
+    }
+    m_items.push(m_nodes, i);
+  }
+  /// Pops the most recently pushed item, or nullopt if empty.
+  [[nodiscard]] std::optional<T> pop() noexcept {
+    std::optional<T> out;
+    const std::uint32_t i = m_items.pop(m_nodes);
+    if (i == nil) return out;
+    T* p = m_nodes[i].value();
+    out.emplace(std::move(*p));
+    p->~T();
+    m_free.push(m_nodes, i);
+    return out;
+  }
+  /// Pops into out; false if empty. (Needs a non-throwing move assignment.)
+  [[nodiscard]] bool try_pop(T& out) noexcept
+    requires std::is_nothrow_move_assignable_v<T>
+  {
+    const std::uint32_t i = m_items.pop(m_nodes);
+    if (i == nil) return false;
+    T* p = m_nodes[i].value();
+    out = std::move(*p);
+    p->~T();
+    m_free.push(m_nodes, i);
+    return true;
+  }
+  /// True if the stack held no items at the moment of the call.
+  [[nodiscard]] bool empty() const noexcept { return m_items.empty(); }
+  /// Nodes ever allocated: the most items the stack held at once.
+  [[nodiscard]] std::size_t node_count() const noexcept { return m_nodes.nodes(); }
+
+ private:
+  struct node {
+    std::atomic<std::uint32_t> next{0xFFFFFFFFu};
+    alignas(T) unsigned char storage[sizeof(T)];
+    T* value() noexcept { return std::launder(reinterpret_cast<T*>(storage)); }
+  };
+  static constexpr std::uint32_t nil = detail::node_chunks<node>::nil;
+
+  std::uint32_t take_node() {
+    const std::uint32_t i = m_free.pop(m_nodes);
+    return i != nil ? i : m_nodes.fresh();
+  }
+
+  detail::node_chunks<node> m_nodes;
+  detail::index_stack<node> m_items;
+  detail::index_stack<node> m_free;
+};
+
+// ===========================================================================
+// rcu
+// ===========================================================================
+
+namespace detail {
+
+inline constexpr std::size_t rcu_shards = 16;
+
+// Each thread counts its reads on one of rcu_shards cache lines, picked once
+// per thread, so readers on different cores do not write the same line.
+inline std::size_t rcu_shard() noexcept {
+  static std::atomic<std::size_t> next{0};
+  thread_local const std::size_t mine = next.fetch_add(1, std::memory_order_relaxed) % rcu_shards;
+  return mine;
+}
+// Debug builds check that a thread does not wait for its own read guard
+// (update() or synchronize() while holding a guard on the same rcu, which
+// would never return): each thread tracks the guards it holds, per rcu
+// object, in a small table (objects beyond its size are not tracked).
+struct rcu_held {
+  const void* object = nullptr;
+  int count = 0;
+};
+inline rcu_held* rcu_held_slot(const void* object, bool insert) noexcept {
+  thread_local rcu_held table[8];
+  rcu_held* free_entry = nullptr;
+  for (auto& e : table) {
+    if (e.object == object && e.count > 0) return &e;
+    if (e.count == 0 && free_entry == nullptr) free_entry = &e;
+  }
+  if (!insert || free_entry == nullptr) return nullptr;
+  free_entry->object = object;
+  return free_entry;
+}
+}  // namespace detail
+
+/// Read-copy-update: many readers, occasional writers. read() returns a
+/// guard through which the reader sees one consistent version of the value;
+/// it costs one atomic increment and one decrement on a per-thread-shard
+/// cache line, never blocks and never allocates. update(fn) copies the
+/// current version, applies fn to the copy, publishes it, waits until every
+/// reader that could still see the old version has dropped its guard
+/// (epochs with two counters, see docs/lockfree.md), and deletes the old
+/// version: never earlier. Writers are serialized by a mutex and wait for
+/// readers. A thread must not call update() or synchronize() while it
+/// holds a guard on the same rcu (it would wait for itself; asserted in
+/// debug builds).
+///   rcu<config> cfg(load_config());
+///   { auto c = cfg.read(); use(c->port); }        // readers, any thread
+///   cfg.update([](config& c) { c.port = 8080; });  // a writer
+template <class T>
+  requires std::is_object_v<T> && std::is_nothrow_destructible_v<T>
+class rcu {
+ public:
+  using value_type = T;
+
+  /// A reader's view: valid and unchanged until the guard is destroyed.
+  /// Neither copyable nor movable (it belongs to the thread that called
+  /// read(); `auto g = r.read();` works by guaranteed copy elision). Keep it
+  /// short: writers wait for it.
+  class read_guard {
+   public:
+    read_guard(const read_guard&) = delete;
+    read_guard& operator=(const read_guard&) = delete;
+    ~read_guard() {
+      // Release: this reader's reads of the value happen before the
+      // writer's load that sees the count drop, hence before the delete.
+      m_counter->fetch_sub(1, std::memory_order_release);
+#if ELECTRON_ASSERTS_ENABLED
+      if (auto* e = detail::rcu_held_slot(m_owner, false)) --e->count;
+#endif
+    }
+    const T& operator*() const noexcept { return *m_value; }
+    const T* operator->() const noexcept { return m_value; }
+    const T* get() const noexcept { return m_value; }
+
+   private:
+    friend class rcu;
+    read_guard(const rcu* owner, std::atomic<std::int64_t>* c, const T* v) noexcept
+        : m_owner(owner), m_counter(c), m_value(v) {
+#if ELECTRON_ASSERTS_ENABLED
+      if (auto* e = detail::rcu_held_slot(m_owner, true)) ++e->count;
+#endif
+    }
+    [[maybe_unused]] const rcu* m_owner;
+    std::atomic<std::int64_t>* m_counter;
+    const T* m_value;
+  };
+
+  /// The first version, constructed from args.
+  template <class... Args>
+    requires std::constructible_from<T, Args...>
+  explicit rcu(Args&&... args) : m_value(new T(std::forward<Args>(args)...)) {}
+  rcu(const rcu&) = delete;
+  rcu& operator=(const rcu&) = delete;
+  /// Precondition: no guard is alive.
+  ~rcu() { delete m_value.load(std::memory_order_relaxed); }
+
+  /// A guard on the current version. Wait-free, no allocation.
+  [[nodiscard]] read_guard read() const noexcept {
+    const unsigned e = m_epoch.load(std::memory_order_seq_cst);
+    std::atomic<std::int64_t>* c = &m_readers[detail::rcu_shard()]->count[e];
+    // Sequentially consistent increment, then load: in the single total
+    // order either the writer's exchange comes first (we load the new
+    // version) or our increment does (the writer's drain sees it).
+    c->fetch_add(1, std::memory_order_seq_cst);
+    return read_guard(this, c, m_value.load(std::memory_order_seq_cst));
+  }
+
+  /// Publishes fn(copy of the current version) and deletes the old version
+  /// once no reader can see it; fn takes T&. If the copy or fn throws,
+  /// nothing is published. Blocks until the old version's readers are done.
+  template <class Fn>
+    requires std::invocable<Fn&, T&> && std::copy_constructible<T>
+  void update(Fn&& fn) {
+    std::lock_guard<std::mutex> lock(m_writer);
+    auto next = std::make_unique<T>(*m_value.load(std::memory_order_relaxed));
+    fn(*next);
+    publish(std::move(next));
+  }
+  /// Replaces the value, reclaiming the old one as update() does.
+  void store(std::unique_ptr<T> next) {
+    ELECTRON_ASSERT(next != nullptr, "rcu::store(nullptr)");
+    std::lock_guard<std::mutex> lock(m_writer);
+    publish(std::move(next));
+  }
+  /// Replaces the value with T(args...).
+  template <class... Args>
+    requires std::constructible_from<T, Args...>
+  void emplace(Args&&... args) {
+    store(std::make_unique<T>(std::forward<Args>(args)...));
+  }
+
+  /// Waits until every guard taken before the call has been dropped.
+  void synchronize() {
+    std::lock_guard<std::mutex> lock(m_writer);
+    wait_for_readers();
+  }
+
+ private:
+  struct shard {
+    std::atomic<std::int64_t> count[2] = {0, 0};
+  };
+
+  void publish(std::unique_ptr<T> next) {
+    const T* old = m_value.exchange(next.release(), std::memory_order_seq_cst);
+    wait_for_readers();
+    delete old;
+  }
+
+  // Two phases. Readers count themselves under the epoch they read. Phase 1
+  // flips the epoch, so new readers count under the other one, and waits
+  // for the old epoch's count to drain; phase 2 flips back and drains the
+  // other count. A reader that loaded the old pointer incremented one of the
+  // two counts before our exchange, so one of the drains waits for it; a
+  // reader counted after a drain loads the pointer after the exchange. Each
+  // drain waits only for readers that read the epoch before its flip, so a
+  // stream of new readers cannot starve the writer.
+  void wait_for_readers() {
+    ELECTRON_ASSERT(detail::rcu_held_slot(this, false) == nullptr,
+                    "rcu: update()/synchronize() while this thread holds a read guard on it");
+    const unsigned e = m_epoch.load(std::memory_order_relaxed);
+    m_epoch.store(e ^ 1u, std::memory_order_seq_cst);
+    drain(e);
+    m_epoch.store(e, std::memory_order_seq_cst);
+    drain(e ^ 1u);
+  }
+  void drain(unsigned e) const {
+    for (int round = 0;; ++round) {
+      std::int64_t sum = 0;
+      // Acquire (seq_cst): pairs with the readers' release decrements.
+      for (const auto& s : m_readers) sum += s->count[e].load(std::memory_order_seq_cst);
+      if (sum == 0) return;
+      if (round < 64) {
+        detail::cpu_relax();
+      } else if (round < 128) {
+        std::this_thread::yield();
+      } else {
+        std::this_thread::sleep_for(std::chrono::microseconds(50));
+      }
+    }
+  }
+
+  std::atomic<const T*> m_value;
+  std::atomic<unsigned> m_epoch{0};
+  mutable cache::padded<shard> m_readers[detail::rcu_shards];
+  std::mutex m_writer;
+};
+
+}  // namespace lockfree
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_LOCKFREE_HPP
+// ---- end electron/lockfree.hpp ----
 // ---- begin electron/pool.hpp ----
 // electron/pool.hpp: object and buffer pools with per-thread caches.
 //
@@ -3412,6 +4379,1133 @@ ELECTRON_END_NAMESPACE
 
 #endif  // ELECTRON_POOL_HPP
 // ---- end electron/pool.hpp ----
+// ---- begin electron/sched.hpp ----
+// electron/sched.hpp: a work-stealing task scheduler, task groups,
+// parallel_for and a batch processor.
+//
+// - scheduler: a fixed set of worker threads, each with a Chase-Lev deque
+//   (electron/sched/detail/chase_lev_deque.hpp); tasks spawned on a worker
+//   go onto its deque, tasks from other threads onto a shared injection
+//   queue; idle workers steal, then spin briefly, then sleep.
+// - task_group: run(fn) and wait(); the waiting thread runs tasks meanwhile,
+//   so nested parallelism does not deadlock; the first exception a task
+//   throws is rethrown by wait().
+// - parallel_for: fn(i) for every i in [begin, end), split recursively in
+//   halves down to a grain so that stealing balances the load.
+// - batch_processor<T>: collects items and hands them to a function in
+//   batches (by size or age), with a bounded backlog and an error callback.
+//
+//   electron::sched::scheduler s(4);
+//   std::vector<double> v(1'000'000, 1.0);
+//   electron::sched::parallel_for(s, std::size_t{0}, v.size(), 4096, [&](std::size_t i) { v[i] *= 2; });
+//   electron::sched::task_group g(s);
+//   g.run([] { work_a(); });
+//   g.run([] { work_b(); });
+//   g.wait();  // rethrows the first exception of work_a/work_b
+//
+// Tasks are 64-byte nodes with 40 bytes of inline storage for the callable
+// (larger or over-aligned callables go to the heap), recycled through
+// per-worker free lists: spawning a small task on a worker allocates nothing
+// once warm.
+#ifndef ELECTRON_SCHED_HPP
+#define ELECTRON_SCHED_HPP
+
+// ---- begin electron/sched/detail/chase_lev_deque.hpp ----
+// electron/sched/detail/chase_lev_deque.hpp: the work-stealing deque under
+// electron::sched::scheduler (one per worker).
+//
+// Chase and Lev, "Dynamic Circular Work-Stealing Deque" (SPAA 2005), with the
+// memory orders of Le, Pop, Cohen and Zappa Nardelli, "Correct and Efficient
+// Work-Stealing for Weak Memory Models" (PPoPP 2013), written without
+// standalone fences (see the comments on pop() and steal()).
+#ifndef ELECTRON_SCHED_DETAIL_CHASE_LEV_DEQUE_HPP
+#define ELECTRON_SCHED_DETAIL_CHASE_LEV_DEQUE_HPP
+
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace sched {
+namespace detail {
+
+/// What a Chase-Lev deque can hold: values an atomic holds without a lock
+/// (the deque stores pointers to tasks).
+template <class T>
+concept deque_element = std::is_trivially_copyable_v<T> && std::atomic<T>::is_always_lock_free;
+
+/// Outcome of chase_lev_deque::steal().
+enum class steal_result : unsigned char {
+  success,  ///< the oldest element was taken
+  empty,    ///< the deque looked empty
+  lost,     ///< another thief or the owner took the element first; try again
+};
+
+/// A single-owner, multi-thief deque of T. The owner push()es and pop()s at
+/// the bottom (LIFO); any thread steal()s at the top (FIFO). The circular
+/// array doubles when full; an outgrown array is kept (a thief may still be
+/// reading it) and freed with the deque, so retired memory is less than the
+/// live array's. push/pop/steal are lock-free; push allocates when it grows
+/// (std::bad_alloc), nothing else allocates or throws.
+///
+/// Thread safety: push() and pop() only from the owning thread; steal() and
+/// size_estimate() from any thread.
+template <deque_element T>
+class chase_lev_deque {
+ public:
+  /// An empty deque with room for `initial_capacity` elements (rounded up to
+  /// a power of two, at least 2) before it first grows.
+  explicit chase_lev_deque(std::size_t initial_capacity = 256) : m_ring(new ring(round_capacity(initial_capacity))) {}
+  chase_lev_deque(const chase_lev_deque&) = delete;
+  chase_lev_deque& operator=(const chase_lev_deque&) = delete;
+  /// Frees the array and every outgrown one. No thread may be using the deque.
+  ~chase_lev_deque() {
+    delete m_ring.load(std::memory_order_relaxed);
+    while (m_retired != nullptr) delete std::exchange(m_retired, m_retired->retired_next);
+  }
+
+  /// Owner only. Adds x at the bottom. `publish` is the order of the store
+  /// that makes x visible to thieves: release (the paper's release fence and
+  /// relaxed store) suffices for the deque; the scheduler asks for seq_cst,
+  /// which also orders the store before its later check for sleeping
+  /// workers (a store-load pair that release does not order).
+  ELECTRON_ALWAYS_INLINE void push(T x, std::memory_order publish = std::memory_order_release) {
+    const std::int64_t b = m_bottom.load(std::memory_order_relaxed);
+    const std::int64_t t = m_top.load(std::memory_order_acquire);
+    ring* r = m_ring.load(std::memory_order_relaxed);
+    if (ELECTRON_UNLIKELY(b - t > r->mask)) r = grow(r, t, b);
+    r->put(b, x);
+    m_bottom.store(b + 1, publish);
+  }
+
+  /// Owner only. Takes the newest element, or nullopt when empty.
+  ELECTRON_ALWAYS_INLINE std::optional<T> pop() noexcept {
+    const std::int64_t b = m_bottom.load(std::memory_order_relaxed) - 1;
+    // Top only grows, so a stale top is a smaller one: when even that shows
+    // the deque empty it is empty, and the seq_cst store below is skipped.
+    if (b < m_top.load(std::memory_order_relaxed)) return std::nullopt;
+    ring* r = m_ring.load(std::memory_order_relaxed);
+    // The paper: relaxed store of bottom, seq_cst fence, relaxed load of top.
+    // Here both accesses are seq_cst instead. What the fence buys is that the
+    // owner and a thief racing for the same element cannot both miss each
+    // other: the thief loads top then bottom (both seq_cst, see steal()). If
+    // the owner's load of top returned a value older than the thief's CAS
+    // (so it took element b without a CAS) while the thief's load of bottom
+    // returned a value older than this store, then in the single total order
+    // S of seq_cst operations: store(bottom) < load(top) (program order) <
+    // the thief's CAS on top (the load read an earlier value: coherence) <=
+    // the thief's load of top < its load of bottom, and that load, reading a
+    // value older than store(bottom), would have to precede it in S
+    // ([atomics.order]/4, C++20). Contradiction: one of them sees the other.
+    // TSan understands seq_cst accesses; it does not model standalone fences.
+    m_bottom.store(b, std::memory_order_seq_cst);
+    std::int64_t t = m_top.load(std::memory_order_seq_cst);
+    if (t > b) {  // a thief took the last element
+      m_bottom.store(b + 1, std::memory_order_relaxed);
+      return std::nullopt;
+    }
+    const T x = r->get(b);
+    if (t == b) {
+      // The last element: the owner competes with thieves through top.
+      const bool won = m_top.compare_exchange_strong(t, t + 1, std::memory_order_seq_cst, std::memory_order_relaxed);
+      m_bottom.store(b + 1, std::memory_order_relaxed);
+      if (!won) return std::nullopt;
+    }
+    return x;
+  }
+
+  /// Any thread. Takes the oldest element into `out` (success), or reports
+  /// empty, or lost when another thread took it first.
+  ELECTRON_ALWAYS_INLINE steal_result steal(T& out) noexcept {
+    // The paper: acquire load of top, seq_cst fence, acquire load of bottom.
+    // Two seq_cst loads keep the order the fence gave (the argument is in
+    // pop()); seq_cst loads are also acquire loads, so reading bottom
+    // synchronizes with the push that published the element.
+    std::int64_t t = m_top.load(std::memory_order_seq_cst);
+    const std::int64_t b = m_bottom.load(std::memory_order_seq_cst);
+    if (t >= b) return steal_result::empty;
+    // The paper's consume load; acquire pairs with grow()'s release store,
+    // so the copied elements of a new array are visible. An outgrown array
+    // is never freed while the deque lives, so reading from it is safe, and
+    // its element t is still the element t (the owner writes only into the
+    // newest array, and only at indices the CAS below protects).
+    ring* r = m_ring.load(std::memory_order_acquire);
+    const T x = r->get(t);
+    if (!m_top.compare_exchange_strong(t, t + 1, std::memory_order_seq_cst, std::memory_order_relaxed)) {
+      return steal_result::lost;
+    }
+    out = x;
+    return steal_result::success;
+  }
+
+  /// Elements in the deque (a snapshot; exact only when no one else acts).
+  [[nodiscard]] std::size_t size_estimate() const noexcept {
+    const std::int64_t t = m_top.load(std::memory_order_seq_cst);
+    const std::int64_t b = m_bottom.load(std::memory_order_seq_cst);
+    return b > t ? static_cast<std::size_t>(b - t) : 0;
+  }
+
+  /// Capacity of the current array (grows by doubling).
+  [[nodiscard]] std::size_t capacity() const noexcept {
+    return static_cast<std::size_t>(m_ring.load(std::memory_order_acquire)->mask + 1);
+  }
+
+ private:
+  struct ring {
+    explicit ring(std::int64_t capacity) : mask(capacity - 1), slots(new std::atomic<T>[static_cast<std::size_t>(capacity)]) {}
+    ring(const ring&) = delete;
+    ring& operator=(const ring&) = delete;
+    ~ring() { delete[] slots; }
+    // Elements are atomics: a thief may read a slot the owner is rewriting
+    // (its CAS then fails and the value is discarded), as in the paper.
+    T get(std::int64_t i) const noexcept { return slots[static_cast<std::size_t>(i & mask)].load(std::memory_order_relaxed); }
+    void put(std::int64_t i, T x) noexcept { slots[static_cast<std::size_t>(i & mask)].store(x, std::memory_order_relaxed); }
+
+    std::int64_t mask;
+    std::atomic<T>* slots;
+    ring* retired_next = nullptr;
+  };
+
+  static std::int64_t round_capacity(std::size_t n) noexcept {
+    std::size_t c = 2;
+    while (c < n) c *= 2;
+    return static_cast<std::int64_t>(c);
+  }
+
+  ELECTRON_NOINLINE ring* grow(ring* old, std::int64_t t, std::int64_t b) {
+    auto* bigger = new ring(2 * (old->mask + 1));
+    for (std::int64_t i = t; i < b; ++i) bigger->put(i, old->get(i));
+    old->retired_next = m_retired;
+    m_retired = old;
+    m_ring.store(bigger, std::memory_order_release);
+    return bigger;
+  }
+
+  // Thieves write top, the owner writes bottom: each on its own lines.
+  alignas(cache::false_sharing_range) std::atomic<std::int64_t> m_top{0};
+  alignas(cache::false_sharing_range) std::atomic<std::int64_t> m_bottom{0};
+  alignas(cache::false_sharing_range) std::atomic<ring*> m_ring;
+  ring* m_retired = nullptr;  // owner only
+};
+
+}  // namespace detail
+}  // namespace sched
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_SCHED_DETAIL_CHASE_LEV_DEQUE_HPP
+// ---- end electron/sched/detail/chase_lev_deque.hpp ----
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <concepts>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <span>
+#include <system_error>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace sched {
+
+// ===========================================================================
+// Concepts
+// ===========================================================================
+
+/// A task: a callable, stored by value (decay-copied or moved), invocable
+/// with no arguments. Its result, if any, is discarded.
+template <class F>
+concept task_fn = std::invocable<std::decay_t<F>&> && std::constructible_from<std::decay_t<F>, F>;
+
+/// A parallel_for body called once per index: fn(i).
+template <class F, class I>
+concept index_body = std::integral<I> && std::invocable<F&, I>;
+
+/// A parallel_for body called once per sub-range: fn(sub_begin, sub_end)
+/// (and not also callable with one index, which would be ambiguous).
+template <class F, class I>
+concept range_body = std::integral<I> && std::invocable<F&, I, I> && !std::invocable<F&, I>;
+
+class scheduler;
+class task_group;
+
+namespace detail {
+
+// ===========================================================================
+// Task nodes
+// ===========================================================================
+
+/// Completion state of a task_group: tasks not finished yet, and the first
+/// exception.
+struct group_state {
+  explicit group_state(scheduler& s) noexcept : sched(&s) {}
+  // First exception wins; the flag is read by the waiter only after pending
+  // reached 0, and each task's decrement is ordered after its capture.
+  void capture(std::exception_ptr e) noexcept {
+    if (!failed.exchange(true, std::memory_order_acq_rel)) error = std::move(e);
+  }
+  inline void finish_one() noexcept;
+
+  scheduler* sched;
+  std::atomic<std::size_t> pending{0};
+  std::atomic<bool> failed{false};
+  std::exception_ptr error;
+};
+
+inline constexpr std::size_t task_inline_size = 40;
+inline constexpr std::size_t task_inline_align = 16;
+
+/// A task: how to run it, its group, and the callable (inline or a pointer
+/// to a heap copy). Exactly one cache line.
+struct alignas(64) task_node {
+  void (*run)(task_node*) noexcept;  // invokes, then destroys, the callable
+  group_state* group;
+  alignas(task_inline_align) unsigned char storage[task_inline_size];
+  task_node* next;  // free lists and the injection queue
+};
+static_assert(sizeof(task_node) == 64);
+
+template <class Fn>
+inline constexpr bool fits_inline = sizeof(Fn) <= task_inline_size && alignof(Fn) <= task_inline_align;
+
+template <class Fn>
+ELECTRON_ALWAYS_INLINE void invoke_task(Fn& f, [[maybe_unused]] group_state* g) noexcept {
+  if constexpr (std::is_nothrow_invocable_v<Fn&> || !ELECTRON_HAS_EXCEPTIONS) {
+    static_cast<void>(f());
+  } else {
+#if ELECTRON_HAS_EXCEPTIONS
+    try {
+      static_cast<void>(f());
+    } catch (...) {
+      // A task from scheduler::submit has no one to report to: terminate,
+      // as an exception leaving a std::thread's function does.
+      if (g == nullptr) std::terminate();
+      g->capture(std::current_exception());
+    }
+#endif
+  }
+}
+
+template <class Fn>
+void run_inline(task_node* n) noexcept {
+  Fn* f = std::launder(reinterpret_cast<Fn*>(n->storage));
+  invoke_task(*f, n->group);
+  f->~Fn();
+}
+
+template <class Fn>
+void run_heap(task_node* n) noexcept {
+  Fn* f = nullptr;
+  std::memcpy(&f, n->storage, sizeof f);
+  invoke_task(*f, n->group);
+  delete f;
+}
+
+// ===========================================================================
+// Workers
+// ===========================================================================
+
+struct alignas(cache::false_sharing_range) worker {
+  explicit worker(scheduler* s, std::size_t i) noexcept
+      : owner(s), index(i), rng(0x9E3779B97F4A7C15ull * (i + 1)) {}
+  chase_lev_deque<task_node*> deque;
+  scheduler* owner;
+  std::size_t index;
+  task_node* free_nodes = nullptr;  // this worker only
+  std::uint32_t free_count = 0;
+  std::uint64_t rng;
+  std::thread thread;
+};
+
+/// The worker the calling thread is, or nullptr.
+ELECTRON_VISIBLE constinit inline thread_local worker* t_worker = nullptr;
+
+/// How many tasks a thread that is not a worker runs nested inside its own
+/// waits (each such task may wait in turn and run another).
+ELECTRON_VISIBLE constinit inline thread_local unsigned t_external_depth = 0;
+inline constexpr unsigned max_external_depth = 4;
+
+/// Nodes a worker keeps for reuse; more go back to the system.
+inline constexpr std::uint32_t max_free_nodes = 1024;
+
+ELECTRON_ALWAYS_INLINE void cpu_relax() noexcept {
+#if ELECTRON_ARCH_X86 && (defined(__GNUC__) || defined(__clang__))
+  __builtin_ia32_pause();
+#elif defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
+  asm volatile("yield" ::: "memory");
+#else
+  std::this_thread::yield();
+#endif
+}
+
+ELECTRON_ALWAYS_INLINE task_node* allocate_node() {
+  if (worker* w = t_worker; w != nullptr && w->free_nodes != nullptr) {
+    task_node* n = w->free_nodes;
+    w->free_nodes = n->next;
+    --w->free_count;
+    return n;
+  }
+  return new task_node;
+}
+
+ELECTRON_ALWAYS_INLINE void release_node(task_node* n) noexcept {
+  // Nodes are interchangeable between schedulers: any worker may keep any.
+  if (worker* w = t_worker; w != nullptr && w->free_count < max_free_nodes) {
+    n->next = w->free_nodes;
+    w->free_nodes = n;
+    ++w->free_count;
+    return;
+  }
+  delete n;
+}
+
+/// A node holding a decay-copy of f, belonging to group g (or none).
+template <class F>
+task_node* make_node(F&& f, group_state* g) {
+  using Fn = std::decay_t<F>;
+  task_node* n = allocate_node();
+  if constexpr (fits_inline<Fn> && std::is_nothrow_constructible_v<Fn, F>) {
+    ::new (static_cast<void*>(n->storage)) Fn(std::forward<F>(f));
+    n->run = &run_inline<Fn>;
+  } else {
+    struct node_guard {
+      task_node* n;
+      ~node_guard() {
+        if (n != nullptr) release_node(n);
+      }
+    } guard{n};
+    if constexpr (fits_inline<Fn>) {
+      ::new (static_cast<void*>(n->storage)) Fn(std::forward<F>(f));
+      n->run = &run_inline<Fn>;
+    } else {
+      Fn* heap = new Fn(std::forward<F>(f));
+      std::memcpy(n->storage, &heap, sizeof heap);
+      n->run = &run_heap<Fn>;
+    }
+    guard.n = nullptr;
+  }
+  n->group = g;
+  return n;
+}
+
+}  // namespace detail
+
+// ===========================================================================
+// scheduler
+// ===========================================================================
+
+/// A pool of worker threads that run tasks by work stealing.
+///
+/// Each worker owns a Chase-Lev deque: tasks spawned on a worker (submit()
+/// or task_group::run() from a task) go onto the bottom of its deque and it
+/// runs them newest first; idle workers steal the oldest task of a random
+/// victim. Tasks submitted from other threads go to a mutex-protected
+/// injection queue that workers check before stealing. A worker with
+/// nothing to do spins briefly, then sleeps until work is published.
+///
+/// Thread safety: submit() from any thread. The destructor runs every task
+/// submitted before it (and every task those spawn), then joins the workers;
+/// it must not be called from one of this scheduler's workers, and no thread
+/// may submit to a scheduler being destroyed except its own tasks.
+///
+///   electron::sched::scheduler s;          // one worker per hardware thread
+///   s.submit([] { std::puts("hello"); });  // fire and forget
+class scheduler {
+ public:
+  /// Starts `threads` workers (at least 1; by default one per hardware
+  /// thread). Throws std::system_error when a thread cannot be started (the
+  /// ones already started are joined first).
+  explicit scheduler(std::size_t threads = std::thread::hardware_concurrency()) {
+    const std::size_t n = threads == 0 ? 1 : threads;
+    m_workers.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) m_workers.push_back(std::make_unique<detail::worker>(this, i));
+#if ELECTRON_HAS_EXCEPTIONS
+    try {
+#endif
+      for (auto& w : m_workers) w->thread = std::thread([this, p = w.get()] { worker_main(*p); });
+#if ELECTRON_HAS_EXCEPTIONS
+    } catch (...) {
+      shutdown();
+      throw;
+    }
+#endif
+  }
+  scheduler(const scheduler&) = delete;
+  scheduler& operator=(const scheduler&) = delete;
+
+  /// Runs every pending task, then joins the workers.
+  ~scheduler() { shutdown(); }
+
+  /// Runs f() once, on some worker, some time before the destructor returns.
+  /// From a worker of this scheduler the task goes onto that worker's deque
+  /// (no lock, no allocation once warm, for callables of at most 40 bytes);
+  /// from other threads onto the injection queue (a mutex). An exception
+  /// escaping f calls std::terminate (use a task_group to catch it).
+  template <task_fn F>
+  void submit(F&& f) {
+    spawn(detail::make_node(std::forward<F>(f), nullptr));
+  }
+
+  /// Number of worker threads.
+  [[nodiscard]] std::size_t thread_count() const noexcept { return m_workers.size(); }
+
+  /// True when the calling thread is one of this scheduler's workers.
+  [[nodiscard]] bool on_worker_thread() const noexcept {
+    const detail::worker* w = detail::t_worker;
+    return w != nullptr && w->owner == this;
+  }
+
+ private:
+  friend class task_group;
+  friend struct detail::group_state;
+
+  ELECTRON_ALWAYS_INLINE void spawn(detail::task_node* n) {
+    detail::worker* w = detail::t_worker;
+    if (ELECTRON_LIKELY(w != nullptr && w->owner == this)) {
+      // seq_cst: the store must precede the load of m_sleepers in wake_one()
+      // (see park()). When the deque cannot grow, the task runs here and now.
+#if ELECTRON_HAS_EXCEPTIONS
+      try {
+        w->deque.push(n, std::memory_order_seq_cst);
+      } catch (...) {
+        execute(n);
+        return;
+      }
+#else
+      w->deque.push(n, std::memory_order_seq_cst);
+#endif
+    } else {
+      inject(n);
+    }
+    wake_one();
+  }
+
+  void inject(detail::task_node* n) noexcept {
+    n->next = nullptr;
+    std::lock_guard<std::mutex> lock(m_inject_mutex);
+    if (m_inject_tail != nullptr) {
+      m_inject_tail->next = n;
+    } else {
+      m_inject_head = n;
+    }
+    m_inject_tail = n;
+    m_inject_count.fetch_add(1, std::memory_order_seq_cst);
+  }
+
+  detail::task_node* take_injected() noexcept {
+    if (m_inject_count.load(std::memory_order_seq_cst) == 0) return nullptr;
+    std::lock_guard<std::mutex> lock(m_inject_mutex);
+    detail::task_node* n = m_inject_head;
+    if (n == nullptr) return nullptr;
+    m_inject_head = n->next;
+    if (m_inject_head == nullptr) m_inject_tail = nullptr;
+    m_inject_count.fetch_sub(1, std::memory_order_relaxed);
+    return n;
+  }
+
+  /// A task from the injection queue or another worker's deque, or nullptr.
+  detail::task_node* find_foreign(detail::worker* self) noexcept {
+    if (detail::task_node* n = take_injected()) return n;
+    const std::size_t count = m_workers.size();
+    std::size_t start = 0;
+    if (self != nullptr && self->owner == this) {
+      // xorshift64: a random first victim spreads thieves over the deques.
+      std::uint64_t x = self->rng;
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      self->rng = x;
+      start = static_cast<std::size_t>(x % count);
+    }
+    for (std::size_t k = 0; k < count; ++k) {
+      detail::worker* v = m_workers[(start + k) % count].get();
+      if (v == self) continue;
+      detail::task_node* n = nullptr;
+      for (int attempt = 0; attempt < 4; ++attempt) {
+        const detail::steal_result r = v->deque.steal(n);
+        if (r == detail::steal_result::success) return n;
+        if (r == detail::steal_result::empty) break;
+      }
+    }
+    return nullptr;
+  }
+
+  /// Own deque first (newest first), then foreign work.
+  ELECTRON_ALWAYS_INLINE detail::task_node* find_task(detail::worker* self) noexcept {
+    if (self != nullptr) {
+      if (auto n = self->deque.pop()) return *n;
+    }
+    return find_foreign(self);
+  }
+
+  /// True when some task of this scheduler is visible (seq_cst loads: see park()).
+  bool work_visible() const noexcept {
+    if (m_inject_count.load(std::memory_order_seq_cst) != 0) return true;
+    for (const auto& w : m_workers) {
+      if (w->deque.size_estimate() != 0) return true;
+    }
+    return false;
+  }
+
+  static ELECTRON_ALWAYS_INLINE void execute(detail::task_node* n) noexcept {
+    n->run(n);
+    detail::group_state* g = n->group;
+    detail::release_node(n);
+    if (g != nullptr) g->finish_one();
+  }
+
+  // Parking, and why no wakeup is lost.
+  //
+  // A thread about to sleep (an idle worker, or a task_group waiter) does:
+  //   P1 m_sleepers += 1 (seq_cst)   P2 e = m_epoch (seq_cst)
+  //   P3 look for work and for its own exit condition (seq_cst loads)
+  //   P4 under m_park_mutex, wait on m_park_cv while m_epoch == e.
+  // A thread publishing work does:
+  //   Q1 publish (deque bottom store, or injection count RMW, seq_cst)
+  //   Q2 if m_sleepers (seq_cst load) != 0: under m_park_mutex, m_epoch += 1
+  //      (seq_cst), then notify.
+  // All of P1-P3 and Q1-Q2 are seq_cst, so they are in one total order S.
+  // If Q2's load precedes P1 in S, then Q1 precedes P3 and P3 sees the work.
+  // Otherwise Q2 sees the sleeper and bumps the epoch under the mutex: if
+  // that is before P2 in S, Q1 precedes P3 again; if after, then either P4
+  // finds m_epoch != e when it takes the mutex, or it is already waiting and
+  // the notify (issued after the bump, which is under the mutex) wakes it.
+  // Group completion works the same way with the pair (pending, m_waiters)
+  // and the exit flag with (m_stopping, the unconditional wake_all()).
+  template <class Done>
+  void park(Done&& done, bool waiter) noexcept {
+    m_sleepers.fetch_add(1, std::memory_order_seq_cst);
+    if (waiter) m_waiters.fetch_add(1, std::memory_order_seq_cst);
+    const std::uint64_t e = m_epoch.load(std::memory_order_seq_cst);
+    if (!done() && !work_visible()) {
+      std::unique_lock<std::mutex> lock(m_park_mutex);
+      while (m_epoch.load(std::memory_order_relaxed) == e) m_park_cv.wait(lock);
+    }
+    if (waiter) m_waiters.fetch_sub(1, std::memory_order_seq_cst);
+    m_sleepers.fetch_sub(1, std::memory_order_seq_cst);
+    // A waiter woken by notify_one() that leaves because its group is done
+    // may have swallowed the wakeup meant for new work: pass it on.
+    if (waiter && m_epoch.load(std::memory_order_relaxed) != e && work_visible()) wake_one();
+  }
+
+  ELECTRON_ALWAYS_INLINE void wake_one() noexcept {
+    if (ELECTRON_LIKELY(m_sleepers.load(std::memory_order_seq_cst) == 0)) return;
+    wake_one_slow();
+  }
+  ELECTRON_NOINLINE void wake_one_slow() noexcept {
+    {
+      std::lock_guard<std::mutex> lock(m_park_mutex);
+      m_epoch.fetch_add(1, std::memory_order_seq_cst);
+    }
+    m_park_cv.notify_one();
+  }
+  ELECTRON_NOINLINE void wake_all() noexcept {
+    {
+      std::lock_guard<std::mutex> lock(m_park_mutex);
+      m_epoch.fetch_add(1, std::memory_order_seq_cst);
+    }
+    m_park_cv.notify_all();
+  }
+  // After the last task of a group finished: wake the parked waiters (one of
+  // them waits for this group). Touches only the scheduler: the group may be
+  // gone already.
+  void group_done() noexcept {
+    if (m_waiters.load(std::memory_order_seq_cst) != 0) wake_all();
+  }
+
+  // Spin rounds (each a full search for work) before yielding, then sleeping.
+  static constexpr int spin_rounds = 64;
+  static constexpr int yield_rounds = 8;
+
+  void worker_main(detail::worker& w) noexcept {
+    detail::t_worker = &w;
+    int idle = 0;
+    for (;;) {
+      // Read before searching: once the destructor's flag is seen, every task
+      // submitted before the destructor is visible to the search below.
+      const bool stopping = m_stopping.load(std::memory_order_seq_cst);
+      if (detail::task_node* n = find_task(&w)) {
+        execute(n);
+        idle = 0;
+        continue;
+      }
+      // Nothing anywhere, and this deque stays empty (only its owner fills
+      // it): leaving now loses no task.
+      if (stopping) break;
+      if (++idle <= spin_rounds) {
+        for (int i = 0; i < 16; ++i) detail::cpu_relax();
+      } else if (idle <= spin_rounds + yield_rounds) {
+        std::this_thread::yield();
+      } else {
+        park([this] { return m_stopping.load(std::memory_order_seq_cst); }, false);
+        idle = 0;
+      }
+    }
+    while (w.free_nodes != nullptr) delete std::exchange(w.free_nodes, w.free_nodes->next);
+    w.free_count = 0;
+    detail::t_worker = nullptr;
+  }
+
+  /// Runs tasks on the calling thread until g has none pending.
+  void help_until(detail::group_state& g) noexcept {
+    detail::worker* self = detail::t_worker;
+    int idle = 0;
+    while (g.pending.load(std::memory_order_acquire) != 0) {
+      // A worker: own deque first (the group's newest tasks are at its
+      // bottom), then this scheduler's injection queue and workers.
+      // Another thread has no deque: what it spawns goes to the injection
+      // queue, oldest first, so each nested wait on it would start a large
+      // unrelated task on the same stack. It helps only a few levels deep,
+      // then just waits (the workers drain the injection queue).
+      detail::task_node* n = nullptr;
+      if (self != nullptr) {
+        if (auto p = self->deque.pop()) n = *p;
+        if (n == nullptr) n = find_foreign(self);
+      } else if (detail::t_external_depth < detail::max_external_depth) {
+        n = find_foreign(nullptr);
+      }
+      if (n != nullptr) {
+        if (self == nullptr) {
+          ++detail::t_external_depth;
+          execute(n);
+          --detail::t_external_depth;
+        } else {
+          execute(n);
+        }
+        idle = 0;
+        continue;
+      }
+      if (++idle <= spin_rounds) {
+        for (int i = 0; i < 16; ++i) detail::cpu_relax();
+      } else if (idle <= spin_rounds + yield_rounds) {
+        std::this_thread::yield();
+      } else {
+        park([&g] { return g.pending.load(std::memory_order_seq_cst) == 0; }, true);
+        idle = 0;
+      }
+    }
+  }
+
+  void shutdown() noexcept {
+    ELECTRON_ASSERT(!on_worker_thread(), "sched::scheduler destroyed from one of its own workers");
+    m_stopping.store(true, std::memory_order_seq_cst);
+    wake_all();
+    for (auto& w : m_workers) {
+      if (w->thread.joinable()) w->thread.join();
+    }
+    // Only a submit racing with destruction (a precondition violation) can
+    // leave injected tasks; run them rather than leak them.
+    while (detail::task_node* n = take_injected()) execute(n);
+  }
+
+  std::vector<std::unique_ptr<detail::worker>> m_workers;
+
+  alignas(cache::false_sharing_range) std::atomic<std::uint32_t> m_sleepers{0};
+  std::atomic<std::uint32_t> m_waiters{0};
+  std::atomic<bool> m_stopping{false};
+  alignas(cache::false_sharing_range) std::atomic<std::size_t> m_inject_count{0};
+  std::mutex m_inject_mutex;
+  detail::task_node* m_inject_head = nullptr;
+  detail::task_node* m_inject_tail = nullptr;
+  alignas(cache::false_sharing_range) std::atomic<std::uint64_t> m_epoch{0};
+  std::mutex m_park_mutex;
+  std::condition_variable m_park_cv;
+};
+
+inline void detail::group_state::finish_one() noexcept {
+  scheduler* s = sched;  // read first: once pending is 0 the group may be destroyed
+  if (pending.fetch_sub(1, std::memory_order_seq_cst) == 1) s->group_done();
+}
+
+// ===========================================================================
+// task_group
+// ===========================================================================
+
+/// A set of tasks on one scheduler that can be waited for together.
+///
+/// run(f) spawns f; wait() returns when every task run so far has finished,
+/// and rethrows the first exception any of them threw (the others still
+/// ran). While waiting, the calling thread runs tasks itself (its own
+/// deque's first, then the injection queue's and other workers'), so
+/// wait() inside a task, and nested groups, do not deadlock; this also means
+/// wait() may run unrelated tasks of the scheduler on the calling thread.
+/// A thread that is not a worker helps only 4 waits deep, then just waits.
+///
+/// Thread safety: run() from any thread, including the group's own tasks;
+/// wait() from one thread at a time. The destructor waits for pending tasks
+/// (an exception they threw is then dropped: call wait() to see it). The
+/// scheduler must outlive the group.
+///
+///   long fib(scheduler& s, int n) {
+///     if (n < 20) return fib_serial(n);
+///     long a = 0;
+///     task_group g(s);
+///     g.run([&] { a = fib(s, n - 1); });
+///     long b = fib(s, n - 2);
+///     g.wait();
+///     return a + b;
+///   }
+class task_group {
+ public:
+  /// An empty group on scheduler s.
+  explicit task_group(scheduler& s) noexcept : m_state(s) {}
+  task_group(const task_group&) = delete;
+  task_group& operator=(const task_group&) = delete;
+  /// Waits for pending tasks; their exception, if any, is dropped.
+  ~task_group() {
+    if (m_state.pending.load(std::memory_order_acquire) != 0) m_state.sched->help_until(m_state);
+  }
+
+  /// Spawns f (a decay-copy of it). Allocates only for a callable larger
+  /// than 40 bytes, or on a thread that is not a worker, or for a cold
+  /// worker's first nodes; std::bad_alloc leaves the group unchanged.
+  template <task_fn F>
+  ELECTRON_ALWAYS_INLINE void run(F&& f) {
+    detail::task_node* n = detail::make_node(std::forward<F>(f), &m_state);
+    // Relaxed: the node's publication (a seq_cst store or a mutex) orders
+    // this increment before the task's decrement.
+    m_state.pending.fetch_add(1, std::memory_order_relaxed);
+    m_state.sched->spawn(n);
+  }
+
+  /// Returns when every task run so far has finished; rethrows the first
+  /// exception one of them threw (and clears it, so the group can be reused).
+  void wait() {
+    if (m_state.pending.load(std::memory_order_acquire) != 0) m_state.sched->help_until(m_state);
+    if (ELECTRON_UNLIKELY(m_state.failed.load(std::memory_order_acquire))) rethrow();
+  }
+
+  /// The scheduler the group runs on.
+  [[nodiscard]] scheduler& get_scheduler() const noexcept { return *m_state.sched; }
+
+  /// True once a task of the group threw (until wait() rethrows it). Lets
+  /// long tasks stop early.
+  [[nodiscard]] bool failed() const noexcept { return m_state.failed.load(std::memory_order_relaxed); }
+
+ private:
+  [[noreturn]] ELECTRON_NOINLINE void rethrow() {
+    std::exception_ptr e = std::exchange(m_state.error, nullptr);
+    m_state.failed.store(false, std::memory_order_relaxed);
+#if ELECTRON_HAS_EXCEPTIONS
+    std::rethrow_exception(e);
+#else
+    std::abort();
+#endif
+  }
+
+  detail::group_state m_state;
+};
+
+// ===========================================================================
+// parallel_for
+// ===========================================================================
+
+namespace detail {
+
+template <class I, class Body>
+struct range_splitter {
+  using U = std::make_unsigned_t<I>;
+  task_group* group;
+  Body* body;
+  U grain;
+
+  // Spawns the upper half and keeps the lower one until the range is at most
+  // a grain: the owner works from the bottom of its deque (small ranges,
+  // cache-warm) while thieves take the largest pending halves from the top.
+  void operator()(I b, I e) const {
+    while (static_cast<U>(static_cast<U>(e) - static_cast<U>(b)) > grain) {
+      const U half = static_cast<U>(static_cast<U>(static_cast<U>(e) - static_cast<U>(b)) / 2);
+      const I mid = static_cast<I>(static_cast<U>(static_cast<U>(b) + half));
+      group->run([this, mid, e] { (*this)(mid, e); });
+      e = mid;
+    }
+    if (!group->failed()) (*body)(b, e);
+  }
+};
+
+template <class I, class Body>
+void parallel_ranges(scheduler& s, I begin, I end, std::size_t grain, Body& body) {
+  if (!(begin < end)) return;
+  using U = std::make_unsigned_t<I>;
+  const U g = grain == 0 ? U{1} : (grain > static_cast<std::size_t>(static_cast<U>(-1)) ? static_cast<U>(-1) : static_cast<U>(grain));
+  if (static_cast<U>(static_cast<U>(end) - static_cast<U>(begin)) <= g) {
+    body(begin, end);
+    return;
+  }
+  task_group group(s);
+  const range_splitter<I, Body> split{&group, &body, g};
+  split(begin, end);
+  group.wait();
+}
+
+}  // namespace detail
+
+/// Calls fn(i) once for every i in [begin, end), in parallel on s and the
+/// calling thread. The range is split in halves recursively until a piece
+/// has at most `grain` indices (0 counts as 1); pieces are tasks, and idle
+/// workers steal the largest ones. Returns when every index is done. If fn
+/// throws, pieces not yet started are skipped and the first exception is
+/// rethrown. A range of at most `grain` indices runs inline, with no task.
+///
+///   parallel_for(s, std::size_t{0}, v.size(), 4096, [&](std::size_t i) { v[i] = f(i); });
+template <std::integral I, index_body<I> F>
+void parallel_for(scheduler& s, I begin, I end, std::size_t grain, F&& fn) {
+  auto body = [&fn](I b, I e) {
+    for (I i = b; i < e; ++i) fn(i);
+  };
+  detail::parallel_ranges(s, begin, end, grain, body);
+}
+
+/// Calls fn(sub_begin, sub_end) on disjoint sub-ranges that cover [begin,
+/// end), each of at most `grain` indices, split and scheduled as the
+/// per-index overload does. Lets a body keep per-piece state (a partial sum).
+template <std::integral I, range_body<I> F>
+void parallel_for(scheduler& s, I begin, I end, std::size_t grain, F&& fn) {
+  detail::parallel_ranges(s, begin, end, grain, fn);
+}
+
+// ===========================================================================
+// batch_processor
+// ===========================================================================
+
+/// Settings of a batch_processor.
+struct batch_options {
+  /// Items per batch: a batch is processed as soon as this many are queued.
+  std::size_t batch_size = 64;
+  /// A partial batch is processed once its first item is this old.
+  std::chrono::steady_clock::duration timeout = std::chrono::milliseconds(10);
+  /// Items that may wait in the queue (not counting the batch being
+  /// processed); add() blocks and try_add() fails while it is full.
+  std::size_t capacity = 4096;
+};
+
+/// Why a batch failed: the error_code process returned, or the exception it
+/// threw (exactly one of the two is set).
+struct batch_error {
+  /// The error process returned (empty when it threw).
+  std::error_code code;
+  /// What process threw (null when it returned an error).
+  std::exception_ptr exception;
+};
+
+/// A batch function (copyable): called with a batch, returns a std::error_code (empty
+/// means success) or nothing; it may also throw to report failure.
+template <class F, class T>
+concept batch_function = std::copy_constructible<F> && std::invocable<F&, std::span<T>> &&
+                         (std::is_void_v<std::invoke_result_t<F&, std::span<T>>> ||
+                          std::convertible_to<std::invoke_result_t<F&, std::span<T>>, std::error_code>);
+
+/// An error handler (copyable): called with the failed batch and the error.
+template <class F, class T>
+concept batch_error_handler = std::copy_constructible<F> && std::invocable<F&, std::span<T>, const batch_error&>;
+
+/// Collects items and hands them to a function in batches, on a thread of
+/// its own (so a slow batch never occupies a scheduler's worker).
+///
+/// A batch is processed when `batch_size` items are queued, when the oldest
+/// queued item has waited `timeout`, on flush(), and on close(). Batches hold
+/// consecutive items in the order they were accepted; each accepted item is
+/// processed exactly once, including at shutdown. When process returns an
+/// error or throws, the error handler is called (on the same thread) with the
+/// same batch, as process left it; the items count as processed either way.
+/// The handler must not throw (std::terminate).
+///
+/// Thread safety: add, try_add, flush, close and pending from any thread,
+/// except that process and the handler must not call flush() or close()
+/// (they would wait for themselves).
+///
+///   electron::sched::batch_processor<row> writer(
+///       {.batch_size = 256, .timeout = std::chrono::milliseconds(5)},
+///       [&](std::span<row> rows) { return db.insert(rows); },   // std::error_code
+///       [](std::span<row> rows, const batch_error& e) { log_failure(rows.size(), e); });
+///   writer.add(r);   // blocks while 4096 rows are queued
+template <std::movable T>
+class batch_processor {
+ public:
+  /// Starts the processing thread. Preconditions: batch_size >= 1 and
+  /// capacity >= 1 (ELECTRON_ASSERT). Throws std::system_error when the
+  /// thread cannot start.
+  template <batch_function<T> Process, batch_error_handler<T> OnError>
+  batch_processor(const batch_options& options, Process process, OnError on_error)
+      : m_options(options), m_on_error(std::move(on_error)) {
+    ELECTRON_ASSERT(options.batch_size >= 1 && options.capacity >= 1, "batch_processor: empty batches or queue");
+    if constexpr (std::is_void_v<std::invoke_result_t<Process&, std::span<T>>>) {
+      m_process = [p = std::move(process)](std::span<T> items) mutable -> std::error_code {
+        p(items);
+        return {};
+      };
+    } else {
+      m_process = [p = std::move(process)](std::span<T> items) mutable -> std::error_code { return p(items); };
+    }
+    m_batch.reserve(options.batch_size);
+    m_thread = std::thread([this] { loop(); });
+  }
+  batch_processor(const batch_processor&) = delete;
+  batch_processor& operator=(const batch_processor&) = delete;
+
+  /// close(): processes every accepted item, then stops the thread.
+  ~batch_processor() { close(); }
+
+  /// Queues a T made from item, waiting while the queue is full. Returns
+  /// false (and constructs nothing) once the processor is closed, also when
+  /// close() happens during the wait.
+  template <class U>
+    requires std::constructible_from<T, U&&>
+  bool add(U&& item) {
+    const auto now = std::chrono::steady_clock::now();
+    std::unique_lock<std::mutex> lock(m_mutex);
+    m_not_full.wait(lock, [this] { return m_closed || m_queue.size() < m_options.capacity; });
+    if (m_closed) return false;
+    enqueue(std::forward<U>(item), now);
+    return true;
+  }
+
+  /// Queues a T made from item if there is room; false (and nothing
+  /// constructed) when the queue is full or the processor is closed. Never
+  /// waits for room.
+  template <class U>
+    requires std::constructible_from<T, U&&>
+  bool try_add(U&& item) {
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (m_closed || m_queue.size() >= m_options.capacity) return false;
+    enqueue(std::forward<U>(item), now);
+    return true;
+  }
+
+  /// Returns once every item accepted before the call has been processed
+  /// (partial batches are processed now rather than at their timeout).
+  void flush() {
+    std::unique_lock<std::mutex> lock(m_mutex);
+    const std::uint64_t target = m_accepted;
+    if (target > m_flush_target) {
+      m_flush_target = target;
+      m_work.notify_one();
+    }
+    m_done.wait(lock, [&] { return m_processed >= target; });
+  }
+
+  /// Stops accepting items (add and try_add return false, blocked add calls
+  /// return false), processes every item accepted so far, and stops the
+  /// thread. Returns when all that is done; idempotent.
+  void close() {
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      m_closed = true;
+    }
+    m_work.notify_one();
+    m_not_full.notify_all();
+    std::call_once(m_join_once, [this] {
+      ELECTRON_ASSERT(std::this_thread::get_id() != m_thread.get_id(), "batch_processor closed from its own batch");
+      if (m_thread.joinable()) m_thread.join();
+    });
+  }
+
+  /// Items accepted and not yet processed (a snapshot).
+  [[nodiscard]] std::size_t pending() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return static_cast<std::size_t>(m_accepted - m_processed);
+  }
+
+ private:
+  using clock = std::chrono::steady_clock;
+  struct entry {
+    T value;
+    clock::time_point arrived;
+  };
+
+  template <class U>
+  void enqueue(U&& item, clock::time_point now) {
+    m_queue.push_back(entry{T(std::forward<U>(item)), now});
+    ++m_accepted;
+    // The thread waits without a deadline when the queue is empty and with
+    // one otherwise: it needs a call for the first item and for a full batch.
+    if (m_queue.size() == 1 || m_queue.size() == m_options.batch_size) m_work.notify_one();
+  }
+
+  void loop() noexcept {
+    std::unique_lock<std::mutex> lock(m_mutex);
+    for (;;) {
+      for (;;) {
+        if (m_queue.empty()) {
+          if (m_closed) return;
+          m_work.wait(lock);
+          continue;
+        }
+        if (m_queue.size() >= m_options.batch_size || m_closed || m_flush_target > m_taken) break;
+        const clock::time_point deadline = m_queue.front().arrived + m_options.timeout;
+        if (clock::now() >= deadline) break;
+        m_work.wait_until(lock, deadline);
+      }
+      const std::size_t n = std::min(m_queue.size(), m_options.batch_size);
+      for (std::size_t i = 0; i < n; ++i) {
+        m_batch.push_back(std::move(m_queue.front().value));
+        m_queue.pop_front();
+      }
+      m_taken += n;
+      lock.unlock();
+      m_not_full.notify_all();
+      run_batch();
+      m_batch.clear();
+      lock.lock();
+      m_processed += n;
+      m_done.notify_all();
+    }
+  }
+
+  void run_batch() noexcept {
+    const std::span<T> items(m_batch);
+    batch_error err;
+#if ELECTRON_HAS_EXCEPTIONS
+    try {
+      err.code = m_process(items);
+    } catch (...) {
+      err.exception = std::current_exception();
+    }
+#else
+    err.code = m_process(items);
+#endif
+    if (err.code || err.exception) m_on_error(items, err);  // throwing here terminates (noexcept)
+  }
+
+  batch_options m_options;
+  std::function<std::error_code(std::span<T>)> m_process;
+  std::function<void(std::span<T>, const batch_error&)> m_on_error;
+  mutable std::mutex m_mutex;
+  std::condition_variable m_work;      // the thread: items, flush, close
+  std::condition_variable m_not_full;  // producers: room in the queue
+  std::condition_variable m_done;      // flush(): batches processed
+  std::deque<entry> m_queue;
+  std::vector<T> m_batch;  // the thread's
+  std::uint64_t m_accepted = 0;
+  std::uint64_t m_taken = 0;
+  std::uint64_t m_processed = 0;
+  std::uint64_t m_flush_target = 0;
+  bool m_closed = false;
+  std::once_flag m_join_once;
+  std::thread m_thread;  // last: starts after every other member exists
+};
+
+}  // namespace sched
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_SCHED_HPP
+// ---- end electron/sched.hpp ----
 // ---- begin electron/simd.hpp ----
 // electron/simd.hpp: vectorized byte operations.
 //
@@ -4495,6 +6589,700 @@ ELECTRON_END_NAMESPACE
 
 #endif  // ELECTRON_STRINGS_HPP
 // ---- end electron/strings.hpp ----
+// ---- begin electron/sync.hpp ----
+// electron/sync.hpp: locks and a semaphore whose uncontended paths are one or
+// two atomic instructions and never a system call.
+//
+// - sharded_mutex<N>: N independent locks chosen by hashing a key, for
+//   "one lock per key" without one mutex per key; lock(key)/unlock(key),
+//   try_lock(key) and a scoped guard(key).
+// - rw_mutex: a reader-preferring reader/writer lock in one 32-bit word;
+//   works with std::unique_lock, std::shared_lock and std::lock_guard.
+// - semaphore: a counting semaphore with timed waits; acquire + release is
+//   two atomic read-modify-writes when nobody waits.
+//
+// Waiting threads spin briefly, then park (C++20 atomic wait; a mutex and
+// condition variable for the semaphore's timed waits); a releasing thread
+// makes a wake-up call only when some thread may be parked.
+//
+//   electron::sync::sharded_mutex<> locks;
+//   {
+//     auto g = locks.guard(account_id);  // the shard of account_id, until scope end
+//     balances[account_id] += amount;
+//   }
+//   electron::sync::rw_mutex m;
+//   { std::shared_lock r(m); /* read */ }
+//   { std::unique_lock w(m); /* write */ }
+//
+// Header-only; nothing here allocates. Every type is thread-safe by purpose
+// and neither copyable nor movable.
+#ifndef ELECTRON_SYNC_HPP
+#define ELECTRON_SYNC_HPP
+
+
+#include <atomic>
+#include <bit>
+#include <chrono>
+#include <concepts>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <mutex>
+#include <type_traits>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace sync {
+
+// ===========================================================================
+// Concepts
+// ===========================================================================
+
+/// The standard Lockable requirements: lock(), try_lock() -> bool, unlock().
+template <class M>
+concept lockable = requires(M& m) {
+  m.lock();
+  { m.try_lock() } -> std::same_as<bool>;
+  m.unlock();
+};
+
+/// Lockable plus the standard SharedLockable requirements: lock_shared(),
+/// try_lock_shared() -> bool, unlock_shared().
+template <class M>
+concept shared_lockable = lockable<M> && requires(M& m) {
+  m.lock_shared();
+  { m.try_lock_shared() } -> std::same_as<bool>;
+  m.unlock_shared();
+};
+
+/// A function object that hashes a K: h(k) converts to std::uint64_t.
+template <class H, class K>
+concept key_hasher = std::copy_constructible<H> && requires(const H& h, const K& k) {
+  { h(k) } -> std::convertible_to<std::uint64_t>;
+};
+
+/// A key sharded_mutex accepts without an explicit hasher: an integer (used
+/// as is), or a type with an enabled std::hash.
+template <class K>
+concept shard_key = std::integral<K> || (std::default_initializable<std::hash<K>> && key_hasher<std::hash<K>, K>);
+
+/// A clock in the sense of std::chrono::is_clock.
+template <class C>
+concept chrono_clock = std::chrono::is_clock_v<C>;
+
+namespace detail {
+
+/// Spins before a waiter parks. A pause is ~10-140 cycles depending on the
+/// core, so this is a few hundred nanoseconds to a few microseconds: about
+/// what a futex sleep and wake-up costs, and short enough that a waiter on
+/// a long-held lock gives the CPU back quickly.
+inline constexpr int spin_limit = 100;
+
+/// Tells the core that this is a spin-wait loop (x86 PAUSE, Arm YIELD).
+ELECTRON_ALWAYS_INLINE void cpu_relax() noexcept {
+#if ELECTRON_ARCH_X86 && (defined(__GNUC__) || defined(__clang__))
+  __builtin_ia32_pause();
+#elif (defined(__aarch64__) || defined(__arm__)) && (defined(__GNUC__) || defined(__clang__))
+  __asm__ volatile("yield" ::: "memory");
+#endif
+}
+
+/// The SplitMix64 finalizer (Steele, Lea and Flood, "Fast Splittable
+/// Pseudorandom Number Generators", OOPSLA 2014; the constants are
+/// D. Stafford's "Mix13", "Better Bit Mixing", 2011): a bijection on 64-bit
+/// words in which every input bit affects every output bit, so sequential or
+/// strided keys (ids, aligned pointers) spread over the high bits.
+constexpr std::uint64_t mix64(std::uint64_t z) noexcept {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+/// A mutex in one 32-bit word: 0 free, 1 held, 2 held and someone may be
+/// parked. This is "mutex 3" of U. Drepper, "Futexes Are Tricky" (2011),
+/// on C++20 atomic wait/notify, with a bounded spin before parking.
+/// Uncontended lock is one compare-exchange, unlock one exchange; unlock
+/// calls notify only when the word said 2.
+class word_mutex {
+ public:
+  constexpr word_mutex() noexcept = default;
+  word_mutex(const word_mutex&) = delete;
+  word_mutex& operator=(const word_mutex&) = delete;
+
+  ELECTRON_ALWAYS_INLINE void lock() noexcept {
+    std::uint32_t s = 0;
+    if (ELECTRON_LIKELY(m_state.compare_exchange_strong(s, 1, std::memory_order_acquire, std::memory_order_relaxed)))
+      return;
+    lock_slow();
+  }
+  [[nodiscard]] ELECTRON_ALWAYS_INLINE bool try_lock() noexcept {
+    std::uint32_t s = 0;
+    return m_state.compare_exchange_strong(s, 1, std::memory_order_acquire, std::memory_order_relaxed);
+  }
+  ELECTRON_ALWAYS_INLINE void unlock() noexcept {
+    // Release: the critical section happens-before the next owner's acquire.
+    const std::uint32_t prev = m_state.exchange(0, std::memory_order_release);
+    ELECTRON_ASSERT(prev != 0, "sync: unlock of a mutex that is not locked");
+    if (ELECTRON_UNLIKELY(prev == 2)) m_state.notify_one();
+  }
+
+ private:
+  ELECTRON_NOINLINE void lock_slow() noexcept {
+    for (int i = 0; i < spin_limit; ++i) {
+      cpu_relax();
+      std::uint32_t s = m_state.load(std::memory_order_relaxed);
+      if (s == 0 && m_state.compare_exchange_weak(s, 1, std::memory_order_acquire, std::memory_order_relaxed)) return;
+    }
+    // From here on the word says 2 whenever we hold or wait, so every unlock
+    // that might leave us parked notifies. A thread parks only on the value
+    // 2; the unlock that changes 2 into 0 then calls notify_one, and
+    // atomic::wait compares and sleeps atomically (a futex), so the wake-up
+    // cannot fall between our check and our sleep. The woken thread sets 2
+    // again, so the next unlock wakes the next waiter: nobody is stranded.
+    std::uint32_t s = m_state.exchange(2, std::memory_order_acquire);
+    while (s != 0) {
+      m_state.wait(2, std::memory_order_relaxed);
+      s = m_state.exchange(2, std::memory_order_acquire);
+    }
+  }
+
+  std::atomic<std::uint32_t> m_state{0};
+};
+
+}  // namespace detail
+
+// ===========================================================================
+// sharded_mutex
+// ===========================================================================
+
+/// N mutexes ("shards"), each on its own cache line; a key locks the shard
+/// its hash selects. Threads that lock different keys rarely wait for each
+/// other (with probability about 1/N per pair), and memory stays constant
+/// however many keys there are. Two keys on the same shard share one lock,
+/// so a thread that holds one key's lock must not lock a second key, unless
+/// it locks shards in ascending index order (lock_shard), once per shard.
+///
+/// Keys: integers are used as they are; other types go through std::hash,
+/// or through a hasher of yours (key_hasher). Either way the hash is then
+/// mixed with the SplitMix64 finalizer and the top log2(N) bits pick the
+/// shard, so sequential ids and aligned pointers spread evenly.
+///
+/// Each shard is a one-word mutex: uncontended lock + unlock is two atomic
+/// instructions; a waiter spins briefly, then sleeps (atomic wait).
+/// All members are thread-safe and noexcept (a hasher that throws aside),
+/// O(1), and allocate nothing. sizeof == N cache lines.
+///
+///   electron::sync::sharded_mutex<64> locks;
+///   locks.lock(user_id);  /* ... */  locks.unlock(user_id);
+///   { auto g = locks.guard(std::string_view{"key"}); /* ... */ }
+template <std::size_t N = 64>
+  requires(N > 0 && (N & (N - 1)) == 0)
+class sharded_mutex {
+ public:
+  /// The number of shards, N (a power of two).
+  static constexpr std::size_t shard_count = N;
+
+  constexpr sharded_mutex() noexcept = default;
+  sharded_mutex(const sharded_mutex&) = delete;
+  sharded_mutex& operator=(const sharded_mutex&) = delete;
+  /// Precondition: no shard is locked.
+  ~sharded_mutex() = default;
+
+  /// The shard (0 .. N-1) that guards a 64-bit hash or integer key.
+  [[nodiscard]] static constexpr std::size_t shard_of_hash(std::uint64_t h) noexcept {
+    if constexpr (N == 1) {
+      return 0;
+    } else {
+      return static_cast<std::size_t>(detail::mix64(h) >> (64 - std::countr_zero(N)));
+    }
+  }
+
+  /// The shard (0 .. N-1) that guards `key`: integers directly, other keys
+  /// through std::hash<K>. Deterministic within a process.
+  template <shard_key K>
+  [[nodiscard]] static constexpr std::size_t shard_of(const K& key) noexcept(noexcept(hash_key(key))) {
+    return shard_of_hash(hash_key(key));
+  }
+  /// The shard that guards `key` when hashed by `h`.
+  template <class K, key_hasher<K> H>
+  [[nodiscard]] static constexpr std::size_t shard_of(const K& key, const H& h) noexcept(noexcept(h(key))) {
+    return shard_of_hash(static_cast<std::uint64_t>(h(key)));
+  }
+
+  /// Blocks until the calling thread holds the shard of `key`.
+  /// Precondition: the caller does not already hold that shard (not
+  /// recursive: locking a second key of the same shard deadlocks).
+  template <shard_key K>
+  void lock(const K& key) noexcept(noexcept(shard_of(key))) {
+    lock_shard(shard_of(key));
+  }
+  template <class K, key_hasher<K> H>
+  void lock(const K& key, const H& h) noexcept(noexcept(shard_of(key, h))) {
+    lock_shard(shard_of(key, h));
+  }
+
+  /// Takes the shard of `key` if it is free now; true when it did. Never blocks.
+  template <shard_key K>
+  [[nodiscard]] bool try_lock(const K& key) noexcept(noexcept(shard_of(key))) {
+    return try_lock_shard(shard_of(key));
+  }
+  template <class K, key_hasher<K> H>
+  [[nodiscard]] bool try_lock(const K& key, const H& h) noexcept(noexcept(shard_of(key, h))) {
+    return try_lock_shard(shard_of(key, h));
+  }
+
+  /// Releases the shard of `key`. Precondition: the caller holds it
+  /// (an unlock of a free shard is caught by ELECTRON_ASSERT).
+  template <shard_key K>
+  void unlock(const K& key) noexcept(noexcept(shard_of(key))) {
+    unlock_shard(shard_of(key));
+  }
+  template <class K, key_hasher<K> H>
+  void unlock(const K& key, const H& h) noexcept(noexcept(shard_of(key, h))) {
+    unlock_shard(shard_of(key, h));
+  }
+
+  /// Locks shard `i` (< N) directly, e.g. to hold two keys: lock the lower
+  /// of their shard_of() first, and a shared shard once.
+  void lock_shard(std::size_t i) noexcept {
+    ELECTRON_ASSERT(i < N, "sharded_mutex: shard index out of range");
+    m_shards[i]->lock();
+  }
+  /// Takes shard `i` (< N) if it is free now.
+  [[nodiscard]] bool try_lock_shard(std::size_t i) noexcept {
+    ELECTRON_ASSERT(i < N, "sharded_mutex: shard index out of range");
+    return m_shards[i]->try_lock();
+  }
+  /// Releases shard `i` (< N), which the caller holds.
+  void unlock_shard(std::size_t i) noexcept {
+    ELECTRON_ASSERT(i < N, "sharded_mutex: shard index out of range");
+    m_shards[i]->unlock();
+  }
+
+  /// Holds one shard from construction to destruction (guard() makes one).
+  /// Neither copyable nor movable: keep it in the scope that needs the lock.
+  class [[nodiscard]] lock_guard {
+   public:
+    /// Locks the shard of `key` in `m`.
+    template <shard_key K>
+    lock_guard(sharded_mutex& m, const K& key) noexcept(noexcept(shard_of(key)))
+        : m_mutex(m), m_shard(shard_of(key)) {
+      m_mutex.lock_shard(m_shard);
+    }
+    template <class K, key_hasher<K> H>
+    lock_guard(sharded_mutex& m, const K& key, const H& h) noexcept(noexcept(shard_of(key, h)))
+        : m_mutex(m), m_shard(shard_of(key, h)) {
+      m_mutex.lock_shard(m_shard);
+    }
+    lock_guard(const lock_guard&) = delete;
+    lock_guard& operator=(const lock_guard&) = delete;
+    ~lock_guard() { m_mutex.unlock_shard(m_shard); }
+    /// The shard this guard holds.
+    [[nodiscard]] std::size_t shard() const noexcept { return m_shard; }
+
+   private:
+    sharded_mutex& m_mutex;
+    std::size_t m_shard;
+  };
+
+  /// Locks the shard of `key` until the returned guard goes out of scope:
+  ///   auto g = locks.guard(key);
+  template <shard_key K>
+  [[nodiscard]] lock_guard guard(const K& key) noexcept(noexcept(shard_of(key))) {
+    return lock_guard(*this, key);
+  }
+  template <class K, key_hasher<K> H>
+  [[nodiscard]] lock_guard guard(const K& key, const H& h) noexcept(noexcept(shard_of(key, h))) {
+    return lock_guard(*this, key, h);
+  }
+
+ private:
+  template <shard_key K>
+  static constexpr std::uint64_t hash_key(const K& key) noexcept(std::integral<K> ||
+                                                                 noexcept(std::hash<K>{}(key))) {
+    if constexpr (std::integral<K>) {
+      return static_cast<std::uint64_t>(key);
+    } else {
+      return static_cast<std::uint64_t>(std::hash<K>{}(key));
+    }
+  }
+
+  cache::padded<detail::word_mutex> m_shards[N];
+};
+
+// ===========================================================================
+// rw_mutex
+// ===========================================================================
+
+/// A reader/writer lock in one 32-bit atomic word that prefers readers: a
+/// reader enters whenever no writer holds the lock, even while writers wait.
+/// Satisfies shared_lockable (the standard Lockable and SharedLockable
+/// requirements), so std::unique_lock, std::shared_lock, std::lock_guard and
+/// std::scoped_lock work with it.
+///
+/// Uncontended lock/unlock, shared or exclusive, is one atomic
+/// read-modify-write each and no system call. A waiter spins briefly, then
+/// sleeps (C++20 atomic wait); unlocking calls notify only when the word
+/// records a sleeper.
+///
+/// Trade-off (writer starvation): readers never wait for waiting writers, so
+/// while the read sections of several threads overlap without a gap, a
+/// writer waits until they all happen to be out at once, possibly forever.
+/// Choose it where writes are rare and read sections short; where writers
+/// must make progress under steady reads, use a writer-preferring lock such
+/// as std::shared_mutex on glibc.
+///
+/// Not recursive, shared or exclusive; no upgrade from shared to exclusive.
+/// At most 2^30 - 1 simultaneous readers (checked by ELECTRON_ASSERT).
+/// All members are noexcept and allocate nothing; sizeof == 4.
+class rw_mutex {
+ public:
+  constexpr rw_mutex() noexcept = default;
+  rw_mutex(const rw_mutex&) = delete;
+  rw_mutex& operator=(const rw_mutex&) = delete;
+  /// Precondition: not held.
+  ~rw_mutex() = default;
+
+  /// Blocks until the calling thread holds the lock exclusively.
+  ELECTRON_ALWAYS_INLINE void lock() noexcept {
+    std::uint32_t s = 0;
+    if (ELECTRON_LIKELY(
+            m_state.compare_exchange_strong(s, writer_bit, std::memory_order_acquire, std::memory_order_relaxed)))
+      return;
+    lock_slow();
+  }
+
+  /// Takes the lock exclusively if no reader or writer holds it; true when
+  /// it did. Never blocks, never fails spuriously.
+  [[nodiscard]] ELECTRON_ALWAYS_INLINE bool try_lock() noexcept {
+    std::uint32_t s = m_state.load(std::memory_order_relaxed);
+    while ((s & (writer_bit | reader_mask)) == 0) {
+      if (m_state.compare_exchange_weak(s, s | writer_bit, std::memory_order_acquire, std::memory_order_relaxed))
+        return true;
+    }
+    return false;
+  }
+
+  /// Releases exclusive ownership. Precondition: the caller holds it.
+  ELECTRON_ALWAYS_INLINE void unlock() noexcept {
+    // While a writer holds the word no reader is counted (readers enter only
+    // without the writer bit), and other threads only add the waiting bit:
+    // clearing everything is right, and clearing waiting_bit obliges us to
+    // wake the sleepers (they set it again if they still have to wait).
+    const std::uint32_t prev = m_state.exchange(0, std::memory_order_release);
+    ELECTRON_ASSERT((prev & writer_bit) != 0, "rw_mutex::unlock without holding it exclusively");
+    if (ELECTRON_UNLIKELY((prev & waiting_bit) != 0)) m_state.notify_all();
+  }
+
+  /// Blocks until the calling thread holds the lock shared: at once unless
+  /// a writer holds it.
+  ELECTRON_ALWAYS_INLINE void lock_shared() noexcept {
+    std::uint32_t s = m_state.load(std::memory_order_relaxed);
+    if (ELECTRON_LIKELY((s & writer_bit) == 0 && (s & reader_mask) != reader_mask) &&
+        m_state.compare_exchange_weak(s, s + 1, std::memory_order_acquire, std::memory_order_relaxed))
+      return;
+    lock_shared_slow();
+  }
+
+  /// Takes the lock shared if no writer holds it (waiting writers do not
+  /// count); true when it did. Never blocks, never fails spuriously.
+  [[nodiscard]] ELECTRON_ALWAYS_INLINE bool try_lock_shared() noexcept {
+    std::uint32_t s = m_state.load(std::memory_order_relaxed);
+    while ((s & writer_bit) == 0) {
+      ELECTRON_ASSERT((s & reader_mask) != reader_mask, "rw_mutex: too many readers");
+      if (m_state.compare_exchange_weak(s, s + 1, std::memory_order_acquire, std::memory_order_relaxed)) return true;
+    }
+    return false;
+  }
+
+  /// Releases shared ownership. Precondition: the caller holds it shared.
+  ELECTRON_ALWAYS_INLINE void unlock_shared() noexcept {
+    // Release: this reader's section happens-before the next writer's
+    // acquire. Every change of the word is a read-modify-write, so the
+    // writer's acquire compare-exchange, which reads the count at 0, reads
+    // from the release sequence of every reader's decrement, not only the
+    // last one's.
+    const std::uint32_t prev = m_state.fetch_sub(1, std::memory_order_release);
+    ELECTRON_ASSERT((prev & reader_mask) != 0 && (prev & writer_bit) == 0,
+                    "rw_mutex::unlock_shared without holding it shared");
+    if (ELECTRON_UNLIKELY(prev == (waiting_bit | 1))) wake_after_last_reader();
+  }
+
+ private:
+  static constexpr std::uint32_t writer_bit = 1u << 31;
+  // Some thread is asleep, or about to sleep, on the word: whoever clears
+  // the bit notifies all.
+  static constexpr std::uint32_t waiting_bit = 1u << 30;
+  static constexpr std::uint32_t reader_mask = waiting_bit - 1;
+
+  // No lost wake-up, in brief. A thread sleeps only through
+  // m_state.wait(v) where v has waiting_bit set, and only after it saw the
+  // lock unavailable in v. wait() compares and sleeps atomically, so it
+  // returns at once if the word is no longer v. While the word holds
+  // waiting_bit, the thread that clears it (a writer's unlock, or the last
+  // reader's unlock) calls notify_all after clearing it. A woken thread
+  // re-examines the word and, if it must wait again, sets the bit again. If
+  // the word goes back to exactly v, the bit is set in it, so a later clear
+  // notifies again.
+
+  template <class Free, class Take>
+  void wait_until_taken(Free free, Take take) noexcept {
+    int spins = 0;
+    std::uint32_t s = m_state.load(std::memory_order_relaxed);
+    for (;;) {
+      if (free(s)) {
+        // Keep waiting_bit as it is: other sleepers still need the wake-up
+        // our release will give.
+        if (m_state.compare_exchange_weak(s, take(s), std::memory_order_acquire, std::memory_order_relaxed)) return;
+        continue;
+      }
+      if (spins < detail::spin_limit) {
+        ++spins;
+        detail::cpu_relax();
+        s = m_state.load(std::memory_order_relaxed);
+        continue;
+      }
+      if ((s & waiting_bit) == 0) {
+        // Relaxed is enough: the bit publishes no data; acquire comes from
+        // the compare-exchange that finally takes the lock.
+        if (!m_state.compare_exchange_weak(s, s | waiting_bit, std::memory_order_relaxed,
+                                           std::memory_order_relaxed))
+          continue;
+        s |= waiting_bit;
+      }
+      m_state.wait(s, std::memory_order_relaxed);
+      spins = 0;
+      s = m_state.load(std::memory_order_relaxed);
+    }
+  }
+
+  ELECTRON_NOINLINE void lock_slow() noexcept {
+    wait_until_taken([](std::uint32_t s) { return (s & (writer_bit | reader_mask)) == 0; },
+                     [](std::uint32_t s) { return s | writer_bit; });
+  }
+
+  ELECTRON_NOINLINE void lock_shared_slow() noexcept {
+    wait_until_taken(
+        [](std::uint32_t s) {
+          ELECTRON_ASSERT((s & reader_mask) != reader_mask, "rw_mutex: too many readers");
+          return (s & writer_bit) == 0;
+        },
+        [](std::uint32_t s) { return s + 1; });
+  }
+
+  // The last reader left a word that says someone sleeps. Readers sleep
+  // only while a writer holds the word, so the sleepers are writers. If the
+  // word changed since our decrement, a reader came in (its last-out unlock
+  // will see the bit) or a writer took it keeping the bit (its unlock
+  // notifies): either way a later release wakes them, so we need not.
+  ELECTRON_NOINLINE void wake_after_last_reader() noexcept {
+    std::uint32_t s = waiting_bit;
+    if (m_state.compare_exchange_strong(s, 0, std::memory_order_relaxed, std::memory_order_relaxed))
+      m_state.notify_all();
+  }
+
+  std::atomic<std::uint32_t> m_state{0};
+};
+
+// ===========================================================================
+// semaphore
+// ===========================================================================
+
+/// A counting semaphore: acquire() takes one unit of the count, waiting
+/// while it is 0; release(n) adds n. Usable as a concurrency limit (at most
+/// `initial` holders), a handoff signal between threads, or a rate limiter
+/// (a thread releases tokens at a fixed rate; workers acquire one per
+/// operation; see docs/sync.md).
+///
+/// When the count is positive, acquire() is one compare-exchange, and
+/// release() one fetch-add plus one load: no lock and no system call. A
+/// thread that finds the count at 0 spins briefly, then registers as a
+/// waiter and sleeps: acquire() on a 32-bit wake-up word with C++20 atomic
+/// wait (a futex on Linux), the timed waits on a condition variable (atomic
+/// wait has no time-out). release() wakes sleepers only when one is
+/// registered.
+///
+/// Not fair: a thread arriving while the count is positive may take a unit
+/// ahead of a sleeping waiter. No unit is lost, and no waiter sleeps while
+/// a unit is left unclaimed.
+///
+/// Thread-safe. Nothing allocates. acquire() and release() are noexcept:
+/// the mutex and condition variable of the timed path fail only on invalid
+/// use (for example destroying the semaphore while a thread waits), which
+/// terminates. The timed waits may throw what the clock or the duration
+/// arithmetic throws.
+class semaphore {
+ public:
+  /// A semaphore whose count starts at `initial` (0 <= initial <= max()).
+  explicit semaphore(std::ptrdiff_t initial) noexcept : m_count(initial) {
+    ELECTRON_ASSERT(initial >= 0, "semaphore: negative initial count");
+  }
+  semaphore(const semaphore&) = delete;
+  semaphore& operator=(const semaphore&) = delete;
+  /// Precondition: no thread waits on it.
+  ~semaphore() = default;
+
+  /// The largest count the semaphore holds.
+  [[nodiscard]] static constexpr std::ptrdiff_t max() noexcept { return std::numeric_limits<std::ptrdiff_t>::max(); }
+
+  /// Takes one unit if the count is positive now; true when it did. Never
+  /// blocks, never fails spuriously. O(1) (a retry loop under contention).
+  [[nodiscard]] ELECTRON_ALWAYS_INLINE bool try_acquire() noexcept {
+    std::ptrdiff_t c = m_count.load(std::memory_order_relaxed);
+    while (c > 0) {
+      // Acquire: what the releaser wrote before release() is visible now.
+      if (m_count.compare_exchange_weak(c, c - 1, std::memory_order_acquire, std::memory_order_relaxed)) return true;
+    }
+    return false;
+  }
+
+  /// Takes one unit, waiting (spin, then sleep) while the count is 0.
+  ELECTRON_ALWAYS_INLINE void acquire() noexcept {
+    if (ELECTRON_LIKELY(try_acquire())) return;
+    acquire_slow();
+  }
+
+  /// Takes one unit, waiting at most `timeout`; true when it got one,
+  /// false on time-out (the count is then untouched by this call).
+  template <class Rep, class Period>
+  [[nodiscard]] bool try_acquire_for(const std::chrono::duration<Rep, Period>& timeout) {
+    if (try_acquire()) return true;
+    return try_acquire_until(std::chrono::steady_clock::now() +
+                             std::chrono::ceil<std::chrono::steady_clock::duration>(timeout));
+  }
+
+  /// Takes one unit, waiting until `deadline` at the latest; true when it
+  /// got one, false on time-out. With a deadline in the past it is
+  /// try_acquire().
+  template <chrono_clock Clock, class Duration>
+  [[nodiscard]] bool try_acquire_until(const std::chrono::time_point<Clock, Duration>& deadline) {
+    if (try_acquire()) return true;
+    if (Clock::now() >= deadline) return false;
+    if (spin_acquire()) return true;
+    std::unique_lock<std::mutex> lock(m_mutex);
+    const registration registered(m_waiters, timed_waiter);
+    while (!try_acquire_registered()) {
+      if (m_cv.wait_until(lock, deadline) == std::cv_status::timeout) return try_acquire_registered();
+    }
+    return true;
+  }
+
+  /// Adds `n` (>= 0) to the count, waking up to n waiters. The count must
+  /// stay <= max() (checked by ELECTRON_ASSERT).
+  ELECTRON_ALWAYS_INLINE void release(std::ptrdiff_t n = 1) noexcept {
+    ELECTRON_ASSERT(n >= 0, "semaphore::release: negative count");
+    // seq_cst: with a waiter's seq_cst registration and its seq_cst read of
+    // m_count this is Dekker's pattern (see the note below): either the
+    // waiter sees this unit or we see the waiter. The fetch-add also
+    // releases what we wrote to whoever takes the unit.
+    [[maybe_unused]] const std::ptrdiff_t prev = m_count.fetch_add(n, std::memory_order_seq_cst);
+    ELECTRON_ASSERT(prev <= max() - n, "semaphore::release: count overflows");
+    const std::uint64_t waiters = m_waiters.load(std::memory_order_seq_cst);
+    if (ELECTRON_UNLIKELY(waiters != 0)) wake(n, waiters);
+  }
+
+  /// The count now (a snapshot: other threads may change it at once).
+  [[nodiscard]] std::ptrdiff_t available() const noexcept { return m_count.load(std::memory_order_relaxed); }
+
+ private:
+  // m_waiters counts registered sleepers: acquire() in the low half, the
+  // timed waits in the high half.
+  static constexpr std::uint64_t plain_waiter = 1;
+  static constexpr std::uint64_t timed_waiter = std::uint64_t{1} << 32;
+  static constexpr std::uint64_t plain_mask = timed_waiter - 1;
+
+  // No lost wake-up. A waiter (1) registers in m_waiters, (2) reads the
+  // wake-up word (plain) or holds m_mutex (timed), (3) reads m_count, and
+  // sleeps only if it saw 0: on the wake-up word with the value read in (2)
+  // (atomic wait compares and sleeps atomically, like a futex), or on the
+  // condition variable, which releases m_mutex atomically with going to
+  // sleep. A releaser (a) adds to m_count, (b) reads m_waiters, and if a
+  // waiter is registered (c) bumps the wake-up word and notifies it, and/or
+  // locks and unlocks m_mutex and notifies the condition variable.
+  // (1), (2)-(3) for plain waiters, (a), (b) and the bump in (c) are all
+  // seq_cst, so in their single total order either (a) precedes (3) (the
+  // waiter sees the unit, or someone took it first) or (1) precedes (b) (the
+  // releaser sees the waiter). In the second case the bump follows (2), so
+  // the plain waiter's wait returns at once or is woken by the notify; and
+  // the timed waiter held m_mutex from before (1) until it slept, so the
+  // releaser's lock completes only after that and its notify finds it asleep
+  // (or gone). A waiter woken for a unit that a newcomer takes first sleeps
+  // again; the unit was not lost.
+  ELECTRON_NOINLINE void acquire_slow() noexcept {
+    if (spin_acquire()) return;
+    const registration registered(m_waiters, plain_waiter);
+    for (;;) {
+      const std::uint32_t seen = m_wakeups.load(std::memory_order_seq_cst);
+      if (try_acquire_registered()) return;
+      m_wakeups.wait(seen, std::memory_order_relaxed);
+    }
+  }
+
+  ELECTRON_NOINLINE void wake(std::ptrdiff_t n, std::uint64_t waiters) noexcept {
+    if (n == 0) return;
+    if ((waiters & plain_mask) != 0) {
+      m_wakeups.fetch_add(1, std::memory_order_seq_cst);
+      if (n == 1) {
+        m_wakeups.notify_one();
+      } else {
+        m_wakeups.notify_all();
+      }
+    }
+    if (waiters >= timed_waiter) {
+      { const std::lock_guard<std::mutex> lock(m_mutex); }
+      if (n == 1) {
+        m_cv.notify_one();
+      } else {
+        m_cv.notify_all();
+      }
+    }
+  }
+
+  // Counts the caller in m_waiters while it may sleep (also when a clock
+  // throws).
+  struct registration {
+    std::atomic<std::uint64_t>& waiters;
+    std::uint64_t unit;
+    registration(std::atomic<std::uint64_t>& w, std::uint64_t u) noexcept : waiters(w), unit(u) {
+      waiters.fetch_add(unit, std::memory_order_seq_cst);
+    }
+    registration(const registration&) = delete;
+    registration& operator=(const registration&) = delete;
+    ~registration() { waiters.fetch_sub(unit, std::memory_order_relaxed); }
+  };
+
+  bool spin_acquire() noexcept {
+    for (int i = 0; i < detail::spin_limit; ++i) {
+      detail::cpu_relax();
+      if (m_count.load(std::memory_order_relaxed) > 0 && try_acquire()) return true;
+    }
+    return false;
+  }
+
+  // try_acquire for a registered waiter: the read of m_count is seq_cst, the
+  // waiter's half of the Dekker pattern with release().
+  bool try_acquire_registered() noexcept {
+    std::ptrdiff_t c = m_count.load(std::memory_order_seq_cst);
+    while (c > 0) {
+      if (m_count.compare_exchange_weak(c, c - 1, std::memory_order_seq_cst, std::memory_order_seq_cst)) return true;
+    }
+    return false;
+  }
+
+  // The count and the waiter count share a line: release() reads both.
+  std::atomic<std::ptrdiff_t> m_count;
+  std::atomic<std::uint64_t> m_waiters{0};
+  std::atomic<std::uint32_t> m_wakeups{0};  // bumped on each wake-up of plain waiters
+  std::mutex m_mutex;                       // timed waiters only
+  std::condition_variable m_cv;
+};
+
+}  // namespace sync
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_SYNC_HPP
+// ---- end electron/sync.hpp ----
 
 #endif  // ELECTRON_ELECTRON_HPP
 // ---- end electron/electron.hpp ----

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: MIT
+// electron::sched against serial code and oneTBB on the same work, with the
+// same number of threads running tasks (2):
+// - fib/<impl>/30: recursive Fibonacci, one task per call above a cutoff;
+// - spawn_overhead/<impl>: fib(25) spawning a task at every call (no
+//   cutoff), reported as wall time per spawned task (ns_per_task);
+// - parallel_for_sum/<impl>/100M: the sum of 100M uint32_t.
+// Electron's root task is submitted to the scheduler and the benchmark thread
+// sleeps until it is done (so exactly the 2 workers run tasks); TBB runs in a
+// 2-slot task_arena (the benchmark thread and one worker) with the global
+// parallelism limited to 2.
+#include "bench_util.hpp"
+#include "electron/sched.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#if defined(ELECTRON_BENCH_HAVE_TBB) && !defined(ELECTRON_BENCH_UNDER_TSAN)
+#define ELECTRON_SCHED_BENCH_TBB 1
+#include <tbb/blocked_range.h>
+#include <tbb/global_control.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+#include <tbb/task_group.h>
+#endif
+
+namespace {
+
+namespace es = electron::sched;
+
+constexpr int thread_count = 2;
+constexpr int fib_n = 30;
+constexpr int fib_cutoff = 16;  // below it, serial calls
+constexpr int spawn_n = 25;
+#if defined(ELECTRON_BENCH_UNDER_TSAN)
+constexpr std::size_t sum_n = 1'000'000;  // TSan's shadow memory: keep the array small
+const char* const sum_label = "1M";
+#else
+constexpr std::size_t sum_n = 100'000'000;
+const char* const sum_label = "100M";
+#endif
+constexpr std::size_t sum_grain = std::size_t{1} << 18;
+
+es::scheduler& electron_scheduler() {
+  static es::scheduler s(thread_count);
+  return s;
+}
+
+// Runs fn on a worker and sleeps (without helping) until it returns.
+template <class Fn>
+void run_on_workers(es::scheduler& s, Fn&& fn) {
+  std::atomic<bool> done{false};
+  s.submit([&] {
+    fn();
+    done.store(true, std::memory_order_release);
+    done.notify_one();
+  });
+  done.wait(false, std::memory_order_acquire);
+}
+
+long fib_serial(int n) { return n < 2 ? n : fib_serial(n - 1) + fib_serial(n - 2); }
+
+// Spawns counted by fib_spawning(n): one per call with n >= 2.
+std::int64_t spawn_count(int n) { return n < 2 ? 0 : 1 + spawn_count(n - 1) + spawn_count(n - 2); }
+
+long fib_electron(es::scheduler& s, int n, int cutoff) {
+  if (n < cutoff || n < 2) return n < cutoff ? fib_serial(n) : n;
+  long a = 0;
+  es::task_group g(s);
+  g.run([&s, &a, n, cutoff] { a = fib_electron(s, n - 1, cutoff); });
+  const long b = fib_electron(s, n - 2, cutoff);
+  g.wait();
+  return a + b;
+}
+
+std::vector<std::uint32_t>& sum_input() {
+  static std::vector<std::uint32_t> v = [] {
+    std::vector<std::uint32_t> x(sum_n);
+    std::uint32_t s = 1;
+    for (auto& e : x) {
+      s = s * 1664525u + 1013904223u;
+      e = s >> 8;
+    }
+    return x;
+  }();
+  return v;
+}
+std::uint64_t sum_expected() {
+  static const std::uint64_t expect = [] {
+    std::uint64_t t = 0;
+    for (std::uint32_t e : sum_input()) t += e;
+    return t;
+  }();
+  return expect;
+}
+
+// ---- fib with a cutoff -------------------------------------------------------
+void fib_serial_bench(benchmark::State& state) {
+  for (auto _ : state) {
+    int n = fib_n;
+    benchmark::DoNotOptimize(n);  // else the compiler folds fib(30)
+    long r = fib_serial(n);
+    benchmark::DoNotOptimize(r);
+  }
+}
+void fib_electron_bench(benchmark::State& state) {
+  es::scheduler& s = electron_scheduler();
+  const long expect = fib_serial(fib_n);
+  for (auto _ : state) {
+    long r = 0;
+    run_on_workers(s, [&] { r = fib_electron(s, fib_n, fib_cutoff); });
+    benchmark::DoNotOptimize(r);
+    if (r != expect) state.SkipWithError("wrong result");
+  }
+}
+
+// ---- spawn overhead: fib(25), a task per call --------------------------------
+void spawn_electron_bench(benchmark::State& state) {
+  es::scheduler& s = electron_scheduler();
+  const std::int64_t tasks = spawn_count(spawn_n);
+  double ns = 0;
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    long r = 0;
+    run_on_workers(s, [&] { r = fib_electron(s, spawn_n, 0); });
+    benchmark::DoNotOptimize(r);
+    ns += std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
+  }
+  state.counters["tasks"] = static_cast<double>(tasks);
+  state.counters["ns_per_task"] = ns / (static_cast<double>(tasks) * static_cast<double>(state.iterations()));
+  state.SetItemsProcessed(tasks * static_cast<std::int64_t>(state.iterations()));
+}
+
+// ---- parallel_for sum ---------------------------------------------------------
+void sum_serial_bench(benchmark::State& state) {
+  const auto& v = sum_input();
+  for (auto _ : state) {
+    std::uint64_t t = 0;
+    for (std::uint32_t e : v) t += e;
+    benchmark::DoNotOptimize(t);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(sum_n * 4));
+}
+void sum_electron_bench(benchmark::State& state) {
+  es::scheduler& s = electron_scheduler();
+  const auto& v = sum_input();
+  const std::uint64_t expect = sum_expected();
+  for (auto _ : state) {
+    std::atomic<std::uint64_t> total{0};
+    run_on_workers(s, [&] {
+      es::parallel_for(s, std::size_t{0}, v.size(), sum_grain, [&](std::size_t b, std::size_t e) {
+        std::uint64_t t = 0;
+        for (std::size_t i = b; i < e; ++i) t += v[i];
+        total.fetch_add(t, std::memory_order_relaxed);
+      });
+    });
+    if (total.load() != expect) state.SkipWithError("wrong sum");
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(sum_n * 4));
+}
+
+#if defined(ELECTRON_SCHED_BENCH_TBB)
+tbb::task_arena& tbb_arena() {
+  static tbb::task_arena arena(thread_count);
+  return arena;
+}
+
+long fib_tbb(int n, int cutoff) {
+  if (n < cutoff || n < 2) return n < cutoff ? fib_serial(n) : n;
+  long a = 0;
+  tbb::task_group g;
+  g.run([&a, n, cutoff] { a = fib_tbb(n - 1, cutoff); });
+  const long b = fib_tbb(n - 2, cutoff);
+  g.wait();
+  return a + b;
+}
+
+void fib_tbb_bench(benchmark::State& state) {
+  const long expect = fib_serial(fib_n);
+  for (auto _ : state) {
+    long r = 0;
+    tbb_arena().execute([&] { r = fib_tbb(fib_n, fib_cutoff); });
+    benchmark::DoNotOptimize(r);
+    if (r != expect) state.SkipWithError("wrong result");
+  }
+}
+
+void spawn_tbb_bench(benchmark::State& state) {
+  const std::int64_t tasks = spawn_count(spawn_n);
+  double ns = 0;
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    long r = 0;
+    tbb_arena().execute([&] { r = fib_tbb(spawn_n, 0); });
+    benchmark::DoNotOptimize(r);
+    ns += std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
+  }
+  state.counters["tasks"] = static_cast<double>(tasks);
+  state.counters["ns_per_task"] = ns / (static_cast<double>(tasks) * static_cast<double>(state.iterations()));
+  state.SetItemsProcessed(tasks * static_cast<std::int64_t>(state.iterations()));
+}
+
+void sum_tbb_bench(benchmark::State& state) {
+  const auto& v = sum_input();
+  const std::uint64_t expect = sum_expected();
+  for (auto _ : state) {
+    std::atomic<std::uint64_t> total{0};
+    tbb_arena().execute([&] {
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, v.size(), sum_grain),
+                        [&](const tbb::blocked_range<std::size_t>& r) {
+                          std::uint64_t t = 0;
+                          for (std::size_t i = r.begin(); i < r.end(); ++i) t += v[i];
+                          total.fetch_add(t, std::memory_order_relaxed);
+                        });
+    });
+    if (total.load() != expect) state.SkipWithError("wrong sum");
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(sum_n * 4));
+}
+#endif
+
+}  // namespace
+
+int main(int argc, char** argv) {
+#if defined(ELECTRON_SCHED_BENCH_TBB)
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, thread_count);
+#endif
+  const std::string fib_arg = "/" + std::to_string(fib_n);
+  const std::string sum_arg = std::string("/") + sum_label;
+  benchmark::RegisterBenchmark(("fib/serial" + fib_arg).c_str(), fib_serial_bench);
+  benchmark::RegisterBenchmark(("fib/electron" + fib_arg).c_str(), fib_electron_bench)->UseRealTime();
+#if defined(ELECTRON_SCHED_BENCH_TBB)
+  benchmark::RegisterBenchmark(("fib/tbb_task_group" + fib_arg).c_str(), fib_tbb_bench)->UseRealTime();
+#endif
+  benchmark::RegisterBenchmark("spawn_overhead/electron", spawn_electron_bench)->UseRealTime();
+#if defined(ELECTRON_SCHED_BENCH_TBB)
+  benchmark::RegisterBenchmark("spawn_overhead/tbb", spawn_tbb_bench)->UseRealTime();
+#endif
+  benchmark::RegisterBenchmark(("parallel_for_sum/serial" + sum_arg).c_str(), sum_serial_bench)->UseRealTime();
+  benchmark::RegisterBenchmark(("parallel_for_sum/electron" + sum_arg).c_str(), sum_electron_bench)->UseRealTime();
+#if defined(ELECTRON_SCHED_BENCH_TBB)
+  benchmark::RegisterBenchmark(("parallel_for_sum/tbb_parallel_for" + sum_arg).c_str(), sum_tbb_bench)
+      ->UseRealTime();
+#endif
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
