@@ -4,16 +4,23 @@
 // tagged [threads] (run under TSan in CI; `ctest -L stress` runs them longer).
 #include "electron/sched.hpp"
 
+#include "electron/test.hpp"
+#include "child_process.hpp"
 #include "electron_catch.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdint>
 #include <cstdlib>
+#include <ctime>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <numeric>
+#include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -42,6 +49,40 @@ long fib_tasks(es::scheduler& s, int n) {
   g.wait();
   return a + b;
 }
+
+// Polls pred() until it holds or `limit` passed; true when it held. Lets a
+// test that would hang on a bug (a lost wakeup, a worker gone) fail instead.
+template <class Pred>
+bool wait_for(Pred pred, std::chrono::steady_clock::duration limit = std::chrono::seconds(10)) {
+  const auto start = std::chrono::steady_clock::now();
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() - start > limit) return false;
+    std::this_thread::sleep_for(std::chrono::microseconds(50));
+  }
+  return true;
+}
+
+// Keeps a scheduler's workers busy until release(): then only the thread
+// that waits runs tasks, and the order of events is the program's.
+struct busy_workers {
+  explicit busy_workers(es::scheduler& s) {
+    for (std::size_t i = 0; i < s.thread_count(); ++i) {
+      s.submit([this] {
+        started.fetch_add(1);
+        while (!released.load()) std::this_thread::sleep_for(std::chrono::microseconds(100));
+      });
+    }
+    const std::size_t n = s.thread_count();
+    all_started = wait_for([&] { return started.load() == n; });
+  }
+  busy_workers(const busy_workers&) = delete;
+  busy_workers& operator=(const busy_workers&) = delete;
+  ~busy_workers() { release(); }
+  void release() { released.store(true); }
+  std::atomic<std::size_t> started{0};
+  std::atomic<bool> released{false};
+  bool all_started = false;
+};
 
 struct big_callable {
   std::atomic<int>* counter;
@@ -236,15 +277,100 @@ TEST_CASE("scheduler: submissions from several external threads", "[sched][sched
 }
 
 TEST_CASE("scheduler: idle workers sleep and wake for new work", "[sched][scheduler][threads]") {
+  // Only a woken worker can run these tasks: the submitting thread does not
+  // help (it polls a counter), and the task that spawns a child blocks until
+  // the child ran, so the child needs the other, parked, worker. A lost
+  // wakeup leaves a task queued: the round then times out and fails (the
+  // destructor's wake_all() still runs it, so the test does not hang).
+  struct round_state {
+    std::atomic<int> count{0};
+    std::atomic<bool> child_ran{false};
+    std::atomic<bool> child_in_time{false};
+  };
+  const int rounds = 40 * stress_scale();
+  // Declared before the scheduler: after a failed round, tasks still queued
+  // run in its destructor and use their round's state.
+  std::vector<std::unique_ptr<round_state>> states;
+  int failed_round = -1;
   es::scheduler s(2);
-  std::atomic<int> count{0};
-  for (int round = 0; round < 5; ++round) {
-    std::this_thread::sleep_for(5ms);  // long enough for the workers to park
-    es::task_group g(s);
-    for (int i = 0; i < 50; ++i) g.run([&] { count.fetch_add(1); });
-    g.wait();
+  for (int round = 0; round < rounds && failed_round < 0; ++round) {
+    // Mostly long enough for both workers to park (64 spin rounds and 8
+    // yields take microseconds), sometimes a race with parking.
+    std::this_thread::sleep_for(round % 4 == 3 ? std::chrono::microseconds(37 * round % 500) : 3ms);
+    round_state& st = *states.emplace_back(std::make_unique<round_state>());
+    const int n = 1 + round % 3;
+    for (int i = 0; i < n; ++i) s.submit([&st] { st.count.fetch_add(1); });
+    s.submit([&s, &st] {
+      s.submit([&st] { st.child_ran.store(true); });  // onto this worker's deque
+      st.child_in_time.store(wait_for([&st] { return st.child_ran.load(); }));
+      st.count.fetch_add(1);
+    });
+    if (!wait_for([&] { return st.count.load() == n + 1; }) || !st.child_in_time.load()) failed_round = round;
   }
-  CHECK(count.load() == 250);
+  INFO("round " << failed_round << ": a task was not run by a woken worker within 10 s");
+  CHECK(failed_round == -1);
+}
+
+TEST_CASE("scheduler: workers stay while tasks run at shutdown", "[sched][scheduler][threads]") {
+  // A task that blocks until a child it spawned has run: the child needs
+  // another worker, which must not leave because it found nothing at the
+  // moment it looked.
+  std::atomic<bool> child_ran{false};
+  std::atomic<bool> child_in_time{false};
+  {
+    es::scheduler s(2);
+    s.submit([&] {
+      std::this_thread::sleep_for(20ms);  // the destructor has started by now
+      s.submit([&] { child_ran.store(true); });
+      child_in_time.store(wait_for([&] { return child_ran.load(); }, 5s));
+    });
+  }
+  CHECK(child_ran.load());
+  CHECK(child_in_time.load());
+
+  // A parallel_for submitted just before destruction runs on all workers.
+  std::mutex m;
+  std::set<std::thread::id> ids;
+  {
+    es::scheduler s(2);
+    s.submit([&] {
+      std::this_thread::sleep_for(20ms);
+      es::parallel_for(s, 0, 200, 1, [&](int) {
+        std::this_thread::sleep_for(500us);
+        std::lock_guard<std::mutex> lock(m);
+        ids.insert(std::this_thread::get_id());
+      });
+    });
+  }
+  CHECK(ids.size() == 2);
+}
+
+TEST_CASE("scheduler: spawning on a worker that runs its own tasks allocates nothing once warm", "[sched][scheduler][alloc][threads]") {
+  // One worker: no thief takes (and keeps) a node, so every node comes back
+  // to the spawning worker's free list. (With thieves, a stolen task's node
+  // stays with the thief: see task_group::run.)
+  es::scheduler s(1);
+  std::atomic<int> count{0};
+  std::optional<electron::test::check_result> result;
+  std::atomic<bool> done{false};
+  s.submit([&] {
+    es::task_group g(s);
+    auto round = [&] {
+      for (int i = 0; i < 200; ++i) g.run([&count] { count.fetch_add(1, std::memory_order_relaxed); });
+      g.wait();
+    };
+    round();  // warm: nodes allocated once, then recycled
+    result = electron::test::check_no_alloc([&] {
+      for (int r = 0; r < 20; ++r) round();
+      s.submit([&count] { count.fetch_add(1, std::memory_order_relaxed); });  // submit() from a worker too
+    });
+    g.wait();
+    done.store(true);
+  });
+  REQUIRE(wait_for([&] { return done.load(); }));
+  REQUIRE(result.has_value());
+  CHECK(*result);
+  CHECK(wait_for([&] { return count.load() == 21 * 200 + 1; }));
 }
 
 // ---- task_group ---------------------------------------------------------------
@@ -335,6 +461,36 @@ TEST_CASE("task_group: destructor waits for pending tasks", "[sched][task_group]
   CHECK(ran.load() == 50);
 }
 
+TEST_CASE("task_group: a thread that may not help sleeps while it waits", "[sched][task_group][threads]") {
+  // The calling thread (not a worker) helps 4 waits deep, then only waits;
+  // the task its innermost group waits for is queued behind the one busy
+  // worker. That wait must sleep, not spin on a core.
+  es::scheduler s(1);
+  std::atomic<bool> release{false};
+  s.submit([&] {
+    while (!release.load()) std::this_thread::sleep_for(100us);
+  });
+  std::function<void(int)> nest = [&](int k) {
+    if (k == 6) return;
+    es::task_group g(s);
+    g.run([&nest, k] { nest(k + 1); });
+    g.wait();
+  };
+  std::thread releaser([&] {
+    std::this_thread::sleep_for(300ms);
+    release.store(true);
+  });
+  const std::clock_t cpu0 = std::clock();
+  const auto wall0 = std::chrono::steady_clock::now();
+  nest(0);
+  const double cpu = static_cast<double>(std::clock() - cpu0) / CLOCKS_PER_SEC;
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  releaser.join();
+  INFO("process CPU " << cpu << " s over " << wall << " s of wall time");
+  CHECK(wall >= 0.2);
+  CHECK(cpu < 0.5 * wall);  // a spinning waiter alone uses about 1.0 * wall
+}
+
 TEST_CASE("task_group: groups waited on from several external threads", "[sched][task_group][threads]") {
   es::scheduler s(2);
   const int rounds = 50 * stress_scale();
@@ -423,16 +579,76 @@ TEST_CASE("parallel_for: signed and offset ranges, range bodies", "[sched][paral
 
 TEST_CASE("parallel_for: an exception propagates", "[sched][parallel_for][threads]") {
   es::scheduler s(2);
-  std::atomic<int> ran{0};
-  CHECK_THROWS_AS(es::parallel_for(s, 0, 100000, 100,
-                                   [&](int i) {
-                                     if (i == 54321) throw std::runtime_error("index");
-                                     ran.fetch_add(1, std::memory_order_relaxed);
-                                   }),
-                  std::runtime_error);
-  CHECK(ran.load() < 100000);
+  {
+    std::vector<std::atomic<std::uint8_t>> visits(100000);
+    CHECK_THROWS_AS(es::parallel_for(s, 0, 100000, 100,
+                                     [&](int i) {
+                                       if (i == 54321) throw std::runtime_error("index");
+                                       visits[static_cast<std::size_t>(i)].fetch_add(1, std::memory_order_relaxed);
+                                     }),
+                    std::runtime_error);
+    std::size_t twice = 0;
+    for (auto& v : visits) twice += v.load() > 1 ? 1u : 0u;
+    CHECK(twice == 0u);
+    CHECK(visits[54322].load() == 0);  // the rest of the throwing piece did not run
+  }
+  // Pieces not yet started are skipped: with the workers busy, the calling
+  // thread runs every piece itself, one after the other, so after the
+  // second piece throws no piece may start.
+  {
+    busy_workers busy(s);
+    REQUIRE(busy.all_started);
+    std::atomic<int> pieces{0};
+    CHECK_THROWS_AS(es::parallel_for(s, 0, 100000, 100,
+                                     [&](int, int) {
+                                       if (pieces.fetch_add(1) == 1) throw std::runtime_error("second piece");
+                                     }),
+                    std::runtime_error);
+    CHECK(pieces.load() == 2);
+  }
   // Inline path (range within one grain) too.
   CHECK_THROWS_AS(es::parallel_for(s, 0, 10, 100, [](int) { throw std::runtime_error("inline"); }), std::runtime_error);
+}
+
+TEST_CASE("parallel_for: an exception from the calling thread's own piece", "[sched][parallel_for][threads]") {
+  // The calling thread runs [0, grain) last, after spawning every upper
+  // half; its exception must not unwind the splitter the spawned pieces
+  // still use (ASan: stack-use-after-scope), and must skip the pieces not
+  // yet started. The workers' first pieces wait until it threw, so at most
+  // the pieces started while it unwinds run.
+  es::scheduler s(2);
+  const int n = 1 << 16;
+  const int grain = 16;
+  std::atomic<bool> thrown{false};
+  std::atomic<int> ran{0};
+  try {
+    es::parallel_for(s, 0, n, grain, [&](int i) {
+      if (i == 0) {
+        thrown.store(true);
+        throw std::runtime_error("caller piece");
+      }
+      wait_for([&] { return thrown.load(); });
+      ran.fetch_add(1, std::memory_order_relaxed);
+    });
+    FAIL("no exception");
+  } catch (const std::runtime_error& e) {
+    CHECK(std::string(e.what()) == "caller piece");
+  }
+  INFO("ran " << ran.load() << " of " << n - grain);
+  CHECK(ran.load() < (n - grain) / 2);
+
+  // Deterministic: the workers busy, the calling thread runs every piece;
+  // the first one it runs is its own, and nothing runs after it threw.
+  busy_workers busy(s);
+  REQUIRE(busy.all_started);
+  std::atomic<int> pieces{0};
+  CHECK_THROWS_AS(es::parallel_for(s, 0, n, grain,
+                                   [&](int b, int) {
+                                     pieces.fetch_add(1);
+                                     if (b == 0) throw std::runtime_error("caller piece");
+                                   }),
+                  std::runtime_error);
+  CHECK(pieces.load() == 1);
 }
 
 TEST_CASE("parallel_for: nested inside tasks", "[sched][parallel_for][threads]") {
@@ -568,6 +784,141 @@ TEST_CASE("batch_processor: the backlog is bounded", "[sched][batch][threads]") 
   CHECK(added.load());
   bp.flush();
   CHECK(log.all() == std::vector<int>{0, 1, 2, 3, 4, 5, 6});
+}
+
+TEST_CASE("batch_processor: timeout = duration::max() means no timeout", "[sched][batch]") {
+  batch_log log;
+  es::batch_processor<int> bp({.batch_size = 100, .timeout = std::chrono::steady_clock::duration::max(), .capacity = 1000},
+                              [&](std::span<int> b) { log.record(b); },
+                              [](std::span<int>, const es::batch_error&) {});
+  for (int i = 0; i < 50; ++i) REQUIRE(bp.add(i));
+  std::this_thread::sleep_for(30ms);
+  CHECK(log.batch_count() == 0);  // no batch is full, nothing timed out
+  CHECK(bp.pending() == 50);
+  for (int i = 50; i < 100; ++i) REQUIRE(bp.add(i));  // a full batch
+  CHECK(wait_for([&] { return log.batch_count() == 1; }));
+  REQUIRE(bp.add(100));
+  bp.flush();
+  std::lock_guard<std::mutex> lock(log.m);
+  REQUIRE(log.batches.size() == 2);
+  CHECK(log.batches[0].size() == 100);
+  CHECK(log.batches[1] == std::vector<int>{100});
+}
+
+TEST_CASE("batch_processor: capacity below batch_size processes full queues", "[sched][batch][threads]") {
+  // A batch of 64 never forms in a queue of 8: add() must not wait a whole
+  // timeout (1 s) for each batch of 8.
+  batch_log log;
+  es::batch_processor<int> bp({.batch_size = 64, .timeout = 1s, .capacity = 8},
+                              [&](std::span<int> b) { log.record(b); },
+                              [](std::span<int>, const es::batch_error&) {});
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 40; ++i) REQUIRE(bp.add(i));
+  const auto took = std::chrono::steady_clock::now() - start;
+  CHECK(took < 500ms);
+  bp.flush();
+  std::vector<int> expect(40);
+  std::iota(expect.begin(), expect.end(), 0);
+  CHECK(log.all() == expect);
+  std::lock_guard<std::mutex> lock(log.m);
+  for (auto& b : log.batches) CHECK(b.size() <= 8);
+}
+
+TEST_CASE("batch_processor: an item's age starts when add() accepts it", "[sched][batch][threads]") {
+  // add() blocks on a full queue for longer than the timeout; the item it
+  // then queues must still wait a full timeout for companions.
+  std::mutex gate;
+  std::unique_lock<std::mutex> closed_gate(gate);
+  std::atomic<bool> in_process{false};
+  std::mutex m;
+  std::optional<std::chrono::steady_clock::time_point> late_processed;
+  es::batch_processor<int> bp({.batch_size = 4, .timeout = 200ms, .capacity = 4},
+                              [&](std::span<int> b) {
+                                in_process = true;
+                                std::lock_guard<std::mutex> wait_for_gate(gate);
+                                std::lock_guard<std::mutex> lock(m);
+                                if (b.front() == 8) late_processed = std::chrono::steady_clock::now();
+                              },
+                              [](std::span<int>, const es::batch_error&) {});
+  for (int i = 0; i < 4; ++i) REQUIRE(bp.add(i));  // a full batch, blocked in process
+  REQUIRE(wait_for([&] { return in_process.load(); }));
+  for (int i = 4; i < 8; ++i) REQUIRE(bp.try_add(i));  // the queue is full
+  std::thread producer([&] { bp.add(8); });           // blocks for room
+  std::this_thread::sleep_for(400ms);
+  const auto opened = std::chrono::steady_clock::now();
+  closed_gate.unlock();  // room for 8 only after this
+  producer.join();
+  // No flush(): it would process the partial batch at once.
+  CHECK(wait_for([&] {
+    std::lock_guard<std::mutex> lock(m);
+    return late_processed.has_value();
+  }));
+  std::lock_guard<std::mutex> lock(m);
+  REQUIRE(late_processed.has_value());
+  CHECK(*late_processed - opened >= 200ms);
+}
+
+#if ELECTRON_ASSERTS_ENABLED
+TEST_CASE("sched: misuse is caught in debug builds", "[sched][assert][threads]") {
+  // alarm(): a child where the check is missing would hang, not abort.
+  const auto own_group = electron_tests::run_in_child([] {
+    alarm(10);
+    es::scheduler s(1);
+    es::task_group g(s);
+    g.run([&g] { g.wait(); });  // waits for itself
+    g.wait();
+  });
+  CHECK(own_group.signaled);
+  CHECK(own_group.signal == SIGABRT);
+  const auto empty_batches = electron_tests::run_in_child([] {
+    alarm(10);
+    es::batch_processor<int> bp({.batch_size = 0}, [](std::span<int>) {}, [](std::span<int>, const es::batch_error&) {});
+  });
+  CHECK(empty_batches.signaled);
+  CHECK(empty_batches.signal == SIGABRT);
+  const auto add_from_batch = electron_tests::run_in_child([] {
+    alarm(10);
+    es::batch_processor<int>* self = nullptr;
+    es::batch_processor<int> bp({.batch_size = 1, .timeout = 10s, .capacity = 1},
+                                [&self](std::span<int> b) {
+                                  if (b.front() == 0) {
+                                    self->add(1);  // fills the queue
+                                    self->add(2);  // would wait for room forever
+                                  }
+                                },
+                                [](std::span<int>, const es::batch_error&) {});
+    self = &bp;
+    bp.add(0);
+    bp.flush();
+  });
+  CHECK(add_from_batch.signaled);
+  CHECK(add_from_batch.signal == SIGABRT);
+}
+#endif
+
+TEST_CASE("batch_processor: batch_size and capacity of 0 count as 1 without assertions", "[sched][batch]") {
+#if ELECTRON_ASSERTS_ENABLED
+  SUCCEED("assertions are on: 0 is caught (see the test above)");
+#else
+  // In a child with an alarm: taken literally, 0 makes add() and flush()
+  // wait forever. The child exits with 0 only for 5 batches of 1 item.
+  const auto r = electron_tests::run_in_child([] {
+    alarm(10);
+    std::vector<std::size_t> sizes;
+    {
+      es::batch_processor<int> bp({.batch_size = 0, .timeout = 10s, .capacity = 0},
+                                  [&](std::span<int> b) { sizes.push_back(b.size()); },
+                                  [](std::span<int>, const es::batch_error&) {});
+      for (int i = 0; i < 5; ++i) {
+        if (!bp.add(i)) _exit(1);
+      }
+      bp.flush();
+    }
+    if (sizes != std::vector<std::size_t>(5, 1)) _exit(2);
+  });
+  CHECK(!r.signaled);
+  CHECK(r.exit_code == 0);
+#endif
 }
 
 TEST_CASE("batch_processor: close and destructor process every accepted item", "[sched][batch][threads]") {

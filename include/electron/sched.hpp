@@ -24,8 +24,11 @@
 //
 // Tasks are 64-byte nodes with 40 bytes of inline storage for the callable
 // (larger or over-aligned callables go to the heap), recycled through
-// per-worker free lists: spawning a small task on a worker allocates nothing
-// once warm.
+// per-worker free lists: the worker that runs a task keeps its node. So
+// spawning a small task on a worker allocates nothing while that worker's
+// list has a node, i.e. when it runs about as many tasks as it spawns (it
+// reuses the nodes of the tasks it ran); a worker whose tasks other workers
+// run (steal) allocates a node per stolen task.
 #ifndef ELECTRON_SCHED_HPP
 #define ELECTRON_SCHED_HPP
 
@@ -79,6 +82,9 @@ class scheduler;
 class task_group;
 
 namespace detail {
+
+template <class I, class Body>
+void parallel_ranges(scheduler& s, I begin, I end, std::size_t grain, Body& body);
 
 // ===========================================================================
 // Task nodes
@@ -164,6 +170,13 @@ struct alignas(cache::false_sharing_range) worker {
   std::uint32_t free_count = 0;
   std::uint64_t rng;
   std::thread thread;
+  // Tasks this worker spawned and tasks it ran, for the shutdown check
+  // (scheduler::drained()). Written only by this worker, read by others only
+  // at shutdown: on their own line, so spawning costs no shared write.
+  struct alignas(cache::line_size) task_counts {
+    std::atomic<std::uint64_t> spawned{0};
+    std::atomic<std::uint64_t> completed{0};
+  } counts;
 };
 
 /// The worker the calling thread is, or nullptr.
@@ -173,6 +186,12 @@ ELECTRON_VISIBLE constinit inline thread_local worker* t_worker = nullptr;
 /// waits (each such task may wait in turn and run another).
 ELECTRON_VISIBLE constinit inline thread_local unsigned t_external_depth = 0;
 inline constexpr unsigned max_external_depth = 4;
+
+#if ELECTRON_ASSERTS_ENABLED
+/// The group of the task the calling thread is running (debug builds only):
+/// a task that waits for its own group would wait for itself.
+ELECTRON_VISIBLE constinit inline thread_local const group_state* t_running_group = nullptr;
+#endif
 
 /// Nodes a worker keeps for reuse; more go back to the system.
 inline constexpr std::uint32_t max_free_nodes = 1024;
@@ -254,8 +273,11 @@ task_node* make_node(F&& f, group_state* g) {
 ///
 /// Thread safety: submit() from any thread. The destructor runs every task
 /// submitted before it (and every task those spawn), then joins the workers;
-/// it must not be called from one of this scheduler's workers, and no thread
-/// may submit to a scheduler being destroyed except its own tasks.
+/// the workers stay until no task is queued or running, so tasks spawned
+/// during destruction still run in parallel, and a task may block until a
+/// task it spawned has run. It must not be called from one of this
+/// scheduler's workers, and no thread may submit to a scheduler being
+/// destroyed except its own tasks.
 ///
 ///   electron::sched::scheduler s;          // one worker per hardware thread
 ///   s.submit([] { std::puts("hello"); });  // fire and forget
@@ -287,7 +309,8 @@ class scheduler {
 
   /// Runs f() once, on some worker, some time before the destructor returns.
   /// From a worker of this scheduler the task goes onto that worker's deque
-  /// (no lock, no allocation once warm, for callables of at most 40 bytes);
+  /// (no lock; no allocation for callables of at most 40 bytes while the
+  /// worker has a free node: see task_group::run);
   /// from other threads onto the injection queue (a mutex). An exception
   /// escaping f calls std::terminate (use a task_group to catch it).
   template <task_fn F>
@@ -311,6 +334,9 @@ class scheduler {
   ELECTRON_ALWAYS_INLINE void spawn(detail::task_node* n) {
     detail::worker* w = detail::t_worker;
     if (ELECTRON_LIKELY(w != nullptr && w->owner == this)) {
+      // Counted before it is published (see drained()); only this worker
+      // writes its count.
+      bump(w->counts.spawned);
       // seq_cst: the store must precede the load of m_sleepers in wake_one()
       // (see park()). When the deque cannot grow, the task runs here and now.
 #if ELECTRON_HAS_EXCEPTIONS
@@ -332,6 +358,7 @@ class scheduler {
   void inject(detail::task_node* n) noexcept {
     n->next = nullptr;
     std::lock_guard<std::mutex> lock(m_inject_mutex);
+    m_injected.fetch_add(1, std::memory_order_release);  // counted before it is published
     if (m_inject_tail != nullptr) {
       m_inject_tail->next = n;
     } else {
@@ -396,11 +423,50 @@ class scheduler {
     return false;
   }
 
-  static ELECTRON_ALWAYS_INLINE void execute(detail::task_node* n) noexcept {
-    n->run(n);
+  ELECTRON_ALWAYS_INLINE void execute(detail::task_node* n) noexcept {
     detail::group_state* g = n->group;
+#if ELECTRON_ASSERTS_ENABLED
+    const detail::group_state* outer = std::exchange(detail::t_running_group, g);
+#endif
+    n->run(n);
+#if ELECTRON_ASSERTS_ENABLED
+    detail::t_running_group = outer;
+#endif
     detail::release_node(n);
     if (g != nullptr) g->finish_one();
+    detail::worker* w = detail::t_worker;
+    if (w != nullptr && w->owner == this) {
+      bump(w->counts.completed);
+    } else {
+      m_external_completed.fetch_add(1, std::memory_order_release);
+    }
+    if (ELECTRON_UNLIKELY(m_stopping.load(std::memory_order_relaxed)) && drained()) wake_all();
+  }
+
+  // A counter written by one thread only: a load and a store, no
+  // read-modify-write. Release: see drained().
+  static void bump(std::atomic<std::uint64_t>& c) noexcept {
+    c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+  }
+
+  /// The destructor was called and no task is queued or running: a worker
+  /// may leave (nothing can spawn any more). Every task is counted as
+  /// spawned before it is published and as completed after it ran, by the
+  /// thread that did each. The completed counts are read first, then the
+  /// spawned ones (acquire): a completion we read happens after its task's
+  /// spawn, so we read that spawn too, and the counts only grow. So if the
+  /// sums are equal, then at the moment between the two passes every task
+  /// spawned so far had completed; no task was running to spawn another,
+  /// and none is spawned after shutdown began. (If a worker's last
+  /// completion is not yet visible here, it is a moment later: parked
+  /// workers re-check every millisecond once stopping, see park().)
+  bool drained() const noexcept {
+    if (!m_stopping.load(std::memory_order_seq_cst)) return false;
+    std::uint64_t completed = m_external_completed.load(std::memory_order_acquire);
+    for (const auto& w : m_workers) completed += w->counts.completed.load(std::memory_order_acquire);
+    std::uint64_t spawned = m_injected.load(std::memory_order_acquire);
+    for (const auto& w : m_workers) spawned += w->counts.spawned.load(std::memory_order_acquire);
+    return completed == spawned;
   }
 
   // Parking, and why no wakeup is lost.
@@ -428,7 +494,15 @@ class scheduler {
     const std::uint64_t e = m_epoch.load(std::memory_order_seq_cst);
     if (!done() && !work_visible()) {
       std::unique_lock<std::mutex> lock(m_park_mutex);
-      while (m_epoch.load(std::memory_order_relaxed) == e) m_park_cv.wait(lock);
+      while (m_epoch.load(std::memory_order_relaxed) == e) {
+        if (m_stopping.load(std::memory_order_relaxed)) {
+          // At shutdown, re-check drained() now and then: the last task's
+          // completion count may become visible after our check (drained()).
+          if (m_park_cv.wait_for(lock, std::chrono::milliseconds(1)) == std::cv_status::timeout) break;
+        } else {
+          m_park_cv.wait(lock);
+        }
+      }
     }
     if (waiter) m_waiters.fetch_sub(1, std::memory_order_seq_cst);
     m_sleepers.fetch_sub(1, std::memory_order_seq_cst);
@@ -454,12 +528,31 @@ class scheduler {
       m_epoch.fetch_add(1, std::memory_order_seq_cst);
     }
     m_park_cv.notify_all();
+    m_blocked_cv.notify_all();
   }
   // After the last task of a group finished: wake the parked waiters (one of
   // them waits for this group). Touches only the scheduler: the group may be
   // gone already.
   void group_done() noexcept {
     if (m_waiters.load(std::memory_order_seq_cst) != 0) wake_all();
+  }
+
+  // A waiter that may not run tasks (a thread that is not a worker, nested
+  // max_external_depth waits deep) sleeps until some group completes, and
+  // nothing else: park() would return at once whenever work is visible (it
+  // must, for a thread that can run it), so such a waiter would spin while
+  // its group's tasks are queued behind busy workers. It waits on a
+  // condition variable of its own, so wake_one() (notify_one) never picks it
+  // instead of a thread that can run the new task. No lost wakeup: the pair
+  // (m_waiters, pending) with group_done()'s wake_all(), as in park().
+  void block_until(const detail::group_state& g) noexcept {
+    m_waiters.fetch_add(1, std::memory_order_seq_cst);
+    const std::uint64_t e = m_epoch.load(std::memory_order_seq_cst);
+    if (g.pending.load(std::memory_order_seq_cst) != 0) {
+      std::unique_lock<std::mutex> lock(m_park_mutex);
+      while (m_epoch.load(std::memory_order_relaxed) == e) m_blocked_cv.wait(lock);
+    }
+    m_waiters.fetch_sub(1, std::memory_order_seq_cst);
   }
 
   // Spin rounds (each a full search for work) before yielding, then sleeping.
@@ -470,23 +563,22 @@ class scheduler {
     detail::t_worker = &w;
     int idle = 0;
     for (;;) {
-      // Read before searching: once the destructor's flag is seen, every task
-      // submitted before the destructor is visible to the search below.
-      const bool stopping = m_stopping.load(std::memory_order_seq_cst);
       if (detail::task_node* n = find_task(&w)) {
         execute(n);
         idle = 0;
         continue;
       }
-      // Nothing anywhere, and this deque stays empty (only its owner fills
-      // it): leaving now loses no task.
-      if (stopping) break;
+      // Leave only when no task is queued or running anywhere: finding
+      // nothing is not enough, since a task running on another worker may
+      // still spawn more (which this worker should help with), or spawn a
+      // child and block until it runs (which would then never run).
+      if (drained()) break;
       if (++idle <= spin_rounds) {
         for (int i = 0; i < 16; ++i) detail::cpu_relax();
       } else if (idle <= spin_rounds + yield_rounds) {
         std::this_thread::yield();
       } else {
-        park([this] { return m_stopping.load(std::memory_order_seq_cst); }, false);
+        park([this] { return drained(); }, false);
         idle = 0;
       }
     }
@@ -497,7 +589,9 @@ class scheduler {
 
   /// Runs tasks on the calling thread until g has none pending.
   void help_until(detail::group_state& g) noexcept {
+    ELECTRON_ASSERT(detail::t_running_group != &g, "sched::task_group::wait() from one of the group's own tasks (it would wait for itself)");
     detail::worker* self = detail::t_worker;
+    const bool can_help = self != nullptr || detail::t_external_depth < detail::max_external_depth;
     int idle = 0;
     while (g.pending.load(std::memory_order_acquire) != 0) {
       // A worker: own deque first (the group's newest tasks are at its
@@ -510,7 +604,7 @@ class scheduler {
       if (self != nullptr) {
         if (auto p = self->deque.pop()) n = *p;
         if (n == nullptr) n = find_foreign(self);
-      } else if (detail::t_external_depth < detail::max_external_depth) {
+      } else if (can_help) {
         n = find_foreign(nullptr);
       }
       if (n != nullptr) {
@@ -529,7 +623,11 @@ class scheduler {
       } else if (idle <= spin_rounds + yield_rounds) {
         std::this_thread::yield();
       } else {
-        park([&g] { return g.pending.load(std::memory_order_seq_cst) == 0; }, true);
+        if (can_help) {
+          park([&g] { return g.pending.load(std::memory_order_seq_cst) == 0; }, true);
+        } else {
+          block_until(g);
+        }
         idle = 0;
       }
     }
@@ -552,6 +650,10 @@ class scheduler {
   alignas(cache::false_sharing_range) std::atomic<std::uint32_t> m_sleepers{0};
   std::atomic<std::uint32_t> m_waiters{0};
   std::atomic<bool> m_stopping{false};
+  // Tasks spawned from threads that are not workers (under m_inject_mutex),
+  // and tasks run by such threads (task_group::wait helping): see drained().
+  alignas(cache::false_sharing_range) std::atomic<std::uint64_t> m_injected{0};
+  std::atomic<std::uint64_t> m_external_completed{0};
   alignas(cache::false_sharing_range) std::atomic<std::size_t> m_inject_count{0};
   std::mutex m_inject_mutex;
   detail::task_node* m_inject_head = nullptr;
@@ -559,6 +661,7 @@ class scheduler {
   alignas(cache::false_sharing_range) std::atomic<std::uint64_t> m_epoch{0};
   std::mutex m_park_mutex;
   std::condition_variable m_park_cv;
+  std::condition_variable m_blocked_cv;  // waiters that may not run tasks: see block_until()
 };
 
 inline void detail::group_state::finish_one() noexcept {
@@ -578,10 +681,13 @@ inline void detail::group_state::finish_one() noexcept {
 /// deque's first, then the injection queue's and other workers'), so
 /// wait() inside a task, and nested groups, do not deadlock; this also means
 /// wait() may run unrelated tasks of the scheduler on the calling thread.
-/// A thread that is not a worker helps only 4 waits deep, then just waits.
+/// A thread that is not a worker helps only 4 waits deep, then just waits
+/// (sleeping, without using a core, until the group completes).
 ///
 /// Thread safety: run() from any thread, including the group's own tasks;
-/// wait() from one thread at a time. The destructor waits for pending tasks
+/// wait() from one thread at a time, and never from one of the group's own
+/// tasks: that task counts as pending until it returns, so the wait would
+/// never return (debug builds assert). The destructor waits for pending tasks
 /// (an exception they threw is then dropped: call wait() to see it). The
 /// scheduler must outlive the group.
 ///
@@ -605,9 +711,13 @@ class task_group {
     if (m_state.pending.load(std::memory_order_acquire) != 0) m_state.sched->help_until(m_state);
   }
 
-  /// Spawns f (a decay-copy of it). Allocates only for a callable larger
-  /// than 40 bytes, or on a thread that is not a worker, or for a cold
-  /// worker's first nodes; std::bad_alloc leaves the group unchanged.
+  /// Spawns f (a decay-copy of it). On a worker, a callable of at most 40
+  /// bytes takes a node from the worker's free list, which holds the nodes
+  /// of the tasks that worker ran (up to 1 024): no allocation while the list
+  /// is not empty. It allocates a node for a larger callable (and the
+  /// callable too), on a thread that is not a worker, on a cold worker, and
+  /// when the list ran dry because other workers ran (stole) this worker's
+  /// tasks and kept their nodes. std::bad_alloc leaves the group unchanged.
   template <task_fn F>
   ELECTRON_ALWAYS_INLINE void run(F&& f) {
     detail::task_node* n = detail::make_node(std::forward<F>(f), &m_state);
@@ -619,6 +729,7 @@ class task_group {
 
   /// Returns when every task run so far has finished; rethrows the first
   /// exception one of them threw (and clears it, so the group can be reused).
+  /// Must not be called from a task of this group (it would never return).
   void wait() {
     if (m_state.pending.load(std::memory_order_acquire) != 0) m_state.sched->help_until(m_state);
     if (ELECTRON_UNLIKELY(m_state.failed.load(std::memory_order_acquire))) rethrow();
@@ -632,6 +743,9 @@ class task_group {
   [[nodiscard]] bool failed() const noexcept { return m_state.failed.load(std::memory_order_relaxed); }
 
  private:
+  template <class I, class Body>
+  friend void detail::parallel_ranges(scheduler&, I, I, std::size_t, Body&);
+
   [[noreturn]] ELECTRON_NOINLINE void rethrow() {
     std::exception_ptr e = std::exchange(m_state.error, nullptr);
     m_state.failed.store(false, std::memory_order_relaxed);
@@ -663,6 +777,7 @@ struct range_splitter {
   // cache-warm) while thieves take the largest pending halves from the top.
   void operator()(I b, I e) const {
     while (static_cast<U>(static_cast<U>(e) - static_cast<U>(b)) > grain) {
+      if (group->failed()) return;  // the rest is skipped: spawn nothing more
       const U half = static_cast<U>(static_cast<U>(static_cast<U>(e) - static_cast<U>(b)) / 2);
       const I mid = static_cast<I>(static_cast<U>(static_cast<U>(b) + half));
       group->run([this, mid, e] { (*this)(mid, e); });
@@ -683,7 +798,19 @@ void parallel_ranges(scheduler& s, I begin, I end, std::size_t grain, Body& body
   }
   task_group group(s);
   const range_splitter<I, Body> split{&group, &body, g};
+  // The calling thread's own piece may throw while spawned pieces still use
+  // `split` (and `group`, `body`): catch it, so that both outlive every piece,
+  // and record it in the group, so that pieces not yet started are skipped;
+  // wait() then rethrows the first exception (this one or a piece's).
+#if ELECTRON_HAS_EXCEPTIONS
+  try {
+    split(begin, end);
+  } catch (...) {
+    group.m_state.capture(std::current_exception());
+  }
+#else
   split(begin, end);
+#endif
   group.wait();
 }
 
@@ -693,8 +820,10 @@ void parallel_ranges(scheduler& s, I begin, I end, std::size_t grain, Body& body
 /// calling thread. The range is split in halves recursively until a piece
 /// has at most `grain` indices (0 counts as 1); pieces are tasks, and idle
 /// workers steal the largest ones. Returns when every index is done. If fn
-/// throws, pieces not yet started are skipped and the first exception is
-/// rethrown. A range of at most `grain` indices runs inline, with no task.
+/// throws (on any thread, the calling one included), pieces not yet started
+/// are skipped, pieces already running finish, and the first exception is
+/// rethrown once no piece runs any more. A range of at most `grain` indices
+/// runs inline, with no task.
 ///
 ///   parallel_for(s, std::size_t{0}, v.size(), 4096, [&](std::size_t i) { v[i] = f(i); });
 template <std::integral I, index_body<I> F>
@@ -720,11 +849,18 @@ void parallel_for(scheduler& s, I begin, I end, std::size_t grain, F&& fn) {
 /// Settings of a batch_processor.
 struct batch_options {
   /// Items per batch: a batch is processed as soon as this many are queued.
+  /// Must be at least 1 (ELECTRON_ASSERT; 0 counts as 1 when assertions are
+  /// off).
   std::size_t batch_size = 64;
-  /// A partial batch is processed once its first item is this old.
+  /// A partial batch is processed once its first item is this old (its age
+  /// counts from when add() accepted it, not from when add() was called).
+  /// duration::max() means no timeout: only full batches, flush() and close()
+  /// process items. Zero or negative: every item at once.
   std::chrono::steady_clock::duration timeout = std::chrono::milliseconds(10);
   /// Items that may wait in the queue (not counting the batch being
-  /// processed); add() blocks and try_add() fails while it is full.
+  /// processed); add() blocks and try_add() fails while it is full. A full
+  /// queue is processed at once, also when capacity < batch_size (batches of
+  /// `capacity` items then). Must be at least 1 (as batch_size).
   std::size_t capacity = 4096;
 };
 
@@ -761,7 +897,9 @@ concept batch_error_handler = std::copy_constructible<F> && std::invocable<F&, s
 ///
 /// Thread safety: add, try_add, flush, close and pending from any thread,
 /// except that process and the handler must not call flush() or close()
-/// (they would wait for themselves).
+/// (they would wait for themselves), nor add() on a full queue (it would
+/// wait for room that only their own thread makes: debug builds assert);
+/// they may call try_add().
 ///
 ///   electron::sched::batch_processor<row> writer(
 ///       {.batch_size = 256, .timeout = std::chrono::milliseconds(5)},
@@ -772,12 +910,16 @@ template <std::movable T>
 class batch_processor {
  public:
   /// Starts the processing thread. Preconditions: batch_size >= 1 and
-  /// capacity >= 1 (ELECTRON_ASSERT). Throws std::system_error when the
-  /// thread cannot start.
+  /// capacity >= 1 (ELECTRON_ASSERT; with assertions off, 0 counts as 1).
+  /// Throws std::system_error when the thread cannot start.
   template <batch_function<T> Process, batch_error_handler<T> OnError>
   batch_processor(const batch_options& options, Process process, OnError on_error)
       : m_options(options), m_on_error(std::move(on_error)) {
     ELECTRON_ASSERT(options.batch_size >= 1 && options.capacity >= 1, "batch_processor: empty batches or queue");
+    // Batches of 0 would never make progress (the loop would spin, flush()
+    // and close() would never return): 1 is the nearest meaningful value.
+    m_options.batch_size = std::max<std::size_t>(options.batch_size, 1);
+    m_options.capacity = std::max<std::size_t>(options.capacity, 1);
     if constexpr (std::is_void_v<std::invoke_result_t<Process&, std::span<T>>>) {
       m_process = [p = std::move(process)](std::span<T> items) mutable -> std::error_code {
         p(items);
@@ -786,7 +928,7 @@ class batch_processor {
     } else {
       m_process = [p = std::move(process)](std::span<T> items) mutable -> std::error_code { return p(items); };
     }
-    m_batch.reserve(options.batch_size);
+    m_batch.reserve(m_options.batch_size);
     m_thread = std::thread([this] { loop(); });
   }
   batch_processor(const batch_processor&) = delete;
@@ -797,13 +939,21 @@ class batch_processor {
 
   /// Queues a T made from item, waiting while the queue is full. Returns
   /// false (and constructs nothing) once the processor is closed, also when
-  /// close() happens during the wait.
+  /// close() happens during the wait. Must not be called from process or the
+  /// error handler when the queue may be full (see the class comment).
   template <class U>
     requires std::constructible_from<T, U&&>
   bool add(U&& item) {
-    const auto now = std::chrono::steady_clock::now();
+    auto now = clock::now();
     std::unique_lock<std::mutex> lock(m_mutex);
-    m_not_full.wait(lock, [this] { return m_closed || m_queue.size() < m_options.capacity; });
+    const auto has_room = [this] { return m_closed || m_queue.size() < m_options.capacity; };
+    if (!has_room()) {
+      ELECTRON_ASSERT(std::this_thread::get_id() != m_thread_id, "batch_processor: add() on a full queue from its own batch");
+      m_not_full.wait(lock, has_room);
+      // The item's age starts when it is accepted: time spent waiting for
+      // room must not shorten its wait for a batch.
+      now = clock::now();
+    }
     if (m_closed) return false;
     enqueue(std::forward<U>(item), now);
     return true;
@@ -815,7 +965,7 @@ class batch_processor {
   template <class U>
     requires std::constructible_from<T, U&&>
   bool try_add(U&& item) {
-    const auto now = std::chrono::steady_clock::now();
+    const auto now = clock::now();
     std::lock_guard<std::mutex> lock(m_mutex);
     if (m_closed || m_queue.size() >= m_options.capacity) return false;
     enqueue(std::forward<U>(item), now);
@@ -867,13 +1017,27 @@ class batch_processor {
   void enqueue(U&& item, clock::time_point now) {
     m_queue.push_back(entry{T(std::forward<U>(item)), now});
     ++m_accepted;
-    // The thread waits without a deadline when the queue is empty and with
-    // one otherwise: it needs a call for the first item and for a full batch.
-    if (m_queue.size() == 1 || m_queue.size() == m_options.batch_size) m_work.notify_one();
+    // The thread waits without a deadline when the queue is empty (or the
+    // timeout is max()) and with one otherwise: it needs a call for the
+    // first item, for a full batch and for a full queue.
+    const std::size_t size = m_queue.size();
+    if (size == 1 || size == m_options.batch_size || size == m_options.capacity) m_work.notify_one();
+  }
+
+  /// arrived + timeout, saturated: time_point::max() (no deadline) rather
+  /// than a signed overflow for a timeout of duration::max().
+  static clock::time_point deadline_of(clock::time_point arrived, clock::duration timeout) noexcept {
+    if (timeout <= clock::duration::zero()) return arrived;
+    if (arrived.time_since_epoch() >= clock::duration::zero() &&
+        timeout >= clock::duration::max() - arrived.time_since_epoch()) {
+      return clock::time_point::max();
+    }
+    return arrived + timeout;
   }
 
   void loop() noexcept {
     std::unique_lock<std::mutex> lock(m_mutex);
+    m_thread_id = std::this_thread::get_id();
     for (;;) {
       for (;;) {
         if (m_queue.empty()) {
@@ -881,8 +1045,18 @@ class batch_processor {
           m_work.wait(lock);
           continue;
         }
-        if (m_queue.size() >= m_options.batch_size || m_closed || m_flush_target > m_taken) break;
-        const clock::time_point deadline = m_queue.front().arrived + m_options.timeout;
+        // A full queue is processed at once: with capacity < batch_size a
+        // full batch never forms, and producers blocked in add() would wait
+        // a whole timeout per batch.
+        if (m_queue.size() >= m_options.batch_size || m_queue.size() >= m_options.capacity || m_closed ||
+            m_flush_target > m_taken) {
+          break;
+        }
+        const clock::time_point deadline = deadline_of(m_queue.front().arrived, m_options.timeout);
+        if (deadline == clock::time_point::max()) {
+          m_work.wait(lock);
+          continue;
+        }
         if (clock::now() >= deadline) break;
         m_work.wait_until(lock, deadline);
       }
@@ -931,6 +1105,7 @@ class batch_processor {
   std::uint64_t m_processed = 0;
   std::uint64_t m_flush_target = 0;
   bool m_closed = false;
+  std::thread::id m_thread_id;  // the thread's, set by it under m_mutex (for add()'s check)
   std::once_flag m_join_once;
   std::thread m_thread;  // last: starts after every other member exists
 };
