@@ -12,11 +12,13 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <limits>
 #include <latch>
 #include <mutex>
 #include <random>
 #include <shared_mutex>
 #include <string>
+#include <type_traits>
 #include <thread>
 #include <vector>
 
@@ -51,6 +53,15 @@ void dawdle(int n) {
 }
 
 struct no_hash {};
+
+// The rw_mutex word, for tests that need a state no test could reach by
+// locking (2^30 - 1 readers) or must see whether a waiter has parked. A
+// standard-layout object is pointer-interconvertible with its first member;
+// the bit layout is the one docs/sync.md describes.
+static_assert(std::is_standard_layout_v<es::rw_mutex> && sizeof(es::rw_mutex) == sizeof(std::atomic<std::uint32_t>));
+std::atomic<std::uint32_t>& rw_word(es::rw_mutex& m) { return reinterpret_cast<std::atomic<std::uint32_t>&>(m); }
+constexpr std::uint32_t rw_waiting_bit = 1u << 30;
+constexpr std::uint32_t rw_max_readers = rw_waiting_bit - 1;
 
 // A hasher that sends every key to the same hash, and counts its calls.
 struct constant_hasher {
@@ -333,6 +344,70 @@ TEST_CASE("rw_mutex: try_lock and try_lock_shared semantics", "[sync][rw_mutex]"
   m.unlock_shared();
 }
 
+// Review finding: at 2^30 - 1 readers another reader's increment carried
+// into the waiting bit (a writer could then enter). A full count is now
+// "not free": try_lock_shared fails and lock_shared waits for a slot.
+TEST_CASE("rw_mutex: a full reader count refuses more readers", "[sync][rw_mutex][threads]") {
+  es::rw_mutex m;
+  rw_word(m).store(rw_max_readers);  // as if 2^30 - 1 readers held it
+  REQUIRE_FALSE(m.try_lock_shared());
+  REQUIRE(rw_word(m).load() == rw_max_readers);
+  CHECK_FALSE(m.try_lock());
+  std::atomic<bool> started{false};
+  std::atomic<bool> in{false};
+  std::thread reader([&] {
+    started = true;
+    m.lock_shared();  // waits (spins, then sleeps) for a slot
+    in = true;
+    m.unlock_shared();
+  });
+  while (!started) std::this_thread::yield();
+  std::this_thread::sleep_for(20ms);
+  CHECK_FALSE(in);
+  CHECK((rw_word(m).load() & rw_max_readers) == rw_max_readers);
+  m.unlock_shared();  // one of the readers leaves: the sleeper is woken
+  reader.join();
+  CHECK(in);
+  CHECK((rw_word(m).load() & rw_max_readers) == rw_max_readers - 1);
+  rw_word(m).store(0);  // the pretend readers are gone
+  CHECK(m.try_lock());
+  m.unlock();
+}
+
+// Review finding: after the decrement that let a parked writer in, the last
+// reader's unlock_shared made a second read-modify-write of the word, which
+// the writer may already have freed. The writer here unlocks and deletes
+// the mutex as soon as it gets it (ASan / TSan catch a late access).
+TEST_CASE("rw_mutex: a writer may destroy the mutex once the last reader let it in", "[sync][rw_mutex][threads]") {
+  const int rounds = 2000 * stress_scale();
+  std::atomic<es::rw_mutex*> slot{nullptr};
+  std::thread reader([&] {
+    for (int r = 0; r < rounds; ++r) {
+      es::rw_mutex* m = nullptr;
+      for (int spins = 1; (m = slot.exchange(nullptr, std::memory_order_acquire)) == nullptr; ++spins) {
+        if (spins % 1024 == 0) std::this_thread::yield();
+      }
+      // Holds it shared until the writer has announced that it sleeps (the
+      // word of a live mutex: the writer deletes it only after we unlock),
+      // then unlocks at once, while the writer may still be spinning.
+      for (int spins = 1; (rw_word(*m).load(std::memory_order_relaxed) & rw_waiting_bit) == 0; ++spins) {
+        if (spins % 1024 == 0) std::this_thread::yield();
+      }
+      m->unlock_shared();
+    }
+  });
+  for (int r = 0; r < rounds; ++r) {
+    auto* m = new es::rw_mutex;
+    m->lock_shared();  // on behalf of the reader thread, which unlocks it
+    slot.store(m, std::memory_order_release);
+    m->lock();  // waits for that reader: spins, sets the waiting bit, sleeps
+    m->unlock();
+    delete m;
+  }
+  reader.join();
+  SUCCEED();
+}
+
 TEST_CASE("rw_mutex: works with the standard lock types", "[sync][rw_mutex]") {
   es::rw_mutex m;
   int value = 0;
@@ -610,7 +685,13 @@ TEST_CASE("semaphore: counts exactly", "[sync][semaphore]") {
   two.release(2);
   CHECK(two.try_acquire_until(std::chrono::steady_clock::now() - 1s));  // past deadline, but a unit is there
   CHECK(two.available() == 1);
-  CHECK(es::semaphore::max() == PTRDIFF_MAX);
+  CHECK(es::semaphore::max() == (std::ptrdiff_t{1} << 40) - 1);
+
+  es::semaphore full(es::semaphore::max());
+  CHECK(full.available() == es::semaphore::max());
+  CHECK(full.try_acquire());
+  full.release();
+  CHECK(full.available() == es::semaphore::max());
 }
 
 TEST_CASE("semaphore: timed waits time out", "[sync][semaphore]") {
@@ -634,6 +715,110 @@ TEST_CASE("semaphore: timed waits time out", "[sync][semaphore]") {
   s.release();
   CHECK(s.try_acquire_for(0ms));
   CHECK(s.available() == 0);
+}
+
+// Review finding: try_acquire_for(nanoseconds::max()) and the like
+// overflowed (now + timeout, or the condition variable's conversion of a
+// coarse deadline) and returned false at once.
+TEST_CASE("semaphore: huge timeouts and far deadlines wait without overflow", "[sync][semaphore][threads]") {
+  using namespace std::chrono;
+  es::semaphore s(0);
+  auto released_later = [&s](auto wait) {
+    std::thread t([&s] {
+      std::this_thread::sleep_for(50ms);
+      s.release();
+    });
+    const auto t0 = steady_clock::now();
+    const bool got = wait();
+    const auto waited = steady_clock::now() - t0;
+    t.join();
+    CHECK(waited >= 40ms);
+    CHECK(waited < 10s);
+    if (!got) CHECK(s.try_acquire_for(30s));  // take the unit anyway, for the next case
+    return got;
+  };
+  CHECK(released_later([&] { return s.try_acquire_for(nanoseconds::max()); }));
+  CHECK(released_later([&] { return s.try_acquire_for(milliseconds::max()); }));
+  CHECK(released_later([&] { return s.try_acquire_for(hours::max()); }));
+  CHECK(released_later([&] { return s.try_acquire_for(duration<double>(1e30)); }));
+  CHECK(released_later([&] { return s.try_acquire_for(duration<double>(std::numeric_limits<double>::infinity())); }));
+  CHECK(released_later([&] { return s.try_acquire_until(time_point<steady_clock, seconds>::max()); }));
+  CHECK(released_later([&] { return s.try_acquire_until(steady_clock::time_point::max()); }));
+  CHECK(released_later([&] { return s.try_acquire_until(system_clock::time_point::max()); }));
+  CHECK(released_later([&] { return s.try_acquire_until(time_point<system_clock, hours>::max()); }));
+  REQUIRE(s.available() == 0);
+
+  // Past deadlines and non-positive timeouts return false at once...
+  const auto t0 = steady_clock::now();
+  CHECK_FALSE(s.try_acquire_until(steady_clock::time_point::min()));
+  CHECK_FALSE(s.try_acquire_until(time_point<steady_clock, seconds>::min()));
+  CHECK_FALSE(s.try_acquire_until(time_point<system_clock, hours>::min()));
+  CHECK_FALSE(s.try_acquire_until(steady_clock::now() - 1s));
+  CHECK_FALSE(s.try_acquire_for(nanoseconds::min()));
+  CHECK_FALSE(s.try_acquire_for(hours::min()));
+  CHECK_FALSE(s.try_acquire_for(duration<double>(-1e30)));
+  CHECK_FALSE(s.try_acquire_for(duration<double>(std::numeric_limits<double>::quiet_NaN())));
+  CHECK(steady_clock::now() - t0 < 1s);
+  // ...but take a unit that is there.
+  for (int i = 0; i < 6; ++i) s.release();
+  CHECK(s.try_acquire_for(0ms));
+  CHECK(s.try_acquire_for(nanoseconds::min()));
+  CHECK(s.try_acquire_for(duration<double>(std::numeric_limits<double>::quiet_NaN())));
+  CHECK(s.try_acquire_until(steady_clock::time_point::min()));
+  CHECK(s.try_acquire_until(time_point<system_clock, hours>::min()));
+  CHECK(s.try_acquire_until(time_point<steady_clock, seconds>::max()));
+  CHECK(s.available() == 0);
+}
+
+// Review finding: release() read the waiter count and woke sleepers after
+// the fetch-add that handed the unit over, so a thread that acquired the
+// unit and destroyed the semaphore ("wait for completion") freed memory the
+// releaser was still using. Each way of waiting, each way of releasing;
+// ASan or TSan catches a late access.
+TEST_CASE("semaphore: the acquirer may destroy it while the releaser returns", "[sync][semaphore][threads]") {
+  const int rounds = 25000 * stress_scale();
+  std::atomic<es::semaphore*> slot{nullptr};
+  std::thread worker([&] {
+    for (int r = 0; r < rounds; ++r) {
+      es::semaphore* done = nullptr;
+      // Spin (yielding now and then): release soon after the acquirer
+      // started, while it is still spinning and takes the unit at once.
+      for (int spins = 1; (done = slot.exchange(nullptr, std::memory_order_acquire)) == nullptr; ++spins) {
+        if (spins % 1024 == 0) std::this_thread::yield();
+      }
+      if (r % 16 == 5) std::this_thread::sleep_for(100us);  // the acquirer is asleep by now
+      done->release(r % 8 == 7 ? 2 : 1);
+    }
+  });
+  bool ok = true;
+  for (int r = 0; r < rounds && ok; ++r) {
+    auto* done = new es::semaphore(0);
+    slot.store(done, std::memory_order_release);
+    switch (r % 4) {
+      case 0:
+        if (r % 8 == 0) {
+          ok = done->try_acquire_for(30s);  // a timed sleeper: the releaser's path through the mutex
+        } else {
+          // Short timed waits that time out: the releaser may see the timed
+          // flag, then the waiter leaves and this thread takes the unit
+          // without the mutex (the destructor must wait for the releaser).
+          while (!done->try_acquire_for(20us)) {
+          }
+        }
+        break;
+      case 1:
+        for (int spins = 1; !done->try_acquire(); ++spins) {
+          if (spins % 1024 == 0) std::this_thread::yield();
+        }
+        break;
+      default:
+        done->acquire();  // spins, then sleeps
+        break;
+    }
+    delete done;
+  }
+  REQUIRE(ok);
+  worker.join();
 }
 
 TEST_CASE("semaphore: a timed wait returns when a unit arrives", "[sync][semaphore][threads]") {

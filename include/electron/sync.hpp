@@ -41,6 +41,8 @@
 #include <functional>
 #include <limits>
 #include <mutex>
+#include <optional>
+#include <thread>
 #include <type_traits>
 
 ELECTRON_BEGIN_NAMESPACE
@@ -345,14 +347,22 @@ class sharded_mutex {
 /// as std::shared_mutex on glibc.
 ///
 /// Not recursive, shared or exclusive; no upgrade from shared to exclusive.
-/// At most 2^30 - 1 simultaneous readers (checked by ELECTRON_ASSERT).
+/// At most 2^30 - 1 simultaneous readers: at that limit lock_shared() waits
+/// for a reader to leave and try_lock_shared() returns false.
 /// All members are noexcept and allocate nothing; sizeof == 4.
+///
+/// Destruction: allowed once no thread holds or waits for the lock, even
+/// while the thread that released it last is still returning from unlock()
+/// or unlock_shared() (e.g. a reader drops the last reference to an object
+/// that holds the mutex): after its releasing read-modify-write an unlock
+/// touches the mutex only through a notify on its address, which does not
+/// read or write the (possibly freed) word.
 class rw_mutex {
  public:
   constexpr rw_mutex() noexcept = default;
   rw_mutex(const rw_mutex&) = delete;
   rw_mutex& operator=(const rw_mutex&) = delete;
-  /// Precondition: not held.
+  /// Precondition: no thread holds or waits for it (see above).
   ~rw_mutex() = default;
 
   /// Blocks until the calling thread holds the lock exclusively.
@@ -387,21 +397,21 @@ class rw_mutex {
   }
 
   /// Blocks until the calling thread holds the lock shared: at once unless
-  /// a writer holds it.
+  /// a writer holds it (or 2^30 - 1 readers do).
   ELECTRON_ALWAYS_INLINE void lock_shared() noexcept {
     std::uint32_t s = m_state.load(std::memory_order_relaxed);
-    if (ELECTRON_LIKELY((s & writer_bit) == 0 && (s & reader_mask) != reader_mask) &&
+    if (ELECTRON_LIKELY(shared_free(s)) &&
         m_state.compare_exchange_weak(s, s + 1, std::memory_order_acquire, std::memory_order_relaxed))
       return;
     lock_shared_slow();
   }
 
   /// Takes the lock shared if no writer holds it (waiting writers do not
-  /// count); true when it did. Never blocks, never fails spuriously.
+  /// count) and fewer than 2^30 - 1 readers do; true when it did. Never
+  /// blocks, never fails spuriously.
   [[nodiscard]] ELECTRON_ALWAYS_INLINE bool try_lock_shared() noexcept {
     std::uint32_t s = m_state.load(std::memory_order_relaxed);
-    while ((s & writer_bit) == 0) {
-      ELECTRON_ASSERT((s & reader_mask) != reader_mask, "rw_mutex: too many readers");
+    while (shared_free(s)) {
       if (m_state.compare_exchange_weak(s, s + 1, std::memory_order_acquire, std::memory_order_relaxed)) return true;
     }
     return false;
@@ -409,15 +419,29 @@ class rw_mutex {
 
   /// Releases shared ownership. Precondition: the caller holds it shared.
   ELECTRON_ALWAYS_INLINE void unlock_shared() noexcept {
+    // One read-modify-write both releases and decides the wake-up, so after
+    // it this thread touches the mutex only through notify_all on its
+    // address (see the class comment on destruction). The last reader out
+    // of a word that says "someone sleeps, one reader" clears the waiting
+    // bit with its decrement and so must notify; a reader leaving a full
+    // count notifies too (readers may sleep for a free slot), keeping the
+    // bit for the other sleepers.
+    //
     // Release: this reader's section happens-before the next writer's
     // acquire. Every change of the word is a read-modify-write, so the
     // writer's acquire compare-exchange, which reads the count at 0, reads
     // from the release sequence of every reader's decrement, not only the
     // last one's.
-    const std::uint32_t prev = m_state.fetch_sub(1, std::memory_order_release);
-    ELECTRON_ASSERT((prev & reader_mask) != 0 && (prev & writer_bit) == 0,
-                    "rw_mutex::unlock_shared without holding it shared");
-    if (ELECTRON_UNLIKELY(prev == (waiting_bit | 1))) wake_after_last_reader();
+    std::uint32_t s = m_state.load(std::memory_order_relaxed);
+    for (;;) {
+      ELECTRON_ASSERT((s & reader_mask) != 0 && (s & writer_bit) == 0,
+                      "rw_mutex::unlock_shared without holding it shared");
+      const std::uint32_t next = s == (waiting_bit | 1) ? 0 : s - 1;
+      if (ELECTRON_LIKELY(m_state.compare_exchange_weak(s, next, std::memory_order_release, std::memory_order_relaxed)))
+        break;
+    }
+    if (ELECTRON_UNLIKELY((s & waiting_bit) != 0) && (s == (waiting_bit | 1) || (s & reader_mask) == reader_mask))
+      m_state.notify_all();
   }
 
  private:
@@ -427,6 +451,12 @@ class rw_mutex {
   static constexpr std::uint32_t waiting_bit = 1u << 30;
   static constexpr std::uint32_t reader_mask = waiting_bit - 1;
 
+  // A reader may enter: no writer holds the word and the count has room
+  // (a full count would carry into waiting_bit).
+  static constexpr bool shared_free(std::uint32_t s) noexcept {
+    return (s & writer_bit) == 0 && (s & reader_mask) != reader_mask;
+  }
+
   // No lost wake-up, in brief. A thread sleeps only through
   // m_state.wait(v) where v has waiting_bit set, and only after it saw the
   // lock unavailable in v. wait() compares and sleeps atomically, so it
@@ -435,7 +465,9 @@ class rw_mutex {
   // reader's unlock) calls notify_all after clearing it. A woken thread
   // re-examines the word and, if it must wait again, sets the bit again. If
   // the word goes back to exactly v, the bit is set in it, so a later clear
-  // notifies again.
+  // notifies again. Sleepers are writers, or readers that found a writer or
+  // a full count: the writer's unlock clears the bit, and a reader leaving a
+  // full count notifies without clearing it.
 
   template <class Free, class Take>
   void wait_until_taken(Free free, Take take) noexcept {
@@ -474,23 +506,7 @@ class rw_mutex {
   }
 
   ELECTRON_NOINLINE void lock_shared_slow() noexcept {
-    wait_until_taken(
-        [](std::uint32_t s) {
-          ELECTRON_ASSERT((s & reader_mask) != reader_mask, "rw_mutex: too many readers");
-          return (s & writer_bit) == 0;
-        },
-        [](std::uint32_t s) { return s + 1; });
-  }
-
-  // The last reader left a word that says someone sleeps. Readers sleep
-  // only while a writer holds the word, so the sleepers are writers. If the
-  // word changed since our decrement, a reader came in (its last-out unlock
-  // will see the bit) or a writer took it keeping the bit (its unlock
-  // notifies): either way a later release wakes them, so we need not.
-  ELECTRON_NOINLINE void wake_after_last_reader() noexcept {
-    std::uint32_t s = waiting_bit;
-    if (m_state.compare_exchange_strong(s, 0, std::memory_order_relaxed, std::memory_order_relaxed))
-      m_state.notify_all();
+    wait_until_taken([](std::uint32_t s) { return shared_free(s); }, [](std::uint32_t s) { return s + 1; });
   }
 
   std::atomic<std::uint32_t> m_state{0};
@@ -502,48 +518,70 @@ class rw_mutex {
 
 /// A counting semaphore: acquire() takes one unit of the count, waiting
 /// while it is 0; release(n) adds n. Usable as a concurrency limit (at most
-/// `initial` holders), a handoff signal between threads, or a rate limiter
-/// (a thread releases tokens at a fixed rate; workers acquire one per
-/// operation; see docs/sync.md).
+/// `initial` holders), a completion signal or handoff between threads, or a
+/// rate limiter (a thread releases tokens at a fixed rate; workers acquire
+/// one per operation; see docs/sync.md).
 ///
-/// When the count is positive, acquire() is one compare-exchange, and
-/// release() one fetch-add plus one load: no lock and no system call. A
-/// thread that finds the count at 0 spins briefly, then registers as a
-/// waiter and sleeps: acquire() on a 32-bit wake-up word with C++20 atomic
-/// wait (a futex on Linux), the timed waits on a condition variable (atomic
-/// wait has no time-out). release() wakes sleepers only when one is
-/// registered.
+/// The count and the number of sleeping waiters share one 64-bit word.
+/// When the count is positive, acquire() is one compare-exchange; when
+/// nobody sleeps, release() is one compare-exchange: no lock and no system
+/// call. A thread that finds the count at 0 spins briefly, then registers in
+/// the word and sleeps: acquire() on the word itself with C++20 atomic wait
+/// (a futex on Linux), the timed waits on a condition variable (atomic wait
+/// has no time-out). release() wakes sleepers only when the word says some
+/// are registered: release(1) wakes one acquire() sleeper and, if timed
+/// waiters sleep too, also one of those (the one that does not get the unit
+/// sleeps again); release(n > 1) wakes them all.
 ///
 /// Not fair: a thread arriving while the count is positive may take a unit
 /// ahead of a sleeping waiter. No unit is lost, and no waiter sleeps while
 /// a unit is left unclaimed.
 ///
+/// Destruction (the completion-signal idiom): a thread may destroy the
+/// semaphore as soon as its acquire() (or a successful try_acquire*) has
+/// returned, even while the thread that released that unit is still inside
+/// release(), provided no other thread is in or will enter any member (a
+/// release() whose units are already in the count, as those of the unit
+/// just taken are, is fine). The destructor waits for a releaser that is
+/// waking timed waiters under the internal mutex.
+///
 /// Thread-safe. Nothing allocates. acquire() and release() are noexcept:
 /// the mutex and condition variable of the timed path fail only on invalid
 /// use (for example destroying the semaphore while a thread waits), which
-/// terminates. The timed waits may throw what the clock or the duration
-/// arithmetic throws.
+/// terminates. The timed waits may throw what the clock throws.
 class semaphore {
  public:
   /// A semaphore whose count starts at `initial` (0 <= initial <= max()).
-  explicit semaphore(std::ptrdiff_t initial) noexcept : m_count(initial) {
-    ELECTRON_ASSERT(initial >= 0, "semaphore: negative initial count");
+  explicit semaphore(std::ptrdiff_t initial) noexcept
+      : m_state(static_cast<std::uint64_t>(initial) << count_shift) {
+    ELECTRON_ASSERT(initial >= 0 && initial <= max(), "semaphore: initial count out of range");
   }
   semaphore(const semaphore&) = delete;
   semaphore& operator=(const semaphore&) = delete;
-  /// Precondition: no thread waits on it.
-  ~semaphore() = default;
+  /// Precondition: no thread waits on it or will use it (see the class
+  /// comment for releases still returning).
+  ~semaphore() {
+    // A releaser that saw timed sleepers publishes its units and notifies
+    // the condition variable while holding m_mutex; taking the mutex here
+    // waits until it is done with both. Unlocking a mutex that another
+    // thread then locks and destroys is allowed (POSIX; std::mutex).
+    const std::lock_guard<std::mutex> lock(m_mutex);
+  }
 
-  /// The largest count the semaphore holds.
-  [[nodiscard]] static constexpr std::ptrdiff_t max() noexcept { return std::numeric_limits<std::ptrdiff_t>::max(); }
+  /// The largest count the semaphore holds: 2^40 - 1 (the rest of the
+  /// 64-bit word counts sleepers).
+  [[nodiscard]] static constexpr std::ptrdiff_t max() noexcept {
+    return static_cast<std::ptrdiff_t>((std::uint64_t{1} << count_bits) - 1);
+  }
 
   /// Takes one unit if the count is positive now; true when it did. Never
   /// blocks, never fails spuriously. O(1) (a retry loop under contention).
   [[nodiscard]] ELECTRON_ALWAYS_INLINE bool try_acquire() noexcept {
-    std::ptrdiff_t c = m_count.load(std::memory_order_relaxed);
-    while (c > 0) {
+    std::uint64_t w = m_state.load(std::memory_order_relaxed);
+    while (w >= count_unit) {
       // Acquire: what the releaser wrote before release() is visible now.
-      if (m_count.compare_exchange_weak(c, c - 1, std::memory_order_acquire, std::memory_order_relaxed)) return true;
+      if (m_state.compare_exchange_weak(w, w - count_unit, std::memory_order_acquire, std::memory_order_relaxed))
+        return true;
     }
     return false;
   }
@@ -555,93 +593,170 @@ class semaphore {
   }
 
   /// Takes one unit, waiting at most `timeout`; true when it got one,
-  /// false on time-out (the count is then untouched by this call).
+  /// false on time-out (the count is then untouched by this call). A
+  /// timeout <= 0 (or NaN) makes it try_acquire(); any timeout, however
+  /// large (nanoseconds::max(), duration<double>(1e30)), is valid: one
+  /// longer than about 146 years waits without limit.
   template <class Rep, class Period>
   [[nodiscard]] bool try_acquire_for(const std::chrono::duration<Rep, Period>& timeout) {
     if (try_acquire()) return true;
-    return try_acquire_until(std::chrono::steady_clock::now() +
-                             std::chrono::ceil<std::chrono::steady_clock::duration>(timeout));
+    // In floating point the comparison and the conversion cannot overflow.
+    const float_seconds t(timeout);
+    if (!(t.count() > 0)) return false;
+    if (spin_acquire()) return true;
+    const std::chrono::steady_clock::time_point until = steady_deadline_after(t);
+    return wait_timed([until]() -> std::optional<std::chrono::steady_clock::time_point> {
+      if (std::chrono::steady_clock::now() >= until) return std::nullopt;
+      return until;
+    });
   }
 
-  /// Takes one unit, waiting until `deadline` at the latest; true when it
-  /// got one, false on time-out. With a deadline in the past it is
-  /// try_acquire().
+  /// Takes one unit, waiting until `deadline` of `Clock` at the latest; true
+  /// when it got one, false on time-out. With a deadline in the past it is
+  /// try_acquire(). Any deadline is valid (time_point::max() and min()
+  /// included). The wait itself runs on steady_clock for the time left, and
+  /// repeats until Clock says the deadline has passed, so a clock that is
+  /// set forward or back is followed (late by up to the time slept).
   template <chrono_clock Clock, class Duration>
   [[nodiscard]] bool try_acquire_until(const std::chrono::time_point<Clock, Duration>& deadline) {
     if (try_acquire()) return true;
-    if (Clock::now() >= deadline) return false;
+    if (!(time_left(deadline).count() > 0)) return false;
     if (spin_acquire()) return true;
-    std::unique_lock<std::mutex> lock(m_mutex);
-    const registration registered(m_waiters, timed_waiter);
-    while (!try_acquire_registered()) {
-      if (m_cv.wait_until(lock, deadline) == std::cv_status::timeout) return try_acquire_registered();
-    }
-    return true;
+    return wait_timed([&deadline]() -> std::optional<std::chrono::steady_clock::time_point> {
+      const float_seconds left = time_left(deadline);
+      if (!(left.count() > 0)) return std::nullopt;
+      return steady_deadline_after(left);
+    });
   }
 
-  /// Adds `n` (>= 0) to the count, waking up to n waiters. The count must
-  /// stay <= max() (checked by ELECTRON_ASSERT).
+  /// Adds `n` (0 <= n, count + n <= max(), checked by ELECTRON_ASSERT) to
+  /// the count, waking sleepers as the class comment says.
   ELECTRON_ALWAYS_INLINE void release(std::ptrdiff_t n = 1) noexcept {
-    ELECTRON_ASSERT(n >= 0, "semaphore::release: negative count");
-    // seq_cst: with a waiter's seq_cst registration and its seq_cst read of
-    // m_count this is Dekker's pattern (see the note below): either the
-    // waiter sees this unit or we see the waiter. The fetch-add also
-    // releases what we wrote to whoever takes the unit.
-    [[maybe_unused]] const std::ptrdiff_t prev = m_count.fetch_add(n, std::memory_order_seq_cst);
-    ELECTRON_ASSERT(prev <= max() - n, "semaphore::release: count overflows");
-    const std::uint64_t waiters = m_waiters.load(std::memory_order_seq_cst);
-    if (ELECTRON_UNLIKELY(waiters != 0)) wake(n, waiters);
+    ELECTRON_ASSERT(n >= 0 && n <= max(), "semaphore::release: count out of range");
+    if (ELECTRON_UNLIKELY(n <= 0)) return;
+    const std::uint64_t add = static_cast<std::uint64_t>(n) << count_shift;
+    std::uint64_t w = m_state.load(std::memory_order_relaxed);
+    for (;;) {
+      ELECTRON_ASSERT(static_cast<std::uint64_t>(n) <= (count_max - (w >> count_shift)),
+                      "semaphore::release: count overflows");
+      if (ELECTRON_UNLIKELY((w & timed_flag) != 0)) {
+        release_timed(add, n);
+        return;
+      }
+      // Release: what we wrote is visible to whoever takes the unit. The
+      // same read-modify-write publishes the units and tells us whether
+      // anyone sleeps, so nothing can register unseen in between, and after
+      // it we touch the semaphore only through a notify on the word's
+      // address (see the notes below).
+      if (ELECTRON_LIKELY(m_state.compare_exchange_weak(w, w + add, std::memory_order_release,
+                                                        std::memory_order_relaxed)))
+        break;
+    }
+    if (ELECTRON_UNLIKELY((w & sleeper_mask) != 0)) notify_sleepers(n);
   }
 
   /// The count now (a snapshot: other threads may change it at once).
-  [[nodiscard]] std::ptrdiff_t available() const noexcept { return m_count.load(std::memory_order_relaxed); }
+  [[nodiscard]] std::ptrdiff_t available() const noexcept {
+    return static_cast<std::ptrdiff_t>(m_state.load(std::memory_order_relaxed) >> count_shift);
+  }
 
  private:
-  // m_waiters counts registered sleepers: acquire() in the low half, the
-  // timed waits in the high half.
-  static constexpr std::uint64_t plain_waiter = 1;
-  static constexpr std::uint64_t timed_waiter = std::uint64_t{1} << 32;
-  static constexpr std::uint64_t plain_mask = timed_waiter - 1;
+  // m_state: bit 0 says timed waiters are registered (m_timed > 0), bits
+  // 1-23 count the registered acquire() sleepers, bits 24-63 hold the count.
+  // The count on top: a count that overflowed despite the assertion would
+  // wrap without touching the sleeper fields.
+  static constexpr std::uint64_t timed_flag = 1;
+  static constexpr int sleeper_shift = 1;
+  static constexpr int sleeper_bits = 23;
+  static constexpr std::uint64_t sleeper_unit = std::uint64_t{1} << sleeper_shift;
+  static constexpr std::uint64_t sleeper_mask = ((std::uint64_t{1} << sleeper_bits) - 1) << sleeper_shift;
+  static constexpr int count_shift = sleeper_shift + sleeper_bits;
+  static constexpr int count_bits = 64 - count_shift;
+  static constexpr std::uint64_t count_unit = std::uint64_t{1} << count_shift;
+  static constexpr std::uint64_t count_max = (std::uint64_t{1} << count_bits) - 1;
 
-  // No lost wake-up. A waiter (1) registers in m_waiters, (2) reads the
-  // wake-up word (plain) or holds m_mutex (timed), (3) reads m_count, and
-  // sleeps only if it saw 0: on the wake-up word with the value read in (2)
-  // (atomic wait compares and sleeps atomically, like a futex), or on the
-  // condition variable, which releases m_mutex atomically with going to
-  // sleep. A releaser (a) adds to m_count, (b) reads m_waiters, and if a
-  // waiter is registered (c) bumps the wake-up word and notifies it, and/or
-  // locks and unlocks m_mutex and notifies the condition variable.
-  // (1), (2)-(3) for plain waiters, (a), (b) and the bump in (c) are all
-  // seq_cst, so in their single total order either (a) precedes (3) (the
-  // waiter sees the unit, or someone took it first) or (1) precedes (b) (the
-  // releaser sees the waiter). In the second case the bump follows (2), so
-  // the plain waiter's wait returns at once or is woken by the notify; and
-  // the timed waiter held m_mutex from before (1) until it slept, so the
-  // releaser's lock completes only after that and its notify finds it asleep
-  // (or gone). A waiter woken for a unit that a newcomer takes first sleeps
-  // again; the unit was not lost.
+  using float_seconds = std::chrono::duration<double>;
+
+  // No lost wake-up. Everything that decides whether to sleep or to wake is
+  // a read-modify-write of m_state, so all of it is ordered by the word's
+  // modification order (no seq_cst needed).
+  //
+  // acquire() sleepers: a waiter adds sleeper_unit only in a compare-
+  // exchange that saw the count at 0, then sleeps with m_state.wait(v) on
+  // the value v it wrote or saw since; wait compares and sleeps atomically
+  // (a futex). A release's compare-exchange is either earlier in the
+  // modification order (the waiter's compare-exchange then sees the units)
+  // or later (the release sees the sleeper and, after publishing, notifies;
+  // the word is no longer v, so the waiter either does not sleep or is
+  // woken). A woken waiter takes a unit and leaves the sleeper count in one
+  // compare-exchange, or sleeps again if a newcomer took the unit first.
+  // release(1) needs to wake only one: every release changes the word, so a
+  // sleeper that had compared before it is queued when the notify comes,
+  // and one already awake rechecks by itself.
+  //
+  // Timed sleepers: m_timed counts them under m_mutex, and timed_flag is set
+  // exactly while m_timed > 0 (both change under the mutex). A timed waiter
+  // sets the flag, then looks at the count and sleeps on the condition
+  // variable without releasing the mutex in between. A release that sees the
+  // flag takes the mutex before it adds its units, so it cannot add them
+  // between that look and the sleep; its compare-exchange fails if the flag
+  // was set since it read the word.
+  //
+  // Destruction. A thread may destroy the semaphore once it took a unit,
+  // while the releaser is still returning. So once a unit is in the count,
+  // a releaser must not read or write the semaphore: on the fast path its
+  // last access is the compare-exchange that publishes the unit; after it,
+  // only m_state.notify_*, which passes the address to the kernel (a futex
+  // wake on a freed or reused address wakes nobody or wakes spuriously) and
+  // reads no memory of the object (libstdc++: a 64-bit atomic waits on a
+  // shared, static waiter table; the futex-based libc++ likewise). On the
+  // timed path the releaser holds m_mutex from before publishing until it
+  // has notified the condition variable, and the destructor takes m_mutex.
+
   ELECTRON_NOINLINE void acquire_slow() noexcept {
     if (spin_acquire()) return;
-    const registration registered(m_waiters, plain_waiter);
+    bool registered = false;
+    std::uint64_t w = m_state.load(std::memory_order_relaxed);
     for (;;) {
-      const std::uint32_t seen = m_wakeups.load(std::memory_order_seq_cst);
-      if (try_acquire_registered()) return;
-      m_wakeups.wait(seen, std::memory_order_relaxed);
+      if (w >= count_unit) {
+        const std::uint64_t next = w - count_unit - (registered ? sleeper_unit : 0);
+        if (m_state.compare_exchange_weak(w, next, std::memory_order_acquire, std::memory_order_relaxed)) return;
+        continue;
+      }
+      if (!registered) {
+        if (ELECTRON_UNLIKELY((w & sleeper_mask) == sleeper_mask)) {
+          // 2^23 - 1 sleepers already: poll rather than overflow the field.
+          std::this_thread::yield();
+          w = m_state.load(std::memory_order_relaxed);
+          continue;
+        }
+        // Relaxed: the registration publishes no data.
+        if (!m_state.compare_exchange_weak(w, w + sleeper_unit, std::memory_order_relaxed,
+                                           std::memory_order_relaxed))
+          continue;
+        w += sleeper_unit;
+        registered = true;
+      }
+      m_state.wait(w, std::memory_order_relaxed);
+      w = m_state.load(std::memory_order_relaxed);
     }
   }
 
-  ELECTRON_NOINLINE void wake(std::ptrdiff_t n, std::uint64_t waiters) noexcept {
-    if (n == 0) return;
-    if ((waiters & plain_mask) != 0) {
-      m_wakeups.fetch_add(1, std::memory_order_seq_cst);
-      if (n == 1) {
-        m_wakeups.notify_one();
-      } else {
-        m_wakeups.notify_all();
-      }
+  // After a release that saw acquire() sleepers: the last use of the
+  // semaphore by the releaser, and it only names the word's address.
+  void notify_sleepers(std::ptrdiff_t n) noexcept {
+    if (n == 1) {
+      m_state.notify_one();
+    } else {
+      m_state.notify_all();
     }
-    if (waiters >= timed_waiter) {
-      { const std::lock_guard<std::mutex> lock(m_mutex); }
+  }
+
+  ELECTRON_NOINLINE void release_timed(std::uint64_t add, std::ptrdiff_t n) noexcept {
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    const std::uint64_t prev = m_state.fetch_add(add, std::memory_order_release);
+    if ((prev & sleeper_mask) != 0) notify_sleepers(n);
+    if (m_timed != 0) {
       if (n == 1) {
         m_cv.notify_one();
       } else {
@@ -650,42 +765,70 @@ class semaphore {
     }
   }
 
-  // Counts the caller in m_waiters while it may sleep (also when a clock
-  // throws).
-  struct registration {
-    std::atomic<std::uint64_t>& waiters;
-    std::uint64_t unit;
-    registration(std::atomic<std::uint64_t>& w, std::uint64_t u) noexcept : waiters(w), unit(u) {
-      waiters.fetch_add(unit, std::memory_order_seq_cst);
+  // The timed wait proper. next_deadline() returns the steady_clock time to
+  // sleep until, or nullopt once the caller's deadline has passed; the
+  // condition variable is only ever given a steady_clock time point (its
+  // other overloads convert, and libstdc++'s conversion can overflow).
+  template <class NextDeadline>
+  bool wait_timed(NextDeadline next_deadline) {
+    std::unique_lock<std::mutex> lock(m_mutex);
+    const timed_registration registered(*this);
+    for (;;) {
+      if (try_acquire()) return true;
+      const std::optional<std::chrono::steady_clock::time_point> until = next_deadline();
+      if (!until) return false;
+      m_cv.wait_until(lock, *until);
     }
-    registration(const registration&) = delete;
-    registration& operator=(const registration&) = delete;
-    ~registration() { waiters.fetch_sub(unit, std::memory_order_relaxed); }
+  }
+
+  // Counts a timed waiter in m_timed and timed_flag while it may sleep (also
+  // when a clock throws). Constructed and destroyed with m_mutex held.
+  struct timed_registration {
+    semaphore& s;
+    explicit timed_registration(semaphore& sem) noexcept : s(sem) {
+      // The flag's read-modify-write comes before the waiter's first look
+      // at the count, in the word's modification order.
+      if (s.m_timed++ == 0) s.m_state.fetch_or(timed_flag, std::memory_order_relaxed);
+    }
+    timed_registration(const timed_registration&) = delete;
+    timed_registration& operator=(const timed_registration&) = delete;
+    ~timed_registration() {
+      if (--s.m_timed == 0) s.m_state.fetch_and(~timed_flag, std::memory_order_relaxed);
+    }
   };
 
   bool spin_acquire() noexcept {
     for (int i = 0; i < detail::spin_limit; ++i) {
       detail::cpu_relax();
-      if (m_count.load(std::memory_order_relaxed) > 0 && try_acquire()) return true;
+      if (m_state.load(std::memory_order_relaxed) >= count_unit && try_acquire()) return true;
     }
     return false;
   }
 
-  // try_acquire for a registered waiter: the read of m_count is seq_cst, the
-  // waiter's half of the Dekker pattern with release().
-  bool try_acquire_registered() noexcept {
-    std::ptrdiff_t c = m_count.load(std::memory_order_seq_cst);
-    while (c > 0) {
-      if (m_count.compare_exchange_weak(c, c - 1, std::memory_order_seq_cst, std::memory_order_seq_cst)) return true;
-    }
-    return false;
+  // `deadline` - Clock::now(), in floating-point seconds, so that no
+  // deadline (max(), min(), a coarse Duration that the clock's would
+  // overflow) overflows. The rounding (~0.2 us for system_clock) only moves
+  // the last sleep; wait_timed asks again after each one.
+  template <class Clock, class Duration>
+  static float_seconds time_left(const std::chrono::time_point<Clock, Duration>& deadline) {
+    const auto now = Clock::now();
+    return float_seconds(deadline.time_since_epoch()) - float_seconds(now.time_since_epoch());
   }
 
-  // The count and the waiter count share a line: release() reads both.
-  std::atomic<std::ptrdiff_t> m_count;
-  std::atomic<std::uint64_t> m_waiters{0};
-  std::atomic<std::uint32_t> m_wakeups{0};  // bumped on each wake-up of plain waiters
-  std::mutex m_mutex;                       // timed waiters only
+  // steady_clock::now() + d (d > 0), rounded up, or time_point::max() when d
+  // is more than half of the room left before max() (~146 years): a wait
+  // that long is a wait without limit.
+  static std::chrono::steady_clock::time_point steady_deadline_after(float_seconds d) noexcept {
+    using steady = std::chrono::steady_clock;
+    const steady::time_point now = steady::now();
+    const float_seconds room = steady::time_point::max() - now;
+    if (!(d < room / 2)) return steady::time_point::max();
+    return now + std::chrono::ceil<steady::duration>(d);
+  }
+
+  std::atomic<std::uint64_t> m_state;
+  std::size_t m_timed = 0;  // timed waiters registered; guarded by m_mutex
+  std::mutex m_mutex;       // timed waiters and their releasers only
   std::condition_variable m_cv;
 };
 
