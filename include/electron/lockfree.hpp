@@ -634,7 +634,7 @@ class stack {
     T* p = m_nodes[i].value();
     out.emplace(std::move(*p));
     p->~T();
-    m_free.push(m_nodes, i);
+    give_node(i);
     return out;
   }
   /// Pops into out; false if empty. (Needs a non-throwing move assignment.)
@@ -646,7 +646,7 @@ class stack {
     T* p = m_nodes[i].value();
     out = std::move(*p);
     p->~T();
-    m_free.push(m_nodes, i);
+    give_node(i);
     return true;
   }
   /// True if the stack held no items at the moment of the call.
@@ -662,10 +662,44 @@ class stack {
   };
   static constexpr std::uint32_t nil = detail::node_chunks<node>::nil;
 
+  // Each thread keeps the last node it freed, for its next push on the same
+  // stack: a push/pop pair on one thread then costs two CASes, not four. The
+  // cache is tagged with the stack's instance number (never reused), so a
+  // stack never takes a node cached for another; a node left in a cache when
+  // its thread exits is not on the free list, but its memory is the stack's
+  // and is freed with it.
+  struct node_cache {
+    std::uint64_t owner = 0;
+    std::uint32_t index = 0;
+  };
+  static node_cache& cache() noexcept {
+    thread_local node_cache c;
+    return c;
+  }
+  static std::uint64_t next_instance() noexcept {
+    static std::atomic<std::uint64_t> n{0};
+    return n.fetch_add(1, std::memory_order_relaxed) + 1;
+  }
   std::uint32_t take_node() {
+    node_cache& c = cache();
+    if (c.owner == m_instance) {
+      c.owner = 0;
+      return c.index;
+    }
     const std::uint32_t i = m_free.pop(m_nodes);
     return i != nil ? i : m_nodes.fresh();
   }
+  void give_node(std::uint32_t i) noexcept {
+    node_cache& c = cache();
+    if (c.owner == 0) {
+      c.owner = m_instance;
+      c.index = i;
+    } else {
+      m_free.push(m_nodes, i);
+    }
+  }
+
+  const std::uint64_t m_instance = next_instance();
 
   detail::node_chunks<node> m_nodes;
   detail::index_stack<node> m_items;

@@ -3410,7 +3410,7 @@ class stack {
     T* p = m_nodes[i].value();
     out.emplace(std::move(*p));
     p->~T();
-    m_free.push(m_nodes, i);
+    give_node(i);
     return out;
   }
   /// Pops into out; false if empty. (Needs a non-throwing move assignment.)
@@ -3422,7 +3422,7 @@ class stack {
     T* p = m_nodes[i].value();
     out = std::move(*p);
     p->~T();
-    m_free.push(m_nodes, i);
+    give_node(i);
     return true;
   }
   /// True if the stack held no items at the moment of the call.
@@ -3438,10 +3438,44 @@ class stack {
   };
   static constexpr std::uint32_t nil = detail::node_chunks<node>::nil;
 
+  // Each thread keeps the last node it freed, for its next push on the same
+  // stack: a push/pop pair on one thread then costs two CASes, not four. The
+  // cache is tagged with the stack's instance number (never reused), so a
+  // stack never takes a node cached for another; a node left in a cache when
+  // its thread exits is not on the free list, but its memory is the stack's
+  // and is freed with it.
+  struct node_cache {
+    std::uint64_t owner = 0;
+    std::uint32_t index = 0;
+  };
+  static node_cache& cache() noexcept {
+    thread_local node_cache c;
+    return c;
+  }
+  static std::uint64_t next_instance() noexcept {
+    static std::atomic<std::uint64_t> n{0};
+    return n.fetch_add(1, std::memory_order_relaxed) + 1;
+  }
   std::uint32_t take_node() {
+    node_cache& c = cache();
+    if (c.owner == m_instance) {
+      c.owner = 0;
+      return c.index;
+    }
     const std::uint32_t i = m_free.pop(m_nodes);
     return i != nil ? i : m_nodes.fresh();
   }
+  void give_node(std::uint32_t i) noexcept {
+    node_cache& c = cache();
+    if (c.owner == 0) {
+      c.owner = m_instance;
+      c.index = i;
+    } else {
+      m_free.push(m_nodes, i);
+    }
+  }
+
+  const std::uint64_t m_instance = next_instance();
 
   detail::node_chunks<node> m_nodes;
   detail::index_stack<node> m_items;
@@ -4405,8 +4439,11 @@ ELECTRON_END_NAMESPACE
 //
 // Tasks are 64-byte nodes with 40 bytes of inline storage for the callable
 // (larger or over-aligned callables go to the heap), recycled through
-// per-worker free lists: spawning a small task on a worker allocates nothing
-// once warm.
+// per-worker free lists: the worker that runs a task keeps its node. So
+// spawning a small task on a worker allocates nothing while that worker's
+// list has a node, i.e. when it runs about as many tasks as it spawns (it
+// reuses the nodes of the tasks it ran); a worker whose tasks other workers
+// run (steal) allocates a node per stolen task.
 #ifndef ELECTRON_SCHED_HPP
 #define ELECTRON_SCHED_HPP
 
@@ -4646,6 +4683,9 @@ class task_group;
 
 namespace detail {
 
+template <class I, class Body>
+void parallel_ranges(scheduler& s, I begin, I end, std::size_t grain, Body& body);
+
 // ===========================================================================
 // Task nodes
 // ===========================================================================
@@ -4730,6 +4770,13 @@ struct alignas(cache::false_sharing_range) worker {
   std::uint32_t free_count = 0;
   std::uint64_t rng;
   std::thread thread;
+  // Tasks this worker spawned and tasks it ran, for the shutdown check
+  // (scheduler::drained()). Written only by this worker, read by others only
+  // at shutdown: on their own line, so spawning costs no shared write.
+  struct alignas(cache::line_size) task_counts {
+    std::atomic<std::uint64_t> spawned{0};
+    std::atomic<std::uint64_t> completed{0};
+  } counts;
 };
 
 /// The worker the calling thread is, or nullptr.
@@ -4739,6 +4786,12 @@ ELECTRON_VISIBLE constinit inline thread_local worker* t_worker = nullptr;
 /// waits (each such task may wait in turn and run another).
 ELECTRON_VISIBLE constinit inline thread_local unsigned t_external_depth = 0;
 inline constexpr unsigned max_external_depth = 4;
+
+#if ELECTRON_ASSERTS_ENABLED
+/// The group of the task the calling thread is running (debug builds only):
+/// a task that waits for its own group would wait for itself.
+ELECTRON_VISIBLE constinit inline thread_local const group_state* t_running_group = nullptr;
+#endif
 
 /// Nodes a worker keeps for reuse; more go back to the system.
 inline constexpr std::uint32_t max_free_nodes = 1024;
@@ -4820,8 +4873,11 @@ task_node* make_node(F&& f, group_state* g) {
 ///
 /// Thread safety: submit() from any thread. The destructor runs every task
 /// submitted before it (and every task those spawn), then joins the workers;
-/// it must not be called from one of this scheduler's workers, and no thread
-/// may submit to a scheduler being destroyed except its own tasks.
+/// the workers stay until no task is queued or running, so tasks spawned
+/// during destruction still run in parallel, and a task may block until a
+/// task it spawned has run. It must not be called from one of this
+/// scheduler's workers, and no thread may submit to a scheduler being
+/// destroyed except its own tasks.
 ///
 ///   electron::sched::scheduler s;          // one worker per hardware thread
 ///   s.submit([] { std::puts("hello"); });  // fire and forget
@@ -4853,7 +4909,8 @@ class scheduler {
 
   /// Runs f() once, on some worker, some time before the destructor returns.
   /// From a worker of this scheduler the task goes onto that worker's deque
-  /// (no lock, no allocation once warm, for callables of at most 40 bytes);
+  /// (no lock; no allocation for callables of at most 40 bytes while the
+  /// worker has a free node: see task_group::run);
   /// from other threads onto the injection queue (a mutex). An exception
   /// escaping f calls std::terminate (use a task_group to catch it).
   template <task_fn F>
@@ -4877,6 +4934,9 @@ class scheduler {
   ELECTRON_ALWAYS_INLINE void spawn(detail::task_node* n) {
     detail::worker* w = detail::t_worker;
     if (ELECTRON_LIKELY(w != nullptr && w->owner == this)) {
+      // Counted before it is published (see drained()); only this worker
+      // writes its count.
+      bump(w->counts.spawned);
       // seq_cst: the store must precede the load of m_sleepers in wake_one()
       // (see park()). When the deque cannot grow, the task runs here and now.
 #if ELECTRON_HAS_EXCEPTIONS
@@ -4898,6 +4958,7 @@ class scheduler {
   void inject(detail::task_node* n) noexcept {
     n->next = nullptr;
     std::lock_guard<std::mutex> lock(m_inject_mutex);
+    m_injected.fetch_add(1, std::memory_order_release);  // counted before it is published
     if (m_inject_tail != nullptr) {
       m_inject_tail->next = n;
     } else {
@@ -4962,11 +5023,50 @@ class scheduler {
     return false;
   }
 
-  static ELECTRON_ALWAYS_INLINE void execute(detail::task_node* n) noexcept {
-    n->run(n);
+  ELECTRON_ALWAYS_INLINE void execute(detail::task_node* n) noexcept {
     detail::group_state* g = n->group;
+#if ELECTRON_ASSERTS_ENABLED
+    const detail::group_state* outer = std::exchange(detail::t_running_group, g);
+#endif
+    n->run(n);
+#if ELECTRON_ASSERTS_ENABLED
+    detail::t_running_group = outer;
+#endif
     detail::release_node(n);
     if (g != nullptr) g->finish_one();
+    detail::worker* w = detail::t_worker;
+    if (w != nullptr && w->owner == this) {
+      bump(w->counts.completed);
+    } else {
+      m_external_completed.fetch_add(1, std::memory_order_release);
+    }
+    if (ELECTRON_UNLIKELY(m_stopping.load(std::memory_order_relaxed)) && drained()) wake_all();
+  }
+
+  // A counter written by one thread only: a load and a store, no
+  // read-modify-write. Release: see drained().
+  static void bump(std::atomic<std::uint64_t>& c) noexcept {
+    c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+  }
+
+  /// The destructor was called and no task is queued or running: a worker
+  /// may leave (nothing can spawn any more). Every task is counted as
+  /// spawned before it is published and as completed after it ran, by the
+  /// thread that did each. The completed counts are read first, then the
+  /// spawned ones (acquire): a completion we read happens after its task's
+  /// spawn, so we read that spawn too, and the counts only grow. So if the
+  /// sums are equal, then at the moment between the two passes every task
+  /// spawned so far had completed; no task was running to spawn another,
+  /// and none is spawned after shutdown began. (If a worker's last
+  /// completion is not yet visible here, it is a moment later: parked
+  /// workers re-check every millisecond once stopping, see park().)
+  bool drained() const noexcept {
+    if (!m_stopping.load(std::memory_order_seq_cst)) return false;
+    std::uint64_t completed = m_external_completed.load(std::memory_order_acquire);
+    for (const auto& w : m_workers) completed += w->counts.completed.load(std::memory_order_acquire);
+    std::uint64_t spawned = m_injected.load(std::memory_order_acquire);
+    for (const auto& w : m_workers) spawned += w->counts.spawned.load(std::memory_order_acquire);
+    return completed == spawned;
   }
 
   // Parking, and why no wakeup is lost.
@@ -4994,7 +5094,15 @@ class scheduler {
     const std::uint64_t e = m_epoch.load(std::memory_order_seq_cst);
     if (!done() && !work_visible()) {
       std::unique_lock<std::mutex> lock(m_park_mutex);
-      while (m_epoch.load(std::memory_order_relaxed) == e) m_park_cv.wait(lock);
+      while (m_epoch.load(std::memory_order_relaxed) == e) {
+        if (m_stopping.load(std::memory_order_relaxed)) {
+          // At shutdown, re-check drained() now and then: the last task's
+          // completion count may become visible after our check (drained()).
+          if (m_park_cv.wait_for(lock, std::chrono::milliseconds(1)) == std::cv_status::timeout) break;
+        } else {
+          m_park_cv.wait(lock);
+        }
+      }
     }
     if (waiter) m_waiters.fetch_sub(1, std::memory_order_seq_cst);
     m_sleepers.fetch_sub(1, std::memory_order_seq_cst);
@@ -5020,12 +5128,31 @@ class scheduler {
       m_epoch.fetch_add(1, std::memory_order_seq_cst);
     }
     m_park_cv.notify_all();
+    m_blocked_cv.notify_all();
   }
   // After the last task of a group finished: wake the parked waiters (one of
   // them waits for this group). Touches only the scheduler: the group may be
   // gone already.
   void group_done() noexcept {
     if (m_waiters.load(std::memory_order_seq_cst) != 0) wake_all();
+  }
+
+  // A waiter that may not run tasks (a thread that is not a worker, nested
+  // max_external_depth waits deep) sleeps until some group completes, and
+  // nothing else: park() would return at once whenever work is visible (it
+  // must, for a thread that can run it), so such a waiter would spin while
+  // its group's tasks are queued behind busy workers. It waits on a
+  // condition variable of its own, so wake_one() (notify_one) never picks it
+  // instead of a thread that can run the new task. No lost wakeup: the pair
+  // (m_waiters, pending) with group_done()'s wake_all(), as in park().
+  void block_until(const detail::group_state& g) noexcept {
+    m_waiters.fetch_add(1, std::memory_order_seq_cst);
+    const std::uint64_t e = m_epoch.load(std::memory_order_seq_cst);
+    if (g.pending.load(std::memory_order_seq_cst) != 0) {
+      std::unique_lock<std::mutex> lock(m_park_mutex);
+      while (m_epoch.load(std::memory_order_relaxed) == e) m_blocked_cv.wait(lock);
+    }
+    m_waiters.fetch_sub(1, std::memory_order_seq_cst);
   }
 
   // Spin rounds (each a full search for work) before yielding, then sleeping.
@@ -5036,23 +5163,22 @@ class scheduler {
     detail::t_worker = &w;
     int idle = 0;
     for (;;) {
-      // Read before searching: once the destructor's flag is seen, every task
-      // submitted before the destructor is visible to the search below.
-      const bool stopping = m_stopping.load(std::memory_order_seq_cst);
       if (detail::task_node* n = find_task(&w)) {
         execute(n);
         idle = 0;
         continue;
       }
-      // Nothing anywhere, and this deque stays empty (only its owner fills
-      // it): leaving now loses no task.
-      if (stopping) break;
+      // Leave only when no task is queued or running anywhere: finding
+      // nothing is not enough, since a task running on another worker may
+      // still spawn more (which this worker should help with), or spawn a
+      // child and block until it runs (which would then never run).
+      if (drained()) break;
       if (++idle <= spin_rounds) {
         for (int i = 0; i < 16; ++i) detail::cpu_relax();
       } else if (idle <= spin_rounds + yield_rounds) {
         std::this_thread::yield();
       } else {
-        park([this] { return m_stopping.load(std::memory_order_seq_cst); }, false);
+        park([this] { return drained(); }, false);
         idle = 0;
       }
     }
@@ -5063,7 +5189,9 @@ class scheduler {
 
   /// Runs tasks on the calling thread until g has none pending.
   void help_until(detail::group_state& g) noexcept {
+    ELECTRON_ASSERT(detail::t_running_group != &g, "sched::task_group::wait() from one of the group's own tasks (it would wait for itself)");
     detail::worker* self = detail::t_worker;
+    const bool can_help = self != nullptr || detail::t_external_depth < detail::max_external_depth;
     int idle = 0;
     while (g.pending.load(std::memory_order_acquire) != 0) {
       // A worker: own deque first (the group's newest tasks are at its
@@ -5076,7 +5204,7 @@ class scheduler {
       if (self != nullptr) {
         if (auto p = self->deque.pop()) n = *p;
         if (n == nullptr) n = find_foreign(self);
-      } else if (detail::t_external_depth < detail::max_external_depth) {
+      } else if (can_help) {
         n = find_foreign(nullptr);
       }
       if (n != nullptr) {
@@ -5095,7 +5223,11 @@ class scheduler {
       } else if (idle <= spin_rounds + yield_rounds) {
         std::this_thread::yield();
       } else {
-        park([&g] { return g.pending.load(std::memory_order_seq_cst) == 0; }, true);
+        if (can_help) {
+          park([&g] { return g.pending.load(std::memory_order_seq_cst) == 0; }, true);
+        } else {
+          block_until(g);
+        }
         idle = 0;
       }
     }
@@ -5118,6 +5250,10 @@ class scheduler {
   alignas(cache::false_sharing_range) std::atomic<std::uint32_t> m_sleepers{0};
   std::atomic<std::uint32_t> m_waiters{0};
   std::atomic<bool> m_stopping{false};
+  // Tasks spawned from threads that are not workers (under m_inject_mutex),
+  // and tasks run by such threads (task_group::wait helping): see drained().
+  alignas(cache::false_sharing_range) std::atomic<std::uint64_t> m_injected{0};
+  std::atomic<std::uint64_t> m_external_completed{0};
   alignas(cache::false_sharing_range) std::atomic<std::size_t> m_inject_count{0};
   std::mutex m_inject_mutex;
   detail::task_node* m_inject_head = nullptr;
@@ -5125,6 +5261,7 @@ class scheduler {
   alignas(cache::false_sharing_range) std::atomic<std::uint64_t> m_epoch{0};
   std::mutex m_park_mutex;
   std::condition_variable m_park_cv;
+  std::condition_variable m_blocked_cv;  // waiters that may not run tasks: see block_until()
 };
 
 inline void detail::group_state::finish_one() noexcept {
@@ -5144,10 +5281,13 @@ inline void detail::group_state::finish_one() noexcept {
 /// deque's first, then the injection queue's and other workers'), so
 /// wait() inside a task, and nested groups, do not deadlock; this also means
 /// wait() may run unrelated tasks of the scheduler on the calling thread.
-/// A thread that is not a worker helps only 4 waits deep, then just waits.
+/// A thread that is not a worker helps only 4 waits deep, then just waits
+/// (sleeping, without using a core, until the group completes).
 ///
 /// Thread safety: run() from any thread, including the group's own tasks;
-/// wait() from one thread at a time. The destructor waits for pending tasks
+/// wait() from one thread at a time, and never from one of the group's own
+/// tasks: that task counts as pending until it returns, so the wait would
+/// never return (debug builds assert). The destructor waits for pending tasks
 /// (an exception they threw is then dropped: call wait() to see it). The
 /// scheduler must outlive the group.
 ///
@@ -5171,9 +5311,13 @@ class task_group {
     if (m_state.pending.load(std::memory_order_acquire) != 0) m_state.sched->help_until(m_state);
   }
 
-  /// Spawns f (a decay-copy of it). Allocates only for a callable larger
-  /// than 40 bytes, or on a thread that is not a worker, or for a cold
-  /// worker's first nodes; std::bad_alloc leaves the group unchanged.
+  /// Spawns f (a decay-copy of it). On a worker, a callable of at most 40
+  /// bytes takes a node from the worker's free list, which holds the nodes
+  /// of the tasks that worker ran (up to 1 024): no allocation while the list
+  /// is not empty. It allocates a node for a larger callable (and the
+  /// callable too), on a thread that is not a worker, on a cold worker, and
+  /// when the list ran dry because other workers ran (stole) this worker's
+  /// tasks and kept their nodes. std::bad_alloc leaves the group unchanged.
   template <task_fn F>
   ELECTRON_ALWAYS_INLINE void run(F&& f) {
     detail::task_node* n = detail::make_node(std::forward<F>(f), &m_state);
@@ -5185,6 +5329,7 @@ class task_group {
 
   /// Returns when every task run so far has finished; rethrows the first
   /// exception one of them threw (and clears it, so the group can be reused).
+  /// Must not be called from a task of this group (it would never return).
   void wait() {
     if (m_state.pending.load(std::memory_order_acquire) != 0) m_state.sched->help_until(m_state);
     if (ELECTRON_UNLIKELY(m_state.failed.load(std::memory_order_acquire))) rethrow();
@@ -5198,6 +5343,9 @@ class task_group {
   [[nodiscard]] bool failed() const noexcept { return m_state.failed.load(std::memory_order_relaxed); }
 
  private:
+  template <class I, class Body>
+  friend void detail::parallel_ranges(scheduler&, I, I, std::size_t, Body&);
+
   [[noreturn]] ELECTRON_NOINLINE void rethrow() {
     std::exception_ptr e = std::exchange(m_state.error, nullptr);
     m_state.failed.store(false, std::memory_order_relaxed);
@@ -5229,6 +5377,7 @@ struct range_splitter {
   // cache-warm) while thieves take the largest pending halves from the top.
   void operator()(I b, I e) const {
     while (static_cast<U>(static_cast<U>(e) - static_cast<U>(b)) > grain) {
+      if (group->failed()) return;  // the rest is skipped: spawn nothing more
       const U half = static_cast<U>(static_cast<U>(static_cast<U>(e) - static_cast<U>(b)) / 2);
       const I mid = static_cast<I>(static_cast<U>(static_cast<U>(b) + half));
       group->run([this, mid, e] { (*this)(mid, e); });
@@ -5249,7 +5398,19 @@ void parallel_ranges(scheduler& s, I begin, I end, std::size_t grain, Body& body
   }
   task_group group(s);
   const range_splitter<I, Body> split{&group, &body, g};
+  // The calling thread's own piece may throw while spawned pieces still use
+  // `split` (and `group`, `body`): catch it, so that both outlive every piece,
+  // and record it in the group, so that pieces not yet started are skipped;
+  // wait() then rethrows the first exception (this one or a piece's).
+#if ELECTRON_HAS_EXCEPTIONS
+  try {
+    split(begin, end);
+  } catch (...) {
+    group.m_state.capture(std::current_exception());
+  }
+#else
   split(begin, end);
+#endif
   group.wait();
 }
 
@@ -5259,8 +5420,10 @@ void parallel_ranges(scheduler& s, I begin, I end, std::size_t grain, Body& body
 /// calling thread. The range is split in halves recursively until a piece
 /// has at most `grain` indices (0 counts as 1); pieces are tasks, and idle
 /// workers steal the largest ones. Returns when every index is done. If fn
-/// throws, pieces not yet started are skipped and the first exception is
-/// rethrown. A range of at most `grain` indices runs inline, with no task.
+/// throws (on any thread, the calling one included), pieces not yet started
+/// are skipped, pieces already running finish, and the first exception is
+/// rethrown once no piece runs any more. A range of at most `grain` indices
+/// runs inline, with no task.
 ///
 ///   parallel_for(s, std::size_t{0}, v.size(), 4096, [&](std::size_t i) { v[i] = f(i); });
 template <std::integral I, index_body<I> F>
@@ -5286,11 +5449,18 @@ void parallel_for(scheduler& s, I begin, I end, std::size_t grain, F&& fn) {
 /// Settings of a batch_processor.
 struct batch_options {
   /// Items per batch: a batch is processed as soon as this many are queued.
+  /// Must be at least 1 (ELECTRON_ASSERT; 0 counts as 1 when assertions are
+  /// off).
   std::size_t batch_size = 64;
-  /// A partial batch is processed once its first item is this old.
+  /// A partial batch is processed once its first item is this old (its age
+  /// counts from when add() accepted it, not from when add() was called).
+  /// duration::max() means no timeout: only full batches, flush() and close()
+  /// process items. Zero or negative: every item at once.
   std::chrono::steady_clock::duration timeout = std::chrono::milliseconds(10);
   /// Items that may wait in the queue (not counting the batch being
-  /// processed); add() blocks and try_add() fails while it is full.
+  /// processed); add() blocks and try_add() fails while it is full. A full
+  /// queue is processed at once, also when capacity < batch_size (batches of
+  /// `capacity` items then). Must be at least 1 (as batch_size).
   std::size_t capacity = 4096;
 };
 
@@ -5327,7 +5497,9 @@ concept batch_error_handler = std::copy_constructible<F> && std::invocable<F&, s
 ///
 /// Thread safety: add, try_add, flush, close and pending from any thread,
 /// except that process and the handler must not call flush() or close()
-/// (they would wait for themselves).
+/// (they would wait for themselves), nor add() on a full queue (it would
+/// wait for room that only their own thread makes: debug builds assert);
+/// they may call try_add().
 ///
 ///   electron::sched::batch_processor<row> writer(
 ///       {.batch_size = 256, .timeout = std::chrono::milliseconds(5)},
@@ -5338,12 +5510,16 @@ template <std::movable T>
 class batch_processor {
  public:
   /// Starts the processing thread. Preconditions: batch_size >= 1 and
-  /// capacity >= 1 (ELECTRON_ASSERT). Throws std::system_error when the
-  /// thread cannot start.
+  /// capacity >= 1 (ELECTRON_ASSERT; with assertions off, 0 counts as 1).
+  /// Throws std::system_error when the thread cannot start.
   template <batch_function<T> Process, batch_error_handler<T> OnError>
   batch_processor(const batch_options& options, Process process, OnError on_error)
       : m_options(options), m_on_error(std::move(on_error)) {
     ELECTRON_ASSERT(options.batch_size >= 1 && options.capacity >= 1, "batch_processor: empty batches or queue");
+    // Batches of 0 would never make progress (the loop would spin, flush()
+    // and close() would never return): 1 is the nearest meaningful value.
+    m_options.batch_size = std::max<std::size_t>(options.batch_size, 1);
+    m_options.capacity = std::max<std::size_t>(options.capacity, 1);
     if constexpr (std::is_void_v<std::invoke_result_t<Process&, std::span<T>>>) {
       m_process = [p = std::move(process)](std::span<T> items) mutable -> std::error_code {
         p(items);
@@ -5352,7 +5528,7 @@ class batch_processor {
     } else {
       m_process = [p = std::move(process)](std::span<T> items) mutable -> std::error_code { return p(items); };
     }
-    m_batch.reserve(options.batch_size);
+    m_batch.reserve(m_options.batch_size);
     m_thread = std::thread([this] { loop(); });
   }
   batch_processor(const batch_processor&) = delete;
@@ -5363,13 +5539,21 @@ class batch_processor {
 
   /// Queues a T made from item, waiting while the queue is full. Returns
   /// false (and constructs nothing) once the processor is closed, also when
-  /// close() happens during the wait.
+  /// close() happens during the wait. Must not be called from process or the
+  /// error handler when the queue may be full (see the class comment).
   template <class U>
     requires std::constructible_from<T, U&&>
   bool add(U&& item) {
-    const auto now = std::chrono::steady_clock::now();
+    auto now = clock::now();
     std::unique_lock<std::mutex> lock(m_mutex);
-    m_not_full.wait(lock, [this] { return m_closed || m_queue.size() < m_options.capacity; });
+    const auto has_room = [this] { return m_closed || m_queue.size() < m_options.capacity; };
+    if (!has_room()) {
+      ELECTRON_ASSERT(std::this_thread::get_id() != m_thread_id, "batch_processor: add() on a full queue from its own batch");
+      m_not_full.wait(lock, has_room);
+      // The item's age starts when it is accepted: time spent waiting for
+      // room must not shorten its wait for a batch.
+      now = clock::now();
+    }
     if (m_closed) return false;
     enqueue(std::forward<U>(item), now);
     return true;
@@ -5381,7 +5565,7 @@ class batch_processor {
   template <class U>
     requires std::constructible_from<T, U&&>
   bool try_add(U&& item) {
-    const auto now = std::chrono::steady_clock::now();
+    const auto now = clock::now();
     std::lock_guard<std::mutex> lock(m_mutex);
     if (m_closed || m_queue.size() >= m_options.capacity) return false;
     enqueue(std::forward<U>(item), now);
@@ -5433,13 +5617,27 @@ class batch_processor {
   void enqueue(U&& item, clock::time_point now) {
     m_queue.push_back(entry{T(std::forward<U>(item)), now});
     ++m_accepted;
-    // The thread waits without a deadline when the queue is empty and with
-    // one otherwise: it needs a call for the first item and for a full batch.
-    if (m_queue.size() == 1 || m_queue.size() == m_options.batch_size) m_work.notify_one();
+    // The thread waits without a deadline when the queue is empty (or the
+    // timeout is max()) and with one otherwise: it needs a call for the
+    // first item, for a full batch and for a full queue.
+    const std::size_t size = m_queue.size();
+    if (size == 1 || size == m_options.batch_size || size == m_options.capacity) m_work.notify_one();
+  }
+
+  /// arrived + timeout, saturated: time_point::max() (no deadline) rather
+  /// than a signed overflow for a timeout of duration::max().
+  static clock::time_point deadline_of(clock::time_point arrived, clock::duration timeout) noexcept {
+    if (timeout <= clock::duration::zero()) return arrived;
+    if (arrived.time_since_epoch() >= clock::duration::zero() &&
+        timeout >= clock::duration::max() - arrived.time_since_epoch()) {
+      return clock::time_point::max();
+    }
+    return arrived + timeout;
   }
 
   void loop() noexcept {
     std::unique_lock<std::mutex> lock(m_mutex);
+    m_thread_id = std::this_thread::get_id();
     for (;;) {
       for (;;) {
         if (m_queue.empty()) {
@@ -5447,8 +5645,18 @@ class batch_processor {
           m_work.wait(lock);
           continue;
         }
-        if (m_queue.size() >= m_options.batch_size || m_closed || m_flush_target > m_taken) break;
-        const clock::time_point deadline = m_queue.front().arrived + m_options.timeout;
+        // A full queue is processed at once: with capacity < batch_size a
+        // full batch never forms, and producers blocked in add() would wait
+        // a whole timeout per batch.
+        if (m_queue.size() >= m_options.batch_size || m_queue.size() >= m_options.capacity || m_closed ||
+            m_flush_target > m_taken) {
+          break;
+        }
+        const clock::time_point deadline = deadline_of(m_queue.front().arrived, m_options.timeout);
+        if (deadline == clock::time_point::max()) {
+          m_work.wait(lock);
+          continue;
+        }
         if (clock::now() >= deadline) break;
         m_work.wait_until(lock, deadline);
       }
@@ -5497,6 +5705,7 @@ class batch_processor {
   std::uint64_t m_processed = 0;
   std::uint64_t m_flush_target = 0;
   bool m_closed = false;
+  std::thread::id m_thread_id;  // the thread's, set by it under m_mutex (for add()'s check)
   std::once_flag m_join_once;
   std::thread m_thread;  // last: starts after every other member exists
 };
@@ -6630,6 +6839,8 @@ ELECTRON_END_NAMESPACE
 #include <functional>
 #include <limits>
 #include <mutex>
+#include <optional>
+#include <thread>
 #include <type_traits>
 
 ELECTRON_BEGIN_NAMESPACE
@@ -6934,14 +7145,22 @@ class sharded_mutex {
 /// as std::shared_mutex on glibc.
 ///
 /// Not recursive, shared or exclusive; no upgrade from shared to exclusive.
-/// At most 2^30 - 1 simultaneous readers (checked by ELECTRON_ASSERT).
+/// At most 2^30 - 1 simultaneous readers: at that limit lock_shared() waits
+/// for a reader to leave and try_lock_shared() returns false.
 /// All members are noexcept and allocate nothing; sizeof == 4.
+///
+/// Destruction: allowed once no thread holds or waits for the lock, even
+/// while the thread that released it last is still returning from unlock()
+/// or unlock_shared() (e.g. a reader drops the last reference to an object
+/// that holds the mutex): after its releasing read-modify-write an unlock
+/// touches the mutex only through a notify on its address, which does not
+/// read or write the (possibly freed) word.
 class rw_mutex {
  public:
   constexpr rw_mutex() noexcept = default;
   rw_mutex(const rw_mutex&) = delete;
   rw_mutex& operator=(const rw_mutex&) = delete;
-  /// Precondition: not held.
+  /// Precondition: no thread holds or waits for it (see above).
   ~rw_mutex() = default;
 
   /// Blocks until the calling thread holds the lock exclusively.
@@ -6976,21 +7195,21 @@ class rw_mutex {
   }
 
   /// Blocks until the calling thread holds the lock shared: at once unless
-  /// a writer holds it.
+  /// a writer holds it (or 2^30 - 1 readers do).
   ELECTRON_ALWAYS_INLINE void lock_shared() noexcept {
     std::uint32_t s = m_state.load(std::memory_order_relaxed);
-    if (ELECTRON_LIKELY((s & writer_bit) == 0 && (s & reader_mask) != reader_mask) &&
+    if (ELECTRON_LIKELY(shared_free(s)) &&
         m_state.compare_exchange_weak(s, s + 1, std::memory_order_acquire, std::memory_order_relaxed))
       return;
     lock_shared_slow();
   }
 
   /// Takes the lock shared if no writer holds it (waiting writers do not
-  /// count); true when it did. Never blocks, never fails spuriously.
+  /// count) and fewer than 2^30 - 1 readers do; true when it did. Never
+  /// blocks, never fails spuriously.
   [[nodiscard]] ELECTRON_ALWAYS_INLINE bool try_lock_shared() noexcept {
     std::uint32_t s = m_state.load(std::memory_order_relaxed);
-    while ((s & writer_bit) == 0) {
-      ELECTRON_ASSERT((s & reader_mask) != reader_mask, "rw_mutex: too many readers");
+    while (shared_free(s)) {
       if (m_state.compare_exchange_weak(s, s + 1, std::memory_order_acquire, std::memory_order_relaxed)) return true;
     }
     return false;
@@ -6998,15 +7217,29 @@ class rw_mutex {
 
   /// Releases shared ownership. Precondition: the caller holds it shared.
   ELECTRON_ALWAYS_INLINE void unlock_shared() noexcept {
+    // One read-modify-write both releases and decides the wake-up, so after
+    // it this thread touches the mutex only through notify_all on its
+    // address (see the class comment on destruction). The last reader out
+    // of a word that says "someone sleeps, one reader" clears the waiting
+    // bit with its decrement and so must notify; a reader leaving a full
+    // count notifies too (readers may sleep for a free slot), keeping the
+    // bit for the other sleepers.
+    //
     // Release: this reader's section happens-before the next writer's
     // acquire. Every change of the word is a read-modify-write, so the
     // writer's acquire compare-exchange, which reads the count at 0, reads
     // from the release sequence of every reader's decrement, not only the
     // last one's.
-    const std::uint32_t prev = m_state.fetch_sub(1, std::memory_order_release);
-    ELECTRON_ASSERT((prev & reader_mask) != 0 && (prev & writer_bit) == 0,
-                    "rw_mutex::unlock_shared without holding it shared");
-    if (ELECTRON_UNLIKELY(prev == (waiting_bit | 1))) wake_after_last_reader();
+    std::uint32_t s = m_state.load(std::memory_order_relaxed);
+    for (;;) {
+      ELECTRON_ASSERT((s & reader_mask) != 0 && (s & writer_bit) == 0,
+                      "rw_mutex::unlock_shared without holding it shared");
+      const std::uint32_t next = s == (waiting_bit | 1) ? 0 : s - 1;
+      if (ELECTRON_LIKELY(m_state.compare_exchange_weak(s, next, std::memory_order_release, std::memory_order_relaxed)))
+        break;
+    }
+    if (ELECTRON_UNLIKELY((s & waiting_bit) != 0) && (s == (waiting_bit | 1) || (s & reader_mask) == reader_mask))
+      m_state.notify_all();
   }
 
  private:
@@ -7016,6 +7249,12 @@ class rw_mutex {
   static constexpr std::uint32_t waiting_bit = 1u << 30;
   static constexpr std::uint32_t reader_mask = waiting_bit - 1;
 
+  // A reader may enter: no writer holds the word and the count has room
+  // (a full count would carry into waiting_bit).
+  static constexpr bool shared_free(std::uint32_t s) noexcept {
+    return (s & writer_bit) == 0 && (s & reader_mask) != reader_mask;
+  }
+
   // No lost wake-up, in brief. A thread sleeps only through
   // m_state.wait(v) where v has waiting_bit set, and only after it saw the
   // lock unavailable in v. wait() compares and sleeps atomically, so it
@@ -7024,7 +7263,9 @@ class rw_mutex {
   // reader's unlock) calls notify_all after clearing it. A woken thread
   // re-examines the word and, if it must wait again, sets the bit again. If
   // the word goes back to exactly v, the bit is set in it, so a later clear
-  // notifies again.
+  // notifies again. Sleepers are writers, or readers that found a writer or
+  // a full count: the writer's unlock clears the bit, and a reader leaving a
+  // full count notifies without clearing it.
 
   template <class Free, class Take>
   void wait_until_taken(Free free, Take take) noexcept {
@@ -7063,23 +7304,7 @@ class rw_mutex {
   }
 
   ELECTRON_NOINLINE void lock_shared_slow() noexcept {
-    wait_until_taken(
-        [](std::uint32_t s) {
-          ELECTRON_ASSERT((s & reader_mask) != reader_mask, "rw_mutex: too many readers");
-          return (s & writer_bit) == 0;
-        },
-        [](std::uint32_t s) { return s + 1; });
-  }
-
-  // The last reader left a word that says someone sleeps. Readers sleep
-  // only while a writer holds the word, so the sleepers are writers. If the
-  // word changed since our decrement, a reader came in (its last-out unlock
-  // will see the bit) or a writer took it keeping the bit (its unlock
-  // notifies): either way a later release wakes them, so we need not.
-  ELECTRON_NOINLINE void wake_after_last_reader() noexcept {
-    std::uint32_t s = waiting_bit;
-    if (m_state.compare_exchange_strong(s, 0, std::memory_order_relaxed, std::memory_order_relaxed))
-      m_state.notify_all();
+    wait_until_taken([](std::uint32_t s) { return shared_free(s); }, [](std::uint32_t s) { return s + 1; });
   }
 
   std::atomic<std::uint32_t> m_state{0};
@@ -7091,48 +7316,70 @@ class rw_mutex {
 
 /// A counting semaphore: acquire() takes one unit of the count, waiting
 /// while it is 0; release(n) adds n. Usable as a concurrency limit (at most
-/// `initial` holders), a handoff signal between threads, or a rate limiter
-/// (a thread releases tokens at a fixed rate; workers acquire one per
-/// operation; see docs/sync.md).
+/// `initial` holders), a completion signal or handoff between threads, or a
+/// rate limiter (a thread releases tokens at a fixed rate; workers acquire
+/// one per operation; see docs/sync.md).
 ///
-/// When the count is positive, acquire() is one compare-exchange, and
-/// release() one fetch-add plus one load: no lock and no system call. A
-/// thread that finds the count at 0 spins briefly, then registers as a
-/// waiter and sleeps: acquire() on a 32-bit wake-up word with C++20 atomic
-/// wait (a futex on Linux), the timed waits on a condition variable (atomic
-/// wait has no time-out). release() wakes sleepers only when one is
-/// registered.
+/// The count and the number of sleeping waiters share one 64-bit word.
+/// When the count is positive, acquire() is one compare-exchange; when
+/// nobody sleeps, release() is one compare-exchange: no lock and no system
+/// call. A thread that finds the count at 0 spins briefly, then registers in
+/// the word and sleeps: acquire() on the word itself with C++20 atomic wait
+/// (a futex on Linux), the timed waits on a condition variable (atomic wait
+/// has no time-out). release() wakes sleepers only when the word says some
+/// are registered: release(1) wakes one acquire() sleeper and, if timed
+/// waiters sleep too, also one of those (the one that does not get the unit
+/// sleeps again); release(n > 1) wakes them all.
 ///
 /// Not fair: a thread arriving while the count is positive may take a unit
 /// ahead of a sleeping waiter. No unit is lost, and no waiter sleeps while
 /// a unit is left unclaimed.
 ///
+/// Destruction (the completion-signal idiom): a thread may destroy the
+/// semaphore as soon as its acquire() (or a successful try_acquire*) has
+/// returned, even while the thread that released that unit is still inside
+/// release(), provided no other thread is in or will enter any member (a
+/// release() whose units are already in the count, as those of the unit
+/// just taken are, is fine). The destructor waits for a releaser that is
+/// waking timed waiters under the internal mutex.
+///
 /// Thread-safe. Nothing allocates. acquire() and release() are noexcept:
 /// the mutex and condition variable of the timed path fail only on invalid
 /// use (for example destroying the semaphore while a thread waits), which
-/// terminates. The timed waits may throw what the clock or the duration
-/// arithmetic throws.
+/// terminates. The timed waits may throw what the clock throws.
 class semaphore {
  public:
   /// A semaphore whose count starts at `initial` (0 <= initial <= max()).
-  explicit semaphore(std::ptrdiff_t initial) noexcept : m_count(initial) {
-    ELECTRON_ASSERT(initial >= 0, "semaphore: negative initial count");
+  explicit semaphore(std::ptrdiff_t initial) noexcept
+      : m_state(static_cast<std::uint64_t>(initial) << count_shift) {
+    ELECTRON_ASSERT(initial >= 0 && initial <= max(), "semaphore: initial count out of range");
   }
   semaphore(const semaphore&) = delete;
   semaphore& operator=(const semaphore&) = delete;
-  /// Precondition: no thread waits on it.
-  ~semaphore() = default;
+  /// Precondition: no thread waits on it or will use it (see the class
+  /// comment for releases still returning).
+  ~semaphore() {
+    // A releaser that saw timed sleepers publishes its units and notifies
+    // the condition variable while holding m_mutex; taking the mutex here
+    // waits until it is done with both. Unlocking a mutex that another
+    // thread then locks and destroys is allowed (POSIX; std::mutex).
+    const std::lock_guard<std::mutex> lock(m_mutex);
+  }
 
-  /// The largest count the semaphore holds.
-  [[nodiscard]] static constexpr std::ptrdiff_t max() noexcept { return std::numeric_limits<std::ptrdiff_t>::max(); }
+  /// The largest count the semaphore holds: 2^40 - 1 (the rest of the
+  /// 64-bit word counts sleepers).
+  [[nodiscard]] static constexpr std::ptrdiff_t max() noexcept {
+    return static_cast<std::ptrdiff_t>((std::uint64_t{1} << count_bits) - 1);
+  }
 
   /// Takes one unit if the count is positive now; true when it did. Never
   /// blocks, never fails spuriously. O(1) (a retry loop under contention).
   [[nodiscard]] ELECTRON_ALWAYS_INLINE bool try_acquire() noexcept {
-    std::ptrdiff_t c = m_count.load(std::memory_order_relaxed);
-    while (c > 0) {
+    std::uint64_t w = m_state.load(std::memory_order_relaxed);
+    while (w >= count_unit) {
       // Acquire: what the releaser wrote before release() is visible now.
-      if (m_count.compare_exchange_weak(c, c - 1, std::memory_order_acquire, std::memory_order_relaxed)) return true;
+      if (m_state.compare_exchange_weak(w, w - count_unit, std::memory_order_acquire, std::memory_order_relaxed))
+        return true;
     }
     return false;
   }
@@ -7144,93 +7391,170 @@ class semaphore {
   }
 
   /// Takes one unit, waiting at most `timeout`; true when it got one,
-  /// false on time-out (the count is then untouched by this call).
+  /// false on time-out (the count is then untouched by this call). A
+  /// timeout <= 0 (or NaN) makes it try_acquire(); any timeout, however
+  /// large (nanoseconds::max(), duration<double>(1e30)), is valid: one
+  /// longer than about 146 years waits without limit.
   template <class Rep, class Period>
   [[nodiscard]] bool try_acquire_for(const std::chrono::duration<Rep, Period>& timeout) {
     if (try_acquire()) return true;
-    return try_acquire_until(std::chrono::steady_clock::now() +
-                             std::chrono::ceil<std::chrono::steady_clock::duration>(timeout));
+    // In floating point the comparison and the conversion cannot overflow.
+    const float_seconds t(timeout);
+    if (!(t.count() > 0)) return false;
+    if (spin_acquire()) return true;
+    const std::chrono::steady_clock::time_point until = steady_deadline_after(t);
+    return wait_timed([until]() -> std::optional<std::chrono::steady_clock::time_point> {
+      if (std::chrono::steady_clock::now() >= until) return std::nullopt;
+      return until;
+    });
   }
 
-  /// Takes one unit, waiting until `deadline` at the latest; true when it
-  /// got one, false on time-out. With a deadline in the past it is
-  /// try_acquire().
+  /// Takes one unit, waiting until `deadline` of `Clock` at the latest; true
+  /// when it got one, false on time-out. With a deadline in the past it is
+  /// try_acquire(). Any deadline is valid (time_point::max() and min()
+  /// included). The wait itself runs on steady_clock for the time left, and
+  /// repeats until Clock says the deadline has passed, so a clock that is
+  /// set forward or back is followed (late by up to the time slept).
   template <chrono_clock Clock, class Duration>
   [[nodiscard]] bool try_acquire_until(const std::chrono::time_point<Clock, Duration>& deadline) {
     if (try_acquire()) return true;
-    if (Clock::now() >= deadline) return false;
+    if (!(time_left(deadline).count() > 0)) return false;
     if (spin_acquire()) return true;
-    std::unique_lock<std::mutex> lock(m_mutex);
-    const registration registered(m_waiters, timed_waiter);
-    while (!try_acquire_registered()) {
-      if (m_cv.wait_until(lock, deadline) == std::cv_status::timeout) return try_acquire_registered();
-    }
-    return true;
+    return wait_timed([&deadline]() -> std::optional<std::chrono::steady_clock::time_point> {
+      const float_seconds left = time_left(deadline);
+      if (!(left.count() > 0)) return std::nullopt;
+      return steady_deadline_after(left);
+    });
   }
 
-  /// Adds `n` (>= 0) to the count, waking up to n waiters. The count must
-  /// stay <= max() (checked by ELECTRON_ASSERT).
+  /// Adds `n` (0 <= n, count + n <= max(), checked by ELECTRON_ASSERT) to
+  /// the count, waking sleepers as the class comment says.
   ELECTRON_ALWAYS_INLINE void release(std::ptrdiff_t n = 1) noexcept {
-    ELECTRON_ASSERT(n >= 0, "semaphore::release: negative count");
-    // seq_cst: with a waiter's seq_cst registration and its seq_cst read of
-    // m_count this is Dekker's pattern (see the note below): either the
-    // waiter sees this unit or we see the waiter. The fetch-add also
-    // releases what we wrote to whoever takes the unit.
-    [[maybe_unused]] const std::ptrdiff_t prev = m_count.fetch_add(n, std::memory_order_seq_cst);
-    ELECTRON_ASSERT(prev <= max() - n, "semaphore::release: count overflows");
-    const std::uint64_t waiters = m_waiters.load(std::memory_order_seq_cst);
-    if (ELECTRON_UNLIKELY(waiters != 0)) wake(n, waiters);
+    ELECTRON_ASSERT(n >= 0 && n <= max(), "semaphore::release: count out of range");
+    if (ELECTRON_UNLIKELY(n <= 0)) return;
+    const std::uint64_t add = static_cast<std::uint64_t>(n) << count_shift;
+    std::uint64_t w = m_state.load(std::memory_order_relaxed);
+    for (;;) {
+      ELECTRON_ASSERT(static_cast<std::uint64_t>(n) <= (count_max - (w >> count_shift)),
+                      "semaphore::release: count overflows");
+      if (ELECTRON_UNLIKELY((w & timed_flag) != 0)) {
+        release_timed(add, n);
+        return;
+      }
+      // Release: what we wrote is visible to whoever takes the unit. The
+      // same read-modify-write publishes the units and tells us whether
+      // anyone sleeps, so nothing can register unseen in between, and after
+      // it we touch the semaphore only through a notify on the word's
+      // address (see the notes below).
+      if (ELECTRON_LIKELY(m_state.compare_exchange_weak(w, w + add, std::memory_order_release,
+                                                        std::memory_order_relaxed)))
+        break;
+    }
+    if (ELECTRON_UNLIKELY((w & sleeper_mask) != 0)) notify_sleepers(n);
   }
 
   /// The count now (a snapshot: other threads may change it at once).
-  [[nodiscard]] std::ptrdiff_t available() const noexcept { return m_count.load(std::memory_order_relaxed); }
+  [[nodiscard]] std::ptrdiff_t available() const noexcept {
+    return static_cast<std::ptrdiff_t>(m_state.load(std::memory_order_relaxed) >> count_shift);
+  }
 
  private:
-  // m_waiters counts registered sleepers: acquire() in the low half, the
-  // timed waits in the high half.
-  static constexpr std::uint64_t plain_waiter = 1;
-  static constexpr std::uint64_t timed_waiter = std::uint64_t{1} << 32;
-  static constexpr std::uint64_t plain_mask = timed_waiter - 1;
+  // m_state: bit 0 says timed waiters are registered (m_timed > 0), bits
+  // 1-23 count the registered acquire() sleepers, bits 24-63 hold the count.
+  // The count on top: a count that overflowed despite the assertion would
+  // wrap without touching the sleeper fields.
+  static constexpr std::uint64_t timed_flag = 1;
+  static constexpr int sleeper_shift = 1;
+  static constexpr int sleeper_bits = 23;
+  static constexpr std::uint64_t sleeper_unit = std::uint64_t{1} << sleeper_shift;
+  static constexpr std::uint64_t sleeper_mask = ((std::uint64_t{1} << sleeper_bits) - 1) << sleeper_shift;
+  static constexpr int count_shift = sleeper_shift + sleeper_bits;
+  static constexpr int count_bits = 64 - count_shift;
+  static constexpr std::uint64_t count_unit = std::uint64_t{1} << count_shift;
+  static constexpr std::uint64_t count_max = (std::uint64_t{1} << count_bits) - 1;
 
-  // No lost wake-up. A waiter (1) registers in m_waiters, (2) reads the
-  // wake-up word (plain) or holds m_mutex (timed), (3) reads m_count, and
-  // sleeps only if it saw 0: on the wake-up word with the value read in (2)
-  // (atomic wait compares and sleeps atomically, like a futex), or on the
-  // condition variable, which releases m_mutex atomically with going to
-  // sleep. A releaser (a) adds to m_count, (b) reads m_waiters, and if a
-  // waiter is registered (c) bumps the wake-up word and notifies it, and/or
-  // locks and unlocks m_mutex and notifies the condition variable.
-  // (1), (2)-(3) for plain waiters, (a), (b) and the bump in (c) are all
-  // seq_cst, so in their single total order either (a) precedes (3) (the
-  // waiter sees the unit, or someone took it first) or (1) precedes (b) (the
-  // releaser sees the waiter). In the second case the bump follows (2), so
-  // the plain waiter's wait returns at once or is woken by the notify; and
-  // the timed waiter held m_mutex from before (1) until it slept, so the
-  // releaser's lock completes only after that and its notify finds it asleep
-  // (or gone). A waiter woken for a unit that a newcomer takes first sleeps
-  // again; the unit was not lost.
+  using float_seconds = std::chrono::duration<double>;
+
+  // No lost wake-up. Everything that decides whether to sleep or to wake is
+  // a read-modify-write of m_state, so all of it is ordered by the word's
+  // modification order (no seq_cst needed).
+  //
+  // acquire() sleepers: a waiter adds sleeper_unit only in a compare-
+  // exchange that saw the count at 0, then sleeps with m_state.wait(v) on
+  // the value v it wrote or saw since; wait compares and sleeps atomically
+  // (a futex). A release's compare-exchange is either earlier in the
+  // modification order (the waiter's compare-exchange then sees the units)
+  // or later (the release sees the sleeper and, after publishing, notifies;
+  // the word is no longer v, so the waiter either does not sleep or is
+  // woken). A woken waiter takes a unit and leaves the sleeper count in one
+  // compare-exchange, or sleeps again if a newcomer took the unit first.
+  // release(1) needs to wake only one: every release changes the word, so a
+  // sleeper that had compared before it is queued when the notify comes,
+  // and one already awake rechecks by itself.
+  //
+  // Timed sleepers: m_timed counts them under m_mutex, and timed_flag is set
+  // exactly while m_timed > 0 (both change under the mutex). A timed waiter
+  // sets the flag, then looks at the count and sleeps on the condition
+  // variable without releasing the mutex in between. A release that sees the
+  // flag takes the mutex before it adds its units, so it cannot add them
+  // between that look and the sleep; its compare-exchange fails if the flag
+  // was set since it read the word.
+  //
+  // Destruction. A thread may destroy the semaphore once it took a unit,
+  // while the releaser is still returning. So once a unit is in the count,
+  // a releaser must not read or write the semaphore: on the fast path its
+  // last access is the compare-exchange that publishes the unit; after it,
+  // only m_state.notify_*, which passes the address to the kernel (a futex
+  // wake on a freed or reused address wakes nobody or wakes spuriously) and
+  // reads no memory of the object (libstdc++: a 64-bit atomic waits on a
+  // shared, static waiter table; the futex-based libc++ likewise). On the
+  // timed path the releaser holds m_mutex from before publishing until it
+  // has notified the condition variable, and the destructor takes m_mutex.
+
   ELECTRON_NOINLINE void acquire_slow() noexcept {
     if (spin_acquire()) return;
-    const registration registered(m_waiters, plain_waiter);
+    bool registered = false;
+    std::uint64_t w = m_state.load(std::memory_order_relaxed);
     for (;;) {
-      const std::uint32_t seen = m_wakeups.load(std::memory_order_seq_cst);
-      if (try_acquire_registered()) return;
-      m_wakeups.wait(seen, std::memory_order_relaxed);
+      if (w >= count_unit) {
+        const std::uint64_t next = w - count_unit - (registered ? sleeper_unit : 0);
+        if (m_state.compare_exchange_weak(w, next, std::memory_order_acquire, std::memory_order_relaxed)) return;
+        continue;
+      }
+      if (!registered) {
+        if (ELECTRON_UNLIKELY((w & sleeper_mask) == sleeper_mask)) {
+          // 2^23 - 1 sleepers already: poll rather than overflow the field.
+          std::this_thread::yield();
+          w = m_state.load(std::memory_order_relaxed);
+          continue;
+        }
+        // Relaxed: the registration publishes no data.
+        if (!m_state.compare_exchange_weak(w, w + sleeper_unit, std::memory_order_relaxed,
+                                           std::memory_order_relaxed))
+          continue;
+        w += sleeper_unit;
+        registered = true;
+      }
+      m_state.wait(w, std::memory_order_relaxed);
+      w = m_state.load(std::memory_order_relaxed);
     }
   }
 
-  ELECTRON_NOINLINE void wake(std::ptrdiff_t n, std::uint64_t waiters) noexcept {
-    if (n == 0) return;
-    if ((waiters & plain_mask) != 0) {
-      m_wakeups.fetch_add(1, std::memory_order_seq_cst);
-      if (n == 1) {
-        m_wakeups.notify_one();
-      } else {
-        m_wakeups.notify_all();
-      }
+  // After a release that saw acquire() sleepers: the last use of the
+  // semaphore by the releaser, and it only names the word's address.
+  void notify_sleepers(std::ptrdiff_t n) noexcept {
+    if (n == 1) {
+      m_state.notify_one();
+    } else {
+      m_state.notify_all();
     }
-    if (waiters >= timed_waiter) {
-      { const std::lock_guard<std::mutex> lock(m_mutex); }
+  }
+
+  ELECTRON_NOINLINE void release_timed(std::uint64_t add, std::ptrdiff_t n) noexcept {
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    const std::uint64_t prev = m_state.fetch_add(add, std::memory_order_release);
+    if ((prev & sleeper_mask) != 0) notify_sleepers(n);
+    if (m_timed != 0) {
       if (n == 1) {
         m_cv.notify_one();
       } else {
@@ -7239,42 +7563,70 @@ class semaphore {
     }
   }
 
-  // Counts the caller in m_waiters while it may sleep (also when a clock
-  // throws).
-  struct registration {
-    std::atomic<std::uint64_t>& waiters;
-    std::uint64_t unit;
-    registration(std::atomic<std::uint64_t>& w, std::uint64_t u) noexcept : waiters(w), unit(u) {
-      waiters.fetch_add(unit, std::memory_order_seq_cst);
+  // The timed wait proper. next_deadline() returns the steady_clock time to
+  // sleep until, or nullopt once the caller's deadline has passed; the
+  // condition variable is only ever given a steady_clock time point (its
+  // other overloads convert, and libstdc++'s conversion can overflow).
+  template <class NextDeadline>
+  bool wait_timed(NextDeadline next_deadline) {
+    std::unique_lock<std::mutex> lock(m_mutex);
+    const timed_registration registered(*this);
+    for (;;) {
+      if (try_acquire()) return true;
+      const std::optional<std::chrono::steady_clock::time_point> until = next_deadline();
+      if (!until) return false;
+      m_cv.wait_until(lock, *until);
     }
-    registration(const registration&) = delete;
-    registration& operator=(const registration&) = delete;
-    ~registration() { waiters.fetch_sub(unit, std::memory_order_relaxed); }
+  }
+
+  // Counts a timed waiter in m_timed and timed_flag while it may sleep (also
+  // when a clock throws). Constructed and destroyed with m_mutex held.
+  struct timed_registration {
+    semaphore& s;
+    explicit timed_registration(semaphore& sem) noexcept : s(sem) {
+      // The flag's read-modify-write comes before the waiter's first look
+      // at the count, in the word's modification order.
+      if (s.m_timed++ == 0) s.m_state.fetch_or(timed_flag, std::memory_order_relaxed);
+    }
+    timed_registration(const timed_registration&) = delete;
+    timed_registration& operator=(const timed_registration&) = delete;
+    ~timed_registration() {
+      if (--s.m_timed == 0) s.m_state.fetch_and(~timed_flag, std::memory_order_relaxed);
+    }
   };
 
   bool spin_acquire() noexcept {
     for (int i = 0; i < detail::spin_limit; ++i) {
       detail::cpu_relax();
-      if (m_count.load(std::memory_order_relaxed) > 0 && try_acquire()) return true;
+      if (m_state.load(std::memory_order_relaxed) >= count_unit && try_acquire()) return true;
     }
     return false;
   }
 
-  // try_acquire for a registered waiter: the read of m_count is seq_cst, the
-  // waiter's half of the Dekker pattern with release().
-  bool try_acquire_registered() noexcept {
-    std::ptrdiff_t c = m_count.load(std::memory_order_seq_cst);
-    while (c > 0) {
-      if (m_count.compare_exchange_weak(c, c - 1, std::memory_order_seq_cst, std::memory_order_seq_cst)) return true;
-    }
-    return false;
+  // `deadline` - Clock::now(), in floating-point seconds, so that no
+  // deadline (max(), min(), a coarse Duration that the clock's would
+  // overflow) overflows. The rounding (~0.2 us for system_clock) only moves
+  // the last sleep; wait_timed asks again after each one.
+  template <class Clock, class Duration>
+  static float_seconds time_left(const std::chrono::time_point<Clock, Duration>& deadline) {
+    const auto now = Clock::now();
+    return float_seconds(deadline.time_since_epoch()) - float_seconds(now.time_since_epoch());
   }
 
-  // The count and the waiter count share a line: release() reads both.
-  std::atomic<std::ptrdiff_t> m_count;
-  std::atomic<std::uint64_t> m_waiters{0};
-  std::atomic<std::uint32_t> m_wakeups{0};  // bumped on each wake-up of plain waiters
-  std::mutex m_mutex;                       // timed waiters only
+  // steady_clock::now() + d (d > 0), rounded up, or time_point::max() when d
+  // is more than half of the room left before max() (~146 years): a wait
+  // that long is a wait without limit.
+  static std::chrono::steady_clock::time_point steady_deadline_after(float_seconds d) noexcept {
+    using steady = std::chrono::steady_clock;
+    const steady::time_point now = steady::now();
+    const float_seconds room = steady::time_point::max() - now;
+    if (!(d < room / 2)) return steady::time_point::max();
+    return now + std::chrono::ceil<steady::duration>(d);
+  }
+
+  std::atomic<std::uint64_t> m_state;
+  std::size_t m_timed = 0;  // timed waiters registered; guarded by m_mutex
+  std::mutex m_mutex;       // timed waiters and their releasers only
   std::condition_variable m_cv;
 };
 
