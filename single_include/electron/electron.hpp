@@ -2782,8 +2782,9 @@ ELECTRON_END_NAMESPACE
 // - mpmc_queue<T>: bounded multi-producer multi-consumer ring (Vyukov's
 //   per-slot sequence numbers). try_push/try_pop never block; push/pop spin
 //   briefly, then sleep until the queue changes.
-// - spsc_queue<T>: bounded single-producer single-consumer ring (Lamport's
-//   ring with cached indices): the fastest way from one thread to another.
+// - spsc_queue<T>: bounded single-producer single-consumer ring whose slots
+//   carry their own full flags (FastForward): the fastest way from one
+//   thread to another.
 // - stack<T>: Treiber stack. Nodes live in chunks that are kept until the
 //   stack is destroyed, and the head carries a 32-bit version tag, so there
 //   is no ABA and no use-after-free, without hazard pointers or epochs.
@@ -3126,12 +3127,16 @@ class mpmc_queue {
 // spsc_queue
 // ===========================================================================
 
-/// A bounded FIFO for exactly one producer thread and one consumer thread
-/// (L. Lamport's ring buffer, "Specifying Concurrent Program Modules", 1983;
-/// each side caches the other side's index and rereads it only when the
-/// ring looks full or empty, so in steady state the cores exchange a cache
-/// line per batch of items, not per item). Two producers or two consumers
-/// at once are undefined behaviour. Capacity rounded up to a power of two.
+/// A bounded FIFO for exactly one producer thread and one consumer thread.
+/// Each slot carries its own full/empty flag (J. Giacomoni, T. Moseley and
+/// M. Vachharajani, "FastForward for Efficient Pipeline Parallelism",
+/// PPoPP 2008), so the two sides share no index: the producer checks that
+/// its next slot is empty, the consumer that its next slot is full, and the
+/// only cache lines that travel between the cores are the slots themselves,
+/// several items per line. (A ring with shared head/tail indices, Lamport's,
+/// also moves the index lines back and forth whenever the consumer keeps
+/// up with the producer.) Two producers or two consumers at once are
+/// undefined behaviour. Capacity rounded up to a power of two.
 /// try_push/try_pop are wait-free. Allocates only in the constructor.
 template <queue_value T>
 class spsc_queue {
@@ -3139,14 +3144,13 @@ class spsc_queue {
   using value_type = T;
 
   explicit spsc_queue(std::size_t capacity)
-      : m_mask(detail::ring_capacity(capacity) - 1),
-        m_cells(new cell[m_mask + 1]) {}
+      : m_mask(detail::ring_capacity(capacity) - 1), m_cells(new cell[m_mask + 1]) {}
   spsc_queue(const spsc_queue&) = delete;
   spsc_queue& operator=(const spsc_queue&) = delete;
   ~spsc_queue() {
-    std::size_t tail = m_consumer->tail.load(std::memory_order_relaxed);
-    const std::size_t head = m_producer->head.load(std::memory_order_relaxed);
-    for (; tail != head; ++tail) item(tail)->~T();
+    for (std::size_t i = 0; i <= m_mask; ++i) {
+      if (m_cells[i].full.load(std::memory_order_relaxed) != 0) item(i)->~T();
+    }
   }
 
   /// Producer only: adds an item if there is room.
@@ -3164,15 +3168,14 @@ class spsc_queue {
     requires std::constructible_from<T, Args...>
   [[nodiscard]] bool try_emplace(Args&&... args) noexcept(std::is_nothrow_constructible_v<T, Args...>) {
     auto& p = *m_producer;
-    const std::size_t head = p.head.load(std::memory_order_relaxed);
-    if (head - p.tail_cache > m_mask) {
-      // Acquire pairs with the consumer's release: its move out of (and
-      // destruction of) the slot is done before we construct into it.
-      p.tail_cache = m_consumer->tail.load(std::memory_order_acquire);
-      if (head - p.tail_cache > m_mask) return false;
-    }
-    ::new (static_cast<void*>(m_cells[head & m_mask].storage)) T(std::forward<Args>(args)...);
-    p.head.store(head + 1, std::memory_order_release);  // publishes the item
+    cell& c = m_cells[p.head & m_mask];
+    // Acquire pairs with the consumer's release of the flag: its move out of
+    // and destruction of the slot's previous item are done.
+    if (c.full.load(std::memory_order_acquire) != 0) return false;
+    ::new (static_cast<void*>(c.storage)) T(std::forward<Args>(args)...);
+    c.full.store(1, std::memory_order_release);  // publishes the item
+    ++p.head;
+    p.published.store(p.head, std::memory_order_relaxed);  // for size_approx() only
     return true;
   }
   /// Consumer only: removes the oldest item, or nullopt.
@@ -3196,45 +3199,48 @@ class spsc_queue {
   }
   /// Consumer only: the oldest item without removing it, or nullptr.
   [[nodiscard]] T* front() noexcept {
-    auto& c = *m_consumer;
-    const std::size_t tail = c.tail.load(std::memory_order_relaxed);
-    if (tail == c.head_cache) {
-      c.head_cache = m_producer->head.load(std::memory_order_acquire);  // pairs with the push's release
-      if (tail == c.head_cache) return nullptr;
-    }
+    const std::size_t tail = m_consumer->tail;
+    // Acquire pairs with the producer's release of the flag.
+    if (m_cells[tail & m_mask].full.load(std::memory_order_acquire) == 0) return nullptr;
     return item(tail);
   }
   /// Consumer only: destroys the item front() returned and frees its slot.
   /// Precondition: front() returned an item.
   void pop_front() noexcept {
     auto& c = *m_consumer;
-    const std::size_t tail = c.tail.load(std::memory_order_relaxed);
-    ELECTRON_ASSERT(tail != c.head_cache, "spsc_queue::pop_front on an empty queue");
-    item(tail)->~T();
-    c.tail.store(tail + 1, std::memory_order_release);
+    cell& x = m_cells[c.tail & m_mask];
+    ELECTRON_ASSERT(x.full.load(std::memory_order_relaxed) != 0, "spsc_queue::pop_front on an empty queue");
+    item(c.tail)->~T();
+    x.full.store(0, std::memory_order_release);  // hands the slot back
+    ++c.tail;
+    c.taken.store(c.tail, std::memory_order_relaxed);  // for size_approx() only
   }
 
   /// The number of items, exact when neither side is in an operation.
   [[nodiscard]] std::size_t size_approx() const noexcept {
-    const std::size_t tail = m_consumer->tail.load(std::memory_order_acquire);
-    const std::size_t head = m_producer->head.load(std::memory_order_acquire);
-    const std::size_t n = head - tail;  // tail is read first, so head >= tail
-    return n < capacity() ? n : capacity();
+    const std::size_t tail = m_consumer->taken.load(std::memory_order_relaxed);
+    const std::size_t head = m_producer->published.load(std::memory_order_relaxed);
+    // Read without ordering between the two sides: a stale pair can look
+    // negative (reads as empty) or too large (reads as full).
+    const auto n = static_cast<std::ptrdiff_t>(head - tail);
+    if (n <= 0) return 0;
+    return static_cast<std::size_t>(n) < capacity() ? static_cast<std::size_t>(n) : capacity();
   }
   [[nodiscard]] bool empty_approx() const noexcept { return size_approx() == 0; }
   [[nodiscard]] std::size_t capacity() const noexcept { return m_mask + 1; }
 
  private:
+  struct cell {
+    std::atomic<std::uint32_t> full{0};
+    alignas(T) unsigned char storage[sizeof(T)];
+  };
   struct producer_side {
-    std::atomic<std::size_t> head{0};
-    std::size_t tail_cache = 0;  // the consumer's tail as last seen
+    std::size_t head = 0;                     // the producer's position
+    std::atomic<std::size_t> published{0};   // head, for size_approx()
   };
   struct consumer_side {
-    std::atomic<std::size_t> tail{0};
-    std::size_t head_cache = 0;  // the producer's head as last seen
-  };
-  struct cell {
-    alignas(T) unsigned char storage[sizeof(T)];
+    std::size_t tail = 0;
+    std::atomic<std::size_t> taken{0};
   };
   T* item(std::size_t i) const noexcept { return std::launder(reinterpret_cast<T*>(m_cells[i & m_mask].storage)); }
 
