@@ -190,7 +190,10 @@ void intern_unordered_map(benchmark::State& state) {
   electron_bench::alloc_report r;
   std::unordered_map<std::string, std::uint32_t, std_transparent_hash, std::equal_to<>> m;
   for (const auto& k : keys()) m.emplace(k, static_cast<std::uint32_t>(m.size()));
-  lookup_loop(state, [&](std::string_view k) { return m.find(k)->second; });
+  lookup_loop(state, [&](std::string_view k) {
+    const auto it = m.find(k);
+    return it != m.end() ? it->second : 0u;
+  });
   r.done(state);
 }
 void intern_unordered_map_string_per_lookup(benchmark::State& state) {
@@ -198,14 +201,20 @@ void intern_unordered_map_string_per_lookup(benchmark::State& state) {
   std::unordered_map<std::string, std::uint32_t> m;
   for (const auto& k : keys()) m.emplace(k, static_cast<std::uint32_t>(m.size()));
   // What a caller holding a std::string_view pays with the default map: a std::string per lookup.
-  lookup_loop(state, [&](std::string_view k) { return m.find(std::string(k))->second; });
+  lookup_loop(state, [&](std::string_view k) {
+    const auto it = m.find(std::string(k));
+    return it != m.end() ? it->second : 0u;
+  });
   r.done(state);
 }
 #if defined(ELECTRON_BENCH_HAVE_ABSL)
 void intern_absl(benchmark::State& state) {
   absl::flat_hash_map<std::string, std::uint32_t> m;
   for (const auto& k : keys()) m.emplace(k, static_cast<std::uint32_t>(m.size()));
-  lookup_loop(state, [&](std::string_view k) { return m.find(absl::string_view(k.data(), k.size()))->second; });
+  lookup_loop(state, [&](std::string_view k) {
+    const auto it = m.find(absl::string_view(k.data(), k.size()));
+    return it != m.end() ? it->second : 0u;
+  });
 }
 #endif
 
