@@ -70,6 +70,7 @@ struct busy_workers {
       s.submit([this] {
         started.fetch_add(1);
         while (!released.load()) std::this_thread::sleep_for(std::chrono::microseconds(100));
+        finished.fetch_add(1);  // the last access to *this
       });
     }
     const std::size_t n = s.thread_count();
@@ -77,9 +78,14 @@ struct busy_workers {
   }
   busy_workers(const busy_workers&) = delete;
   busy_workers& operator=(const busy_workers&) = delete;
-  ~busy_workers() { release(); }
+  // The tasks read this object: wait until they have left their loops.
+  ~busy_workers() {
+    release();
+    while (finished.load() != started.load()) std::this_thread::sleep_for(std::chrono::microseconds(50));
+  }
   void release() { released.store(true); }
   std::atomic<std::size_t> started{0};
+  std::atomic<std::size_t> finished{0};
   std::atomic<bool> released{false};
   bool all_started = false;
 };
