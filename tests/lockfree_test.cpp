@@ -301,7 +301,9 @@ TEST_CASE("mpmc_queue: non-trivial items are destroyed exactly once under thread
 
 TEST_CASE("spsc_queue: FIFO against a model, front/pop_front, leftovers", "[lockfree][spsc]") {
   el::spsc_queue<int> q(3);
-  CHECK(q.capacity() == 4);
+  CHECK(q.capacity() >= 3);
+  const std::size_t cap = q.capacity();
+  CHECK(el::spsc_queue<int>(1000).capacity() >= 1000);
   CHECK(q.front() == nullptr);
   std::deque<int> model;
   std::mt19937 rng(2);
@@ -309,7 +311,7 @@ TEST_CASE("spsc_queue: FIFO against a model, front/pop_front, leftovers", "[lock
     if (rng() % 2 == 0) {
       const int v = static_cast<int>(rng() % 1000);
       const bool ok = q.try_push(v);
-      REQUIRE(ok == (model.size() < 4));
+      REQUIRE(ok == (model.size() < cap));
       if (ok) model.push_back(v);
     } else if (rng() % 2 == 0) {
       auto got = q.try_pop();

@@ -3132,24 +3132,39 @@ class mpmc_queue {
 /// M. Vachharajani, "FastForward for Efficient Pipeline Parallelism",
 /// PPoPP 2008), so the two sides share no index: the producer checks that
 /// its next slot is empty, the consumer that its next slot is full, and the
-/// only cache lines that travel between the cores are the slots themselves,
-/// several items per line. (A ring with shared head/tail indices, Lamport's,
-/// also moves the index lines back and forth whenever the consumer keeps
-/// up with the producer.) Two producers or two consumers at once are
-/// undefined behaviour. Capacity rounded up to a power of two.
+/// only cache lines that travel between the cores are the slots themselves.
+/// Slots are packed into cache-line blocks, the flags (one byte each) at the
+/// front and the items after them (7 `uint64_t` per 64-byte line), so a line
+/// crosses between the cores once per several items. Two producers or two
+/// consumers at once are undefined behaviour. The capacity is rounded up to
+/// a power-of-two number of blocks (capacity() says how many items fit).
 /// try_push/try_pop are wait-free. Allocates only in the constructor.
 template <queue_value T>
 class spsc_queue {
+  // Items per block: as many as fit in a cache line after their flag bytes
+  // (at least one, for large T).
+  static constexpr std::size_t items_per_block = [] {
+    std::size_t k = 1;
+    const auto fits = [](std::size_t n) {
+      const std::size_t flags = (n + alignof(T) - 1) / alignof(T) * alignof(T);
+      return flags + n * sizeof(T) <= cache::line_size;
+    };
+    while (fits(k + 1)) ++k;
+    return k;
+  }();
+
  public:
   using value_type = T;
 
   explicit spsc_queue(std::size_t capacity)
-      : m_mask(detail::ring_capacity(capacity) - 1), m_cells(new cell[m_mask + 1]) {}
+      : m_block_mask(blocks_for(capacity) - 1), m_blocks(new block[m_block_mask + 1]) {}
   spsc_queue(const spsc_queue&) = delete;
   spsc_queue& operator=(const spsc_queue&) = delete;
   ~spsc_queue() {
-    for (std::size_t i = 0; i <= m_mask; ++i) {
-      if (m_cells[i].full.load(std::memory_order_relaxed) != 0) item(i)->~T();
+    for (std::size_t b = 0; b <= m_block_mask; ++b) {
+      for (std::size_t i = 0; i < items_per_block; ++i) {
+        if (m_blocks[b].full[i].load(std::memory_order_relaxed) != 0) m_blocks[b].item(i)->~T();
+      }
     }
   }
 
@@ -3168,14 +3183,14 @@ class spsc_queue {
     requires std::constructible_from<T, Args...>
   [[nodiscard]] bool try_emplace(Args&&... args) noexcept(std::is_nothrow_constructible_v<T, Args...>) {
     auto& p = *m_producer;
-    cell& c = m_cells[p.head & m_mask];
+    block& blk = m_blocks[p.pos.block];
     // Acquire pairs with the consumer's release of the flag: its move out of
     // and destruction of the slot's previous item are done.
-    if (c.full.load(std::memory_order_acquire) != 0) return false;
-    ::new (static_cast<void*>(c.storage)) T(std::forward<Args>(args)...);
-    c.full.store(1, std::memory_order_release);  // publishes the item
-    ++p.head;
-    p.published.store(p.head, std::memory_order_relaxed);  // for size_approx() only
+    if (blk.full[p.pos.slot].load(std::memory_order_acquire) != 0) return false;
+    ::new (static_cast<void*>(blk.storage[p.pos.slot])) T(std::forward<Args>(args)...);
+    blk.full[p.pos.slot].store(1, std::memory_order_release);  // publishes the item
+    advance(p.pos);
+    p.count.store(p.count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);  // size_approx()
     return true;
   }
   /// Consumer only: removes the oldest item, or nullopt.
@@ -3199,27 +3214,28 @@ class spsc_queue {
   }
   /// Consumer only: the oldest item without removing it, or nullptr.
   [[nodiscard]] T* front() noexcept {
-    const std::size_t tail = m_consumer->tail;
+    const position at = m_consumer->pos;
+    block& blk = m_blocks[at.block];
     // Acquire pairs with the producer's release of the flag.
-    if (m_cells[tail & m_mask].full.load(std::memory_order_acquire) == 0) return nullptr;
-    return item(tail);
+    if (blk.full[at.slot].load(std::memory_order_acquire) == 0) return nullptr;
+    return blk.item(at.slot);
   }
   /// Consumer only: destroys the item front() returned and frees its slot.
   /// Precondition: front() returned an item.
   void pop_front() noexcept {
     auto& c = *m_consumer;
-    cell& x = m_cells[c.tail & m_mask];
-    ELECTRON_ASSERT(x.full.load(std::memory_order_relaxed) != 0, "spsc_queue::pop_front on an empty queue");
-    item(c.tail)->~T();
-    x.full.store(0, std::memory_order_release);  // hands the slot back
-    ++c.tail;
-    c.taken.store(c.tail, std::memory_order_relaxed);  // for size_approx() only
+    block& blk = m_blocks[c.pos.block];
+    ELECTRON_ASSERT(blk.full[c.pos.slot].load(std::memory_order_relaxed) != 0, "spsc_queue::pop_front on an empty queue");
+    blk.item(c.pos.slot)->~T();
+    blk.full[c.pos.slot].store(0, std::memory_order_release);  // hands the slot back
+    advance(c.pos);
+    c.count.store(c.count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   }
 
   /// The number of items, exact when neither side is in an operation.
   [[nodiscard]] std::size_t size_approx() const noexcept {
-    const std::size_t tail = m_consumer->taken.load(std::memory_order_relaxed);
-    const std::size_t head = m_producer->published.load(std::memory_order_relaxed);
+    const std::size_t tail = m_consumer->count.load(std::memory_order_relaxed);
+    const std::size_t head = m_producer->count.load(std::memory_order_relaxed);
     // Read without ordering between the two sides: a stale pair can look
     // negative (reads as empty) or too large (reads as full).
     const auto n = static_cast<std::ptrdiff_t>(head - tail);
@@ -3227,27 +3243,41 @@ class spsc_queue {
     return static_cast<std::size_t>(n) < capacity() ? static_cast<std::size_t>(n) : capacity();
   }
   [[nodiscard]] bool empty_approx() const noexcept { return size_approx() == 0; }
-  [[nodiscard]] std::size_t capacity() const noexcept { return m_mask + 1; }
+  [[nodiscard]] std::size_t capacity() const noexcept { return (m_block_mask + 1) * items_per_block; }
 
  private:
-  struct cell {
-    std::atomic<std::uint32_t> full{0};
-    alignas(T) unsigned char storage[sizeof(T)];
+  struct alignas(alignof(T) > cache::line_size ? alignof(T) : cache::line_size) block {
+    std::atomic<std::uint8_t> full[items_per_block] = {};
+    alignas(T) unsigned char storage[items_per_block][sizeof(T)];
+    T* item(std::size_t i) noexcept { return std::launder(reinterpret_cast<T*>(storage[i])); }
   };
-  struct producer_side {
-    std::size_t head = 0;                     // the producer's position
-    std::atomic<std::size_t> published{0};   // head, for size_approx()
+  struct position {
+    std::size_t block = 0;
+    std::size_t slot = 0;
   };
-  struct consumer_side {
-    std::size_t tail = 0;
-    std::atomic<std::size_t> taken{0};
+  void advance(position& at) const noexcept {
+    if (++at.slot == items_per_block) {
+      at.slot = 0;
+      at.block = (at.block + 1) & m_block_mask;
+    }
+  }
+  static std::size_t blocks_for(std::size_t capacity) {
+    constexpr std::size_t max_blocks = (std::numeric_limits<std::size_t>::max() / 4) / sizeof(block);
+    const std::size_t blocks = capacity / items_per_block + (capacity % items_per_block != 0 ? 1 : 0);
+    if (blocks > max_blocks) {
+      electron::detail::throw_error<std::length_error>("electron::lockfree: queue capacity too large");
+    }
+    return detail::ring_capacity(blocks);  // a power of two, at least 2
+  }
+  struct side {
+    position pos;                         // this side's next slot
+    std::atomic<std::size_t> count{0};    // items this side has passed, for size_approx()
   };
-  T* item(std::size_t i) const noexcept { return std::launder(reinterpret_cast<T*>(m_cells[i & m_mask].storage)); }
 
-  const std::size_t m_mask;
-  std::unique_ptr<cell[]> m_cells;
-  cache::padded<producer_side, cache::false_sharing_range> m_producer;
-  cache::padded<consumer_side, cache::false_sharing_range> m_consumer;
+  const std::size_t m_block_mask;
+  std::unique_ptr<block[]> m_blocks;
+  cache::padded<side, cache::false_sharing_range> m_producer;
+  cache::padded<side, cache::false_sharing_range> m_consumer;
 };
 
 // ===========================================================================
