@@ -343,6 +343,17 @@ namespace detail {
   std::abort();
 }
 
+/// Tells the core that the caller is in a spin-wait loop (x86 PAUSE, Arm
+/// YIELD): a sibling hyper-thread gets the core's resources, and leaving the
+/// loop does not flush the pipeline. Every spinning primitive uses it.
+ELECTRON_ALWAYS_INLINE void cpu_relax() noexcept {
+#if ELECTRON_ARCH_X86 && (defined(__GNUC__) || defined(__clang__))
+  __builtin_ia32_pause();
+#elif (defined(__aarch64__) || defined(__arm__)) && (defined(__GNUC__) || defined(__clang__))
+  __asm__ volatile("yield" ::: "memory");
+#endif
+}
+
 /// Throws E(msg) (or E() for exception types without a message constructor,
 /// such as std::bad_alloc), or prints msg and aborts when exceptions are off.
 template <class E>

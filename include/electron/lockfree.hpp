@@ -60,15 +60,7 @@ concept queue_value = std::is_object_v<T> && std::is_nothrow_destructible_v<T> &
 
 namespace detail {
 
-// In spin loops: a pause instruction keeps the sibling hyper-thread fed and
-// tells the core the loop is waiting.
-inline void cpu_relax() noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  asm volatile("yield");
-#endif
-}
+using electron::detail::cpu_relax;
 
 inline std::size_t ring_capacity(std::size_t n) {
   if (n < 2) n = 2;

@@ -196,15 +196,7 @@ ELECTRON_VISIBLE constinit inline thread_local const group_state* t_running_grou
 /// Nodes a worker keeps for reuse; more go back to the system.
 inline constexpr std::uint32_t max_free_nodes = 1024;
 
-ELECTRON_ALWAYS_INLINE void cpu_relax() noexcept {
-#if ELECTRON_ARCH_X86 && (defined(__GNUC__) || defined(__clang__))
-  __builtin_ia32_pause();
-#elif defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
-  asm volatile("yield" ::: "memory");
-#else
-  std::this_thread::yield();
-#endif
-}
+using electron::detail::cpu_relax;
 
 ELECTRON_ALWAYS_INLINE task_node* allocate_node() {
   if (worker* w = t_worker; w != nullptr && w->free_nodes != nullptr) {

@@ -92,14 +92,7 @@ namespace detail {
 /// a long-held lock gives the CPU back quickly.
 inline constexpr int spin_limit = 100;
 
-/// Tells the core that this is a spin-wait loop (x86 PAUSE, Arm YIELD).
-ELECTRON_ALWAYS_INLINE void cpu_relax() noexcept {
-#if ELECTRON_ARCH_X86 && (defined(__GNUC__) || defined(__clang__))
-  __builtin_ia32_pause();
-#elif (defined(__aarch64__) || defined(__arm__)) && (defined(__GNUC__) || defined(__clang__))
-  __asm__ volatile("yield" ::: "memory");
-#endif
-}
+using electron::detail::cpu_relax;
 
 /// The SplitMix64 finalizer (Steele, Lea and Flood, "Fast Splittable
 /// Pseudorandom Number Generators", OOPSLA 2014; the constants are

@@ -424,6 +424,17 @@ namespace detail {
   std::abort();
 }
 
+/// Tells the core that the caller is in a spin-wait loop (x86 PAUSE, Arm
+/// YIELD): a sibling hyper-thread gets the core's resources, and leaving the
+/// loop does not flush the pipeline. Every spinning primitive uses it.
+ELECTRON_ALWAYS_INLINE void cpu_relax() noexcept {
+#if ELECTRON_ARCH_X86 && (defined(__GNUC__) || defined(__clang__))
+  __builtin_ia32_pause();
+#elif (defined(__aarch64__) || defined(__arm__)) && (defined(__GNUC__) || defined(__clang__))
+  __asm__ volatile("yield" ::: "memory");
+#endif
+}
+
 /// Throws E(msg) (or E() for exception types without a message constructor,
 /// such as std::bad_alloc), or prints msg and aborts when exceptions are off.
 template <class E>
@@ -2836,15 +2847,7 @@ concept queue_value = std::is_object_v<T> && std::is_nothrow_destructible_v<T> &
 
 namespace detail {
 
-// In spin loops: a pause instruction keeps the sibling hyper-thread fed and
-// tells the core the loop is waiting.
-inline void cpu_relax() noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  asm volatile("yield");
-#endif
-}
+using electron::detail::cpu_relax;
 
 inline std::size_t ring_capacity(std::size_t n) {
   if (n < 2) n = 2;
@@ -4832,15 +4835,7 @@ ELECTRON_VISIBLE constinit inline thread_local const group_state* t_running_grou
 /// Nodes a worker keeps for reuse; more go back to the system.
 inline constexpr std::uint32_t max_free_nodes = 1024;
 
-ELECTRON_ALWAYS_INLINE void cpu_relax() noexcept {
-#if ELECTRON_ARCH_X86 && (defined(__GNUC__) || defined(__clang__))
-  __builtin_ia32_pause();
-#elif defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
-  asm volatile("yield" ::: "memory");
-#else
-  std::this_thread::yield();
-#endif
-}
+using electron::detail::cpu_relax;
 
 ELECTRON_ALWAYS_INLINE task_node* allocate_node() {
   if (worker* w = t_worker; w != nullptr && w->free_nodes != nullptr) {
@@ -6926,14 +6921,7 @@ namespace detail {
 /// a long-held lock gives the CPU back quickly.
 inline constexpr int spin_limit = 100;
 
-/// Tells the core that this is a spin-wait loop (x86 PAUSE, Arm YIELD).
-ELECTRON_ALWAYS_INLINE void cpu_relax() noexcept {
-#if ELECTRON_ARCH_X86 && (defined(__GNUC__) || defined(__clang__))
-  __builtin_ia32_pause();
-#elif (defined(__aarch64__) || defined(__arm__)) && (defined(__GNUC__) || defined(__clang__))
-  __asm__ volatile("yield" ::: "memory");
-#endif
-}
+using electron::detail::cpu_relax;
 
 /// The SplitMix64 finalizer (Steele, Lea and Flood, "Fast Splittable
 /// Pseudorandom Number Generators", OOPSLA 2014; the constants are
