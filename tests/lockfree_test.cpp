@@ -26,11 +26,7 @@ namespace et = electron::test;
 
 namespace {
 
-int stress_scale() {
-  const char* s = std::getenv("ELECTRON_STRESS");
-  const int v = s != nullptr ? std::atoi(s) : 1;
-  return v < 1 ? 1 : v;
-}
+using electron::test::stress_scale;
 
 // Counts live instances, so leaks and double destruction show.
 struct tracked {

@@ -36,11 +36,7 @@ void warm_up_threads(int n) {
   for (auto& t : ts) t.join();
 }
 
-int stress_scale() {
-  const char* s = std::getenv("ELECTRON_STRESS");
-  const int v = s != nullptr ? std::atoi(s) : 1;
-  return v < 1 ? 1 : v;
-}
+using electron::test::stress_scale;
 
 struct context {
   static inline std::atomic<int> live{0};

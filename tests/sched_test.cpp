@@ -32,11 +32,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-int stress_scale() {
-  const char* s = std::getenv("ELECTRON_STRESS");
-  const int v = s != nullptr ? std::atoi(s) : 1;
-  return v < 1 ? 1 : v;
-}
+using electron::test::stress_scale;
 
 long fib_serial(int n) { return n < 2 ? n : fib_serial(n - 1) + fib_serial(n - 2); }
 

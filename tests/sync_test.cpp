@@ -4,6 +4,8 @@
 // times longer by the sync_stress ctest through ELECTRON_STRESS).
 #include "electron/sync.hpp"
 
+#include "electron/test.hpp"
+
 #include "child_process.hpp"
 #include "electron_catch.hpp"
 
@@ -27,11 +29,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-int stress_scale() {
-  const char* s = std::getenv("ELECTRON_STRESS");
-  const int v = s != nullptr ? std::atoi(s) : 1;
-  return v < 1 ? 1 : v;
-}
+using electron::test::stress_scale;
 
 // Polls pred until it holds or `limit` passes; true when it held.
 template <class Pred>

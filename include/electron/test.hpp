@@ -94,6 +94,15 @@ struct alloc_counts {
   std::uint64_t bytes_freed = 0;
 };
 
+/// How many times longer multi-threaded stress tests should run: the
+/// ELECTRON_STRESS environment variable (`ctest -L stress` sets 50), at
+/// least 1. Scale iteration counts by it so the default run stays short.
+inline int stress_scale() noexcept {
+  const char* s = std::getenv("ELECTRON_STRESS");
+  const int v = s != nullptr ? std::atoi(s) : 1;
+  return v < 1 ? 1 : v;
+}
+
 /// True when this program counts allocations (one TU defined
 /// ELECTRON_TEST_COUNT_ALLOCATIONS). Without it every count reads 0, so the
 /// checks below fail rather than pass vacuously.
