@@ -615,9 +615,7 @@ TEST_CASE("parallel_for: an exception propagates", "[sched][parallel_for][thread
 TEST_CASE("parallel_for: an exception from the calling thread's own piece", "[sched][parallel_for][threads]") {
   // The calling thread runs [0, grain) last, after spawning every upper
   // half; its exception must not unwind the splitter the spawned pieces
-  // still use (ASan: stack-use-after-scope), and must skip the pieces not
-  // yet started. The workers' first pieces wait until it threw, so at most
-  // the pieces started while it unwinds run.
+  // still use (ASan: stack-use-after-scope) and must reach the caller.
   es::scheduler s(2);
   const int n = 1 << 16;
   const int grain = 16;
@@ -636,8 +634,12 @@ TEST_CASE("parallel_for: an exception from the calling thread's own piece", "[sc
   } catch (const std::runtime_error& e) {
     CHECK(std::string(e.what()) == "caller piece");
   }
+  // How many pieces the workers start before the failure is recorded
+  // depends on scheduling (all of them, if the calling thread is preempted
+  // between setting `thrown` and throwing), so only "no index twice" is
+  // checked here; the skipping itself is checked deterministically below.
   INFO("ran " << ran.load() << " of " << n - grain);
-  CHECK(ran.load() < (n - grain) / 2);
+  CHECK(ran.load() <= n - grain);
 
   // Deterministic: the workers busy, the calling thread runs every piece;
   // the first one it runs is its own, and nothing runs after it threw.
