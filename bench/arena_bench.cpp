@@ -44,7 +44,7 @@ void alloc_electron(benchmark::State& state) {
   electron::arena::arena a;
   electron_bench::alloc_report r;
   for (auto _ : state) {
-    for (std::size_t i = 0; i < batch; ++i) benchmark::DoNotOptimize(a.alloc(size_at(state, i)));
+    for (std::size_t i = 0; i < batch; ++i) electron_bench::keep(a.alloc(size_at(state, i)));
     a.reset();
   }
   finish(state, r);
@@ -57,7 +57,7 @@ void alloc_pmr_monotonic(benchmark::State& state) {
   std::pmr::monotonic_buffer_resource res(buffer.data(), buffer.size());
   electron_bench::alloc_report r;
   for (auto _ : state) {
-    for (std::size_t i = 0; i < batch; ++i) benchmark::DoNotOptimize(res.allocate(size_at(state, i), 16));
+    for (std::size_t i = 0; i < batch; ++i) electron_bench::keep(res.allocate(size_at(state, i), 16));
     res.release();
   }
   finish(state, r);
@@ -69,7 +69,7 @@ void alloc_new_delete(benchmark::State& state) {
   for (auto _ : state) {
     for (std::size_t i = 0; i < batch; ++i) {
       ptrs[i] = new char[size_at(state, i)];
-      benchmark::DoNotOptimize(ptrs[i]);
+      electron_bench::keep(ptrs[i]);
     }
     for (char* p : ptrs) delete[] p;
   }
@@ -80,7 +80,7 @@ void alloc_malloc(benchmark::State& state) {
   std::vector<void*> ptrs(batch);
   electron_bench::alloc_report r;
   for (auto _ : state) {
-    for (std::size_t i = 0; i < batch; ++i) benchmark::DoNotOptimize(ptrs[i] = std::malloc(size_at(state, i)));
+    for (std::size_t i = 0; i < batch; ++i) electron_bench::keep(ptrs[i] = std::malloc(size_at(state, i)));
     for (void* p : ptrs) std::free(p);
   }
   finish(state, r);
@@ -95,7 +95,7 @@ void alloc_mimalloc(benchmark::State& state) {
   std::vector<void*> ptrs(batch);
   electron_bench::alloc_report r;
   for (auto _ : state) {
-    for (std::size_t i = 0; i < batch; ++i) benchmark::DoNotOptimize(ptrs[i] = mi.malloc(size_at(state, i)));
+    for (std::size_t i = 0; i < batch; ++i) electron_bench::keep(ptrs[i] = mi.malloc(size_at(state, i)));
     for (void* p : ptrs) mi.free(p);
   }
   finish(state, r);
@@ -110,7 +110,7 @@ void make_electron(benchmark::State& state) {
   electron::arena::arena a;
   electron_bench::alloc_report r;
   for (auto _ : state) {
-    for (std::size_t i = 0; i < batch; ++i) benchmark::DoNotOptimize(electron::arena::make<point>(a));
+    for (std::size_t i = 0; i < batch; ++i) electron_bench::keep(electron::arena::make<point>(a));
     a.reset();
   }
   finish(state, r);
@@ -122,7 +122,7 @@ void make_pmr_monotonic(benchmark::State& state) {
   std::pmr::polymorphic_allocator<point> alloc(&res);
   electron_bench::alloc_report r;
   for (auto _ : state) {
-    for (std::size_t i = 0; i < batch; ++i) benchmark::DoNotOptimize(alloc.new_object<point>());
+    for (std::size_t i = 0; i < batch; ++i) electron_bench::keep(alloc.new_object<point>());
     res.release();
   }
   finish(state, r);
@@ -134,7 +134,7 @@ void make_new_delete(benchmark::State& state) {
   for (auto _ : state) {
     for (std::size_t i = 0; i < batch; ++i) {
       ptrs[i] = new point{};
-      benchmark::DoNotOptimize(ptrs[i]);
+      electron_bench::keep(ptrs[i]);
     }
     for (point* p : ptrs) delete p;
   }

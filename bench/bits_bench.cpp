@@ -8,6 +8,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include "bench_util.hpp"
+
 #include <algorithm>
 #include <bitset>
 #include <cstdint>
@@ -62,12 +64,12 @@ void set_rate(benchmark::State& state, std::size_t bits) {
 // ---- count ----------------------------------------------------------------
 void count_electron(benchmark::State& state) {
   const auto b = to_electron(make_bits(static_cast<std::size_t>(state.range(0)), 50));
-  for (auto _ : state) benchmark::DoNotOptimize(b.count());
+  for (auto _ : state) electron_bench::keep(b.count());
   set_rate(state, b.size());
 }
 void count_vector_bool(benchmark::State& state) {
   const auto v = make_bits(static_cast<std::size_t>(state.range(0)), 50);
-  for (auto _ : state) benchmark::DoNotOptimize(std::count(v.begin(), v.end(), true));
+  for (auto _ : state) electron_bench::keep(std::count(v.begin(), v.end(), true));
   set_rate(state, v.size());
 }
 void count_naive(benchmark::State& state) {
@@ -75,22 +77,22 @@ void count_naive(benchmark::State& state) {
   for (auto _ : state) {
     std::size_t c = 0;
     for (std::size_t i = 0; i < b.size(); ++i) c += b.test(i);
-    benchmark::DoNotOptimize(c);
+    electron_bench::keep(c);
   }
   set_rate(state, b.size());
 }
 void count_std_bitset(benchmark::State& state) {
   const auto b = to_std_bitset<fixed_bits>(make_bits(fixed_bits, 50));
   for (auto _ : state) {
-    benchmark::DoNotOptimize(b->count());
-    benchmark::ClobberMemory();
+    electron_bench::keep(b->count());
+    electron_bench::clobber();
   }
   set_rate(state, fixed_bits);
 }
 #if defined(ELECTRON_BENCH_HAVE_BOOST)
 void count_boost(benchmark::State& state) {
   const auto b = to_boost(make_bits(static_cast<std::size_t>(state.range(0)), 50));
-  for (auto _ : state) benchmark::DoNotOptimize(b.count());
+  for (auto _ : state) electron_bench::keep(b.count());
   set_rate(state, b.size());
 }
 #endif
@@ -103,7 +105,7 @@ void iterate_electron(benchmark::State& state) {
   for (auto _ : state) {
     std::size_t sum = 0;
     for (std::size_t i : b.set_bits()) sum += i;
-    benchmark::DoNotOptimize(sum);
+    electron_bench::keep(sum);
   }
   set_rate(state, b.size());
 }
@@ -113,7 +115,7 @@ void iterate_electron_find_next(benchmark::State& state) {
   for (auto _ : state) {
     std::size_t sum = 0;
     for (std::size_t i = b.find_first_set(); i != b.npos; i = b.find_next_set(i)) sum += i;
-    benchmark::DoNotOptimize(sum);
+    electron_bench::keep(sum);
   }
   set_rate(state, b.size());
 }
@@ -124,7 +126,7 @@ void iterate_vector_bool(benchmark::State& state) {
     for (auto it = std::find(v.begin(), v.end(), true); it != v.end(); it = std::find(it + 1, v.end(), true)) {
       sum += static_cast<std::size_t>(it - v.begin());
     }
-    benchmark::DoNotOptimize(sum);
+    electron_bench::keep(sum);
   }
   set_rate(state, v.size());
 }
@@ -135,7 +137,7 @@ void iterate_naive(benchmark::State& state) {
     std::size_t sum = 0;
     for (std::size_t i = 0; i < b.size(); ++i)
       if (b.test(i)) sum += i;
-    benchmark::DoNotOptimize(sum);
+    electron_bench::keep(sum);
   }
   set_rate(state, b.size());
 }
@@ -145,7 +147,7 @@ void iterate_std_bitset(benchmark::State& state) {  // libstdc++'s _Find_next ex
   for (auto _ : state) {
     std::size_t sum = 0;
     for (std::size_t i = b->_Find_first(); i < fixed_bits; i = b->_Find_next(i)) sum += i;
-    benchmark::DoNotOptimize(sum);
+    electron_bench::keep(sum);
   }
   set_rate(state, fixed_bits);
 }
@@ -156,7 +158,7 @@ void iterate_boost(benchmark::State& state) {
   for (auto _ : state) {
     std::size_t sum = 0;
     for (std::size_t i = b.find_first(); i != b.npos; i = b.find_next(i)) sum += i;
-    benchmark::DoNotOptimize(sum);
+    electron_bench::keep(sum);
   }
   set_rate(state, b.size());
 }
@@ -168,8 +170,8 @@ void and_electron(benchmark::State& state) {
   const auto b = to_electron(make_bits(static_cast<std::size_t>(state.range(0)), 90));
   for (auto _ : state) {
     a &= b;
-    benchmark::DoNotOptimize(a.data());
-    benchmark::ClobberMemory();
+    electron_bench::keep(a.data());
+    electron_bench::clobber();
   }
   set_rate(state, a.size());
 }
@@ -178,7 +180,7 @@ void and_vector_bool(benchmark::State& state) {
   const auto b = make_bits(static_cast<std::size_t>(state.range(0)), 90);
   for (auto _ : state) {
     for (std::size_t i = 0; i < a.size(); ++i) a[i] = a[i] && b[i];
-    benchmark::ClobberMemory();
+    electron_bench::clobber();
   }
   set_rate(state, a.size());
 }
@@ -187,8 +189,8 @@ void and_std_bitset(benchmark::State& state) {
   const auto b = to_std_bitset<fixed_bits>(make_bits(fixed_bits, 90));
   for (auto _ : state) {
     *a &= *b;
-    benchmark::DoNotOptimize(a.get());
-    benchmark::ClobberMemory();
+    electron_bench::keep(a.get());
+    electron_bench::clobber();
   }
   set_rate(state, fixed_bits);
 }
@@ -198,7 +200,7 @@ void and_boost(benchmark::State& state) {
   const auto b = to_boost(make_bits(static_cast<std::size_t>(state.range(0)), 90));
   for (auto _ : state) {
     a &= b;
-    benchmark::ClobberMemory();
+    electron_bench::clobber();
   }
   set_rate(state, a.size());
 }
@@ -208,13 +210,13 @@ void and_boost(benchmark::State& state) {
 void construct_electron(benchmark::State& state) {
   electron::test::bench_allocs(state, [&] {
     electron::bits::bitset b(static_cast<std::size_t>(state.range(0)));
-    benchmark::DoNotOptimize(b.data());
+    electron_bench::keep(b.data());
   });
 }
 void construct_vector_bool(benchmark::State& state) {
   electron::test::bench_allocs(state, [&] {
     std::vector<bool> v(static_cast<std::size_t>(state.range(0)));
-    benchmark::DoNotOptimize(&v);
+    electron_bench::keep(&v);
   });
 }
 

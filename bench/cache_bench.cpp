@@ -3,7 +3,7 @@
 // counter. The counters are adjacent (one cache line), one line apart
 // (electron::cache::padded<T>) or two lines apart (padded<T, 128>, for the
 // adjacent-line prefetcher), against one thread alone.
-#include "bench/bench_util.hpp"
+#include "bench_util.hpp"
 #include "electron/cache.hpp"
 
 #include <atomic>
@@ -20,7 +20,7 @@ void increments(benchmark::State& state) {
   for (auto _ : state) {
     mine.fetch_add(1, std::memory_order_relaxed);
   }
-  benchmark::DoNotOptimize(mine.load(std::memory_order_relaxed));
+  electron_bench::keep(mine.load(std::memory_order_relaxed));
   state.SetItemsProcessed(state.iterations());
 }
 

@@ -46,8 +46,8 @@ void hash_loop(benchmark::State& state, Fn fn) {
   const std::string_view in(input().data(), static_cast<std::size_t>(state.range(0)));
   std::uint64_t seed = 0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(in.data());
-    benchmark::DoNotOptimize(seed += fn(in, seed));
+    electron_bench::keep(in.data());
+    electron_bench::keep(seed += fn(in, seed));
   }
   state.SetBytesProcessed(state.iterations() * state.range(0));
 }
@@ -135,7 +135,7 @@ void lookup_loop(benchmark::State& state, Lookup lookup) {
     sum += lookup(p[i]);
     if (++i == p.size()) i = 0;
   }
-  benchmark::DoNotOptimize(sum);
+  electron_bench::keep(sum);
   state.SetItemsProcessed(state.iterations());
 }
 
@@ -151,7 +151,7 @@ void keys_loop(benchmark::State& state, Fn fn) {
     sum += fn(p[i]);
     if (++i == p.size()) i = 0;
   }
-  benchmark::DoNotOptimize(sum);
+  electron_bench::keep(sum);
   state.SetItemsProcessed(state.iterations());
 }
 void keys_electron_xxhash64(benchmark::State& s) {

@@ -5,7 +5,7 @@
 // 1M uint64_t per iteration), stack push/pop pairs against a mutex +
 // std::vector, and rcu read guards against std::shared_mutex and
 // std::atomic<std::shared_ptr>.
-#include "bench/bench_util.hpp"
+#include "bench_util.hpp"
 #include "electron/lockfree.hpp"
 
 #include <atomic>
@@ -83,7 +83,7 @@ void transfer(benchmark::State& state, int producers, int consumers, Push push, 
     for (auto& t : ts) t.join();
     checksum += sum.load();
   }
-  benchmark::DoNotOptimize(checksum);
+  electron_bench::keep(checksum);
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
                           static_cast<std::int64_t>(items_per_iteration));
 }
@@ -107,7 +107,7 @@ void transfer_1p1c(benchmark::State& state, Push push, Pop pop) {
     prod.join();
     checksum += sum;
   }
-  benchmark::DoNotOptimize(checksum);
+  electron_bench::keep(checksum);
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
                           static_cast<std::int64_t>(items_per_iteration));
 }
@@ -243,7 +243,7 @@ void stack_electron(benchmark::State& state) {
     sum += s.pop().value_or(0);
     sum += s.pop().value_or(0);
   }
-  benchmark::DoNotOptimize(sum);
+  electron_bench::keep(sum);
   state.SetItemsProcessed(state.iterations() * 2);
 }
 void stack_mutex_vector(benchmark::State& state) {
@@ -269,7 +269,7 @@ void stack_mutex_vector(benchmark::State& state) {
     sum += pop();
     sum += pop();
   }
-  benchmark::DoNotOptimize(sum);
+  electron_bench::keep(sum);
   state.SetItemsProcessed(state.iterations() * 2);
 }
 
@@ -284,7 +284,7 @@ void rcu_electron(benchmark::State& state) {
     auto g = r.read();
     sum += g->port + g->limit;
   }
-  benchmark::DoNotOptimize(sum);
+  electron_bench::keep(sum);
   state.SetItemsProcessed(state.iterations());
 }
 void rcu_shared_mutex(benchmark::State& state) {
@@ -295,7 +295,7 @@ void rcu_shared_mutex(benchmark::State& state) {
     std::shared_lock<std::shared_mutex> l(m);
     sum += s.port + s.limit;
   }
-  benchmark::DoNotOptimize(sum);
+  electron_bench::keep(sum);
   state.SetItemsProcessed(state.iterations());
 }
 void rcu_atomic_shared_ptr(benchmark::State& state) {
@@ -305,7 +305,7 @@ void rcu_atomic_shared_ptr(benchmark::State& state) {
     const auto s = p.load(std::memory_order_acquire);
     sum += s->port + s->limit;
   }
-  benchmark::DoNotOptimize(sum);
+  electron_bench::keep(sum);
   state.SetItemsProcessed(state.iterations());
 }
 

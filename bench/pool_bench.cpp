@@ -42,7 +42,7 @@ void object_electron(benchmark::State& state) {
   electron_bench::alloc_report r;
   for (auto _ : state) {
     context* c = pool.get();
-    benchmark::DoNotOptimize(c);
+    electron_bench::keep(c);
     pool.put(c);
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
@@ -52,7 +52,7 @@ void object_new_delete(benchmark::State& state) {
   electron_bench::alloc_report r;
   for (auto _ : state) {
     auto* c = new context{};
-    benchmark::DoNotOptimize(c);
+    electron_bench::keep(c);
     delete c;
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
@@ -64,7 +64,7 @@ void object_pmr_pool(benchmark::State& state) {
   electron_bench::alloc_report r;
   for (auto _ : state) {
     context* c = alloc.new_object<context>();
-    benchmark::DoNotOptimize(c);
+    electron_bench::keep(c);
     alloc.delete_object(c);
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
@@ -79,7 +79,7 @@ void object_mimalloc(benchmark::State& state) {
   electron_bench::alloc_report r;
   for (auto _ : state) {
     auto* c = ::new (mi.malloc(sizeof(context))) context{};
-    benchmark::DoNotOptimize(c);
+    electron_bench::keep(c);
     c->~context();
     mi.free(c);
   }
@@ -92,7 +92,7 @@ void object_boost(benchmark::State& state) {
   electron_bench::alloc_report r;
   for (auto _ : state) {
     context* c = pool.construct();
-    benchmark::DoNotOptimize(c);
+    electron_bench::keep(c);
     pool.destroy(c);
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
@@ -109,7 +109,7 @@ void buffer_electron(benchmark::State& state) {
   electron_bench::alloc_report r;
   for (auto _ : state) {
     auto b = pool.get(buf_size);
-    benchmark::DoNotOptimize(b.data());
+    electron_bench::keep(b.data());
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
   r.done(state);
@@ -118,7 +118,7 @@ void buffer_new_delete(benchmark::State& state) {
   electron_bench::alloc_report r;
   for (auto _ : state) {
     auto* b = new std::byte[buf_size];
-    benchmark::DoNotOptimize(b);
+    electron_bench::keep(b);
     delete[] b;
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
@@ -128,7 +128,7 @@ void buffer_malloc(benchmark::State& state) {
   electron_bench::alloc_report r;
   for (auto _ : state) {
     void* b = std::malloc(buf_size);
-    benchmark::DoNotOptimize(b);
+    electron_bench::keep(b);
     std::free(b);
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
@@ -139,7 +139,7 @@ void buffer_pmr_pool(benchmark::State& state) {
   electron_bench::alloc_report r;
   for (auto _ : state) {
     void* b = res.allocate(buf_size, 64);
-    benchmark::DoNotOptimize(b);
+    electron_bench::keep(b);
     res.deallocate(b, buf_size, 64);
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
@@ -154,7 +154,7 @@ void buffer_mimalloc(benchmark::State& state) {
   electron_bench::alloc_report r;
   for (auto _ : state) {
     void* b = mi.malloc(buf_size);
-    benchmark::DoNotOptimize(b);
+    electron_bench::keep(b);
     mi.free(b);
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
@@ -244,10 +244,10 @@ void request_electron(benchmark::State& state) {
     std::size_t total = 0;
     for (const char* s : k_strings) total += mem.alloc_string(s).size();
     ctx->id = total;
-    benchmark::DoNotOptimize(a.data());
-    benchmark::DoNotOptimize(b.data());
-    benchmark::DoNotOptimize(c.data());
-    benchmark::DoNotOptimize(ctx);
+    electron_bench::keep(a.data());
+    electron_bench::keep(b.data());
+    electron_bench::keep(c.data());
+    electron_bench::keep(ctx);
     mem.release_context(ctx);
     mem.reset();
   }
@@ -269,11 +269,11 @@ void request_new_delete(benchmark::State& state) {
       total += strings[i].size();
     }
     ctx->id = total;
-    benchmark::DoNotOptimize(a);
-    benchmark::DoNotOptimize(b);
-    benchmark::DoNotOptimize(c);
-    benchmark::DoNotOptimize(ctx);
-    benchmark::DoNotOptimize(strings);
+    electron_bench::keep(a);
+    electron_bench::keep(b);
+    electron_bench::keep(c);
+    electron_bench::keep(ctx);
+    electron_bench::keep(strings);
     delete[] c;
     delete[] b;
     delete[] a;

@@ -103,9 +103,9 @@ std::uint64_t sum_expected() {
 void fib_serial_bench(benchmark::State& state) {
   for (auto _ : state) {
     int n = fib_n;
-    benchmark::DoNotOptimize(n);  // else the compiler folds fib(30)
+    electron_bench::escape(n);  // else the compiler folds fib(30)
     long r = fib_serial(n);
-    benchmark::DoNotOptimize(r);
+    electron_bench::keep(r);
   }
 }
 void fib_electron_bench(benchmark::State& state) {
@@ -114,7 +114,7 @@ void fib_electron_bench(benchmark::State& state) {
   for (auto _ : state) {
     long r = 0;
     run_on_workers(s, [&] { r = fib_electron(s, fib_n, fib_cutoff); });
-    benchmark::DoNotOptimize(r);
+    electron_bench::keep(r);
     if (r != expect) state.SkipWithError("wrong result");
   }
 }
@@ -128,7 +128,7 @@ void spawn_electron_bench(benchmark::State& state) {
     const auto t0 = std::chrono::steady_clock::now();
     long r = 0;
     run_on_workers(s, [&] { r = fib_electron(s, spawn_n, 0); });
-    benchmark::DoNotOptimize(r);
+    electron_bench::keep(r);
     ns += std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
   }
   state.counters["tasks"] = static_cast<double>(tasks);
@@ -142,7 +142,7 @@ void sum_serial_bench(benchmark::State& state) {
   for (auto _ : state) {
     std::uint64_t t = 0;
     for (std::uint32_t e : v) t += e;
-    benchmark::DoNotOptimize(t);
+    electron_bench::keep(t);
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(sum_n * 4));
 }
@@ -185,7 +185,7 @@ void fib_tbb_bench(benchmark::State& state) {
   for (auto _ : state) {
     long r = 0;
     tbb_arena().execute([&] { r = fib_tbb(fib_n, fib_cutoff); });
-    benchmark::DoNotOptimize(r);
+    electron_bench::keep(r);
     if (r != expect) state.SkipWithError("wrong result");
   }
 }
@@ -197,7 +197,7 @@ void spawn_tbb_bench(benchmark::State& state) {
     const auto t0 = std::chrono::steady_clock::now();
     long r = 0;
     tbb_arena().execute([&] { r = fib_tbb(spawn_n, 0); });
-    benchmark::DoNotOptimize(r);
+    electron_bench::keep(r);
     ns += std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
   }
   state.counters["tasks"] = static_cast<double>(tasks);

@@ -7,6 +7,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include "bench_util.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <random>
@@ -34,8 +36,8 @@ void equal_electron(benchmark::State& state) {
   const std::string_view a = input(state);
   const std::string b(a);
   for (auto _ : state) {
-    benchmark::DoNotOptimize(a.data());
-    benchmark::DoNotOptimize(electron::simd::equal(a, b));
+    electron_bench::keep(a.data());
+    electron_bench::keep(electron::simd::equal(a, b));
   }
   bytes(state);
 }
@@ -43,8 +45,8 @@ void equal_memcmp(benchmark::State& state) {
   const std::string_view a = input(state);
   const std::string b(a);
   for (auto _ : state) {
-    benchmark::DoNotOptimize(a.data());
-    benchmark::DoNotOptimize(std::memcmp(a.data(), b.data(), a.size()));
+    electron_bench::keep(a.data());
+    electron_bench::keep(std::memcmp(a.data(), b.data(), a.size()));
   }
   bytes(state);
 }
@@ -52,24 +54,24 @@ void equal_memcmp(benchmark::State& state) {
 void index_electron(benchmark::State& state) {
   const std::string_view a = input(state);
   for (auto _ : state) {
-    benchmark::DoNotOptimize(a.data());
-    benchmark::DoNotOptimize(electron::simd::index_byte(a, '#'));
+    electron_bench::keep(a.data());
+    electron_bench::keep(electron::simd::index_byte(a, '#'));
   }
   bytes(state);
 }
 void index_memchr(benchmark::State& state) {
   const std::string_view a = input(state);
   for (auto _ : state) {
-    benchmark::DoNotOptimize(a.data());
-    benchmark::DoNotOptimize(std::memchr(a.data(), '#', a.size()));
+    electron_bench::keep(a.data());
+    electron_bench::keep(std::memchr(a.data(), '#', a.size()));
   }
   bytes(state);
 }
 void index_std_find(benchmark::State& state) {
   const std::string_view a = input(state);
   for (auto _ : state) {
-    benchmark::DoNotOptimize(a.data());
-    benchmark::DoNotOptimize(std::find(a.begin(), a.end(), '#'));
+    electron_bench::keep(a.data());
+    electron_bench::keep(std::find(a.begin(), a.end(), '#'));
   }
   bytes(state);
 }
@@ -77,16 +79,16 @@ void index_std_find(benchmark::State& state) {
 void count_electron(benchmark::State& state) {
   const std::string_view a = input(state);
   for (auto _ : state) {
-    benchmark::DoNotOptimize(a.data());
-    benchmark::DoNotOptimize(electron::simd::count(a, 'e'));
+    electron_bench::keep(a.data());
+    electron_bench::keep(electron::simd::count(a, 'e'));
   }
   bytes(state);
 }
 void count_std(benchmark::State& state) {
   const std::string_view a = input(state);
   for (auto _ : state) {
-    benchmark::DoNotOptimize(a.data());
-    benchmark::DoNotOptimize(std::count(a.begin(), a.end(), 'e'));
+    electron_bench::keep(a.data());
+    electron_bench::keep(std::count(a.begin(), a.end(), 'e'));
   }
   bytes(state);
 }
@@ -94,24 +96,24 @@ void count_std(benchmark::State& state) {
 void find_electron(benchmark::State& state) {
   const std::string_view a = input(state);
   for (auto _ : state) {
-    benchmark::DoNotOptimize(a.data());
-    benchmark::DoNotOptimize(electron::simd::find(a, needle8));
+    electron_bench::keep(a.data());
+    electron_bench::keep(electron::simd::find(a, needle8));
   }
   bytes(state);
 }
 void find_memmem(benchmark::State& state) {
   const std::string_view a = input(state);
   for (auto _ : state) {
-    benchmark::DoNotOptimize(a.data());
-    benchmark::DoNotOptimize(::memmem(a.data(), a.size(), needle8.data(), needle8.size()));
+    electron_bench::keep(a.data());
+    electron_bench::keep(::memmem(a.data(), a.size(), needle8.data(), needle8.size()));
   }
   bytes(state);
 }
 void find_string_view(benchmark::State& state) {
   const std::string_view a = input(state);
   for (auto _ : state) {
-    benchmark::DoNotOptimize(a.data());
-    benchmark::DoNotOptimize(a.find(needle8));
+    electron_bench::keep(a.data());
+    electron_bench::keep(a.find(needle8));
   }
   bytes(state);
 }

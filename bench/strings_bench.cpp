@@ -6,6 +6,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include "bench_util.hpp"
+
 #include <cctype>
 #include <random>
 #include <string>
@@ -37,16 +39,16 @@ constexpr std::string_view set4 = "#$%&";  // absent from the text
 void any_electron(benchmark::State& state) {
   const std::string_view s = input(state);
   for (auto _ : state) {
-    benchmark::DoNotOptimize(s.data());
-    benchmark::DoNotOptimize(electron::strings::index_any(s, set4));
+    electron_bench::keep(s.data());
+    electron_bench::keep(electron::strings::index_any(s, set4));
   }
   bytes(state);
 }
 void any_find_first_of(benchmark::State& state) {
   const std::string_view s = input(state);
   for (auto _ : state) {
-    benchmark::DoNotOptimize(s.data());
-    benchmark::DoNotOptimize(s.find_first_of(set4));
+    electron_bench::keep(s.data());
+    electron_bench::keep(s.find_first_of(set4));
   }
   bytes(state);
 }
@@ -62,8 +64,8 @@ void fold_electron(benchmark::State& state) {
   const std::string_view a = input(state);
   const std::string_view b(upper_text().data(), a.size());
   for (auto _ : state) {
-    benchmark::DoNotOptimize(a.data());
-    benchmark::DoNotOptimize(electron::strings::equal_fold(a, b));
+    electron_bench::keep(a.data());
+    electron_bench::keep(electron::strings::equal_fold(a, b));
   }
   bytes(state);
 }
@@ -71,8 +73,8 @@ void fold_tolower(benchmark::State& state) {
   const std::string_view a = input(state);
   const std::string_view b(upper_text().data(), a.size());
   for (auto _ : state) {
-    benchmark::DoNotOptimize(a.data());
-    benchmark::DoNotOptimize(tolower_equal(a, b));
+    electron_bench::keep(a.data());
+    electron_bench::keep(tolower_equal(a, b));
   }
   bytes(state);
 }
@@ -82,7 +84,7 @@ void build_electron(benchmark::State& state) {
   for (auto _ : state) {
     b.reset();
     for (int i = 0; i < 20; ++i) b.append("key").append(i).append('=').append("value;");
-    benchmark::DoNotOptimize(b.view().data());
+    electron_bench::keep(b.view().data());
   }
   state.SetItemsProcessed(state.iterations() * 80);
 }
@@ -96,7 +98,7 @@ void build_std_string(benchmark::State& state) {
       s += '=';
       s += "value;";
     }
-    benchmark::DoNotOptimize(s.data());
+    electron_bench::keep(s.data());
   }
   state.SetItemsProcessed(state.iterations() * 80);
 }

@@ -60,7 +60,7 @@ void run_keyed(benchmark::State& state, counters& c, Lock lock, Unlock unlock) {
       for (int j = 0; j < 16; ++j) v = (v ^ (v >> 29)) * 0xbf58476d1ce4e5b9ULL;
     }
     c.value[k] = v + 1;
-    benchmark::DoNotOptimize(c.value[k]);
+    electron_bench::keep(c.value[k]);
     unlock(k);
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
@@ -107,7 +107,7 @@ void run_read_mostly(benchmark::State& state, Mutex& m, table& t) {
       ++t.value[i & 63];
     } else {
       const std::shared_lock<Mutex> r(m);
-      benchmark::DoNotOptimize(t.value[i & 63]);
+      electron_bench::keep(t.value[i & 63]);
     }
     ++i;
   }
@@ -131,10 +131,10 @@ void run_uncontended(benchmark::State& state) {
   Sem s(1);
   for (auto _ : state) {
     s.acquire();
-    benchmark::ClobberMemory();
+    electron_bench::clobber();
     s.release();
   }
-  benchmark::DoNotOptimize(&s);
+  electron_bench::keep(&s);
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 void sem_electron(benchmark::State& state) { run_uncontended<es::semaphore>(state); }
@@ -171,7 +171,7 @@ void run_contended(benchmark::State& state, Sem& s, std::uint64_t& shared) {
   for (auto _ : state) {
     s.acquire();
     ++shared;
-    benchmark::DoNotOptimize(shared);
+    electron_bench::keep(shared);
     s.release();
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));

@@ -7,6 +7,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include "bench_util.hpp"
+
 #include <cstdlib>
 
 namespace {
@@ -15,7 +17,7 @@ void alloc_counted_new(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   for (auto _ : state) {
     void* p = ::operator new(n);
-    benchmark::DoNotOptimize(p);
+    electron_bench::keep(p);
     ::operator delete(p);
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
@@ -25,7 +27,7 @@ void alloc_malloc(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   for (auto _ : state) {
     void* p = std::malloc(n);
-    benchmark::DoNotOptimize(p);
+    electron_bench::keep(p);
     std::free(p);
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
@@ -33,7 +35,7 @@ void alloc_malloc(benchmark::State& state) {
 
 void scope_read(benchmark::State& state) {
   electron::test::alloc_scope scope;
-  for (auto _ : state) benchmark::DoNotOptimize(scope.counts());
+  for (auto _ : state) electron_bench::keep(scope.counts());
 }
 
 }  // namespace
