@@ -19,6 +19,7 @@
 // GCC 12 warns inside its own AVX-512 intrinsics as inlined into libxxhash's
 // XXH3 (third-party code, flagged at the point of inlining).
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
 #if __has_include(<xxhash.h>)
 #define XXH_INLINE_ALL

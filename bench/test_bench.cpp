@@ -41,8 +41,8 @@ void scope_read(benchmark::State& state) {
 }  // namespace
 
 // The counted path is Electron's here; malloc is the baseline it wraps.
-BENCHMARK(alloc_counted_new)->Name("new_delete_pair/electron")->Arg(64)->Arg(4096);
-BENCHMARK(alloc_malloc)->Name("new_delete_pair/malloc_free")->Arg(64)->Arg(4096);
+BENCHMARK(alloc_counted_new)->Name("alloc_counter_overhead/counted_new_delete")->Arg(64)->Arg(4096);
+BENCHMARK(alloc_malloc)->Name("alloc_counter_overhead/malloc_free")->Arg(64)->Arg(4096);
 BENCHMARK(scope_read)->Name("alloc_scope_read/electron");
 
 BENCHMARK_MAIN();

@@ -10,7 +10,11 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh
 min_time="${1:-0.05}"
 cmake --preset release >/dev/null
-cmake --build --preset release --target tour bits_bench test_bench arena_bench pool_bench hash_bench simd_bench strings_bench
+# Every module's side-by-side bench. (test_bench is left out: it measures the
+# allocation counter's own overhead, not Electron against a peer.)
+benches=(bits_bench arena_bench pool_bench hash_bench simd_bench strings_bench cache_bench lockfree_bench sync_bench
+         sched_bench)
+cmake --build --preset release --target tour "${benches[@]}"
 
 echo
 build/release/examples/tour
@@ -19,8 +23,8 @@ echo
 echo "== benchmark summary (median of 3 repetitions, ${min_time}s each; ratio = other / electron time)"
 out=build/release/bench-results
 mkdir -p "$out"
-for b in build/release/bench/*_bench; do
-  name=$(basename "$b")
+for name in "${benches[@]}"; do
+  b="build/release/bench/$name"
   "$b" --benchmark_min_time="$min_time" --benchmark_repetitions=3 \
        --benchmark_report_aggregates_only=true \
        --benchmark_out="$out/$name.json" --benchmark_out_format=json >"$out/$name.log" 2>&1 ||

@@ -16,6 +16,7 @@
 // GCC 12 warns inside its own AVX-512 intrinsics as inlined into libxxhash's
 // XXH3 (third-party code, flagged at the point of inlining, so the whole TU).
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
 #define XXH_INLINE_ALL
 #include <xxhash.h>

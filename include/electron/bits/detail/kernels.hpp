@@ -224,6 +224,12 @@ void not_words(Arch, word* dst, const word* src, std::size_t n) noexcept {
   not_words(scalar_arch{}, dst + i, src + i, n - i);
 }
 
+#if defined(__GNUC__) && !defined(__clang__)
+// g++ 12 -O3 flags the vector load below as out of bounds when it has inlined
+// a short array whose size it cannot relate to n (the load is dead there).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#endif
 template <vector_arch Arch>
 bool equal_words(Arch, const word* a, const word* b, std::size_t n) noexcept {
   using batch = xsimd::batch<word, Arch>;
@@ -234,6 +240,9 @@ bool equal_words(Arch, const word* a, const word* b, std::size_t n) noexcept {
   }
   return equal_words(scalar_arch{}, a + i, b + i, n - i);
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 #endif  // ELECTRON_HAS_SIMD
 
 }  // namespace bits::detail
