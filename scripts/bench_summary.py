@@ -47,6 +47,8 @@ def fmt_extra(extra):
     out = []
     if "bytes_per_second" in extra:
         out.append(f"{extra['bytes_per_second'] / 1e9:7.2f} GB/s")
+    elif "items_per_second" in extra:
+        out.append(f"{extra['items_per_second'] / 1e6:7.1f} M/s")
     if "allocs/op" in extra:
         out.append(f"{extra['allocs/op']:.2f} allocs/op, {extra.get('bytes/op', 0):.0f} B/op")
     return "  ".join(out)
