@@ -10,10 +10,12 @@
 #include <cstring>
 #include <list>
 #include <map>
+#include <memory>
 #include <memory_resource>
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ea = electron::arena;
@@ -122,6 +124,83 @@ TEST_CASE("arena: bad input is a clear error, never a wrapped pointer", "[arena]
   // An upstream that refuses: std::bad_alloc from it, unchanged.
   ea::arena none(64, std::pmr::null_memory_resource());
   CHECK_THROWS_AS((void)none.alloc(1), std::bad_alloc);
+}
+
+namespace {
+// Serves blocks up to 1 MiB from the heap and refuses larger ones, so that a
+// size the arena passes on is refused without asking the system for it.
+class small_blocks_only final : public std::pmr::memory_resource {
+ public:
+  std::size_t allocations = 0, refused = 0;
+
+ private:
+  void* do_allocate(std::size_t n, std::size_t a) override {
+    if (n > (std::size_t{1} << 20)) {
+      ++refused;
+      throw std::bad_alloc();
+    }
+    ++allocations;
+    return std::pmr::new_delete_resource()->allocate(n, a);
+  }
+  void do_deallocate(void* p, std::size_t n, std::size_t a) override {
+    std::pmr::new_delete_resource()->deallocate(p, n, a);
+  }
+  bool do_is_equal(const std::pmr::memory_resource& o) const noexcept override { return this == &o; }
+};
+
+struct arena_stats {
+  std::size_t used, reserved, high_water, blocks;
+  explicit arena_stats(const ea::arena& a)
+      : used(a.bytes_used()), reserved(a.bytes_reserved()), high_water(a.high_water()), blocks(a.block_count()) {}
+  bool operator==(const arena_stats&) const = default;
+};
+}  // namespace
+
+TEST_CASE("arena: every entry point refuses a huge size with std::bad_alloc and stays usable", "[arena][sizes]") {
+  small_blocks_only up;
+  ea::arena a(4096, &up);
+  (void)a.alloc(100);
+  const arena_stats before(a);
+  ea::arena_resource res(a);
+  ea::arena_allocator<int> ints(a);
+  const char text[] = "the bytes behind every view below; none is read";
+  for (std::size_t n : et::huge_sizes(64)) {
+    CAPTURE(n);
+    CHECK_THROWS_AS((void)a.alloc(n), std::bad_alloc);
+    CHECK_THROWS_AS((void)a.alloc(n, 64), std::bad_alloc);
+    CHECK_THROWS_AS((void)a.alloc_slice(n, 1, 1), std::bad_alloc);
+    CHECK_THROWS_AS((void)a.alloc_slice(1, n, 1), std::bad_alloc);
+    CHECK_THROWS_AS((void)ea::make_slice<char>(a, n), std::bad_alloc);
+    CHECK_THROWS_AS((void)ea::make_slice<int>(a, n), std::bad_alloc);  // bad_array_new_length is a bad_alloc
+    // Before the fix, a view of SIZE_MAX bytes asked for SIZE_MAX + 1 == 0
+    // bytes and then copied SIZE_MAX of them.
+    CHECK_THROWS_AS((void)ea::make_string(a, std::string_view(text, n)), std::bad_alloc);
+    CHECK_THROWS_AS((void)res.allocate(n, 8), std::bad_alloc);
+    CHECK_THROWS_AS((void)std::allocator_traits<ea::arena_allocator<int>>::allocate(ints, n), std::bad_alloc);
+    REQUIRE(arena_stats(a) == before);
+  }
+  // Alignments: a power of two above max_size is refused like a size.
+  for (unsigned e = 48; e < 64; ++e) CHECK_THROWS_AS((void)a.alloc(1, std::size_t{1} << e), std::bad_alloc);
+  CHECK(arena_stats(a) == before);
+  CHECK(aligned(a.alloc(64, 64), 64));
+  CHECK(ea::make_string(a, "still fine") == "still fine");
+}
+
+TEST_CASE("arena: a huge first block size never becomes a short block", "[arena][sizes]") {
+  for (std::size_t first : et::huge_sizes(64)) {
+    CAPTURE(first);
+    small_blocks_only up;
+    ea::arena a(first, &up);
+    // Before the fix the block's header + size wrapped around: for
+    // SIZE_MAX - k, k < 16, the upstream served 15 - k bytes for a block
+    // that claimed SIZE_MAX - k, and the arena wrote past them.
+    CHECK_THROWS_AS((void)a.alloc(1), std::bad_alloc);
+    CHECK(up.allocations == 0);
+    CHECK(up.refused == 1);
+    CHECK(a.block_count() == 0);
+    CHECK(a.bytes_reserved() == 0);
+    CHECK(a.bytes_used() == 0);
+  }
 }
 
 TEST_CASE("arena: geometric growth and introspection", "[arena]") {

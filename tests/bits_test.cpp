@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <bitset>
 #include <climits>
+#include <cstddef>
 #include <cstdint>
 #include <memory_resource>
 #include <random>
@@ -472,6 +473,60 @@ TEST_CASE("bitset: std::pmr allocator", "[bits][bitset][alloc]") {
   CHECK(scope.allocations() == 0);  // everything came from the buffer
   bits::pmr::bitset too_big(&arena);
   CHECK_THROWS_AS(too_big.resize(1 << 20), std::bad_alloc);  // null upstream: clear error, no UB
+}
+
+TEST_CASE("bitset: a size above max_size() throws std::length_error and changes nothing", "[bits][bitset][sizes]") {
+  bits::bitset b(100);
+  b.set(3).set(99);
+  const std::uint64_t* words = b.data();
+  CHECK(b.max_size() == static_cast<std::size_t>(PTRDIFF_MAX));
+  for (std::size_t n : electron::test::huge_sizes(64)) {
+    // Sizes up to max_size() go to std::allocator: tested below with an
+    // allocator that refuses them, never by asking the system for terabytes.
+    if (n <= b.max_size()) continue;
+    CAPTURE(n);
+    CHECK_THROWS_AS(bits::bitset(n), std::length_error);
+    CHECK_THROWS_AS(bits::bitset(n, true), std::length_error);
+    CHECK_THROWS_AS(b.resize(n), std::length_error);
+    CHECK_THROWS_AS(b.resize(n, true), std::length_error);
+    CHECK_THROWS_AS(b.reserve(n), std::length_error);
+    REQUIRE(b.size() == 100);
+    REQUIRE(b.data() == words);
+    REQUIRE(b.count() == 2);
+  }
+  CHECK_THROWS_AS(b.resize(b.max_size() + 1), std::length_error);
+  b.resize(200, true);
+  CHECK(b.count() == 102);
+}
+
+TEST_CASE("bitset: a size the allocator refuses leaves the bitset as it was", "[bits][bitset][sizes]") {
+  // Small requests come from the buffer, large ones reach the null upstream.
+  std::byte buffer[4096];
+  std::pmr::monotonic_buffer_resource small(buffer, sizeof buffer, std::pmr::null_memory_resource());
+  bits::pmr::bitset b(10, false, &small);
+  b.set(2);
+  const std::uint64_t* words = b.data();
+  for (std::size_t n : electron::test::huge_sizes(64)) {
+    CAPTURE(n);
+    if (n > b.max_size()) {
+      CHECK_THROWS_AS(bits::pmr::bitset(n, false, &small), std::length_error);
+      CHECK_THROWS_AS(b.resize(n, true), std::length_error);
+      CHECK_THROWS_AS(b.reserve(n), std::length_error);
+    } else {
+      CHECK_THROWS_AS(bits::pmr::bitset(n, false, &small), std::bad_alloc);
+      // Before the fix, resize set the padding bits of the last word to 1
+      // before growing, and left them set when the growth threw.
+      CHECK_THROWS_AS(b.resize(n, true), std::bad_alloc);
+      CHECK_THROWS_AS(b.reserve(n), std::bad_alloc);
+    }
+    REQUIRE(b.size() == 10);
+    REQUIRE(b.data() == words);
+    REQUIRE(b.count() == 1);
+    REQUIRE(b.find_last_set() == 2);
+  }
+  b.resize(70, true);
+  CHECK(b.count() == 61);
+  CHECK(b.find_first_set() == 2);
 }
 
 #if ELECTRON_ASSERTS_ENABLED

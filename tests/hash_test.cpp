@@ -7,7 +7,9 @@
 
 #include <cstring>
 #include <random>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -301,6 +303,42 @@ TEST_CASE("string_interner: a hash that always collides still works", "[hash][in
   for (int i = 0; i < 300; ++i) REQUIRE(in.intern(std::to_string(i)) == static_cast<std::uint32_t>(i));
   for (int i = 0; i < 300; ++i) REQUIRE(in.find(std::to_string(i)) == static_cast<std::uint32_t>(i));
   CHECK_FALSE(in.find("300").has_value());
+}
+
+TEST_CASE("string_interner: a string above max_string_size is refused before it is read", "[hash][interner][sizes]") {
+  eh::string_interner in;
+  CHECK(in.intern("alpha") == 0);
+  const std::size_t memory = in.memory_bytes();
+  // Views of impossible lengths over a short buffer: the length must be
+  // refused before a byte is hashed (before the fix, intern() hashed the
+  // whole view first, far past the buffer, and only then checked it).
+  const char text[] = "alpha and the bytes past it are never read";
+  for (std::size_t n : et::huge_sizes(64)) {
+    CAPTURE(n);
+    CHECK_THROWS_AS(in.intern(std::string_view(text, n)), std::length_error);
+    CHECK_FALSE(in.find(std::string_view(text, n)).has_value());
+  }
+  if constexpr (sizeof(std::size_t) >= 8) {
+    CHECK(eh::string_interner::max_string_size == 0xFFFFFFFFu);
+    CHECK_THROWS_AS(in.intern(std::string_view(text, std::size_t{0xFFFFFFFFu} + 1)), std::length_error);
+  }
+  CHECK(in.size() == 1);
+  CHECK(in.memory_bytes() == memory);
+  CHECK(in.intern("beta") == 1);
+  CHECK(in.find("alpha") == 0u);
+}
+
+TEST_CASE("string_interner: an arena block above max_arena_block is refused", "[hash][interner][sizes]") {
+  // Before, the size went to the arena, whose block header + size wrapped
+  // around for SIZE_MAX - k: strings were then written past a tiny block.
+  for (std::size_t n : et::huge_sizes(64)) {
+    CAPTURE(n);
+    CHECK_THROWS_AS(eh::string_interner(eh::xxh3_64_hasher{}, n), std::length_error);
+  }
+  CHECK_THROWS_AS(eh::string_interner(eh::xxh3_64_hasher{}, eh::string_interner::max_arena_block + 1),
+                  std::length_error);
+  eh::string_interner in(eh::xxh3_64_hasher{}, 128);
+  for (int i = 0; i < 100; ++i) REQUIRE(in.intern(std::to_string(i)) == static_cast<std::uint32_t>(i));
 }
 
 TEST_CASE("string_interner: strong exception guarantee when memory runs out", "[hash][interner][alloc]") {

@@ -185,6 +185,35 @@ TEST_CASE("queue capacities that cannot be allocated are refused", "[lockfree]")
   CHECK_THROWS_AS(el::spsc_queue<int>(std::numeric_limits<std::size_t>::max() / 2), std::length_error);
 }
 
+namespace {
+template <class Queue>
+void check_capacity_limit() {
+  // Before the limit, 2^48 ... 2^60 items passed the check and went to
+  // operator new as 64-byte slots: petabytes (fatal under ASan).
+  for (std::size_t n : electron::test::huge_sizes(64)) {
+    CAPTURE(n);
+    CHECK_THROWS_AS(Queue(n), std::length_error);
+  }
+  CHECK_THROWS_AS(Queue(Queue::max_capacity() + 1), std::length_error);
+  Queue q(100);
+  CHECK(q.capacity() >= 100);
+  CHECK(q.try_push(typename Queue::value_type{}));
+}
+}  // namespace
+
+TEMPLATE_TEST_CASE("queue capacities above max_capacity() are refused before allocating", "[lockfree][sizes]",
+                   el::mpmc_queue<int>, el::spsc_queue<int>, el::mpmc_queue<std::string>, el::spsc_queue<std::string>,
+                   el::mpmc_queue<wide>, el::spsc_queue<wide>) {
+  check_capacity_limit<TestType>();
+}
+
+TEST_CASE("max_capacity() of the queues of int", "[lockfree][sizes]") {
+  if constexpr (sizeof(std::size_t) >= 8) {
+    CHECK(el::mpmc_queue<int>::max_capacity() == std::size_t{1} << 41);  // 64-byte slots in 2^47 bytes
+    CHECK(el::spsc_queue<int>::max_capacity() % (std::size_t{1} << 41) == 0);
+  }
+}
+
 // Types whose move may throw are refused where a throw would lose an item.
 namespace {
 struct throwing_move {

@@ -11,10 +11,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <memory_resource>
 #include <mutex>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -224,6 +227,40 @@ TEST_CASE("buffer_pool: reuse, oversize requests and steady state", "[pool][buff
       et::do_not_optimize(x.data());
     }
   }));  // ...and after that nothing does
+}
+
+TEMPLATE_TEST_CASE("buffer pools refuse a size above max_size() before allocating and stay usable",
+                   "[pool][buffer_pool][sized_pool][sizes]", ep::buffer_pool, ep::sized_pool) {
+  TestType pool;
+  std::byte* idle = nullptr;
+  {
+    auto b = pool.get(4096);
+    idle = b.data();
+  }  // idle in this thread's cache
+  constexpr std::size_t classes =
+      std::is_same_v<TestType, ep::buffer_pool> ? ep::pow2_classes::count : ep::four_classes::count;
+  std::size_t depot[classes] = {};
+  for (std::size_t c = 0; c < classes; ++c) depot[c] = pool.depot_size(c);
+  // Before the fix, libstdc++'s aligned operator new rounded SIZE_MAX - k up
+  // to 64, which wrapped around: a buffer of size() ~ SIZE_MAX in a few bytes.
+  for (std::size_t n : et::huge_sizes(TestType::buffer_alignment)) {
+    CAPTURE(n);
+    CHECK_THROWS_AS((void)pool.get(n), std::length_error);
+  }
+  CHECK_THROWS_AS((void)pool.get(TestType::max_size() + 1), std::length_error);
+  for (std::size_t c = 0; c < classes; ++c) CHECK(pool.depot_size(c) == depot[c]);
+  auto b = pool.get(4096);
+  CHECK(b.data() == idle);  // the cached buffer is still there
+  CHECK(b.size() == 4096);
+  std::memset(b.data(), 0x5a, b.capacity());
+}
+
+TEST_CASE("object_pool: a thread cache above max_thread_cache is refused", "[pool][object_pool][sizes]") {
+  using pool_type = ep::object_pool<context>;
+  CHECK_THROWS_AS(pool_type(16, pool_type::max_thread_cache + 1), std::length_error);
+  CHECK_THROWS_AS(pool_type(16, 0xFFFFFFFFu), std::length_error);
+  pool_type pool(16, pool_type::max_thread_cache);
+  pool.put(pool.get());
 }
 
 TEST_CASE("buffer_pool: retention is bounded, trim() returns memory", "[pool][buffer_pool][alloc]") {
@@ -549,6 +586,49 @@ TEST_CASE("object_pool: trim() also frees what exited threads cached", "[pool][o
   CHECK(context::live > 0);  // cached by threads that are gone
   pool.trim();
   CHECK(context::live == 0);
+}
+
+namespace {
+// Serves small blocks from the heap and refuses anything over 1 MiB, so that
+// sizes an arena passes on are refused without asking the system for them.
+class small_blocks_only final : public std::pmr::memory_resource {
+ public:
+  std::size_t refused = 0;
+
+ private:
+  void* do_allocate(std::size_t n, std::size_t a) override {
+    if (n > (std::size_t{1} << 20)) {
+      ++refused;
+      throw std::bad_alloc();
+    }
+    return std::pmr::new_delete_resource()->allocate(n, a);
+  }
+  void do_deallocate(void* p, std::size_t n, std::size_t a) override {
+    std::pmr::new_delete_resource()->deallocate(p, n, a);
+  }
+  bool do_is_equal(const std::pmr::memory_resource& o) const noexcept override { return this == &o; }
+};
+}  // namespace
+
+TEST_CASE("arena_of_pools: sizes its parts cannot serve are refused and it stays usable",
+          "[pool][arena_of_pools][sizes]") {
+  small_blocks_only upstream;
+  ep::arena_of_pools<request_ctx> mem(std::piecewise_construct, std::forward_as_tuple(std::size_t{4096}, &upstream),
+                                      std::forward_as_tuple(), std::forward_as_tuple());
+  CHECK(mem.alloc_string("first") == "first");
+  const std::size_t used = mem.get_arena().bytes_used();
+  const char text[] = "the bytes behind every view below; none is read";
+  for (std::size_t n : et::huge_sizes(64)) {
+    CAPTURE(n);
+    CHECK_THROWS_AS((void)mem.alloc_buffer(n), std::length_error);
+    // A view this long cannot exist: the size must be refused before a byte
+    // of it is read (the arena's max_size(), or its upstream).
+    CHECK_THROWS_AS((void)mem.alloc_string(std::string_view(text, n)), std::bad_alloc);
+  }
+  CHECK(mem.get_arena().bytes_used() == used);
+  CHECK(mem.alloc_string("second") == "second");
+  auto b = mem.alloc_buffer(4096);
+  std::memset(b.data(), 1, b.size());
 }
 
 TEST_CASE("arena_of_pools: parts built in place", "[pool][arena_of_pools]") {

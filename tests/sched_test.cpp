@@ -214,6 +214,25 @@ TEST_CASE("chase_lev_deque: owner push/pop against thieves, every item taken onc
 }
 
 // ---- scheduler ----------------------------------------------------------------
+TEST_CASE("scheduler: a thread count above max_threads is refused before anything starts", "[sched][sizes]") {
+  // Before, 2^48 threads reserved 2^51 bytes for the workers' pointers
+  // (fatal under ASan), and max_threads + 1 started as many threads as the
+  // system allowed before failing.
+  for (std::size_t n : electron::test::huge_sizes(64)) {
+    CAPTURE(n);
+    CHECK_THROWS_AS(es::scheduler(n), std::length_error);
+  }
+  CHECK_THROWS_AS(es::scheduler(es::scheduler::max_threads + 1), std::length_error);
+  es::scheduler s(2);
+  std::atomic<int> ran{0};
+  {
+    es::task_group g(s);
+    for (int i = 0; i < 10; ++i) g.run([&] { ran.fetch_add(1); });
+    g.wait();
+  }
+  CHECK(ran.load() == 10);
+}
+
 TEST_CASE("scheduler: every submitted task runs exactly once", "[sched][scheduler][threads]") {
   const int n = 20000 * stress_scale();
   std::vector<std::atomic<std::uint8_t>> runs(static_cast<std::size_t>(n));
@@ -705,6 +724,27 @@ TEST_CASE("batch_processor: full batches in order, flush processes the rest", "[
     std::lock_guard<std::mutex> lock(log.m);
     for (std::size_t i = 0; i + 1 < log.batches.size(); ++i) CHECK(log.batches[i].size() == 10);
     CHECK(log.batches.back().size() == 5);
+  }
+}
+
+TEST_CASE("batch_processor: any batch_size and capacity is accepted and SIZE_MAX means no limit",
+          "[sched][batch][sizes]") {
+  // Before, the constructor reserved batch_size items: std::length_error for
+  // SIZE_MAX - k, and for 2^48 ... 2^60 a request of petabytes (fatal under
+  // ASan).
+  for (std::size_t n : electron::test::huge_sizes(64)) {
+    CAPTURE(n);
+    batch_log log;
+    {
+      es::batch_processor<int> bp(
+          {.batch_size = n, .timeout = 10s, .capacity = n}, [&](std::span<int> b) { log.record(b); },
+          [](std::span<int>, const es::batch_error&) {});
+      for (int i = 0; i < 3; ++i) REQUIRE(bp.try_add(i));
+      bp.flush();
+      CHECK(bp.pending() == 0);
+    }
+    CHECK(log.all() == std::vector<int>{0, 1, 2});
+    CHECK(log.batch_count() == 1);
   }
 }
 

@@ -9,7 +9,9 @@
 #include <random>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace es = electron::strings;
@@ -245,6 +247,40 @@ TEST_CASE("builder: appending its own text is safe across reallocation", "[strin
   for (int i = 0; i < 12; ++i) p.append(p.view());
   CHECK(p.size() == 2u << 12);
   CHECK(p.view().substr(0, 4) == "xyxy");
+}
+
+TEST_CASE("builder: a size above max_size() is refused before anything is allocated", "[strings][builder][sizes]") {
+  electron::pool::buffer_pool pool;
+  es::builder heap;
+  es::builder pooled(pool, 16);
+  heap.append("head");
+  pooled.append("head");
+  const std::size_t heap_cap = heap.capacity();
+  const std::size_t pooled_cap = pooled.capacity();
+  // Views of impossible lengths over a short buffer: never read.
+  const char text[] = "the bytes past this buffer are never read";
+  for (std::size_t n : et::huge_sizes(64)) {
+    CAPTURE(n);
+    // Before the fix reserve(SIZE_MAX - k) from a pool gave a capacity of
+    // about SIZE_MAX over a few bytes, and without one asked operator new[]
+    // for SIZE_MAX - k; append() of 2^48 bytes asked for 2^48.
+    CHECK_THROWS_AS(heap.reserve(n), std::length_error);
+    CHECK_THROWS_AS(pooled.reserve(n), std::length_error);
+    CHECK_THROWS_AS(heap.append(std::string_view(text, n)), std::length_error);
+    CHECK_THROWS_AS(pooled.append(std::string_view(text, n)), std::length_error);
+    CHECK_THROWS_AS(es::builder(pool, n), std::length_error);
+    REQUIRE(heap.view() == "head");
+    REQUIRE(pooled.view() == "head");
+    REQUIRE(heap.capacity() == heap_cap);
+    REQUIRE(pooled.capacity() == pooled_cap);
+  }
+  // The sum is checked too: what is there plus what comes must fit.
+  CHECK_THROWS_AS(heap.append(std::string_view(text, es::builder::max_size() - 3)), std::length_error);
+  CHECK_THROWS_AS(heap.reserve(es::builder::max_size() + 1), std::length_error);
+  heap.append(" and tail");
+  pooled.append(" and tail");
+  CHECK(heap.view() == "head and tail");
+  CHECK(pooled.view() == "head and tail");
 }
 
 template <class B, class T>

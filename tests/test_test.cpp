@@ -243,3 +243,20 @@ TEST_CASE("fail_nth_allocation makes exactly the chosen allocation throw", "[tes
   auto p = std::make_unique<int>(5);
   CHECK(*p == 5);
 }
+
+TEST_CASE("huge_sizes: every size that wraps when rounded up, then the large powers of two", "[test][sizes]") {
+  const std::vector<std::size_t> sizes = et::huge_sizes(64);
+  constexpr std::size_t max = static_cast<std::size_t>(-1);
+  REQUIRE(sizes.size() == (sizeof(std::size_t) >= 8 ? 69u : 64u));
+  for (std::size_t k = 0; k < 64; ++k) CHECK(sizes[k] == max - k);
+  // Every size that wraps around when rounded up to 64 is in the list: the
+  // first one that does not wrap is SIZE_MAX - 63.
+  const auto round_up = [](std::size_t n) { return (n + 63) & ~std::size_t{63}; };
+  for (std::size_t k = 0; k < 63; ++k) CHECK(round_up(max - k) < max - k);
+  CHECK(round_up(max - 63) == max - 63);
+  if constexpr (sizeof(std::size_t) >= 8) {
+    CHECK(sizes[64] == std::size_t{1} << 48);
+    CHECK(sizes.back() == std::size_t{1} << 63);
+  }
+  CHECK(et::huge_sizes(1).size() == sizes.size() - 63);
+}

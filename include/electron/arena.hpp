@@ -16,11 +16,13 @@
 //   a.reset();                                      // all of the above is gone
 //
 // Thread safety: an arena is single-threaded; use one per thread or request.
-// Errors: alignment not a power of two -> std::invalid_argument; a size that
-// overflows or that the upstream resource cannot serve -> std::bad_alloc
-// (std::bad_array_new_length for alloc_slice's n * size). Never a wrapped
-// pointer. Under ASan, memory not handed out (and memory rewound by reset) is
-// poisoned, so use-after-reset is reported.
+// Errors: alignment not a power of two -> std::invalid_argument; a size or
+// alignment above arena::max_size (2^62 on 64-bit targets), or one the
+// upstream resource cannot serve -> std::bad_alloc (std::bad_array_new_length
+// for alloc_slice's n * size that overflows). Never a wrapped pointer or a
+// block smaller than it claims: the constructors clamp block sizes to
+// max_size too. Under ASan, memory not handed out (and memory rewound by
+// reset) is poisoned, so use-after-reset is reported.
 #ifndef ELECTRON_ARENA_HPP
 #define ELECTRON_ARENA_HPP
 
@@ -89,11 +91,13 @@ class arena {
   static constexpr std::size_t max_block_growth = std::size_t{64} << 20;
 
   /// An arena whose first block (allocated on first use) has
-  /// `first_block_size` usable bytes; later blocks grow geometrically.
+  /// `first_block_size` usable bytes (at least 64, at most max_size); later
+  /// blocks grow geometrically. A block the upstream cannot serve throws
+  /// std::bad_alloc from the alloc() that needs it.
   explicit arena(std::size_t first_block_size = default_block_size,
                  std::pmr::memory_resource* upstream = std::pmr::new_delete_resource()) noexcept
       : m_upstream(upstream),
-        m_first_block_size(first_block_size < 64 ? 64 : first_block_size),
+        m_first_block_size(clamp_block_size(first_block_size)),
         m_next_block_size(m_first_block_size) {}
 
   /// An arena that first hands out `buffer[0, size)` (owned by the caller,
@@ -102,7 +106,8 @@ class arena {
       : m_upstream(upstream),
         m_initial(static_cast<std::byte*>(buffer)),
         m_initial_size(size),
-        m_first_block_size(size < 64 ? default_block_size : size * 2),
+        m_first_block_size(size < 64 ? default_block_size
+                                     : clamp_block_size(size > max_size / 2 ? max_size : size * 2)),
         m_next_block_size(m_first_block_size) {
     start_initial();
   }
@@ -267,6 +272,12 @@ class arena {
 
   static std::byte* data_of(block* b) noexcept { return reinterpret_cast<std::byte*>(b) + header; }
 
+  // A block's header + size is computed from it: at most max_size, it cannot
+  // wrap around into a small request upstream.
+  static constexpr std::size_t clamp_block_size(std::size_t n) noexcept {
+    return n < 64 ? 64 : (n > max_size ? max_size : n);
+  }
+
   void start_initial() noexcept {
     m_begin = m_ptr = m_initial;
     m_end = m_initial + m_initial_size;
@@ -421,9 +432,12 @@ requires std::default_initializable<T>
 }
 
 /// A copy of `s` in the arena (NUL-terminated, not counted in the view).
-/// Works with any bump_allocator.
+/// Works with any bump_allocator. Throws std::bad_alloc when s.size() + 1
+/// overflows, and whatever a.alloc() throws (arena: std::bad_alloc above
+/// max_size).
 template <bump_allocator A>
 [[nodiscard]] std::string_view make_string(A& a, std::string_view s) {
+  if (ELECTRON_UNLIKELY(s.size() == static_cast<std::size_t>(-1))) detail::bad_size();
   char* p = static_cast<char*>(a.alloc(s.size() + 1, 1));
   if (!s.empty()) std::memcpy(p, s.data(), s.size());
   p[s.size()] = '\0';

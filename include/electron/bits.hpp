@@ -198,6 +198,11 @@ class set_bit_range : public std::ranges::view_base {
 ///   concurrently.
 /// - Allocates only on construction, resize and growth of `*this` by a
 ///   binary operation, through its allocator.
+/// - Sizes: at most max_size() bits (PTRDIFF_MAX, or less when the
+///   allocator's max_size() is smaller). Like the std containers, a larger
+///   size throws std::length_error, before anything is allocated or changed;
+///   a size the allocator cannot serve throws what it throws
+///   (std::bad_alloc), and leaves the bitset as it was.
 template <word_allocator Allocator>
 class basic_bitset {
  public:
@@ -213,7 +218,7 @@ class basic_bitset {
   explicit basic_bitset(const Allocator& alloc) noexcept : m_words(alloc) {}
   /// n bits, all equal to `value`.
   explicit basic_bitset(size_type n, bool value = false, const Allocator& alloc = Allocator())
-      : m_words(words_for(n), value ? ~word_type{0} : word_type{0}, alloc), m_size(n) {
+      : m_words(checked_words(n, alloc), value ? ~word_type{0} : word_type{0}, alloc), m_size(n) {
     clear_padding();
   }
   basic_bitset(const basic_bitset&) = default;
@@ -244,22 +249,30 @@ class basic_bitset {
   [[nodiscard]] size_type size() const noexcept { return m_size; }
   [[nodiscard]] bool empty() const noexcept { return m_size == 0; }
   [[nodiscard]] size_type word_count() const noexcept { return m_words.size(); }
+  /// The largest size(): PTRDIFF_MAX bits, since the distance between two
+  /// set_bit_iterators is a std::ptrdiff_t (as std::vector<bool> has it), or
+  /// fewer when the allocator cannot hand out that many words.
+  [[nodiscard]] size_type max_size() const noexcept { return max_size_for(m_words.get_allocator()); }
   /// Read-only view of the words; bit i is bit (i % 64) of word i / 64, and
   /// the bits past size() in the last word are always zero.
   [[nodiscard]] const word_type* data() const noexcept { return m_words.data(); }
 
   /// Changes the size to n; new bits are `value`. Keeps the first min(n, size()) bits.
+  /// Throws std::length_error when n > max_size(); if it throws, nothing changed.
   void resize(size_type n, bool value = false) {
     const size_type old = m_size;
+    const size_type old_words = m_words.size();
+    // The words first: when that throws (vector::resize then has no
+    // effect), the padding bits of the last word must still be zero.
+    m_words.resize(checked_words(n, m_words.get_allocator()), value ? ~word_type{0} : word_type{0});
     if (value && n > old && old % bits_per_word != 0) {
-      m_words.back() |= ~word_type{0} << (old % bits_per_word);
+      m_words[old_words - 1] |= ~word_type{0} << (old % bits_per_word);
     }
-    m_words.resize(words_for(n), value ? ~word_type{0} : word_type{0});
     m_size = n;
     clear_padding();
   }
-  /// Reserves storage for n bits.
-  void reserve(size_type n) { m_words.reserve(words_for(n)); }
+  /// Reserves storage for n bits. Throws std::length_error when n > max_size().
+  void reserve(size_type n) { m_words.reserve(checked_words(n, m_words.get_allocator())); }
   /// Appends one bit.
   void push_back(bool value) {
     if (m_size % bits_per_word == 0) m_words.push_back(0);
@@ -399,6 +412,18 @@ class basic_bitset {
 
  private:
   static constexpr size_type words_for(size_type n) noexcept { return n / bits_per_word + (n % bits_per_word != 0); }
+  static size_type max_size_for(const Allocator& a) noexcept {
+    constexpr auto limit = static_cast<size_type>(std::numeric_limits<std::ptrdiff_t>::max());
+    const size_type words =
+        std::min<size_type>(std::allocator_traits<Allocator>::max_size(a), limit / sizeof(word_type));
+    return words > limit / bits_per_word ? limit : words * bits_per_word;
+  }
+  static size_type checked_words(size_type n, const Allocator& a) {
+    if (ELECTRON_UNLIKELY(n > max_size_for(a))) {
+      electron::detail::throw_error<std::length_error>("electron::bits::bitset: size above max_size()");
+    }
+    return words_for(n);
+  }
   static constexpr word_type mask_of(size_type i) noexcept { return word_type{1} << (i % bits_per_word); }
   void check_index([[maybe_unused]] size_type i) const noexcept {
     ELECTRON_ASSERT(i < m_size, "bitset index out of range");

@@ -354,6 +354,18 @@ ELECTRON_ALWAYS_INLINE void cpu_relax() noexcept {
 #endif
 }
 
+/// The largest block of memory Electron asks for on behalf of a size its
+/// caller gave (a pooled buffer, a queue's ring, a builder's storage): 2^47
+/// bytes (128 TiB) on 64-bit targets, 2^30 bytes on 32-bit ones: more than
+/// the memory of any machine today, and all of x86-64 Linux's default user
+/// address space. It keeps every size a module derives from a request
+/// (rounded up to an alignment, a power of two or a size class, plus a
+/// header) far below SIZE_MAX, where none can wrap around into a small
+/// allocation. A module that uses it says so in its max_size() (or
+/// max_capacity()) and names the exception it throws above it.
+inline constexpr std::size_t max_allocation_size = std::size_t{1}
+                                                   << (sizeof(std::size_t) >= 8 ? 47 : sizeof(std::size_t) * 8 - 2);
+
 /// Throws E(msg) (or E() for exception types without a message constructor,
 /// such as std::bad_alloc), or prints msg and aborts when exceptions are off.
 template <class E>

@@ -634,14 +634,28 @@ class basic_string_interner {
   using id_type = std::uint32_t;
   /// The largest number of strings (ids are 32-bit; the top value marks an empty slot).
   static constexpr std::size_t max_strings = 0xFFFFFFFEu;
+  /// The longest string: its length is stored in 32 bits, and with that
+  /// length and a NUL it must fit in one arena allocation.
+  static constexpr std::size_t max_string_size = arena::arena::max_size - sizeof(std::uint32_t) - 1 < 0xFFFFFFFFu
+                                                     ? arena::arena::max_size - sizeof(std::uint32_t) - 1
+                                                     : 0xFFFFFFFFu;
+  /// The largest arena block size the constructor accepts.
+  static constexpr std::size_t max_arena_block = electron::detail::max_allocation_size;
 
   basic_string_interner() : basic_string_interner(Hasher{}) {}
+  /// Strings are stored in arena blocks of `arena_block` bytes and more.
+  /// Throws std::length_error when arena_block > max_arena_block.
   explicit basic_string_interner(Hasher h, std::size_t arena_block = 64 * 1024)
-      : m_hasher(std::move(h)), m_arena(arena_block) {}
+      : m_hasher(std::move(h)), m_arena(checked_block(arena_block)) {}
 
-  /// The id of s, adding it if new. O(1) expected. Strong exception
-  /// guarantee: if it throws (std::bad_alloc, std::length_error), nothing changed.
+  /// The id of s, adding it if new. O(1) expected. Throws
+  /// std::length_error when s.size() > max_string_size (before reading s)
+  /// or the interner holds max_strings, std::bad_alloc when memory runs out.
+  /// Strong exception guarantee: if it throws, nothing changed.
   id_type intern(std::string_view s) {
+    if (s.size() > max_string_size) {
+      electron::detail::throw_error<std::length_error>("electron::hash::string_interner: string too long");
+    }
     const std::uint64_t h = m_hasher(s);
     if (m_slots.empty()) grow();
     std::size_t i = static_cast<std::size_t>(h) & m_mask;
@@ -665,9 +679,6 @@ class basic_string_interner {
       for (i = static_cast<std::size_t>(h) & m_mask; m_slots[i].id != no_id; i = (i + 1) & m_mask) {
       }
     }
-    if (s.size() > 0xFFFFFFFFu) {
-      electron::detail::throw_error<std::length_error>("electron::hash::string_interner: string too long");
-    }
     const std::string_view stored = store(s);
     const auto id = static_cast<id_type>(m_views.size());
     m_views.push_back(stored);  // cannot throw: capacity reserved
@@ -676,10 +687,11 @@ class basic_string_interner {
     return id;
   }
 
-  /// The id of s if it was interned.
+  /// The id of s if it was interned (never for s longer than max_string_size,
+  /// which is not read).
   [[nodiscard]] std::optional<id_type> find(std::string_view s) const
       noexcept(std::is_nothrow_invocable_v<const Hasher&, std::string_view>) {
-    if (m_slots.empty()) return std::nullopt;
+    if (m_slots.empty() || s.size() > max_string_size) return std::nullopt;
     const std::uint64_t h = m_hasher(s);
     const auto tag = static_cast<std::uint32_t>(h >> 32);
     for (std::size_t i = static_cast<std::size_t>(h) & m_mask;; i = (i + 1) & m_mask) {
@@ -734,6 +746,13 @@ class basic_string_interner {
     return {p + sizeof len, s.size()};
   }
   static constexpr id_type no_id = 0xFFFFFFFFu;
+
+  static std::size_t checked_block(std::size_t n) {
+    if (n > max_arena_block) {
+      electron::detail::throw_error<std::length_error>("electron::hash::string_interner: arena block too large");
+    }
+    return n;
+  }
 
   void grow() {
     const std::size_t n = m_slots.empty() ? 16 : m_slots.size() * 2;

@@ -19,8 +19,10 @@
 //   if (auto j = q.try_pop()) run(*j);      // any thread
 //
 // All operations are thread-safe as documented per class. The queues
-// allocate only in their constructors; the stack allocates node chunks
-// (doubling) when it holds more items than it ever held before.
+// allocate only in their constructors, and refuse a capacity above their
+// max_capacity() (a ring of at most 2^47 bytes on 64-bit targets) with
+// std::length_error; the stack allocates node chunks (doubling) when it holds
+// more items than it ever held before, up to 2^32 - 64 nodes.
 #ifndef ELECTRON_LOCKFREE_HPP
 #define ELECTRON_LOCKFREE_HPP
 
@@ -62,12 +64,17 @@ namespace detail {
 
 using electron::detail::cpu_relax;
 
-inline std::size_t ring_capacity(std::size_t n) {
-  if (n < 2) n = 2;
-  if (n > (std::size_t{1} << (std::numeric_limits<std::size_t>::digits - 2))) {
-    electron::detail::throw_error<std::length_error>("electron::lockfree: queue capacity too large");
-  }
-  return std::bit_ceil(n);
+// The largest power of two of slots of `slot_size` bytes that fit in
+// max_allocation_size: every request up to it rounds up to at most it.
+constexpr std::size_t max_ring_slots(std::size_t slot_size) noexcept {
+  return std::bit_floor(electron::detail::max_allocation_size / slot_size);
+}
+
+// n rounded up to a power of two (at least 2); std::length_error above `max`
+// (a power of two), before anything is allocated.
+inline std::size_t ring_capacity(std::size_t n, std::size_t max) {
+  if (n > max) electron::detail::throw_error<std::length_error>("electron::lockfree: queue capacity too large");
+  return n < 2 ? 2 : std::bit_ceil(n);
 }
 
 // An asymmetric barrier: a full memory barrier executed on every running
@@ -173,10 +180,16 @@ class mpmc_queue {
  public:
   using value_type = T;
 
+  /// The largest capacity the constructor accepts: the largest power of two
+  /// of slots (a cache line each, or more for a larger T) that fits in
+  /// 2^47 bytes on 64-bit targets (2^30 on 32-bit ones); 2^41 for an int.
+  [[nodiscard]] static constexpr std::size_t max_capacity() noexcept { return detail::max_ring_slots(sizeof(slot)); }
+
   /// A queue for at least `capacity` items (rounded up to a power of two,
-  /// at least 2). Throws std::length_error for absurd sizes, std::bad_alloc.
+  /// at least 2). Throws std::length_error when capacity > max_capacity()
+  /// (before allocating), std::bad_alloc when the ring cannot be allocated.
   explicit mpmc_queue(std::size_t capacity)
-      : m_mask(detail::ring_capacity(capacity) - 1), m_slots(new slot[m_mask + 1]) {
+      : m_mask(detail::ring_capacity(capacity, max_capacity()) - 1), m_slots(new slot[m_mask + 1]) {
     for (std::size_t i = 0; i <= m_mask; ++i) m_slots[i].seq.store(i, std::memory_order_relaxed);
   }
   mpmc_queue(const mpmc_queue&) = delete;
@@ -372,6 +385,16 @@ class spsc_queue {
  public:
   using value_type = T;
 
+  /// The largest capacity the constructor accepts: the items of the largest
+  /// power of two of blocks (a cache line each, or more for a larger T) that
+  /// fits in 2^47 bytes on 64-bit targets (2^30 on 32-bit ones).
+  [[nodiscard]] static constexpr std::size_t max_capacity() noexcept {
+    return detail::max_ring_slots(sizeof(block)) * items_per_block;
+  }
+
+  /// A queue for at least `capacity` items (see capacity()). Throws
+  /// std::length_error when capacity > max_capacity() (before allocating),
+  /// std::bad_alloc when the ring cannot be allocated.
   explicit spsc_queue(std::size_t capacity)
       : m_block_mask(blocks_for(capacity) - 1), m_blocks(new block[m_block_mask + 1]) {}
   spsc_queue(const spsc_queue&) = delete;
@@ -478,12 +501,8 @@ class spsc_queue {
     }
   }
   static std::size_t blocks_for(std::size_t capacity) {
-    constexpr std::size_t max_blocks = (std::numeric_limits<std::size_t>::max() / 4) / sizeof(block);
     const std::size_t blocks = capacity / items_per_block + (capacity % items_per_block != 0 ? 1 : 0);
-    if (blocks > max_blocks) {
-      electron::detail::throw_error<std::length_error>("electron::lockfree: queue capacity too large");
-    }
-    return detail::ring_capacity(blocks);  // a power of two, at least 2
+    return detail::ring_capacity(blocks, detail::max_ring_slots(sizeof(block)));  // a power of two, at least 2
   }
   struct side {
     position pos;                         // this side's next slot

@@ -15,6 +15,12 @@
 // depot in batches). Retained memory is bounded per class; trim() returns
 // the depot's and the calling thread's cached items to the system.
 //
+// Sizes: a buffer pool's get(n) refuses n > max_size() (2^47 bytes on 64-bit
+// targets) with std::length_error before anything is allocated, as
+// std::vector does beyond its max_size(); below that, a request the system
+// cannot serve throws std::bad_alloc. So a length read from the network can
+// never yield a buffer whose size() is larger than its memory.
+//
 //   electron::pool::buffer_pool pool;
 //   {
 //     auto buf = pool.get(4096);               // capacity >= 4096, 64-byte aligned
@@ -361,8 +367,13 @@ class object_pool {
   using value_type = T;
   using pointer = T*;
 
+  /// The largest `thread_cache` the constructor accepts.
+  static constexpr std::uint32_t max_thread_cache = 65536;
+
   /// Keeps at most `max_retained` idle objects in the shared depot (plus up
-  /// to `thread_cache` in each thread's cache).
+  /// to `thread_cache` in each thread's cache, whose array of that many
+  /// pointers is allocated on the thread's first use). Throws
+  /// std::length_error when thread_cache > max_thread_cache.
   explicit object_pool(std::size_t max_retained = 1024, std::uint32_t thread_cache = 32, ResetFn reset_fn = {})
       : m_lists(make_limits(max_retained, thread_cache)), m_reset(std::move(reset_fn)) {}
   object_pool(const object_pool&) = delete;
@@ -446,6 +457,9 @@ class object_pool {
   }
 
   static typename detail::free_lists<1>::limits make_limits(std::size_t max_retained, std::uint32_t thread_cache) {
+    if (thread_cache > max_thread_cache) {
+      electron::detail::throw_error<std::length_error>("electron::pool::object_pool: thread_cache too large");
+    }
     typename detail::free_lists<1>::limits l{};
     l.local[0] = thread_cache == 0 ? 1 : thread_cache;
     l.depot[0] = max_retained;
@@ -576,7 +590,8 @@ struct buffer_pool_options {
 /// A pool of byte buffers in size classes (see pow2_classes, four_classes).
 /// get(size) returns a buffer of capacity >= size, aligned to 64 bytes, that
 /// returns itself on destruction. Requests over the largest class are served
-/// and freed, not pooled. Thread-safe.
+/// and freed, not pooled. Sizes above max_size() throw std::length_error
+/// before anything is allocated. Thread-safe.
 template <class Classes>
 class basic_buffer_pool {
  public:
@@ -590,7 +605,13 @@ class basic_buffer_pool {
     m_lists.drain([](std::size_t c, void* p) noexcept { free_buffer(p, stored_capacity(c, p)); });
   }
 
-  /// A buffer with size() == n and capacity() >= n.
+  /// The largest size get() accepts: electron::detail::max_allocation_size,
+  /// 2^47 bytes on 64-bit targets (2^30 on 32-bit ones).
+  [[nodiscard]] static constexpr std::size_t max_size() noexcept { return electron::detail::max_allocation_size; }
+
+  /// A buffer with size() == n and capacity() >= n. Throws std::length_error
+  /// when n > max_size() (the pool is unchanged), std::bad_alloc when the
+  /// system cannot serve n.
   [[nodiscard]] ELECTRON_ALWAYS_INLINE buffer get(std::size_t n) {
     const std::size_t c = Classes::class_of(n);
     if (ELECTRON_LIKELY(c < Classes::count)) {
@@ -636,6 +657,12 @@ class basic_buffer_pool {
     return Classes::capacity(c, 0);
   }
   ELECTRON_NOINLINE buffer get_new(std::size_t n, std::size_t c) {
+    // Checked here, off the pooled path: every class is far below the limit.
+    // The aligned operator new rounds the size up to the alignment, which
+    // wraps around to a tiny block for n within 63 of SIZE_MAX (libstdc++ 12).
+    if (ELECTRON_UNLIKELY(n > max_size())) {
+      electron::detail::throw_error<std::length_error>("electron::pool: buffer size above max_size()");
+    }
     const std::size_t cap = c < Classes::count ? Classes::capacity(c, n) : (n == 0 ? 1 : n);
     auto* p = static_cast<std::byte*>(::operator new (cap, std::align_val_t{buffer_alignment}));
     return buffer(p, n, cap, this);
@@ -717,8 +744,11 @@ class arena_of_pools {
   /// Gives a context back (it is reset on the way in).
   void release_context(context_pointer c) { m_contexts.put(c); }
   /// A buffer of at least n bytes; it goes back to the pool when destroyed.
+  /// A size the pool refuses throws what the pool's get() throws
+  /// (buffer_pool: std::length_error above max_size()).
   [[nodiscard]] buffer alloc_buffer(std::size_t n) { return m_buffers.get(n); }
-  /// A copy of s that lives until the next reset().
+  /// A copy of s that lives until the next reset(). A size the arena refuses
+  /// throws what the arena throws (arena::arena: std::bad_alloc).
   [[nodiscard]] std::string_view alloc_string(std::string_view s) { return arena::make_string(m_arena, s); }
   /// Ends a request: rewinds the arena (strings from alloc_string are gone).
   void reset() noexcept(noexcept(std::declval<Arena&>().reset())) { m_arena.reset(); }

@@ -51,6 +51,7 @@
 #include <mutex>
 #include <new>
 #include <span>
+#include <stdexcept>
 #include <system_error>
 #include <thread>
 #include <type_traits>
@@ -275,10 +276,19 @@ task_node* make_node(F&& f, group_state* g) {
 ///   s.submit([] { std::puts("hello"); });  // fire and forget
 class scheduler {
  public:
+  /// The largest thread count the constructor accepts: far more hardware
+  /// threads than any machine has, and few enough that the workers' memory
+  /// is a few hundred MiB at most.
+  static constexpr std::size_t max_threads = 65536;
+
   /// Starts `threads` workers (at least 1; by default one per hardware
-  /// thread). Throws std::system_error when a thread cannot be started (the
-  /// ones already started are joined first).
+  /// thread). Throws std::length_error when threads > max_threads (before
+  /// anything is allocated or started), std::system_error when a thread
+  /// cannot be started (the ones already started are joined first).
   explicit scheduler(std::size_t threads = std::thread::hardware_concurrency()) {
+    if (threads > max_threads) {
+      electron::detail::throw_error<std::length_error>("electron::sched::scheduler: more threads than max_threads");
+    }
     const std::size_t n = threads == 0 ? 1 : threads;
     m_workers.reserve(n);
     for (std::size_t i = 0; i < n; ++i) m_workers.push_back(std::make_unique<detail::worker>(this, i));
@@ -853,6 +863,11 @@ struct batch_options {
   /// processed); add() blocks and try_add() fails while it is full. A full
   /// queue is processed at once, also when capacity < batch_size (batches of
   /// `capacity` items then). Must be at least 1 (as batch_size).
+  ///
+  /// Neither size has a maximum: SIZE_MAX means no limit (batches by time
+  /// only, or a queue bounded only by memory). Only the memory for a batch
+  /// of min(batch_size, capacity) items, and at most 1 MiB of them, is
+  /// allocated up front; larger batches grow it as they come.
   std::size_t capacity = 4096;
 };
 
@@ -920,7 +935,11 @@ class batch_processor {
     } else {
       m_process = [p = std::move(process)](std::span<T> items) mutable -> std::error_code { return p(items); };
     }
-    m_batch.reserve(m_options.batch_size);
+    // The largest batch, but not more than max_reserved_bytes up front:
+    // either size may be huge (SIZE_MAX: no limit), and a reservation of that
+    // many items would throw or ask the system for terabytes.
+    m_batch.reserve(
+        std::min({m_options.batch_size, m_options.capacity, std::max<std::size_t>(1, max_reserved_bytes / sizeof(T))}));
     m_thread = std::thread([this] { loop(); });
   }
   batch_processor(const batch_processor&) = delete;
@@ -1000,6 +1019,7 @@ class batch_processor {
 
  private:
   using clock = std::chrono::steady_clock;
+  static constexpr std::size_t max_reserved_bytes = std::size_t{1} << 20;
   struct entry {
     T value;
     clock::time_point arrived;

@@ -222,10 +222,18 @@ inline bool equal_fold(std::string_view s, std::string_view t) noexcept {
 /// reset() empties it and keeps the capacity, so a builder reused in a loop
 /// stops allocating. With a buffer_pool, storage comes from (and goes back
 /// to) the pool. Not thread-safe. Move-only.
+///
+/// Sizes: like std::string, a size above max_size() (2^47 bytes on 64-bit
+/// targets) throws std::length_error, from append(), reserve() and the
+/// constructor, before anything is allocated or changed.
 class builder {
  public:
+  /// The largest size() and capacity(): what a buffer_pool serves.
+  [[nodiscard]] static constexpr std::size_t max_size() noexcept { return pool::buffer_pool::max_size(); }
+
   builder() noexcept = default;
-  /// Storage from `p`; the pool must outlive the builder.
+  /// Storage from `p`; the pool must outlive the builder. Throws
+  /// std::length_error when initial > max_size().
   explicit builder(pool::buffer_pool& p, std::size_t initial = 512) : m_pool(&p) { reserve(initial); }
   builder(builder&& o) noexcept { take(o); }
   builder& operator=(builder&& o) noexcept {
@@ -235,7 +243,8 @@ class builder {
   builder(const builder&) = delete;
   builder& operator=(const builder&) = delete;
 
-  /// Appends s; s may be a view of this builder's own text.
+  /// Appends s; s may be a view of this builder's own text. Throws
+  /// std::length_error when size() + s.size() > max_size() (s is not read).
   builder& append(std::string_view s) {
     if (s.size() > m_capacity - m_size) {
       grow_with(s);  // copies s before the old storage is let go
@@ -277,8 +286,9 @@ class builder {
   [[nodiscard]] std::size_t capacity() const noexcept { return m_capacity; }
   /// Empties the builder; keeps the capacity.
   void reset() noexcept { m_size = 0; }
-  /// Makes room for n bytes in total.
+  /// Makes room for n bytes in total. Throws std::length_error when n > max_size().
   void reserve(std::size_t n) {
+    if (n > max_size()) too_long();
     if (n > m_capacity) reallocate(n);
   }
 
@@ -286,11 +296,14 @@ class builder {
   // Grows to hold m_size + extra.size() bytes and appends extra, which may
   // point into the current storage: the old storage is released last.
   void grow_with(std::string_view extra) {
-    if (extra.size() > static_cast<std::size_t>(-1) / 2 - m_size) {
-      electron::detail::throw_error<std::length_error>("electron::strings::builder: too long");
-    }
-    const std::size_t want = std::max(m_size + extra.size(), m_capacity * 2 < 64 ? 64 : m_capacity * 2);
-    reallocate(want, extra);
+    if (extra.size() > max_size() - m_size) too_long();
+    // Doubling stops at max_size(): a long text must not double past what
+    // can be allocated when what it needs would still fit.
+    const std::size_t doubled = m_capacity > max_size() / 2 ? max_size() : std::max<std::size_t>(64, m_capacity * 2);
+    reallocate(std::max(m_size + extra.size(), doubled), extra);
+  }
+  [[noreturn]] ELECTRON_NOINLINE ELECTRON_COLD static void too_long() {
+    electron::detail::throw_error<std::length_error>("electron::strings::builder: size above max_size()");
   }
   void reallocate(std::size_t cap, std::string_view extra = {}) {
     if (m_pool != nullptr) {

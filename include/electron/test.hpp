@@ -103,6 +103,24 @@ inline int stress_scale() noexcept {
   return v < 1 ? 1 : v;
 }
 
+/// Sizes no allocation can serve, as a length prefix or a Content-Length
+/// from the network can carry them: SIZE_MAX - k for every k in [0, below)
+/// (pass at least the alignment the code under test rounds up to, so that
+/// every value that wraps around is among them), then, on 64-bit targets,
+/// 2^48, 2^52, 2^56, 2^60 and 2^63. Code that takes a size should refuse
+/// each of them with its documented exception before any allocator sees it.
+///
+///   for (std::size_t n : electron::test::huge_sizes(64)) CHECK_THROWS_AS(pool.get(n), std::length_error);
+inline std::vector<std::size_t> huge_sizes(std::size_t below = 64) {
+  std::vector<std::size_t> sizes;
+  constexpr std::size_t max = static_cast<std::size_t>(-1);
+  for (std::size_t k = 0; k < below; ++k) sizes.push_back(max - k);
+  if constexpr (sizeof(std::size_t) >= 8) {
+    for (unsigned e : {48u, 52u, 56u, 60u, 63u}) sizes.push_back(std::size_t{1} << e);
+  }
+  return sizes;
+}
+
 /// True when this program counts allocations (one TU defined
 /// ELECTRON_TEST_COUNT_ALLOCATIONS). Without it every count reads 0, so the
 /// checks below fail rather than pass vacuously.

@@ -54,11 +54,13 @@
 //   a.reset();                                      // all of the above is gone
 //
 // Thread safety: an arena is single-threaded; use one per thread or request.
-// Errors: alignment not a power of two -> std::invalid_argument; a size that
-// overflows or that the upstream resource cannot serve -> std::bad_alloc
-// (std::bad_array_new_length for alloc_slice's n * size). Never a wrapped
-// pointer. Under ASan, memory not handed out (and memory rewound by reset) is
-// poisoned, so use-after-reset is reported.
+// Errors: alignment not a power of two -> std::invalid_argument; a size or
+// alignment above arena::max_size (2^62 on 64-bit targets), or one the
+// upstream resource cannot serve -> std::bad_alloc (std::bad_array_new_length
+// for alloc_slice's n * size that overflows). Never a wrapped pointer or a
+// block smaller than it claims: the constructors clamp block sizes to
+// max_size too. Under ASan, memory not handed out (and memory rewound by
+// reset) is poisoned, so use-after-reset is reported.
 #ifndef ELECTRON_ARENA_HPP
 #define ELECTRON_ARENA_HPP
 
@@ -435,6 +437,18 @@ ELECTRON_ALWAYS_INLINE void cpu_relax() noexcept {
 #endif
 }
 
+/// The largest block of memory Electron asks for on behalf of a size its
+/// caller gave (a pooled buffer, a queue's ring, a builder's storage): 2^47
+/// bytes (128 TiB) on 64-bit targets, 2^30 bytes on 32-bit ones: more than
+/// the memory of any machine today, and all of x86-64 Linux's default user
+/// address space. It keeps every size a module derives from a request
+/// (rounded up to an alignment, a power of two or a size class, plus a
+/// header) far below SIZE_MAX, where none can wrap around into a small
+/// allocation. A module that uses it says so in its max_size() (or
+/// max_capacity()) and names the exception it throws above it.
+inline constexpr std::size_t max_allocation_size = std::size_t{1}
+                                                   << (sizeof(std::size_t) >= 8 ? 47 : sizeof(std::size_t) * 8 - 2);
+
 /// Throws E(msg) (or E() for exception types without a message constructor,
 /// such as std::bad_alloc), or prints msg and aborts when exceptions are off.
 template <class E>
@@ -799,11 +813,13 @@ class arena {
   static constexpr std::size_t max_block_growth = std::size_t{64} << 20;
 
   /// An arena whose first block (allocated on first use) has
-  /// `first_block_size` usable bytes; later blocks grow geometrically.
+  /// `first_block_size` usable bytes (at least 64, at most max_size); later
+  /// blocks grow geometrically. A block the upstream cannot serve throws
+  /// std::bad_alloc from the alloc() that needs it.
   explicit arena(std::size_t first_block_size = default_block_size,
                  std::pmr::memory_resource* upstream = std::pmr::new_delete_resource()) noexcept
       : m_upstream(upstream),
-        m_first_block_size(first_block_size < 64 ? 64 : first_block_size),
+        m_first_block_size(clamp_block_size(first_block_size)),
         m_next_block_size(m_first_block_size) {}
 
   /// An arena that first hands out `buffer[0, size)` (owned by the caller,
@@ -812,7 +828,8 @@ class arena {
       : m_upstream(upstream),
         m_initial(static_cast<std::byte*>(buffer)),
         m_initial_size(size),
-        m_first_block_size(size < 64 ? default_block_size : size * 2),
+        m_first_block_size(size < 64 ? default_block_size
+                                     : clamp_block_size(size > max_size / 2 ? max_size : size * 2)),
         m_next_block_size(m_first_block_size) {
     start_initial();
   }
@@ -977,6 +994,12 @@ class arena {
 
   static std::byte* data_of(block* b) noexcept { return reinterpret_cast<std::byte*>(b) + header; }
 
+  // A block's header + size is computed from it: at most max_size, it cannot
+  // wrap around into a small request upstream.
+  static constexpr std::size_t clamp_block_size(std::size_t n) noexcept {
+    return n < 64 ? 64 : (n > max_size ? max_size : n);
+  }
+
   void start_initial() noexcept {
     m_begin = m_ptr = m_initial;
     m_end = m_initial + m_initial_size;
@@ -1131,9 +1154,12 @@ requires std::default_initializable<T>
 }
 
 /// A copy of `s` in the arena (NUL-terminated, not counted in the view).
-/// Works with any bump_allocator.
+/// Works with any bump_allocator. Throws std::bad_alloc when s.size() + 1
+/// overflows, and whatever a.alloc() throws (arena: std::bad_alloc above
+/// max_size).
 template <bump_allocator A>
 [[nodiscard]] std::string_view make_string(A& a, std::string_view s) {
+  if (ELECTRON_UNLIKELY(s.size() == static_cast<std::size_t>(-1))) detail::bad_size();
   char* p = static_cast<char*>(a.alloc(s.size() + 1, 1));
   if (!s.empty()) std::memcpy(p, s.data(), s.size());
   p[s.size()] = '\0';
@@ -1678,6 +1704,11 @@ class set_bit_range : public std::ranges::view_base {
 ///   concurrently.
 /// - Allocates only on construction, resize and growth of `*this` by a
 ///   binary operation, through its allocator.
+/// - Sizes: at most max_size() bits (PTRDIFF_MAX, or less when the
+///   allocator's max_size() is smaller). Like the std containers, a larger
+///   size throws std::length_error, before anything is allocated or changed;
+///   a size the allocator cannot serve throws what it throws
+///   (std::bad_alloc), and leaves the bitset as it was.
 template <word_allocator Allocator>
 class basic_bitset {
  public:
@@ -1693,7 +1724,7 @@ class basic_bitset {
   explicit basic_bitset(const Allocator& alloc) noexcept : m_words(alloc) {}
   /// n bits, all equal to `value`.
   explicit basic_bitset(size_type n, bool value = false, const Allocator& alloc = Allocator())
-      : m_words(words_for(n), value ? ~word_type{0} : word_type{0}, alloc), m_size(n) {
+      : m_words(checked_words(n, alloc), value ? ~word_type{0} : word_type{0}, alloc), m_size(n) {
     clear_padding();
   }
   basic_bitset(const basic_bitset&) = default;
@@ -1724,22 +1755,30 @@ class basic_bitset {
   [[nodiscard]] size_type size() const noexcept { return m_size; }
   [[nodiscard]] bool empty() const noexcept { return m_size == 0; }
   [[nodiscard]] size_type word_count() const noexcept { return m_words.size(); }
+  /// The largest size(): PTRDIFF_MAX bits, since the distance between two
+  /// set_bit_iterators is a std::ptrdiff_t (as std::vector<bool> has it), or
+  /// fewer when the allocator cannot hand out that many words.
+  [[nodiscard]] size_type max_size() const noexcept { return max_size_for(m_words.get_allocator()); }
   /// Read-only view of the words; bit i is bit (i % 64) of word i / 64, and
   /// the bits past size() in the last word are always zero.
   [[nodiscard]] const word_type* data() const noexcept { return m_words.data(); }
 
   /// Changes the size to n; new bits are `value`. Keeps the first min(n, size()) bits.
+  /// Throws std::length_error when n > max_size(); if it throws, nothing changed.
   void resize(size_type n, bool value = false) {
     const size_type old = m_size;
+    const size_type old_words = m_words.size();
+    // The words first: when that throws (vector::resize then has no
+    // effect), the padding bits of the last word must still be zero.
+    m_words.resize(checked_words(n, m_words.get_allocator()), value ? ~word_type{0} : word_type{0});
     if (value && n > old && old % bits_per_word != 0) {
-      m_words.back() |= ~word_type{0} << (old % bits_per_word);
+      m_words[old_words - 1] |= ~word_type{0} << (old % bits_per_word);
     }
-    m_words.resize(words_for(n), value ? ~word_type{0} : word_type{0});
     m_size = n;
     clear_padding();
   }
-  /// Reserves storage for n bits.
-  void reserve(size_type n) { m_words.reserve(words_for(n)); }
+  /// Reserves storage for n bits. Throws std::length_error when n > max_size().
+  void reserve(size_type n) { m_words.reserve(checked_words(n, m_words.get_allocator())); }
   /// Appends one bit.
   void push_back(bool value) {
     if (m_size % bits_per_word == 0) m_words.push_back(0);
@@ -1879,6 +1918,18 @@ class basic_bitset {
 
  private:
   static constexpr size_type words_for(size_type n) noexcept { return n / bits_per_word + (n % bits_per_word != 0); }
+  static size_type max_size_for(const Allocator& a) noexcept {
+    constexpr auto limit = static_cast<size_type>(std::numeric_limits<std::ptrdiff_t>::max());
+    const size_type words =
+        std::min<size_type>(std::allocator_traits<Allocator>::max_size(a), limit / sizeof(word_type));
+    return words > limit / bits_per_word ? limit : words * bits_per_word;
+  }
+  static size_type checked_words(size_type n, const Allocator& a) {
+    if (ELECTRON_UNLIKELY(n > max_size_for(a))) {
+      electron::detail::throw_error<std::length_error>("electron::bits::bitset: size above max_size()");
+    }
+    return words_for(n);
+  }
   static constexpr word_type mask_of(size_type i) noexcept { return word_type{1} << (i % bits_per_word); }
   void check_index([[maybe_unused]] size_type i) const noexcept {
     ELECTRON_ASSERT(i < m_size, "bitset index out of range");
@@ -2657,14 +2708,28 @@ class basic_string_interner {
   using id_type = std::uint32_t;
   /// The largest number of strings (ids are 32-bit; the top value marks an empty slot).
   static constexpr std::size_t max_strings = 0xFFFFFFFEu;
+  /// The longest string: its length is stored in 32 bits, and with that
+  /// length and a NUL it must fit in one arena allocation.
+  static constexpr std::size_t max_string_size = arena::arena::max_size - sizeof(std::uint32_t) - 1 < 0xFFFFFFFFu
+                                                     ? arena::arena::max_size - sizeof(std::uint32_t) - 1
+                                                     : 0xFFFFFFFFu;
+  /// The largest arena block size the constructor accepts.
+  static constexpr std::size_t max_arena_block = electron::detail::max_allocation_size;
 
   basic_string_interner() : basic_string_interner(Hasher{}) {}
+  /// Strings are stored in arena blocks of `arena_block` bytes and more.
+  /// Throws std::length_error when arena_block > max_arena_block.
   explicit basic_string_interner(Hasher h, std::size_t arena_block = 64 * 1024)
-      : m_hasher(std::move(h)), m_arena(arena_block) {}
+      : m_hasher(std::move(h)), m_arena(checked_block(arena_block)) {}
 
-  /// The id of s, adding it if new. O(1) expected. Strong exception
-  /// guarantee: if it throws (std::bad_alloc, std::length_error), nothing changed.
+  /// The id of s, adding it if new. O(1) expected. Throws
+  /// std::length_error when s.size() > max_string_size (before reading s)
+  /// or the interner holds max_strings, std::bad_alloc when memory runs out.
+  /// Strong exception guarantee: if it throws, nothing changed.
   id_type intern(std::string_view s) {
+    if (s.size() > max_string_size) {
+      electron::detail::throw_error<std::length_error>("electron::hash::string_interner: string too long");
+    }
     const std::uint64_t h = m_hasher(s);
     if (m_slots.empty()) grow();
     std::size_t i = static_cast<std::size_t>(h) & m_mask;
@@ -2688,9 +2753,6 @@ class basic_string_interner {
       for (i = static_cast<std::size_t>(h) & m_mask; m_slots[i].id != no_id; i = (i + 1) & m_mask) {
       }
     }
-    if (s.size() > 0xFFFFFFFFu) {
-      electron::detail::throw_error<std::length_error>("electron::hash::string_interner: string too long");
-    }
     const std::string_view stored = store(s);
     const auto id = static_cast<id_type>(m_views.size());
     m_views.push_back(stored);  // cannot throw: capacity reserved
@@ -2699,10 +2761,11 @@ class basic_string_interner {
     return id;
   }
 
-  /// The id of s if it was interned.
+  /// The id of s if it was interned (never for s longer than max_string_size,
+  /// which is not read).
   [[nodiscard]] std::optional<id_type> find(std::string_view s) const
       noexcept(std::is_nothrow_invocable_v<const Hasher&, std::string_view>) {
-    if (m_slots.empty()) return std::nullopt;
+    if (m_slots.empty() || s.size() > max_string_size) return std::nullopt;
     const std::uint64_t h = m_hasher(s);
     const auto tag = static_cast<std::uint32_t>(h >> 32);
     for (std::size_t i = static_cast<std::size_t>(h) & m_mask;; i = (i + 1) & m_mask) {
@@ -2758,6 +2821,13 @@ class basic_string_interner {
   }
   static constexpr id_type no_id = 0xFFFFFFFFu;
 
+  static std::size_t checked_block(std::size_t n) {
+    if (n > max_arena_block) {
+      electron::detail::throw_error<std::length_error>("electron::hash::string_interner: arena block too large");
+    }
+    return n;
+  }
+
   void grow() {
     const std::size_t n = m_slots.empty() ? 16 : m_slots.size() * 2;
     std::vector<slot> next(n, slot{nullptr, no_id, 0});
@@ -2808,8 +2878,10 @@ ELECTRON_END_NAMESPACE
 //   if (auto j = q.try_pop()) run(*j);      // any thread
 //
 // All operations are thread-safe as documented per class. The queues
-// allocate only in their constructors; the stack allocates node chunks
-// (doubling) when it holds more items than it ever held before.
+// allocate only in their constructors, and refuse a capacity above their
+// max_capacity() (a ring of at most 2^47 bytes on 64-bit targets) with
+// std::length_error; the stack allocates node chunks (doubling) when it holds
+// more items than it ever held before, up to 2^32 - 64 nodes.
 #ifndef ELECTRON_LOCKFREE_HPP
 #define ELECTRON_LOCKFREE_HPP
 
@@ -2849,12 +2921,17 @@ namespace detail {
 
 using electron::detail::cpu_relax;
 
-inline std::size_t ring_capacity(std::size_t n) {
-  if (n < 2) n = 2;
-  if (n > (std::size_t{1} << (std::numeric_limits<std::size_t>::digits - 2))) {
-    electron::detail::throw_error<std::length_error>("electron::lockfree: queue capacity too large");
-  }
-  return std::bit_ceil(n);
+// The largest power of two of slots of `slot_size` bytes that fit in
+// max_allocation_size: every request up to it rounds up to at most it.
+constexpr std::size_t max_ring_slots(std::size_t slot_size) noexcept {
+  return std::bit_floor(electron::detail::max_allocation_size / slot_size);
+}
+
+// n rounded up to a power of two (at least 2); std::length_error above `max`
+// (a power of two), before anything is allocated.
+inline std::size_t ring_capacity(std::size_t n, std::size_t max) {
+  if (n > max) electron::detail::throw_error<std::length_error>("electron::lockfree: queue capacity too large");
+  return n < 2 ? 2 : std::bit_ceil(n);
 }
 
 // An asymmetric barrier: a full memory barrier executed on every running
@@ -2960,10 +3037,16 @@ class mpmc_queue {
  public:
   using value_type = T;
 
+  /// The largest capacity the constructor accepts: the largest power of two
+  /// of slots (a cache line each, or more for a larger T) that fits in
+  /// 2^47 bytes on 64-bit targets (2^30 on 32-bit ones); 2^41 for an int.
+  [[nodiscard]] static constexpr std::size_t max_capacity() noexcept { return detail::max_ring_slots(sizeof(slot)); }
+
   /// A queue for at least `capacity` items (rounded up to a power of two,
-  /// at least 2). Throws std::length_error for absurd sizes, std::bad_alloc.
+  /// at least 2). Throws std::length_error when capacity > max_capacity()
+  /// (before allocating), std::bad_alloc when the ring cannot be allocated.
   explicit mpmc_queue(std::size_t capacity)
-      : m_mask(detail::ring_capacity(capacity) - 1), m_slots(new slot[m_mask + 1]) {
+      : m_mask(detail::ring_capacity(capacity, max_capacity()) - 1), m_slots(new slot[m_mask + 1]) {
     for (std::size_t i = 0; i <= m_mask; ++i) m_slots[i].seq.store(i, std::memory_order_relaxed);
   }
   mpmc_queue(const mpmc_queue&) = delete;
@@ -3159,6 +3242,16 @@ class spsc_queue {
  public:
   using value_type = T;
 
+  /// The largest capacity the constructor accepts: the items of the largest
+  /// power of two of blocks (a cache line each, or more for a larger T) that
+  /// fits in 2^47 bytes on 64-bit targets (2^30 on 32-bit ones).
+  [[nodiscard]] static constexpr std::size_t max_capacity() noexcept {
+    return detail::max_ring_slots(sizeof(block)) * items_per_block;
+  }
+
+  /// A queue for at least `capacity` items (see capacity()). Throws
+  /// std::length_error when capacity > max_capacity() (before allocating),
+  /// std::bad_alloc when the ring cannot be allocated.
   explicit spsc_queue(std::size_t capacity)
       : m_block_mask(blocks_for(capacity) - 1), m_blocks(new block[m_block_mask + 1]) {}
   spsc_queue(const spsc_queue&) = delete;
@@ -3265,12 +3358,8 @@ class spsc_queue {
     }
   }
   static std::size_t blocks_for(std::size_t capacity) {
-    constexpr std::size_t max_blocks = (std::numeric_limits<std::size_t>::max() / 4) / sizeof(block);
     const std::size_t blocks = capacity / items_per_block + (capacity % items_per_block != 0 ? 1 : 0);
-    if (blocks > max_blocks) {
-      electron::detail::throw_error<std::length_error>("electron::lockfree: queue capacity too large");
-    }
-    return detail::ring_capacity(blocks);  // a power of two, at least 2
+    return detail::ring_capacity(blocks, detail::max_ring_slots(sizeof(block)));  // a power of two, at least 2
   }
   struct side {
     position pos;                         // this side's next slot
@@ -3732,6 +3821,12 @@ ELECTRON_END_NAMESPACE
 // depot in batches). Retained memory is bounded per class; trim() returns
 // the depot's and the calling thread's cached items to the system.
 //
+// Sizes: a buffer pool's get(n) refuses n > max_size() (2^47 bytes on 64-bit
+// targets) with std::length_error before anything is allocated, as
+// std::vector does beyond its max_size(); below that, a request the system
+// cannot serve throws std::bad_alloc. So a length read from the network can
+// never yield a buffer whose size() is larger than its memory.
+//
 //   electron::pool::buffer_pool pool;
 //   {
 //     auto buf = pool.get(4096);               // capacity >= 4096, 64-byte aligned
@@ -4075,8 +4170,13 @@ class object_pool {
   using value_type = T;
   using pointer = T*;
 
+  /// The largest `thread_cache` the constructor accepts.
+  static constexpr std::uint32_t max_thread_cache = 65536;
+
   /// Keeps at most `max_retained` idle objects in the shared depot (plus up
-  /// to `thread_cache` in each thread's cache).
+  /// to `thread_cache` in each thread's cache, whose array of that many
+  /// pointers is allocated on the thread's first use). Throws
+  /// std::length_error when thread_cache > max_thread_cache.
   explicit object_pool(std::size_t max_retained = 1024, std::uint32_t thread_cache = 32, ResetFn reset_fn = {})
       : m_lists(make_limits(max_retained, thread_cache)), m_reset(std::move(reset_fn)) {}
   object_pool(const object_pool&) = delete;
@@ -4160,6 +4260,9 @@ class object_pool {
   }
 
   static typename detail::free_lists<1>::limits make_limits(std::size_t max_retained, std::uint32_t thread_cache) {
+    if (thread_cache > max_thread_cache) {
+      electron::detail::throw_error<std::length_error>("electron::pool::object_pool: thread_cache too large");
+    }
     typename detail::free_lists<1>::limits l{};
     l.local[0] = thread_cache == 0 ? 1 : thread_cache;
     l.depot[0] = max_retained;
@@ -4290,7 +4393,8 @@ struct buffer_pool_options {
 /// A pool of byte buffers in size classes (see pow2_classes, four_classes).
 /// get(size) returns a buffer of capacity >= size, aligned to 64 bytes, that
 /// returns itself on destruction. Requests over the largest class are served
-/// and freed, not pooled. Thread-safe.
+/// and freed, not pooled. Sizes above max_size() throw std::length_error
+/// before anything is allocated. Thread-safe.
 template <class Classes>
 class basic_buffer_pool {
  public:
@@ -4304,7 +4408,13 @@ class basic_buffer_pool {
     m_lists.drain([](std::size_t c, void* p) noexcept { free_buffer(p, stored_capacity(c, p)); });
   }
 
-  /// A buffer with size() == n and capacity() >= n.
+  /// The largest size get() accepts: electron::detail::max_allocation_size,
+  /// 2^47 bytes on 64-bit targets (2^30 on 32-bit ones).
+  [[nodiscard]] static constexpr std::size_t max_size() noexcept { return electron::detail::max_allocation_size; }
+
+  /// A buffer with size() == n and capacity() >= n. Throws std::length_error
+  /// when n > max_size() (the pool is unchanged), std::bad_alloc when the
+  /// system cannot serve n.
   [[nodiscard]] ELECTRON_ALWAYS_INLINE buffer get(std::size_t n) {
     const std::size_t c = Classes::class_of(n);
     if (ELECTRON_LIKELY(c < Classes::count)) {
@@ -4350,6 +4460,12 @@ class basic_buffer_pool {
     return Classes::capacity(c, 0);
   }
   ELECTRON_NOINLINE buffer get_new(std::size_t n, std::size_t c) {
+    // Checked here, off the pooled path: every class is far below the limit.
+    // The aligned operator new rounds the size up to the alignment, which
+    // wraps around to a tiny block for n within 63 of SIZE_MAX (libstdc++ 12).
+    if (ELECTRON_UNLIKELY(n > max_size())) {
+      electron::detail::throw_error<std::length_error>("electron::pool: buffer size above max_size()");
+    }
     const std::size_t cap = c < Classes::count ? Classes::capacity(c, n) : (n == 0 ? 1 : n);
     auto* p = static_cast<std::byte*>(::operator new (cap, std::align_val_t{buffer_alignment}));
     return buffer(p, n, cap, this);
@@ -4431,8 +4547,11 @@ class arena_of_pools {
   /// Gives a context back (it is reset on the way in).
   void release_context(context_pointer c) { m_contexts.put(c); }
   /// A buffer of at least n bytes; it goes back to the pool when destroyed.
+  /// A size the pool refuses throws what the pool's get() throws
+  /// (buffer_pool: std::length_error above max_size()).
   [[nodiscard]] buffer alloc_buffer(std::size_t n) { return m_buffers.get(n); }
-  /// A copy of s that lives until the next reset().
+  /// A copy of s that lives until the next reset(). A size the arena refuses
+  /// throws what the arena throws (arena::arena: std::bad_alloc).
   [[nodiscard]] std::string_view alloc_string(std::string_view s) { return arena::make_string(m_arena, s); }
   /// Ends a request: rewinds the arena (strings from alloc_string are gone).
   void reset() noexcept(noexcept(std::declval<Arena&>().reset())) { m_arena.reset(); }
@@ -4690,6 +4809,7 @@ ELECTRON_END_NAMESPACE
 #include <mutex>
 #include <new>
 #include <span>
+#include <stdexcept>
 #include <system_error>
 #include <thread>
 #include <type_traits>
@@ -4914,10 +5034,19 @@ task_node* make_node(F&& f, group_state* g) {
 ///   s.submit([] { std::puts("hello"); });  // fire and forget
 class scheduler {
  public:
+  /// The largest thread count the constructor accepts: far more hardware
+  /// threads than any machine has, and few enough that the workers' memory
+  /// is a few hundred MiB at most.
+  static constexpr std::size_t max_threads = 65536;
+
   /// Starts `threads` workers (at least 1; by default one per hardware
-  /// thread). Throws std::system_error when a thread cannot be started (the
-  /// ones already started are joined first).
+  /// thread). Throws std::length_error when threads > max_threads (before
+  /// anything is allocated or started), std::system_error when a thread
+  /// cannot be started (the ones already started are joined first).
   explicit scheduler(std::size_t threads = std::thread::hardware_concurrency()) {
+    if (threads > max_threads) {
+      electron::detail::throw_error<std::length_error>("electron::sched::scheduler: more threads than max_threads");
+    }
     const std::size_t n = threads == 0 ? 1 : threads;
     m_workers.reserve(n);
     for (std::size_t i = 0; i < n; ++i) m_workers.push_back(std::make_unique<detail::worker>(this, i));
@@ -5492,6 +5621,11 @@ struct batch_options {
   /// processed); add() blocks and try_add() fails while it is full. A full
   /// queue is processed at once, also when capacity < batch_size (batches of
   /// `capacity` items then). Must be at least 1 (as batch_size).
+  ///
+  /// Neither size has a maximum: SIZE_MAX means no limit (batches by time
+  /// only, or a queue bounded only by memory). Only the memory for a batch
+  /// of min(batch_size, capacity) items, and at most 1 MiB of them, is
+  /// allocated up front; larger batches grow it as they come.
   std::size_t capacity = 4096;
 };
 
@@ -5559,7 +5693,11 @@ class batch_processor {
     } else {
       m_process = [p = std::move(process)](std::span<T> items) mutable -> std::error_code { return p(items); };
     }
-    m_batch.reserve(m_options.batch_size);
+    // The largest batch, but not more than max_reserved_bytes up front:
+    // either size may be huge (SIZE_MAX: no limit), and a reservation of that
+    // many items would throw or ask the system for terabytes.
+    m_batch.reserve(
+        std::min({m_options.batch_size, m_options.capacity, std::max<std::size_t>(1, max_reserved_bytes / sizeof(T))}));
     m_thread = std::thread([this] { loop(); });
   }
   batch_processor(const batch_processor&) = delete;
@@ -5639,6 +5777,7 @@ class batch_processor {
 
  private:
   using clock = std::chrono::steady_clock;
+  static constexpr std::size_t max_reserved_bytes = std::size_t{1} << 20;
   struct entry {
     T value;
     clock::time_point arrived;
@@ -6717,10 +6856,18 @@ inline bool equal_fold(std::string_view s, std::string_view t) noexcept {
 /// reset() empties it and keeps the capacity, so a builder reused in a loop
 /// stops allocating. With a buffer_pool, storage comes from (and goes back
 /// to) the pool. Not thread-safe. Move-only.
+///
+/// Sizes: like std::string, a size above max_size() (2^47 bytes on 64-bit
+/// targets) throws std::length_error, from append(), reserve() and the
+/// constructor, before anything is allocated or changed.
 class builder {
  public:
+  /// The largest size() and capacity(): what a buffer_pool serves.
+  [[nodiscard]] static constexpr std::size_t max_size() noexcept { return pool::buffer_pool::max_size(); }
+
   builder() noexcept = default;
-  /// Storage from `p`; the pool must outlive the builder.
+  /// Storage from `p`; the pool must outlive the builder. Throws
+  /// std::length_error when initial > max_size().
   explicit builder(pool::buffer_pool& p, std::size_t initial = 512) : m_pool(&p) { reserve(initial); }
   builder(builder&& o) noexcept { take(o); }
   builder& operator=(builder&& o) noexcept {
@@ -6730,7 +6877,8 @@ class builder {
   builder(const builder&) = delete;
   builder& operator=(const builder&) = delete;
 
-  /// Appends s; s may be a view of this builder's own text.
+  /// Appends s; s may be a view of this builder's own text. Throws
+  /// std::length_error when size() + s.size() > max_size() (s is not read).
   builder& append(std::string_view s) {
     if (s.size() > m_capacity - m_size) {
       grow_with(s);  // copies s before the old storage is let go
@@ -6772,8 +6920,9 @@ class builder {
   [[nodiscard]] std::size_t capacity() const noexcept { return m_capacity; }
   /// Empties the builder; keeps the capacity.
   void reset() noexcept { m_size = 0; }
-  /// Makes room for n bytes in total.
+  /// Makes room for n bytes in total. Throws std::length_error when n > max_size().
   void reserve(std::size_t n) {
+    if (n > max_size()) too_long();
     if (n > m_capacity) reallocate(n);
   }
 
@@ -6781,11 +6930,14 @@ class builder {
   // Grows to hold m_size + extra.size() bytes and appends extra, which may
   // point into the current storage: the old storage is released last.
   void grow_with(std::string_view extra) {
-    if (extra.size() > static_cast<std::size_t>(-1) / 2 - m_size) {
-      electron::detail::throw_error<std::length_error>("electron::strings::builder: too long");
-    }
-    const std::size_t want = std::max(m_size + extra.size(), m_capacity * 2 < 64 ? 64 : m_capacity * 2);
-    reallocate(want, extra);
+    if (extra.size() > max_size() - m_size) too_long();
+    // Doubling stops at max_size(): a long text must not double past what
+    // can be allocated when what it needs would still fit.
+    const std::size_t doubled = m_capacity > max_size() / 2 ? max_size() : std::max<std::size_t>(64, m_capacity * 2);
+    reallocate(std::max(m_size + extra.size(), doubled), extra);
+  }
+  [[noreturn]] ELECTRON_NOINLINE ELECTRON_COLD static void too_long() {
+    electron::detail::throw_error<std::length_error>("electron::strings::builder: size above max_size()");
   }
   void reallocate(std::size_t cap, std::string_view extra = {}) {
     if (m_pool != nullptr) {
