@@ -431,7 +431,9 @@ class basic_bitset {
   // Keeps the invariant that bits at or past size() are zero.
   void clear_padding() noexcept {
     const size_type rest = m_size % bits_per_word;
-    if (rest != 0) m_words.back() &= ~word_type{0} >> (bits_per_word - rest);
+    // (m_words is never empty when rest != 0; saying so keeps g++ -O3's
+    // -Wnull-dereference from flagging the back() of an empty vector.)
+    if (rest != 0 && !m_words.empty()) m_words.back() &= ~word_type{0} >> (bits_per_word - rest);
   }
   // Index of the first non-zero word at or after w, or npos.
   size_type find_word(size_type w) const noexcept {
