@@ -145,7 +145,7 @@ class arena {
   /// n * elem_size overflows.
   [[nodiscard]] void* alloc_slice(std::size_t n, std::size_t elem_size, std::size_t align) {
     std::size_t bytes = 0;
-    if (__builtin_mul_overflow(n, elem_size, &bytes)) detail::bad_array_length();
+    if (electron::detail::checked_mul(n, elem_size, &bytes)) detail::bad_array_length();
     return alloc(bytes, align);
   }
 
