@@ -130,6 +130,13 @@
 #define ELECTRON_COLD __attribute__((cold))
 #define ELECTRON_LIKELY(x) __builtin_expect(!!(x), 1)
 #define ELECTRON_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#elif defined(_MSC_VER)
+// __forceinline also makes the function inline, as header definitions need.
+#define ELECTRON_ALWAYS_INLINE __forceinline
+#define ELECTRON_NOINLINE __declspec(noinline)
+#define ELECTRON_COLD
+#define ELECTRON_LIKELY(x) (x)
+#define ELECTRON_UNLIKELY(x) (x)
 #else
 #define ELECTRON_ALWAYS_INLINE inline
 #define ELECTRON_NOINLINE
