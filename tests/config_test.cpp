@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Tests for electron/config.hpp: feature detection, the compile-time choice,
-// check_cpu(), assertions, checked arithmetic.
+// the ABI namespace, check_cpu(), assertions, checked arithmetic.
 #include "electron/config.hpp"
 
 #include "child_process.hpp"
+#include "electron/detail/simd.hpp"
+#include "electron/simd.hpp"
 #include "electron/version.hpp"
 #include "electron_catch.hpp"
 
@@ -115,13 +117,21 @@ TEST_CASE("check_cpu_for(): names every missing feature", "[config][cpu]") {
 }
 
 TEST_CASE("compile-time SIMD choice matches xsimd", "[config][simd]") {
+  using arch = electron::detail::default_arch;
 #if ELECTRON_HAS_SIMD
   CHECK(electron::simd_enabled);
-  CHECK(electron::simd_arch_name == xsimd::default_arch::name());
-  CHECK(electron::simd_width == xsimd::default_arch::alignment());
+  CHECK(electron::simd_arch_name == arch::name());
+  CHECK(electron::simd_width == arch::alignment());
+#if XSIMD_VERSION_MAJOR == 8
+  // xsimd 8 knows no architecture above the ones config.hpp lists, so its
+  // choice and Electron's are the same (a newer xsimd may rank others above).
+  STATIC_REQUIRE(std::is_same_v<arch, xsimd::default_arch>);
+#endif
 #else
   CHECK_FALSE(electron::simd_enabled);
   CHECK(electron::simd_arch_name == "scalar");
+  CHECK(electron::simd_width == 8);
+  STATIC_REQUIRE(std::is_same_v<arch, electron::detail::scalar_arch>);
 #endif
   // The arch name's tag is part of the ABI namespace.
   CHECK(electron::abi_namespace.find("::") != std::string_view::npos);
@@ -158,6 +168,28 @@ TEST_CASE("set_assert_handler replaces and restores the handler", "[config][asse
 TEST_CASE("cache_line_size is a power of two of at least 64", "[config]") {
   STATIC_REQUIRE((electron::cache_line_size & (electron::cache_line_size - 1)) == 0);
   STATIC_REQUIRE(electron::cache_line_size >= 64);
+}
+
+// Built a second time as config_unknown_simd_test, where config.hpp acts as if
+// xsimd had enabled only an architecture it does not know.
+TEST_CASE("an xsimd architecture config.hpp does not know builds scalar, and the tag says so", "[config][simd]") {
+  const bool tagged = electron::abi_namespace.find("unknown_simd") != std::string_view::npos;
+#if defined(ELECTRON_DETAIL_TEST_UNKNOWN_XSIMD_ARCH)
+  CHECK(tagged);
+  CHECK_FALSE(electron::simd_enabled);
+  CHECK(electron::simd_arch_name == "scalar");
+  STATIC_REQUIRE(ELECTRON_HAS_SIMD == 0);
+  STATIC_REQUIRE(std::is_same_v<electron::detail::default_arch, electron::detail::scalar_arch>);
+#else
+  CHECK_FALSE(tagged);
+#endif
+  // The public functions work whatever the choice.
+  const std::string text(300, 'a');
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    std::string t = text;
+    t[i] = 'z';
+    CHECK(electron::simd::index_byte(t, 'z') == i);
+  }
 }
 
 namespace {

@@ -122,9 +122,12 @@
 // Compile-time SIMD choice.
 //
 // Kernels are templates on an xsimd architecture; the public functions call
-// the one for xsimd::default_arch, i.e. the best instruction set the compiler
-// flags allow. Without xsimd, on a target xsimd does not support, or with
-// ELECTRON_DISABLE_SIMD defined, every kernel is the scalar one.
+// the one for the best architecture in the list below that the compiler flags
+// enable (xsimd's own default_arch, as long as xsimd knows nothing newer).
+// Without xsimd, on a target xsimd does not support, on one where xsimd
+// enables only architectures this list lacks, or with ELECTRON_DISABLE_SIMD
+// defined, every kernel is the scalar one. Never an #error: a new xsimd on a
+// new target still builds.
 // ---------------------------------------------------------------------------
 #if !defined(ELECTRON_DISABLE_SIMD) && defined(__has_include)
 #if __has_include(<xsimd/config/xsimd_config.hpp>)
@@ -139,7 +142,11 @@
 #endif
 
 // The tag mirrors the order in which xsimd picks its default_arch, and the
-// name is xsimd's own name for that architecture (checked by a test).
+// name is xsimd's own name for that architecture (checked by a test). The
+// kernels use ELECTRON_DETAIL_XSIMD_ARCH, the architecture the tag names,
+// not xsimd::default_arch: a newer xsimd may rank an architecture above
+// these (SVE above NEON64, AVX512-VNNI above AVX512BW), whose kernels
+// Electron has never run and whose code the tag would not tell apart.
 // Without SIMD kernels the compiler still auto-vectorises scalar loops for
 // whatever the flags allow, so the scalar tag names the vector ISA too.
 #if defined(__AVX512BW__)
@@ -168,76 +175,109 @@
 #define ELECTRON_DETAIL_ARCH_TAG ELECTRON_DETAIL_SCALAR_ISA
 #define ELECTRON_SIMD_ARCH_NAME "scalar"
 #define ELECTRON_SIMD_WIDTH 8
+#elif defined(ELECTRON_DETAIL_TEST_UNKNOWN_XSIMD_ARCH)
+// For tests only: behave as if xsimd had enabled an architecture missing
+// from the list below (the same fallback as the #else at its end).
+#define ELECTRON_DETAIL_UNKNOWN_SIMD 1
 #elif XSIMD_WITH_AVX512BW
 #define ELECTRON_DETAIL_ARCH_TAG avx512bw
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::avx512bw
 #define ELECTRON_SIMD_ARCH_NAME "avx512bw"
 #define ELECTRON_SIMD_WIDTH 64
 #elif XSIMD_WITH_AVX512DQ
 #define ELECTRON_DETAIL_ARCH_TAG avx512dq
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::avx512dq
 #define ELECTRON_SIMD_ARCH_NAME "avx512dq"
 #define ELECTRON_SIMD_WIDTH 64
 #elif XSIMD_WITH_AVX512CD
 #define ELECTRON_DETAIL_ARCH_TAG avx512cd
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::avx512cd
 #define ELECTRON_SIMD_ARCH_NAME "avx512cd"
 #define ELECTRON_SIMD_WIDTH 64
 #elif XSIMD_WITH_AVX512F
 #define ELECTRON_DETAIL_ARCH_TAG avx512f
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::avx512f
 #define ELECTRON_SIMD_ARCH_NAME "avx512f"
 #define ELECTRON_SIMD_WIDTH 64
 #elif XSIMD_WITH_FMA3_AVX2
 #define ELECTRON_DETAIL_ARCH_TAG fma3_avx2
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::fma3<xsimd::avx2>
 #define ELECTRON_SIMD_ARCH_NAME "fma3+avx2"
 #define ELECTRON_SIMD_WIDTH 32
 #elif XSIMD_WITH_AVX2
 #define ELECTRON_DETAIL_ARCH_TAG avx2
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::avx2
 #define ELECTRON_SIMD_ARCH_NAME "avx2"
 #define ELECTRON_SIMD_WIDTH 32
 #elif XSIMD_WITH_FMA3_AVX
 #define ELECTRON_DETAIL_ARCH_TAG fma3_avx
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::fma3<xsimd::avx>
 #define ELECTRON_SIMD_ARCH_NAME "fma3+avx"
 #define ELECTRON_SIMD_WIDTH 32
 #elif XSIMD_WITH_AVX
 #define ELECTRON_DETAIL_ARCH_TAG avx
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::avx
 #define ELECTRON_SIMD_ARCH_NAME "avx"
 #define ELECTRON_SIMD_WIDTH 32
 #elif XSIMD_WITH_FMA4
 #define ELECTRON_DETAIL_ARCH_TAG fma4
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::fma4
 #define ELECTRON_SIMD_ARCH_NAME "fma4"
 #define ELECTRON_SIMD_WIDTH 16
 #elif XSIMD_WITH_FMA3_SSE
 #define ELECTRON_DETAIL_ARCH_TAG fma3_sse42
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::fma3<xsimd::sse4_2>
 #define ELECTRON_SIMD_ARCH_NAME "fma3+sse4.2"
 #define ELECTRON_SIMD_WIDTH 16
 #elif XSIMD_WITH_SSE4_2
 #define ELECTRON_DETAIL_ARCH_TAG sse4_2
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::sse4_2
 #define ELECTRON_SIMD_ARCH_NAME "sse4.2"
 #define ELECTRON_SIMD_WIDTH 16
 #elif XSIMD_WITH_SSE4_1
 #define ELECTRON_DETAIL_ARCH_TAG sse4_1
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::sse4_1
 #define ELECTRON_SIMD_ARCH_NAME "sse4.1"
 #define ELECTRON_SIMD_WIDTH 16
 #elif XSIMD_WITH_SSSE3
 #define ELECTRON_DETAIL_ARCH_TAG ssse3
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::ssse3
 #define ELECTRON_SIMD_ARCH_NAME "ssse3"
 #define ELECTRON_SIMD_WIDTH 16
 #elif XSIMD_WITH_SSE3
 #define ELECTRON_DETAIL_ARCH_TAG sse3
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::sse3
 #define ELECTRON_SIMD_ARCH_NAME "sse3"
 #define ELECTRON_SIMD_WIDTH 16
 #elif XSIMD_WITH_SSE2
 #define ELECTRON_DETAIL_ARCH_TAG sse2
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::sse2
 #define ELECTRON_SIMD_ARCH_NAME "sse2"
 #define ELECTRON_SIMD_WIDTH 16
 #elif XSIMD_WITH_NEON64
 #define ELECTRON_DETAIL_ARCH_TAG neon64
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::neon64
 #define ELECTRON_SIMD_ARCH_NAME "arm64+neon"
 #define ELECTRON_SIMD_WIDTH 16
 #elif XSIMD_WITH_NEON
 #define ELECTRON_DETAIL_ARCH_TAG neon
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::neon
 #define ELECTRON_SIMD_ARCH_NAME "arm32+neon"
 #define ELECTRON_SIMD_WIDTH 16
 #else
-#error "Electron: xsimd reports an architecture this header does not know"
+#define ELECTRON_DETAIL_UNKNOWN_SIMD 1
+#endif
+
+// xsimd enables an architecture Electron has no tested kernels for (VSX,
+// WebAssembly, RISC-V vectors, ...): every kernel is the scalar one, as
+// without xsimd. The tag says so, and differs from the tag of a build without
+// a vector ISA, since the compiler still auto-vectorises the scalar loops.
+#if defined(ELECTRON_DETAIL_UNKNOWN_SIMD)
+#undef ELECTRON_HAS_SIMD
+#define ELECTRON_HAS_SIMD 0
+#define ELECTRON_DETAIL_ARCH_TAG ELECTRON_PP_CAT(ELECTRON_DETAIL_SCALAR_ISA, _unknown_simd)
+#define ELECTRON_SIMD_ARCH_NAME "scalar"
+#define ELECTRON_SIMD_WIDTH 8
 #endif
 
 // Scalar instructions that change the code of inline functions (std::popcount
