@@ -310,15 +310,25 @@
 #define ELECTRON_DETAIL_TAG_VPOPCNT
 #endif
 
-/// The arch part of the ABI namespace, e.g. `avx512bw_popcnt_bmi_bmi2_lzcnt_vpopcnt`.
-#define ELECTRON_ARCH_NS                                                                                         \
-  ELECTRON_PP_CAT(                                                                                               \
-      ELECTRON_PP_CAT(                                                                                           \
-          ELECTRON_PP_CAT(ELECTRON_PP_CAT(ELECTRON_PP_CAT(ELECTRON_DETAIL_ARCH_TAG, ELECTRON_DETAIL_TAG_POPCNT), \
-                                          ELECTRON_DETAIL_TAG_BMI),                                              \
-                          ELECTRON_DETAIL_TAG_BMI2),                                                             \
-          ELECTRON_DETAIL_TAG_LZCNT),                                                                            \
-      ELECTRON_DETAIL_TAG_VPOPCNT)
+// Other macros that change the code of inline functions: lockfree's blocking
+// push/pop sleep differently without membarrier(2).
+#if defined(ELECTRON_LOCKFREE_NO_MEMBARRIER)
+#define ELECTRON_DETAIL_TAG_NO_MEMBARRIER _nomembarrier
+#else
+#define ELECTRON_DETAIL_TAG_NO_MEMBARRIER
+#endif
+
+/// The arch (and configuration) part of the ABI namespace, e.g.
+/// `avx512bw_popcnt_bmi_bmi2_lzcnt_vpopcnt`, `sse2_nomembarrier`.
+#define ELECTRON_ARCH_NS                                                                                           \
+  ELECTRON_PP_CAT(                                                                                                 \
+      ELECTRON_PP_CAT(ELECTRON_PP_CAT(ELECTRON_PP_CAT(ELECTRON_PP_CAT(ELECTRON_PP_CAT(ELECTRON_DETAIL_ARCH_TAG,    \
+                                                                                      ELECTRON_DETAIL_TAG_POPCNT), \
+                                                                      ELECTRON_DETAIL_TAG_BMI),                    \
+                                                      ELECTRON_DETAIL_TAG_BMI2),                                   \
+                                      ELECTRON_DETAIL_TAG_LZCNT),                                                  \
+                      ELECTRON_DETAIL_TAG_VPOPCNT),                                                                \
+      ELECTRON_DETAIL_TAG_NO_MEMBARRIER)
 
 /// Opens `electron::<version>::<arch>`, both inline: every public entity that
 /// has code lives there, so TUs built with different -march flags link into

@@ -391,15 +391,25 @@
 #define ELECTRON_DETAIL_TAG_VPOPCNT
 #endif
 
-/// The arch part of the ABI namespace, e.g. `avx512bw_popcnt_bmi_bmi2_lzcnt_vpopcnt`.
-#define ELECTRON_ARCH_NS                                                                                         \
-  ELECTRON_PP_CAT(                                                                                               \
-      ELECTRON_PP_CAT(                                                                                           \
-          ELECTRON_PP_CAT(ELECTRON_PP_CAT(ELECTRON_PP_CAT(ELECTRON_DETAIL_ARCH_TAG, ELECTRON_DETAIL_TAG_POPCNT), \
-                                          ELECTRON_DETAIL_TAG_BMI),                                              \
-                          ELECTRON_DETAIL_TAG_BMI2),                                                             \
-          ELECTRON_DETAIL_TAG_LZCNT),                                                                            \
-      ELECTRON_DETAIL_TAG_VPOPCNT)
+// Other macros that change the code of inline functions: lockfree's blocking
+// push/pop sleep differently without membarrier(2).
+#if defined(ELECTRON_LOCKFREE_NO_MEMBARRIER)
+#define ELECTRON_DETAIL_TAG_NO_MEMBARRIER _nomembarrier
+#else
+#define ELECTRON_DETAIL_TAG_NO_MEMBARRIER
+#endif
+
+/// The arch (and configuration) part of the ABI namespace, e.g.
+/// `avx512bw_popcnt_bmi_bmi2_lzcnt_vpopcnt`, `sse2_nomembarrier`.
+#define ELECTRON_ARCH_NS                                                                                           \
+  ELECTRON_PP_CAT(                                                                                                 \
+      ELECTRON_PP_CAT(ELECTRON_PP_CAT(ELECTRON_PP_CAT(ELECTRON_PP_CAT(ELECTRON_PP_CAT(ELECTRON_DETAIL_ARCH_TAG,    \
+                                                                                      ELECTRON_DETAIL_TAG_POPCNT), \
+                                                                      ELECTRON_DETAIL_TAG_BMI),                    \
+                                                      ELECTRON_DETAIL_TAG_BMI2),                                   \
+                                      ELECTRON_DETAIL_TAG_LZCNT),                                                  \
+                      ELECTRON_DETAIL_TAG_VPOPCNT),                                                                \
+      ELECTRON_DETAIL_TAG_NO_MEMBARRIER)
 
 /// Opens `electron::<version>::<arch>`, both inline: every public entity that
 /// has code lives there, so TUs built with different -march flags link into
@@ -2979,8 +2989,8 @@ inline std::size_t ring_capacity(std::size_t n) {
 // use only a compiler barrier while the rare path pays a system call (about
 // 0.3 us). Returns false where it is not available. Defining
 // ELECTRON_LOCKFREE_NO_MEMBARRIER takes the portable path (the tests build
-// the suite a second time that way); it must then be defined the same way in
-// every translation unit of the program.
+// the suite a second time that way). It is part of the ABI namespace, so
+// translation units built with and without it keep separate copies.
 #if defined(__linux__) && !defined(ELECTRON_LOCKFREE_NO_MEMBARRIER) && defined(__has_include)
 #if __has_include(<sys/syscall.h>) && __has_include(<unistd.h>)
 #define ELECTRON_LOCKFREE_HAS_MEMBARRIER 1
