@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: MIT
 // Tests for electron/config.hpp: feature detection, the compile-time choice,
-// check_cpu(), assertions.
+// the ABI namespace, check_cpu(), assertions, checked arithmetic.
 #include "electron/config.hpp"
 
 #include "child_process.hpp"
+#include "electron/detail/simd.hpp"
+#include "electron/simd.hpp"
 #include "electron/version.hpp"
 #include "electron_catch.hpp"
 
+#include <cstdint>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -113,13 +117,21 @@ TEST_CASE("check_cpu_for(): names every missing feature", "[config][cpu]") {
 }
 
 TEST_CASE("compile-time SIMD choice matches xsimd", "[config][simd]") {
+  using arch = electron::detail::default_arch;
 #if ELECTRON_HAS_SIMD
   CHECK(electron::simd_enabled);
-  CHECK(electron::simd_arch_name == xsimd::default_arch::name());
-  CHECK(electron::simd_width == xsimd::default_arch::alignment());
+  CHECK(electron::simd_arch_name == arch::name());
+  CHECK(electron::simd_width == arch::alignment());
+#if XSIMD_VERSION_MAJOR == 8
+  // xsimd 8 knows no architecture above the ones config.hpp lists, so its
+  // choice and Electron's are the same (a newer xsimd may rank others above).
+  STATIC_REQUIRE(std::is_same_v<arch, xsimd::default_arch>);
+#endif
 #else
   CHECK_FALSE(electron::simd_enabled);
   CHECK(electron::simd_arch_name == "scalar");
+  CHECK(electron::simd_width == 8);
+  STATIC_REQUIRE(std::is_same_v<arch, electron::detail::scalar_arch>);
 #endif
   // The arch name's tag is part of the ABI namespace.
   CHECK(electron::abi_namespace.find("::") != std::string_view::npos);
@@ -156,4 +168,172 @@ TEST_CASE("set_assert_handler replaces and restores the handler", "[config][asse
 TEST_CASE("cache_line_size is a power of two of at least 64", "[config]") {
   STATIC_REQUIRE((electron::cache_line_size & (electron::cache_line_size - 1)) == 0);
   STATIC_REQUIRE(electron::cache_line_size >= 64);
+}
+
+// Built a second time as config_unknown_simd_test, where config.hpp acts as if
+// xsimd had enabled only an architecture it does not know.
+TEST_CASE("an xsimd architecture config.hpp does not know builds scalar, and the tag says so", "[config][simd]") {
+  const bool tagged = electron::abi_namespace.find("unknown_simd") != std::string_view::npos;
+#if defined(ELECTRON_DETAIL_TEST_UNKNOWN_XSIMD_ARCH)
+  CHECK(tagged);
+  CHECK_FALSE(electron::simd_enabled);
+  CHECK(electron::simd_arch_name == "scalar");
+  STATIC_REQUIRE(ELECTRON_HAS_SIMD == 0);
+  STATIC_REQUIRE(std::is_same_v<electron::detail::default_arch, electron::detail::scalar_arch>);
+#else
+  CHECK_FALSE(tagged);
+#endif
+  // The public functions work whatever the choice.
+  const std::string text(300, 'a');
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    std::string t = text;
+    t[i] = 'z';
+    CHECK(electron::simd::index_byte(t, 'z') == i);
+  }
+}
+
+namespace {
+namespace ed = electron::detail;
+
+template <class T>
+struct overflow_case {
+  T a, b;
+  bool mul_overflows, add_overflows;
+};
+
+// Exact results from a wider type, where there is one.
+template <class T>
+void check_against_wide(T a, T b) {
+  if constexpr (sizeof(T) < sizeof(std::uint64_t)) {
+    const std::uint64_t p = std::uint64_t{a} * b, s = std::uint64_t{a} + b;
+    const std::uint64_t max = std::numeric_limits<T>::max();
+    T out{};
+    CHECK(ed::checked_mul<T>(a, b, &out) == (p > max));
+    CHECK(out == static_cast<T>(p));
+    CHECK(ed::checked_mul_portable<T>(a, b, &out) == (p > max));
+    CHECK(out == static_cast<T>(p));
+    CHECK(ed::checked_add<T>(a, b, &out) == (s > max));
+    CHECK(out == static_cast<T>(s));
+    CHECK(ed::checked_add_portable<T>(a, b, &out) == (s > max));
+    CHECK(out == static_cast<T>(s));
+#if defined(__SIZEOF_INT128__)
+  } else {
+    __extension__ using u128 = unsigned __int128;
+    const u128 p = static_cast<u128>(a) * b, s = static_cast<u128>(a) + b;
+    const u128 max = std::numeric_limits<T>::max();
+    T out{};
+    CHECK(ed::checked_mul<T>(a, b, &out) == (p > max));
+    CHECK(out == static_cast<T>(p));
+    CHECK(ed::checked_mul_portable<T>(a, b, &out) == (p > max));
+    CHECK(out == static_cast<T>(p));
+    CHECK(ed::checked_add<T>(a, b, &out) == (s > max));
+    CHECK(out == static_cast<T>(s));
+    CHECK(ed::checked_add_portable<T>(a, b, &out) == (s > max));
+    CHECK(out == static_cast<T>(s));
+#endif
+  }
+}
+
+constexpr bool mul_overflows(std::size_t a, std::size_t b) {
+  std::size_t out = 0;
+  return ed::checked_mul(a, b, &out);
+}
+constexpr bool mul_overflows_portable(std::size_t a, std::size_t b) {
+  std::size_t out = 0;
+  return ed::checked_mul_portable<std::size_t>(a, b, &out);
+}
+constexpr bool add_overflows(std::size_t a, std::size_t b) {
+  std::size_t out = 0;
+  return ed::checked_add(a, b, &out);
+}
+constexpr bool add_overflows_portable(std::size_t a, std::size_t b) {
+  std::size_t out = 0;
+  return ed::checked_add_portable<std::size_t>(a, b, &out);
+}
+}  // namespace
+
+TEST_CASE("checked_mul and checked_add: the builtin and the portable path agree at the edges", "[config][checked]") {
+#if defined(__GNUC__) || defined(__clang__)
+  // These compilers have the builtins, so checked_mul below is the builtin
+  // path and checked_mul_portable the fallback: both are tested.
+  STATIC_REQUIRE(ELECTRON_DETAIL_BUILTIN_OVERFLOW == 1);
+#endif
+  constexpr std::size_t max = SIZE_MAX;
+  constexpr std::size_t half = std::size_t{1} << (std::numeric_limits<std::size_t>::digits / 2);
+  const std::vector<overflow_case<std::size_t>> cases = {
+      {0, 0, false, false},
+      {0, max, false, false},
+      {max, 0, false, false},
+      {1, max, false, true},
+      {max, 1, false, true},
+      {2, max / 2, false, false},
+      {2, max / 2 + 1, true, false},
+      {max / 2 + 1, 2, true, false},
+      {half, half, true, false},
+      {half - 1, half + 1, false, false},
+      {half, half - 1, false, false},
+      {max, max, true, true},
+      {max - 1, 1, false, false},
+      {3, max / 3, false, false},
+      {3, max / 3 + 1, true, false},
+      {max / 2, max / 2 + 1, true, false},
+      {max / 2 + 1, max / 2 + 1, true, true},
+  };
+  for (const auto& c : cases) {
+    INFO(c.a << " op " << c.b);
+    std::size_t out = 0, out_portable = 0;
+    CHECK(ed::checked_mul(c.a, c.b, &out) == c.mul_overflows);
+    CHECK(ed::checked_mul_portable<std::size_t>(c.a, c.b, &out_portable) == c.mul_overflows);
+    CHECK(out == static_cast<std::size_t>(c.a * c.b));  // the wrapped product either way
+    CHECK(out_portable == out);
+    CHECK(ed::checked_add(c.a, c.b, &out) == c.add_overflows);
+    CHECK(ed::checked_add_portable<std::size_t>(c.a, c.b, &out_portable) == c.add_overflows);
+    CHECK(out == static_cast<std::size_t>(c.a + c.b));
+    CHECK(out_portable == out);
+    check_against_wide(c.a, c.b);
+  }
+  // Both paths in constant expressions.
+  STATIC_REQUIRE(mul_overflows(max, 2));
+  STATIC_REQUIRE(!mul_overflows(max, 1));
+  STATIC_REQUIRE(mul_overflows_portable(max, 2));
+  STATIC_REQUIRE(!mul_overflows_portable(max / 2, 2));
+  STATIC_REQUIRE(add_overflows(max, 1));
+  STATIC_REQUIRE(!add_overflows(max - 1, 1));
+  STATIC_REQUIRE(add_overflows_portable(max, 1));
+  STATIC_REQUIRE(!add_overflows_portable(max, 0));
+  // The operand type is the type of *out; bool is not an operand type.
+  STATIC_REQUIRE(ed::checked_unsigned<std::uint8_t>);
+  STATIC_REQUIRE(ed::checked_unsigned<std::size_t>);
+  STATIC_REQUIRE_FALSE(ed::checked_unsigned<bool>);
+  STATIC_REQUIRE_FALSE(ed::checked_unsigned<int>);
+  STATIC_REQUIRE(noexcept(ed::checked_mul(std::size_t{1}, std::size_t{1}, static_cast<std::size_t*>(nullptr))));
+}
+
+TEMPLATE_TEST_CASE("checked_mul and checked_add: every narrow operand pair, random wide ones", "[config][checked]",
+                   std::uint8_t, std::uint16_t, std::uint32_t, std::uint64_t) {
+  using T = TestType;
+  constexpr T max = std::numeric_limits<T>::max();
+  // Values near 0, near sqrt(max) and near max, crossed.
+  std::vector<T> edges;
+  const T root = static_cast<T>(T{1} << (std::numeric_limits<T>::digits / 2));
+  for (const T base : {T{0}, static_cast<T>(root - 2), static_cast<T>(max - 3)}) {
+    for (T d = 0; d < 5; ++d) edges.push_back(static_cast<T>(base + d));
+  }
+  edges.push_back(static_cast<T>(max / 2));
+  edges.push_back(static_cast<T>(max / 2 + 1));
+  for (const T a : edges) {
+    for (const T b : edges) check_against_wide(a, b);
+  }
+  // A fixed-seed xorshift over random magnitudes: both halves of the space.
+  std::uint64_t x = 0x9e3779b97f4a7c15ULL;
+  for (int i = 0; i < 2000; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    const int shift_a = static_cast<int>(x % std::numeric_limits<T>::digits);
+    const int shift_b = static_cast<int>((x >> 8) % std::numeric_limits<T>::digits);
+    const T a = static_cast<T>(static_cast<T>(x >> 16) >> shift_a);
+    const T b = static_cast<T>(static_cast<T>(x >> 24) >> shift_b);
+    check_against_wide(a, b);
+  }
 }

@@ -18,6 +18,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -73,6 +74,17 @@ void check_conservation(const std::vector<std::vector<std::uint64_t>>& popped, s
 
 static_assert(el::queue_value<int> && el::queue_value<std::unique_ptr<int>> && el::queue_value<std::string>);
 static_assert(!el::queue_value<int&> && !el::queue_value<void>);
+
+// Built twice (lockfree_test, lockfree_portable_test): the two builds
+// compile different code, so they must not share an ABI namespace.
+TEST_CASE("ELECTRON_LOCKFREE_NO_MEMBARRIER is part of the ABI namespace", "[lockfree]") {
+  const bool tagged = electron::abi_namespace.find("nomembarrier") != std::string_view::npos;
+#if defined(ELECTRON_LOCKFREE_NO_MEMBARRIER)
+  CHECK(tagged);
+#else
+  CHECK_FALSE(tagged);
+#endif
+}
 
 // ---- mpmc_queue, one thread ---------------------------------------------------
 

@@ -150,7 +150,7 @@ class arena {
   /// n * elem_size overflows.
   [[nodiscard]] void* alloc_slice(std::size_t n, std::size_t elem_size, std::size_t align) {
     std::size_t bytes = 0;
-    if (__builtin_mul_overflow(n, elem_size, &bytes)) detail::bad_array_length();
+    if (electron::detail::checked_mul(n, elem_size, &bytes)) detail::bad_array_length();
     return alloc(bytes, align);
   }
 
@@ -450,6 +450,7 @@ template <bump_allocator A>
 
 /// A std::pmr::memory_resource that allocates from an arena (deallocate
 /// gives back only the most recent allocation). The arena must outlive it.
+/// It compares equal only to itself (share one resource per arena).
 ///
 ///   electron::arena::arena a;
 ///   electron::arena::arena_resource r(a);
@@ -462,10 +463,10 @@ class arena_resource final : public std::pmr::memory_resource {
  private:
   void* do_allocate(std::size_t bytes, std::size_t align) override { return m_arena->alloc(bytes, align); }
   void do_deallocate(void* p, std::size_t bytes, std::size_t) override { m_arena->dealloc(p, bytes); }
-  bool do_is_equal(const std::pmr::memory_resource& other) const noexcept override {
-    const auto* o = dynamic_cast<const arena_resource*>(&other);
-    return o != nullptr && o->m_arena == m_arena;
-  }
+  // Only the same object: telling another arena_resource on the same arena
+  // from some other resource needs RTTI (-fno-rtti builds must compile), and
+  // "not equal" is always safe (a container then copies instead of stealing).
+  bool do_is_equal(const std::pmr::memory_resource& other) const noexcept override { return this == &other; }
   arena* m_arena;
 };
 

@@ -14,10 +14,12 @@
 #include "electron/version.hpp"
 
 #include <atomic>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <string_view>
 #include <type_traits>
 
@@ -33,12 +35,27 @@
 #define ELECTRON_PP_STR_IMPL(x) #x
 #define ELECTRON_PP_STR(x) ELECTRON_PP_STR_IMPL(x)
 
+// 1 when the compiler has builtin x (clang, g++ 10 and later, which have
+// __has_builtin); 0 elsewhere, where the portable code is used.
+#if defined(__has_builtin)
+#define ELECTRON_DETAIL_HAS_BUILTIN(x) __has_builtin(x)
+#else
+#define ELECTRON_DETAIL_HAS_BUILTIN(x) 0
+#endif
+
 #if defined(__GNUC__) || defined(__clang__)
 #define ELECTRON_ALWAYS_INLINE inline __attribute__((always_inline))
 #define ELECTRON_NOINLINE __attribute__((noinline))
 #define ELECTRON_COLD __attribute__((cold))
 #define ELECTRON_LIKELY(x) __builtin_expect(!!(x), 1)
 #define ELECTRON_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#elif defined(_MSC_VER)
+// __forceinline also makes the function inline, as header definitions need.
+#define ELECTRON_ALWAYS_INLINE __forceinline
+#define ELECTRON_NOINLINE __declspec(noinline)
+#define ELECTRON_COLD
+#define ELECTRON_LIKELY(x) (x)
+#define ELECTRON_UNLIKELY(x) (x)
 #else
 #define ELECTRON_ALWAYS_INLINE inline
 #define ELECTRON_NOINLINE
@@ -105,9 +122,12 @@
 // Compile-time SIMD choice.
 //
 // Kernels are templates on an xsimd architecture; the public functions call
-// the one for xsimd::default_arch, i.e. the best instruction set the compiler
-// flags allow. Without xsimd, on a target xsimd does not support, or with
-// ELECTRON_DISABLE_SIMD defined, every kernel is the scalar one.
+// the one for the best architecture in the list below that the compiler flags
+// enable (xsimd's own default_arch, as long as xsimd knows nothing newer).
+// Without xsimd, on a target xsimd does not support, on one where xsimd
+// enables only architectures this list lacks, or with ELECTRON_DISABLE_SIMD
+// defined, every kernel is the scalar one. Never an #error: a new xsimd on a
+// new target still builds.
 // ---------------------------------------------------------------------------
 #if !defined(ELECTRON_DISABLE_SIMD) && defined(__has_include)
 #if __has_include(<xsimd/config/xsimd_config.hpp>)
@@ -122,7 +142,11 @@
 #endif
 
 // The tag mirrors the order in which xsimd picks its default_arch, and the
-// name is xsimd's own name for that architecture (checked by a test).
+// name is xsimd's own name for that architecture (checked by a test). The
+// kernels use ELECTRON_DETAIL_XSIMD_ARCH, the architecture the tag names,
+// not xsimd::default_arch: a newer xsimd may rank an architecture above
+// these (SVE above NEON64, AVX512-VNNI above AVX512BW), whose kernels
+// Electron has never run and whose code the tag would not tell apart.
 // Without SIMD kernels the compiler still auto-vectorises scalar loops for
 // whatever the flags allow, so the scalar tag names the vector ISA too.
 #if defined(__AVX512BW__)
@@ -151,76 +175,109 @@
 #define ELECTRON_DETAIL_ARCH_TAG ELECTRON_DETAIL_SCALAR_ISA
 #define ELECTRON_SIMD_ARCH_NAME "scalar"
 #define ELECTRON_SIMD_WIDTH 8
+#elif defined(ELECTRON_DETAIL_TEST_UNKNOWN_XSIMD_ARCH)
+// For tests only: behave as if xsimd had enabled an architecture missing
+// from the list below (the same fallback as the #else at its end).
+#define ELECTRON_DETAIL_UNKNOWN_SIMD 1
 #elif XSIMD_WITH_AVX512BW
 #define ELECTRON_DETAIL_ARCH_TAG avx512bw
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::avx512bw
 #define ELECTRON_SIMD_ARCH_NAME "avx512bw"
 #define ELECTRON_SIMD_WIDTH 64
 #elif XSIMD_WITH_AVX512DQ
 #define ELECTRON_DETAIL_ARCH_TAG avx512dq
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::avx512dq
 #define ELECTRON_SIMD_ARCH_NAME "avx512dq"
 #define ELECTRON_SIMD_WIDTH 64
 #elif XSIMD_WITH_AVX512CD
 #define ELECTRON_DETAIL_ARCH_TAG avx512cd
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::avx512cd
 #define ELECTRON_SIMD_ARCH_NAME "avx512cd"
 #define ELECTRON_SIMD_WIDTH 64
 #elif XSIMD_WITH_AVX512F
 #define ELECTRON_DETAIL_ARCH_TAG avx512f
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::avx512f
 #define ELECTRON_SIMD_ARCH_NAME "avx512f"
 #define ELECTRON_SIMD_WIDTH 64
 #elif XSIMD_WITH_FMA3_AVX2
 #define ELECTRON_DETAIL_ARCH_TAG fma3_avx2
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::fma3<xsimd::avx2>
 #define ELECTRON_SIMD_ARCH_NAME "fma3+avx2"
 #define ELECTRON_SIMD_WIDTH 32
 #elif XSIMD_WITH_AVX2
 #define ELECTRON_DETAIL_ARCH_TAG avx2
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::avx2
 #define ELECTRON_SIMD_ARCH_NAME "avx2"
 #define ELECTRON_SIMD_WIDTH 32
 #elif XSIMD_WITH_FMA3_AVX
 #define ELECTRON_DETAIL_ARCH_TAG fma3_avx
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::fma3<xsimd::avx>
 #define ELECTRON_SIMD_ARCH_NAME "fma3+avx"
 #define ELECTRON_SIMD_WIDTH 32
 #elif XSIMD_WITH_AVX
 #define ELECTRON_DETAIL_ARCH_TAG avx
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::avx
 #define ELECTRON_SIMD_ARCH_NAME "avx"
 #define ELECTRON_SIMD_WIDTH 32
 #elif XSIMD_WITH_FMA4
 #define ELECTRON_DETAIL_ARCH_TAG fma4
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::fma4
 #define ELECTRON_SIMD_ARCH_NAME "fma4"
 #define ELECTRON_SIMD_WIDTH 16
 #elif XSIMD_WITH_FMA3_SSE
 #define ELECTRON_DETAIL_ARCH_TAG fma3_sse42
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::fma3<xsimd::sse4_2>
 #define ELECTRON_SIMD_ARCH_NAME "fma3+sse4.2"
 #define ELECTRON_SIMD_WIDTH 16
 #elif XSIMD_WITH_SSE4_2
 #define ELECTRON_DETAIL_ARCH_TAG sse4_2
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::sse4_2
 #define ELECTRON_SIMD_ARCH_NAME "sse4.2"
 #define ELECTRON_SIMD_WIDTH 16
 #elif XSIMD_WITH_SSE4_1
 #define ELECTRON_DETAIL_ARCH_TAG sse4_1
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::sse4_1
 #define ELECTRON_SIMD_ARCH_NAME "sse4.1"
 #define ELECTRON_SIMD_WIDTH 16
 #elif XSIMD_WITH_SSSE3
 #define ELECTRON_DETAIL_ARCH_TAG ssse3
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::ssse3
 #define ELECTRON_SIMD_ARCH_NAME "ssse3"
 #define ELECTRON_SIMD_WIDTH 16
 #elif XSIMD_WITH_SSE3
 #define ELECTRON_DETAIL_ARCH_TAG sse3
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::sse3
 #define ELECTRON_SIMD_ARCH_NAME "sse3"
 #define ELECTRON_SIMD_WIDTH 16
 #elif XSIMD_WITH_SSE2
 #define ELECTRON_DETAIL_ARCH_TAG sse2
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::sse2
 #define ELECTRON_SIMD_ARCH_NAME "sse2"
 #define ELECTRON_SIMD_WIDTH 16
 #elif XSIMD_WITH_NEON64
 #define ELECTRON_DETAIL_ARCH_TAG neon64
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::neon64
 #define ELECTRON_SIMD_ARCH_NAME "arm64+neon"
 #define ELECTRON_SIMD_WIDTH 16
 #elif XSIMD_WITH_NEON
 #define ELECTRON_DETAIL_ARCH_TAG neon
+#define ELECTRON_DETAIL_XSIMD_ARCH xsimd::neon
 #define ELECTRON_SIMD_ARCH_NAME "arm32+neon"
 #define ELECTRON_SIMD_WIDTH 16
 #else
-#error "Electron: xsimd reports an architecture this header does not know"
+#define ELECTRON_DETAIL_UNKNOWN_SIMD 1
+#endif
+
+// xsimd enables an architecture Electron has no tested kernels for (VSX,
+// WebAssembly, RISC-V vectors, ...): every kernel is the scalar one, as
+// without xsimd. The tag says so, and differs from the tag of a build without
+// a vector ISA, since the compiler still auto-vectorises the scalar loops.
+#if defined(ELECTRON_DETAIL_UNKNOWN_SIMD)
+#undef ELECTRON_HAS_SIMD
+#define ELECTRON_HAS_SIMD 0
+#define ELECTRON_DETAIL_ARCH_TAG ELECTRON_PP_CAT(ELECTRON_DETAIL_SCALAR_ISA, _unknown_simd)
+#define ELECTRON_SIMD_ARCH_NAME "scalar"
+#define ELECTRON_SIMD_WIDTH 8
 #endif
 
 // Scalar instructions that change the code of inline functions (std::popcount
@@ -253,15 +310,25 @@
 #define ELECTRON_DETAIL_TAG_VPOPCNT
 #endif
 
-/// The arch part of the ABI namespace, e.g. `avx512bw_popcnt_bmi_bmi2_lzcnt_vpopcnt`.
-#define ELECTRON_ARCH_NS                                                                                         \
-  ELECTRON_PP_CAT(                                                                                               \
-      ELECTRON_PP_CAT(                                                                                           \
-          ELECTRON_PP_CAT(ELECTRON_PP_CAT(ELECTRON_PP_CAT(ELECTRON_DETAIL_ARCH_TAG, ELECTRON_DETAIL_TAG_POPCNT), \
-                                          ELECTRON_DETAIL_TAG_BMI),                                              \
-                          ELECTRON_DETAIL_TAG_BMI2),                                                             \
-          ELECTRON_DETAIL_TAG_LZCNT),                                                                            \
-      ELECTRON_DETAIL_TAG_VPOPCNT)
+// Other macros that change the code of inline functions: lockfree's blocking
+// push/pop sleep differently without membarrier(2).
+#if defined(ELECTRON_LOCKFREE_NO_MEMBARRIER)
+#define ELECTRON_DETAIL_TAG_NO_MEMBARRIER _nomembarrier
+#else
+#define ELECTRON_DETAIL_TAG_NO_MEMBARRIER
+#endif
+
+/// The arch (and configuration) part of the ABI namespace, e.g.
+/// `avx512bw_popcnt_bmi_bmi2_lzcnt_vpopcnt`, `sse2_nomembarrier`.
+#define ELECTRON_ARCH_NS                                                                                           \
+  ELECTRON_PP_CAT(                                                                                                 \
+      ELECTRON_PP_CAT(ELECTRON_PP_CAT(ELECTRON_PP_CAT(ELECTRON_PP_CAT(ELECTRON_PP_CAT(ELECTRON_DETAIL_ARCH_TAG,    \
+                                                                                      ELECTRON_DETAIL_TAG_POPCNT), \
+                                                                      ELECTRON_DETAIL_TAG_BMI),                    \
+                                                      ELECTRON_DETAIL_TAG_BMI2),                                   \
+                                      ELECTRON_DETAIL_TAG_LZCNT),                                                  \
+                      ELECTRON_DETAIL_TAG_VPOPCNT),                                                                \
+      ELECTRON_DETAIL_TAG_NO_MEMBARRIER)
 
 /// Opens `electron::<version>::<arch>`, both inline: every public entity that
 /// has code lives there, so TUs built with different -march flags link into
@@ -379,6 +446,63 @@ template <class E>
 #else
   std::fprintf(stderr, "electron: %s\n", msg);
   std::abort();
+#endif
+}
+
+#if ELECTRON_DETAIL_HAS_BUILTIN(__builtin_mul_overflow) && ELECTRON_DETAIL_HAS_BUILTIN(__builtin_add_overflow)
+#define ELECTRON_DETAIL_BUILTIN_OVERFLOW 1
+#else
+#define ELECTRON_DETAIL_BUILTIN_OVERFLOW 0
+#endif
+
+/// The operands of checked_add and checked_mul: unsigned integers (sizes,
+/// counts), not bool.
+template <class T>
+concept checked_unsigned = std::unsigned_integral<T> && !std::same_as<std::remove_cv_t<T>, bool>;
+
+/// checked_mul without compiler builtins: b != 0 and a > max / b is exactly
+/// the case where a * b does not fit.
+template <checked_unsigned T>
+constexpr bool checked_mul_portable(std::type_identity_t<T> a, std::type_identity_t<T> b, T* out) noexcept {
+  // Computed in at least `unsigned`: a uint16_t would be promoted to int,
+  // whose overflow is undefined; unsigned arithmetic wraps.
+  using wide = std::common_type_t<T, unsigned>;
+  *out = static_cast<T>(static_cast<wide>(a) * static_cast<wide>(b));
+  return b != 0 && a > std::numeric_limits<T>::max() / b;
+}
+
+/// checked_add without compiler builtins.
+template <checked_unsigned T>
+constexpr bool checked_add_portable(std::type_identity_t<T> a, std::type_identity_t<T> b, T* out) noexcept {
+  using wide = std::common_type_t<T, unsigned>;
+  *out = static_cast<T>(static_cast<wide>(a) + static_cast<wide>(b));
+  return a > std::numeric_limits<T>::max() - b;
+}
+
+/// Stores a * b in *out (reduced modulo 2^bits, like unsigned arithmetic)
+/// and returns true when the exact product does not fit in T. T comes from
+/// `out`, so `checked_mul(n, sizeof(U), &bytes)` needs no casts. O(1),
+/// constexpr, noexcept.
+///
+///   std::size_t bytes;
+///   if (electron::detail::checked_mul(n, sizeof(T), &bytes)) throw_error<std::bad_array_new_length>("...");
+template <checked_unsigned T>
+constexpr bool checked_mul(std::type_identity_t<T> a, std::type_identity_t<T> b, T* out) noexcept {
+#if ELECTRON_DETAIL_BUILTIN_OVERFLOW
+  return __builtin_mul_overflow(a, b, out);
+#else
+  return checked_mul_portable<T>(a, b, out);
+#endif
+}
+
+/// Stores a + b in *out (reduced modulo 2^bits) and returns true when the
+/// exact sum does not fit in T. O(1), constexpr, noexcept.
+template <checked_unsigned T>
+constexpr bool checked_add(std::type_identity_t<T> a, std::type_identity_t<T> b, T* out) noexcept {
+#if ELECTRON_DETAIL_BUILTIN_OVERFLOW
+  return __builtin_add_overflow(a, b, out);
+#else
+  return checked_add_portable<T>(a, b, out);
 #endif
 }
 }  // namespace detail

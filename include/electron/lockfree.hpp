@@ -83,8 +83,8 @@ inline std::size_t ring_capacity(std::size_t n, std::size_t max) {
 // use only a compiler barrier while the rare path pays a system call (about
 // 0.3 us). Returns false where it is not available. Defining
 // ELECTRON_LOCKFREE_NO_MEMBARRIER takes the portable path (the tests build
-// the suite a second time that way); it must then be defined the same way in
-// every translation unit of the program.
+// the suite a second time that way). It is part of the ABI namespace, so
+// translation units built with and without it keep separate copies.
 #if defined(__linux__) && !defined(ELECTRON_LOCKFREE_NO_MEMBARRIER) && defined(__has_include)
 #if __has_include(<sys/syscall.h>) && __has_include(<unistd.h>)
 #define ELECTRON_LOCKFREE_HAS_MEMBARRIER 1

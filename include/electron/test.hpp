@@ -34,6 +34,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <functional>
 #include <new>
@@ -606,12 +607,18 @@ inline void* allocate(std::size_t n, std::size_t align) noexcept {
     record(n, true);
     return static_cast<char*>(raw) + header;
   }
-  if (n > static_cast<std::size_t>(-1) - 2 * align) return nullptr;
-  const std::size_t total = (n + align + align - 1) & ~(align - 1);
-  void* raw = std::aligned_alloc(align, total);
+  // Over-aligned: malloc enough to align by hand (std::aligned_alloc is not
+  // in every C library: MSVC's lacks it), and keep the size and malloc's
+  // pointer in the two words before the user pointer.
+  constexpr std::size_t words = sizeof(std::size_t) + sizeof(void*);
+  if (n > static_cast<std::size_t>(-1) - words - align) return nullptr;
+  char* raw = static_cast<char*>(std::malloc(n + words + align - 1));
   if (raw == nullptr) return nullptr;
-  char* user = static_cast<char*>(raw) + align;
-  *reinterpret_cast<std::size_t*>(user - sizeof(std::size_t)) = n;
+  const std::uintptr_t first = reinterpret_cast<std::uintptr_t>(raw) + words;
+  char* user =
+      raw + ((first + (align - 1)) & ~static_cast<std::uintptr_t>(align - 1)) - reinterpret_cast<std::uintptr_t>(raw);
+  std::memcpy(user - sizeof n, &n, sizeof n);
+  std::memcpy(user - sizeof n - sizeof raw, &raw, sizeof raw);
   record(n, true);
   return user;
 }
@@ -625,8 +632,12 @@ inline void deallocate(void* p, std::size_t align) noexcept {
     std::free(raw);
     return;
   }
-  record(*reinterpret_cast<std::size_t*>(user - sizeof(std::size_t)), false);
-  std::free(user - align);
+  std::size_t n = 0;
+  char* raw = nullptr;
+  std::memcpy(&n, user - sizeof n, sizeof n);
+  std::memcpy(&raw, user - sizeof n - sizeof raw, sizeof raw);
+  record(n, false);
+  std::free(raw);
 }
 
 inline void* allocate_or_throw(std::size_t n, std::size_t align) {

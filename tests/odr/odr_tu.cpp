@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Compiled once per variant (ELECTRON_ODR_VARIANT), each with its own flags.
+// Compiled once per variant (ELECTRON_ODR_VARIANT), each with its own flags
+// and configuration macros.
 #include "electron/bits.hpp"
+#include "electron/lockfree.hpp"
 #include "odr_report.hpp"
 
 #define ELECTRON_ODR_FN ELECTRON_PP_CAT(odr_report_, ELECTRON_ODR_VARIANT)
@@ -22,12 +24,21 @@ odr_report ELECTRON_ODR_FN() {
   for (std::size_t i = 0; i < 1000; i += 3) b.set(i);
   int sum = 0;
   for (std::uint64_t i = 0; i < 1000; ++i) sum += electron::bits::popcount(i * 0x9e3779b97f4a7c15ULL);
-  return odr_report{electron::simd_arch_name,
+  electron::lockfree::mpmc_queue<std::uint64_t> q(64);
+  std::uint64_t queue_sum = 0;
+  for (std::uint64_t i = 0; i < 1000; ++i) {
+    q.push(i);
+    queue_sum += q.pop();
+  }
+  return odr_report{ELECTRON_PP_STR(ELECTRON_ODR_VARIANT),
+                    electron::simd_arch_name,
                     electron::abi_namespace,
                     address_of(&electron::bits::bitset::count),
                     address_of(&electron::bits::popcount<std::uint64_t>),
                     address_of(&electron::cpu),
+                    address_of(&electron::lockfree::detail::process_wide_barrier),
                     b.count(),
                     b.find_next_set(500),
-                    sum};
+                    sum,
+                    queue_sum};
 }

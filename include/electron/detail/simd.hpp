@@ -25,8 +25,9 @@ struct scalar_arch {
 };
 
 #if ELECTRON_HAS_SIMD
-/// The architecture public functions use: the best one the flags allow.
-using default_arch = xsimd::default_arch;
+/// The architecture public functions use: the best one the flags allow
+/// among those config.hpp knows (and names in the ABI tag).
+using default_arch = ELECTRON_DETAIL_XSIMD_ARCH;
 /// True for xsimd architectures (as opposed to scalar_arch).
 template <class Arch>
 inline constexpr bool is_simd_arch = !std::is_same_v<Arch, scalar_arch>;
