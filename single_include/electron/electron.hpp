@@ -1631,6 +1631,12 @@ void not_words(Arch, word* dst, const word* src, std::size_t n) noexcept {
   not_words(scalar_arch{}, dst + i, src + i, n - i);
 }
 
+#if defined(__GNUC__) && !defined(__clang__)
+// g++ 12 -O3 flags the vector load below as out of bounds when it has inlined
+// a short array whose size it cannot relate to n (the load is dead there).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#endif
 template <vector_arch Arch>
 bool equal_words(Arch, const word* a, const word* b, std::size_t n) noexcept {
   using batch = xsimd::batch<word, Arch>;
@@ -1641,6 +1647,9 @@ bool equal_words(Arch, const word* a, const word* b, std::size_t n) noexcept {
   }
   return equal_words(scalar_arch{}, a + i, b + i, n - i);
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 #endif  // ELECTRON_HAS_SIMD
 
 }  // namespace bits::detail
@@ -2063,7 +2072,9 @@ class basic_bitset {
   // Keeps the invariant that bits at or past size() are zero.
   void clear_padding() noexcept {
     const size_type rest = m_size % bits_per_word;
-    if (rest != 0) m_words.back() &= ~word_type{0} >> (bits_per_word - rest);
+    // (m_words is never empty when rest != 0; saying so keeps g++ -O3's
+    // -Wnull-dereference from flagging the back() of an empty vector.)
+    if (rest != 0 && !m_words.empty()) m_words.back() &= ~word_type{0} >> (bits_per_word - rest);
   }
   // Index of the first non-zero word at or after w, or npos.
   size_type find_word(size_type w) const noexcept {
