@@ -4,6 +4,7 @@
 
 #include "electron/test.hpp"
 #include "electron_catch.hpp"
+#include "fuzz/xxhash_property.hpp"
 
 #include <cstring>
 #include <random>
@@ -205,16 +206,22 @@ TEST_CASE("xxhash64_state equals the one-shot hash for every split", "[hash]") {
   CHECK(st.digest() == eh::xxhash64("", 5));
 }
 
-TEST_CASE("xxhash64_state: split invariance as a fuzz property", "[hash][fuzz]") {
-  CHECK(et::fuzz_bytes(
-      [](std::span<const std::byte> in) {
-        if (in.empty()) return true;
-        const std::size_t cut = static_cast<std::size_t>(in[0]) % in.size();
-        eh::xxhash64_state st(42);
-        st.update(in.subspan(0, cut)).update(in.subspan(cut));
-        return st.digest() == eh::xxhash64(in, 42);
-      },
-      {.runs = 3000, .max_size = 300}));
+#if defined(ELECTRON_TEST_HAVE_XXHASH)
+namespace {
+struct libxxhash {
+  std::uint64_t xxh64(const void* p, std::size_t n, std::uint64_t seed) const { return XXH64(p, n, seed); }
+  std::uint64_t xxh3_64(const void* p, std::size_t n, std::uint64_t seed) const {
+    return XXH3_64bits_withSeed(p, n, seed);
+  }
+};
+}  // namespace
+#endif
+
+TEST_CASE("xxhash64_state in random pieces, alignment and overloads (the libFuzzer property)", "[hash][fuzz]") {
+  CHECK(et::fuzz_bytes(electron_fuzz::xxhash_property<>{}, {.seed = 1, .runs = 2000, .max_size = 600}));
+#if defined(ELECTRON_TEST_HAVE_XXHASH)
+  CHECK(et::fuzz_bytes(electron_fuzz::xxhash_property<libxxhash>{}, {.seed = 2, .runs = 2000, .max_size = 600}));
+#endif
 }
 
 TEST_CASE("hashers work as transparent std::unordered_map hashes", "[hash]") {
