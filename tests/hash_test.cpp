@@ -4,6 +4,7 @@
 
 #include "electron/test.hpp"
 #include "electron_catch.hpp"
+#include "fuzz/interner_property.hpp"
 #include "fuzz/xxhash_property.hpp"
 
 #include <cstring>
@@ -276,6 +277,12 @@ TEST_CASE("string_interner agrees with a std::unordered_map model", "[hash][inte
   }
   REQUIRE(in.size() == by_id.size());
   for (std::size_t id = 0; id < by_id.size(); ++id) REQUIRE(in.get(static_cast<std::uint32_t>(id)) == by_id[id]);
+}
+
+TEST_CASE("string_interner: operation sequences against a std model (the libFuzzer property)",
+          "[hash][interner][fuzz]") {
+  CHECK(et::fuzz_bytes(electron_fuzz::interner_property, {.seed = 1, .runs = 2000, .max_size = 600}));
+  CHECK(et::fuzz_bytes(electron_fuzz::interner_property, {.seed = 2, .runs = 100, .max_size = 5000}));
 }
 
 TEST_CASE("string_interner: a hit allocates nothing, a new string one bump", "[hash][interner][alloc]") {
