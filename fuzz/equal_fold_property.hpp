@@ -12,7 +12,9 @@
 // folding, or two invalid bytes with the same value. The model's decoder is
 // its own (leading-ones count, then range checks), and it folds with a map
 // built from the case-folding data, so the implementation's decoder, its
-// binary search and its ASCII fast paths are all under test.
+// binary search and its ASCII fast paths are all under test. Most pairs are
+// made by rewriting one string into a variant (see variant()), so equal
+// pairs and near misses are common.
 #ifndef ELECTRON_FUZZ_EQUAL_FOLD_PROPERTY_HPP
 #define ELECTRON_FUZZ_EQUAL_FOLD_PROPERTY_HPP
 
@@ -69,23 +71,19 @@ inline std::vector<unit> decode(std::string_view s) {
   return out;
 }
 
-inline void encode(char32_t c, std::string& out) {
-  if (c < 0x80) {
+/// Appends c in `len` bytes (1-4); more bytes than c needs make an overlong
+/// form, which is invalid UTF-8.
+inline void encode(char32_t c, std::size_t len, std::string& out) {
+  if (len == 1) {
     out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
+    return;
   }
+  constexpr unsigned lead[5] = {0, 0, 0xC0, 0xE0, 0xF0};
+  out += static_cast<char>(lead[len] | (c >> (6 * (len - 1))));
+  for (std::size_t k = len - 1; k-- > 0;) out += static_cast<char>(0x80 | ((c >> (6 * k)) & 0x3F));
 }
+
+inline std::size_t encoded_size(char32_t c) { return c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4; }
 
 /// Simple case folding as maps: code point -> folded, and folded -> every
 /// code point that folds to it (itself included), to make case variants.
@@ -124,8 +122,15 @@ inline bool equal_fold(std::string_view a, std::string_view b) {
   return true;
 }
 
-/// A case variant of s: each code point replaced by a member of its folding
-/// orbit picked by choice(i), invalid bytes kept.
+/// What variant() does with a code point, from a choice byte.
+inline constexpr std::size_t orbit_choices = 0xE0;  // below: a member of its folding orbit
+inline constexpr std::size_t flip_choices = 0xF0;   // below: ASCII XOR 0x20; then: overlong forms
+
+/// A variant of s. Invalid bytes are kept; code point i becomes, by
+/// choice(i): a member of its folding orbit (an equal string), or, for an
+/// ASCII byte, itself XOR 0x20 (a case variant for letters, a near miss for
+/// '@' '[' '\\' ']' '^' '_' and their partners), or the same code point in an
+/// overlong form (invalid: never equal to the code point).
 template <class Choice>
 std::string variant(std::string_view s, Choice&& choice) {
   std::string out;
@@ -135,10 +140,18 @@ std::string variant(std::string_view s, Choice&& choice) {
       out += static_cast<char>(u.value);
       continue;
     }
-    const auto& orbits = folds().orbit;
-    const auto it = orbits.find(fold(u.value));
-    const std::size_t pick = choice(i++);
-    encode(it == orbits.end() ? u.value : it->second[pick % it->second.size()], out);
+    const std::size_t pick = choice(i++) & 0xFF;
+    const std::size_t size = encoded_size(u.value);
+    if (pick >= flip_choices && size < 4) {
+      encode(u.value, size + 1 + pick % (4 - size), out);
+    } else if (pick >= orbit_choices && size == 1) {
+      out += static_cast<char>(u.value ^ 0x20);
+    } else {
+      const auto& orbits = folds().orbit;
+      const auto it = orbits.find(fold(u.value));
+      const char32_t c = it == orbits.end() ? u.value : it->second[pick % it->second.size()];
+      encode(c, encoded_size(c), out);
+    }
   }
   return out;
 }
@@ -151,7 +164,7 @@ inline bool equal_fold_property(std::span<const std::byte> data) {
   namespace model = equal_fold_model;
   std::size_t pc = 0;
   auto next = [&]() -> std::uint8_t { return pc < data.size() ? static_cast<std::uint8_t>(data[pc++]) : 0; };
-  // [mode and alignments][split] then the text.
+  // [mode (bits 0-2) and alignments (3-5: a, 6-7: b)][split] then the text.
   const std::uint8_t head = next();
   const std::uint8_t split_byte = next();
   const std::string_view rest(reinterpret_cast<const char*>(data.data()) + pc, data.size() - pc);
@@ -161,38 +174,60 @@ inline bool equal_fold_property(std::span<const std::byte> data) {
   auto choice = [&](std::size_t i) -> std::size_t {
     return choices.empty() ? i : static_cast<unsigned char>(choices[i % choices.size()]);
   };
-  switch (head & 3) {
+  switch (head & 7) {
     case 0:  // two unrelated strings
       b = std::string(choices);
       break;
-    case 1:  // a case variant: equal unless the text has invalid bytes that differ
+    case 1:  // a variant: case changes, near misses, overlong forms
       b = model::variant(a, choice);
       break;
-    case 2: {  // a case variant with one byte replaced, inserted or removed
-      b = model::variant(a, [&](std::size_t i) { return choice(i + 3); });
-      const std::size_t at = b.empty() ? 0 : choice(0) % b.size();
-      const auto c = static_cast<char>(choice(1));
-      switch (choice(2) % 3) {
+    case 2: {  // an equal variant, then one byte replaced, inserted, removed or XORed with 0x20
+      b = model::variant(a, [&](std::size_t i) { return choice(i + 4) % model::orbit_choices; });
+      const std::size_t at = b.empty() ? 0 : (choice(0) << 8 | choice(1)) % b.size();
+      const auto c = static_cast<char>(choice(2));
+      switch (choice(3) % 4) {
         case 0:
           if (!b.empty()) b[at] = c;
           break;
         case 1:
           b.insert(b.begin() + static_cast<std::ptrdiff_t>(at), c);
           break;
-        default:
+        case 2:
           if (!b.empty()) b.erase(at, 1);
+          break;
+        default:  // a case change for an ASCII letter, a near miss for anything else
+          if (!b.empty()) b[at] = static_cast<char>(b[at] ^ 0x20);
           break;
       }
       break;
     }
-    default:  // all the text, and a variant cycling through each orbit
+    case 3:  // all the text, and an equal variant cycling through each orbit
       a = std::string(rest);
-      b = model::variant(a, [](std::size_t i) { return i; });
+      b = model::variant(a, [](std::size_t i) { return i % model::orbit_choices; });
       break;
+    default: {  // code points of the folding table (any of them, not only those
+                // short inputs spell), with ASCII between, and a variant
+      const auto& table = electron::strings::detail::fold_table;
+      constexpr std::size_t entries = sizeof(table) / sizeof(table[0]);
+      a.clear();
+      for (std::size_t k = 0; k + 1 < rest.size(); k += 2) {
+        const std::size_t pick = static_cast<std::size_t>(static_cast<unsigned char>(rest[k])) << 8 |
+                                 static_cast<unsigned char>(rest[k + 1]);
+        const std::size_t index = pick % (entries + 128);
+        if (index >= entries) {
+          a += static_cast<char>(index - entries);
+        } else {
+          const char32_t c = (pick & 0x8000) != 0 ? table[index].from : table[index].to;
+          model::encode(c, model::encoded_size(c), a);
+        }
+      }
+      b = model::variant(a, [](std::size_t i) { return (i * 5 + 1) % model::orbit_choices; });
+      break;
+    }
   }
   // Each string alone at the end of its own allocation (so a read past it is
-  // caught by ASan), starting at one of 8 alignments.
-  const std::size_t off_a = (head >> 2) & 7, off_b = (head >> 5) & 7;
+  // caught by ASan), at an offset of 0-7 (a) or 0-3 (b) bytes.
+  const std::size_t off_a = (head >> 3) & 7, off_b = head >> 6;
   std::vector<char> buf_a(off_a + a.size()), buf_b(off_b + b.size());
   a.copy(buf_a.data() + off_a, a.size());
   b.copy(buf_b.data() + off_b, b.size());
