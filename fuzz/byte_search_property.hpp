@@ -4,13 +4,16 @@
 // (find, contains, index_byte, count, equal) and electron::strings
 // (index_any, contains_any) against std::string_view and <algorithm>.
 //
-// Layout of the input: [needle][set][byte][where] header bytes, then the
+// Layout of the input: [needle][set][align][where] header bytes, then the
 // needle (unless it is cut from the haystack) and the set, then the haystack.
 //   needle: bits 0-5 its length (0-63); bits 6-7 where it comes from:
-//           0, 1 the input, 2 the haystack at `where`, 3 the same with its
-//           middle byte changed (passes a first/last-byte filter, then fails).
+//           0, 1 the input, 2 the haystack at where/256 of its length,
+//           3 the same with its middle byte changed (passes a first/last-byte
+//           filter, then fails).
 //   set:    its size, modulo 24 (up to 8 bytes take the vector path, more
-//           the 256-bit table); bits of the byte after it pick alignments.
+//           the 256-bit table).
+//   align:  offsets of the haystack (bits 0-2), the needle (3-5) and a
+//           second haystack copy (6-7).
 // Every piece is copied to the end of its own allocation, so a read past
 // it is caught by ASan.
 #ifndef ELECTRON_FUZZ_BYTE_SEARCH_PROPERTY_HPP

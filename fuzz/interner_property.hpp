@@ -42,9 +42,9 @@ bool interner_ops(std::span<const std::byte> data, std::size_t& pc, std::size_t 
   using id_type = typename interner::id_type;
   interner in(Hasher{}, arena_block);
   std::unordered_map<std::string, id_type> ids;
-  std::vector<std::string> strings;   // by id
-  std::vector<const char*> where;     // by id: where get() pointed when the string was added
-  std::size_t checked = 0;            // strings.size() at the last check_all()
+  std::vector<std::string> strings;  // by id
+  std::vector<const char*> where;    // by id: where get() pointed when the string was added
+  std::size_t checked = 0;           // strings.size() at the last check_all()
 
   auto next = [&]() -> std::uint8_t { return pc < data.size() ? static_cast<std::uint8_t>(data[pc++]) : 0; };
   auto fresh = [&] {  // a string from the input: a length, then its bytes

@@ -217,13 +217,13 @@ TEST_CASE("equal_fold fuzz model follows the documented contract", "[strings][eq
   CHECK_FALSE(model::equal_fold("Stra\u00DFe", "STRASSE"));
   CHECK_FALSE(model::equal_fold("\u0130", "i"));
   CHECK(model::equal_fold("\xff\x80", "\xff\x80"));
-  CHECK_FALSE(model::equal_fold("\xff", "\xfe"));             // invalid bytes: byte-wise, not both U+FFFD
-  CHECK_FALSE(model::equal_fold("\xef\xbf\xbd", "\xff"));   // U+FFFD itself is not an invalid byte
-  CHECK_FALSE(model::equal_fold("\xc0\xaf", "/"));            // overlong
+  CHECK_FALSE(model::equal_fold("\xff", "\xfe"));                  // invalid bytes: byte-wise, not both U+FFFD
+  CHECK_FALSE(model::equal_fold("\xef\xbf\xbd", "\xff"));          // U+FFFD itself is not an invalid byte
+  CHECK_FALSE(model::equal_fold("\xc0\xaf", "/"));                 // overlong
   CHECK_FALSE(model::equal_fold("\xed\xa0\x80", "\xed\xa0\x81"));  // surrogates: three invalid bytes each
   CHECK(model::equal_fold("\xf4\x8f\xbf\xbf", "\U0010FFFF"));
   CHECK(model::decode("\xf4\x90\x80\x80").size() == 4);  // above U+10FFFF
-  CHECK(model::decode("\xe2\x84").size() == 2);            // truncated
+  CHECK(model::decode("\xe2\x84").size() == 2);          // truncated
 }
 
 TEST_CASE("equal_fold against the decode-and-fold model (the libFuzzer property)", "[strings][equal_fold][fuzz]") {
