@@ -4,6 +4,8 @@
 
 #include "electron/test.hpp"
 #include "electron_catch.hpp"
+#include "fuzz/interner_property.hpp"
+#include "fuzz/xxhash_property.hpp"
 
 #include <cstring>
 #include <random>
@@ -208,16 +210,22 @@ TEST_CASE("xxhash64_state equals the one-shot hash for every split", "[hash]") {
   CHECK(st.digest() == eh::xxhash64("", 5));
 }
 
-TEST_CASE("xxhash64_state: split invariance as a fuzz property", "[hash][fuzz]") {
-  CHECK(et::fuzz_bytes(
-      [](std::span<const std::byte> in) {
-        if (in.empty()) return true;
-        const std::size_t cut = static_cast<std::size_t>(in[0]) % in.size();
-        eh::xxhash64_state st(42);
-        st.update(in.subspan(0, cut)).update(in.subspan(cut));
-        return st.digest() == eh::xxhash64(in, 42);
-      },
-      {.runs = 3000, .max_size = 300}));
+#if defined(ELECTRON_TEST_HAVE_XXHASH)
+namespace {
+struct libxxhash {
+  std::uint64_t xxh64(const void* p, std::size_t n, std::uint64_t seed) const { return XXH64(p, n, seed); }
+  std::uint64_t xxh3_64(const void* p, std::size_t n, std::uint64_t seed) const {
+    return XXH3_64bits_withSeed(p, n, seed);
+  }
+};
+}  // namespace
+#endif
+
+TEST_CASE("xxhash64_state in random pieces, alignment and overloads (the libFuzzer property)", "[hash][fuzz]") {
+  CHECK(et::fuzz_bytes(electron_fuzz::xxhash_property<>{}, {.seed = 1, .runs = 2000, .max_size = 600}));
+#if defined(ELECTRON_TEST_HAVE_XXHASH)
+  CHECK(et::fuzz_bytes(electron_fuzz::xxhash_property<libxxhash>{}, {.seed = 2, .runs = 2000, .max_size = 600}));
+#endif
 }
 
 TEST_CASE("hashers work as transparent std::unordered_map hashes", "[hash]") {
@@ -272,6 +280,12 @@ TEST_CASE("string_interner agrees with a std::unordered_map model", "[hash][inte
   }
   REQUIRE(in.size() == by_id.size());
   for (std::size_t id = 0; id < by_id.size(); ++id) REQUIRE(in.get(static_cast<std::uint32_t>(id)) == by_id[id]);
+}
+
+TEST_CASE("string_interner: operation sequences against a std model (the libFuzzer property)",
+          "[hash][interner][fuzz]") {
+  CHECK(et::fuzz_bytes(electron_fuzz::interner_property, {.seed = 1, .runs = 2000, .max_size = 600}));
+  CHECK(et::fuzz_bytes(electron_fuzz::interner_property, {.seed = 2, .runs = 100, .max_size = 5000}));
 }
 
 TEST_CASE("string_interner: a hit allocates nothing, a new string one bump", "[hash][interner][alloc]") {

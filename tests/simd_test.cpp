@@ -6,6 +6,7 @@
 
 #include "electron/test.hpp"
 #include "electron_catch.hpp"
+#include "fuzz/byte_search_property.hpp"
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -217,18 +218,11 @@ TEST_CASE("find stays correct on adversarial input", "[simd]") {
   CHECK(es::find(periodic, "abaababaabaabb") == es::npos);
 }
 
-TEST_CASE("find agrees with std::string_view::find on random inputs (fuzz property)", "[simd][fuzz]") {
-  CHECK(electron::test::fuzz_bytes(
-      [](std::span<const std::byte> in) {
-        if (in.empty()) return true;
-        const std::string_view all(reinterpret_cast<const char*>(in.data()), in.size());
-        const std::size_t m = static_cast<std::size_t>(in[0]) % 9;  // short needles, from a small alphabet
-        const std::string_view needle = all.substr(1, std::min(m, all.size() - 1));
-        const std::string_view hay = all.substr(1 + needle.size());
-        const std::size_t want = hay.find(needle);
-        return es::find(hay, needle) == (want == std::string_view::npos ? es::npos : want);
-      },
-      {.runs = 4000, .max_size = 400}));
+TEST_CASE("byte searches agree with std on random inputs (the libFuzzer property)", "[simd][fuzz]") {
+  // find, contains, index_byte, count, equal and strings::index_any /
+  // contains_any, with needles cut from the haystack and near misses.
+  CHECK(electron::test::fuzz_bytes(electron_fuzz::byte_search_property, {.seed = 1, .runs = 4000, .max_size = 400}));
+  CHECK(electron::test::fuzz_bytes(electron_fuzz::byte_search_property, {.seed = 2, .runs = 300, .max_size = 3000}));
 }
 
 TEST_CASE("batch_hash and batch_compare", "[simd][batch]") {

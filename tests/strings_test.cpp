@@ -4,6 +4,7 @@
 
 #include "electron/test.hpp"
 #include "electron_catch.hpp"
+#include "fuzz/equal_fold_property.hpp"
 
 #include <climits>
 #include <random>
@@ -209,6 +210,27 @@ TEST_CASE("equal_fold agrees with a decode-and-fold reference on random strings"
   }
   CHECK(bad == 0);
   CHECK(equal_pairs > 1000);  // the generator produced many equal pairs, not only unequal ones
+}
+
+TEST_CASE("equal_fold fuzz model follows the documented contract", "[strings][equal_fold][fuzz]") {
+  namespace model = electron_fuzz::equal_fold_model;
+  CHECK(model::equal_fold("\u212Aelvin", "kelvin"));
+  CHECK(model::equal_fold("\u00DF", "\u1E9E"));
+  CHECK_FALSE(model::equal_fold("Stra\u00DFe", "STRASSE"));
+  CHECK_FALSE(model::equal_fold("\u0130", "i"));
+  CHECK(model::equal_fold("\xff\x80", "\xff\x80"));
+  CHECK_FALSE(model::equal_fold("\xff", "\xfe"));                  // invalid bytes: byte-wise, not both U+FFFD
+  CHECK_FALSE(model::equal_fold("\xef\xbf\xbd", "\xff"));          // U+FFFD itself is not an invalid byte
+  CHECK_FALSE(model::equal_fold("\xc0\xaf", "/"));                 // overlong
+  CHECK_FALSE(model::equal_fold("\xed\xa0\x80", "\xed\xa0\x81"));  // surrogates: three invalid bytes each
+  CHECK(model::equal_fold("\xf4\x8f\xbf\xbf", "\U0010FFFF"));
+  CHECK(model::decode("\xf4\x90\x80\x80").size() == 4);  // above U+10FFFF
+  CHECK(model::decode("\xe2\x84").size() == 2);          // truncated
+}
+
+TEST_CASE("equal_fold against the decode-and-fold model (the libFuzzer property)", "[strings][equal_fold][fuzz]") {
+  CHECK(et::fuzz_bytes(electron_fuzz::equal_fold_property, {.seed = 1, .runs = 3000, .max_size = 300}));
+  CHECK(et::fuzz_bytes(electron_fuzz::equal_fold_property, {.seed = 2, .runs = 200, .max_size = 2000}));
 }
 
 TEST_CASE("equal_fold ASCII fast path: vector against scalar", "[strings][equal_fold]") {
