@@ -6061,9 +6061,7 @@ ELECTRON_ALWAYS_INLINE std::uint64_t low_bits(std::size_t bits) noexcept {
 /// for each compiler: g++ keeps a select it is told is unpredictable as a
 /// conditional move; clang would turn the selects inside the caller's loop
 /// back into branches (its cmov conversion), so it gets a blend through a
-/// mask it cannot see into. (A bit per vector and one indexed read of the
-/// masks instead cost clang 10 ns at a fixed 64 B: the read waits for every
-/// mask.)
+/// mask it cannot see into.
 template <int Shift, std::size_t V, class At>
 ELECTRON_ALWAYS_INLINE std::size_t first_of_masks(const std::uint64_t (&m)[V], const At& at) noexcept {
   std::size_t r = npos;
