@@ -7,8 +7,13 @@
 #include <dlfcn.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <random>
+#include <string>
+#include <string_view>
 #include <type_traits>
+#include <vector>
 
 #if defined(ELECTRON_BENCH_COUNT_ALLOCS)
 // The *_allocs variant of a bench: the counting operator new is installed and
@@ -89,6 +94,65 @@ inline const mimalloc_api& mimalloc() {
   }();
   return api;
 }
+
+/// Short inputs the way applications meet them: lines and fields of random
+/// lengths, visited in an order the branch predictor cannot learn.
+///
+/// `count` inputs of lengths uniform in [min_len, max_len], cut back to back
+/// from random lowercase text; in about half of them `mark` (one byte or a
+/// short needle) is written at a uniformly random
+/// position where it fits (the others do not contain it). A bench walks
+/// `walk` (2^16 indices drawn at random into the pool, far longer than any
+/// history a predictor keeps), one input per iteration, so neither the
+/// length nor the outcome repeats in a pattern. The pool (~21 KB for the
+/// defaults) stays in L1, as a line just read from a buffer does: the time
+/// is the function's, not the cache's.
+struct short_inputs {
+  std::string text;
+  std::vector<std::string_view> items;
+  std::vector<std::uint16_t> walk;
+
+  short_inputs(std::size_t min_len, std::size_t max_len, std::string_view mark, std::size_t count = 256,
+               std::uint32_t seed = 11) {
+    std::mt19937 rng(seed);
+    std::vector<std::size_t> lens(count);
+    std::size_t total = 0;
+    for (auto& n : lens) {
+      n = min_len + rng() % (max_len - min_len + 1);
+      total += n;
+    }
+    text.resize(total);
+    for (auto& c : text) c = static_cast<char>('a' + rng() % 26);
+    std::size_t at = 0;
+    for (const std::size_t n : lens) {
+      if (n >= mark.size() && rng() % 2 == 0) {
+        text.replace(at + rng() % (n - mark.size() + 1), mark.size(), mark);
+      }
+      at += n;
+    }
+    at = 0;
+    for (const std::size_t n : lens) {
+      items.emplace_back(text.data() + at, n);
+      at += n;
+    }
+    walk.resize(std::size_t{1} << 16);
+    for (auto& w : walk) w = static_cast<std::uint16_t>(rng() % count);
+  }
+
+  /// Runs `f(input)` once per iteration over the walk; reports bytes and items.
+  template <class F>
+  void run(benchmark::State& state, F&& f) const {
+    std::size_t j = 0, bytes = 0;
+    const std::size_t mask = walk.size() - 1;
+    for (auto _ : state) {
+      const std::string_view s = items[walk[j++ & mask]];
+      bytes += s.size();
+      keep(f(s));
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+    state.SetItemsProcessed(state.iterations());
+  }
+};
 
 }  // namespace electron_bench
 

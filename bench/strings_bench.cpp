@@ -53,6 +53,17 @@ void any_find_first_of(benchmark::State& state) {
   bytes(state);
 }
 
+const electron_bench::short_inputs& lines_with_member() {
+  static const electron_bench::short_inputs p(4, 160, "%");  // one of set4
+  return p;
+}
+void any_rand_electron(benchmark::State& state) {
+  lines_with_member().run(state, [](std::string_view s) { return electron::strings::index_any(s, set4); });
+}
+void any_rand_find_first_of(benchmark::State& state) {
+  lines_with_member().run(state, [](std::string_view s) { return s.find_first_of(set4); });
+}
+
 bool tolower_equal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -107,6 +118,8 @@ void build_std_string(benchmark::State& state) {
 
 BENCHMARK(any_electron)->Name("index_any_4/electron")->Arg(64)->Arg(4096)->Arg(65536);
 BENCHMARK(any_find_first_of)->Name("index_any_4/find_first_of")->Arg(64)->Arg(4096)->Arg(65536);
+BENCHMARK(any_rand_electron)->Name("index_any_4/electron/rand4-160");
+BENCHMARK(any_rand_find_first_of)->Name("index_any_4/find_first_of/rand4-160");
 BENCHMARK(fold_electron)->Name("equal_fold_ascii/electron")->Arg(16)->Arg(64)->Arg(4096);
 BENCHMARK(fold_tolower)->Name("equal_fold_ascii/tolower_loop")->Arg(16)->Arg(64)->Arg(4096);
 BENCHMARK(build_electron)->Name("builder_80_appends/electron");

@@ -4,6 +4,7 @@
 // length 0..300 and alignment, plus inputs ending at a protected page.
 #include "electron/simd.hpp"
 
+#include "byte_paths.hpp"
 #include "electron/test.hpp"
 #include "electron_catch.hpp"
 #include "fuzz/byte_search_property.hpp"
@@ -113,17 +114,72 @@ TEST_CASE("simd kernels: scalar twin against references", "[simd][kernels]") {
   CHECK(e.empty());
 }
 
-#if ELECTRON_HAS_SIMD && ELECTRON_ARCH_X86
+#if ELECTRON_SIMD_BYTE_KERNELS
 TEST_CASE("simd kernels: every ISA path the flags allow against references", "[simd][kernels]") {
-  std::set<std::string> paths;
-  xsimd::supported_architectures::for_each([&](auto arch) {
-    using path = sd::byte_arch<decltype(arch)>;
-    if (!paths.insert(path::name()).second) return;  // avx512dq etc. share avx2's kernels
+  const std::set<std::string> paths = for_each_byte_path([&](auto arch) {
     const std::string e = check_arch(arch);
-    INFO("arch " << decltype(arch)::name() << " (kernels of " << path::name() << "): " << e);
+    INFO("kernels of " << sd::byte_arch<decltype(arch)>::name() << ": " << e);
     CHECK(e.empty());
   });
-  CHECK(!paths.empty());
+  // The public functions use one of the tested paths, and the one expected
+  // for the target: the vector kernels really run.
+  CHECK(paths.count(default_byte_path()) == 1);
+#if defined(__aarch64__)
+  CHECK(default_byte_path() == xsimd::neon64::name());
+#elif defined(__AVX512BW__)
+  CHECK(default_byte_path() == xsimd::avx512bw::name());
+#elif defined(__AVX2__)
+  CHECK(default_byte_path() == xsimd::avx2::name());
+#else
+  CHECK(default_byte_path() == xsimd::sse2::name());
+#endif
+}
+
+namespace {
+// to_mask: one bit per true lane at lane << lane_shift, for every single lane
+// and for random patterns; first_lane and lane_count read it back.
+template <class Arch>
+std::string check_to_mask(Arch) {
+  using A = sd::byte_arch<Arch>;
+  constexpr std::size_t w = sd::bytes<A>::size;
+  std::ostringstream err;
+  std::mt19937 rng(9);
+  alignas(64) byte lanes[w];
+  auto expect = [&] {
+    std::uint64_t m = 0;
+    for (std::size_t i = 0; i < w; ++i)
+      if (lanes[i] == 0xFF) m |= std::uint64_t{1} << (i << sd::lane_shift<A>);
+    return m;
+  };
+  for (int round = -1; round < static_cast<int>(w) + 200; ++round) {
+    for (std::size_t i = 0; i < w; ++i) {
+      lanes[i] = round < 0                       ? 0
+                 : round < static_cast<int>(w)   ? (i == static_cast<std::size_t>(round) ? 0xFF : 0)
+                                                 : (rng() % 2 ? 0xFF : static_cast<byte>(rng() % 255));
+    }
+    const std::uint64_t got = sd::to_mask<A>(sd::bytes<A>::load_aligned(lanes) == sd::bytes<A>(0xFF));
+    const std::uint64_t want = expect();
+    if (got != want) err << "round " << round << ": mask " << got << " want " << want << "; ";
+    std::size_t set = 0, first = w;
+    for (std::size_t i = w; i-- > 0;) {
+      if (lanes[i] == 0xFF) {
+        ++set;
+        first = i;
+      }
+    }
+    if (sd::lane_count(got) != set) err << "round " << round << ": lane_count; ";
+    if (set != 0 && sd::first_lane<A>(got) != first) err << "round " << round << ": first_lane; ";
+  }
+  return err.str();
+}
+}  // namespace
+
+TEST_CASE("simd kernels: the compare-to-bit-mask shim of every path", "[simd][kernels]") {
+  for_each_byte_path([&](auto arch) {
+    const std::string e = check_to_mask(arch);
+    INFO("kernels of " << sd::byte_arch<decltype(arch)>::name() << ": " << e);
+    CHECK(e.empty());
+  });
 }
 #endif
 
@@ -151,6 +207,7 @@ void run_all_at(Arch arch, const byte* p, const byte* q, std::size_t n) {
          static_cast<std::size_t>(sd::equal(arch, p, q, n));
   const byte needle[17] = {0x42, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0x42};
   for (std::size_t m = 1; m <= 17; ++m) sink = sink + sd::find(arch, p, n, needle, m);
+  for (std::size_t k = 1; k <= 9; ++k) sink = sink + sd::index_any(arch, p, n, needle, k);
 }
 template <class Arch>
 void page_boundaries(Arch arch) {
@@ -170,8 +227,8 @@ void page_boundaries(Arch arch) {
 
 TEST_CASE("simd kernels never read outside their input (guard pages)", "[simd][kernels]") {
   page_boundaries(scalar_arch{});
-#if ELECTRON_HAS_SIMD && ELECTRON_ARCH_X86
-  xsimd::supported_architectures::for_each([&](auto arch) { page_boundaries(arch); });
+#if ELECTRON_SIMD_BYTE_KERNELS
+  for_each_byte_path([&](auto arch) { page_boundaries(arch); });
 #endif
   SUCCEED("no fault");
 }

@@ -58,11 +58,13 @@ inline bool equal(std::span<const std::byte> a, std::span<const std::byte> b) no
          detail::equal(detail::kernel_arch{}, detail::bytes_of(a), detail::bytes_of(b), a.size());
 }
 
-/// Index of the first byte equal to c, or npos.
-inline std::size_t index_byte(std::string_view s, char c) noexcept {
+/// Index of the first byte equal to c, or npos. Inputs up to 256 bytes
+/// (AVX2, AVX-512BW; 64 with SSE2 or NEON) are scanned inline without a loop
+/// or a branch on their length; longer ones call the loop.
+ELECTRON_ALWAYS_INLINE std::size_t index_byte(std::string_view s, char c) noexcept {
   return detail::index_byte(detail::kernel_arch{}, detail::bytes_of(s), s.size(), static_cast<detail::byte>(c));
 }
-inline std::size_t index_byte(std::span<const std::byte> s, std::byte c) noexcept {
+ELECTRON_ALWAYS_INLINE std::size_t index_byte(std::span<const std::byte> s, std::byte c) noexcept {
   return detail::index_byte(detail::kernel_arch{}, detail::bytes_of(s), s.size(), std::to_integer<detail::byte>(c));
 }
 

@@ -140,7 +140,7 @@ inline std::size_t ascii_fold_prefix(electron::detail::scalar_arch, const byte* 
   return i;
 }
 
-#if ELECTRON_HAS_SIMD && ELECTRON_ARCH_X86
+#if ELECTRON_SIMD_BYTE_KERNELS
 template <class Arch>
 requires simd::detail::vector_arch<Arch> std::size_t ascii_fold_prefix(Arch, const byte* a, const byte* b,
                                                                        std::size_t n)
@@ -159,6 +159,7 @@ noexcept {
     const auto same = (diff == zero) || ((diff == bit) && (lowered >= lower_a) && (lowered <= lower_z));
     if (xsimd::any((x | y) >= high) || !xsimd::all(same)) break;
   }
+#if ELECTRON_ARCH_X86
   if constexpr (std::is_same_v<A, xsimd::avx512bw>) {
     if (i + w > n && i < n) {
       // The rest (< 64 bytes) with masked loads; the first bad lane ends the prefix.
@@ -171,6 +172,7 @@ noexcept {
       return bad == 0 ? n : i + static_cast<std::size_t>(std::countr_zero(bad));
     }
   }
+#endif
   return i + ascii_fold_prefix(electron::detail::scalar_arch{}, a + i, b + i, n - i);
 }
 #endif
