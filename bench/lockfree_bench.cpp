@@ -19,16 +19,9 @@
 #include <vector>
 
 #if defined(ELECTRON_BENCH_HAVE_MOODYCAMEL) && !defined(ELECTRON_BENCH_UNDER_TSAN)
-#if defined(__GNUC__) && !defined(__clang__)
-// g++ 12 -O3 reports -Wnull-dereference inside this peer's header once it is inlined here
-// (third-party code; the pragma covers the header's lines in the inlining chain).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#endif
+ELECTRON_BENCH_PEER_HEADERS_BEGIN
 #include <concurrentqueue/concurrentqueue.h>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+ELECTRON_BENCH_PEER_HEADERS_END
 #define ELECTRON_BENCH_MOODYCAMEL 1
 #endif
 #if defined(ELECTRON_BENCH_HAVE_BOOST) && !defined(ELECTRON_BENCH_UNDER_TSAN)

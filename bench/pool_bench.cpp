@@ -20,16 +20,9 @@
 #include <vector>
 
 #if defined(ELECTRON_BENCH_HAVE_BOOST)
-#if defined(__GNUC__) && !defined(__clang__)
-// g++ 12 -O3 reports -Wnull-dereference inside this peer's header once it is inlined here
-// (third-party code; the pragma covers the header's lines in the inlining chain).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#endif
+ELECTRON_BENCH_PEER_HEADERS_BEGIN
 #include <boost/pool/object_pool.hpp>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+ELECTRON_BENCH_PEER_HEADERS_END
 #endif
 
 namespace {

@@ -9,24 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-want=(g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user cmake ninja-build libxsimd-dev catch2)
-missing=()
-for p in "${want[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$p")
-  fi
-done
-if [[ ${#missing[@]} -ne 0 ]]; then
-  echo "electron: installing missing packages: ${missing[*]}"
-  sudo=""
-  if [[ $(id -u) -ne 0 ]]; then
-    command -v sudo >/dev/null || { echo "electron: need root or sudo to install ${missing[*]}" >&2; exit 1; }
-    sudo="sudo"
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq
-  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+scripts/deps.sh --aarch64
 
 echo "== electron tests: aarch64 (cross-compiled, run under qemu-aarch64)"
 cmake --preset cross-aarch64 >/dev/null
