@@ -58,6 +58,9 @@ int main() {
     expect(r.first_after_500 == 501 && r.first_after_500 == ref.first_after_500, "find_next_set agrees", r.arch_name,
            ref.arch_name);
     expect(r.popcount_sum == ref.popcount_sum, "popcount agrees", r.arch_name, ref.arch_name);
+    expect(r.xxh3_long_fn != ref.xxh3_long_fn, "xxh3 stripe loop copies are distinct", r.abi_namespace,
+           ref.abi_namespace);
+    expect(r.xxh3_long_hash == ref.xxh3_long_hash, "xxh3_64 agrees", r.arch_name, ref.arch_name);
   }
   std::printf("%s\n", failures == 0 ? "odr: all variants distinct and in agreement" : "odr: FAILED");
   return failures == 0 ? 0 : 1;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Compiled once per variant (ELECTRON_ODR_VARIANT), each with its own flags.
 #include "electron/bits.hpp"
+#include "electron/hash.hpp"
 #include "odr_report.hpp"
 
 #define ELECTRON_ODR_FN ELECTRON_PP_CAT(odr_report_, ELECTRON_ODR_VARIANT)
@@ -22,6 +23,8 @@ odr_report ELECTRON_ODR_FN() {
   for (std::size_t i = 0; i < 1000; i += 3) b.set(i);
   int sum = 0;
   for (std::uint64_t i = 0; i < 1000; ++i) sum += electron::bits::popcount(i * 0x9e3779b97f4a7c15ULL);
+  static char text[3000];
+  for (std::size_t i = 0; i < sizeof text; ++i) text[i] = static_cast<char>(i);
   return odr_report{electron::simd_arch_name,
                     electron::abi_namespace,
                     address_of(&electron::bits::bitset::count),
@@ -29,5 +32,7 @@ odr_report ELECTRON_ODR_FN() {
                     address_of(&electron::cpu),
                     b.count(),
                     b.find_next_set(500),
-                    sum};
+                    sum,
+                    address_of(&electron::hash::detail::xxh3_long_runtime),
+                    electron::hash::xxh3_64(std::string_view(text, sizeof text), 7)};
 }
