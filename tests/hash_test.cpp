@@ -170,6 +170,17 @@ TEST_CASE("xxh3_64 is constexpr and equal at compile time and run time", "[hash]
       CHECK((fresh || it->second == s));
     }
   }
+  // The unseeded overloads (default secret folded in) equal seed 0, at
+  // compile time and at run time, on every length class.
+  static_assert(eh::xxh3_64(text, 0) == eh::xxh3_64(text) &&
+                eh::xxh3_64(text.substr(0, 100), 0) == eh::xxh3_64(text.substr(0, 100)));
+  std::size_t unseeded_bad = 0;
+  for (std::size_t n = 0; n <= text.size(); ++n) {
+    const std::string_view v = text.substr(0, n);
+    unseeded_bad += eh::xxh3_64(v) != eh::xxh3_64(v, 0);
+    unseeded_bad += eh::xxh3_64(bytes(v)) != eh::xxh3_64(bytes(v), 0);
+  }
+  CHECK(unseeded_bad == 0);
   CHECK(eh::xxh3_64_hasher{}("key") == eh::xxh3_64("key"));
   CHECK(eh::xxh3_64_hasher{7}("key") == eh::xxh3_64("key", 7));
 }
@@ -256,7 +267,8 @@ TEST_CASE("xxh3 stripe loop: every supported xsimd architecture against the scal
   xsimd::supported_architectures::for_each([&](auto arch) {
     using arch_t = decltype(arch);
     const std::string native = check_xxh3_kernel<arch_t, true>(arch);
-    INFO("arch " << arch_t::name() << " (kernel width " << sizeof(xsimd::batch<std::uint64_t, hd::xxh3_lane_arch<arch_t>>)
+    INFO("arch " << arch_t::name() << " (kernel width "
+                 << sizeof(xsimd::batch<std::uint64_t, hd::xxh3_lane_arch<arch_t>>)
                  << " bytes), intrinsics shims:" << native);
     CHECK(native.empty());
     const std::string generic = check_xxh3_kernel<arch_t, false>(arch);

@@ -4,7 +4,8 @@
 // - xxhash64: XXH64, bit-exact with the reference (Collet, xxHash
 //   specification, "XXH64 algorithm"); one-shot and streaming.
 // - xxh3_64: XXH3's 64-bit hash (same specification), bit-exact with
-//   XXH3_64bits / XXH3_64bits_withSeed; fast on short keys.
+//   XXH3_64bits / XXH3_64bits_withSeed; fast on short keys, and a SIMD
+//   stripe loop (AVX-512, AVX2, SSE2, NEON) above 240 bytes. One-shot only.
 // - metro64: MetroHash64 (Rogers, MetroHash, 2015), the 64-bit function of
 //   the reference implementation, checked against its published test vectors.
 // - murmur3: the low 64 bits (h1) of MurmurHash3_x64_128 (Appleby,
@@ -240,13 +241,18 @@ constexpr std::uint64_t xxhash64(std::span<const std::byte> s, std::uint64_t see
 constexpr std::uint64_t xxhash64(std::string_view s, std::uint64_t seed = 0) noexcept {
   return detail::xxh64(s.data(), s.size(), seed);
 }
-/// XXH3_64bits of the bytes (XXH3 with the default secret; seed 0 gives
-/// XXH3_64bits, another seed XXH3_64bits_withSeed). Branch-light on short
-/// keys: the fastest choice for hash tables of strings. constexpr.
-constexpr std::uint64_t xxh3_64(std::span<const std::byte> s, std::uint64_t seed = 0) noexcept {
+/// XXH3_64bits of the bytes: XXH3 with the default secret. Branch-light on
+/// short keys (the fastest choice for hash tables of strings); above 240
+/// bytes a SIMD loop (AVX-512, AVX2, SSE2 or NEON, as compiled). O(n);
+/// constexpr (scalar during constant evaluation).
+constexpr std::uint64_t xxh3_64(std::span<const std::byte> s) noexcept { return detail::xxh3_64(s.data(), s.size()); }
+constexpr std::uint64_t xxh3_64(std::string_view s) noexcept { return detail::xxh3_64(s.data(), s.size()); }
+/// XXH3_64bits_withSeed (seed 0 gives XXH3_64bits again). Without a seed,
+/// the overloads above fold the default secret into constants: prefer them.
+constexpr std::uint64_t xxh3_64(std::span<const std::byte> s, std::uint64_t seed) noexcept {
   return detail::xxh3_64(s.data(), s.size(), seed);
 }
-constexpr std::uint64_t xxh3_64(std::string_view s, std::uint64_t seed = 0) noexcept {
+constexpr std::uint64_t xxh3_64(std::string_view s, std::uint64_t seed) noexcept {
   return detail::xxh3_64(s.data(), s.size(), seed);
 }
 /// MetroHash64 of the bytes (the reference implementation's 64-bit function).

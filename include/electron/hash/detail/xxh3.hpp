@@ -37,6 +37,7 @@ using electron::detail::scalar_arch;
 // Constants and inputs of up to 240 bytes
 // ---------------------------------------------------------------------------
 // The default secret: 192 bytes fixed by the specification.
+// clang-format off
 inline constexpr unsigned char xxh3_secret[192] = {
     0xb8, 0xfe, 0x6c, 0x39, 0x23, 0xa4, 0x4b, 0xbe, 0x7c, 0x01, 0x81, 0x2c,
     0xf7, 0x21, 0xad, 0x1c, 0xde, 0xd4, 0x6d, 0xe9, 0x83, 0x90, 0x97, 0xdb,
@@ -55,6 +56,7 @@ inline constexpr unsigned char xxh3_secret[192] = {
     0x8f, 0xf8, 0xb8, 0xd1, 0x7a, 0xd0, 0x31, 0xce, 0x45, 0xcb, 0x3a, 0x8f,
     0x95, 0x16, 0x04, 0x28, 0xaf, 0xd7, 0xfb, 0xca, 0xbb, 0x4b, 0x40, 0x7e,
 };
+// clang-format on
 inline constexpr std::uint64_t xxh_p32_1 = 0x9E3779B1U;
 inline constexpr std::uint64_t xxh_p32_2 = 0x85EBCA77U;
 inline constexpr std::uint64_t xxh_p32_3 = 0xC2B2AE3DU;
@@ -79,7 +81,7 @@ constexpr std::uint64_t xxh3_mix16(const T* p, const unsigned char* s, std::uint
 }
 // Inputs of 0 to 16 bytes.
 template <byte_like T>
-constexpr std::uint64_t xxh3_0to16(const T* p, std::size_t len, std::uint64_t seed) noexcept {
+ELECTRON_ALWAYS_INLINE constexpr std::uint64_t xxh3_0to16(const T* p, std::size_t len, std::uint64_t seed) noexcept {
   const unsigned char* s = xxh3_secret;
   if (len > 8) {
     const std::uint64_t lo = r64(p) ^ ((r64(s + 24) ^ r64(s + 32)) + seed);
@@ -99,7 +101,7 @@ constexpr std::uint64_t xxh3_0to16(const T* p, std::size_t len, std::uint64_t se
 }
 // 17 to 128 bytes: pairs of 16-byte blocks from the front and the back.
 template <byte_like T>
-constexpr std::uint64_t xxh3_17to128(const T* p, std::size_t len, std::uint64_t seed) noexcept {
+ELECTRON_ALWAYS_INLINE constexpr std::uint64_t xxh3_17to128(const T* p, std::size_t len, std::uint64_t seed) noexcept {
   const unsigned char* s = xxh3_secret;
   std::uint64_t acc = len * xxh_p1;
   if (len > 32) {
@@ -149,7 +151,7 @@ inline constexpr std::size_t xxh3_scramble_offset = xxh3_secret_size - xxh3_stri
 inline constexpr std::size_t xxh3_last_stripe_offset = xxh3_secret_size - xxh3_stripe - 7;
 inline constexpr std::size_t xxh3_merge_offset = 11;
 // The lanes' starting values.
-inline constexpr std::uint64_t xxh3_init_acc[8] = {xxh_p32_3, xxh_p1, xxh_p2, xxh_p3,
+inline constexpr std::uint64_t xxh3_init_acc[8] = {xxh_p32_3, xxh_p1,    xxh_p2, xxh_p3,
                                                    xxh_p4,    xxh_p32_2, xxh_p5, xxh_p32_1};
 
 // The merge of the eight lanes into the hash.
@@ -393,10 +395,12 @@ struct xxh3_vector {
   }
 };
 
+template <class Arch>
+concept xxh3_vector_arch = electron::detail::is_simd_arch<Arch>;
+
 /// XXH3 of more than 240 bytes with the vector kernel for Arch. Native =
 /// false: the generic forms of the two shimmed operations.
-template <class Arch, bool Native = true>
-  requires electron::detail::is_simd_arch<Arch>
+template <xxh3_vector_arch Arch, bool Native = true>
 std::uint64_t xxh3_long(Arch, const unsigned char* p, std::size_t len, std::uint64_t seed) noexcept {
   return xxh3_vector<xxh3_lane_arch<Arch>, Native>::hash_long(p, len, seed);
 }
@@ -408,8 +412,8 @@ std::uint64_t xxh3_long(Arch, const unsigned char* p, std::size_t len, std::uint
 /// The architecture xxh3_64 runs the stripe loop with at run time: the best
 /// vector ISA the flags allow (lanes are loaded as little-endian words, so
 /// big-endian targets take the scalar twin).
-using xxh3_kernel_arch = std::conditional_t<std::endian::native == std::endian::little,
-                                            electron::detail::default_arch, scalar_arch>;
+using xxh3_kernel_arch =
+    std::conditional_t<std::endian::native == std::endian::little, electron::detail::default_arch, scalar_arch>;
 
 // Out of line, so the short-input paths inlined into callers stay small.
 ELECTRON_NOINLINE inline std::uint64_t xxh3_long_runtime(const unsigned char* p, std::size_t len,
@@ -417,13 +421,25 @@ ELECTRON_NOINLINE inline std::uint64_t xxh3_long_runtime(const unsigned char* p,
   return xxh3_long(xxh3_kernel_arch{}, p, len, seed);
 }
 
+// The paths up to 128 bytes are forced inline into the two entry points
+// below, so that the unseeded one folds the secret words (seed 0) into
+// constants even where the compiler keeps it out of line: otherwise every
+// 8-byte word of input pays an extra add of the seed.
 template <byte_like T>
-constexpr std::uint64_t xxh3_64(const T* p, std::size_t len, std::uint64_t seed) noexcept {
+ELECTRON_ALWAYS_INLINE constexpr std::uint64_t xxh3_dispatch(const T* p, std::size_t len, std::uint64_t seed) noexcept {
   if (len <= 16) return xxh3_0to16(p, len, seed);
   if (len <= 128) return xxh3_17to128(p, len, seed);
   if (len <= 240) return xxh3_129to240(p, len, seed);
   if (std::is_constant_evaluated()) return xxh3_long(scalar_arch{}, p, len, seed);
   return xxh3_long_runtime(reinterpret_cast<const unsigned char*>(p), len, seed);
+}
+template <byte_like T>
+constexpr std::uint64_t xxh3_64(const T* p, std::size_t len, std::uint64_t seed) noexcept {
+  return xxh3_dispatch(p, len, seed);
+}
+template <byte_like T>
+constexpr std::uint64_t xxh3_64(const T* p, std::size_t len) noexcept {
+  return xxh3_dispatch(p, len, 0);
 }
 
 }  // namespace hash::detail
