@@ -94,7 +94,9 @@ ELECTRON_ALWAYS_INLINE constexpr std::uint64_t xxh3_0to16(const T* p, std::size_
     return xxh3_rrmxmx(in ^ ((r64(s + 8) ^ r64(s + 16)) - seed), len);
   }
   if (len > 0) {
-    const std::uint64_t combined = (u8(p) << 16) | (u8(p + (len >> 1)) << 24) | u8(p + len - 1) | (len << 8);
+    // A 32-bit word, as the specification has it (len < 4 fits in its byte).
+    const auto combined =
+        static_cast<std::uint32_t>((u8(p) << 16) | (u8(p + (len >> 1)) << 24) | u8(p + len - 1) | (len << 8));
     return xxh64_avalanche(combined ^ ((r32(s) ^ r32(s + 4)) + seed));
   }
   return xxh64_avalanche(seed ^ r64(s + 56) ^ r64(s + 64));
