@@ -7,8 +7,10 @@
 #include "fuzz/interner_property.hpp"
 #include "fuzz/xxhash_property.hpp"
 
+#include <array>
 #include <cstring>
 #include <random>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -158,6 +160,10 @@ TEST_CASE("xxh3_64 is constexpr and equal at compile time and run time", "[hash]
   CHECK(eh::xxh3_64(std::string_view(text.data(), text.size()), 42) == ct_long);
   CHECK(eh::xxh3_64(text.substr(0, cut), 3) == ct_mid);
   CHECK(eh::xxh3_64(text.substr(0, cut - 170)) == ct_short);
+#if defined(ELECTRON_TEST_HAVE_XXHASH)
+  CHECK(ct_long == XXH3_64bits_withSeed(text.data(), text.size(), 42));
+  CHECK(ct_mid == XXH3_64bits_withSeed(text.data(), 200, 3));
+#endif
   // Distinct inputs of every short length hash apart (a planted bug in a
   // length class would collide them).
   std::unordered_map<std::uint64_t, std::string> seen;
@@ -169,8 +175,157 @@ TEST_CASE("xxh3_64 is constexpr and equal at compile time and run time", "[hash]
       CHECK((fresh || it->second == s));
     }
   }
+  // The unseeded overloads (default secret folded in) equal seed 0, at
+  // compile time and at run time, on every length class.
+  static_assert(eh::xxh3_64(text, 0) == eh::xxh3_64(text) &&
+                eh::xxh3_64(text.substr(0, 100), 0) == eh::xxh3_64(text.substr(0, 100)));
+  std::size_t unseeded_bad = 0;
+  for (std::size_t n = 0; n <= text.size(); ++n) {
+    const std::string_view v = text.substr(0, n);
+    unseeded_bad += eh::xxh3_64(v) != eh::xxh3_64(v, 0);
+    unseeded_bad += eh::xxh3_64(bytes(v)) != eh::xxh3_64(bytes(v), 0);
+  }
+  CHECK(unseeded_bad == 0);
   CHECK(eh::xxh3_64_hasher{}("key") == eh::xxh3_64("key"));
   CHECK(eh::xxh3_64_hasher{7}("key") == eh::xxh3_64("key", 7));
+}
+
+// ---- XXH3's stripe loop: every vector kernel against the scalar twin ----------
+namespace {
+namespace hd = electron::hash::detail;
+
+// 2 KiB plus a spare 64 bytes for the unaligned starts, then a few long inputs.
+struct xxh3_case {
+  std::size_t len, off;
+  std::uint64_t seed;
+  std::uint64_t want;  // the scalar twin's value
+};
+const std::vector<unsigned char>& xxh3_buffer() {
+  static const std::vector<unsigned char> b = [] {
+    std::mt19937_64 rng(31);
+    std::vector<unsigned char> v((1u << 20) + 200);
+    for (auto& c : v) c = static_cast<unsigned char>(rng());
+    return v;
+  }();
+  return b;
+}
+// Every length the stripe loop can take (it needs one whole stripe, 64
+// bytes; xxh3_64 sends it only inputs above 240) up to two blocks and a
+// partial one, with the start moving through all 64 alignments; seeds 0
+// (the default secret), 1, ~0 and a random one (derived secrets). Then
+// inputs of about 1 MiB. The expected values come from the scalar twin.
+const std::vector<xxh3_case>& xxh3_cases() {
+  static const std::vector<xxh3_case> cases = [] {
+    std::mt19937_64 rng(32);
+    const std::uint64_t seeds[] = {0, 1, ~std::uint64_t{0}, rng()};
+    std::vector<xxh3_case> v;
+    for (std::size_t n = 64; n <= 2100; ++n) v.push_back({n, n % 64, seeds[n % 4], 0});
+    for (std::size_t n : {241u, 1024u, 1025u, 2048u + 63u}) {
+      for (std::size_t off = 0; off < 64; ++off) v.push_back({n, off, seeds[off % 4], 0});
+    }
+    for (std::size_t n : {std::size_t{1} << 20, (std::size_t{1} << 20) + 37, std::size_t{100003}}) {
+      for (std::uint64_t s : seeds) v.push_back({n, static_cast<std::size_t>(s % 64), s, 0});
+    }
+    for (auto& c : v) c.want = hd::xxh3_long(hd::scalar_arch{}, xxh3_buffer().data() + c.off, c.len, c.seed);
+    return v;
+  }();
+  return cases;
+}
+
+#if ELECTRON_HAS_SIMD
+// Each input is copied to a buffer of exactly its size, so ASan sees a read
+// past its end.
+template <class Arch, bool Native>
+std::string check_xxh3_kernel(Arch arch) {
+  std::ostringstream err;
+  std::vector<unsigned char> exact;
+  std::size_t bad = 0;
+  for (const xxh3_case& c : xxh3_cases()) {
+    exact.assign(xxh3_buffer().data() + c.off, xxh3_buffer().data() + c.off + c.len);
+    const std::uint64_t got = hd::xxh3_long<Arch, Native>(arch, exact.data(), c.len, c.seed);
+    if (got != c.want && bad++ < 5) err << " len=" << c.len << " off=" << c.off << " seed=" << c.seed << ";";
+  }
+  if (bad != 0) err << " " << bad << " mismatches";
+  return err.str();
+}
+#endif
+}  // namespace
+
+TEST_CASE("xxh3 stripe loop: the scalar twin at run time", "[hash][xxh3]") {
+  // The scalar twin is the reference for the vector kernels below; here it
+  // is checked itself, through xxh3_64, against libxxhash when installed, and
+  // against a value computed at compile time.
+  REQUIRE(xxh3_cases().size() > 2000);
+#if defined(ELECTRON_TEST_HAVE_XXHASH)
+  std::size_t bad = 0;
+  for (const xxh3_case& c : xxh3_cases()) {
+    if (c.len <= 240) continue;  // below that XXH3 takes other paths
+    bad += c.want != XXH3_64bits_withSeed(xxh3_buffer().data() + c.off, c.len, c.seed);
+  }
+  CHECK(bad == 0);
+#endif
+}
+
+#if ELECTRON_HAS_SIMD
+TEST_CASE("xxh3 stripe loop: every supported xsimd architecture against the scalar twin", "[hash][xxh3][simd]") {
+  std::size_t tested = 0;
+  xsimd::supported_architectures::for_each([&](auto arch) {
+    using arch_t = decltype(arch);
+    const std::string native = check_xxh3_kernel<arch_t, true>(arch);
+    INFO("arch " << arch_t::name() << " (kernel width "
+                 << sizeof(xsimd::batch<std::uint64_t, hd::xxh3_lane_arch<arch_t>>)
+                 << " bytes), intrinsics shims:" << native);
+    CHECK(native.empty());
+    const std::string generic = check_xxh3_kernel<arch_t, false>(arch);
+    INFO("arch " << arch_t::name() << ", generic xsimd forms:" << generic);
+    CHECK(generic.empty());
+    ++tested;
+  });
+  CHECK(tested >= 1);
+}
+TEST_CASE("xxh3_64 runs the stripe loop with the vector kernel of the compiled ISA", "[hash][xxh3][simd]") {
+  STATIC_REQUIRE(electron::detail::is_simd_arch<hd::xxh3_kernel_arch>);
+  CHECK(std::string(hd::xxh3_kernel_arch::name()) == std::string(electron::simd_arch_name));
+  // And xxh3_64 itself agrees with the scalar twin above 240 bytes.
+  std::size_t bad = 0;
+  for (const xxh3_case& c : xxh3_cases()) {
+    if (c.len <= 240) continue;
+    const char* p = reinterpret_cast<const char*>(xxh3_buffer().data()) + c.off;
+    bad += eh::xxh3_64(std::string_view(p, c.len), c.seed) != c.want;
+  }
+  CHECK(bad == 0);
+}
+#else
+TEST_CASE("xxh3_64 runs the scalar stripe loop without SIMD", "[hash][xxh3]") {
+  STATIC_REQUIRE(std::is_same_v<hd::xxh3_kernel_arch, hd::scalar_arch>);
+}
+#endif
+
+namespace {
+// Bytes made at compile time (a 64-bit LCG, Knuth's MMIX constants).
+template <std::size_t N>
+constexpr std::array<std::byte, N> lcg_bytes(std::uint64_t x) {
+  std::array<std::byte, N> a{};
+  for (auto& b : a) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    b = static_cast<std::byte>(x >> 56);
+  }
+  return a;
+}
+constexpr auto ct_input = lcg_bytes<2100>(5);
+}  // namespace
+
+TEST_CASE("xxh3_64 over two blocks and a partial one: compile time equals run time", "[hash][xxh3]") {
+  constexpr std::uint64_t ct0 = eh::xxh3_64(std::span<const std::byte>(ct_input));
+  constexpr std::uint64_t ct7 = eh::xxh3_64(std::span<const std::byte>(ct_input), 7);
+  std::vector<std::byte> rt(ct_input.begin(), ct_input.end());  // at run time, from the heap
+  CHECK(eh::xxh3_64(std::span<const std::byte>(rt)) == ct0);
+  CHECK(eh::xxh3_64(std::span<const std::byte>(rt), 7) == ct7);
+  CHECK(ct0 != ct7);
+#if defined(ELECTRON_TEST_HAVE_XXHASH)
+  CHECK(ct0 == XXH3_64bits(rt.data(), rt.size()));
+  CHECK(ct7 == XXH3_64bits_withSeed(rt.data(), rt.size(), 7));
+#endif
 }
 
 TEST_CASE("xxhash64_state equals the one-shot hash for every split", "[hash]") {

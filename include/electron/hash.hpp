@@ -4,7 +4,8 @@
 // - xxhash64: XXH64, bit-exact with the reference (Collet, xxHash
 //   specification, "XXH64 algorithm"); one-shot and streaming.
 // - xxh3_64: XXH3's 64-bit hash (same specification), bit-exact with
-//   XXH3_64bits / XXH3_64bits_withSeed; fast on short keys.
+//   XXH3_64bits / XXH3_64bits_withSeed; fast on short keys, and a SIMD
+//   stripe loop (AVX-512, AVX2, SSE2, NEON) above 240 bytes. One-shot only.
 // - metro64: MetroHash64 (Rogers, MetroHash, 2015), the 64-bit function of
 //   the reference implementation, checked against its published test vectors.
 // - murmur3: the low 64 bits (h1) of MurmurHash3_x64_128 (Appleby,
@@ -25,6 +26,8 @@
 
 #include "electron/arena.hpp"
 #include "electron/config.hpp"
+#include "electron/hash/detail/common.hpp"
+#include "electron/hash/detail/xxh3.hpp"
 
 #include <bit>
 #include <concepts>
@@ -43,61 +46,7 @@ namespace hash {
 
 namespace detail {
 
-/// A character type the hashes read: std::byte, char, unsigned char, char8_t.
-template <class T>
-concept byte_like = std::same_as<T, std::byte> || std::same_as<T, char> || std::same_as<T, unsigned char> ||
-    std::same_as<T, signed char> || std::same_as<T, char8_t>;
-
-template <byte_like T>
-constexpr std::uint64_t u8(const T* p) noexcept {
-  if constexpr (std::same_as<T, std::byte>) {
-    return std::to_integer<std::uint64_t>(*p);
-  } else {
-    return static_cast<unsigned char>(*p);
-  }
-}
-
-// Little-endian loads: memcpy at run time (one instruction on x86 and Arm),
-// byte by byte during constant evaluation.
-template <class Word, byte_like T>
-constexpr Word load_le(const T* p) noexcept {
-  if (!std::is_constant_evaluated()) {
-    Word w;
-    std::memcpy(&w, p, sizeof w);
-    if constexpr (std::endian::native == std::endian::big) {
-      Word r = 0;
-      for (std::size_t i = 0; i < sizeof w; ++i)
-        r = static_cast<Word>(r << 8) | static_cast<Word>((w >> (8 * i)) & 0xff);
-      return r;
-    }
-    return w;
-  }
-  Word w = 0;
-  for (std::size_t i = 0; i < sizeof(Word); ++i) w |= static_cast<Word>(u8(p + i) << (8 * i));
-  return w;
-}
-template <byte_like T>
-constexpr std::uint64_t r64(const T* p) noexcept {
-  return load_le<std::uint64_t>(p);
-}
-template <byte_like T>
-constexpr std::uint64_t r32(const T* p) noexcept {
-  return load_le<std::uint32_t>(p);
-}
-template <byte_like T>
-constexpr std::uint64_t r16(const T* p) noexcept {
-  return load_le<std::uint16_t>(p);
-}
-constexpr std::uint64_t rotl(std::uint64_t x, int r) noexcept { return std::rotl(x, r); }
-constexpr std::uint64_t rotr(std::uint64_t x, int r) noexcept { return std::rotr(x, r); }
-
 // ---- XXH64 (xxHash specification, "XXH64 algorithm") -------------------------
-inline constexpr std::uint64_t xxh_p1 = 0x9E3779B185EBCA87ULL;
-inline constexpr std::uint64_t xxh_p2 = 0xC2B2AE3D27D4EB4FULL;
-inline constexpr std::uint64_t xxh_p3 = 0x165667B19E3779F9ULL;
-inline constexpr std::uint64_t xxh_p4 = 0x85EBCA77C2B2AE63ULL;
-inline constexpr std::uint64_t xxh_p5 = 0x27D4EB2F165667C5ULL;
-
 constexpr std::uint64_t xxh_round(std::uint64_t acc, std::uint64_t input) noexcept {
   acc += input * xxh_p2;
   return rotl(acc, 31) * xxh_p1;
@@ -150,186 +99,6 @@ constexpr std::uint64_t xxh64(const T* p, std::size_t len, std::uint64_t seed) n
   return xxh_finish(acc, p, len);
 }
 
-// ---- XXH3, 64-bit (Collet, xxHash specification, "XXH3 algorithm") -------------
-// The default secret: 192 bytes fixed by the specification.
-inline constexpr unsigned char xxh3_secret[192] = {
-    0xb8, 0xfe, 0x6c, 0x39, 0x23, 0xa4, 0x4b, 0xbe, 0x7c, 0x01, 0x81, 0x2c,
-    0xf7, 0x21, 0xad, 0x1c, 0xde, 0xd4, 0x6d, 0xe9, 0x83, 0x90, 0x97, 0xdb,
-    0x72, 0x40, 0xa4, 0xa4, 0xb7, 0xb3, 0x67, 0x1f, 0xcb, 0x79, 0xe6, 0x4e,
-    0xcc, 0xc0, 0xe5, 0x78, 0x82, 0x5a, 0xd0, 0x7d, 0xcc, 0xff, 0x72, 0x21,
-    0xb8, 0x08, 0x46, 0x74, 0xf7, 0x43, 0x24, 0x8e, 0xe0, 0x35, 0x90, 0xe6,
-    0x81, 0x3a, 0x26, 0x4c, 0x3c, 0x28, 0x52, 0xbb, 0x91, 0xc3, 0x00, 0xcb,
-    0x88, 0xd0, 0x65, 0x8b, 0x1b, 0x53, 0x2e, 0xa3, 0x71, 0x64, 0x48, 0x97,
-    0xa2, 0x0d, 0xf9, 0x4e, 0x38, 0x19, 0xef, 0x46, 0xa9, 0xde, 0xac, 0xd8,
-    0xa8, 0xfa, 0x76, 0x3f, 0xe3, 0x9c, 0x34, 0x3f, 0xf9, 0xdc, 0xbb, 0xc7,
-    0xc7, 0x0b, 0x4f, 0x1d, 0x8a, 0x51, 0xe0, 0x4b, 0xcd, 0xb4, 0x59, 0x31,
-    0xc8, 0x9f, 0x7e, 0xc9, 0xd9, 0x78, 0x73, 0x64, 0xea, 0xc5, 0xac, 0x83,
-    0x34, 0xd3, 0xeb, 0xc3, 0xc5, 0x81, 0xa0, 0xff, 0xfa, 0x13, 0x63, 0xeb,
-    0x17, 0x0d, 0xdd, 0x51, 0xb7, 0xf0, 0xda, 0x49, 0xd3, 0x16, 0x55, 0x26,
-    0x29, 0xd4, 0x68, 0x9e, 0x2b, 0x16, 0xbe, 0x58, 0x7d, 0x47, 0xa1, 0xfc,
-    0x8f, 0xf8, 0xb8, 0xd1, 0x7a, 0xd0, 0x31, 0xce, 0x45, 0xcb, 0x3a, 0x8f,
-    0x95, 0x16, 0x04, 0x28, 0xaf, 0xd7, 0xfb, 0xca, 0xbb, 0x4b, 0x40, 0x7e,
-};
-inline constexpr std::uint64_t xxh_p32_1 = 0x9E3779B1U;
-inline constexpr std::uint64_t xxh_p32_2 = 0x85EBCA77U;
-inline constexpr std::uint64_t xxh_p32_3 = 0xC2B2AE3DU;
-inline constexpr std::uint64_t xxh3_mx1 = 0x165667919E3779F9ULL;
-inline constexpr std::uint64_t xxh3_mx2 = 0x9FB21C651E98DF25ULL;
-
-// The 128-bit product of a and b, folded: low half XOR high half.
-constexpr std::uint64_t mul128_fold64(std::uint64_t a, std::uint64_t b) noexcept {
-#if defined(__SIZEOF_INT128__)
-  __extension__ using uint128 = unsigned __int128;
-  const uint128 r = static_cast<uint128>(a) * b;
-  return static_cast<std::uint64_t>(r) ^ static_cast<std::uint64_t>(r >> 64);
-#else
-  const std::uint64_t al = a & 0xFFFFFFFFu, ah = a >> 32, bl = b & 0xFFFFFFFFu, bh = b >> 32;
-  const std::uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
-  const std::uint64_t cross = (ll >> 32) + (lh & 0xFFFFFFFFu) + hl;
-  const std::uint64_t hi = hh + (lh >> 32) + (cross >> 32);
-  const std::uint64_t lo = (cross << 32) | (ll & 0xFFFFFFFFu);
-  return lo ^ hi;
-#endif
-}
-constexpr std::uint64_t bswap64(std::uint64_t x) noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-  return __builtin_bswap64(x);
-#else
-  std::uint64_t r = 0;
-  for (int i = 0; i < 8; ++i, x >>= 8) r = (r << 8) | (x & 0xff);
-  return r;
-#endif
-}
-constexpr std::uint32_t bswap32(std::uint32_t x) noexcept {
-  return (x >> 24) | ((x >> 8) & 0xff00u) | ((x << 8) & 0xff0000u) | (x << 24);
-}
-constexpr std::uint64_t xxh64_avalanche(std::uint64_t h) noexcept {
-  h ^= h >> 33;
-  h *= xxh_p2;
-  h ^= h >> 29;
-  h *= xxh_p3;
-  return h ^ (h >> 32);
-}
-constexpr std::uint64_t xxh3_avalanche(std::uint64_t h) noexcept {
-  h ^= h >> 37;
-  h *= xxh3_mx1;
-  return h ^ (h >> 32);
-}
-constexpr std::uint64_t xxh3_rrmxmx(std::uint64_t h, std::uint64_t len) noexcept {
-  h ^= rotl(h, 49) ^ rotl(h, 24);
-  h *= xxh3_mx2;
-  h ^= (h >> 35) + len;
-  h *= xxh3_mx2;
-  return h ^ (h >> 28);
-}
-template <byte_like T>
-constexpr std::uint64_t xxh3_mix16(const T* p, const unsigned char* s, std::uint64_t seed) noexcept {
-  return mul128_fold64(r64(p) ^ (r64(s) + seed), r64(p + 8) ^ (r64(s + 8) - seed));
-}
-// Inputs of 0 to 16 bytes.
-template <byte_like T>
-constexpr std::uint64_t xxh3_0to16(const T* p, std::size_t len, std::uint64_t seed) noexcept {
-  const unsigned char* s = xxh3_secret;
-  if (len > 8) {
-    const std::uint64_t lo = r64(p) ^ ((r64(s + 24) ^ r64(s + 32)) + seed);
-    const std::uint64_t hi = r64(p + len - 8) ^ ((r64(s + 40) ^ r64(s + 48)) - seed);
-    return xxh3_avalanche(len + bswap64(lo) + hi + mul128_fold64(lo, hi));
-  }
-  if (len >= 4) {
-    seed ^= static_cast<std::uint64_t>(bswap32(static_cast<std::uint32_t>(seed))) << 32;
-    const std::uint64_t in = r32(p + len - 4) + (r32(p) << 32);
-    return xxh3_rrmxmx(in ^ ((r64(s + 8) ^ r64(s + 16)) - seed), len);
-  }
-  if (len > 0) {
-    const std::uint64_t combined = (u8(p) << 16) | (u8(p + (len >> 1)) << 24) | u8(p + len - 1) | (len << 8);
-    return xxh64_avalanche(combined ^ ((r32(s) ^ r32(s + 4)) + seed));
-  }
-  return xxh64_avalanche(seed ^ r64(s + 56) ^ r64(s + 64));
-}
-// 17 to 128 bytes: pairs of 16-byte blocks from the front and the back.
-template <byte_like T>
-constexpr std::uint64_t xxh3_17to128(const T* p, std::size_t len, std::uint64_t seed) noexcept {
-  const unsigned char* s = xxh3_secret;
-  std::uint64_t acc = len * xxh_p1;
-  if (len > 32) {
-    if (len > 64) {
-      if (len > 96) {
-        acc += xxh3_mix16(p + 48, s + 96, seed);
-        acc += xxh3_mix16(p + len - 64, s + 112, seed);
-      }
-      acc += xxh3_mix16(p + 32, s + 64, seed);
-      acc += xxh3_mix16(p + len - 48, s + 80, seed);
-    }
-    acc += xxh3_mix16(p + 16, s + 32, seed);
-    acc += xxh3_mix16(p + len - 32, s + 48, seed);
-  }
-  acc += xxh3_mix16(p, s, seed);
-  acc += xxh3_mix16(p + len - 16, s + 16, seed);
-  return xxh3_avalanche(acc);
-}
-// 129 to 240 bytes.
-template <byte_like T>
-constexpr std::uint64_t xxh3_129to240(const T* p, std::size_t len, std::uint64_t seed) noexcept {
-  const unsigned char* s = xxh3_secret;
-  std::uint64_t acc = len * xxh_p1;
-  const std::size_t rounds = len / 16;
-  for (std::size_t i = 0; i < 8; ++i) acc += xxh3_mix16(p + 16 * i, s + 16 * i, seed);
-  acc = xxh3_avalanche(acc);
-  for (std::size_t i = 8; i < rounds; ++i) acc += xxh3_mix16(p + 16 * i, s + 16 * (i - 8) + 3, seed);
-  acc += xxh3_mix16(p + len - 16, s + 136 - 17, seed);
-  return xxh3_avalanche(acc);
-}
-// One 64-byte stripe into the eight accumulators.
-template <byte_like T>
-constexpr void xxh3_accumulate512(std::uint64_t (&acc)[8], const T* p, const unsigned char* s) noexcept {
-  for (std::size_t i = 0; i < 8; ++i) {
-    const std::uint64_t v = r64(p + 8 * i);
-    const std::uint64_t k = v ^ r64(s + 8 * i);
-    acc[i ^ 1] += v;
-    acc[i] += (k & 0xFFFFFFFFu) * (k >> 32);
-  }
-}
-constexpr void xxh3_scramble(std::uint64_t (&acc)[8], const unsigned char* s) noexcept {
-  for (std::size_t i = 0; i < 8; ++i) acc[i] = (acc[i] ^ (acc[i] >> 47) ^ r64(s + 8 * i)) * xxh_p32_1;
-}
-// More than 240 bytes: 1 KiB blocks of 16 stripes, scrambled after each block.
-template <byte_like T>
-constexpr std::uint64_t xxh3_long(const T* p, std::size_t len, std::uint64_t seed) noexcept {
-  unsigned char custom[192] = {};
-  const unsigned char* s = xxh3_secret;
-  if (seed != 0) {  // the secret derived from the seed
-    for (std::size_t i = 0; i < 192; i += 16) {
-      const std::uint64_t lo = r64(xxh3_secret + i) + seed, hi = r64(xxh3_secret + i + 8) - seed;
-      for (std::size_t b = 0; b < 8; ++b) {
-        custom[i + b] = static_cast<unsigned char>(lo >> (8 * b));
-        custom[i + 8 + b] = static_cast<unsigned char>(hi >> (8 * b));
-      }
-    }
-    s = custom;
-  }
-  constexpr std::size_t secret_size = 192, stripes_per_block = (secret_size - 64) / 8, block = 64 * stripes_per_block;
-  std::uint64_t acc[8] = {xxh_p32_3, xxh_p1, xxh_p2, xxh_p3, xxh_p4, xxh_p32_2, xxh_p5, xxh_p32_1};
-  const std::size_t blocks = (len - 1) / block;
-  for (std::size_t n = 0; n < blocks; ++n) {
-    for (std::size_t st = 0; st < stripes_per_block; ++st) xxh3_accumulate512(acc, p + n * block + st * 64, s + st * 8);
-    xxh3_scramble(acc, s + secret_size - 64);
-  }
-  const std::size_t stripes = ((len - 1) - block * blocks) / 64;
-  for (std::size_t st = 0; st < stripes; ++st) xxh3_accumulate512(acc, p + blocks * block + st * 64, s + st * 8);
-  xxh3_accumulate512(acc, p + len - 64, s + secret_size - 64 - 7);
-  std::uint64_t r = len * xxh_p1;
-  for (std::size_t i = 0; i < 4; ++i) {
-    r += mul128_fold64(acc[2 * i] ^ r64(s + 11 + 16 * i), acc[2 * i + 1] ^ r64(s + 11 + 16 * i + 8));
-  }
-  return xxh3_avalanche(r);
-}
-template <byte_like T>
-constexpr std::uint64_t xxh3_64(const T* p, std::size_t len, std::uint64_t seed) noexcept {
-  if (len <= 16) return xxh3_0to16(p, len, seed);
-  if (len <= 128) return xxh3_17to128(p, len, seed);
-  if (len <= 240) return xxh3_129to240(p, len, seed);
-  return xxh3_long(p, len, seed);
-}
 
 // ---- MetroHash64 (Rogers, 2015): the reference implementation's MetroHash64,
 // the variant its published test vectors are for ----------------------------
@@ -472,13 +241,18 @@ constexpr std::uint64_t xxhash64(std::span<const std::byte> s, std::uint64_t see
 constexpr std::uint64_t xxhash64(std::string_view s, std::uint64_t seed = 0) noexcept {
   return detail::xxh64(s.data(), s.size(), seed);
 }
-/// XXH3_64bits of the bytes (XXH3 with the default secret; seed 0 gives
-/// XXH3_64bits, another seed XXH3_64bits_withSeed). Branch-light on short
-/// keys: the fastest choice for hash tables of strings. constexpr.
-constexpr std::uint64_t xxh3_64(std::span<const std::byte> s, std::uint64_t seed = 0) noexcept {
+/// XXH3_64bits of the bytes: XXH3 with the default secret. Branch-light on
+/// short keys (the fastest choice for hash tables of strings); above 240
+/// bytes a SIMD loop (AVX-512, AVX2, SSE2 or NEON, as compiled). O(n);
+/// constexpr (scalar during constant evaluation).
+constexpr std::uint64_t xxh3_64(std::span<const std::byte> s) noexcept { return detail::xxh3_64(s.data(), s.size()); }
+constexpr std::uint64_t xxh3_64(std::string_view s) noexcept { return detail::xxh3_64(s.data(), s.size()); }
+/// XXH3_64bits_withSeed (seed 0 gives XXH3_64bits again). Without a seed,
+/// the overloads above fold the default secret into constants: prefer them.
+constexpr std::uint64_t xxh3_64(std::span<const std::byte> s, std::uint64_t seed) noexcept {
   return detail::xxh3_64(s.data(), s.size(), seed);
 }
-constexpr std::uint64_t xxh3_64(std::string_view s, std::uint64_t seed = 0) noexcept {
+constexpr std::uint64_t xxh3_64(std::string_view s, std::uint64_t seed) noexcept {
   return detail::xxh3_64(s.data(), s.size(), seed);
 }
 /// MetroHash64 of the bytes (the reference implementation's 64-bit function).

@@ -65,6 +65,7 @@ int main() {
       expect(a.popcount_fn != b.popcount_fn, "popcount copies are distinct", a.variant, b.variant);
       expect(a.cpu_fn != b.cpu_fn, "cpu() copies are distinct", a.variant, b.variant);
       expect(a.barrier_fn != b.barrier_fn, "process_wide_barrier copies are distinct", a.variant, b.variant);
+      expect(a.xxh3_long_fn != b.xxh3_long_fn, "xxh3 stripe loop copies are distinct", a.variant, b.variant);
     }
   }
   const odr_report& ref = reports.front();
@@ -74,6 +75,7 @@ int main() {
            ref.variant);
     expect(r.popcount_sum == ref.popcount_sum, "popcount agrees", r.variant, ref.variant);
     expect(r.queue_sum == 999 * 1000 / 2, "mpmc_queue round trip", r.variant, ref.variant);
+    expect(r.xxh3_long_hash == ref.xxh3_long_hash, "xxh3_64 agrees", r.variant, ref.variant);
   }
   std::printf("%s\n", failures == 0 ? "odr: all variants distinct and in agreement" : "odr: FAILED");
   return failures == 0 ? 0 : 1;

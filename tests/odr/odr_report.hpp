@@ -18,8 +18,10 @@ struct odr_report {
   const void* barrier_fn;    // &electron::lockfree::detail::process_wide_barrier
   std::size_t bitset_count;  // bitset with every third of 1000 bits set
   std::size_t first_after_500;
-  int popcount_sum;         // sum of popcount(i * 0x9e3779b97f4a7c15) over i < 1000
-  std::uint64_t queue_sum;  // 0 + 1 + ... + 999 through an mpmc_queue
+  int popcount_sum;              // sum of popcount(i * 0x9e3779b97f4a7c15) over i < 1000
+  std::uint64_t queue_sum;       // 0 + 1 + ... + 999 through an mpmc_queue
+  const void* xxh3_long_fn;      // &electron::hash::detail::xxh3_long_runtime (vector or scalar stripe loop)
+  std::uint64_t xxh3_long_hash;  // xxh3_64 of 3000 bytes 0, 1, 2, ..., seed 7
 };
 
 odr_report odr_report_baseline();

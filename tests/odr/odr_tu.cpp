@@ -3,6 +3,7 @@
 // and configuration macros.
 #include "electron/bits.hpp"
 #include "electron/lockfree.hpp"
+#include "electron/hash.hpp"
 #include "odr_report.hpp"
 
 #define ELECTRON_ODR_FN ELECTRON_PP_CAT(odr_report_, ELECTRON_ODR_VARIANT)
@@ -30,6 +31,8 @@ odr_report ELECTRON_ODR_FN() {
     q.push(i);
     queue_sum += q.pop();
   }
+  static char text[3000];
+  for (std::size_t i = 0; i < sizeof text; ++i) text[i] = static_cast<char>(i);
   return odr_report{ELECTRON_PP_STR(ELECTRON_ODR_VARIANT),
                     electron::simd_arch_name,
                     electron::abi_namespace,
@@ -40,5 +43,7 @@ odr_report ELECTRON_ODR_FN() {
                     b.count(),
                     b.find_next_set(500),
                     sum,
-                    queue_sum};
+                    queue_sum,
+                    address_of(&electron::hash::detail::xxh3_long_runtime),
+                    electron::hash::xxh3_64(std::string_view(text, sizeof text), 7)};
 }
