@@ -510,3 +510,20 @@ TEST_CASE("arena: move-assigning over an arena hands its caller buffer back unpo
   CHECK(st.exit_code == 0);
 }
 #endif
+
+TEST_CASE("arena: a block near the top of the address space never yields a wrapped pointer", "[arena][sizes]") {
+  // Stands in for a 32-bit process whose block sits above 3 GiB: with the
+  // padding computed as (cur + align - 1) & -align, cur + align - 1 wrapped
+  // and the fast path returned a pointer near 0. The memory is never touched
+  // (a bad_alloc is the right answer), but ASan would poison the fake buffer
+  // at construction, so this runs only without it.
+#if ELECTRON_ASAN
+  SUCCEED("needs a build without ASan (the buffer is not real memory)");
+#else
+  void* const top = reinterpret_cast<void*>(std::uintptr_t{0} - 65536);
+  electron::arena::arena a(top, 4096, std::pmr::null_memory_resource());
+  CHECK_THROWS_AS(a.alloc(16, electron::arena::arena::max_size), std::bad_alloc);
+  CHECK_THROWS_AS(a.alloc(16, std::size_t{1} << 20), std::bad_alloc);
+  CHECK(a.bytes_used() == 0);
+#endif
+}

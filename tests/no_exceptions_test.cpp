@@ -12,6 +12,9 @@
 #include <string_view>
 
 static_assert(ELECTRON_HAS_EXCEPTIONS == 0, "this test must be built with -fno-exceptions");
+// Its inline functions abort where a normal build's throw: they must not be
+// merged with a normal TU's copies, so the ABI namespace says so.
+static_assert(electron::abi_namespace.ends_with("_noexceptions"), "-fno-exceptions must be in the ABI namespace");
 
 namespace {
 int failures = 0;

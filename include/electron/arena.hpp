@@ -136,9 +136,13 @@ class arena {
     if (ELECTRON_UNLIKELY((align & (align - 1)) != 0 || align == 0)) detail::bad_alignment();
     size += static_cast<std::size_t>(size == 0);
     const std::uintptr_t cur = reinterpret_cast<std::uintptr_t>(m_ptr);
-    const std::uintptr_t aligned = (cur + (align - 1)) & ~static_cast<std::uintptr_t>(align - 1);
     const std::uintptr_t end = reinterpret_cast<std::uintptr_t>(m_end);
-    if (ELECTRON_LIKELY(aligned <= end && size <= end - aligned)) {
+    // The padding to the next multiple of align, computed without forming
+    // cur + align - 1 (which wraps for a block near the top of the address
+    // space, as on 32-bit targets, and would give a tiny "aligned" address).
+    const std::uintptr_t pad = (std::uintptr_t{0} - cur) & static_cast<std::uintptr_t>(align - 1);
+    if (ELECTRON_LIKELY(pad <= end - cur && size <= end - cur - pad)) {
+      const std::uintptr_t aligned = cur + pad;
       m_ptr = reinterpret_cast<std::byte*>(aligned + size);
       ELECTRON_DETAIL_UNPOISON(reinterpret_cast<void*>(aligned), size);
       return reinterpret_cast<void*>(aligned);

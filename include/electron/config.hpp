@@ -317,10 +317,19 @@
 #else
 #define ELECTRON_DETAIL_TAG_NO_MEMBARRIER
 #endif
+// Without exceptions, throw_error (and every inline function that reaches it)
+// prints and aborts: a TU built with -fno-exceptions must not lend its copy
+// to one that catches.
+#if ELECTRON_HAS_EXCEPTIONS
+#define ELECTRON_DETAIL_TAG_NO_EXCEPTIONS
+#else
+#define ELECTRON_DETAIL_TAG_NO_EXCEPTIONS _noexceptions
+#endif
 
 /// The arch (and configuration) part of the ABI namespace, e.g.
-/// `avx512bw_popcnt_bmi_bmi2_lzcnt_vpopcnt`, `sse2_nomembarrier`.
-#define ELECTRON_ARCH_NS                                                                                           \
+/// `avx512bw_popcnt_bmi_bmi2_lzcnt_vpopcnt`, `sse2_nomembarrier`, `sse2_noexceptions`.
+#define ELECTRON_ARCH_NS ELECTRON_PP_CAT(ELECTRON_DETAIL_ARCH_NS_1, ELECTRON_DETAIL_TAG_NO_EXCEPTIONS)
+#define ELECTRON_DETAIL_ARCH_NS_1                                                                                  \
   ELECTRON_PP_CAT(                                                                                                 \
       ELECTRON_PP_CAT(ELECTRON_PP_CAT(ELECTRON_PP_CAT(ELECTRON_PP_CAT(ELECTRON_PP_CAT(ELECTRON_DETAIL_ARCH_TAG,    \
                                                                                       ELECTRON_DETAIL_TAG_POPCNT), \

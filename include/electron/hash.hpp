@@ -425,7 +425,9 @@ class basic_string_interner {
   /// The id of s, adding it if new. O(1) expected. Throws
   /// std::length_error when s.size() > max_string_size (before reading s)
   /// or the interner holds max_strings, std::bad_alloc when memory runs out.
-  /// Strong exception guarantee: if it throws, nothing changed.
+  /// Strong exception guarantee for the contents: if it throws, the strings,
+  /// their ids and every view handed out are unchanged (the slot table may
+  /// already have grown, which changes memory_bytes() but no answer).
   id_type intern(std::string_view s) {
     if (s.size() > max_string_size) {
       electron::detail::throw_error<std::length_error>("electron::hash::string_interner: string too long");
@@ -442,7 +444,8 @@ class basic_string_interner {
     if (m_views.size() >= max_strings) {
       electron::detail::throw_error<std::length_error>("electron::hash::string_interner: too many strings");
     }
-    // Everything that can throw comes before the first change of state.
+    // Everything that can throw comes before the first change of contents
+    // (grow() only rehashes what is there).
     if (m_views.size() == m_views.capacity() || m_hashes.size() == m_hashes.capacity()) {
       const std::size_t want = m_views.empty() ? 16 : 2 * m_views.size();
       m_views.reserve(want);

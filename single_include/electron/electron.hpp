@@ -400,10 +400,19 @@
 #else
 #define ELECTRON_DETAIL_TAG_NO_MEMBARRIER
 #endif
+// Without exceptions, throw_error (and every inline function that reaches it)
+// prints and aborts: a TU built with -fno-exceptions must not lend its copy
+// to one that catches.
+#if ELECTRON_HAS_EXCEPTIONS
+#define ELECTRON_DETAIL_TAG_NO_EXCEPTIONS
+#else
+#define ELECTRON_DETAIL_TAG_NO_EXCEPTIONS _noexceptions
+#endif
 
 /// The arch (and configuration) part of the ABI namespace, e.g.
-/// `avx512bw_popcnt_bmi_bmi2_lzcnt_vpopcnt`, `sse2_nomembarrier`.
-#define ELECTRON_ARCH_NS                                                                                           \
+/// `avx512bw_popcnt_bmi_bmi2_lzcnt_vpopcnt`, `sse2_nomembarrier`, `sse2_noexceptions`.
+#define ELECTRON_ARCH_NS ELECTRON_PP_CAT(ELECTRON_DETAIL_ARCH_NS_1, ELECTRON_DETAIL_TAG_NO_EXCEPTIONS)
+#define ELECTRON_DETAIL_ARCH_NS_1                                                                                  \
   ELECTRON_PP_CAT(                                                                                                 \
       ELECTRON_PP_CAT(ELECTRON_PP_CAT(ELECTRON_PP_CAT(ELECTRON_PP_CAT(ELECTRON_PP_CAT(ELECTRON_DETAIL_ARCH_TAG,    \
                                                                                       ELECTRON_DETAIL_TAG_POPCNT), \
@@ -995,9 +1004,13 @@ class arena {
     if (ELECTRON_UNLIKELY((align & (align - 1)) != 0 || align == 0)) detail::bad_alignment();
     size += static_cast<std::size_t>(size == 0);
     const std::uintptr_t cur = reinterpret_cast<std::uintptr_t>(m_ptr);
-    const std::uintptr_t aligned = (cur + (align - 1)) & ~static_cast<std::uintptr_t>(align - 1);
     const std::uintptr_t end = reinterpret_cast<std::uintptr_t>(m_end);
-    if (ELECTRON_LIKELY(aligned <= end && size <= end - aligned)) {
+    // The padding to the next multiple of align, computed without forming
+    // cur + align - 1 (which wraps for a block near the top of the address
+    // space, as on 32-bit targets, and would give a tiny "aligned" address).
+    const std::uintptr_t pad = (std::uintptr_t{0} - cur) & static_cast<std::uintptr_t>(align - 1);
+    if (ELECTRON_LIKELY(pad <= end - cur && size <= end - cur - pad)) {
+      const std::uintptr_t aligned = cur + pad;
       m_ptr = reinterpret_cast<std::byte*>(aligned + size);
       ELECTRON_DETAIL_UNPOISON(reinterpret_cast<void*>(aligned), size);
       return reinterpret_cast<void*>(aligned);
@@ -3212,7 +3225,9 @@ class basic_string_interner {
   /// The id of s, adding it if new. O(1) expected. Throws
   /// std::length_error when s.size() > max_string_size (before reading s)
   /// or the interner holds max_strings, std::bad_alloc when memory runs out.
-  /// Strong exception guarantee: if it throws, nothing changed.
+  /// Strong exception guarantee for the contents: if it throws, the strings,
+  /// their ids and every view handed out are unchanged (the slot table may
+  /// already have grown, which changes memory_bytes() but no answer).
   id_type intern(std::string_view s) {
     if (s.size() > max_string_size) {
       electron::detail::throw_error<std::length_error>("electron::hash::string_interner: string too long");
@@ -3229,7 +3244,8 @@ class basic_string_interner {
     if (m_views.size() >= max_strings) {
       electron::detail::throw_error<std::length_error>("electron::hash::string_interner: too many strings");
     }
-    // Everything that can throw comes before the first change of state.
+    // Everything that can throw comes before the first change of contents
+    // (grow() only rehashes what is there).
     if (m_views.size() == m_views.capacity() || m_hashes.size() == m_hashes.capacity()) {
       const std::size_t want = m_views.empty() ? 16 : 2 * m_views.size();
       m_views.reserve(want);
