@@ -15,6 +15,7 @@
 #include "electron/detail/simd.hpp"
 #include "electron/hash/detail/common.hpp"
 
+#include <array>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -343,22 +344,27 @@ struct xxh3_vector {
   static constexpr std::size_t regs = 8 / lanes;  // registers holding the eight lanes
   static_assert(regs * lanes == 8, "a stripe fills whole registers");
 
-  static ELECTRON_ALWAYS_INLINE void accumulate(u64v (&acc)[regs], const unsigned char* p,
-                                                const unsigned char* s) noexcept {
+  // The lanes go in and out by value: updated through a reference to an
+  // array, g++ kept them in memory and reloaded them through the stack
+  // between the loops and before the merge.
+  using acc_t = std::array<u64v, regs>;
+  static ELECTRON_ALWAYS_INLINE acc_t accumulate(acc_t acc, const unsigned char* p, const unsigned char* s) noexcept {
     for (std::size_t r = 0; r < regs; ++r) {
       const u64v data = ops::load(p + 8 * lanes * r);
       const u64v k = data ^ ops::load(s + 8 * lanes * r);
       // One add on the lane's dependency chain per stripe.
       acc[r] += ops::swap_pairs(data) + ops::mul32(k, ops::template shift_right<32>(k));
     }
+    return acc;
   }
   // acc * PRIME32_1 as two 32x32 products: lo32(x) * P + (hi32(x) * P << 32).
-  static ELECTRON_ALWAYS_INLINE void scramble(u64v (&acc)[regs], const unsigned char* s) noexcept {
+  static ELECTRON_ALWAYS_INLINE acc_t scramble(acc_t acc, const unsigned char* s) noexcept {
     const u64v prime(xxh_p32_1);
     for (std::size_t r = 0; r < regs; ++r) {
       const u64v x = acc[r] ^ ops::template shift_right<47>(acc[r]) ^ ops::load(s + 8 * lanes * r);
       acc[r] = ops::mul32(x, prime) + ops::template shift_left<32>(ops::mul32(ops::template shift_right<32>(x), prime));
     }
+    return acc;
   }
   // The secret derived from a seed: +seed on even 64-bit words, -seed on odd ones.
   static ELECTRON_ALWAYS_INLINE void derive_secret(std::uint64_t* out, std::uint64_t seed) noexcept {
@@ -377,7 +383,7 @@ struct xxh3_vector {
       derive_secret(custom, seed);
       s = reinterpret_cast<const unsigned char*>(custom);
     }
-    u64v acc[regs];
+    acc_t acc;
     for (std::size_t r = 0; r < regs; ++r) acc[r] = u64v::load_unaligned(xxh3_init_acc + lanes * r);
     const std::size_t blocks = (len - 1) / xxh3_block;
     for (std::size_t n = 0; n < blocks; ++n, p += xxh3_block) {
@@ -386,14 +392,14 @@ struct xxh3_vector {
         // kernel ran 1 MiB inputs (L2) at 0.90-0.93x libxxhash and every
         // kernel 16 MiB inputs (L3) at 0.90-0.98x; with it, 1.00-1.09x.
         electron::detail::prefetch_read(p + st * xxh3_stripe, xxh3_block);
-        accumulate(acc, p + st * xxh3_stripe, s + st * 8);
+        acc = accumulate(acc, p + st * xxh3_stripe, s + st * 8);
       }
-      scramble(acc, s + xxh3_scramble_offset);
+      acc = scramble(acc, s + xxh3_scramble_offset);
     }
     const std::size_t rest = len - blocks * xxh3_block;  // 1 to 1024 bytes
     const std::size_t stripes = (rest - 1) / xxh3_stripe;
-    for (std::size_t st = 0; st < stripes; ++st) accumulate(acc, p + st * xxh3_stripe, s + st * 8);
-    accumulate(acc, p + rest - xxh3_stripe, s + xxh3_last_stripe_offset);
+    for (std::size_t st = 0; st < stripes; ++st) acc = accumulate(acc, p + st * xxh3_stripe, s + st * 8);
+    acc = accumulate(acc, p + rest - xxh3_stripe, s + xxh3_last_stripe_offset);
     alignas(64) std::uint64_t out[8];
     for (std::size_t r = 0; r < regs; ++r) acc[r].store_aligned(out + lanes * r);
     return xxh3_merge(out, s, len);
