@@ -82,13 +82,16 @@ TEST_CASE("over-aligned operator new: every alignment and size, counted exactly"
       ::operator delete(p, std::align_val_t{align});
       const std::int64_t live = scope.live_bytes();
       const std::uint64_t frees = scope.counts().deallocations;
-      // The sanitizers' hooks see their allocator's size: one byte for zero.
-      const std::uint64_t expected_bytes = n == 0 && (ELECTRON_ASAN || ELECTRON_TSAN) ? 1 : n;
       INFO("align " << align << " size " << n);
       CHECK(aligned);
-      CHECK(bytes == expected_bytes);
-      CHECK(live == 0);
       CHECK(frees == 1);
+      // The sanitizers' hooks see their own allocators' sizes, and for a
+      // zero-byte request those differ (ASan reports 1 byte both ways; TSan
+      // 0 at malloc and 1 at free), so only the counts are checked there.
+      if (n != 0 || !(ELECTRON_ASAN || ELECTRON_TSAN)) {
+        CHECK(bytes == n);
+        CHECK(live == 0);
+      }
     }
   }
 #if !ELECTRON_ASAN && !ELECTRON_TSAN  // the sanitizers report a huge request as fatal
