@@ -13,6 +13,7 @@
 #include <cstring>
 #include <limits>
 #include <string>
+#include <type_traits>
 #include <string_view>
 #include <thread>
 #include <vector>
@@ -204,34 +205,25 @@ struct overflow_case {
 // Exact results from a wider type, where there is one.
 template <class T>
 void check_against_wide(T a, T b) {
-  if constexpr (sizeof(T) < sizeof(std::uint64_t)) {
-    const std::uint64_t p = std::uint64_t{a} * b, s = std::uint64_t{a} + b;
-    const std::uint64_t max = std::numeric_limits<T>::max();
-    T out{};
-    CHECK(ed::checked_mul<T>(a, b, &out) == (p > max));
-    CHECK(out == static_cast<T>(p));
-    CHECK(ed::checked_mul_portable<T>(a, b, &out) == (p > max));
-    CHECK(out == static_cast<T>(p));
-    CHECK(ed::checked_add<T>(a, b, &out) == (s > max));
-    CHECK(out == static_cast<T>(s));
-    CHECK(ed::checked_add_portable<T>(a, b, &out) == (s > max));
-    CHECK(out == static_cast<T>(s));
+  // The exact sum and product in a type twice as wide (or wider).
 #if defined(__SIZEOF_INT128__)
-  } else {
-    __extension__ using u128 = unsigned __int128;
-    const u128 p = static_cast<u128>(a) * b, s = static_cast<u128>(a) + b;
-    const u128 max = std::numeric_limits<T>::max();
-    T out{};
-    CHECK(ed::checked_mul<T>(a, b, &out) == (p > max));
-    CHECK(out == static_cast<T>(p));
-    CHECK(ed::checked_mul_portable<T>(a, b, &out) == (p > max));
-    CHECK(out == static_cast<T>(p));
-    CHECK(ed::checked_add<T>(a, b, &out) == (s > max));
-    CHECK(out == static_cast<T>(s));
-    CHECK(ed::checked_add_portable<T>(a, b, &out) == (s > max));
-    CHECK(out == static_cast<T>(s));
+  __extension__ using u128 = unsigned __int128;
+  using wide = std::conditional_t<(sizeof(T) < sizeof(std::uint64_t)), std::uint64_t, u128>;
+#else
+  if constexpr (sizeof(T) >= sizeof(std::uint64_t)) return;
+  using wide = std::uint64_t;
 #endif
-  }
+  const wide p = static_cast<wide>(static_cast<wide>(a) * b), s = static_cast<wide>(static_cast<wide>(a) + b);
+  const wide max = std::numeric_limits<T>::max();
+  T out{};
+  CHECK(ed::checked_mul<T>(a, b, &out) == (p > max));
+  CHECK(out == static_cast<T>(p));
+  CHECK(ed::checked_mul_portable<T>(a, b, &out) == (p > max));
+  CHECK(out == static_cast<T>(p));
+  CHECK(ed::checked_add<T>(a, b, &out) == (s > max));
+  CHECK(out == static_cast<T>(s));
+  CHECK(ed::checked_add_portable<T>(a, b, &out) == (s > max));
+  CHECK(out == static_cast<T>(s));
 }
 
 constexpr bool mul_overflows(std::size_t a, std::size_t b) {
