@@ -25,7 +25,7 @@ void increments(benchmark::State& state) {
 }
 
 struct adjacent {  // both counters on one cache line: what padding prevents
-  alignas(ec::line_size) std::atomic<std::uint64_t> v[2] = {0, 0};
+  alignas(electron::cache_line_size) std::atomic<std::uint64_t> v[2] = {0, 0};
   std::atomic<std::uint64_t>& at(std::size_t i) { return v[i]; }
 };
 template <std::size_t Align>

@@ -159,7 +159,7 @@ int main() {
     const auto us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t2).count();
     std::printf("  %zu bytes: %zu lines counted and the header found at %zu in %.1f us\n", text.size(), lines, at, us);
     expect(lines == 20001 && at == text.size() - 23, "count and find agree with the data");
-    expect(es::index_byte(text, '#') == es::npos && es::equal(text, text), "index_byte of an absent byte, equal");
+    expect(es::index_byte(text, '#') == electron::npos && es::equal(text, text), "index_byte of an absent byte, equal");
   }
 
   std::printf("\n== strings: builder, index_any, Unicode equal_fold\n");
@@ -209,7 +209,7 @@ int main() {
     expect(cfg.read()->port == 8080, "rcu: readers see whole versions, the update is published");
     electron::cache::padded<std::atomic<int>> hits;
     hits->fetch_add(1);
-    expect(sizeof(hits) == electron::cache::line_size, "cache::padded keeps a counter on its own cache line");
+    expect(sizeof(hits) == electron::cache_line_size, "cache::padded keeps a counter on its own cache line");
   }
 
   std::printf("\n== sync: sharded mutex, reader/writer lock, semaphore\n");

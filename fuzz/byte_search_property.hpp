@@ -79,7 +79,7 @@ inline bool byte_search_property(std::span<const std::byte> data) {
   namespace es = electron::simd;
   namespace st = electron::strings;
   auto same = [](std::size_t got, std::size_t want) {
-    return want == std::string_view::npos ? got == es::npos : got == want;
+    return want == std::string_view::npos ? got == electron::npos : got == want;
   };
 
   const std::size_t at = hay.find(needle);

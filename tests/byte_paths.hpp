@@ -5,7 +5,7 @@
 #ifndef ELECTRON_TESTS_BYTE_PATHS_HPP
 #define ELECTRON_TESTS_BYTE_PATHS_HPP
 
-#include "electron/simd/detail/kernels.hpp"
+#include "electron/detail/byte_kernels.hpp"
 
 #include <set>
 #include <string>
@@ -17,8 +17,8 @@ std::set<std::string> for_each_byte_path(F&& f) {
   std::set<std::string> paths;
   xsimd::supported_architectures::for_each([&](auto arch) {
     using A = decltype(arch);
-    if constexpr (electron::simd::detail::vector_arch<A>) {
-      if (paths.insert(electron::simd::detail::byte_arch<A>::name()).second) f(arch);
+    if constexpr (electron::detail::vector_arch<A>) {
+      if (paths.insert(electron::detail::byte_arch<A>::name()).second) f(arch);
     }
   });
   return paths;
@@ -26,7 +26,7 @@ std::set<std::string> for_each_byte_path(F&& f) {
 
 /// The path the public functions take.
 inline std::string default_byte_path() {
-  return electron::simd::detail::byte_arch<electron::simd::detail::kernel_arch>::name();
+  return electron::detail::byte_arch<electron::detail::kernel_arch>::name();
 }
 #endif
 

@@ -26,12 +26,12 @@ struct pinned {  // neither copyable nor movable: only in-place construction wor
 };
 }  // namespace
 
-static_assert(ec::line_size == electron::cache_line_size);
-static_assert(ec::false_sharing_range >= ec::line_size && ec::false_sharing_range % ec::line_size == 0);
-static_assert(sizeof(ec::cache_line_pad) == ec::line_size && alignof(ec::cache_line_pad) == ec::line_size);
-static_assert(sizeof(ec::padded<char>) == ec::line_size && alignof(ec::padded<char>) == ec::line_size);
-static_assert(sizeof(ec::padded<std::atomic<std::uint64_t>>) == ec::line_size);
-static_assert(sizeof(ec::padded<big>) == 2 * ec::line_size);  // rounded up to whole lines
+static_assert(electron::cache_line_size == electron::cache_line_size);
+static_assert(ec::false_sharing_range >= electron::cache_line_size && ec::false_sharing_range % electron::cache_line_size == 0);
+static_assert(sizeof(ec::cache_line_pad) == electron::cache_line_size && alignof(ec::cache_line_pad) == electron::cache_line_size);
+static_assert(sizeof(ec::padded<char>) == electron::cache_line_size && alignof(ec::padded<char>) == electron::cache_line_size);
+static_assert(sizeof(ec::padded<std::atomic<std::uint64_t>>) == electron::cache_line_size);
+static_assert(sizeof(ec::padded<big>) == 2 * electron::cache_line_size);  // rounded up to whole lines
 static_assert(sizeof(ec::padded<int, 128>) == 128 && alignof(ec::padded<int, 128>) == 128);
 static_assert(ec::padded<int, 128>::alignment == 128);
 static_assert(std::is_trivially_destructible_v<ec::padded<int>>);
@@ -75,8 +75,8 @@ TEST_CASE("padded: neighbours never share a cache line", "[cache]") {
   std::vector<ec::padded<std::atomic<int>>> counters(8);
   for (std::size_t i = 0; i < counters.size(); ++i) {
     const auto a = reinterpret_cast<std::uintptr_t>(&*counters[i]);
-    CHECK(a % ec::line_size == 0);
-    if (i > 0) CHECK(a - reinterpret_cast<std::uintptr_t>(&*counters[i - 1]) >= ec::line_size);
+    CHECK(a % electron::cache_line_size == 0);
+    if (i > 0) CHECK(a - reinterpret_cast<std::uintptr_t>(&*counters[i - 1]) >= electron::cache_line_size);
   }
   struct two {
     ec::padded<std::atomic<int>, ec::false_sharing_range> x;

@@ -22,7 +22,7 @@
 #include <vector>
 
 namespace es = electron::simd;
-namespace sd = electron::simd::detail;
+namespace sd = electron::detail;
 using electron::detail::scalar_arch;
 using byte = unsigned char;
 
@@ -31,7 +31,7 @@ namespace {
 // A reference over a string_view, written independently of the kernels.
 std::size_t ref_index(std::string_view s, byte c) {
   const auto it = std::find(s.begin(), s.end(), static_cast<char>(c));
-  return it == s.end() ? es::npos : static_cast<std::size_t>(it - s.begin());
+  return it == s.end() ? electron::npos : static_cast<std::size_t>(it - s.begin());
 }
 
 template <class Arch>
@@ -54,7 +54,7 @@ std::string check_arch(Arch arch) {
       if (n != 0) std::memcpy(exact.data(), p, n);
       const std::string_view sv(reinterpret_cast<const char*>(exact.data()), n);
       // index_byte: absent, then present at sampled positions (all for short).
-      if (sd::index_byte(arch, exact.data(), n, c) != es::npos) err << "index_byte absent n=" << n << " off=" << off;
+      if (sd::index_byte(arch, exact.data(), n, c) != electron::npos) err << "index_byte absent n=" << n << " off=" << off;
       const std::size_t step = n <= 80 ? 1 : 7;
       for (std::size_t at = 0; at < n; at += step) {
         const byte keep = exact[at];
@@ -97,7 +97,7 @@ std::string check_arch(Arch arch) {
             if (variant == 2 && needle.size() > 2) needle[needle.size() / 2] = static_cast<char>(0xFF);
             const std::size_t want = sv.find(needle);
             const std::size_t got = sd::find(arch, exact.data(), n, reinterpret_cast<const byte*>(needle.data()), m);
-            if (got != (want == std::string_view::npos ? es::npos : want)) err << "find n=" << n << " m=" << m;
+            if (got != (want == std::string_view::npos ? electron::npos : want)) err << "find n=" << n << " m=" << m;
           }
         }
       }
@@ -238,13 +238,13 @@ TEST_CASE("simd public functions: string and byte overloads", "[simd]") {
   const auto b = std::as_bytes(std::span<const char>(s.data(), s.size()));
   CHECK(es::index_byte(s, 'w') == 7);
   CHECK(es::index_byte(b, std::byte{'w'}) == 7);
-  CHECK(es::index_byte(s, '#') == es::npos);
+  CHECK(es::index_byte(s, '#') == electron::npos);
   CHECK(es::count(s, 'o') == 6);
   CHECK(es::count(b, std::byte{'o'}) == 6);
   CHECK(es::find(s, "lazy") == s.find("lazy"));
   CHECK(es::find(b, std::as_bytes(std::span<const char>("fox", 3))) == s.find("fox"));
   CHECK(es::find(s, "") == 0);
-  CHECK(es::find("", "a") == es::npos);
+  CHECK(es::find("", "a") == electron::npos);
   CHECK(es::contains(s, "brown"));
   CHECK_FALSE(es::contains(s, "browne"));
   CHECK(es::equal(s, s));
@@ -260,7 +260,7 @@ TEST_CASE("find stays correct on adversarial input", "[simd]") {
   const std::string hay(200000, 'a');
   std::string needle(1000, 'a');
   needle.back() = 'b';
-  CHECK(es::find(hay, needle) == es::npos);
+  CHECK(es::find(hay, needle) == electron::npos);
   std::string hay2 = hay + needle;
   CHECK(es::find(hay2, needle) == hay.size());
   needle.front() = 'b';
@@ -272,7 +272,7 @@ TEST_CASE("find stays correct on adversarial input", "[simd]") {
     return r;
   }();
   CHECK(es::find(periodic, "abaababaabaab") == periodic.find("abaababaabaab"));
-  CHECK(es::find(periodic, "abaababaabaabb") == es::npos);
+  CHECK(es::find(periodic, "abaababaabaabb") == electron::npos);
 }
 
 TEST_CASE("byte searches agree with std on random inputs (the libFuzzer property)", "[simd][fuzz]") {

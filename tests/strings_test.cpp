@@ -106,10 +106,10 @@ std::string check_index_any(Arch arch) {
       for (auto& c : s) c = static_cast<char>('a' + rng() % 26);
       if (n > 0 && rng() % 2) s[rng() % n] = static_cast<char>(0x80 | (rng() % 128));
       std::vector<unsigned char> exact(s.begin(), s.end());
-      const std::size_t got = electron::simd::detail::index_any(arch, exact.data(), n,
+      const std::size_t got = electron::detail::index_any(arch, exact.data(), n,
                                                                 reinterpret_cast<const unsigned char*>(set.data()), k);
       const std::size_t want = std::string_view(s).find_first_of(set);
-      if (got != (want == std::string_view::npos ? es::npos : want)) err << "n=" << n << " k=" << k;
+      if (got != (want == std::string_view::npos ? electron::npos : want)) err << "n=" << n << " k=" << k;
     }
   }
   return err.str();
@@ -129,17 +129,17 @@ std::string check_index_any_positions(Arch arch) {
       const std::size_t k = 1 + (n + off) % 9;  // 9: the scalar table
       std::vector<unsigned char> exact(n);     // exactly sized: ASan sees any read past the end
       for (auto& c : exact) c = static_cast<unsigned char>('a' + rng() % 26);
-      if (electron::simd::detail::index_any(arch, exact.data(), n, set, k) != es::npos) {
+      if (electron::detail::index_any(arch, exact.data(), n, set, k) != electron::npos) {
         err << "absent n=" << n << " k=" << k;
       }
       unsigned char* p = buf.data() + off;
       if (n != 0) std::memcpy(p, exact.data(), n);
       for (std::size_t at = 0; at < n; at += n <= 80 ? 1 : 7) {
         p[at] = set[(at + n) % k];
-        if (electron::simd::detail::index_any(arch, p, n, set, k) != at) err << "n=" << n << " k=" << k << " at=" << at;
+        if (electron::detail::index_any(arch, p, n, set, k) != at) err << "n=" << n << " k=" << k << " at=" << at;
         if (at + 1 < n) {  // a second member later must not change the answer
           p[n - 1] = set[0];
-          if (electron::simd::detail::index_any(arch, p, n, set, k) != at) err << "two, n=" << n << " at=" << at;
+          if (electron::detail::index_any(arch, p, n, set, k) != at) err << "two, n=" << n << " at=" << at;
           p[n - 1] = exact[n - 1];
         }
         p[at] = exact[at];
@@ -156,13 +156,13 @@ TEST_CASE("index_any: every path against string_view::find_first_of", "[strings]
 #if ELECTRON_SIMD_BYTE_KERNELS
   const std::set<std::string> paths = for_each_byte_path([&](auto arch) {
     const std::string e = check_index_any(arch) + check_index_any_positions(arch);
-    INFO(electron::simd::detail::byte_arch<decltype(arch)>::name() << ": " << e);
+    INFO(electron::detail::byte_arch<decltype(arch)>::name() << ": " << e);
     CHECK(e.empty());
   });
   CHECK(paths.count(default_byte_path()) == 1);
 #endif
   CHECK(es::index_any("hello, world", ",!") == 5);
-  CHECK(es::index_any("hello", "") == es::npos);
+  CHECK(es::index_any("hello", "") == electron::npos);
   CHECK(es::contains_any("key=value", "=:"));
   CHECK_FALSE(es::contains_any("keyvalue", "=:"));
   CHECK(et::check_no_alloc([] { et::do_not_optimize(es::index_any("abcdefghijklmnopqrstuvwxyz0123456789", "9")); }));

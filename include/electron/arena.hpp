@@ -203,8 +203,7 @@ class arena {
     }
   }
 
-  /// Destroys the recorded objects and returns every block upstream (the
-  /// seed's Free). The arena stays usable and starts again from its first
+  /// Destroys the recorded objects and returns every block upstream. The arena stays usable and starts again from its first
   /// block size.
   void release() noexcept {
     run_destructors();
@@ -400,8 +399,7 @@ void destroy_n(void* p, std::size_t n) noexcept {
 }
 }  // namespace detail
 
-/// Constructs a T in the arena (value-initialized with no arguments; the
-/// seed's New[T]). A T that is not trivially destructible is destroyed on
+/// Constructs a T in the arena (value-initialized with no arguments). A T that is not trivially destructible is destroyed on
 /// reset()/release()/destruction of the arena, newest first.
 template <class T, class... Args>
 requires std::constructible_from<T, Args...>

@@ -210,7 +210,7 @@ class basic_bitset {
   using size_type = std::size_t;
   using allocator_type = Allocator;
   /// Returned by the find functions when there is no such bit.
-  static constexpr size_type npos = static_cast<size_type>(-1);
+  static constexpr size_type npos = electron::npos;
   static constexpr size_type bits_per_word = 64;
 
   // ---- construction -------------------------------------------------------

@@ -26,26 +26,22 @@
 ELECTRON_BEGIN_NAMESPACE
 namespace cache {
 
-/// Bytes in a cache line (electron::cache_line_size: 64 on x86-64 and most
-/// Arm cores, 128 on Apple's).
-inline constexpr std::size_t line_size = electron::cache_line_size;
-
 /// The distance at which two hot words no longer interfere. On x86-64 the L2
 /// "adjacent line" prefetcher fetches cache lines in aligned pairs, so words
 /// 64 bytes apart can still slow each other down: Electron keeps its hottest
 /// shared indices 128 bytes apart there (bench/cache_bench measures both).
 #if defined(__x86_64__) || defined(_M_X64)
-inline constexpr std::size_t false_sharing_range = 2 * line_size;
+inline constexpr std::size_t false_sharing_range = 2 * cache_line_size;
 #else
-inline constexpr std::size_t false_sharing_range = line_size;
+inline constexpr std::size_t false_sharing_range = cache_line_size;
 #endif
 
 /// One cache line of padding: put it between members that different threads
-/// write. Trivial, empty of meaning, sizeof == line_size.
-struct alignas(line_size) cache_line_pad {
-  unsigned char bytes[line_size];
+/// write. Trivial, empty of meaning, sizeof == cache_line_size.
+struct alignas(cache_line_size) cache_line_pad {
+  unsigned char bytes[cache_line_size];
 };
-static_assert(sizeof(cache_line_pad) == line_size);
+static_assert(sizeof(cache_line_pad) == cache_line_size);
 
 /// A power of two at least as large as alignof(T) and Align.
 template <class T, std::size_t Align>
@@ -56,7 +52,7 @@ inline constexpr std::size_t padded_alignment = alignof(T) > Align ? alignof(T) 
 /// lines. Access with *p, p->member or p.get(). Construction forwards to T;
 /// copy and move follow T's.
 ///   padded<std::atomic<int>> hits;  hits->fetch_add(1);
-template <class T, std::size_t Align = line_size>
+template <class T, std::size_t Align = cache_line_size>
   requires(Align > 0 && (Align & (Align - 1)) == 0)
 class alignas(padded_alignment<T, Align>) padded {
  public:

@@ -388,6 +388,26 @@ inline assert_handler set_assert_handler(assert_handler h) noexcept {
   return shared::g_assert_handler.exchange(h, std::memory_order_acq_rel);
 }
 
+/// The "no position" value every Electron search returns when nothing
+/// matches (index_byte, find, index_any, ...), like std::string::npos.
+inline constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+/// A raw byte as the kernels read it (std::byte is for storage in public
+/// signatures; arithmetic and table lookups use this).
+using byte = unsigned char;
+
+namespace detail {
+/// The SplitMix64 finalizer (Steele, Lea and Flood, "Fast Splittable
+/// Pseudorandom Number Generators", OOPSLA 2014): a bijective 64-bit mixer
+/// in which every input bit affects every output bit. Electron's one mixer:
+/// sharded_mutex's shard choice and the test kit's generator use it.
+constexpr std::uint64_t mix64(std::uint64_t z) noexcept {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+}  // namespace detail
+
 /// Electron's cache-line size: the alignment for hot shared words.
 /// (std::hardware_destructive_interference_size moves with -mtune.)
 #if defined(__aarch64__) && defined(__APPLE__)

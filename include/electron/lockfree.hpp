@@ -275,7 +275,7 @@ class mpmc_queue {
  private:
   // A slot on its own cache line: a producer filling slot i and a consumer
   // draining slot i-1 do not share a line.
-  struct alignas(alignof(T) > cache::line_size ? alignof(T) : cache::line_size) slot {
+  struct alignas(alignof(T) > cache_line_size ? alignof(T) : cache_line_size) slot {
     std::atomic<std::size_t> seq;
     alignas(T) unsigned char storage[sizeof(T)];
   };
@@ -376,7 +376,7 @@ class spsc_queue {
     std::size_t k = 1;
     const auto fits = [](std::size_t n) {
       const std::size_t flags = (n + alignof(T) - 1) / alignof(T) * alignof(T);
-      return flags + n * sizeof(T) <= cache::line_size;
+      return flags + n * sizeof(T) <= cache_line_size;
     };
     while (fits(k + 1)) ++k;
     return k;
@@ -485,7 +485,7 @@ class spsc_queue {
   [[nodiscard]] std::size_t capacity() const noexcept { return (m_block_mask + 1) * items_per_block; }
 
  private:
-  struct alignas(alignof(T) > cache::line_size ? alignof(T) : cache::line_size) block {
+  struct alignas(alignof(T) > cache_line_size ? alignof(T) : cache_line_size) block {
     std::atomic<std::uint8_t> full[items_per_block] = {};
     alignas(T) unsigned char storage[items_per_block][sizeof(T)];
     T* item(std::size_t i) noexcept { return std::launder(reinterpret_cast<T*>(storage[i])); }

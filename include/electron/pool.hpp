@@ -67,7 +67,7 @@ concept resettable = requires(T& t) {
   t.reset();
 };
 
-/// A pool of contexts in the seed's ContextPool sense: get() hands out a
+/// A pool of reusable contexts: get() hands out a
 /// reset context, put(c) takes it back, reset(c) resets it in place.
 template <class P>
 concept context_pool = requires(P& p, typename P::pointer c) {
@@ -686,9 +686,9 @@ class basic_buffer_pool {
   detail::free_lists<Classes::count> m_lists;
 };
 
-/// 14 power-of-two classes, 512 B to 4 MiB (the seed's BufferPool).
+/// 14 power-of-two classes, 512 B to 4 MiB.
 using buffer_pool = basic_buffer_pool<pow2_classes>;
-/// Four classes: < 1 KiB, 1-8 KiB, 8-64 KiB, > 64 KiB (the seed's Pool[T]).
+/// Four classes: < 1 KiB, 1-8 KiB, 8-64 KiB, > 64 KiB.
 using sized_pool = basic_buffer_pool<four_classes>;
 /// buffer_pool's buffer type (sized_pool's is sized_pool::buffer).
 using pooled_buffer = buffer_pool::buffer;
@@ -699,7 +699,7 @@ static_assert(buffer_source<buffer_pool> && buffer_source<sized_pool>);
 // arena_of_pools
 // ===========================================================================
 
-/// Per-request memory in one place (the seed's ArenaOfPools): contexts from
+/// Per-request memory in one place: contexts from
 /// an object pool, byte buffers from a buffer pool, and strings and small
 /// objects bumped from an arena that reset() rewinds at the end of each
 /// request. Any types satisfying the concepts plug in.

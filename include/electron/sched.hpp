@@ -174,7 +174,7 @@ struct alignas(cache::false_sharing_range) worker {
   // Tasks this worker spawned and tasks it ran, for the shutdown check
   // (scheduler::drained()). Written only by this worker, read by others only
   // at shutdown: on their own line, so spawning costs no shared write.
-  struct alignas(cache::line_size) task_counts {
+  struct alignas(cache_line_size) task_counts {
     std::atomic<std::uint64_t> spawned{0};
     std::atomic<std::uint64_t> completed{0};
   } counts;

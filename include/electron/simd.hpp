@@ -22,7 +22,7 @@
 
 #include "electron/config.hpp"
 #include "electron/hash.hpp"
-#include "electron/simd/detail/kernels.hpp"
+#include "electron/detail/byte_kernels.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -33,22 +33,14 @@
 ELECTRON_BEGIN_NAMESPACE
 namespace simd {
 
-/// Returned by the index functions when there is no match.
-inline constexpr std::size_t npos = detail::npos;
-
-/// CPU features, read from electron::cpu() (the seed's HasAVX, ...).
+/// CPU features, read from electron::cpu().
 inline bool has_sse42() noexcept { return cpu().sse42; }
 inline bool has_avx() noexcept { return cpu().avx; }
 inline bool has_avx2() noexcept { return cpu().avx2; }
 /// AVX-512 F and BW (what the byte kernels use).
 inline bool has_avx512() noexcept { return cpu().avx512f && cpu().avx512bw; }
 
-namespace detail {
-inline const byte* bytes_of(std::string_view s) noexcept { return reinterpret_cast<const byte*>(s.data()); }
-inline const byte* bytes_of(std::span<const std::byte> s) noexcept { return reinterpret_cast<const byte*>(s.data()); }
-}  // namespace detail
-
-/// True when a and b have the same size and bytes (the seed's CompareBytes).
+/// True when a and b have the same size and bytes.
 inline bool equal(std::string_view a, std::string_view b) noexcept {
   return a.size() == b.size() &&
          detail::equal(detail::kernel_arch{}, detail::bytes_of(a), detail::bytes_of(b), a.size());
@@ -62,18 +54,18 @@ inline bool equal(std::span<const std::byte> a, std::span<const std::byte> b) no
 /// (AVX2, AVX-512BW; 64 with SSE2 or NEON) are scanned inline without a loop
 /// or a branch on their length; longer ones call the loop.
 ELECTRON_ALWAYS_INLINE std::size_t index_byte(std::string_view s, char c) noexcept {
-  return detail::index_byte(detail::kernel_arch{}, detail::bytes_of(s), s.size(), static_cast<detail::byte>(c));
+  return detail::index_byte(detail::kernel_arch{}, detail::bytes_of(s), s.size(), static_cast<electron::byte>(c));
 }
 ELECTRON_ALWAYS_INLINE std::size_t index_byte(std::span<const std::byte> s, std::byte c) noexcept {
-  return detail::index_byte(detail::kernel_arch{}, detail::bytes_of(s), s.size(), std::to_integer<detail::byte>(c));
+  return detail::index_byte(detail::kernel_arch{}, detail::bytes_of(s), s.size(), std::to_integer<electron::byte>(c));
 }
 
 /// Number of bytes equal to c.
 ELECTRON_ALWAYS_INLINE std::size_t count(std::string_view s, char c) noexcept {
-  return detail::count(detail::kernel_arch{}, detail::bytes_of(s), s.size(), static_cast<detail::byte>(c));
+  return detail::count(detail::kernel_arch{}, detail::bytes_of(s), s.size(), static_cast<electron::byte>(c));
 }
 ELECTRON_ALWAYS_INLINE std::size_t count(std::span<const std::byte> s, std::byte c) noexcept {
-  return detail::count(detail::kernel_arch{}, detail::bytes_of(s), s.size(), std::to_integer<detail::byte>(c));
+  return detail::count(detail::kernel_arch{}, detail::bytes_of(s), s.size(), std::to_integer<electron::byte>(c));
 }
 
 /// Index of the first occurrence of needle in haystack, or npos (0 for an
@@ -95,7 +87,7 @@ inline bool contains(std::span<const std::byte> haystack, std::span<const std::b
   return find(haystack, needle) != npos;
 }
 
-/// out[i] = hash::xxhash64(keys[i]) (the seed's BatchHash). Precondition:
+/// out[i] = hash::xxhash64(keys[i]). Precondition:
 /// out.size() >= keys.size() (checked by ELECTRON_ASSERT).
 inline void batch_hash(std::span<const std::string_view> keys, std::span<std::uint64_t> out,
                        std::uint64_t seed = 0) noexcept {
@@ -109,7 +101,7 @@ inline std::vector<std::uint64_t> batch_hash(std::span<const std::string_view> k
   return out;
 }
 
-/// out[i] = contains(haystack, needles[i]) (the seed's BatchCompare).
+/// out[i] = contains(haystack, needles[i]).
 /// Precondition: out.size() >= needles.size() (checked by ELECTRON_ASSERT).
 inline void batch_compare(std::span<const std::string_view> needles, std::string_view haystack,
                           std::span<bool> out) noexcept {

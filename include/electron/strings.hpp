@@ -23,7 +23,7 @@
 #include "electron/config.hpp"
 #include "electron/detail/simd.hpp"
 #include "electron/pool.hpp"
-#include "electron/simd/detail/kernels.hpp"
+#include "electron/detail/byte_kernels.hpp"
 #include "electron/strings/detail/casefold_table.hpp"
 
 #include <algorithm>
@@ -47,11 +47,11 @@ namespace strings {
 // Views
 // ===========================================================================
 
-/// The bytes of a string, no copy (the seed's ToBytes).
+/// The bytes of a string, no copy.
 inline std::span<const std::byte> to_bytes(std::string_view s) noexcept {
   return std::as_bytes(std::span<const char>(s.data(), s.size()));
 }
-/// The characters of bytes, no copy (the seed's ToString).
+/// The characters of bytes, no copy.
 inline std::string_view to_string(std::span<const std::byte> b) noexcept {
   return {reinterpret_cast<const char*>(b.data()), b.size()};
 }
@@ -60,16 +60,13 @@ inline std::string_view to_string(std::span<const std::byte> b) noexcept {
 // index_any / contains_any
 // ===========================================================================
 
-/// Returned by index_any when there is no match.
-inline constexpr std::size_t npos = static_cast<std::size_t>(-1);
-
 /// Index of the first byte of s that is one of the bytes of chars, or npos.
 /// The set is bytes (not code points): for ASCII sets that is the same.
 /// Vectorized for sets of up to 8 bytes, a 256-bit table otherwise.
 inline std::size_t index_any(std::string_view s, std::string_view chars) noexcept {
-  namespace sd = simd::detail;
-  return sd::index_any(sd::kernel_arch{}, reinterpret_cast<const sd::byte*>(s.data()), s.size(),
-                       reinterpret_cast<const sd::byte*>(chars.data()), chars.size());
+  namespace sd = electron::detail;
+  return sd::index_any(sd::kernel_arch{}, reinterpret_cast<const electron::byte*>(s.data()), s.size(),
+                       reinterpret_cast<const electron::byte*>(chars.data()), chars.size());
 }
 /// True when s contains any byte of chars.
 inline bool contains_any(std::string_view s, std::string_view chars) noexcept { return index_any(s, chars) != npos; }
@@ -78,7 +75,6 @@ inline bool contains_any(std::string_view s, std::string_view chars) noexcept { 
 // equal_fold
 // ===========================================================================
 namespace detail {
-using byte = unsigned char;
 
 /// The simple case folding of a code point (itself when it has none).
 inline char32_t simple_fold(char32_t c) noexcept {
@@ -142,10 +138,10 @@ inline std::size_t ascii_fold_prefix(electron::detail::scalar_arch, const byte* 
 
 #if ELECTRON_SIMD_BYTE_KERNELS
 template <class Arch>
-requires simd::detail::vector_arch<Arch> std::size_t ascii_fold_prefix(Arch, const byte* a, const byte* b,
+requires electron::detail::vector_arch<Arch> std::size_t ascii_fold_prefix(Arch, const byte* a, const byte* b,
                                                                        std::size_t n)
 noexcept {
-  using A = simd::detail::byte_arch<Arch>;
+  using A = electron::detail::byte_arch<Arch>;
   using v = xsimd::batch<byte, A>;
   constexpr std::size_t w = v::size;
   const v zero(0), bit(0x20), high(0x80), lower_a('a'), lower_z('z');
@@ -168,7 +164,7 @@ noexcept {
       const v x(_mm512_maskz_loadu_epi8(live, a + i)), y(_mm512_maskz_loadu_epi8(live, b + i));
       const v diff = x ^ y, lowered = x | bit;
       const auto same = (diff == zero) || ((diff == bit) && (lowered >= lower_a) && (lowered <= lower_z));
-      const std::uint64_t bad = (~simd::detail::to_mask<A>(same) | simd::detail::to_mask<A>((x | y) >= high)) & live;
+      const std::uint64_t bad = (~electron::detail::to_mask<A>(same) | electron::detail::to_mask<A>((x | y) >= high)) & live;
       return bad == 0 ? n : i + static_cast<std::size_t>(std::countr_zero(bad));
     }
   }
@@ -213,7 +209,7 @@ bool equal_fold(Arch arch, std::string_view s, std::string_view t) noexcept {
 /// for valid UTF-8). The strings may differ in byte length ("K" and U+212A
 /// KELVIN SIGN are equal). Bytes that are not valid UTF-8 compare byte-wise.
 inline bool equal_fold(std::string_view s, std::string_view t) noexcept {
-  return detail::equal_fold(simd::detail::kernel_arch{}, s, t);
+  return detail::equal_fold(electron::detail::kernel_arch{}, s, t);
 }
 
 // ===========================================================================

@@ -94,16 +94,7 @@ inline constexpr int spin_limit = 100;
 
 using electron::detail::cpu_relax;
 
-/// The SplitMix64 finalizer (Steele, Lea and Flood, "Fast Splittable
-/// Pseudorandom Number Generators", OOPSLA 2014; the constants are
-/// D. Stafford's "Mix13", "Better Bit Mixing", 2011): a bijection on 64-bit
-/// words in which every input bit affects every output bit, so sequential or
-/// strided keys (ids, aligned pointers) spread over the high bits.
-constexpr std::uint64_t mix64(std::uint64_t z) noexcept {
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
+using electron::detail::mix64;
 
 /// A mutex in one 32-bit word: 0 free, 1 held, 2 held and someone may be
 /// parked. This is "mutex 3" of U. Drepper, "Futexes Are Tricky" (2011),

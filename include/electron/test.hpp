@@ -335,10 +335,7 @@ namespace detail {
 struct splitmix64 {
   std::uint64_t state;
   constexpr std::uint64_t next() noexcept {
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
+    return electron::detail::mix64(state += 0x9e3779b97f4a7c15ULL);
   }
   constexpr std::size_t below(std::size_t n) noexcept { return n == 0 ? 0 : static_cast<std::size_t>(next() % n); }
 };

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// electron/simd/detail/kernels.hpp: byte kernels behind electron::simd.
+// electron/detail/byte_kernels.hpp: the byte kernels behind electron::simd
+// and electron::strings.
 //
 // Every kernel has a scalar overload (detail::scalar_arch, plain loops) and a
 // template on an xsimd architecture. xsimd 8 has no batch_bool -> bit mask
@@ -9,8 +10,8 @@
 // No kernel reads outside [p, p + n): full vectors inside the range, then
 // either one more vector that overlaps the previous one and ends at p + n, a
 // masked load (AVX-512BW), overlapping 64/32-bit words, or scalar code.
-#ifndef ELECTRON_SIMD_DETAIL_KERNELS_HPP
-#define ELECTRON_SIMD_DETAIL_KERNELS_HPP
+#ifndef ELECTRON_DETAIL_BYTE_KERNELS_HPP
+#define ELECTRON_DETAIL_BYTE_KERNELS_HPP
 
 #include "electron/config.hpp"
 #include "electron/detail/simd.hpp"
@@ -19,6 +20,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <span>
+#include <string_view>
 #include <type_traits>
 
 /// 1 when the byte kernels are vector ones (x86 SSE2 and up, AArch64 NEON),
@@ -38,11 +41,10 @@
 #endif
 
 ELECTRON_BEGIN_NAMESPACE
-namespace simd::detail {
+namespace detail {
 
-using electron::detail::scalar_arch;
-using byte = unsigned char;
-inline constexpr std::size_t npos = static_cast<std::size_t>(-1);
+inline const byte* bytes_of(std::string_view s) noexcept { return reinterpret_cast<const byte*>(s.data()); }
+inline const byte* bytes_of(std::span<const std::byte> s) noexcept { return reinterpret_cast<const byte*>(s.data()); }
 
 // ---------------------------------------------------------------------------
 // Scalar twins
@@ -567,7 +569,7 @@ using kernel_arch = electron::detail::default_arch;
 using kernel_arch = scalar_arch;
 #endif
 
-}  // namespace simd::detail
+}  // namespace detail
 ELECTRON_END_NAMESPACE
 
-#endif  // ELECTRON_SIMD_DETAIL_KERNELS_HPP
+#endif  // ELECTRON_DETAIL_BYTE_KERNELS_HPP
