@@ -79,8 +79,8 @@ concept valid_shard_count = requires { typename es::sharded_mutex<N>; };
 static_assert(es::lockable<std::mutex> && es::lockable<es::rw_mutex> && !es::lockable<int>);
 static_assert(es::shared_lockable<es::rw_mutex> && es::shared_lockable<std::shared_mutex>);
 static_assert(!es::shared_lockable<std::mutex> && !es::shared_lockable<es::semaphore>);
-static_assert(es::key_hasher<std::hash<std::string>, std::string> && es::key_hasher<constant_hasher, std::string>);
-static_assert(!es::key_hasher<constant_hasher, int> && !es::key_hasher<int, std::string>);
+static_assert(electron::hash::hasher<std::hash<std::string>, std::string> && electron::hash::hasher<constant_hasher, std::string>);
+static_assert(!electron::hash::hasher<constant_hasher, int> && !electron::hash::hasher<int, std::string>);
 static_assert(es::shard_key<int> && es::shard_key<std::uint64_t> && es::shard_key<std::string> &&
               es::shard_key<const void*>);
 static_assert(!es::shard_key<no_hash> && !es::shard_key<std::vector<int>>);

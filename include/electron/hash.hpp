@@ -26,6 +26,7 @@
 
 #include "electron/arena.hpp"
 #include "electron/config.hpp"
+#include "electron/hash/hasher.hpp"
 #include "electron/hash/detail/common.hpp"
 #include "electron/hash/detail/xxh3.hpp"
 
@@ -352,18 +353,13 @@ class xxhash64_state {
 // Hashers
 // ===========================================================================
 
-/// A hash function object over strings: h(sv) returns a 64-bit hash.
-template <class H>
-concept hasher = std::copy_constructible<H> && requires(const H& h, std::string_view s) {
-  { h(s) } -> std::convertible_to<std::uint64_t>;
-};
-
 /// Transparent, std::hash-compatible functors (they return std::size_t, so on
 /// a 32-bit platform the upper half of the hash is dropped): std::unordered_map<std::string,
 /// V, electron::hash::xxhash64_hasher, std::equal_to<>> looks up by
 /// std::string_view or const char* without building a std::string.
 struct xxhash64_hasher {
   using is_transparent = void;
+  using is_avalanching = void;
   std::uint64_t seed = 0;
   constexpr std::size_t operator()(std::string_view s) const noexcept {
     return static_cast<std::size_t>(xxhash64(s, seed));
@@ -371,6 +367,7 @@ struct xxhash64_hasher {
 };
 struct xxh3_64_hasher {
   using is_transparent = void;
+  using is_avalanching = void;
   std::uint64_t seed = 0;
   constexpr std::size_t operator()(std::string_view s) const noexcept {
     return static_cast<std::size_t>(xxh3_64(s, seed));
@@ -378,6 +375,7 @@ struct xxh3_64_hasher {
 };
 struct metro64_hasher {
   using is_transparent = void;
+  using is_avalanching = void;
   std::uint64_t seed = 0;
   constexpr std::size_t operator()(std::string_view s) const noexcept {
     return static_cast<std::size_t>(metro64(s, seed));
@@ -385,6 +383,7 @@ struct metro64_hasher {
 };
 struct murmur3_hasher {
   using is_transparent = void;
+  using is_avalanching = void;
   std::uint64_t seed = 0;
   constexpr std::size_t operator()(std::string_view s) const noexcept {
     return static_cast<std::size_t>(murmur3(s, seed));

@@ -30,6 +30,7 @@
 
 #include "electron/cache.hpp"
 #include "electron/config.hpp"
+#include "electron/hash/hasher.hpp"
 
 #include <atomic>
 #include <bit>
@@ -69,16 +70,10 @@ concept shared_lockable = lockable<M> && requires(M& m) {
   m.unlock_shared();
 };
 
-/// A function object that hashes a K: h(k) converts to std::uint64_t.
-template <class H, class K>
-concept key_hasher = std::copy_constructible<H> && requires(const H& h, const K& k) {
-  { h(k) } -> std::convertible_to<std::uint64_t>;
-};
-
 /// A key sharded_mutex accepts without an explicit hasher: an integer (used
 /// as is), or a type with an enabled std::hash.
 template <class K>
-concept shard_key = std::integral<K> || (std::default_initializable<std::hash<K>> && key_hasher<std::hash<K>, K>);
+concept shard_key = std::integral<K> || (std::default_initializable<std::hash<K>> && hash::hasher<std::hash<K>, K>);
 
 /// A clock in the sense of std::chrono::is_clock.
 template <class C>
@@ -161,7 +156,7 @@ class word_mutex {
 /// it locks shards in ascending index order (lock_shard), once per shard.
 ///
 /// Keys: integers are used as they are; other types go through std::hash,
-/// or through a hasher of yours (key_hasher). Either way the hash is then
+/// or through a hasher of yours (`electron::hash::hasher<H, K>`). Either way the hash is then
 /// mixed with the SplitMix64 finalizer and the top log2(N) bits pick the
 /// shard, so sequential ids and aligned pointers spread evenly.
 ///
@@ -202,7 +197,7 @@ class sharded_mutex {
     return shard_of_hash(hash_key(key));
   }
   /// The shard that guards `key` when hashed by `h`.
-  template <class K, key_hasher<K> H>
+  template <class K, hash::hasher<K> H>
   [[nodiscard]] static constexpr std::size_t shard_of(const K& key, const H& h) noexcept(noexcept(h(key))) {
     return shard_of_hash(static_cast<std::uint64_t>(h(key)));
   }
@@ -214,7 +209,7 @@ class sharded_mutex {
   void lock(const K& key) noexcept(noexcept(shard_of(key))) {
     lock_shard(shard_of(key));
   }
-  template <class K, key_hasher<K> H>
+  template <class K, hash::hasher<K> H>
   void lock(const K& key, const H& h) noexcept(noexcept(shard_of(key, h))) {
     lock_shard(shard_of(key, h));
   }
@@ -224,7 +219,7 @@ class sharded_mutex {
   [[nodiscard]] bool try_lock(const K& key) noexcept(noexcept(shard_of(key))) {
     return try_lock_shard(shard_of(key));
   }
-  template <class K, key_hasher<K> H>
+  template <class K, hash::hasher<K> H>
   [[nodiscard]] bool try_lock(const K& key, const H& h) noexcept(noexcept(shard_of(key, h))) {
     return try_lock_shard(shard_of(key, h));
   }
@@ -235,7 +230,7 @@ class sharded_mutex {
   void unlock(const K& key) noexcept(noexcept(shard_of(key))) {
     unlock_shard(shard_of(key));
   }
-  template <class K, key_hasher<K> H>
+  template <class K, hash::hasher<K> H>
   void unlock(const K& key, const H& h) noexcept(noexcept(shard_of(key, h))) {
     unlock_shard(shard_of(key, h));
   }
@@ -267,7 +262,7 @@ class sharded_mutex {
         : m_mutex(m), m_shard(shard_of(key)) {
       m_mutex.lock_shard(m_shard);
     }
-    template <class K, key_hasher<K> H>
+    template <class K, hash::hasher<K> H>
     lock_guard(sharded_mutex& m, const K& key, const H& h) noexcept(noexcept(shard_of(key, h)))
         : m_mutex(m), m_shard(shard_of(key, h)) {
       m_mutex.lock_shard(m_shard);
@@ -289,7 +284,7 @@ class sharded_mutex {
   [[nodiscard]] lock_guard guard(const K& key) noexcept(noexcept(shard_of(key))) {
     return lock_guard(*this, key);
   }
-  template <class K, key_hasher<K> H>
+  template <class K, hash::hasher<K> H>
   [[nodiscard]] lock_guard guard(const K& key, const H& h) noexcept(noexcept(shard_of(key, h))) {
     return lock_guard(*this, key, h);
   }

@@ -471,6 +471,26 @@ inline assert_handler set_assert_handler(assert_handler h) noexcept {
   return shared::g_assert_handler.exchange(h, std::memory_order_acq_rel);
 }
 
+/// The "no position" value every Electron search returns when nothing
+/// matches (index_byte, find, index_any, ...), like std::string::npos.
+inline constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+/// A raw byte as the kernels read it (std::byte is for storage in public
+/// signatures; arithmetic and table lookups use this).
+using byte = unsigned char;
+
+namespace detail {
+/// The SplitMix64 finalizer (Steele, Lea and Flood, "Fast Splittable
+/// Pseudorandom Number Generators", OOPSLA 2014): a bijective 64-bit mixer
+/// in which every input bit affects every output bit. Electron's one mixer:
+/// sharded_mutex's shard choice and the test kit's generator use it.
+constexpr std::uint64_t mix64(std::uint64_t z) noexcept {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+}  // namespace detail
+
 /// Electron's cache-line size: the alignment for hot shared words.
 /// (std::hardware_destructive_interference_size moves with -mtune.)
 #if defined(__aarch64__) && defined(__APPLE__)
@@ -1071,8 +1091,7 @@ class arena {
     }
   }
 
-  /// Destroys the recorded objects and returns every block upstream (the
-  /// seed's Free). The arena stays usable and starts again from its first
+  /// Destroys the recorded objects and returns every block upstream. The arena stays usable and starts again from its first
   /// block size.
   void release() noexcept {
     run_destructors();
@@ -1268,8 +1287,7 @@ void destroy_n(void* p, std::size_t n) noexcept {
 }
 }  // namespace detail
 
-/// Constructs a T in the arena (value-initialized with no arguments; the
-/// seed's New[T]). A T that is not trivially destructible is destroyed on
+/// Constructs a T in the arena (value-initialized with no arguments). A T that is not trivially destructible is destroyed on
 /// reset()/release()/destruction of the arena, newest first.
 template <class T, class... Args>
 requires std::constructible_from<T, Args...>
@@ -1877,7 +1895,7 @@ class basic_bitset {
   using size_type = std::size_t;
   using allocator_type = Allocator;
   /// Returned by the find functions when there is no such bit.
-  static constexpr size_type npos = static_cast<size_type>(-1);
+  static constexpr size_type npos = electron::npos;
   static constexpr size_type bits_per_word = 64;
 
   // ---- construction -------------------------------------------------------
@@ -2165,26 +2183,22 @@ ELECTRON_END_NAMESPACE
 ELECTRON_BEGIN_NAMESPACE
 namespace cache {
 
-/// Bytes in a cache line (electron::cache_line_size: 64 on x86-64 and most
-/// Arm cores, 128 on Apple's).
-inline constexpr std::size_t line_size = electron::cache_line_size;
-
 /// The distance at which two hot words no longer interfere. On x86-64 the L2
 /// "adjacent line" prefetcher fetches cache lines in aligned pairs, so words
 /// 64 bytes apart can still slow each other down: Electron keeps its hottest
 /// shared indices 128 bytes apart there (bench/cache_bench measures both).
 #if defined(__x86_64__) || defined(_M_X64)
-inline constexpr std::size_t false_sharing_range = 2 * line_size;
+inline constexpr std::size_t false_sharing_range = 2 * cache_line_size;
 #else
-inline constexpr std::size_t false_sharing_range = line_size;
+inline constexpr std::size_t false_sharing_range = cache_line_size;
 #endif
 
 /// One cache line of padding: put it between members that different threads
-/// write. Trivial, empty of meaning, sizeof == line_size.
-struct alignas(line_size) cache_line_pad {
-  unsigned char bytes[line_size];
+/// write. Trivial, empty of meaning, sizeof == cache_line_size.
+struct alignas(cache_line_size) cache_line_pad {
+  unsigned char bytes[cache_line_size];
 };
-static_assert(sizeof(cache_line_pad) == line_size);
+static_assert(sizeof(cache_line_pad) == cache_line_size);
 
 /// A power of two at least as large as alignof(T) and Align.
 template <class T, std::size_t Align>
@@ -2195,7 +2209,7 @@ inline constexpr std::size_t padded_alignment = alignof(T) > Align ? alignof(T) 
 /// lines. Access with *p, p->member or p.get(). Construction forwards to T;
 /// copy and move follow T's.
 ///   padded<std::atomic<int>> hits;  hits->fetch_add(1);
-template <class T, std::size_t Align = line_size>
+template <class T, std::size_t Align = cache_line_size>
   requires(Align > 0 && (Align & (Align - 1)) == 0)
 class alignas(padded_alignment<T, Align>) padded {
  public:
@@ -2263,6 +2277,55 @@ ELECTRON_END_NAMESPACE
 #ifndef ELECTRON_HASH_HPP
 #define ELECTRON_HASH_HPP
 
+// ---- begin electron/hash/hasher.hpp ----
+// electron/hash/hasher.hpp: the one hasher concept every Electron module
+// composes through (the interner, simd::batch_hash, sync::sharded_mutex and
+// the maps built on them), and the avalanche marker.
+//
+// Light on purpose: config.hpp and the standard library only, so a module
+// that takes "any hasher" does not pull in the hash functions or the arena.
+//
+//   struct my_hasher {
+//     using is_avalanching = void;  // every input bit affects every output bit
+//     std::uint64_t operator()(std::string_view s) const noexcept;
+//   };
+//   static_assert(electron::hash::hasher<my_hasher>);
+//   static_assert(electron::hash::is_avalanching_v<my_hasher>);
+#ifndef ELECTRON_HASH_HASHER_HPP
+#define ELECTRON_HASH_HASHER_HPP
+
+
+#include <concepts>
+#include <cstdint>
+#include <string_view>
+#include <type_traits>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace hash {
+
+/// A function object that hashes a K (by default a string): it is copyable
+/// and h(k) on a const h converts to std::uint64_t. std::hash<K> is one;
+/// so is every Electron hasher.
+template <class H, class K = std::string_view>
+concept hasher = std::copy_constructible<H> && requires(const H& h, const K& k) {
+  { h(k) } -> std::convertible_to<std::uint64_t>;
+};
+
+/// True when H declares `using is_avalanching = void;` (any type works): its
+/// output is uniformly mixed, so a hash table may use the bits as they are
+/// instead of mixing them again. This is the member that
+/// boost::unordered_flat_map (boost::unordered::hash_is_avalanching) and
+/// ankerl::unordered_dense look for; every Electron hasher declares it.
+template <class H>
+struct is_avalanching : std::bool_constant<requires { typename H::is_avalanching; }> {};
+template <class H>
+inline constexpr bool is_avalanching_v = is_avalanching<H>::value;
+
+}  // namespace hash
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_HASH_HASHER_HPP
+// ---- end electron/hash/hasher.hpp ----
 // ---- begin electron/hash/detail/common.hpp ----
 // electron/hash/detail/common.hpp: what the hash functions share: the
 // byte-like character types, little-endian loads that also run during
@@ -3158,18 +3221,13 @@ class xxhash64_state {
 // Hashers
 // ===========================================================================
 
-/// A hash function object over strings: h(sv) returns a 64-bit hash.
-template <class H>
-concept hasher = std::copy_constructible<H> && requires(const H& h, std::string_view s) {
-  { h(s) } -> std::convertible_to<std::uint64_t>;
-};
-
 /// Transparent, std::hash-compatible functors (they return std::size_t, so on
 /// a 32-bit platform the upper half of the hash is dropped): std::unordered_map<std::string,
 /// V, electron::hash::xxhash64_hasher, std::equal_to<>> looks up by
 /// std::string_view or const char* without building a std::string.
 struct xxhash64_hasher {
   using is_transparent = void;
+  using is_avalanching = void;
   std::uint64_t seed = 0;
   constexpr std::size_t operator()(std::string_view s) const noexcept {
     return static_cast<std::size_t>(xxhash64(s, seed));
@@ -3177,6 +3235,7 @@ struct xxhash64_hasher {
 };
 struct xxh3_64_hasher {
   using is_transparent = void;
+  using is_avalanching = void;
   std::uint64_t seed = 0;
   constexpr std::size_t operator()(std::string_view s) const noexcept {
     return static_cast<std::size_t>(xxh3_64(s, seed));
@@ -3184,6 +3243,7 @@ struct xxh3_64_hasher {
 };
 struct metro64_hasher {
   using is_transparent = void;
+  using is_avalanching = void;
   std::uint64_t seed = 0;
   constexpr std::size_t operator()(std::string_view s) const noexcept {
     return static_cast<std::size_t>(metro64(s, seed));
@@ -3191,6 +3251,7 @@ struct metro64_hasher {
 };
 struct murmur3_hasher {
   using is_transparent = void;
+  using is_avalanching = void;
   std::uint64_t seed = 0;
   constexpr std::size_t operator()(std::string_view s) const noexcept {
     return static_cast<std::size_t>(murmur3(s, seed));
@@ -3641,7 +3702,7 @@ class mpmc_queue {
  private:
   // A slot on its own cache line: a producer filling slot i and a consumer
   // draining slot i-1 do not share a line.
-  struct alignas(alignof(T) > cache::line_size ? alignof(T) : cache::line_size) slot {
+  struct alignas(alignof(T) > cache_line_size ? alignof(T) : cache_line_size) slot {
     std::atomic<std::size_t> seq;
     alignas(T) unsigned char storage[sizeof(T)];
   };
@@ -3742,7 +3803,7 @@ class spsc_queue {
     std::size_t k = 1;
     const auto fits = [](std::size_t n) {
       const std::size_t flags = (n + alignof(T) - 1) / alignof(T) * alignof(T);
-      return flags + n * sizeof(T) <= cache::line_size;
+      return flags + n * sizeof(T) <= cache_line_size;
     };
     while (fits(k + 1)) ++k;
     return k;
@@ -3851,7 +3912,7 @@ class spsc_queue {
   [[nodiscard]] std::size_t capacity() const noexcept { return (m_block_mask + 1) * items_per_block; }
 
  private:
-  struct alignas(alignof(T) > cache::line_size ? alignof(T) : cache::line_size) block {
+  struct alignas(alignof(T) > cache_line_size ? alignof(T) : cache_line_size) block {
     std::atomic<std::uint8_t> full[items_per_block] = {};
     alignas(T) unsigned char storage[items_per_block][sizeof(T)];
     T* item(std::size_t i) noexcept { return std::launder(reinterpret_cast<T*>(storage[i])); }
@@ -4379,7 +4440,7 @@ concept resettable = requires(T& t) {
   t.reset();
 };
 
-/// A pool of contexts in the seed's ContextPool sense: get() hands out a
+/// A pool of reusable contexts: get() hands out a
 /// reset context, put(c) takes it back, reset(c) resets it in place.
 template <class P>
 concept context_pool = requires(P& p, typename P::pointer c) {
@@ -4998,9 +5059,9 @@ class basic_buffer_pool {
   detail::free_lists<Classes::count> m_lists;
 };
 
-/// 14 power-of-two classes, 512 B to 4 MiB (the seed's BufferPool).
+/// 14 power-of-two classes, 512 B to 4 MiB.
 using buffer_pool = basic_buffer_pool<pow2_classes>;
-/// Four classes: < 1 KiB, 1-8 KiB, 8-64 KiB, > 64 KiB (the seed's Pool[T]).
+/// Four classes: < 1 KiB, 1-8 KiB, 8-64 KiB, > 64 KiB.
 using sized_pool = basic_buffer_pool<four_classes>;
 /// buffer_pool's buffer type (sized_pool's is sized_pool::buffer).
 using pooled_buffer = buffer_pool::buffer;
@@ -5011,7 +5072,7 @@ static_assert(buffer_source<buffer_pool> && buffer_source<sized_pool>);
 // arena_of_pools
 // ===========================================================================
 
-/// Per-request memory in one place (the seed's ArenaOfPools): contexts from
+/// Per-request memory in one place: contexts from
 /// an object pool, byte buffers from a buffer pool, and strings and small
 /// objects bumped from an arena that reset() rewinds at the end of each
 /// request. Any types satisfying the concepts plug in.
@@ -5441,7 +5502,7 @@ struct alignas(cache::false_sharing_range) worker {
   // Tasks this worker spawned and tasks it ran, for the shutdown check
   // (scheduler::drained()). Written only by this worker, read by others only
   // at shutdown: on their own line, so spawning costs no shared write.
-  struct alignas(cache::line_size) task_counts {
+  struct alignas(cache_line_size) task_counts {
     std::atomic<std::uint64_t> spawned{0};
     std::atomic<std::uint64_t> completed{0};
   } counts;
@@ -6416,8 +6477,9 @@ ELECTRON_END_NAMESPACE
 #ifndef ELECTRON_SIMD_HPP
 #define ELECTRON_SIMD_HPP
 
-// ---- begin electron/simd/detail/kernels.hpp ----
-// electron/simd/detail/kernels.hpp: byte kernels behind electron::simd.
+// ---- begin electron/detail/byte_kernels.hpp ----
+// electron/detail/byte_kernels.hpp: the byte kernels behind electron::simd
+// and electron::strings.
 //
 // Every kernel has a scalar overload (detail::scalar_arch, plain loops) and a
 // template on an xsimd architecture. xsimd 8 has no batch_bool -> bit mask
@@ -6427,14 +6489,16 @@ ELECTRON_END_NAMESPACE
 // No kernel reads outside [p, p + n): full vectors inside the range, then
 // either one more vector that overlaps the previous one and ends at p + n, a
 // masked load (AVX-512BW), overlapping 64/32-bit words, or scalar code.
-#ifndef ELECTRON_SIMD_DETAIL_KERNELS_HPP
-#define ELECTRON_SIMD_DETAIL_KERNELS_HPP
+#ifndef ELECTRON_DETAIL_BYTE_KERNELS_HPP
+#define ELECTRON_DETAIL_BYTE_KERNELS_HPP
 
 
 #include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <span>
+#include <string_view>
 #include <type_traits>
 
 /// 1 when the byte kernels are vector ones (x86 SSE2 and up, AArch64 NEON),
@@ -6454,11 +6518,10 @@ ELECTRON_END_NAMESPACE
 #endif
 
 ELECTRON_BEGIN_NAMESPACE
-namespace simd::detail {
+namespace detail {
 
-using electron::detail::scalar_arch;
-using byte = unsigned char;
-inline constexpr std::size_t npos = static_cast<std::size_t>(-1);
+inline const byte* bytes_of(std::string_view s) noexcept { return reinterpret_cast<const byte*>(s.data()); }
+inline const byte* bytes_of(std::span<const std::byte> s) noexcept { return reinterpret_cast<const byte*>(s.data()); }
 
 // ---------------------------------------------------------------------------
 // Scalar twins
@@ -6983,11 +7046,11 @@ using kernel_arch = electron::detail::default_arch;
 using kernel_arch = scalar_arch;
 #endif
 
-}  // namespace simd::detail
+}  // namespace detail
 ELECTRON_END_NAMESPACE
 
-#endif  // ELECTRON_SIMD_DETAIL_KERNELS_HPP
-// ---- end electron/simd/detail/kernels.hpp ----
+#endif  // ELECTRON_DETAIL_BYTE_KERNELS_HPP
+// ---- end electron/detail/byte_kernels.hpp ----
 
 #include <cstddef>
 #include <cstdint>
@@ -6998,22 +7061,14 @@ ELECTRON_END_NAMESPACE
 ELECTRON_BEGIN_NAMESPACE
 namespace simd {
 
-/// Returned by the index functions when there is no match.
-inline constexpr std::size_t npos = detail::npos;
-
-/// CPU features, read from electron::cpu() (the seed's HasAVX, ...).
+/// CPU features, read from electron::cpu().
 inline bool has_sse42() noexcept { return cpu().sse42; }
 inline bool has_avx() noexcept { return cpu().avx; }
 inline bool has_avx2() noexcept { return cpu().avx2; }
 /// AVX-512 F and BW (what the byte kernels use).
 inline bool has_avx512() noexcept { return cpu().avx512f && cpu().avx512bw; }
 
-namespace detail {
-inline const byte* bytes_of(std::string_view s) noexcept { return reinterpret_cast<const byte*>(s.data()); }
-inline const byte* bytes_of(std::span<const std::byte> s) noexcept { return reinterpret_cast<const byte*>(s.data()); }
-}  // namespace detail
-
-/// True when a and b have the same size and bytes (the seed's CompareBytes).
+/// True when a and b have the same size and bytes.
 inline bool equal(std::string_view a, std::string_view b) noexcept {
   return a.size() == b.size() &&
          detail::equal(detail::kernel_arch{}, detail::bytes_of(a), detail::bytes_of(b), a.size());
@@ -7027,18 +7082,18 @@ inline bool equal(std::span<const std::byte> a, std::span<const std::byte> b) no
 /// (AVX2, AVX-512BW; 64 with SSE2 or NEON) are scanned inline without a loop
 /// or a branch on their length; longer ones call the loop.
 ELECTRON_ALWAYS_INLINE std::size_t index_byte(std::string_view s, char c) noexcept {
-  return detail::index_byte(detail::kernel_arch{}, detail::bytes_of(s), s.size(), static_cast<detail::byte>(c));
+  return detail::index_byte(detail::kernel_arch{}, detail::bytes_of(s), s.size(), static_cast<electron::byte>(c));
 }
 ELECTRON_ALWAYS_INLINE std::size_t index_byte(std::span<const std::byte> s, std::byte c) noexcept {
-  return detail::index_byte(detail::kernel_arch{}, detail::bytes_of(s), s.size(), std::to_integer<detail::byte>(c));
+  return detail::index_byte(detail::kernel_arch{}, detail::bytes_of(s), s.size(), std::to_integer<electron::byte>(c));
 }
 
 /// Number of bytes equal to c.
 ELECTRON_ALWAYS_INLINE std::size_t count(std::string_view s, char c) noexcept {
-  return detail::count(detail::kernel_arch{}, detail::bytes_of(s), s.size(), static_cast<detail::byte>(c));
+  return detail::count(detail::kernel_arch{}, detail::bytes_of(s), s.size(), static_cast<electron::byte>(c));
 }
 ELECTRON_ALWAYS_INLINE std::size_t count(std::span<const std::byte> s, std::byte c) noexcept {
-  return detail::count(detail::kernel_arch{}, detail::bytes_of(s), s.size(), std::to_integer<detail::byte>(c));
+  return detail::count(detail::kernel_arch{}, detail::bytes_of(s), s.size(), std::to_integer<electron::byte>(c));
 }
 
 /// Index of the first occurrence of needle in haystack, or npos (0 for an
@@ -7060,7 +7115,7 @@ inline bool contains(std::span<const std::byte> haystack, std::span<const std::b
   return find(haystack, needle) != npos;
 }
 
-/// out[i] = hash::xxhash64(keys[i]) (the seed's BatchHash). Precondition:
+/// out[i] = hash::xxhash64(keys[i]). Precondition:
 /// out.size() >= keys.size() (checked by ELECTRON_ASSERT).
 inline void batch_hash(std::span<const std::string_view> keys, std::span<std::uint64_t> out,
                        std::uint64_t seed = 0) noexcept {
@@ -7074,7 +7129,7 @@ inline std::vector<std::uint64_t> batch_hash(std::span<const std::string_view> k
   return out;
 }
 
-/// out[i] = contains(haystack, needles[i]) (the seed's BatchCompare).
+/// out[i] = contains(haystack, needles[i]).
 /// Precondition: out.size() >= needles.size() (checked by ELECTRON_ASSERT).
 inline void batch_compare(std::span<const std::string_view> needles, std::string_view haystack,
                           std::span<bool> out) noexcept {
@@ -7407,11 +7462,11 @@ namespace strings {
 // Views
 // ===========================================================================
 
-/// The bytes of a string, no copy (the seed's ToBytes).
+/// The bytes of a string, no copy.
 inline std::span<const std::byte> to_bytes(std::string_view s) noexcept {
   return std::as_bytes(std::span<const char>(s.data(), s.size()));
 }
-/// The characters of bytes, no copy (the seed's ToString).
+/// The characters of bytes, no copy.
 inline std::string_view to_string(std::span<const std::byte> b) noexcept {
   return {reinterpret_cast<const char*>(b.data()), b.size()};
 }
@@ -7420,16 +7475,13 @@ inline std::string_view to_string(std::span<const std::byte> b) noexcept {
 // index_any / contains_any
 // ===========================================================================
 
-/// Returned by index_any when there is no match.
-inline constexpr std::size_t npos = static_cast<std::size_t>(-1);
-
 /// Index of the first byte of s that is one of the bytes of chars, or npos.
 /// The set is bytes (not code points): for ASCII sets that is the same.
 /// Vectorized for sets of up to 8 bytes, a 256-bit table otherwise.
 inline std::size_t index_any(std::string_view s, std::string_view chars) noexcept {
-  namespace sd = simd::detail;
-  return sd::index_any(sd::kernel_arch{}, reinterpret_cast<const sd::byte*>(s.data()), s.size(),
-                       reinterpret_cast<const sd::byte*>(chars.data()), chars.size());
+  namespace sd = electron::detail;
+  return sd::index_any(sd::kernel_arch{}, reinterpret_cast<const electron::byte*>(s.data()), s.size(),
+                       reinterpret_cast<const electron::byte*>(chars.data()), chars.size());
 }
 /// True when s contains any byte of chars.
 inline bool contains_any(std::string_view s, std::string_view chars) noexcept { return index_any(s, chars) != npos; }
@@ -7438,7 +7490,6 @@ inline bool contains_any(std::string_view s, std::string_view chars) noexcept { 
 // equal_fold
 // ===========================================================================
 namespace detail {
-using byte = unsigned char;
 
 /// The simple case folding of a code point (itself when it has none).
 inline char32_t simple_fold(char32_t c) noexcept {
@@ -7502,10 +7553,10 @@ inline std::size_t ascii_fold_prefix(electron::detail::scalar_arch, const byte* 
 
 #if ELECTRON_SIMD_BYTE_KERNELS
 template <class Arch>
-requires simd::detail::vector_arch<Arch> std::size_t ascii_fold_prefix(Arch, const byte* a, const byte* b,
+requires electron::detail::vector_arch<Arch> std::size_t ascii_fold_prefix(Arch, const byte* a, const byte* b,
                                                                        std::size_t n)
 noexcept {
-  using A = simd::detail::byte_arch<Arch>;
+  using A = electron::detail::byte_arch<Arch>;
   using v = xsimd::batch<byte, A>;
   constexpr std::size_t w = v::size;
   const v zero(0), bit(0x20), high(0x80), lower_a('a'), lower_z('z');
@@ -7528,7 +7579,7 @@ noexcept {
       const v x(_mm512_maskz_loadu_epi8(live, a + i)), y(_mm512_maskz_loadu_epi8(live, b + i));
       const v diff = x ^ y, lowered = x | bit;
       const auto same = (diff == zero) || ((diff == bit) && (lowered >= lower_a) && (lowered <= lower_z));
-      const std::uint64_t bad = (~simd::detail::to_mask<A>(same) | simd::detail::to_mask<A>((x | y) >= high)) & live;
+      const std::uint64_t bad = (~electron::detail::to_mask<A>(same) | electron::detail::to_mask<A>((x | y) >= high)) & live;
       return bad == 0 ? n : i + static_cast<std::size_t>(std::countr_zero(bad));
     }
   }
@@ -7573,7 +7624,7 @@ bool equal_fold(Arch arch, std::string_view s, std::string_view t) noexcept {
 /// for valid UTF-8). The strings may differ in byte length ("K" and U+212A
 /// KELVIN SIGN are equal). Bytes that are not valid UTF-8 compare byte-wise.
 inline bool equal_fold(std::string_view s, std::string_view t) noexcept {
-  return detail::equal_fold(simd::detail::kernel_arch{}, s, t);
+  return detail::equal_fold(electron::detail::kernel_arch{}, s, t);
 }
 
 // ===========================================================================
@@ -7778,16 +7829,10 @@ concept shared_lockable = lockable<M> && requires(M& m) {
   m.unlock_shared();
 };
 
-/// A function object that hashes a K: h(k) converts to std::uint64_t.
-template <class H, class K>
-concept key_hasher = std::copy_constructible<H> && requires(const H& h, const K& k) {
-  { h(k) } -> std::convertible_to<std::uint64_t>;
-};
-
 /// A key sharded_mutex accepts without an explicit hasher: an integer (used
 /// as is), or a type with an enabled std::hash.
 template <class K>
-concept shard_key = std::integral<K> || (std::default_initializable<std::hash<K>> && key_hasher<std::hash<K>, K>);
+concept shard_key = std::integral<K> || (std::default_initializable<std::hash<K>> && hash::hasher<std::hash<K>, K>);
 
 /// A clock in the sense of std::chrono::is_clock.
 template <class C>
@@ -7803,16 +7848,7 @@ inline constexpr int spin_limit = 100;
 
 using electron::detail::cpu_relax;
 
-/// The SplitMix64 finalizer (Steele, Lea and Flood, "Fast Splittable
-/// Pseudorandom Number Generators", OOPSLA 2014; the constants are
-/// D. Stafford's "Mix13", "Better Bit Mixing", 2011): a bijection on 64-bit
-/// words in which every input bit affects every output bit, so sequential or
-/// strided keys (ids, aligned pointers) spread over the high bits.
-constexpr std::uint64_t mix64(std::uint64_t z) noexcept {
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
+using electron::detail::mix64;
 
 /// A mutex in one 32-bit word: 0 free, 1 held, 2 held and someone may be
 /// parked. This is "mutex 3" of U. Drepper, "Futexes Are Tricky" (2011),
@@ -7879,7 +7915,7 @@ class word_mutex {
 /// it locks shards in ascending index order (lock_shard), once per shard.
 ///
 /// Keys: integers are used as they are; other types go through std::hash,
-/// or through a hasher of yours (key_hasher). Either way the hash is then
+/// or through a hasher of yours (`electron::hash::hasher<H, K>`). Either way the hash is then
 /// mixed with the SplitMix64 finalizer and the top log2(N) bits pick the
 /// shard, so sequential ids and aligned pointers spread evenly.
 ///
@@ -7920,7 +7956,7 @@ class sharded_mutex {
     return shard_of_hash(hash_key(key));
   }
   /// The shard that guards `key` when hashed by `h`.
-  template <class K, key_hasher<K> H>
+  template <class K, hash::hasher<K> H>
   [[nodiscard]] static constexpr std::size_t shard_of(const K& key, const H& h) noexcept(noexcept(h(key))) {
     return shard_of_hash(static_cast<std::uint64_t>(h(key)));
   }
@@ -7932,7 +7968,7 @@ class sharded_mutex {
   void lock(const K& key) noexcept(noexcept(shard_of(key))) {
     lock_shard(shard_of(key));
   }
-  template <class K, key_hasher<K> H>
+  template <class K, hash::hasher<K> H>
   void lock(const K& key, const H& h) noexcept(noexcept(shard_of(key, h))) {
     lock_shard(shard_of(key, h));
   }
@@ -7942,7 +7978,7 @@ class sharded_mutex {
   [[nodiscard]] bool try_lock(const K& key) noexcept(noexcept(shard_of(key))) {
     return try_lock_shard(shard_of(key));
   }
-  template <class K, key_hasher<K> H>
+  template <class K, hash::hasher<K> H>
   [[nodiscard]] bool try_lock(const K& key, const H& h) noexcept(noexcept(shard_of(key, h))) {
     return try_lock_shard(shard_of(key, h));
   }
@@ -7953,7 +7989,7 @@ class sharded_mutex {
   void unlock(const K& key) noexcept(noexcept(shard_of(key))) {
     unlock_shard(shard_of(key));
   }
-  template <class K, key_hasher<K> H>
+  template <class K, hash::hasher<K> H>
   void unlock(const K& key, const H& h) noexcept(noexcept(shard_of(key, h))) {
     unlock_shard(shard_of(key, h));
   }
@@ -7985,7 +8021,7 @@ class sharded_mutex {
         : m_mutex(m), m_shard(shard_of(key)) {
       m_mutex.lock_shard(m_shard);
     }
-    template <class K, key_hasher<K> H>
+    template <class K, hash::hasher<K> H>
     lock_guard(sharded_mutex& m, const K& key, const H& h) noexcept(noexcept(shard_of(key, h)))
         : m_mutex(m), m_shard(shard_of(key, h)) {
       m_mutex.lock_shard(m_shard);
@@ -8007,7 +8043,7 @@ class sharded_mutex {
   [[nodiscard]] lock_guard guard(const K& key) noexcept(noexcept(shard_of(key))) {
     return lock_guard(*this, key);
   }
-  template <class K, key_hasher<K> H>
+  template <class K, hash::hasher<K> H>
   [[nodiscard]] lock_guard guard(const K& key, const H& h) noexcept(noexcept(shard_of(key, h))) {
     return lock_guard(*this, key, h);
   }
