@@ -11,6 +11,7 @@
 #include "electron/hash.hpp"
 #include "electron/lockfree.hpp"
 #include "electron/config.hpp"
+#include "electron/cpu.hpp"
 #include "electron/pool.hpp"
 #include "electron/sched.hpp"
 #include "electron/simd.hpp"
