@@ -17,9 +17,9 @@
 #include <limits>
 #include <set>
 #include <string>
-#include <type_traits>
 #include <string_view>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #if ELECTRON_HAS_SIMD

@@ -41,18 +41,18 @@
 //           on 32-bit Arm builds compiled with NEON, which is all cpu() knows
 //           there.
 // The row order is the bit order of `feature`: append, never reorder.
-#define ELECTRON_DETAIL_CPU_FEATURES(X)                                              \
-  X(sse42, "sse4.2", __SSE4_2__, 1, ecx, 20, none)                                   \
-  X(popcnt, "popcnt", __POPCNT__, 1, ecx, 23, none)                                  \
-  X(avx, "avx", __AVX__, 1, ecx, 28, ymm)                                            \
-  X(avx2, "avx2", __AVX2__, 7, ebx, 5, ymm)                                          \
-  X(fma, "fma", __FMA__, 1, ecx, 12, ymm)                                            \
-  X(bmi1, "bmi", __BMI__, 7, ebx, 3, none)                                           \
-  X(bmi2, "bmi2", __BMI2__, 7, ebx, 8, none)                                         \
-  X(lzcnt, "lzcnt", __LZCNT__, 0x80000001u, ecx, 5, none)                            \
-  X(avx512f, "avx512f", __AVX512F__, 7, ebx, 16, zmm)                                \
-  X(avx512bw, "avx512bw", __AVX512BW__, 7, ebx, 30, zmm)                             \
-  X(avx512vpopcntdq, "avx512vpopcntdq", __AVX512VPOPCNTDQ__, 7, ecx, 14, zmm)        \
+#define ELECTRON_DETAIL_CPU_FEATURES(X)                                       \
+  X(sse42, "sse4.2", __SSE4_2__, 1, ecx, 20, none)                            \
+  X(popcnt, "popcnt", __POPCNT__, 1, ecx, 23, none)                           \
+  X(avx, "avx", __AVX__, 1, ecx, 28, ymm)                                     \
+  X(avx2, "avx2", __AVX2__, 7, ebx, 5, ymm)                                   \
+  X(fma, "fma", __FMA__, 1, ecx, 12, ymm)                                     \
+  X(bmi1, "bmi", __BMI__, 7, ebx, 3, none)                                    \
+  X(bmi2, "bmi2", __BMI2__, 7, ebx, 8, none)                                  \
+  X(lzcnt, "lzcnt", __LZCNT__, 0x80000001u, ecx, 5, none)                     \
+  X(avx512f, "avx512f", __AVX512F__, 7, ebx, 16, zmm)                         \
+  X(avx512bw, "avx512bw", __AVX512BW__, 7, ebx, 30, zmm)                      \
+  X(avx512vpopcntdq, "avx512vpopcntdq", __AVX512VPOPCNTDQ__, 7, ecx, 14, zmm) \
   X(neon, "neon", __ARM_NEON, 0, eax, 0, arm)
 
 ELECTRON_BEGIN_NAMESPACE
