@@ -97,14 +97,15 @@ TEST_CASE("feature_table: one row per feature, in bit order, unique names and ma
   std::uint32_t all = 0;
   for (std::size_t i = 0; i < electron::feature_count; ++i) {
     const electron::feature_info& f = electron::feature_table[i];
-    INFO(f.name);
+    const std::string_view name = f.name;
+    const std::string_view macro = f.macro;
+    INFO(name);
     CHECK(static_cast<std::uint32_t>(f.id) == (1u << i));
-    CHECK_FALSE(f.name.empty());
-    CHECK(f.name.data()[f.name.size()] == '\0');  // feature_name hands out data()
-    CHECK(f.macro.substr(0, 2) == "__");
-    CHECK(names.insert(f.name).second);
-    CHECK(macros.insert(f.macro).second);
-    CHECK(std::string_view(electron::feature_name(f.id)) == f.name);
+    CHECK_FALSE(name.empty());
+    CHECK(macro.substr(0, 2) == "__");
+    CHECK(names.insert(name).second);
+    CHECK(macros.insert(macro).second);
+    CHECK(std::string_view(electron::feature_name(f.id)) == name);
     all |= static_cast<std::uint32_t>(f.id);
   }
   CHECK(all == (electron::feature_count == 32 ? ~0u : (1u << electron::feature_count) - 1));

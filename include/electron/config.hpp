@@ -90,8 +90,13 @@
 
 // The detection and the check must not themselves use the instructions they
 // look for: they are compiled for the baseline ISA whatever -march says.
+// target("arch=x86-64") alone is not enough: GCC and Clang keep the
+// extensions -march enabled and only change the base CPU, so each extension
+// beyond x86-64 is turned off by name (no-sse3 also turns off everything
+// built on it: SSSE3, SSE4, AVX, FMA, AVX-512).
 #if ELECTRON_ARCH_X86 && (defined(__GNUC__) || defined(__clang__))
-#define ELECTRON_DETAIL_BASELINE_ISA __attribute__((target("arch=x86-64")))
+#define ELECTRON_DETAIL_BASELINE_ISA \
+  __attribute__((target("arch=x86-64,no-sse3,no-popcnt,no-bmi,no-bmi2,no-lzcnt,no-movbe")))
 #else
 #define ELECTRON_DETAIL_BASELINE_ISA
 #endif
