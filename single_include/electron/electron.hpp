@@ -173,8 +173,13 @@
 
 // The detection and the check must not themselves use the instructions they
 // look for: they are compiled for the baseline ISA whatever -march says.
+// target("arch=x86-64") alone is not enough: GCC and Clang keep the
+// extensions -march enabled and only change the base CPU, so each extension
+// beyond x86-64 is turned off by name (no-sse3 also turns off everything
+// built on it: SSSE3, SSE4, AVX, FMA, AVX-512).
 #if ELECTRON_ARCH_X86 && (defined(__GNUC__) || defined(__clang__))
-#define ELECTRON_DETAIL_BASELINE_ISA __attribute__((target("arch=x86-64")))
+#define ELECTRON_DETAIL_BASELINE_ISA \
+  __attribute__((target("arch=x86-64,no-sse3,no-popcnt,no-bmi,no-bmi2,no-lzcnt,no-movbe")))
 #else
 #define ELECTRON_DETAIL_BASELINE_ISA
 #endif
@@ -2062,8 +2067,8 @@ inline constexpr std::size_t feature_count = static_cast<std::size_t>(detail::fe
 /// A row of feature_table: what Electron knows about one feature.
 struct feature_info {
   feature id;                ///< the feature's bit
-  std::string_view name;     ///< the compilers' spelling: "avx2", "bmi", "sse4.2", ...
-  std::string_view macro;    ///< the predefined macro that means "compiled to require it"
+  const char* name;          ///< the compilers' spelling: "avx2", "bmi", "sse4.2", ...
+  const char* macro;         ///< the predefined macro that means "compiled to require it"
   bool compiled;             ///< whether this TU was compiled to require it
   std::uint32_t cpuid_leaf;  ///< the CPUID leaf that reports it; 0 for non-x86 features
 };
@@ -2071,7 +2076,7 @@ struct feature_info {
 /// Every feature Electron detects, in bit order: feature_table[i].id is
 /// `feature(1u << i)`. Per TU (`compiled` follows the TU's flags).
 ///
-///   for (const auto& f : electron::feature_table) std::printf("%s ", f.name.data());
+///   for (const auto& f : electron::feature_table) std::printf("%s ", f.name);
 inline constexpr feature_info feature_table[] = {
 #define ELECTRON_DETAIL_X(field, name, macro, leaf, reg, bit, os) \
   {feature::field, name, #macro, detail::macro_defined(#macro, ELECTRON_PP_STR(macro)), leaf},
@@ -2085,7 +2090,7 @@ static_assert(feature_count <= 32, "feature masks are 32 bits");
 /// for a value that is not a single known feature. NUL-terminated.
 ELECTRON_DETAIL_BASELINE_ISA constexpr const char* feature_name(feature f) noexcept {
   for (std::size_t i = 0; i < feature_count; ++i) {
-    if (feature_table[i].id == f) return feature_table[i].name.data();
+    if (feature_table[i].id == f) return feature_table[i].name;
   }
   return "?";
 }
@@ -2144,12 +2149,16 @@ ELECTRON_DETAIL_BASELINE_ISA inline std::uint64_t xgetbv0() noexcept {
 
 /// The CPUID leaves the table uses, read once, and the OS's register state.
 struct cpuid_snapshot {
-  cpuid_regs leaf1{}, leaf7{}, ext1{};
-  bool os_ymm = false;  // XCR0: XMM and YMM state
-  bool os_zmm = false;  // plus opmask, ZMM_Hi256, Hi16_ZMM
+  // Members zeroed by read_cpuid, not by initializers: an implicit
+  // constructor would be compiled for -march, not for the baseline.
+  cpuid_regs leaf1, leaf7, ext1;
+  bool os_ymm;  // XCR0: XMM and YMM state
+  bool os_zmm;  // plus opmask, ZMM_Hi256, Hi16_ZMM
 };
 ELECTRON_DETAIL_BASELINE_ISA inline cpuid_snapshot read_cpuid() noexcept {
   cpuid_snapshot s;
+  s.leaf1 = s.leaf7 = s.ext1 = cpuid_regs{0, 0, 0, 0};
+  s.os_ymm = s.os_zmm = false;
   const std::uint32_t max_leaf = cpuid(0, 0).eax;
   if (max_leaf >= 1) {
     s.leaf1 = cpuid(1, 0);
@@ -2207,9 +2216,10 @@ ELECTRON_DETAIL_BASELINE_ISA inline cpu_features detect_cpu_features() noexcept 
   return f;
 }
 
-ELECTRON_DETAIL_BASELINE_ISA inline void append(char* out, std::size_t cap, std::size_t& n,
-                                                std::string_view s) noexcept {
-  for (std::size_t i = 0; i < s.size() && n < cap; ++i) out[n++] = s[i];
+// Plain pointers, not std::string_view: an out-of-line string_view member
+// would be compiled for -march, not for the baseline.
+ELECTRON_DETAIL_BASELINE_ISA inline void append(char* out, std::size_t cap, std::size_t& n, const char* s) noexcept {
+  while (*s != '\0' && n < cap) out[n++] = *s++;
 }
 }  // namespace detail
 
@@ -2225,6 +2235,9 @@ ELECTRON_DETAIL_BASELINE_ISA inline const cpu_features& cpu() noexcept {
 /// sentence for the user.
 class cpu_check {
  public:
+  /// Success: nothing missing. (Compiled for the baseline ISA: check_cpu()
+  /// constructs one before it knows what the CPU has.)
+  ELECTRON_DETAIL_BASELINE_ISA constexpr cpu_check() noexcept {}
   constexpr explicit operator bool() const noexcept { return m_missing == 0; }
   constexpr bool ok() const noexcept { return m_missing == 0; }
   /// Mask of `feature` bits compiled for but absent.
@@ -2233,8 +2246,10 @@ class cpu_check {
   constexpr const char* message() const noexcept { return m_message; }
 
  private:
+  // The attribute must be on the first declaration too: GCC ignores a target
+  // attribute that only a later declaration adds.
   template <std::uint32_t>
-  friend cpu_check check_cpu_for(const cpu_features&) noexcept;
+  friend ELECTRON_DETAIL_BASELINE_ISA cpu_check check_cpu_for(const cpu_features&) noexcept;
   std::uint32_t m_missing = 0;
   char m_message[256] = {};
 };
