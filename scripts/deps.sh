@@ -6,18 +6,23 @@
 #   scripts/deps.sh --minimal  only what the tests need
 #   scripts/deps.sh --aarch64  only what the aarch64 cross build and its qemu
 #                              test run need (scripts/cross-aarch64.sh)
+#   scripts/deps.sh --lint     only clang-format-14 and clang-tidy-14
+#                              (scripts/check-format.sh, scripts/tidy.sh)
 set -euo pipefail
 
 required=(g++ clang cmake ninja-build python3 git libxsimd-dev catch2 libclang-rt-14-dev)
 bench=(libbenchmark-dev libboost1.81-dev libboost-url1.81-dev libboost-json1.81-dev libabsl-dev libxxhash-dev libconcurrentqueue-dev libfast-float-dev
        libtbb-dev libfmt-dev libmimalloc-dev)
 
+lint=(clang-format-14 clang-tidy-14 git)
+
 aarch64=(g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user cmake ninja-build libxsimd-dev catch2)
 
 case "${1:-}" in
   --minimal) want=("${required[@]}") ;;
   --aarch64) want=("${aarch64[@]}") ;;
-  *) want=("${required[@]}" "${bench[@]}") ;;
+  --lint) want=("${lint[@]}") ;;
+  *) want=("${required[@]}" "${bench[@]}" "${lint[@]}") ;;
 esac
 
 missing=()

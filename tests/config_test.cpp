@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
-// Tests for electron/config.hpp: feature detection, the compile-time choice,
-// the ABI namespace, check_cpu(), assertions, checked arithmetic.
+// Tests for electron/config.hpp and electron/cpu.hpp: feature detection, the
+// compile-time choice, the ABI namespace, check_cpu(), assertions, checked
+// arithmetic.
 #include "electron/config.hpp"
+#include "electron/cpu.hpp"
 
 #include "child_process.hpp"
 #include "electron/detail/simd.hpp"
@@ -11,11 +13,13 @@
 
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <limits>
+#include <set>
 #include <string>
-#include <type_traits>
 #include <string_view>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #if ELECTRON_HAS_SIMD
@@ -84,6 +88,80 @@ TEST_CASE("cpu_features: mask and has() agree with the fields", "[config][cpu]")
   for (std::size_t i = 0; i < electron::feature_count; ++i) {
     CHECK(std::strcmp(electron::feature_name(static_cast<electron::feature>(1u << i)), "?") != 0);
   }
+}
+
+TEST_CASE("feature_table: one row per feature, in bit order, unique names and macros", "[config][cpu]") {
+  STATIC_REQUIRE(std::size(electron::feature_table) == electron::feature_count);
+  std::set<std::string_view> names;
+  std::set<std::string_view> macros;
+  std::uint32_t all = 0;
+  for (std::size_t i = 0; i < electron::feature_count; ++i) {
+    const electron::feature_info& f = electron::feature_table[i];
+    const std::string_view name = f.name;
+    const std::string_view macro = f.macro;
+    INFO(name);
+    CHECK(static_cast<std::uint32_t>(f.id) == (1u << i));
+    CHECK_FALSE(name.empty());
+    CHECK(macro.substr(0, 2) == "__");
+    CHECK(names.insert(name).second);
+    CHECK(macros.insert(macro).second);
+    CHECK(std::string_view(electron::feature_name(f.id)) == name);
+    all |= static_cast<std::uint32_t>(f.id);
+  }
+  CHECK(all == (electron::feature_count == 32 ? ~0u : (1u << electron::feature_count) - 1));
+  CHECK(std::string_view(electron::feature_name(static_cast<electron::feature>(0))) == "?");
+  // Every field of cpu_features is one row: setting the row's field sets its bit only.
+  electron::cpu_features f;
+  f.sse42 = true;
+  CHECK(f.mask() == static_cast<std::uint32_t>(electron::feature::sse42));
+  STATIC_REQUIRE(sizeof(electron::cpu_features) == electron::feature_count);
+}
+
+TEST_CASE("compiled_features: the table's macros agree with #if on each", "[config][cpu]") {
+  // An independent reference: one #if per macro, as a build would test them.
+  std::uint32_t expect = 0;
+  auto bit = [&expect](electron::feature f) { expect |= static_cast<std::uint32_t>(f); };
+#if defined(__SSE4_2__)
+  bit(electron::feature::sse42);
+#endif
+#if defined(__POPCNT__)
+  bit(electron::feature::popcnt);
+#endif
+#if defined(__AVX__)
+  bit(electron::feature::avx);
+#endif
+#if defined(__AVX2__)
+  bit(electron::feature::avx2);
+#endif
+#if defined(__FMA__)
+  bit(electron::feature::fma);
+#endif
+#if defined(__BMI__)
+  bit(electron::feature::bmi1);
+#endif
+#if defined(__BMI2__)
+  bit(electron::feature::bmi2);
+#endif
+#if defined(__LZCNT__)
+  bit(electron::feature::lzcnt);
+#endif
+#if defined(__AVX512F__)
+  bit(electron::feature::avx512f);
+#endif
+#if defined(__AVX512BW__)
+  bit(electron::feature::avx512bw);
+#endif
+#if defined(__AVX512VPOPCNTDQ__)
+  bit(electron::feature::avx512vpopcntdq);
+#endif
+#if defined(__ARM_NEON)
+  bit(electron::feature::neon);
+#endif
+  CHECK(electron::compiled_features == expect);
+  // The test behind the table: an undefined name stringizes to itself.
+  STATIC_REQUIRE_FALSE(
+      electron::detail::macro_defined("ELECTRON_TEST_NEVER_DEFINED", ELECTRON_PP_STR(ELECTRON_TEST_NEVER_DEFINED)));
+  STATIC_REQUIRE(electron::detail::macro_defined("__cplusplus", ELECTRON_PP_STR(__cplusplus)));
 }
 
 TEST_CASE("check_cpu(): passes on the machine that runs the tests", "[config][cpu]") {

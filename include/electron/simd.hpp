@@ -21,6 +21,7 @@
 #define ELECTRON_SIMD_HPP
 
 #include "electron/config.hpp"
+#include "electron/cpu.hpp"
 #include "electron/hash.hpp"
 #include "electron/detail/byte_kernels.hpp"
 

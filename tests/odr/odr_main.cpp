@@ -4,6 +4,7 @@
 // (different ABI namespaces), and that every copy computes the same results.
 // Exit 77 = skipped.
 #include "electron/config.hpp"
+#include "electron/cpu.hpp"
 #include "odr_report.hpp"
 
 #include <cstdio>

@@ -2,6 +2,7 @@
 // Compiled once per variant (ELECTRON_ODR_VARIANT), each with its own flags
 // and configuration macros.
 #include "electron/bits.hpp"
+#include "electron/cpu.hpp"
 #include "electron/lockfree.hpp"
 #include "electron/hash.hpp"
 #include "odr_report.hpp"
