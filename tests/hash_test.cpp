@@ -768,3 +768,21 @@ TEST_CASE("string_interner: intern_result, at() and operator[]", "[hash][interne
   CHECK(st.signaled);
 #endif
 }
+
+TEST_CASE("string_interner: moving keeps ids and views; the moved-from one is empty and usable", "[hash][interner]") {
+  eh::string_interner a;
+  for (int i = 0; i < 1000; ++i) REQUIRE(a.intern("m-" + std::to_string(i)).inserted);
+  const std::string_view v = a.at(500);
+  eh::string_interner b(std::move(a));
+  CHECK(b.size() == 1000);
+  CHECK(b.at(500).data() == v.data());  // the arena's blocks moved, not the strings
+  CHECK(b.find("m-999") == 999u);
+  CHECK(a.empty());  // NOLINT(bugprone-use-after-move): moved-from is empty and usable
+  CHECK_FALSE(a.find("m-1").has_value());
+  CHECK(a.intern("again") == eh::intern_result{0, true});
+  a = std::move(b);
+  CHECK(a.size() == 1000);
+  CHECK(a.at(500) == "m-500");
+  CHECK(a.intern("m-7") == eh::intern_result{7, false});
+  static_assert(std::is_nothrow_move_constructible_v<eh::string_interner>);
+}

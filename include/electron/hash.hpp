@@ -20,8 +20,8 @@
 #ifndef ELECTRON_HASH_HPP
 #define ELECTRON_HASH_HPP
 
-#include "electron/hash/hasher.hpp"
 #include "electron/hash/functions.hpp"
+#include "electron/hash/hasher.hpp"
 #include "electron/hash/interner.hpp"
 
 #endif  // ELECTRON_HASH_HPP

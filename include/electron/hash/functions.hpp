@@ -26,12 +26,12 @@
 #define ELECTRON_HASH_FUNCTIONS_HPP
 
 #include "electron/config.hpp"
-#include "electron/hash/hasher.hpp"
 #include "electron/hash/detail/common.hpp"
 #include "electron/hash/detail/metro64.hpp"
 #include "electron/hash/detail/murmur3.hpp"
 #include "electron/hash/detail/xxh3.hpp"
 #include "electron/hash/detail/xxh64.hpp"
+#include "electron/hash/hasher.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -87,10 +87,9 @@ class basic_string_interner {
   /// The longest string: its length is stored in 32 bits, and with that
   /// length and a NUL it must fit in one allocation (below A::max_size when
   /// A declares one).
-  static constexpr std::size_t max_string_size =
-      detail::allocation_limit<A>() - sizeof(std::uint32_t) - 1 < 0xFFFFFFFFu
-          ? detail::allocation_limit<A>() - sizeof(std::uint32_t) - 1
-          : 0xFFFFFFFFu;
+  static constexpr std::size_t max_string_size = detail::allocation_limit<A>() - sizeof(std::uint32_t) - 1 < 0xFFFFFFFFu
+                                                     ? detail::allocation_limit<A>() - sizeof(std::uint32_t) - 1
+                                                     : 0xFFFFFFFFu;
   /// The largest arena block size the constructors accept.
   static constexpr std::size_t max_arena_block = electron::detail::max_allocation_size;
   /// The arena block size when none is given.
@@ -106,8 +105,8 @@ class basic_string_interner {
   /// from `upstream`, which also serves the interner's tables. Throws
   /// std::length_error when arena_block > max_arena_block.
   explicit basic_string_interner(H h, std::size_t arena_block = default_arena_block,
-                                 std::pmr::memory_resource* upstream = std::pmr::new_delete_resource())
-      requires std::constructible_from<A, std::size_t, std::pmr::memory_resource*>
+                                 std::pmr::memory_resource* upstream = std::pmr::new_delete_resource()) requires
+      std::constructible_from<A, std::size_t, std::pmr::memory_resource*>
       : m_hasher(std::move(h)),
         m_arena(make_arena(checked_block(arena_block), upstream)),
         m_views(upstream),
@@ -118,14 +117,19 @@ class basic_string_interner {
   ///
   ///   counting_resource counter;                 // any std::pmr::memory_resource
   ///   electron::hash::string_interner names(&counter);
-  explicit basic_string_interner(std::pmr::memory_resource* upstream)
-      requires std::default_initializable<H> && std::constructible_from<A, std::size_t, std::pmr::memory_resource*>
+  explicit basic_string_interner(std::pmr::memory_resource* upstream) requires std::default_initializable<H> &&
+      std::constructible_from<A, std::size_t, std::pmr::memory_resource*>
       : basic_string_interner(H{}, default_arena_block, upstream) {}
 
   /// Strings go to `allocator` (moved in); the tables come from `upstream`.
-  basic_string_interner(H h, A allocator, std::pmr::memory_resource* upstream = std::pmr::new_delete_resource())
-      requires std::move_constructible<A>
-      : m_hasher(std::move(h)), m_arena(std::move(allocator)), m_views(upstream), m_hashes(upstream), m_slots(upstream) {}
+  basic_string_interner(
+      H h, A allocator,
+      std::pmr::memory_resource* upstream = std::pmr::new_delete_resource()) requires std::move_constructible<A>
+      : m_hasher(std::move(h)),
+        m_arena(std::move(allocator)),
+        m_views(upstream),
+        m_hashes(upstream),
+        m_slots(upstream) {}
 
   /// The id of s, adding it if new: {id, true} when this call added it,
   /// {id, false} when it was there. O(1) expected. Throws std::length_error
