@@ -44,7 +44,7 @@ void alloc_electron(benchmark::State& state) {
   electron::arena::arena a;
   electron_bench::alloc_report r;
   for (auto _ : state) {
-    for (std::size_t i = 0; i < batch; ++i) electron_bench::keep(a.alloc(size_at(state, i)));
+    for (std::size_t i = 0; i < batch; ++i) electron_bench::keep(a.allocate(size_at(state, i)));
     a.reset();
   }
   finish(state, r);

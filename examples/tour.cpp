@@ -143,8 +143,11 @@ int main() {
     st.update("elec").update("tron");
     expect(st.digest() == at_compile_time, "streaming XXH64 equals the one-shot hash");
     eh::string_interner names;
-    const std::uint32_t a = names.intern("alice"), b = names.intern("bob");
-    expect(a == 0 && b == 1 && names.intern("alice") == 0 && names.get(b) == "bob", "interner: dense, stable ids");
+    const auto [a, a_added] = names.intern("alice");
+    const auto [b, b_added] = names.intern("bob");
+    expect(a == 0 && b == 1 && a_added && b_added && names.intern("alice").id == 0 && !names.intern("bob").inserted &&
+               names.at(b) == "bob",
+           "interner: dense, stable ids");
   }
 
   std::printf("\n== simd: byte kernels at memory speed\n");

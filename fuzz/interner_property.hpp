@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 // A property over bytes, shared by tests/hash_test.cpp (fuzz_bytes) and
 // fuzz/interner_fuzz.cpp (libFuzzer): the bytes are a program of
-// string_interner operations (intern, find, get, operator[], size), run on
+// string_interner operations (intern, find, at, operator[], size), run on
 // the interner and on a std::unordered_map + std::vector model. Ids must be
 // dense and stable, strings must round-trip, the view of an id must keep
-// pointing at the same bytes as the table grows, find of an absent string
-// must report it absent, and get() of an id never handed out must throw
-// std::out_of_range.
+// pointing at the same bytes as the table grows, intern must say whether it
+// added the string, find of an absent string must report it absent, and
+// at() of an id never handed out must throw std::out_of_range.
 //
 // The first byte picks the hasher (XXH3, or one with only a few distinct
 // values, so probe chains are long and hash tags collide) and the arena's
@@ -28,8 +28,11 @@
 
 namespace electron_fuzz {
 
-/// A legal but poor hasher: 8 start slots and 2 tags in all.
+/// A legal but poor hasher: 8 start slots and 2 tags in all. It claims to
+/// avalanche so that the interner uses its bits as they are (it would mix
+/// the output of a hasher that does not).
 struct crowded_hasher {
+  using is_avalanching = void;
   std::uint64_t operator()(std::string_view s) const noexcept {
     const std::uint64_t first = s.empty() ? 0 : static_cast<unsigned char>(s[0]) & 7u;
     return first | (std::uint64_t{s.size() & 1} << 32);
@@ -43,7 +46,7 @@ bool interner_ops(std::span<const std::byte> data, std::size_t& pc, std::size_t 
   interner in(Hasher{}, arena_block);
   std::unordered_map<std::string, id_type> ids;
   std::vector<std::string> strings;  // by id
-  std::vector<const char*> where;    // by id: where get() pointed when the string was added
+  std::vector<const char*> where;    // by id: where at() pointed when the string was added
   std::size_t checked = 0;           // strings.size() at the last check_all()
 
   auto next = [&]() -> std::uint8_t { return pc < data.size() ? static_cast<std::uint8_t>(data[pc++]) : 0; };
@@ -61,12 +64,12 @@ bool interner_ops(std::span<const std::byte> data, std::size_t& pc, std::size_t 
   };
   auto intern = [&](const std::string& s) {
     const auto expected = model_find(s).value_or(static_cast<id_type>(strings.size()));
-    const id_type id = in.intern(s);
-    if (id != expected) return false;
-    if (id == strings.size()) {
+    const auto [id, inserted] = in.intern(s);
+    if (id != expected || inserted != (id == strings.size())) return false;
+    if (inserted) {
       ids.emplace(s, id);
       strings.push_back(s);
-      where.push_back(in.get(id).data());
+      where.push_back(in.at(id).data());
     }
     return true;
   };
@@ -74,7 +77,7 @@ bool interner_ops(std::span<const std::byte> data, std::size_t& pc, std::size_t 
     if (in.size() != strings.size() || in.empty() != strings.empty()) return false;
     for (std::size_t id = 0; id < strings.size(); ++id) {
       const auto i = static_cast<id_type>(id);
-      const std::string_view v = in.get(i);
+      const std::string_view v = in.at(i);
       if (v != strings[id] || v.data() != where[id] || in[i] != strings[id] || in.find(strings[id]) != i) return false;
     }
     return true;
@@ -108,15 +111,15 @@ bool interner_ops(std::span<const std::byte> data, std::size_t& pc, std::size_t 
         if (in.find(s) != model_find(s)) return false;
         break;
       }
-      case 5: {  // get(): ids handed out, and a few past the end
+      case 5: {  // at(): ids handed out, and a few past the end
         const std::size_t low = next();
         const std::size_t raw = low | (std::size_t{next()} << 8);
         const auto id = static_cast<id_type>(raw % (strings.size() + 3));
         if (id < strings.size()) {
-          if (in.get(id) != strings[id] || in.get(id).data() != where[id]) return false;
+          if (in.at(id) != strings[id] || in.at(id).data() != where[id]) return false;
         } else {
           try {
-            (void)in.get(id);
+            (void)in.at(id);
             return false;
           } catch (const std::out_of_range&) {
           }
@@ -138,7 +141,7 @@ bool interner_ops(std::span<const std::byte> data, std::size_t& pc, std::size_t 
   // Ids far outside the range, and the whole table once more.
   for (const id_type id : {static_cast<id_type>(strings.size()), id_type{0xFFFFFFFEu}, id_type{0xFFFFFFFFu}}) {
     try {
-      (void)in.get(id);
+      (void)in.at(id);
       return false;
     } catch (const std::out_of_range&) {
     }

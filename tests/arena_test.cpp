@@ -7,6 +7,7 @@
 #include "electron_catch.hpp"
 
 #include <algorithm>
+#include <csignal>
 #include <cstring>
 #include <list>
 #include <map>
@@ -78,7 +79,7 @@ TEST_CASE("arena: every power-of-two alignment, disjoint writable ranges", "[are
   for (int i = 0; i < 3000; ++i) {
     const std::size_t align = std::size_t{1} << (rng() % 13);  // 1 .. 4096
     const std::size_t n = rng() % 300;
-    auto* p = static_cast<std::byte*>(a.alloc(n, align));
+    auto* p = static_cast<std::byte*>(a.allocate(n, align));
     REQUIRE(p != nullptr);
     REQUIRE(aligned(p, align));
     const auto fill = static_cast<unsigned char>(i);
@@ -100,10 +101,10 @@ TEST_CASE("arena: every power-of-two alignment, disjoint writable ranges", "[are
   CHECK(up.deallocations == up.allocations);
 }
 
-TEST_CASE("arena: alloc(0) returns distinct valid pointers", "[arena]") {
+TEST_CASE("arena: allocate(0) returns distinct valid pointers", "[arena]") {
   ea::arena a;
-  void* p = a.alloc(0);
-  void* q = a.alloc(0);
+  void* p = a.allocate(0);
+  void* q = a.allocate(0);
   CHECK(p != nullptr);
   CHECK(q != nullptr);
   CHECK(p != q);
@@ -111,19 +112,50 @@ TEST_CASE("arena: alloc(0) returns distinct valid pointers", "[arena]") {
 
 TEST_CASE("arena: bad input is a clear error, never a wrapped pointer", "[arena]") {
   ea::arena a(1024);
-  CHECK_THROWS_AS((void)a.alloc(8, 0), std::invalid_argument);
-  CHECK_THROWS_AS((void)a.alloc(8, 3), std::invalid_argument);
-  CHECK_THROWS_AS((void)a.alloc(8, 24), std::invalid_argument);
-  CHECK_THROWS_AS((void)a.alloc(static_cast<std::size_t>(-1)), std::bad_alloc);
-  CHECK_THROWS_AS((void)a.alloc(ea::arena::max_size + 1), std::bad_alloc);
-  CHECK_THROWS_AS((void)a.alloc(16, std::size_t{1} << 63), std::bad_alloc);
-  CHECK_THROWS_AS((void)a.alloc_slice(std::size_t{1} << 40, std::size_t{1} << 40, 8), std::bad_array_new_length);
+  CHECK_THROWS_AS((void)a.allocate(static_cast<std::size_t>(-1)), std::bad_alloc);
+  CHECK_THROWS_AS((void)a.allocate(ea::arena::max_size + 1), std::bad_alloc);
+  CHECK_THROWS_AS((void)a.allocate(16, std::size_t{1} << 63), std::bad_alloc);
+  CHECK_THROWS_AS((void)a.allocate_slice(std::size_t{1} << 40, std::size_t{1} << 40, 8), std::bad_array_new_length);
   CHECK_THROWS_AS((void)ea::make_slice<double>(a, static_cast<std::size_t>(-1) / 4), std::bad_array_new_length);
   // The arena is still fine afterwards.
-  CHECK(aligned(a.alloc(64, 64), 64));
+  CHECK(aligned(a.allocate(64, 64), 64));
   // An upstream that refuses: std::bad_alloc from it, unchanged.
   ea::arena none(64, std::pmr::null_memory_resource());
-  CHECK_THROWS_AS((void)none.alloc(1), std::bad_alloc);
+  CHECK_THROWS_AS((void)none.allocate(1), std::bad_alloc);
+}
+
+TEST_CASE("arena: an alignment that is not a power of two is an asserted precondition", "[arena][assert]") {
+#if ELECTRON_ASSERTS_ENABLED
+  for (const std::size_t align : {std::size_t{0}, std::size_t{3}, std::size_t{24}, std::size_t{1} << 40 | 1}) {
+    CAPTURE(align);
+    std::string err;
+    const auto st = electron_tests::run_in_child(
+        [align] {
+          ea::arena a(1024);
+          static_cast<void>(a.allocate(8, align));
+        },
+        &err);
+    CHECK(st.signaled);
+    CHECK(st.signal == SIGABRT);
+    CHECK(err.find("alignment is not a power of two") != std::string::npos);
+    const auto slice = electron_tests::run_in_child([align] {
+      ea::arena a(1024);
+      static_cast<void>(a.allocate_slice(2, 4, align));
+    });
+    CHECK(slice.signaled);
+  }
+  // Every power of two up to max_size passes the check (the large ones are
+  // then refused as sizes are: std::bad_alloc, not an abort).
+  const auto ok = electron_tests::run_in_child([] {
+    ea::arena a(1024);
+    for (std::size_t align = 1; align != 0 && align <= std::size_t{1} << 20; align <<= 1)
+      static_cast<void>(a.allocate(8, align));
+  });
+  CHECK_FALSE(ok.signaled);
+  CHECK(ok.exit_code == 0);
+#else
+  SUCCEED("assertions are off in this build: the precondition is not checked");
+#endif
 }
 
 namespace {
@@ -159,17 +191,17 @@ struct arena_stats {
 TEST_CASE("arena: every entry point refuses a huge size with std::bad_alloc and stays usable", "[arena][sizes]") {
   small_blocks_only up;
   ea::arena a(4096, &up);
-  (void)a.alloc(100);
+  (void)a.allocate(100);
   const arena_stats before(a);
   ea::arena_resource res(a);
   ea::arena_allocator<int> ints(a);
   const char text[] = "the bytes behind every view below; none is read";
   for (std::size_t n : et::huge_sizes(64)) {
     CAPTURE(n);
-    CHECK_THROWS_AS((void)a.alloc(n), std::bad_alloc);
-    CHECK_THROWS_AS((void)a.alloc(n, 64), std::bad_alloc);
-    CHECK_THROWS_AS((void)a.alloc_slice(n, 1, 1), std::bad_alloc);
-    CHECK_THROWS_AS((void)a.alloc_slice(1, n, 1), std::bad_alloc);
+    CHECK_THROWS_AS((void)a.allocate(n), std::bad_alloc);
+    CHECK_THROWS_AS((void)a.allocate(n, 64), std::bad_alloc);
+    CHECK_THROWS_AS((void)a.allocate_slice(n, 1, 1), std::bad_alloc);
+    CHECK_THROWS_AS((void)a.allocate_slice(1, n, 1), std::bad_alloc);
     CHECK_THROWS_AS((void)ea::make_slice<char>(a, n), std::bad_alloc);
     CHECK_THROWS_AS((void)ea::make_slice<int>(a, n), std::bad_alloc);  // bad_array_new_length is a bad_alloc
     // Before the fix, a view of SIZE_MAX bytes asked for SIZE_MAX + 1 == 0
@@ -180,9 +212,9 @@ TEST_CASE("arena: every entry point refuses a huge size with std::bad_alloc and 
     REQUIRE(arena_stats(a) == before);
   }
   // Alignments: a power of two above max_size is refused like a size.
-  for (unsigned e = 48; e < 64; ++e) CHECK_THROWS_AS((void)a.alloc(1, std::size_t{1} << e), std::bad_alloc);
+  for (unsigned e = 48; e < 64; ++e) CHECK_THROWS_AS((void)a.allocate(1, std::size_t{1} << e), std::bad_alloc);
   CHECK(arena_stats(a) == before);
-  CHECK(aligned(a.alloc(64, 64), 64));
+  CHECK(aligned(a.allocate(64, 64), 64));
   CHECK(ea::make_string(a, "still fine") == "still fine");
 }
 
@@ -194,7 +226,7 @@ TEST_CASE("arena: a huge first block size never becomes a short block", "[arena]
     // Before the fix the block's header + size wrapped around: for
     // SIZE_MAX - k, k < 16, the upstream served 15 - k bytes for a block
     // that claimed SIZE_MAX - k, and the arena wrote past them.
-    CHECK_THROWS_AS((void)a.alloc(1), std::bad_alloc);
+    CHECK_THROWS_AS((void)a.allocate(1), std::bad_alloc);
     CHECK(up.allocations == 0);
     CHECK(up.refused == 1);
     CHECK(a.block_count() == 0);
@@ -208,14 +240,14 @@ TEST_CASE("arena: geometric growth and introspection", "[arena]") {
   ea::arena a(1000, &up);
   CHECK(a.block_count() == 0);
   CHECK(a.bytes_used() == 0);
-  for (int i = 0; i < 100; ++i) (void)a.alloc(100, 1);
+  for (int i = 0; i < 100; ++i) (void)a.allocate(100, 1);
   CHECK(a.bytes_used() >= 10000);
   // 1000 + 2000 + 4000 + 8000 usable bytes hold 10000 bytes in 100-byte pieces.
   CHECK(a.block_count() == 4);
   CHECK(a.bytes_reserved() == up.live_bytes);
   CHECK(a.bytes_reserved() >= 15000);
   // One request larger than the next block gets a block of its own size class.
-  (void)a.alloc(100000, 8);
+  (void)a.allocate(100000, 8);
   CHECK(a.block_count() == 5);
   const std::size_t used = a.bytes_used();
   CHECK(a.high_water() == used);
@@ -230,7 +262,7 @@ TEST_CASE("arena: reset keeps the largest block, so a loop allocates nothing ups
   counting_resource up;
   ea::arena a(4096, &up);
   auto request = [&] {
-    for (int i = 0; i < 200; ++i) (void)a.alloc(static_cast<std::size_t>(i % 60 + 1), 8);
+    for (int i = 0; i < 200; ++i) (void)a.allocate(static_cast<std::size_t>(i % 60 + 1), 8);
     (void)ea::make_string(a, "a request path that is long enough");
   };
   request();
@@ -253,21 +285,21 @@ TEST_CASE("arena: caller-supplied initial buffer", "[arena]") {
   counting_resource up;
   {
     ea::arena a(buffer, sizeof buffer, &up);
-    auto* p = static_cast<std::byte*>(a.alloc(100));
+    auto* p = static_cast<std::byte*>(a.allocate(100));
     CHECK(p >= buffer);
     CHECK(p + 100 <= buffer + sizeof buffer);
     CHECK(up.allocations == 0);
     CHECK(a.bytes_reserved() == 0);
-    (void)a.alloc(2000);  // does not fit: grows upstream
+    (void)a.allocate(2000);  // does not fit: grows upstream
     CHECK(up.allocations == 1);
     a.reset();
-    auto* q = static_cast<std::byte*>(a.alloc(100));
+    auto* q = static_cast<std::byte*>(a.allocate(100));
     CHECK(q == buffer);  // the caller's buffer first again
   }
   CHECK(up.live_bytes == 0);
   ea::arena fixed(buffer, sizeof buffer, std::pmr::null_memory_resource());
-  (void)fixed.alloc(512);
-  CHECK_THROWS_AS((void)fixed.alloc(1024), std::bad_alloc);
+  (void)fixed.allocate(512);
+  CHECK_THROWS_AS((void)fixed.allocate(1024), std::bad_alloc);
 }
 
 TEST_CASE("arena: make<T> value-initializes and forwards", "[arena]") {
@@ -384,11 +416,11 @@ TEST_CASE("arena: arena_allocator with standard containers", "[arena]") {
   CHECK_FALSE(ea::arena_allocator<int>(b) == alloc);
   // The most recent allocation is given back, so growing in place reuses space.
   const std::size_t used = a.bytes_used();
-  void* p = a.alloc(100, 8);
-  a.dealloc(p, 100);
+  void* p = a.allocate(100, 8);
+  a.deallocate(p, 100);
   CHECK(a.bytes_used() == used);
-  void* q = a.alloc(10, 8);
-  a.dealloc(p, 100);  // not the latest: ignored
+  void* q = a.allocate(10, 8);
+  a.deallocate(p, 100);  // not the latest: ignored
   CHECK(a.bytes_used() > used);
   CHECK(q == p);
 }
@@ -402,9 +434,9 @@ TEST_CASE("arena: move construction and assignment", "[arena]") {
   CHECK(b.bytes_used() > 0);
   CHECK(a.bytes_used() == 0);  // NOLINT(bugprone-use-after-move): moved-from is empty and usable
   CHECK(a.block_count() == 0);
-  (void)a.alloc(10);
+  (void)a.allocate(10);
   ea::arena c(512, &up);
-  (void)c.alloc(10);
+  (void)c.allocate(10);
   c = std::move(b);
   CHECK(*x == 7);
   a.release();
@@ -427,7 +459,7 @@ TEST_CASE("arena: no leak through the global allocator", "[arena][alloc]") {
 TEST_CASE("arena: use after reset is reported by ASan", "[arena][asan]") {
   const auto st = electron_tests::run_in_child([] {
     ea::arena a(4096);
-    auto* p = static_cast<volatile char*>(a.alloc(64));
+    auto* p = static_cast<volatile char*>(a.allocate(64));
     p[0] = 1;
     a.reset();
     p[1] = 2;  // poisoned: ASan stops the process here
@@ -435,14 +467,14 @@ TEST_CASE("arena: use after reset is reported by ASan", "[arena][asan]") {
   CHECK((st.signaled || st.exit_code != 0));
   const auto ok = electron_tests::run_in_child([] {
     ea::arena a(4096);
-    auto* p = static_cast<volatile char*>(a.alloc(64));
+    auto* p = static_cast<volatile char*>(a.allocate(64));
     p[63] = 1;  // within the allocation: fine
   });
   CHECK_FALSE(ok.signaled);
   CHECK(ok.exit_code == 0);
   const auto past = electron_tests::run_in_child([] {
     ea::arena a(4096);
-    auto* p = static_cast<volatile char*>(a.alloc(64));
+    auto* p = static_cast<volatile char*>(a.allocate(64));
     p[64] = 1;  // the unused tail is poisoned too
   });
   CHECK((past.signaled || past.exit_code != 0));
@@ -453,13 +485,13 @@ TEST_CASE("arena: release() starts again from the first block size", "[arena]") 
   counting_resource up;
   ea::arena a(4096, &up);
   for (int i = 0; i < 40; ++i) {
-    (void)a.alloc(16);
+    (void)a.allocate(16);
     CHECK(a.bytes_reserved() < 8192);  // never the doubled sizes of earlier rounds
     a.release();
   }
   // One large request gets a block of its own size and does not inflate the next.
-  (void)a.alloc(1 << 20);
-  (void)a.alloc(5000);
+  (void)a.allocate(1 << 20);
+  (void)a.allocate(5000);
   CHECK(a.bytes_reserved() < (1 << 20) + 16384);
 }
 
@@ -476,10 +508,10 @@ TEST_CASE("arena: a failed allocation leaves the bookkeeping unchanged", "[arena
     bool do_is_equal(const std::pmr::memory_resource& o) const noexcept override { return this == &o; }
   } up;
   ea::arena a(1024, &up);
-  (void)a.alloc(1000, 1);
+  (void)a.allocate(1000, 1);
   const std::size_t used = a.bytes_used();
-  for (int i = 0; i < 3; ++i) CHECK_THROWS_AS((void)a.alloc(1000, 1), std::bad_alloc);
-  CHECK_THROWS_AS((void)a.alloc(ea::arena::max_size + 1), std::bad_alloc);
+  for (int i = 0; i < 3; ++i) CHECK_THROWS_AS((void)a.allocate(1000, 1), std::bad_alloc);
+  CHECK_THROWS_AS((void)a.allocate(ea::arena::max_size + 1), std::bad_alloc);
   CHECK(a.bytes_used() == used);
   CHECK(a.high_water() == used);
   CHECK(a.block_count() == 1);
@@ -487,11 +519,11 @@ TEST_CASE("arena: a failed allocation leaves the bookkeeping unchanged", "[arena
 
 TEST_CASE("arena: high_water counts a peak that dealloc undid", "[arena]") {
   ea::arena a(1 << 20);
-  void* p = a.alloc(500000, 16);
-  a.dealloc(p, 500000);
+  void* p = a.allocate(500000, 16);
+  a.deallocate(p, 500000);
   CHECK(a.bytes_used() < 500000);
   CHECK(a.high_water() >= 500000);
-  a.dealloc(nullptr, 10);  // nothing happens
+  a.deallocate(nullptr, 10);  // nothing happens
 }
 
 #if ELECTRON_ASAN
@@ -500,7 +532,7 @@ TEST_CASE("arena: move-assigning over an arena hands its caller buffer back unpo
     alignas(16) static char buffer[256];
     {
       ea::arena a(buffer, sizeof buffer);
-      (void)a.alloc(10);
+      (void)a.allocate(10);
       a = ea::arena(1024);
     }
     volatile char* b = buffer;
@@ -522,8 +554,8 @@ TEST_CASE("arena: a block near the top of the address space never yields a wrapp
 #else
   void* const top = reinterpret_cast<void*>(std::uintptr_t{0} - 65536);
   electron::arena::arena a(top, 4096, std::pmr::null_memory_resource());
-  CHECK_THROWS_AS(a.alloc(16, electron::arena::arena::max_size), std::bad_alloc);
-  CHECK_THROWS_AS(a.alloc(16, std::size_t{1} << 20), std::bad_alloc);
+  CHECK_THROWS_AS(a.allocate(16, electron::arena::arena::max_size), std::bad_alloc);
+  CHECK_THROWS_AS(a.allocate(16, std::size_t{1} << 20), std::bad_alloc);
   CHECK(a.bytes_used() == 0);
 #endif
 }

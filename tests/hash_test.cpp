@@ -2,6 +2,7 @@
 // Tests for electron/hash.hpp.
 #include "electron/hash.hpp"
 
+#include "child_process.hpp"
 #include "electron/test.hpp"
 #include "electron_catch.hpp"
 #include "fuzz/interner_property.hpp"
@@ -9,6 +10,9 @@
 
 #include <array>
 #include <cstring>
+#include <functional>
+#include <memory>
+#include <memory_resource>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -16,6 +20,13 @@
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+
+#if defined(__has_include)
+#if __has_include(<boost/unordered/hash_traits.hpp>)
+#include <boost/unordered/hash_traits.hpp>
+#define ELECTRON_TEST_HAVE_BOOST_HASH_TRAITS 1
+#endif
+#endif
 
 #if defined(ELECTRON_TEST_HAVE_XXHASH)
 #if defined(__GNUC__) && !defined(__clang__)
@@ -398,26 +409,28 @@ TEST_CASE("hashers work as transparent std::unordered_map hashes", "[hash]") {
 TEST_CASE("string_interner: dense ids, lookups, stable views", "[hash][interner]") {
   eh::string_interner in;
   CHECK(in.empty());
-  CHECK(in.intern("alice") == 0);
-  CHECK(in.intern("bob") == 1);
-  CHECK(in.intern("alice") == 0);
-  CHECK(in.intern("") == 2);
+  CHECK(in.intern("alice") == eh::intern_result{0, true});
+  CHECK(in.intern("bob") == eh::intern_result{1, true});
+  CHECK(in.intern("alice") == eh::intern_result{0, false});
+  const auto [empty_id, empty_added] = in.intern("");  // structured bindings, like try_emplace
+  CHECK(empty_id == 2);
+  CHECK(empty_added);
   CHECK(in.size() == 3);
-  CHECK(in.get(1) == "bob");
+  CHECK(in.at(1) == "bob");
   CHECK(in[2].empty());
   CHECK(in.find("bob") == 1u);
   CHECK_FALSE(in.find("carol").has_value());
   CHECK(in.size() == 3);  // find does not insert
-  CHECK_THROWS_AS((void)in.get(3), std::out_of_range);
-  CHECK_THROWS_AS((void)in.get(0xFFFFFFFFu), std::out_of_range);
+  CHECK_THROWS_AS((void)in.at(3), std::out_of_range);
+  CHECK_THROWS_AS((void)in.at(0xFFFFFFFFu), std::out_of_range);
   // Views stay valid (and ids unchanged) while the table grows a lot.
-  const std::string_view alice = in.get(0);
+  const std::string_view alice = in.at(0);
   std::vector<std::string> words;
   for (int i = 0; i < 50000; ++i) words.push_back("word-" + std::to_string(i));
-  for (std::size_t i = 0; i < words.size(); ++i) REQUIRE(in.intern(words[i]) == i + 3);
-  CHECK(alice.data() == in.get(0).data());
+  for (std::size_t i = 0; i < words.size(); ++i) REQUIRE(in.intern(words[i]).id == i + 3);
+  CHECK(alice.data() == in.at(0).data());
   CHECK(alice == "alice");
-  for (std::size_t i = 0; i < words.size(); i += 997) CHECK(in.get(static_cast<std::uint32_t>(i + 3)) == words[i]);
+  for (std::size_t i = 0; i < words.size(); i += 997) CHECK(in.at(static_cast<std::uint32_t>(i + 3)) == words[i]);
   CHECK(in.memory_bytes() > 0);
 }
 
@@ -431,10 +444,10 @@ TEST_CASE("string_interner agrees with a std::unordered_map model", "[hash][inte
     for (auto& c : s) c = static_cast<char>('a' + rng() % 4);  // many repeats and collisions of prefixes
     auto [it, added] = model.emplace(s, static_cast<std::uint32_t>(by_id.size()));
     if (added) by_id.push_back(s);
-    REQUIRE(in.intern(s) == it->second);
+    REQUIRE(in.intern(s).id == it->second);
   }
   REQUIRE(in.size() == by_id.size());
-  for (std::size_t id = 0; id < by_id.size(); ++id) REQUIRE(in.get(static_cast<std::uint32_t>(id)) == by_id[id]);
+  for (std::size_t id = 0; id < by_id.size(); ++id) REQUIRE(in.at(static_cast<std::uint32_t>(id)) == by_id[id]);
 }
 
 TEST_CASE("string_interner: operation sequences against a std model (the libFuzzer property)",
@@ -450,7 +463,7 @@ TEST_CASE("string_interner: a hit allocates nothing, a new string one bump", "[h
   for (int i = 0; i < 1000; ++i) keys.push_back("key-" + std::to_string(i));
   std::uint64_t sum = 0;
   CHECK(et::check_no_alloc([&] {
-    for (const auto& k : keys) sum += in.intern(k) + in.find(k).value_or(0);
+    for (const auto& k : keys) sum += in.intern(k).id + in.find(k).value_or(0);
   }));
   CHECK(sum == 2 * (999 * 1000 / 2));
 }
@@ -469,14 +482,14 @@ TEST_CASE("string_interner: a hash that always collides still works", "[hash][in
     std::uint64_t operator()(std::string_view) const noexcept { return 42; }
   };
   eh::basic_string_interner<constant_hash> in;
-  for (int i = 0; i < 300; ++i) REQUIRE(in.intern(std::to_string(i)) == static_cast<std::uint32_t>(i));
+  for (int i = 0; i < 300; ++i) REQUIRE(in.intern(std::to_string(i)).id == static_cast<std::uint32_t>(i));
   for (int i = 0; i < 300; ++i) REQUIRE(in.find(std::to_string(i)) == static_cast<std::uint32_t>(i));
   CHECK_FALSE(in.find("300").has_value());
 }
 
 TEST_CASE("string_interner: a string above max_string_size is refused before it is read", "[hash][interner][sizes]") {
   eh::string_interner in;
-  CHECK(in.intern("alpha") == 0);
+  CHECK(in.intern("alpha").id == 0);
   const std::size_t memory = in.memory_bytes();
   // Views of impossible lengths over a short buffer: the length must be
   // refused before a byte is hashed (before the fix, intern() hashed the
@@ -493,7 +506,7 @@ TEST_CASE("string_interner: a string above max_string_size is refused before it 
   }
   CHECK(in.size() == 1);
   CHECK(in.memory_bytes() == memory);
-  CHECK(in.intern("beta") == 1);
+  CHECK(in.intern("beta").id == 1);
   CHECK(in.find("alpha") == 0u);
 }
 
@@ -507,7 +520,7 @@ TEST_CASE("string_interner: an arena block above max_arena_block is refused", "[
   CHECK_THROWS_AS(eh::string_interner(eh::xxh3_64_hasher{}, eh::string_interner::max_arena_block + 1),
                   std::length_error);
   eh::string_interner in(eh::xxh3_64_hasher{}, 128);
-  for (int i = 0; i < 100; ++i) REQUIRE(in.intern(std::to_string(i)) == static_cast<std::uint32_t>(i));
+  for (int i = 0; i < 100; ++i) REQUIRE(in.intern(std::to_string(i)).id == static_cast<std::uint32_t>(i));
 }
 
 TEST_CASE("string_interner: strong exception guarantee when memory runs out", "[hash][interner][alloc]") {
@@ -527,7 +540,7 @@ TEST_CASE("string_interner: strong exception guarantee when memory runs out", "[
     {
       et::fail_nth_allocation f(n);
       try {  // (not inside REQUIRE: Catch would take the exception as a failure)
-        for (; done < keys.size(); ++done) wrong_ids += in.intern(keys[done]) != done;
+        for (; done < keys.size(); ++done) wrong_ids += in.intern(keys[done]).id != done;
       } catch (const std::bad_alloc&) {
         ++failures_seen;
       }
@@ -536,7 +549,240 @@ TEST_CASE("string_interner: strong exception guarantee when memory runs out", "[
     REQUIRE(in.size() == done);  // the failing intern added nothing
     for (std::size_t i = 0; i < done; ++i) REQUIRE(in.find(keys[i]) == i);
     if (done < keys.size()) REQUIRE_FALSE(in.find(keys[done]).has_value());
-    for (std::size_t i = done; i < keys.size(); ++i) REQUIRE(in.intern(keys[i]) == i);  // and it recovers
+    for (std::size_t i = done; i < keys.size(); ++i) REQUIRE(in.intern(keys[i]).id == i);  // and it recovers
   }
   CHECK(failures_seen > 10);
+}
+
+// ---------------------------------------------------------------------------
+// Seams: the hasher and the bump allocator are concepts; the user's own plug in.
+// ---------------------------------------------------------------------------
+
+static_assert(eh::is_avalanching_v<eh::xxhash64_hasher> && eh::is_avalanching_v<eh::xxh3_64_hasher> &&
+              eh::is_avalanching_v<eh::metro64_hasher> && eh::is_avalanching_v<eh::murmur3_hasher>);
+static_assert(!eh::is_avalanching_v<std::hash<std::string_view>>);
+#if defined(ELECTRON_TEST_HAVE_BOOST_HASH_TRAITS)
+static_assert(boost::unordered::hash_is_avalanching<eh::xxh3_64_hasher>::value);
+static_assert(boost::unordered::hash_is_avalanching<eh::xxhash64_hasher>::value);
+#endif
+
+namespace electron_tests {
+std::uint64_t simd_alone_batch_hash(std::string_view key);  // hash_include_chain.cpp
+}
+
+TEST_CASE("simd.hpp alone (no arena, no interner) hashes as the full header does", "[hash][includes]") {
+  CHECK(electron_tests::simd_alone_batch_hash("alice") == static_cast<std::size_t>(eh::xxh3_64("alice")));
+}
+
+namespace {
+// FNV-1a, 64-bit: a hasher of the user's own, without is_avalanching (the
+// interner mixes its output once more).
+struct fnv1a_hasher {
+  std::uint64_t operator()(std::string_view s) const noexcept {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+    return h;
+  }
+};
+
+// A bump allocator of the user's own over std::pmr::monotonic_buffer_resource
+// (neither movable nor constructible from a block size: it is built in place).
+struct monotonic_bump {
+  std::pmr::monotonic_buffer_resource res;
+  std::size_t calls = 0;
+  void* allocate(std::size_t bytes, std::size_t align) {
+    ++calls;
+    return res.allocate(bytes, align);
+  }
+  void reset() noexcept { res.release(); }
+};
+// A movable one, handed to the interner built.
+struct boxed_bump {
+  std::unique_ptr<std::pmr::monotonic_buffer_resource> res = std::make_unique<std::pmr::monotonic_buffer_resource>();
+  std::size_t bytes = 0;
+  static constexpr std::size_t max_size = 1000;  // the interner takes its limit from here
+  void* allocate(std::size_t n, std::size_t align) {
+    bytes += n;
+    return res->allocate(n, align);
+  }
+  void reset() noexcept { res->release(); }
+};
+
+// Counts what the interner asks of it; serves from a buffer reserved up
+// front, so that nothing reaches the global operator new.
+class counting_resource final : public std::pmr::memory_resource {
+ public:
+  explicit counting_resource(std::size_t capacity)
+      : m_buffer(std::make_unique<std::byte[]>(capacity)),
+        m_inner(m_buffer.get(), capacity, std::pmr::null_memory_resource()) {}
+  std::size_t allocations = 0, deallocations = 0, live_bytes = 0;
+
+ private:
+  void* do_allocate(std::size_t bytes, std::size_t align) override {
+    void* p = m_inner.allocate(bytes, align);
+    ++allocations;
+    live_bytes += bytes;
+    return p;
+  }
+  void do_deallocate(void* p, std::size_t bytes, std::size_t align) override {
+    ++deallocations;
+    live_bytes -= bytes;
+    m_inner.deallocate(p, bytes, align);
+  }
+  bool do_is_equal(const std::pmr::memory_resource& o) const noexcept override { return this == &o; }
+  std::unique_ptr<std::byte[]> m_buffer;
+  std::pmr::monotonic_buffer_resource m_inner;
+};
+
+template <class Interner>
+void check_against_model(Interner& in, std::size_t n) {
+  std::vector<std::string> keys;
+  for (std::size_t i = 0; i < n; ++i) keys.push_back("user-" + std::to_string(i * 7919 % n));
+  std::unordered_map<std::string, std::uint32_t> model;
+  for (const auto& k : keys) {
+    const auto [it, added] = model.emplace(k, static_cast<std::uint32_t>(model.size()));
+    REQUIRE(in.intern(k) == eh::intern_result{it->second, added});
+  }
+  REQUIRE(in.size() == model.size());
+  for (const auto& [k, id] : model) {
+    REQUIRE(in.at(id) == k);
+    REQUIRE(in.find(k) == id);
+  }
+  CHECK_FALSE(in.find("absent").has_value());
+}
+}  // namespace
+
+static_assert(eh::hasher<fnv1a_hasher> && !eh::is_avalanching_v<fnv1a_hasher>);
+static_assert(electron::arena::bump_allocator<monotonic_bump> && electron::arena::bump_allocator<boxed_bump> &&
+              electron::arena::bump_allocator<electron::arena::arena>);
+static_assert(!electron::arena::bump_allocator<std::pmr::monotonic_buffer_resource> &&  // no reset()
+              !electron::arena::bump_allocator<std::allocator<char>> && !electron::arena::bump_allocator<int>);
+static_assert(std::is_same_v<eh::string_interner, eh::basic_string_interner<eh::xxh3_64_hasher, electron::arena::arena>>);
+
+TEST_CASE("string_interner: a hasher of the user's own plugs in (and std::hash)", "[hash][interner][seams]") {
+  eh::basic_string_interner<fnv1a_hasher> in;
+  check_against_model(in, 5000);
+  eh::basic_string_interner<std::hash<std::string_view>> by_std;  // not avalanching: mixed again
+  check_against_model(by_std, 5000);
+  static_assert(std::is_same_v<decltype(by_std)::hasher_type, std::hash<std::string_view>>);
+}
+
+TEST_CASE("string_interner: a bump allocator of the user's own plugs in", "[hash][interner][seams]") {
+  eh::basic_string_interner<eh::xxh3_64_hasher, monotonic_bump> in;  // built in place, not movable
+  check_against_model(in, 3000);
+  CHECK(in.get_arena().calls == in.size());  // one allocate() per new string
+  CHECK(in.memory_bytes() > 0);              // the tables (the allocator reports no bytes)
+
+  eh::basic_string_interner<fnv1a_hasher, boxed_bump> boxed(fnv1a_hasher{}, boxed_bump{});
+  CHECK(boxed.intern("abc") == eh::intern_result{0, true});
+  CHECK(boxed.get_arena().bytes == sizeof(std::uint32_t) + 3 + 1);  // [length][bytes][NUL]
+  // The limit follows the allocator's max_size.
+  static_assert(decltype(boxed)::max_string_size == boxed_bump::max_size - sizeof(std::uint32_t) - 1);
+  const std::string longest(decltype(boxed)::max_string_size, 'x');
+  CHECK(boxed.intern(longest).id == 1);
+  CHECK_THROWS_AS(boxed.intern(longest + "x"), std::length_error);
+  CHECK(boxed.size() == 2);
+}
+
+TEST_CASE("string_interner: a pmr upstream serves every allocation", "[hash][interner][seams][alloc]") {
+  counting_resource counter(8 << 20);
+  std::vector<std::string> keys;
+  for (int i = 0; i < 3000; ++i) keys.push_back("pmr-key-" + std::to_string(i));
+  std::size_t found = 0, live_while_used = 0;
+  // The interner's arena blocks and its tables all come from the resource:
+  // building, filling and destroying it calls the global operator new never.
+  const auto no_global = et::check_no_alloc([&] {
+    eh::string_interner in(&counter);
+    for (const auto& k : keys) (void)in.intern(k);
+    for (const auto& k : keys) found += in.find(k).has_value();
+    live_while_used = counter.live_bytes;
+  });
+  CHECK(no_global);
+  CHECK(found == keys.size());
+  CHECK(counter.allocations > 4);  // arena blocks, ids, hashes, slots
+  CHECK(live_while_used > 3000 * 8);
+  CHECK(counter.deallocations == counter.allocations);
+  CHECK(counter.live_bytes == 0);
+
+  // With a block size too: the same, and the first block is that size.
+  counting_resource small(8 << 20);
+  {
+    eh::string_interner in(eh::xxh3_64_hasher{}, 256, &small);
+    for (int i = 0; i < 100; ++i) REQUIRE(in.intern(keys[static_cast<std::size_t>(i)]).inserted);
+    CHECK(in.get_arena().upstream() == &small);
+    CHECK(in.get_arena().block_count() > 1);  // 100 strings of ~15 bytes do not fit 256
+  }
+  CHECK(small.live_bytes == 0);
+}
+
+TEST_CASE("string_interner: merging two interners (the recipe in docs/hash.md)", "[hash][interner]") {
+  eh::string_interner a, b;
+  for (const char* s : {"alice", "bob", "carol"}) (void)a.intern(s);
+  for (const char* s : {"dave", "bob", "", "alice", "erin"}) (void)b.intern(s);
+
+  // Merge b into a: remap[id in b] is the same string's id in a.
+  std::vector<std::uint32_t> remap;
+  remap.reserve(b.size());
+  for (std::uint32_t id = 0; id < b.size(); ++id) remap.push_back(a.intern(b[id]).id);
+
+  CHECK(remap == std::vector<std::uint32_t>{3, 1, 4, 0, 5});
+  REQUIRE(a.size() == 6);
+  for (std::uint32_t id = 0; id < b.size(); ++id) CHECK(a.at(remap[id]) == b.at(id));
+  CHECK(a.at(0) == "alice");  // a's own ids do not move
+  CHECK(a.at(2) == "carol");
+
+  // Randomized: a model of the union.
+  std::mt19937 rng(3);
+  eh::string_interner x, y;
+  std::vector<std::string> x_strings;
+  for (int i = 0; i < 2000; ++i) {
+    const std::string s = std::to_string(rng() % 3000);
+    if (x.intern(s).inserted) x_strings.push_back(s);
+    (void)y.intern(std::to_string(rng() % 3000));
+  }
+  std::vector<std::uint32_t> map_y;
+  map_y.reserve(y.size());
+  for (std::uint32_t id = 0; id < y.size(); ++id) map_y.push_back(x.intern(y[id]).id);
+  for (std::uint32_t id = 0; id < y.size(); ++id) REQUIRE(x.at(map_y[id]) == y.at(id));
+  for (std::size_t id = 0; id < x_strings.size(); ++id) REQUIRE(x.at(static_cast<std::uint32_t>(id)) == x_strings[id]);
+}
+
+TEST_CASE("string_interner: intern_result, at() and operator[]", "[hash][interner]") {
+  eh::string_interner in;
+  static_assert(std::is_aggregate_v<eh::intern_result>);
+  static_assert(std::is_same_v<decltype(in.intern("")), eh::intern_result>);
+  static_assert(std::is_same_v<decltype(in.at(0)), std::string_view>);
+  CHECK_THROWS_AS((void)in.at(0), std::out_of_range);  // empty
+  const auto [id, inserted] = in.intern("x");
+  CHECK((id == 0 && inserted));
+  CHECK(in.at(id) == "x");
+  CHECK(in[id] == "x");
+  CHECK(in.at(id).data()[1] == '\0');  // stored NUL-terminated
+  CHECK_THROWS_AS((void)in.at(1), std::out_of_range);
+#if ELECTRON_ASSERTS_ENABLED
+  const auto st = electron_tests::run_in_child([] {
+    eh::string_interner i;
+    (void)i.intern("x");
+    (void)i[1];
+  });
+  CHECK(st.signaled);
+#endif
+}
+
+TEST_CASE("string_interner: moving keeps ids and views; the moved-from one is empty and usable", "[hash][interner]") {
+  eh::string_interner a;
+  for (int i = 0; i < 1000; ++i) REQUIRE(a.intern("m-" + std::to_string(i)).inserted);
+  const std::string_view v = a.at(500);
+  eh::string_interner b(std::move(a));
+  CHECK(b.size() == 1000);
+  CHECK(b.at(500).data() == v.data());  // the arena's blocks moved, not the strings
+  CHECK(b.find("m-999") == 999u);
+  CHECK(a.empty());  // NOLINT(bugprone-use-after-move): moved-from is empty and usable
+  CHECK_FALSE(a.find("m-1").has_value());
+  CHECK(a.intern("again") == eh::intern_result{0, true});
+  a = std::move(b);
+  CHECK(a.size() == 1000);
+  CHECK(a.at(500) == "m-500");
+  CHECK(a.intern("m-7") == eh::intern_result{7, false});
+  static_assert(std::is_nothrow_move_constructible_v<eh::string_interner>);
 }

@@ -509,7 +509,7 @@ namespace {
 struct counting_bump {
   electron::arena::arena inner;
   int resets = 0;
-  void* alloc(std::size_t n, std::size_t a) { return inner.alloc(n, a); }
+  void* allocate(std::size_t n, std::size_t a) { return inner.allocate(n, a); }
   void reset() {
     ++resets;
     inner.reset();

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <random>
 #include <set>
 #include <sstream>
@@ -301,6 +302,58 @@ TEST_CASE("batch_hash and batch_compare", "[simd][batch]") {
     es::batch_hash(keys, out);
     es::batch_compare(needles, hay, res);
   }));
+}
+
+namespace {
+// A hasher of the user's own (FNV-1a, 64-bit): batch_hash takes any hash::hasher.
+struct fnv1a_hasher {
+  std::uint64_t basis = 0xcbf29ce484222325ULL;
+  std::uint64_t operator()(std::string_view s) const noexcept {
+    std::uint64_t h = basis;
+    for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+    return h;
+  }
+};
+// One that may throw: the overload's noexcept follows the hasher's.
+struct throwing_hasher {
+  std::size_t operator()(std::string_view s) const { return s.size(); }
+};
+}  // namespace
+
+static_assert(electron::hash::hasher<fnv1a_hasher> && electron::hash::hasher<throwing_hasher>);
+static_assert(noexcept(es::batch_hash(std::span<const std::string_view>{}, std::span<std::uint64_t>{}, fnv1a_hasher{})));
+static_assert(
+    !noexcept(es::batch_hash(std::span<const std::string_view>{}, std::span<std::uint64_t>{}, throwing_hasher{})));
+
+TEST_CASE("batch_hash over any hasher: the user's own, std::hash and Electron's", "[simd][batch][hash]") {
+  std::mt19937_64 rng(11);
+  std::vector<std::string> store;
+  for (std::size_t n = 0; n < 300; ++n) {  // every length 0..299, random bytes
+    std::string k(n, '\0');
+    for (auto& c : k) c = static_cast<char>(rng());
+    store.push_back(std::move(k));
+  }
+  const std::vector<std::string_view> keys(store.begin(), store.end());
+  std::vector<std::uint64_t> out(keys.size() + 1, 7);  // one spare: left alone
+  const fnv1a_hasher fnv{12345};
+  es::batch_hash(keys, out, fnv);
+  for (std::size_t i = 0; i < keys.size(); ++i) REQUIRE(out[i] == fnv(keys[i]));
+  CHECK(out.back() == 7);
+  CHECK(es::batch_hash(keys, fnv) == std::vector<std::uint64_t>(out.begin(), out.end() - 1));
+  const std::hash<std::string_view> std_hash;
+  const auto by_std = es::batch_hash(keys, std_hash);
+  REQUIRE(by_std.size() == keys.size());
+  for (std::size_t i = 0; i < keys.size(); ++i) REQUIRE(by_std[i] == std_hash(keys[i]));
+  // The seed overloads stay XXH64; the Electron hashers give their functions.
+  const auto xxh3 = es::batch_hash(keys, electron::hash::xxh3_64_hasher{5});
+  const auto xxh64 = es::batch_hash(keys, 5);
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    REQUIRE(xxh3[i] == static_cast<std::size_t>(electron::hash::xxh3_64(keys[i], 5)));
+    REQUIRE(xxh64[i] == electron::hash::xxhash64(keys[i], 5));
+  }
+  // Nothing, for no keys; and the span form allocates nothing.
+  CHECK(es::batch_hash(std::span<const std::string_view>{}, fnv).empty());
+  CHECK(electron::test::check_no_alloc([&] { es::batch_hash(keys, out, fnv); }));
 }
 
 static_assert(noexcept(es::find(std::string_view{}, std::string_view{})) && noexcept(es::count(std::string_view{},

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // electron/arena.hpp: a bump allocator over a chain of blocks.
 //
-// `arena::alloc` is a pointer bump in the common case; `reset()` rewinds and
+// `arena::allocate` is a pointer bump in the common case; `reset()` rewinds and
 // keeps the largest block, so a request loop allocates nothing from the
 // system in steady state. Objects that need destruction (`make<T>` of a
 // non-trivially destructible T) are destroyed in reverse order on reset(),
@@ -16,10 +16,10 @@
 //   a.reset();                                      // all of the above is gone
 //
 // Thread safety: an arena is single-threaded; use one per thread or request.
-// Errors: alignment not a power of two -> std::invalid_argument; a size or
-// alignment above arena::max_size (2^62 on 64-bit targets), or one the
-// upstream resource cannot serve -> std::bad_alloc (std::bad_array_new_length
-// for alloc_slice's n * size that overflows). Never a wrapped pointer or a
+// Precondition: every alignment is a power of two (ELECTRON_ASSERT).
+// Errors: a size or alignment above arena::max_size (2^62 on 64-bit
+// targets), or one the upstream resource cannot serve -> std::bad_alloc
+// (std::bad_array_new_length for allocate_slice's n * size that overflows). Never a wrapped pointer or a
 // block smaller than it claims: the constructors clamp block sizes to
 // max_size too. Under ASan, memory not handed out (and memory rewound by
 // reset) is poisoned, so use-after-reset is reported.
@@ -56,18 +56,25 @@
 ELECTRON_BEGIN_NAMESPACE
 namespace arena {
 
-/// A bump allocator: anything with alloc(size, align) and reset(). arena
-/// satisfies it; arena_of_pools accepts any type that does.
+/// A bump allocator: `a.allocate(bytes, align)` returns `bytes` bytes
+/// aligned to `align` (a power of two) as a `void*`, or throws; the memory
+/// stays valid until `a.reset()` or the allocator's destruction (the concept
+/// has no deallocate: nothing is freed one by one), and `a.reset()` takes
+/// it all back at once. `arena` models it; `hash::basic_string_interner`
+/// and `pool::arena_of_pools` accept any type that does.
+///
+///   struct my_bump {
+///     void* allocate(std::size_t bytes, std::size_t align);
+///     void reset() noexcept;
+///   };
+///   static_assert(electron::arena::bump_allocator<my_bump>);
 template <class A>
 concept bump_allocator = requires(A& a, std::size_t n) {
-  { a.alloc(n, n) } -> std::same_as<void*>;
+  { a.allocate(n, n) } -> std::same_as<void*>;
   a.reset();
 };
 
 namespace detail {
-[[noreturn]] ELECTRON_NOINLINE ELECTRON_COLD inline void bad_alignment() {
-  electron::detail::throw_error<std::invalid_argument>("electron::arena: alignment is not a power of two");
-}
 [[noreturn]] ELECTRON_NOINLINE ELECTRON_COLD inline void bad_size() {
   electron::detail::throw_error<std::bad_alloc>("electron::arena: allocation size too large");
 }
@@ -85,7 +92,7 @@ class arena {
  public:
   /// Size of the first block when none is given.
   static constexpr std::size_t default_block_size = 64 * 1024;
-  /// The largest size or alignment alloc() accepts.
+  /// The largest size or alignment allocate() accepts.
   static constexpr std::size_t max_size = std::size_t{1} << (sizeof(std::size_t) * 8 - 2);
   /// Block sizes double up to this; larger requests get a block of their own size.
   static constexpr std::size_t max_block_growth = std::size_t{64} << 20;
@@ -93,7 +100,7 @@ class arena {
   /// An arena whose first block (allocated on first use) has
   /// `first_block_size` usable bytes (at least 64, at most max_size); later
   /// blocks grow geometrically. A block the upstream cannot serve throws
-  /// std::bad_alloc from the alloc() that needs it.
+  /// std::bad_alloc from the allocate() that needs it.
   explicit arena(std::size_t first_block_size = default_block_size,
                  std::pmr::memory_resource* upstream = std::pmr::new_delete_resource()) noexcept
       : m_upstream(upstream),
@@ -128,12 +135,13 @@ class arena {
     ELECTRON_DETAIL_UNPOISON(m_initial, m_initial_size);  // the caller's buffer is theirs again
   }
 
-  /// `size` bytes aligned to `align` (a power of two). alloc(0) returns a
-  /// distinct valid pointer (it takes one byte). Inlined bump in the common
-  /// case. Throws std::invalid_argument for a bad alignment, std::bad_alloc
-  /// when the size cannot be served.
-  [[nodiscard]] ELECTRON_ALWAYS_INLINE void* alloc(std::size_t size, std::size_t align = alignof(std::max_align_t)) {
-    if (ELECTRON_UNLIKELY((align & (align - 1)) != 0 || align == 0)) detail::bad_alignment();
+  /// `size` bytes aligned to `align`. allocate(0) returns a distinct valid
+  /// pointer (it takes one byte). Inlined bump in the common case.
+  /// Precondition: `align` is a power of two (ELECTRON_ASSERT). Throws
+  /// std::bad_alloc when the size or alignment cannot be served.
+  [[nodiscard]] ELECTRON_ALWAYS_INLINE void* allocate(std::size_t size,
+                                                      std::size_t align = alignof(std::max_align_t)) {
+    ELECTRON_ASSERT(align != 0 && (align & (align - 1)) == 0, "arena: alignment is not a power of two");
     size += static_cast<std::size_t>(size == 0);
     const std::uintptr_t cur = reinterpret_cast<std::uintptr_t>(m_ptr);
     const std::uintptr_t end = reinterpret_cast<std::uintptr_t>(m_end);
@@ -147,21 +155,22 @@ class arena {
       ELECTRON_DETAIL_UNPOISON(reinterpret_cast<void*>(aligned), size);
       return reinterpret_cast<void*>(aligned);
     }
-    return alloc_slow(size, align);
+    return allocate_slow(size, align);
   }
 
   /// `n` elements of `elem_size` bytes; throws std::bad_array_new_length when
   /// n * elem_size overflows.
-  [[nodiscard]] void* alloc_slice(std::size_t n, std::size_t elem_size, std::size_t align) {
+  /// Precondition as for allocate().
+  [[nodiscard]] void* allocate_slice(std::size_t n, std::size_t elem_size, std::size_t align) {
     std::size_t bytes = 0;
     if (electron::detail::checked_mul(n, elem_size, &bytes)) detail::bad_array_length();
-    return alloc(bytes, align);
+    return allocate(bytes, align);
   }
 
   /// Gives back the most recent allocation if `p` is it (a push then pop of
   /// a temporary costs nothing); otherwise does nothing. Never needed for
   /// correctness.
-  void dealloc(void* p, std::size_t size) noexcept {
+  void deallocate(void* p, std::size_t size) noexcept {
     if (p == nullptr) return;
     size += static_cast<std::size_t>(size == 0);
     if (static_cast<std::byte*>(p) + size == m_ptr) {
@@ -254,7 +263,7 @@ class arena {
     destructor_record* prev;
   };
   [[nodiscard]] destructor_record* reserve_record() {
-    return static_cast<destructor_record*>(alloc(sizeof(destructor_record), alignof(destructor_record)));
+    return static_cast<destructor_record*>(allocate(sizeof(destructor_record), alignof(destructor_record)));
   }
   void commit_record(destructor_record* r, void (*destroy)(void*, std::size_t) noexcept, void* p,
                      std::size_t n) noexcept {
@@ -301,8 +310,12 @@ class arena {
     m_upstream->deallocate(b, header + b->size, alignof(std::max_align_t));
   }
 
-  ELECTRON_NOINLINE void* alloc_slow(std::size_t size, std::size_t align) {
+  ELECTRON_NOINLINE void* allocate_slow(std::size_t size, std::size_t align) {
     if (size > max_size || align > max_size) detail::bad_size();
+    // Only with assertions off: a zero alignment would mask every address
+    // to 0 below; serve it as 1 (every bad alignment lands here or gets a
+    // misaligned but in-bounds pointer from the fast path).
+    align += static_cast<std::size_t>(align == 0);
     // Worst-case padding inside a fresh block whose data is max_align_t aligned.
     const std::size_t pad = align > alignof(std::max_align_t) ? align - alignof(std::max_align_t) : 0;
     const std::size_t need = size + pad;
@@ -327,7 +340,7 @@ class arena {
       ELECTRON_DETAIL_POISON(m_begin, bytes);
     }
     // The bump from the part of the old block that is left is abandoned:
-    // blocks are not revisited, which keeps alloc() a single comparison.
+    // blocks are not revisited, which keeps allocate() a single comparison.
     const std::uintptr_t cur = reinterpret_cast<std::uintptr_t>(m_ptr);
     const std::uintptr_t aligned = (cur + (align - 1)) & ~static_cast<std::uintptr_t>(align - 1);
     m_ptr = reinterpret_cast<std::byte*>(aligned + size);
@@ -405,11 +418,11 @@ template <class T, class... Args>
 requires std::constructible_from<T, Args...>
 [[nodiscard]] T* make(arena& a, Args&&... args) {
   if constexpr (std::is_trivially_destructible_v<T>) {
-    void* p = a.alloc(sizeof(T), alignof(T));
+    void* p = a.allocate(sizeof(T), alignof(T));
     return ::new (p) T(std::forward<Args>(args)...);
   } else {
     arena::destructor_record* r = a.reserve_record();
-    void* p = a.alloc(sizeof(T), alignof(T));
+    void* p = a.allocate(sizeof(T), alignof(T));
     T* obj = ::new (p) T(std::forward<Args>(args)...);
     a.commit_record(r, &detail::destroy_n<T>, obj, 1);
     return obj;
@@ -421,12 +434,12 @@ template <class T>
 requires std::default_initializable<T>
 [[nodiscard]] std::span<T> make_slice(arena& a, std::size_t n) {
   if constexpr (std::is_trivially_destructible_v<T>) {
-    T* p = static_cast<T*>(a.alloc_slice(n, sizeof(T), alignof(T)));
+    T* p = static_cast<T*>(a.allocate_slice(n, sizeof(T), alignof(T)));
     std::uninitialized_value_construct_n(p, n);
     return {p, n};
   } else {
     arena::destructor_record* r = a.reserve_record();
-    T* p = static_cast<T*>(a.alloc_slice(n, sizeof(T), alignof(T)));
+    T* p = static_cast<T*>(a.allocate_slice(n, sizeof(T), alignof(T)));
     std::uninitialized_value_construct_n(p, n);  // destroys what it built if a constructor throws
     a.commit_record(r, &detail::destroy_n<T>, p, n);
     return {p, n};
@@ -435,12 +448,12 @@ requires std::default_initializable<T>
 
 /// A copy of `s` in the arena (NUL-terminated, not counted in the view).
 /// Works with any bump_allocator. Throws std::bad_alloc when s.size() + 1
-/// overflows, and whatever a.alloc() throws (arena: std::bad_alloc above
+/// overflows, and whatever a.allocate() throws (arena: std::bad_alloc above
 /// max_size).
 template <bump_allocator A>
 [[nodiscard]] std::string_view make_string(A& a, std::string_view s) {
   if (ELECTRON_UNLIKELY(s.size() == static_cast<std::size_t>(-1))) detail::bad_size();
-  char* p = static_cast<char*>(a.alloc(s.size() + 1, 1));
+  char* p = static_cast<char*>(a.allocate(s.size() + 1, 1));
   if (!s.empty()) std::memcpy(p, s.data(), s.size());
   p[s.size()] = '\0';
   return {p, s.size()};
@@ -463,8 +476,8 @@ class arena_resource final : public std::pmr::memory_resource {
   [[nodiscard]] arena& get_arena() const noexcept { return *m_arena; }
 
  private:
-  void* do_allocate(std::size_t bytes, std::size_t align) override { return m_arena->alloc(bytes, align); }
-  void do_deallocate(void* p, std::size_t bytes, std::size_t) override { m_arena->dealloc(p, bytes); }
+  void* do_allocate(std::size_t bytes, std::size_t align) override { return m_arena->allocate(bytes, align); }
+  void do_deallocate(void* p, std::size_t bytes, std::size_t) override { m_arena->deallocate(p, bytes); }
   // Only the same object: telling another arena_resource on the same arena
   // from some other resource needs RTTI (-fno-rtti builds must compile), and
   // "not equal" is always safe (a container then copies instead of stealing).
@@ -487,8 +500,10 @@ class arena_allocator {
   template <class U>
   arena_allocator(const arena_allocator<U>& o) noexcept : m_arena(&o.get_arena()) {}  // NOLINT: converting
 
-  [[nodiscard]] T* allocate(std::size_t n) { return static_cast<T*>(m_arena->alloc_slice(n, sizeof(T), alignof(T))); }
-  void deallocate(T* p, std::size_t n) noexcept { m_arena->dealloc(p, n * sizeof(T)); }
+  [[nodiscard]] T* allocate(std::size_t n) {
+    return static_cast<T*>(m_arena->allocate_slice(n, sizeof(T), alignof(T)));
+  }
+  void deallocate(T* p, std::size_t n) noexcept { m_arena->deallocate(p, n * sizeof(T)); }
   [[nodiscard]] arena& get_arena() const noexcept { return *m_arena; }
 
   template <class U>

@@ -22,13 +22,15 @@
 
 #include "electron/config.hpp"
 #include "electron/cpu.hpp"
-#include "electron/hash.hpp"
+#include "electron/hash/functions.hpp"
+#include "electron/hash/hasher.hpp"
 #include "electron/detail/byte_kernels.hpp"
 
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 ELECTRON_BEGIN_NAMESPACE
@@ -88,7 +90,7 @@ inline bool contains(std::span<const std::byte> haystack, std::span<const std::b
   return find(haystack, needle) != npos;
 }
 
-/// out[i] = hash::xxhash64(keys[i]). Precondition:
+/// out[i] = hash::xxhash64(keys[i], seed). Precondition:
 /// out.size() >= keys.size() (checked by ELECTRON_ASSERT).
 inline void batch_hash(std::span<const std::string_view> keys, std::span<std::uint64_t> out,
                        std::uint64_t seed = 0) noexcept {
@@ -99,6 +101,24 @@ inline void batch_hash(std::span<const std::string_view> keys, std::span<std::ui
 inline std::vector<std::uint64_t> batch_hash(std::span<const std::string_view> keys, std::uint64_t seed = 0) {
   std::vector<std::uint64_t> out(keys.size());
   batch_hash(keys, out, seed);
+  return out;
+}
+/// out[i] = h(keys[i]) for any hash::hasher (an Electron hasher, std::hash,
+/// one of the user's own). Precondition: out.size() >= keys.size() (checked
+/// by ELECTRON_ASSERT). noexcept when h is.
+///
+///   electron::simd::batch_hash(keys, out, electron::hash::xxh3_64_hasher{});
+template <hash::hasher H>
+void batch_hash(std::span<const std::string_view> keys, std::span<std::uint64_t> out,
+                const H& h) noexcept(std::is_nothrow_invocable_v<const H&, const std::string_view&>) {
+  ELECTRON_ASSERT(out.size() >= keys.size(), "batch_hash: output span too small");
+  for (std::size_t i = 0; i < keys.size(); ++i) out[i] = static_cast<std::uint64_t>(h(keys[i]));
+}
+/// Convenience: the hashes by h as a vector (allocates).
+template <hash::hasher H>
+std::vector<std::uint64_t> batch_hash(std::span<const std::string_view> keys, const H& h) {
+  std::vector<std::uint64_t> out(keys.size());
+  batch_hash(keys, std::span<std::uint64_t>(out), h);
   return out;
 }
 
