@@ -215,7 +215,7 @@ ring<void*> g_cross_ring_mimalloc;
 void cross_electron(benchmark::State& state) {
   cross_thread(
       state, g_cross_ring_electron, [] { return g_cross_pool.get(buf_size); },
-      [](electron::pool::pooled_buffer& b) { b.reset(); });
+      [](electron::pool::pooled_buffer& b) { b.give_back(); });
 }
 void cross_malloc(benchmark::State& state) {
   cross_thread(
