@@ -49,7 +49,6 @@
 #include <functional>
 #include <memory>
 #include <memory_resource>
-#include <mutex>
 #include <new>
 #include <span>
 #include <stdexcept>
@@ -57,7 +56,6 @@
 #include <tuple>
 #include <type_traits>
 #include <utility>
-#include <vector>
 
 ELECTRON_BEGIN_NAMESPACE
 namespace pool {
