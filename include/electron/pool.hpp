@@ -19,9 +19,10 @@
 //
 // Sizes: a buffer pool's get(n) refuses n > max_size() (2^47 bytes on 64-bit
 // targets) with std::length_error before anything is allocated, as
-// std::vector does beyond its max_size(); below that, a request the system
-// cannot serve throws std::bad_alloc. So a length read from the network can
-// never yield a buffer whose size() is larger than its memory.
+// std::vector does beyond its max_size(); below that, a request the upstream
+// resource cannot serve throws what it throws (std::bad_alloc by default).
+// So a length read from the network can never yield a buffer whose size()
+// is larger than its memory.
 //
 //   electron::pool::buffer_pool pool;
 //   {
@@ -413,8 +414,8 @@ class basic_buffer_pool {
   [[nodiscard]] static constexpr std::size_t max_size() noexcept { return electron::detail::max_allocation_size; }
 
   /// A buffer with size() == n and capacity() >= n. Throws std::length_error
-  /// when n > max_size() (the pool is unchanged), std::bad_alloc when the
-  /// system cannot serve n.
+  /// when n > max_size() (the pool is unchanged); what the upstream throws
+  /// (std::bad_alloc by default) when it cannot serve n.
   [[nodiscard]] ELECTRON_ALWAYS_INLINE buffer get(std::size_t n) {
     const std::size_t c = Classes::class_of(n);
     if (ELECTRON_LIKELY(c < Classes::count)) {
