@@ -789,6 +789,41 @@ TEMPLATE_TEST_CASE("buffer pools: every allocation comes from the upstream resou
 }
 
 #if ELECTRON_HAS_EXCEPTIONS
+namespace {
+struct throws_once {
+  static inline bool fail = false;
+  int value = 0;
+  throws_once() {
+    if (fail) {
+      fail = false;
+      throw std::runtime_error("constructor failed");
+    }
+  }
+  void reset() { value = 0; }
+};
+}  // namespace
+
+TEST_CASE("object_pool: a constructor that throws gives its memory back to the upstream",
+          "[pool][object_pool][upstream]") {
+  counting_resource up;
+  {
+    ep::object_pool<throws_once> pool(8, 2, {}, &up);
+    throws_once::fail = true;
+    CHECK_THROWS_AS((void)pool.get(), std::runtime_error);
+    throws_once* p = pool.get();  // usable afterwards
+    CHECK(p->value == 0);
+    pool.put(p);
+    throws_once* q = pool.get();  // p again, from the cache
+    CHECK(q == p);
+    up.fail_at = up.allocations + 1;  // the next object's memory
+    CHECK_THROWS_AS((void)pool.get(), std::bad_alloc);
+    CHECK(up.fail_at == 0);  // it was asked for
+    pool.put(q);
+  }
+  CHECK(up.deallocations == up.allocations);
+  CHECK(up.live_bytes == 0);
+}
+
 TEST_CASE("buffer_pool: an upstream that fails at any allocation leaves the pool consistent",
           "[pool][buffer_pool][upstream]") {
   // Every allocation point in turn: a buffer, a thread cache, depot growth.
