@@ -149,6 +149,8 @@ static_assert(std::is_same_v<es::builder, es::basic_builder<ep::buffer_pool>>);
 static_assert(std::is_nothrow_move_constructible_v<es::builder> && std::is_nothrow_move_assignable_v<es::builder> &&
               !std::is_copy_constructible_v<es::builder>);
 static_assert(noexcept(std::declval<es::builder&>().clear()));
+// Class template argument deduction from the source.
+static_assert(std::is_same_v<decltype(es::basic_builder(std::declval<ep::sized_pool&>())), es::basic_builder<ep::sized_pool>>);
 
 TEST_CASE("builder: a user-defined buffer_source supplies every byte and gets each back", "[strings][builder][seam]") {
   counting_source src;
