@@ -116,6 +116,20 @@ void buffer_electron(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
   r.done(state);
 }
+// The same pool over an upstream memory_resource: the resource is only on
+// the slow paths, so the pair should cost what it costs above.
+void buffer_electron_upstream(benchmark::State& state) {
+  std::pmr::synchronized_pool_resource upstream;
+  electron::pool::buffer_pool pool({}, &upstream);
+  pool.put(pool.get(buf_size));
+  electron_bench::alloc_report r;
+  for (auto _ : state) {
+    auto b = pool.get(buf_size);
+    electron_bench::keep(b.data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+  r.done(state);
+}
 void buffer_new_delete(benchmark::State& state) {
   electron_bench::alloc_report r;
   for (auto _ : state) {
@@ -215,7 +229,7 @@ ring<void*> g_cross_ring_mimalloc;
 void cross_electron(benchmark::State& state) {
   cross_thread(
       state, g_cross_ring_electron, [] { return g_cross_pool.get(buf_size); },
-      [](electron::pool::pooled_buffer& b) { b.reset(); });
+      [](electron::pool::pooled_buffer& b) { b.give_back(); });
 }
 void cross_malloc(benchmark::State& state) {
   cross_thread(
@@ -296,6 +310,7 @@ BENCHMARK(object_boost)->Name("object_pair/boost_object_pool");
 #endif
 
 BENCHMARK(buffer_electron)->Name("buffer_4KiB_pair/electron");
+BENCHMARK(buffer_electron_upstream)->Name("buffer_4KiB_pair/electron_pmr_upstream");
 BENCHMARK(buffer_new_delete)->Name("buffer_4KiB_pair/new_delete");
 BENCHMARK(buffer_malloc)->Name("buffer_4KiB_pair/malloc_free");
 BENCHMARK(buffer_pmr_pool)->Name("buffer_4KiB_pair/pmr_unsync_pool");

@@ -158,6 +158,27 @@ TEST_CASE("object_pool: double put and foreign put are caught in debug builds", 
   });
   CHECK(leaked.signaled);
 }
+
+TEST_CASE("pooled buffer: resize beyond capacity is caught in debug builds", "[pool][buffer_pool][assert]") {
+  std::string err;
+  const auto past = electron_tests::run_in_child(
+      [] {
+        ep::buffer_pool pool;
+        auto b = pool.get(100);
+        b.resize(b.capacity() + 1);
+      },
+      &err);
+  CHECK(past.signaled);
+  CHECK(past.signal == SIGABRT);
+  CHECK(err.find("resize beyond capacity") != std::string::npos);
+  const auto at = electron_tests::run_in_child([] {
+    ep::buffer_pool pool;
+    auto b = pool.get(100);
+    b.resize(b.capacity());  // the whole capacity: fine
+  });
+  CHECK_FALSE(at.signaled);
+  CHECK(at.exit_code == 0);
+}
 #endif
 
 TEST_CASE("buffer_pool: classes, capacities and alignment", "[pool][buffer_pool]") {
@@ -186,7 +207,15 @@ TEST_CASE("buffer_pool: classes, capacities and alignment", "[pool][buffer_pool]
   auto b = pool.get(100);
   b.resize(512);
   CHECK(b.size() == 512);
-  CHECK_THROWS_AS(b.resize(513), std::length_error);
+  b.resize(0);
+  CHECK(b.empty());
+  CHECK(b.capacity() == 512);
+  static_assert(noexcept(b.resize(1)));  // a precondition (ELECTRON_ASSERT), not a throw
+  b.give_back();
+  CHECK(b.data() == nullptr);
+  CHECK(b.capacity() == 0);
+  b.give_back();  // nothing on an empty handle
+  CHECK(pool.get(512).capacity() == 512);
 }
 
 TEST_CASE("buffer_pool: reuse, oversize requests and steady state", "[pool][buffer_pool][alloc]") {
@@ -643,3 +672,191 @@ TEST_CASE("arena_of_pools: parts built in place", "[pool][arena_of_pools]") {
   mem.release_context(c);
   static_assert(noexcept(mem.reset()));
 }
+
+// ---------------------------------------------------------------------------
+// Upstream memory resource
+// ---------------------------------------------------------------------------
+namespace {
+// Counts what goes through it; forwards to new_delete_resource(), so each of
+// its allocations is also one allocation the test kit counts. Fails the
+// fail_at-th allocation (1-based) when fail_at > 0.
+class counting_resource final : public std::pmr::memory_resource {
+ public:
+  std::atomic<long> allocations{0};
+  std::atomic<long> deallocations{0};
+  std::atomic<long long> live_bytes{0};
+  std::atomic<bool> misaligned{false};
+  long fail_at = 0;
+
+ private:
+  void* do_allocate(std::size_t n, std::size_t a) override {
+    if (fail_at != 0 && allocations + 1 == fail_at) {
+      fail_at = 0;
+      throw std::bad_alloc();
+    }
+    void* p = std::pmr::new_delete_resource()->allocate(n, a);
+    if (reinterpret_cast<std::uintptr_t>(p) % a != 0) misaligned = true;
+    ++allocations;
+    live_bytes += static_cast<long long>(n);
+    return p;
+  }
+  void do_deallocate(void* p, std::size_t n, std::size_t a) override {
+    ++deallocations;
+    live_bytes -= static_cast<long long>(n);
+    std::pmr::new_delete_resource()->deallocate(p, n, a);
+  }
+  bool do_is_equal(const std::pmr::memory_resource& o) const noexcept override { return this == &o; }
+};
+
+struct alignas(64) wide_object {
+  unsigned char bytes[64];
+  void reset() { std::memset(bytes, 0, sizeof bytes); }
+};
+}  // namespace
+
+TEST_CASE("object_pool: every allocation comes from the upstream resource and goes back", "[pool][object_pool][upstream]") {
+  warm_up_threads(1);
+  counting_resource up;
+  long system = 0;
+  long objects_freed_by_trim = 0;
+  {
+    et::alloc_scope scope;
+    {
+      ep::object_pool<context> pool(4, 2, {}, &up);
+      context* out[16];
+      for (auto& c : out) c = pool.get();
+      for (auto* c : out) pool.put(c);  // 2 cached, 4 in the depot, the rest destroyed
+      const long before_trim = up.deallocations;
+      pool.trim();
+      objects_freed_by_trim = up.deallocations - before_trim;
+      for (auto& c : out) c = pool.get();
+      for (auto* c : out) pool.put(c);
+    }
+    system = static_cast<long>(scope.allocations());
+  }
+  CHECK(up.allocations >= 32 + 1);  // two rounds of 16 objects, and the thread's cache
+  CHECK(objects_freed_by_trim == 6 + 1);  // six idle objects (2 cached, 4 in the depot) and the depot array
+  CHECK(system == up.allocations);  // nothing went to operator new behind its back
+  CHECK(up.deallocations == up.allocations);
+  CHECK(up.live_bytes == 0);
+  CHECK_FALSE(up.misaligned);
+
+  // Over-aligned objects, and a second thread's cache.
+  counting_resource wide_up;
+  {
+    ep::object_pool<wide_object> pool(8, 4, {}, &wide_up);
+    CHECK(pool.upstream() == &wide_up);
+    wide_object* a = pool.get();
+    CHECK(reinterpret_cast<std::uintptr_t>(a) % 64 == 0);
+    const long before = wide_up.allocations;
+    std::thread([&] { pool.put(pool.get()); }).join();
+    CHECK(wide_up.allocations == before + 2);  // one object and that thread's cache
+    pool.put(a);
+  }
+  CHECK(wide_up.deallocations == wide_up.allocations);
+  CHECK(wide_up.live_bytes == 0);
+  CHECK_FALSE(wide_up.misaligned);
+}
+
+TEMPLATE_TEST_CASE("buffer pools: every allocation comes from the upstream resource and goes back",
+                   "[pool][buffer_pool][upstream]", ep::buffer_pool, ep::sized_pool) {
+  warm_up_threads(1);
+  counting_resource up;
+  long system = 0;
+  bool upstream_ok = false;
+  {
+    et::alloc_scope scope;
+    {
+      TestType pool({}, &up);
+      upstream_ok = pool.upstream() == &up;
+      const std::size_t sizes[] = {0, 1, 512, 513, 4096, 70000, 1u << 20, (4u << 20) + 1, 9u << 20};
+      for (int round = 0; round < 3; ++round) {
+        for (std::size_t n : sizes) {
+          auto b = pool.get(n);
+          if (n != 0) std::memset(b.data(), 0x5a, b.capacity());
+        }
+        if (round == 1) pool.trim();
+      }
+    }
+    system = static_cast<long>(scope.allocations());
+  }
+  CHECK(upstream_ok);
+  CHECK(up.allocations > 9);
+  CHECK(system == up.allocations);
+  CHECK(up.deallocations == up.allocations);
+  CHECK(up.live_bytes == 0);
+  CHECK_FALSE(up.misaligned);  // 64-byte buffers
+}
+
+#if ELECTRON_HAS_EXCEPTIONS
+namespace {
+struct throws_once {
+  static inline bool fail = false;
+  int value = 0;
+  throws_once() {
+    if (fail) {
+      fail = false;
+      throw std::runtime_error("constructor failed");
+    }
+  }
+  void reset() { value = 0; }
+};
+}  // namespace
+
+TEST_CASE("object_pool: a constructor that throws gives its memory back to the upstream",
+          "[pool][object_pool][upstream]") {
+  counting_resource up;
+  {
+    ep::object_pool<throws_once> pool(8, 2, {}, &up);
+    throws_once::fail = true;
+    CHECK_THROWS_AS((void)pool.get(), std::runtime_error);
+    throws_once* p = pool.get();  // usable afterwards
+    CHECK(p->value == 0);
+    pool.put(p);
+    throws_once* q = pool.get();  // p again, from the cache
+    CHECK(q == p);
+    up.fail_at = up.allocations + 1;  // the next object's memory
+    CHECK_THROWS_AS((void)pool.get(), std::bad_alloc);
+    CHECK(up.fail_at == 0);  // it was asked for
+    pool.put(q);
+  }
+  CHECK(up.deallocations == up.allocations);
+  CHECK(up.live_bytes == 0);
+}
+
+TEST_CASE("buffer_pool: an upstream that fails at any allocation leaves the pool consistent",
+          "[pool][buffer_pool][upstream]") {
+  // Every allocation point in turn: a buffer, a thread cache, depot growth.
+  counting_resource up;
+  for (long n = 1;; ++n) {
+    bool threw = false;
+    bool hit = false;
+    {
+      ep::buffer_pool_options opt;
+      opt.thread_cache_bytes_per_class = 512;  // one buffer per thread cache: puts reach the depot
+      ep::buffer_pool pool(opt, &up);
+      up.fail_at = up.allocations + n;
+      try {
+        std::vector<ep::pooled_buffer> held;
+        held.reserve(8);
+        for (int i = 0; i < 8; ++i) held.push_back(pool.get(512));
+        held.clear();  // the depot grows here; a failure frees the buffer instead
+        for (int i = 0; i < 8; ++i) held.push_back(pool.get(512));
+      } catch (const std::bad_alloc&) {
+        threw = true;
+      }
+      hit = up.fail_at == 0;  // the resource clears it when it fails
+      up.fail_at = 0;
+      auto b = pool.get(512);  // usable afterwards
+      CHECK(b.capacity() == 512);
+    }
+    CHECK(up.deallocations == up.allocations);
+    CHECK(up.live_bytes == 0);
+    if (!hit) {
+      CHECK_FALSE(threw);
+      CHECK(n > 3);  // buffers, the thread cache and the depot were all failed in turn
+      break;
+    }
+  }
+}
+#endif

@@ -40,7 +40,7 @@ TEST_CASE("builder appends strings, characters and integers", "[strings][builder
   CHECK(b.view() == "id=42,-7 18446744073709551615 min=-9223372036854775808!");
   CHECK(b.str() == std::string(b.view()));
   const std::size_t cap = b.capacity();
-  b.reset();
+  b.clear();
   CHECK(b.empty());
   CHECK(b.capacity() == cap);
   std::string big(10000, 'x');
@@ -57,7 +57,7 @@ TEST_CASE("builder appends strings, characters and integers", "[strings][builder
 TEST_CASE("builder: reused in a loop, it stops allocating", "[strings][builder][alloc]") {
   es::builder b;
   auto line = [&](int i) {
-    b.reset();
+    b.clear();
     b.append("GET /items/").append(i).append(" HTTP/1.1\r\n").append("Host: example.org\r\n");
     return b.size();
   };

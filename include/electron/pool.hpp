@@ -13,13 +13,16 @@
 // few loads and stores on the calling thread's cache, and a buffer put on
 // one thread can be got on another (caches spill into and refill from the
 // depot in batches). Retained memory is bounded per class; trim() returns
-// the depot's and the calling thread's cached items to the system.
+// the depot's and the calling thread's cached items to the upstream
+// std::pmr::memory_resource every pool allocates from (default:
+// std::pmr::new_delete_resource()).
 //
 // Sizes: a buffer pool's get(n) refuses n > max_size() (2^47 bytes on 64-bit
 // targets) with std::length_error before anything is allocated, as
-// std::vector does beyond its max_size(); below that, a request the system
-// cannot serve throws std::bad_alloc. So a length read from the network can
-// never yield a buffer whose size() is larger than its memory.
+// std::vector does beyond its max_size(); below that, a request the upstream
+// resource cannot serve throws what it throws (std::bad_alloc by default).
+// So a length read from the network can never yield a buffer whose size()
+// is larger than its memory.
 //
 //   electron::pool::buffer_pool pool;
 //   {
@@ -28,23 +31,25 @@
 //   }                                          // back in the pool
 //
 // All pools are thread-safe. A pool must outlive the objects and buffers it
-// handed out, and every thread's use of it.
+// handed out, and every thread's use of it. Internals (thread slots, the free
+// lists) live in electron/pool/detail/.
 #ifndef ELECTRON_POOL_HPP
 #define ELECTRON_POOL_HPP
 
 #include "electron/arena.hpp"
-#include "electron/bits.hpp"
 #include "electron/config.hpp"
+#include "electron/pool/detail/free_lists.hpp"
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <functional>
 #include <memory>
-#include <mutex>
+#include <memory_resource>
 #include <new>
 #include <span>
 #include <stdexcept>
@@ -52,7 +57,6 @@
 #include <tuple>
 #include <type_traits>
 #include <utility>
-#include <vector>
 
 ELECTRON_BEGIN_NAMESPACE
 namespace pool {
@@ -60,6 +64,11 @@ namespace pool {
 // ===========================================================================
 // Concepts
 // ===========================================================================
+
+// "reset" means one thing in this module: an object (or the per-request
+// memory of an arena_of_pools) goes back to its fresh state in place,
+// keeping what it owns for the next use. Giving memory back is put() (to a
+// pool) or give_back() (by a buffer handle).
 
 /// A type with a reset() member that returns it to a reusable state.
 template <class T>
@@ -77,269 +86,23 @@ concept context_pool = requires(P& p, typename P::pointer c) {
   p.reset(c);
 };
 
-/// A source of byte buffers: get(size) returns a buffer with data(),
-/// size() >= the request, that goes back to the source when destroyed.
+/// A source of byte buffers, as strings::basic_builder and arena_of_pools
+/// use one. p.get(n) returns a buffer handle that
+/// - has data() (convertible to std::byte*) and size() >= n: its bytes;
+/// - is default-constructible (an empty handle that owns nothing) and
+///   movable (moving transfers the bytes; assigning over a handle gives
+///   its old bytes back);
+/// - gives its bytes back to the source when destroyed.
+/// get(n) reports a request it cannot serve by throwing. A capacity()
+/// member (>= size()), when the handle has one, tells the builder how many
+/// bytes it may use beyond size(). buffer_pool and sized_pool satisfy it.
 template <class P>
 concept buffer_source = requires(P& p, std::size_t n) {
   { p.get(n).data() } -> std::convertible_to<std::byte*>;
   { p.get(n).size() } -> std::convertible_to<std::size_t>;
+  requires std::movable<decltype(p.get(n))>;
+  requires std::default_initializable<decltype(p.get(n))>;
 };
-
-namespace detail {
-
-// ===========================================================================
-// Thread slots: a small dense index per live thread. Index i is owned by one
-// thread at a time (handed over through a mutex), so per-pool caches indexed
-// by it need no synchronisation on the fast path. A thread that exits gives
-// its index back; the next thread to take it inherits the caches' contents,
-// so nothing is stranded.
-// ===========================================================================
-inline constexpr std::uint32_t max_thread_slots = 128;
-inline constexpr std::uint32_t slot_unassigned = 0xFFFFFFFFu;
-inline constexpr std::uint32_t slot_none = 0xFFFFFFFEu;  // all slots taken: use the depot
-
-struct slot_registry {
-  std::mutex mutex;
-  std::uint32_t free[max_thread_slots];  // released slots, a stack
-  std::uint32_t free_count = 0;
-  std::uint32_t next = 0;
-};
-ELECTRON_VISIBLE inline slot_registry& slots() noexcept {
-  // Never destroyed (threads may exit after static destruction began) and
-  // not on the heap (so it shows in no allocation count).
-  alignas(slot_registry) static unsigned char storage[sizeof(slot_registry)];
-  static slot_registry* r = ::new (static_cast<void*>(storage)) slot_registry;
-  return *r;
-}
-ELECTRON_VISIBLE inline thread_local std::uint32_t t_slot = slot_unassigned;
-
-struct slot_releaser {
-  ~slot_releaser() {
-    if (t_slot < max_thread_slots) {
-      slot_registry& r = slots();
-      std::lock_guard<std::mutex> lock(r.mutex);
-      r.free[r.free_count++] = t_slot;
-    }
-    t_slot = slot_none;
-  }
-};
-
-ELECTRON_NOINLINE inline std::uint32_t assign_slot() noexcept {
-  slot_registry& r = slots();
-  std::uint32_t s = slot_none;
-  {
-    std::lock_guard<std::mutex> lock(r.mutex);
-    if (r.free_count != 0) {
-      s = r.free[--r.free_count];
-    } else if (r.next < max_thread_slots) {
-      s = r.next++;
-    }
-  }
-  t_slot = s;
-  if (s != slot_none) {
-    thread_local slot_releaser releaser;  // gives the slot back at thread exit
-    static_cast<void>(releaser);
-  }
-  return s;
-}
-
-/// The calling thread's slot, or slot_none.
-ELECTRON_ALWAYS_INLINE std::uint32_t thread_slot() noexcept {
-  const std::uint32_t s = t_slot;
-  if (ELECTRON_LIKELY(s < max_thread_slots) || s == slot_none) return s;
-  return assign_slot();
-}
-
-// ===========================================================================
-// free_lists<K>: K classes of free pointers, per-thread caches + depot.
-// ===========================================================================
-template <std::size_t K>
-class free_lists {
- public:
-  struct limits {
-    std::uint32_t local[K];  // items a thread cache holds per class (>= 1)
-    std::size_t depot[K];    // items the depot holds per class
-  };
-
-  explicit free_lists(const limits& l) : m_limits(l) {
-    for (auto& c : m_caches) c = nullptr;
-  }
-  free_lists(const free_lists&) = delete;
-  free_lists& operator=(const free_lists&) = delete;
-  // The owning pool calls drain() in its destructor; lists it never filled
-  // (its constructor threw after ours) hold nothing to free.
-  ~free_lists() = default;
-
-  /// A free item of class c, or nullptr.
-  ELECTRON_ALWAYS_INLINE void* pop(std::size_t c) noexcept {
-    const std::uint32_t s = thread_slot();
-    if (ELECTRON_LIKELY(s != slot_none)) {
-      cache* tc = m_caches[s];
-      if (ELECTRON_LIKELY(tc != nullptr && tc->count[c] != 0)) return tc->items[c][--tc->count[c]];
-    }
-    return pop_slow(c, s);
-  }
-
-  /// Stores a free item of class c; false when every level is full (the
-  /// caller then frees it). Never throws.
-  ELECTRON_ALWAYS_INLINE bool push(std::size_t c, void* p) noexcept {
-    const std::uint32_t s = thread_slot();
-    if (ELECTRON_LIKELY(s != slot_none)) {
-      cache* tc = m_caches[s];
-      if (ELECTRON_LIKELY(tc != nullptr && tc->count[c] < m_limits.local[c])) {
-        tc->items[c][tc->count[c]++] = p;
-        return true;
-      }
-    }
-    return push_slow(c, p, s);
-  }
-
-  /// Hands every item of the depot, of the calling thread's cache and of the
-  /// caches of slots no thread holds now (their threads exited) to
-  /// free_fn(class, item).
-  template <class Fn>
-  void trim(Fn&& free_fn) {
-    const std::uint32_t s = thread_slot();
-    if (s != slot_none && m_caches[s] != nullptr) drain_cache(*m_caches[s], free_fn);
-    {
-      // A free slot has no owner; the registry's mutex orders this after the
-      // exiting thread gave it back and before the next thread takes it.
-      slot_registry& r = slots();
-      std::lock_guard<std::mutex> lock(r.mutex);
-      for (std::uint32_t i = 0; i < r.free_count; ++i) {
-        if (m_caches[r.free[i]] != nullptr) drain_cache(*m_caches[r.free[i]], free_fn);
-      }
-    }
-    for (std::size_t c = 0; c < K; ++c) {
-      std::vector<void*> items;
-      {
-        std::lock_guard<std::mutex> lock(m_depot[c].mutex);
-        items.swap(m_depot[c].items);
-      }
-      for (void* p : items) free_fn(c, p);
-    }
-  }
-
-  /// Hands every item of every level to free_fn(class, item) and frees the
-  /// caches. Only when no other thread uses the lists (destruction).
-  template <class Fn>
-  void drain(Fn&& free_fn) noexcept {
-    for (cache*& tc : m_caches) {
-      if (tc == nullptr) continue;
-      drain_cache(*tc, free_fn);
-      destroy_cache(tc);
-      tc = nullptr;
-    }
-    for (std::size_t c = 0; c < K; ++c) {
-      for (void* p : m_depot[c].items) free_fn(c, p);
-      m_depot[c].items.clear();
-      m_depot[c].items.shrink_to_fit();
-    }
-  }
-
-  /// Items in the depot of class c (a snapshot).
-  std::size_t depot_size(std::size_t c) {
-    std::lock_guard<std::mutex> lock(m_depot[c].mutex);
-    return m_depot[c].items.size();
-  }
-
- private:
-  struct cache {
-    std::uint32_t count[K];
-    void** items[K];
-  };
-  struct alignas(cache_line_size) depot {
-    std::mutex mutex;
-    std::vector<void*> items;
-  };
-
-  // nullptr when memory is short: the caller then works on the depot alone.
-  cache* make_cache() noexcept {
-    std::size_t total = 0;
-    for (std::size_t c = 0; c < K; ++c) total += m_limits.local[c];
-    auto* tc = new (std::nothrow) cache;
-    void** storage = new (std::nothrow) void*[total];
-    if (tc == nullptr || storage == nullptr) {
-      delete tc;
-      delete[] storage;
-      return nullptr;
-    }
-    for (std::size_t c = 0; c < K; ++c) {
-      tc->count[c] = 0;
-      tc->items[c] = storage;
-      storage += m_limits.local[c];
-    }
-    return tc;
-  }
-  static void destroy_cache(cache* tc) noexcept {
-    delete[] tc->items[0];
-    delete tc;
-  }
-  template <class Fn>
-  static void drain_cache(cache& tc, Fn& free_fn) noexcept {
-    for (std::size_t c = 0; c < K; ++c) {
-      while (tc.count[c] != 0) free_fn(c, tc.items[c][--tc.count[c]]);
-    }
-  }
-
-  ELECTRON_NOINLINE void* pop_slow(std::size_t c, std::uint32_t s) noexcept {
-    depot& d = m_depot[c];
-    cache* tc = s == slot_none ? nullptr : m_caches[s];
-    if (s != slot_none && tc == nullptr) tc = m_caches[s] = make_cache();
-    std::lock_guard<std::mutex> lock(d.mutex);
-    if (d.items.empty()) return nullptr;
-    // Refill half the cache in one lock (when there is one), return one item.
-    const std::size_t want = tc == nullptr ? 1 : std::max<std::size_t>(1, m_limits.local[c] / 2);
-    const std::size_t n = std::min(want, d.items.size());
-    const std::size_t from = d.items.size() - n;
-    for (std::size_t i = from + 1; i < d.items.size(); ++i) tc->items[c][tc->count[c]++] = d.items[i];
-    void* p = d.items[from];
-    d.items.resize(from);
-    return p;
-  }
-
-  // Never throws: when the depot cannot grow the caller frees the item.
-  ELECTRON_NOINLINE bool push_slow(std::size_t c, void* p, std::uint32_t s) noexcept {
-    depot& d = m_depot[c];
-    cache* tc = s == slot_none ? nullptr : m_caches[s];
-    if (s != slot_none && tc == nullptr) {
-      tc = m_caches[s] = make_cache();
-      if (tc != nullptr) {
-        tc->items[c][tc->count[c]++] = p;
-        return true;
-      }
-    }
-    std::lock_guard<std::mutex> lock(d.mutex);
-    const std::size_t room = m_limits.depot[c] > d.items.size() ? m_limits.depot[c] - d.items.size() : 0;
-    // Without a cache: p alone. With a full cache: half of it, keeping p.
-    const std::size_t n = tc == nullptr ? 1 : std::max<std::uint32_t>(1, m_limits.local[c] / 2);
-    if (room < n) return false;
-    if (d.items.capacity() < d.items.size() + n) {
-#if ELECTRON_HAS_EXCEPTIONS
-      try {
-        d.items.reserve(std::min(m_limits.depot[c], std::max<std::size_t>(2 * d.items.capacity(), d.items.size() + n)));
-      } catch (...) {
-        return false;
-      }
-#else
-      d.items.reserve(std::min(m_limits.depot[c], std::max<std::size_t>(2 * d.items.capacity(), d.items.size() + n)));
-#endif
-    }
-    if (tc == nullptr) {
-      d.items.push_back(p);
-      return true;
-    }
-    for (std::size_t i = 0; i < n; ++i) d.items.push_back(tc->items[c][--tc->count[c]]);
-    tc->items[c][tc->count[c]++] = p;
-    return true;
-  }
-
-  limits m_limits;
-  cache* m_caches[max_thread_slots];
-  depot m_depot[K];
-};
-
-}  // namespace detail
 
 // ===========================================================================
 // object_pool
@@ -355,7 +118,10 @@ struct member_reset {
 
 /// A pool of reusable T objects (value-initialized when new). put() resets
 /// an object with ResetFn and keeps it for the next get(); objects beyond
-/// the pool's bound are destroyed. Satisfies context_pool.
+/// the pool's bound are destroyed. Satisfies context_pool. Every allocation
+/// (objects, each thread's cache, the depot) comes from the upstream
+/// std::pmr::memory_resource given to the constructor (default:
+/// std::pmr::new_delete_resource()) and goes back to it.
 ///
 /// Debug checks (ELECTRON_ASSERT): put() of an object that did not come from
 /// this pool, a second put() of the same object, and destroying the pool
@@ -372,16 +138,24 @@ class object_pool {
 
   /// Keeps at most `max_retained` idle objects in the shared depot (plus up
   /// to `thread_cache` in each thread's cache, whose array of that many
-  /// pointers is allocated on the thread's first use). Throws
-  /// std::length_error when thread_cache > max_thread_cache.
-  explicit object_pool(std::size_t max_retained = 1024, std::uint32_t thread_cache = 32, ResetFn reset_fn = {})
-      : m_lists(make_limits(max_retained, thread_cache)), m_reset(std::move(reset_fn)) {}
+  /// pointers is allocated on the thread's first use). Memory comes from
+  /// `upstream`, which must outlive the pool. Throws std::length_error when
+  /// thread_cache > max_thread_cache.
+  ///
+  ///   object_pool<ctx> p(1024, 32, {}, &my_resource);
+  explicit object_pool(std::size_t max_retained = 1024, std::uint32_t thread_cache = 32, ResetFn reset_fn = {},
+                       std::pmr::memory_resource* upstream = std::pmr::new_delete_resource())
+      : m_lists(make_limits(max_retained, thread_cache), upstream),
+        m_reset(std::move(reset_fn)),
+        m_upstream(upstream) {
+    ELECTRON_ASSERT(upstream != nullptr, "object_pool: upstream resource is null");
+  }
   object_pool(const object_pool&) = delete;
   object_pool& operator=(const object_pool&) = delete;
   ~object_pool() {
     ELECTRON_ASSERT(m_outstanding.load(std::memory_order_relaxed) == 0,
                     "object_pool destroyed while objects are still out");
-    m_lists.drain([](std::size_t, void* n) noexcept { destroy_node(static_cast<node*>(n)); });
+    m_lists.drain([this](std::size_t, void* n) noexcept { destroy_node(static_cast<node*>(n)); });
   }
 
   /// A reset object: a pooled one, or a new value-initialized T.
@@ -409,7 +183,7 @@ class object_pool {
   }
 
   /// Resets `p` in place without returning it.
-  void reset(T* p) { std::invoke(m_reset, *p); }
+  void reset(T* p) noexcept(std::is_nothrow_invocable_v<ResetFn&, T&>) { std::invoke(m_reset, *p); }
 
   /// Returns the object to the pool on destruction.
   struct returner {
@@ -421,9 +195,12 @@ class object_pool {
   /// get() wrapped in a handle that put()s it back.
   [[nodiscard]] handle acquire() { return handle(get(), returner{this}); }
 
+  /// The resource the pool allocates from.
+  [[nodiscard]] std::pmr::memory_resource* upstream() const noexcept { return m_upstream; }
+
   /// Destroys the idle objects of the depot and of the calling thread's cache.
   void trim() {
-    m_lists.trim([](std::size_t, void* n) { destroy_node(static_cast<node*>(n)); });
+    m_lists.trim([this](std::size_t, void* n) { destroy_node(static_cast<node*>(n)); });
   }
 
  private:
@@ -443,12 +220,26 @@ class object_pool {
   static node* node_of(T* p) noexcept { return reinterpret_cast<node*>(p); }
 
   node* new_node() {
-    node* n = new node{};
+    void* mem = m_upstream->allocate(sizeof(node), alignof(node));
+    node* n = nullptr;
+#if ELECTRON_HAS_EXCEPTIONS
+    try {
+      n = ::new (mem) node{};
+    } catch (...) {
+      m_upstream->deallocate(mem, sizeof(node), alignof(node));
+      throw;
+    }
+#else
+    n = ::new (mem) node{};
+#endif
     n->owner = this;
     n->state = state_in;
     return n;
   }
-  static void destroy_node(node* n) noexcept { delete n; }
+  void destroy_node(node* n) noexcept {
+    n->~node();
+    m_upstream->deallocate(n, sizeof(node), alignof(node));
+  }
 
   void count_out([[maybe_unused]] int d) noexcept {
 #if ELECTRON_ASSERTS_ENABLED
@@ -468,6 +259,7 @@ class object_pool {
 
   detail::free_lists<1> m_lists;
   [[no_unique_address]] ResetFn m_reset;
+  std::pmr::memory_resource* m_upstream;
   std::atomic<long> m_outstanding{0};
 };
 
@@ -476,7 +268,8 @@ class object_pool {
 // ===========================================================================
 
 /// A byte buffer from a pool: data(), size() (what was asked for),
-/// capacity() (>= size()); goes back to its pool when destroyed. Move-only.
+/// capacity() (>= size()); goes back to its pool when destroyed, assigned
+/// over, or by give_back(). Move-only; a default-constructed one is empty.
 template <class Pool>
 class basic_pooled_buffer {
  public:
@@ -488,7 +281,7 @@ class basic_pooled_buffer {
         m_pool(std::exchange(o.m_pool, nullptr)) {}
   basic_pooled_buffer& operator=(basic_pooled_buffer&& o) noexcept {
     if (this != &o) {
-      reset();
+      give_back();
       m_data = std::exchange(o.m_data, nullptr);
       m_size = std::exchange(o.m_size, 0);
       m_capacity = std::exchange(o.m_capacity, 0);
@@ -498,7 +291,7 @@ class basic_pooled_buffer {
   }
   basic_pooled_buffer(const basic_pooled_buffer&) = delete;
   basic_pooled_buffer& operator=(const basic_pooled_buffer&) = delete;
-  ~basic_pooled_buffer() { reset(); }
+  ~basic_pooled_buffer() { give_back(); }
 
   [[nodiscard]] std::byte* data() noexcept { return m_data; }
   [[nodiscard]] const std::byte* data() const noexcept { return m_data; }
@@ -519,14 +312,14 @@ class basic_pooled_buffer {
   }
   [[nodiscard]] std::span<std::byte> span() noexcept { return {m_data, m_size}; }
   [[nodiscard]] std::span<const std::byte> span() const noexcept { return {m_data, m_size}; }
-  /// Sets size() to n; n <= capacity() (else std::length_error).
-  void resize(std::size_t n) {
-    if (n > m_capacity) electron::detail::throw_error<std::length_error>("pooled buffer: resize beyond capacity");
+  /// Sets size() to n. Precondition: n <= capacity() (ELECTRON_ASSERT).
+  void resize(std::size_t n) noexcept {
+    ELECTRON_ASSERT(n <= m_capacity, "pooled buffer: resize beyond capacity");
     m_size = n;
   }
-  /// Returns the buffer to its pool now; the handle becomes empty (like
-  /// std::unique_ptr::reset()).
-  void reset() noexcept {
+  /// Gives the bytes back to their pool now; the handle becomes empty (what
+  /// std::unique_ptr::reset() does to its pointer). Nothing on an empty one.
+  void give_back() noexcept {
     if (m_data != nullptr) m_pool->recycle(m_data, m_capacity);
     m_data = nullptr;
     m_size = m_capacity = 0;
@@ -552,7 +345,7 @@ struct pow2_classes {
   static constexpr std::size_t class_of(std::size_t n) noexcept {
     if (n <= min_size) return 0;
     if (n > max_pooled) return count;
-    return static_cast<std::size_t>(bits::bit_width(n - 1)) - 9;  // 2^9 = 512
+    return static_cast<std::size_t>(std::bit_width(n - 1)) - 9;  // 2^9 = 512
   }
   static constexpr std::size_t capacity(std::size_t cls, std::size_t) noexcept { return min_size << cls; }
   static constexpr bool variable(std::size_t) noexcept { return false; }
@@ -591,18 +384,29 @@ struct buffer_pool_options {
 /// get(size) returns a buffer of capacity >= size, aligned to 64 bytes, that
 /// returns itself on destruction. Requests over the largest class are served
 /// and freed, not pooled. Sizes above max_size() throw std::length_error
-/// before anything is allocated. Thread-safe.
+/// before anything is allocated. Every allocation (buffers, each thread's
+/// cache, the depot) comes from the upstream std::pmr::memory_resource
+/// (default: std::pmr::new_delete_resource()) and goes back to it.
+/// Thread-safe.
 template <class Classes>
 class basic_buffer_pool {
  public:
   using buffer = basic_pooled_buffer<basic_buffer_pool>;
   static constexpr std::size_t buffer_alignment = 64;
 
-  explicit basic_buffer_pool(const buffer_pool_options& opt = {}) : m_lists(make_limits(opt)) {}
+  /// A pool with the given retention bounds that allocates from `upstream`
+  /// (which must outlive the pool).
+  ///
+  ///   buffer_pool p({}, &my_resource);
+  explicit basic_buffer_pool(const buffer_pool_options& opt = {},
+                             std::pmr::memory_resource* upstream = std::pmr::new_delete_resource())
+      : m_lists(make_limits(opt), upstream), m_upstream(upstream) {
+    ELECTRON_ASSERT(upstream != nullptr, "buffer pool: upstream resource is null");
+  }
   basic_buffer_pool(const basic_buffer_pool&) = delete;
   basic_buffer_pool& operator=(const basic_buffer_pool&) = delete;
   ~basic_buffer_pool() {
-    m_lists.drain([](std::size_t c, void* p) noexcept { free_buffer(p, stored_capacity(c, p)); });
+    m_lists.drain([this](std::size_t c, void* p) noexcept { free_buffer(p, stored_capacity(c, p)); });
   }
 
   /// The largest size get() accepts: electron::detail::max_allocation_size,
@@ -610,8 +414,8 @@ class basic_buffer_pool {
   [[nodiscard]] static constexpr std::size_t max_size() noexcept { return electron::detail::max_allocation_size; }
 
   /// A buffer with size() == n and capacity() >= n. Throws std::length_error
-  /// when n > max_size() (the pool is unchanged), std::bad_alloc when the
-  /// system cannot serve n.
+  /// when n > max_size() (the pool is unchanged); what the upstream throws
+  /// (std::bad_alloc by default) when it cannot serve n.
   [[nodiscard]] ELECTRON_ALWAYS_INLINE buffer get(std::size_t n) {
     const std::size_t c = Classes::class_of(n);
     if (ELECTRON_LIKELY(c < Classes::count)) {
@@ -625,12 +429,15 @@ class basic_buffer_pool {
   }
 
   /// Takes a buffer back (the same as destroying it).
-  void put(buffer&& b) noexcept { b.reset(); }
+  void put(buffer&& b) noexcept { b.give_back(); }
 
   /// Frees the idle buffers of the depot and of the calling thread's cache.
   void trim() {
-    m_lists.trim([](std::size_t c, void* p) { free_buffer(p, stored_capacity(c, p)); });
+    m_lists.trim([this](std::size_t c, void* p) { free_buffer(p, stored_capacity(c, p)); });
   }
+
+  /// The resource the pool allocates from.
+  [[nodiscard]] std::pmr::memory_resource* upstream() const noexcept { return m_upstream; }
 
   /// Idle buffers of class c in the shared depot (a snapshot).
   [[nodiscard]] std::size_t depot_size(std::size_t c) { return m_lists.depot_size(c); }
@@ -658,19 +465,17 @@ class basic_buffer_pool {
   }
   ELECTRON_NOINLINE buffer get_new(std::size_t n, std::size_t c) {
     // Checked here, off the pooled path: every class is far below the limit.
-    // The aligned operator new rounds the size up to the alignment, which
-    // wraps around to a tiny block for n within 63 of SIZE_MAX (libstdc++ 12).
+    // An aligned allocation rounds the size up to the alignment, which
+    // wrapped around to a tiny block for n within 63 of SIZE_MAX (libstdc++
+    // 12's aligned operator new, under new_delete_resource()).
     if (ELECTRON_UNLIKELY(n > max_size())) {
       electron::detail::throw_error<std::length_error>("electron::pool: buffer size above max_size()");
     }
     const std::size_t cap = c < Classes::count ? Classes::capacity(c, n) : (n == 0 ? 1 : n);
-    auto* p = static_cast<std::byte*>(::operator new (cap, std::align_val_t{buffer_alignment}));
+    auto* p = static_cast<std::byte*>(m_upstream->allocate(cap, buffer_alignment));
     return buffer(p, n, cap, this);
   }
-  static void free_buffer(void* p, std::size_t cap) noexcept {
-    static_cast<void>(cap);  // (sized delete is off by default in clang 14)
-    ::operator delete (p, std::align_val_t{buffer_alignment});
-  }
+  void free_buffer(void* p, std::size_t cap) noexcept { m_upstream->deallocate(p, cap, buffer_alignment); }
   static typename detail::free_lists<Classes::count>::limits make_limits(const buffer_pool_options& opt) {
     typename detail::free_lists<Classes::count>::limits l{};
     for (std::size_t c = 0; c < Classes::count; ++c) {
@@ -684,6 +489,7 @@ class basic_buffer_pool {
   }
 
   detail::free_lists<Classes::count> m_lists;
+  std::pmr::memory_resource* m_upstream;
 };
 
 /// 14 power-of-two classes, 512 B to 4 MiB.

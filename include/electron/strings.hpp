@@ -2,8 +2,9 @@
 // electron/strings.hpp: zero-allocation string utilities.
 //
 // - to_bytes / to_string: views of the same memory as bytes or characters.
-// - builder: appends strings, characters and integers; reset() keeps the
-//   capacity; can draw its buffer from a pool::buffer_pool.
+// - builder: appends strings, characters and integers; clear() keeps the
+//   capacity; can draw its buffer from any pool::buffer_source
+//   (basic_builder<S>; builder is basic_builder<pool::buffer_pool>).
 // - index_any / contains_any: first byte from a set (vectorized).
 // - equal_fold: case-insensitive equality with Unicode simple case folding
 //   over UTF-8 (the semantics of Go's strings.EqualFold), with a vectorized
@@ -217,33 +218,51 @@ inline bool equal_fold(std::string_view s, std::string_view t) noexcept {
 // ===========================================================================
 
 /// Builds a string by appending. view() sees the bytes without copying;
-/// reset() empties it and keeps the capacity, so a builder reused in a loop
-/// stops allocating. With a buffer_pool, storage comes from (and goes back
-/// to) the pool. Not thread-safe. Move-only.
+/// clear() empties it and keeps the capacity, so a builder reused in a loop
+/// stops allocating. Storage comes from the heap, or, when constructed with
+/// a source, from (and back to) any pool::buffer_source S: buffer_pool
+/// (the `builder` alias), sized_pool, or a type of your own. The builder
+/// uses a buffer's capacity() when it has one, else its size(). Not
+/// thread-safe. Move-only.
 ///
 /// Sizes: like std::string, a size above max_size() (2^47 bytes on 64-bit
 /// targets) throws std::length_error, from append(), reserve() and the
-/// constructor, before anything is allocated or changed.
-class builder {
- public:
-  /// The largest size() and capacity(): what a buffer_pool serves.
-  [[nodiscard]] static constexpr std::size_t max_size() noexcept { return pool::buffer_pool::max_size(); }
+/// constructor, before anything is allocated or changed. What the source's
+/// get() throws (std::bad_alloc, ...) passes through, the text unchanged.
+///
+///   electron::pool::sized_pool pool;
+///   electron::strings::basic_builder<electron::pool::sized_pool> b(pool);
+template <pool::buffer_source S>
+class basic_builder {
+  using buffer_type = std::remove_cvref_t<decltype(std::declval<S&>().get(std::size_t{}))>;
+  static constexpr bool nothrow_move = std::is_nothrow_move_assignable_v<buffer_type>;
 
-  builder() noexcept = default;
-  /// Storage from `p`; the pool must outlive the builder. Throws
+ public:
+  /// The buffer source type.
+  using source_type = S;
+
+  /// The largest size() and capacity(): electron::detail::max_allocation_size,
+  /// what buffer_pool serves.
+  [[nodiscard]] static constexpr std::size_t max_size() noexcept { return electron::detail::max_allocation_size; }
+
+  /// An empty builder whose storage will come from the heap.
+  basic_builder() noexcept = default;
+  /// Storage from `source`, which must outlive the builder. Throws
   /// std::length_error when initial > max_size().
-  explicit builder(pool::buffer_pool& p, std::size_t initial = 512) : m_pool(&p) { reserve(initial); }
-  builder(builder&& o) noexcept { take(o); }
-  builder& operator=(builder&& o) noexcept {
+  explicit basic_builder(S& source, std::size_t initial = 512) : m_source(std::addressof(source)) {
+    reserve(initial);
+  }
+  basic_builder(basic_builder&& o) noexcept(nothrow_move) { take(o); }
+  basic_builder& operator=(basic_builder&& o) noexcept(nothrow_move) {
     if (this != &o) take(o);
     return *this;
   }
-  builder(const builder&) = delete;
-  builder& operator=(const builder&) = delete;
+  basic_builder(const basic_builder&) = delete;
+  basic_builder& operator=(const basic_builder&) = delete;
 
   /// Appends s; s may be a view of this builder's own text. Throws
   /// std::length_error when size() + s.size() > max_size() (s is not read).
-  builder& append(std::string_view s) {
+  basic_builder& append(std::string_view s) {
     if (s.size() > m_capacity - m_size) {
       grow_with(s);  // copies s before the old storage is let go
     } else if (!s.empty()) {
@@ -254,7 +273,7 @@ class builder {
   }
   /// Appends one character. Only a real char: other types do not convert.
   template <std::same_as<char> C>
-  builder& append(C c) {
+  basic_builder& append(C c) {
     return append(std::string_view(&c, 1));
   }
   /// Decimal text of an integer (std::to_chars, no locale, no allocation).
@@ -263,27 +282,32 @@ class builder {
   template <class Int>
   requires std::integral<Int> &&(!std::same_as<Int, bool>)&&(!std::same_as<Int, char>)&&(!std::same_as<Int, char8_t>)&&(
       !std::same_as<Int, char16_t>)&&(!std::same_as<Int, char32_t>)&&(!std::same_as<Int, wchar_t>)
-      builder& append(Int v) {
+      basic_builder& append(Int v) {
     char tmp[std::numeric_limits<Int>::digits10 + 3];  // all digits, and a sign
     const auto r = std::to_chars(tmp, tmp + sizeof tmp, v);
     ELECTRON_ASSERT(r.ec == std::errc{}, "builder: integer text buffer too small");
     return append(std::string_view(tmp, static_cast<std::size_t>(r.ptr - tmp)));
   }
-  builder& operator+=(std::string_view s) { return append(s); }
+  /// append(s).
+  basic_builder& operator+=(std::string_view s) { return append(s); }
+  /// append(c), for a char only.
   template <std::same_as<char> C>
-  builder& operator+=(C c) {
+  basic_builder& operator+=(C c) {
     return append(c);
   }
 
-  /// The text so far (valid until the next append, reset or destruction).
+  /// The text so far (valid until the next append, clear or destruction).
   [[nodiscard]] std::string_view view() const noexcept { return {m_data, m_size}; }
   /// A copy as a std::string.
   [[nodiscard]] std::string str() const { return std::string(view()); }
+  /// Bytes appended since construction or the last clear().
   [[nodiscard]] std::size_t size() const noexcept { return m_size; }
+  /// size() == 0.
   [[nodiscard]] bool empty() const noexcept { return m_size == 0; }
+  /// Bytes the current storage holds before the next allocation.
   [[nodiscard]] std::size_t capacity() const noexcept { return m_capacity; }
-  /// Empties the builder; keeps the capacity.
-  void reset() noexcept { m_size = 0; }
+  /// Empties the builder and keeps the capacity (std::string::clear()).
+  void clear() noexcept { m_size = 0; }
   /// Makes room for n bytes in total. Throws std::length_error when n > max_size().
   void reserve(std::size_t n) {
     if (n > max_size()) too_long();
@@ -303,15 +327,26 @@ class builder {
   [[noreturn]] ELECTRON_NOINLINE ELECTRON_COLD static void too_long() {
     electron::detail::throw_error<std::length_error>("electron::strings::builder: size above max_size()");
   }
+  // The bytes of a buffer the builder may use.
+  static std::size_t usable(buffer_type& b) noexcept {
+    if constexpr (requires { b.capacity(); }) {
+      return static_cast<std::size_t>(b.capacity());
+    } else {
+      return static_cast<std::size_t>(b.size());
+    }
+  }
   void reallocate(std::size_t cap, std::string_view extra = {}) {
-    if (m_pool != nullptr) {
-      pool::pooled_buffer next = m_pool->get(cap);
-      auto* d = reinterpret_cast<char*>(next.data());
+    if (m_source != nullptr) {
+      buffer_type next = m_source->get(cap);
+      std::byte* bytes = next.data();
+      auto* d = reinterpret_cast<char*>(bytes);
+      const std::size_t got = usable(next);
+      ELECTRON_ASSERT(got >= cap && (got == 0 || d != nullptr), "builder: buffer source returned a short buffer");
       if (m_size != 0) std::memcpy(d, m_data, m_size);
       if (!extra.empty()) std::memcpy(d + m_size, extra.data(), extra.size());
-      m_capacity = next.capacity();
+      m_capacity = got;
       m_data = d;
-      m_buffer = std::move(next);  // the old buffer goes back to the pool only now
+      m_buffer = std::move(next);  // the old buffer goes back to its source only now
     } else {
       auto next = std::make_unique_for_overwrite<char[]>(cap);
       if (m_size != 0) std::memcpy(next.get(), m_data, m_size);
@@ -323,8 +358,8 @@ class builder {
     m_size += extra.size();
   }
 
-  void take(builder& o) noexcept {
-    m_pool = o.m_pool;
+  void take(basic_builder& o) noexcept(nothrow_move) {
+    m_source = o.m_source;
     m_buffer = std::move(o.m_buffer);
     m_heap = std::move(o.m_heap);
     m_data = std::exchange(o.m_data, nullptr);
@@ -332,13 +367,16 @@ class builder {
     m_capacity = std::exchange(o.m_capacity, 0);
   }
 
-  pool::buffer_pool* m_pool = nullptr;
-  pool::pooled_buffer m_buffer;
+  S* m_source = nullptr;
+  buffer_type m_buffer{};
   std::unique_ptr<char[]> m_heap;
   char* m_data = nullptr;
   std::size_t m_size = 0;
   std::size_t m_capacity = 0;
 };
+
+/// The builder over pool::buffer_pool (or the heap, default-constructed).
+using builder = basic_builder<pool::buffer_pool>;
 
 }  // namespace strings
 ELECTRON_END_NAMESPACE
