@@ -253,12 +253,12 @@ void request_electron(benchmark::State& state) {
   electron::pool::arena_of_pools<context> mem;
   electron_bench::alloc_report r;
   for (auto _ : state) {
-    context* ctx = mem.alloc_context();
-    auto a = mem.alloc_buffer(512);
-    auto b = mem.alloc_buffer(4096);
-    auto c = mem.alloc_buffer(16384);
+    context* ctx = mem.allocate_context();
+    auto a = mem.allocate_buffer(512);
+    auto b = mem.allocate_buffer(4096);
+    auto c = mem.allocate_buffer(16384);
     std::size_t total = 0;
-    for (const char* s : k_strings) total += mem.alloc_string(s).size();
+    for (const char* s : k_strings) total += mem.make_string(s).size();
     ctx->id = total;
     electron_bench::keep(a.data());
     electron_bench::keep(b.data());

@@ -31,12 +31,12 @@ struct request {
 
 // Handles one request; returns a checksum so the work cannot be optimised away.
 std::size_t handle(electron::pool::arena_of_pools<request_context>& mem, const request& req) {
-  request_context* ctx = mem.alloc_context();
+  request_context* ctx = mem.allocate_context();
   ctx->id = req.id;
-  ctx->headers.push_back(mem.alloc_string(req.path));
-  ctx->headers.push_back(mem.alloc_string("accept: application/json"));
-  auto body = mem.alloc_buffer(req.body_size);  // from the 4 KiB or 16 KiB class
-  auto reply = mem.alloc_buffer(req.body_size * 2);
+  ctx->headers.push_back(mem.make_string(req.path));
+  ctx->headers.push_back(mem.make_string("accept: application/json"));
+  auto body = mem.allocate_buffer(req.body_size);  // from the 4 KiB or 16 KiB class
+  auto reply = mem.allocate_buffer(req.body_size * 2);
   std::memset(body.data(), req.id & 0xff, body.size());
   std::memcpy(reply.data(), body.data(), body.size());
   std::size_t sum = static_cast<std::size_t>(reply[0]) + ctx->headers[0].size() + ctx->headers[1].size();

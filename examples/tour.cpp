@@ -114,9 +114,9 @@ int main() {
     expect(static_cast<bool>(no_alloc_buffers), "10^4 buffer_pool get/put of 4 KiB: no allocation");
     ep::arena_of_pools<ctx> mem;
     auto request = [&] {
-      ctx* rc = mem.alloc_context();
-      auto body = mem.alloc_buffer(3000);
-      const std::string_view path = mem.alloc_string("/api/v1/items");
+      ctx* rc = mem.allocate_context();
+      auto body = mem.allocate_buffer(3000);
+      const std::string_view path = mem.make_string("/api/v1/items");
       rc->id = static_cast<int>(path.size() + body.size());
       mem.release_context(rc);
       mem.reset();

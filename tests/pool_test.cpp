@@ -510,15 +510,15 @@ struct request_ctx {
 TEST_CASE("arena_of_pools: a request loop allocates nothing once warm", "[pool][arena_of_pools][alloc]") {
   ep::arena_of_pools<request_ctx> mem;
   auto request = [&](int i) {
-    request_ctx* ctx = mem.alloc_context();
+    request_ctx* ctx = mem.allocate_context();
     ctx->id = i;
     for (int k = 0; k < 16; ++k) ctx->scratch.push_back(k);
-    auto header = mem.alloc_buffer(512);
-    auto body = mem.alloc_buffer(4096);
-    auto reply = mem.alloc_buffer(16384);
+    auto header = mem.allocate_buffer(512);
+    auto body = mem.allocate_buffer(4096);
+    auto reply = mem.allocate_buffer(16384);
     std::memset(body.data(), i, body.size());
-    std::string_view path = mem.alloc_string("/api/v1/items/12345");
-    std::string_view user = mem.alloc_string("user-name");
+    std::string_view path = mem.make_string("/api/v1/items/12345");
+    std::string_view user = mem.make_string("user-name");
     const bool ok = path.size() == 19 && user == "user-name" && ctx->scratch.size() == 16 && reply.size() == 16384 &&
                     header.capacity() >= 512;
     mem.release_context(ctx);
@@ -568,15 +568,15 @@ struct fixed_ctx_pool {
 TEST_CASE("arena_of_pools: user types satisfying the concepts plug in", "[pool][arena_of_pools]") {
   static_assert(electron::arena::bump_allocator<counting_bump> && ep::context_pool<fixed_ctx_pool>);
   ep::arena_of_pools<request_ctx, counting_bump, fixed_ctx_pool, ep::sized_pool> mem;
-  request_ctx* a = mem.alloc_context();
-  request_ctx* b = mem.alloc_context();
+  request_ctx* a = mem.allocate_context();
+  request_ctx* b = mem.allocate_context();
   CHECK(a != b);
-  CHECK(mem.alloc_context() == nullptr);  // that pool holds two
+  CHECK(mem.allocate_context() == nullptr);  // that pool holds two
   mem.release_context(a);
-  CHECK(mem.alloc_context() == a);
-  auto buf = mem.alloc_buffer(3000);
+  CHECK(mem.allocate_context() == a);
+  auto buf = mem.allocate_buffer(3000);
   CHECK(buf.capacity() == 8192);
-  CHECK(mem.alloc_string("abc") == "abc");
+  CHECK(mem.make_string("abc") == "abc");
   mem.reset();
   CHECK(mem.get_arena().resets == 1);
 }
@@ -644,19 +644,19 @@ TEST_CASE("arena_of_pools: sizes its parts cannot serve are refused and it stays
   small_blocks_only upstream;
   ep::arena_of_pools<request_ctx> mem(std::piecewise_construct, std::forward_as_tuple(std::size_t{4096}, &upstream),
                                       std::forward_as_tuple(), std::forward_as_tuple());
-  CHECK(mem.alloc_string("first") == "first");
+  CHECK(mem.make_string("first") == "first");
   const std::size_t used = mem.get_arena().bytes_used();
   const char text[] = "the bytes behind every view below; none is read";
   for (std::size_t n : et::huge_sizes(64)) {
     CAPTURE(n);
-    CHECK_THROWS_AS((void)mem.alloc_buffer(n), std::length_error);
+    CHECK_THROWS_AS((void)mem.allocate_buffer(n), std::length_error);
     // A view this long cannot exist: the size must be refused before a byte
     // of it is read (the arena's max_size(), or its upstream).
-    CHECK_THROWS_AS((void)mem.alloc_string(std::string_view(text, n)), std::bad_alloc);
+    CHECK_THROWS_AS((void)mem.make_string(std::string_view(text, n)), std::bad_alloc);
   }
   CHECK(mem.get_arena().bytes_used() == used);
-  CHECK(mem.alloc_string("second") == "second");
-  auto b = mem.alloc_buffer(4096);
+  CHECK(mem.make_string("second") == "second");
+  auto b = mem.allocate_buffer(4096);
   std::memset(b.data(), 1, b.size());
 }
 
@@ -666,8 +666,8 @@ TEST_CASE("arena_of_pools: parts built in place", "[pool][arena_of_pools]") {
   ep::arena_of_pools<request_ctx> mem(std::piecewise_construct, std::forward_as_tuple(std::size_t{256} * 1024),
                                       std::forward_as_tuple(std::size_t{8}, std::uint32_t{4}),
                                       std::forward_as_tuple(opt));
-  request_ctx* c = mem.alloc_context();
-  CHECK(mem.alloc_string("in place") == "in place");
+  request_ctx* c = mem.allocate_context();
+  CHECK(mem.make_string("in place") == "in place");
   CHECK(mem.get_arena().bytes_reserved() >= 256 * 1024);
   mem.release_context(c);
   static_assert(noexcept(mem.reset()));

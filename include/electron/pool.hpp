@@ -515,9 +515,9 @@ static_assert(buffer_source<buffer_pool> && buffer_source<sized_pool>);
 ///
 ///   electron::pool::arena_of_pools<request_context> mem;
 ///   for (auto& req : requests) {
-///     auto* ctx = mem.alloc_context();
-///     auto body = mem.alloc_buffer(req.size);
-///     std::string_view path = mem.alloc_string(req.path);
+///     auto* ctx = mem.allocate_context();
+///     auto body = mem.allocate_buffer(req.size);
+///     std::string_view path = mem.make_string(req.path);
 ///     handle(*ctx, body, path);
 ///     mem.release_context(ctx);
 ///     mem.reset();  // strings gone; body returns to its pool at the end of the iteration
@@ -546,17 +546,17 @@ class arena_of_pools {
         m_buffers(std::make_from_tuple<BufferPool>(std::move(buffer_args))) {}
 
   /// A reset context from the pool.
-  [[nodiscard]] context_pointer alloc_context() { return m_contexts.get(); }
+  [[nodiscard]] context_pointer allocate_context() { return m_contexts.get(); }
   /// Gives a context back (it is reset on the way in).
   void release_context(context_pointer c) { m_contexts.put(c); }
   /// A buffer of at least n bytes; it goes back to the pool when destroyed.
   /// A size the pool refuses throws what the pool's get() throws
   /// (buffer_pool: std::length_error above max_size()).
-  [[nodiscard]] buffer alloc_buffer(std::size_t n) { return m_buffers.get(n); }
+  [[nodiscard]] buffer allocate_buffer(std::size_t n) { return m_buffers.get(n); }
   /// A copy of s that lives until the next reset(). A size the arena refuses
   /// throws what the arena throws (arena::arena: std::bad_alloc).
-  [[nodiscard]] std::string_view alloc_string(std::string_view s) { return arena::make_string(m_arena, s); }
-  /// Ends a request: rewinds the arena (strings from alloc_string are gone).
+  [[nodiscard]] std::string_view make_string(std::string_view s) { return arena::make_string(m_arena, s); }
+  /// Ends a request: rewinds the arena (strings from make_string are gone).
   void reset() noexcept(noexcept(std::declval<Arena&>().reset())) { m_arena.reset(); }
 
   [[nodiscard]] Arena& get_arena() noexcept { return m_arena; }
