@@ -191,6 +191,36 @@ TEST_CASE("waiter: many threads handing a token around lose no wake-up", "[waite
   CHECK(turn.load() == threads * laps);
 }
 
+TEST_CASE("waiter: 64-bit words (the whole word is compared)", "[waiter][threads]") {
+  using wide = std::atomic<std::uint64_t>;
+  wide w{0};
+  w.store(std::uint64_t{1} << 40);  // differs from 0 only above the low 32 bits
+  ed::waiter::wake_all(w);
+  ed::waiter::wait(w, 0);  // returns at once
+  const int rounds = 100 * stress_scale();
+  std::atomic<int> seen{0};
+  std::thread t([&] {
+    for (int r = 0; r < rounds; ++r) {
+      // The waker changes only the high half: a wait on the low 32 bits
+      // alone would sleep through it.
+      ed::waiter::wait(w, static_cast<std::uint64_t>(r + 1) << 40);
+      seen.fetch_add(1);
+    }
+  });
+  for (int r = 0; r < rounds; ++r) {
+    if (r % 2 == 0) std::this_thread::sleep_for(std::chrono::microseconds(50));
+    w.store(static_cast<std::uint64_t>(r + 2) << 40, std::memory_order_release);
+    if (r % 3 == 0) {
+      ed::waiter::wake_all(w);
+    } else {
+      ed::waiter::wake_one(w);
+    }
+    while (seen.load() <= r) std::this_thread::yield();
+  }
+  t.join();
+  CHECK(seen.load() == rounds);
+}
+
 TEST_CASE("backoff: spins, then yields, then says park", "[backoff]") {
   ed::backoff b;
   CHECK(b.steps() == 0);

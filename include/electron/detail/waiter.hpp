@@ -195,6 +195,37 @@ class waiter {
 #endif
   }
 
+  /// The 64-bit forms, for a word that packs more than 32 bits of state
+  /// (sync::semaphore's count and sleepers). The kernel waits on 32 bits
+  /// only, so these go through the standard library's C++20 atomic wait
+  /// (libstdc++ and libc++ park on a proxy futex in a table of their own,
+  /// and compare the whole word), or through the bucket table with
+  /// ELECTRON_WAITER_PORTABLE. No timed form. Same contract as above.
+  using wide_word_type = std::atomic<std::uint64_t>;
+  static void wait(const wide_word_type& word, std::uint64_t expected) noexcept {
+#if defined(ELECTRON_WAITER_PORTABLE)
+    waiter_bucket& b = waiter_bucket_of(&word);
+    std::unique_lock<std::mutex> lock(b.mutex);
+    while (word.load(std::memory_order_acquire) == expected) b.cv.wait(lock);
+#else
+    word.wait(expected, std::memory_order_acquire);
+#endif
+  }
+  static void wake_one(const wide_word_type& word) noexcept {
+#if defined(ELECTRON_WAITER_PORTABLE)
+    wake_bucket(waiter_bucket_of(&word));
+#else
+    const_cast<wide_word_type&>(word).notify_one();
+#endif
+  }
+  static void wake_all(const wide_word_type& word) noexcept {
+#if defined(ELECTRON_WAITER_PORTABLE)
+    wake_bucket(waiter_bucket_of(&word));
+#else
+    const_cast<wide_word_type&>(word).notify_all();
+#endif
+  }
+
   /// now + timeout on the steady clock, rounded up; time_point::max() when
   /// that would overflow (about 292 years of nanoseconds), the time_point
   /// of now for a timeout <= 0.
