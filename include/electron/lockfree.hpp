@@ -73,8 +73,8 @@ concept queue_value = std::is_object_v<T> && std::is_nothrow_destructible_v<T> &
 /// order. try_push/try_pop never block (lock-free except that a thread
 /// stopped between claiming a slot and filling it delays the consumer of
 /// that one slot, as in every bounded ring). push/pop wait when full/empty.
-/// Allocates only in the constructor; remaining items are destroyed with
-/// the queue. T's move constructor must not throw (a claimed slot must be
+/// Allocates only in the constructor (one ring, from the upstream memory
+/// resource); remaining items are destroyed with the queue. T's move constructor must not throw (a claimed slot must be
 /// filled).
 ///   mpmc_queue<std::string> q(100);   // capacity 128
 ///   (void)q.try_push("a"); auto s = q.try_pop();
@@ -155,8 +155,8 @@ class mpmc_queue {
     return true;
   }
 
-  /// Adds an item, waiting while the queue is full (spins briefly, then
-  /// sleeps until a pop makes room).
+  /// Adds an item, waiting while the queue is full (backs off: spins, then
+  /// yields; then sleeps until a pop makes room).
   void push(T v) noexcept {
     const auto once = [&] { return try_emplace(std::move(v)); };
     if (!spin(once)) m_not_full.wait_until(once);
@@ -277,7 +277,8 @@ class mpmc_queue {
 /// crosses between the cores once per several items. Two producers or two
 /// consumers at once are undefined behaviour. The capacity is rounded up to
 /// a power-of-two number of blocks (capacity() says how many items fit).
-/// try_push/try_pop are wait-free. Allocates only in the constructor.
+/// try_push/try_pop are wait-free. Allocates only in the constructor (one
+/// ring, from the upstream memory resource).
 template <queue_value T>
 class spsc_queue {
   // Items per block: as many as fit in a cache line after their flag bytes
@@ -441,7 +442,8 @@ class spsc_queue {
 /// stack and their memory is returned only by the destructor, and both
 /// heads are versioned against ABA (see docs/lockfree.md). push allocates
 /// only when the stack holds more items than it ever held (node chunks
-/// double: 64, 128, ... nodes); pop never allocates. Thread-safe.
+/// double: 64, 128, ... nodes, from the upstream memory resource); pop never
+/// allocates. Thread-safe.
 /// T's move constructor must not throw (a popped item must reach the caller).
 ///   stack<int> s; s.push(1); s.push(2); s.pop();   // 2
 template <queue_value T>

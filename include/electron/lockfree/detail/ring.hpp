@@ -17,8 +17,6 @@
 ELECTRON_BEGIN_NAMESPACE
 namespace lockfree::detail {
 
-using electron::detail::cpu_relax;
-
 // The largest power of two of slots of `slot_size` bytes that fit in
 // max_allocation_size: every request up to it rounds up to at most it.
 constexpr std::size_t max_ring_slots(std::size_t slot_size) noexcept {
