@@ -684,9 +684,9 @@ class semaphore {
   // modification order (no seq_cst needed).
   //
   // acquire() sleepers: a waiter adds sleeper_unit only in a compare-
-  // exchange that saw the count at 0, then sleeps with m_state.wait(v) on
-  // the value v it wrote or saw since; wait compares and sleeps atomically
-  // (a futex). A release's compare-exchange is either earlier in the
+  // exchange that saw the count at 0, then sleeps with waiter::wait(m_state,
+  // v) on the value v it wrote or saw since, which compares and sleeps
+  // atomically (the 64-bit form: the standard library's atomic wait). A release's compare-exchange is either earlier in the
   // modification order (the waiter's compare-exchange then sees the units)
   // or later (the release sees the sleeper and, after publishing, notifies;
   // the word is no longer v, so the waiter either does not sleep or is
@@ -719,6 +719,7 @@ class semaphore {
   ELECTRON_NOINLINE void acquire_slow() noexcept {
     if (spin_acquire()) return;
     bool registered = false;
+    detail::backoff overflow_poll;
     std::uint64_t w = m_state.load(std::memory_order_relaxed);
     for (;;) {
       if (w >= count_unit) {
@@ -729,7 +730,7 @@ class semaphore {
       if (!registered) {
         if (ELECTRON_UNLIKELY((w & sleeper_mask) == sleeper_mask)) {
           // 2^23 - 1 sleepers already: poll rather than overflow the field.
-          std::this_thread::yield();
+          overflow_poll.pause_or_sleep();
           w = m_state.load(std::memory_order_relaxed);
           continue;
         }
