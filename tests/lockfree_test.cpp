@@ -15,6 +15,8 @@
 #include <deque>
 #include <limits>
 #include <memory>
+#include <memory_resource>
+#include <mutex>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -83,6 +85,12 @@ TEST_CASE("ELECTRON_LOCKFREE_NO_MEMBARRIER is part of the ABI namespace", "[lock
   CHECK(tagged);
 #else
   CHECK_FALSE(tagged);
+#endif
+  // The portable build also sleeps through the waiter's fallback.
+#if defined(ELECTRON_WAITER_PORTABLE)
+  CHECK(electron::detail::waiter::backend == electron::detail::waiter_backend::portable);
+#else
+  CHECK(electron::detail::waiter::backend != electron::detail::waiter_backend::portable);
 #endif
 }
 
@@ -405,6 +413,181 @@ TEST_CASE("spsc_queue: one producer, one consumer, every item once and in order"
     CHECK(q.empty_approx());
   }
 }
+
+// ---- memory_resource upstream --------------------------------------------------
+
+namespace {
+
+// A memory_resource that serves blocks from its own buffer (never from
+// operator new or malloc) and records each one, so a test can see every
+// allocation a container makes go through it and come back once, with the
+// size and alignment it was taken with.
+class counting_resource final : public std::pmr::memory_resource {
+ public:
+  std::size_t allocations() const {
+    const std::lock_guard<std::mutex> g(m_mutex);
+    return m_count;
+  }
+  std::size_t live() const {
+    const std::lock_guard<std::mutex> g(m_mutex);
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < m_count; ++i) n += m_blocks[i].live ? 1 : 0;
+    return n;
+  }
+  std::size_t mismatches() const {
+    const std::lock_guard<std::mutex> g(m_mutex);
+    return m_mismatches;
+  }
+  std::size_t largest_alignment() const {
+    const std::lock_guard<std::mutex> g(m_mutex);
+    return m_max_align;
+  }
+
+ private:
+  struct block {
+    void* p;
+    std::size_t bytes, align;
+    bool live;
+  };
+  void* do_allocate(std::size_t bytes, std::size_t align) override {
+    const std::lock_guard<std::mutex> g(m_mutex);
+    const std::size_t start = (m_used + align - 1) / align * align;
+    if (align > alignof(std::max_align_t) * 16 || start + bytes > sizeof(m_buffer) || m_count == max_blocks) {
+      throw std::bad_alloc();
+    }
+    m_used = start + bytes;
+    void* p = m_buffer + start;
+    m_blocks[m_count++] = block{p, bytes, align, true};
+    if (align > m_max_align) m_max_align = align;
+    return p;
+  }
+  void do_deallocate(void* p, std::size_t bytes, std::size_t align) override {
+    const std::lock_guard<std::mutex> g(m_mutex);
+    for (std::size_t i = 0; i < m_count; ++i) {
+      block& b = m_blocks[i];
+      if (b.p == p && b.live) {
+        if (b.bytes != bytes || b.align != align) ++m_mismatches;
+        b.live = false;
+        return;
+      }
+    }
+    ++m_mismatches;  // not ours, or returned twice
+  }
+  bool do_is_equal(const std::pmr::memory_resource& o) const noexcept override { return this == &o; }
+
+  static constexpr std::size_t max_blocks = 256;
+  mutable std::mutex m_mutex;
+  alignas(256) std::byte m_buffer[1 << 20];
+  std::size_t m_used = 0;
+  block m_blocks[max_blocks] = {};
+  std::size_t m_count = 0;
+  std::size_t m_mismatches = 0;
+  std::size_t m_max_align = 0;
+};
+
+}  // namespace
+
+TEST_CASE("queues and stack take every block from their memory_resource and give it back", "[lockfree][pmr]") {
+  const auto r = std::make_unique<counting_resource>();
+  tracked::live = 0;
+  // Filled inside the no-allocation scope, checked after it (Catch's own
+  // bookkeeping may allocate).
+  bool upstreams = true, values = true;
+  std::size_t live_mpmc = 0, live_spsc = 0, live_stack = 0, before_push = 0, after[3] = {};
+  const auto result = et::check_no_alloc([&] {
+    {
+      el::mpmc_queue<tracked> q(1000, r.get());
+      upstreams &= q.upstream() == r.get();
+      for (std::uint64_t i = 0; i < 700; ++i) values &= q.try_emplace(i);
+      for (std::uint64_t i = 0; i < 300; ++i) values &= q.try_pop()->v == i;
+      live_mpmc = r->live();  // the ring: one block
+    }
+    after[0] = r->live();
+    {
+      el::spsc_queue<tracked> q(1000, r.get());
+      upstreams &= q.upstream() == r.get();
+      for (std::uint64_t i = 0; i < 500; ++i) values &= q.try_emplace(i);
+      values &= q.try_pop()->v == 0;
+      live_spsc = r->live();
+    }
+    after[1] = r->live();
+    {
+      el::stack<tracked> s(r.get());
+      upstreams &= s.upstream() == r.get();
+      before_push = r->allocations();  // nothing until the first push
+      for (std::uint64_t i = 0; i < 1000; ++i) s.emplace(i);  // chunks of 64, 128, ..., 1024 nodes
+      values &= s.pop()->v == 999;
+      live_stack = r->live();
+    }
+    after[2] = r->live();
+  });
+  CHECK(result);
+  CHECK(upstreams);
+  CHECK(values);
+  CHECK(live_mpmc == 1);
+  CHECK(live_spsc == 1);
+  CHECK(before_push == 2);
+  CHECK(live_stack == 5);
+  CHECK((after[0] == 0 && after[1] == 0 && after[2] == 0));
+  CHECK(tracked::live == 0);
+  CHECK(r->allocations() == 7);
+  CHECK(r->mismatches() == 0);
+  CHECK(r->largest_alignment() >= electron::cache_line_size);  // slots and blocks are line-aligned
+
+  // Over-aligned items: the resource is asked for their alignment.
+  {
+    el::mpmc_queue<wide> q(4, r.get());
+    el::spsc_queue<wide> sq(4, r.get());
+    CHECK(q.try_emplace(std::uint64_t{3}));
+    CHECK(q.try_pop()->v == 3);
+  }
+  CHECK(r->largest_alignment() >= alignof(wide));
+  CHECK(r->live() == 0);
+  CHECK(r->mismatches() == 0);
+}
+
+TEST_CASE("the default upstream is new/delete", "[lockfree][pmr]") {
+  el::mpmc_queue<int> q(4);
+  el::spsc_queue<int> sq(4);
+  el::stack<int> s;
+  CHECK(q.upstream() == std::pmr::new_delete_resource());
+  CHECK(sq.upstream() == std::pmr::new_delete_resource());
+  CHECK(s.upstream() == std::pmr::new_delete_resource());
+  static_assert(std::is_nothrow_default_constructible_v<el::stack<int>>);
+  static_assert(!std::is_convertible_v<std::pmr::memory_resource*, el::stack<int>>);  // explicit
+}
+
+TEST_CASE("threads pushing onto a stack share its memory_resource safely", "[lockfree][pmr][stack][threads]") {
+  const auto r = std::make_unique<counting_resource>();
+  {
+    el::stack<std::uint64_t> s(r.get());
+    std::vector<std::thread> ts;
+    for (std::uint64_t t = 0; t < 4; ++t) {
+      ts.emplace_back([&, t] {
+        for (std::uint64_t i = 0; i < 2000; ++i) s.push(t * 10000 + i);  // chunks allocated concurrently
+      });
+    }
+    for (auto& t : ts) t.join();
+    std::size_t n = 0;
+    while (s.pop()) ++n;
+    CHECK(n == 8000);
+    CHECK(r->live() >= 7);  // 64 + ... + 4096 nodes hold 8000
+  }
+  CHECK(r->live() == 0);
+  CHECK(r->mismatches() == 0);
+}
+
+#if ELECTRON_HAS_EXCEPTIONS
+TEST_CASE("an upstream that fails: the queue is not built, the stack is unchanged", "[lockfree][pmr]") {
+  CHECK_THROWS_AS(el::mpmc_queue<int>(8, std::pmr::null_memory_resource()), std::bad_alloc);
+  CHECK_THROWS_AS(el::spsc_queue<int>(8, std::pmr::null_memory_resource()), std::bad_alloc);
+  el::stack<int> s(std::pmr::null_memory_resource());
+  CHECK_THROWS_AS(s.push(1), std::bad_alloc);
+  CHECK(s.empty());
+  CHECK(s.node_count() == 0);
+  CHECK_FALSE(s.pop().has_value());
+}
+#endif
 
 // ---- stack --------------------------------------------------------------------
 

@@ -72,11 +72,51 @@ struct constant_hasher {
 
 template <std::size_t N>
 concept valid_shard_count = requires { typename es::sharded_mutex<N>; };
+template <class M>
+concept valid_shard_type = requires { typename es::sharded_mutex<8, M>; };
+
+// A lockable type of the test's own, to plug into sharded_mutex: a
+// test-and-set spin lock that counts its acquisitions (in all instances),
+// so the test can see that the shards really are of this type.
+struct counting_spinlock {
+  static inline std::atomic<std::uint64_t> acquisitions{0};
+  std::atomic<bool> held{false};
+  void lock() noexcept {
+    while (held.exchange(true, std::memory_order_acquire)) {
+      while (held.load(std::memory_order_relaxed)) std::this_thread::yield();
+    }
+    acquisitions.fetch_add(1, std::memory_order_relaxed);
+  }
+  bool try_lock() noexcept {
+    if (held.load(std::memory_order_relaxed) || held.exchange(true, std::memory_order_acquire)) return false;
+    acquisitions.fetch_add(1, std::memory_order_relaxed);
+    return true;
+  }
+  void unlock() noexcept { held.store(false, std::memory_order_release); }
+};
+// Lockable, but not default-constructible: no shard can be made of it.
+struct lock_needs_arg {
+  explicit lock_needs_arg(int) {}
+  void lock() {}
+  bool try_lock() { return true; }
+  void unlock() {}
+};
 
 }  // namespace
 
 // ---- concepts and signatures ------------------------------------------------
 static_assert(es::lockable<std::mutex> && es::lockable<es::rw_mutex> && !es::lockable<int>);
+static_assert(es::lockable<es::word_mutex> && !es::shared_lockable<es::word_mutex> && es::lockable<counting_spinlock>);
+static_assert(sizeof(es::word_mutex) == 4 && !std::is_copy_constructible_v<es::word_mutex>);
+static_assert(std::is_same_v<es::sharded_mutex<>::mutex_type, es::word_mutex>);
+static_assert(std::is_same_v<es::sharded_mutex<8, counting_spinlock>::mutex_type, counting_spinlock>);
+static_assert(valid_shard_type<es::word_mutex> && valid_shard_type<std::mutex> && valid_shard_type<counting_spinlock> &&
+              valid_shard_type<es::rw_mutex>);
+static_assert(!valid_shard_type<int> && !valid_shard_type<lock_needs_arg> && !valid_shard_type<es::semaphore>);
+// noexcept follows the shard type: std::mutex::lock may throw.
+static_assert(!noexcept(std::declval<es::sharded_mutex<8, std::mutex>&>().lock(1)) &&
+              !noexcept(std::declval<es::sharded_mutex<8, std::mutex>&>().guard(1)));
+static_assert(noexcept(std::declval<es::sharded_mutex<8, counting_spinlock>&>().lock(1)));
 static_assert(es::shared_lockable<es::rw_mutex> && es::shared_lockable<std::shared_mutex>);
 static_assert(!es::shared_lockable<std::mutex> && !es::shared_lockable<es::semaphore>);
 static_assert(electron::hash::hasher<std::hash<std::string>, std::string> && electron::hash::hasher<constant_hasher, std::string>);
@@ -213,11 +253,14 @@ TEST_CASE("sharded_mutex: try_lock semantics and the guard", "[sync][sharded_mut
 
 // Several threads add to plain (non-atomic) per-key counters under the key's
 // lock, with a gap between read and write: any overlap loses an update.
-TEST_CASE("sharded_mutex: mutual exclusion per key, exact totals", "[sync][sharded_mutex][threads]") {
+TEMPLATE_TEST_CASE("sharded_mutex: mutual exclusion per key, exact totals", "[sync][sharded_mutex][threads]",
+                   es::word_mutex, std::mutex, counting_spinlock) {
   constexpr int threads = 4;
   constexpr int keys = 12;
   const int ops = 10000 * stress_scale();
-  es::sharded_mutex<8> m;  // few shards: keys share them, so shards are contended
+  es::sharded_mutex<8, TestType> m;  // few shards: keys share them, so shards are contended
+  const std::uint64_t acquisitions_before = counting_spinlock::acquisitions.load();
+  std::atomic<std::uint64_t> locked{0};  // successful lock, try_lock and guard calls
   std::vector<std::uint64_t> counters(keys, 0);
   std::vector<std::vector<std::uint64_t>> done(threads, std::vector<std::uint64_t>(keys, 0));
   std::latch start(threads);  // all threads run at once
@@ -231,6 +274,7 @@ TEST_CASE("sharded_mutex: mutual exclusion per key, exact totals", "[sync][shard
         switch (i % 4) {
           case 0: {
             m.lock(k);
+            locked.fetch_add(1, std::memory_order_relaxed);
             const std::uint64_t v = counters[static_cast<std::size_t>(k)];
             dawdle(20);
             counters[static_cast<std::size_t>(k)] = v + 1;
@@ -239,12 +283,14 @@ TEST_CASE("sharded_mutex: mutual exclusion per key, exact totals", "[sync][shard
           }
           case 1: {
             if (!m.try_lock(k)) continue;
+            locked.fetch_add(1, std::memory_order_relaxed);
             ++counters[static_cast<std::size_t>(k)];
             m.unlock(k);
             break;
           }
           default: {
             auto g = m.guard(k);
+            locked.fetch_add(1, std::memory_order_relaxed);
             const std::uint64_t v = counters[static_cast<std::size_t>(k)];
             dawdle(20);
             counters[static_cast<std::size_t>(k)] = v + 1;
@@ -262,6 +308,41 @@ TEST_CASE("sharded_mutex: mutual exclusion per key, exact totals", "[sync][shard
     INFO("key " << k);
     CHECK(counters[static_cast<std::size_t>(k)] == expected);
   }
+  if constexpr (std::is_same_v<TestType, counting_spinlock>) {
+    // Every lock went through the user's type, and nothing else did.
+    CHECK(counting_spinlock::acquisitions.load() - acquisitions_before == locked.load());
+  }
+}
+
+TEST_CASE("word_mutex: standalone, with the standard lock types", "[sync][word_mutex][threads]") {
+  es::word_mutex m;
+  CHECK(m.try_lock());
+  CHECK_FALSE(m.try_lock());
+  m.unlock();
+  {
+    const std::lock_guard<es::word_mutex> g(m);
+    CHECK_FALSE(m.try_lock());
+  }
+  std::unique_lock<es::word_mutex> u(m, std::try_to_lock);
+  CHECK(u.owns_lock());
+  u.unlock();
+  long counter = 0;
+  const int per_thread = 20000 * stress_scale();
+  std::vector<std::thread> ts;
+  for (int t = 0; t < 4; ++t) {
+    ts.emplace_back([&] {
+      for (int i = 0; i < per_thread; ++i) {
+        const std::scoped_lock g(m);
+        const long v = counter;
+        if (i % 64 == 0) dawdle(200);  // long enough that waiters park
+        counter = v + 1;
+      }
+    });
+  }
+  for (auto& t : ts) t.join();
+  CHECK(counter == 4L * per_thread);
+  CHECK(m.try_lock());
+  m.unlock();
 }
 
 TEST_CASE("sharded_mutex: a waiter sleeps and is woken by unlock", "[sync][sharded_mutex][threads]") {

@@ -2,8 +2,9 @@
 // electron/lockfree.hpp: lock-free queues, a lock-free stack and RCU.
 //
 // - mpmc_queue<T>: bounded multi-producer multi-consumer ring (Vyukov's
-//   per-slot sequence numbers). try_push/try_pop never block; push/pop spin
-//   briefly, then sleep until the queue changes.
+//   per-slot sequence numbers). try_push/try_pop never block; push/pop back
+//   off (electron/detail/backoff.hpp), then sleep until the queue changes
+//   (electron/detail/waiter.hpp).
 // - spsc_queue<T>: bounded single-producer single-consumer ring whose slots
 //   carry their own full flags (FastForward): the fastest way from one
 //   thread to another.
@@ -18,25 +19,33 @@
 //   q.push(job{...});                       // any thread
 //   if (auto j = q.try_pop()) run(*j);      // any thread
 //
-// All operations are thread-safe as documented per class. The queues
-// allocate only in their constructors, and refuse a capacity above their
-// max_capacity() (a ring of at most 2^47 bytes on 64-bit targets) with
-// std::length_error; the stack allocates node chunks (doubling) when it holds
-// more items than it ever held before, up to 2^32 - 64 nodes.
+// All operations are thread-safe as documented per class. The queues and
+// the stack take their memory (rings, blocks, node chunks) from a
+// std::pmr::memory_resource given to the constructor, new/delete
+// (std::pmr::new_delete_resource()) by default, and give all of it back
+// to the same resource in their destructors. The queues allocate only in
+// their constructors, and refuse a capacity above their max_capacity() (a
+// ring of at most 2^47 bytes on 64-bit targets) with std::length_error; the
+// stack allocates node chunks (doubling) when it holds more items than it
+// ever held before, up to 2^32 - 64 nodes. Internals live in
+// electron/lockfree/detail/.
 #ifndef ELECTRON_LOCKFREE_HPP
 #define ELECTRON_LOCKFREE_HPP
 
 #include "electron/cache.hpp"
 #include "electron/config.hpp"
+#include "electron/detail/backoff.hpp"
+#include "electron/lockfree/detail/node_stack.hpp"
+#include "electron/lockfree/detail/rcu.hpp"
+#include "electron/lockfree/detail/ring.hpp"
+#include "electron/lockfree/detail/sleepers.hpp"
 
 #include <atomic>
-#include <bit>
-#include <chrono>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <limits>
 #include <memory>
+#include <memory_resource>
 #include <mutex>
 #include <new>
 #include <optional>
@@ -45,13 +54,6 @@
 #include <type_traits>
 #include <utility>
 
-#if defined(__linux__) && !defined(ELECTRON_LOCKFREE_NO_MEMBARRIER) && defined(__has_include)
-#if __has_include(<sys/syscall.h>) && __has_include(<unistd.h>)
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
-#endif
-
 ELECTRON_BEGIN_NAMESPACE
 namespace lockfree {
 
@@ -59,104 +61,6 @@ namespace lockfree {
 /// does not throw (copyable types are movable).
 template <class T>
 concept queue_value = std::is_object_v<T> && std::is_nothrow_destructible_v<T> && std::is_move_constructible_v<T>;
-
-namespace detail {
-
-using electron::detail::cpu_relax;
-
-// The largest power of two of slots of `slot_size` bytes that fit in
-// max_allocation_size: every request up to it rounds up to at most it.
-constexpr std::size_t max_ring_slots(std::size_t slot_size) noexcept {
-  return std::bit_floor(electron::detail::max_allocation_size / slot_size);
-}
-
-// n rounded up to a power of two (at least 2); std::length_error above `max`
-// (a power of two), before anything is allocated.
-inline std::size_t ring_capacity(std::size_t n, std::size_t max) {
-  if (n > max) electron::detail::throw_error<std::length_error>("electron::lockfree: queue capacity too large");
-  return n < 2 ? 2 : std::bit_ceil(n);
-}
-
-// An asymmetric barrier: a full memory barrier executed on every running
-// thread of the process (Linux membarrier(2), MEMBARRIER_CMD_PRIVATE_EXPEDITED,
-// kernel 4.14 or later). It lets the common path of a Dekker-style handshake
-// use only a compiler barrier while the rare path pays a system call (about
-// 0.3 us). Returns false where it is not available. Defining
-// ELECTRON_LOCKFREE_NO_MEMBARRIER takes the portable path (the tests build
-// the suite a second time that way). It is part of the ABI namespace, so
-// translation units built with and without it keep separate copies.
-#if defined(__linux__) && !defined(ELECTRON_LOCKFREE_NO_MEMBARRIER) && defined(__has_include)
-#if __has_include(<sys/syscall.h>) && __has_include(<unistd.h>)
-#define ELECTRON_LOCKFREE_HAS_MEMBARRIER 1
-#endif
-#endif
-inline bool process_wide_barrier() noexcept {
-#if defined(ELECTRON_LOCKFREE_HAS_MEMBARRIER) && defined(SYS_membarrier)
-  constexpr int register_private_expedited = 16;  // MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED
-  constexpr int private_expedited = 8;            // MEMBARRIER_CMD_PRIVATE_EXPEDITED
-  static const bool registered = syscall(SYS_membarrier, register_private_expedited, 0, 0) == 0;
-  return registered && syscall(SYS_membarrier, private_expedited, 0, 0) == 0;
-#else
-  return false;
-#endif
-}
-
-// Sleeping for blocking push/pop. A thread that found the queue full (or
-// empty) counts itself in m_count, retries, and sleeps on m_event (a futex
-// wait); every successful operation calls wake(), which bumps m_event and
-// wakes the sleepers only if m_count is not zero. wake() takes no lock, so
-// try_push/try_pop never wait for another thread (when someone sleeps they
-// make one futex-wake system call).
-//
-// The handshake is Dekker's: waker "store item; load m_count", sleeper
-// "increment m_count; load item". A full barrier on both sides on every
-// operation would cost a store-buffer drain per item (it halved the queue's
-// throughput here), so the waker has only a compiler barrier and the
-// sleeper runs process_wide_barrier() after its increment: that orders every
-// running waker's earlier store before its later load of m_count, so either
-// the sleeper's retry sees the item or the waker sees the sleeper and changes
-// m_event, which ends the sleeper's wait. Where the asymmetric barrier is
-// unavailable the sleeper naps for at most a millisecond and retries, which
-// bounds the delay of the one interleaving that could miss a wakeup (idle
-// sleepers then wake 1000 times a second).
-class sleepers {
- public:
-  template <class Retry>
-  void wait_until(Retry retry) noexcept(noexcept(retry())) {
-    for (;;) {
-      const std::uint32_t seen = m_event->load(std::memory_order_acquire);
-      m_count->fetch_add(1, std::memory_order_seq_cst);
-      const bool fenced = process_wide_barrier();
-      if (retry()) {
-        m_count->fetch_sub(1, std::memory_order_relaxed);
-        return;
-      }
-      if (fenced) {
-        m_event->wait(seen, std::memory_order_acquire);
-      } else {
-        for (int i = 0; i < 10 && m_event->load(std::memory_order_acquire) == seen; ++i) {
-          std::this_thread::sleep_for(std::chrono::microseconds(100));
-        }
-      }
-      m_count->fetch_sub(1, std::memory_order_relaxed);
-      if (retry()) return;
-    }
-  }
-  // Called after every successful operation.
-  void wake() noexcept {
-    std::atomic_signal_fence(std::memory_order_seq_cst);  // keep the load after the operation's store
-    if (m_count->load(std::memory_order_relaxed) != 0) {
-      m_event->fetch_add(1, std::memory_order_release);
-      m_event->notify_all();
-    }
-  }
-
- private:
-  cache::padded<std::atomic<std::uint32_t>> m_count{0u};
-  cache::padded<std::atomic<std::uint32_t>> m_event{0u};
-};
-
-}  // namespace detail
 
 // ===========================================================================
 // mpmc_queue
@@ -169,8 +73,8 @@ class sleepers {
 /// order. try_push/try_pop never block (lock-free except that a thread
 /// stopped between claiming a slot and filling it delays the consumer of
 /// that one slot, as in every bounded ring). push/pop wait when full/empty.
-/// Allocates only in the constructor; remaining items are destroyed with
-/// the queue. T's move constructor must not throw (a claimed slot must be
+/// Allocates only in the constructor (one ring, from the upstream memory
+/// resource); remaining items are destroyed with the queue. T's move constructor must not throw (a claimed slot must be
 /// filled).
 ///   mpmc_queue<std::string> q(100);   // capacity 128
 ///   (void)q.try_push("a"); auto s = q.try_pop();
@@ -186,10 +90,13 @@ class mpmc_queue {
   [[nodiscard]] static constexpr std::size_t max_capacity() noexcept { return detail::max_ring_slots(sizeof(slot)); }
 
   /// A queue for at least `capacity` items (rounded up to a power of two,
-  /// at least 2). Throws std::length_error when capacity > max_capacity()
-  /// (before allocating), std::bad_alloc when the ring cannot be allocated.
-  explicit mpmc_queue(std::size_t capacity)
-      : m_mask(detail::ring_capacity(capacity, max_capacity()) - 1), m_slots(new slot[m_mask + 1]) {
+  /// at least 2), its ring taken from `upstream` (one allocation, given
+  /// back by the destructor; new/delete by default). Throws
+  /// std::length_error when capacity > max_capacity() (before allocating),
+  /// and what `upstream` throws (std::bad_alloc) when the ring cannot be
+  /// allocated. Precondition: upstream is not null and outlives the queue.
+  explicit mpmc_queue(std::size_t capacity, std::pmr::memory_resource* upstream = std::pmr::new_delete_resource())
+      : m_mask(detail::ring_capacity(capacity, max_capacity()) - 1), m_slots(m_mask + 1, detail::checked(upstream)) {
     for (std::size_t i = 0; i <= m_mask; ++i) m_slots[i].seq.store(i, std::memory_order_relaxed);
   }
   mpmc_queue(const mpmc_queue&) = delete;
@@ -248,8 +155,8 @@ class mpmc_queue {
     return true;
   }
 
-  /// Adds an item, waiting while the queue is full (spins briefly, then
-  /// sleeps until a pop makes room).
+  /// Adds an item, waiting while the queue is full (backs off: spins, then
+  /// yields; then sleeps until a pop makes room).
   void push(T v) noexcept {
     const auto once = [&] { return try_emplace(std::move(v)); };
     if (!spin(once)) m_not_full.wait_until(once);
@@ -271,6 +178,8 @@ class mpmc_queue {
   }
   [[nodiscard]] bool empty_approx() const noexcept { return size_approx() == 0; }
   [[nodiscard]] std::size_t capacity() const noexcept { return m_mask + 1; }
+  /// The memory resource the ring came from.
+  [[nodiscard]] std::pmr::memory_resource* upstream() const noexcept { return m_slots.upstream(); }
 
  private:
   // A slot on its own cache line: a producer filling slot i and a consumer
@@ -281,12 +190,13 @@ class mpmc_queue {
   };
   static T* item(slot* s) noexcept { return std::launder(reinterpret_cast<T*>(s->storage)); }
 
+  // Tries until the backoff says park (electron/detail/backoff.hpp).
   template <class F>
   static bool spin(const F& try_once) {
-    for (int i = 0; i < 64; ++i) {
+    electron::detail::backoff b;
+    do {
       if (try_once()) return true;
-      detail::cpu_relax();
-    }
+    } while (b.pause());
     return false;
   }
   bool pop_into(std::optional<T>& out) noexcept {
@@ -345,7 +255,7 @@ class mpmc_queue {
   }
 
   const std::size_t m_mask;
-  std::unique_ptr<slot[]> m_slots;
+  detail::ring_storage<slot> m_slots;
   cache::padded<std::atomic<std::size_t>, cache::false_sharing_range> m_push_pos{std::size_t{0}};
   cache::padded<std::atomic<std::size_t>, cache::false_sharing_range> m_pop_pos{std::size_t{0}};
   detail::sleepers m_not_empty;
@@ -367,7 +277,8 @@ class mpmc_queue {
 /// crosses between the cores once per several items. Two producers or two
 /// consumers at once are undefined behaviour. The capacity is rounded up to
 /// a power-of-two number of blocks (capacity() says how many items fit).
-/// try_push/try_pop are wait-free. Allocates only in the constructor.
+/// try_push/try_pop are wait-free. Allocates only in the constructor (one
+/// ring, from the upstream memory resource).
 template <queue_value T>
 class spsc_queue {
   // Items per block: as many as fit in a cache line after their flag bytes
@@ -392,11 +303,14 @@ class spsc_queue {
     return detail::max_ring_slots(sizeof(block)) * items_per_block;
   }
 
-  /// A queue for at least `capacity` items (see capacity()). Throws
-  /// std::length_error when capacity > max_capacity() (before allocating),
-  /// std::bad_alloc when the ring cannot be allocated.
-  explicit spsc_queue(std::size_t capacity)
-      : m_block_mask(blocks_for(capacity) - 1), m_blocks(new block[m_block_mask + 1]) {}
+  /// A queue for at least `capacity` items (see capacity()), its ring taken
+  /// from `upstream` (one allocation, given back by the destructor;
+  /// new/delete by default). Throws std::length_error when capacity >
+  /// max_capacity() (before allocating), and what `upstream` throws
+  /// (std::bad_alloc) when the ring cannot be allocated. Precondition:
+  /// upstream is not null and outlives the queue.
+  explicit spsc_queue(std::size_t capacity, std::pmr::memory_resource* upstream = std::pmr::new_delete_resource())
+      : m_block_mask(blocks_for(capacity) - 1), m_blocks(m_block_mask + 1, detail::checked(upstream)) {}
   spsc_queue(const spsc_queue&) = delete;
   spsc_queue& operator=(const spsc_queue&) = delete;
   ~spsc_queue() {
@@ -483,6 +397,8 @@ class spsc_queue {
   }
   [[nodiscard]] bool empty_approx() const noexcept { return size_approx() == 0; }
   [[nodiscard]] std::size_t capacity() const noexcept { return (m_block_mask + 1) * items_per_block; }
+  /// The memory resource the ring came from.
+  [[nodiscard]] std::pmr::memory_resource* upstream() const noexcept { return m_blocks.upstream(); }
 
  private:
   struct alignas(alignof(T) > cache_line_size ? alignof(T) : cache_line_size) block {
@@ -510,118 +426,15 @@ class spsc_queue {
   };
 
   const std::size_t m_block_mask;
-  std::unique_ptr<block[]> m_blocks;
+  detail::ring_storage<block> m_blocks;
   cache::padded<side, cache::false_sharing_range> m_producer;
   cache::padded<side, cache::false_sharing_range> m_consumer;
 };
 
+
 // ===========================================================================
 // stack
 // ===========================================================================
-
-namespace detail {
-
-// Node storage for stack<T>: chunk k holds 64 << k nodes, so 26 chunks
-// cover every 32-bit index. Chunks are published once (CAS) and freed only
-// by the destructor: a node's memory stays valid while any thread may
-// still read it.
-template <class Node>
-class node_chunks {
- public:
-  static constexpr std::uint32_t nil = 0xFFFFFFFFu;
-  static constexpr unsigned first_bits = 6;  // chunk 0: 64 nodes
-  static constexpr unsigned max_chunks = 32 - first_bits;
-
-  node_chunks() = default;
-  node_chunks(const node_chunks&) = delete;
-  node_chunks& operator=(const node_chunks&) = delete;
-  ~node_chunks() {
-    for (auto& c : m_chunks) delete[] c.load(std::memory_order_relaxed);
-  }
-
-  static constexpr unsigned chunk_of(std::uint32_t i) noexcept {
-    return static_cast<unsigned>(std::bit_width((i >> first_bits) + 1u)) - 1u;
-  }
-  static constexpr std::uint32_t chunk_start(unsigned k) noexcept {
-    return ((std::uint32_t{1} << k) - 1u) << first_bits;
-  }
-  Node& operator[](std::uint32_t i) const noexcept {
-    const unsigned k = chunk_of(i);
-    return m_chunks[k].load(std::memory_order_acquire)[i - chunk_start(k)];
-  }
-  /// A never-used node index, allocating its chunk if needed. Throws
-  /// std::bad_alloc (nothing changes) or std::length_error (2^32-64 nodes).
-  std::uint32_t fresh() {
-    std::uint32_t i = m_next.load(std::memory_order_relaxed);
-    for (;;) {
-      if (i >= chunk_start(max_chunks)) {
-        electron::detail::throw_error<std::length_error>("electron::lockfree::stack: too many nodes");
-      }
-      const unsigned k = chunk_of(i);
-      if (m_chunks[k].load(std::memory_order_acquire) == nullptr) {
-        Node* fresh_chunk = new Node[std::size_t{1} << (k + first_bits)];
-        Node* expected = nullptr;
-        if (!m_chunks[k].compare_exchange_strong(expected, fresh_chunk, std::memory_order_acq_rel)) {
-          delete[] fresh_chunk;  // another thread installed it first
-        }
-      }
-      if (m_next.compare_exchange_weak(i, i + 1, std::memory_order_relaxed)) return i;
-    }
-  }
-  std::size_t nodes() const noexcept { return m_next.load(std::memory_order_relaxed); }
-
- private:
-  mutable std::atomic<Node*> m_chunks[max_chunks] = {};
-  std::atomic<std::uint32_t> m_next{0};
-};
-
-// A Treiber stack of node indices. The head word is {index, version}: every
-// successful CAS bumps the version, so a CAS that read an old head fails even
-// if the same index is back on top (the ABA problem), unless exactly 2^32
-// other changes happened between its read and its CAS.
-template <class Node>
-class index_stack {
- public:
-  static constexpr std::uint32_t nil = node_chunks<Node>::nil;
-
-  void push(const node_chunks<Node>& nodes, std::uint32_t i) noexcept {
-    std::uint64_t head = m_head->load(std::memory_order_relaxed);
-    for (;;) {
-      nodes[i].next.store(index_of(head), std::memory_order_relaxed);
-      // Release: the node's contents and link are visible to the popper.
-      if (m_head->compare_exchange_weak(head, make(i, version_of(head) + 1), std::memory_order_release,
-                                        std::memory_order_relaxed)) {
-        return;
-      }
-    }
-  }
-  std::uint32_t pop(const node_chunks<Node>& nodes) noexcept {
-    std::uint64_t head = m_head->load(std::memory_order_acquire);
-    for (;;) {
-      const std::uint32_t i = index_of(head);
-      if (i == nil) return nil;
-      // The node may have been popped and reused meanwhile: its link is then
-      // stale, but the versioned CAS below fails, and its memory is valid.
-      const std::uint32_t next = nodes[i].next.load(std::memory_order_relaxed);
-      if (m_head->compare_exchange_weak(head, make(next, version_of(head) + 1), std::memory_order_acquire,
-                                        std::memory_order_acquire)) {
-        return i;
-      }
-    }
-  }
-  bool empty() const noexcept { return index_of(m_head->load(std::memory_order_acquire)) == nil; }
-
- private:
-  static constexpr std::uint64_t make(std::uint32_t i, std::uint32_t version) noexcept {
-    return (std::uint64_t{version} << 32) | i;
-  }
-  static constexpr std::uint32_t index_of(std::uint64_t h) noexcept { return static_cast<std::uint32_t>(h); }
-  static constexpr std::uint32_t version_of(std::uint64_t h) noexcept { return static_cast<std::uint32_t>(h >> 32); }
-
-  cache::padded<std::atomic<std::uint64_t>, cache::false_sharing_range> m_head{make(nil, 0)};
-};
-
-}  // namespace detail
 
 /// An unbounded lock-free LIFO stack (R. K. Treiber, "Systems Programming:
 /// Coping with Parallelism", IBM RJ 5118, 1986). Memory safety without
@@ -629,7 +442,8 @@ class index_stack {
 /// stack and their memory is returned only by the destructor, and both
 /// heads are versioned against ABA (see docs/lockfree.md). push allocates
 /// only when the stack holds more items than it ever held (node chunks
-/// double: 64, 128, ... nodes); pop never allocates. Thread-safe.
+/// double: 64, 128, ... nodes, from the upstream memory resource); pop never
+/// allocates. Thread-safe.
 /// T's move constructor must not throw (a popped item must reach the caller).
 ///   stack<int> s; s.push(1); s.push(2); s.pop();   // 2
 template <queue_value T>
@@ -638,7 +452,12 @@ class stack {
  public:
   using value_type = T;
 
-  stack() = default;
+  /// An empty stack; allocates nothing until the first push.
+  stack() noexcept : stack(std::pmr::new_delete_resource()) {}
+  /// An empty stack whose node chunks come from `upstream` (given back by
+  /// the destructor). Precondition: upstream is not null and outlives the
+  /// stack.
+  explicit stack(std::pmr::memory_resource* upstream) noexcept : m_nodes(detail::checked(upstream)) {}
   stack(const stack&) = delete;
   stack& operator=(const stack&) = delete;
   ~stack() {
@@ -700,6 +519,8 @@ class stack {
   [[nodiscard]] bool empty() const noexcept { return m_items.empty(); }
   /// Nodes ever allocated: the most items the stack held at once.
   [[nodiscard]] std::size_t node_count() const noexcept { return m_nodes.nodes(); }
+  /// The memory resource the nodes come from.
+  [[nodiscard]] std::pmr::memory_resource* upstream() const noexcept { return m_nodes.upstream(); }
 
  private:
   struct node {
@@ -757,37 +578,7 @@ class stack {
 // rcu
 // ===========================================================================
 
-namespace detail {
 
-inline constexpr std::size_t rcu_shards = 16;
-
-// Each thread counts its reads on one of rcu_shards cache lines, picked once
-// per thread, so readers on different cores do not write the same line.
-inline std::size_t rcu_shard() noexcept {
-  static std::atomic<std::size_t> next{0};
-  thread_local const std::size_t mine = next.fetch_add(1, std::memory_order_relaxed) % rcu_shards;
-  return mine;
-}
-// Debug builds check that a thread does not wait for its own read guard
-// (update() or synchronize() while holding a guard on the same rcu, which
-// would never return): each thread tracks the guards it holds, per rcu
-// object, in a small table (objects beyond its size are not tracked).
-struct rcu_held {
-  const void* object = nullptr;
-  int count = 0;
-};
-inline rcu_held* rcu_held_slot(const void* object, bool insert) noexcept {
-  thread_local rcu_held table[8];
-  rcu_held* free_entry = nullptr;
-  for (auto& e : table) {
-    if (e.object == object && e.count > 0) return &e;
-    if (e.count == 0 && free_entry == nullptr) free_entry = &e;
-  }
-  if (!insert || free_entry == nullptr) return nullptr;
-  free_entry->object = object;
-  return free_entry;
-}
-}  // namespace detail
 
 /// Read-copy-update: many readers, occasional writers. read() returns a
 /// guard through which the reader sees one consistent version of the value;
@@ -920,19 +711,17 @@ class rcu {
     m_epoch.store(e, std::memory_order_seq_cst);
     drain(e ^ 1u);
   }
+  // Readers do not wake writers (that would cost every guard a check), so
+  // the writer polls: backoff, then a sleep of backoff::poll_interval
+  // between looks.
   void drain(unsigned e) const {
-    for (int round = 0;; ++round) {
+    electron::detail::backoff b;
+    for (;;) {
       std::int64_t sum = 0;
       // Acquire (seq_cst): pairs with the readers' release decrements.
       for (const auto& s : m_readers) sum += s->count[e].load(std::memory_order_seq_cst);
       if (sum == 0) return;
-      if (round < 64) {
-        detail::cpu_relax();
-      } else if (round < 128) {
-        std::this_thread::yield();
-      } else {
-        std::this_thread::sleep_for(std::chrono::microseconds(50));
-      }
+      b.pause_or_sleep();
     }
   }
 

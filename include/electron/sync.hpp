@@ -2,17 +2,20 @@
 // electron/sync.hpp: locks and a semaphore whose uncontended paths are one or
 // two atomic instructions and never a system call.
 //
-// - sharded_mutex<N>: N independent locks chosen by hashing a key, for
-//   "one lock per key" without one mutex per key; lock(key)/unlock(key),
-//   try_lock(key) and a scoped guard(key).
+// - word_mutex: a mutex in one 32-bit word (lock + unlock: two atomic
+//   instructions when uncontended).
+// - sharded_mutex<N, M>: N independent locks of type M (word_mutex by
+//   default, or any `lockable` type) chosen by hashing a key, for "one lock
+//   per key" without one mutex per key; lock(key)/unlock(key), try_lock(key)
+//   and a scoped guard(key).
 // - rw_mutex: a reader-preferring reader/writer lock in one 32-bit word;
 //   works with std::unique_lock, std::shared_lock and std::lock_guard.
 // - semaphore: a counting semaphore with timed waits; acquire + release is
 //   two atomic read-modify-writes when nobody waits.
 //
-// Waiting threads spin briefly, then park (C++20 atomic wait; a mutex and
-// condition variable for the semaphore's timed waits); a releasing thread
-// makes a wake-up call only when some thread may be parked.
+// Waiting threads back off (electron/detail/backoff.hpp), then park on the
+// word itself (electron/detail/waiter.hpp: a futex on Linux); a releasing
+// thread makes a wake-up call only when some thread may be parked.
 //
 //   electron::sync::sharded_mutex<> locks;
 //   {
@@ -30,13 +33,14 @@
 
 #include "electron/cache.hpp"
 #include "electron/config.hpp"
+#include "electron/detail/backoff.hpp"
+#include "electron/detail/waiter.hpp"
 #include "electron/hash/hasher.hpp"
 
 #include <atomic>
 #include <bit>
 #include <chrono>
 #include <concepts>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -80,69 +84,79 @@ template <class C>
 concept chrono_clock = std::chrono::is_clock_v<C>;
 
 namespace detail {
-
-/// Spins before a waiter parks. A pause is ~10-140 cycles depending on the
-/// core, so this is a few hundred nanoseconds to a few microseconds: about
-/// what a futex sleep and wake-up costs, and short enough that a waiter on
-/// a long-held lock gives the CPU back quickly.
-inline constexpr int spin_limit = 100;
-
-using electron::detail::cpu_relax;
-
+using electron::detail::backoff;
 using electron::detail::mix64;
+using electron::detail::waiter;
+}  // namespace detail
+
+// ===========================================================================
+// word_mutex
+// ===========================================================================
 
 /// A mutex in one 32-bit word: 0 free, 1 held, 2 held and someone may be
 /// parked. This is "mutex 3" of U. Drepper, "Futexes Are Tricky" (2011),
-/// on C++20 atomic wait/notify, with a bounded spin before parking.
+/// on Electron's waiter (a futex on Linux), with a backoff before parking.
 /// Uncontended lock is one compare-exchange, unlock one exchange; unlock
-/// calls notify only when the word said 2.
+/// makes a wake-up call only when the word said 2. Satisfies `lockable`
+/// (std::lock_guard, std::unique_lock and std::scoped_lock work with it);
+/// sharded_mutex's default shard type. Not recursive. All members noexcept;
+/// nothing allocates; sizeof == 4. Destruction is allowed as soon as no
+/// thread holds or waits for it, even while the last unlock() is returning
+/// (it touches the word only through a wake-up on its address).
+///   electron::sync::word_mutex m;
+///   { std::lock_guard g(m); /* ... */ }
 class word_mutex {
  public:
   constexpr word_mutex() noexcept = default;
   word_mutex(const word_mutex&) = delete;
   word_mutex& operator=(const word_mutex&) = delete;
+  /// Precondition: no thread holds or waits for it.
+  ~word_mutex() = default;
 
+  /// Blocks until the calling thread holds the mutex. Precondition: it
+  /// does not hold it already.
   ELECTRON_ALWAYS_INLINE void lock() noexcept {
     std::uint32_t s = 0;
     if (ELECTRON_LIKELY(m_state.compare_exchange_strong(s, 1, std::memory_order_acquire, std::memory_order_relaxed)))
       return;
     lock_slow();
   }
+  /// Takes the mutex if it is free now; true when it did. Never blocks,
+  /// never fails spuriously.
   [[nodiscard]] ELECTRON_ALWAYS_INLINE bool try_lock() noexcept {
     std::uint32_t s = 0;
     return m_state.compare_exchange_strong(s, 1, std::memory_order_acquire, std::memory_order_relaxed);
   }
+  /// Releases the mutex. Precondition: the caller holds it (an unlock of a
+  /// free mutex is caught by ELECTRON_ASSERT).
   ELECTRON_ALWAYS_INLINE void unlock() noexcept {
     // Release: the critical section happens-before the next owner's acquire.
     const std::uint32_t prev = m_state.exchange(0, std::memory_order_release);
     ELECTRON_ASSERT(prev != 0, "sync: unlock of a mutex that is not locked");
-    if (ELECTRON_UNLIKELY(prev == 2)) m_state.notify_one();
+    if (ELECTRON_UNLIKELY(prev == 2)) detail::waiter::wake_one(m_state);
   }
 
  private:
   ELECTRON_NOINLINE void lock_slow() noexcept {
-    for (int i = 0; i < spin_limit; ++i) {
-      cpu_relax();
+    for (detail::backoff b; b.pause();) {
       std::uint32_t s = m_state.load(std::memory_order_relaxed);
       if (s == 0 && m_state.compare_exchange_weak(s, 1, std::memory_order_acquire, std::memory_order_relaxed)) return;
     }
     // From here on the word says 2 whenever we hold or wait, so every unlock
     // that might leave us parked notifies. A thread parks only on the value
-    // 2; the unlock that changes 2 into 0 then calls notify_one, and
-    // atomic::wait compares and sleeps atomically (a futex), so the wake-up
+    // 2; the unlock that changes 2 into 0 then calls wake_one, and the
+    // waiter compares and sleeps atomically (a futex), so the wake-up
     // cannot fall between our check and our sleep. The woken thread sets 2
     // again, so the next unlock wakes the next waiter: nobody is stranded.
     std::uint32_t s = m_state.exchange(2, std::memory_order_acquire);
     while (s != 0) {
-      m_state.wait(2, std::memory_order_relaxed);
+      detail::waiter::wait(m_state, 2);
       s = m_state.exchange(2, std::memory_order_acquire);
     }
   }
 
   std::atomic<std::uint32_t> m_state{0};
 };
-
-}  // namespace detail
 
 // ===========================================================================
 // sharded_mutex
@@ -160,22 +174,32 @@ class word_mutex {
 /// mixed with the SplitMix64 finalizer and the top log2(N) bits pick the
 /// shard, so sequential ids and aligned pointers spread evenly.
 ///
-/// Each shard is a one-word mutex: uncontended lock + unlock is two atomic
-/// instructions; a waiter spins briefly, then sleeps (atomic wait).
-/// All members are thread-safe and noexcept (a hasher that throws aside),
-/// O(1), and allocate nothing. sizeof == N cache lines.
+/// Each shard is an M, alone on its cache line(s). M is any default-
+/// constructible `lockable` type: word_mutex by default (uncontended lock +
+/// unlock is two atomic instructions; a waiter backs off, then sleeps),
+/// std::mutex, or a lock of yours (a spin lock for very short sections,
+/// an instrumented one, ...). The members are thread-safe and O(1) and
+/// allocate nothing; they are noexcept when M's lock/try_lock/unlock are
+/// (and the hasher is). sizeof == N cache lines for an M that fits in one.
 ///
 ///   electron::sync::sharded_mutex<64> locks;
 ///   locks.lock(user_id);  /* ... */  locks.unlock(user_id);
 ///   { auto g = locks.guard(std::string_view{"key"}); /* ... */ }
-template <std::size_t N = 64>
-  requires(N > 0 && (N & (N - 1)) == 0)
+///   electron::sync::sharded_mutex<16, std::mutex> std_locks;
+template <std::size_t N = 64, lockable M = word_mutex>
+  requires(N > 0 && (N & (N - 1)) == 0) && std::default_initializable<M>
 class sharded_mutex {
+  static constexpr bool nothrow_lock = noexcept(std::declval<M&>().lock());
+  static constexpr bool nothrow_try_lock = noexcept(std::declval<M&>().try_lock());
+  static constexpr bool nothrow_unlock = noexcept(std::declval<M&>().unlock());
+
  public:
   /// The number of shards, N (a power of two).
   static constexpr std::size_t shard_count = N;
+  /// The lock type of each shard.
+  using mutex_type = M;
 
-  constexpr sharded_mutex() noexcept = default;
+  constexpr sharded_mutex() noexcept(std::is_nothrow_default_constructible_v<M>) = default;
   sharded_mutex(const sharded_mutex&) = delete;
   sharded_mutex& operator=(const sharded_mutex&) = delete;
   /// Precondition: no shard is locked.
@@ -206,48 +230,48 @@ class sharded_mutex {
   /// Precondition: the caller does not already hold that shard (not
   /// recursive: locking a second key of the same shard deadlocks).
   template <shard_key K>
-  void lock(const K& key) noexcept(noexcept(shard_of(key))) {
+  void lock(const K& key) noexcept(noexcept(shard_of(key)) && nothrow_lock) {
     lock_shard(shard_of(key));
   }
   template <class K, hash::hasher<K> H>
-  void lock(const K& key, const H& h) noexcept(noexcept(shard_of(key, h))) {
+  void lock(const K& key, const H& h) noexcept(noexcept(shard_of(key, h)) && nothrow_lock) {
     lock_shard(shard_of(key, h));
   }
 
   /// Takes the shard of `key` if it is free now; true when it did. Never blocks.
   template <shard_key K>
-  [[nodiscard]] bool try_lock(const K& key) noexcept(noexcept(shard_of(key))) {
+  [[nodiscard]] bool try_lock(const K& key) noexcept(noexcept(shard_of(key)) && nothrow_try_lock) {
     return try_lock_shard(shard_of(key));
   }
   template <class K, hash::hasher<K> H>
-  [[nodiscard]] bool try_lock(const K& key, const H& h) noexcept(noexcept(shard_of(key, h))) {
+  [[nodiscard]] bool try_lock(const K& key, const H& h) noexcept(noexcept(shard_of(key, h)) && nothrow_try_lock) {
     return try_lock_shard(shard_of(key, h));
   }
 
   /// Releases the shard of `key`. Precondition: the caller holds it
-  /// (an unlock of a free shard is caught by ELECTRON_ASSERT).
+  /// (with word_mutex, an unlock of a free shard is caught by ELECTRON_ASSERT).
   template <shard_key K>
-  void unlock(const K& key) noexcept(noexcept(shard_of(key))) {
+  void unlock(const K& key) noexcept(noexcept(shard_of(key)) && nothrow_unlock) {
     unlock_shard(shard_of(key));
   }
   template <class K, hash::hasher<K> H>
-  void unlock(const K& key, const H& h) noexcept(noexcept(shard_of(key, h))) {
+  void unlock(const K& key, const H& h) noexcept(noexcept(shard_of(key, h)) && nothrow_unlock) {
     unlock_shard(shard_of(key, h));
   }
 
   /// Locks shard `i` (< N) directly, e.g. to hold two keys: lock the lower
   /// of their shard_of() first, and a shared shard once.
-  void lock_shard(std::size_t i) noexcept {
+  void lock_shard(std::size_t i) noexcept(nothrow_lock) {
     ELECTRON_ASSERT(i < N, "sharded_mutex: shard index out of range");
     m_shards[i]->lock();
   }
   /// Takes shard `i` (< N) if it is free now.
-  [[nodiscard]] bool try_lock_shard(std::size_t i) noexcept {
+  [[nodiscard]] bool try_lock_shard(std::size_t i) noexcept(nothrow_try_lock) {
     ELECTRON_ASSERT(i < N, "sharded_mutex: shard index out of range");
     return m_shards[i]->try_lock();
   }
   /// Releases shard `i` (< N), which the caller holds.
-  void unlock_shard(std::size_t i) noexcept {
+  void unlock_shard(std::size_t i) noexcept(nothrow_unlock) {
     ELECTRON_ASSERT(i < N, "sharded_mutex: shard index out of range");
     m_shards[i]->unlock();
   }
@@ -258,18 +282,18 @@ class sharded_mutex {
    public:
     /// Locks the shard of `key` in `m`.
     template <shard_key K>
-    lock_guard(sharded_mutex& m, const K& key) noexcept(noexcept(shard_of(key)))
+    lock_guard(sharded_mutex& m, const K& key) noexcept(noexcept(shard_of(key)) && nothrow_lock)
         : m_mutex(m), m_shard(shard_of(key)) {
       m_mutex.lock_shard(m_shard);
     }
     template <class K, hash::hasher<K> H>
-    lock_guard(sharded_mutex& m, const K& key, const H& h) noexcept(noexcept(shard_of(key, h)))
+    lock_guard(sharded_mutex& m, const K& key, const H& h) noexcept(noexcept(shard_of(key, h)) && nothrow_lock)
         : m_mutex(m), m_shard(shard_of(key, h)) {
       m_mutex.lock_shard(m_shard);
     }
     lock_guard(const lock_guard&) = delete;
     lock_guard& operator=(const lock_guard&) = delete;
-    ~lock_guard() { m_mutex.unlock_shard(m_shard); }
+    ~lock_guard() { m_mutex.unlock_shard(m_shard); }  // unlock must not throw here (a destructor)
     /// The shard this guard holds.
     [[nodiscard]] std::size_t shard() const noexcept { return m_shard; }
 
@@ -281,11 +305,11 @@ class sharded_mutex {
   /// Locks the shard of `key` until the returned guard goes out of scope:
   ///   auto g = locks.guard(key);
   template <shard_key K>
-  [[nodiscard]] lock_guard guard(const K& key) noexcept(noexcept(shard_of(key))) {
+  [[nodiscard]] lock_guard guard(const K& key) noexcept(noexcept(shard_of(key)) && nothrow_lock) {
     return lock_guard(*this, key);
   }
   template <class K, hash::hasher<K> H>
-  [[nodiscard]] lock_guard guard(const K& key, const H& h) noexcept(noexcept(shard_of(key, h))) {
+  [[nodiscard]] lock_guard guard(const K& key, const H& h) noexcept(noexcept(shard_of(key, h)) && nothrow_lock) {
     return lock_guard(*this, key, h);
   }
 
@@ -300,7 +324,7 @@ class sharded_mutex {
     }
   }
 
-  cache::padded<detail::word_mutex> m_shards[N];
+  cache::padded<M> m_shards[N];
 };
 
 // ===========================================================================
@@ -315,7 +339,7 @@ class sharded_mutex {
 ///
 /// Uncontended lock/unlock, shared or exclusive, is one atomic
 /// read-modify-write each and no system call. A waiter spins briefly, then
-/// sleeps (C++20 atomic wait); unlocking calls notify only when the word
+/// sleeps (Electron's waiter); unlocking makes a wake-up call only when the word
 /// records a sleeper.
 ///
 /// Trade-off (writer starvation): readers never wait for waiting writers, so
@@ -334,7 +358,7 @@ class sharded_mutex {
 /// while the thread that released it last is still returning from unlock()
 /// or unlock_shared() (e.g. a reader drops the last reference to an object
 /// that holds the mutex): after its releasing read-modify-write an unlock
-/// touches the mutex only through a notify on its address, which does not
+/// touches the mutex only through a wake-up on its address, which does not
 /// read or write the (possibly freed) word.
 class rw_mutex {
  public:
@@ -372,7 +396,7 @@ class rw_mutex {
     // wake the sleepers (they set it again if they still have to wait).
     const std::uint32_t prev = m_state.exchange(0, std::memory_order_release);
     ELECTRON_ASSERT((prev & writer_bit) != 0, "rw_mutex::unlock without holding it exclusively");
-    if (ELECTRON_UNLIKELY((prev & waiting_bit) != 0)) m_state.notify_all();
+    if (ELECTRON_UNLIKELY((prev & waiting_bit) != 0)) detail::waiter::wake_all(m_state);
   }
 
   /// Blocks until the calling thread holds the lock shared: at once unless
@@ -399,7 +423,7 @@ class rw_mutex {
   /// Releases shared ownership. Precondition: the caller holds it shared.
   ELECTRON_ALWAYS_INLINE void unlock_shared() noexcept {
     // One read-modify-write both releases and decides the wake-up, so after
-    // it this thread touches the mutex only through notify_all on its
+    // it this thread touches the mutex only through a wake_all on its
     // address (see the class comment on destruction). The last reader out
     // of a word that says "someone sleeps, one reader" clears the waiting
     // bit with its decrement and so must notify; a reader leaving a full
@@ -420,7 +444,7 @@ class rw_mutex {
         break;
     }
     if (ELECTRON_UNLIKELY((s & waiting_bit) != 0) && (s == (waiting_bit | 1) || (s & reader_mask) == reader_mask))
-      m_state.notify_all();
+      detail::waiter::wake_all(m_state);
   }
 
  private:
@@ -437,11 +461,11 @@ class rw_mutex {
   }
 
   // No lost wake-up, in brief. A thread sleeps only through
-  // m_state.wait(v) where v has waiting_bit set, and only after it saw the
+  // waiter::wait(m_state, v) where v has waiting_bit set, and only after it saw the
   // lock unavailable in v. wait() compares and sleeps atomically, so it
   // returns at once if the word is no longer v. While the word holds
   // waiting_bit, the thread that clears it (a writer's unlock, or the last
-  // reader's unlock) calls notify_all after clearing it. A woken thread
+  // reader's unlock) calls wake_all after clearing it. A woken thread
   // re-examines the word and, if it must wait again, sets the bit again. If
   // the word goes back to exactly v, the bit is set in it, so a later clear
   // notifies again. Sleepers are writers, or readers that found a writer or
@@ -450,7 +474,7 @@ class rw_mutex {
 
   template <class Free, class Take>
   void wait_until_taken(Free free, Take take) noexcept {
-    int spins = 0;
+    detail::backoff b;
     std::uint32_t s = m_state.load(std::memory_order_relaxed);
     for (;;) {
       if (free(s)) {
@@ -459,9 +483,7 @@ class rw_mutex {
         if (m_state.compare_exchange_weak(s, take(s), std::memory_order_acquire, std::memory_order_relaxed)) return;
         continue;
       }
-      if (spins < detail::spin_limit) {
-        ++spins;
-        detail::cpu_relax();
+      if (b.pause()) {
         s = m_state.load(std::memory_order_relaxed);
         continue;
       }
@@ -473,8 +495,8 @@ class rw_mutex {
           continue;
         s |= waiting_bit;
       }
-      m_state.wait(s, std::memory_order_relaxed);
-      spins = 0;
+      detail::waiter::wait(m_state, s);
+      b.reset();
       s = m_state.load(std::memory_order_relaxed);
     }
   }
@@ -504,13 +526,14 @@ class rw_mutex {
 /// The count and the number of sleeping waiters share one 64-bit word.
 /// When the count is positive, acquire() is one compare-exchange; when
 /// nobody sleeps, release() is one compare-exchange: no lock and no system
-/// call. A thread that finds the count at 0 spins briefly, then registers in
-/// the word and sleeps: acquire() on the word itself with C++20 atomic wait
-/// (a futex on Linux), the timed waits on a condition variable (atomic wait
-/// has no time-out). release() wakes sleepers only when the word says some
-/// are registered: release(1) wakes one acquire() sleeper and, if timed
-/// waiters sleep too, also one of those (the one that does not get the unit
-/// sleeps again); release(n > 1) wakes them all.
+/// call. A thread that finds the count at 0 backs off, then registers in
+/// the word and sleeps: acquire() on the 64-bit word itself (the waiter's
+/// 64-bit form: C++20 atomic wait), the timed waits on a 32-bit epoch word
+/// with the waiter's timed wait (a futex with a time-out on Linux).
+/// release() wakes sleepers only when the word says some are registered:
+/// release(1) wakes one acquire() sleeper and, if timed waiters sleep too,
+/// also one of those (the one that does not get the unit sleeps again);
+/// release(n > 1) wakes them all.
 ///
 /// Not fair: a thread arriving while the count is positive may take a unit
 /// ahead of a sleeping waiter. No unit is lost, and no waiter sleeps while
@@ -525,9 +548,9 @@ class rw_mutex {
 /// waking timed waiters under the internal mutex.
 ///
 /// Thread-safe. Nothing allocates. acquire() and release() are noexcept:
-/// the mutex and condition variable of the timed path fail only on invalid
-/// use (for example destroying the semaphore while a thread waits), which
-/// terminates. The timed waits may throw what the clock throws.
+/// the mutex of the timed path fails only on invalid use (for example
+/// destroying the semaphore while a thread waits), which terminates. The
+/// timed waits may throw what the clock throws.
 class semaphore {
  public:
   /// A semaphore whose count starts at `initial` (0 <= initial <= max()).
@@ -540,9 +563,9 @@ class semaphore {
   /// Precondition: no thread waits on it or will use it (see the class
   /// comment for releases still returning).
   ~semaphore() {
-    // A releaser that saw timed sleepers publishes its units and notifies
-    // the condition variable while holding m_mutex; taking the mutex here
-    // waits until it is done with both. Unlocking a mutex that another
+    // A releaser that saw timed sleepers publishes its units and wakes the
+    // timed sleepers while holding m_mutex; taking the mutex here waits
+    // until it is done with both. Unlocking a mutex that another
     // thread then locks and destroys is allowed (POSIX; std::mutex).
     const std::lock_guard<std::mutex> lock(m_mutex);
   }
@@ -661,9 +684,9 @@ class semaphore {
   // modification order (no seq_cst needed).
   //
   // acquire() sleepers: a waiter adds sleeper_unit only in a compare-
-  // exchange that saw the count at 0, then sleeps with m_state.wait(v) on
-  // the value v it wrote or saw since; wait compares and sleeps atomically
-  // (a futex). A release's compare-exchange is either earlier in the
+  // exchange that saw the count at 0, then sleeps with waiter::wait(m_state,
+  // v) on the value v it wrote or saw since, which compares and sleeps
+  // atomically (the 64-bit form: the standard library's atomic wait). A release's compare-exchange is either earlier in the
   // modification order (the waiter's compare-exchange then sees the units)
   // or later (the release sees the sleeper and, after publishing, notifies;
   // the word is no longer v, so the waiter either does not sleep or is
@@ -685,16 +708,18 @@ class semaphore {
   // while the releaser is still returning. So once a unit is in the count,
   // a releaser must not read or write the semaphore: on the fast path its
   // last access is the compare-exchange that publishes the unit; after it,
-  // only m_state.notify_*, which passes the address to the kernel (a futex
+  // only waiter::wake_* on m_state, which passes the address on (a futex
   // wake on a freed or reused address wakes nobody or wakes spuriously) and
   // reads no memory of the object (libstdc++: a 64-bit atomic waits on a
-  // shared, static waiter table; the futex-based libc++ likewise). On the
+  // shared, static waiter table; the futex-based libc++ likewise; the
+  // portable backend locks a bucket of its own static table). On the
   // timed path the releaser holds m_mutex from before publishing until it
-  // has notified the condition variable, and the destructor takes m_mutex.
+  // has woken the timed sleepers, and the destructor takes m_mutex.
 
   ELECTRON_NOINLINE void acquire_slow() noexcept {
     if (spin_acquire()) return;
     bool registered = false;
+    detail::backoff overflow_poll;
     std::uint64_t w = m_state.load(std::memory_order_relaxed);
     for (;;) {
       if (w >= count_unit) {
@@ -705,7 +730,7 @@ class semaphore {
       if (!registered) {
         if (ELECTRON_UNLIKELY((w & sleeper_mask) == sleeper_mask)) {
           // 2^23 - 1 sleepers already: poll rather than overflow the field.
-          std::this_thread::yield();
+          overflow_poll.pause_or_sleep();
           w = m_state.load(std::memory_order_relaxed);
           continue;
         }
@@ -716,7 +741,7 @@ class semaphore {
         w += sleeper_unit;
         registered = true;
       }
-      m_state.wait(w, std::memory_order_relaxed);
+      detail::waiter::wait(m_state, w);
       w = m_state.load(std::memory_order_relaxed);
     }
   }
@@ -725,9 +750,9 @@ class semaphore {
   // semaphore by the releaser, and it only names the word's address.
   void notify_sleepers(std::ptrdiff_t n) noexcept {
     if (n == 1) {
-      m_state.notify_one();
+      detail::waiter::wake_one(m_state);
     } else {
-      m_state.notify_all();
+      detail::waiter::wake_all(m_state);
     }
   }
 
@@ -736,18 +761,25 @@ class semaphore {
     const std::uint64_t prev = m_state.fetch_add(add, std::memory_order_release);
     if ((prev & sleeper_mask) != 0) notify_sleepers(n);
     if (m_timed != 0) {
+      // Under m_mutex: a timed waiter reads the epoch under it too, after
+      // its last look at the count, so it either sees these units or sleeps
+      // on an epoch that has moved on (and does not sleep at all).
+      m_timed_epoch.fetch_add(1, std::memory_order_relaxed);
       if (n == 1) {
-        m_cv.notify_one();
+        detail::waiter::wake_one(m_timed_epoch);
       } else {
-        m_cv.notify_all();
+        detail::waiter::wake_all(m_timed_epoch);
       }
     }
   }
 
   // The timed wait proper. next_deadline() returns the steady_clock time to
-  // sleep until, or nullopt once the caller's deadline has passed; the
-  // condition variable is only ever given a steady_clock time point (its
-  // other overloads convert, and libstdc++'s conversion can overflow).
+  // sleep until, or nullopt once the caller's deadline has passed. The
+  // waiter is only ever given a steady_clock time point. The look at the
+  // count and the read of the epoch happen under m_mutex, and a releaser
+  // that saw timed sleepers adds its units and bumps the epoch under it,
+  // so the sleep that follows returns at once if such a release came
+  // after the look.
   template <class NextDeadline>
   bool wait_timed(NextDeadline next_deadline) {
     std::unique_lock<std::mutex> lock(m_mutex);
@@ -756,7 +788,10 @@ class semaphore {
       if (try_acquire()) return true;
       const std::optional<std::chrono::steady_clock::time_point> until = next_deadline();
       if (!until) return false;
-      m_cv.wait_until(lock, *until);
+      const std::uint32_t epoch = m_timed_epoch.load(std::memory_order_relaxed);
+      lock.unlock();
+      (void)detail::waiter::wait_until(m_timed_epoch, epoch, *until);
+      lock.lock();
     }
   }
 
@@ -777,8 +812,7 @@ class semaphore {
   };
 
   bool spin_acquire() noexcept {
-    for (int i = 0; i < detail::spin_limit; ++i) {
-      detail::cpu_relax();
+    for (detail::backoff b; b.pause();) {
       if (m_state.load(std::memory_order_relaxed) >= count_unit && try_acquire()) return true;
     }
     return false;
@@ -808,7 +842,7 @@ class semaphore {
   std::atomic<std::uint64_t> m_state;
   std::size_t m_timed = 0;  // timed waiters registered; guarded by m_mutex
   std::mutex m_mutex;       // timed waiters and their releasers only
-  std::condition_variable m_cv;
+  std::atomic<std::uint32_t> m_timed_epoch{0};  // bumped by releases that saw timed waiters; under m_mutex
 };
 
 }  // namespace sync
