@@ -34,6 +34,11 @@ std::size_t ref_index(std::string_view s, byte c) {
   return it == s.end() ? electron::npos : static_cast<std::size_t>(it - s.begin());
 }
 
+std::size_t ref_last_index(std::string_view s, byte c) {
+  const auto it = std::find(s.rbegin(), s.rend(), static_cast<char>(c));
+  return it == s.rend() ? electron::npos : static_cast<std::size_t>(s.rend() - it) - 1;
+}
+
 template <class Arch>
 std::string check_arch(Arch arch) {
   std::ostringstream err;
@@ -62,6 +67,24 @@ std::string check_arch(Arch arch) {
         if (sd::index_byte(arch, exact.data(), n, c) != at) err << "index_byte n=" << n << " at=" << at;
         exact[at] = keep;
       }
+      // last_index_byte: absent, then present at sampled positions, then at
+      // two positions (the later one wins).
+      if (sd::last_index_byte(arch, exact.data(), n, c) != electron::npos) {
+        err << "last_index_byte absent n=" << n << " off=" << off;
+      }
+      for (std::size_t at = 0; at < n; at += step) {
+        const byte keep = exact[at];
+        exact[at] = c;
+        if (sd::last_index_byte(arch, exact.data(), n, c) != at) err << "last_index_byte n=" << n << " at=" << at;
+        const std::size_t before = (at * 5) / 7;
+        const byte keep_before = exact[before];
+        exact[before] = c;
+        if (sd::last_index_byte(arch, exact.data(), n, c) != at) {
+          err << "last_index_byte two n=" << n << " at=" << at << " before=" << before;
+        }
+        exact[before] = keep_before;
+        exact[at] = keep;
+      }
       // count: many matches, compared with the reference.
       std::vector<byte> dense(exact);
       for (std::size_t i = 0; i < n; ++i)
@@ -72,6 +95,10 @@ std::string check_arch(Arch arch) {
       if (sd::index_byte(arch, dense.data(), n, c) !=
           ref_index(std::string_view(reinterpret_cast<const char*>(dense.data()), n), c)) {
         err << "index_byte first of many n=" << n;
+      }
+      if (sd::last_index_byte(arch, dense.data(), n, c) !=
+          ref_last_index(std::string_view(reinterpret_cast<const char*>(dense.data()), n), c)) {
+        err << "last_index_byte last of many n=" << n << " off=" << off;
       }
       // equal: same bytes at a different alignment, then one difference per position.
       byte* q = other.data() + (off * 7 % 64);
@@ -203,7 +230,7 @@ struct guarded_page {
 template <class Arch>
 void run_all_at(Arch arch, const byte* p, const byte* q, std::size_t n) {
   static volatile std::size_t sink = 0;
-  sink = sink + sd::index_byte(arch, p, n, 0x42) + sd::count(arch, p, n, 0x42) +
+  sink = sink + sd::index_byte(arch, p, n, 0x42) + sd::last_index_byte(arch, p, n, 0x42) + sd::count(arch, p, n, 0x42) +
          static_cast<std::size_t>(sd::equal(arch, p, q, n));
   const byte needle[17] = {0x42, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0x42};
   for (std::size_t m = 1; m <= 17; ++m) sink = sink + sd::find(arch, p, n, needle, m);
@@ -239,6 +266,15 @@ TEST_CASE("simd public functions: string and byte overloads", "[simd]") {
   CHECK(es::index_byte(s, 'w') == 7);
   CHECK(es::index_byte(b, std::byte{'w'}) == 7);
   CHECK(es::index_byte(s, '#') == electron::npos);
+  CHECK(es::last_index_byte(s, 'o') == s.rfind('o'));
+  CHECK(es::last_index_byte(b, std::byte{'o'}) == s.rfind('o'));
+  CHECK(es::last_index_byte(s, 'h') == s.rfind('h'));
+  CHECK(es::last_index_byte(s, '#') == electron::npos);
+  CHECK(es::last_index_byte("", 'a') == electron::npos);
+  CHECK(es::last_index_byte("a", 'a') == 0);
+  const std::string high = "\x80x\xFFy\x80";
+  CHECK(es::last_index_byte(high, '\x80') == 4);
+  CHECK(es::last_index_byte(high, '\xFF') == 2);
   CHECK(es::count(s, 'o') == 6);
   CHECK(es::count(b, std::byte{'o'}) == 6);
   CHECK(es::find(s, "lazy") == s.find("lazy"));
@@ -305,3 +341,4 @@ TEST_CASE("batch_hash and batch_compare", "[simd][batch]") {
 
 static_assert(noexcept(es::find(std::string_view{}, std::string_view{})) && noexcept(es::count(std::string_view{},
                                                                                                'a')));
+static_assert(noexcept(es::last_index_byte(std::string_view{}, 'a')));
