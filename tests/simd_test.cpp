@@ -60,11 +60,15 @@ std::string check_arch(Arch arch) {
       const std::string_view sv(reinterpret_cast<const char*>(exact.data()), n);
       // index_byte: absent, then present at sampled positions (all for short).
       if (sd::index_byte(arch, exact.data(), n, c) != electron::npos) err << "index_byte absent n=" << n << " off=" << off;
+      if (sd::index_byte_near(arch, exact.data(), n, c) != electron::npos) {
+        err << "index_byte_near absent n=" << n << " off=" << off;
+      }
       const std::size_t step = n <= 80 ? 1 : 7;
       for (std::size_t at = 0; at < n; at += step) {
         const byte keep = exact[at];
         exact[at] = c;
         if (sd::index_byte(arch, exact.data(), n, c) != at) err << "index_byte n=" << n << " at=" << at;
+        if (sd::index_byte_near(arch, exact.data(), n, c) != at) err << "index_byte_near n=" << n << " at=" << at;
         exact[at] = keep;
       }
       // last_index_byte: absent, then present at sampled positions, then at
@@ -95,6 +99,9 @@ std::string check_arch(Arch arch) {
       if (sd::index_byte(arch, dense.data(), n, c) !=
           ref_index(std::string_view(reinterpret_cast<const char*>(dense.data()), n), c)) {
         err << "index_byte first of many n=" << n;
+      }
+      if (sd::index_byte_near(arch, dense.data(), n, c) != sd::index_byte(scalar_arch{}, dense.data(), n, c)) {
+        err << "index_byte_near first of many n=" << n;
       }
       if (sd::last_index_byte(arch, dense.data(), n, c) !=
           ref_last_index(std::string_view(reinterpret_cast<const char*>(dense.data()), n), c)) {
@@ -230,7 +237,8 @@ struct guarded_page {
 template <class Arch>
 void run_all_at(Arch arch, const byte* p, const byte* q, std::size_t n) {
   static volatile std::size_t sink = 0;
-  sink = sink + sd::index_byte(arch, p, n, 0x42) + sd::last_index_byte(arch, p, n, 0x42) + sd::count(arch, p, n, 0x42) +
+  sink = sink + sd::index_byte(arch, p, n, 0x42) + sd::index_byte_near(arch, p, n, 0x42) +
+         sd::last_index_byte(arch, p, n, 0x42) + sd::count(arch, p, n, 0x42) +
          static_cast<std::size_t>(sd::equal(arch, p, q, n));
   const byte needle[17] = {0x42, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0x42};
   for (std::size_t m = 1; m <= 17; ++m) sink = sink + sd::find(arch, p, n, needle, m);

@@ -356,7 +356,8 @@ class builder {
 // allocated, and a piece stays valid as long as the text does (the views are
 // borrowed ranges, so a piece obtained from a temporary view is fine, a piece
 // of a temporary std::string is not). Separators are found with the byte
-// kernels (index_byte, index_any, last_index_byte).
+// kernels (index_byte_near: index_byte after one vector, since separators
+// are usually close; index_any; last_index_byte).
 //
 //   for (std::string_view line : es::lines(log)) {
 //     auto [method, rest] = es::cut(line, ' ');
@@ -401,7 +402,7 @@ struct line_cutter {
   bool next(const char*& rest, const char* last, std::string_view& piece) const noexcept {
     if (rest == nullptr || rest == last) return false;
     const auto n = static_cast<std::size_t>(last - rest);
-    const std::size_t i = electron::detail::index_byte(electron::detail::kernel_arch{}, text_bytes(rest), n, '\n');
+    const std::size_t i = electron::detail::index_byte_near(electron::detail::kernel_arch{}, text_bytes(rest), n, '\n');
     if (i == npos) {
       piece = std::string_view(rest, n);
       rest = nullptr;
@@ -435,7 +436,7 @@ struct split_cutter {
 struct find_byte {
   char sep = '\0';
   std::size_t operator()(const char* p, std::size_t n) const noexcept {
-    return electron::detail::index_byte(electron::detail::kernel_arch{}, text_bytes(p), n, static_cast<byte>(sep));
+    return electron::detail::index_byte_near(electron::detail::kernel_arch{}, text_bytes(p), n, static_cast<byte>(sep));
   }
 };
 struct find_any {
@@ -592,8 +593,9 @@ struct cut_result {
 /// Splits s around the first `sep`: cut("key=value=x", '=') is {"key",
 /// "value=x", true}. O(position) (index_byte kernel).
 [[nodiscard]] inline cut_result cut(std::string_view s, char sep) noexcept {
-  const std::size_t i = electron::detail::index_byte(electron::detail::kernel_arch{}, detail::text_bytes(s.data()),
-                                                     s.size(), static_cast<byte>(sep));
+  const std::size_t i = electron::detail::index_byte_near(electron::detail::kernel_arch{},
+                                                          detail::text_bytes(s.data()), s.size(),
+                                                          static_cast<byte>(sep));
   if (i == npos) return {s, s.substr(s.size()), false};
   return {s.substr(0, i), s.substr(i + 1), true};
 }

@@ -62,6 +62,11 @@ inline std::size_t index_byte(scalar_arch, const byte* p, std::size_t n, byte c)
   }
   return npos;
 }
+/// index_byte for a byte usually found near the start (the next separator
+/// of a split): the same result.
+inline std::size_t index_byte_near(scalar_arch, const byte* p, std::size_t n, byte c) noexcept {
+  return index_byte(scalar_arch{}, p, n, c);
+}
 /// Index of the last byte equal to c, or npos.
 inline std::size_t last_index_byte(scalar_arch, const byte* p, std::size_t n, byte c) noexcept {
   for (std::size_t i = n; i-- > 0;) {
@@ -488,6 +493,28 @@ ELECTRON_ALWAYS_INLINE std::size_t index_byte_impl(const byte* p, std::size_t n,
   return index_byte_long<A>(p, n, c);
 }
 
+/// index_byte_near: the first vector alone (one compare, and a branch that
+/// a loop over short fields predicts well), then index_byte on the rest. The
+/// short path of index_byte reads up to short_limit bytes whatever the
+/// input; fields of a few bytes cost less this way, like memchr's first
+/// vector. Below one vector: one masked load (AVX-512BW) or the short path.
+template <class A>
+ELECTRON_ALWAYS_INLINE std::size_t index_byte_near_impl(const byte* p, std::size_t n, byte c) noexcept {
+  constexpr std::size_t w = bytes<A>::size;
+  if (n >= w) {
+    if (const std::uint64_t m = to_mask<A>(bytes<A>::load_unaligned(p) == bytes<A>(c))) return first_lane<A>(m);
+    const std::size_t r = index_byte_impl<A>(p + w, n - w, c);
+    return r == npos ? npos : r + w;
+  }
+#if ELECTRON_ARCH_X86
+  if constexpr (std::is_same_v<A, xsimd::avx512bw>) {
+    const std::uint64_t m = short_match_avx512(p, n, c);
+    return m == 0 ? npos : static_cast<std::size_t>(std::countr_zero(m));
+  }
+#endif
+  return first_match_short<A>(p, n, byte_matcher<A>(c));
+}
+
 template <class A>
 ELECTRON_ALWAYS_INLINE std::size_t count_impl(const byte* p, std::size_t n, byte c) noexcept {
   constexpr std::size_t w = bytes<A>::size;
@@ -635,6 +662,10 @@ bool equal(Arch, const byte* a, const byte* b, std::size_t n) noexcept {
 template <vector_arch Arch>
 ELECTRON_ALWAYS_INLINE std::size_t index_byte(Arch, const byte* p, std::size_t n, byte c) noexcept {
   return index_byte_impl<byte_arch<Arch>>(p, n, c);
+}
+template <vector_arch Arch>
+ELECTRON_ALWAYS_INLINE std::size_t index_byte_near(Arch, const byte* p, std::size_t n, byte c) noexcept {
+  return index_byte_near_impl<byte_arch<Arch>>(p, n, c);
 }
 template <vector_arch Arch>
 ELECTRON_ALWAYS_INLINE std::size_t last_index_byte(Arch, const byte* p, std::size_t n, byte c) noexcept {
