@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 // electron::strings against the standard library on the same text:
 // index_any vs std::string_view::find_first_of (4-byte set, absent), equal_fold
-// (ASCII) vs a byte loop with std::tolower, builder vs std::string appends;
+// (ASCII) vs a byte loop with std::tolower, builder vs std::string appends,
+// simd::last_index_byte vs string_view::rfind and memrchr;
 // the text tools over a ~1 MiB access log: lines vs a string_view::find loop,
 // std::getline and boost::split, split and fields on every line vs std loops
 // and boost::split.
+#include "electron/simd.hpp"
 #include "electron/strings.hpp"
 
 #include <benchmark/benchmark.h>
@@ -12,6 +14,7 @@
 #include "bench_util.hpp"
 
 #include <cctype>
+#include <cstring>
 #include <random>
 #include <sstream>
 #include <string>
@@ -126,6 +129,34 @@ void build_std_string(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * 80);
 }
+
+// last_index_byte: the byte is absent (the whole input is scanned).
+void last_electron(benchmark::State& state) {
+  const std::string_view s = input(state);
+  for (auto _ : state) {
+    electron_bench::keep(s.data());
+    electron_bench::keep(electron::simd::last_index_byte(s, '#'));
+  }
+  bytes(state);
+}
+void last_rfind(benchmark::State& state) {
+  const std::string_view s = input(state);
+  for (auto _ : state) {
+    electron_bench::keep(s.data());
+    electron_bench::keep(s.rfind('#'));
+  }
+  bytes(state);
+}
+#if defined(__GLIBC__)
+void last_memrchr(benchmark::State& state) {
+  const std::string_view s = input(state);
+  for (auto _ : state) {
+    electron_bench::keep(s.data());
+    electron_bench::keep(::memrchr(s.data(), '#', s.size()));
+  }
+  bytes(state);
+}
+#endif
 
 // ---------------------------------------------------------------------------
 // Text tools over an access log: ~1 MiB of lines of 60-250 bytes, CRLF on a
@@ -324,6 +355,11 @@ BENCHMARK(fold_tolower)->Name("equal_fold_ascii/tolower_loop")->Arg(16)->Arg(64)
 BENCHMARK(build_electron)->Name("builder_80_appends/electron");
 BENCHMARK(build_std_string)->Name("builder_80_appends/std_string");
 
+BENCHMARK(last_electron)->Name("last_index_byte/electron")->Arg(64)->Arg(4096)->Arg(65536);
+BENCHMARK(last_rfind)->Name("last_index_byte/rfind")->Arg(64)->Arg(4096)->Arg(65536);
+#if defined(__GLIBC__)
+BENCHMARK(last_memrchr)->Name("last_index_byte/memrchr")->Arg(64)->Arg(4096)->Arg(65536);
+#endif
 BENCHMARK(lines_electron)->Name("lines_1MiB/electron");
 BENCHMARK(lines_find)->Name("lines_1MiB/find_loop");
 BENCHMARK(lines_getline)->Name("lines_1MiB/getline");

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstring>
 #include <iterator>
+#include <map>
 #include <random>
 #include <ranges>
 #include <span>
@@ -388,4 +389,33 @@ TEST_CASE("as_bytes and as_string_view sit next to std::as_bytes", "[strings][te
   const std::span<const std::byte> from_span = as_bytes(std::span<const char>(s.data(), s.size()));
   CHECK(from_view.data() == from_span.data());
   CHECK(es::as_string_view(from_span) == "abc");
+}
+
+TEST_CASE("the access-log loop of docs/strings.md", "[strings][text][example]") {
+  const std::string_view log =
+      "10.0.0.7 - - [01/Dec/2026:12:00:00] \"GET /index.html HTTP/1.1\" 200 512 \"curl/8.0\"\r\n"
+      "10.0.0.8 - - [01/Dec/2026:12:00:01] \"GET /api?id=3 HTTP/1.1\" 404 0 \"curl/8.0\"\n"
+      "garbage line\n"
+      "\n"
+      "10.0.0.9 - - [01/Dec/2026:12:00:02] \"POST /api HTTP/1.1\" 500 17 \"Go-http-client/1.1\"";
+  std::map<std::string, std::size_t, std::less<>> per_path;
+  std::size_t per_status[6] = {};
+  for (std::string_view line : es::lines(log)) {
+    auto [before, rest, ok] = es::cut(line, '"');
+    auto [request, tail, closed] = es::cut(rest, '"');
+    if (!ok || !closed) continue;
+    auto fields = es::fields(request);
+    auto it = std::ranges::next(fields.begin());
+    if (it == fields.end()) continue;
+    auto [path, query, has_query] = es::cut(*it, '?');
+    auto [status, bytes, _] = es::cut(es::trim(tail), ' ');
+    if (status.size() == 3 && status[0] >= '1' && status[0] <= '5') ++per_status[status[0] - '0'];
+    auto slot = per_path.find(path);
+    if (slot == per_path.end()) slot = per_path.emplace(path, 0).first;
+    ++slot->second;
+  }
+  CHECK(per_status[2] == 1);
+  CHECK(per_status[4] == 1);
+  CHECK(per_status[5] == 1);
+  CHECK(per_path == std::map<std::string, std::size_t, std::less<>>{{"/index.html", 1}, {"/api", 2}});
 }
