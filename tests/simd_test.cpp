@@ -142,6 +142,45 @@ std::string check_arch(Arch arch) {
 
 }  // namespace
 
+namespace {
+// last_index_byte past 300 bytes: from 8 vectors on (512 bytes on
+// AVX-512BW) it switches to loads ending at aligned addresses, so lengths
+// up to 1100 at 64 alignments, with matches at the ends, around every
+// vector boundary from the end and at random places.
+template <class Arch>
+std::string check_last_long(Arch arch) {
+  std::ostringstream err;
+  std::mt19937 rng(5);
+  std::vector<byte> buf(1100 + 64);
+  for (auto& b : buf) b = static_cast<byte>('a' + rng() % 26);
+  for (std::size_t off = 0; off < 64 && err.str().empty(); ++off) {
+    for (std::size_t n = 0; n <= 1100 && err.str().empty(); n += (n < 600 ? 1 : 3)) {
+      byte* p = buf.data() + off;
+      if (sd::last_index_byte(arch, p, n, '#') != electron::npos) err << "absent n=" << n << " off=" << off;
+      std::size_t probes[8] = {0, n - 1, n / 2, rng() % (n + 1), n - 64, n - 65, n - 129, n - 257};
+      for (const std::size_t at : probes) {
+        if (at >= n) continue;
+        p[at] = '#';
+        if (sd::last_index_byte(arch, p, n, '#') != at) err << "n=" << n << " off=" << off << " at=" << at;
+        p[at] = static_cast<byte>('a' + at % 26);
+      }
+    }
+  }
+  return err.str();
+}
+}  // namespace
+
+TEST_CASE("last_index_byte on long inputs: every path against the scalar twin", "[simd][kernels]") {
+  CHECK(check_last_long(scalar_arch{}).empty());
+#if ELECTRON_SIMD_BYTE_KERNELS
+  for_each_byte_path([&](auto arch) {
+    const std::string e = check_last_long(arch);
+    INFO("kernels of " << sd::byte_arch<decltype(arch)>::name() << ": " << e);
+    CHECK(e.empty());
+  });
+#endif
+}
+
 TEST_CASE("simd kernels: scalar twin against references", "[simd][kernels]") {
   const std::string e = check_arch(scalar_arch{});
   INFO(e);
