@@ -418,4 +418,9 @@ TEST_CASE("the access-log loop of docs/strings.md", "[strings][text][example]") 
   CHECK(per_status[4] == 1);
   CHECK(per_status[5] == 1);
   CHECK(per_path == std::map<std::string, std::size_t, std::less<>>{{"/index.html", 1}, {"/api", 2}});
+  auto cells = es::split("a,,b", ',');
+  std::vector<std::string_view> kept(cells.begin(), cells.end());
+  CHECK(kept == std::vector<std::string_view>{"a", "", "b"});
+  auto [dir, file, found] = es::cut_last("/var/log/access.log", '/');
+  CHECK((dir == "/var/log" && file == "access.log" && found));
 }
