@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // A property over bytes, shared by tests/simd_test.cpp (fuzz_bytes) and
 // fuzz/byte_search_fuzz.cpp (libFuzzer): the byte searches of electron::simd
-// (find, contains, index_byte, count, equal) and electron::strings
+// (find, contains, index_byte, last_index_byte, count, equal) and electron::strings
 // (index_any, contains_any) against std::string_view and <algorithm>.
 //
 // Layout of the input: [needle][set][align][where] header bytes, then the
@@ -88,11 +88,14 @@ inline bool byte_search_property(std::span<const std::byte> data) {
   if (es::contains(hay_copy.bytes(), needle_copy.bytes()) != (at != std::string_view::npos)) return false;
 
   // One byte that may be absent (the needle's first) and one that is present
-  // (the haystack's last, found at its first occurrence, maybe in the tail).
+  // (the haystack's last, found at its first occurrence, maybe in the tail,
+  // and by last_index_byte at the very end).
   const char probes[2] = {needle.empty() ? static_cast<char>(where) : needle.front(), hay.empty() ? '\0' : hay.back()};
   for (const char c : probes) {
     if (!same(es::index_byte(hay, c), hay.find(c))) return false;
     if (!same(es::index_byte(hay_copy.bytes(), static_cast<std::byte>(c)), hay.find(c))) return false;
+    if (!same(es::last_index_byte(hay, c), hay.rfind(c))) return false;
+    if (!same(es::last_index_byte(hay_copy.bytes(), static_cast<std::byte>(c)), hay.rfind(c))) return false;
     const auto n = static_cast<std::size_t>(std::count(hay.begin(), hay.end(), c));
     if (es::count(hay, c) != n || es::count(hay_copy.bytes(), static_cast<std::byte>(c)) != n) return false;
   }

@@ -35,6 +35,11 @@ std::size_t ref_index(std::string_view s, byte c) {
   return it == s.end() ? electron::npos : static_cast<std::size_t>(it - s.begin());
 }
 
+std::size_t ref_last_index(std::string_view s, byte c) {
+  const auto it = std::find(s.rbegin(), s.rend(), static_cast<char>(c));
+  return it == s.rend() ? electron::npos : static_cast<std::size_t>(s.rend() - it) - 1;
+}
+
 template <class Arch>
 std::string check_arch(Arch arch) {
   std::ostringstream err;
@@ -56,11 +61,33 @@ std::string check_arch(Arch arch) {
       const std::string_view sv(reinterpret_cast<const char*>(exact.data()), n);
       // index_byte: absent, then present at sampled positions (all for short).
       if (sd::index_byte(arch, exact.data(), n, c) != electron::npos) err << "index_byte absent n=" << n << " off=" << off;
+      if (sd::index_byte_near(arch, exact.data(), n, c) != electron::npos) {
+        err << "index_byte_near absent n=" << n << " off=" << off;
+      }
       const std::size_t step = n <= 80 ? 1 : 7;
       for (std::size_t at = 0; at < n; at += step) {
         const byte keep = exact[at];
         exact[at] = c;
         if (sd::index_byte(arch, exact.data(), n, c) != at) err << "index_byte n=" << n << " at=" << at;
+        if (sd::index_byte_near(arch, exact.data(), n, c) != at) err << "index_byte_near n=" << n << " at=" << at;
+        exact[at] = keep;
+      }
+      // last_index_byte: absent, then present at sampled positions, then at
+      // two positions (the later one wins).
+      if (sd::last_index_byte(arch, exact.data(), n, c) != electron::npos) {
+        err << "last_index_byte absent n=" << n << " off=" << off;
+      }
+      for (std::size_t at = 0; at < n; at += step) {
+        const byte keep = exact[at];
+        exact[at] = c;
+        if (sd::last_index_byte(arch, exact.data(), n, c) != at) err << "last_index_byte n=" << n << " at=" << at;
+        const std::size_t before = (at * 5) / 7;
+        const byte keep_before = exact[before];
+        exact[before] = c;
+        if (sd::last_index_byte(arch, exact.data(), n, c) != at) {
+          err << "last_index_byte two n=" << n << " at=" << at << " before=" << before;
+        }
+        exact[before] = keep_before;
         exact[at] = keep;
       }
       // count: many matches, compared with the reference.
@@ -73,6 +100,13 @@ std::string check_arch(Arch arch) {
       if (sd::index_byte(arch, dense.data(), n, c) !=
           ref_index(std::string_view(reinterpret_cast<const char*>(dense.data()), n), c)) {
         err << "index_byte first of many n=" << n;
+      }
+      if (sd::index_byte_near(arch, dense.data(), n, c) != sd::index_byte(scalar_arch{}, dense.data(), n, c)) {
+        err << "index_byte_near first of many n=" << n;
+      }
+      if (sd::last_index_byte(arch, dense.data(), n, c) !=
+          ref_last_index(std::string_view(reinterpret_cast<const char*>(dense.data()), n), c)) {
+        err << "last_index_byte last of many n=" << n << " off=" << off;
       }
       // equal: same bytes at a different alignment, then one difference per position.
       byte* q = other.data() + (off * 7 % 64);
@@ -108,6 +142,45 @@ std::string check_arch(Arch arch) {
 }
 
 }  // namespace
+
+namespace {
+// last_index_byte past 300 bytes: from 8 vectors on (512 bytes on
+// AVX-512BW) it switches to loads ending at aligned addresses, so lengths
+// up to 1100 at 64 alignments, with matches at the ends, around every
+// vector boundary from the end and at random places.
+template <class Arch>
+std::string check_last_long(Arch arch) {
+  std::ostringstream err;
+  std::mt19937 rng(5);
+  std::vector<byte> buf(1100 + 64);
+  for (auto& b : buf) b = static_cast<byte>('a' + rng() % 26);
+  for (std::size_t off = 0; off < 64 && err.str().empty(); ++off) {
+    for (std::size_t n = 0; n <= 1100 && err.str().empty(); n += (n < 600 ? 1 : 3)) {
+      byte* p = buf.data() + off;
+      if (sd::last_index_byte(arch, p, n, '#') != electron::npos) err << "absent n=" << n << " off=" << off;
+      std::size_t probes[8] = {0, n - 1, n / 2, rng() % (n + 1), n - 64, n - 65, n - 129, n - 257};
+      for (const std::size_t at : probes) {
+        if (at >= n) continue;
+        p[at] = '#';
+        if (sd::last_index_byte(arch, p, n, '#') != at) err << "n=" << n << " off=" << off << " at=" << at;
+        p[at] = static_cast<byte>('a' + at % 26);
+      }
+    }
+  }
+  return err.str();
+}
+}  // namespace
+
+TEST_CASE("last_index_byte on long inputs: every path against the scalar twin", "[simd][kernels]") {
+  CHECK(check_last_long(scalar_arch{}).empty());
+#if ELECTRON_SIMD_BYTE_KERNELS
+  for_each_byte_path([&](auto arch) {
+    const std::string e = check_last_long(arch);
+    INFO("kernels of " << sd::byte_arch<decltype(arch)>::name() << ": " << e);
+    CHECK(e.empty());
+  });
+#endif
+}
 
 TEST_CASE("simd kernels: scalar twin against references", "[simd][kernels]") {
   const std::string e = check_arch(scalar_arch{});
@@ -204,7 +277,8 @@ struct guarded_page {
 template <class Arch>
 void run_all_at(Arch arch, const byte* p, const byte* q, std::size_t n) {
   static volatile std::size_t sink = 0;
-  sink = sink + sd::index_byte(arch, p, n, 0x42) + sd::count(arch, p, n, 0x42) +
+  sink = sink + sd::index_byte(arch, p, n, 0x42) + sd::index_byte_near(arch, p, n, 0x42) +
+         sd::last_index_byte(arch, p, n, 0x42) + sd::count(arch, p, n, 0x42) +
          static_cast<std::size_t>(sd::equal(arch, p, q, n));
   const byte needle[17] = {0x42, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0x42};
   for (std::size_t m = 1; m <= 17; ++m) sink = sink + sd::find(arch, p, n, needle, m);
@@ -240,6 +314,15 @@ TEST_CASE("simd public functions: string and byte overloads", "[simd]") {
   CHECK(es::index_byte(s, 'w') == 7);
   CHECK(es::index_byte(b, std::byte{'w'}) == 7);
   CHECK(es::index_byte(s, '#') == electron::npos);
+  CHECK(es::last_index_byte(s, 'o') == s.rfind('o'));
+  CHECK(es::last_index_byte(b, std::byte{'o'}) == s.rfind('o'));
+  CHECK(es::last_index_byte(s, 'h') == s.rfind('h'));
+  CHECK(es::last_index_byte(s, '#') == electron::npos);
+  CHECK(es::last_index_byte("", 'a') == electron::npos);
+  CHECK(es::last_index_byte("a", 'a') == 0);
+  const std::string high = "\x80x\xFFy\x80";
+  CHECK(es::last_index_byte(high, '\x80') == 4);
+  CHECK(es::last_index_byte(high, '\xFF') == 2);
   CHECK(es::count(s, 'o') == 6);
   CHECK(es::count(b, std::byte{'o'}) == 6);
   CHECK(es::find(s, "lazy") == s.find("lazy"));
@@ -358,3 +441,4 @@ TEST_CASE("batch_hash over any hasher: the user's own, std::hash and Electron's"
 
 static_assert(noexcept(es::find(std::string_view{}, std::string_view{})) && noexcept(es::count(std::string_view{},
                                                                                                'a')));
+static_assert(noexcept(es::last_index_byte(std::string_view{}, 'a')));

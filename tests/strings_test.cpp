@@ -21,14 +21,14 @@ namespace es = electron::strings;
 namespace et = electron::test;
 using electron::detail::scalar_arch;
 
-TEST_CASE("to_bytes and to_string are views of the same memory", "[strings]") {
+TEST_CASE("as_bytes and as_string_view are views of the same memory", "[strings]") {
   const std::string s = "bytes";
-  const auto b = es::to_bytes(s);
+  const auto b = es::as_bytes(s);
   CHECK(static_cast<const void*>(b.data()) == static_cast<const void*>(s.data()));
   CHECK(b.size() == 5);
-  CHECK(es::to_string(b) == "bytes");
-  CHECK(es::to_string(b).data() == s.data());
-  CHECK(et::check_no_alloc([&] { et::do_not_optimize(es::to_string(es::to_bytes(s)).size()); }));
+  CHECK(es::as_string_view(b) == "bytes");
+  CHECK(es::as_string_view(b).data() == s.data());
+  CHECK(et::check_no_alloc([&] { et::do_not_optimize(es::as_string_view(es::as_bytes(s)).size()); }));
 }
 
 TEST_CASE("builder appends strings, characters and integers", "[strings][builder]") {

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // electron/simd.hpp: vectorized byte operations.
 //
-// equal, index_byte, count, find/contains (substring search) over
-// std::string_view or std::span<const std::byte>, and batch operations over
-// many keys or needles. Kernels are chosen at compile time (SSE2 to
-// AVX-512BW on x86; scalar elsewhere or with ELECTRON_DISABLE_SIMD); every
-// one is tested against its scalar twin. Nothing here allocates except the
+// equal, index_byte, last_index_byte, count, find/contains (substring
+// search) over std::string_view or std::span<const std::byte>, and batch
+// operations over many keys or needles. Kernels are chosen at compile time
+// (SSE2 to AVX-512BW on x86; scalar elsewhere or with ELECTRON_DISABLE_SIMD);
+// every one is tested against its scalar twin. Nothing here allocates except the
 // convenience overloads that return a std::vector.
 //
 //   std::string_view log = ...;
@@ -61,6 +61,19 @@ ELECTRON_ALWAYS_INLINE std::size_t index_byte(std::string_view s, char c) noexce
 }
 ELECTRON_ALWAYS_INLINE std::size_t index_byte(std::span<const std::byte> s, std::byte c) noexcept {
   return detail::index_byte(detail::kernel_arch{}, detail::bytes_of(s), s.size(), std::to_integer<electron::byte>(c));
+}
+
+/// Index of the last byte equal to c, or npos. Scans vectors from the end
+/// (SWAR or a masked load below one vector).
+///
+///   std::string_view path = "/var/log/access.log";
+///   std::string_view file = path.substr(electron::simd::last_index_byte(path, '/') + 1);  // "access.log"
+ELECTRON_ALWAYS_INLINE std::size_t last_index_byte(std::string_view s, char c) noexcept {
+  return detail::last_index_byte(detail::kernel_arch{}, detail::bytes_of(s), s.size(), static_cast<electron::byte>(c));
+}
+ELECTRON_ALWAYS_INLINE std::size_t last_index_byte(std::span<const std::byte> s, std::byte c) noexcept {
+  return detail::last_index_byte(detail::kernel_arch{}, detail::bytes_of(s), s.size(),
+                                 std::to_integer<electron::byte>(c));
 }
 
 /// Number of bytes equal to c.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // electron/strings.hpp: zero-allocation string utilities.
 //
-// - to_bytes / to_string: views of the same memory as bytes or characters.
+// - as_bytes / as_string_view: views of the same memory as bytes or characters.
 // - builder: appends strings, characters and integers; clear() keeps the
 //   capacity; can draw its buffer from any pool::buffer_source
 //   (basic_builder<S>; builder is basic_builder<pool::buffer_pool>).
@@ -9,6 +9,10 @@
 // - equal_fold: case-insensitive equality with Unicode simple case folding
 //   over UTF-8 (the semantics of Go's strings.EqualFold), with a vectorized
 //   ASCII fast path. Invalid UTF-8 compares byte-wise.
+// - lines / split / split_any / fields: lazy views of the pieces of a text
+//   ('\n' lines, Python's str.split(sep) and str.split() semantics);
+//   cut / cut_last: the text around a separator; trim / trim_left /
+//   trim_right: without ASCII whitespace or a set of bytes.
 //
 // Nothing here allocates except builder's growth (tested with the
 // allocation counter).
@@ -18,6 +22,8 @@
 //   std::string_view line = b.view();                       // "user=42,ok"
 //   bool same = electron::strings::equal_fold("Straße", "STRASSE");   // false: ß has no simple fold to "ss"
 //   bool kelvin = electron::strings::equal_fold("\u212A", "k");        // true (KELVIN SIGN folds to k)
+//   for (std::string_view row : electron::strings::lines(csv))
+//     for (std::string_view cell : electron::strings::split(row, ',')) ...
 #ifndef ELECTRON_STRINGS_HPP
 #define ELECTRON_STRINGS_HPP
 
@@ -26,6 +32,7 @@
 #include "electron/pool.hpp"
 #include "electron/detail/byte_kernels.hpp"
 #include "electron/strings/detail/casefold_table.hpp"
+#include "electron/strings/detail/text.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -48,12 +55,13 @@ namespace strings {
 // Views
 // ===========================================================================
 
-/// The bytes of a string, no copy.
-inline std::span<const std::byte> to_bytes(std::string_view s) noexcept {
+/// The bytes of a string, no copy (a view of the same memory). Unambiguous
+/// next to std::as_bytes, which takes only spans.
+inline std::span<const std::byte> as_bytes(std::string_view s) noexcept {
   return std::as_bytes(std::span<const char>(s.data(), s.size()));
 }
-/// The characters of bytes, no copy.
-inline std::string_view to_string(std::span<const std::byte> b) noexcept {
+/// The characters of bytes, no copy (a view of the same memory).
+inline std::string_view as_string_view(std::span<const std::byte> b) noexcept {
   return {reinterpret_cast<const char*>(b.data()), b.size()};
 }
 
@@ -377,6 +385,142 @@ class basic_builder {
 
 /// The builder over pool::buffer_pool (or the heap, default-constructed).
 using builder = basic_builder<pool::buffer_pool>;
+
+// ===========================================================================
+// Text: lines, split, split_any, fields, cut, cut_last, trim
+//
+// Lazy views of std::string_view pieces of a text: nothing is copied or
+// allocated, and a piece stays valid as long as the text does (the views are
+// borrowed ranges, so a piece obtained from a temporary view is fine, a piece
+// of a temporary std::string is not). Separators are found with the byte
+// kernels (index_byte_near: index_byte after one vector, since separators
+// are usually close; index_any; last_index_byte).
+//
+//   for (std::string_view line : es::lines(log)) {
+//     auto [method, rest, found] = es::cut(line, ' ');
+//     for (std::string_view field : es::fields(rest)) ...
+//   }
+// ===========================================================================
+
+/// The ASCII whitespace bytes: space, \t, \n, \v, \f, \r (C's isspace in the
+/// "C" locale; Python's bytes.split() and bytes.strip()).
+inline constexpr std::string_view ascii_whitespace = " \t\n\v\f\r";
+
+/// The view lines() returns.
+using lines_view = detail::piece_view<detail::line_cutter>;
+/// The view split() returns.
+using split_view = detail::piece_view<detail::split_cutter<detail::find_byte>>;
+/// The view split_any() returns.
+using split_any_view = detail::piece_view<detail::split_cutter<detail::find_any>>;
+/// The view fields() returns.
+using fields_view = detail::piece_view<detail::fields_cutter>;
+
+/// The lines of a text, lazily: each ends at '\n' (not included), and one
+/// '\r' right before the '\n' is dropped too; a last line without '\n'
+/// counts; there is no empty line after a final '\n'. "" has no lines,
+/// "\n" one empty line, "a\r\nb" {"a", "b"}, "a\r" {"a\r"}. A forward,
+/// borrowed range; no allocation; O(1) per byte (index_byte kernel).
+///
+///   for (std::string_view line : electron::strings::lines(text)) ...
+[[nodiscard]] inline lines_view lines(std::string_view text) noexcept { return lines_view(text, {}); }
+
+/// The fields of s between separator bytes, lazily, with the semantics of
+/// Python's s.split(sep): n separators give n + 1 fields, so "a,,b" is
+/// {"a", "", "b"}, "a," {"a", ""} and "" {""}. A forward, borrowed range; no
+/// allocation (index_byte kernel).
+[[nodiscard]] inline split_view split(std::string_view s, char sep) noexcept {
+  return split_view(s, {detail::find_byte{sep}});
+}
+
+/// Like split, where any byte of `seps` separates (each one separately: two
+/// in a row make an empty field). With an empty `seps`, the single field s.
+/// `seps` must outlive the view's iterators (a literal does). index_any
+/// kernel: vectorized for up to 8 separators.
+///
+///   split_any("k=v;x=y", "=;")  // {"k", "v", "x", "y"}
+[[nodiscard]] inline split_any_view split_any(std::string_view s, std::string_view seps) noexcept {
+  return split_any_view(s, {detail::find_any{seps}});
+}
+
+/// The fields of s separated by runs of ASCII whitespace (ascii_whitespace),
+/// lazily, with no empty fields: Python's s.split() with no argument,
+/// restricted to ASCII whitespace (bytes >= 0x80 are never separators).
+/// "  a \t b\n" is {"a", "b"}; "" and "   " have none. A forward, borrowed
+/// range; no allocation.
+[[nodiscard]] inline fields_view fields(std::string_view s) noexcept { return fields_view(s, {}); }
+
+/// What cut and cut_last return: the text before and after the separator,
+/// and whether there was one. Not found: before is the whole text, after is
+/// empty (Go's strings.Cut).
+struct cut_result {
+  std::string_view before;
+  std::string_view after;
+  bool found = false;
+};
+
+/// Splits s around the first `sep`: cut("key=value=x", '=') is {"key",
+/// "value=x", true}. O(position) (index_byte kernel).
+[[nodiscard]] inline cut_result cut(std::string_view s, char sep) noexcept {
+  const std::size_t i = electron::detail::index_byte_near(electron::detail::kernel_arch{},
+                                                          detail::text_bytes(s.data()), s.size(),
+                                                          static_cast<byte>(sep));
+  if (i == npos) return {s, s.substr(s.size()), false};
+  return {s.substr(0, i), s.substr(i + 1), true};
+}
+/// Splits s around the first occurrence of `sep` (a string; an empty one is
+/// found at 0): cut("a: b: c", ": ") is {"a", "b: c", true}. O(n + m).
+[[nodiscard]] inline cut_result cut(std::string_view s, std::string_view sep) noexcept {
+  const std::size_t i = electron::detail::find(electron::detail::kernel_arch{}, detail::text_bytes(s.data()), s.size(),
+                                               detail::text_bytes(sep.data()), sep.size());
+  if (i == npos) return {s, s.substr(s.size()), false};
+  return {s.substr(0, i), s.substr(i + sep.size()), true};
+}
+/// Splits s around the last `sep`: cut_last("/var/log/a.log", '/') is
+/// {"/var/log", "a.log", true}. Not found: {s, "", false}, as cut.
+/// (last_index_byte kernel.)
+[[nodiscard]] inline cut_result cut_last(std::string_view s, char sep) noexcept {
+  const std::size_t i = electron::detail::last_index_byte(electron::detail::kernel_arch{},
+                                                          detail::text_bytes(s.data()), s.size(),
+                                                          static_cast<byte>(sep));
+  if (i == npos) return {s, s.substr(s.size()), false};
+  return {s.substr(0, i), s.substr(i + 1), true};
+}
+
+/// s without its leading ASCII whitespace (ascii_whitespace).
+[[nodiscard]] constexpr std::string_view trim_left(std::string_view s) noexcept {
+  std::size_t i = 0;
+  while (i < s.size() && detail::is_ascii_space(s[i])) ++i;
+  return s.substr(i);
+}
+/// s without its trailing ASCII whitespace.
+[[nodiscard]] constexpr std::string_view trim_right(std::string_view s) noexcept {
+  std::size_t n = s.size();
+  while (n > 0 && detail::is_ascii_space(s[n - 1])) --n;
+  return s.substr(0, n);
+}
+/// s without leading and trailing ASCII whitespace: Python's bytes.strip().
+/// trim(" \t key \r\n") is "key".
+[[nodiscard]] constexpr std::string_view trim(std::string_view s) noexcept { return trim_right(trim_left(s)); }
+
+/// s without its leading bytes that are in `chars` (Python's lstrip(chars)).
+[[nodiscard]] constexpr std::string_view trim_left(std::string_view s, std::string_view chars) noexcept {
+  const detail::byte_table set(chars);
+  std::size_t i = 0;
+  while (i < s.size() && set.contains(s[i])) ++i;
+  return s.substr(i);
+}
+/// s without its trailing bytes that are in `chars` (Python's rstrip(chars)).
+[[nodiscard]] constexpr std::string_view trim_right(std::string_view s, std::string_view chars) noexcept {
+  const detail::byte_table set(chars);
+  std::size_t n = s.size();
+  while (n > 0 && set.contains(s[n - 1])) --n;
+  return s.substr(0, n);
+}
+/// s without leading and trailing bytes that are in `chars` (Python's
+/// strip(chars)): trim("--a-b--", "-") is "a-b".
+[[nodiscard]] constexpr std::string_view trim(std::string_view s, std::string_view chars) noexcept {
+  return trim_right(trim_left(s, chars), chars);
+}
 
 }  // namespace strings
 ELECTRON_END_NAMESPACE

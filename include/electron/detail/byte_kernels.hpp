@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // electron/detail/byte_kernels.hpp: the byte kernels behind electron::simd
-// and electron::strings.
+// and electron::strings (equal, index_byte, last_index_byte, count, find,
+// index_any).
 //
 // Every kernel has a scalar overload (detail::scalar_arch, plain loops) and a
 // template on an xsimd architecture. xsimd 8 has no batch_bool -> bit mask
@@ -57,6 +58,18 @@ inline bool equal(scalar_arch, const byte* a, const byte* b, std::size_t n) noex
 }
 inline std::size_t index_byte(scalar_arch, const byte* p, std::size_t n, byte c) noexcept {
   for (std::size_t i = 0; i < n; ++i) {
+    if (p[i] == c) return i;
+  }
+  return npos;
+}
+/// index_byte for a byte usually found near the start (the next separator
+/// of a split): the same result.
+inline std::size_t index_byte_near(scalar_arch, const byte* p, std::size_t n, byte c) noexcept {
+  return index_byte(scalar_arch{}, p, n, c);
+}
+/// Index of the last byte equal to c, or npos.
+inline std::size_t last_index_byte(scalar_arch, const byte* p, std::size_t n, byte c) noexcept {
+  for (std::size_t i = n; i-- > 0;) {
     if (p[i] == c) return i;
   }
   return npos;
@@ -178,6 +191,12 @@ ELECTRON_ALWAYS_INLINE std::uint64_t to_mask(const bytes_bool<A>& b) noexcept {
 template <class A>
 ELECTRON_ALWAYS_INLINE std::size_t first_lane(std::uint64_t m) noexcept {
   return static_cast<std::size_t>(std::countr_zero(m)) >> lane_shift<A>;
+}
+/// The lane of a to_mask result's highest set bit (m != 0). On NEON lane i
+/// is bit 4i (one bit kept per nibble), so 63 - countl_zero is 4i there too.
+template <class A>
+ELECTRON_ALWAYS_INLINE std::size_t last_lane(std::uint64_t m) noexcept {
+  return static_cast<std::size_t>(63 - std::countl_zero(m)) >> lane_shift<A>;
 }
 /// How many lanes a to_mask result has set.
 ELECTRON_ALWAYS_INLINE std::size_t lane_count(std::uint64_t m) noexcept {
@@ -396,11 +415,113 @@ std::size_t index_byte_long(const byte* p, std::size_t n, byte c) noexcept {
   return npos;
 }
 
+/// 0x80 in exactly the zero bytes of x: unlike zero_bytes, no borrow crosses
+/// bytes, so the highest flag is exact too (Hacker's Delight, 6-1).
+constexpr std::uint64_t zero_bytes_exact(std::uint64_t x) noexcept {
+  constexpr std::uint64_t lows = ~swar_highs;
+  return ~(((x & lows) + lows) | x | lows);
+}
+
+/// last_index_byte below one vector: 64-bit words from the end, then one
+/// word that overlaps bytes already seen (or two 32-bit halves, or bytes).
+inline std::size_t last_index_byte_swar(const byte* p, std::size_t n, byte c) noexcept {
+  const std::uint64_t repeated = swar_ones * c;
+  auto top = [](std::uint64_t t) { return static_cast<std::size_t>(63 - std::countl_zero(t)) >> 3; };
+  if (n >= 8) {
+    std::size_t i = n;
+    for (; i >= 8; i -= 8) {
+      if (const std::uint64_t t = zero_bytes_exact(load_u64(p + i - 8) ^ repeated)) return i - 8 + top(t);
+    }
+    if (i == 0) return npos;
+    // Bytes i..n-1 did not match, so a match in bytes 0..7 is below i.
+    const std::uint64_t t = zero_bytes_exact(load_u64(p) ^ repeated);
+    return t == 0 ? npos : top(t);
+  }
+  if (n >= 4) {  // bytes 0..3 (low half) and n-4..n-1 (high half, the later ones)
+    const std::uint64_t t = zero_bytes_exact((load_u32(p) | (load_u32(p + n - 4) << 32)) ^ repeated);
+    if (t == 0) return npos;
+    const std::size_t b = top(t);
+    return b >= 4 ? b + n - 8 : b;
+  }
+  return last_index_byte(scalar_arch{}, p, n, c);
+}
+
+/// last_index_byte: vectors from the end, four per branch; the first bytes
+/// (fewer than a vector) through one vector at p that overlaps bytes already
+/// seen, or SWAR below one vector (masked loads on AVX-512BW).
+template <class A>
+std::size_t last_index_byte_impl(const byte* p, std::size_t n, byte c) noexcept {
+  constexpr std::size_t w = bytes<A>::size;
+  if (n < w) {
+#if ELECTRON_ARCH_X86
+    if constexpr (std::is_same_v<A, xsimd::avx512bw>) {
+      const std::uint64_t m = short_match_avx512(p, n, c);
+      return m == 0 ? npos : last_lane<A>(m);
+    }
+#endif
+    return last_index_byte_swar(p, n, c);
+  }
+  const bytes<A> needle(c);
+  std::size_t i = n;  // bytes i..n-1 are done
+  if (n >= 8 * w) {
+    // The last vector, then vectors ending at w-aligned addresses: loads
+    // that never straddle two cache lines (this kept up with memrchr at
+    // 64 KiB; unaligned, it took 1.25x longer).
+    if (const std::uint64_t m = to_mask<A>(bytes<A>::load_unaligned(p + n - w) == needle)) {
+      return n - w + last_lane<A>(m);
+    }
+    i = n - (reinterpret_cast<std::uintptr_t>(p + n) & (w - 1));
+  }
+  for (; i >= 4 * w; i -= 4 * w) {
+    const auto e3 = bytes<A>::load_unaligned(p + i - w) == needle;
+    const auto e2 = bytes<A>::load_unaligned(p + i - 2 * w) == needle;
+    const auto e1 = bytes<A>::load_unaligned(p + i - 3 * w) == needle;
+    const auto e0 = bytes<A>::load_unaligned(p + i - 4 * w) == needle;
+    if (xsimd::any((e0 || e1) || (e2 || e3))) {
+      if (const std::uint64_t m = to_mask<A>(e3)) return i - w + last_lane<A>(m);
+      if (const std::uint64_t m = to_mask<A>(e2)) return i - 2 * w + last_lane<A>(m);
+      if (const std::uint64_t m = to_mask<A>(e1)) return i - 3 * w + last_lane<A>(m);
+      return i - 4 * w + last_lane<A>(to_mask<A>(e0));
+    }
+  }
+  for (; i >= w; i -= w) {
+    if (const std::uint64_t m = to_mask<A>(bytes<A>::load_unaligned(p + i - w) == needle)) {
+      return i - w + last_lane<A>(m);
+    }
+  }
+  if (i > 0) {  // the first vector, overlapping bytes i.. already seen (none matched)
+    if (const std::uint64_t m = to_mask<A>(bytes<A>::load_unaligned(p) == needle)) return last_lane<A>(m);
+  }
+  return npos;
+}
+
 /// index_byte: short inputs inline, without a call; long ones out of line.
 template <class A>
 ELECTRON_ALWAYS_INLINE std::size_t index_byte_impl(const byte* p, std::size_t n, byte c) noexcept {
   if (ELECTRON_LIKELY(n <= short_limit<A>)) return first_match_short<A>(p, n, byte_matcher<A>(c));
   return index_byte_long<A>(p, n, c);
+}
+
+/// index_byte_near: the first vector alone (one compare, and a branch that
+/// a loop over short fields predicts well), then index_byte on the rest. The
+/// short path of index_byte reads up to short_limit bytes whatever the
+/// input; fields of a few bytes cost less this way, like memchr's first
+/// vector. Below one vector: one masked load (AVX-512BW) or the short path.
+template <class A>
+ELECTRON_ALWAYS_INLINE std::size_t index_byte_near_impl(const byte* p, std::size_t n, byte c) noexcept {
+  constexpr std::size_t w = bytes<A>::size;
+  if (n >= w) {
+    if (const std::uint64_t m = to_mask<A>(bytes<A>::load_unaligned(p) == bytes<A>(c))) return first_lane<A>(m);
+    const std::size_t r = index_byte_impl<A>(p + w, n - w, c);
+    return r == npos ? npos : r + w;
+  }
+#if ELECTRON_ARCH_X86
+  if constexpr (std::is_same_v<A, xsimd::avx512bw>) {
+    const std::uint64_t m = short_match_avx512(p, n, c);
+    return m == 0 ? npos : static_cast<std::size_t>(std::countr_zero(m));
+  }
+#endif
+  return first_match_short<A>(p, n, byte_matcher<A>(c));
 }
 
 template <class A>
@@ -550,6 +671,14 @@ bool equal(Arch, const byte* a, const byte* b, std::size_t n) noexcept {
 template <vector_arch Arch>
 ELECTRON_ALWAYS_INLINE std::size_t index_byte(Arch, const byte* p, std::size_t n, byte c) noexcept {
   return index_byte_impl<byte_arch<Arch>>(p, n, c);
+}
+template <vector_arch Arch>
+ELECTRON_ALWAYS_INLINE std::size_t index_byte_near(Arch, const byte* p, std::size_t n, byte c) noexcept {
+  return index_byte_near_impl<byte_arch<Arch>>(p, n, c);
+}
+template <vector_arch Arch>
+ELECTRON_ALWAYS_INLINE std::size_t last_index_byte(Arch, const byte* p, std::size_t n, byte c) noexcept {
+  return last_index_byte_impl<byte_arch<Arch>>(p, n, c);
 }
 template <vector_arch Arch>
 ELECTRON_ALWAYS_INLINE std::size_t count(Arch, const byte* p, std::size_t n, byte c) noexcept {
