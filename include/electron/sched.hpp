@@ -193,6 +193,22 @@ class scheduler {
     m_core.spawn(m_core.make_node(std::forward<F>(f), nullptr));
   }
 
+  /// Runs fn() on the calling thread as one of the scheduler's threads and
+  /// returns its result: a thread outside the pool takes the caller slot
+  /// (slot 0; sleeping while another outside thread has it) for the call, so
+  /// tasks that fn spawns go onto its deque rather than the injection queue,
+  /// and its waits run them newest first. From a thread that already runs
+  /// this scheduler's work it just calls fn. Use it around a recursive
+  /// task_group algorithm started from main:
+  ///
+  ///   const long r = s.execute([&] { return fib(s, 40); });
+  template <class F>
+    requires std::invocable<F&&>
+  decltype(auto) execute(F&& fn) {
+    const detail::scheduler_core::scoped_entry entry(m_core, [] { return false; });
+    return std::invoke(std::forward<F>(fn));
+  }
+
   /// Threads that run the scheduler's work: the worker threads plus the
   /// thread that waits (the n of scheduler(n), at least 1).
   [[nodiscard]] std::size_t concurrency() const noexcept { return m_core.concurrency(); }

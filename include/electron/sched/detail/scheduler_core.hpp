@@ -80,12 +80,16 @@ class scheduler_core {
   // -------------------------------------------------------------------------
 
   /// While alive, the calling thread owns a slot of `core` (if active()):
-  /// the one it already has, one it owns further down its stack, or slot 0,
-  /// waited for (asleep) until it is free or done() holds.
+  /// the one it already has, one it owns further down its stack, or slot 0.
+  /// A thread that runs no scheduler's work waits for slot 0 (asleep) until
+  /// it is free or done() holds. A thread that runs another scheduler's work
+  /// (nested use of two schedulers) only tries once: waiting could deadlock
+  /// (slot 0's owner may wait for the very task this thread is in), so it
+  /// goes on without a slot instead (inactive), unless `always_wait`.
   class scoped_entry {
    public:
     template <class Done>
-    scoped_entry(scheduler_core& core, Done&& done) noexcept : m_core(&core) {
+    scoped_entry(scheduler_core& core, Done&& done, bool always_wait = false) noexcept : m_core(&core) {
       worker* w = t_worker;
       if (w != nullptr && w->owner == &core) {
         m_active = true;
@@ -99,7 +103,7 @@ class scheduler_core {
         }
       }
       if (reuse == nullptr) {
-        if (!core.acquire_caller_slot(done)) return;
+        if (!core.acquire_caller_slot(done, always_wait || w == nullptr)) return;
         reuse = core.m_workers;
         m_claimed = true;
       }
@@ -116,7 +120,8 @@ class scheduler_core {
       t_entries = m_link.outer;
       if (m_claimed) m_core->release_caller_slot();
     }
-    /// False only when done() held before a slot was free.
+    /// False when done() held before a slot was free, or when slot 0 was
+    /// taken and the thread may not wait for it.
     [[nodiscard]] bool active() const noexcept { return m_active; }
 
    private:
@@ -199,8 +204,13 @@ class scheduler_core {
   /// is free or g completes).
   void wait_for(group_state& g) noexcept {
     ELECTRON_ASSERT(t_running_group != &g, "sched::task_group::wait() from one of the group's own tasks (it would wait for itself)");
-    scoped_entry entry(*this, [&g] { return g.pending.load(std::memory_order_seq_cst) == 0; });
-    if (entry.active()) help_until(g);
+    const auto done = [&g] { return g.pending.load(std::memory_order_seq_cst) == 0; };
+    scoped_entry entry(*this, done);
+    if (entry.active()) {
+      help_until(g);
+    } else {
+      while (!done()) block_until(done);  // without a slot: the pool runs the group's tasks
+    }
   }
 
   // After the last task of a group finished: wake the parked waiters (one of
@@ -439,10 +449,11 @@ class scheduler_core {
   /// it; false (and no slot) once done() holds. Acquire: the slot's deque,
   /// free list and counts were last written by the previous owner.
   template <class Done>
-  bool acquire_caller_slot(Done& done) noexcept {
+  bool acquire_caller_slot(Done& done, bool may_wait) noexcept {
     for (;;) {
       if (done()) return false;
       if (!m_caller_busy.exchange(true, std::memory_order_seq_cst)) return true;
+      if (!may_wait) return false;
       block_until([&] { return done() || !m_caller_busy.load(std::memory_order_seq_cst); });
     }
   }
@@ -523,7 +534,7 @@ class scheduler_core {
     if (m_count != 0) {
       // The destroying thread is slot 0 until every task ran: with
       // concurrency() == 1 it is the only thread that runs them.
-      scoped_entry entry(*this, [] { return false; });
+      scoped_entry entry(*this, [] { return false; }, true);
       run_until_drained(*t_worker);
       free_nodes_of(*t_worker);
     }
