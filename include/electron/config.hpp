@@ -311,9 +311,15 @@
 #endif
 
 // Other macros that change the code of inline functions: lockfree's blocking
-// push/pop sleep differently without membarrier(2).
-#if defined(ELECTRON_LOCKFREE_NO_MEMBARRIER)
+// push/pop sleep differently without membarrier(2), and every parking
+// primitive sleeps on a mutex and condition variable with
+// ELECTRON_WAITER_PORTABLE (electron/detail/waiter.hpp).
+#if defined(ELECTRON_LOCKFREE_NO_MEMBARRIER) && defined(ELECTRON_WAITER_PORTABLE)
+#define ELECTRON_DETAIL_TAG_NO_MEMBARRIER _nomembarrier_portablewait
+#elif defined(ELECTRON_LOCKFREE_NO_MEMBARRIER)
 #define ELECTRON_DETAIL_TAG_NO_MEMBARRIER _nomembarrier
+#elif defined(ELECTRON_WAITER_PORTABLE)
+#define ELECTRON_DETAIL_TAG_NO_MEMBARRIER _portablewait
 #else
 #define ELECTRON_DETAIL_TAG_NO_MEMBARRIER
 #endif
