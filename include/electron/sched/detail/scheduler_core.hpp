@@ -7,11 +7,12 @@
 
 #include "electron/cache.hpp"
 #include "electron/config.hpp"
+#include "electron/detail/backoff.hpp"
+#include "electron/detail/waiter.hpp"
 #include "electron/sched/detail/task.hpp"
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -366,20 +367,25 @@ class scheduler_core {
   // -------------------------------------------------------------------------
   // Parking, and why no wakeup is lost.
   //
+  // Threads sleep through electron/detail/waiter.hpp on a 32-bit epoch word,
+  // and spin first through electron/detail/backoff.hpp.
+  //
   // A thread about to sleep (an idle worker, or a task_group waiter) does:
   //   P1 m_sleepers += 1 (seq_cst)   P2 e = m_epoch (seq_cst)
   //   P3 look for work and for its own exit condition (seq_cst loads)
-  //   P4 under m_park_mutex, wait on m_park_cv while m_epoch == e.
+  //   P4 waiter::wait(m_epoch, e): sleeps while m_epoch == e.
   // A thread publishing work does:
   //   Q1 publish (deque bottom store, or injection count RMW, seq_cst)
-  //   Q2 if m_sleepers (seq_cst load) != 0: under m_park_mutex, m_epoch += 1
-  //      (seq_cst), then notify.
+  //   Q2 if m_sleepers (seq_cst load) != 0: m_epoch += 1 (seq_cst), then
+  //      waiter::wake_one/wake_all(m_epoch).
   // All of P1-P3 and Q1-Q2 are seq_cst, so they are in one total order S.
   // If Q2's load precedes P1 in S, then Q1 precedes P3 and P3 sees the work.
-  // Otherwise Q2 sees the sleeper and bumps the epoch under the mutex: if
-  // that is before P2 in S, Q1 precedes P3 again; if after, then either P4
-  // finds m_epoch != e when it takes the mutex, or it is already waiting and
-  // the notify (issued after the bump, which is under the mutex) wakes it.
+  // Otherwise Q2 sees the sleeper and bumps the epoch: if that is before P2
+  // in S, Q1 precedes P3 again; if after, then P4 either sees m_epoch != e
+  // and returns, or is asleep when the wake (issued after the bump) comes:
+  // the waiter compares the word and sleeps atomically with respect to
+  // wakes, as a futex does. (The epoch wraps after 2^32 bumps; a sleeper
+  // would miss a wakeup only if exactly that many came between P2 and P4.)
   // Group completion works the same way with the pair (pending, m_waiters),
   // the caller slot with (m_caller_busy, m_waiters), and the exit flag with
   // (m_stopping, the unconditional wake_all()).
@@ -388,17 +394,14 @@ class scheduler_core {
   void park(Done&& done, bool waiter) noexcept {
     m_sleepers.fetch_add(1, std::memory_order_seq_cst);
     if (waiter) m_waiters.fetch_add(1, std::memory_order_seq_cst);
-    const std::uint64_t e = m_epoch.load(std::memory_order_seq_cst);
+    const std::uint32_t e = m_epoch.load(std::memory_order_seq_cst);
     if (!done() && !work_visible()) {
-      std::unique_lock<std::mutex> lock(m_park_mutex);
-      while (m_epoch.load(std::memory_order_relaxed) == e) {
-        if (m_stopping.load(std::memory_order_relaxed)) {
-          // At shutdown, re-check drained() now and then: the last task's
-          // completion count may become visible after our check (drained()).
-          if (m_park_cv.wait_for(lock, std::chrono::milliseconds(1)) == std::cv_status::timeout) break;
-        } else {
-          m_park_cv.wait(lock);
-        }
+      if (m_stopping.load(std::memory_order_relaxed)) {
+        // At shutdown, re-check drained() now and then: the last task's
+        // completion count may become visible after our check (drained()).
+        static_cast<void>(electron::detail::waiter::wait_for(m_epoch, e, std::chrono::milliseconds(1)));
+      } else {
+        electron::detail::waiter::wait(m_epoch, e);
       }
     }
     if (waiter) m_waiters.fetch_sub(1, std::memory_order_seq_cst);
@@ -413,35 +416,27 @@ class scheduler_core {
     wake_one_slow();
   }
   ELECTRON_NOINLINE void wake_one_slow() noexcept {
-    {
-      std::lock_guard<std::mutex> lock(m_park_mutex);
-      m_epoch.fetch_add(1, std::memory_order_seq_cst);
-    }
-    m_park_cv.notify_one();
+    m_epoch.fetch_add(1, std::memory_order_seq_cst);
+    electron::detail::waiter::wake_one(m_epoch);
   }
   ELECTRON_NOINLINE void wake_all() noexcept {
-    {
-      std::lock_guard<std::mutex> lock(m_park_mutex);
-      m_epoch.fetch_add(1, std::memory_order_seq_cst);
-    }
-    m_park_cv.notify_all();
-    m_blocked_cv.notify_all();
+    m_epoch.fetch_add(1, std::memory_order_seq_cst);
+    electron::detail::waiter::wake_all(m_epoch);
+    m_blocked_epoch.fetch_add(1, std::memory_order_seq_cst);
+    electron::detail::waiter::wake_all(m_blocked_epoch);
   }
 
   // A thread outside waiting for the caller slot may not run tasks: it
   // sleeps until pred() holds, woken by any group completion or the slot's
-  // release. It waits on a condition variable of its own, so wake_one()
-  // (notify_one) never picks it instead of a thread that can run the new
+  // release. It sleeps on a word of its own (m_blocked_epoch), so
+  // wake_one() never picks it instead of a thread that can run the new
   // task. No lost wakeup: the pairs (m_waiters, pending) and (m_waiters,
-  // m_caller_busy), as in park().
+  // m_caller_busy) with wake_all(), as in park().
   template <class Pred>
   void block_until(Pred&& pred) noexcept {
     m_waiters.fetch_add(1, std::memory_order_seq_cst);
-    const std::uint64_t e = m_epoch.load(std::memory_order_seq_cst);
-    if (!pred()) {
-      std::unique_lock<std::mutex> lock(m_park_mutex);
-      while (m_epoch.load(std::memory_order_relaxed) == e) m_blocked_cv.wait(lock);
-    }
+    const std::uint32_t e = m_blocked_epoch.load(std::memory_order_seq_cst);
+    if (!pred()) electron::detail::waiter::wait(m_blocked_epoch, e);
     m_waiters.fetch_sub(1, std::memory_order_seq_cst);
   }
 
@@ -466,33 +461,15 @@ class scheduler_core {
     if (m_waiters.load(std::memory_order_seq_cst) != 0) wake_all();
   }
 
-  // Spin rounds (each a full search for work) before yielding, then sleeping.
-  static constexpr int spin_rounds = 64;
-  static constexpr int yield_rounds = 8;
-
-  /// One step of backing off after a search found nothing: true when the
-  /// caller should park now.
-  static bool back_off(int& idle) noexcept {
-    if (++idle <= spin_rounds) {
-      for (int i = 0; i < 16; ++i) cpu_relax();
-      return false;
-    }
-    if (idle <= spin_rounds + yield_rounds) {
-      std::this_thread::yield();
-      return false;
-    }
-    idle = 0;
-    return true;
-  }
-
   /// Runs this scheduler's tasks on slot w until the scheduler is drained
   /// (the workers, and the destructor on slot 0).
   void run_until_drained(worker& w) noexcept {
-    int idle = 0;
+    // Each backoff step comes after a full search for work.
+    electron::detail::backoff idle;
     for (;;) {
       if (task_node* n = find_task(w)) {
         execute(n);
-        idle = 0;
+        idle.reset();
         continue;
       }
       // Leave only when no task is queued or running anywhere: finding
@@ -500,7 +477,10 @@ class scheduler_core {
       // still spawn more (which this one should help with), or spawn a
       // child and block until it runs (which would then never run).
       if (drained()) break;
-      if (back_off(idle)) park([this] { return drained(); }, false);
+      if (!idle.pause()) {
+        park([this] { return drained(); }, false);
+        idle.reset();
+      }
     }
   }
 
@@ -516,14 +496,17 @@ class scheduler_core {
   /// then the injection queue and the other slots.
   void help_until(group_state& g) noexcept {
     worker& self = *t_worker;
-    int idle = 0;
+    electron::detail::backoff idle;
     while (g.pending.load(std::memory_order_acquire) != 0) {
       if (task_node* n = find_task(self)) {
         execute(n);
-        idle = 0;
+        idle.reset();
         continue;
       }
-      if (back_off(idle)) park([&g] { return g.pending.load(std::memory_order_seq_cst) == 0; }, true);
+      if (!idle.pause()) {
+        park([&g] { return g.pending.load(std::memory_order_seq_cst) == 0; }, true);
+        idle.reset();
+      }
     }
   }
 
@@ -560,10 +543,11 @@ class scheduler_core {
   std::mutex m_inject_mutex;
   task_node* m_inject_head = nullptr;
   task_node* m_inject_tail = nullptr;
-  alignas(cache::false_sharing_range) std::atomic<std::uint64_t> m_epoch{0};
-  std::mutex m_park_mutex;
-  std::condition_variable m_park_cv;
-  std::condition_variable m_blocked_cv;  // threads waiting for the caller slot: see block_until()
+  // Parking words (electron/detail/waiter.hpp): idle threads that can run
+  // tasks sleep on m_epoch, threads waiting for the caller slot or without
+  // one on m_blocked_epoch (see block_until()).
+  alignas(cache::false_sharing_range) std::atomic<std::uint32_t> m_epoch{0};
+  std::atomic<std::uint32_t> m_blocked_epoch{0};
 };
 
 inline void group_state::finish_one() noexcept {

@@ -142,8 +142,6 @@ ELECTRON_VISIBLE constinit inline thread_local const group_state* t_running_grou
 /// Nodes a slot keeps for reuse; more go back to the memory resource.
 inline constexpr std::uint32_t max_free_nodes = 1024;
 
-using electron::detail::cpu_relax;
-
 }  // namespace detail
 }  // namespace sched
 ELECTRON_END_NAMESPACE
