@@ -103,6 +103,9 @@ template <std::integral B, std::integral E>
 using index_t = std::common_type_t<B, E>;
 
 class task_group;
+namespace detail {
+struct core_access;
+}
 
 // ===========================================================================
 // scheduler
@@ -236,14 +239,16 @@ class scheduler {
 
  private:
   friend class task_group;
-  friend struct detail_access;
+  friend struct detail::core_access;
   detail::scheduler_core m_core;
 };
 
+namespace detail {
 /// How the free functions reach a scheduler's machinery.
-struct detail_access {
-  static detail::scheduler_core& core(scheduler& s) noexcept { return s.m_core; }
+struct core_access {
+  static scheduler_core& core(scheduler& s) noexcept { return s.m_core; }
 };
+}  // namespace detail
 
 // ===========================================================================
 // task_group
@@ -358,7 +363,7 @@ void parallel_for(scheduler& s, B begin, E end, std::size_t grain, F&& fn) {
   auto body = [&fn](I b, I e) {
     for (I i = b; i < e; ++i) fn(i);
   };
-  detail::parallel_ranges(detail_access::core(s), static_cast<I>(begin), static_cast<I>(end), grain, body);
+  detail::parallel_ranges(detail::core_access::core(s), static_cast<I>(begin), static_cast<I>(end), grain, body);
 }
 
 /// Calls fn(sub_begin, sub_end) on disjoint sub-ranges that cover [begin,
@@ -368,7 +373,7 @@ template <std::integral B, std::integral E, range_body<index_t<B, E>> F>
 void parallel_for(scheduler& s, B begin, E end, std::size_t grain, F&& fn) {
   using I = index_t<B, E>;
   detail::check_bounds<I>(begin, end);
-  detail::parallel_ranges(detail_access::core(s), static_cast<I>(begin), static_cast<I>(end), grain, fn);
+  detail::parallel_ranges(detail::core_access::core(s), static_cast<I>(begin), static_cast<I>(end), grain, fn);
 }
 
 /// parallel_for with the automatic grain (about 8 pieces per thread).
@@ -418,7 +423,7 @@ template <std::integral B, std::integral E, class T, class Map, reduce_op<std::d
   detail::check_bounds<I>(first, last);
   if constexpr (reduce_range_body<Map, I, V>) {
     auto leaf = [&map](I b, I e) -> V { return static_cast<V>(map(b, e)); };
-    return detail::parallel_reduce(detail_access::core(s), static_cast<I>(first), static_cast<I>(last), grain,
+    return detail::parallel_reduce(detail::core_access::core(s), static_cast<I>(first), static_cast<I>(last), grain,
                                    V(std::forward<T>(identity)), leaf, reduce);
   } else {
     V init(std::forward<T>(identity));
@@ -427,7 +432,7 @@ template <std::integral B, std::integral E, class T, class Map, reduce_op<std::d
       for (I i = b; i < e; ++i) acc = static_cast<V>(reduce(std::move(acc), static_cast<V>(map(i))));
       return acc;
     };
-    return detail::parallel_reduce(detail_access::core(s), static_cast<I>(first), static_cast<I>(last), grain,
+    return detail::parallel_reduce(detail::core_access::core(s), static_cast<I>(first), static_cast<I>(last), grain,
                                    V(init), leaf, reduce);
   }
 }

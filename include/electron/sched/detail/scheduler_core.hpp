@@ -109,7 +109,16 @@ class scheduler_core {
         m_claimed = true;
       }
       m_link = entry_link{w, t_entries};
+      // The link lives exactly as long as this object, whose destructor
+      // unlinks it: g++ 12's -Wdangling-pointer cannot see that.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdangling-pointer"
+#endif
       t_entries = &m_link;
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+#pragma GCC diagnostic pop
+#endif
       t_worker = reuse;
       m_active = m_switched = true;
     }
