@@ -600,6 +600,36 @@ TEST_CASE("scheduler: concurrency 1 has no worker thread and never hangs", "[sch
   }
 }
 
+TEST_CASE("scheduler: execute runs on the calling thread as slot 0", "[sched][scheduler][threads]") {
+  for (std::size_t n : {std::size_t{1}, std::size_t{2}}) {
+    CAPTURE(n);
+    es::scheduler s(n);
+    const auto main_id = std::this_thread::get_id();
+    std::size_t index = electron::npos;
+    bool same_thread = false;
+    const long r = s.execute([&] {
+      index = s.this_worker_index();
+      same_thread = std::this_thread::get_id() == main_id;
+      return fib_tasks(s, 20);
+    });
+    CHECK(r == fib_serial(20));
+    CHECK(index == 0u);
+    CHECK(same_thread);
+    CHECK(s.this_worker_index() == electron::npos);
+    // Nested: execute inside execute just calls; a reference comes back.
+    int x = 0;
+    int& ref = s.execute([&]() -> int& { return s.execute([&]() -> int& { return x; }); });
+    CHECK(&ref == &x);
+    // An exception leaves the slot free again.
+    CHECK_THROWS_AS(s.execute([] { throw std::runtime_error("in execute"); }), std::runtime_error);
+    CHECK(s.this_worker_index() == electron::npos);
+    std::size_t other_index = electron::npos;  // Catch2 assertions only on this thread
+    std::thread other([&] { other_index = s.execute([&] { return s.this_worker_index(); }); });
+    other.join();
+    CHECK(other_index == 0u);
+  }
+}
+
 TEST_CASE("scheduler: this_worker_index is unique per thread and in range", "[sched][scheduler][threads]") {
   for (std::size_t n : {std::size_t{1}, std::size_t{2}, std::size_t{4}}) {
     CAPTURE(n);
