@@ -4,11 +4,15 @@
 // - fib/<impl>/30: recursive Fibonacci, one task per call above a cutoff;
 // - spawn_overhead/<impl>: fib(25) spawning a task at every call (no
 //   cutoff), reported as wall time per spawned task (ns_per_task);
-// - parallel_for_sum/<impl>/100M: the sum of 100M uint32_t.
-// Electron's root task is submitted to the scheduler and the benchmark thread
-// sleeps until it is done (so exactly the 2 workers run tasks); TBB runs in a
-// 2-slot task_arena (the benchmark thread and one worker) with the global
-// parallelism limited to 2.
+// - parallel_for_sum/<impl>/100M: the sum of 100M uint32_t, a body per
+//   piece adding into an atomic;
+// - parallel_reduce_sum/<impl>/100M: the same sum as a reduction:
+//   electron::sched::parallel_reduce, tbb::parallel_reduce, and a
+//   hand-written split over std::thread (a thread per slice, started per
+//   call, as an application without a pool would write it).
+// Both schedulers run on 2 threads in all: the benchmark thread and one
+// worker (electron::sched::scheduler(2): the thread that waits counts; TBB: a
+// 2-slot task_arena with the global parallelism limited to 2).
 #include "bench_util.hpp"
 #include "electron/sched.hpp"
 
@@ -17,7 +21,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #if defined(ELECTRON_BENCH_HAVE_TBB) && !defined(ELECTRON_BENCH_UNDER_TSAN)
@@ -25,6 +31,7 @@
 #include <tbb/blocked_range.h>
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_reduce.h>
 #include <tbb/task_arena.h>
 #include <tbb/task_group.h>
 #endif
@@ -49,18 +56,6 @@ constexpr std::size_t sum_grain = std::size_t{1} << 18;
 es::scheduler& electron_scheduler() {
   static es::scheduler s(thread_count);
   return s;
-}
-
-// Runs fn on a worker and sleeps (without helping) until it returns.
-template <class Fn>
-void run_on_workers(es::scheduler& s, Fn&& fn) {
-  std::atomic<bool> done{false};
-  s.submit([&] {
-    fn();
-    done.store(true, std::memory_order_release);
-    done.notify_one();
-  });
-  done.wait(false, std::memory_order_acquire);
 }
 
 long fib_serial(int n) { return n < 2 ? n : fib_serial(n - 1) + fib_serial(n - 2); }
@@ -113,7 +108,7 @@ void fib_electron_bench(benchmark::State& state) {
   const long expect = fib_serial(fib_n);
   for (auto _ : state) {
     long r = 0;
-    run_on_workers(s, [&] { r = fib_electron(s, fib_n, fib_cutoff); });
+    r = s.execute([&] { return fib_electron(s, fib_n, fib_cutoff); });
     electron_bench::keep(r);
     if (r != expect) state.SkipWithError("wrong result");
   }
@@ -127,7 +122,7 @@ void spawn_electron_bench(benchmark::State& state) {
   for (auto _ : state) {
     const auto t0 = std::chrono::steady_clock::now();
     long r = 0;
-    run_on_workers(s, [&] { r = fib_electron(s, spawn_n, 0); });
+    r = s.execute([&] { return fib_electron(s, spawn_n, 0); });
     electron_bench::keep(r);
     ns += std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
   }
@@ -152,14 +147,52 @@ void sum_electron_bench(benchmark::State& state) {
   const std::uint64_t expect = sum_expected();
   for (auto _ : state) {
     std::atomic<std::uint64_t> total{0};
-    run_on_workers(s, [&] {
-      es::parallel_for(s, std::size_t{0}, v.size(), sum_grain, [&](std::size_t b, std::size_t e) {
-        std::uint64_t t = 0;
-        for (std::size_t i = b; i < e; ++i) t += v[i];
-        total.fetch_add(t, std::memory_order_relaxed);
-      });
+    es::parallel_for(s, 0, v.size(), sum_grain, [&](std::size_t b, std::size_t e) {
+      std::uint64_t t = 0;
+      for (std::size_t i = b; i < e; ++i) t += v[i];
+      total.fetch_add(t, std::memory_order_relaxed);
     });
     if (total.load() != expect) state.SkipWithError("wrong sum");
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(sum_n * 4));
+}
+
+// ---- parallel_reduce sum --------------------------------------------------------
+std::uint64_t slice_sum(const std::vector<std::uint32_t>& v, std::size_t b, std::size_t e) {
+  std::uint64_t t = 0;
+  for (std::size_t i = b; i < e; ++i) t += v[i];
+  return t;
+}
+void reduce_electron_bench(benchmark::State& state) {
+  es::scheduler& s = electron_scheduler();
+  const auto& v = sum_input();
+  const std::uint64_t expect = sum_expected();
+  for (auto _ : state) {
+    const std::uint64_t total = es::parallel_reduce(
+        s, 0, v.size(), sum_grain, std::uint64_t{0}, [&](std::size_t b, std::size_t e) { return slice_sum(v, b, e); },
+        std::plus<>{});
+    electron_bench::keep(total);
+    if (total != expect) state.SkipWithError("wrong sum");
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(sum_n * 4));
+}
+void reduce_std_thread_bench(benchmark::State& state) {
+  const auto& v = sum_input();
+  const std::uint64_t expect = sum_expected();
+  constexpr std::size_t slices = thread_count;
+  for (auto _ : state) {
+    std::uint64_t partial[slices] = {};
+    std::vector<std::thread> helpers;
+    const std::size_t step = v.size() / slices;
+    for (std::size_t k = 1; k < slices; ++k) {
+      helpers.emplace_back([&, k] { partial[k] = slice_sum(v, k * step, k + 1 == slices ? v.size() : (k + 1) * step); });
+    }
+    partial[0] = slice_sum(v, 0, step);
+    for (auto& t : helpers) t.join();
+    std::uint64_t total = 0;
+    for (std::uint64_t p : partial) total += p;
+    electron_bench::keep(total);
+    if (total != expect) state.SkipWithError("wrong sum");
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(sum_n * 4));
 }
@@ -222,6 +255,23 @@ void sum_tbb_bench(benchmark::State& state) {
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(sum_n * 4));
 }
+
+void reduce_tbb_bench(benchmark::State& state) {
+  const auto& v = sum_input();
+  const std::uint64_t expect = sum_expected();
+  for (auto _ : state) {
+    std::uint64_t total = 0;
+    tbb_arena().execute([&] {
+      total = tbb::parallel_reduce(
+          tbb::blocked_range<std::size_t>(0, v.size(), sum_grain), std::uint64_t{0},
+          [&](const tbb::blocked_range<std::size_t>& r, std::uint64_t acc) { return acc + slice_sum(v, r.begin(), r.end()); },
+          std::plus<>{});
+    });
+    electron_bench::keep(total);
+    if (total != expect) state.SkipWithError("wrong sum");
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(sum_n * 4));
+}
 #endif
 
 }  // namespace
@@ -245,6 +295,13 @@ int main(int argc, char** argv) {
   benchmark::RegisterBenchmark(("parallel_for_sum/electron" + sum_arg).c_str(), sum_electron_bench)->UseRealTime();
 #if defined(ELECTRON_SCHED_BENCH_TBB)
   benchmark::RegisterBenchmark(("parallel_for_sum/tbb_parallel_for" + sum_arg).c_str(), sum_tbb_bench)
+      ->UseRealTime();
+#endif
+  benchmark::RegisterBenchmark(("parallel_reduce_sum/electron" + sum_arg).c_str(), reduce_electron_bench)->UseRealTime();
+  benchmark::RegisterBenchmark(("parallel_reduce_sum/std_thread" + sum_arg).c_str(), reduce_std_thread_bench)
+      ->UseRealTime();
+#if defined(ELECTRON_SCHED_BENCH_TBB)
+  benchmark::RegisterBenchmark(("parallel_reduce_sum/tbb_parallel_reduce" + sum_arg).c_str(), reduce_tbb_bench)
       ->UseRealTime();
 #endif
   benchmark::Initialize(&argc, argv);

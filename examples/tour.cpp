@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstdio>
+#include <functional>
 #include <memory_resource>
 #include <mutex>
 #include <shared_mutex>
@@ -245,10 +246,11 @@ int main() {
   std::printf("\n== sched: work-stealing tasks, parallel_for\n");
   {
     namespace esc = electron::sched;
-    esc::scheduler sched(2);
+    esc::scheduler sched(2);  // 2 threads in all: one worker and this thread
     std::vector<long> squares(1000);
-    esc::parallel_for(sched, std::size_t{0}, squares.size(), 64,
-                      [&](std::size_t i) { squares[i] = static_cast<long>(i * i); });
+    esc::parallel_for(sched, 0, squares.size(), 64, [&](std::size_t i) { squares[i] = static_cast<long>(i * i); });
+    const long total = esc::parallel_reduce(sched, 0, squares.size(), 0L, [&](std::size_t i) { return squares[i]; },
+                                            std::plus<>{});
     long a = 0, b = 0;
     esc::task_group tasks(sched);
     tasks.run([&] {
@@ -257,7 +259,7 @@ int main() {
     tasks.run([&] { b = static_cast<long>(squares.size()); });
     tasks.wait();  // helps run tasks; rethrows the first exception
     std::printf("  sum of %ld squares = %ld\n", b, a);
-    expect(a == 332833500 && b == 1000, "parallel_for and task_group: every index once");
+    expect(a == 332833500 && b == 1000 && total == a, "parallel_for, parallel_reduce and task_group: every index once");
   }
 
   std::printf("\n== test: allocation counter and property checks\n");

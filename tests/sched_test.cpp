@@ -16,10 +16,13 @@
 #include <cstdlib>
 #include <ctime>
 #include <functional>
+#include <limits>
+#include <memory_resource>
 #include <memory>
 #include <mutex>
 #include <numeric>
 #include <optional>
+#include <random>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -58,18 +61,19 @@ bool wait_for(Pred pred, std::chrono::steady_clock::duration limit = std::chrono
   return true;
 }
 
-// Keeps a scheduler's workers busy until release(): then only the thread
-// that waits runs tasks, and the order of events is the program's.
+// Keeps a scheduler's worker threads (concurrency() - 1) busy until
+// release(): then only the thread that waits runs tasks, and the order of
+// events is the program's.
 struct busy_workers {
   explicit busy_workers(es::scheduler& s) {
-    for (std::size_t i = 0; i < s.thread_count(); ++i) {
+    for (std::size_t i = 0; i + 1 < s.concurrency(); ++i) {
       s.submit([this] {
         started.fetch_add(1);
         while (!released.load()) std::this_thread::sleep_for(std::chrono::microseconds(100));
         finished.fetch_add(1);  // the last access to *this
       });
     }
-    const std::size_t n = s.thread_count();
+    const std::size_t n = s.concurrency() - 1;
     all_started = wait_for([&] { return started.load() == n; });
   }
   busy_workers(const busy_workers&) = delete;
@@ -107,7 +111,14 @@ static_assert(!es::batch_error_handler<decltype([](std::span<int>) {}), int>);
 static_assert(es::detail::deque_element<std::uint64_t> && es::detail::deque_element<void*>);
 static_assert(!es::detail::deque_element<std::string>);
 static_assert(noexcept(std::declval<deque_t&>().pop()) && noexcept(std::declval<deque_t&>().steal(std::declval<std::uint64_t&>())));
-static_assert(noexcept(std::declval<es::scheduler&>().thread_count()));
+static_assert(noexcept(std::declval<es::scheduler&>().concurrency()));
+static_assert(noexcept(std::declval<es::scheduler&>().this_worker_index()));
+static_assert(es::reduce_op<std::plus<>, int> && !es::reduce_op<decltype([](int) { return 0; }), int>);
+static_assert(es::reduce_map<decltype([](int) { return 1.0; }), int, double>);
+static_assert(!es::reduce_map<decltype([](int) { return std::string{}; }), int, double>);
+static_assert(es::reduce_range_body<decltype([](int, int) { return 1.0; }), int, double>);
+static_assert(!es::reduce_range_body<decltype([](int) { return 1.0; }), int, double>);
+static_assert(std::is_same_v<es::index_t<int, std::size_t>, std::size_t> && std::is_same_v<es::index_t<short, int>, int>);
 static_assert(!std::is_copy_constructible_v<es::scheduler> && !std::is_copy_constructible_v<es::task_group>);
 static_assert(sizeof(es::detail::task_node) == 64);
 
@@ -238,7 +249,7 @@ TEST_CASE("scheduler: every submitted task runs exactly once", "[sched][schedule
   std::vector<std::atomic<std::uint8_t>> runs(static_cast<std::size_t>(n));
   {
     es::scheduler s(3);
-    CHECK(s.thread_count() == 3);
+    CHECK(s.concurrency() == 3);
     CHECK(!s.on_worker_thread());
     for (int i = 0; i < n; ++i) s.submit([&runs, i] { runs[static_cast<std::size_t>(i)].fetch_add(1); });
   }  // the destructor runs every pending task
@@ -300,7 +311,8 @@ TEST_CASE("scheduler: submissions from several external threads", "[sched][sched
 TEST_CASE("scheduler: idle workers sleep and wake for new work", "[sched][scheduler][threads]") {
   // Only a woken worker can run these tasks: the submitting thread does not
   // help (it polls a counter), and the task that spawns a child blocks until
-  // the child ran, so the child needs the other, parked, worker. A lost
+  // the child ran, so the child needs the other, parked, worker (3 threads
+  // in all: 2 workers and this one). A lost
   // wakeup leaves a task queued: the round then times out and fails (the
   // destructor's wake_all() still runs it, so the test does not hang).
   struct round_state {
@@ -313,7 +325,7 @@ TEST_CASE("scheduler: idle workers sleep and wake for new work", "[sched][schedu
   // run in its destructor and use their round's state.
   std::vector<std::unique_ptr<round_state>> states;
   int failed_round = -1;
-  es::scheduler s(2);
+  es::scheduler s(3);
   for (int round = 0; round < rounds && failed_round < 0; ++round) {
     // Mostly long enough for both workers to park (64 spin rounds and 8
     // yields take microseconds), sometimes a race with parking.
@@ -334,8 +346,8 @@ TEST_CASE("scheduler: idle workers sleep and wake for new work", "[sched][schedu
 
 TEST_CASE("scheduler: workers stay while tasks run at shutdown", "[sched][scheduler][threads]") {
   // A task that blocks until a child it spawned has run: the child needs
-  // another worker, which must not leave because it found nothing at the
-  // moment it looked.
+  // another thread (the one worker's peer is the destroying thread, slot 0),
+  // which must not leave because it found nothing at the moment it looked.
   std::atomic<bool> child_ran{false};
   std::atomic<bool> child_in_time{false};
   {
@@ -349,7 +361,8 @@ TEST_CASE("scheduler: workers stay while tasks run at shutdown", "[sched][schedu
   CHECK(child_ran.load());
   CHECK(child_in_time.load());
 
-  // A parallel_for submitted just before destruction runs on all workers.
+  // A parallel_for submitted just before destruction runs on both threads:
+  // the worker and the destroying thread.
   std::mutex m;
   std::set<std::thread::id> ids;
   {
@@ -367,10 +380,11 @@ TEST_CASE("scheduler: workers stay while tasks run at shutdown", "[sched][schedu
 }
 
 TEST_CASE("scheduler: spawning on a worker that runs its own tasks allocates nothing once warm", "[sched][scheduler][alloc][threads]") {
-  // One worker: no thief takes (and keeps) a node, so every node comes back
-  // to the spawning worker's free list. (With thieves, a stolen task's node
-  // stays with the thief: see task_group::run.)
-  es::scheduler s(1);
+  // One worker, and the main thread does not wait on the scheduler: no
+  // thief takes (and keeps) a node, so every node comes back to the spawning
+  // worker's free list. (With thieves, a stolen task's node stays with the
+  // thief: see task_group::run.)
+  es::scheduler s(2);
   std::atomic<int> count{0};
   std::optional<electron::test::check_result> result;
   std::atomic<bool> done{false};
@@ -405,8 +419,10 @@ TEST_CASE("task_group: nested fib equals serial fib", "[sched][task_group][threa
     g.wait();
     REQUIRE(r == fib_serial(n));
   }
-  // Also from the calling (non-worker) thread directly: its spawns go to the
-  // injection queue; helping without a depth bound overflowed its stack.
+  // Also from the calling thread directly: it takes the caller slot, so its
+  // spawns go onto a deque (newest first) like a worker's. (Before the
+  // caller slot, they went to the injection queue, and nested helping that
+  // ran the oldest injected task first overflowed the stack.)
   CHECK(fib_tasks(s, 22) == fib_serial(22));
 }
 
@@ -420,9 +436,10 @@ TEST_CASE("task_group: wait() with no tasks returns at once", "[sched][task_grou
 }
 
 TEST_CASE("task_group: wait() inside a task on a worker, on a one-worker scheduler", "[sched][task_group][threads]") {
-  // With one worker, an inner wait() that did not run tasks itself would
+  // With one worker (and a main thread that does not wait on the
+  // scheduler), an inner wait() that did not run tasks itself would
   // deadlock: the only thread that could run the inner tasks is waiting.
-  es::scheduler s(1);
+  es::scheduler s(2);
   std::atomic<int> inner{0};
   std::atomic<bool> on_worker{false};
   std::atomic<bool> done{false};
@@ -482,34 +499,284 @@ TEST_CASE("task_group: destructor waits for pending tasks", "[sched][task_group]
   CHECK(ran.load() == 50);
 }
 
-TEST_CASE("task_group: a thread that may not help sleeps while it waits", "[sched][task_group][threads]") {
-  // The calling thread (not a worker) helps 4 waits deep, then only waits;
-  // the task its innermost group waits for is queued behind the one busy
-  // worker. That wait must sleep, not spin on a core.
+TEST_CASE("scheduler: a second outside thread sleeps while the caller slot is taken", "[sched][task_group][threads]") {
+  // One thread in all: thread A holds the caller slot in a parallel_for
+  // whose body sleeps; the main thread's parallel_for must wait for the
+  // slot asleep (not spin on a core) and then run its body itself.
   es::scheduler s(1);
-  std::atomic<bool> release{false};
-  s.submit([&] {
-    while (!release.load()) std::this_thread::sleep_for(100us);
+  std::atomic<bool> a_in{false};
+  std::atomic<bool> a_done{false};
+  std::thread a([&] {
+    es::parallel_for(s, 0, 1, [&](int) {
+      a_in.store(true);
+      std::this_thread::sleep_for(300ms);
+      a_done.store(true);
+    });
   });
-  std::function<void(int)> nest = [&](int k) {
-    if (k == 6) return;
-    es::task_group g(s);
-    g.run([&nest, k] { nest(k + 1); });
-    g.wait();
-  };
-  std::thread releaser([&] {
-    std::this_thread::sleep_for(300ms);
-    release.store(true);
-  });
+  REQUIRE(wait_for([&] { return a_in.load(); }));
   const std::clock_t cpu0 = std::clock();
   const auto wall0 = std::chrono::steady_clock::now();
-  nest(0);
+  bool saw_a_done = false;
+  std::size_t index = electron::npos;
+  es::parallel_for(s, 0, 1, [&](int) {
+    saw_a_done = a_done.load();
+    index = s.this_worker_index();
+  });
   const double cpu = static_cast<double>(std::clock() - cpu0) / CLOCKS_PER_SEC;
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
-  releaser.join();
+  a.join();
+  CHECK(saw_a_done);
+  CHECK(index == 0u);
   INFO("process CPU " << cpu << " s over " << wall << " s of wall time");
-  CHECK(wall >= 0.2);
+  CHECK(wall >= 0.1);
   CHECK(cpu < 0.5 * wall);  // a spinning waiter alone uses about 1.0 * wall
+}
+
+TEST_CASE("scheduler: concurrency 1 has no worker thread and never hangs", "[sched][scheduler][threads]") {
+  CHECK(es::scheduler(0).concurrency() == 1u);
+  CHECK(es::scheduler().concurrency() == es::scheduler::default_concurrency());
+  CHECK(es::scheduler::default_concurrency() >= 1u);
+  const auto main_id = std::this_thread::get_id();
+  // submit() from outside, then destruction: the destroying thread runs it,
+  // and what it spawns.
+  std::atomic<int> ran{0};
+  std::atomic<bool> on_main{true};
+  {
+    es::scheduler s(1);
+    for (int i = 0; i < 100; ++i) {
+      s.submit([&] {
+        ran.fetch_add(1);
+        if (std::this_thread::get_id() != main_id) on_main.store(false);
+        s.submit([&] { ran.fetch_add(1); });
+      });
+    }
+  }
+  CHECK(ran.load() == 200);
+  CHECK(on_main.load());
+  // wait() from a thread outside: it runs everything itself, nested groups
+  // included; parallel_for and parallel_reduce run on the calling thread.
+  {
+    es::scheduler s(1);
+    CHECK(s.this_worker_index() == electron::npos);
+    CHECK(fib_tasks(s, 18) == fib_serial(18));
+    std::set<std::thread::id> ids;  // no lock: one thread
+    std::set<std::size_t> indices;
+    es::parallel_for(s, 0, 1000, 1, [&](int) {
+      ids.insert(std::this_thread::get_id());
+      indices.insert(s.this_worker_index());
+    });
+    CHECK(ids == std::set<std::thread::id>{main_id});
+    CHECK(indices == std::set<std::size_t>{0});
+    CHECK(es::parallel_reduce(s, 0, 1000, 1, 0L, [](int i) { return long{i}; }, std::plus<>{}) == 999L * 1000 / 2);
+    CHECK(s.this_worker_index() == electron::npos);
+    // Tasks submitted and never waited for run at the next wait.
+    std::atomic<int> later{0};
+    s.submit([&] { later.fetch_add(1); });
+    es::task_group g(s);
+    g.run([&] { later.fetch_add(1); });
+    g.wait();
+    CHECK(later.load() == 2);
+  }
+  // Several outside threads wait on groups at once: they take turns on the
+  // caller slot; each one's tasks run even while another holds it.
+  {
+    es::scheduler s(1);
+    std::vector<std::thread> ts;
+    std::atomic<int> bad{0};
+    for (int t = 0; t < 3; ++t) {
+      ts.emplace_back([&] {
+        for (int r = 0; r < 20 * stress_scale(); ++r) {
+          std::atomic<int> c{0};
+          es::task_group g(s);
+          for (int i = 0; i < 10; ++i) g.run([&] { c.fetch_add(1); });
+          g.wait();
+          if (c.load() != 10) bad.fetch_add(1);
+          if (es::parallel_reduce(s, 0, 100, 0, [](int i) { return i; }, std::plus<>{}) != 4950) bad.fetch_add(1);
+        }
+      });
+    }
+    for (auto& t : ts) t.join();
+    CHECK(bad.load() == 0);
+  }
+}
+
+TEST_CASE("scheduler: execute runs on the calling thread as slot 0", "[sched][scheduler][threads]") {
+  for (std::size_t n : {std::size_t{1}, std::size_t{2}}) {
+    CAPTURE(n);
+    es::scheduler s(n);
+    const auto main_id = std::this_thread::get_id();
+    std::size_t index = electron::npos;
+    bool same_thread = false;
+    const long r = s.execute([&] {
+      index = s.this_worker_index();
+      same_thread = std::this_thread::get_id() == main_id;
+      return fib_tasks(s, 20);
+    });
+    CHECK(r == fib_serial(20));
+    CHECK(index == 0u);
+    CHECK(same_thread);
+    CHECK(s.this_worker_index() == electron::npos);
+    // Nested: execute inside execute just calls; a reference comes back.
+    int x = 0;
+    int& ref = s.execute([&]() -> int& { return s.execute([&]() -> int& { return x; }); });
+    CHECK(&ref == &x);
+    // An exception leaves the slot free again.
+    CHECK_THROWS_AS(s.execute([] { throw std::runtime_error("in execute"); }), std::runtime_error);
+    CHECK(s.this_worker_index() == electron::npos);
+    std::size_t other_index = electron::npos;  // Catch2 assertions only on this thread
+    std::thread other([&] { other_index = s.execute([&] { return s.this_worker_index(); }); });
+    other.join();
+    CHECK(other_index == 0u);
+  }
+}
+
+TEST_CASE("scheduler: this_worker_index is unique per thread and in range", "[sched][scheduler][threads]") {
+  for (std::size_t n : {std::size_t{1}, std::size_t{2}, std::size_t{4}}) {
+    CAPTURE(n);
+    es::scheduler s(n);
+    CHECK(s.concurrency() == n);
+    // Per-index tables without a lock: TSan reports a race if two threads
+    // ever share an index at the same time.
+    struct alignas(electron::cache_line_size) tally {
+      std::uint64_t sum = 0;
+      std::uint64_t count = 0;
+    };
+    std::vector<tally> per(n);
+    std::atomic<int> out_of_range{0};
+    const std::size_t size = 200000;
+    auto body = [&](std::size_t i) {
+      const std::size_t w = s.this_worker_index();
+      if (w >= n) {
+        out_of_range.fetch_add(1);
+        return;
+      }
+      per[w].sum += i;
+      per[w].count += 1;
+    };
+    es::parallel_for(s, 0, size, 64, body);
+    // Two outside threads at once, and tasks from both: they take turns on
+    // slot 0, so the indices stay unique.
+    std::thread other([&] { es::parallel_for(s, 0, size, 64, body); });
+    es::parallel_for(s, 0, size, 64, body);
+    other.join();
+    {
+      es::task_group g(s);
+      for (std::size_t k = 0; k < 100; ++k) g.run([&, k] { body(k); });
+      g.wait();
+    }
+    CHECK(out_of_range.load() == 0);
+    std::uint64_t sum = 0;
+    std::uint64_t count = 0;
+    for (const tally& t : per) {
+      sum += t.sum;
+      count += t.count;
+    }
+    CHECK(count == 3 * size + 100);
+    CHECK(sum == 3 * (std::uint64_t{size} * (size - 1) / 2) + 99 * 100 / 2);
+    CHECK(s.this_worker_index() == electron::npos);
+  }
+}
+
+TEST_CASE("scheduler: nested use of two schedulers does not deadlock", "[sched][scheduler][threads]") {
+  // A task of a calls parallel_for on b, whose body calls parallel_for on a
+  // again: a thread re-enters a with the slot it already owns further down
+  // its stack, and a worker of one scheduler that finds the other's caller
+  // slot taken goes on without a slot instead of waiting for it (its owner
+  // may be waiting for the very task that worker is running).
+  for (int rep = 0; rep < 20 * stress_scale(); ++rep) {
+  es::scheduler a(2);
+  es::scheduler b(2);
+  std::atomic<std::int64_t> sum{0};
+  std::atomic<int> bad_index{0};
+  es::parallel_for(a, 0, 8, 1, [&](int i) {
+    es::parallel_for(b, 0, 8, 1, [&](int j) {
+      es::parallel_for(a, 0, 100, 10, [&](int k) {
+        const std::size_t w = a.this_worker_index();
+        if (w != electron::npos && w >= a.concurrency()) bad_index.fetch_add(1);
+        sum.fetch_add(i * 10000 + j * 100 + k, std::memory_order_relaxed);
+      });
+    });
+  });
+  std::int64_t expect = 0;
+  for (int i = 0; i < 8; ++i)
+    for (int j = 0; j < 8; ++j)
+      for (int k = 0; k < 100; ++k) expect += i * 10000 + j * 100 + k;
+  REQUIRE(sum.load() == expect);
+  REQUIRE(bad_index.load() == 0);
+  }
+}
+
+namespace {
+
+// A memory_resource that counts, carving blocks out of a buffer allocated
+// up front (so that the allocation counter, which under the sanitizers sees
+// malloc too, sees only what bypasses the resource). Freed blocks are not
+// reused: 32 MiB covers the test.
+class counting_resource final : public std::pmr::memory_resource {
+ public:
+  std::atomic<std::size_t> allocations{0};
+  std::atomic<std::size_t> deallocations{0};
+  std::atomic<std::ptrdiff_t> outstanding{0};
+
+ private:
+  void* do_allocate(std::size_t bytes, std::size_t align) override {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    allocations.fetch_add(1);
+    outstanding.fetch_add(static_cast<std::ptrdiff_t>(bytes));
+    return m_arena.allocate(bytes, align);  // throws std::bad_alloc when the buffer is used up
+  }
+  void do_deallocate(void*, std::size_t bytes, std::size_t) override {
+    deallocations.fetch_add(1);
+    outstanding.fetch_sub(static_cast<std::ptrdiff_t>(bytes));
+  }
+  bool do_is_equal(const std::pmr::memory_resource& other) const noexcept override { return this == &other; }
+
+  std::vector<std::byte> m_buffer = std::vector<std::byte>(std::size_t{32} << 20);
+  std::mutex m_mutex;
+  std::pmr::monotonic_buffer_resource m_arena{m_buffer.data(), m_buffer.size(), std::pmr::null_memory_resource()};
+};
+
+}  // namespace
+
+TEST_CASE("scheduler: internal allocations go to the upstream memory resource", "[sched][scheduler][alloc][threads]") {
+  for (std::size_t n : {std::size_t{1}, std::size_t{3}}) {
+    CAPTURE(n);
+    counting_resource mr;
+    {
+      es::scheduler s(n, &mr);
+      CHECK(s.upstream_resource() == &mr);
+      const std::size_t at_start = mr.allocations.load();
+      CHECK(at_start >= n);  // the slots and their deques
+      std::atomic<int> big{0};
+      std::optional<electron::test::check_result> no_global;
+      bool reduce_ok = true;
+      auto work = [&] {
+        es::task_group g(s);
+        big_callable c{&big, {}};
+        c.payload[0] = 'x';
+        for (int i = 0; i < 500; ++i) g.run(c);                // nodes and callables over 40 bytes
+        for (int i = 0; i < 500; ++i) g.run([&big] { big.fetch_add(1); });
+        g.wait();
+        // A deque that grows past its 256 slots.
+        es::task_group h(s);
+        for (int i = 0; i < 1000; ++i) h.run([&big] { big.fetch_add(1); });
+        h.wait();
+        reduce_ok = reduce_ok && es::parallel_reduce(s, 0, 10000, 7, 0, [](int i) { return i % 3; }, std::plus<>{}) == 9999;
+      };
+      work();  // warm: std::thread and the library's own first-use allocations
+      if (electron::test::counting_allocations()) {
+        no_global = electron::test::check_no_alloc(work);
+        CHECK(*no_global);  // nothing from global operator new: all from mr
+      } else {
+        work();
+      }
+      CHECK(big.load() == 4000);
+      CHECK(reduce_ok);
+      CHECK(mr.allocations.load() > at_start);
+    }
+    CHECK(mr.outstanding.load() == 0);
+    CHECK(mr.allocations.load() == mr.deallocations.load());
+  }
 }
 
 TEST_CASE("task_group: groups waited on from several external threads", "[sched][task_group][threads]") {
@@ -681,6 +948,159 @@ TEST_CASE("parallel_for: nested inside tasks", "[sched][parallel_for][threads]")
     es::parallel_for(s, 0, 1000, 50, [&](int j) { sum.fetch_add(i * 1000 + j, std::memory_order_relaxed); });
   });
   CHECK(sum.load() == std::int64_t{64000} * 63999 / 2);
+}
+
+TEST_CASE("parallel_for: bounds of two integer types count in their common type", "[sched][parallel_for][threads]") {
+  for (std::size_t n : {std::size_t{1}, std::size_t{2}, std::size_t{4}}) {
+    CAPTURE(n);
+    es::scheduler s(n);
+    std::vector<std::atomic<std::uint8_t>> visits(12345);
+    // int and std::size_t: the loop counts in std::size_t; no grain.
+    es::parallel_for(s, 0, visits.size(), [&](std::size_t i) { visits[i].fetch_add(1, std::memory_order_relaxed); });
+    std::size_t wrong = 0;
+    for (auto& v : visits) wrong += v.load() != 1 ? 1u : 0u;
+    CHECK(wrong == 0u);
+    // Negative signed ranges, mixed widths (short and long long: long long).
+    std::atomic<std::int64_t> sum{0};
+    std::atomic<int> calls{0};
+    es::parallel_for(s, short{-3000}, -1000LL, 17, [&](long long i) {
+      sum.fetch_add(i, std::memory_order_relaxed);
+      calls.fetch_add(1, std::memory_order_relaxed);
+    });
+    CHECK(calls.load() == 2000);
+    CHECK(sum.load() == [] {
+      std::int64_t t = 0;
+      for (long long i = -3000; i < -1000; ++i) t += i;
+      return t;
+    }());
+    // Range bodies get the common type too, and the automatic grain.
+    std::atomic<std::uint64_t> covered{0};
+    es::parallel_for(s, 0u, std::uint64_t{100000}, [&](std::uint64_t b, std::uint64_t e) { covered.fetch_add(e - b); });
+    CHECK(covered.load() == 100000u);
+    // Empty and reversed ranges, with and without a grain, do nothing.
+    es::parallel_for(s, 0, std::size_t{0}, [&](std::size_t) { calls.fetch_add(1); });
+    es::parallel_for(s, 7, std::size_t{7}, 1, [&](std::size_t) { calls.fetch_add(1); });
+    es::parallel_for(s, -5, -9, [&](int) { calls.fetch_add(1); });
+    es::parallel_for(s, std::numeric_limits<int>::min(), std::numeric_limits<int>::min(), [&](int) { calls.fetch_add(1); });
+    CHECK(calls.load() == 2000);
+    // Extreme signed bounds: the size is computed without overflow.
+    std::atomic<std::int64_t> edge{0};
+    es::parallel_for(s, std::numeric_limits<int>::max() - 100, std::numeric_limits<int>::max(), 3, [&](int i) {
+      edge.fetch_add(std::numeric_limits<int>::max() - i);
+    });
+    es::parallel_for(s, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::min() + 50, 4,
+                     [&](std::int64_t i) { edge.fetch_add(i - std::numeric_limits<std::int64_t>::min()); });
+    CHECK(edge.load() == 5050 + 1225);
+  }
+}
+
+// ---- parallel_reduce --------------------------------------------------------------
+TEST_CASE("parallel_reduce: equals std::accumulate and std::transform_reduce on random data", "[sched][parallel_reduce][threads]") {
+  std::mt19937_64 rng(20261201);
+  for (std::size_t n : {std::size_t{1}, std::size_t{2}, std::size_t{4}}) {
+    CAPTURE(n);
+    es::scheduler s(n);
+    for (std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{17}, std::size_t{1000}, std::size_t{54321}}) {
+      CAPTURE(size);
+      std::vector<std::int64_t> v(size);
+      for (auto& x : v) x = static_cast<std::int64_t>(rng() % 2000001) - 1000000;
+      const std::int64_t sum = std::accumulate(v.begin(), v.end(), std::int64_t{0});
+      for (std::size_t grain : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{4096}}) {
+        CAPTURE(grain);
+        CHECK(es::parallel_reduce(s, 0, size, grain, std::int64_t{0}, [&](std::size_t i) { return v[i]; }, std::plus<>{}) == sum);
+      }
+      // Automatic grain; a range body; min and max in one pass.
+      CHECK(es::parallel_reduce(s, 0, v.size(), std::int64_t{0}, [&](std::size_t i) { return v[i]; }, std::plus<>{}) == sum);
+      CHECK(es::parallel_reduce(s, 0, v.size(), std::int64_t{0},
+                                [&](std::size_t b, std::size_t e) { return std::accumulate(v.begin() + static_cast<std::ptrdiff_t>(b), v.begin() + static_cast<std::ptrdiff_t>(e), std::int64_t{0}); },
+                                std::plus<>{}) == sum);
+      using mm = std::pair<std::int64_t, std::int64_t>;
+      const mm lim{std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::min()};
+      const mm got = es::parallel_reduce(
+          s, 0, v.size(), 100, lim, [&](std::size_t i) { return mm{v[i], v[i]}; },
+          [](mm a, mm b) { return mm{std::min(a.first, b.first), std::max(a.second, b.second)}; });
+      if (size == 0) {
+        CHECK(got == lim);
+      } else {
+        const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+        CHECK(got == mm{*lo, *hi});
+      }
+      // transform_reduce: a sum of squares (unsigned, wraps the same way).
+      const std::uint64_t sq = std::transform_reduce(v.begin(), v.end(), std::uint64_t{0}, std::plus<>{},
+                                                     [](std::int64_t x) { return static_cast<std::uint64_t>(x * x); });
+      CHECK(es::parallel_reduce(s, 0, v.size(), 64, std::uint64_t{0},
+                                [&](std::size_t i) { return static_cast<std::uint64_t>(v[i] * v[i]); }, std::plus<>{}) == sq);
+    }
+  }
+}
+
+TEST_CASE("parallel_reduce: a non-trivial type keeps index order; floating point is reproducible", "[sched][parallel_reduce][threads]") {
+  std::vector<std::string> words(3000);
+  std::mt19937 rng(7);
+  for (auto& w : words) w = std::string(1 + rng() % 5, static_cast<char>('a' + rng() % 26));
+  const std::string serial = std::accumulate(words.begin(), words.end(), std::string{});
+  std::vector<double> d(100003);
+  std::uniform_real_distribution<double> dist(-1e6, 1e6);
+  for (auto& x : d) x = dist(rng);
+  std::optional<double> first_double;
+  for (std::size_t n : {std::size_t{1}, std::size_t{2}, std::size_t{4}}) {
+    CAPTURE(n);
+    es::scheduler s(n);
+    // Concatenation is associative, not commutative: pieces are combined in
+    // index order, so the result is the serial one.
+    for (std::size_t grain : {std::size_t{1}, std::size_t{10}, std::size_t{1000}}) {
+      CAPTURE(grain);
+      const std::string cat = es::parallel_reduce(
+          s, 0, words.size(), grain, std::string{}, [&](std::size_t i) { return words[i]; },
+          [](std::string a, const std::string& b) { return std::move(a) += b; });
+      CHECK(cat == serial);
+      // Counting with a range body: characters and words.
+      using wc = std::pair<std::size_t, std::size_t>;
+      const wc counts = es::parallel_reduce(
+          s, 0, words.size(), grain, wc{0, 0},
+          [&](std::size_t b, std::size_t e) {
+            wc c{0, e - b};
+            for (std::size_t i = b; i < e; ++i) c.first += words[i].size();
+            return c;
+          },
+          [](wc a, wc b) { return wc{a.first + b.first, a.second + b.second}; });
+      CHECK(counts == wc{serial.size(), words.size()});
+    }
+    // Floating-point + is not associative: with a fixed grain the tree is
+    // fixed, so every run and every concurrency gives the same bits.
+    for (int rep = 0; rep < 3; ++rep) {
+      const double x = es::parallel_reduce(s, 0, d.size(), 1000, 0.0, [&](std::size_t i) { return d[i]; }, std::plus<>{});
+      if (!first_double) first_double = x;
+      CHECK(x == *first_double);
+    }
+  }
+}
+
+TEST_CASE("parallel_reduce: an exception propagates and no piece runs twice", "[sched][parallel_reduce][threads]") {
+  for (std::size_t n : {std::size_t{1}, std::size_t{2}, std::size_t{4}}) {
+    CAPTURE(n);
+    es::scheduler s(n);
+    std::vector<std::atomic<std::uint8_t>> visits(50000);
+    CHECK_THROWS_AS(es::parallel_reduce(s, 0, visits.size(), 50, 0,
+                                        [&](std::size_t i) {
+                                          if (i == 31337) throw std::runtime_error("map");
+                                          visits[i].fetch_add(1, std::memory_order_relaxed);
+                                          return 1;
+                                        },
+                                        std::plus<>{}),
+                    std::runtime_error);
+    std::size_t twice = 0;
+    for (auto& v : visits) twice += v.load() > 1 ? 1u : 0u;
+    CHECK(twice == 0u);
+    CHECK_THROWS_AS(es::parallel_reduce(s, 0, 1000, 10, 0, [](int i) { return i; },
+                                        [](int a, int b) -> int {
+                                          if (a + b > 100000) throw std::overflow_error("reduce");
+                                          return a + b;
+                                        }),
+                    std::overflow_error);
+    // The scheduler is still usable.
+    CHECK(es::parallel_reduce(s, 0, 1000, 10, 0, [](int i) { return i; }, std::plus<>{}) == 499500);
+  }
 }
 
 // ---- batch_processor ------------------------------------------------------------

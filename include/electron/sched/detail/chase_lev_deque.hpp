@@ -15,6 +15,8 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory_resource>
+#include <new>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -40,7 +42,9 @@ enum class steal_result : unsigned char {
 /// array doubles when full; an outgrown array is kept (a thief may still be
 /// reading it) and freed with the deque, so retired memory is less than the
 /// live array's. push/pop/steal are lock-free; push allocates when it grows
-/// (std::bad_alloc), nothing else allocates or throws.
+/// (what the memory resource throws, std::bad_alloc by default), nothing else
+/// allocates or throws. Every array comes from the memory resource given to
+/// the constructor.
 ///
 /// Thread safety: push() and pop() only from the owning thread; steal() and
 /// size_estimate() from any thread.
@@ -48,14 +52,17 @@ template <deque_element T>
 class chase_lev_deque {
  public:
   /// An empty deque with room for `initial_capacity` elements (rounded up to
-  /// a power of two, at least 2) before it first grows.
-  explicit chase_lev_deque(std::size_t initial_capacity = 256) : m_ring(new ring(round_capacity(initial_capacity))) {}
+  /// a power of two, at least 2) before it first grows; its arrays come from
+  /// `resource` (which must outlive the deque).
+  explicit chase_lev_deque(std::size_t initial_capacity = 256,
+                           std::pmr::memory_resource* resource = std::pmr::new_delete_resource())
+      : m_resource(resource), m_ring(make_ring(round_capacity(initial_capacity))) {}
   chase_lev_deque(const chase_lev_deque&) = delete;
   chase_lev_deque& operator=(const chase_lev_deque&) = delete;
   /// Frees the array and every outgrown one. No thread may be using the deque.
   ~chase_lev_deque() {
-    delete m_ring.load(std::memory_order_relaxed);
-    while (m_retired != nullptr) delete std::exchange(m_retired, m_retired->retired_next);
+    free_ring(m_ring.load(std::memory_order_relaxed));
+    while (m_retired != nullptr) free_ring(std::exchange(m_retired, m_retired->retired_next));
   }
 
   /// Owner only. Adds x at the bottom. `publish` is the order of the store
@@ -145,11 +152,11 @@ class chase_lev_deque {
   }
 
  private:
+  // One allocation: the header, then the slots.
   struct ring {
-    explicit ring(std::int64_t capacity) : mask(capacity - 1), slots(new std::atomic<T>[static_cast<std::size_t>(capacity)]) {}
+    ring(std::int64_t capacity, std::atomic<T>* storage) noexcept : mask(capacity - 1), slots(storage) {}
     ring(const ring&) = delete;
     ring& operator=(const ring&) = delete;
-    ~ring() { delete[] slots; }
     // Elements are atomics: a thief may read a slot the owner is rewriting
     // (its CAS then fails and the value is discarded), as in the paper.
     T get(std::int64_t i) const noexcept { return slots[static_cast<std::size_t>(i & mask)].load(std::memory_order_relaxed); }
@@ -160,6 +167,25 @@ class chase_lev_deque {
     ring* retired_next = nullptr;
   };
 
+  static std::size_t ring_bytes(std::int64_t capacity) noexcept {
+    return slots_offset + sizeof(std::atomic<T>) * static_cast<std::size_t>(capacity);
+  }
+  static constexpr std::size_t slots_offset = (sizeof(ring) + alignof(std::atomic<T>) - 1) / alignof(std::atomic<T>) * alignof(std::atomic<T>);
+  static constexpr std::size_t ring_align = alignof(ring) > alignof(std::atomic<T>) ? alignof(ring) : alignof(std::atomic<T>);
+
+  ring* make_ring(std::int64_t capacity) {
+    void* block = m_resource->allocate(ring_bytes(capacity), ring_align);
+    auto* slots = reinterpret_cast<std::atomic<T>*>(static_cast<unsigned char*>(block) + slots_offset);
+    for (std::int64_t i = 0; i < capacity; ++i) ::new (static_cast<void*>(slots + i)) std::atomic<T>();
+    return ::new (block) ring(capacity, slots);
+  }
+  void free_ring(ring* r) noexcept {
+    // std::atomic<T> of a trivially copyable T: nothing to destroy.
+    const std::int64_t capacity = r->mask + 1;
+    r->~ring();
+    m_resource->deallocate(r, ring_bytes(capacity), ring_align);
+  }
+
   static std::int64_t round_capacity(std::size_t n) noexcept {
     std::size_t c = 2;
     while (c < n) c *= 2;
@@ -167,7 +193,7 @@ class chase_lev_deque {
   }
 
   ELECTRON_NOINLINE ring* grow(ring* old, std::int64_t t, std::int64_t b) {
-    auto* bigger = new ring(2 * (old->mask + 1));
+    ring* bigger = make_ring(2 * (old->mask + 1));
     for (std::int64_t i = t; i < b; ++i) bigger->put(i, old->get(i));
     old->retired_next = m_retired;
     m_retired = old;
@@ -175,6 +201,7 @@ class chase_lev_deque {
     return bigger;
   }
 
+  std::pmr::memory_resource* m_resource;
   // Thieves write top, the owner writes bottom: each on its own lines.
   alignas(cache::false_sharing_range) std::atomic<std::int64_t> m_top{0};
   alignas(cache::false_sharing_range) std::atomic<std::int64_t> m_bottom{0};
