@@ -133,12 +133,9 @@ void electron_scan(std::string_view text, electron_table& t) {
 report electron_version(std::string_view text, electron::sched::scheduler& s) {
   const auto parts = chunks(text, 8 * s.concurrency());
   std::vector<electron_table> tables(s.concurrency());
-  electron::sched::parallel_for(
-      s, 0, parts.size(),
-      [&](std::size_t c) {
-        electron_scan(text.substr(parts[c].first, parts[c].second - parts[c].first), tables[s.this_worker_index()]);
-      },
-      1);
+  electron::sched::parallel_for(s, 0, parts.size(), 1, [&](std::size_t c) {
+    electron_scan(text.substr(parts[c].first, parts[c].second - parts[c].first), tables[s.this_worker_index()]);
+  });
   // Merge: intern every thread's paths into the first table's interner, in
   // id order (docs/hash.md, "Merging two interners").
   electron_table& all = tables[0];

@@ -67,6 +67,19 @@ inline std::size_t index_byte(scalar_arch, const byte* p, std::size_t n, byte c)
 inline std::size_t index_byte_near(scalar_arch, const byte* p, std::size_t n, byte c) noexcept {
   return index_byte(scalar_arch{}, p, n, c);
 }
+/// One of the ASCII whitespace bytes: space, \t, \n, \v, \f, \r.
+constexpr bool is_ascii_space(byte c) noexcept { return c == ' ' || (c >= '\t' && c <= '\r'); }
+/// The next run of non-whitespace bytes in p[0, n): its start (npos when the
+/// rest is all whitespace) and, through len, its length.
+inline std::size_t next_field(scalar_arch, const byte* p, std::size_t n, std::size_t& len) noexcept {
+  std::size_t i = 0;
+  while (i < n && is_ascii_space(p[i])) ++i;
+  if (i == n) return npos;
+  std::size_t j = i + 1;
+  while (j < n && !is_ascii_space(p[j])) ++j;
+  len = j - i;
+  return i;
+}
 /// Index of the last byte equal to c, or npos.
 inline std::size_t last_index_byte(scalar_arch, const byte* p, std::size_t n, byte c) noexcept {
   for (std::size_t i = n; i-- > 0;) {
@@ -663,6 +676,64 @@ ELECTRON_ALWAYS_INLINE std::size_t index_any(Arch, const byte* p, std::size_t n,
                                              std::size_t k) noexcept {
   return index_any_impl<byte_arch<Arch>>(p, n, set, k);
 }
+
+// space_scan: the whitespace bytes of a 64-byte block (16 on NEON, whose
+// to_mask keeps one bit per nibble) as one bit mask, so that a fields loop
+// finds each field's start and end with a count of trailing zeros instead of
+// a data-dependent branch per byte. Space is ' ' or \t..\r (an unsigned
+// range test: min(v - 9, 4) == v - 9).
+template <class A>
+ELECTRON_ALWAYS_INLINE std::uint64_t space_lanes(const byte* p) noexcept {
+  const bytes<A> v = bytes<A>::load_unaligned(p);
+  const bytes<A> r = v - bytes<A>(static_cast<byte>('\t'));
+  return to_mask<A>((v == bytes<A>(static_cast<byte>(' '))) | (xsimd::min(r, bytes<A>(static_cast<byte>(4))) == r));
+}
+
+template <class Arch>
+struct space_scan {
+  using A = byte_arch<Arch>;
+  /// log2 of the bits per byte in a mask.
+  static constexpr int shift = lane_shift<A>;
+  /// Bytes a block covers.
+  static constexpr std::size_t block = 64u >> shift;
+  static constexpr std::uint64_t all = shift == 0 ? ~std::uint64_t{0} : 0x1111111111111111u;
+
+  /// The whitespace bits of [p, p + min(block, last - p)) (byte k at bit
+  /// k << shift) and, through valid, the bits inside the text. Reads only
+  /// [first, last), first <= p < last.
+  static ELECTRON_ALWAYS_INLINE std::uint64_t load(const byte* p, const byte* first, const byte* last,
+                                                   std::uint64_t& valid) noexcept {
+    const auto avail = static_cast<std::size_t>(last - p);
+    if (avail >= block) {
+      valid = all;
+      return full(p);
+    }
+    if (static_cast<std::size_t>(last - first) >= block) {  // the block that ends at last, shifted down
+      const std::size_t drop = (block - avail) << shift;
+      valid = all >> drop;
+      return full(last - block) >> drop;
+    }
+    std::uint64_t m = 0;  // a text shorter than a block: byte by byte, without branches
+    for (std::size_t k = 0; k < avail; ++k) {
+      const byte c = p[k];
+      m |= static_cast<std::uint64_t>(c == ' ' || static_cast<byte>(c - '\t') <= 4) << (k << shift);
+    }
+    valid = all >> ((block - avail) << shift);
+    return m;
+  }
+
+ private:
+  static ELECTRON_ALWAYS_INLINE std::uint64_t full(const byte* p) noexcept {
+    constexpr std::size_t w = bytes<A>::size;
+    if constexpr (w >= block) {
+      return space_lanes<A>(p);
+    } else {
+      std::uint64_t m = 0;
+      for (std::size_t k = 0; k < block / w; ++k) m |= space_lanes<A>(p + k * w) << (k * w);
+      return m;
+    }
+  }
+};
 
 template <vector_arch Arch>
 bool equal(Arch, const byte* a, const byte* b, std::size_t n) noexcept {

@@ -94,8 +94,61 @@ struct find_any {
   }
 };
 
-/// Runs of ASCII whitespace separate fields; no empty fields.
+/// Runs of ASCII whitespace separate fields; no empty fields. With SIMD byte
+/// kernels the cutter classifies a block of the text at a time (64 bytes;
+/// 16 on NEON) into a bit mask and keeps it, so that each field costs two
+/// counts of trailing zeros rather than a mispredicted branch per field
+/// boundary; the scalar twin walks the bytes.
 struct fields_cutter {
+#if ELECTRON_SIMD_BYTE_KERNELS
+  using scan = electron::detail::space_scan<electron::detail::kernel_arch>;
+  const byte* m_first = nullptr;  // the text's start: reads stay in [m_first, last)
+  const byte* m_block = nullptr;  // the classified block
+  std::uint64_t m_space = 0;      // its whitespace bits
+  std::uint64_t m_valid = 0;      // its bits inside the text
+
+  static constexpr std::uint64_t from_bit(std::size_t k) noexcept { return k < 64 ? ~std::uint64_t{0} << k : 0; }
+
+  void fill(const byte* at, const byte* last) noexcept {
+    m_block = at;
+    m_space = scan::load(at, m_first, last, m_valid);
+  }
+
+  bool next(const char*& rest, const char* last_char, std::string_view& piece) noexcept {
+    if (rest == nullptr) return false;
+    const byte* p = text_bytes(rest);
+    const byte* last = text_bytes(last_char);
+    if (m_first == nullptr) m_first = p;  // the first call starts at the text's start
+    if (p == last) return false;
+    if (m_block == nullptr || p >= m_block + scan::block) fill(p, last);
+    // The field's start: the first non-space at or after p.
+    std::uint64_t word = ~m_space & m_valid & from_bit(static_cast<std::size_t>(p - m_block) << scan::shift);
+    while (word == 0) {
+      if (m_block + scan::block >= last) {
+        rest = nullptr;
+        return false;
+      }
+      fill(m_block + scan::block, last);
+      word = ~m_space & m_valid;
+    }
+    const byte* start = m_block + (static_cast<std::size_t>(std::countr_zero(word)) >> scan::shift);
+    // Its end: the first space after the start, or the end of the text.
+    std::uint64_t space = m_space & m_valid & from_bit(static_cast<std::size_t>(start - m_block + 1) << scan::shift);
+    const byte* end = last;
+    for (;;) {
+      if (space != 0) {
+        end = m_block + (static_cast<std::size_t>(std::countr_zero(space)) >> scan::shift);
+        break;
+      }
+      if (m_block + scan::block >= last) break;
+      fill(m_block + scan::block, last);
+      space = m_space & m_valid;
+    }
+    piece = std::string_view(rest + (start - p), static_cast<std::size_t>(end - start));
+    rest = end == last ? nullptr : rest + (end - p) + 1;
+    return true;
+  }
+#else
   bool next(const char*& rest, const char* last, std::string_view& piece) const noexcept {
     if (rest == nullptr) return false;
     while (rest != last && is_ascii_space(*rest)) ++rest;
@@ -106,6 +159,7 @@ struct fields_cutter {
     rest = end == last ? nullptr : end + 1;
     return true;
   }
+#endif
 };
 
 /// A forward view of the pieces a Cutter finds in a text. The iterators hold
