@@ -29,11 +29,10 @@
 // AVX-512 intrinsics as libxxhash uses them). The pragma covers the header's
 // lines, which is where the inlining chain points.
 #if defined(__GNUC__) && !defined(__clang__)
-#define ELECTRON_BENCH_PEER_HEADERS_BEGIN                         \
-  _Pragma("GCC diagnostic push")                                  \
-  _Pragma("GCC diagnostic ignored \"-Wnull-dereference\"")      \
-  _Pragma("GCC diagnostic ignored \"-Wuninitialized\"")         \
-  _Pragma("GCC diagnostic ignored \"-Wmaybe-uninitialized\"")
+#define ELECTRON_BENCH_PEER_HEADERS_BEGIN                                                 \
+  _Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Wnull-dereference\"") \
+      _Pragma("GCC diagnostic ignored \"-Wuninitialized\"")                               \
+          _Pragma("GCC diagnostic ignored \"-Wmaybe-uninitialized\"")
 #define ELECTRON_BENCH_PEER_HEADERS_END _Pragma("GCC diagnostic pop")
 #else
 #define ELECTRON_BENCH_PEER_HEADERS_BEGIN
@@ -57,8 +56,7 @@ namespace electron_bench {
 /// also assumed read and possibly written.
 template <class T>
 inline __attribute__((always_inline)) void keep(const T& value) noexcept {
-  if constexpr (std::is_trivially_copyable_v<T> && sizeof(T) <= sizeof(void*) &&
-                !std::is_floating_point_v<T>) {
+  if constexpr (std::is_trivially_copyable_v<T> && sizeof(T) <= sizeof(void*) && !std::is_floating_point_v<T>) {
     asm volatile("" : : "r"(value) : "memory");
   } else {
     asm volatile("" : : "m"(value) : "memory");

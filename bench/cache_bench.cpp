@@ -37,7 +37,11 @@ struct padded_pair {
 }  // namespace
 
 BENCHMARK(increments<adjacent>)->Name("counter_increment/same_line")->Threads(1)->Threads(2)->UseRealTime();
-BENCHMARK(increments<padded_pair<64>>)->Name("counter_increment/electron_padded_64")->Threads(1)->Threads(2)->UseRealTime();
+BENCHMARK(increments<padded_pair<64>>)
+    ->Name("counter_increment/electron_padded_64")
+    ->Threads(1)
+    ->Threads(2)
+    ->UseRealTime();
 BENCHMARK(increments<padded_pair<128>>)
     ->Name("counter_increment/electron_padded_128")
     ->Threads(1)

@@ -318,7 +318,11 @@ void rcu_atomic_shared_ptr(benchmark::State& state) {
 // mpmc_queue against the general-purpose queues; spsc_queue against the
 // single-producer ones (group/implementation, so a ratio is one lookup).
 ELECTRON_QUEUE(q_electron_mpmc, "queue/electron");
-BENCHMARK(q_electron_spsc)->Name("spsc_queue/electron")->ArgNames({"producers", "consumers"})->Args({1, 1})->UseRealTime();
+BENCHMARK(q_electron_spsc)
+    ->Name("spsc_queue/electron")
+    ->ArgNames({"producers", "consumers"})
+    ->Args({1, 1})
+    ->UseRealTime();
 ELECTRON_QUEUE(q_mutex_deque, "queue/mutex_deque");
 #if defined(ELECTRON_BENCH_MOODYCAMEL)
 ELECTRON_QUEUE(q_moodycamel, "queue/moodycamel");
@@ -326,7 +330,11 @@ ELECTRON_QUEUE(q_moodycamel_tokens, "queue/moodycamel_tokens");
 #endif
 #if defined(ELECTRON_BENCH_BOOST_LOCKFREE)
 ELECTRON_QUEUE(q_boost_queue, "queue/boost_lockfree_queue");
-BENCHMARK(q_boost_spsc)->Name("spsc_queue/boost_lockfree")->ArgNames({"producers", "consumers"})->Args({1, 1})->UseRealTime();
+BENCHMARK(q_boost_spsc)
+    ->Name("spsc_queue/boost_lockfree")
+    ->ArgNames({"producers", "consumers"})
+    ->Args({1, 1})
+    ->UseRealTime();
 #endif
 #if defined(ELECTRON_BENCH_TBB)
 ELECTRON_QUEUE(q_tbb_bounded, "queue/tbb_concurrent_bounded_queue");

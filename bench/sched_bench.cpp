@@ -185,7 +185,8 @@ void reduce_std_thread_bench(benchmark::State& state) {
     std::vector<std::thread> helpers;
     const std::size_t step = v.size() / slices;
     for (std::size_t k = 1; k < slices; ++k) {
-      helpers.emplace_back([&, k] { partial[k] = slice_sum(v, k * step, k + 1 == slices ? v.size() : (k + 1) * step); });
+      helpers.emplace_back(
+          [&, k] { partial[k] = slice_sum(v, k * step, k + 1 == slices ? v.size() : (k + 1) * step); });
     }
     partial[0] = slice_sum(v, 0, step);
     for (auto& t : helpers) t.join();
@@ -264,7 +265,9 @@ void reduce_tbb_bench(benchmark::State& state) {
     tbb_arena().execute([&] {
       total = tbb::parallel_reduce(
           tbb::blocked_range<std::size_t>(0, v.size(), sum_grain), std::uint64_t{0},
-          [&](const tbb::blocked_range<std::size_t>& r, std::uint64_t acc) { return acc + slice_sum(v, r.begin(), r.end()); },
+          [&](const tbb::blocked_range<std::size_t>& r, std::uint64_t acc) {
+            return acc + slice_sum(v, r.begin(), r.end());
+          },
           std::plus<>{});
     });
     electron_bench::keep(total);
@@ -294,10 +297,10 @@ int main(int argc, char** argv) {
   benchmark::RegisterBenchmark(("parallel_for_sum/serial" + sum_arg).c_str(), sum_serial_bench)->UseRealTime();
   benchmark::RegisterBenchmark(("parallel_for_sum/electron" + sum_arg).c_str(), sum_electron_bench)->UseRealTime();
 #if defined(ELECTRON_SCHED_BENCH_TBB)
-  benchmark::RegisterBenchmark(("parallel_for_sum/tbb_parallel_for" + sum_arg).c_str(), sum_tbb_bench)
-      ->UseRealTime();
+  benchmark::RegisterBenchmark(("parallel_for_sum/tbb_parallel_for" + sum_arg).c_str(), sum_tbb_bench)->UseRealTime();
 #endif
-  benchmark::RegisterBenchmark(("parallel_reduce_sum/electron" + sum_arg).c_str(), reduce_electron_bench)->UseRealTime();
+  benchmark::RegisterBenchmark(("parallel_reduce_sum/electron" + sum_arg).c_str(), reduce_electron_bench)
+      ->UseRealTime();
   benchmark::RegisterBenchmark(("parallel_reduce_sum/std_thread" + sum_arg).c_str(), reduce_std_thread_bench)
       ->UseRealTime();
 #if defined(ELECTRON_SCHED_BENCH_TBB)

@@ -190,16 +190,21 @@ void last_memrchr(benchmark::State& state) {
 const std::string& access_log() {
   static const std::string t = [] {
     std::mt19937 rng(7);
-    const char* const paths[] = {"/", "/index.html", "/api/v1/users", "/static/app.js", "/img/logo.png",
-                                 "/search?q=electron+simd+text&page=2", "/api/v1/orders/12345/items"};
+    const char* const paths[] = {"/",
+                                 "/index.html",
+                                 "/api/v1/users",
+                                 "/static/app.js",
+                                 "/img/logo.png",
+                                 "/search?q=electron+simd+text&page=2",
+                                 "/api/v1/orders/12345/items"};
     const char* const agents[] = {"curl/8.0", "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/120.0",
                                   "Go-http-client/1.1", "python-requests/2.31"};
     std::string s;
     while (s.size() < (1u << 20)) {
-      s += "10." + std::to_string(rng() % 256) + '.' + std::to_string(rng() % 256) + '.' +
-           std::to_string(rng() % 256) + " - - [01/Dec/2026:12:" + std::to_string(10 + rng() % 50) + ":00] \"GET " +
-           paths[rng() % 7] + " HTTP/1.1\" " + (rng() % 5 == 0 ? "404 " : "200 ") + std::to_string(rng() % 90000) +
-           " \"" + agents[rng() % 4] + '"' + (rng() % 5 == 0 ? "\r\n" : "\n");
+      s += "10." + std::to_string(rng() % 256) + '.' + std::to_string(rng() % 256) + '.' + std::to_string(rng() % 256) +
+           " - - [01/Dec/2026:12:" + std::to_string(10 + rng() % 50) + ":00] \"GET " + paths[rng() % 7] +
+           " HTTP/1.1\" " + (rng() % 5 == 0 ? "404 " : "200 ") + std::to_string(rng() % 90000) + " \"" +
+           agents[rng() % 4] + '"' + (rng() % 5 == 0 ? "\r\n" : "\n");
     }
     return s;
   }();

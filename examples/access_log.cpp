@@ -285,12 +285,12 @@ std::string generate(std::size_t bytes) {
     const std::uint64_t r = next();
     // A skewed path choice: a few hot paths, a long tail.
     const std::size_t pi = (r & 1) ? (r >> 8) % 20 : (r >> 8) % paths.size();
-    const int len = std::snprintf(buf, sizeof buf, "10.%u.%u.%u - - [01/Dec/2026:10:%02u:%02u +0000] \"%s %s HTTP/1.1\" %d %u%s",
-                                  static_cast<unsigned>((r >> 16) & 255), static_cast<unsigned>((r >> 24) & 255),
-                                  static_cast<unsigned>((r >> 32) & 255), static_cast<unsigned>(n / 60 % 60),
-                                  static_cast<unsigned>(n % 60), methods[(r >> 40) % 6], paths[pi].c_str(),
-                                  statuses[(r >> 44) % 13], static_cast<unsigned>((r >> 48) % 100000),
-                                  (n % 10 == 9) ? "\r\n" : "\n");
+    const int len = std::snprintf(
+        buf, sizeof buf, "10.%u.%u.%u - - [01/Dec/2026:10:%02u:%02u +0000] \"%s %s HTTP/1.1\" %d %u%s",
+        static_cast<unsigned>((r >> 16) & 255), static_cast<unsigned>((r >> 24) & 255),
+        static_cast<unsigned>((r >> 32) & 255), static_cast<unsigned>(n / 60 % 60), static_cast<unsigned>(n % 60),
+        methods[(r >> 40) % 6], paths[pi].c_str(), statuses[(r >> 44) % 13], static_cast<unsigned>((r >> 48) % 100000),
+        (n % 10 == 9) ? "\r\n" : "\n");
     out.append(buf, static_cast<std::size_t>(len));
     if (n % 100000 == 99999) out += "malformed line\n";
     ++n;

@@ -9,8 +9,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <memory_resource>
 #include <mutex>
@@ -249,8 +249,8 @@ int main() {
     esc::scheduler sched(2);  // 2 threads in all: one worker and this thread
     std::vector<long> squares(1000);
     esc::parallel_for(sched, 0, squares.size(), 64, [&](std::size_t i) { squares[i] = static_cast<long>(i * i); });
-    const long total = esc::parallel_reduce(sched, 0, squares.size(), 0L, [&](std::size_t i) { return squares[i]; },
-                                            std::plus<>{});
+    const long total = esc::parallel_reduce(
+        sched, 0, squares.size(), 0L, [&](std::size_t i) { return squares[i]; }, std::plus<>{});
     long a = 0, b = 0;
     esc::task_group tasks(sched);
     tasks.run([&] {

@@ -40,7 +40,9 @@ class counting_source {
    public:
     buffer() noexcept = default;
     buffer(buffer&& o) noexcept
-        : m_src(std::exchange(o.m_src, nullptr)), m_data(std::exchange(o.m_data, nullptr)), m_size(std::exchange(o.m_size, 0)) {}
+        : m_src(std::exchange(o.m_src, nullptr)),
+          m_data(std::exchange(o.m_data, nullptr)),
+          m_size(std::exchange(o.m_size, 0)) {}
     buffer& operator=(buffer&& o) noexcept {
       if (this != &o) {
         release();
@@ -150,7 +152,8 @@ static_assert(std::is_nothrow_move_constructible_v<es::builder> && std::is_nothr
               !std::is_copy_constructible_v<es::builder>);
 static_assert(noexcept(std::declval<es::builder&>().clear()));
 // Class template argument deduction from the source.
-static_assert(std::is_same_v<decltype(es::basic_builder(std::declval<ep::sized_pool&>())), es::basic_builder<ep::sized_pool>>);
+static_assert(
+    std::is_same_v<decltype(es::basic_builder(std::declval<ep::sized_pool&>())), es::basic_builder<ep::sized_pool>>);
 
 TEST_CASE("builder: a user-defined buffer_source supplies every byte and gets each back", "[strings][builder][seam]") {
   counting_source src;

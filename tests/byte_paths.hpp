@@ -25,9 +25,7 @@ std::set<std::string> for_each_byte_path(F&& f) {
 }
 
 /// The path the public functions take.
-inline std::string default_byte_path() {
-  return electron::detail::byte_arch<electron::detail::kernel_arch>::name();
-}
+inline std::string default_byte_path() { return electron::detail::byte_arch<electron::detail::kernel_arch>::name(); }
 #endif
 
 #endif  // ELECTRON_TESTS_BYTE_PATHS_HPP

@@ -27,9 +27,12 @@ struct pinned {  // neither copyable nor movable: only in-place construction wor
 }  // namespace
 
 static_assert(electron::cache_line_size == electron::cache_line_size);
-static_assert(ec::false_sharing_range >= electron::cache_line_size && ec::false_sharing_range % electron::cache_line_size == 0);
-static_assert(sizeof(ec::cache_line_pad) == electron::cache_line_size && alignof(ec::cache_line_pad) == electron::cache_line_size);
-static_assert(sizeof(ec::padded<char>) == electron::cache_line_size && alignof(ec::padded<char>) == electron::cache_line_size);
+static_assert(ec::false_sharing_range >= electron::cache_line_size &&
+              ec::false_sharing_range % electron::cache_line_size == 0);
+static_assert(sizeof(ec::cache_line_pad) == electron::cache_line_size &&
+              alignof(ec::cache_line_pad) == electron::cache_line_size);
+static_assert(sizeof(ec::padded<char>) == electron::cache_line_size &&
+              alignof(ec::padded<char>) == electron::cache_line_size);
 static_assert(sizeof(ec::padded<std::atomic<std::uint64_t>>) == electron::cache_line_size);
 static_assert(sizeof(ec::padded<big>) == 2 * electron::cache_line_size);  // rounded up to whole lines
 static_assert(sizeof(ec::padded<int, 128>) == 128 && alignof(ec::padded<int, 128>) == 128);

@@ -81,7 +81,8 @@ static_assert(eh::metro64(metro_key, 1) == 0xDFB8B9F41C480D3BULL);
 static_assert(eh::murmur3("hello") == 0xcbd8a7b341bd9b02ULL);
 static_assert(eh::murmur3_128("hello").high == 0x5b1e906a48ae1d19ULL);
 
-static_assert(eh::hasher<eh::xxh3_64_hasher> && eh::hasher<eh::xxhash64_hasher> && eh::hasher<eh::metro64_hasher> && eh::hasher<eh::murmur3_hasher>);
+static_assert(eh::hasher<eh::xxh3_64_hasher> && eh::hasher<eh::xxhash64_hasher> && eh::hasher<eh::metro64_hasher> &&
+              eh::hasher<eh::murmur3_hasher>);
 static_assert(!eh::hasher<int> && !eh::hasher<std::hash<int>>);
 static_assert(noexcept(eh::xxhash64(std::string_view{})) && noexcept(eh::murmur3(std::string_view{})));
 
@@ -657,7 +658,8 @@ static_assert(electron::arena::bump_allocator<monotonic_bump> && electron::arena
               electron::arena::bump_allocator<electron::arena::arena>);
 static_assert(!electron::arena::bump_allocator<std::pmr::monotonic_buffer_resource> &&  // no reset()
               !electron::arena::bump_allocator<std::allocator<char>> && !electron::arena::bump_allocator<int>);
-static_assert(std::is_same_v<eh::string_interner, eh::basic_string_interner<eh::xxh3_64_hasher, electron::arena::arena>>);
+static_assert(
+    std::is_same_v<eh::string_interner, eh::basic_string_interner<eh::xxh3_64_hasher, electron::arena::arena>>);
 
 TEST_CASE("string_interner: a hasher of the user's own plugs in (and std::hash)", "[hash][interner][seams]") {
   eh::basic_string_interner<fnv1a_hasher> in;

@@ -9,9 +9,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
-#include <chrono>
 #include <deque>
 #include <limits>
 #include <memory>
@@ -247,9 +247,13 @@ struct throwing_assign {
   throwing_assign& operator=(throwing_assign&&) noexcept(false) { return *this; }
 };
 template <template <class> class C, class T>
-concept instantiable = requires { typename C<T>; };
+concept instantiable = requires {
+  typename C<T>;
+};
 template <class C, class T>
-concept pops_into = requires(C& c, T& out) { c.try_pop(out); };
+concept pops_into = requires(C& c, T& out) {
+  c.try_pop(out);
+};
 }  // namespace
 static_assert(!instantiable<el::mpmc_queue, throwing_move> && !instantiable<el::stack, throwing_move>);
 static_assert(instantiable<el::mpmc_queue, throwing_assign> && instantiable<el::stack, throwing_assign>);
@@ -262,7 +266,8 @@ static_assert(pops_into<el::mpmc_queue<int>, int> && pops_into<el::stack<int>, i
 TEST_CASE("mpmc_queue: producers and consumers lose and duplicate nothing", "[lockfree][mpmc][threads]") {
   const std::uint64_t per = 20000 * static_cast<std::uint64_t>(stress_scale());
   for (const auto& [producers, consumers, capacity, blocking] :
-       {std::tuple{1, 1, 4, false}, std::tuple{2, 2, 8, false}, std::tuple{3, 2, 2, true}, std::tuple{2, 3, 64, true}}) {
+       {std::tuple{1, 1, 4, false}, std::tuple{2, 2, 8, false}, std::tuple{3, 2, 2, true},
+        std::tuple{2, 3, 64, true}}) {
     CAPTURE(producers, consumers, capacity, blocking);
     el::mpmc_queue<std::uint64_t> q(static_cast<std::size_t>(capacity));
     std::vector<std::vector<std::uint64_t>> popped(static_cast<std::size_t>(consumers));
@@ -514,7 +519,7 @@ TEST_CASE("queues and stack take every block from their memory_resource and give
     {
       el::stack<tracked> s(r.get());
       upstreams &= s.upstream() == r.get();
-      before_push = r->allocations();  // nothing until the first push
+      before_push = r->allocations();                         // nothing until the first push
       for (std::uint64_t i = 0; i < 1000; ++i) s.emplace(i);  // chunks of 64, 128, ..., 1024 nodes
       values &= s.pop()->v == 999;
       live_stack = r->live();

@@ -714,7 +714,8 @@ struct alignas(64) wide_object {
 };
 }  // namespace
 
-TEST_CASE("object_pool: every allocation comes from the upstream resource and goes back", "[pool][object_pool][upstream]") {
+TEST_CASE("object_pool: every allocation comes from the upstream resource and goes back",
+          "[pool][object_pool][upstream]") {
   warm_up_threads(1);
   counting_resource up;
   long system = 0;
@@ -734,9 +735,9 @@ TEST_CASE("object_pool: every allocation comes from the upstream resource and go
     }
     system = static_cast<long>(scope.allocations());
   }
-  CHECK(up.allocations >= 32 + 1);  // two rounds of 16 objects, and the thread's cache
+  CHECK(up.allocations >= 32 + 1);        // two rounds of 16 objects, and the thread's cache
   CHECK(objects_freed_by_trim == 6 + 1);  // six idle objects (2 cached, 4 in the depot) and the depot array
-  CHECK(system == up.allocations);  // nothing went to operator new behind its back
+  CHECK(system == up.allocations);        // nothing went to operator new behind its back
   CHECK(up.deallocations == up.allocations);
   CHECK(up.live_bytes == 0);
   CHECK_FALSE(up.misaligned);

@@ -4,8 +4,8 @@
 // tagged [threads] (run under TSan in CI; `ctest -L stress` runs them longer).
 #include "electron/sched.hpp"
 
-#include "electron/test.hpp"
 #include "child_process.hpp"
+#include "electron/test.hpp"
 #include "electron_catch.hpp"
 
 #include <algorithm>
@@ -17,8 +17,8 @@
 #include <ctime>
 #include <functional>
 #include <limits>
-#include <memory_resource>
 #include <memory>
+#include <memory_resource>
 #include <mutex>
 #include <numeric>
 #include <optional>
@@ -110,7 +110,8 @@ static_assert(es::batch_error_handler<decltype([](std::span<int>, const es::batc
 static_assert(!es::batch_error_handler<decltype([](std::span<int>) {}), int>);
 static_assert(es::detail::deque_element<std::uint64_t> && es::detail::deque_element<void*>);
 static_assert(!es::detail::deque_element<std::string>);
-static_assert(noexcept(std::declval<deque_t&>().pop()) && noexcept(std::declval<deque_t&>().steal(std::declval<std::uint64_t&>())));
+static_assert(noexcept(std::declval<deque_t&>().pop()) && noexcept(
+    std::declval<deque_t&>().steal(std::declval<std::uint64_t&>())));
 static_assert(noexcept(std::declval<es::scheduler&>().concurrency()));
 static_assert(noexcept(std::declval<es::scheduler&>().this_worker_index()));
 static_assert(es::reduce_op<std::plus<>, int> && !es::reduce_op<decltype([](int) { return 0; }), int>);
@@ -118,7 +119,8 @@ static_assert(es::reduce_map<decltype([](int) { return 1.0; }), int, double>);
 static_assert(!es::reduce_map<decltype([](int) { return std::string{}; }), int, double>);
 static_assert(es::reduce_range_body<decltype([](int, int) { return 1.0; }), int, double>);
 static_assert(!es::reduce_range_body<decltype([](int) { return 1.0; }), int, double>);
-static_assert(std::is_same_v<es::index_t<int, std::size_t>, std::size_t> && std::is_same_v<es::index_t<short, int>, int>);
+static_assert(std::is_same_v<es::index_t<int, std::size_t>, std::size_t> &&
+              std::is_same_v<es::index_t<short, int>, int>);
 static_assert(!std::is_copy_constructible_v<es::scheduler> && !std::is_copy_constructible_v<es::task_group>);
 static_assert(sizeof(es::detail::task_node) == 64);
 
@@ -379,7 +381,8 @@ TEST_CASE("scheduler: workers stay while tasks run at shutdown", "[sched][schedu
   CHECK(ids.size() == 2);
 }
 
-TEST_CASE("scheduler: spawning on a worker that runs its own tasks allocates nothing once warm", "[sched][scheduler][alloc][threads]") {
+TEST_CASE("scheduler: spawning on a worker that runs its own tasks allocates nothing once warm",
+          "[sched][scheduler][alloc][threads]") {
   // One worker, and the main thread does not wait on the scheduler: no
   // thief takes (and keeps) a node, so every node comes back to the spawning
   // worker's free list. (With thieves, a stolen task's node stays with the
@@ -567,7 +570,8 @@ TEST_CASE("scheduler: concurrency 1 has no worker thread and never hangs", "[sch
     });
     CHECK(ids == std::set<std::thread::id>{main_id});
     CHECK(indices == std::set<std::size_t>{0});
-    CHECK(es::parallel_reduce(s, 0, 1000, 1, 0L, [](int i) { return long{i}; }, std::plus<>{}) == 999L * 1000 / 2);
+    CHECK(es::parallel_reduce(
+              s, 0, 1000, 1, 0L, [](int i) { return long{i}; }, std::plus<>{}) == 999L * 1000 / 2);
     CHECK(s.this_worker_index() == electron::npos);
     // Tasks submitted and never waited for run at the next wait.
     std::atomic<int> later{0};
@@ -591,7 +595,9 @@ TEST_CASE("scheduler: concurrency 1 has no worker thread and never hangs", "[sch
           for (int i = 0; i < 10; ++i) g.run([&] { c.fetch_add(1); });
           g.wait();
           if (c.load() != 10) bad.fetch_add(1);
-          if (es::parallel_reduce(s, 0, 100, 0, [](int i) { return i; }, std::plus<>{}) != 4950) bad.fetch_add(1);
+          if (es::parallel_reduce(
+                  s, 0, 100, 0, [](int i) { return i; }, std::plus<>{}) != 4950)
+            bad.fetch_add(1);
         }
       });
     }
@@ -684,25 +690,25 @@ TEST_CASE("scheduler: nested use of two schedulers does not deadlock", "[sched][
   // slot taken goes on without a slot instead of waiting for it (its owner
   // may be waiting for the very task that worker is running).
   for (int rep = 0; rep < 20 * stress_scale(); ++rep) {
-  es::scheduler a(2);
-  es::scheduler b(2);
-  std::atomic<std::int64_t> sum{0};
-  std::atomic<int> bad_index{0};
-  es::parallel_for(a, 0, 8, 1, [&](int i) {
-    es::parallel_for(b, 0, 8, 1, [&](int j) {
-      es::parallel_for(a, 0, 100, 10, [&](int k) {
-        const std::size_t w = a.this_worker_index();
-        if (w != electron::npos && w >= a.concurrency()) bad_index.fetch_add(1);
-        sum.fetch_add(i * 10000 + j * 100 + k, std::memory_order_relaxed);
+    es::scheduler a(2);
+    es::scheduler b(2);
+    std::atomic<std::int64_t> sum{0};
+    std::atomic<int> bad_index{0};
+    es::parallel_for(a, 0, 8, 1, [&](int i) {
+      es::parallel_for(b, 0, 8, 1, [&](int j) {
+        es::parallel_for(a, 0, 100, 10, [&](int k) {
+          const std::size_t w = a.this_worker_index();
+          if (w != electron::npos && w >= a.concurrency()) bad_index.fetch_add(1);
+          sum.fetch_add(i * 10000 + j * 100 + k, std::memory_order_relaxed);
+        });
       });
     });
-  });
-  std::int64_t expect = 0;
-  for (int i = 0; i < 8; ++i)
-    for (int j = 0; j < 8; ++j)
-      for (int k = 0; k < 100; ++k) expect += i * 10000 + j * 100 + k;
-  REQUIRE(sum.load() == expect);
-  REQUIRE(bad_index.load() == 0);
+    std::int64_t expect = 0;
+    for (int i = 0; i < 8; ++i)
+      for (int j = 0; j < 8; ++j)
+        for (int k = 0; k < 100; ++k) expect += i * 10000 + j * 100 + k;
+    REQUIRE(sum.load() == expect);
+    REQUIRE(bad_index.load() == 0);
   }
 }
 
@@ -754,14 +760,15 @@ TEST_CASE("scheduler: internal allocations go to the upstream memory resource", 
         es::task_group g(s);
         big_callable c{&big, {}};
         c.payload[0] = 'x';
-        for (int i = 0; i < 500; ++i) g.run(c);                // nodes and callables over 40 bytes
+        for (int i = 0; i < 500; ++i) g.run(c);  // nodes and callables over 40 bytes
         for (int i = 0; i < 500; ++i) g.run([&big] { big.fetch_add(1); });
         g.wait();
         // A deque that grows past its 256 slots.
         es::task_group h(s);
         for (int i = 0; i < 1000; ++i) h.run([&big] { big.fetch_add(1); });
         h.wait();
-        reduce_ok = reduce_ok && es::parallel_reduce(s, 0, 10000, 7, 0, [](int i) { return i % 3; }, std::plus<>{}) == 9999;
+        reduce_ok = reduce_ok && es::parallel_reduce(
+                                     s, 0, 10000, 7, 0, [](int i) { return i % 3; }, std::plus<>{}) == 9999;
       };
       work();  // warm: std::thread and the library's own first-use allocations
       if (electron::test::counting_allocations()) {
@@ -981,13 +988,13 @@ TEST_CASE("parallel_for: bounds of two integer types count in their common type"
     es::parallel_for(s, 0, std::size_t{0}, [&](std::size_t) { calls.fetch_add(1); });
     es::parallel_for(s, 7, std::size_t{7}, 1, [&](std::size_t) { calls.fetch_add(1); });
     es::parallel_for(s, -5, -9, [&](int) { calls.fetch_add(1); });
-    es::parallel_for(s, std::numeric_limits<int>::min(), std::numeric_limits<int>::min(), [&](int) { calls.fetch_add(1); });
+    es::parallel_for(s, std::numeric_limits<int>::min(), std::numeric_limits<int>::min(),
+                     [&](int) { calls.fetch_add(1); });
     CHECK(calls.load() == 2000);
     // Extreme signed bounds: the size is computed without overflow.
     std::atomic<std::int64_t> edge{0};
-    es::parallel_for(s, std::numeric_limits<int>::max() - 100, std::numeric_limits<int>::max(), 3, [&](int i) {
-      edge.fetch_add(std::numeric_limits<int>::max() - i);
-    });
+    es::parallel_for(s, std::numeric_limits<int>::max() - 100, std::numeric_limits<int>::max(), 3,
+                     [&](int i) { edge.fetch_add(std::numeric_limits<int>::max() - i); });
     es::parallel_for(s, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::min() + 50, 4,
                      [&](std::int64_t i) { edge.fetch_add(i - std::numeric_limits<std::int64_t>::min()); });
     CHECK(edge.load() == 5050 + 1225);
@@ -995,30 +1002,43 @@ TEST_CASE("parallel_for: bounds of two integer types count in their common type"
 }
 
 // ---- parallel_reduce --------------------------------------------------------------
-TEST_CASE("parallel_reduce: equals std::accumulate and std::transform_reduce on random data", "[sched][parallel_reduce][threads]") {
+TEST_CASE("parallel_reduce: equals std::accumulate and std::transform_reduce on random data",
+          "[sched][parallel_reduce][threads]") {
   std::mt19937_64 rng(20261201);
   for (std::size_t n : {std::size_t{1}, std::size_t{2}, std::size_t{4}}) {
     CAPTURE(n);
     es::scheduler s(n);
-    for (std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{17}, std::size_t{1000}, std::size_t{54321}}) {
+    for (std::size_t size :
+         {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{17}, std::size_t{1000}, std::size_t{54321}}) {
       CAPTURE(size);
       std::vector<std::int64_t> v(size);
       for (auto& x : v) x = static_cast<std::int64_t>(rng() % 2000001) - 1000000;
       const std::int64_t sum = std::accumulate(v.begin(), v.end(), std::int64_t{0});
       for (std::size_t grain : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{4096}}) {
         CAPTURE(grain);
-        CHECK(es::parallel_reduce(s, 0, size, grain, std::int64_t{0}, [&](std::size_t i) { return v[i]; }, std::plus<>{}) == sum);
+        CHECK(es::parallel_reduce(
+                  s, 0, size, grain, std::int64_t{0}, [&](std::size_t i) { return v[i]; }, std::plus<>{}) == sum);
       }
       // Automatic grain; a range body; min and max in one pass.
-      CHECK(es::parallel_reduce(s, 0, v.size(), std::int64_t{0}, [&](std::size_t i) { return v[i]; }, std::plus<>{}) == sum);
-      CHECK(es::parallel_reduce(s, 0, v.size(), std::int64_t{0},
-                                [&](std::size_t b, std::size_t e) { return std::accumulate(v.begin() + static_cast<std::ptrdiff_t>(b), v.begin() + static_cast<std::ptrdiff_t>(e), std::int64_t{0}); },
-                                std::plus<>{}) == sum);
+      CHECK(es::parallel_reduce(
+                s, 0, v.size(), std::int64_t{0}, [&](std::size_t i) { return v[i]; }, std::plus<>{}) == sum);
+      CHECK(es::parallel_reduce(
+                s, 0, v.size(), std::int64_t{0},
+                [&](std::size_t b, std::size_t e) {
+                  return std::accumulate(v.begin() + static_cast<std::ptrdiff_t>(b),
+                                         v.begin() + static_cast<std::ptrdiff_t>(e), std::int64_t{0});
+                },
+                std::plus<>{}) == sum);
       using mm = std::pair<std::int64_t, std::int64_t>;
       const mm lim{std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::min()};
       const mm got = es::parallel_reduce(
-          s, 0, v.size(), 100, lim, [&](std::size_t i) { return mm{v[i], v[i]}; },
-          [](mm a, mm b) { return mm{std::min(a.first, b.first), std::max(a.second, b.second)}; });
+          s, 0, v.size(), 100, lim,
+          [&](std::size_t i) {
+            return mm{v[i], v[i]};
+          },
+          [](mm a, mm b) {
+            return mm{std::min(a.first, b.first), std::max(a.second, b.second)};
+          });
       if (size == 0) {
         CHECK(got == lim);
       } else {
@@ -1028,13 +1048,15 @@ TEST_CASE("parallel_reduce: equals std::accumulate and std::transform_reduce on 
       // transform_reduce: a sum of squares (unsigned, wraps the same way).
       const std::uint64_t sq = std::transform_reduce(v.begin(), v.end(), std::uint64_t{0}, std::plus<>{},
                                                      [](std::int64_t x) { return static_cast<std::uint64_t>(x * x); });
-      CHECK(es::parallel_reduce(s, 0, v.size(), 64, std::uint64_t{0},
-                                [&](std::size_t i) { return static_cast<std::uint64_t>(v[i] * v[i]); }, std::plus<>{}) == sq);
+      CHECK(es::parallel_reduce(
+                s, 0, v.size(), 64, std::uint64_t{0},
+                [&](std::size_t i) { return static_cast<std::uint64_t>(v[i] * v[i]); }, std::plus<>{}) == sq);
     }
   }
 }
 
-TEST_CASE("parallel_reduce: a non-trivial type keeps index order; floating point is reproducible", "[sched][parallel_reduce][threads]") {
+TEST_CASE("parallel_reduce: a non-trivial type keeps index order; floating point is reproducible",
+          "[sched][parallel_reduce][threads]") {
   std::vector<std::string> words(3000);
   std::mt19937 rng(7);
   for (auto& w : words) w = std::string(1 + rng() % 5, static_cast<char>('a' + rng() % 26));
@@ -1063,13 +1085,16 @@ TEST_CASE("parallel_reduce: a non-trivial type keeps index order; floating point
             for (std::size_t i = b; i < e; ++i) c.first += words[i].size();
             return c;
           },
-          [](wc a, wc b) { return wc{a.first + b.first, a.second + b.second}; });
+          [](wc a, wc b) {
+            return wc{a.first + b.first, a.second + b.second};
+          });
       CHECK(counts == wc{serial.size(), words.size()});
     }
     // Floating-point + is not associative: with a fixed grain the tree is
     // fixed, so every run and every concurrency gives the same bits.
     for (int rep = 0; rep < 3; ++rep) {
-      const double x = es::parallel_reduce(s, 0, d.size(), 1000, 0.0, [&](std::size_t i) { return d[i]; }, std::plus<>{});
+      const double x = es::parallel_reduce(
+          s, 0, d.size(), 1000, 0.0, [&](std::size_t i) { return d[i]; }, std::plus<>{});
       if (!first_double) first_double = x;
       CHECK(x == *first_double);
     }
@@ -1081,25 +1106,28 @@ TEST_CASE("parallel_reduce: an exception propagates and no piece runs twice", "[
     CAPTURE(n);
     es::scheduler s(n);
     std::vector<std::atomic<std::uint8_t>> visits(50000);
-    CHECK_THROWS_AS(es::parallel_reduce(s, 0, visits.size(), 50, 0,
-                                        [&](std::size_t i) {
-                                          if (i == 31337) throw std::runtime_error("map");
-                                          visits[i].fetch_add(1, std::memory_order_relaxed);
-                                          return 1;
-                                        },
-                                        std::plus<>{}),
+    CHECK_THROWS_AS(es::parallel_reduce(
+                        s, 0, visits.size(), 50, 0,
+                        [&](std::size_t i) {
+                          if (i == 31337) throw std::runtime_error("map");
+                          visits[i].fetch_add(1, std::memory_order_relaxed);
+                          return 1;
+                        },
+                        std::plus<>{}),
                     std::runtime_error);
     std::size_t twice = 0;
     for (auto& v : visits) twice += v.load() > 1 ? 1u : 0u;
     CHECK(twice == 0u);
-    CHECK_THROWS_AS(es::parallel_reduce(s, 0, 1000, 10, 0, [](int i) { return i; },
-                                        [](int a, int b) -> int {
-                                          if (a + b > 100000) throw std::overflow_error("reduce");
-                                          return a + b;
-                                        }),
+    CHECK_THROWS_AS(es::parallel_reduce(
+                        s, 0, 1000, 10, 0, [](int i) { return i; },
+                        [](int a, int b) -> int {
+                          if (a + b > 100000) throw std::overflow_error("reduce");
+                          return a + b;
+                        }),
                     std::overflow_error);
     // The scheduler is still usable.
-    CHECK(es::parallel_reduce(s, 0, 1000, 10, 0, [](int i) { return i; }, std::plus<>{}) == 499500);
+    CHECK(es::parallel_reduce(
+              s, 0, 1000, 10, 0, [](int i) { return i; }, std::plus<>{}) == 499500);
   }
 }
 
@@ -1131,9 +1159,9 @@ struct batch_log {
 TEST_CASE("batch_processor: full batches in order, flush processes the rest", "[sched][batch]") {
   batch_log log;
   {
-    es::batch_processor<int> bp({.batch_size = 10, .timeout = 10s, .capacity = 100},
-                                [&](std::span<int> b) { log.record(b); },
-                                [](std::span<int>, const es::batch_error&) {});
+    es::batch_processor<int> bp(
+        {.batch_size = 10, .timeout = 10s, .capacity = 100}, [&](std::span<int> b) { log.record(b); },
+        [](std::span<int>, const es::batch_error&) {});
     for (int i = 0; i < 95; ++i) REQUIRE(bp.add(i));
     bp.flush();
     CHECK(bp.pending() == 0);
@@ -1170,9 +1198,9 @@ TEST_CASE("batch_processor: any batch_size and capacity is accepted and SIZE_MAX
 
 TEST_CASE("batch_processor: a lone item is processed after the timeout", "[sched][batch]") {
   batch_log log;
-  es::batch_processor<int> bp({.batch_size = 1000, .timeout = 20ms, .capacity = 2000},
-                              [&](std::span<int> b) { log.record(b); },
-                              [](std::span<int>, const es::batch_error&) {});
+  es::batch_processor<int> bp(
+      {.batch_size = 1000, .timeout = 20ms, .capacity = 2000}, [&](std::span<int> b) { log.record(b); },
+      [](std::span<int>, const es::batch_error&) {});
   const auto start = std::chrono::steady_clock::now();
   REQUIRE(bp.add(42));
   while (log.batch_count() == 0 && std::chrono::steady_clock::now() - start < 5s) std::this_thread::sleep_for(1ms);
@@ -1223,13 +1251,14 @@ TEST_CASE("batch_processor: the backlog is bounded", "[sched][batch][threads]") 
   std::unique_lock<std::mutex> closed_gate(gate);
   std::atomic<bool> in_process{false};
   batch_log log;
-  es::batch_processor<int> bp({.batch_size = 2, .timeout = 10s, .capacity = 4},
-                              [&](std::span<int> b) {
-                                in_process = true;
-                                std::lock_guard<std::mutex> wait_for_gate(gate);
-                                log.record(b);
-                              },
-                              [](std::span<int>, const es::batch_error&) {});
+  es::batch_processor<int> bp(
+      {.batch_size = 2, .timeout = 10s, .capacity = 4},
+      [&](std::span<int> b) {
+        in_process = true;
+        std::lock_guard<std::mutex> wait_for_gate(gate);
+        log.record(b);
+      },
+      [](std::span<int>, const es::batch_error&) {});
   REQUIRE(bp.add(0));
   REQUIRE(bp.add(1));  // a full batch: the thread takes it and blocks in process
   while (!in_process.load()) std::this_thread::yield();
@@ -1252,9 +1281,9 @@ TEST_CASE("batch_processor: the backlog is bounded", "[sched][batch][threads]") 
 
 TEST_CASE("batch_processor: timeout = duration::max() means no timeout", "[sched][batch]") {
   batch_log log;
-  es::batch_processor<int> bp({.batch_size = 100, .timeout = std::chrono::steady_clock::duration::max(), .capacity = 1000},
-                              [&](std::span<int> b) { log.record(b); },
-                              [](std::span<int>, const es::batch_error&) {});
+  es::batch_processor<int> bp(
+      {.batch_size = 100, .timeout = std::chrono::steady_clock::duration::max(), .capacity = 1000},
+      [&](std::span<int> b) { log.record(b); }, [](std::span<int>, const es::batch_error&) {});
   for (int i = 0; i < 50; ++i) REQUIRE(bp.add(i));
   std::this_thread::sleep_for(30ms);
   CHECK(log.batch_count() == 0);  // no batch is full, nothing timed out
@@ -1273,9 +1302,9 @@ TEST_CASE("batch_processor: capacity below batch_size processes full queues", "[
   // A batch of 64 never forms in a queue of 8: add() must not wait a whole
   // timeout (1 s) for each batch of 8.
   batch_log log;
-  es::batch_processor<int> bp({.batch_size = 64, .timeout = 1s, .capacity = 8},
-                              [&](std::span<int> b) { log.record(b); },
-                              [](std::span<int>, const es::batch_error&) {});
+  es::batch_processor<int> bp(
+      {.batch_size = 64, .timeout = 1s, .capacity = 8}, [&](std::span<int> b) { log.record(b); },
+      [](std::span<int>, const es::batch_error&) {});
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < 40; ++i) REQUIRE(bp.add(i));
   const auto took = std::chrono::steady_clock::now() - start;
@@ -1296,18 +1325,19 @@ TEST_CASE("batch_processor: an item's age starts when add() accepts it", "[sched
   std::atomic<bool> in_process{false};
   std::mutex m;
   std::optional<std::chrono::steady_clock::time_point> late_processed;
-  es::batch_processor<int> bp({.batch_size = 4, .timeout = 200ms, .capacity = 4},
-                              [&](std::span<int> b) {
-                                in_process = true;
-                                std::lock_guard<std::mutex> wait_for_gate(gate);
-                                std::lock_guard<std::mutex> lock(m);
-                                if (b.front() == 8) late_processed = std::chrono::steady_clock::now();
-                              },
-                              [](std::span<int>, const es::batch_error&) {});
+  es::batch_processor<int> bp(
+      {.batch_size = 4, .timeout = 200ms, .capacity = 4},
+      [&](std::span<int> b) {
+        in_process = true;
+        std::lock_guard<std::mutex> wait_for_gate(gate);
+        std::lock_guard<std::mutex> lock(m);
+        if (b.front() == 8) late_processed = std::chrono::steady_clock::now();
+      },
+      [](std::span<int>, const es::batch_error&) {});
   for (int i = 0; i < 4; ++i) REQUIRE(bp.add(i));  // a full batch, blocked in process
   REQUIRE(wait_for([&] { return in_process.load(); }));
   for (int i = 4; i < 8; ++i) REQUIRE(bp.try_add(i));  // the queue is full
-  std::thread producer([&] { bp.add(8); });           // blocks for room
+  std::thread producer([&] { bp.add(8); });            // blocks for room
   std::this_thread::sleep_for(400ms);
   const auto opened = std::chrono::steady_clock::now();
   closed_gate.unlock();  // room for 8 only after this
@@ -1336,21 +1366,23 @@ TEST_CASE("sched: misuse is caught in debug builds", "[sched][assert][threads]")
   CHECK(own_group.signal == SIGABRT);
   const auto empty_batches = electron_tests::run_in_child([] {
     alarm(10);
-    es::batch_processor<int> bp({.batch_size = 0}, [](std::span<int>) {}, [](std::span<int>, const es::batch_error&) {});
+    es::batch_processor<int> bp(
+        {.batch_size = 0}, [](std::span<int>) {}, [](std::span<int>, const es::batch_error&) {});
   });
   CHECK(empty_batches.signaled);
   CHECK(empty_batches.signal == SIGABRT);
   const auto add_from_batch = electron_tests::run_in_child([] {
     alarm(10);
     es::batch_processor<int>* self = nullptr;
-    es::batch_processor<int> bp({.batch_size = 1, .timeout = 10s, .capacity = 1},
-                                [&self](std::span<int> b) {
-                                  if (b.front() == 0) {
-                                    self->add(1);  // fills the queue
-                                    self->add(2);  // would wait for room forever
-                                  }
-                                },
-                                [](std::span<int>, const es::batch_error&) {});
+    es::batch_processor<int> bp(
+        {.batch_size = 1, .timeout = 10s, .capacity = 1},
+        [&self](std::span<int> b) {
+          if (b.front() == 0) {
+            self->add(1);  // fills the queue
+            self->add(2);  // would wait for room forever
+          }
+        },
+        [](std::span<int>, const es::batch_error&) {});
     self = &bp;
     bp.add(0);
     bp.flush();
@@ -1370,9 +1402,9 @@ TEST_CASE("batch_processor: batch_size and capacity of 0 count as 1 without asse
     alarm(10);
     std::vector<std::size_t> sizes;
     {
-      es::batch_processor<int> bp({.batch_size = 0, .timeout = 10s, .capacity = 0},
-                                  [&](std::span<int> b) { sizes.push_back(b.size()); },
-                                  [](std::span<int>, const es::batch_error&) {});
+      es::batch_processor<int> bp(
+          {.batch_size = 0, .timeout = 10s, .capacity = 0}, [&](std::span<int> b) { sizes.push_back(b.size()); },
+          [](std::span<int>, const es::batch_error&) {});
       for (int i = 0; i < 5; ++i) {
         if (!bp.add(i)) _exit(1);
       }
@@ -1388,12 +1420,13 @@ TEST_CASE("batch_processor: batch_size and capacity of 0 count as 1 without asse
 TEST_CASE("batch_processor: close and destructor process every accepted item", "[sched][batch][threads]") {
   batch_log log;
   {
-    es::batch_processor<int> bp({.batch_size = 7, .timeout = 10s, .capacity = 1000},
-                                [&](std::span<int> b) {
-                                  std::this_thread::sleep_for(100us);
-                                  log.record(b);
-                                },
-                                [](std::span<int>, const es::batch_error&) {});
+    es::batch_processor<int> bp(
+        {.batch_size = 7, .timeout = 10s, .capacity = 1000},
+        [&](std::span<int> b) {
+          std::this_thread::sleep_for(100us);
+          log.record(b);
+        },
+        [](std::span<int>, const es::batch_error&) {});
     for (int i = 0; i < 500; ++i) bp.add(i);
   }  // no flush: the destructor processes all 500
   std::vector<int> all = log.all();
@@ -1404,9 +1437,10 @@ TEST_CASE("batch_processor: close and destructor process every accepted item", "
   CHECK(all == expect);
 
   std::atomic<int> owned_seen{0};
-  es::batch_processor<std::unique_ptr<int>> owned({.batch_size = 3, .timeout = 10s, .capacity = 10},
-                                                  [&](std::span<std::unique_ptr<int>> b) { owned_seen += *b[0]; },
-                                                  [](std::span<std::unique_ptr<int>>, const es::batch_error&) {});
+  es::batch_processor<std::unique_ptr<int>> owned(
+      {.batch_size = 3, .timeout = 10s, .capacity = 10},
+      [&](std::span<std::unique_ptr<int>> b) { owned_seen += *b[0]; },
+      [](std::span<std::unique_ptr<int>>, const es::batch_error&) {});
   CHECK(owned.add(std::make_unique<int>(1)));
   owned.close();
   owned.close();  // idempotent
@@ -1425,12 +1459,13 @@ TEST_CASE("batch_processor: several producers, each item exactly once", "[sched]
   std::atomic<int> flushed_ok{0};
   std::atomic<int> refused{0};
   {
-    es::batch_processor<int> bp({.batch_size = 16, .timeout = 1ms, .capacity = 64},
-                                [&](std::span<int> b) {
-                                  if (b.size() > 16) oversize.fetch_add(1);
-                                  for (int v : b) seen[static_cast<std::size_t>(v)].fetch_add(1);
-                                },
-                                [](std::span<int>, const es::batch_error&) {});
+    es::batch_processor<int> bp(
+        {.batch_size = 16, .timeout = 1ms, .capacity = 64},
+        [&](std::span<int> b) {
+          if (b.size() > 16) oversize.fetch_add(1);
+          for (int v : b) seen[static_cast<std::size_t>(v)].fetch_add(1);
+        },
+        [](std::span<int>, const es::batch_error&) {});
     std::vector<std::thread> ts;
     for (int p = 0; p < producers; ++p) {
       ts.emplace_back([&, p] {

@@ -60,7 +60,8 @@ std::string check_arch(Arch arch) {
       if (n != 0) std::memcpy(exact.data(), p, n);
       const std::string_view sv(reinterpret_cast<const char*>(exact.data()), n);
       // index_byte: absent, then present at sampled positions (all for short).
-      if (sd::index_byte(arch, exact.data(), n, c) != electron::npos) err << "index_byte absent n=" << n << " off=" << off;
+      if (sd::index_byte(arch, exact.data(), n, c) != electron::npos)
+        err << "index_byte absent n=" << n << " off=" << off;
       if (sd::index_byte_near(arch, exact.data(), n, c) != electron::npos) {
         err << "index_byte_near absent n=" << n << " off=" << off;
       }
@@ -227,9 +228,9 @@ std::string check_to_mask(Arch) {
   };
   for (int round = -1; round < static_cast<int>(w) + 200; ++round) {
     for (std::size_t i = 0; i < w; ++i) {
-      lanes[i] = round < 0                       ? 0
-                 : round < static_cast<int>(w)   ? (i == static_cast<std::size_t>(round) ? 0xFF : 0)
-                                                 : (rng() % 2 ? 0xFF : static_cast<byte>(rng() % 255));
+      lanes[i] = round < 0                     ? 0
+                 : round < static_cast<int>(w) ? (i == static_cast<std::size_t>(round) ? 0xFF : 0)
+                                               : (rng() % 2 ? 0xFF : static_cast<byte>(rng() % 255));
     }
     const std::uint64_t got = sd::to_mask<A>(sd::bytes<A>::load_aligned(lanes) == sd::bytes<A>(0xFF));
     const std::uint64_t want = expect();
@@ -404,9 +405,10 @@ struct throwing_hasher {
 }  // namespace
 
 static_assert(electron::hash::hasher<fnv1a_hasher> && electron::hash::hasher<throwing_hasher>);
-static_assert(noexcept(es::batch_hash(std::span<const std::string_view>{}, std::span<std::uint64_t>{}, fnv1a_hasher{})));
-static_assert(
-    !noexcept(es::batch_hash(std::span<const std::string_view>{}, std::span<std::uint64_t>{}, throwing_hasher{})));
+static_assert(noexcept(es::batch_hash(std::span<const std::string_view>{}, std::span<std::uint64_t>{},
+                                      fnv1a_hasher{})));
+static_assert(!noexcept(es::batch_hash(std::span<const std::string_view>{}, std::span<std::uint64_t>{},
+                                       throwing_hasher{})));
 
 TEST_CASE("batch_hash over any hasher: the user's own, std::hash and Electron's", "[simd][batch][hash]") {
   std::mt19937_64 rng(11);

@@ -106,8 +106,8 @@ std::string check_index_any(Arch arch) {
       for (auto& c : s) c = static_cast<char>('a' + rng() % 26);
       if (n > 0 && rng() % 2) s[rng() % n] = static_cast<char>(0x80 | (rng() % 128));
       std::vector<unsigned char> exact(s.begin(), s.end());
-      const std::size_t got = electron::detail::index_any(arch, exact.data(), n,
-                                                                reinterpret_cast<const unsigned char*>(set.data()), k);
+      const std::size_t got =
+          electron::detail::index_any(arch, exact.data(), n, reinterpret_cast<const unsigned char*>(set.data()), k);
       const std::size_t want = std::string_view(s).find_first_of(set);
       if (got != (want == std::string_view::npos ? electron::npos : want)) err << "n=" << n << " k=" << k;
     }
@@ -127,7 +127,7 @@ std::string check_index_any_positions(Arch arch) {
   for (std::size_t off = 0; off < 64 && err.str().empty(); ++off) {
     for (std::size_t n = 0; n <= 300 && err.str().empty(); ++n) {
       const std::size_t k = 1 + (n + off) % 9;  // 9: the scalar table
-      std::vector<unsigned char> exact(n);     // exactly sized: ASan sees any read past the end
+      std::vector<unsigned char> exact(n);      // exactly sized: ASan sees any read past the end
       for (auto& c : exact) c = static_cast<unsigned char>('a' + rng() % 26);
       if (electron::detail::index_any(arch, exact.data(), n, set, k) != electron::npos) {
         err << "absent n=" << n << " k=" << k;

@@ -14,14 +14,14 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
-#include <limits>
 #include <latch>
+#include <limits>
 #include <mutex>
 #include <random>
 #include <shared_mutex>
 #include <string>
-#include <type_traits>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace es = electron::sync;
@@ -71,9 +71,13 @@ struct constant_hasher {
 };
 
 template <std::size_t N>
-concept valid_shard_count = requires { typename es::sharded_mutex<N>; };
+concept valid_shard_count = requires {
+  typename es::sharded_mutex<N>;
+};
 template <class M>
-concept valid_shard_type = requires { typename es::sharded_mutex<8, M>; };
+concept valid_shard_type = requires {
+  typename es::sharded_mutex<8, M>;
+};
 
 // A lockable type of the test's own, to plug into sharded_mutex: a
 // test-and-set spin lock that counts its acquisitions (in all instances),
@@ -119,7 +123,8 @@ static_assert(!noexcept(std::declval<es::sharded_mutex<8, std::mutex>&>().lock(1
 static_assert(noexcept(std::declval<es::sharded_mutex<8, counting_spinlock>&>().lock(1)));
 static_assert(es::shared_lockable<es::rw_mutex> && es::shared_lockable<std::shared_mutex>);
 static_assert(!es::shared_lockable<std::mutex> && !es::shared_lockable<es::semaphore>);
-static_assert(electron::hash::hasher<std::hash<std::string>, std::string> && electron::hash::hasher<constant_hasher, std::string>);
+static_assert(electron::hash::hasher<std::hash<std::string>, std::string> &&
+              electron::hash::hasher<constant_hasher, std::string>);
 static_assert(!electron::hash::hasher<constant_hasher, int> && !electron::hash::hasher<int, std::string>);
 static_assert(es::shard_key<int> && es::shard_key<std::uint64_t> && es::shard_key<std::string> &&
               es::shard_key<const void*>);
@@ -134,17 +139,22 @@ static_assert(sizeof(es::sharded_mutex<16>) == 16 * electron::cache_line_size);
 static_assert(sizeof(es::rw_mutex) == 4);
 static_assert(!std::is_copy_constructible_v<es::rw_mutex> && !std::is_move_constructible_v<es::semaphore>);
 static_assert(!std::is_copy_constructible_v<es::sharded_mutex<>::lock_guard>);
-static_assert(!std::is_convertible_v<std::ptrdiff_t, es::semaphore>);  // explicit
+static_assert(!std::is_convertible_v<std::ptrdiff_t, es::semaphore>);                                     // explicit
 static_assert(es::sharded_mutex<>::shard_of(std::uint64_t{7}) == es::sharded_mutex<>::shard_of_hash(7));  // constexpr
 
-static_assert(noexcept(std::declval<es::sharded_mutex<>&>().lock(1)) && noexcept(std::declval<es::sharded_mutex<>&>().unlock(1)) && noexcept(std::declval<es::sharded_mutex<>&>().try_lock(1)));
-static_assert(noexcept(std::declval<es::sharded_mutex<>&>().guard(std::uint64_t{1})) && noexcept(std::declval<es::sharded_mutex<>&>().lock_shard(0)));
-static_assert(noexcept(std::declval<es::sharded_mutex<>&>().lock(std::declval<const std::string&>())));  // std::hash<std::string> is noexcept
-static_assert(noexcept(std::declval<es::rw_mutex&>().lock()) && noexcept(std::declval<es::rw_mutex&>().unlock()) && noexcept(std::declval<es::rw_mutex&>().try_lock()));
-static_assert(noexcept(std::declval<es::rw_mutex&>().lock_shared()) && noexcept(std::declval<es::rw_mutex&>().unlock_shared()) && noexcept(std::declval<es::rw_mutex&>().try_lock_shared()));
-static_assert(noexcept(std::declval<es::semaphore&>().acquire()) && noexcept(std::declval<es::semaphore&>().release()) && noexcept(std::declval<es::semaphore&>().try_acquire()));
+static_assert(noexcept(std::declval<es::sharded_mutex<>&>().lock(1)) && noexcept(
+    std::declval<es::sharded_mutex<>&>().unlock(1)) && noexcept(std::declval<es::sharded_mutex<>&>().try_lock(1)));
+static_assert(noexcept(std::declval<es::sharded_mutex<>&>().guard(std::uint64_t{
+    1})) && noexcept(std::declval<es::sharded_mutex<>&>().lock_shard(0)));
+static_assert(noexcept(std::declval<es::sharded_mutex<>&>().lock(
+    std::declval<const std::string&>())));  // std::hash<std::string> is noexcept
+static_assert(noexcept(std::declval<es::rw_mutex&>().lock()) && noexcept(
+    std::declval<es::rw_mutex&>().unlock()) && noexcept(std::declval<es::rw_mutex&>().try_lock()));
+static_assert(noexcept(std::declval<es::rw_mutex&>().lock_shared()) && noexcept(
+    std::declval<es::rw_mutex&>().unlock_shared()) && noexcept(std::declval<es::rw_mutex&>().try_lock_shared()));
+static_assert(noexcept(std::declval<es::semaphore&>().acquire()) && noexcept(
+    std::declval<es::semaphore&>().release()) && noexcept(std::declval<es::semaphore&>().try_acquire()));
 static_assert(noexcept(std::declval<es::semaphore&>().available()));
-
 
 // ===========================================================================
 // sharded_mutex

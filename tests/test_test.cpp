@@ -74,12 +74,12 @@ TEST_CASE("over-aligned operator new: every alignment and size, counted exactly"
   for (const std::size_t align : {32u, 64u, 256u, 4096u, 65536u}) {
     for (const std::size_t n : {std::size_t{0}, std::size_t{1}, align - 1, align, align + 1, 3 * align + 7}) {
       et::alloc_scope scope;
-      void* p = ::operator new(n, std::align_val_t{align});
+      void* p = ::operator new (n, std::align_val_t{align});
       et::do_not_optimize(p);
       const bool aligned = reinterpret_cast<std::uintptr_t>(p) % align == 0;
       if (n != 0) std::memset(p, 0xA5, n);
       const std::uint64_t bytes = scope.bytes_allocated();
-      ::operator delete(p, std::align_val_t{align});
+      ::operator delete (p, std::align_val_t{align});
       const std::int64_t live = scope.live_bytes();
       const std::uint64_t frees = scope.counts().deallocations;
       INFO("align " << align << " size " << n);
@@ -96,7 +96,7 @@ TEST_CASE("over-aligned operator new: every alignment and size, counted exactly"
   }
 #if !ELECTRON_ASAN && !ELECTRON_TSAN  // the sanitizers report a huge request as fatal
   volatile std::size_t huge = static_cast<std::size_t>(-1) - 64;
-  CHECK_THROWS_AS(::operator new(huge, std::align_val_t{64}), std::bad_alloc);
+  CHECK_THROWS_AS(::operator new (huge, std::align_val_t{64}), std::bad_alloc);
 #endif
 }
 

@@ -27,16 +27,15 @@ using namespace std::string_view_literals;
 // The views are forward, common, borrowed views; their iterators forward
 // iterators yielding string_view by value.
 template <class V>
-constexpr bool text_view =
-    std::ranges::forward_range<V> && std::ranges::borrowed_range<V> && std::ranges::view<V> &&
-    std::ranges::common_range<V> && std::forward_iterator<std::ranges::iterator_t<V>> &&
-    std::same_as<std::ranges::range_value_t<V>, std::string_view> &&
-    std::same_as<std::ranges::range_reference_t<V>, std::string_view> && std::is_nothrow_copy_constructible_v<V>;
+constexpr bool text_view = std::ranges::forward_range<V>&& std::ranges::borrowed_range<V>&& std::ranges::view<V>&&
+    std::ranges::common_range<V>&& std::forward_iterator<std::ranges::iterator_t<V>>&&
+        std::same_as<std::ranges::range_value_t<V>, std::string_view>&&
+            std::same_as<std::ranges::range_reference_t<V>, std::string_view>&& std::is_nothrow_copy_constructible_v<V>;
 static_assert(text_view<es::lines_view> && text_view<es::split_view> && text_view<es::split_any_view> &&
               text_view<es::fields_view>);
 static_assert(!std::ranges::sized_range<es::lines_view> && !std::ranges::bidirectional_range<es::lines_view>);
-static_assert(noexcept(es::lines(""sv)) && noexcept(es::split(""sv, ',')) && noexcept(es::cut(""sv, ',')) &&
-              noexcept(es::trim(""sv)) && noexcept(*es::fields(""sv).begin()) && noexcept(++es::lines(""sv).begin()));
+static_assert(noexcept(es::lines(""sv)) && noexcept(es::split(""sv, ',')) && noexcept(es::cut(""sv, ',')) && noexcept(
+    es::trim(""sv)) && noexcept(*es::fields(""sv).begin()) && noexcept(++es::lines(""sv).begin()));
 static_assert(es::trim(" \t x y \r\n"sv) == "x y" && es::trim_left("  x "sv) == "x " &&
               es::trim_right("  x "sv) == "  x" && es::trim("--a-b--"sv, "-"sv) == "a-b");
 
@@ -148,9 +147,15 @@ TEST_CASE("lines: the documented cases", "[strings][text][lines]") {
 
 TEST_CASE("split and split_any: Python's str.split(sep)", "[strings][text][split]") {
   const std::vector<piece_case> comma = {
-      {"", {""}},           {"a", {"a"}},         {",", {"", ""}},
-      {"a,,b", {"a", "", "b"}}, {"a,", {"a", ""}}, {",a", {"", "a"}},
-      {",,", {"", "", ""}}, {"a,b,c", {"a", "b", "c"}}, {"\x80,\xff", {"\x80", "\xff"}},
+      {"", {""}},
+      {"a", {"a"}},
+      {",", {"", ""}},
+      {"a,,b", {"a", "", "b"}},
+      {"a,", {"a", ""}},
+      {",a", {"", "a"}},
+      {",,", {"", "", ""}},
+      {"a,b,c", {"a", "b", "c"}},
+      {"\x80,\xff", {"\x80", "\xff"}},
   };
   for (const auto& c : comma) {
     INFO(c.in);
@@ -158,8 +163,13 @@ TEST_CASE("split and split_any: Python's str.split(sep)", "[strings][text][split
     CHECK(collect(es::split_any(c.in, ",")) == strings_of(c.want));
   }
   const std::vector<piece_case> any = {
-      {"", {""}},           {"k=v;x=y", {"k", "v", "x", "y"}}, {"=;", {"", "", ""}}, {";;", {"", "", ""}},
-      {"a=;b", {"a", "", "b"}}, {"abc", {"abc"}},               {"=\x80;", {"", "\x80", ""}},
+      {"", {""}},
+      {"k=v;x=y", {"k", "v", "x", "y"}},
+      {"=;", {"", "", ""}},
+      {";;", {"", "", ""}},
+      {"a=;b", {"a", "", "b"}},
+      {"abc", {"abc"}},
+      {"=\x80;", {"", "\x80", ""}},
   };
   for (const auto& c : any) {
     INFO(c.in);
@@ -184,10 +194,16 @@ TEST_CASE("fields: Python's bytes.split() (ASCII whitespace runs)", "[strings][t
       {"\x80 \xff", {"\x80", "\xff"}},
       {"\t\n\v\f\r", {}},
       {"x\vy", {"x", "y"}},
-      {"a\x1c" "b", {"a\x1c" "b"}},  // str.split() would split here; ASCII whitespace only
+      {"a\x1c"
+       "b",
+       {"a\x1c"
+        "b"}},  // str.split() would split here; ASCII whitespace only
       {"  lead", {"lead"}},
       {"trail  ", {"trail"}},
-      {"\xa0" "a\xa0", {"\xa0" "a\xa0"}},  // no-break space (Latin-1) is not ASCII whitespace
+      {"\xa0"
+       "a\xa0",
+       {"\xa0"
+        "a\xa0"}},  // no-break space (Latin-1) is not ASCII whitespace
       {"a\0b"sv, {"a\0b"sv}},
   };
   for (const auto& c : cases) {
@@ -219,11 +235,8 @@ TEST_CASE("trim, trim_left, trim_right: Python's strip, lstrip, rstrip", "[strin
     CHECK(es::trim(c.in, ws) == c.both);
   }
   const std::vector<trim_case> set = {
-      {"", "", "", ""},
-      {"--a-b--", "a-b", "a-b--", "--a-b"},
-      {"xxx", "", "", ""},
-      {"a", "a", "a", "a"},
-      {"-x-ax-x", "a", "ax-x", "-x-a"},
+      {"", "", "", ""},     {"--a-b--", "a-b", "a-b--", "--a-b"}, {"xxx", "", "", ""},
+      {"a", "a", "a", "a"}, {"-x-ax-x", "a", "ax-x", "-x-a"},
   };
   for (const auto& c : set) {
     INFO(c.in);
@@ -274,7 +287,8 @@ TEST_CASE("cut and cut_last", "[strings][text][cut]") {
 TEST_CASE("text views agree with the std references on random text", "[strings][text][random]") {
   std::mt19937 rng(2024);
   // Separators, whitespace, CR/LF, NUL and bytes >= 0x80, with letters.
-  const char alphabet[] = {'a', 'b', 'c', '\n', '\r', ',', ';', '=', ' ', '\t', '\v', '\f', '\0', '\x80', '\xff', '\xa0'};
+  const char alphabet[] = {'a', 'b',  'c',  '\n', '\r', ',',    ';',    '=',
+                           ' ', '\t', '\v', '\f', '\0', '\x80', '\xff', '\xa0'};
   int checked = 0;
   for (int round = 0; round < 3000; ++round) {
     const std::size_t n = round < 600 ? static_cast<std::size_t>(round % 40) : rng() % 700;

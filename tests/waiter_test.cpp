@@ -4,8 +4,8 @@
 // that time out and that are woken, wake_all waking every sleeper, and the
 // backoff's step budget. Built twice: waiter_test (the platform's backend)
 // and waiter_portable_test (ELECTRON_WAITER_PORTABLE); run under TSan.
-#include "electron/detail/backoff.hpp"
 #include "electron/detail/waiter.hpp"
+#include "electron/detail/backoff.hpp"
 
 #include "electron/test.hpp"
 #include "electron_catch.hpp"
@@ -179,7 +179,8 @@ TEST_CASE("waiter: many threads handing a token around lose no wake-up", "[waite
     ts.emplace_back([&, i] {
       for (std::uint32_t lap = 0; lap < laps; ++lap) {
         const std::uint32_t mine = lap * threads + i;
-        for (std::uint32_t v = turn.load(std::memory_order_acquire); v != mine; v = turn.load(std::memory_order_acquire)) {
+        for (std::uint32_t v = turn.load(std::memory_order_acquire); v != mine;
+             v = turn.load(std::memory_order_acquire)) {
           ed::waiter::wait(turn, v);
         }
         turn.store(mine + 1, std::memory_order_release);
@@ -243,7 +244,7 @@ TEST_CASE("backoff: spins, then yields, then says park", "[backoff]") {
   CHECK(b.steps() == 0);
   CHECK(b.spinning());
   CHECK(b.pause());
-  static_assert(noexcept(b.pause()) && noexcept(b.reset()));
+  static_assert(noexcept(b.pause())&& noexcept(b.reset()));
   static_assert(noexcept(ed::waiter::wake_all(std::declval<const word&>())));
 }
 

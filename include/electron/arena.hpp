@@ -139,8 +139,7 @@ class arena {
   /// pointer (it takes one byte). Inlined bump in the common case.
   /// Precondition: `align` is a power of two (ELECTRON_ASSERT). Throws
   /// std::bad_alloc when the size or alignment cannot be served.
-  [[nodiscard]] ELECTRON_ALWAYS_INLINE void* allocate(std::size_t size,
-                                                      std::size_t align = alignof(std::max_align_t)) {
+  [[nodiscard]] ELECTRON_ALWAYS_INLINE void* allocate(std::size_t size, std::size_t align = alignof(std::max_align_t)) {
     ELECTRON_ASSERT(align != 0 && (align & (align - 1)) == 0, "arena: alignment is not a power of two");
     size += static_cast<std::size_t>(size == 0);
     const std::uintptr_t cur = reinterpret_cast<std::uintptr_t>(m_ptr);
@@ -212,8 +211,8 @@ class arena {
     }
   }
 
-  /// Destroys the recorded objects and returns every block upstream. The arena stays usable and starts again from its first
-  /// block size.
+  /// Destroys the recorded objects and returns every block upstream. The arena stays usable and starts again from its
+  /// first block size.
   void release() noexcept {
     run_destructors();
     note_high_water();
@@ -412,8 +411,8 @@ void destroy_n(void* p, std::size_t n) noexcept {
 }
 }  // namespace detail
 
-/// Constructs a T in the arena (value-initialized with no arguments). A T that is not trivially destructible is destroyed on
-/// reset()/release()/destruction of the arena, newest first.
+/// Constructs a T in the arena (value-initialized with no arguments). A T that is not trivially destructible is
+/// destroyed on reset()/release()/destruction of the arena, newest first.
 template <class T, class... Args>
 requires std::constructible_from<T, Args...>
 [[nodiscard]] T* make(arena& a, Args&&... args) {

@@ -53,28 +53,26 @@ inline constexpr std::size_t padded_alignment = alignof(T) > Align ? alignof(T) 
 /// copy and move follow T's.
 ///   padded<std::atomic<int>> hits;  hits->fetch_add(1);
 template <class T, std::size_t Align = cache_line_size>
-  requires(Align > 0 && (Align & (Align - 1)) == 0)
-class alignas(padded_alignment<T, Align>) padded {
+requires(Align > 0 && (Align & (Align - 1)) == 0) class alignas(padded_alignment<T, Align>) padded {
  public:
   using value_type = T;
   static constexpr std::size_t alignment = padded_alignment<T, Align>;
 
-  constexpr padded() noexcept(std::is_nothrow_default_constructible_v<T>)
-    requires std::default_initializable<T>
-  : m_value() {}
+  constexpr padded() noexcept(std::is_nothrow_default_constructible_v<T>) requires std::default_initializable<T>
+      : m_value() {}
 
   /// Constructs the value from args (in place; T need not be movable).
   template <class... Args>
-    requires std::constructible_from<T, Args...>
+  requires std::constructible_from<T, Args...>
   constexpr explicit padded(std::in_place_t, Args&&... args) noexcept(std::is_nothrow_constructible_v<T, Args...>)
       : m_value(std::forward<Args>(args)...) {}
 
   /// Constructs the value from one argument; implicit exactly when the
   /// conversion to T is: padded<int> p = 5; but not padded<std::vector<int>> v = 5.
   template <class U>
-    requires std::constructible_from<T, U&&> && (!std::same_as<std::remove_cvref_t<U>, padded>) &&
-             (!std::same_as<std::remove_cvref_t<U>, std::in_place_t>)
-  constexpr explicit(!std::is_convertible_v<U&&, T>) padded(U&& v) noexcept(std::is_nothrow_constructible_v<T, U&&>)
+  requires std::constructible_from<T, U&&> &&(!std::same_as<std::remove_cvref_t<U>, padded>)&&(
+      !std::same_as<std::remove_cvref_t<U>, std::in_place_t>)constexpr explicit(!std::is_convertible_v<U&&, T>)
+      padded(U&& v) noexcept(std::is_nothrow_constructible_v<T, U&&>)
       : m_value(std::forward<U>(v)) {}
 
   constexpr T& get() & noexcept { return m_value; }

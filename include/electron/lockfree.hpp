@@ -79,7 +79,7 @@ concept queue_value = std::is_object_v<T> && std::is_nothrow_destructible_v<T> &
 ///   mpmc_queue<std::string> q(100);   // capacity 128
 ///   (void)q.try_push("a"); auto s = q.try_pop();
 template <queue_value T>
-  requires std::is_nothrow_move_constructible_v<T>
+requires std::is_nothrow_move_constructible_v<T>
 class mpmc_queue {
  public:
   using value_type = T;
@@ -109,16 +109,15 @@ class mpmc_queue {
   }
 
   /// Adds an item if there is room; false (v untouched) if full.
-  [[nodiscard]] bool try_push(const T& v) noexcept(std::is_nothrow_copy_constructible_v<T>)
-    requires std::copy_constructible<T>
-  {
+  [[nodiscard]] bool try_push(const T& v) noexcept(
+      std::is_nothrow_copy_constructible_v<T>) requires std::copy_constructible<T> {
     return try_emplace(v);
   }
   [[nodiscard]] bool try_push(T&& v) noexcept { return try_emplace(std::move(v)); }
   /// Constructs an item in place if there is room (this form requires a
   /// constructor that does not throw: a claimed slot cannot be given back).
   template <class... Args>
-    requires std::is_nothrow_constructible_v<T, Args...>
+  requires std::is_nothrow_constructible_v<T, Args...>
   [[nodiscard]] bool try_emplace(Args&&... args) noexcept {
     slot* s = claim_push();
     if (s == nullptr) return false;
@@ -130,8 +129,8 @@ class mpmc_queue {
   /// first, then moved in. If the queue is full the value is destroyed, so
   /// arguments passed as rvalues may have been moved from.
   template <class... Args>
-    requires(!std::is_nothrow_constructible_v<T, Args...>) && std::constructible_from<T, Args...>
-  [[nodiscard]] bool try_emplace(Args&&... args) {
+  requires(!std::is_nothrow_constructible_v<T, Args...>) &&
+      std::constructible_from<T, Args...> [[nodiscard]] bool try_emplace(Args&&... args) {
     T v(std::forward<Args>(args)...);
     return try_emplace(std::move(v));
   }
@@ -144,9 +143,7 @@ class mpmc_queue {
   }
   /// Moves the oldest item into out; false if empty. (Needs a move
   /// assignment that does not throw; with one that may, use try_pop().)
-  [[nodiscard]] bool try_pop(T& out) noexcept
-    requires std::is_nothrow_move_assignable_v<T>
-  {
+  [[nodiscard]] bool try_pop(T& out) noexcept requires std::is_nothrow_move_assignable_v<T> {
     slot* s = claim_pop();
     if (s == nullptr) return false;
     out = std::move(*item(s));
@@ -322,9 +319,8 @@ class spsc_queue {
   }
 
   /// Producer only: adds an item if there is room.
-  [[nodiscard]] bool try_push(const T& v) noexcept(std::is_nothrow_copy_constructible_v<T>)
-    requires std::copy_constructible<T>
-  {
+  [[nodiscard]] bool try_push(const T& v) noexcept(
+      std::is_nothrow_copy_constructible_v<T>) requires std::copy_constructible<T> {
     return try_emplace(v);
   }
   [[nodiscard]] bool try_push(T&& v) noexcept(std::is_nothrow_move_constructible_v<T>) {
@@ -333,7 +329,7 @@ class spsc_queue {
   /// Producer only: constructs an item in place if there is room. If the
   /// constructor throws, the queue is unchanged.
   template <class... Args>
-    requires std::constructible_from<T, Args...>
+  requires std::constructible_from<T, Args...>
   [[nodiscard]] bool try_emplace(Args&&... args) noexcept(std::is_nothrow_constructible_v<T, Args...>) {
     auto& p = *m_producer;
     block& blk = m_blocks[p.pos.block];
@@ -356,9 +352,8 @@ class spsc_queue {
     return out;
   }
   /// Consumer only: moves the oldest item into out; false if empty.
-  [[nodiscard]] bool try_pop(T& out) noexcept(std::is_nothrow_move_assignable_v<T>)
-    requires std::is_move_assignable_v<T>
-  {
+  [[nodiscard]] bool try_pop(T& out) noexcept(
+      std::is_nothrow_move_assignable_v<T>) requires std::is_move_assignable_v<T> {
     T* p = front();
     if (p == nullptr) return false;
     out = std::move(*p);
@@ -378,7 +373,8 @@ class spsc_queue {
   void pop_front() noexcept {
     auto& c = *m_consumer;
     block& blk = m_blocks[c.pos.block];
-    ELECTRON_ASSERT(blk.full[c.pos.slot].load(std::memory_order_relaxed) != 0, "spsc_queue::pop_front on an empty queue");
+    ELECTRON_ASSERT(blk.full[c.pos.slot].load(std::memory_order_relaxed) != 0,
+                    "spsc_queue::pop_front on an empty queue");
     blk.item(c.pos.slot)->~T();
     blk.full[c.pos.slot].store(0, std::memory_order_release);  // hands the slot back
     advance(c.pos);
@@ -421,8 +417,8 @@ class spsc_queue {
     return detail::ring_capacity(blocks, detail::max_ring_slots(sizeof(block)));  // a power of two, at least 2
   }
   struct side {
-    position pos;                         // this side's next slot
-    std::atomic<std::size_t> count{0};    // items this side has passed, for size_approx()
+    position pos;                       // this side's next slot
+    std::atomic<std::size_t> count{0};  // items this side has passed, for size_approx()
   };
 
   const std::size_t m_block_mask;
@@ -430,7 +426,6 @@ class spsc_queue {
   cache::padded<side, cache::false_sharing_range> m_producer;
   cache::padded<side, cache::false_sharing_range> m_consumer;
 };
-
 
 // ===========================================================================
 // stack
@@ -447,7 +442,7 @@ class spsc_queue {
 /// T's move constructor must not throw (a popped item must reach the caller).
 ///   stack<int> s; s.push(1); s.push(2); s.pop();   // 2
 template <queue_value T>
-  requires std::is_nothrow_move_constructible_v<T>
+requires std::is_nothrow_move_constructible_v<T>
 class stack {
  public:
   using value_type = T;
@@ -466,14 +461,10 @@ class stack {
 
   /// Pushes a copy / the moved value. Strong guarantee: if allocation or
   /// T's constructor throws, the stack is unchanged.
-  void push(const T& v)
-    requires std::copy_constructible<T>
-  {
-    emplace(v);
-  }
+  void push(const T& v) requires std::copy_constructible<T> { emplace(v); }
   void push(T&& v) { emplace(std::move(v)); }
   template <class... Args>
-    requires std::constructible_from<T, Args...>
+  requires std::constructible_from<T, Args...>
   void emplace(Args&&... args) {
     const std::uint32_t i = take_node();
     if constexpr (std::is_nothrow_constructible_v<T, Args...>) {
@@ -504,9 +495,7 @@ class stack {
     return out;
   }
   /// Pops into out; false if empty. (Needs a non-throwing move assignment.)
-  [[nodiscard]] bool try_pop(T& out) noexcept
-    requires std::is_nothrow_move_assignable_v<T>
-  {
+  [[nodiscard]] bool try_pop(T& out) noexcept requires std::is_nothrow_move_assignable_v<T> {
     const std::uint32_t i = m_items.pop(m_nodes);
     if (i == nil) return false;
     T* p = m_nodes[i].value();
@@ -578,8 +567,6 @@ class stack {
 // rcu
 // ===========================================================================
 
-
-
 /// Read-copy-update: many readers, occasional writers. read() returns a
 /// guard through which the reader sees one consistent version of the value;
 /// it costs one atomic increment and one decrement on a per-thread-shard
@@ -595,7 +582,7 @@ class stack {
 ///   { auto c = cfg.read(); use(c->port); }        // readers, any thread
 ///   cfg.update([](config& c) { c.port = 8080; });  // a writer
 template <class T>
-  requires std::is_object_v<T> && std::is_nothrow_destructible_v<T>
+requires std::is_object_v<T> && std::is_nothrow_destructible_v<T>
 class rcu {
  public:
   using value_type = T;
@@ -635,7 +622,7 @@ class rcu {
 
   /// The first version, constructed from args.
   template <class... Args>
-    requires std::constructible_from<T, Args...>
+  requires std::constructible_from<T, Args...>
   explicit rcu(Args&&... args) : m_value(new T(std::forward<Args>(args)...)) {}
   rcu(const rcu&) = delete;
   rcu& operator=(const rcu&) = delete;
@@ -657,7 +644,7 @@ class rcu {
   /// once no reader can see it; fn takes T&. If the copy or fn throws,
   /// nothing is published. Blocks until the old version's readers are done.
   template <class Fn>
-    requires std::invocable<Fn&, T&> && std::copy_constructible<T>
+  requires std::invocable<Fn&, T&> && std::copy_constructible<T>
   void update(Fn&& fn) {
     std::lock_guard<std::mutex> lock(m_writer);
     auto next = std::make_unique<T>(*m_value.load(std::memory_order_relaxed));
@@ -672,10 +659,8 @@ class rcu {
   }
   /// Replaces the value with T(args...).
   template <class... Args>
-    requires std::constructible_from<T, Args...>
-  void emplace(Args&&... args) {
-    store(std::make_unique<T>(std::forward<Args>(args)...));
-  }
+  requires std::constructible_from<T, Args...>
+  void emplace(Args&&... args) { store(std::make_unique<T>(std::forward<Args>(args)...)); }
 
   /// Waits until every guard taken before the call has been dropped.
   void synchronize() {

@@ -145,9 +145,7 @@ class object_pool {
   ///   object_pool<ctx> p(1024, 32, {}, &my_resource);
   explicit object_pool(std::size_t max_retained = 1024, std::uint32_t thread_cache = 32, ResetFn reset_fn = {},
                        std::pmr::memory_resource* upstream = std::pmr::new_delete_resource())
-      : m_lists(make_limits(max_retained, thread_cache), upstream),
-        m_reset(std::move(reset_fn)),
-        m_upstream(upstream) {
+      : m_lists(make_limits(max_retained, thread_cache), upstream), m_reset(std::move(reset_fn)), m_upstream(upstream) {
     ELECTRON_ASSERT(upstream != nullptr, "object_pool: upstream resource is null");
   }
   object_pool(const object_pool&) = delete;

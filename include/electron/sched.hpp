@@ -69,7 +69,8 @@ namespace sched {
 /// A task: a callable, stored by value (decay-copied or moved), invocable
 /// with no arguments. Its result, if any, is discarded.
 template <class F>
-concept task_fn = std::invocable<std::decay_t<F>&> && std::constructible_from<std::decay_t<F>, F>;
+concept task_fn = std::invocable < std::decay_t<F>
+& > &&std::constructible_from<std::decay_t<F>, F>;
 
 /// A parallel_for body called once per index: fn(i).
 template <class F, class I>
@@ -206,7 +207,7 @@ class scheduler {
   ///
   ///   const long r = s.execute([&] { return fib(s, 40); });
   template <class F>
-    requires std::invocable<F&&>
+  requires std::invocable<F&&>
   decltype(auto) execute(F&& fn) {
     const detail::scheduler_core::scoped_entry entry(m_core, [] { return false; });
     return std::invoke(std::forward<F>(fn));
@@ -380,7 +381,7 @@ void parallel_for(scheduler& s, B begin, E end, std::size_t grain, F&& fn) {
 ///
 ///   parallel_for(s, 0, v.size(), [&](std::size_t i) { v[i] *= 2; });
 template <std::integral B, std::integral E, class F>
-  requires index_body<F, index_t<B, E>> || range_body<F, index_t<B, E>>
+requires index_body<F, index_t<B, E>> || range_body<F, index_t<B, E>>
 void parallel_for(scheduler& s, B begin, E end, F&& fn) {
   using I = index_t<B, E>;
   const I b = static_cast<I>(begin);
@@ -414,10 +415,10 @@ void parallel_for(scheduler& s, B begin, E end, F&& fn) {
 ///       [&](std::size_t i) { return std::pair{v[i], v[i]}; },
 ///       [](auto a, auto b) { return std::pair{std::min(a.first, b.first), std::max(a.second, b.second)}; });
 template <std::integral B, std::integral E, class T, class Map, reduce_op<std::decay_t<T>> Reduce>
-  requires std::copy_constructible<std::decay_t<T>> &&
-           (reduce_map<Map, index_t<B, E>, std::decay_t<T>> || reduce_range_body<Map, index_t<B, E>, std::decay_t<T>>)
-[[nodiscard]] std::decay_t<T> parallel_reduce(scheduler& s, B first, E last, std::size_t grain, T&& identity, Map&& map,
-                                              Reduce&& reduce) {
+requires std::copy_constructible<std::decay_t<T>> &&
+    (reduce_map<Map, index_t<B, E>, std::decay_t<T>> || reduce_range_body<Map, index_t<B, E>, std::decay_t<T>>)
+        [[nodiscard]] std::decay_t<T> parallel_reduce(scheduler& s, B first, E last, std::size_t grain, T&& identity,
+                                                      Map&& map, Reduce&& reduce) {
   using I = index_t<B, E>;
   using V = std::decay_t<T>;
   detail::check_bounds<I>(first, last);
@@ -439,9 +440,10 @@ template <std::integral B, std::integral E, class T, class Map, reduce_op<std::d
 
 /// parallel_reduce with the automatic grain (about 8 pieces per thread).
 template <std::integral B, std::integral E, class T, class Map, reduce_op<std::decay_t<T>> Reduce>
-  requires std::copy_constructible<std::decay_t<T>> &&
-           (reduce_map<Map, index_t<B, E>, std::decay_t<T>> || reduce_range_body<Map, index_t<B, E>, std::decay_t<T>>)
-[[nodiscard]] std::decay_t<T> parallel_reduce(scheduler& s, B first, E last, T&& identity, Map&& map, Reduce&& reduce) {
+requires std::copy_constructible<std::decay_t<T>> &&
+    (reduce_map<Map, index_t<B, E>, std::decay_t<T>> || reduce_range_body<Map, index_t<B, E>, std::decay_t<T>>)
+        [[nodiscard]] std::decay_t<T> parallel_reduce(scheduler& s, B first, E last, T&& identity, Map&& map,
+                                                      Reduce&& reduce) {
   using I = index_t<B, E>;
   const I b = static_cast<I>(first);
   const I e = static_cast<I>(last);
@@ -491,12 +493,14 @@ struct batch_error {
 /// means success) or nothing; it may also throw to report failure.
 template <class F, class T>
 concept batch_function = std::copy_constructible<F> && std::invocable<F&, std::span<T>> &&
-                         (std::is_void_v<std::invoke_result_t<F&, std::span<T>>> ||
-                          std::convertible_to<std::invoke_result_t<F&, std::span<T>>, std::error_code>);
+    (std::is_void_v<std::invoke_result_t<F&, std::span<T>>> ||
+     std::convertible_to<std::invoke_result_t<F&, std::span<T>>, std::error_code>);
 
 /// An error handler (copyable): called with the failed batch and the error.
 template <class F, class T>
-concept batch_error_handler = std::copy_constructible<F> && std::invocable<F&, std::span<T>, const batch_error&>;
+concept batch_error_handler = std::copy_constructible<F> && std::invocable < F&,
+        std::span<T>,
+const batch_error& > ;
 
 /// Collects items and hands them to a function in batches, on a thread of
 /// its own (so a slow batch never occupies a scheduler's worker).
@@ -560,13 +564,14 @@ class batch_processor {
   /// close() happens during the wait. Must not be called from process or the
   /// error handler when the queue may be full (see the class comment).
   template <class U>
-    requires std::constructible_from<T, U&&>
+  requires std::constructible_from<T, U&&>
   bool add(U&& item) {
     auto now = clock::now();
     std::unique_lock<std::mutex> lock(m_mutex);
     const auto has_room = [this] { return m_closed || m_queue.size() < m_options.capacity; };
     if (!has_room()) {
-      ELECTRON_ASSERT(std::this_thread::get_id() != m_thread_id, "batch_processor: add() on a full queue from its own batch");
+      ELECTRON_ASSERT(std::this_thread::get_id() != m_thread_id,
+                      "batch_processor: add() on a full queue from its own batch");
       m_not_full.wait(lock, has_room);
       // The item's age starts when it is accepted: time spent waiting for
       // room must not shorten its wait for a batch.
@@ -581,7 +586,7 @@ class batch_processor {
   /// constructed) when the queue is full or the processor is closed. Never
   /// waits for room.
   template <class U>
-    requires std::constructible_from<T, U&&>
+  requires std::constructible_from<T, U&&>
   bool try_add(U&& item) {
     const auto now = clock::now();
     std::lock_guard<std::mutex> lock(m_mutex);

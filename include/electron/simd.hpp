@@ -22,9 +22,9 @@
 
 #include "electron/config.hpp"
 #include "electron/cpu.hpp"
+#include "electron/detail/byte_kernels.hpp"
 #include "electron/hash/functions.hpp"
 #include "electron/hash/hasher.hpp"
-#include "electron/detail/byte_kernels.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -28,9 +28,9 @@
 #define ELECTRON_STRINGS_HPP
 
 #include "electron/config.hpp"
+#include "electron/detail/byte_kernels.hpp"
 #include "electron/detail/simd.hpp"
 #include "electron/pool.hpp"
-#include "electron/detail/byte_kernels.hpp"
 #include "electron/strings/detail/casefold_table.hpp"
 #include "electron/strings/detail/text.hpp"
 
@@ -148,7 +148,7 @@ inline std::size_t ascii_fold_prefix(electron::detail::scalar_arch, const byte* 
 #if ELECTRON_SIMD_BYTE_KERNELS
 template <class Arch>
 requires electron::detail::vector_arch<Arch> std::size_t ascii_fold_prefix(Arch, const byte* a, const byte* b,
-                                                                       std::size_t n)
+                                                                           std::size_t n)
 noexcept {
   using A = electron::detail::byte_arch<Arch>;
   using v = xsimd::batch<byte, A>;
@@ -173,7 +173,8 @@ noexcept {
       const v x(_mm512_maskz_loadu_epi8(live, a + i)), y(_mm512_maskz_loadu_epi8(live, b + i));
       const v diff = x ^ y, lowered = x | bit;
       const auto same = (diff == zero) || ((diff == bit) && (lowered >= lower_a) && (lowered <= lower_z));
-      const std::uint64_t bad = (~electron::detail::to_mask<A>(same) | electron::detail::to_mask<A>((x | y) >= high)) & live;
+      const std::uint64_t bad =
+          (~electron::detail::to_mask<A>(same) | electron::detail::to_mask<A>((x | y) >= high)) & live;
       return bad == 0 ? n : i + static_cast<std::size_t>(std::countr_zero(bad));
     }
   }
@@ -257,9 +258,7 @@ class basic_builder {
   basic_builder() noexcept = default;
   /// Storage from `source`, which must outlive the builder. Throws
   /// std::length_error when initial > max_size().
-  explicit basic_builder(S& source, std::size_t initial = 512) : m_source(std::addressof(source)) {
-    reserve(initial);
-  }
+  explicit basic_builder(S& source, std::size_t initial = 512) : m_source(std::addressof(source)) { reserve(initial); }
   basic_builder(basic_builder&& o) noexcept(nothrow_move) { take(o); }
   basic_builder& operator=(basic_builder&& o) noexcept(nothrow_move) {
     if (this != &o) take(o);
@@ -461,9 +460,8 @@ struct cut_result {
 /// Splits s around the first `sep`: cut("key=value=x", '=') is {"key",
 /// "value=x", true}. O(position) (index_byte kernel).
 [[nodiscard]] inline cut_result cut(std::string_view s, char sep) noexcept {
-  const std::size_t i = electron::detail::index_byte_near(electron::detail::kernel_arch{},
-                                                          detail::text_bytes(s.data()), s.size(),
-                                                          static_cast<byte>(sep));
+  const std::size_t i = electron::detail::index_byte_near(electron::detail::kernel_arch{}, detail::text_bytes(s.data()),
+                                                          s.size(), static_cast<byte>(sep));
   if (i == npos) return {s, s.substr(s.size()), false};
   return {s.substr(0, i), s.substr(i + 1), true};
 }
@@ -479,9 +477,8 @@ struct cut_result {
 /// {"/var/log", "a.log", true}. Not found: {s, "", false}, as cut.
 /// (last_index_byte kernel.)
 [[nodiscard]] inline cut_result cut_last(std::string_view s, char sep) noexcept {
-  const std::size_t i = electron::detail::last_index_byte(electron::detail::kernel_arch{},
-                                                          detail::text_bytes(s.data()), s.size(),
-                                                          static_cast<byte>(sep));
+  const std::size_t i = electron::detail::last_index_byte(electron::detail::kernel_arch{}, detail::text_bytes(s.data()),
+                                                          s.size(), static_cast<byte>(sep));
   if (i == npos) return {s, s.substr(s.size()), false};
   return {s.substr(0, i), s.substr(i + 1), true};
 }

@@ -77,7 +77,7 @@ concept shared_lockable = lockable<M> && requires(M& m) {
 /// A key sharded_mutex accepts without an explicit hasher: an integer (used
 /// as is), or a type with an enabled std::hash.
 template <class K>
-concept shard_key = std::integral<K> || (std::default_initializable<std::hash<K>> && hash::hasher<std::hash<K>, K>);
+concept shard_key = std::integral<K> ||(std::default_initializable<std::hash<K>>&& hash::hasher<std::hash<K>, K>);
 
 /// A clock in the sense of std::chrono::is_clock.
 template <class C>
@@ -187,8 +187,7 @@ class word_mutex {
 ///   { auto g = locks.guard(std::string_view{"key"}); /* ... */ }
 ///   electron::sync::sharded_mutex<16, std::mutex> std_locks;
 template <std::size_t N = 64, lockable M = word_mutex>
-  requires(N > 0 && (N & (N - 1)) == 0) && std::default_initializable<M>
-class sharded_mutex {
+requires(N > 0 && (N & (N - 1)) == 0) && std::default_initializable<M> class sharded_mutex {
   static constexpr bool nothrow_lock = noexcept(std::declval<M&>().lock());
   static constexpr bool nothrow_try_lock = noexcept(std::declval<M&>().try_lock());
   static constexpr bool nothrow_unlock = noexcept(std::declval<M&>().unlock());
@@ -315,8 +314,7 @@ class sharded_mutex {
 
  private:
   template <shard_key K>
-  static constexpr std::uint64_t hash_key(const K& key) noexcept(std::integral<K> ||
-                                                                 noexcept(std::hash<K>{}(key))) {
+  static constexpr std::uint64_t hash_key(const K& key) noexcept(std::integral<K> || noexcept(std::hash<K>{}(key))) {
     if constexpr (std::integral<K>) {
       return static_cast<std::uint64_t>(key);
     } else {
@@ -490,8 +488,7 @@ class rw_mutex {
       if ((s & waiting_bit) == 0) {
         // Relaxed is enough: the bit publishes no data; acquire comes from
         // the compare-exchange that finally takes the lock.
-        if (!m_state.compare_exchange_weak(s, s | waiting_bit, std::memory_order_relaxed,
-                                           std::memory_order_relaxed))
+        if (!m_state.compare_exchange_weak(s, s | waiting_bit, std::memory_order_relaxed, std::memory_order_relaxed))
           continue;
         s |= waiting_bit;
       }
@@ -554,8 +551,7 @@ class rw_mutex {
 class semaphore {
  public:
   /// A semaphore whose count starts at `initial` (0 <= initial <= max()).
-  explicit semaphore(std::ptrdiff_t initial) noexcept
-      : m_state(static_cast<std::uint64_t>(initial) << count_shift) {
+  explicit semaphore(std::ptrdiff_t initial) noexcept : m_state(static_cast<std::uint64_t>(initial) << count_shift) {
     ELECTRON_ASSERT(initial >= 0 && initial <= max(), "semaphore: initial count out of range");
   }
   semaphore(const semaphore&) = delete;
@@ -650,8 +646,8 @@ class semaphore {
       // anyone sleeps, so nothing can register unseen in between, and after
       // it we touch the semaphore only through a notify on the word's
       // address (see the notes below).
-      if (ELECTRON_LIKELY(m_state.compare_exchange_weak(w, w + add, std::memory_order_release,
-                                                        std::memory_order_relaxed)))
+      if (ELECTRON_LIKELY(
+              m_state.compare_exchange_weak(w, w + add, std::memory_order_release, std::memory_order_relaxed)))
         break;
     }
     if (ELECTRON_UNLIKELY((w & sleeper_mask) != 0)) notify_sleepers(n);
@@ -686,15 +682,12 @@ class semaphore {
   // acquire() sleepers: a waiter adds sleeper_unit only in a compare-
   // exchange that saw the count at 0, then sleeps with waiter::wait(m_state,
   // v) on the value v it wrote or saw since, which compares and sleeps
-  // atomically (the 64-bit form: the standard library's atomic wait). A release's compare-exchange is either earlier in the
-  // modification order (the waiter's compare-exchange then sees the units)
-  // or later (the release sees the sleeper and, after publishing, notifies;
-  // the word is no longer v, so the waiter either does not sleep or is
-  // woken). A woken waiter takes a unit and leaves the sleeper count in one
-  // compare-exchange, or sleeps again if a newcomer took the unit first.
-  // release(1) needs to wake only one: every release changes the word, so a
-  // sleeper that had compared before it is queued when the notify comes,
-  // and one already awake rechecks by itself.
+  // atomically (the 64-bit form: the standard library's atomic wait). A release's compare-exchange is either earlier in
+  // the modification order (the waiter's compare-exchange then sees the units) or later (the release sees the sleeper
+  // and, after publishing, notifies; the word is no longer v, so the waiter either does not sleep or is woken). A woken
+  // waiter takes a unit and leaves the sleeper count in one compare-exchange, or sleeps again if a newcomer took the
+  // unit first. release(1) needs to wake only one: every release changes the word, so a sleeper that had compared
+  // before it is queued when the notify comes, and one already awake rechecks by itself.
   //
   // Timed sleepers: m_timed counts them under m_mutex, and timed_flag is set
   // exactly while m_timed > 0 (both change under the mutex). A timed waiter
@@ -735,8 +728,7 @@ class semaphore {
           continue;
         }
         // Relaxed: the registration publishes no data.
-        if (!m_state.compare_exchange_weak(w, w + sleeper_unit, std::memory_order_relaxed,
-                                           std::memory_order_relaxed))
+        if (!m_state.compare_exchange_weak(w, w + sleeper_unit, std::memory_order_relaxed, std::memory_order_relaxed))
           continue;
         w += sleeper_unit;
         registered = true;
@@ -840,8 +832,8 @@ class semaphore {
   }
 
   std::atomic<std::uint64_t> m_state;
-  std::size_t m_timed = 0;  // timed waiters registered; guarded by m_mutex
-  std::mutex m_mutex;       // timed waiters and their releasers only
+  std::size_t m_timed = 0;                      // timed waiters registered; guarded by m_mutex
+  std::mutex m_mutex;                           // timed waiters and their releasers only
   std::atomic<std::uint32_t> m_timed_epoch{0};  // bumped by releases that saw timed waiters; under m_mutex
 };
 

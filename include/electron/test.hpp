@@ -334,9 +334,7 @@ namespace detail {
 /// Generators", OOPSLA 2014): tiny, and the same sequence everywhere.
 struct splitmix64 {
   std::uint64_t state;
-  constexpr std::uint64_t next() noexcept {
-    return electron::detail::mix64(state += 0x9e3779b97f4a7c15ULL);
-  }
+  constexpr std::uint64_t next() noexcept { return electron::detail::mix64(state += 0x9e3779b97f4a7c15ULL); }
   constexpr std::size_t below(std::size_t n) noexcept { return n == 0 ? 0 : static_cast<std::size_t>(next() % n); }
 };
 

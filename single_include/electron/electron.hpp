@@ -39,7 +39,7 @@
 // ---- begin electron/arena.hpp ----
 // electron/arena.hpp: a bump allocator over a chain of blocks.
 //
-// `arena::alloc` is a pointer bump in the common case; `reset()` rewinds and
+// `arena::allocate` is a pointer bump in the common case; `reset()` rewinds and
 // keeps the largest block, so a request loop allocates nothing from the
 // system in steady state. Objects that need destruction (`make<T>` of a
 // non-trivially destructible T) are destroyed in reverse order on reset(),
@@ -54,10 +54,10 @@
 //   a.reset();                                      // all of the above is gone
 //
 // Thread safety: an arena is single-threaded; use one per thread or request.
-// Errors: alignment not a power of two -> std::invalid_argument; a size or
-// alignment above arena::max_size (2^62 on 64-bit targets), or one the
-// upstream resource cannot serve -> std::bad_alloc (std::bad_array_new_length
-// for alloc_slice's n * size that overflows). Never a wrapped pointer or a
+// Precondition: every alignment is a power of two (ELECTRON_ASSERT).
+// Errors: a size or alignment above arena::max_size (2^62 on 64-bit
+// targets), or one the upstream resource cannot serve -> std::bad_alloc
+// (std::bad_array_new_length for allocate_slice's n * size that overflows). Never a wrapped pointer or a
 // block smaller than it claims: the constructors clamp block sizes to
 // max_size too. Under ASan, memory not handed out (and memory rewound by
 // reset) is poisoned, so use-after-reset is reported.
@@ -398,9 +398,15 @@
 #endif
 
 // Other macros that change the code of inline functions: lockfree's blocking
-// push/pop sleep differently without membarrier(2).
-#if defined(ELECTRON_LOCKFREE_NO_MEMBARRIER)
+// push/pop sleep differently without membarrier(2), and every parking
+// primitive sleeps on a mutex and condition variable with
+// ELECTRON_WAITER_PORTABLE (electron/detail/waiter.hpp).
+#if defined(ELECTRON_LOCKFREE_NO_MEMBARRIER) && defined(ELECTRON_WAITER_PORTABLE)
+#define ELECTRON_DETAIL_TAG_NO_MEMBARRIER _nomembarrier_portablewait
+#elif defined(ELECTRON_LOCKFREE_NO_MEMBARRIER)
 #define ELECTRON_DETAIL_TAG_NO_MEMBARRIER _nomembarrier
+#elif defined(ELECTRON_WAITER_PORTABLE)
+#define ELECTRON_DETAIL_TAG_NO_MEMBARRIER _portablewait
 #else
 #define ELECTRON_DETAIL_TAG_NO_MEMBARRIER
 #endif
@@ -669,18 +675,25 @@ ELECTRON_END_NAMESPACE
 ELECTRON_BEGIN_NAMESPACE
 namespace arena {
 
-/// A bump allocator: anything with alloc(size, align) and reset(). arena
-/// satisfies it; arena_of_pools accepts any type that does.
+/// A bump allocator: `a.allocate(bytes, align)` returns `bytes` bytes
+/// aligned to `align` (a power of two) as a `void*`, or throws; the memory
+/// stays valid until `a.reset()` or the allocator's destruction (the concept
+/// has no deallocate: nothing is freed one by one), and `a.reset()` takes
+/// it all back at once. `arena` models it; `hash::basic_string_interner`
+/// and `pool::arena_of_pools` accept any type that does.
+///
+///   struct my_bump {
+///     void* allocate(std::size_t bytes, std::size_t align);
+///     void reset() noexcept;
+///   };
+///   static_assert(electron::arena::bump_allocator<my_bump>);
 template <class A>
 concept bump_allocator = requires(A& a, std::size_t n) {
-  { a.alloc(n, n) } -> std::same_as<void*>;
+  { a.allocate(n, n) } -> std::same_as<void*>;
   a.reset();
 };
 
 namespace detail {
-[[noreturn]] ELECTRON_NOINLINE ELECTRON_COLD inline void bad_alignment() {
-  electron::detail::throw_error<std::invalid_argument>("electron::arena: alignment is not a power of two");
-}
 [[noreturn]] ELECTRON_NOINLINE ELECTRON_COLD inline void bad_size() {
   electron::detail::throw_error<std::bad_alloc>("electron::arena: allocation size too large");
 }
@@ -698,7 +711,7 @@ class arena {
  public:
   /// Size of the first block when none is given.
   static constexpr std::size_t default_block_size = 64 * 1024;
-  /// The largest size or alignment alloc() accepts.
+  /// The largest size or alignment allocate() accepts.
   static constexpr std::size_t max_size = std::size_t{1} << (sizeof(std::size_t) * 8 - 2);
   /// Block sizes double up to this; larger requests get a block of their own size.
   static constexpr std::size_t max_block_growth = std::size_t{64} << 20;
@@ -706,7 +719,7 @@ class arena {
   /// An arena whose first block (allocated on first use) has
   /// `first_block_size` usable bytes (at least 64, at most max_size); later
   /// blocks grow geometrically. A block the upstream cannot serve throws
-  /// std::bad_alloc from the alloc() that needs it.
+  /// std::bad_alloc from the allocate() that needs it.
   explicit arena(std::size_t first_block_size = default_block_size,
                  std::pmr::memory_resource* upstream = std::pmr::new_delete_resource()) noexcept
       : m_upstream(upstream),
@@ -741,12 +754,12 @@ class arena {
     ELECTRON_DETAIL_UNPOISON(m_initial, m_initial_size);  // the caller's buffer is theirs again
   }
 
-  /// `size` bytes aligned to `align` (a power of two). alloc(0) returns a
-  /// distinct valid pointer (it takes one byte). Inlined bump in the common
-  /// case. Throws std::invalid_argument for a bad alignment, std::bad_alloc
-  /// when the size cannot be served.
-  [[nodiscard]] ELECTRON_ALWAYS_INLINE void* alloc(std::size_t size, std::size_t align = alignof(std::max_align_t)) {
-    if (ELECTRON_UNLIKELY((align & (align - 1)) != 0 || align == 0)) detail::bad_alignment();
+  /// `size` bytes aligned to `align`. allocate(0) returns a distinct valid
+  /// pointer (it takes one byte). Inlined bump in the common case.
+  /// Precondition: `align` is a power of two (ELECTRON_ASSERT). Throws
+  /// std::bad_alloc when the size or alignment cannot be served.
+  [[nodiscard]] ELECTRON_ALWAYS_INLINE void* allocate(std::size_t size, std::size_t align = alignof(std::max_align_t)) {
+    ELECTRON_ASSERT(align != 0 && (align & (align - 1)) == 0, "arena: alignment is not a power of two");
     size += static_cast<std::size_t>(size == 0);
     const std::uintptr_t cur = reinterpret_cast<std::uintptr_t>(m_ptr);
     const std::uintptr_t end = reinterpret_cast<std::uintptr_t>(m_end);
@@ -760,21 +773,22 @@ class arena {
       ELECTRON_DETAIL_UNPOISON(reinterpret_cast<void*>(aligned), size);
       return reinterpret_cast<void*>(aligned);
     }
-    return alloc_slow(size, align);
+    return allocate_slow(size, align);
   }
 
   /// `n` elements of `elem_size` bytes; throws std::bad_array_new_length when
   /// n * elem_size overflows.
-  [[nodiscard]] void* alloc_slice(std::size_t n, std::size_t elem_size, std::size_t align) {
+  /// Precondition as for allocate().
+  [[nodiscard]] void* allocate_slice(std::size_t n, std::size_t elem_size, std::size_t align) {
     std::size_t bytes = 0;
     if (electron::detail::checked_mul(n, elem_size, &bytes)) detail::bad_array_length();
-    return alloc(bytes, align);
+    return allocate(bytes, align);
   }
 
   /// Gives back the most recent allocation if `p` is it (a push then pop of
   /// a temporary costs nothing); otherwise does nothing. Never needed for
   /// correctness.
-  void dealloc(void* p, std::size_t size) noexcept {
+  void deallocate(void* p, std::size_t size) noexcept {
     if (p == nullptr) return;
     size += static_cast<std::size_t>(size == 0);
     if (static_cast<std::byte*>(p) + size == m_ptr) {
@@ -816,8 +830,8 @@ class arena {
     }
   }
 
-  /// Destroys the recorded objects and returns every block upstream. The arena stays usable and starts again from its first
-  /// block size.
+  /// Destroys the recorded objects and returns every block upstream. The arena stays usable and starts again from its
+  /// first block size.
   void release() noexcept {
     run_destructors();
     note_high_water();
@@ -867,7 +881,7 @@ class arena {
     destructor_record* prev;
   };
   [[nodiscard]] destructor_record* reserve_record() {
-    return static_cast<destructor_record*>(alloc(sizeof(destructor_record), alignof(destructor_record)));
+    return static_cast<destructor_record*>(allocate(sizeof(destructor_record), alignof(destructor_record)));
   }
   void commit_record(destructor_record* r, void (*destroy)(void*, std::size_t) noexcept, void* p,
                      std::size_t n) noexcept {
@@ -914,8 +928,12 @@ class arena {
     m_upstream->deallocate(b, header + b->size, alignof(std::max_align_t));
   }
 
-  ELECTRON_NOINLINE void* alloc_slow(std::size_t size, std::size_t align) {
+  ELECTRON_NOINLINE void* allocate_slow(std::size_t size, std::size_t align) {
     if (size > max_size || align > max_size) detail::bad_size();
+    // Only with assertions off: a zero alignment would mask every address
+    // to 0 below; serve it as 1 (every bad alignment lands here or gets a
+    // misaligned but in-bounds pointer from the fast path).
+    align += static_cast<std::size_t>(align == 0);
     // Worst-case padding inside a fresh block whose data is max_align_t aligned.
     const std::size_t pad = align > alignof(std::max_align_t) ? align - alignof(std::max_align_t) : 0;
     const std::size_t need = size + pad;
@@ -940,7 +958,7 @@ class arena {
       ELECTRON_DETAIL_POISON(m_begin, bytes);
     }
     // The bump from the part of the old block that is left is abandoned:
-    // blocks are not revisited, which keeps alloc() a single comparison.
+    // blocks are not revisited, which keeps allocate() a single comparison.
     const std::uintptr_t cur = reinterpret_cast<std::uintptr_t>(m_ptr);
     const std::uintptr_t aligned = (cur + (align - 1)) & ~static_cast<std::uintptr_t>(align - 1);
     m_ptr = reinterpret_cast<std::byte*>(aligned + size);
@@ -1012,17 +1030,17 @@ void destroy_n(void* p, std::size_t n) noexcept {
 }
 }  // namespace detail
 
-/// Constructs a T in the arena (value-initialized with no arguments). A T that is not trivially destructible is destroyed on
-/// reset()/release()/destruction of the arena, newest first.
+/// Constructs a T in the arena (value-initialized with no arguments). A T that is not trivially destructible is
+/// destroyed on reset()/release()/destruction of the arena, newest first.
 template <class T, class... Args>
 requires std::constructible_from<T, Args...>
 [[nodiscard]] T* make(arena& a, Args&&... args) {
   if constexpr (std::is_trivially_destructible_v<T>) {
-    void* p = a.alloc(sizeof(T), alignof(T));
+    void* p = a.allocate(sizeof(T), alignof(T));
     return ::new (p) T(std::forward<Args>(args)...);
   } else {
     arena::destructor_record* r = a.reserve_record();
-    void* p = a.alloc(sizeof(T), alignof(T));
+    void* p = a.allocate(sizeof(T), alignof(T));
     T* obj = ::new (p) T(std::forward<Args>(args)...);
     a.commit_record(r, &detail::destroy_n<T>, obj, 1);
     return obj;
@@ -1034,12 +1052,12 @@ template <class T>
 requires std::default_initializable<T>
 [[nodiscard]] std::span<T> make_slice(arena& a, std::size_t n) {
   if constexpr (std::is_trivially_destructible_v<T>) {
-    T* p = static_cast<T*>(a.alloc_slice(n, sizeof(T), alignof(T)));
+    T* p = static_cast<T*>(a.allocate_slice(n, sizeof(T), alignof(T)));
     std::uninitialized_value_construct_n(p, n);
     return {p, n};
   } else {
     arena::destructor_record* r = a.reserve_record();
-    T* p = static_cast<T*>(a.alloc_slice(n, sizeof(T), alignof(T)));
+    T* p = static_cast<T*>(a.allocate_slice(n, sizeof(T), alignof(T)));
     std::uninitialized_value_construct_n(p, n);  // destroys what it built if a constructor throws
     a.commit_record(r, &detail::destroy_n<T>, p, n);
     return {p, n};
@@ -1048,12 +1066,12 @@ requires std::default_initializable<T>
 
 /// A copy of `s` in the arena (NUL-terminated, not counted in the view).
 /// Works with any bump_allocator. Throws std::bad_alloc when s.size() + 1
-/// overflows, and whatever a.alloc() throws (arena: std::bad_alloc above
+/// overflows, and whatever a.allocate() throws (arena: std::bad_alloc above
 /// max_size).
 template <bump_allocator A>
 [[nodiscard]] std::string_view make_string(A& a, std::string_view s) {
   if (ELECTRON_UNLIKELY(s.size() == static_cast<std::size_t>(-1))) detail::bad_size();
-  char* p = static_cast<char*>(a.alloc(s.size() + 1, 1));
+  char* p = static_cast<char*>(a.allocate(s.size() + 1, 1));
   if (!s.empty()) std::memcpy(p, s.data(), s.size());
   p[s.size()] = '\0';
   return {p, s.size()};
@@ -1076,8 +1094,8 @@ class arena_resource final : public std::pmr::memory_resource {
   [[nodiscard]] arena& get_arena() const noexcept { return *m_arena; }
 
  private:
-  void* do_allocate(std::size_t bytes, std::size_t align) override { return m_arena->alloc(bytes, align); }
-  void do_deallocate(void* p, std::size_t bytes, std::size_t) override { m_arena->dealloc(p, bytes); }
+  void* do_allocate(std::size_t bytes, std::size_t align) override { return m_arena->allocate(bytes, align); }
+  void do_deallocate(void* p, std::size_t bytes, std::size_t) override { m_arena->deallocate(p, bytes); }
   // Only the same object: telling another arena_resource on the same arena
   // from some other resource needs RTTI (-fno-rtti builds must compile), and
   // "not equal" is always safe (a container then copies instead of stealing).
@@ -1100,8 +1118,10 @@ class arena_allocator {
   template <class U>
   arena_allocator(const arena_allocator<U>& o) noexcept : m_arena(&o.get_arena()) {}  // NOLINT: converting
 
-  [[nodiscard]] T* allocate(std::size_t n) { return static_cast<T*>(m_arena->alloc_slice(n, sizeof(T), alignof(T))); }
-  void deallocate(T* p, std::size_t n) noexcept { m_arena->dealloc(p, n * sizeof(T)); }
+  [[nodiscard]] T* allocate(std::size_t n) {
+    return static_cast<T*>(m_arena->allocate_slice(n, sizeof(T), alignof(T)));
+  }
+  void deallocate(T* p, std::size_t n) noexcept { m_arena->deallocate(p, n * sizeof(T)); }
   [[nodiscard]] arena& get_arena() const noexcept { return *m_arena; }
 
   template <class U>
@@ -1935,28 +1955,26 @@ inline constexpr std::size_t padded_alignment = alignof(T) > Align ? alignof(T) 
 /// copy and move follow T's.
 ///   padded<std::atomic<int>> hits;  hits->fetch_add(1);
 template <class T, std::size_t Align = cache_line_size>
-  requires(Align > 0 && (Align & (Align - 1)) == 0)
-class alignas(padded_alignment<T, Align>) padded {
+requires(Align > 0 && (Align & (Align - 1)) == 0) class alignas(padded_alignment<T, Align>) padded {
  public:
   using value_type = T;
   static constexpr std::size_t alignment = padded_alignment<T, Align>;
 
-  constexpr padded() noexcept(std::is_nothrow_default_constructible_v<T>)
-    requires std::default_initializable<T>
-  : m_value() {}
+  constexpr padded() noexcept(std::is_nothrow_default_constructible_v<T>) requires std::default_initializable<T>
+      : m_value() {}
 
   /// Constructs the value from args (in place; T need not be movable).
   template <class... Args>
-    requires std::constructible_from<T, Args...>
+  requires std::constructible_from<T, Args...>
   constexpr explicit padded(std::in_place_t, Args&&... args) noexcept(std::is_nothrow_constructible_v<T, Args...>)
       : m_value(std::forward<Args>(args)...) {}
 
   /// Constructs the value from one argument; implicit exactly when the
   /// conversion to T is: padded<int> p = 5; but not padded<std::vector<int>> v = 5.
   template <class U>
-    requires std::constructible_from<T, U&&> && (!std::same_as<std::remove_cvref_t<U>, padded>) &&
-             (!std::same_as<std::remove_cvref_t<U>, std::in_place_t>)
-  constexpr explicit(!std::is_convertible_v<U&&, T>) padded(U&& v) noexcept(std::is_nothrow_constructible_v<T, U&&>)
+  requires std::constructible_from<T, U&&> &&(!std::same_as<std::remove_cvref_t<U>, padded>)&&(
+      !std::same_as<std::remove_cvref_t<U>, std::in_place_t>)constexpr explicit(!std::is_convertible_v<U&&, T>)
+      padded(U&& v) noexcept(std::is_nothrow_constructible_v<T, U&&>)
       : m_value(std::forward<U>(v)) {}
 
   constexpr T& get() & noexcept { return m_value; }
@@ -2297,6 +2315,30 @@ ELECTRON_END_NAMESPACE
 // ---- begin electron/hash.hpp ----
 // electron/hash.hpp: fast non-cryptographic hashes and a string interner.
 //
+// The module in one include; its parts can be included alone:
+//
+// - electron/hash/hasher.hpp: the hash::hasher concept and is_avalanching
+//   (config.hpp and the standard library only).
+// - electron/hash/functions.hpp: xxhash64 (one-shot and streaming), xxh3_64,
+//   metro64, murmur3, murmur3_128 and their hashers; constexpr, noexcept,
+//   allocation-free, the same values on every platform. Does not include
+//   the arena: simd.hpp uses this one.
+// - electron/hash/interner.hpp: basic_string_interner<H, A> and
+//   string_interner, dense ids for strings stored in a bump allocator
+//   (includes electron/arena.hpp).
+//
+//   constexpr std::uint64_t h = electron::hash::xxhash64("hello");
+//   electron::hash::string_interner names;
+//   auto [id, inserted] = names.intern("alice");   // {0, true}
+//   assert(names.at(id) == "alice");
+#ifndef ELECTRON_HASH_HPP
+#define ELECTRON_HASH_HPP
+
+// ---- begin electron/hash/functions.hpp ----
+// electron/hash/functions.hpp: the hash functions and hashers of
+// electron/hash.hpp, without the interner (so without the arena and without
+// any allocation). What simd::batch_hash and other light users include.
+//
 // - xxhash64: XXH64, bit-exact with the reference (Collet, xxHash
 //   specification, "XXH64 algorithm"); one-shot and streaming.
 // - xxh3_64: XXH3's 64-bit hash (same specification), bit-exact with
@@ -2306,69 +2348,19 @@ ELECTRON_END_NAMESPACE
 //   the reference implementation, checked against its published test vectors.
 // - murmur3: the low 64 bits (h1) of MurmurHash3_x64_128 (Appleby,
 //   SMHasher), which is what murmur3.Sum64 returns in Go.
-// - hasher concept, std::hash-compatible transparent functors.
-// - string_interner: dense ids for strings, stored in an arena.
+// - xxhash64_hasher, xxh3_64_hasher, metro64_hasher, murmur3_hasher:
+//   transparent, std::hash-compatible functors that model hash::hasher.
 //
-// The hash functions are constexpr (on std::string_view and on
-// std::span<const std::byte>), noexcept, and read input bytes little-endian
-// whatever the platform, so the values are the same everywhere.
+// The functions are constexpr (on std::string_view and on
+// std::span<const std::byte>), noexcept, never allocate, and read input
+// bytes little-endian whatever the platform, so the values are the same
+// everywhere.
 //
 //   constexpr std::uint64_t h = electron::hash::xxhash64("hello");
-//   electron::hash::string_interner names;
-//   std::uint32_t id = names.intern("alice");   // 0
-//   assert(names.get(id) == "alice");
-#ifndef ELECTRON_HASH_HPP
-#define ELECTRON_HASH_HPP
+//   std::unordered_set<std::string, electron::hash::xxh3_64_hasher, std::equal_to<>> seen;
+#ifndef ELECTRON_HASH_FUNCTIONS_HPP
+#define ELECTRON_HASH_FUNCTIONS_HPP
 
-// ---- begin electron/hash/hasher.hpp ----
-// electron/hash/hasher.hpp: the one hasher concept every Electron module
-// composes through (the interner, simd::batch_hash, sync::sharded_mutex and
-// the maps built on them), and the avalanche marker.
-//
-// Light on purpose: config.hpp and the standard library only, so a module
-// that takes "any hasher" does not pull in the hash functions or the arena.
-//
-//   struct my_hasher {
-//     using is_avalanching = void;  // every input bit affects every output bit
-//     std::uint64_t operator()(std::string_view s) const noexcept;
-//   };
-//   static_assert(electron::hash::hasher<my_hasher>);
-//   static_assert(electron::hash::is_avalanching_v<my_hasher>);
-#ifndef ELECTRON_HASH_HASHER_HPP
-#define ELECTRON_HASH_HASHER_HPP
-
-
-#include <concepts>
-#include <cstdint>
-#include <string_view>
-#include <type_traits>
-
-ELECTRON_BEGIN_NAMESPACE
-namespace hash {
-
-/// A function object that hashes a K (by default a string): it is copyable
-/// and h(k) on a const h converts to std::uint64_t. std::hash<K> is one;
-/// so is every Electron hasher.
-template <class H, class K = std::string_view>
-concept hasher = std::copy_constructible<H> && requires(const H& h, const K& k) {
-  { h(k) } -> std::convertible_to<std::uint64_t>;
-};
-
-/// True when H declares `using is_avalanching = void;` (any type works): its
-/// output is uniformly mixed, so a hash table may use the bits as they are
-/// instead of mixing them again. This is the member that
-/// boost::unordered_flat_map (boost::unordered::hash_is_avalanching) and
-/// ankerl::unordered_dense look for; every Electron hasher declares it.
-template <class H>
-struct is_avalanching : std::bool_constant<requires { typename H::is_avalanching; }> {};
-template <class H>
-inline constexpr bool is_avalanching_v = is_avalanching<H>::value;
-
-}  // namespace hash
-ELECTRON_END_NAMESPACE
-
-#endif  // ELECTRON_HASH_HASHER_HPP
-// ---- end electron/hash/hasher.hpp ----
 // ---- begin electron/hash/detail/common.hpp ----
 // electron/hash/detail/common.hpp: what the hash functions share: the
 // byte-like character types, little-endian loads that also run during
@@ -2483,6 +2475,169 @@ ELECTRON_END_NAMESPACE
 
 #endif  // ELECTRON_HASH_DETAIL_COMMON_HPP
 // ---- end electron/hash/detail/common.hpp ----
+// ---- begin electron/hash/detail/metro64.hpp ----
+// electron/hash/detail/metro64.hpp: MetroHash64 (Rogers, MetroHash, 2015), behind
+// electron::hash::metro64.
+#ifndef ELECTRON_HASH_DETAIL_METRO64_HPP
+#define ELECTRON_HASH_DETAIL_METRO64_HPP
+
+
+#include <cstddef>
+#include <cstdint>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace hash::detail {
+
+// ---- MetroHash64 (Rogers, 2015): the reference implementation's MetroHash64,
+// the variant its published test vectors are for ----------------------------
+inline constexpr std::uint64_t metro_k0 = 0xD6D018F5;
+inline constexpr std::uint64_t metro_k1 = 0xA2AA033B;
+inline constexpr std::uint64_t metro_k2 = 0x62992FC1;
+inline constexpr std::uint64_t metro_k3 = 0x30BC5B29;
+
+template <byte_like T>
+constexpr std::uint64_t metro64_impl(const T* p, std::size_t len, std::uint64_t seed) noexcept {
+  const T* const end = p + len;
+  std::uint64_t h = (seed + metro_k2) * metro_k0;
+  if (len >= 32) {
+    std::uint64_t v0 = h, v1 = h, v2 = h, v3 = h;
+    do {
+      v0 += r64(p) * metro_k0;
+      v0 = rotr(v0, 29) + v2;
+      v1 += r64(p + 8) * metro_k1;
+      v1 = rotr(v1, 29) + v3;
+      v2 += r64(p + 16) * metro_k2;
+      v2 = rotr(v2, 29) + v0;
+      v3 += r64(p + 24) * metro_k3;
+      v3 = rotr(v3, 29) + v1;
+      p += 32;
+    } while (end - p >= 32);
+    v2 ^= rotr(((v0 + v3) * metro_k0) + v1, 37) * metro_k1;
+    v3 ^= rotr(((v1 + v2) * metro_k1) + v0, 37) * metro_k0;
+    v0 ^= rotr(((v0 + v2) * metro_k0) + v3, 37) * metro_k1;
+    v1 ^= rotr(((v1 + v3) * metro_k1) + v2, 37) * metro_k0;
+    h += v0 ^ v1;
+  }
+  if (end - p >= 16) {
+    std::uint64_t v0 = h + r64(p) * metro_k2;
+    v0 = rotr(v0, 29) * metro_k3;
+    std::uint64_t v1 = h + r64(p + 8) * metro_k2;
+    v1 = rotr(v1, 29) * metro_k3;
+    v0 ^= rotr(v0 * metro_k0, 21) + v1;
+    v1 ^= rotr(v1 * metro_k3, 21) + v0;
+    h += v1;
+    p += 16;
+  }
+  if (end - p >= 8) {
+    h += r64(p) * metro_k3;
+    h ^= rotr(h, 55) * metro_k1;
+    p += 8;
+  }
+  if (end - p >= 4) {
+    h += r32(p) * metro_k3;
+    h ^= rotr(h, 26) * metro_k1;
+    p += 4;
+  }
+  if (end - p >= 2) {
+    h += r16(p) * metro_k3;
+    h ^= rotr(h, 48) * metro_k1;
+    p += 2;
+  }
+  if (end - p >= 1) {
+    h += u8(p) * metro_k3;
+    h ^= rotr(h, 37) * metro_k1;
+  }
+  h ^= rotr(h, 28);
+  h *= metro_k0;
+  h ^= rotr(h, 29);
+  return h;
+}
+
+}  // namespace hash::detail
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_HASH_DETAIL_METRO64_HPP
+// ---- end electron/hash/detail/metro64.hpp ----
+// ---- begin electron/hash/detail/murmur3.hpp ----
+// electron/hash/detail/murmur3.hpp: MurmurHash3_x64_128 (Appleby, SMHasher), behind
+// electron::hash::murmur3 and murmur3_128.
+#ifndef ELECTRON_HASH_DETAIL_MURMUR3_HPP
+#define ELECTRON_HASH_DETAIL_MURMUR3_HPP
+
+
+#include <cstddef>
+#include <cstdint>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace hash::detail {
+
+// ---- MurmurHash3_x64_128, h1 (Appleby, SMHasher) ------------------------------
+constexpr std::uint64_t fmix64(std::uint64_t k) noexcept {
+  k ^= k >> 33;
+  k *= 0xff51afd7ed558ccdULL;
+  k ^= k >> 33;
+  k *= 0xc4ceb9fe1a85ec53ULL;
+  k ^= k >> 33;
+  return k;
+}
+struct u128 {
+  std::uint64_t low, high;
+};
+template <byte_like T>
+constexpr u128 murmur3_x64_128(const T* p, std::size_t len, std::uint64_t seed) noexcept {
+  constexpr std::uint64_t c1 = 0x87c37b91114253d5ULL;
+  constexpr std::uint64_t c2 = 0x4cf5ad432745937fULL;
+  std::uint64_t h1 = seed, h2 = seed;
+  const std::size_t blocks = len / 16;
+  for (std::size_t i = 0; i < blocks; ++i, p += 16) {
+    std::uint64_t k1 = r64(p), k2 = r64(p + 8);
+    k1 *= c1;
+    k1 = rotl(k1, 31);
+    k1 *= c2;
+    h1 ^= k1;
+    h1 = rotl(h1, 27);
+    h1 += h2;
+    h1 = h1 * 5 + 0x52dce729;
+    k2 *= c2;
+    k2 = rotl(k2, 33);
+    k2 *= c1;
+    h2 ^= k2;
+    h2 = rotl(h2, 31);
+    h2 += h1;
+    h2 = h2 * 5 + 0x38495ab5;
+  }
+  std::uint64_t k1 = 0, k2 = 0;
+  const std::size_t tail = len & 15;
+  for (std::size_t i = tail; i > 8; --i) k2 ^= u8(p + i - 1) << (8 * (i - 9));
+  if (tail > 8) {
+    k2 *= c2;
+    k2 = rotl(k2, 33);
+    k2 *= c1;
+    h2 ^= k2;
+  }
+  for (std::size_t i = tail < 8 ? tail : 8; i > 0; --i) k1 ^= u8(p + i - 1) << (8 * (i - 1));
+  if (tail > 0) {
+    k1 *= c1;
+    k1 = rotl(k1, 31);
+    k1 *= c2;
+    h1 ^= k1;
+  }
+  h1 ^= static_cast<std::uint64_t>(len);
+  h2 ^= static_cast<std::uint64_t>(len);
+  h1 += h2;
+  h2 += h1;
+  h1 = fmix64(h1);
+  h2 = fmix64(h2);
+  h1 += h2;
+  h2 += h1;
+  return {h1, h2};
+}
+
+}  // namespace hash::detail
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_HASH_DETAIL_MURMUR3_HPP
+// ---- end electron/hash/detail/murmur3.hpp ----
 // ---- begin electron/hash/detail/xxh3.hpp ----
 // electron/hash/detail/xxh3.hpp: XXH3, 64-bit (Collet, xxHash specification,
 // "XXH3 algorithm"), behind electron::hash::xxh3_64.
@@ -2940,23 +3095,18 @@ ELECTRON_END_NAMESPACE
 
 #endif  // ELECTRON_HASH_DETAIL_XXH3_HPP
 // ---- end electron/hash/detail/xxh3.hpp ----
+// ---- begin electron/hash/detail/xxh64.hpp ----
+// electron/hash/detail/xxh64.hpp: XXH64 (Collet, xxHash specification, "XXH64 algorithm"), behind
+// electron::hash::xxhash64 and xxhash64_state.
+#ifndef ELECTRON_HASH_DETAIL_XXH64_HPP
+#define ELECTRON_HASH_DETAIL_XXH64_HPP
 
-#include <bit>
-#include <concepts>
+
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
-#include <optional>
-#include <span>
-#include <stdexcept>
-#include <string_view>
-#include <type_traits>
-#include <vector>
 
 ELECTRON_BEGIN_NAMESPACE
-namespace hash {
-
-namespace detail {
+namespace hash::detail {
 
 // ---- XXH64 (xxHash specification, "XXH64 algorithm") -------------------------
 constexpr std::uint64_t xxh_round(std::uint64_t acc, std::uint64_t input) noexcept {
@@ -3011,135 +3161,70 @@ constexpr std::uint64_t xxh64(const T* p, std::size_t len, std::uint64_t seed) n
   return xxh_finish(acc, p, len);
 }
 
+}  // namespace hash::detail
+ELECTRON_END_NAMESPACE
 
-// ---- MetroHash64 (Rogers, 2015): the reference implementation's MetroHash64,
-// the variant its published test vectors are for ----------------------------
-inline constexpr std::uint64_t metro_k0 = 0xD6D018F5;
-inline constexpr std::uint64_t metro_k1 = 0xA2AA033B;
-inline constexpr std::uint64_t metro_k2 = 0x62992FC1;
-inline constexpr std::uint64_t metro_k3 = 0x30BC5B29;
+#endif  // ELECTRON_HASH_DETAIL_XXH64_HPP
+// ---- end electron/hash/detail/xxh64.hpp ----
+// ---- begin electron/hash/hasher.hpp ----
+// electron/hash/hasher.hpp: the one hasher concept every Electron module
+// composes through (the interner, simd::batch_hash, sync::sharded_mutex and
+// the maps built on them), and the avalanche marker.
+//
+// Light on purpose: config.hpp and the standard library only, so a module
+// that takes "any hasher" does not pull in the hash functions or the arena.
+//
+//   struct my_hasher {
+//     using is_avalanching = void;  // every input bit affects every output bit
+//     std::uint64_t operator()(std::string_view s) const noexcept;
+//   };
+//   static_assert(electron::hash::hasher<my_hasher>);
+//   static_assert(electron::hash::is_avalanching_v<my_hasher>);
+#ifndef ELECTRON_HASH_HASHER_HPP
+#define ELECTRON_HASH_HASHER_HPP
 
-template <byte_like T>
-constexpr std::uint64_t metro64_impl(const T* p, std::size_t len, std::uint64_t seed) noexcept {
-  const T* const end = p + len;
-  std::uint64_t h = (seed + metro_k2) * metro_k0;
-  if (len >= 32) {
-    std::uint64_t v0 = h, v1 = h, v2 = h, v3 = h;
-    do {
-      v0 += r64(p) * metro_k0;
-      v0 = rotr(v0, 29) + v2;
-      v1 += r64(p + 8) * metro_k1;
-      v1 = rotr(v1, 29) + v3;
-      v2 += r64(p + 16) * metro_k2;
-      v2 = rotr(v2, 29) + v0;
-      v3 += r64(p + 24) * metro_k3;
-      v3 = rotr(v3, 29) + v1;
-      p += 32;
-    } while (end - p >= 32);
-    v2 ^= rotr(((v0 + v3) * metro_k0) + v1, 37) * metro_k1;
-    v3 ^= rotr(((v1 + v2) * metro_k1) + v0, 37) * metro_k0;
-    v0 ^= rotr(((v0 + v2) * metro_k0) + v3, 37) * metro_k1;
-    v1 ^= rotr(((v1 + v3) * metro_k1) + v2, 37) * metro_k0;
-    h += v0 ^ v1;
-  }
-  if (end - p >= 16) {
-    std::uint64_t v0 = h + r64(p) * metro_k2;
-    v0 = rotr(v0, 29) * metro_k3;
-    std::uint64_t v1 = h + r64(p + 8) * metro_k2;
-    v1 = rotr(v1, 29) * metro_k3;
-    v0 ^= rotr(v0 * metro_k0, 21) + v1;
-    v1 ^= rotr(v1 * metro_k3, 21) + v0;
-    h += v1;
-    p += 16;
-  }
-  if (end - p >= 8) {
-    h += r64(p) * metro_k3;
-    h ^= rotr(h, 55) * metro_k1;
-    p += 8;
-  }
-  if (end - p >= 4) {
-    h += r32(p) * metro_k3;
-    h ^= rotr(h, 26) * metro_k1;
-    p += 4;
-  }
-  if (end - p >= 2) {
-    h += r16(p) * metro_k3;
-    h ^= rotr(h, 48) * metro_k1;
-    p += 2;
-  }
-  if (end - p >= 1) {
-    h += u8(p) * metro_k3;
-    h ^= rotr(h, 37) * metro_k1;
-  }
-  h ^= rotr(h, 28);
-  h *= metro_k0;
-  h ^= rotr(h, 29);
-  return h;
-}
 
-// ---- MurmurHash3_x64_128, h1 (Appleby, SMHasher) ------------------------------
-constexpr std::uint64_t fmix64(std::uint64_t k) noexcept {
-  k ^= k >> 33;
-  k *= 0xff51afd7ed558ccdULL;
-  k ^= k >> 33;
-  k *= 0xc4ceb9fe1a85ec53ULL;
-  k ^= k >> 33;
-  return k;
-}
-struct u128 {
-  std::uint64_t low, high;
+#include <concepts>
+#include <cstdint>
+#include <string_view>
+#include <type_traits>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace hash {
+
+/// A function object that hashes a K (by default a string): it is copyable
+/// and h(k) on a const h converts to std::uint64_t. std::hash<K> is one;
+/// so is every Electron hasher.
+template <class H, class K = std::string_view>
+concept hasher = std::copy_constructible<H> && requires(const H& h, const K& k) {
+  { h(k) } -> std::convertible_to<std::uint64_t>;
 };
-template <byte_like T>
-constexpr u128 murmur3_x64_128(const T* p, std::size_t len, std::uint64_t seed) noexcept {
-  constexpr std::uint64_t c1 = 0x87c37b91114253d5ULL;
-  constexpr std::uint64_t c2 = 0x4cf5ad432745937fULL;
-  std::uint64_t h1 = seed, h2 = seed;
-  const std::size_t blocks = len / 16;
-  for (std::size_t i = 0; i < blocks; ++i, p += 16) {
-    std::uint64_t k1 = r64(p), k2 = r64(p + 8);
-    k1 *= c1;
-    k1 = rotl(k1, 31);
-    k1 *= c2;
-    h1 ^= k1;
-    h1 = rotl(h1, 27);
-    h1 += h2;
-    h1 = h1 * 5 + 0x52dce729;
-    k2 *= c2;
-    k2 = rotl(k2, 33);
-    k2 *= c1;
-    h2 ^= k2;
-    h2 = rotl(h2, 31);
-    h2 += h1;
-    h2 = h2 * 5 + 0x38495ab5;
-  }
-  std::uint64_t k1 = 0, k2 = 0;
-  const std::size_t tail = len & 15;
-  for (std::size_t i = tail; i > 8; --i) k2 ^= u8(p + i - 1) << (8 * (i - 9));
-  if (tail > 8) {
-    k2 *= c2;
-    k2 = rotl(k2, 33);
-    k2 *= c1;
-    h2 ^= k2;
-  }
-  for (std::size_t i = tail < 8 ? tail : 8; i > 0; --i) k1 ^= u8(p + i - 1) << (8 * (i - 1));
-  if (tail > 0) {
-    k1 *= c1;
-    k1 = rotl(k1, 31);
-    k1 *= c2;
-    h1 ^= k1;
-  }
-  h1 ^= static_cast<std::uint64_t>(len);
-  h2 ^= static_cast<std::uint64_t>(len);
-  h1 += h2;
-  h2 += h1;
-  h1 = fmix64(h1);
-  h2 = fmix64(h2);
-  h1 += h2;
-  h2 += h1;
-  return {h1, h2};
-}
 
-}  // namespace detail
+/// True when H declares `using is_avalanching = void;` (any type works): its
+/// output is uniformly mixed, so a hash table may use the bits as they are
+/// instead of mixing them again. This is the member that
+/// boost::unordered_flat_map (boost::unordered::hash_is_avalanching) and
+/// ankerl::unordered_dense look for; every Electron hasher declares it.
+template <class H>
+    struct is_avalanching : std::bool_constant < requires {
+  typename H::is_avalanching;
+} > {};
+template <class H>
+inline constexpr bool is_avalanching_v = is_avalanching<H>::value;
+
+}  // namespace hash
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_HASH_HASHER_HPP
+// ---- end electron/hash/hasher.hpp ----
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace hash {
 
 // ===========================================================================
 // One-shot functions
@@ -3301,55 +3386,162 @@ struct murmur3_hasher {
   }
 };
 
-// ===========================================================================
-// string_interner
-// ===========================================================================
+static_assert(hasher<xxhash64_hasher> && hasher<xxh3_64_hasher> && hasher<metro64_hasher> && hasher<murmur3_hasher>);
+
+}  // namespace hash
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_HASH_FUNCTIONS_HPP
+// ---- end electron/hash/functions.hpp ----
+// ---- begin electron/hash/interner.hpp ----
+// electron/hash/interner.hpp: the string interner of electron/hash.hpp:
+// dense ids for strings, the strings stored in a bump allocator.
+//
+// It composes through two concepts: any hash::hasher hashes the strings and
+// any arena::bump_allocator stores them (electron::arena::arena by default).
+// A std::pmr::memory_resource handed to the constructor serves the default
+// arena's blocks and the interner's own tables.
+//
+//   electron::hash::string_interner names;
+//   auto [id, inserted] = names.intern("alice");   // {0, true}
+//   assert(names.intern("alice").id == id && names.at(id) == "alice");
+#ifndef ELECTRON_HASH_INTERNER_HPP
+#define ELECTRON_HASH_INTERNER_HPP
+
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory_resource>
+#include <optional>
+#include <stdexcept>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace hash {
+
+/// What basic_string_interner::intern returns, like try_emplace: the id of
+/// the string and whether this call added it.
+///
+///   auto [id, inserted] = names.intern("alice");
+struct intern_result {
+  std::uint32_t id;
+  bool inserted;
+  friend constexpr bool operator==(const intern_result&, const intern_result&) noexcept = default;
+};
+
+namespace detail {
+// The largest single allocation A serves: A::max_size when it declares one.
+template <class A>
+constexpr std::size_t allocation_limit() noexcept {
+  if constexpr (requires {
+                  { A::max_size } -> std::convertible_to<std::size_t>;
+                }) {
+    return static_cast<std::size_t>(A::max_size);
+  } else {
+    return static_cast<std::size_t>(-1);
+  }
+}
+}  // namespace detail
 
 /// Maps strings to dense ids 0, 1, 2, ... and back. Strings are copied once
-/// into an arena (one bump per new string); ids never change and the views
-/// get() returns stay valid for the interner's lifetime, across growth.
-/// Open addressing with linear probing over (string, id, hash tag) slots, at
-/// most half full. Single-threaded. The default hasher is XXH3, whose fixed
-/// 16-byte blocks hash short keys of varying length without mispredicted
-/// branches (5x faster than XXH64 on 17-40 byte keys).
-template <hasher Hasher = xxh3_64_hasher>
+/// into the bump allocator A (one allocate() per new string); ids never
+/// change and the views at() returns stay valid for the interner's lifetime,
+/// across growth. Open addressing with linear probing over (string, id,
+/// hash tag) slots, at most half full. Single-threaded.
+///
+/// H is any hash::hasher. One that does not declare is_avalanching (such as
+/// std::hash) has its output mixed once more (detail::mix64), since the
+/// table uses the low bits as the slot and the high 32 as a tag. The default,
+/// XXH3, hashes short keys of varying length without mispredicted branches
+/// (5x faster than XXH64 on 17-40 byte keys).
+///
+/// A is any arena::bump_allocator. With one that is constructible from
+/// (block size, std::pmr::memory_resource*), as arena::arena is, the
+/// constructors taking a block size and an upstream build it; any other is
+/// handed over built (or default-constructed). The interner never calls
+/// A's reset(): memory is returned when the interner is destroyed.
+template <hasher H = xxh3_64_hasher, arena::bump_allocator A = arena::arena>
 class basic_string_interner {
  public:
   using id_type = std::uint32_t;
+  using hasher_type = H;
+  using arena_type = A;
+  using intern_result = hash::intern_result;
+
   /// The largest number of strings (ids are 32-bit; the top value marks an empty slot).
   static constexpr std::size_t max_strings = 0xFFFFFFFEu;
   /// The longest string: its length is stored in 32 bits, and with that
-  /// length and a NUL it must fit in one arena allocation.
-  static constexpr std::size_t max_string_size = arena::arena::max_size - sizeof(std::uint32_t) - 1 < 0xFFFFFFFFu
-                                                     ? arena::arena::max_size - sizeof(std::uint32_t) - 1
+  /// length and a NUL it must fit in one allocation (below A::max_size when
+  /// A declares one).
+  static constexpr std::size_t max_string_size = detail::allocation_limit<A>() - sizeof(std::uint32_t) - 1 < 0xFFFFFFFFu
+                                                     ? detail::allocation_limit<A>() - sizeof(std::uint32_t) - 1
                                                      : 0xFFFFFFFFu;
-  /// The largest arena block size the constructor accepts.
+  /// The largest arena block size the constructors accept.
   static constexpr std::size_t max_arena_block = electron::detail::max_allocation_size;
+  /// The arena block size when none is given.
+  static constexpr std::size_t default_arena_block = 64 * 1024;
 
-  basic_string_interner() : basic_string_interner(Hasher{}) {}
-  /// Strings are stored in arena blocks of `arena_block` bytes and more.
-  /// Throws std::length_error when arena_block > max_arena_block.
-  explicit basic_string_interner(Hasher h, std::size_t arena_block = 64 * 1024)
-      : m_hasher(std::move(h)), m_arena(checked_block(arena_block)) {}
+  /// An empty interner on the default hasher and allocator; nothing is
+  /// allocated until the first intern().
+  basic_string_interner() requires std::default_initializable<H> &&
+      (std::default_initializable<A> || std::constructible_from<A, std::size_t, std::pmr::memory_resource*>)
+      : m_hasher(), m_arena(make_arena(default_arena_block, std::pmr::new_delete_resource())) {}
 
-  /// The id of s, adding it if new. O(1) expected. Throws
-  /// std::length_error when s.size() > max_string_size (before reading s)
-  /// or the interner holds max_strings, std::bad_alloc when memory runs out.
-  /// Strong exception guarantee for the contents: if it throws, the strings,
-  /// their ids and every view handed out are unchanged (the slot table may
-  /// already have grown, which changes memory_bytes() but no answer).
-  id_type intern(std::string_view s) {
+  /// Strings are stored in arena blocks of `arena_block` bytes and more,
+  /// from `upstream`, which also serves the interner's tables. Throws
+  /// std::length_error when arena_block > max_arena_block.
+  explicit basic_string_interner(H h, std::size_t arena_block = default_arena_block,
+                                 std::pmr::memory_resource* upstream = std::pmr::new_delete_resource()) requires
+      std::constructible_from<A, std::size_t, std::pmr::memory_resource*>
+      : m_hasher(std::move(h)),
+        m_arena(make_arena(checked_block(arena_block), upstream)),
+        m_views(upstream),
+        m_hashes(upstream),
+        m_slots(upstream) {}
+
+  /// Every allocation, the arena's blocks and the tables, from `upstream`.
+  ///
+  ///   counting_resource counter;                 // any std::pmr::memory_resource
+  ///   electron::hash::string_interner names(&counter);
+  explicit basic_string_interner(std::pmr::memory_resource* upstream) requires std::default_initializable<H> &&
+      std::constructible_from<A, std::size_t, std::pmr::memory_resource*>
+      : basic_string_interner(H{}, default_arena_block, upstream) {}
+
+  /// Strings go to `allocator` (moved in); the tables come from `upstream`.
+  basic_string_interner(
+      H h, A allocator,
+      std::pmr::memory_resource* upstream = std::pmr::new_delete_resource()) requires std::move_constructible<A>
+      : m_hasher(std::move(h)),
+        m_arena(std::move(allocator)),
+        m_views(upstream),
+        m_hashes(upstream),
+        m_slots(upstream) {}
+
+  /// The id of s, adding it if new: {id, true} when this call added it,
+  /// {id, false} when it was there. O(1) expected. Throws std::length_error
+  /// when s.size() > max_string_size (before reading s) or the interner
+  /// holds max_strings, std::bad_alloc (or what A::allocate throws) when
+  /// memory runs out. Strong exception guarantee for the contents: if it
+  /// throws, the strings, their ids and every view handed out are unchanged
+  /// (the slot table may already have grown, which changes memory_bytes()
+  /// but no answer).
+  intern_result intern(std::string_view s) {
     if (s.size() > max_string_size) {
       electron::detail::throw_error<std::length_error>("electron::hash::string_interner: string too long");
     }
-    const std::uint64_t h = m_hasher(s);
+    const std::uint64_t h = hash_of(s);
     if (m_slots.empty()) grow();
     std::size_t i = static_cast<std::size_t>(h) & m_mask;
     const auto tag = static_cast<std::uint32_t>(h >> 32);
     for (;; i = (i + 1) & m_mask) {
       const slot sl = m_slots[i];
       if (sl.id == no_id) break;
-      if (sl.tag == tag && same(sl.data, s)) return sl.id;
+      if (sl.tag == tag && same(sl.data, s)) return {sl.id, false};
     }
     if (m_views.size() >= max_strings) {
       electron::detail::throw_error<std::length_error>("electron::hash::string_interner: too many strings");
@@ -3371,15 +3563,15 @@ class basic_string_interner {
     m_views.push_back(stored);  // cannot throw: capacity reserved
     m_hashes.push_back(h);
     m_slots[i] = slot{stored.data(), id, tag};
-    return id;
+    return {id, true};
   }
 
-  /// The id of s if it was interned (never for s longer than max_string_size,
-  /// which is not read).
+  /// The id of s if it was interned, without adding it (never for s longer
+  /// than max_string_size, which is not read). O(1) expected; allocates nothing.
   [[nodiscard]] std::optional<id_type> find(std::string_view s) const
-      noexcept(std::is_nothrow_invocable_v<const Hasher&, std::string_view>) {
+      noexcept(std::is_nothrow_invocable_v<const H&, std::string_view>) {
     if (m_slots.empty() || s.size() > max_string_size) return std::nullopt;
-    const std::uint64_t h = m_hasher(s);
+    const std::uint64_t h = hash_of(s);
     const auto tag = static_cast<std::uint32_t>(h >> 32);
     for (std::size_t i = static_cast<std::size_t>(h) & m_mask;; i = (i + 1) & m_mask) {
       const slot sl = m_slots[i];
@@ -3389,25 +3581,37 @@ class basic_string_interner {
   }
 
   /// The string of an id; throws std::out_of_range for an id never handed out.
-  [[nodiscard]] std::string_view get(id_type id) const {
+  [[nodiscard]] std::string_view at(id_type id) const {
     if (id >= m_views.size()) {
-      electron::detail::throw_error<std::out_of_range>("electron::hash::string_interner::get: unknown id");
+      electron::detail::throw_error<std::out_of_range>("electron::hash::string_interner::at: unknown id");
     }
     return m_views[id];
   }
-  /// The string of an id without the check. Precondition: id < size().
+  /// The string of an id without the check. Precondition: id < size() (ELECTRON_ASSERT).
   [[nodiscard]] std::string_view operator[](id_type id) const noexcept {
     ELECTRON_ASSERT(id < m_views.size(), "string_interner: unknown id");
     return m_views[id];
   }
 
+  /// The number of strings (the next new string gets this id).
   [[nodiscard]] std::size_t size() const noexcept { return m_views.size(); }
   [[nodiscard]] bool empty() const noexcept { return m_views.empty(); }
-  /// Bytes held: the arena's blocks, the id table, the hash table.
+  /// Bytes held: the tables, and the allocator's blocks when A reports them
+  /// (a bytes_reserved() member, as arena::arena has).
   [[nodiscard]] std::size_t memory_bytes() const noexcept {
-    return m_arena.bytes_reserved() + m_views.capacity() * sizeof(std::string_view) +
-           m_hashes.capacity() * sizeof(std::uint64_t) + m_slots.capacity() * sizeof(slot);
+    std::size_t n = m_views.capacity() * sizeof(std::string_view) + m_hashes.capacity() * sizeof(std::uint64_t) +
+                    m_slots.capacity() * sizeof(slot);
+    if constexpr (requires(const A& a) {
+                    { a.bytes_reserved() } -> std::convertible_to<std::size_t>;
+                  }) {
+      n += static_cast<std::size_t>(m_arena.bytes_reserved());
+    }
+    return n;
   }
+  /// The allocator the strings live in.
+  [[nodiscard]] const A& get_arena() const noexcept { return m_arena; }
+  /// The hasher.
+  [[nodiscard]] const H& hash_function() const noexcept { return m_hasher; }
 
  private:
   // The slot points at the string itself (its length is stored just before
@@ -3418,6 +3622,16 @@ class basic_string_interner {
     id_type id;
     std::uint32_t tag;  // high half of the hash: most mismatches end here
   };
+  static constexpr id_type no_id = 0xFFFFFFFFu;
+
+  std::uint64_t hash_of(std::string_view s) const noexcept(std::is_nothrow_invocable_v<const H&, std::string_view>) {
+    const auto h = static_cast<std::uint64_t>(m_hasher(s));
+    if constexpr (is_avalanching_v<H>) {
+      return h;
+    } else {
+      return electron::detail::mix64(h);
+    }
+  }
   static bool same(const char* data, std::string_view s) noexcept {
     std::uint32_t len;
     std::memcpy(&len, data - sizeof len, sizeof len);
@@ -3425,14 +3639,13 @@ class basic_string_interner {
   }
   // [u32 length][bytes][NUL] in the arena; the view is of the bytes.
   std::string_view store(std::string_view s) {
-    auto* p = static_cast<char*>(m_arena.alloc(sizeof(std::uint32_t) + s.size() + 1, alignof(std::uint32_t)));
+    auto* p = static_cast<char*>(m_arena.allocate(sizeof(std::uint32_t) + s.size() + 1, alignof(std::uint32_t)));
     const auto len = static_cast<std::uint32_t>(s.size());
     std::memcpy(p, &len, sizeof len);
     if (!s.empty()) std::memcpy(p + sizeof len, s.data(), s.size());
     p[sizeof len + s.size()] = '\0';
     return {p + sizeof len, s.size()};
   }
-  static constexpr id_type no_id = 0xFFFFFFFFu;
 
   static std::size_t checked_block(std::size_t n) {
     if (n > max_arena_block) {
@@ -3440,10 +3653,17 @@ class basic_string_interner {
     }
     return n;
   }
+  static A make_arena(std::size_t block, std::pmr::memory_resource* upstream) {
+    if constexpr (std::constructible_from<A, std::size_t, std::pmr::memory_resource*>) {
+      return A(block, upstream);
+    } else {
+      return A();
+    }
+  }
 
   void grow() {
     const std::size_t n = m_slots.empty() ? 16 : m_slots.size() * 2;
-    std::vector<slot> next(n, slot{nullptr, no_id, 0});
+    std::pmr::vector<slot> next(n, slot{nullptr, no_id, 0}, m_slots.get_allocator());
     const std::size_t mask = n - 1;
     for (std::size_t id = 0; id < m_views.size(); ++id) {
       std::size_t i = static_cast<std::size_t>(m_hashes[id]) & mask;
@@ -3454,19 +3674,22 @@ class basic_string_interner {
     m_mask = mask;
   }
 
-  [[no_unique_address]] Hasher m_hasher;
-  arena::arena m_arena;
-  std::vector<std::string_view> m_views;  // by id
-  std::vector<std::uint64_t> m_hashes;    // by id, for growth
-  std::vector<slot> m_slots;
+  [[no_unique_address]] H m_hasher;
+  A m_arena;
+  std::pmr::vector<std::string_view> m_views{std::pmr::new_delete_resource()};  // by id
+  std::pmr::vector<std::uint64_t> m_hashes{std::pmr::new_delete_resource()};    // by id, for growth
+  std::pmr::vector<slot> m_slots{std::pmr::new_delete_resource()};
   std::size_t m_mask = 0;
 };
 
-/// The interner with XXH3.
+/// The interner with XXH3 and an electron::arena::arena.
 using string_interner = basic_string_interner<>;
 
 }  // namespace hash
 ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_HASH_INTERNER_HPP
+// ---- end electron/hash/interner.hpp ----
 
 #endif  // ELECTRON_HASH_HPP
 // ---- end electron/hash.hpp ----
@@ -3474,8 +3697,9 @@ ELECTRON_END_NAMESPACE
 // electron/lockfree.hpp: lock-free queues, a lock-free stack and RCU.
 //
 // - mpmc_queue<T>: bounded multi-producer multi-consumer ring (Vyukov's
-//   per-slot sequence numbers). try_push/try_pop never block; push/pop spin
-//   briefly, then sleep until the queue changes.
+//   per-slot sequence numbers). try_push/try_pop never block; push/pop back
+//   off (electron/detail/backoff.hpp), then sleep until the queue changes
+//   (electron/detail/waiter.hpp).
 // - spsc_queue<T>: bounded single-producer single-consumer ring whose slots
 //   carry their own full flags (FastForward): the fastest way from one
 //   thread to another.
@@ -3490,49 +3714,138 @@ ELECTRON_END_NAMESPACE
 //   q.push(job{...});                       // any thread
 //   if (auto j = q.try_pop()) run(*j);      // any thread
 //
-// All operations are thread-safe as documented per class. The queues
-// allocate only in their constructors, and refuse a capacity above their
-// max_capacity() (a ring of at most 2^47 bytes on 64-bit targets) with
-// std::length_error; the stack allocates node chunks (doubling) when it holds
-// more items than it ever held before, up to 2^32 - 64 nodes.
+// All operations are thread-safe as documented per class. The queues and
+// the stack take their memory (rings, blocks, node chunks) from a
+// std::pmr::memory_resource given to the constructor, new/delete
+// (std::pmr::new_delete_resource()) by default, and give all of it back
+// to the same resource in their destructors. The queues allocate only in
+// their constructors, and refuse a capacity above their max_capacity() (a
+// ring of at most 2^47 bytes on 64-bit targets) with std::length_error; the
+// stack allocates node chunks (doubling) when it holds more items than it
+// ever held before, up to 2^32 - 64 nodes. Internals live in
+// electron/lockfree/detail/.
 #ifndef ELECTRON_LOCKFREE_HPP
 #define ELECTRON_LOCKFREE_HPP
 
+// ---- begin electron/detail/backoff.hpp ----
+// electron/detail/backoff.hpp: Electron's one policy for waiting a little
+// before sleeping: spin, then yield, then park.
+//
+// A thread that finds a lock held, a queue empty or a count at zero usually
+// finds it free again a moment later, and a spin costs far less than a trip
+// through the kernel. backoff spaces out the caller's retries: first with
+// growing runs of cpu_relax() (PAUSE/YIELD), then with
+// std::this_thread::yield(), and then says "park now" (through waiter.hpp,
+// or by polling where nobody will wake the caller). Every spinning loop of
+// the library takes its constants from here.
+//
+//   electron::detail::backoff b;
+//   while (!try_take()) {
+//     if (!b.pause()) { park(); b.reset(); }
+//   }
+#ifndef ELECTRON_DETAIL_BACKOFF_HPP
+#define ELECTRON_DETAIL_BACKOFF_HPP
 
-#include <atomic>
-#include <bit>
+
 #include <chrono>
-#include <concepts>
-#include <cstddef>
-#include <cstdint>
-#include <limits>
-#include <memory>
-#include <mutex>
-#include <new>
-#include <optional>
-#include <stdexcept>
 #include <thread>
-#include <type_traits>
-#include <utility>
-
-#if defined(__linux__) && !defined(ELECTRON_LOCKFREE_NO_MEMBARRIER) && defined(__has_include)
-#if __has_include(<sys/syscall.h>) && __has_include(<unistd.h>)
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
-#endif
 
 ELECTRON_BEGIN_NAMESPACE
-namespace lockfree {
-
-/// A type the containers can hold: a movable object type whose destructor
-/// does not throw (copyable types are movable).
-template <class T>
-concept queue_value = std::is_object_v<T> && std::is_nothrow_destructible_v<T> && std::is_move_constructible_v<T>;
-
 namespace detail {
 
-using electron::detail::cpu_relax;
+/// Spin, then yield, then park: call pause() between failed attempts; it
+/// waits a little and returns true, or returns false (without waiting)
+/// once the caller should park. Not thread-safe (one per waiting thread,
+/// on its stack); noexcept; allocates nothing.
+class backoff {
+ public:
+  /// Spin steps: step k (0-based) runs 2^k cpu_relax(), so 7 steps are
+  /// 127 pauses in all between 8 looks. A pause takes about 10 cycles on
+  /// older x86 cores and up to about 140 on Skylake and later, so the
+  /// whole spin is roughly 0.5 to 6 us: about what parking and being woken
+  /// costs (two system calls and a context switch each way), which keeps
+  /// spin-then-park within about twice the better of the two choices made
+  /// in hindsight (Karlin, Li, Manasse and Owicki, "Empirical studies of
+  /// competitive spinning for a shared-memory multiprocessor", SOSP 1991).
+  /// Doubling looks often while the wait is short and rarely touches the
+  /// contended line once it is long.
+  static constexpr unsigned spin_steps = 7;
+  /// Yield steps after the spin: each gives the core to another runnable
+  /// thread (the likely holder, when there are more threads than cores)
+  /// and returns at once when there is none. A few of them cover a holder
+  /// that was preempted; more would keep an idle waiter burning a core.
+  static constexpr unsigned yield_steps = 4;
+  /// For a waiter that no one will wake (it polls a condition nobody
+  /// signals, such as rcu's writer waiting for readers): the sleep between
+  /// looks once pause() has returned false. 50 us costs an idle poller
+  /// 20000 wake-ups a second at most and a waiting writer at most 50 us
+  /// of latency past the readers' exit.
+  static constexpr std::chrono::microseconds poll_interval{50};
+
+  /// Waits one step (spin or yield) and returns true, or returns false
+  /// without waiting once spin_steps + yield_steps steps are used up.
+  [[nodiscard]] bool pause() noexcept {
+    if (m_step < spin_steps) {
+      const unsigned n = 1u << m_step;
+      for (unsigned i = 0; i < n; ++i) cpu_relax();
+      ++m_step;
+      return true;
+    }
+    if (m_step < spin_steps + yield_steps) {
+      std::this_thread::yield();
+      ++m_step;
+      return true;
+    }
+    return false;
+  }
+
+  /// pause(), and once that is used up, a sleep of poll_interval (for a
+  /// waiter that polls because nobody wakes it). Always waits.
+  void pause_or_sleep() noexcept {
+    if (!pause()) std::this_thread::sleep_for(poll_interval);
+  }
+
+  /// Starts over (after the caller was woken, or made progress).
+  void reset() noexcept { m_step = 0; }
+
+  /// True while pause() still spins (rather than yields).
+  [[nodiscard]] bool spinning() const noexcept { return m_step < spin_steps; }
+
+  /// Steps taken since construction or reset().
+  [[nodiscard]] unsigned steps() const noexcept { return m_step; }
+
+ private:
+  unsigned m_step = 0;
+};
+
+}  // namespace detail
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_DETAIL_BACKOFF_HPP
+// ---- end electron/detail/backoff.hpp ----
+// ---- begin electron/lockfree/detail/node_stack.hpp ----
+// electron/lockfree/detail/node_stack.hpp: the node storage and the
+// versioned index stacks behind lockfree::stack.
+#ifndef ELECTRON_LOCKFREE_DETAIL_NODE_STACK_HPP
+#define ELECTRON_LOCKFREE_DETAIL_NODE_STACK_HPP
+
+// ---- begin electron/lockfree/detail/ring.hpp ----
+// electron/lockfree/detail/ring.hpp: sizing and storage of the queues'
+// rings (and the stack's node chunks), taken from a std::pmr::memory_resource.
+#ifndef ELECTRON_LOCKFREE_DETAIL_RING_HPP
+#define ELECTRON_LOCKFREE_DETAIL_RING_HPP
+
+
+#include <bit>
+#include <cstddef>
+#include <memory>
+#include <memory_resource>
+#include <new>
+#include <stdexcept>
+#include <type_traits>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace lockfree::detail {
 
 // The largest power of two of slots of `slot_size` bytes that fit in
 // max_allocation_size: every request up to it rounds up to at most it.
@@ -3547,6 +3860,530 @@ inline std::size_t ring_capacity(std::size_t n, std::size_t max) {
   return n < 2 ? 2 : std::bit_ceil(n);
 }
 
+// The upstream resource a constructor was given, checked.
+inline std::pmr::memory_resource* checked(std::pmr::memory_resource* upstream) noexcept {
+  ELECTRON_ASSERT(upstream != nullptr, "electron::lockfree: null memory_resource");
+  return upstream;
+}
+
+// `count` value-initialized Slots from `upstream`, aligned for Slot, given
+// back to the same resource (with the same size and alignment) by the
+// destructor. The caller keeps count * sizeof(Slot) within
+// max_allocation_size (ring_capacity / max_ring_slots), so it cannot wrap.
+// Slot's default constructor must not throw (atomics and raw storage).
+template <class Slot>
+class ring_storage {
+  static_assert(std::is_nothrow_default_constructible_v<Slot> && std::is_nothrow_destructible_v<Slot>);
+
+ public:
+  ring_storage(std::size_t count, std::pmr::memory_resource* upstream)
+      : m_upstream(upstream), m_count(count), m_slots(allocate(upstream, count)) {}
+  ring_storage(const ring_storage&) = delete;
+  ring_storage& operator=(const ring_storage&) = delete;
+  ~ring_storage() { release(m_upstream, m_slots, m_count); }
+
+  Slot& operator[](std::size_t i) const noexcept { return m_slots[i]; }
+  Slot* data() const noexcept { return m_slots; }
+  std::pmr::memory_resource* upstream() const noexcept { return m_upstream; }
+
+  // A raw block of `count` constructed Slots (the stack's chunks, which are
+  // published through an atomic pointer rather than owned by an object).
+  static Slot* allocate(std::pmr::memory_resource* upstream, std::size_t count) {
+    void* p = upstream->allocate(count * sizeof(Slot), alignof(Slot));
+    Slot* slots = static_cast<Slot*>(p);
+    std::uninitialized_value_construct_n(slots, count);
+    return slots;
+  }
+  static void release(std::pmr::memory_resource* upstream, Slot* slots, std::size_t count) noexcept {
+    if (slots == nullptr) return;
+    std::destroy_n(slots, count);
+    upstream->deallocate(slots, count * sizeof(Slot), alignof(Slot));
+  }
+
+ private:
+  std::pmr::memory_resource* m_upstream;
+  std::size_t m_count;
+  Slot* m_slots;
+};
+
+}  // namespace lockfree::detail
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_LOCKFREE_DETAIL_RING_HPP
+// ---- end electron/lockfree/detail/ring.hpp ----
+
+#include <atomic>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <memory_resource>
+#include <stdexcept>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace lockfree::detail {
+
+// Node storage for stack<T>: chunk k holds 64 << k nodes, so 26 chunks
+// cover every 32-bit index. Chunks are published once (CAS) and freed only
+// by the destructor: a node's memory stays valid while any thread may
+// still read it.
+template <class Node>
+class node_chunks {
+ public:
+  static constexpr std::uint32_t nil = 0xFFFFFFFFu;
+  static constexpr unsigned first_bits = 6;  // chunk 0: 64 nodes
+  static constexpr unsigned max_chunks = 32 - first_bits;
+
+  explicit node_chunks(std::pmr::memory_resource* upstream) noexcept : m_upstream(upstream) {}
+  node_chunks(const node_chunks&) = delete;
+  node_chunks& operator=(const node_chunks&) = delete;
+  ~node_chunks() {
+    for (unsigned k = 0; k < max_chunks; ++k) {
+      chunk_storage::release(m_upstream, m_chunks[k].load(std::memory_order_relaxed), chunk_size(k));
+    }
+  }
+  static constexpr std::size_t chunk_size(unsigned k) noexcept { return std::size_t{1} << (k + first_bits); }
+  std::pmr::memory_resource* upstream() const noexcept { return m_upstream; }
+
+  static constexpr unsigned chunk_of(std::uint32_t i) noexcept {
+    return static_cast<unsigned>(std::bit_width((i >> first_bits) + 1u)) - 1u;
+  }
+  static constexpr std::uint32_t chunk_start(unsigned k) noexcept {
+    return ((std::uint32_t{1} << k) - 1u) << first_bits;
+  }
+  Node& operator[](std::uint32_t i) const noexcept {
+    const unsigned k = chunk_of(i);
+    return m_chunks[k].load(std::memory_order_acquire)[i - chunk_start(k)];
+  }
+  // A never-used node index, allocating its chunk from the upstream
+  // resource if needed. Throws what the resource throws (std::bad_alloc;
+  // nothing changes) or std::length_error (2^32-64 nodes).
+  std::uint32_t fresh() {
+    std::uint32_t i = m_next.load(std::memory_order_relaxed);
+    for (;;) {
+      if (i >= chunk_start(max_chunks)) {
+        electron::detail::throw_error<std::length_error>("electron::lockfree::stack: too many nodes");
+      }
+      const unsigned k = chunk_of(i);
+      if (m_chunks[k].load(std::memory_order_acquire) == nullptr) {
+        Node* fresh_chunk = chunk_storage::allocate(m_upstream, chunk_size(k));
+        Node* expected = nullptr;
+        if (!m_chunks[k].compare_exchange_strong(expected, fresh_chunk, std::memory_order_acq_rel)) {
+          chunk_storage::release(m_upstream, fresh_chunk, chunk_size(k));  // another thread installed it first
+        }
+      }
+      if (m_next.compare_exchange_weak(i, i + 1, std::memory_order_relaxed)) return i;
+    }
+  }
+  std::size_t nodes() const noexcept { return m_next.load(std::memory_order_relaxed); }
+
+ private:
+  using chunk_storage = ring_storage<Node>;
+
+  std::pmr::memory_resource* m_upstream;
+  mutable std::atomic<Node*> m_chunks[max_chunks] = {};
+  std::atomic<std::uint32_t> m_next{0};
+};
+
+// A Treiber stack of node indices. The head word is {index, version}: every
+// successful CAS bumps the version, so a CAS that read an old head fails even
+// if the same index is back on top (the ABA problem), unless exactly 2^32
+// other changes happened between its read and its CAS.
+template <class Node>
+class index_stack {
+ public:
+  static constexpr std::uint32_t nil = node_chunks<Node>::nil;
+
+  void push(const node_chunks<Node>& nodes, std::uint32_t i) noexcept {
+    std::uint64_t head = m_head->load(std::memory_order_relaxed);
+    for (;;) {
+      nodes[i].next.store(index_of(head), std::memory_order_relaxed);
+      // Release: the node's contents and link are visible to the popper.
+      if (m_head->compare_exchange_weak(head, make(i, version_of(head) + 1), std::memory_order_release,
+                                        std::memory_order_relaxed)) {
+        return;
+      }
+    }
+  }
+  std::uint32_t pop(const node_chunks<Node>& nodes) noexcept {
+    std::uint64_t head = m_head->load(std::memory_order_acquire);
+    for (;;) {
+      const std::uint32_t i = index_of(head);
+      if (i == nil) return nil;
+      // The node may have been popped and reused meanwhile: its link is then
+      // stale, but the versioned CAS below fails, and its memory is valid.
+      const std::uint32_t next = nodes[i].next.load(std::memory_order_relaxed);
+      if (m_head->compare_exchange_weak(head, make(next, version_of(head) + 1), std::memory_order_acquire,
+                                        std::memory_order_acquire)) {
+        return i;
+      }
+    }
+  }
+  bool empty() const noexcept { return index_of(m_head->load(std::memory_order_acquire)) == nil; }
+
+ private:
+  static constexpr std::uint64_t make(std::uint32_t i, std::uint32_t version) noexcept {
+    return (std::uint64_t{version} << 32) | i;
+  }
+  static constexpr std::uint32_t index_of(std::uint64_t h) noexcept { return static_cast<std::uint32_t>(h); }
+  static constexpr std::uint32_t version_of(std::uint64_t h) noexcept { return static_cast<std::uint32_t>(h >> 32); }
+
+  cache::padded<std::atomic<std::uint64_t>, cache::false_sharing_range> m_head{make(nil, 0)};
+};
+
+}  // namespace lockfree::detail
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_LOCKFREE_DETAIL_NODE_STACK_HPP
+// ---- end electron/lockfree/detail/node_stack.hpp ----
+// ---- begin electron/lockfree/detail/rcu.hpp ----
+// electron/lockfree/detail/rcu.hpp: rcu's per-thread reader shards and the
+// debug check against a writer waiting for its own read guard.
+#ifndef ELECTRON_LOCKFREE_DETAIL_RCU_HPP
+#define ELECTRON_LOCKFREE_DETAIL_RCU_HPP
+
+
+#include <atomic>
+#include <cstddef>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace lockfree::detail {
+
+inline constexpr std::size_t rcu_shards = 16;
+
+// Each thread counts its reads on one of rcu_shards cache lines, picked once
+// per thread, so readers on different cores do not write the same line.
+inline std::size_t rcu_shard() noexcept {
+  static std::atomic<std::size_t> next{0};
+  thread_local const std::size_t mine = next.fetch_add(1, std::memory_order_relaxed) % rcu_shards;
+  return mine;
+}
+// Debug builds check that a thread does not wait for its own read guard
+// (update() or synchronize() while holding a guard on the same rcu, which
+// would never return): each thread tracks the guards it holds, per rcu
+// object, in a small table (objects beyond its size are not tracked).
+struct rcu_held {
+  const void* object = nullptr;
+  int count = 0;
+};
+inline rcu_held* rcu_held_slot(const void* object, bool insert) noexcept {
+  thread_local rcu_held table[8];
+  rcu_held* free_entry = nullptr;
+  for (auto& e : table) {
+    if (e.object == object && e.count > 0) return &e;
+    if (e.count == 0 && free_entry == nullptr) free_entry = &e;
+  }
+  if (!insert || free_entry == nullptr) return nullptr;
+  free_entry->object = object;
+  return free_entry;
+}
+
+}  // namespace lockfree::detail
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_LOCKFREE_DETAIL_RCU_HPP
+// ---- end electron/lockfree/detail/rcu.hpp ----
+// ---- begin electron/lockfree/detail/sleepers.hpp ----
+// electron/lockfree/detail/sleepers.hpp: how mpmc_queue's blocking push/pop
+// sleep without making try_push/try_pop pay for it.
+#ifndef ELECTRON_LOCKFREE_DETAIL_SLEEPERS_HPP
+#define ELECTRON_LOCKFREE_DETAIL_SLEEPERS_HPP
+
+// ---- begin electron/detail/waiter.hpp ----
+// electron/detail/waiter.hpp: Electron's one way to put a thread to sleep
+// until a word in memory changes (wait-on-address), with or without a
+// time-out, and to wake the threads sleeping on a word.
+//
+// Every blocking primitive of the library (lockfree's blocking push/pop,
+// sync's locks and semaphore, sched's idle workers) parks through this
+// header, so there is one implementation per platform to get right:
+//
+// - futex: Linux. FUTEX_WAIT_PRIVATE / FUTEX_WAKE_PRIVATE on the 32-bit
+//   word itself; time-outs are the kernel's (relative, CLOCK_MONOTONIC,
+//   the clock of std::chrono::steady_clock).
+// - atomic_wait: other platforms. C++20 std::atomic<T>::wait/notify for
+//   untimed waits; the standard has no timed form, so timed waits sleep on
+//   the portable table below, and a wake also looks there.
+// - portable: a mutex and condition variable per bucket of a fixed table
+//   hashed by address. Chosen everywhere by defining ELECTRON_WAITER_PORTABLE
+//   (the tests build the waiter and lockfree suites once more that way).
+//   The macro changes the code of every inline function that parks, so it
+//   is part of the ABI namespace (config.hpp); define it for a whole program.
+//
+// The protocol is that of a futex: the waker changes the word first, then
+// calls wake_one/wake_all; a waiter calls wait(word, expected) with the
+// value it last saw, and wait returns only once it has seen a different
+// value. A wake-up that happens between the waiter's look and its sleep is
+// not lost, because each backend compares and sleeps atomically with
+// respect to wakes (the kernel's futex hash-bucket lock; the bucket mutex).
+// wake_* reads or writes no memory of the word: a thread may free the word
+// as soon as the last change it waited for is made, while the waker is
+// still returning from wake_*.
+//
+//   std::atomic<std::uint32_t> ready{0};
+//   // waiter:  while (ready.load() == 0) electron::detail::waiter::wait(ready, 0);
+//   // waker:   ready.store(1); electron::detail::waiter::wake_all(ready);
+#ifndef ELECTRON_DETAIL_WAITER_HPP
+#define ELECTRON_DETAIL_WAITER_HPP
+
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+
+#if !defined(ELECTRON_WAITER_PORTABLE) && defined(__linux__) && defined(__has_include)
+#if __has_include(<linux/futex.h>) && __has_include(<sys/syscall.h>) && __has_include(<unistd.h>)
+#define ELECTRON_DETAIL_WAITER_FUTEX 1
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+#endif
+#endif
+
+#if !defined(ELECTRON_DETAIL_WAITER_FUTEX)
+#include <condition_variable>
+#include <mutex>
+#endif
+
+ELECTRON_BEGIN_NAMESPACE
+namespace detail {
+
+/// How this build parks a thread (see the header comment).
+enum class waiter_backend { futex, atomic_wait, portable };
+
+#if !defined(ELECTRON_DETAIL_WAITER_FUTEX)
+// A fixed table of {mutex, condition variable} pairs, one chosen by the
+// word's address, for the portable backend and for timed waits on the
+// atomic_wait backend. Words that share a bucket wake each other's
+// waiters; each waiter rechecks its own word, so that costs only a
+// spurious wake-up. `timed` counts sleepers on the atomic_wait backend,
+// where most wakes need not take the mutex.
+struct alignas(cache_line_size) waiter_bucket {
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::atomic<std::uint32_t> timed{0};
+};
+inline constexpr unsigned waiter_bucket_bits = 6;  // 64 buckets: few collisions for the waits a process has at once
+inline waiter_bucket& waiter_bucket_of(const void* word) noexcept {
+  static waiter_bucket table[std::size_t{1} << waiter_bucket_bits];
+  const auto a = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(word));
+  return table[static_cast<std::size_t>(mix64(a) >> (64 - waiter_bucket_bits))];
+}
+#endif
+
+/// Wait-on-address for a 32-bit atomic word. All members are static,
+/// thread-safe and noexcept, and allocate nothing.
+class waiter {
+ public:
+  using word_type = std::atomic<std::uint32_t>;
+  using clock = std::chrono::steady_clock;
+
+  /// The backend of this build.
+#if defined(ELECTRON_DETAIL_WAITER_FUTEX)
+  static constexpr waiter_backend backend = waiter_backend::futex;
+#elif defined(ELECTRON_WAITER_PORTABLE)
+  static constexpr waiter_backend backend = waiter_backend::portable;
+#else
+  static constexpr waiter_backend backend = waiter_backend::atomic_wait;
+#endif
+
+  /// Blocks while `word` holds `expected`; returns once it has loaded
+  /// (acquire) a different value. Returns at once if the word differs
+  /// already, so a change made and woken before the call is not lost. As
+  /// with std::atomic::wait, a change back to `expected` before the waiter
+  /// looks again goes unnoticed.
+  static void wait(const word_type& word, std::uint32_t expected) noexcept {
+#if defined(ELECTRON_DETAIL_WAITER_FUTEX)
+    while (word.load(std::memory_order_acquire) == expected) futex_wait(word, expected, nullptr);
+#elif defined(ELECTRON_WAITER_PORTABLE)
+    waiter_bucket& b = waiter_bucket_of(&word);
+    std::unique_lock<std::mutex> lock(b.mutex);
+    while (word.load(std::memory_order_acquire) == expected) b.cv.wait(lock);
+#else
+    word.wait(expected, std::memory_order_acquire);
+#endif
+  }
+
+  /// wait() that gives up at `deadline`: true once the word differs from
+  /// `expected`, false if the deadline passed first (also for a deadline
+  /// already past while the word holds `expected`).
+  static bool wait_until(const word_type& word, std::uint32_t expected, clock::time_point deadline) noexcept {
+#if defined(ELECTRON_DETAIL_WAITER_FUTEX)
+    for (;;) {
+      if (word.load(std::memory_order_acquire) != expected) return true;
+      const clock::time_point now = clock::now();
+      if (now >= deadline) return false;
+      const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - now).count();
+      timespec ts{};
+      ts.tv_sec = static_cast<decltype(ts.tv_sec)>(left / 1'000'000'000);
+      ts.tv_nsec = static_cast<decltype(ts.tv_nsec)>(left % 1'000'000'000);
+      futex_wait(word, expected, &ts);
+    }
+#else
+    waiter_bucket& b = waiter_bucket_of(&word);
+    std::unique_lock<std::mutex> lock(b.mutex);
+#if !defined(ELECTRON_WAITER_PORTABLE)
+    // Seen by wake_*'s load after its fence: either it sees us and takes
+    // the mutex, or our load below sees its change.
+    b.timed.fetch_add(1, std::memory_order_seq_cst);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+#endif
+    bool changed = true;
+    while (word.load(std::memory_order_acquire) == expected) {
+      if (b.cv.wait_until(lock, deadline) == std::cv_status::timeout &&
+          word.load(std::memory_order_acquire) == expected) {
+        changed = false;
+        break;
+      }
+    }
+#if !defined(ELECTRON_WAITER_PORTABLE)
+    b.timed.fetch_sub(1, std::memory_order_relaxed);
+#endif
+    return changed;
+#endif
+  }
+
+  /// wait_until(word, expected, now + timeout). A timeout <= 0 only looks;
+  /// one too large for the clock waits without limit.
+  template <class Rep, class Period>
+  static bool wait_for(const word_type& word, std::uint32_t expected,
+                       const std::chrono::duration<Rep, Period>& timeout) noexcept {
+    const clock::time_point deadline = deadline_after(timeout);
+    if (deadline == clock::time_point::max()) {
+      wait(word, expected);
+      return true;
+    }
+    return wait_until(word, expected, deadline);
+  }
+
+  /// Wakes at least one thread sleeping on `word`, if any (portable and
+  /// timed waits on the atomic_wait backend wake all of a bucket). Call it
+  /// after changing the word.
+  static void wake_one(const word_type& word) noexcept {
+#if defined(ELECTRON_DETAIL_WAITER_FUTEX)
+    futex_wake(word, 1);
+#elif defined(ELECTRON_WAITER_PORTABLE)
+    wake_bucket(waiter_bucket_of(&word));
+#else
+    const_cast<word_type&>(word).notify_one();
+    wake_timed(waiter_bucket_of(&word));
+#endif
+  }
+
+  /// Wakes every thread sleeping on `word`. Call it after changing the word.
+  static void wake_all(const word_type& word) noexcept {
+#if defined(ELECTRON_DETAIL_WAITER_FUTEX)
+    futex_wake(word, std::numeric_limits<int>::max());
+#elif defined(ELECTRON_WAITER_PORTABLE)
+    wake_bucket(waiter_bucket_of(&word));
+#else
+    const_cast<word_type&>(word).notify_all();
+    wake_timed(waiter_bucket_of(&word));
+#endif
+  }
+
+  /// The 64-bit forms, for a word that packs more than 32 bits of state
+  /// (sync::semaphore's count and sleepers). The kernel waits on 32 bits
+  /// only, so these go through the standard library's C++20 atomic wait
+  /// (libstdc++ and libc++ park on a proxy futex in a table of their own,
+  /// and compare the whole word), or through the bucket table with
+  /// ELECTRON_WAITER_PORTABLE. No timed form. Same contract as above.
+  using wide_word_type = std::atomic<std::uint64_t>;
+  static void wait(const wide_word_type& word, std::uint64_t expected) noexcept {
+#if defined(ELECTRON_WAITER_PORTABLE)
+    waiter_bucket& b = waiter_bucket_of(&word);
+    std::unique_lock<std::mutex> lock(b.mutex);
+    while (word.load(std::memory_order_acquire) == expected) b.cv.wait(lock);
+#else
+    word.wait(expected, std::memory_order_acquire);
+#endif
+  }
+  static void wake_one(const wide_word_type& word) noexcept {
+#if defined(ELECTRON_WAITER_PORTABLE)
+    wake_bucket(waiter_bucket_of(&word));
+#else
+    const_cast<wide_word_type&>(word).notify_one();
+#endif
+  }
+  static void wake_all(const wide_word_type& word) noexcept {
+#if defined(ELECTRON_WAITER_PORTABLE)
+    wake_bucket(waiter_bucket_of(&word));
+#else
+    const_cast<wide_word_type&>(word).notify_all();
+#endif
+  }
+
+  /// now + timeout on the steady clock, rounded up; time_point::max() when
+  /// that would overflow (about 292 years of nanoseconds), the time_point
+  /// of now for a timeout <= 0.
+  template <class Rep, class Period>
+  static clock::time_point deadline_after(const std::chrono::duration<Rep, Period>& timeout) noexcept {
+    const clock::time_point now = clock::now();
+    // In floating point the comparison cannot overflow, whatever Rep is.
+    const std::chrono::duration<double> t(timeout);
+    if (!(t.count() > 0)) return now;
+    const std::chrono::duration<double> room = clock::time_point::max() - now;
+    if (!(t < room / 2)) return clock::time_point::max();
+    return now + std::chrono::ceil<clock::duration>(t);
+  }
+
+ private:
+  static_assert(sizeof(word_type) == sizeof(std::uint32_t) && word_type::is_always_lock_free,
+                "wait-on-address needs a plain 32-bit atomic word");
+
+#if defined(ELECTRON_DETAIL_WAITER_FUTEX)
+  // The word's address goes to the kernel; the kernel reads it, never
+  // writes it. EINTR, EAGAIN (the word had changed) and ETIMEDOUT all send
+  // the caller back to its loop, which looks at the word and the clock.
+  static void futex_wait(const word_type& word, std::uint32_t expected, const timespec* timeout) noexcept {
+    (void)syscall(SYS_futex, static_cast<const void*>(&word), FUTEX_WAIT_PRIVATE, expected, timeout, nullptr, 0);
+  }
+  static void futex_wake(const word_type& word, int count) noexcept {
+    (void)syscall(SYS_futex, static_cast<const void*>(&word), FUTEX_WAKE_PRIVATE, count, nullptr, nullptr, 0);
+  }
+#else
+  // The waker changed the word before it takes the bucket's mutex, and a
+  // waiter looks at the word only with that mutex held and sleeps by
+  // releasing it atomically: it either sees the change or is asleep when
+  // the notify comes.
+  static void wake_bucket(waiter_bucket& b) noexcept {
+    { const std::lock_guard<std::mutex> lock(b.mutex); }
+    b.cv.notify_all();
+  }
+#if !defined(ELECTRON_WAITER_PORTABLE)
+  static void wake_timed(waiter_bucket& b) noexcept {
+    // Pairs with the fence in wait_until (a Dekker handshake between the
+    // caller's change of the word and the timed waiter's registration).
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (b.timed.load(std::memory_order_relaxed) != 0) wake_bucket(b);
+  }
+#endif
+#endif
+};
+
+}  // namespace detail
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_DETAIL_WAITER_HPP
+// ---- end electron/detail/waiter.hpp ----
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+
+#if defined(__linux__) && !defined(ELECTRON_LOCKFREE_NO_MEMBARRIER) && defined(__has_include)
+#if __has_include(<sys/syscall.h>) && __has_include(<unistd.h>)
+#include <sys/syscall.h>
+#include <unistd.h>
+#define ELECTRON_LOCKFREE_HAS_MEMBARRIER 1
+#endif
+#endif
+
+ELECTRON_BEGIN_NAMESPACE
+namespace lockfree::detail {
+
 // An asymmetric barrier: a full memory barrier executed on every running
 // thread of the process (Linux membarrier(2), MEMBARRIER_CMD_PRIVATE_EXPEDITED,
 // kernel 4.14 or later). It lets the common path of a Dekker-style handshake
@@ -3555,11 +4392,6 @@ inline std::size_t ring_capacity(std::size_t n, std::size_t max) {
 // ELECTRON_LOCKFREE_NO_MEMBARRIER takes the portable path (the tests build
 // the suite a second time that way). It is part of the ABI namespace, so
 // translation units built with and without it keep separate copies.
-#if defined(__linux__) && !defined(ELECTRON_LOCKFREE_NO_MEMBARRIER) && defined(__has_include)
-#if __has_include(<sys/syscall.h>) && __has_include(<unistd.h>)
-#define ELECTRON_LOCKFREE_HAS_MEMBARRIER 1
-#endif
-#endif
 inline bool process_wide_barrier() noexcept {
 #if defined(ELECTRON_LOCKFREE_HAS_MEMBARRIER) && defined(SYS_membarrier)
   constexpr int register_private_expedited = 16;  // MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED
@@ -3571,12 +4403,18 @@ inline bool process_wide_barrier() noexcept {
 #endif
 }
 
+// Without the asymmetric barrier, the longest a sleeper sleeps before it
+// looks at the queue again: it bounds the delay of the one interleaving
+// that can miss a wake-up (see sleepers), at the cost of 1000 wake-ups a
+// second per idle sleeper.
+inline constexpr std::chrono::milliseconds unfenced_sleep_bound{1};
+
 // Sleeping for blocking push/pop. A thread that found the queue full (or
-// empty) counts itself in m_count, retries, and sleeps on m_event (a futex
-// wait); every successful operation calls wake(), which bumps m_event and
-// wakes the sleepers only if m_count is not zero. wake() takes no lock, so
-// try_push/try_pop never wait for another thread (when someone sleeps they
-// make one futex-wake system call).
+// empty) counts itself in m_count, retries, and sleeps on m_event through
+// electron::detail::waiter; every successful operation calls wake(), which
+// bumps m_event and wakes the sleepers only if m_count is not zero. wake()
+// takes no lock, so try_push/try_pop never wait for another thread (when
+// someone sleeps they make one wake-up system call).
 //
 // The handshake is Dekker's: waker "store item; load m_count", sleeper
 // "increment m_count; load item". A full barrier on both sides on every
@@ -3586,13 +4424,13 @@ inline bool process_wide_barrier() noexcept {
 // running waker's earlier store before its later load of m_count, so either
 // the sleeper's retry sees the item or the waker sees the sleeper and changes
 // m_event, which ends the sleeper's wait. Where the asymmetric barrier is
-// unavailable the sleeper naps for at most a millisecond and retries, which
-// bounds the delay of the one interleaving that could miss a wakeup (idle
-// sleepers then wake 1000 times a second).
+// unavailable the sleeper's wait is timed (unfenced_sleep_bound) and it
+// retries after it.
 class sleepers {
  public:
   template <class Retry>
   void wait_until(Retry retry) noexcept(noexcept(retry())) {
+    using electron::detail::waiter;
     for (;;) {
       const std::uint32_t seen = m_event->load(std::memory_order_acquire);
       m_count->fetch_add(1, std::memory_order_seq_cst);
@@ -3602,11 +4440,9 @@ class sleepers {
         return;
       }
       if (fenced) {
-        m_event->wait(seen, std::memory_order_acquire);
+        waiter::wait(*m_event, seen);
       } else {
-        for (int i = 0; i < 10 && m_event->load(std::memory_order_acquire) == seen; ++i) {
-          std::this_thread::sleep_for(std::chrono::microseconds(100));
-        }
+        (void)waiter::wait_for(*m_event, seen, unfenced_sleep_bound);
       }
       m_count->fetch_sub(1, std::memory_order_relaxed);
       if (retry()) return;
@@ -3617,7 +4453,7 @@ class sleepers {
     std::atomic_signal_fence(std::memory_order_seq_cst);  // keep the load after the operation's store
     if (m_count->load(std::memory_order_relaxed) != 0) {
       m_event->fetch_add(1, std::memory_order_release);
-      m_event->notify_all();
+      electron::detail::waiter::wake_all(*m_event);
     }
   }
 
@@ -3626,7 +4462,33 @@ class sleepers {
   cache::padded<std::atomic<std::uint32_t>> m_event{0u};
 };
 
-}  // namespace detail
+}  // namespace lockfree::detail
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_LOCKFREE_DETAIL_SLEEPERS_HPP
+// ---- end electron/lockfree/detail/sleepers.hpp ----
+
+#include <atomic>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <memory_resource>
+#include <mutex>
+#include <new>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+#include <type_traits>
+#include <utility>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace lockfree {
+
+/// A type the containers can hold: a movable object type whose destructor
+/// does not throw (copyable types are movable).
+template <class T>
+concept queue_value = std::is_object_v<T> && std::is_nothrow_destructible_v<T> && std::is_move_constructible_v<T>;
 
 // ===========================================================================
 // mpmc_queue
@@ -3639,13 +4501,13 @@ class sleepers {
 /// order. try_push/try_pop never block (lock-free except that a thread
 /// stopped between claiming a slot and filling it delays the consumer of
 /// that one slot, as in every bounded ring). push/pop wait when full/empty.
-/// Allocates only in the constructor; remaining items are destroyed with
-/// the queue. T's move constructor must not throw (a claimed slot must be
+/// Allocates only in the constructor (one ring, from the upstream memory
+/// resource); remaining items are destroyed with the queue. T's move constructor must not throw (a claimed slot must be
 /// filled).
 ///   mpmc_queue<std::string> q(100);   // capacity 128
 ///   (void)q.try_push("a"); auto s = q.try_pop();
 template <queue_value T>
-  requires std::is_nothrow_move_constructible_v<T>
+requires std::is_nothrow_move_constructible_v<T>
 class mpmc_queue {
  public:
   using value_type = T;
@@ -3656,10 +4518,13 @@ class mpmc_queue {
   [[nodiscard]] static constexpr std::size_t max_capacity() noexcept { return detail::max_ring_slots(sizeof(slot)); }
 
   /// A queue for at least `capacity` items (rounded up to a power of two,
-  /// at least 2). Throws std::length_error when capacity > max_capacity()
-  /// (before allocating), std::bad_alloc when the ring cannot be allocated.
-  explicit mpmc_queue(std::size_t capacity)
-      : m_mask(detail::ring_capacity(capacity, max_capacity()) - 1), m_slots(new slot[m_mask + 1]) {
+  /// at least 2), its ring taken from `upstream` (one allocation, given
+  /// back by the destructor; new/delete by default). Throws
+  /// std::length_error when capacity > max_capacity() (before allocating),
+  /// and what `upstream` throws (std::bad_alloc) when the ring cannot be
+  /// allocated. Precondition: upstream is not null and outlives the queue.
+  explicit mpmc_queue(std::size_t capacity, std::pmr::memory_resource* upstream = std::pmr::new_delete_resource())
+      : m_mask(detail::ring_capacity(capacity, max_capacity()) - 1), m_slots(m_mask + 1, detail::checked(upstream)) {
     for (std::size_t i = 0; i <= m_mask; ++i) m_slots[i].seq.store(i, std::memory_order_relaxed);
   }
   mpmc_queue(const mpmc_queue&) = delete;
@@ -3672,16 +4537,15 @@ class mpmc_queue {
   }
 
   /// Adds an item if there is room; false (v untouched) if full.
-  [[nodiscard]] bool try_push(const T& v) noexcept(std::is_nothrow_copy_constructible_v<T>)
-    requires std::copy_constructible<T>
-  {
+  [[nodiscard]] bool try_push(const T& v) noexcept(
+      std::is_nothrow_copy_constructible_v<T>) requires std::copy_constructible<T> {
     return try_emplace(v);
   }
   [[nodiscard]] bool try_push(T&& v) noexcept { return try_emplace(std::move(v)); }
   /// Constructs an item in place if there is room (this form requires a
   /// constructor that does not throw: a claimed slot cannot be given back).
   template <class... Args>
-    requires std::is_nothrow_constructible_v<T, Args...>
+  requires std::is_nothrow_constructible_v<T, Args...>
   [[nodiscard]] bool try_emplace(Args&&... args) noexcept {
     slot* s = claim_push();
     if (s == nullptr) return false;
@@ -3693,8 +4557,8 @@ class mpmc_queue {
   /// first, then moved in. If the queue is full the value is destroyed, so
   /// arguments passed as rvalues may have been moved from.
   template <class... Args>
-    requires(!std::is_nothrow_constructible_v<T, Args...>) && std::constructible_from<T, Args...>
-  [[nodiscard]] bool try_emplace(Args&&... args) {
+  requires(!std::is_nothrow_constructible_v<T, Args...>) &&
+      std::constructible_from<T, Args...> [[nodiscard]] bool try_emplace(Args&&... args) {
     T v(std::forward<Args>(args)...);
     return try_emplace(std::move(v));
   }
@@ -3707,9 +4571,7 @@ class mpmc_queue {
   }
   /// Moves the oldest item into out; false if empty. (Needs a move
   /// assignment that does not throw; with one that may, use try_pop().)
-  [[nodiscard]] bool try_pop(T& out) noexcept
-    requires std::is_nothrow_move_assignable_v<T>
-  {
+  [[nodiscard]] bool try_pop(T& out) noexcept requires std::is_nothrow_move_assignable_v<T> {
     slot* s = claim_pop();
     if (s == nullptr) return false;
     out = std::move(*item(s));
@@ -3718,8 +4580,8 @@ class mpmc_queue {
     return true;
   }
 
-  /// Adds an item, waiting while the queue is full (spins briefly, then
-  /// sleeps until a pop makes room).
+  /// Adds an item, waiting while the queue is full (backs off: spins, then
+  /// yields; then sleeps until a pop makes room).
   void push(T v) noexcept {
     const auto once = [&] { return try_emplace(std::move(v)); };
     if (!spin(once)) m_not_full.wait_until(once);
@@ -3741,6 +4603,8 @@ class mpmc_queue {
   }
   [[nodiscard]] bool empty_approx() const noexcept { return size_approx() == 0; }
   [[nodiscard]] std::size_t capacity() const noexcept { return m_mask + 1; }
+  /// The memory resource the ring came from.
+  [[nodiscard]] std::pmr::memory_resource* upstream() const noexcept { return m_slots.upstream(); }
 
  private:
   // A slot on its own cache line: a producer filling slot i and a consumer
@@ -3751,12 +4615,13 @@ class mpmc_queue {
   };
   static T* item(slot* s) noexcept { return std::launder(reinterpret_cast<T*>(s->storage)); }
 
+  // Tries until the backoff says park (electron/detail/backoff.hpp).
   template <class F>
   static bool spin(const F& try_once) {
-    for (int i = 0; i < 64; ++i) {
+    electron::detail::backoff b;
+    do {
       if (try_once()) return true;
-      detail::cpu_relax();
-    }
+    } while (b.pause());
     return false;
   }
   bool pop_into(std::optional<T>& out) noexcept {
@@ -3815,7 +4680,7 @@ class mpmc_queue {
   }
 
   const std::size_t m_mask;
-  std::unique_ptr<slot[]> m_slots;
+  detail::ring_storage<slot> m_slots;
   cache::padded<std::atomic<std::size_t>, cache::false_sharing_range> m_push_pos{std::size_t{0}};
   cache::padded<std::atomic<std::size_t>, cache::false_sharing_range> m_pop_pos{std::size_t{0}};
   detail::sleepers m_not_empty;
@@ -3837,7 +4702,8 @@ class mpmc_queue {
 /// crosses between the cores once per several items. Two producers or two
 /// consumers at once are undefined behaviour. The capacity is rounded up to
 /// a power-of-two number of blocks (capacity() says how many items fit).
-/// try_push/try_pop are wait-free. Allocates only in the constructor.
+/// try_push/try_pop are wait-free. Allocates only in the constructor (one
+/// ring, from the upstream memory resource).
 template <queue_value T>
 class spsc_queue {
   // Items per block: as many as fit in a cache line after their flag bytes
@@ -3862,11 +4728,14 @@ class spsc_queue {
     return detail::max_ring_slots(sizeof(block)) * items_per_block;
   }
 
-  /// A queue for at least `capacity` items (see capacity()). Throws
-  /// std::length_error when capacity > max_capacity() (before allocating),
-  /// std::bad_alloc when the ring cannot be allocated.
-  explicit spsc_queue(std::size_t capacity)
-      : m_block_mask(blocks_for(capacity) - 1), m_blocks(new block[m_block_mask + 1]) {}
+  /// A queue for at least `capacity` items (see capacity()), its ring taken
+  /// from `upstream` (one allocation, given back by the destructor;
+  /// new/delete by default). Throws std::length_error when capacity >
+  /// max_capacity() (before allocating), and what `upstream` throws
+  /// (std::bad_alloc) when the ring cannot be allocated. Precondition:
+  /// upstream is not null and outlives the queue.
+  explicit spsc_queue(std::size_t capacity, std::pmr::memory_resource* upstream = std::pmr::new_delete_resource())
+      : m_block_mask(blocks_for(capacity) - 1), m_blocks(m_block_mask + 1, detail::checked(upstream)) {}
   spsc_queue(const spsc_queue&) = delete;
   spsc_queue& operator=(const spsc_queue&) = delete;
   ~spsc_queue() {
@@ -3878,9 +4747,8 @@ class spsc_queue {
   }
 
   /// Producer only: adds an item if there is room.
-  [[nodiscard]] bool try_push(const T& v) noexcept(std::is_nothrow_copy_constructible_v<T>)
-    requires std::copy_constructible<T>
-  {
+  [[nodiscard]] bool try_push(const T& v) noexcept(
+      std::is_nothrow_copy_constructible_v<T>) requires std::copy_constructible<T> {
     return try_emplace(v);
   }
   [[nodiscard]] bool try_push(T&& v) noexcept(std::is_nothrow_move_constructible_v<T>) {
@@ -3889,7 +4757,7 @@ class spsc_queue {
   /// Producer only: constructs an item in place if there is room. If the
   /// constructor throws, the queue is unchanged.
   template <class... Args>
-    requires std::constructible_from<T, Args...>
+  requires std::constructible_from<T, Args...>
   [[nodiscard]] bool try_emplace(Args&&... args) noexcept(std::is_nothrow_constructible_v<T, Args...>) {
     auto& p = *m_producer;
     block& blk = m_blocks[p.pos.block];
@@ -3912,9 +4780,8 @@ class spsc_queue {
     return out;
   }
   /// Consumer only: moves the oldest item into out; false if empty.
-  [[nodiscard]] bool try_pop(T& out) noexcept(std::is_nothrow_move_assignable_v<T>)
-    requires std::is_move_assignable_v<T>
-  {
+  [[nodiscard]] bool try_pop(T& out) noexcept(
+      std::is_nothrow_move_assignable_v<T>) requires std::is_move_assignable_v<T> {
     T* p = front();
     if (p == nullptr) return false;
     out = std::move(*p);
@@ -3934,7 +4801,8 @@ class spsc_queue {
   void pop_front() noexcept {
     auto& c = *m_consumer;
     block& blk = m_blocks[c.pos.block];
-    ELECTRON_ASSERT(blk.full[c.pos.slot].load(std::memory_order_relaxed) != 0, "spsc_queue::pop_front on an empty queue");
+    ELECTRON_ASSERT(blk.full[c.pos.slot].load(std::memory_order_relaxed) != 0,
+                    "spsc_queue::pop_front on an empty queue");
     blk.item(c.pos.slot)->~T();
     blk.full[c.pos.slot].store(0, std::memory_order_release);  // hands the slot back
     advance(c.pos);
@@ -3953,6 +4821,8 @@ class spsc_queue {
   }
   [[nodiscard]] bool empty_approx() const noexcept { return size_approx() == 0; }
   [[nodiscard]] std::size_t capacity() const noexcept { return (m_block_mask + 1) * items_per_block; }
+  /// The memory resource the ring came from.
+  [[nodiscard]] std::pmr::memory_resource* upstream() const noexcept { return m_blocks.upstream(); }
 
  private:
   struct alignas(alignof(T) > cache_line_size ? alignof(T) : cache_line_size) block {
@@ -3975,12 +4845,12 @@ class spsc_queue {
     return detail::ring_capacity(blocks, detail::max_ring_slots(sizeof(block)));  // a power of two, at least 2
   }
   struct side {
-    position pos;                         // this side's next slot
-    std::atomic<std::size_t> count{0};    // items this side has passed, for size_approx()
+    position pos;                       // this side's next slot
+    std::atomic<std::size_t> count{0};  // items this side has passed, for size_approx()
   };
 
   const std::size_t m_block_mask;
-  std::unique_ptr<block[]> m_blocks;
+  detail::ring_storage<block> m_blocks;
   cache::padded<side, cache::false_sharing_range> m_producer;
   cache::padded<side, cache::false_sharing_range> m_consumer;
 };
@@ -3989,126 +4859,28 @@ class spsc_queue {
 // stack
 // ===========================================================================
 
-namespace detail {
-
-// Node storage for stack<T>: chunk k holds 64 << k nodes, so 26 chunks
-// cover every 32-bit index. Chunks are published once (CAS) and freed only
-// by the destructor: a node's memory stays valid while any thread may
-// still read it.
-template <class Node>
-class node_chunks {
- public:
-  static constexpr std::uint32_t nil = 0xFFFFFFFFu;
-  static constexpr unsigned first_bits = 6;  // chunk 0: 64 nodes
-  static constexpr unsigned max_chunks = 32 - first_bits;
-
-  node_chunks() = default;
-  node_chunks(const node_chunks&) = delete;
-  node_chunks& operator=(const node_chunks&) = delete;
-  ~node_chunks() {
-    for (auto& c : m_chunks) delete[] c.load(std::memory_order_relaxed);
-  }
-
-  static constexpr unsigned chunk_of(std::uint32_t i) noexcept {
-    return static_cast<unsigned>(std::bit_width((i >> first_bits) + 1u)) - 1u;
-  }
-  static constexpr std::uint32_t chunk_start(unsigned k) noexcept {
-    return ((std::uint32_t{1} << k) - 1u) << first_bits;
-  }
-  Node& operator[](std::uint32_t i) const noexcept {
-    const unsigned k = chunk_of(i);
-    return m_chunks[k].load(std::memory_order_acquire)[i - chunk_start(k)];
-  }
-  /// A never-used node index, allocating its chunk if needed. Throws
-  /// std::bad_alloc (nothing changes) or std::length_error (2^32-64 nodes).
-  std::uint32_t fresh() {
-    std::uint32_t i = m_next.load(std::memory_order_relaxed);
-    for (;;) {
-      if (i >= chunk_start(max_chunks)) {
-        electron::detail::throw_error<std::length_error>("electron::lockfree::stack: too many nodes");
-      }
-      const unsigned k = chunk_of(i);
-      if (m_chunks[k].load(std::memory_order_acquire) == nullptr) {
-        Node* fresh_chunk = new Node[std::size_t{1} << (k + first_bits)];
-        Node* expected = nullptr;
-        if (!m_chunks[k].compare_exchange_strong(expected, fresh_chunk, std::memory_order_acq_rel)) {
-          delete[] fresh_chunk;  // another thread installed it first
-        }
-      }
-      if (m_next.compare_exchange_weak(i, i + 1, std::memory_order_relaxed)) return i;
-    }
-  }
-  std::size_t nodes() const noexcept { return m_next.load(std::memory_order_relaxed); }
-
- private:
-  mutable std::atomic<Node*> m_chunks[max_chunks] = {};
-  std::atomic<std::uint32_t> m_next{0};
-};
-
-// A Treiber stack of node indices. The head word is {index, version}: every
-// successful CAS bumps the version, so a CAS that read an old head fails even
-// if the same index is back on top (the ABA problem), unless exactly 2^32
-// other changes happened between its read and its CAS.
-template <class Node>
-class index_stack {
- public:
-  static constexpr std::uint32_t nil = node_chunks<Node>::nil;
-
-  void push(const node_chunks<Node>& nodes, std::uint32_t i) noexcept {
-    std::uint64_t head = m_head->load(std::memory_order_relaxed);
-    for (;;) {
-      nodes[i].next.store(index_of(head), std::memory_order_relaxed);
-      // Release: the node's contents and link are visible to the popper.
-      if (m_head->compare_exchange_weak(head, make(i, version_of(head) + 1), std::memory_order_release,
-                                        std::memory_order_relaxed)) {
-        return;
-      }
-    }
-  }
-  std::uint32_t pop(const node_chunks<Node>& nodes) noexcept {
-    std::uint64_t head = m_head->load(std::memory_order_acquire);
-    for (;;) {
-      const std::uint32_t i = index_of(head);
-      if (i == nil) return nil;
-      // The node may have been popped and reused meanwhile: its link is then
-      // stale, but the versioned CAS below fails, and its memory is valid.
-      const std::uint32_t next = nodes[i].next.load(std::memory_order_relaxed);
-      if (m_head->compare_exchange_weak(head, make(next, version_of(head) + 1), std::memory_order_acquire,
-                                        std::memory_order_acquire)) {
-        return i;
-      }
-    }
-  }
-  bool empty() const noexcept { return index_of(m_head->load(std::memory_order_acquire)) == nil; }
-
- private:
-  static constexpr std::uint64_t make(std::uint32_t i, std::uint32_t version) noexcept {
-    return (std::uint64_t{version} << 32) | i;
-  }
-  static constexpr std::uint32_t index_of(std::uint64_t h) noexcept { return static_cast<std::uint32_t>(h); }
-  static constexpr std::uint32_t version_of(std::uint64_t h) noexcept { return static_cast<std::uint32_t>(h >> 32); }
-
-  cache::padded<std::atomic<std::uint64_t>, cache::false_sharing_range> m_head{make(nil, 0)};
-};
-
-}  // namespace detail
-
 /// An unbounded lock-free LIFO stack (R. K. Treiber, "Systems Programming:
 /// Coping with Parallelism", IBM RJ 5118, 1986). Memory safety without
 /// hazard pointers or epochs: nodes are recycled through a second lock-free
 /// stack and their memory is returned only by the destructor, and both
 /// heads are versioned against ABA (see docs/lockfree.md). push allocates
 /// only when the stack holds more items than it ever held (node chunks
-/// double: 64, 128, ... nodes); pop never allocates. Thread-safe.
+/// double: 64, 128, ... nodes, from the upstream memory resource); pop never
+/// allocates. Thread-safe.
 /// T's move constructor must not throw (a popped item must reach the caller).
 ///   stack<int> s; s.push(1); s.push(2); s.pop();   // 2
 template <queue_value T>
-  requires std::is_nothrow_move_constructible_v<T>
+requires std::is_nothrow_move_constructible_v<T>
 class stack {
  public:
   using value_type = T;
 
-  stack() = default;
+  /// An empty stack; allocates nothing until the first push.
+  stack() noexcept : stack(std::pmr::new_delete_resource()) {}
+  /// An empty stack whose node chunks come from `upstream` (given back by
+  /// the destructor). Precondition: upstream is not null and outlives the
+  /// stack.
+  explicit stack(std::pmr::memory_resource* upstream) noexcept : m_nodes(detail::checked(upstream)) {}
   stack(const stack&) = delete;
   stack& operator=(const stack&) = delete;
   ~stack() {
@@ -4117,14 +4889,10 @@ class stack {
 
   /// Pushes a copy / the moved value. Strong guarantee: if allocation or
   /// T's constructor throws, the stack is unchanged.
-  void push(const T& v)
-    requires std::copy_constructible<T>
-  {
-    emplace(v);
-  }
+  void push(const T& v) requires std::copy_constructible<T> { emplace(v); }
   void push(T&& v) { emplace(std::move(v)); }
   template <class... Args>
-    requires std::constructible_from<T, Args...>
+  requires std::constructible_from<T, Args...>
   void emplace(Args&&... args) {
     const std::uint32_t i = take_node();
     if constexpr (std::is_nothrow_constructible_v<T, Args...>) {
@@ -4155,9 +4923,7 @@ class stack {
     return out;
   }
   /// Pops into out; false if empty. (Needs a non-throwing move assignment.)
-  [[nodiscard]] bool try_pop(T& out) noexcept
-    requires std::is_nothrow_move_assignable_v<T>
-  {
+  [[nodiscard]] bool try_pop(T& out) noexcept requires std::is_nothrow_move_assignable_v<T> {
     const std::uint32_t i = m_items.pop(m_nodes);
     if (i == nil) return false;
     T* p = m_nodes[i].value();
@@ -4170,6 +4936,8 @@ class stack {
   [[nodiscard]] bool empty() const noexcept { return m_items.empty(); }
   /// Nodes ever allocated: the most items the stack held at once.
   [[nodiscard]] std::size_t node_count() const noexcept { return m_nodes.nodes(); }
+  /// The memory resource the nodes come from.
+  [[nodiscard]] std::pmr::memory_resource* upstream() const noexcept { return m_nodes.upstream(); }
 
  private:
   struct node {
@@ -4227,38 +4995,6 @@ class stack {
 // rcu
 // ===========================================================================
 
-namespace detail {
-
-inline constexpr std::size_t rcu_shards = 16;
-
-// Each thread counts its reads on one of rcu_shards cache lines, picked once
-// per thread, so readers on different cores do not write the same line.
-inline std::size_t rcu_shard() noexcept {
-  static std::atomic<std::size_t> next{0};
-  thread_local const std::size_t mine = next.fetch_add(1, std::memory_order_relaxed) % rcu_shards;
-  return mine;
-}
-// Debug builds check that a thread does not wait for its own read guard
-// (update() or synchronize() while holding a guard on the same rcu, which
-// would never return): each thread tracks the guards it holds, per rcu
-// object, in a small table (objects beyond its size are not tracked).
-struct rcu_held {
-  const void* object = nullptr;
-  int count = 0;
-};
-inline rcu_held* rcu_held_slot(const void* object, bool insert) noexcept {
-  thread_local rcu_held table[8];
-  rcu_held* free_entry = nullptr;
-  for (auto& e : table) {
-    if (e.object == object && e.count > 0) return &e;
-    if (e.count == 0 && free_entry == nullptr) free_entry = &e;
-  }
-  if (!insert || free_entry == nullptr) return nullptr;
-  free_entry->object = object;
-  return free_entry;
-}
-}  // namespace detail
-
 /// Read-copy-update: many readers, occasional writers. read() returns a
 /// guard through which the reader sees one consistent version of the value;
 /// it costs one atomic increment and one decrement on a per-thread-shard
@@ -4274,7 +5010,7 @@ inline rcu_held* rcu_held_slot(const void* object, bool insert) noexcept {
 ///   { auto c = cfg.read(); use(c->port); }        // readers, any thread
 ///   cfg.update([](config& c) { c.port = 8080; });  // a writer
 template <class T>
-  requires std::is_object_v<T> && std::is_nothrow_destructible_v<T>
+requires std::is_object_v<T> && std::is_nothrow_destructible_v<T>
 class rcu {
  public:
   using value_type = T;
@@ -4314,7 +5050,7 @@ class rcu {
 
   /// The first version, constructed from args.
   template <class... Args>
-    requires std::constructible_from<T, Args...>
+  requires std::constructible_from<T, Args...>
   explicit rcu(Args&&... args) : m_value(new T(std::forward<Args>(args)...)) {}
   rcu(const rcu&) = delete;
   rcu& operator=(const rcu&) = delete;
@@ -4336,7 +5072,7 @@ class rcu {
   /// once no reader can see it; fn takes T&. If the copy or fn throws,
   /// nothing is published. Blocks until the old version's readers are done.
   template <class Fn>
-    requires std::invocable<Fn&, T&> && std::copy_constructible<T>
+  requires std::invocable<Fn&, T&> && std::copy_constructible<T>
   void update(Fn&& fn) {
     std::lock_guard<std::mutex> lock(m_writer);
     auto next = std::make_unique<T>(*m_value.load(std::memory_order_relaxed));
@@ -4351,10 +5087,8 @@ class rcu {
   }
   /// Replaces the value with T(args...).
   template <class... Args>
-    requires std::constructible_from<T, Args...>
-  void emplace(Args&&... args) {
-    store(std::make_unique<T>(std::forward<Args>(args)...));
-  }
+  requires std::constructible_from<T, Args...>
+  void emplace(Args&&... args) { store(std::make_unique<T>(std::forward<Args>(args)...)); }
 
   /// Waits until every guard taken before the call has been dropped.
   void synchronize() {
@@ -4390,19 +5124,17 @@ class rcu {
     m_epoch.store(e, std::memory_order_seq_cst);
     drain(e ^ 1u);
   }
+  // Readers do not wake writers (that would cost every guard a check), so
+  // the writer polls: backoff, then a sleep of backoff::poll_interval
+  // between looks.
   void drain(unsigned e) const {
-    for (int round = 0;; ++round) {
+    electron::detail::backoff b;
+    for (;;) {
       std::int64_t sum = 0;
       // Acquire (seq_cst): pairs with the readers' release decrements.
       for (const auto& s : m_readers) sum += s->count[e].load(std::memory_order_seq_cst);
       if (sum == 0) return;
-      if (round < 64) {
-        detail::cpu_relax();
-      } else if (round < 128) {
-        std::this_thread::yield();
-      } else {
-        std::this_thread::sleep_for(std::chrono::microseconds(50));
-      }
+      b.pause_or_sleep();
     }
   }
 
@@ -4432,13 +5164,16 @@ ELECTRON_END_NAMESPACE
 // few loads and stores on the calling thread's cache, and a buffer put on
 // one thread can be got on another (caches spill into and refill from the
 // depot in batches). Retained memory is bounded per class; trim() returns
-// the depot's and the calling thread's cached items to the system.
+// the depot's and the calling thread's cached items to the upstream
+// std::pmr::memory_resource every pool allocates from (default:
+// std::pmr::new_delete_resource()).
 //
 // Sizes: a buffer pool's get(n) refuses n > max_size() (2^47 bytes on 64-bit
 // targets) with std::length_error before anything is allocated, as
-// std::vector does beyond its max_size(); below that, a request the system
-// cannot serve throws std::bad_alloc. So a length read from the network can
-// never yield a buffer whose size() is larger than its memory.
+// std::vector does beyond its max_size(); below that, a request the upstream
+// resource cannot serve throws what it throws (std::bad_alloc by default).
+// So a length read from the network can never yield a buffer whose size()
+// is larger than its memory.
 //
 //   electron::pool::buffer_pool pool;
 //   {
@@ -4447,60 +5182,33 @@ ELECTRON_END_NAMESPACE
 //   }                                          // back in the pool
 //
 // All pools are thread-safe. A pool must outlive the objects and buffers it
-// handed out, and every thread's use of it.
+// handed out, and every thread's use of it. Internals (thread slots, the free
+// lists) live in electron/pool/detail/.
 #ifndef ELECTRON_POOL_HPP
 #define ELECTRON_POOL_HPP
 
+// ---- begin electron/pool/detail/free_lists.hpp ----
+// electron/pool/detail/free_lists.hpp: K classes of free pointers behind
+// per-thread caches and a shared depot per class; the store under
+// object_pool and the buffer pools (docs/adr/0006). Every byte of its own
+// bookkeeping (thread caches, depot arrays) comes from the pool's upstream
+// std::pmr::memory_resource.
+#ifndef ELECTRON_POOL_DETAIL_FREE_LISTS_HPP
+#define ELECTRON_POOL_DETAIL_FREE_LISTS_HPP
 
-#include <algorithm>
-#include <atomic>
-#include <concepts>
-#include <cstddef>
+// ---- begin electron/pool/detail/thread_slots.hpp ----
+// electron/pool/detail/thread_slots.hpp: a small dense index per live
+// thread, the key of every pool's per-thread caches (docs/adr/0006).
+#ifndef ELECTRON_POOL_DETAIL_THREAD_SLOTS_HPP
+#define ELECTRON_POOL_DETAIL_THREAD_SLOTS_HPP
+
+
 #include <cstdint>
-#include <cstring>
-#include <functional>
-#include <memory>
 #include <mutex>
 #include <new>
-#include <span>
-#include <stdexcept>
-#include <string_view>
-#include <tuple>
-#include <type_traits>
-#include <utility>
-#include <vector>
 
 ELECTRON_BEGIN_NAMESPACE
 namespace pool {
-
-// ===========================================================================
-// Concepts
-// ===========================================================================
-
-/// A type with a reset() member that returns it to a reusable state.
-template <class T>
-concept resettable = requires(T& t) {
-  t.reset();
-};
-
-/// A pool of reusable contexts: get() hands out a
-/// reset context, put(c) takes it back, reset(c) resets it in place.
-template <class P>
-concept context_pool = requires(P& p, typename P::pointer c) {
-  typename P::value_type;
-  { p.get() } -> std::same_as<typename P::pointer>;
-  p.put(c);
-  p.reset(c);
-};
-
-/// A source of byte buffers: get(size) returns a buffer with data(),
-/// size() >= the request, that goes back to the source when destroyed.
-template <class P>
-concept buffer_source = requires(P& p, std::size_t n) {
-  { p.get(n).data() } -> std::convertible_to<std::byte*>;
-  { p.get(n).size() } -> std::convertible_to<std::size_t>;
-};
-
 namespace detail {
 
 // ===========================================================================
@@ -4566,6 +5274,25 @@ ELECTRON_ALWAYS_INLINE std::uint32_t thread_slot() noexcept {
   return assign_slot();
 }
 
+}  // namespace detail
+}  // namespace pool
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_POOL_DETAIL_THREAD_SLOTS_HPP
+// ---- end electron/pool/detail/thread_slots.hpp ----
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <memory_resource>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace pool {
+namespace detail {
+
 // ===========================================================================
 // free_lists<K>: K classes of free pointers, per-thread caches + depot.
 // ===========================================================================
@@ -4577,9 +5304,10 @@ class free_lists {
     std::size_t depot[K];    // items the depot holds per class
   };
 
-  explicit free_lists(const limits& l) : m_limits(l) {
-    for (auto& c : m_caches) c = nullptr;
-  }
+  /// Lists with the given bounds whose caches and depot arrays come from
+  /// `upstream` (which must outlive them).
+  free_lists(const limits& l, std::pmr::memory_resource* upstream)
+      : free_lists(l, upstream, std::make_index_sequence<K>{}) {}
   free_lists(const free_lists&) = delete;
   free_lists& operator=(const free_lists&) = delete;
   // The owning pool calls drain() in its destructor; lists it never filled
@@ -4627,7 +5355,7 @@ class free_lists {
       }
     }
     for (std::size_t c = 0; c < K; ++c) {
-      std::vector<void*> items;
+      std::pmr::vector<void*> items(m_upstream);  // same resource: swap moves no element
       {
         std::lock_guard<std::mutex> lock(m_depot[c].mutex);
         items.swap(m_depot[c].items);
@@ -4665,21 +5393,41 @@ class free_lists {
     void** items[K];
   };
   struct alignas(cache_line_size) depot {
+    explicit depot(std::pmr::memory_resource* r) noexcept : items(r) {}
     std::mutex mutex;
-    std::vector<void*> items;
+    std::pmr::vector<void*> items;
   };
+
+  template <std::size_t... I>
+  free_lists(const limits& l, std::pmr::memory_resource* upstream, std::index_sequence<I...>)
+      : m_limits(l), m_upstream(upstream), m_depot{make_depot(I, upstream)...} {
+    for (auto& c : m_caches) c = nullptr;
+  }
+  // A prvalue: the array elements are initialized in place (a depot holds a
+  // mutex and cannot move).
+  static depot make_depot(std::size_t, std::pmr::memory_resource* r) noexcept { return depot(r); }
+
+  // One block: the cache header, then the item arrays of every class.
+  std::size_t cache_bytes() const noexcept {
+    std::size_t total = 0;
+    for (std::size_t c = 0; c < K; ++c) total += m_limits.local[c];
+    return sizeof(cache) + total * sizeof(void*);
+  }
 
   // nullptr when memory is short: the caller then works on the depot alone.
   cache* make_cache() noexcept {
-    std::size_t total = 0;
-    for (std::size_t c = 0; c < K; ++c) total += m_limits.local[c];
-    auto* tc = new (std::nothrow) cache;
-    void** storage = new (std::nothrow) void*[total];
-    if (tc == nullptr || storage == nullptr) {
-      delete tc;
-      delete[] storage;
+    void* block = nullptr;
+#if ELECTRON_HAS_EXCEPTIONS
+    try {
+      block = m_upstream->allocate(cache_bytes(), alignof(cache));
+    } catch (...) {
       return nullptr;
     }
+#else
+    block = m_upstream->allocate(cache_bytes(), alignof(cache));
+#endif
+    auto* tc = ::new (block) cache;
+    void** storage = reinterpret_cast<void**>(static_cast<unsigned char*>(block) + sizeof(cache));
     for (std::size_t c = 0; c < K; ++c) {
       tc->count[c] = 0;
       tc->items[c] = storage;
@@ -4687,10 +5435,7 @@ class free_lists {
     }
     return tc;
   }
-  static void destroy_cache(cache* tc) noexcept {
-    delete[] tc->items[0];
-    delete tc;
-  }
+  void destroy_cache(cache* tc) noexcept { m_upstream->deallocate(tc, cache_bytes(), alignof(cache)); }
   template <class Fn>
   static void drain_cache(cache& tc, Fn& free_fn) noexcept {
     for (std::size_t c = 0; c < K; ++c) {
@@ -4751,11 +5496,81 @@ class free_lists {
   }
 
   limits m_limits;
+  std::pmr::memory_resource* m_upstream;
   cache* m_caches[max_thread_slots];
   depot m_depot[K];
 };
 
 }  // namespace detail
+}  // namespace pool
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_POOL_DETAIL_FREE_LISTS_HPP
+// ---- end electron/pool/detail/free_lists.hpp ----
+
+#include <algorithm>
+#include <atomic>
+#include <bit>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <memory_resource>
+#include <new>
+#include <span>
+#include <stdexcept>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace pool {
+
+// ===========================================================================
+// Concepts
+// ===========================================================================
+
+// "reset" means one thing in this module: an object (or the per-request
+// memory of an arena_of_pools) goes back to its fresh state in place,
+// keeping what it owns for the next use. Giving memory back is put() (to a
+// pool) or give_back() (by a buffer handle).
+
+/// A type with a reset() member that returns it to a reusable state.
+template <class T>
+concept resettable = requires(T& t) {
+  t.reset();
+};
+
+/// A pool of reusable contexts: get() hands out a
+/// reset context, put(c) takes it back, reset(c) resets it in place.
+template <class P>
+concept context_pool = requires(P& p, typename P::pointer c) {
+  typename P::value_type;
+  { p.get() } -> std::same_as<typename P::pointer>;
+  p.put(c);
+  p.reset(c);
+};
+
+/// A source of byte buffers, as strings::basic_builder and arena_of_pools
+/// use one. p.get(n) returns a buffer handle that
+/// - has data() (convertible to std::byte*) and size() >= n: its bytes;
+/// - is default-constructible (an empty handle that owns nothing) and
+///   movable (moving transfers the bytes; assigning over a handle gives
+///   its old bytes back);
+/// - gives its bytes back to the source when destroyed.
+/// get(n) reports a request it cannot serve by throwing. A capacity()
+/// member (>= size()), when the handle has one, tells the builder how many
+/// bytes it may use beyond size(). buffer_pool and sized_pool satisfy it.
+template <class P>
+concept buffer_source = requires(P& p, std::size_t n) {
+  { p.get(n).data() } -> std::convertible_to<std::byte*>;
+  { p.get(n).size() } -> std::convertible_to<std::size_t>;
+  requires std::movable<decltype(p.get(n))>;
+  requires std::default_initializable<decltype(p.get(n))>;
+};
 
 // ===========================================================================
 // object_pool
@@ -4771,7 +5586,10 @@ struct member_reset {
 
 /// A pool of reusable T objects (value-initialized when new). put() resets
 /// an object with ResetFn and keeps it for the next get(); objects beyond
-/// the pool's bound are destroyed. Satisfies context_pool.
+/// the pool's bound are destroyed. Satisfies context_pool. Every allocation
+/// (objects, each thread's cache, the depot) comes from the upstream
+/// std::pmr::memory_resource given to the constructor (default:
+/// std::pmr::new_delete_resource()) and goes back to it.
 ///
 /// Debug checks (ELECTRON_ASSERT): put() of an object that did not come from
 /// this pool, a second put() of the same object, and destroying the pool
@@ -4788,16 +5606,22 @@ class object_pool {
 
   /// Keeps at most `max_retained` idle objects in the shared depot (plus up
   /// to `thread_cache` in each thread's cache, whose array of that many
-  /// pointers is allocated on the thread's first use). Throws
-  /// std::length_error when thread_cache > max_thread_cache.
-  explicit object_pool(std::size_t max_retained = 1024, std::uint32_t thread_cache = 32, ResetFn reset_fn = {})
-      : m_lists(make_limits(max_retained, thread_cache)), m_reset(std::move(reset_fn)) {}
+  /// pointers is allocated on the thread's first use). Memory comes from
+  /// `upstream`, which must outlive the pool. Throws std::length_error when
+  /// thread_cache > max_thread_cache.
+  ///
+  ///   object_pool<ctx> p(1024, 32, {}, &my_resource);
+  explicit object_pool(std::size_t max_retained = 1024, std::uint32_t thread_cache = 32, ResetFn reset_fn = {},
+                       std::pmr::memory_resource* upstream = std::pmr::new_delete_resource())
+      : m_lists(make_limits(max_retained, thread_cache), upstream), m_reset(std::move(reset_fn)), m_upstream(upstream) {
+    ELECTRON_ASSERT(upstream != nullptr, "object_pool: upstream resource is null");
+  }
   object_pool(const object_pool&) = delete;
   object_pool& operator=(const object_pool&) = delete;
   ~object_pool() {
     ELECTRON_ASSERT(m_outstanding.load(std::memory_order_relaxed) == 0,
                     "object_pool destroyed while objects are still out");
-    m_lists.drain([](std::size_t, void* n) noexcept { destroy_node(static_cast<node*>(n)); });
+    m_lists.drain([this](std::size_t, void* n) noexcept { destroy_node(static_cast<node*>(n)); });
   }
 
   /// A reset object: a pooled one, or a new value-initialized T.
@@ -4825,7 +5649,7 @@ class object_pool {
   }
 
   /// Resets `p` in place without returning it.
-  void reset(T* p) { std::invoke(m_reset, *p); }
+  void reset(T* p) noexcept(std::is_nothrow_invocable_v<ResetFn&, T&>) { std::invoke(m_reset, *p); }
 
   /// Returns the object to the pool on destruction.
   struct returner {
@@ -4837,9 +5661,12 @@ class object_pool {
   /// get() wrapped in a handle that put()s it back.
   [[nodiscard]] handle acquire() { return handle(get(), returner{this}); }
 
+  /// The resource the pool allocates from.
+  [[nodiscard]] std::pmr::memory_resource* upstream() const noexcept { return m_upstream; }
+
   /// Destroys the idle objects of the depot and of the calling thread's cache.
   void trim() {
-    m_lists.trim([](std::size_t, void* n) { destroy_node(static_cast<node*>(n)); });
+    m_lists.trim([this](std::size_t, void* n) { destroy_node(static_cast<node*>(n)); });
   }
 
  private:
@@ -4859,12 +5686,26 @@ class object_pool {
   static node* node_of(T* p) noexcept { return reinterpret_cast<node*>(p); }
 
   node* new_node() {
-    node* n = new node{};
+    void* mem = m_upstream->allocate(sizeof(node), alignof(node));
+    node* n = nullptr;
+#if ELECTRON_HAS_EXCEPTIONS
+    try {
+      n = ::new (mem) node{};
+    } catch (...) {
+      m_upstream->deallocate(mem, sizeof(node), alignof(node));
+      throw;
+    }
+#else
+    n = ::new (mem) node{};
+#endif
     n->owner = this;
     n->state = state_in;
     return n;
   }
-  static void destroy_node(node* n) noexcept { delete n; }
+  void destroy_node(node* n) noexcept {
+    n->~node();
+    m_upstream->deallocate(n, sizeof(node), alignof(node));
+  }
 
   void count_out([[maybe_unused]] int d) noexcept {
 #if ELECTRON_ASSERTS_ENABLED
@@ -4884,6 +5725,7 @@ class object_pool {
 
   detail::free_lists<1> m_lists;
   [[no_unique_address]] ResetFn m_reset;
+  std::pmr::memory_resource* m_upstream;
   std::atomic<long> m_outstanding{0};
 };
 
@@ -4892,7 +5734,8 @@ class object_pool {
 // ===========================================================================
 
 /// A byte buffer from a pool: data(), size() (what was asked for),
-/// capacity() (>= size()); goes back to its pool when destroyed. Move-only.
+/// capacity() (>= size()); goes back to its pool when destroyed, assigned
+/// over, or by give_back(). Move-only; a default-constructed one is empty.
 template <class Pool>
 class basic_pooled_buffer {
  public:
@@ -4904,7 +5747,7 @@ class basic_pooled_buffer {
         m_pool(std::exchange(o.m_pool, nullptr)) {}
   basic_pooled_buffer& operator=(basic_pooled_buffer&& o) noexcept {
     if (this != &o) {
-      reset();
+      give_back();
       m_data = std::exchange(o.m_data, nullptr);
       m_size = std::exchange(o.m_size, 0);
       m_capacity = std::exchange(o.m_capacity, 0);
@@ -4914,7 +5757,7 @@ class basic_pooled_buffer {
   }
   basic_pooled_buffer(const basic_pooled_buffer&) = delete;
   basic_pooled_buffer& operator=(const basic_pooled_buffer&) = delete;
-  ~basic_pooled_buffer() { reset(); }
+  ~basic_pooled_buffer() { give_back(); }
 
   [[nodiscard]] std::byte* data() noexcept { return m_data; }
   [[nodiscard]] const std::byte* data() const noexcept { return m_data; }
@@ -4935,14 +5778,14 @@ class basic_pooled_buffer {
   }
   [[nodiscard]] std::span<std::byte> span() noexcept { return {m_data, m_size}; }
   [[nodiscard]] std::span<const std::byte> span() const noexcept { return {m_data, m_size}; }
-  /// Sets size() to n; n <= capacity() (else std::length_error).
-  void resize(std::size_t n) {
-    if (n > m_capacity) electron::detail::throw_error<std::length_error>("pooled buffer: resize beyond capacity");
+  /// Sets size() to n. Precondition: n <= capacity() (ELECTRON_ASSERT).
+  void resize(std::size_t n) noexcept {
+    ELECTRON_ASSERT(n <= m_capacity, "pooled buffer: resize beyond capacity");
     m_size = n;
   }
-  /// Returns the buffer to its pool now; the handle becomes empty (like
-  /// std::unique_ptr::reset()).
-  void reset() noexcept {
+  /// Gives the bytes back to their pool now; the handle becomes empty (what
+  /// std::unique_ptr::reset() does to its pointer). Nothing on an empty one.
+  void give_back() noexcept {
     if (m_data != nullptr) m_pool->recycle(m_data, m_capacity);
     m_data = nullptr;
     m_size = m_capacity = 0;
@@ -4968,7 +5811,7 @@ struct pow2_classes {
   static constexpr std::size_t class_of(std::size_t n) noexcept {
     if (n <= min_size) return 0;
     if (n > max_pooled) return count;
-    return static_cast<std::size_t>(bits::bit_width(n - 1)) - 9;  // 2^9 = 512
+    return static_cast<std::size_t>(std::bit_width(n - 1)) - 9;  // 2^9 = 512
   }
   static constexpr std::size_t capacity(std::size_t cls, std::size_t) noexcept { return min_size << cls; }
   static constexpr bool variable(std::size_t) noexcept { return false; }
@@ -5007,18 +5850,29 @@ struct buffer_pool_options {
 /// get(size) returns a buffer of capacity >= size, aligned to 64 bytes, that
 /// returns itself on destruction. Requests over the largest class are served
 /// and freed, not pooled. Sizes above max_size() throw std::length_error
-/// before anything is allocated. Thread-safe.
+/// before anything is allocated. Every allocation (buffers, each thread's
+/// cache, the depot) comes from the upstream std::pmr::memory_resource
+/// (default: std::pmr::new_delete_resource()) and goes back to it.
+/// Thread-safe.
 template <class Classes>
 class basic_buffer_pool {
  public:
   using buffer = basic_pooled_buffer<basic_buffer_pool>;
   static constexpr std::size_t buffer_alignment = 64;
 
-  explicit basic_buffer_pool(const buffer_pool_options& opt = {}) : m_lists(make_limits(opt)) {}
+  /// A pool with the given retention bounds that allocates from `upstream`
+  /// (which must outlive the pool).
+  ///
+  ///   buffer_pool p({}, &my_resource);
+  explicit basic_buffer_pool(const buffer_pool_options& opt = {},
+                             std::pmr::memory_resource* upstream = std::pmr::new_delete_resource())
+      : m_lists(make_limits(opt), upstream), m_upstream(upstream) {
+    ELECTRON_ASSERT(upstream != nullptr, "buffer pool: upstream resource is null");
+  }
   basic_buffer_pool(const basic_buffer_pool&) = delete;
   basic_buffer_pool& operator=(const basic_buffer_pool&) = delete;
   ~basic_buffer_pool() {
-    m_lists.drain([](std::size_t c, void* p) noexcept { free_buffer(p, stored_capacity(c, p)); });
+    m_lists.drain([this](std::size_t c, void* p) noexcept { free_buffer(p, stored_capacity(c, p)); });
   }
 
   /// The largest size get() accepts: electron::detail::max_allocation_size,
@@ -5026,8 +5880,8 @@ class basic_buffer_pool {
   [[nodiscard]] static constexpr std::size_t max_size() noexcept { return electron::detail::max_allocation_size; }
 
   /// A buffer with size() == n and capacity() >= n. Throws std::length_error
-  /// when n > max_size() (the pool is unchanged), std::bad_alloc when the
-  /// system cannot serve n.
+  /// when n > max_size() (the pool is unchanged); what the upstream throws
+  /// (std::bad_alloc by default) when it cannot serve n.
   [[nodiscard]] ELECTRON_ALWAYS_INLINE buffer get(std::size_t n) {
     const std::size_t c = Classes::class_of(n);
     if (ELECTRON_LIKELY(c < Classes::count)) {
@@ -5041,12 +5895,15 @@ class basic_buffer_pool {
   }
 
   /// Takes a buffer back (the same as destroying it).
-  void put(buffer&& b) noexcept { b.reset(); }
+  void put(buffer&& b) noexcept { b.give_back(); }
 
   /// Frees the idle buffers of the depot and of the calling thread's cache.
   void trim() {
-    m_lists.trim([](std::size_t c, void* p) { free_buffer(p, stored_capacity(c, p)); });
+    m_lists.trim([this](std::size_t c, void* p) { free_buffer(p, stored_capacity(c, p)); });
   }
+
+  /// The resource the pool allocates from.
+  [[nodiscard]] std::pmr::memory_resource* upstream() const noexcept { return m_upstream; }
 
   /// Idle buffers of class c in the shared depot (a snapshot).
   [[nodiscard]] std::size_t depot_size(std::size_t c) { return m_lists.depot_size(c); }
@@ -5074,19 +5931,17 @@ class basic_buffer_pool {
   }
   ELECTRON_NOINLINE buffer get_new(std::size_t n, std::size_t c) {
     // Checked here, off the pooled path: every class is far below the limit.
-    // The aligned operator new rounds the size up to the alignment, which
-    // wraps around to a tiny block for n within 63 of SIZE_MAX (libstdc++ 12).
+    // An aligned allocation rounds the size up to the alignment, which
+    // wrapped around to a tiny block for n within 63 of SIZE_MAX (libstdc++
+    // 12's aligned operator new, under new_delete_resource()).
     if (ELECTRON_UNLIKELY(n > max_size())) {
       electron::detail::throw_error<std::length_error>("electron::pool: buffer size above max_size()");
     }
     const std::size_t cap = c < Classes::count ? Classes::capacity(c, n) : (n == 0 ? 1 : n);
-    auto* p = static_cast<std::byte*>(::operator new (cap, std::align_val_t{buffer_alignment}));
+    auto* p = static_cast<std::byte*>(m_upstream->allocate(cap, buffer_alignment));
     return buffer(p, n, cap, this);
   }
-  static void free_buffer(void* p, std::size_t cap) noexcept {
-    static_cast<void>(cap);  // (sized delete is off by default in clang 14)
-    ::operator delete (p, std::align_val_t{buffer_alignment});
-  }
+  void free_buffer(void* p, std::size_t cap) noexcept { m_upstream->deallocate(p, cap, buffer_alignment); }
   static typename detail::free_lists<Classes::count>::limits make_limits(const buffer_pool_options& opt) {
     typename detail::free_lists<Classes::count>::limits l{};
     for (std::size_t c = 0; c < Classes::count; ++c) {
@@ -5100,6 +5955,7 @@ class basic_buffer_pool {
   }
 
   detail::free_lists<Classes::count> m_lists;
+  std::pmr::memory_resource* m_upstream;
 };
 
 /// 14 power-of-two classes, 512 B to 4 MiB.
@@ -5125,9 +5981,9 @@ static_assert(buffer_source<buffer_pool> && buffer_source<sized_pool>);
 ///
 ///   electron::pool::arena_of_pools<request_context> mem;
 ///   for (auto& req : requests) {
-///     auto* ctx = mem.alloc_context();
-///     auto body = mem.alloc_buffer(req.size);
-///     std::string_view path = mem.alloc_string(req.path);
+///     auto* ctx = mem.allocate_context();
+///     auto body = mem.allocate_buffer(req.size);
+///     std::string_view path = mem.make_string(req.path);
 ///     handle(*ctx, body, path);
 ///     mem.release_context(ctx);
 ///     mem.reset();  // strings gone; body returns to its pool at the end of the iteration
@@ -5156,17 +6012,17 @@ class arena_of_pools {
         m_buffers(std::make_from_tuple<BufferPool>(std::move(buffer_args))) {}
 
   /// A reset context from the pool.
-  [[nodiscard]] context_pointer alloc_context() { return m_contexts.get(); }
+  [[nodiscard]] context_pointer allocate_context() { return m_contexts.get(); }
   /// Gives a context back (it is reset on the way in).
   void release_context(context_pointer c) { m_contexts.put(c); }
   /// A buffer of at least n bytes; it goes back to the pool when destroyed.
   /// A size the pool refuses throws what the pool's get() throws
   /// (buffer_pool: std::length_error above max_size()).
-  [[nodiscard]] buffer alloc_buffer(std::size_t n) { return m_buffers.get(n); }
+  [[nodiscard]] buffer allocate_buffer(std::size_t n) { return m_buffers.get(n); }
   /// A copy of s that lives until the next reset(). A size the arena refuses
   /// throws what the arena throws (arena::arena: std::bad_alloc).
-  [[nodiscard]] std::string_view alloc_string(std::string_view s) { return arena::make_string(m_arena, s); }
-  /// Ends a request: rewinds the arena (strings from alloc_string are gone).
+  [[nodiscard]] std::string_view make_string(std::string_view s) { return arena::make_string(m_arena, s); }
+  /// Ends a request: rewinds the arena (strings from make_string are gone).
   void reset() noexcept(noexcept(std::declval<Arena&>().reset())) { m_arena.reset(); }
 
   [[nodiscard]] Arena& get_arena() noexcept { return m_arena; }
@@ -5186,37 +6042,61 @@ ELECTRON_END_NAMESPACE
 // ---- end electron/pool.hpp ----
 // ---- begin electron/sched.hpp ----
 // electron/sched.hpp: a work-stealing task scheduler, task groups,
-// parallel_for and a batch processor.
+// parallel_for, parallel_reduce and a batch processor.
 //
-// - scheduler: a fixed set of worker threads, each with a Chase-Lev deque
-//   (electron/sched/detail/chase_lev_deque.hpp); tasks spawned on a worker
-//   go onto its deque, tasks from other threads onto a shared injection
-//   queue; idle workers steal, then spin briefly, then sleep.
+// - scheduler(n): n threads in total, the calling thread included: n - 1
+//   worker threads, and the thread that waits (task_group::wait,
+//   parallel_for, parallel_reduce) runs tasks as the n-th. Each thread has a
+//   Chase-Lev deque (electron/sched/detail/chase_lev_deque.hpp); idle
+//   workers steal, then spin briefly, then sleep.
 // - task_group: run(fn) and wait(); the waiting thread runs tasks meanwhile,
 //   so nested parallelism does not deadlock; the first exception a task
 //   throws is rethrown by wait().
 // - parallel_for: fn(i) for every i in [begin, end), split recursively in
 //   halves down to a grain so that stealing balances the load.
+// - parallel_reduce: transform_reduce over an index range, combined in a
+//   fixed tree (the same result on every run for the same grain).
 // - batch_processor<T>: collects items and hands them to a function in
 //   batches (by size or age), with a bounded backlog and an error callback.
 //
-//   electron::sched::scheduler s(4);
+//   electron::sched::scheduler s;  // hardware_concurrency() threads, this one included
 //   std::vector<double> v(1'000'000, 1.0);
-//   electron::sched::parallel_for(s, std::size_t{0}, v.size(), 4096, [&](std::size_t i) { v[i] *= 2; });
+//   electron::sched::parallel_for(s, 0, v.size(), [&](std::size_t i) { v[i] *= 2; });
+//   double sum = electron::sched::parallel_reduce(s, 0, v.size(), 0.0,
+//       [&](std::size_t i) { return v[i]; }, std::plus<>{});
 //   electron::sched::task_group g(s);
 //   g.run([] { work_a(); });
 //   g.run([] { work_b(); });
 //   g.wait();  // rethrows the first exception of work_a/work_b
 //
 // Tasks are 64-byte nodes with 40 bytes of inline storage for the callable
-// (larger or over-aligned callables go to the heap), recycled through
-// per-worker free lists: the worker that runs a task keeps its node. So
-// spawning a small task on a worker allocates nothing while that worker's
-// list has a node, i.e. when it runs about as many tasks as it spawns (it
-// reuses the nodes of the tasks it ran); a worker whose tasks other workers
-// run (steal) allocates a node per stolen task.
+// (larger or over-aligned callables go to the scheduler's memory resource),
+// recycled through per-thread free lists: the thread that runs a task keeps
+// its node. So spawning a small task allocates nothing while that thread's
+// list has a node, i.e. when it runs about as many tasks as it spawns; a
+// thread whose tasks other threads run (steal) allocates a node per stolen
+// task.
 #ifndef ELECTRON_SCHED_HPP
 #define ELECTRON_SCHED_HPP
+
+// ---- begin electron/sched/detail/parallel.hpp ----
+// electron/sched/detail/parallel.hpp: group operations and the recursive
+// splitting under electron::sched::parallel_for and parallel_reduce.
+#ifndef ELECTRON_SCHED_DETAIL_PARALLEL_HPP
+#define ELECTRON_SCHED_DETAIL_PARALLEL_HPP
+
+// ---- begin electron/sched/detail/scheduler_core.hpp ----
+// electron/sched/detail/scheduler_core.hpp: the machinery under
+// electron::sched::scheduler: slots, spawning, the injection queue,
+// stealing, parking, the caller slot and shutdown.
+#ifndef ELECTRON_SCHED_DETAIL_SCHEDULER_CORE_HPP
+#define ELECTRON_SCHED_DETAIL_SCHEDULER_CORE_HPP
+
+// ---- begin electron/sched/detail/task.hpp ----
+// electron/sched/detail/task.hpp: task nodes, group completion state and
+// worker slots of electron::sched::scheduler.
+#ifndef ELECTRON_SCHED_DETAIL_TASK_HPP
+#define ELECTRON_SCHED_DETAIL_TASK_HPP
 
 // ---- begin electron/sched/detail/chase_lev_deque.hpp ----
 // electron/sched/detail/chase_lev_deque.hpp: the work-stealing deque under
@@ -5233,6 +6113,8 @@ ELECTRON_END_NAMESPACE
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory_resource>
+#include <new>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -5258,7 +6140,9 @@ enum class steal_result : unsigned char {
 /// array doubles when full; an outgrown array is kept (a thief may still be
 /// reading it) and freed with the deque, so retired memory is less than the
 /// live array's. push/pop/steal are lock-free; push allocates when it grows
-/// (std::bad_alloc), nothing else allocates or throws.
+/// (what the memory resource throws, std::bad_alloc by default), nothing else
+/// allocates or throws. Every array comes from the memory resource given to
+/// the constructor.
 ///
 /// Thread safety: push() and pop() only from the owning thread; steal() and
 /// size_estimate() from any thread.
@@ -5266,14 +6150,17 @@ template <deque_element T>
 class chase_lev_deque {
  public:
   /// An empty deque with room for `initial_capacity` elements (rounded up to
-  /// a power of two, at least 2) before it first grows.
-  explicit chase_lev_deque(std::size_t initial_capacity = 256) : m_ring(new ring(round_capacity(initial_capacity))) {}
+  /// a power of two, at least 2) before it first grows; its arrays come from
+  /// `resource` (which must outlive the deque).
+  explicit chase_lev_deque(std::size_t initial_capacity = 256,
+                           std::pmr::memory_resource* resource = std::pmr::new_delete_resource())
+      : m_resource(resource), m_ring(make_ring(round_capacity(initial_capacity))) {}
   chase_lev_deque(const chase_lev_deque&) = delete;
   chase_lev_deque& operator=(const chase_lev_deque&) = delete;
   /// Frees the array and every outgrown one. No thread may be using the deque.
   ~chase_lev_deque() {
-    delete m_ring.load(std::memory_order_relaxed);
-    while (m_retired != nullptr) delete std::exchange(m_retired, m_retired->retired_next);
+    free_ring(m_ring.load(std::memory_order_relaxed));
+    while (m_retired != nullptr) free_ring(std::exchange(m_retired, m_retired->retired_next));
   }
 
   /// Owner only. Adds x at the bottom. `publish` is the order of the store
@@ -5363,20 +6250,45 @@ class chase_lev_deque {
   }
 
  private:
+  // One allocation: the header, then the slots.
   struct ring {
-    explicit ring(std::int64_t capacity) : mask(capacity - 1), slots(new std::atomic<T>[static_cast<std::size_t>(capacity)]) {}
+    ring(std::int64_t capacity, std::atomic<T>* storage) noexcept : mask(capacity - 1), slots(storage) {}
     ring(const ring&) = delete;
     ring& operator=(const ring&) = delete;
-    ~ring() { delete[] slots; }
     // Elements are atomics: a thief may read a slot the owner is rewriting
     // (its CAS then fails and the value is discarded), as in the paper.
-    T get(std::int64_t i) const noexcept { return slots[static_cast<std::size_t>(i & mask)].load(std::memory_order_relaxed); }
-    void put(std::int64_t i, T x) noexcept { slots[static_cast<std::size_t>(i & mask)].store(x, std::memory_order_relaxed); }
+    T get(std::int64_t i) const noexcept {
+      return slots[static_cast<std::size_t>(i & mask)].load(std::memory_order_relaxed);
+    }
+    void put(std::int64_t i, T x) noexcept {
+      slots[static_cast<std::size_t>(i & mask)].store(x, std::memory_order_relaxed);
+    }
 
     std::int64_t mask;
     std::atomic<T>* slots;
     ring* retired_next = nullptr;
   };
+
+  static std::size_t ring_bytes(std::int64_t capacity) noexcept {
+    return slots_offset + sizeof(std::atomic<T>) * static_cast<std::size_t>(capacity);
+  }
+  static constexpr std::size_t slots_offset =
+      (sizeof(ring) + alignof(std::atomic<T>) - 1) / alignof(std::atomic<T>) * alignof(std::atomic<T>);
+  static constexpr std::size_t ring_align = alignof(ring) > alignof(std::atomic<T>) ? alignof(ring)
+                                                                                    : alignof(std::atomic<T>);
+
+  ring* make_ring(std::int64_t capacity) {
+    void* block = m_resource->allocate(ring_bytes(capacity), ring_align);
+    auto* slots = reinterpret_cast<std::atomic<T>*>(static_cast<unsigned char*>(block) + slots_offset);
+    for (std::int64_t i = 0; i < capacity; ++i) ::new (static_cast<void*>(slots + i)) std::atomic<T>();
+    return ::new (block) ring(capacity, slots);
+  }
+  void free_ring(ring* r) noexcept {
+    // std::atomic<T> of a trivially copyable T: nothing to destroy.
+    const std::int64_t capacity = r->mask + 1;
+    r->~ring();
+    m_resource->deallocate(r, ring_bytes(capacity), ring_align);
+  }
 
   static std::int64_t round_capacity(std::size_t n) noexcept {
     std::size_t c = 2;
@@ -5385,7 +6297,7 @@ class chase_lev_deque {
   }
 
   ELECTRON_NOINLINE ring* grow(ring* old, std::int64_t t, std::int64_t b) {
-    auto* bigger = new ring(2 * (old->mask + 1));
+    ring* bigger = make_ring(2 * (old->mask + 1));
     for (std::int64_t i = t; i < b; ++i) bigger->put(i, old->get(i));
     old->retired_next = m_retired;
     m_retired = old;
@@ -5393,6 +6305,7 @@ class chase_lev_deque {
     return bigger;
   }
 
+  std::pmr::memory_resource* m_resource;
   // Thieves write top, the owner writes bottom: each on its own lines.
   alignas(cache::false_sharing_range) std::atomic<std::int64_t> m_top{0};
   alignas(cache::false_sharing_range) std::atomic<std::int64_t> m_bottom{0};
@@ -5407,65 +6320,27 @@ ELECTRON_END_NAMESPACE
 #endif  // ELECTRON_SCHED_DETAIL_CHASE_LEV_DEQUE_HPP
 // ---- end electron/sched/detail/chase_lev_deque.hpp ----
 
-#include <algorithm>
 #include <atomic>
-#include <chrono>
-#include <concepts>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <deque>
 #include <exception>
-#include <functional>
-#include <memory>
-#include <mutex>
+#include <memory_resource>
 #include <new>
-#include <span>
-#include <stdexcept>
-#include <system_error>
 #include <thread>
 #include <type_traits>
 #include <utility>
-#include <vector>
 
 ELECTRON_BEGIN_NAMESPACE
 namespace sched {
-
-// ===========================================================================
-// Concepts
-// ===========================================================================
-
-/// A task: a callable, stored by value (decay-copied or moved), invocable
-/// with no arguments. Its result, if any, is discarded.
-template <class F>
-concept task_fn = std::invocable<std::decay_t<F>&> && std::constructible_from<std::decay_t<F>, F>;
-
-/// A parallel_for body called once per index: fn(i).
-template <class F, class I>
-concept index_body = std::integral<I> && std::invocable<F&, I>;
-
-/// A parallel_for body called once per sub-range: fn(sub_begin, sub_end)
-/// (and not also callable with one index, which would be ambiguous).
-template <class F, class I>
-concept range_body = std::integral<I> && std::invocable<F&, I, I> && !std::invocable<F&, I>;
-
-class scheduler;
-class task_group;
-
 namespace detail {
 
-template <class I, class Body>
-void parallel_ranges(scheduler& s, I begin, I end, std::size_t grain, Body& body);
-
-// ===========================================================================
-// Task nodes
-// ===========================================================================
+class scheduler_core;
 
 /// Completion state of a task_group: tasks not finished yet, and the first
 /// exception.
 struct group_state {
-  explicit group_state(scheduler& s) noexcept : sched(&s) {}
+  explicit group_state(scheduler_core& s) noexcept : sched(&s) {}
   // First exception wins; the flag is read by the waiter only after pending
   // reached 0, and each task's decrement is ordered after its capture.
   void capture(std::exception_ptr e) noexcept {
@@ -5473,7 +6348,7 @@ struct group_state {
   }
   inline void finish_one() noexcept;
 
-  scheduler* sched;
+  scheduler_core* sched;
   std::atomic<std::size_t> pending{0};
   std::atomic<bool> failed{false};
   std::exception_ptr error;
@@ -5483,9 +6358,11 @@ inline constexpr std::size_t task_inline_size = 40;
 inline constexpr std::size_t task_inline_align = 16;
 
 /// A task: how to run it, its group, and the callable (inline or a pointer
-/// to a heap copy). Exactly one cache line.
+/// to a copy from the scheduler's memory resource). Exactly one cache line.
 struct alignas(64) task_node {
-  void (*run)(task_node*) noexcept;  // invokes, then destroys, the callable
+  // Invokes, then destroys, the callable; a callable out of line goes back
+  // to the resource passed (the scheduler's).
+  void (*run)(task_node*, std::pmr::memory_resource*) noexcept;
   group_state* group;
   alignas(task_inline_align) unsigned char storage[task_inline_size];
   task_node* next;  // free lists and the injection queue
@@ -5514,50 +6391,59 @@ ELECTRON_ALWAYS_INLINE void invoke_task(Fn& f, [[maybe_unused]] group_state* g) 
 }
 
 template <class Fn>
-void run_inline(task_node* n) noexcept {
+void run_inline(task_node* n, std::pmr::memory_resource*) noexcept {
   Fn* f = std::launder(reinterpret_cast<Fn*>(n->storage));
   invoke_task(*f, n->group);
   f->~Fn();
 }
 
 template <class Fn>
-void run_heap(task_node* n) noexcept {
+void run_heap(task_node* n, std::pmr::memory_resource* mr) noexcept {
   Fn* f = nullptr;
   std::memcpy(&f, n->storage, sizeof f);
   invoke_task(*f, n->group);
-  delete f;
+  f->~Fn();
+  mr->deallocate(f, sizeof(Fn), alignof(Fn));
 }
 
-// ===========================================================================
-// Workers
-// ===========================================================================
-
+/// One of a scheduler's concurrency() slots: a deque, a free list of nodes
+/// and the shutdown counts. Slot 0 belongs to whichever thread outside the
+/// workers currently runs the scheduler's work (the caller slot); slots 1..
+/// are the worker threads'. Everything but the deque's top and the counts is
+/// touched only by the slot's current owner.
 struct alignas(cache::false_sharing_range) worker {
-  explicit worker(scheduler* s, std::size_t i) noexcept
-      : owner(s), index(i), rng(0x9E3779B97F4A7C15ull * (i + 1)) {}
+  worker(scheduler_core* s, std::size_t i, std::pmr::memory_resource* mr)
+      : deque(256, mr), owner(s), index(i), rng(0x9E3779B97F4A7C15ull * (i + 1)) {}
   chase_lev_deque<task_node*> deque;
-  scheduler* owner;
+  scheduler_core* owner;
   std::size_t index;
-  task_node* free_nodes = nullptr;  // this worker only
+  task_node* free_nodes = nullptr;
   std::uint32_t free_count = 0;
   std::uint64_t rng;
-  std::thread thread;
-  // Tasks this worker spawned and tasks it ran, for the shutdown check
-  // (scheduler::drained()). Written only by this worker, read by others only
-  // at shutdown: on their own line, so spawning costs no shared write.
+  std::thread thread;  // none for slot 0
+  // Tasks spawned and tasks run from this slot, for the shutdown check
+  // (scheduler_core::drained()). Written only by the slot's owner, read by
+  // others only at shutdown: on their own line, so spawning costs no shared
+  // write.
   struct alignas(cache_line_size) task_counts {
     std::atomic<std::uint64_t> spawned{0};
     std::atomic<std::uint64_t> completed{0};
   } counts;
 };
 
-/// The worker the calling thread is, or nullptr.
+/// The slot the calling thread owns now, or nullptr.
 ELECTRON_VISIBLE constinit inline thread_local worker* t_worker = nullptr;
 
-/// How many tasks a thread that is not a worker runs nested inside its own
-/// waits (each such task may wait in turn and run another).
-ELECTRON_VISIBLE constinit inline thread_local unsigned t_external_depth = 0;
-inline constexpr unsigned max_external_depth = 4;
+/// The slots a thread owned before it entered another scheduler's work
+/// (innermost first): a thread that re-enters a scheduler whose slot it
+/// already owns further down its stack takes that slot again, rather than
+/// waiting for the caller slot (held, maybe, by a thread waiting for the
+/// very task this thread is in the middle of).
+struct entry_link {
+  worker* saved;
+  entry_link* outer;
+};
+ELECTRON_VISIBLE constinit inline thread_local entry_link* t_entries = nullptr;
 
 #if ELECTRON_ASSERTS_ENABLED
 /// The group of the task the calling thread is running (debug builds only):
@@ -5565,108 +6451,60 @@ inline constexpr unsigned max_external_depth = 4;
 ELECTRON_VISIBLE constinit inline thread_local const group_state* t_running_group = nullptr;
 #endif
 
-/// Nodes a worker keeps for reuse; more go back to the system.
+/// Nodes a slot keeps for reuse; more go back to the memory resource.
 inline constexpr std::uint32_t max_free_nodes = 1024;
 
-using electron::detail::cpu_relax;
-
-ELECTRON_ALWAYS_INLINE task_node* allocate_node() {
-  if (worker* w = t_worker; w != nullptr && w->free_nodes != nullptr) {
-    task_node* n = w->free_nodes;
-    w->free_nodes = n->next;
-    --w->free_count;
-    return n;
-  }
-  return new task_node;
-}
-
-ELECTRON_ALWAYS_INLINE void release_node(task_node* n) noexcept {
-  // Nodes are interchangeable between schedulers: any worker may keep any.
-  if (worker* w = t_worker; w != nullptr && w->free_count < max_free_nodes) {
-    n->next = w->free_nodes;
-    w->free_nodes = n;
-    ++w->free_count;
-    return;
-  }
-  delete n;
-}
-
-/// A node holding a decay-copy of f, belonging to group g (or none).
-template <class F>
-task_node* make_node(F&& f, group_state* g) {
-  using Fn = std::decay_t<F>;
-  task_node* n = allocate_node();
-  if constexpr (fits_inline<Fn> && std::is_nothrow_constructible_v<Fn, F>) {
-    ::new (static_cast<void*>(n->storage)) Fn(std::forward<F>(f));
-    n->run = &run_inline<Fn>;
-  } else {
-    struct node_guard {
-      task_node* n;
-      ~node_guard() {
-        if (n != nullptr) release_node(n);
-      }
-    } guard{n};
-    if constexpr (fits_inline<Fn>) {
-      ::new (static_cast<void*>(n->storage)) Fn(std::forward<F>(f));
-      n->run = &run_inline<Fn>;
-    } else {
-      Fn* heap = new Fn(std::forward<F>(f));
-      std::memcpy(n->storage, &heap, sizeof heap);
-      n->run = &run_heap<Fn>;
-    }
-    guard.n = nullptr;
-  }
-  n->group = g;
-  return n;
-}
-
 }  // namespace detail
+}  // namespace sched
+ELECTRON_END_NAMESPACE
 
-// ===========================================================================
-// scheduler
-// ===========================================================================
+#endif  // ELECTRON_SCHED_DETAIL_TASK_HPP
+// ---- end electron/sched/detail/task.hpp ----
 
-/// A pool of worker threads that run tasks by work stealing.
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory_resource>
+#include <mutex>
+#include <new>
+#include <stdexcept>
+#include <thread>
+#include <type_traits>
+#include <utility>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace sched {
+namespace detail {
+
+/// The scheduler proper (electron::sched::scheduler is its public face).
 ///
-/// Each worker owns a Chase-Lev deque: tasks spawned on a worker (submit()
-/// or task_group::run() from a task) go onto the bottom of its deque and it
-/// runs them newest first; idle workers steal the oldest task of a random
-/// victim. Tasks submitted from other threads go to a mutex-protected
-/// injection queue that workers check before stealing. A worker with
-/// nothing to do spins briefly, then sleeps until work is published.
-///
-/// Thread safety: submit() from any thread. The destructor runs every task
-/// submitted before it (and every task those spawn), then joins the workers;
-/// the workers stay until no task is queued or running, so tasks spawned
-/// during destruction still run in parallel, and a task may block until a
-/// task it spawned has run. It must not be called from one of this
-/// scheduler's workers, and no thread may submit to a scheduler being
-/// destroyed except its own tasks.
-///
-///   electron::sched::scheduler s;          // one worker per hardware thread
-///   s.submit([] { std::puts("hello"); });  // fire and forget
-class scheduler {
+/// concurrency() slots: slot 0 for a thread outside the workers that runs
+/// the scheduler's work while it waits (task_group::wait, parallel_for, the
+/// destructor), slots 1.. for the worker threads. A thread outside takes
+/// slot 0 for the length of the call (enter()); a second thread outside
+/// waits, asleep, until the first leaves or its own group completes. So at
+/// most concurrency() threads run tasks at any time.
+class scheduler_core {
  public:
-  /// The largest thread count the constructor accepts: far more hardware
-  /// threads than any machine has, and few enough that the workers' memory
-  /// is a few hundred MiB at most.
   static constexpr std::size_t max_threads = 65536;
 
-  /// Starts `threads` workers (at least 1; by default one per hardware
-  /// thread). Throws std::length_error when threads > max_threads (before
-  /// anything is allocated or started), std::system_error when a thread
-  /// cannot be started (the ones already started are joined first).
-  explicit scheduler(std::size_t threads = std::thread::hardware_concurrency()) {
-    if (threads > max_threads) {
+  scheduler_core(std::size_t concurrency, std::pmr::memory_resource* resource) : m_resource(resource) {
+    if (concurrency > max_threads) {
       electron::detail::throw_error<std::length_error>("electron::sched::scheduler: more threads than max_threads");
     }
-    const std::size_t n = threads == 0 ? 1 : threads;
-    m_workers.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) m_workers.push_back(std::make_unique<detail::worker>(this, i));
+    ELECTRON_ASSERT(resource != nullptr, "sched::scheduler: null memory resource");
+    const std::size_t n = concurrency == 0 ? 1 : concurrency;
+    m_workers = static_cast<worker*>(m_resource->allocate(n * sizeof(worker), alignof(worker)));
+    m_allocated = n;
 #if ELECTRON_HAS_EXCEPTIONS
     try {
 #endif
-      for (auto& w : m_workers) w->thread = std::thread([this, p = w.get()] { worker_main(*p); });
+      for (; m_count < n; ++m_count) ::new (static_cast<void*>(m_workers + m_count)) worker(this, m_count, m_resource);
+      for (std::size_t i = 1; i < n; ++i) {
+        m_workers[i].thread = std::thread([this, p = m_workers + i] { worker_main(*p); });
+      }
 #if ELECTRON_HAS_EXCEPTIONS
     } catch (...) {
       shutdown();
@@ -5674,41 +6512,134 @@ class scheduler {
     }
 #endif
   }
-  scheduler(const scheduler&) = delete;
-  scheduler& operator=(const scheduler&) = delete;
+  scheduler_core(const scheduler_core&) = delete;
+  scheduler_core& operator=(const scheduler_core&) = delete;
+  ~scheduler_core() { shutdown(); }
 
-  /// Runs every pending task, then joins the workers.
-  ~scheduler() { shutdown(); }
+  [[nodiscard]] std::size_t concurrency() const noexcept { return m_count; }
+  [[nodiscard]] std::pmr::memory_resource* resource() const noexcept { return m_resource; }
 
-  /// Runs f() once, on some worker, some time before the destructor returns.
-  /// From a worker of this scheduler the task goes onto that worker's deque
-  /// (no lock; no allocation for callables of at most 40 bytes while the
-  /// worker has a free node: see task_group::run);
-  /// from other threads onto the injection queue (a mutex). An exception
-  /// escaping f calls std::terminate (use a task_group to catch it).
-  template <task_fn F>
-  void submit(F&& f) {
-    spawn(detail::make_node(std::forward<F>(f), nullptr));
+  /// The calling thread's slot index, or npos when it runs none of this
+  /// scheduler's work now.
+  [[nodiscard]] std::size_t this_worker_index() const noexcept {
+    const worker* w = t_worker;
+    return w != nullptr && w->owner == this ? w->index : npos;
   }
 
-  /// Number of worker threads.
-  [[nodiscard]] std::size_t thread_count() const noexcept { return m_workers.size(); }
+  // -------------------------------------------------------------------------
+  // Entering: a thread outside takes the caller slot for a scope.
+  // -------------------------------------------------------------------------
 
-  /// True when the calling thread is one of this scheduler's workers.
-  [[nodiscard]] bool on_worker_thread() const noexcept {
-    const detail::worker* w = detail::t_worker;
-    return w != nullptr && w->owner == this;
+  /// While alive, the calling thread owns a slot of `core` (if active()):
+  /// the one it already has, one it owns further down its stack, or slot 0.
+  /// A thread that runs no scheduler's work waits for slot 0 (asleep) until
+  /// it is free or done() holds. A thread that runs another scheduler's work
+  /// (nested use of two schedulers) only tries once: waiting could deadlock
+  /// (slot 0's owner may wait for the very task this thread is in), so it
+  /// goes on without a slot instead (inactive), unless `always_wait`.
+  class scoped_entry {
+   public:
+    template <class Done>
+    scoped_entry(scheduler_core& core, Done&& done, bool always_wait = false) noexcept : m_core(&core) {
+      worker* w = t_worker;
+      if (w != nullptr && w->owner == &core) {
+        m_active = true;
+        return;
+      }
+      worker* reuse = nullptr;
+      for (entry_link* l = t_entries; l != nullptr; l = l->outer) {
+        if (l->saved != nullptr && l->saved->owner == &core) {
+          reuse = l->saved;
+          break;
+        }
+      }
+      if (reuse == nullptr) {
+        if (!core.acquire_caller_slot(done, always_wait || w == nullptr)) return;
+        reuse = core.m_workers;
+        m_claimed = true;
+      }
+      m_link = entry_link{w, t_entries};
+      // The link lives exactly as long as this object, whose destructor
+      // unlinks it: g++ 12's -Wdangling-pointer cannot see that.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdangling-pointer"
+#endif
+      t_entries = &m_link;
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+#pragma GCC diagnostic pop
+#endif
+      t_worker = reuse;
+      m_active = m_switched = true;
+    }
+    scoped_entry(const scoped_entry&) = delete;
+    scoped_entry& operator=(const scoped_entry&) = delete;
+    ~scoped_entry() {
+      if (!m_switched) return;
+      t_worker = m_link.saved;
+      t_entries = m_link.outer;
+      if (m_claimed) m_core->release_caller_slot();
+    }
+    /// False when done() held before a slot was free, or when slot 0 was
+    /// taken and the thread may not wait for it.
+    [[nodiscard]] bool active() const noexcept { return m_active; }
+
+   private:
+    scheduler_core* m_core;
+    entry_link m_link{nullptr, nullptr};
+    bool m_active = false;
+    bool m_switched = false;
+    bool m_claimed = false;
+  };
+
+  // -------------------------------------------------------------------------
+  // Spawning
+  // -------------------------------------------------------------------------
+
+  /// A node holding a decay-copy of f, belonging to group g (or none).
+  template <class F>
+  task_node* make_node(F&& f, group_state* g) {
+    using Fn = std::decay_t<F>;
+    task_node* n = allocate_node();
+    if constexpr (fits_inline<Fn> && std::is_nothrow_constructible_v<Fn, F>) {
+      ::new (static_cast<void*>(n->storage)) Fn(std::forward<F>(f));
+      n->run = &run_inline<Fn>;
+    } else {
+      struct node_guard {
+        scheduler_core* core;
+        task_node* n;
+        ~node_guard() {
+          if (n != nullptr) core->release_node(n);
+        }
+      } guard{this, n};
+      if constexpr (fits_inline<Fn>) {
+        ::new (static_cast<void*>(n->storage)) Fn(std::forward<F>(f));
+        n->run = &run_inline<Fn>;
+      } else {
+        void* block = m_resource->allocate(sizeof(Fn), alignof(Fn));
+        struct block_guard {
+          std::pmr::memory_resource* mr;
+          void* p;
+          ~block_guard() {
+            if (p != nullptr) mr->deallocate(p, sizeof(Fn), alignof(Fn));
+          }
+        } bguard{m_resource, block};
+        Fn* heap = ::new (block) Fn(std::forward<F>(f));
+        bguard.p = nullptr;
+        std::memcpy(n->storage, &heap, sizeof heap);
+        n->run = &run_heap<Fn>;
+      }
+      guard.n = nullptr;
+    }
+    n->group = g;
+    return n;
   }
 
- private:
-  friend class task_group;
-  friend struct detail::group_state;
-
-  ELECTRON_ALWAYS_INLINE void spawn(detail::task_node* n) {
-    detail::worker* w = detail::t_worker;
+  ELECTRON_ALWAYS_INLINE void spawn(task_node* n) {
+    worker* w = t_worker;
     if (ELECTRON_LIKELY(w != nullptr && w->owner == this)) {
-      // Counted before it is published (see drained()); only this worker
-      // writes its count.
+      // Counted before it is published (see drained()); only the slot's
+      // owner writes its count.
       bump(w->counts.spawned);
       // seq_cst: the store must precede the load of m_sleepers in wake_one()
       // (see park()). When the deque cannot grow, the task runs here and now.
@@ -5728,7 +6659,66 @@ class scheduler {
     wake_one();
   }
 
-  void inject(detail::task_node* n) noexcept {
+  /// Runs tasks on the calling thread until g has none pending. A thread
+  /// outside the scheduler takes the caller slot first (or sleeps until it
+  /// is free or g completes).
+  void wait_for(group_state& g) noexcept {
+    ELECTRON_ASSERT(t_running_group != &g,
+                    "sched::task_group::wait() from one of the group's own tasks (it would wait for itself)");
+    const auto done = [&g] { return g.pending.load(std::memory_order_seq_cst) == 0; };
+    scoped_entry entry(*this, done);
+    if (entry.active()) {
+      help_until(g);
+    } else {
+      while (!done()) block_until(done);  // without a slot: the pool runs the group's tasks
+    }
+  }
+
+  // After the last task of a group finished: wake the parked waiters (one of
+  // them waits for this group). Touches only the scheduler: the group may be
+  // gone already.
+  void group_done() noexcept {
+    if (m_waiters.load(std::memory_order_seq_cst) != 0) wake_all();
+  }
+
+ private:
+  // -------------------------------------------------------------------------
+  // Nodes
+  // -------------------------------------------------------------------------
+
+  ELECTRON_ALWAYS_INLINE task_node* allocate_node() {
+    if (worker* w = t_worker; w != nullptr && w->owner == this && w->free_nodes != nullptr) {
+      task_node* n = w->free_nodes;
+      w->free_nodes = n->next;
+      --w->free_count;
+      return n;
+    }
+    return static_cast<task_node*>(m_resource->allocate(sizeof(task_node), alignof(task_node)));
+  }
+
+  ELECTRON_ALWAYS_INLINE void release_node(task_node* n) noexcept {
+    // A node goes back to a slot of the scheduler whose resource it came from.
+    if (worker* w = t_worker; w != nullptr && w->owner == this && w->free_count < max_free_nodes) {
+      n->next = w->free_nodes;
+      w->free_nodes = n;
+      ++w->free_count;
+      return;
+    }
+    m_resource->deallocate(n, sizeof(task_node), alignof(task_node));
+  }
+
+  void free_nodes_of(worker& w) noexcept {
+    while (w.free_nodes != nullptr) {
+      m_resource->deallocate(std::exchange(w.free_nodes, w.free_nodes->next), sizeof(task_node), alignof(task_node));
+    }
+    w.free_count = 0;
+  }
+
+  // -------------------------------------------------------------------------
+  // Queues
+  // -------------------------------------------------------------------------
+
+  void inject(task_node* n) noexcept {
     n->next = nullptr;
     std::lock_guard<std::mutex> lock(m_inject_mutex);
     m_injected.fetch_add(1, std::memory_order_release);  // counted before it is published
@@ -5741,10 +6731,10 @@ class scheduler {
     m_inject_count.fetch_add(1, std::memory_order_seq_cst);
   }
 
-  detail::task_node* take_injected() noexcept {
+  task_node* take_injected() noexcept {
     if (m_inject_count.load(std::memory_order_seq_cst) == 0) return nullptr;
     std::lock_guard<std::mutex> lock(m_inject_mutex);
-    detail::task_node* n = m_inject_head;
+    task_node* n = m_inject_head;
     if (n == nullptr) return nullptr;
     m_inject_head = n->next;
     if (m_inject_head == nullptr) m_inject_tail = nullptr;
@@ -5752,71 +6742,63 @@ class scheduler {
     return n;
   }
 
-  /// A task from the injection queue or another worker's deque, or nullptr.
-  detail::task_node* find_foreign(detail::worker* self) noexcept {
-    if (detail::task_node* n = take_injected()) return n;
-    const std::size_t count = m_workers.size();
-    std::size_t start = 0;
-    if (self != nullptr && self->owner == this) {
-      // xorshift64: a random first victim spreads thieves over the deques.
-      std::uint64_t x = self->rng;
-      x ^= x << 13;
-      x ^= x >> 7;
-      x ^= x << 17;
-      self->rng = x;
-      start = static_cast<std::size_t>(x % count);
-    }
+  /// A task from the injection queue or another slot's deque, or nullptr.
+  task_node* find_foreign(worker& self) noexcept {
+    if (task_node* n = take_injected()) return n;
+    const std::size_t count = m_count;
+    // xorshift64: a random first victim spreads thieves over the deques.
+    std::uint64_t x = self.rng;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    self.rng = x;
+    const std::size_t start = static_cast<std::size_t>(x % count);
     for (std::size_t k = 0; k < count; ++k) {
-      detail::worker* v = m_workers[(start + k) % count].get();
-      if (v == self) continue;
-      detail::task_node* n = nullptr;
+      worker& v = m_workers[(start + k) % count];
+      if (&v == &self) continue;
+      task_node* n = nullptr;
       for (int attempt = 0; attempt < 4; ++attempt) {
-        const detail::steal_result r = v->deque.steal(n);
-        if (r == detail::steal_result::success) return n;
-        if (r == detail::steal_result::empty) break;
+        const steal_result r = v.deque.steal(n);
+        if (r == steal_result::success) return n;
+        if (r == steal_result::empty) break;
       }
     }
     return nullptr;
   }
 
   /// Own deque first (newest first), then foreign work.
-  ELECTRON_ALWAYS_INLINE detail::task_node* find_task(detail::worker* self) noexcept {
-    if (self != nullptr) {
-      if (auto n = self->deque.pop()) return *n;
-    }
+  ELECTRON_ALWAYS_INLINE task_node* find_task(worker& self) noexcept {
+    if (auto n = self.deque.pop()) return *n;
     return find_foreign(self);
   }
 
   /// True when some task of this scheduler is visible (seq_cst loads: see park()).
   bool work_visible() const noexcept {
     if (m_inject_count.load(std::memory_order_seq_cst) != 0) return true;
-    for (const auto& w : m_workers) {
-      if (w->deque.size_estimate() != 0) return true;
+    for (std::size_t i = 0; i < m_count; ++i) {
+      if (m_workers[i].deque.size_estimate() != 0) return true;
     }
     return false;
   }
 
-  ELECTRON_ALWAYS_INLINE void execute(detail::task_node* n) noexcept {
-    detail::group_state* g = n->group;
+  ELECTRON_ALWAYS_INLINE void execute(task_node* n) noexcept {
+    group_state* g = n->group;
 #if ELECTRON_ASSERTS_ENABLED
-    const detail::group_state* outer = std::exchange(detail::t_running_group, g);
+    const group_state* outer = std::exchange(t_running_group, g);
 #endif
-    n->run(n);
+    n->run(n, m_resource);
 #if ELECTRON_ASSERTS_ENABLED
-    detail::t_running_group = outer;
+    t_running_group = outer;
 #endif
-    detail::release_node(n);
+    release_node(n);
     if (g != nullptr) g->finish_one();
-    detail::worker* w = detail::t_worker;
-    if (w != nullptr && w->owner == this) {
-      bump(w->counts.completed);
-    } else {
-      m_external_completed.fetch_add(1, std::memory_order_release);
-    }
+    // Tasks run only on a slot of this scheduler (execute() is reached from
+    // worker_main, help_until and shutdown, all with a slot).
+    bump(t_worker->counts.completed);
     if (ELECTRON_UNLIKELY(m_stopping.load(std::memory_order_relaxed)) && drained()) wake_all();
   }
 
-  // A counter written by one thread only: a load and a store, no
+  // A counter written by one thread at a time: a load and a store, no
   // read-modify-write. Release: see drained().
   static void bump(std::atomic<std::uint64_t>& c) noexcept {
     c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_release);
@@ -5835,46 +6817,52 @@ class scheduler {
   /// workers re-check every millisecond once stopping, see park().)
   bool drained() const noexcept {
     if (!m_stopping.load(std::memory_order_seq_cst)) return false;
-    std::uint64_t completed = m_external_completed.load(std::memory_order_acquire);
-    for (const auto& w : m_workers) completed += w->counts.completed.load(std::memory_order_acquire);
+    std::uint64_t completed = 0;
+    for (std::size_t i = 0; i < m_count; ++i)
+      completed += m_workers[i].counts.completed.load(std::memory_order_acquire);
     std::uint64_t spawned = m_injected.load(std::memory_order_acquire);
-    for (const auto& w : m_workers) spawned += w->counts.spawned.load(std::memory_order_acquire);
+    for (std::size_t i = 0; i < m_count; ++i) spawned += m_workers[i].counts.spawned.load(std::memory_order_acquire);
     return completed == spawned;
   }
 
+  // -------------------------------------------------------------------------
   // Parking, and why no wakeup is lost.
+  //
+  // Threads sleep through electron/detail/waiter.hpp on a 32-bit epoch word,
+  // and spin first through electron/detail/backoff.hpp.
   //
   // A thread about to sleep (an idle worker, or a task_group waiter) does:
   //   P1 m_sleepers += 1 (seq_cst)   P2 e = m_epoch (seq_cst)
   //   P3 look for work and for its own exit condition (seq_cst loads)
-  //   P4 under m_park_mutex, wait on m_park_cv while m_epoch == e.
+  //   P4 waiter::wait(m_epoch, e): sleeps while m_epoch == e.
   // A thread publishing work does:
   //   Q1 publish (deque bottom store, or injection count RMW, seq_cst)
-  //   Q2 if m_sleepers (seq_cst load) != 0: under m_park_mutex, m_epoch += 1
-  //      (seq_cst), then notify.
+  //   Q2 if m_sleepers (seq_cst load) != 0: m_epoch += 1 (seq_cst), then
+  //      waiter::wake_one/wake_all(m_epoch).
   // All of P1-P3 and Q1-Q2 are seq_cst, so they are in one total order S.
   // If Q2's load precedes P1 in S, then Q1 precedes P3 and P3 sees the work.
-  // Otherwise Q2 sees the sleeper and bumps the epoch under the mutex: if
-  // that is before P2 in S, Q1 precedes P3 again; if after, then either P4
-  // finds m_epoch != e when it takes the mutex, or it is already waiting and
-  // the notify (issued after the bump, which is under the mutex) wakes it.
-  // Group completion works the same way with the pair (pending, m_waiters)
-  // and the exit flag with (m_stopping, the unconditional wake_all()).
+  // Otherwise Q2 sees the sleeper and bumps the epoch: if that is before P2
+  // in S, Q1 precedes P3 again; if after, then P4 either sees m_epoch != e
+  // and returns, or is asleep when the wake (issued after the bump) comes:
+  // the waiter compares the word and sleeps atomically with respect to
+  // wakes, as a futex does. (The epoch wraps after 2^32 bumps; a sleeper
+  // would miss a wakeup only if exactly that many came between P2 and P4.)
+  // Group completion works the same way with the pair (pending, m_waiters),
+  // the caller slot with (m_caller_busy, m_waiters), and the exit flag with
+  // (m_stopping, the unconditional wake_all()).
+  // -------------------------------------------------------------------------
   template <class Done>
   void park(Done&& done, bool waiter) noexcept {
     m_sleepers.fetch_add(1, std::memory_order_seq_cst);
     if (waiter) m_waiters.fetch_add(1, std::memory_order_seq_cst);
-    const std::uint64_t e = m_epoch.load(std::memory_order_seq_cst);
+    const std::uint32_t e = m_epoch.load(std::memory_order_seq_cst);
     if (!done() && !work_visible()) {
-      std::unique_lock<std::mutex> lock(m_park_mutex);
-      while (m_epoch.load(std::memory_order_relaxed) == e) {
-        if (m_stopping.load(std::memory_order_relaxed)) {
-          // At shutdown, re-check drained() now and then: the last task's
-          // completion count may become visible after our check (drained()).
-          if (m_park_cv.wait_for(lock, std::chrono::milliseconds(1)) == std::cv_status::timeout) break;
-        } else {
-          m_park_cv.wait(lock);
-        }
+      if (m_stopping.load(std::memory_order_relaxed)) {
+        // At shutdown, re-check drained() now and then: the last task's
+        // completion count may become visible after our check (drained()).
+        static_cast<void>(electron::detail::waiter::wait_for(m_epoch, e, std::chrono::milliseconds(1)));
+      } else {
+        electron::detail::waiter::wait(m_epoch, e);
       }
     }
     if (waiter) m_waiters.fetch_sub(1, std::memory_order_seq_cst);
@@ -5889,158 +6877,539 @@ class scheduler {
     wake_one_slow();
   }
   ELECTRON_NOINLINE void wake_one_slow() noexcept {
-    {
-      std::lock_guard<std::mutex> lock(m_park_mutex);
-      m_epoch.fetch_add(1, std::memory_order_seq_cst);
-    }
-    m_park_cv.notify_one();
+    m_epoch.fetch_add(1, std::memory_order_seq_cst);
+    electron::detail::waiter::wake_one(m_epoch);
   }
   ELECTRON_NOINLINE void wake_all() noexcept {
-    {
-      std::lock_guard<std::mutex> lock(m_park_mutex);
-      m_epoch.fetch_add(1, std::memory_order_seq_cst);
-    }
-    m_park_cv.notify_all();
-    m_blocked_cv.notify_all();
-  }
-  // After the last task of a group finished: wake the parked waiters (one of
-  // them waits for this group). Touches only the scheduler: the group may be
-  // gone already.
-  void group_done() noexcept {
-    if (m_waiters.load(std::memory_order_seq_cst) != 0) wake_all();
+    m_epoch.fetch_add(1, std::memory_order_seq_cst);
+    electron::detail::waiter::wake_all(m_epoch);
+    m_blocked_epoch.fetch_add(1, std::memory_order_seq_cst);
+    electron::detail::waiter::wake_all(m_blocked_epoch);
   }
 
-  // A waiter that may not run tasks (a thread that is not a worker, nested
-  // max_external_depth waits deep) sleeps until some group completes, and
-  // nothing else: park() would return at once whenever work is visible (it
-  // must, for a thread that can run it), so such a waiter would spin while
-  // its group's tasks are queued behind busy workers. It waits on a
-  // condition variable of its own, so wake_one() (notify_one) never picks it
-  // instead of a thread that can run the new task. No lost wakeup: the pair
-  // (m_waiters, pending) with group_done()'s wake_all(), as in park().
-  void block_until(const detail::group_state& g) noexcept {
+  // A thread outside waiting for the caller slot may not run tasks: it
+  // sleeps until pred() holds, woken by any group completion or the slot's
+  // release. It sleeps on a word of its own (m_blocked_epoch), so
+  // wake_one() never picks it instead of a thread that can run the new
+  // task. No lost wakeup: the pairs (m_waiters, pending) and (m_waiters,
+  // m_caller_busy) with wake_all(), as in park().
+  template <class Pred>
+  void block_until(Pred&& pred) noexcept {
     m_waiters.fetch_add(1, std::memory_order_seq_cst);
-    const std::uint64_t e = m_epoch.load(std::memory_order_seq_cst);
-    if (g.pending.load(std::memory_order_seq_cst) != 0) {
-      std::unique_lock<std::mutex> lock(m_park_mutex);
-      while (m_epoch.load(std::memory_order_relaxed) == e) m_blocked_cv.wait(lock);
-    }
+    const std::uint32_t e = m_blocked_epoch.load(std::memory_order_seq_cst);
+    if (!pred()) electron::detail::waiter::wait(m_blocked_epoch, e);
     m_waiters.fetch_sub(1, std::memory_order_seq_cst);
   }
 
-  // Spin rounds (each a full search for work) before yielding, then sleeping.
-  static constexpr int spin_rounds = 64;
-  static constexpr int yield_rounds = 8;
-
-  void worker_main(detail::worker& w) noexcept {
-    detail::t_worker = &w;
-    int idle = 0;
+  /// Takes slot 0 for the calling thread, sleeping while another thread has
+  /// it; false (and no slot) once done() holds. Acquire: the slot's deque,
+  /// free list and counts were last written by the previous owner.
+  template <class Done>
+  bool acquire_caller_slot(Done& done, bool may_wait) noexcept {
     for (;;) {
-      if (detail::task_node* n = find_task(&w)) {
+      if (done()) return false;
+      if (!m_caller_busy.exchange(true, std::memory_order_seq_cst)) return true;
+      if (!may_wait) return false;
+      block_until([&] { return done() || !m_caller_busy.load(std::memory_order_seq_cst); });
+    }
+  }
+
+  void release_caller_slot() noexcept {
+    // Tasks the owner left on its deque (submitted, not waited for) stay
+    // there: workers steal them, and the next owner or the destructor runs
+    // them.
+    m_caller_busy.store(false, std::memory_order_seq_cst);
+    if (m_waiters.load(std::memory_order_seq_cst) != 0) wake_all();
+  }
+
+  /// Runs this scheduler's tasks on slot w until the scheduler is drained
+  /// (the workers, and the destructor on slot 0).
+  void run_until_drained(worker& w) noexcept {
+    // Each backoff step comes after a full search for work.
+    electron::detail::backoff idle;
+    for (;;) {
+      if (task_node* n = find_task(w)) {
         execute(n);
-        idle = 0;
+        idle.reset();
         continue;
       }
       // Leave only when no task is queued or running anywhere: finding
-      // nothing is not enough, since a task running on another worker may
-      // still spawn more (which this worker should help with), or spawn a
+      // nothing is not enough, since a task running on another slot may
+      // still spawn more (which this one should help with), or spawn a
       // child and block until it runs (which would then never run).
       if (drained()) break;
-      if (++idle <= spin_rounds) {
-        for (int i = 0; i < 16; ++i) detail::cpu_relax();
-      } else if (idle <= spin_rounds + yield_rounds) {
-        std::this_thread::yield();
-      } else {
+      if (!idle.pause()) {
         park([this] { return drained(); }, false);
-        idle = 0;
+        idle.reset();
       }
     }
-    while (w.free_nodes != nullptr) delete std::exchange(w.free_nodes, w.free_nodes->next);
-    w.free_count = 0;
-    detail::t_worker = nullptr;
   }
 
-  /// Runs tasks on the calling thread until g has none pending.
-  void help_until(detail::group_state& g) noexcept {
-    ELECTRON_ASSERT(detail::t_running_group != &g, "sched::task_group::wait() from one of the group's own tasks (it would wait for itself)");
-    detail::worker* self = detail::t_worker;
-    const bool can_help = self != nullptr || detail::t_external_depth < detail::max_external_depth;
-    int idle = 0;
+  void worker_main(worker& w) noexcept {
+    t_worker = &w;
+    run_until_drained(w);
+    free_nodes_of(w);
+    t_worker = nullptr;
+  }
+
+  /// Runs tasks on the calling thread (which owns a slot) until g has none
+  /// pending: own deque first (the group's newest tasks are at its bottom),
+  /// then the injection queue and the other slots.
+  void help_until(group_state& g) noexcept {
+    worker& self = *t_worker;
+    electron::detail::backoff idle;
     while (g.pending.load(std::memory_order_acquire) != 0) {
-      // A worker: own deque first (the group's newest tasks are at its
-      // bottom), then this scheduler's injection queue and workers.
-      // Another thread has no deque: what it spawns goes to the injection
-      // queue, oldest first, so each nested wait on it would start a large
-      // unrelated task on the same stack. It helps only a few levels deep,
-      // then just waits (the workers drain the injection queue).
-      detail::task_node* n = nullptr;
-      if (self != nullptr) {
-        if (auto p = self->deque.pop()) n = *p;
-        if (n == nullptr) n = find_foreign(self);
-      } else if (can_help) {
-        n = find_foreign(nullptr);
-      }
-      if (n != nullptr) {
-        if (self == nullptr) {
-          ++detail::t_external_depth;
-          execute(n);
-          --detail::t_external_depth;
-        } else {
-          execute(n);
-        }
-        idle = 0;
+      if (task_node* n = find_task(self)) {
+        execute(n);
+        idle.reset();
         continue;
       }
-      if (++idle <= spin_rounds) {
-        for (int i = 0; i < 16; ++i) detail::cpu_relax();
-      } else if (idle <= spin_rounds + yield_rounds) {
-        std::this_thread::yield();
-      } else {
-        if (can_help) {
-          park([&g] { return g.pending.load(std::memory_order_seq_cst) == 0; }, true);
-        } else {
-          block_until(g);
-        }
-        idle = 0;
+      if (!idle.pause()) {
+        park([&g] { return g.pending.load(std::memory_order_seq_cst) == 0; }, true);
+        idle.reset();
       }
     }
   }
 
   void shutdown() noexcept {
-    ELECTRON_ASSERT(!on_worker_thread(), "sched::scheduler destroyed from one of its own workers");
+    ELECTRON_ASSERT(this_worker_index() == npos, "sched::scheduler destroyed while running its own work");
     m_stopping.store(true, std::memory_order_seq_cst);
     wake_all();
-    for (auto& w : m_workers) {
-      if (w->thread.joinable()) w->thread.join();
+    if (m_count != 0) {
+      // The destroying thread is slot 0 until every task ran: with
+      // concurrency() == 1 it is the only thread that runs them.
+      scoped_entry entry(
+          *this, [] { return false; }, true);
+      run_until_drained(*t_worker);
+      free_nodes_of(*t_worker);
     }
-    // Only a submit racing with destruction (a precondition violation) can
-    // leave injected tasks; run them rather than leak them.
-    while (detail::task_node* n = take_injected()) execute(n);
+    for (std::size_t i = 1; i < m_count; ++i) {
+      if (m_workers[i].thread.joinable()) m_workers[i].thread.join();
+    }
+    for (std::size_t i = m_count; i-- > 0;) m_workers[i].~worker();
+    m_resource->deallocate(m_workers, m_allocated * sizeof(worker), alignof(worker));
   }
 
-  std::vector<std::unique_ptr<detail::worker>> m_workers;
+  std::pmr::memory_resource* m_resource;
+  worker* m_workers = nullptr;  // m_count slots, from m_resource
+  std::size_t m_count = 0;      // constructed
+  std::size_t m_allocated = 0;  // room for
 
   alignas(cache::false_sharing_range) std::atomic<std::uint32_t> m_sleepers{0};
   std::atomic<std::uint32_t> m_waiters{0};
   std::atomic<bool> m_stopping{false};
-  // Tasks spawned from threads that are not workers (under m_inject_mutex),
-  // and tasks run by such threads (task_group::wait helping): see drained().
+  std::atomic<bool> m_caller_busy{false};  // slot 0 has an owner
+  // Tasks spawned from threads that own no slot (under m_inject_mutex): see drained().
   alignas(cache::false_sharing_range) std::atomic<std::uint64_t> m_injected{0};
-  std::atomic<std::uint64_t> m_external_completed{0};
   alignas(cache::false_sharing_range) std::atomic<std::size_t> m_inject_count{0};
   std::mutex m_inject_mutex;
-  detail::task_node* m_inject_head = nullptr;
-  detail::task_node* m_inject_tail = nullptr;
-  alignas(cache::false_sharing_range) std::atomic<std::uint64_t> m_epoch{0};
-  std::mutex m_park_mutex;
-  std::condition_variable m_park_cv;
-  std::condition_variable m_blocked_cv;  // waiters that may not run tasks: see block_until()
+  task_node* m_inject_head = nullptr;
+  task_node* m_inject_tail = nullptr;
+  // Parking words (electron/detail/waiter.hpp): idle threads that can run
+  // tasks sleep on m_epoch, threads waiting for the caller slot or without
+  // one on m_blocked_epoch (see block_until()).
+  alignas(cache::false_sharing_range) std::atomic<std::uint32_t> m_epoch{0};
+  std::atomic<std::uint32_t> m_blocked_epoch{0};
 };
 
-inline void detail::group_state::finish_one() noexcept {
-  scheduler* s = sched;  // read first: once pending is 0 the group may be destroyed
+inline void group_state::finish_one() noexcept {
+  scheduler_core* s = sched;  // read first: once pending is 0 the group may be destroyed
   if (pending.fetch_sub(1, std::memory_order_seq_cst) == 1) s->group_done();
 }
+
+}  // namespace detail
+}  // namespace sched
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_SCHED_DETAIL_SCHEDULER_CORE_HPP
+// ---- end electron/sched/detail/scheduler_core.hpp ----
+
+#include <atomic>
+#include <cstddef>
+#include <cstdlib>
+#include <exception>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace sched {
+namespace detail {
+
+/// Spawns f as a task of group g.
+template <class F>
+ELECTRON_ALWAYS_INLINE void group_run(group_state& g, F&& f) {
+  task_node* n = g.sched->make_node(std::forward<F>(f), &g);
+  // Relaxed: the node's publication (a seq_cst store or a mutex) orders
+  // this increment before the task's decrement.
+  g.pending.fetch_add(1, std::memory_order_relaxed);
+  g.sched->spawn(n);
+}
+
+/// After a wait: rethrows the group's first exception (and clears it, so
+/// the group can be reused).
+inline void rethrow_if_failed(group_state& g) {
+  if (ELECTRON_LIKELY(!g.failed.load(std::memory_order_acquire))) return;
+  std::exception_ptr e = std::exchange(g.error, nullptr);
+  g.failed.store(false, std::memory_order_relaxed);
+#if ELECTRON_HAS_EXCEPTIONS
+  std::rethrow_exception(e);
+#else
+  std::abort();
+#endif
+}
+
+/// [begin, end) of a signed or unsigned I, measured without overflow.
+template <class I>
+ELECTRON_ALWAYS_INLINE std::make_unsigned_t<I> range_size(I b, I e) noexcept {
+  using U = std::make_unsigned_t<I>;
+  return static_cast<U>(static_cast<U>(e) - static_cast<U>(b));
+}
+
+template <class I>
+ELECTRON_ALWAYS_INLINE I range_mid(I b, I e) noexcept {
+  using U = std::make_unsigned_t<I>;
+  return static_cast<I>(static_cast<U>(static_cast<U>(b) + static_cast<U>(range_size(b, e) / 2)));
+}
+
+/// A grain as U: 0 counts as 1, a grain above U's range as U's maximum.
+template <class U>
+U clamp_grain(std::size_t grain) noexcept {
+  if (grain == 0) return U{1};
+  return grain > static_cast<std::size_t>(static_cast<U>(-1)) ? static_cast<U>(-1) : static_cast<U>(grain);
+}
+
+/// The grain when the caller gives none: about 8 pieces per thread, so that
+/// stealing can even out uneven pieces; one piece with a single thread.
+template <class U>
+U auto_grain(U size, std::size_t concurrency) noexcept {
+  if (concurrency <= 1) return size == 0 ? U{1} : size;
+  const U pieces = static_cast<U>(8 * concurrency);
+  const U g = static_cast<U>(size / pieces + (size % pieces != 0 ? 1 : 0));
+  return g == 0 ? U{1} : g;
+}
+
+template <class I, class Body>
+struct range_splitter {
+  using U = std::make_unsigned_t<I>;
+  group_state* group;
+  Body* body;
+  U grain;
+
+  // Spawns the upper half and keeps the lower one until the range is at most
+  // a grain: the owner works from the bottom of its deque (small ranges,
+  // cache-warm) while thieves take the largest pending halves from the top.
+  void operator()(I b, I e) const {
+    while (range_size(b, e) > grain) {
+      if (group->failed.load(std::memory_order_relaxed)) return;  // the rest is skipped: spawn nothing more
+      const I mid = range_mid(b, e);
+      group_run(*group, [this, mid, e] { (*this)(mid, e); });
+      e = mid;
+    }
+    if (!group->failed.load(std::memory_order_relaxed)) (*body)(b, e);
+  }
+};
+
+/// body(sub_begin, sub_end) over pieces of at most `grain` covering
+/// [begin, end), on core's threads and the caller's.
+template <class I, class Body>
+void parallel_ranges(scheduler_core& core, I begin, I end, std::size_t grain, Body& body) {
+  if (!(begin < end)) return;
+  using U = std::make_unsigned_t<I>;
+  // The calling thread runs pieces as one of the concurrency() threads: it
+  // owns a slot for the whole call (this_worker_index() is valid in body).
+  const scheduler_core::scoped_entry entry(core, [] { return false; });
+  const U g = clamp_grain<U>(grain);
+  if (range_size(begin, end) <= g) {
+    body(begin, end);
+    return;
+  }
+  group_state group(core);
+  const range_splitter<I, Body> split{&group, &body, g};
+  // The calling thread's own piece may throw while spawned pieces still use
+  // `split` (and `group`, `body`): catch it, so that both outlive every piece,
+  // and record it in the group, so that pieces not yet started are skipped;
+  // the wait then rethrows the first exception (this one or a piece's).
+#if ELECTRON_HAS_EXCEPTIONS
+  try {
+    split(begin, end);
+  } catch (...) {
+    group.capture(std::current_exception());
+  }
+#else
+  split(begin, end);
+#endif
+  core.wait_for(group);
+  rethrow_if_failed(group);
+}
+
+/// The fixed binary tree of a parallel_reduce: a range of at most `grain`
+/// is a leaf, folded in index order; a larger one is split at its middle and
+/// the two halves' results combined as reduce(lower, upper). The shape
+/// depends only on the range and the grain, never on which thread ran what.
+template <class I, class T, class Leaf, class Reduce>
+struct reduce_tree {
+  using U = std::make_unsigned_t<I>;
+  scheduler_core* core;
+  Leaf* leaf;
+  Reduce* reduce;
+  const T* identity;
+  U grain;
+  std::atomic<bool>* failed;  // shared by the whole tree: pieces not started are skipped
+
+  T operator()(I b, I e) const {
+    if (range_size(b, e) <= grain) return (*leaf)(b, e);
+    // After an exception the result is discarded: skip the work.
+    if (failed->load(std::memory_order_relaxed)) return T(*identity);
+    const I mid = range_mid(b, e);
+    std::optional<T> upper;
+    std::optional<T> lower;
+    group_state group(*core);
+    group_run(group, [this, mid, e, &upper] { upper.emplace((*this)(mid, e)); });
+#if ELECTRON_HAS_EXCEPTIONS
+    try {
+      lower.emplace((*this)(b, mid));
+    } catch (...) {
+      group.capture(std::current_exception());
+    }
+#else
+    lower.emplace((*this)(b, mid));
+#endif
+    core->wait_for(group);
+    if (ELECTRON_UNLIKELY(group.failed.load(std::memory_order_acquire))) {
+      failed->store(true, std::memory_order_relaxed);
+      rethrow_if_failed(group);
+    }
+    return static_cast<T>((*reduce)(std::move(*lower), std::move(*upper)));
+  }
+};
+
+template <class I, class T, class Leaf, class Reduce>
+T parallel_reduce(scheduler_core& core, I first, I last, std::size_t grain, T identity, Leaf& leaf, Reduce& reduce) {
+  if (!(first < last)) return identity;
+  using U = std::make_unsigned_t<I>;
+  const scheduler_core::scoped_entry entry(core, [] { return false; });
+  std::atomic<bool> failed{false};
+  const reduce_tree<I, T, Leaf, Reduce> tree{&core, &leaf, &reduce, &identity, clamp_grain<U>(grain), &failed};
+  return tree(first, last);
+}
+
+}  // namespace detail
+}  // namespace sched
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_SCHED_DETAIL_PARALLEL_HPP
+// ---- end electron/sched/detail/parallel.hpp ----
+
+#include <algorithm>
+#include <chrono>
+#include <concepts>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory_resource>
+#include <mutex>
+#include <span>
+#include <system_error>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace sched {
+
+// ===========================================================================
+// Concepts
+// ===========================================================================
+
+/// A task: a callable, stored by value (decay-copied or moved), invocable
+/// with no arguments. Its result, if any, is discarded.
+template <class F>
+concept task_fn = std::invocable < std::decay_t<F>
+& > &&std::constructible_from<std::decay_t<F>, F>;
+
+/// A parallel_for body called once per index: fn(i).
+template <class F, class I>
+concept index_body = std::integral<I> && std::invocable<F&, I>;
+
+/// A parallel_for body called once per sub-range: fn(sub_begin, sub_end)
+/// (and not also callable with one index, which would be ambiguous).
+template <class F, class I>
+concept range_body = std::integral<I> && std::invocable<F&, I, I> && !std::invocable<F&, I>;
+
+/// A parallel_reduce combiner of two partial results: reduce(a, b) -> T.
+/// The result is the serial fold's when reduce is associative and identity
+/// is its identity element.
+template <class R, class T>
+concept reduce_op = std::invocable<R&, T, T> && std::convertible_to<std::invoke_result_t<R&, T, T>, T>;
+
+/// A parallel_reduce map, called once per index: map(i) -> (convertible to) T.
+template <class F, class I, class T>
+concept reduce_map = std::integral<I> && std::invocable<F&, I> && std::convertible_to<std::invoke_result_t<F&, I>, T>;
+
+/// A parallel_reduce body called once per sub-range: body(sub_begin,
+/// sub_end) -> the partial result of that sub-range (and not also callable
+/// with one index).
+template <class F, class I, class T>
+concept reduce_range_body = std::integral<I> && std::invocable<F&, I, I> && !std::invocable<F&, I> &&
+                            std::convertible_to<std::invoke_result_t<F&, I, I>, T>;
+
+/// The index type of a loop from a B to an E: their common type (so that
+/// parallel_for(s, 0, v.size(), f) counts in std::size_t).
+template <std::integral B, std::integral E>
+using index_t = std::common_type_t<B, E>;
+
+class task_group;
+namespace detail {
+struct core_access;
+}
+
+// ===========================================================================
+// scheduler
+// ===========================================================================
+
+/// A work-stealing thread pool of concurrency() threads in total, counting
+/// the thread that waits for the work.
+///
+/// scheduler(n) starts n - 1 worker threads. The n-th is a thread outside
+/// the pool that waits for work: task_group::wait(), parallel_for() and
+/// parallel_reduce() run tasks on the calling thread until the work is done,
+/// so a program that calls parallel_for from main uses exactly n threads.
+/// With n == 1 there is no worker thread at all: everything runs on the
+/// thread that waits (and tasks from submit() run when some thread waits on
+/// the scheduler, or in the destructor).
+///
+/// Each thread owns a slot in [0, concurrency()): the workers slots 1..n-1,
+/// and a thread outside the pool takes slot 0 (the caller slot) for the
+/// length of a wait or a parallel call. Only one outside thread can hold it:
+/// a second outside thread that calls parallel_for (or waits on a group) at
+/// the same time sleeps until the first one's call returns (or, for a
+/// wait(), until its group completes), so two outside threads take turns
+/// rather than oversubscribe, and this_worker_index() stays unique.
+///
+/// Each slot has a Chase-Lev deque: tasks spawned by a thread that owns a
+/// slot go onto the bottom of its deque, newest first; idle threads steal
+/// the oldest task of a random victim. Tasks from threads without a slot go
+/// to a mutex-protected injection queue that every thread checks before
+/// stealing. An idle worker spins briefly, then sleeps until work is
+/// published.
+///
+/// Memory: every allocation of the scheduler (its slots, the deques' arrays,
+/// task nodes, callables over 40 bytes) comes from the memory resource given
+/// to the constructor (std::pmr::new_delete_resource() by default), which
+/// must outlive the scheduler; only the std::thread objects allocate on
+/// their own.
+///
+/// Thread safety: every member from any thread. The destructor runs every
+/// task submitted before it (and every task those spawn) on the workers and
+/// the destroying thread, then joins the workers. It must not be called
+/// while this scheduler's work runs on the calling thread, nor while another
+/// thread uses the scheduler except through its own tasks. With n == 1, a
+/// task must not block until another task has run except through
+/// task_group::wait() (there is no other thread to run it).
+///
+///   electron::sched::scheduler s;          // hardware_concurrency() threads in all
+///   s.submit([] { std::puts("hello"); });  // fire and forget
+class scheduler {
+ public:
+  /// The largest concurrency the constructor accepts: far more hardware
+  /// threads than any machine has, and few enough that the slots' memory is
+  /// a few hundred MiB at most.
+  static constexpr std::size_t max_threads = detail::scheduler_core::max_threads;
+
+  /// std::thread::hardware_concurrency(), or 1 when unknown.
+  [[nodiscard]] static std::size_t default_concurrency() noexcept {
+    const unsigned n = std::thread::hardware_concurrency();
+    return n == 0 ? 1 : n;
+  }
+
+  /// A scheduler of `concurrency` threads in all (0 counts as 1): starts
+  /// concurrency - 1 workers; the thread that waits is the last one.
+  /// Allocates from `upstream` (not null; it must outlive the scheduler).
+  /// Throws std::length_error when concurrency > max_threads (before
+  /// anything is allocated or started), what upstream throws, and
+  /// std::system_error when a thread cannot be started (the ones already
+  /// started are joined first).
+  explicit scheduler(std::size_t concurrency = default_concurrency(),
+                     std::pmr::memory_resource* upstream = std::pmr::new_delete_resource())
+      : m_core(concurrency, upstream) {}
+  scheduler(const scheduler&) = delete;
+  scheduler& operator=(const scheduler&) = delete;
+
+  /// Runs every pending task (on the workers and the calling thread), then
+  /// joins the workers.
+  ~scheduler() = default;
+
+  /// Runs f() once, on some thread of the scheduler, some time before the
+  /// destructor returns. From a thread that owns a slot the task goes onto
+  /// its deque (no lock; no allocation for callables of at most 40 bytes
+  /// while the slot has a free node: see task_group::run); from other
+  /// threads onto the injection queue (a mutex). An exception escaping f
+  /// calls std::terminate (use a task_group to catch it). With
+  /// concurrency() == 1, f runs when a thread waits on the scheduler, or in
+  /// the destructor.
+  template <task_fn F>
+  void submit(F&& f) {
+    m_core.spawn(m_core.make_node(std::forward<F>(f), nullptr));
+  }
+
+  /// Runs fn() on the calling thread as one of the scheduler's threads and
+  /// returns its result: a thread outside the pool takes the caller slot
+  /// (slot 0; sleeping while another outside thread has it) for the call, so
+  /// tasks that fn spawns go onto its deque rather than the injection queue,
+  /// and its waits run them newest first. From a thread that already runs
+  /// this scheduler's work it just calls fn. Use it around a recursive
+  /// task_group algorithm started from main:
+  ///
+  ///   const long r = s.execute([&] { return fib(s, 40); });
+  template <class F>
+  requires std::invocable<F&&>
+  decltype(auto) execute(F&& fn) {
+    const detail::scheduler_core::scoped_entry entry(m_core, [] { return false; });
+    return std::invoke(std::forward<F>(fn));
+  }
+
+  /// Threads that run the scheduler's work: the worker threads plus the
+  /// thread that waits (the n of scheduler(n), at least 1).
+  [[nodiscard]] std::size_t concurrency() const noexcept { return m_core.concurrency(); }
+
+  /// The calling thread's index in [0, concurrency()) while it runs this
+  /// scheduler's work, npos otherwise. Workers have 1..concurrency()-1; the
+  /// thread that waits (in task_group::wait, parallel_for, parallel_reduce,
+  /// the destructor, and in every task it runs meanwhile) has 0. No two
+  /// threads have the same index at the same time, so a table with one entry
+  /// per index (padded to cache_line_size) holds per-thread state without a
+  /// lock. A thread that nests calls (a task that calls parallel_for) keeps
+  /// its index: an entry may be in use by an outer frame of the same thread.
+  ///
+  ///   struct alignas(electron::cache_line_size) tally { long hits = 0; };
+  ///   std::vector<tally> per(s.concurrency());
+  ///   parallel_for(s, 0, n, [&](std::size_t i) { per[s.this_worker_index()].hits += hit(i); });
+  [[nodiscard]] std::size_t this_worker_index() const noexcept { return m_core.this_worker_index(); }
+
+  /// True while the calling thread runs this scheduler's work
+  /// (this_worker_index() != npos).
+  [[nodiscard]] bool on_worker_thread() const noexcept { return m_core.this_worker_index() != npos; }
+
+  /// The memory resource the scheduler allocates from.
+  [[nodiscard]] std::pmr::memory_resource* upstream_resource() const noexcept { return m_core.resource(); }
+
+ private:
+  friend class task_group;
+  friend struct detail::core_access;
+  detail::scheduler_core m_core;
+};
+
+namespace detail {
+/// How the free functions reach a scheduler's machinery.
+struct core_access {
+  static scheduler_core& core(scheduler& s) noexcept { return s.m_core; }
+};
+}  // namespace detail
 
 // ===========================================================================
 // task_group
@@ -6051,11 +7420,12 @@ inline void detail::group_state::finish_one() noexcept {
 /// run(f) spawns f; wait() returns when every task run so far has finished,
 /// and rethrows the first exception any of them threw (the others still
 /// ran). While waiting, the calling thread runs tasks itself (its own
-/// deque's first, then the injection queue's and other workers'), so
-/// wait() inside a task, and nested groups, do not deadlock; this also means
-/// wait() may run unrelated tasks of the scheduler on the calling thread.
-/// A thread that is not a worker helps only 4 waits deep, then just waits
-/// (sleeping, without using a core, until the group completes).
+/// deque's first, then the injection queue's and other threads'), so wait()
+/// inside a task, and nested groups, do not deadlock; this also means wait()
+/// may run unrelated tasks of the scheduler on the calling thread. A thread
+/// outside the pool takes the caller slot for the wait (see scheduler); if
+/// another outside thread holds it, it sleeps until that one leaves or the
+/// group completes.
 ///
 /// Thread safety: run() from any thread, including the group's own tasks;
 /// wait() from one thread at a time, and never from one of the group's own
@@ -6076,143 +7446,171 @@ inline void detail::group_state::finish_one() noexcept {
 class task_group {
  public:
   /// An empty group on scheduler s.
-  explicit task_group(scheduler& s) noexcept : m_state(s) {}
+  explicit task_group(scheduler& s) noexcept : m_owner(&s), m_state(s.m_core) {}
   task_group(const task_group&) = delete;
   task_group& operator=(const task_group&) = delete;
   /// Waits for pending tasks; their exception, if any, is dropped.
   ~task_group() {
-    if (m_state.pending.load(std::memory_order_acquire) != 0) m_state.sched->help_until(m_state);
+    if (m_state.pending.load(std::memory_order_acquire) != 0) m_state.sched->wait_for(m_state);
   }
 
-  /// Spawns f (a decay-copy of it). On a worker, a callable of at most 40
-  /// bytes takes a node from the worker's free list, which holds the nodes
-  /// of the tasks that worker ran (up to 1 024): no allocation while the list
-  /// is not empty. It allocates a node for a larger callable (and the
-  /// callable too), on a thread that is not a worker, on a cold worker, and
-  /// when the list ran dry because other workers ran (stole) this worker's
-  /// tasks and kept their nodes. std::bad_alloc leaves the group unchanged.
+  /// Spawns f (a decay-copy of it). From a thread that owns a slot, a
+  /// callable of at most 40 bytes takes a node from the slot's free list,
+  /// which holds the nodes of the tasks that thread ran (up to 1 024): no
+  /// allocation while the list is not empty. It allocates a node (from the
+  /// scheduler's memory resource) for a larger callable (and the callable
+  /// too), on a thread without a slot, on a cold slot, and when the list ran
+  /// dry because other threads ran (stole) this thread's tasks and kept
+  /// their nodes. An allocation failure leaves the group unchanged.
   template <task_fn F>
   ELECTRON_ALWAYS_INLINE void run(F&& f) {
-    detail::task_node* n = detail::make_node(std::forward<F>(f), &m_state);
-    // Relaxed: the node's publication (a seq_cst store or a mutex) orders
-    // this increment before the task's decrement.
-    m_state.pending.fetch_add(1, std::memory_order_relaxed);
-    m_state.sched->spawn(n);
+    detail::group_run(m_state, std::forward<F>(f));
   }
 
   /// Returns when every task run so far has finished; rethrows the first
   /// exception one of them threw (and clears it, so the group can be reused).
   /// Must not be called from a task of this group (it would never return).
   void wait() {
-    if (m_state.pending.load(std::memory_order_acquire) != 0) m_state.sched->help_until(m_state);
-    if (ELECTRON_UNLIKELY(m_state.failed.load(std::memory_order_acquire))) rethrow();
+    if (m_state.pending.load(std::memory_order_acquire) != 0) m_state.sched->wait_for(m_state);
+    detail::rethrow_if_failed(m_state);
   }
 
   /// The scheduler the group runs on.
-  [[nodiscard]] scheduler& get_scheduler() const noexcept { return *m_state.sched; }
+  [[nodiscard]] scheduler& get_scheduler() const noexcept { return *m_owner; }
 
   /// True once a task of the group threw (until wait() rethrows it). Lets
   /// long tasks stop early.
   [[nodiscard]] bool failed() const noexcept { return m_state.failed.load(std::memory_order_relaxed); }
 
  private:
-  template <class I, class Body>
-  friend void detail::parallel_ranges(scheduler&, I, I, std::size_t, Body&);
-
-  [[noreturn]] ELECTRON_NOINLINE void rethrow() {
-    std::exception_ptr e = std::exchange(m_state.error, nullptr);
-    m_state.failed.store(false, std::memory_order_relaxed);
-#if ELECTRON_HAS_EXCEPTIONS
-    std::rethrow_exception(e);
-#else
-    std::abort();
-#endif
-  }
-
+  scheduler* m_owner;
   detail::group_state m_state;
 };
 
 // ===========================================================================
-// parallel_for
+// parallel_for, parallel_reduce
 // ===========================================================================
+//
+// Bounds: begin and end may have different integral types; the loop counts
+// in their common type I = index_t<B, E> (int and std::size_t: std::size_t),
+// and both values must be representable in it (ELECTRON_ASSERT: a negative
+// int bound with a std::size_t one is not). An empty or reversed range
+// (!(begin < end)) does nothing. Grain: pieces have at most `grain` indices
+// (0 counts as 1); without one, about 8 pieces per thread (one piece, run
+// inline, when concurrency() == 1).
 
 namespace detail {
-
-template <class I, class Body>
-struct range_splitter {
-  using U = std::make_unsigned_t<I>;
-  task_group* group;
-  Body* body;
-  U grain;
-
-  // Spawns the upper half and keeps the lower one until the range is at most
-  // a grain: the owner works from the bottom of its deque (small ranges,
-  // cache-warm) while thieves take the largest pending halves from the top.
-  void operator()(I b, I e) const {
-    while (static_cast<U>(static_cast<U>(e) - static_cast<U>(b)) > grain) {
-      if (group->failed()) return;  // the rest is skipped: spawn nothing more
-      const U half = static_cast<U>(static_cast<U>(static_cast<U>(e) - static_cast<U>(b)) / 2);
-      const I mid = static_cast<I>(static_cast<U>(static_cast<U>(b) + half));
-      group->run([this, mid, e] { (*this)(mid, e); });
-      e = mid;
-    }
-    if (!group->failed()) (*body)(b, e);
-  }
-};
-
-template <class I, class Body>
-void parallel_ranges(scheduler& s, I begin, I end, std::size_t grain, Body& body) {
-  if (!(begin < end)) return;
-  using U = std::make_unsigned_t<I>;
-  const U g = grain == 0 ? U{1} : (grain > static_cast<std::size_t>(static_cast<U>(-1)) ? static_cast<U>(-1) : static_cast<U>(grain));
-  if (static_cast<U>(static_cast<U>(end) - static_cast<U>(begin)) <= g) {
-    body(begin, end);
-    return;
-  }
-  task_group group(s);
-  const range_splitter<I, Body> split{&group, &body, g};
-  // The calling thread's own piece may throw while spawned pieces still use
-  // `split` (and `group`, `body`): catch it, so that both outlive every piece,
-  // and record it in the group, so that pieces not yet started are skipped;
-  // wait() then rethrows the first exception (this one or a piece's).
-#if ELECTRON_HAS_EXCEPTIONS
-  try {
-    split(begin, end);
-  } catch (...) {
-    group.m_state.capture(std::current_exception());
-  }
-#else
-  split(begin, end);
-#endif
-  group.wait();
+template <class I, class B, class E>
+void check_bounds([[maybe_unused]] B begin, [[maybe_unused]] E end) noexcept {
+  ELECTRON_ASSERT(std::in_range<I>(begin) && std::in_range<I>(end),
+                  "sched::parallel_for/parallel_reduce: a bound does not fit the common index type");
 }
-
 }  // namespace detail
 
-/// Calls fn(i) once for every i in [begin, end), in parallel on s and the
-/// calling thread. The range is split in halves recursively until a piece
-/// has at most `grain` indices (0 counts as 1); pieces are tasks, and idle
-/// workers steal the largest ones. Returns when every index is done. If fn
-/// throws (on any thread, the calling one included), pieces not yet started
-/// are skipped, pieces already running finish, and the first exception is
-/// rethrown once no piece runs any more. A range of at most `grain` indices
-/// runs inline, with no task.
+/// Calls fn(i) once for every i in [begin, end), in parallel on s's workers
+/// and the calling thread (which runs pieces as slot 0, see scheduler). The
+/// range is split in halves recursively until a piece has at most `grain`
+/// indices; pieces are tasks, and idle threads steal the largest ones.
+/// Returns when every index is done. If fn throws (on any thread, the calling
+/// one included), pieces not yet started are skipped, pieces already running
+/// finish, and the first exception is rethrown once no piece runs any more. A
+/// range of at most `grain` indices runs inline, with no task.
 ///
-///   parallel_for(s, std::size_t{0}, v.size(), 4096, [&](std::size_t i) { v[i] = f(i); });
-template <std::integral I, index_body<I> F>
-void parallel_for(scheduler& s, I begin, I end, std::size_t grain, F&& fn) {
+///   parallel_for(s, 0, v.size(), 4096, [&](std::size_t i) { v[i] = f(i); });
+template <std::integral B, std::integral E, index_body<index_t<B, E>> F>
+void parallel_for(scheduler& s, B begin, E end, std::size_t grain, F&& fn) {
+  using I = index_t<B, E>;
+  detail::check_bounds<I>(begin, end);
   auto body = [&fn](I b, I e) {
     for (I i = b; i < e; ++i) fn(i);
   };
-  detail::parallel_ranges(s, begin, end, grain, body);
+  detail::parallel_ranges(detail::core_access::core(s), static_cast<I>(begin), static_cast<I>(end), grain, body);
 }
 
 /// Calls fn(sub_begin, sub_end) on disjoint sub-ranges that cover [begin,
 /// end), each of at most `grain` indices, split and scheduled as the
 /// per-index overload does. Lets a body keep per-piece state (a partial sum).
-template <std::integral I, range_body<I> F>
-void parallel_for(scheduler& s, I begin, I end, std::size_t grain, F&& fn) {
-  detail::parallel_ranges(s, begin, end, grain, fn);
+template <std::integral B, std::integral E, range_body<index_t<B, E>> F>
+void parallel_for(scheduler& s, B begin, E end, std::size_t grain, F&& fn) {
+  using I = index_t<B, E>;
+  detail::check_bounds<I>(begin, end);
+  detail::parallel_ranges(detail::core_access::core(s), static_cast<I>(begin), static_cast<I>(end), grain, fn);
+}
+
+/// parallel_for with the automatic grain (about 8 pieces per thread).
+///
+///   parallel_for(s, 0, v.size(), [&](std::size_t i) { v[i] *= 2; });
+template <std::integral B, std::integral E, class F>
+requires index_body<F, index_t<B, E>> || range_body<F, index_t<B, E>>
+void parallel_for(scheduler& s, B begin, E end, F&& fn) {
+  using I = index_t<B, E>;
+  const I b = static_cast<I>(begin);
+  const I e = static_cast<I>(end);
+  const auto size = b < e ? detail::range_size(b, e) : decltype(detail::range_size(b, e)){0};
+  const std::size_t grain = static_cast<std::size_t>(detail::auto_grain(size, s.concurrency()));
+  parallel_for(s, begin, end, grain, std::forward<F>(fn));
+}
+
+/// Reduces map(i) for every i in [first, last) with reduce, in parallel on
+/// s's workers and the calling thread: std::transform_reduce over an index
+/// range. `map` is either a per-index map(i) -> T, or a range body
+/// body(sub_begin, sub_end) -> T giving the partial result of a sub-range
+/// (for a tight loop, or a per-piece accumulator). T is the type of
+/// identity. Returns identity for an empty range.
+///
+/// Pieces of at most `grain` indices are folded in index order starting
+/// from identity (acc = reduce(acc, map(i))), and the pieces' results are
+/// combined as reduce(lower, upper) in a binary tree whose shape depends only
+/// on [first, last) and the grain. So the result equals the serial
+/// std::transform_reduce when reduce is associative and identity is its
+/// identity element, and is the same on every run for the same range and
+/// grain even when reduce is not associative (floating-point +); with the
+/// automatic grain it also depends on concurrency(). reduce is called
+/// concurrently on different partial results, never on the same ones: no
+/// lock is needed. Requires T to be copy constructible (each piece starts
+/// from a copy of identity). Exceptions: as parallel_for.
+///
+///   const double total = parallel_reduce(s, 0, v.size(), 0.0, [&](std::size_t i) { return v[i]; }, std::plus<>{});
+///   const auto [lo, hi] = parallel_reduce(s, 0, v.size(), 1 << 14, std::pair{INT_MAX, INT_MIN},
+///       [&](std::size_t i) { return std::pair{v[i], v[i]}; },
+///       [](auto a, auto b) { return std::pair{std::min(a.first, b.first), std::max(a.second, b.second)}; });
+template <std::integral B, std::integral E, class T, class Map, reduce_op<std::decay_t<T>> Reduce>
+requires std::copy_constructible<std::decay_t<T>> &&
+    (reduce_map<Map, index_t<B, E>, std::decay_t<T>> || reduce_range_body<Map, index_t<B, E>, std::decay_t<T>>)
+        [[nodiscard]] std::decay_t<T> parallel_reduce(scheduler& s, B first, E last, std::size_t grain, T&& identity,
+                                                      Map&& map, Reduce&& reduce) {
+  using I = index_t<B, E>;
+  using V = std::decay_t<T>;
+  detail::check_bounds<I>(first, last);
+  if constexpr (reduce_range_body<Map, I, V>) {
+    auto leaf = [&map](I b, I e) -> V { return static_cast<V>(map(b, e)); };
+    return detail::parallel_reduce(detail::core_access::core(s), static_cast<I>(first), static_cast<I>(last), grain,
+                                   V(std::forward<T>(identity)), leaf, reduce);
+  } else {
+    V init(std::forward<T>(identity));
+    auto leaf = [&map, &reduce, &init](I b, I e) -> V {
+      V acc(init);
+      for (I i = b; i < e; ++i) acc = static_cast<V>(reduce(std::move(acc), static_cast<V>(map(i))));
+      return acc;
+    };
+    return detail::parallel_reduce(detail::core_access::core(s), static_cast<I>(first), static_cast<I>(last), grain,
+                                   V(init), leaf, reduce);
+  }
+}
+
+/// parallel_reduce with the automatic grain (about 8 pieces per thread).
+template <std::integral B, std::integral E, class T, class Map, reduce_op<std::decay_t<T>> Reduce>
+requires std::copy_constructible<std::decay_t<T>> &&
+    (reduce_map<Map, index_t<B, E>, std::decay_t<T>> || reduce_range_body<Map, index_t<B, E>, std::decay_t<T>>)
+        [[nodiscard]] std::decay_t<T> parallel_reduce(scheduler& s, B first, E last, T&& identity, Map&& map,
+                                                      Reduce&& reduce) {
+  using I = index_t<B, E>;
+  const I b = static_cast<I>(first);
+  const I e = static_cast<I>(last);
+  const auto size = b < e ? detail::range_size(b, e) : decltype(detail::range_size(b, e)){0};
+  const std::size_t grain = static_cast<std::size_t>(detail::auto_grain(size, s.concurrency()));
+  return parallel_reduce(s, first, last, grain, std::forward<T>(identity), std::forward<Map>(map),
+                         std::forward<Reduce>(reduce));
 }
 
 // ===========================================================================
@@ -6255,12 +7653,14 @@ struct batch_error {
 /// means success) or nothing; it may also throw to report failure.
 template <class F, class T>
 concept batch_function = std::copy_constructible<F> && std::invocable<F&, std::span<T>> &&
-                         (std::is_void_v<std::invoke_result_t<F&, std::span<T>>> ||
-                          std::convertible_to<std::invoke_result_t<F&, std::span<T>>, std::error_code>);
+    (std::is_void_v<std::invoke_result_t<F&, std::span<T>>> ||
+     std::convertible_to<std::invoke_result_t<F&, std::span<T>>, std::error_code>);
 
 /// An error handler (copyable): called with the failed batch and the error.
 template <class F, class T>
-concept batch_error_handler = std::copy_constructible<F> && std::invocable<F&, std::span<T>, const batch_error&>;
+concept batch_error_handler = std::copy_constructible<F> && std::invocable < F&,
+        std::span<T>,
+const batch_error& > ;
 
 /// Collects items and hands them to a function in batches, on a thread of
 /// its own (so a slow batch never occupies a scheduler's worker).
@@ -6324,13 +7724,14 @@ class batch_processor {
   /// close() happens during the wait. Must not be called from process or the
   /// error handler when the queue may be full (see the class comment).
   template <class U>
-    requires std::constructible_from<T, U&&>
+  requires std::constructible_from<T, U&&>
   bool add(U&& item) {
     auto now = clock::now();
     std::unique_lock<std::mutex> lock(m_mutex);
     const auto has_room = [this] { return m_closed || m_queue.size() < m_options.capacity; };
     if (!has_room()) {
-      ELECTRON_ASSERT(std::this_thread::get_id() != m_thread_id, "batch_processor: add() on a full queue from its own batch");
+      ELECTRON_ASSERT(std::this_thread::get_id() != m_thread_id,
+                      "batch_processor: add() on a full queue from its own batch");
       m_not_full.wait(lock, has_room);
       // The item's age starts when it is accepted: time spent waiting for
       // room must not shorten its wait for a batch.
@@ -6345,7 +7746,7 @@ class batch_processor {
   /// constructed) when the queue is full or the processor is closed. Never
   /// waits for room.
   template <class U>
-    requires std::constructible_from<T, U&&>
+  requires std::constructible_from<T, U&&>
   bool try_add(U&& item) {
     const auto now = clock::now();
     std::lock_guard<std::mutex> lock(m_mutex);
@@ -6501,11 +7902,11 @@ ELECTRON_END_NAMESPACE
 // ---- begin electron/simd.hpp ----
 // electron/simd.hpp: vectorized byte operations.
 //
-// equal, index_byte, count, find/contains (substring search) over
-// std::string_view or std::span<const std::byte>, and batch operations over
-// many keys or needles. Kernels are chosen at compile time (SSE2 to
-// AVX-512BW on x86; scalar elsewhere or with ELECTRON_DISABLE_SIMD); every
-// one is tested against its scalar twin. Nothing here allocates except the
+// equal, index_byte, last_index_byte, count, find/contains (substring
+// search) over std::string_view or std::span<const std::byte>, and batch
+// operations over many keys or needles. Kernels are chosen at compile time
+// (SSE2 to AVX-512BW on x86; scalar elsewhere or with ELECTRON_DISABLE_SIMD);
+// every one is tested against its scalar twin. Nothing here allocates except the
 // convenience overloads that return a std::vector.
 //
 //   std::string_view log = ...;
@@ -6522,7 +7923,8 @@ ELECTRON_END_NAMESPACE
 
 // ---- begin electron/detail/byte_kernels.hpp ----
 // electron/detail/byte_kernels.hpp: the byte kernels behind electron::simd
-// and electron::strings.
+// and electron::strings (equal, index_byte, last_index_byte, count, find,
+// index_any).
 //
 // Every kernel has a scalar overload (detail::scalar_arch, plain loops) and a
 // template on an xsimd architecture. xsimd 8 has no batch_bool -> bit mask
@@ -6548,7 +7950,7 @@ ELECTRON_END_NAMESPACE
 /// 0 when every byte kernel is its scalar twin.
 /// (Little-endian only: byte i of a 64-bit word is bits 8i..8i+7.)
 #if ELECTRON_HAS_SIMD && (ELECTRON_ARCH_X86 || (defined(__aarch64__) && defined(__ARM_NEON) && \
-                                               defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__))
+                                                defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__))
 #define ELECTRON_SIMD_BYTE_KERNELS 1
 #else
 #define ELECTRON_SIMD_BYTE_KERNELS 0
@@ -6577,6 +7979,31 @@ inline bool equal(scalar_arch, const byte* a, const byte* b, std::size_t n) noex
 }
 inline std::size_t index_byte(scalar_arch, const byte* p, std::size_t n, byte c) noexcept {
   for (std::size_t i = 0; i < n; ++i) {
+    if (p[i] == c) return i;
+  }
+  return npos;
+}
+/// index_byte for a byte usually found near the start (the next separator
+/// of a split): the same result.
+inline std::size_t index_byte_near(scalar_arch, const byte* p, std::size_t n, byte c) noexcept {
+  return index_byte(scalar_arch{}, p, n, c);
+}
+/// One of the ASCII whitespace bytes: space, \t, \n, \v, \f, \r.
+constexpr bool is_ascii_space(byte c) noexcept { return c == ' ' || (c >= '\t' && c <= '\r'); }
+/// The next run of non-whitespace bytes in p[0, n): its start (npos when the
+/// rest is all whitespace) and, through len, its length.
+inline std::size_t next_field(scalar_arch, const byte* p, std::size_t n, std::size_t& len) noexcept {
+  std::size_t i = 0;
+  while (i < n && is_ascii_space(p[i])) ++i;
+  if (i == n) return npos;
+  std::size_t j = i + 1;
+  while (j < n && !is_ascii_space(p[j])) ++j;
+  len = j - i;
+  return i;
+}
+/// Index of the last byte equal to c, or npos.
+inline std::size_t last_index_byte(scalar_arch, const byte* p, std::size_t n, byte c) noexcept {
+  for (std::size_t i = n; i-- > 0;) {
     if (p[i] == c) return i;
   }
   return npos;
@@ -6654,7 +8081,8 @@ using byte_arch = std::conditional_t<
         std::is_base_of_v<xsimd::avx512f, Arch> || std::is_base_of_v<xsimd::avx2, Arch>, xsimd::avx2,
         std::conditional_t<std::is_base_of_v<xsimd::sse2, Arch> || std::is_base_of_v<xsimd::avx, Arch> ||
                                std::is_base_of_v<xsimd::fma4, Arch>,
-                           xsimd::sse2, std::conditional_t<std::is_base_of_v<xsimd::neon64, Arch>, xsimd::neon64, void>>>>;
+                           xsimd::sse2,
+                           std::conditional_t<std::is_base_of_v<xsimd::neon64, Arch>, xsimd::neon64, void>>>>;
 
 template <class Arch>
 concept vector_arch = electron::detail::is_simd_arch<Arch> && !std::is_void_v<byte_arch<Arch>>;
@@ -6698,6 +8126,12 @@ ELECTRON_ALWAYS_INLINE std::uint64_t to_mask(const bytes_bool<A>& b) noexcept {
 template <class A>
 ELECTRON_ALWAYS_INLINE std::size_t first_lane(std::uint64_t m) noexcept {
   return static_cast<std::size_t>(std::countr_zero(m)) >> lane_shift<A>;
+}
+/// The lane of a to_mask result's highest set bit (m != 0). On NEON lane i
+/// is bit 4i (one bit kept per nibble), so 63 - countl_zero is 4i there too.
+template <class A>
+ELECTRON_ALWAYS_INLINE std::size_t last_lane(std::uint64_t m) noexcept {
+  return static_cast<std::size_t>(63 - std::countl_zero(m)) >> lane_shift<A>;
 }
 /// How many lanes a to_mask result has set.
 ELECTRON_ALWAYS_INLINE std::size_t lane_count(std::uint64_t m) noexcept {
@@ -6781,7 +8215,7 @@ struct set_matcher {
 template <class A>
 inline constexpr std::size_t short_vectors = std::is_same_v<A, xsimd::avx2> ? 8 : 4;
 template <class A>
-inline constexpr std::size_t short_limit = short_vectors<A> * bytes<A>::size;
+inline constexpr std::size_t short_limit = short_vectors<A>* bytes<A>::size;
 
 // An empty asm statement: the compiler cannot see what comes out of it, so
 // it cannot turn arithmetic on it back into a compare and a branch.
@@ -6859,7 +8293,7 @@ ELECTRON_ALWAYS_INLINE std::size_t first_match_short(const byte* p, std::size_t 
       for (std::size_t k = 0; k < vectors; ++k) m[k] = to_mask<A>(match.vec(bytes<A>::load_unaligned(p + at(k))));
       return first_of_masks<lane_shift<A>, vectors>(m, at);
     }
-    if (n >= 8) {  // 64-bit words at min(8k, n - 8)
+    if (n >= 8) {                           // 64-bit words at min(8k, n - 8)
       constexpr std::size_t words = w / 8;  // 8 * words > n
       auto at = [n](std::size_t k) { return min_no_branch(8 * k, n - 8); };
       std::uint64_t t[words];
@@ -6874,7 +8308,8 @@ ELECTRON_ALWAYS_INLINE std::size_t first_match_short(const byte* p, std::size_t 
   }
   if (n == 0) return npos;
   // Bytes 0, n/2 and n-1 (all of them for n <= 3); the last one fills the word.
-  const std::uint64_t x = std::uint64_t{p[0]} | (std::uint64_t{p[n / 2]} << 8) | (std::uint64_t{p[n - 1]} * 0x0101010101010000u);
+  const std::uint64_t x =
+      std::uint64_t{p[0]} | (std::uint64_t{p[n / 2]} << 8) | (std::uint64_t{p[n - 1]} * 0x0101010101010000u);
   const std::uint64_t t = match.word(x);
   const std::size_t b = static_cast<std::size_t>(std::countr_zero(t)) >> 3;
   return t == 0 ? npos : (b == 0 ? 0 : b == 1 ? n / 2 : n - 1);
@@ -6916,11 +8351,113 @@ std::size_t index_byte_long(const byte* p, std::size_t n, byte c) noexcept {
   return npos;
 }
 
+/// 0x80 in exactly the zero bytes of x: unlike zero_bytes, no borrow crosses
+/// bytes, so the highest flag is exact too (Hacker's Delight, 6-1).
+constexpr std::uint64_t zero_bytes_exact(std::uint64_t x) noexcept {
+  constexpr std::uint64_t lows = ~swar_highs;
+  return ~(((x & lows) + lows) | x | lows);
+}
+
+/// last_index_byte below one vector: 64-bit words from the end, then one
+/// word that overlaps bytes already seen (or two 32-bit halves, or bytes).
+inline std::size_t last_index_byte_swar(const byte* p, std::size_t n, byte c) noexcept {
+  const std::uint64_t repeated = swar_ones * c;
+  auto top = [](std::uint64_t t) { return static_cast<std::size_t>(63 - std::countl_zero(t)) >> 3; };
+  if (n >= 8) {
+    std::size_t i = n;
+    for (; i >= 8; i -= 8) {
+      if (const std::uint64_t t = zero_bytes_exact(load_u64(p + i - 8) ^ repeated)) return i - 8 + top(t);
+    }
+    if (i == 0) return npos;
+    // Bytes i..n-1 did not match, so a match in bytes 0..7 is below i.
+    const std::uint64_t t = zero_bytes_exact(load_u64(p) ^ repeated);
+    return t == 0 ? npos : top(t);
+  }
+  if (n >= 4) {  // bytes 0..3 (low half) and n-4..n-1 (high half, the later ones)
+    const std::uint64_t t = zero_bytes_exact((load_u32(p) | (load_u32(p + n - 4) << 32)) ^ repeated);
+    if (t == 0) return npos;
+    const std::size_t b = top(t);
+    return b >= 4 ? b + n - 8 : b;
+  }
+  return last_index_byte(scalar_arch{}, p, n, c);
+}
+
+/// last_index_byte: vectors from the end, four per branch; the first bytes
+/// (fewer than a vector) through one vector at p that overlaps bytes already
+/// seen, or SWAR below one vector (masked loads on AVX-512BW).
+template <class A>
+std::size_t last_index_byte_impl(const byte* p, std::size_t n, byte c) noexcept {
+  constexpr std::size_t w = bytes<A>::size;
+  if (n < w) {
+#if ELECTRON_ARCH_X86
+    if constexpr (std::is_same_v<A, xsimd::avx512bw>) {
+      const std::uint64_t m = short_match_avx512(p, n, c);
+      return m == 0 ? npos : last_lane<A>(m);
+    }
+#endif
+    return last_index_byte_swar(p, n, c);
+  }
+  const bytes<A> needle(c);
+  std::size_t i = n;  // bytes i..n-1 are done
+  if (n >= 8 * w) {
+    // The last vector, then vectors ending at w-aligned addresses: loads
+    // that never straddle two cache lines (this kept up with memrchr at
+    // 64 KiB; unaligned, it took 1.25x longer).
+    if (const std::uint64_t m = to_mask<A>(bytes<A>::load_unaligned(p + n - w) == needle)) {
+      return n - w + last_lane<A>(m);
+    }
+    i = n - (reinterpret_cast<std::uintptr_t>(p + n) & (w - 1));
+  }
+  for (; i >= 4 * w; i -= 4 * w) {
+    const auto e3 = bytes<A>::load_unaligned(p + i - w) == needle;
+    const auto e2 = bytes<A>::load_unaligned(p + i - 2 * w) == needle;
+    const auto e1 = bytes<A>::load_unaligned(p + i - 3 * w) == needle;
+    const auto e0 = bytes<A>::load_unaligned(p + i - 4 * w) == needle;
+    if (xsimd::any((e0 || e1) || (e2 || e3))) {
+      if (const std::uint64_t m = to_mask<A>(e3)) return i - w + last_lane<A>(m);
+      if (const std::uint64_t m = to_mask<A>(e2)) return i - 2 * w + last_lane<A>(m);
+      if (const std::uint64_t m = to_mask<A>(e1)) return i - 3 * w + last_lane<A>(m);
+      return i - 4 * w + last_lane<A>(to_mask<A>(e0));
+    }
+  }
+  for (; i >= w; i -= w) {
+    if (const std::uint64_t m = to_mask<A>(bytes<A>::load_unaligned(p + i - w) == needle)) {
+      return i - w + last_lane<A>(m);
+    }
+  }
+  if (i > 0) {  // the first vector, overlapping bytes i.. already seen (none matched)
+    if (const std::uint64_t m = to_mask<A>(bytes<A>::load_unaligned(p) == needle)) return last_lane<A>(m);
+  }
+  return npos;
+}
+
 /// index_byte: short inputs inline, without a call; long ones out of line.
 template <class A>
 ELECTRON_ALWAYS_INLINE std::size_t index_byte_impl(const byte* p, std::size_t n, byte c) noexcept {
   if (ELECTRON_LIKELY(n <= short_limit<A>)) return first_match_short<A>(p, n, byte_matcher<A>(c));
   return index_byte_long<A>(p, n, c);
+}
+
+/// index_byte_near: the first vector alone (one compare, and a branch that
+/// a loop over short fields predicts well), then index_byte on the rest. The
+/// short path of index_byte reads up to short_limit bytes whatever the
+/// input; fields of a few bytes cost less this way, like memchr's first
+/// vector. Below one vector: one masked load (AVX-512BW) or the short path.
+template <class A>
+ELECTRON_ALWAYS_INLINE std::size_t index_byte_near_impl(const byte* p, std::size_t n, byte c) noexcept {
+  constexpr std::size_t w = bytes<A>::size;
+  if (n >= w) {
+    if (const std::uint64_t m = to_mask<A>(bytes<A>::load_unaligned(p) == bytes<A>(c))) return first_lane<A>(m);
+    const std::size_t r = index_byte_impl<A>(p + w, n - w, c);
+    return r == npos ? npos : r + w;
+  }
+#if ELECTRON_ARCH_X86
+  if constexpr (std::is_same_v<A, xsimd::avx512bw>) {
+    const std::uint64_t m = short_match_avx512(p, n, c);
+    return m == 0 ? npos : static_cast<std::size_t>(std::countr_zero(m));
+  }
+#endif
+  return first_match_short<A>(p, n, byte_matcher<A>(c));
 }
 
 template <class A>
@@ -7063,6 +8600,64 @@ ELECTRON_ALWAYS_INLINE std::size_t index_any(Arch, const byte* p, std::size_t n,
   return index_any_impl<byte_arch<Arch>>(p, n, set, k);
 }
 
+// space_scan: the whitespace bytes of a 64-byte block (16 on NEON, whose
+// to_mask keeps one bit per nibble) as one bit mask, so that a fields loop
+// finds each field's start and end with a count of trailing zeros instead of
+// a data-dependent branch per byte. Space is ' ' or \t..\r (an unsigned
+// range test: min(v - 9, 4) == v - 9).
+template <class A>
+ELECTRON_ALWAYS_INLINE std::uint64_t space_lanes(const byte* p) noexcept {
+  const bytes<A> v = bytes<A>::load_unaligned(p);
+  const bytes<A> r = v - bytes<A>(static_cast<byte>('\t'));
+  return to_mask<A>((v == bytes<A>(static_cast<byte>(' '))) | (xsimd::min(r, bytes<A>(static_cast<byte>(4))) == r));
+}
+
+template <class Arch>
+struct space_scan {
+  using A = byte_arch<Arch>;
+  /// log2 of the bits per byte in a mask.
+  static constexpr int shift = lane_shift<A>;
+  /// Bytes a block covers.
+  static constexpr std::size_t block = 64u >> shift;
+  static constexpr std::uint64_t all = shift == 0 ? ~std::uint64_t{0} : 0x1111111111111111u;
+
+  /// The whitespace bits of [p, p + min(block, last - p)) (byte k at bit
+  /// k << shift) and, through valid, the bits inside the text. Reads only
+  /// [first, last), first <= p < last.
+  static ELECTRON_ALWAYS_INLINE std::uint64_t load(const byte* p, const byte* first, const byte* last,
+                                                   std::uint64_t& valid) noexcept {
+    const auto avail = static_cast<std::size_t>(last - p);
+    if (avail >= block) {
+      valid = all;
+      return full(p);
+    }
+    if (static_cast<std::size_t>(last - first) >= block) {  // the block that ends at last, shifted down
+      const std::size_t drop = (block - avail) << shift;
+      valid = all >> drop;
+      return full(last - block) >> drop;
+    }
+    std::uint64_t m = 0;  // a text shorter than a block: byte by byte, without branches
+    for (std::size_t k = 0; k < avail; ++k) {
+      const byte c = p[k];
+      m |= static_cast<std::uint64_t>(c == ' ' || static_cast<byte>(c - '\t') <= 4) << (k << shift);
+    }
+    valid = all >> ((block - avail) << shift);
+    return m;
+  }
+
+ private:
+  static ELECTRON_ALWAYS_INLINE std::uint64_t full(const byte* p) noexcept {
+    constexpr std::size_t w = bytes<A>::size;
+    if constexpr (w >= block) {
+      return space_lanes<A>(p);
+    } else {
+      std::uint64_t m = 0;
+      for (std::size_t k = 0; k < block / w; ++k) m |= space_lanes<A>(p + k * w) << (k * w);
+      return m;
+    }
+  }
+};
+
 template <vector_arch Arch>
 bool equal(Arch, const byte* a, const byte* b, std::size_t n) noexcept {
   return equal_impl<byte_arch<Arch>>(a, b, n);
@@ -7070,6 +8665,14 @@ bool equal(Arch, const byte* a, const byte* b, std::size_t n) noexcept {
 template <vector_arch Arch>
 ELECTRON_ALWAYS_INLINE std::size_t index_byte(Arch, const byte* p, std::size_t n, byte c) noexcept {
   return index_byte_impl<byte_arch<Arch>>(p, n, c);
+}
+template <vector_arch Arch>
+ELECTRON_ALWAYS_INLINE std::size_t index_byte_near(Arch, const byte* p, std::size_t n, byte c) noexcept {
+  return index_byte_near_impl<byte_arch<Arch>>(p, n, c);
+}
+template <vector_arch Arch>
+ELECTRON_ALWAYS_INLINE std::size_t last_index_byte(Arch, const byte* p, std::size_t n, byte c) noexcept {
+  return last_index_byte_impl<byte_arch<Arch>>(p, n, c);
 }
 template <vector_arch Arch>
 ELECTRON_ALWAYS_INLINE std::size_t count(Arch, const byte* p, std::size_t n, byte c) noexcept {
@@ -7099,6 +8702,7 @@ ELECTRON_END_NAMESPACE
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 ELECTRON_BEGIN_NAMESPACE
@@ -7131,6 +8735,19 @@ ELECTRON_ALWAYS_INLINE std::size_t index_byte(std::span<const std::byte> s, std:
   return detail::index_byte(detail::kernel_arch{}, detail::bytes_of(s), s.size(), std::to_integer<electron::byte>(c));
 }
 
+/// Index of the last byte equal to c, or npos. Scans vectors from the end
+/// (SWAR or a masked load below one vector).
+///
+///   std::string_view path = "/var/log/access.log";
+///   std::string_view file = path.substr(electron::simd::last_index_byte(path, '/') + 1);  // "access.log"
+ELECTRON_ALWAYS_INLINE std::size_t last_index_byte(std::string_view s, char c) noexcept {
+  return detail::last_index_byte(detail::kernel_arch{}, detail::bytes_of(s), s.size(), static_cast<electron::byte>(c));
+}
+ELECTRON_ALWAYS_INLINE std::size_t last_index_byte(std::span<const std::byte> s, std::byte c) noexcept {
+  return detail::last_index_byte(detail::kernel_arch{}, detail::bytes_of(s), s.size(),
+                                 std::to_integer<electron::byte>(c));
+}
+
 /// Number of bytes equal to c.
 ELECTRON_ALWAYS_INLINE std::size_t count(std::string_view s, char c) noexcept {
   return detail::count(detail::kernel_arch{}, detail::bytes_of(s), s.size(), static_cast<electron::byte>(c));
@@ -7158,7 +8775,7 @@ inline bool contains(std::span<const std::byte> haystack, std::span<const std::b
   return find(haystack, needle) != npos;
 }
 
-/// out[i] = hash::xxhash64(keys[i]). Precondition:
+/// out[i] = hash::xxhash64(keys[i], seed). Precondition:
 /// out.size() >= keys.size() (checked by ELECTRON_ASSERT).
 inline void batch_hash(std::span<const std::string_view> keys, std::span<std::uint64_t> out,
                        std::uint64_t seed = 0) noexcept {
@@ -7169,6 +8786,24 @@ inline void batch_hash(std::span<const std::string_view> keys, std::span<std::ui
 inline std::vector<std::uint64_t> batch_hash(std::span<const std::string_view> keys, std::uint64_t seed = 0) {
   std::vector<std::uint64_t> out(keys.size());
   batch_hash(keys, out, seed);
+  return out;
+}
+/// out[i] = h(keys[i]) for any hash::hasher (an Electron hasher, std::hash,
+/// one of the user's own). Precondition: out.size() >= keys.size() (checked
+/// by ELECTRON_ASSERT). noexcept when h is.
+///
+///   electron::simd::batch_hash(keys, out, electron::hash::xxh3_64_hasher{});
+template <hash::hasher H>
+void batch_hash(std::span<const std::string_view> keys, std::span<std::uint64_t> out,
+                const H& h) noexcept(std::is_nothrow_invocable_v<const H&, const std::string_view&>) {
+  ELECTRON_ASSERT(out.size() >= keys.size(), "batch_hash: output span too small");
+  for (std::size_t i = 0; i < keys.size(); ++i) out[i] = static_cast<std::uint64_t>(h(keys[i]));
+}
+/// Convenience: the hashes by h as a vector (allocates).
+template <hash::hasher H>
+std::vector<std::uint64_t> batch_hash(std::span<const std::string_view> keys, const H& h) {
+  std::vector<std::uint64_t> out(keys.size());
+  batch_hash(keys, std::span<std::uint64_t>(out), h);
   return out;
 }
 
@@ -7194,13 +8829,18 @@ ELECTRON_END_NAMESPACE
 // ---- begin electron/strings.hpp ----
 // electron/strings.hpp: zero-allocation string utilities.
 //
-// - to_bytes / to_string: views of the same memory as bytes or characters.
-// - builder: appends strings, characters and integers; reset() keeps the
-//   capacity; can draw its buffer from a pool::buffer_pool.
+// - as_bytes / as_string_view: views of the same memory as bytes or characters.
+// - builder: appends strings, characters and integers; clear() keeps the
+//   capacity; can draw its buffer from any pool::buffer_source
+//   (basic_builder<S>; builder is basic_builder<pool::buffer_pool>).
 // - index_any / contains_any: first byte from a set (vectorized).
 // - equal_fold: case-insensitive equality with Unicode simple case folding
 //   over UTF-8 (the semantics of Go's strings.EqualFold), with a vectorized
 //   ASCII fast path. Invalid UTF-8 compares byte-wise.
+// - lines / split / split_any / fields: lazy views of the pieces of a text
+//   ('\n' lines, Python's str.split(sep) and str.split() semantics);
+//   cut / cut_last: the text around a separator; trim / trim_left /
+//   trim_right: without ASCII whitespace or a set of bytes.
 //
 // Nothing here allocates except builder's growth (tested with the
 // allocation counter).
@@ -7210,6 +8850,8 @@ ELECTRON_END_NAMESPACE
 //   std::string_view line = b.view();                       // "user=42,ok"
 //   bool same = electron::strings::equal_fold("Straße", "STRASSE");   // false: ß has no simple fold to "ss"
 //   bool kelvin = electron::strings::equal_fold("\u212A", "k");        // true (KELVIN SIGN folds to k)
+//   for (std::string_view row : electron::strings::lines(csv))
+//     for (std::string_view cell : electron::strings::split(row, ',')) ...
 #ifndef ELECTRON_STRINGS_HPP
 #define ELECTRON_STRINGS_HPP
 
@@ -7483,6 +9125,253 @@ ELECTRON_END_NAMESPACE
 
 #endif  // ELECTRON_STRINGS_DETAIL_CASEFOLD_TABLE_HPP
 // ---- end electron/strings/detail/casefold_table.hpp ----
+// ---- begin electron/strings/detail/text.hpp ----
+// electron/strings/detail/text.hpp: the machinery behind strings::lines,
+// split, split_any, fields and trim: cutters that find the next piece of a
+// text with the byte kernels, and the forward view over them.
+#ifndef ELECTRON_STRINGS_DETAIL_TEXT_HPP
+#define ELECTRON_STRINGS_DETAIL_TEXT_HPP
+
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <ranges>
+#include <string_view>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace strings::detail {
+
+/// One of the ASCII whitespace bytes: space, \t, \n, \v, \f, \r.
+constexpr bool is_ascii_space(char c) noexcept {
+  return c == ' ' || (static_cast<unsigned char>(c) >= '\t' && static_cast<unsigned char>(c) <= '\r');
+}
+
+/// A set of bytes as a 256-bit table (for trim with a set).
+struct byte_table {
+  std::uint64_t bits[4] = {0, 0, 0, 0};
+  constexpr explicit byte_table(std::string_view chars) noexcept {
+    for (const char ch : chars) {
+      const auto b = static_cast<unsigned char>(ch);
+      bits[b >> 6] |= std::uint64_t{1} << (b & 63);
+    }
+  }
+  [[nodiscard]] constexpr bool contains(char ch) const noexcept {
+    const auto b = static_cast<unsigned char>(ch);
+    return ((bits[b >> 6] >> (b & 63)) & 1) != 0;
+  }
+};
+
+inline const byte* text_bytes(const char* p) noexcept { return reinterpret_cast<const byte*>(p); }
+
+// A cutter finds the next piece: from `rest` (nullptr: no piece left) up to
+// `last`, it sets `piece` and moves `rest` past the piece's separator (nullptr
+// when the text is used up), or returns false when there is no piece.
+
+/// Lines: '\n' ends a line, one '\r' before it is dropped; no empty line
+/// after a final '\n'.
+struct line_cutter {
+  bool next(const char*& rest, const char* last, std::string_view& piece) const noexcept {
+    if (rest == nullptr || rest == last) return false;
+    const auto n = static_cast<std::size_t>(last - rest);
+    const std::size_t i = electron::detail::index_byte_near(electron::detail::kernel_arch{}, text_bytes(rest), n, '\n');
+    if (i == npos) {
+      piece = std::string_view(rest, n);
+      rest = nullptr;
+    } else {
+      piece = std::string_view(rest, i != 0 && rest[i - 1] == '\r' ? i - 1 : i);
+      rest += i + 1;
+    }
+    return true;
+  }
+};
+
+/// Fields between separators found by `Find` (one byte, or a set): every
+/// separator ends a field, so n separators make n + 1 fields.
+template <class Find>
+struct split_cutter {
+  Find find;
+  bool next(const char*& rest, const char* last, std::string_view& piece) const noexcept {
+    if (rest == nullptr) return false;
+    const auto n = static_cast<std::size_t>(last - rest);
+    const std::size_t i = find(rest, n);
+    if (i == npos) {
+      piece = std::string_view(rest, n);
+      rest = nullptr;
+    } else {
+      piece = std::string_view(rest, i);
+      rest += i + 1;
+    }
+    return true;
+  }
+};
+struct find_byte {
+  char sep = '\0';
+  std::size_t operator()(const char* p, std::size_t n) const noexcept {
+    return electron::detail::index_byte_near(electron::detail::kernel_arch{}, text_bytes(p), n, static_cast<byte>(sep));
+  }
+};
+struct find_any {
+  std::string_view set;
+  std::size_t operator()(const char* p, std::size_t n) const noexcept {
+    return electron::detail::index_any(electron::detail::kernel_arch{}, text_bytes(p), n, text_bytes(set.data()),
+                                       set.size());
+  }
+};
+
+/// Runs of ASCII whitespace separate fields; no empty fields. With SIMD byte
+/// kernels the cutter classifies a block of the text at a time (64 bytes;
+/// 16 on NEON) into a bit mask and keeps it, so that each field costs two
+/// counts of trailing zeros rather than a mispredicted branch per field
+/// boundary; the scalar twin walks the bytes.
+struct fields_cutter {
+#if ELECTRON_SIMD_BYTE_KERNELS
+  using scan = electron::detail::space_scan<electron::detail::kernel_arch>;
+  const byte* m_first = nullptr;  // the text's start: reads stay in [m_first, last)
+  const byte* m_block = nullptr;  // the classified block
+  std::uint64_t m_space = 0;      // its whitespace bits
+  std::uint64_t m_valid = 0;      // its bits inside the text
+
+  static constexpr std::uint64_t from_bit(std::size_t k) noexcept { return k < 64 ? ~std::uint64_t{0} << k : 0; }
+
+  void fill(const byte* at, const byte* last) noexcept {
+    m_block = at;
+    m_space = scan::load(at, m_first, last, m_valid);
+  }
+
+  bool next(const char*& rest, const char* last_char, std::string_view& piece) noexcept {
+    if (rest == nullptr) return false;
+    const byte* p = text_bytes(rest);
+    const byte* last = text_bytes(last_char);
+    if (m_first == nullptr) m_first = p;  // the first call starts at the text's start
+    if (p == last) return false;
+    if (m_block == nullptr || p >= m_block + scan::block) fill(p, last);
+    // The field's start: the first non-space at or after p.
+    std::uint64_t word = ~m_space & m_valid & from_bit(static_cast<std::size_t>(p - m_block) << scan::shift);
+    while (word == 0) {
+      if (m_block + scan::block >= last) {
+        rest = nullptr;
+        return false;
+      }
+      fill(m_block + scan::block, last);
+      word = ~m_space & m_valid;
+    }
+    const byte* start = m_block + (static_cast<std::size_t>(std::countr_zero(word)) >> scan::shift);
+    // Its end: the first space after the start, or the end of the text.
+    std::uint64_t space = m_space & m_valid & from_bit(static_cast<std::size_t>(start - m_block + 1) << scan::shift);
+    const byte* end = last;
+    for (;;) {
+      if (space != 0) {
+        end = m_block + (static_cast<std::size_t>(std::countr_zero(space)) >> scan::shift);
+        break;
+      }
+      if (m_block + scan::block >= last) break;
+      fill(m_block + scan::block, last);
+      space = m_space & m_valid;
+    }
+    piece = std::string_view(rest + (start - p), static_cast<std::size_t>(end - start));
+    rest = end == last ? nullptr : rest + (end - p) + 1;
+    return true;
+  }
+#else
+  bool next(const char*& rest, const char* last, std::string_view& piece) const noexcept {
+    if (rest == nullptr) return false;
+    while (rest != last && is_ascii_space(*rest)) ++rest;
+    if (rest == last) return false;
+    const char* end = rest + 1;
+    while (end != last && !is_ascii_space(*end)) ++end;
+    piece = std::string_view(rest, static_cast<std::size_t>(end - rest));
+    rest = end == last ? nullptr : end + 1;
+    return true;
+  }
+#endif
+};
+
+/// A forward view of the pieces a Cutter finds in a text. The iterators hold
+/// the current piece and the position after it; a piece is a view of the
+/// text (a borrowed range: valid while the text is, not the view).
+/// (std::ranges::view_base rather than view_interface: clang 14 with
+/// libstdc++ 12 checks view_interface's constraints on the still incomplete
+/// derived class and rejects it.)
+template <class Cutter>
+class piece_view : public std::ranges::view_base {
+ public:
+  class iterator {
+   public:
+    using value_type = std::string_view;
+    using reference = std::string_view;
+    using difference_type = std::ptrdiff_t;
+    using iterator_concept = std::forward_iterator_tag;
+    using iterator_category = std::input_iterator_tag;  // operator* returns a value
+
+    iterator() noexcept = default;
+
+    [[nodiscard]] std::string_view operator*() const noexcept { return m_piece; }
+    iterator& operator++() noexcept {
+      m_done = !m_cut.next(m_rest, m_last, m_piece);
+      return *this;
+    }
+    iterator operator++(int) noexcept {
+      iterator old = *this;
+      ++*this;
+      return old;
+    }
+    // Pieces start at strictly increasing positions, so the start tells two
+    // positions in the same text apart.
+    friend bool operator==(const iterator& a, const iterator& b) noexcept {
+      return a.m_done == b.m_done && (a.m_done || a.m_piece.data() == b.m_piece.data());
+    }
+
+   private:
+    friend class piece_view;
+    iterator(Cutter cut, std::string_view text) noexcept
+        : m_cut(cut), m_rest(text.data()), m_last(text.data() + text.size()) {
+      m_done = !m_cut.next(m_rest, m_last, m_piece);
+    }
+
+    Cutter m_cut{};
+    const char* m_rest = nullptr;
+    const char* m_last = nullptr;
+    std::string_view m_piece;
+    bool m_done = true;
+  };
+
+  piece_view() noexcept = default;
+  // An empty text with a null data() (std::string_view{}) points at a
+  // literal instead: a null position means "no piece left".
+  piece_view(std::string_view text, Cutter cut) noexcept
+      : m_text(text.data() != nullptr ? text : std::string_view("", 0)), m_cut(cut) {}
+
+  /// O(length of the first piece).
+  [[nodiscard]] iterator begin() const noexcept { return iterator(m_cut, m_text); }
+  [[nodiscard]] iterator end() const noexcept { return iterator(); }
+  /// True when there is no piece. O(length of the first piece).
+  [[nodiscard]] bool empty() const noexcept { return begin() == end(); }
+  [[nodiscard]] explicit operator bool() const noexcept { return !empty(); }
+  /// The first piece. Precondition: !empty() (ELECTRON_ASSERT).
+  [[nodiscard]] std::string_view front() const noexcept {
+    const iterator it = begin();
+    ELECTRON_ASSERT(it != end(), "front() of an empty text view");
+    return *it;
+  }
+  /// The whole text the pieces come from.
+  [[nodiscard]] std::string_view text() const noexcept { return m_text; }
+
+ private:
+  std::string_view m_text = std::string_view("", 0);
+  Cutter m_cut{};
+};
+
+}  // namespace strings::detail
+ELECTRON_END_NAMESPACE
+
+// The text views are borrowed ranges: their pieces point into the text, not
+// into the view.
+template <class Cutter>
+inline constexpr bool std::ranges::enable_borrowed_range<electron::strings::detail::piece_view<Cutter>> = true;
+
+#endif  // ELECTRON_STRINGS_DETAIL_TEXT_HPP
+// ---- end electron/strings/detail/text.hpp ----
 
 #include <algorithm>
 #include <charconv>
@@ -7505,12 +9394,13 @@ namespace strings {
 // Views
 // ===========================================================================
 
-/// The bytes of a string, no copy.
-inline std::span<const std::byte> to_bytes(std::string_view s) noexcept {
+/// The bytes of a string, no copy (a view of the same memory). Unambiguous
+/// next to std::as_bytes, which takes only spans.
+inline std::span<const std::byte> as_bytes(std::string_view s) noexcept {
   return std::as_bytes(std::span<const char>(s.data(), s.size()));
 }
-/// The characters of bytes, no copy.
-inline std::string_view to_string(std::span<const std::byte> b) noexcept {
+/// The characters of bytes, no copy (a view of the same memory).
+inline std::string_view as_string_view(std::span<const std::byte> b) noexcept {
   return {reinterpret_cast<const char*>(b.data()), b.size()};
 }
 
@@ -7597,7 +9487,7 @@ inline std::size_t ascii_fold_prefix(electron::detail::scalar_arch, const byte* 
 #if ELECTRON_SIMD_BYTE_KERNELS
 template <class Arch>
 requires electron::detail::vector_arch<Arch> std::size_t ascii_fold_prefix(Arch, const byte* a, const byte* b,
-                                                                       std::size_t n)
+                                                                           std::size_t n)
 noexcept {
   using A = electron::detail::byte_arch<Arch>;
   using v = xsimd::batch<byte, A>;
@@ -7622,7 +9512,8 @@ noexcept {
       const v x(_mm512_maskz_loadu_epi8(live, a + i)), y(_mm512_maskz_loadu_epi8(live, b + i));
       const v diff = x ^ y, lowered = x | bit;
       const auto same = (diff == zero) || ((diff == bit) && (lowered >= lower_a) && (lowered <= lower_z));
-      const std::uint64_t bad = (~electron::detail::to_mask<A>(same) | electron::detail::to_mask<A>((x | y) >= high)) & live;
+      const std::uint64_t bad =
+          (~electron::detail::to_mask<A>(same) | electron::detail::to_mask<A>((x | y) >= high)) & live;
       return bad == 0 ? n : i + static_cast<std::size_t>(std::countr_zero(bad));
     }
   }
@@ -7675,33 +9566,49 @@ inline bool equal_fold(std::string_view s, std::string_view t) noexcept {
 // ===========================================================================
 
 /// Builds a string by appending. view() sees the bytes without copying;
-/// reset() empties it and keeps the capacity, so a builder reused in a loop
-/// stops allocating. With a buffer_pool, storage comes from (and goes back
-/// to) the pool. Not thread-safe. Move-only.
+/// clear() empties it and keeps the capacity, so a builder reused in a loop
+/// stops allocating. Storage comes from the heap, or, when constructed with
+/// a source, from (and back to) any pool::buffer_source S: buffer_pool
+/// (the `builder` alias), sized_pool, or a type of your own. The builder
+/// uses a buffer's capacity() when it has one, else its size(). Not
+/// thread-safe. Move-only.
 ///
 /// Sizes: like std::string, a size above max_size() (2^47 bytes on 64-bit
 /// targets) throws std::length_error, from append(), reserve() and the
-/// constructor, before anything is allocated or changed.
-class builder {
- public:
-  /// The largest size() and capacity(): what a buffer_pool serves.
-  [[nodiscard]] static constexpr std::size_t max_size() noexcept { return pool::buffer_pool::max_size(); }
+/// constructor, before anything is allocated or changed. What the source's
+/// get() throws (std::bad_alloc, ...) passes through, the text unchanged.
+///
+///   electron::pool::sized_pool pool;
+///   electron::strings::basic_builder<electron::pool::sized_pool> b(pool);
+template <pool::buffer_source S>
+class basic_builder {
+  using buffer_type = std::remove_cvref_t<decltype(std::declval<S&>().get(std::size_t{}))>;
+  static constexpr bool nothrow_move = std::is_nothrow_move_assignable_v<buffer_type>;
 
-  builder() noexcept = default;
-  /// Storage from `p`; the pool must outlive the builder. Throws
+ public:
+  /// The buffer source type.
+  using source_type = S;
+
+  /// The largest size() and capacity(): electron::detail::max_allocation_size,
+  /// what buffer_pool serves.
+  [[nodiscard]] static constexpr std::size_t max_size() noexcept { return electron::detail::max_allocation_size; }
+
+  /// An empty builder whose storage will come from the heap.
+  basic_builder() noexcept = default;
+  /// Storage from `source`, which must outlive the builder. Throws
   /// std::length_error when initial > max_size().
-  explicit builder(pool::buffer_pool& p, std::size_t initial = 512) : m_pool(&p) { reserve(initial); }
-  builder(builder&& o) noexcept { take(o); }
-  builder& operator=(builder&& o) noexcept {
+  explicit basic_builder(S& source, std::size_t initial = 512) : m_source(std::addressof(source)) { reserve(initial); }
+  basic_builder(basic_builder&& o) noexcept(nothrow_move) { take(o); }
+  basic_builder& operator=(basic_builder&& o) noexcept(nothrow_move) {
     if (this != &o) take(o);
     return *this;
   }
-  builder(const builder&) = delete;
-  builder& operator=(const builder&) = delete;
+  basic_builder(const basic_builder&) = delete;
+  basic_builder& operator=(const basic_builder&) = delete;
 
   /// Appends s; s may be a view of this builder's own text. Throws
   /// std::length_error when size() + s.size() > max_size() (s is not read).
-  builder& append(std::string_view s) {
+  basic_builder& append(std::string_view s) {
     if (s.size() > m_capacity - m_size) {
       grow_with(s);  // copies s before the old storage is let go
     } else if (!s.empty()) {
@@ -7712,7 +9619,7 @@ class builder {
   }
   /// Appends one character. Only a real char: other types do not convert.
   template <std::same_as<char> C>
-  builder& append(C c) {
+  basic_builder& append(C c) {
     return append(std::string_view(&c, 1));
   }
   /// Decimal text of an integer (std::to_chars, no locale, no allocation).
@@ -7721,27 +9628,32 @@ class builder {
   template <class Int>
   requires std::integral<Int> &&(!std::same_as<Int, bool>)&&(!std::same_as<Int, char>)&&(!std::same_as<Int, char8_t>)&&(
       !std::same_as<Int, char16_t>)&&(!std::same_as<Int, char32_t>)&&(!std::same_as<Int, wchar_t>)
-      builder& append(Int v) {
+      basic_builder& append(Int v) {
     char tmp[std::numeric_limits<Int>::digits10 + 3];  // all digits, and a sign
     const auto r = std::to_chars(tmp, tmp + sizeof tmp, v);
     ELECTRON_ASSERT(r.ec == std::errc{}, "builder: integer text buffer too small");
     return append(std::string_view(tmp, static_cast<std::size_t>(r.ptr - tmp)));
   }
-  builder& operator+=(std::string_view s) { return append(s); }
+  /// append(s).
+  basic_builder& operator+=(std::string_view s) { return append(s); }
+  /// append(c), for a char only.
   template <std::same_as<char> C>
-  builder& operator+=(C c) {
+  basic_builder& operator+=(C c) {
     return append(c);
   }
 
-  /// The text so far (valid until the next append, reset or destruction).
+  /// The text so far (valid until the next append, clear or destruction).
   [[nodiscard]] std::string_view view() const noexcept { return {m_data, m_size}; }
   /// A copy as a std::string.
   [[nodiscard]] std::string str() const { return std::string(view()); }
+  /// Bytes appended since construction or the last clear().
   [[nodiscard]] std::size_t size() const noexcept { return m_size; }
+  /// size() == 0.
   [[nodiscard]] bool empty() const noexcept { return m_size == 0; }
+  /// Bytes the current storage holds before the next allocation.
   [[nodiscard]] std::size_t capacity() const noexcept { return m_capacity; }
-  /// Empties the builder; keeps the capacity.
-  void reset() noexcept { m_size = 0; }
+  /// Empties the builder and keeps the capacity (std::string::clear()).
+  void clear() noexcept { m_size = 0; }
   /// Makes room for n bytes in total. Throws std::length_error when n > max_size().
   void reserve(std::size_t n) {
     if (n > max_size()) too_long();
@@ -7761,15 +9673,26 @@ class builder {
   [[noreturn]] ELECTRON_NOINLINE ELECTRON_COLD static void too_long() {
     electron::detail::throw_error<std::length_error>("electron::strings::builder: size above max_size()");
   }
+  // The bytes of a buffer the builder may use.
+  static std::size_t usable(buffer_type& b) noexcept {
+    if constexpr (requires { b.capacity(); }) {
+      return static_cast<std::size_t>(b.capacity());
+    } else {
+      return static_cast<std::size_t>(b.size());
+    }
+  }
   void reallocate(std::size_t cap, std::string_view extra = {}) {
-    if (m_pool != nullptr) {
-      pool::pooled_buffer next = m_pool->get(cap);
-      auto* d = reinterpret_cast<char*>(next.data());
+    if (m_source != nullptr) {
+      buffer_type next = m_source->get(cap);
+      std::byte* bytes = next.data();
+      auto* d = reinterpret_cast<char*>(bytes);
+      const std::size_t got = usable(next);
+      ELECTRON_ASSERT(got >= cap && (got == 0 || d != nullptr), "builder: buffer source returned a short buffer");
       if (m_size != 0) std::memcpy(d, m_data, m_size);
       if (!extra.empty()) std::memcpy(d + m_size, extra.data(), extra.size());
-      m_capacity = next.capacity();
+      m_capacity = got;
       m_data = d;
-      m_buffer = std::move(next);  // the old buffer goes back to the pool only now
+      m_buffer = std::move(next);  // the old buffer goes back to its source only now
     } else {
       auto next = std::make_unique_for_overwrite<char[]>(cap);
       if (m_size != 0) std::memcpy(next.get(), m_data, m_size);
@@ -7781,8 +9704,8 @@ class builder {
     m_size += extra.size();
   }
 
-  void take(builder& o) noexcept {
-    m_pool = o.m_pool;
+  void take(basic_builder& o) noexcept(nothrow_move) {
+    m_source = o.m_source;
     m_buffer = std::move(o.m_buffer);
     m_heap = std::move(o.m_heap);
     m_data = std::exchange(o.m_data, nullptr);
@@ -7790,13 +9713,150 @@ class builder {
     m_capacity = std::exchange(o.m_capacity, 0);
   }
 
-  pool::buffer_pool* m_pool = nullptr;
-  pool::pooled_buffer m_buffer;
+  S* m_source = nullptr;
+  buffer_type m_buffer{};
   std::unique_ptr<char[]> m_heap;
   char* m_data = nullptr;
   std::size_t m_size = 0;
   std::size_t m_capacity = 0;
 };
+
+/// The builder over pool::buffer_pool (or the heap, default-constructed).
+using builder = basic_builder<pool::buffer_pool>;
+
+// ===========================================================================
+// Text: lines, split, split_any, fields, cut, cut_last, trim
+//
+// Lazy views of std::string_view pieces of a text: nothing is copied or
+// allocated, and a piece stays valid as long as the text does (the views are
+// borrowed ranges, so a piece obtained from a temporary view is fine, a piece
+// of a temporary std::string is not). Separators are found with the byte
+// kernels (index_byte_near: index_byte after one vector, since separators
+// are usually close; index_any; last_index_byte).
+//
+//   for (std::string_view line : es::lines(log)) {
+//     auto [method, rest, found] = es::cut(line, ' ');
+//     for (std::string_view field : es::fields(rest)) ...
+//   }
+// ===========================================================================
+
+/// The ASCII whitespace bytes: space, \t, \n, \v, \f, \r (C's isspace in the
+/// "C" locale; Python's bytes.split() and bytes.strip()).
+inline constexpr std::string_view ascii_whitespace = " \t\n\v\f\r";
+
+/// The view lines() returns.
+using lines_view = detail::piece_view<detail::line_cutter>;
+/// The view split() returns.
+using split_view = detail::piece_view<detail::split_cutter<detail::find_byte>>;
+/// The view split_any() returns.
+using split_any_view = detail::piece_view<detail::split_cutter<detail::find_any>>;
+/// The view fields() returns.
+using fields_view = detail::piece_view<detail::fields_cutter>;
+
+/// The lines of a text, lazily: each ends at '\n' (not included), and one
+/// '\r' right before the '\n' is dropped too; a last line without '\n'
+/// counts; there is no empty line after a final '\n'. "" has no lines,
+/// "\n" one empty line, "a\r\nb" {"a", "b"}, "a\r" {"a\r"}. A forward,
+/// borrowed range; no allocation; O(1) per byte (index_byte kernel).
+///
+///   for (std::string_view line : electron::strings::lines(text)) ...
+[[nodiscard]] inline lines_view lines(std::string_view text) noexcept { return lines_view(text, {}); }
+
+/// The fields of s between separator bytes, lazily, with the semantics of
+/// Python's s.split(sep): n separators give n + 1 fields, so "a,,b" is
+/// {"a", "", "b"}, "a," {"a", ""} and "" {""}. A forward, borrowed range; no
+/// allocation (index_byte kernel).
+[[nodiscard]] inline split_view split(std::string_view s, char sep) noexcept {
+  return split_view(s, {detail::find_byte{sep}});
+}
+
+/// Like split, where any byte of `seps` separates (each one separately: two
+/// in a row make an empty field). With an empty `seps`, the single field s.
+/// `seps` must outlive the view's iterators (a literal does). index_any
+/// kernel: vectorized for up to 8 separators.
+///
+///   split_any("k=v;x=y", "=;")  // {"k", "v", "x", "y"}
+[[nodiscard]] inline split_any_view split_any(std::string_view s, std::string_view seps) noexcept {
+  return split_any_view(s, {detail::find_any{seps}});
+}
+
+/// The fields of s separated by runs of ASCII whitespace (ascii_whitespace),
+/// lazily, with no empty fields: Python's s.split() with no argument,
+/// restricted to ASCII whitespace (bytes >= 0x80 are never separators).
+/// "  a \t b\n" is {"a", "b"}; "" and "   " have none. A forward, borrowed
+/// range; no allocation.
+[[nodiscard]] inline fields_view fields(std::string_view s) noexcept { return fields_view(s, {}); }
+
+/// What cut and cut_last return: the text before and after the separator,
+/// and whether there was one. Not found: before is the whole text, after is
+/// empty (Go's strings.Cut).
+struct cut_result {
+  std::string_view before;
+  std::string_view after;
+  bool found = false;
+};
+
+/// Splits s around the first `sep`: cut("key=value=x", '=') is {"key",
+/// "value=x", true}. O(position) (index_byte kernel).
+[[nodiscard]] inline cut_result cut(std::string_view s, char sep) noexcept {
+  const std::size_t i = electron::detail::index_byte_near(electron::detail::kernel_arch{}, detail::text_bytes(s.data()),
+                                                          s.size(), static_cast<byte>(sep));
+  if (i == npos) return {s, s.substr(s.size()), false};
+  return {s.substr(0, i), s.substr(i + 1), true};
+}
+/// Splits s around the first occurrence of `sep` (a string; an empty one is
+/// found at 0): cut("a: b: c", ": ") is {"a", "b: c", true}. O(n + m).
+[[nodiscard]] inline cut_result cut(std::string_view s, std::string_view sep) noexcept {
+  const std::size_t i = electron::detail::find(electron::detail::kernel_arch{}, detail::text_bytes(s.data()), s.size(),
+                                               detail::text_bytes(sep.data()), sep.size());
+  if (i == npos) return {s, s.substr(s.size()), false};
+  return {s.substr(0, i), s.substr(i + sep.size()), true};
+}
+/// Splits s around the last `sep`: cut_last("/var/log/a.log", '/') is
+/// {"/var/log", "a.log", true}. Not found: {s, "", false}, as cut.
+/// (last_index_byte kernel.)
+[[nodiscard]] inline cut_result cut_last(std::string_view s, char sep) noexcept {
+  const std::size_t i = electron::detail::last_index_byte(electron::detail::kernel_arch{}, detail::text_bytes(s.data()),
+                                                          s.size(), static_cast<byte>(sep));
+  if (i == npos) return {s, s.substr(s.size()), false};
+  return {s.substr(0, i), s.substr(i + 1), true};
+}
+
+/// s without its leading ASCII whitespace (ascii_whitespace).
+[[nodiscard]] constexpr std::string_view trim_left(std::string_view s) noexcept {
+  std::size_t i = 0;
+  while (i < s.size() && detail::is_ascii_space(s[i])) ++i;
+  return s.substr(i);
+}
+/// s without its trailing ASCII whitespace.
+[[nodiscard]] constexpr std::string_view trim_right(std::string_view s) noexcept {
+  std::size_t n = s.size();
+  while (n > 0 && detail::is_ascii_space(s[n - 1])) --n;
+  return s.substr(0, n);
+}
+/// s without leading and trailing ASCII whitespace: Python's bytes.strip().
+/// trim(" \t key \r\n") is "key".
+[[nodiscard]] constexpr std::string_view trim(std::string_view s) noexcept { return trim_right(trim_left(s)); }
+
+/// s without its leading bytes that are in `chars` (Python's lstrip(chars)).
+[[nodiscard]] constexpr std::string_view trim_left(std::string_view s, std::string_view chars) noexcept {
+  const detail::byte_table set(chars);
+  std::size_t i = 0;
+  while (i < s.size() && set.contains(s[i])) ++i;
+  return s.substr(i);
+}
+/// s without its trailing bytes that are in `chars` (Python's rstrip(chars)).
+[[nodiscard]] constexpr std::string_view trim_right(std::string_view s, std::string_view chars) noexcept {
+  const detail::byte_table set(chars);
+  std::size_t n = s.size();
+  while (n > 0 && set.contains(s[n - 1])) --n;
+  return s.substr(0, n);
+}
+/// s without leading and trailing bytes that are in `chars` (Python's
+/// strip(chars)): trim("--a-b--", "-") is "a-b".
+[[nodiscard]] constexpr std::string_view trim(std::string_view s, std::string_view chars) noexcept {
+  return trim_right(trim_left(s, chars), chars);
+}
 
 }  // namespace strings
 ELECTRON_END_NAMESPACE
@@ -7807,17 +9867,20 @@ ELECTRON_END_NAMESPACE
 // electron/sync.hpp: locks and a semaphore whose uncontended paths are one or
 // two atomic instructions and never a system call.
 //
-// - sharded_mutex<N>: N independent locks chosen by hashing a key, for
-//   "one lock per key" without one mutex per key; lock(key)/unlock(key),
-//   try_lock(key) and a scoped guard(key).
+// - word_mutex: a mutex in one 32-bit word (lock + unlock: two atomic
+//   instructions when uncontended).
+// - sharded_mutex<N, M>: N independent locks of type M (word_mutex by
+//   default, or any `lockable` type) chosen by hashing a key, for "one lock
+//   per key" without one mutex per key; lock(key)/unlock(key), try_lock(key)
+//   and a scoped guard(key).
 // - rw_mutex: a reader-preferring reader/writer lock in one 32-bit word;
 //   works with std::unique_lock, std::shared_lock and std::lock_guard.
 // - semaphore: a counting semaphore with timed waits; acquire + release is
 //   two atomic read-modify-writes when nobody waits.
 //
-// Waiting threads spin briefly, then park (C++20 atomic wait; a mutex and
-// condition variable for the semaphore's timed waits); a releasing thread
-// makes a wake-up call only when some thread may be parked.
+// Waiting threads back off (electron/detail/backoff.hpp), then park on the
+// word itself (electron/detail/waiter.hpp: a futex on Linux); a releasing
+// thread makes a wake-up call only when some thread may be parked.
 //
 //   electron::sync::sharded_mutex<> locks;
 //   {
@@ -7838,7 +9901,6 @@ ELECTRON_END_NAMESPACE
 #include <bit>
 #include <chrono>
 #include <concepts>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -7875,76 +9937,86 @@ concept shared_lockable = lockable<M> && requires(M& m) {
 /// A key sharded_mutex accepts without an explicit hasher: an integer (used
 /// as is), or a type with an enabled std::hash.
 template <class K>
-concept shard_key = std::integral<K> || (std::default_initializable<std::hash<K>> && hash::hasher<std::hash<K>, K>);
+concept shard_key = std::integral<K> ||(std::default_initializable<std::hash<K>>&& hash::hasher<std::hash<K>, K>);
 
 /// A clock in the sense of std::chrono::is_clock.
 template <class C>
 concept chrono_clock = std::chrono::is_clock_v<C>;
 
 namespace detail {
-
-/// Spins before a waiter parks. A pause is ~10-140 cycles depending on the
-/// core, so this is a few hundred nanoseconds to a few microseconds: about
-/// what a futex sleep and wake-up costs, and short enough that a waiter on
-/// a long-held lock gives the CPU back quickly.
-inline constexpr int spin_limit = 100;
-
-using electron::detail::cpu_relax;
-
+using electron::detail::backoff;
 using electron::detail::mix64;
+using electron::detail::waiter;
+}  // namespace detail
+
+// ===========================================================================
+// word_mutex
+// ===========================================================================
 
 /// A mutex in one 32-bit word: 0 free, 1 held, 2 held and someone may be
 /// parked. This is "mutex 3" of U. Drepper, "Futexes Are Tricky" (2011),
-/// on C++20 atomic wait/notify, with a bounded spin before parking.
+/// on Electron's waiter (a futex on Linux), with a backoff before parking.
 /// Uncontended lock is one compare-exchange, unlock one exchange; unlock
-/// calls notify only when the word said 2.
+/// makes a wake-up call only when the word said 2. Satisfies `lockable`
+/// (std::lock_guard, std::unique_lock and std::scoped_lock work with it);
+/// sharded_mutex's default shard type. Not recursive. All members noexcept;
+/// nothing allocates; sizeof == 4. Destruction is allowed as soon as no
+/// thread holds or waits for it, even while the last unlock() is returning
+/// (it touches the word only through a wake-up on its address).
+///   electron::sync::word_mutex m;
+///   { std::lock_guard g(m); /* ... */ }
 class word_mutex {
  public:
   constexpr word_mutex() noexcept = default;
   word_mutex(const word_mutex&) = delete;
   word_mutex& operator=(const word_mutex&) = delete;
+  /// Precondition: no thread holds or waits for it.
+  ~word_mutex() = default;
 
+  /// Blocks until the calling thread holds the mutex. Precondition: it
+  /// does not hold it already.
   ELECTRON_ALWAYS_INLINE void lock() noexcept {
     std::uint32_t s = 0;
     if (ELECTRON_LIKELY(m_state.compare_exchange_strong(s, 1, std::memory_order_acquire, std::memory_order_relaxed)))
       return;
     lock_slow();
   }
+  /// Takes the mutex if it is free now; true when it did. Never blocks,
+  /// never fails spuriously.
   [[nodiscard]] ELECTRON_ALWAYS_INLINE bool try_lock() noexcept {
     std::uint32_t s = 0;
     return m_state.compare_exchange_strong(s, 1, std::memory_order_acquire, std::memory_order_relaxed);
   }
+  /// Releases the mutex. Precondition: the caller holds it (an unlock of a
+  /// free mutex is caught by ELECTRON_ASSERT).
   ELECTRON_ALWAYS_INLINE void unlock() noexcept {
     // Release: the critical section happens-before the next owner's acquire.
     const std::uint32_t prev = m_state.exchange(0, std::memory_order_release);
     ELECTRON_ASSERT(prev != 0, "sync: unlock of a mutex that is not locked");
-    if (ELECTRON_UNLIKELY(prev == 2)) m_state.notify_one();
+    if (ELECTRON_UNLIKELY(prev == 2)) detail::waiter::wake_one(m_state);
   }
 
  private:
   ELECTRON_NOINLINE void lock_slow() noexcept {
-    for (int i = 0; i < spin_limit; ++i) {
-      cpu_relax();
+    for (detail::backoff b; b.pause();) {
       std::uint32_t s = m_state.load(std::memory_order_relaxed);
       if (s == 0 && m_state.compare_exchange_weak(s, 1, std::memory_order_acquire, std::memory_order_relaxed)) return;
     }
     // From here on the word says 2 whenever we hold or wait, so every unlock
     // that might leave us parked notifies. A thread parks only on the value
-    // 2; the unlock that changes 2 into 0 then calls notify_one, and
-    // atomic::wait compares and sleeps atomically (a futex), so the wake-up
+    // 2; the unlock that changes 2 into 0 then calls wake_one, and the
+    // waiter compares and sleeps atomically (a futex), so the wake-up
     // cannot fall between our check and our sleep. The woken thread sets 2
     // again, so the next unlock wakes the next waiter: nobody is stranded.
     std::uint32_t s = m_state.exchange(2, std::memory_order_acquire);
     while (s != 0) {
-      m_state.wait(2, std::memory_order_relaxed);
+      detail::waiter::wait(m_state, 2);
       s = m_state.exchange(2, std::memory_order_acquire);
     }
   }
 
   std::atomic<std::uint32_t> m_state{0};
 };
-
-}  // namespace detail
 
 // ===========================================================================
 // sharded_mutex
@@ -7962,22 +10034,31 @@ class word_mutex {
 /// mixed with the SplitMix64 finalizer and the top log2(N) bits pick the
 /// shard, so sequential ids and aligned pointers spread evenly.
 ///
-/// Each shard is a one-word mutex: uncontended lock + unlock is two atomic
-/// instructions; a waiter spins briefly, then sleeps (atomic wait).
-/// All members are thread-safe and noexcept (a hasher that throws aside),
-/// O(1), and allocate nothing. sizeof == N cache lines.
+/// Each shard is an M, alone on its cache line(s). M is any default-
+/// constructible `lockable` type: word_mutex by default (uncontended lock +
+/// unlock is two atomic instructions; a waiter backs off, then sleeps),
+/// std::mutex, or a lock of yours (a spin lock for very short sections,
+/// an instrumented one, ...). The members are thread-safe and O(1) and
+/// allocate nothing; they are noexcept when M's lock/try_lock/unlock are
+/// (and the hasher is). sizeof == N cache lines for an M that fits in one.
 ///
 ///   electron::sync::sharded_mutex<64> locks;
 ///   locks.lock(user_id);  /* ... */  locks.unlock(user_id);
 ///   { auto g = locks.guard(std::string_view{"key"}); /* ... */ }
-template <std::size_t N = 64>
-  requires(N > 0 && (N & (N - 1)) == 0)
-class sharded_mutex {
+///   electron::sync::sharded_mutex<16, std::mutex> std_locks;
+template <std::size_t N = 64, lockable M = word_mutex>
+requires(N > 0 && (N & (N - 1)) == 0) && std::default_initializable<M> class sharded_mutex {
+  static constexpr bool nothrow_lock = noexcept(std::declval<M&>().lock());
+  static constexpr bool nothrow_try_lock = noexcept(std::declval<M&>().try_lock());
+  static constexpr bool nothrow_unlock = noexcept(std::declval<M&>().unlock());
+
  public:
   /// The number of shards, N (a power of two).
   static constexpr std::size_t shard_count = N;
+  /// The lock type of each shard.
+  using mutex_type = M;
 
-  constexpr sharded_mutex() noexcept = default;
+  constexpr sharded_mutex() noexcept(std::is_nothrow_default_constructible_v<M>) = default;
   sharded_mutex(const sharded_mutex&) = delete;
   sharded_mutex& operator=(const sharded_mutex&) = delete;
   /// Precondition: no shard is locked.
@@ -8008,48 +10089,48 @@ class sharded_mutex {
   /// Precondition: the caller does not already hold that shard (not
   /// recursive: locking a second key of the same shard deadlocks).
   template <shard_key K>
-  void lock(const K& key) noexcept(noexcept(shard_of(key))) {
+  void lock(const K& key) noexcept(noexcept(shard_of(key)) && nothrow_lock) {
     lock_shard(shard_of(key));
   }
   template <class K, hash::hasher<K> H>
-  void lock(const K& key, const H& h) noexcept(noexcept(shard_of(key, h))) {
+  void lock(const K& key, const H& h) noexcept(noexcept(shard_of(key, h)) && nothrow_lock) {
     lock_shard(shard_of(key, h));
   }
 
   /// Takes the shard of `key` if it is free now; true when it did. Never blocks.
   template <shard_key K>
-  [[nodiscard]] bool try_lock(const K& key) noexcept(noexcept(shard_of(key))) {
+  [[nodiscard]] bool try_lock(const K& key) noexcept(noexcept(shard_of(key)) && nothrow_try_lock) {
     return try_lock_shard(shard_of(key));
   }
   template <class K, hash::hasher<K> H>
-  [[nodiscard]] bool try_lock(const K& key, const H& h) noexcept(noexcept(shard_of(key, h))) {
+  [[nodiscard]] bool try_lock(const K& key, const H& h) noexcept(noexcept(shard_of(key, h)) && nothrow_try_lock) {
     return try_lock_shard(shard_of(key, h));
   }
 
   /// Releases the shard of `key`. Precondition: the caller holds it
-  /// (an unlock of a free shard is caught by ELECTRON_ASSERT).
+  /// (with word_mutex, an unlock of a free shard is caught by ELECTRON_ASSERT).
   template <shard_key K>
-  void unlock(const K& key) noexcept(noexcept(shard_of(key))) {
+  void unlock(const K& key) noexcept(noexcept(shard_of(key)) && nothrow_unlock) {
     unlock_shard(shard_of(key));
   }
   template <class K, hash::hasher<K> H>
-  void unlock(const K& key, const H& h) noexcept(noexcept(shard_of(key, h))) {
+  void unlock(const K& key, const H& h) noexcept(noexcept(shard_of(key, h)) && nothrow_unlock) {
     unlock_shard(shard_of(key, h));
   }
 
   /// Locks shard `i` (< N) directly, e.g. to hold two keys: lock the lower
   /// of their shard_of() first, and a shared shard once.
-  void lock_shard(std::size_t i) noexcept {
+  void lock_shard(std::size_t i) noexcept(nothrow_lock) {
     ELECTRON_ASSERT(i < N, "sharded_mutex: shard index out of range");
     m_shards[i]->lock();
   }
   /// Takes shard `i` (< N) if it is free now.
-  [[nodiscard]] bool try_lock_shard(std::size_t i) noexcept {
+  [[nodiscard]] bool try_lock_shard(std::size_t i) noexcept(nothrow_try_lock) {
     ELECTRON_ASSERT(i < N, "sharded_mutex: shard index out of range");
     return m_shards[i]->try_lock();
   }
   /// Releases shard `i` (< N), which the caller holds.
-  void unlock_shard(std::size_t i) noexcept {
+  void unlock_shard(std::size_t i) noexcept(nothrow_unlock) {
     ELECTRON_ASSERT(i < N, "sharded_mutex: shard index out of range");
     m_shards[i]->unlock();
   }
@@ -8060,18 +10141,18 @@ class sharded_mutex {
    public:
     /// Locks the shard of `key` in `m`.
     template <shard_key K>
-    lock_guard(sharded_mutex& m, const K& key) noexcept(noexcept(shard_of(key)))
+    lock_guard(sharded_mutex& m, const K& key) noexcept(noexcept(shard_of(key)) && nothrow_lock)
         : m_mutex(m), m_shard(shard_of(key)) {
       m_mutex.lock_shard(m_shard);
     }
     template <class K, hash::hasher<K> H>
-    lock_guard(sharded_mutex& m, const K& key, const H& h) noexcept(noexcept(shard_of(key, h)))
+    lock_guard(sharded_mutex& m, const K& key, const H& h) noexcept(noexcept(shard_of(key, h)) && nothrow_lock)
         : m_mutex(m), m_shard(shard_of(key, h)) {
       m_mutex.lock_shard(m_shard);
     }
     lock_guard(const lock_guard&) = delete;
     lock_guard& operator=(const lock_guard&) = delete;
-    ~lock_guard() { m_mutex.unlock_shard(m_shard); }
+    ~lock_guard() { m_mutex.unlock_shard(m_shard); }  // unlock must not throw here (a destructor)
     /// The shard this guard holds.
     [[nodiscard]] std::size_t shard() const noexcept { return m_shard; }
 
@@ -8083,18 +10164,17 @@ class sharded_mutex {
   /// Locks the shard of `key` until the returned guard goes out of scope:
   ///   auto g = locks.guard(key);
   template <shard_key K>
-  [[nodiscard]] lock_guard guard(const K& key) noexcept(noexcept(shard_of(key))) {
+  [[nodiscard]] lock_guard guard(const K& key) noexcept(noexcept(shard_of(key)) && nothrow_lock) {
     return lock_guard(*this, key);
   }
   template <class K, hash::hasher<K> H>
-  [[nodiscard]] lock_guard guard(const K& key, const H& h) noexcept(noexcept(shard_of(key, h))) {
+  [[nodiscard]] lock_guard guard(const K& key, const H& h) noexcept(noexcept(shard_of(key, h)) && nothrow_lock) {
     return lock_guard(*this, key, h);
   }
 
  private:
   template <shard_key K>
-  static constexpr std::uint64_t hash_key(const K& key) noexcept(std::integral<K> ||
-                                                                 noexcept(std::hash<K>{}(key))) {
+  static constexpr std::uint64_t hash_key(const K& key) noexcept(std::integral<K> || noexcept(std::hash<K>{}(key))) {
     if constexpr (std::integral<K>) {
       return static_cast<std::uint64_t>(key);
     } else {
@@ -8102,7 +10182,7 @@ class sharded_mutex {
     }
   }
 
-  cache::padded<detail::word_mutex> m_shards[N];
+  cache::padded<M> m_shards[N];
 };
 
 // ===========================================================================
@@ -8117,7 +10197,7 @@ class sharded_mutex {
 ///
 /// Uncontended lock/unlock, shared or exclusive, is one atomic
 /// read-modify-write each and no system call. A waiter spins briefly, then
-/// sleeps (C++20 atomic wait); unlocking calls notify only when the word
+/// sleeps (Electron's waiter); unlocking makes a wake-up call only when the word
 /// records a sleeper.
 ///
 /// Trade-off (writer starvation): readers never wait for waiting writers, so
@@ -8136,7 +10216,7 @@ class sharded_mutex {
 /// while the thread that released it last is still returning from unlock()
 /// or unlock_shared() (e.g. a reader drops the last reference to an object
 /// that holds the mutex): after its releasing read-modify-write an unlock
-/// touches the mutex only through a notify on its address, which does not
+/// touches the mutex only through a wake-up on its address, which does not
 /// read or write the (possibly freed) word.
 class rw_mutex {
  public:
@@ -8174,7 +10254,7 @@ class rw_mutex {
     // wake the sleepers (they set it again if they still have to wait).
     const std::uint32_t prev = m_state.exchange(0, std::memory_order_release);
     ELECTRON_ASSERT((prev & writer_bit) != 0, "rw_mutex::unlock without holding it exclusively");
-    if (ELECTRON_UNLIKELY((prev & waiting_bit) != 0)) m_state.notify_all();
+    if (ELECTRON_UNLIKELY((prev & waiting_bit) != 0)) detail::waiter::wake_all(m_state);
   }
 
   /// Blocks until the calling thread holds the lock shared: at once unless
@@ -8201,7 +10281,7 @@ class rw_mutex {
   /// Releases shared ownership. Precondition: the caller holds it shared.
   ELECTRON_ALWAYS_INLINE void unlock_shared() noexcept {
     // One read-modify-write both releases and decides the wake-up, so after
-    // it this thread touches the mutex only through notify_all on its
+    // it this thread touches the mutex only through a wake_all on its
     // address (see the class comment on destruction). The last reader out
     // of a word that says "someone sleeps, one reader" clears the waiting
     // bit with its decrement and so must notify; a reader leaving a full
@@ -8222,7 +10302,7 @@ class rw_mutex {
         break;
     }
     if (ELECTRON_UNLIKELY((s & waiting_bit) != 0) && (s == (waiting_bit | 1) || (s & reader_mask) == reader_mask))
-      m_state.notify_all();
+      detail::waiter::wake_all(m_state);
   }
 
  private:
@@ -8239,11 +10319,11 @@ class rw_mutex {
   }
 
   // No lost wake-up, in brief. A thread sleeps only through
-  // m_state.wait(v) where v has waiting_bit set, and only after it saw the
+  // waiter::wait(m_state, v) where v has waiting_bit set, and only after it saw the
   // lock unavailable in v. wait() compares and sleeps atomically, so it
   // returns at once if the word is no longer v. While the word holds
   // waiting_bit, the thread that clears it (a writer's unlock, or the last
-  // reader's unlock) calls notify_all after clearing it. A woken thread
+  // reader's unlock) calls wake_all after clearing it. A woken thread
   // re-examines the word and, if it must wait again, sets the bit again. If
   // the word goes back to exactly v, the bit is set in it, so a later clear
   // notifies again. Sleepers are writers, or readers that found a writer or
@@ -8252,7 +10332,7 @@ class rw_mutex {
 
   template <class Free, class Take>
   void wait_until_taken(Free free, Take take) noexcept {
-    int spins = 0;
+    detail::backoff b;
     std::uint32_t s = m_state.load(std::memory_order_relaxed);
     for (;;) {
       if (free(s)) {
@@ -8261,22 +10341,19 @@ class rw_mutex {
         if (m_state.compare_exchange_weak(s, take(s), std::memory_order_acquire, std::memory_order_relaxed)) return;
         continue;
       }
-      if (spins < detail::spin_limit) {
-        ++spins;
-        detail::cpu_relax();
+      if (b.pause()) {
         s = m_state.load(std::memory_order_relaxed);
         continue;
       }
       if ((s & waiting_bit) == 0) {
         // Relaxed is enough: the bit publishes no data; acquire comes from
         // the compare-exchange that finally takes the lock.
-        if (!m_state.compare_exchange_weak(s, s | waiting_bit, std::memory_order_relaxed,
-                                           std::memory_order_relaxed))
+        if (!m_state.compare_exchange_weak(s, s | waiting_bit, std::memory_order_relaxed, std::memory_order_relaxed))
           continue;
         s |= waiting_bit;
       }
-      m_state.wait(s, std::memory_order_relaxed);
-      spins = 0;
+      detail::waiter::wait(m_state, s);
+      b.reset();
       s = m_state.load(std::memory_order_relaxed);
     }
   }
@@ -8306,13 +10383,14 @@ class rw_mutex {
 /// The count and the number of sleeping waiters share one 64-bit word.
 /// When the count is positive, acquire() is one compare-exchange; when
 /// nobody sleeps, release() is one compare-exchange: no lock and no system
-/// call. A thread that finds the count at 0 spins briefly, then registers in
-/// the word and sleeps: acquire() on the word itself with C++20 atomic wait
-/// (a futex on Linux), the timed waits on a condition variable (atomic wait
-/// has no time-out). release() wakes sleepers only when the word says some
-/// are registered: release(1) wakes one acquire() sleeper and, if timed
-/// waiters sleep too, also one of those (the one that does not get the unit
-/// sleeps again); release(n > 1) wakes them all.
+/// call. A thread that finds the count at 0 backs off, then registers in
+/// the word and sleeps: acquire() on the 64-bit word itself (the waiter's
+/// 64-bit form: C++20 atomic wait), the timed waits on a 32-bit epoch word
+/// with the waiter's timed wait (a futex with a time-out on Linux).
+/// release() wakes sleepers only when the word says some are registered:
+/// release(1) wakes one acquire() sleeper and, if timed waiters sleep too,
+/// also one of those (the one that does not get the unit sleeps again);
+/// release(n > 1) wakes them all.
 ///
 /// Not fair: a thread arriving while the count is positive may take a unit
 /// ahead of a sleeping waiter. No unit is lost, and no waiter sleeps while
@@ -8327,14 +10405,13 @@ class rw_mutex {
 /// waking timed waiters under the internal mutex.
 ///
 /// Thread-safe. Nothing allocates. acquire() and release() are noexcept:
-/// the mutex and condition variable of the timed path fail only on invalid
-/// use (for example destroying the semaphore while a thread waits), which
-/// terminates. The timed waits may throw what the clock throws.
+/// the mutex of the timed path fails only on invalid use (for example
+/// destroying the semaphore while a thread waits), which terminates. The
+/// timed waits may throw what the clock throws.
 class semaphore {
  public:
   /// A semaphore whose count starts at `initial` (0 <= initial <= max()).
-  explicit semaphore(std::ptrdiff_t initial) noexcept
-      : m_state(static_cast<std::uint64_t>(initial) << count_shift) {
+  explicit semaphore(std::ptrdiff_t initial) noexcept : m_state(static_cast<std::uint64_t>(initial) << count_shift) {
     ELECTRON_ASSERT(initial >= 0 && initial <= max(), "semaphore: initial count out of range");
   }
   semaphore(const semaphore&) = delete;
@@ -8342,9 +10419,9 @@ class semaphore {
   /// Precondition: no thread waits on it or will use it (see the class
   /// comment for releases still returning).
   ~semaphore() {
-    // A releaser that saw timed sleepers publishes its units and notifies
-    // the condition variable while holding m_mutex; taking the mutex here
-    // waits until it is done with both. Unlocking a mutex that another
+    // A releaser that saw timed sleepers publishes its units and wakes the
+    // timed sleepers while holding m_mutex; taking the mutex here waits
+    // until it is done with both. Unlocking a mutex that another
     // thread then locks and destroys is allowed (POSIX; std::mutex).
     const std::lock_guard<std::mutex> lock(m_mutex);
   }
@@ -8429,8 +10506,8 @@ class semaphore {
       // anyone sleeps, so nothing can register unseen in between, and after
       // it we touch the semaphore only through a notify on the word's
       // address (see the notes below).
-      if (ELECTRON_LIKELY(m_state.compare_exchange_weak(w, w + add, std::memory_order_release,
-                                                        std::memory_order_relaxed)))
+      if (ELECTRON_LIKELY(
+              m_state.compare_exchange_weak(w, w + add, std::memory_order_release, std::memory_order_relaxed)))
         break;
     }
     if (ELECTRON_UNLIKELY((w & sleeper_mask) != 0)) notify_sleepers(n);
@@ -8463,17 +10540,14 @@ class semaphore {
   // modification order (no seq_cst needed).
   //
   // acquire() sleepers: a waiter adds sleeper_unit only in a compare-
-  // exchange that saw the count at 0, then sleeps with m_state.wait(v) on
-  // the value v it wrote or saw since; wait compares and sleeps atomically
-  // (a futex). A release's compare-exchange is either earlier in the
-  // modification order (the waiter's compare-exchange then sees the units)
-  // or later (the release sees the sleeper and, after publishing, notifies;
-  // the word is no longer v, so the waiter either does not sleep or is
-  // woken). A woken waiter takes a unit and leaves the sleeper count in one
-  // compare-exchange, or sleeps again if a newcomer took the unit first.
-  // release(1) needs to wake only one: every release changes the word, so a
-  // sleeper that had compared before it is queued when the notify comes,
-  // and one already awake rechecks by itself.
+  // exchange that saw the count at 0, then sleeps with waiter::wait(m_state,
+  // v) on the value v it wrote or saw since, which compares and sleeps
+  // atomically (the 64-bit form: the standard library's atomic wait). A release's compare-exchange is either earlier in
+  // the modification order (the waiter's compare-exchange then sees the units) or later (the release sees the sleeper
+  // and, after publishing, notifies; the word is no longer v, so the waiter either does not sleep or is woken). A woken
+  // waiter takes a unit and leaves the sleeper count in one compare-exchange, or sleeps again if a newcomer took the
+  // unit first. release(1) needs to wake only one: every release changes the word, so a sleeper that had compared
+  // before it is queued when the notify comes, and one already awake rechecks by itself.
   //
   // Timed sleepers: m_timed counts them under m_mutex, and timed_flag is set
   // exactly while m_timed > 0 (both change under the mutex). A timed waiter
@@ -8487,16 +10561,18 @@ class semaphore {
   // while the releaser is still returning. So once a unit is in the count,
   // a releaser must not read or write the semaphore: on the fast path its
   // last access is the compare-exchange that publishes the unit; after it,
-  // only m_state.notify_*, which passes the address to the kernel (a futex
+  // only waiter::wake_* on m_state, which passes the address on (a futex
   // wake on a freed or reused address wakes nobody or wakes spuriously) and
   // reads no memory of the object (libstdc++: a 64-bit atomic waits on a
-  // shared, static waiter table; the futex-based libc++ likewise). On the
+  // shared, static waiter table; the futex-based libc++ likewise; the
+  // portable backend locks a bucket of its own static table). On the
   // timed path the releaser holds m_mutex from before publishing until it
-  // has notified the condition variable, and the destructor takes m_mutex.
+  // has woken the timed sleepers, and the destructor takes m_mutex.
 
   ELECTRON_NOINLINE void acquire_slow() noexcept {
     if (spin_acquire()) return;
     bool registered = false;
+    detail::backoff overflow_poll;
     std::uint64_t w = m_state.load(std::memory_order_relaxed);
     for (;;) {
       if (w >= count_unit) {
@@ -8507,18 +10583,17 @@ class semaphore {
       if (!registered) {
         if (ELECTRON_UNLIKELY((w & sleeper_mask) == sleeper_mask)) {
           // 2^23 - 1 sleepers already: poll rather than overflow the field.
-          std::this_thread::yield();
+          overflow_poll.pause_or_sleep();
           w = m_state.load(std::memory_order_relaxed);
           continue;
         }
         // Relaxed: the registration publishes no data.
-        if (!m_state.compare_exchange_weak(w, w + sleeper_unit, std::memory_order_relaxed,
-                                           std::memory_order_relaxed))
+        if (!m_state.compare_exchange_weak(w, w + sleeper_unit, std::memory_order_relaxed, std::memory_order_relaxed))
           continue;
         w += sleeper_unit;
         registered = true;
       }
-      m_state.wait(w, std::memory_order_relaxed);
+      detail::waiter::wait(m_state, w);
       w = m_state.load(std::memory_order_relaxed);
     }
   }
@@ -8527,9 +10602,9 @@ class semaphore {
   // semaphore by the releaser, and it only names the word's address.
   void notify_sleepers(std::ptrdiff_t n) noexcept {
     if (n == 1) {
-      m_state.notify_one();
+      detail::waiter::wake_one(m_state);
     } else {
-      m_state.notify_all();
+      detail::waiter::wake_all(m_state);
     }
   }
 
@@ -8538,18 +10613,25 @@ class semaphore {
     const std::uint64_t prev = m_state.fetch_add(add, std::memory_order_release);
     if ((prev & sleeper_mask) != 0) notify_sleepers(n);
     if (m_timed != 0) {
+      // Under m_mutex: a timed waiter reads the epoch under it too, after
+      // its last look at the count, so it either sees these units or sleeps
+      // on an epoch that has moved on (and does not sleep at all).
+      m_timed_epoch.fetch_add(1, std::memory_order_relaxed);
       if (n == 1) {
-        m_cv.notify_one();
+        detail::waiter::wake_one(m_timed_epoch);
       } else {
-        m_cv.notify_all();
+        detail::waiter::wake_all(m_timed_epoch);
       }
     }
   }
 
   // The timed wait proper. next_deadline() returns the steady_clock time to
-  // sleep until, or nullopt once the caller's deadline has passed; the
-  // condition variable is only ever given a steady_clock time point (its
-  // other overloads convert, and libstdc++'s conversion can overflow).
+  // sleep until, or nullopt once the caller's deadline has passed. The
+  // waiter is only ever given a steady_clock time point. The look at the
+  // count and the read of the epoch happen under m_mutex, and a releaser
+  // that saw timed sleepers adds its units and bumps the epoch under it,
+  // so the sleep that follows returns at once if such a release came
+  // after the look.
   template <class NextDeadline>
   bool wait_timed(NextDeadline next_deadline) {
     std::unique_lock<std::mutex> lock(m_mutex);
@@ -8558,7 +10640,10 @@ class semaphore {
       if (try_acquire()) return true;
       const std::optional<std::chrono::steady_clock::time_point> until = next_deadline();
       if (!until) return false;
-      m_cv.wait_until(lock, *until);
+      const std::uint32_t epoch = m_timed_epoch.load(std::memory_order_relaxed);
+      lock.unlock();
+      (void)detail::waiter::wait_until(m_timed_epoch, epoch, *until);
+      lock.lock();
     }
   }
 
@@ -8579,8 +10664,7 @@ class semaphore {
   };
 
   bool spin_acquire() noexcept {
-    for (int i = 0; i < detail::spin_limit; ++i) {
-      detail::cpu_relax();
+    for (detail::backoff b; b.pause();) {
       if (m_state.load(std::memory_order_relaxed) >= count_unit && try_acquire()) return true;
     }
     return false;
@@ -8608,9 +10692,9 @@ class semaphore {
   }
 
   std::atomic<std::uint64_t> m_state;
-  std::size_t m_timed = 0;  // timed waiters registered; guarded by m_mutex
-  std::mutex m_mutex;       // timed waiters and their releasers only
-  std::condition_variable m_cv;
+  std::size_t m_timed = 0;                      // timed waiters registered; guarded by m_mutex
+  std::mutex m_mutex;                           // timed waiters and their releasers only
+  std::atomic<std::uint32_t> m_timed_epoch{0};  // bumped by releases that saw timed waiters; under m_mutex
 };
 
 }  // namespace sync

@@ -3,8 +3,8 @@
 // and configuration macros.
 #include "electron/bits.hpp"
 #include "electron/cpu.hpp"
-#include "electron/lockfree.hpp"
 #include "electron/hash.hpp"
+#include "electron/lockfree.hpp"
 #include "odr_report.hpp"
 
 #define ELECTRON_ODR_FN ELECTRON_PP_CAT(odr_report_, ELECTRON_ODR_VARIANT)

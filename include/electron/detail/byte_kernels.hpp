@@ -29,7 +29,7 @@
 /// 0 when every byte kernel is its scalar twin.
 /// (Little-endian only: byte i of a 64-bit word is bits 8i..8i+7.)
 #if ELECTRON_HAS_SIMD && (ELECTRON_ARCH_X86 || (defined(__aarch64__) && defined(__ARM_NEON) && \
-                                               defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__))
+                                                defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__))
 #define ELECTRON_SIMD_BYTE_KERNELS 1
 #else
 #define ELECTRON_SIMD_BYTE_KERNELS 0
@@ -160,7 +160,8 @@ using byte_arch = std::conditional_t<
         std::is_base_of_v<xsimd::avx512f, Arch> || std::is_base_of_v<xsimd::avx2, Arch>, xsimd::avx2,
         std::conditional_t<std::is_base_of_v<xsimd::sse2, Arch> || std::is_base_of_v<xsimd::avx, Arch> ||
                                std::is_base_of_v<xsimd::fma4, Arch>,
-                           xsimd::sse2, std::conditional_t<std::is_base_of_v<xsimd::neon64, Arch>, xsimd::neon64, void>>>>;
+                           xsimd::sse2,
+                           std::conditional_t<std::is_base_of_v<xsimd::neon64, Arch>, xsimd::neon64, void>>>>;
 
 template <class Arch>
 concept vector_arch = electron::detail::is_simd_arch<Arch> && !std::is_void_v<byte_arch<Arch>>;
@@ -293,7 +294,7 @@ struct set_matcher {
 template <class A>
 inline constexpr std::size_t short_vectors = std::is_same_v<A, xsimd::avx2> ? 8 : 4;
 template <class A>
-inline constexpr std::size_t short_limit = short_vectors<A> * bytes<A>::size;
+inline constexpr std::size_t short_limit = short_vectors<A>* bytes<A>::size;
 
 // An empty asm statement: the compiler cannot see what comes out of it, so
 // it cannot turn arithmetic on it back into a compare and a branch.
@@ -371,7 +372,7 @@ ELECTRON_ALWAYS_INLINE std::size_t first_match_short(const byte* p, std::size_t 
       for (std::size_t k = 0; k < vectors; ++k) m[k] = to_mask<A>(match.vec(bytes<A>::load_unaligned(p + at(k))));
       return first_of_masks<lane_shift<A>, vectors>(m, at);
     }
-    if (n >= 8) {  // 64-bit words at min(8k, n - 8)
+    if (n >= 8) {                           // 64-bit words at min(8k, n - 8)
       constexpr std::size_t words = w / 8;  // 8 * words > n
       auto at = [n](std::size_t k) { return min_no_branch(8 * k, n - 8); };
       std::uint64_t t[words];
@@ -386,7 +387,8 @@ ELECTRON_ALWAYS_INLINE std::size_t first_match_short(const byte* p, std::size_t 
   }
   if (n == 0) return npos;
   // Bytes 0, n/2 and n-1 (all of them for n <= 3); the last one fills the word.
-  const std::uint64_t x = std::uint64_t{p[0]} | (std::uint64_t{p[n / 2]} << 8) | (std::uint64_t{p[n - 1]} * 0x0101010101010000u);
+  const std::uint64_t x =
+      std::uint64_t{p[0]} | (std::uint64_t{p[n / 2]} << 8) | (std::uint64_t{p[n - 1]} * 0x0101010101010000u);
   const std::uint64_t t = match.word(x);
   const std::size_t b = static_cast<std::size_t>(std::countr_zero(t)) >> 3;
   return t == 0 ? npos : (b == 0 ? 0 : b == 1 ? n / 2 : n - 1);

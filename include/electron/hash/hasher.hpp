@@ -39,7 +39,9 @@ concept hasher = std::copy_constructible<H> && requires(const H& h, const K& k) 
 /// boost::unordered_flat_map (boost::unordered::hash_is_avalanching) and
 /// ankerl::unordered_dense look for; every Electron hasher declares it.
 template <class H>
-struct is_avalanching : std::bool_constant<requires { typename H::is_avalanching; }> {};
+    struct is_avalanching : std::bool_constant < requires {
+  typename H::is_avalanching;
+} > {};
 template <class H>
 inline constexpr bool is_avalanching_v = is_avalanching<H>::value;
 

@@ -126,7 +126,6 @@ class index_stack {
   cache::padded<std::atomic<std::uint64_t>, cache::false_sharing_range> m_head{make(nil, 0)};
 };
 
-
 }  // namespace lockfree::detail
 ELECTRON_END_NAMESPACE
 

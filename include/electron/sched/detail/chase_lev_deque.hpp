@@ -159,8 +159,12 @@ class chase_lev_deque {
     ring& operator=(const ring&) = delete;
     // Elements are atomics: a thief may read a slot the owner is rewriting
     // (its CAS then fails and the value is discarded), as in the paper.
-    T get(std::int64_t i) const noexcept { return slots[static_cast<std::size_t>(i & mask)].load(std::memory_order_relaxed); }
-    void put(std::int64_t i, T x) noexcept { slots[static_cast<std::size_t>(i & mask)].store(x, std::memory_order_relaxed); }
+    T get(std::int64_t i) const noexcept {
+      return slots[static_cast<std::size_t>(i & mask)].load(std::memory_order_relaxed);
+    }
+    void put(std::int64_t i, T x) noexcept {
+      slots[static_cast<std::size_t>(i & mask)].store(x, std::memory_order_relaxed);
+    }
 
     std::int64_t mask;
     std::atomic<T>* slots;
@@ -170,8 +174,10 @@ class chase_lev_deque {
   static std::size_t ring_bytes(std::int64_t capacity) noexcept {
     return slots_offset + sizeof(std::atomic<T>) * static_cast<std::size_t>(capacity);
   }
-  static constexpr std::size_t slots_offset = (sizeof(ring) + alignof(std::atomic<T>) - 1) / alignof(std::atomic<T>) * alignof(std::atomic<T>);
-  static constexpr std::size_t ring_align = alignof(ring) > alignof(std::atomic<T>) ? alignof(ring) : alignof(std::atomic<T>);
+  static constexpr std::size_t slots_offset =
+      (sizeof(ring) + alignof(std::atomic<T>) - 1) / alignof(std::atomic<T>) * alignof(std::atomic<T>);
+  static constexpr std::size_t ring_align = alignof(ring) > alignof(std::atomic<T>) ? alignof(ring)
+                                                                                    : alignof(std::atomic<T>);
 
   ring* make_ring(std::int64_t capacity) {
     void* block = m_resource->allocate(ring_bytes(capacity), ring_align);

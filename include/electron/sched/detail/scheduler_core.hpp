@@ -213,7 +213,8 @@ class scheduler_core {
   /// outside the scheduler takes the caller slot first (or sleeps until it
   /// is free or g completes).
   void wait_for(group_state& g) noexcept {
-    ELECTRON_ASSERT(t_running_group != &g, "sched::task_group::wait() from one of the group's own tasks (it would wait for itself)");
+    ELECTRON_ASSERT(t_running_group != &g,
+                    "sched::task_group::wait() from one of the group's own tasks (it would wait for itself)");
     const auto done = [&g] { return g.pending.load(std::memory_order_seq_cst) == 0; };
     scoped_entry entry(*this, done);
     if (entry.active()) {
@@ -367,7 +368,8 @@ class scheduler_core {
   bool drained() const noexcept {
     if (!m_stopping.load(std::memory_order_seq_cst)) return false;
     std::uint64_t completed = 0;
-    for (std::size_t i = 0; i < m_count; ++i) completed += m_workers[i].counts.completed.load(std::memory_order_acquire);
+    for (std::size_t i = 0; i < m_count; ++i)
+      completed += m_workers[i].counts.completed.load(std::memory_order_acquire);
     std::uint64_t spawned = m_injected.load(std::memory_order_acquire);
     for (std::size_t i = 0; i < m_count; ++i) spawned += m_workers[i].counts.spawned.load(std::memory_order_acquire);
     return completed == spawned;
@@ -526,7 +528,8 @@ class scheduler_core {
     if (m_count != 0) {
       // The destroying thread is slot 0 until every task ran: with
       // concurrency() == 1 it is the only thread that runs them.
-      scoped_entry entry(*this, [] { return false; }, true);
+      scoped_entry entry(
+          *this, [] { return false; }, true);
       run_until_drained(*t_worker);
       free_nodes_of(*t_worker);
     }

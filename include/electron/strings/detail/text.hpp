@@ -237,7 +237,6 @@ class piece_view : public std::ranges::view_base {
   Cutter m_cut{};
 };
 
-
 }  // namespace strings::detail
 ELECTRON_END_NAMESPACE
 
