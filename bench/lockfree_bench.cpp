@@ -42,7 +42,7 @@ constexpr std::size_t ring = 4096;  // capacity of the bounded queues
 // What a caller does when a try fails: spin a little, then give the core away.
 inline void backoff(int& tries) {
   if (++tries < 64) {
-    electron::lockfree::detail::cpu_relax();
+    electron::detail::cpu_relax();
   } else {
     tries = 0;
     std::this_thread::yield();
