@@ -23,9 +23,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -316,12 +313,14 @@ int main(int argc, char** argv) {
   std::string text;
   int arg = 1;
   if (argc > 2 && std::string_view(argv[1]) == "--file") {
-    std::ifstream in(argv[2], std::ios::binary);
-    if (!in) {
+    std::FILE* f = std::fopen(argv[2], "rb");
+    if (f == nullptr) {
       std::fprintf(stderr, "access_log: cannot read %s\n", argv[2]);
       return 2;
     }
-    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    char buf[1 << 16];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) text.append(buf, n);
+    std::fclose(f);
     arg = 3;
   } else {
     const std::size_t mib = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 64;

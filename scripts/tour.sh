@@ -14,10 +14,14 @@ cmake --preset release >/dev/null
 # allocation counter's own overhead, not Electron against a peer.)
 benches=(bits_bench arena_bench pool_bench hash_bench simd_bench strings_bench cache_bench lockfree_bench sync_bench
          sched_bench)
-cmake --build --preset release --target tour "${benches[@]}"
+cmake --build --preset release --target tour access_log "${benches[@]}"
 
 echo
 build/release/examples/tour
+
+echo
+echo "== an application: examples/access_log.cpp, written with Electron and with std only (same threads, same output)"
+build/release/examples/access_log 64
 
 echo
 echo "== benchmark summary (median of 3 repetitions, ${min_time}s each; ratio = other / electron time)"
