@@ -18,6 +18,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -471,6 +472,12 @@ TEST_CASE("string_interner: a hit allocates nothing, a new string one bump", "[h
 
 static_assert(std::is_nothrow_invocable_v<const eh::xxhash64_hasher&, std::string_view>);
 static_assert(noexcept(std::declval<const eh::string_interner&>().find("x")));
+
+// Two copies would share the arena's blocks; moving keeps ids and views.
+static_assert(!std::is_copy_constructible_v<electron::hash::string_interner> &&
+              !std::is_copy_assignable_v<electron::hash::string_interner>);
+static_assert(std::is_move_constructible_v<electron::hash::string_interner> &&
+              std::is_move_assignable_v<electron::hash::string_interner>);
 
 TEST_CASE("string_interner: copy-list-initialization and a throwing-free find", "[hash][interner]") {
   eh::string_interner in = {};

@@ -957,6 +957,18 @@ TEST_CASE("parallel_for: nested inside tasks", "[sched][parallel_for][threads]")
   CHECK(sum.load() == std::int64_t{64000} * 63999 / 2);
 }
 
+TEST_CASE("parallel_for: an 8-bit index with many threads (the automatic grain in std::size_t)",
+          "[sched][parallel_for][threads]") {
+  // 8 * 32 pieces wrapped to 0 in an 8-bit unsigned type: a division by zero.
+  es::scheduler s(32);
+  std::atomic<int> sum{0};
+  es::parallel_for(s, std::int8_t{0}, std::int8_t{100}, [&](std::int8_t i) { sum.fetch_add(i); });
+  CHECK(sum.load() == 4950);
+  const int r = es::parallel_reduce(
+      s, std::uint8_t{0}, std::uint8_t{200}, 0, [](std::uint8_t i) { return static_cast<int>(i); }, std::plus<>{});
+  CHECK(r == 19900);
+}
+
 TEST_CASE("parallel_for: bounds of two integer types count in their common type", "[sched][parallel_for][threads]") {
   for (std::size_t n : {std::size_t{1}, std::size_t{2}, std::size_t{4}}) {
     CAPTURE(n);

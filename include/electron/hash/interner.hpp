@@ -97,6 +97,14 @@ class basic_string_interner {
 
   /// An empty interner on the default hasher and allocator; nothing is
   /// allocated until the first intern().
+  /// Not copyable: two copies would share the allocator's blocks (a
+  /// copyable bump allocator copies its pointer, not its memory). Movable:
+  /// ids and views stay valid in the moved-to interner.
+  basic_string_interner(const basic_string_interner&) = delete;
+  basic_string_interner& operator=(const basic_string_interner&) = delete;
+  basic_string_interner(basic_string_interner&&) = default;
+  basic_string_interner& operator=(basic_string_interner&&) = default;
+
   basic_string_interner() requires std::default_initializable<H> &&
       (std::default_initializable<A> || std::constructible_from<A, std::size_t, std::pmr::memory_resource*>)
       : m_hasher(), m_arena(make_arena(default_arena_block, std::pmr::new_delete_resource())) {}

@@ -68,9 +68,12 @@ U clamp_grain(std::size_t grain) noexcept {
 template <class U>
 U auto_grain(U size, std::size_t concurrency) noexcept {
   if (concurrency <= 1) return size == 0 ? U{1} : size;
-  const U pieces = static_cast<U>(8 * concurrency);
-  const U g = static_cast<U>(size / pieces + (size % pieces != 0 ? 1 : 0));
-  return g == 0 ? U{1} : g;
+  // In std::size_t: 8 * concurrency does not fit a narrow U (it wrapped to 0
+  // for an 8-bit index at concurrency 32, a division by zero).
+  const std::size_t n = static_cast<std::size_t>(size);
+  const std::size_t pieces = 8 * concurrency;
+  const std::size_t g = n / pieces + (n % pieces != 0 ? 1 : 0);
+  return g == 0 ? U{1} : static_cast<U>(g);
 }
 
 template <class I, class Body>

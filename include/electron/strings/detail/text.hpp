@@ -120,11 +120,11 @@ struct fields_cutter {
     const byte* last = text_bytes(last_char);
     if (m_first == nullptr) m_first = p;  // the first call starts at the text's start
     if (p == last) return false;
-    if (m_block == nullptr || p >= m_block + scan::block) fill(p, last);
+    if (m_block == nullptr || static_cast<std::size_t>(p - m_block) >= scan::block) fill(p, last);
     // The field's start: the first non-space at or after p.
     std::uint64_t word = ~m_space & m_valid & from_bit(static_cast<std::size_t>(p - m_block) << scan::shift);
     while (word == 0) {
-      if (m_block + scan::block >= last) {
+      if (static_cast<std::size_t>(last - m_block) <= scan::block) {
         rest = nullptr;
         return false;
       }
@@ -140,7 +140,7 @@ struct fields_cutter {
         end = m_block + (static_cast<std::size_t>(std::countr_zero(space)) >> scan::shift);
         break;
       }
-      if (m_block + scan::block >= last) break;
+      if (static_cast<std::size_t>(last - m_block) <= scan::block) break;
       fill(m_block + scan::block, last);
       space = m_space & m_valid;
     }
