@@ -3488,6 +3488,17 @@ class basic_string_interner {
 
   /// An empty interner on the default hasher and allocator; nothing is
   /// allocated until the first intern().
+  /// Not copyable: two copies would share the allocator's blocks (a
+  /// copyable bump allocator copies its pointer, not its memory). Movable:
+  /// ids and views stay valid in the moved-to interner.
+  basic_string_interner(const basic_string_interner&) = delete;
+  basic_string_interner& operator=(const basic_string_interner&) = delete;
+  basic_string_interner(basic_string_interner&&) noexcept(
+      std::is_nothrow_move_constructible_v<H>&& std::is_nothrow_move_constructible_v<A>) = default;
+  // Not noexcept: the tables are std::pmr vectors, which copy (and may
+  // throw) when the two interners' upstream resources differ.
+  basic_string_interner& operator=(basic_string_interner&&) = default;  // NOLINT(performance-noexcept-move-constructor)
+
   basic_string_interner() requires std::default_initializable<H> &&
       (std::default_initializable<A> || std::constructible_from<A, std::size_t, std::pmr::memory_resource*>)
       : m_hasher(), m_arena(make_arena(default_arena_block, std::pmr::new_delete_resource())) {}
@@ -7084,9 +7095,12 @@ U clamp_grain(std::size_t grain) noexcept {
 template <class U>
 U auto_grain(U size, std::size_t concurrency) noexcept {
   if (concurrency <= 1) return size == 0 ? U{1} : size;
-  const U pieces = static_cast<U>(8 * concurrency);
-  const U g = static_cast<U>(size / pieces + (size % pieces != 0 ? 1 : 0));
-  return g == 0 ? U{1} : g;
+  // In std::size_t: 8 * concurrency does not fit a narrow U (it wrapped to 0
+  // for an 8-bit index at concurrency 32, a division by zero).
+  const std::size_t n = static_cast<std::size_t>(size);
+  const std::size_t pieces = 8 * concurrency;
+  const std::size_t g = n / pieces + (n % pieces != 0 ? 1 : 0);
+  return g == 0 ? U{1} : static_cast<U>(g);
 }
 
 template <class I, class Body>
@@ -9399,11 +9413,11 @@ struct fields_cutter {
     const byte* last = text_bytes(last_char);
     if (m_first == nullptr) m_first = p;  // the first call starts at the text's start
     if (p == last) return false;
-    if (m_block == nullptr || p >= m_block + scan::block) fill(p, last);
+    if (m_block == nullptr || static_cast<std::size_t>(p - m_block) >= scan::block) fill(p, last);
     // The field's start: the first non-space at or after p.
     std::uint64_t word = ~m_space & m_valid & from_bit(static_cast<std::size_t>(p - m_block) << scan::shift);
     while (word == 0) {
-      if (m_block + scan::block >= last) {
+      if (static_cast<std::size_t>(last - m_block) <= scan::block) {
         rest = nullptr;
         return false;
       }
@@ -9419,7 +9433,7 @@ struct fields_cutter {
         end = m_block + (static_cast<std::size_t>(std::countr_zero(space)) >> scan::shift);
         break;
       }
-      if (m_block + scan::block >= last) break;
+      if (static_cast<std::size_t>(last - m_block) <= scan::block) break;
       fill(m_block + scan::block, last);
       space = m_space & m_valid;
     }
@@ -9494,7 +9508,7 @@ class piece_view : public std::ranges::view_base {
   // An empty text with a null data() (std::string_view{}) points at a
   // literal instead: a null position means "no piece left".
   piece_view(std::string_view text, Cutter cut) noexcept
-      : m_text(text.data() != nullptr ? text : std::string_view("", 0)), m_cut(cut) {}
+      : m_text(text.data() != nullptr ? text : std::string_view("")), m_cut(cut) {}
 
   /// O(length of the first piece).
   [[nodiscard]] iterator begin() const noexcept { return iterator(m_cut, m_text); }
@@ -9512,7 +9526,7 @@ class piece_view : public std::ranges::view_base {
   [[nodiscard]] std::string_view text() const noexcept { return m_text; }
 
  private:
-  std::string_view m_text = std::string_view("", 0);
+  std::string_view m_text = std::string_view("");
   Cutter m_cut{};
 };
 

@@ -102,8 +102,11 @@ class basic_string_interner {
   /// ids and views stay valid in the moved-to interner.
   basic_string_interner(const basic_string_interner&) = delete;
   basic_string_interner& operator=(const basic_string_interner&) = delete;
-  basic_string_interner(basic_string_interner&&) = default;
-  basic_string_interner& operator=(basic_string_interner&&) = default;
+  basic_string_interner(basic_string_interner&&) noexcept(
+      std::is_nothrow_move_constructible_v<H>&& std::is_nothrow_move_constructible_v<A>) = default;
+  // Not noexcept: the tables are std::pmr vectors, which copy (and may
+  // throw) when the two interners' upstream resources differ.
+  basic_string_interner& operator=(basic_string_interner&&) = default;  // NOLINT(performance-noexcept-move-constructor)
 
   basic_string_interner() requires std::default_initializable<H> &&
       (std::default_initializable<A> || std::constructible_from<A, std::size_t, std::pmr::memory_resource*>)

@@ -215,7 +215,7 @@ class piece_view : public std::ranges::view_base {
   // An empty text with a null data() (std::string_view{}) points at a
   // literal instead: a null position means "no piece left".
   piece_view(std::string_view text, Cutter cut) noexcept
-      : m_text(text.data() != nullptr ? text : std::string_view("", 0)), m_cut(cut) {}
+      : m_text(text.data() != nullptr ? text : std::string_view("")), m_cut(cut) {}
 
   /// O(length of the first piece).
   [[nodiscard]] iterator begin() const noexcept { return iterator(m_cut, m_text); }
@@ -233,7 +233,7 @@ class piece_view : public std::ranges::view_base {
   [[nodiscard]] std::string_view text() const noexcept { return m_text; }
 
  private:
-  std::string_view m_text = std::string_view("", 0);
+  std::string_view m_text = std::string_view("");
   Cutter m_cut{};
 };
 
