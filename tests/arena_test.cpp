@@ -235,6 +235,31 @@ TEST_CASE("arena: a huge first block size never becomes a short block", "[arena]
   }
 }
 
+TEST_CASE("arena(SIZE_MAX - k): the first allocate(64) throws before anything is allocated", "[arena][sizes]") {
+  // The case as it was reported: an arena built with a first block size
+  // near SIZE_MAX, then an ordinary allocate(64). The block's header + size
+  // must not wrap around into a small request that then claims SIZE_MAX bytes.
+  for (std::size_t k = 0; k < 64; ++k) {
+    CAPTURE(k);
+    small_blocks_only up;
+    ea::arena a(static_cast<std::size_t>(-1) - k, &up);
+    CHECK_THROWS_AS((void)a.allocate(64), std::bad_alloc);
+    CHECK(up.allocations == 0);
+    CHECK(a.block_count() == 0);
+    CHECK(a.bytes_reserved() == 0);
+    CHECK_THROWS_AS((void)a.allocate(64), std::bad_alloc);  // again: the same refusal, still nothing taken
+    CHECK(up.allocations == 0);
+  }
+  // A caller's buffer of any size: the later blocks (twice the buffer) stay in range.
+  alignas(std::max_align_t) std::byte buffer[256];
+  counting_resource up;
+  ea::arena a(buffer, sizeof buffer, &up);
+  CHECK(a.allocate(200) == static_cast<void*>(buffer));
+  (void)a.allocate(200);
+  CHECK(up.allocations == 1);
+  CHECK(a.bytes_reserved() >= 2 * sizeof buffer);
+}
+
 TEST_CASE("arena: geometric growth and introspection", "[arena]") {
   counting_resource up;
   ea::arena a(1000, &up);

@@ -4,6 +4,7 @@
 #include "electron/bits.hpp"
 
 #include "child_process.hpp"
+#include "electron/arena.hpp"
 #include "electron/test.hpp"
 #include "electron_catch.hpp"
 #include "fuzz/bitset_property.hpp"
@@ -13,12 +14,16 @@
 #include <climits>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <memory_resource>
+#include <new>
 #include <random>
 #include <ranges>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace bits = electron::bits;
@@ -539,3 +544,169 @@ TEST_CASE("bitset: out-of-range index trips ELECTRON_ASSERT", "[bits][bitset][as
   CHECK(st.signal == SIGABRT);
 }
 #endif
+
+// ===========================================================================
+// Adversarial use: self-move, a refusing allocator, allocation counts,
+// allocators without a default constructor, temporaries
+// ===========================================================================
+namespace {
+// What a refusing_allocator did, shared by its copies.
+struct alloc_log {
+  std::size_t allocations = 0;
+  std::size_t refused = 0;
+  std::size_t max_elements = static_cast<std::size_t>(-1);  // larger requests throw std::bad_alloc
+};
+
+// A stateful standard allocator that counts its allocations and refuses any
+// request above log->max_elements. No default constructor.
+template <class T>
+class refusing_allocator {
+ public:
+  using value_type = T;
+  explicit refusing_allocator(alloc_log& log) noexcept : m_log(&log) {}
+  template <class U>
+  refusing_allocator(const refusing_allocator<U>& o) noexcept : m_log(o.log()) {}  // NOLINT: converting
+  [[nodiscard]] T* allocate(std::size_t n) {
+    if (n > m_log->max_elements) {
+      ++m_log->refused;
+      throw std::bad_alloc();
+    }
+    ++m_log->allocations;
+    return std::allocator<T>{}.allocate(n);
+  }
+  void deallocate(T* p, std::size_t n) noexcept { std::allocator<T>{}.deallocate(p, n); }
+  [[nodiscard]] alloc_log* log() const noexcept { return m_log; }
+  template <class U>
+  friend bool operator==(const refusing_allocator& a, const refusing_allocator<U>& b) noexcept {
+    return a.log() == b.log();
+  }
+
+ private:
+  alloc_log* m_log;
+};
+
+using logged_bitset = bits::basic_bitset<refusing_allocator<std::uint64_t>>;
+
+// The same object, out of sight of -Wself-move.
+template <class T>
+T& same(T& x) noexcept {
+  return x;
+}
+
+template <class B>
+concept set_bits_of_rvalue = requires { std::declval<B>().set_bits(); };
+}  // namespace
+
+TEST_CASE("bitset: self-move leaves the bitset unchanged", "[bits][bitset][contract]") {
+  // Before the fix the size stayed and the words went: test(99) read past
+  // the end of an empty vector.
+  bits::bitset b(100);
+  b.set(5).set(99);
+  const bits::bitset want = b;
+  b = std::move(same(b));
+  CHECK(b.size() == 100);
+  CHECK(b.word_count() == 2);
+  CHECK(b == want);
+  CHECK(b.test(99));
+  std::swap(b, b);  // moves b into itself on the way
+  CHECK(b == want);
+
+  alloc_log log;
+  logged_bitset l(130, true, refusing_allocator<std::uint64_t>(log));  // allocators that only compare equal
+  l = std::move(same(l));
+  CHECK(l.size() == 130);
+  CHECK(l.count() == 130);
+
+  std::byte buffer[1024];
+  std::pmr::monotonic_buffer_resource mr(buffer, sizeof buffer, std::pmr::null_memory_resource());
+  bits::pmr::bitset p(64, true, &mr);
+  p = std::move(same(p));
+  CHECK(p.size() == 64);
+  CHECK(p.all());
+  CHECK(p.count() == 64);
+}
+
+TEST_CASE("bitset: resize(n, true) that the allocator refuses changes nothing", "[bits][bitset][contract][alloc]") {
+  alloc_log log;
+  log.max_elements = 8;  // 512 bits at most
+  logged_bitset b(100, true, refusing_allocator<std::uint64_t>(log));
+  const std::uint64_t* words = b.data();
+  const std::vector<std::uint64_t> before(b.data(), b.data() + b.word_count());
+  CHECK_THROWS_AS(b.resize(1000, true), std::bad_alloc);
+  CHECK(log.refused == 1);
+  CHECK(b.size() == 100);
+  CHECK(b.count() == 100);  // not 128: the padding of the last word is still zero
+  CHECK(b.data() == words);
+  CHECK(std::vector<std::uint64_t>(b.data(), b.data() + b.word_count()) == before);
+  CHECK(b.all());
+  CHECK_THROWS_AS(b.resize(1000, false), std::bad_alloc);
+  CHECK(b.count() == 100);
+  b.resize(500, true);  // within the limit: works
+  CHECK(b.count() == 500);
+  CHECK(b.all());
+}
+
+TEST_CASE("bitset: a & b, a | b and a ^ b allocate once", "[bits][bitset][alloc]") {
+  alloc_log log;
+  const refusing_allocator<std::uint64_t> alloc(log);
+  logged_bitset a(1000, false, alloc), b(1000, false, alloc);
+  for (std::size_t i = 0; i < 1000; i += 3) a.set(i);
+  for (std::size_t i = 0; i < 1000; i += 5) b.set(i);
+  const std::size_t base = log.allocations;
+  {
+    const logged_bitset r = a & b;  // one copy of a, moved out
+    CHECK(log.allocations == base + 1);
+    CHECK(r.count() == 67);  // multiples of 15 below 1000
+  }
+  {
+    const logged_bitset r = a | b;
+    CHECK(log.allocations == base + 2);
+    CHECK(r.count() == 334 + 200 - 67);
+  }
+  {
+    const logged_bitset r = a ^ b;
+    CHECK(log.allocations == base + 3);
+    CHECK(r.count() == 334 + 200 - 2 * 67);
+  }
+  {
+    const logged_bitset r = ~a;
+    CHECK(log.allocations == base + 4);
+    CHECK(r.count() == 1000 - 334);
+  }
+  logged_bitset t = a;
+  CHECK(log.allocations == base + 5);
+  const logged_bitset r = std::move(t) & b;  // a temporary left operand: no allocation at all
+  CHECK(log.allocations == base + 5);
+  CHECK(r.count() == 67);
+}
+
+TEST_CASE("bitset: nothrow default construction follows the allocator's", "[bits][bitset][contract]") {
+  // Before the fix, the first of these was a hard compile error: the
+  // constructor's noexcept named arena_allocator(), which does not exist.
+  STATIC_REQUIRE_FALSE(
+      std::is_nothrow_default_constructible_v<bits::basic_bitset<electron::arena::arena_allocator<std::uint64_t>>>);
+  STATIC_REQUIRE_FALSE(std::is_nothrow_default_constructible_v<logged_bitset>);
+  STATIC_REQUIRE(std::is_nothrow_default_constructible_v<bits::bitset>);
+  STATIC_REQUIRE(std::is_nothrow_default_constructible_v<bits::pmr::bitset>);
+  electron::arena::arena ar;
+  bits::basic_bitset<electron::arena::arena_allocator<std::uint64_t>> b(
+      electron::arena::arena_allocator<std::uint64_t>{ar});
+  b.resize(100, true);
+  CHECK(b.count() == 100);
+}
+
+TEST_CASE("bitset: set_bits() of a temporary does not compile", "[bits][bitset][contract]") {
+  // `for (auto i : (a & b).set_bits())` read freed memory before C++23 (the
+  // temporary died before the loop ran); now it is rejected.
+  STATIC_REQUIRE_FALSE(set_bits_of_rvalue<bits::bitset>);
+  STATIC_REQUIRE_FALSE(set_bits_of_rvalue<const bits::bitset>);
+  STATIC_REQUIRE(set_bits_of_rvalue<bits::bitset&>);
+  STATIC_REQUIRE(set_bits_of_rvalue<const bits::bitset&>);
+  bits::bitset a(200), b(200);
+  a.set(7).set(150).set(199);
+  b.set(150).set(199).set(3);
+  const bits::bitset both = a & b;  // named: the range refers to it
+  std::vector<std::size_t> got;
+  for (std::size_t i : both.set_bits()) got.push_back(i);
+  CHECK(got == std::vector<std::size_t>{150, 199});
+}

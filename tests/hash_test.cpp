@@ -87,6 +87,27 @@ static_assert(eh::hasher<eh::xxh3_64_hasher> && eh::hasher<eh::xxhash64_hasher> 
 static_assert(!eh::hasher<int> && !eh::hasher<std::hash<int>>);
 static_assert(noexcept(eh::xxhash64(std::string_view{})) && noexcept(eh::murmur3(std::string_view{})));
 
+// xxhash64_state in a constant expression, on clang++ as on g++ (clang++ 14
+// rejected this before the fix), equal to the one-shot hash for a split
+// inside the buffer, a split across a 32-byte stripe and many stripes.
+constexpr std::uint64_t streamed(std::string_view a, std::string_view b, std::uint64_t seed) {
+  eh::xxhash64_state st(seed);
+  st.update(a).update(b);
+  return st.digest();
+}
+static_assert([] {
+  eh::xxhash64_state st;
+  st.update("hello, ");
+  st.update("world");
+  return st.digest();
+}() == eh::xxhash64("hello, world"));
+static_assert(streamed("hello, ", "world", 0) == eh::xxhash64("hello, world"));
+static_assert(streamed("", "", 9) == eh::xxhash64("", 9));
+static_assert(streamed("the first twenty-nine bytes..", "and the rest, past one stripe and into the next", 3) ==
+              eh::xxhash64("the first twenty-nine bytes..and the rest, past one stripe and into the next", 3));
+static_assert(streamed("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "0123456789abcdef01234", 5) ==
+              eh::xxhash64("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef01234", 5));
+
 TEST_CASE("hash: SMHasher verification values", "[hash]") {
   // XXH64: 0x024B7CF4, MurmurHash3_x64_128: 0x6384BA69 (SMHasher's table).
   CHECK(smhasher_verification([](const unsigned char* p, std::size_t n, std::uint32_t seed,
@@ -794,4 +815,25 @@ TEST_CASE("string_interner: moving keeps ids and views; the moved-from one is em
   CHECK(a.at(500) == "m-500");
   CHECK(a.intern("m-7") == eh::intern_result{7, false});
   static_assert(std::is_nothrow_move_constructible_v<eh::string_interner>);
+}
+
+TEST_CASE("string_interner: the empty view with a null data() is interned and found without memcmp(p, nullptr, 0)",
+          "[hash][interner][contract]") {
+  // Before the fix the second intern compared the stored empty string with
+  // memcmp(p, nullptr, 0): undefined behaviour, which clang's UBSan with
+  // -fno-sanitize-recover=all aborts on.
+  eh::string_interner in;
+  const std::string_view null_empty{};
+  REQUIRE(null_empty.data() == nullptr);
+  CHECK(in.intern(null_empty) == eh::intern_result{0, true});
+  CHECK(in.intern(null_empty) == eh::intern_result{0, false});
+  CHECK(in.intern("") == eh::intern_result{0, false});
+  CHECK(in.find(null_empty) == 0u);
+  CHECK(in.intern("x") == eh::intern_result{1, true});
+  CHECK(in.at(0).empty());
+  CHECK(in.at(0).data() != nullptr);  // stored: a NUL in the arena
+  eh::basic_string_interner<eh::murmur3_hasher> other;  // and with another hasher
+  CHECK(other.intern(std::string_view{}).inserted);
+  CHECK(!other.intern(std::string_view{}).inserted);
+  CHECK(other.find(std::string_view{}) == 0u);
 }

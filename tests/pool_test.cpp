@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <memory>
 #include <memory_resource>
 #include <mutex>
 #include <random>
@@ -861,3 +862,37 @@ TEST_CASE("buffer_pool: an upstream that fails at any allocation leaves the pool
   }
 }
 #endif
+
+namespace {
+// A value type whose unary operator& lies (returns nullptr), as a user's
+// smart-reference type may. The pool must hand out the object's real address.
+struct ampersand_liar {
+  int value = 0;
+  void reset() noexcept { value = 0; }
+  ampersand_liar* operator&() noexcept { return nullptr; }              // NOLINT(google-runtime-operator)
+  const ampersand_liar* operator&() const noexcept { return nullptr; }  // NOLINT(google-runtime-operator)
+};
+}  // namespace
+
+TEST_CASE("object_pool: get() returns the object's address even when T overloads operator&",
+          "[pool][object_pool][contract]") {
+  ep::object_pool<ampersand_liar> p(4, 2);
+  ampersand_liar* a = p.get();  // before the fix: &n->value, the nullptr from operator&
+  REQUIRE(a != nullptr);
+  a->value = 7;
+  ampersand_liar* b = p.get();
+  REQUIRE(b != nullptr);
+  CHECK(b != a);
+  CHECK(b->value == 0);
+  p.put(a);
+  ampersand_liar* c = p.get();  // the pooled one again, reset
+  CHECK(c == a);
+  CHECK(c->value == 0);
+  {
+    auto h = p.acquire();
+    CHECK(h.get() != nullptr);
+    h->value = 3;
+  }
+  p.put(b);
+  p.put(c);
+}

@@ -214,7 +214,10 @@ class basic_bitset {
   static constexpr size_type bits_per_word = 64;
 
   // ---- construction -------------------------------------------------------
-  basic_bitset() noexcept(noexcept(Allocator())) = default;
+  // (The trait, not noexcept(Allocator()): for an allocator without a
+  // default constructor that expression is ill-formed, where the question
+  // "is the bitset nothrow default constructible" must answer false.)
+  basic_bitset() noexcept(std::is_nothrow_default_constructible_v<Allocator>) = default;
   explicit basic_bitset(const Allocator& alloc) noexcept : m_words(alloc) {}
   /// n bits, all equal to `value`.
   explicit basic_bitset(size_type n, bool value = false, const Allocator& alloc = Allocator())
@@ -236,6 +239,9 @@ class basic_bitset {
   basic_bitset& operator=(basic_bitset&& other) noexcept(
       std::allocator_traits<Allocator>::propagate_on_container_move_assignment::value ||
       std::allocator_traits<Allocator>::is_always_equal::value) {
+    // Self-move (std::swap(b, b) does one) leaves the bitset unchanged; the
+    // vector's own self-move would empty the words but keep the size.
+    if (this == std::addressof(other)) return *this;
     m_words = std::move(other.m_words);
     m_size = std::exchange(other.m_size, 0);
     other.m_words.clear();
@@ -386,8 +392,13 @@ class basic_bitset {
   using set_bit_iterator = bits::set_bit_iterator;
   using set_bit_range = bits::set_bit_range;
 
-  /// Range of the indices of the one bits, lowest first.
-  [[nodiscard]] set_bit_range set_bits() const noexcept { return set_bit_range(m_words.data(), m_words.size()); }
+  /// Range of the indices of the one bits, lowest first. It refers to the
+  /// bitset's words, so the bitset must outlive it.
+  [[nodiscard]] set_bit_range set_bits() const& noexcept { return set_bit_range(m_words.data(), m_words.size()); }
+  /// Deleted: the range of a temporary would dangle as soon as the full
+  /// expression ends (`for (auto i : (a & b).set_bits())` before C++23).
+  /// Name the bitset first: `auto c = a & b; for (auto i : c.set_bits())`.
+  set_bit_range set_bits() const&& = delete;
 
   // ---- bitwise operators --------------------------------------------------
   basic_bitset& operator&=(const basic_bitset& o) { return combine<detail::word_op::and_>(o); }
@@ -396,9 +407,21 @@ class basic_bitset {
   /// *this &= ~o (set difference), without a temporary.
   basic_bitset& and_not(const basic_bitset& o) { return combine<detail::word_op::and_not>(o); }
 
-  [[nodiscard]] friend basic_bitset operator&(basic_bitset a, const basic_bitset& b) { return a &= b; }
-  [[nodiscard]] friend basic_bitset operator|(basic_bitset a, const basic_bitset& b) { return a |= b; }
-  [[nodiscard]] friend basic_bitset operator^(basic_bitset a, const basic_bitset& b) { return a ^= b; }
+  // a & b, a | b, a ^ b allocate once, for the copy of a: they return the
+  // parameter itself, which is moved out (`return a &= b;` would copy the
+  // reference that &= returns).
+  [[nodiscard]] friend basic_bitset operator&(basic_bitset a, const basic_bitset& b) {
+    a &= b;
+    return a;
+  }
+  [[nodiscard]] friend basic_bitset operator|(basic_bitset a, const basic_bitset& b) {
+    a |= b;
+    return a;
+  }
+  [[nodiscard]] friend basic_bitset operator^(basic_bitset a, const basic_bitset& b) {
+    a ^= b;
+    return a;
+  }
   [[nodiscard]] friend basic_bitset operator~(basic_bitset a) {
     a.flip();
     return a;

@@ -163,7 +163,7 @@ class object_pool {
     ELECTRON_ASSERT(n->state == state_in, "object_pool: corrupt free list");
     n->state = state_out;
     count_out(1);
-    return &n->value;
+    return std::addressof(n->value);  // not &: T may overload unary operator&
   }
 
   /// Resets `p` and takes it back (or destroys it when the pool is full).

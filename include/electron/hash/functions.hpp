@@ -103,61 +103,25 @@ class xxhash64_state {
   constexpr explicit xxhash64_state(std::uint64_t seed = 0) noexcept { reset(seed); }
 
   /// Starts over with a seed.
-  constexpr void reset(std::uint64_t seed = 0) noexcept {
-    m_seed = seed;
-    m_v[0] = seed + detail::xxh_p1 + detail::xxh_p2;
-    m_v[1] = seed + detail::xxh_p2;
-    m_v[2] = seed;
-    m_v[3] = seed - detail::xxh_p1;
-    m_total = 0;
-    m_buffered = 0;
-  }
+  constexpr void reset(std::uint64_t seed = 0) noexcept { detail::xxh64_stream_reset(m_s, seed); }
 
-  constexpr xxhash64_state& update(std::string_view s) noexcept { return feed(s.data(), s.size()); }
-  constexpr xxhash64_state& update(std::span<const std::byte> s) noexcept { return feed(s.data(), s.size()); }
-
-  /// The hash of everything given so far.
-  [[nodiscard]] constexpr std::uint64_t digest() const noexcept {
-    std::uint64_t acc = m_total >= 32 ? detail::xxh_converge(m_v) : m_seed + detail::xxh_p5;
-    acc += m_total;
-    return detail::xxh_finish(acc, m_buffer, m_buffered);
-  }
-
- private:
-  template <detail::byte_like T>
-  constexpr xxhash64_state& feed(const T* p, std::size_t n) noexcept {
-    m_total += n;
-    if (m_buffered + n < 32) {  // not a full stripe yet
-      for (std::size_t i = 0; i < n; ++i) m_buffer[m_buffered + i] = static_cast<unsigned char>(detail::u8(p + i));
-      m_buffered += n;
-      return *this;
-    }
-    if (m_buffered != 0) {  // complete the buffered stripe
-      const std::size_t take = 32 - m_buffered;
-      for (std::size_t i = 0; i < take; ++i) m_buffer[m_buffered + i] = static_cast<unsigned char>(detail::u8(p + i));
-      stripe(m_buffer);
-      p += take;
-      n -= take;
-      m_buffered = 0;
-    }
-    for (; n >= 32; n -= 32, p += 32) stripe(p);
-    for (std::size_t i = 0; i < n; ++i) m_buffer[i] = static_cast<unsigned char>(detail::u8(p + i));
-    m_buffered = n;
+  constexpr xxhash64_state& update(std::string_view s) noexcept {
+    detail::xxh64_stream_feed(m_s, s.data(), s.size());
     return *this;
   }
-  template <detail::byte_like T>
-  constexpr void stripe(const T* p) noexcept {
-    m_v[0] = detail::xxh_round(m_v[0], detail::r64(p));
-    m_v[1] = detail::xxh_round(m_v[1], detail::r64(p + 8));
-    m_v[2] = detail::xxh_round(m_v[2], detail::r64(p + 16));
-    m_v[3] = detail::xxh_round(m_v[3], detail::r64(p + 24));
+  constexpr xxhash64_state& update(std::span<const std::byte> s) noexcept {
+    detail::xxh64_stream_feed(m_s, s.data(), s.size());
+    return *this;
   }
 
-  std::uint64_t m_v[4] = {};
-  std::uint64_t m_seed = 0;
-  std::uint64_t m_total = 0;
-  unsigned char m_buffer[32] = {};
-  std::size_t m_buffered = 0;
+  /// The hash of everything given so far.
+  [[nodiscard]] constexpr std::uint64_t digest() const noexcept { return detail::xxh64_stream_digest(m_s); }
+
+ private:
+  // The steps live in hash/detail/xxh64.hpp, defined before this class: a
+  // member function template defined below its caller in the class is not
+  // usable in constant evaluation on clang++ 14 ("undefined function").
+  detail::xxh64_stream m_s;
 };
 
 // ===========================================================================

@@ -255,7 +255,10 @@ class basic_string_interner {
   static bool same(const char* data, std::string_view s) noexcept {
     std::uint32_t len;
     std::memcpy(&len, data - sizeof len, sizeof len);
-    return len == s.size() && std::memcmp(data, s.data(), s.size()) == 0;
+    // Lengths first; and no memcmp for the empty string, whose view may
+    // have a null data() (std::string_view{}): memcmp(p, nullptr, 0) is
+    // undefined behaviour, which UBSan reports.
+    return len == s.size() && (len == 0 || std::memcmp(data, s.data(), s.size()) == 0);
   }
   // [u32 length][bytes][NUL] in the arena; the view is of the bytes.
   std::string_view store(std::string_view s) {

@@ -66,6 +66,56 @@ constexpr std::uint64_t xxh64(const T* p, std::size_t len, std::uint64_t seed) n
   return xxh_finish(acc, p, len);
 }
 
+// ---- Streaming (electron::hash::xxhash64_state) -----------------------------
+struct xxh64_stream {
+  std::uint64_t v[4] = {};
+  std::uint64_t seed = 0;
+  std::uint64_t total = 0;
+  unsigned char buffer[32] = {};
+  std::size_t buffered = 0;
+};
+constexpr void xxh64_stream_reset(xxh64_stream& s, std::uint64_t seed) noexcept {
+  s.seed = seed;
+  s.v[0] = seed + xxh_p1 + xxh_p2;
+  s.v[1] = seed + xxh_p2;
+  s.v[2] = seed;
+  s.v[3] = seed - xxh_p1;
+  s.total = 0;
+  s.buffered = 0;
+}
+template <byte_like T>
+constexpr void xxh64_stream_stripe(xxh64_stream& s, const T* p) noexcept {
+  s.v[0] = xxh_round(s.v[0], r64(p));
+  s.v[1] = xxh_round(s.v[1], r64(p + 8));
+  s.v[2] = xxh_round(s.v[2], r64(p + 16));
+  s.v[3] = xxh_round(s.v[3], r64(p + 24));
+}
+template <byte_like T>
+constexpr void xxh64_stream_feed(xxh64_stream& s, const T* p, std::size_t n) noexcept {
+  s.total += n;
+  if (s.buffered + n < 32) {  // not a full stripe yet
+    for (std::size_t i = 0; i < n; ++i) s.buffer[s.buffered + i] = static_cast<unsigned char>(u8(p + i));
+    s.buffered += n;
+    return;
+  }
+  if (s.buffered != 0) {  // complete the buffered stripe
+    const std::size_t take = 32 - s.buffered;
+    for (std::size_t i = 0; i < take; ++i) s.buffer[s.buffered + i] = static_cast<unsigned char>(u8(p + i));
+    xxh64_stream_stripe(s, s.buffer);
+    p += take;
+    n -= take;
+    s.buffered = 0;
+  }
+  for (; n >= 32; n -= 32, p += 32) xxh64_stream_stripe(s, p);
+  for (std::size_t i = 0; i < n; ++i) s.buffer[i] = static_cast<unsigned char>(u8(p + i));
+  s.buffered = n;
+}
+constexpr std::uint64_t xxh64_stream_digest(const xxh64_stream& s) noexcept {
+  std::uint64_t acc = s.total >= 32 ? xxh_converge(s.v) : s.seed + xxh_p5;
+  acc += s.total;
+  return xxh_finish(acc, s.buffer, s.buffered);
+}
+
 }  // namespace hash::detail
 ELECTRON_END_NAMESPACE
 
