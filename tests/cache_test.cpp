@@ -88,3 +88,21 @@ TEST_CASE("padded: neighbours never share a cache line", "[cache]") {
   const auto dx = reinterpret_cast<std::uintptr_t>(&*t.y) - reinterpret_cast<std::uintptr_t>(&*t.x);
   CHECK(dx >= ec::false_sharing_range);
 }
+
+namespace {
+// A type whose unary operator& lies: code that takes &x instead of
+// std::addressof(x) gets nullptr.
+struct address_liar {
+  int v = 7;
+  address_liar* operator&() noexcept { return nullptr; }
+  const address_liar* operator&() const noexcept { return nullptr; }
+};
+}  // namespace
+
+TEST_CASE("cache::padded: operator-> is the object's address when T overloads operator&", "[cache]") {
+  ec::padded<address_liar> p;
+  const ec::padded<address_liar>& cp = p;
+  CHECK(p.operator->() == std::addressof(p.get()));
+  CHECK(cp.operator->() == std::addressof(cp.get()));
+  CHECK(p->v == 7);
+}

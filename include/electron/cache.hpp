@@ -20,6 +20,7 @@
 
 #include <concepts>
 #include <cstddef>
+#include <memory>
 #include <type_traits>
 #include <utility>
 
@@ -80,8 +81,8 @@ requires(Align > 0 && (Align & (Align - 1)) == 0) class alignas(padded_alignment
   constexpr T&& get() && noexcept { return std::move(m_value); }
   constexpr T& operator*() & noexcept { return m_value; }
   constexpr const T& operator*() const& noexcept { return m_value; }
-  constexpr T* operator->() noexcept { return &m_value; }
-  constexpr const T* operator->() const noexcept { return &m_value; }
+  constexpr T* operator->() noexcept { return std::addressof(m_value); }
+  constexpr const T* operator->() const noexcept { return std::addressof(m_value); }
 
  private:
   T m_value;
