@@ -282,9 +282,8 @@ TEMPLATE_TEST_CASE("contract: a growing operation has the strong guarantee when 
   check_strong_growth<TestType>();
 }
 
-// known defect, fixed on the i16-bits16/i16-conc16 branch
 TEST_CASE("contract: bits::bitset resize, reserve and push_back have the strong guarantee",
-          "[contract][alloc][bitset][!mayfail]") {
+          "[contract][alloc][bitset]") {
   check_strong_growth<bitset_subject>();
   using B = bitset_subject::type;
   et::allocation_control ctl;

@@ -411,7 +411,8 @@ TEST_CASE("failing_resource: fails like the allocator and counts what its upstre
 TEST_CASE("check_allocation_failures: tries every failure point and catches a broken guarantee", "[test][kit]") {
   et::allocation_control ctl;
   using V = std::vector<int, et::failing_allocator<int>>;
-  V v(et::failing_allocator<int>(ctl));
+  const et::failing_allocator<int> alloc(ctl);
+  V v(alloc);
   v.assign({1, 2, 3});
   // Copying a vector of 3 vectors makes 4 allocations: 4 failure points, then success.
   std::size_t points = 0;
@@ -430,7 +431,7 @@ TEST_CASE("check_allocation_failures: tries every failure point and catches a br
   CHECK(outer.size() == 3);
 
   // A non-strong operation is caught: two pushes, the first one stays.
-  V w(et::failing_allocator<int>(ctl));
+  V w(alloc);
   const et::check_result r = et::check_allocation_failures(
       ctl,
       [&] {
