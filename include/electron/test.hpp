@@ -902,8 +902,16 @@ class lifetime_tracked {
   static constexpr std::uint64_t alive = 0xA11CE5A11CE5A11CULL;
   static constexpr std::uint64_t dead = 0xDEADDEADDEADDEADULL;
   // Volatile accesses: the store in the destructor must not be removed as
-  // a dead store, nor the load folded to `alive`.
-  std::uint64_t magic() const noexcept { return *static_cast<const volatile std::uint64_t*>(&m_magic); }
+  // a dead store, nor the load folded to `alive`. The address also goes
+  // through an empty asm: after a first destructor g++ knows the object is
+  // dead and would warn (maybe-uninitialized) on the read that detects it.
+  std::uint64_t magic() const noexcept {
+    const volatile std::uint64_t* p = &m_magic;
+#if defined(__GNUC__) || defined(__clang__)
+    __asm__("" : "+r"(p));
+#endif
+    return *p;
+  }
   void set_magic(std::uint64_t v) noexcept { *static_cast<volatile std::uint64_t*>(&m_magic) = v; }
   void born() noexcept {
     set_magic(alive);
