@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Tests for electron/test.hpp: the allocation counter, check_no_alloc,
-// check_leaks, the benchmark helpers and the fuzz helpers.
+// check_leaks, the benchmark helpers, the fuzz helpers and the contract kit.
 #include "electron/test.hpp"
 
 #include "electron_catch.hpp"
@@ -9,10 +9,12 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <memory_resource>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace et = electron::test;
@@ -291,4 +293,246 @@ TEST_CASE("huge_sizes: every size that wraps when rounded up, then the large pow
     CHECK(sizes.back() == std::size_t{1} << 63);
   }
   CHECK(et::huge_sizes(1).size() == sizes.size() - 63);
+}
+
+// ===========================================================================
+// The contract kit
+// ===========================================================================
+
+TEST_CASE("failing_allocator: a standard allocator whose copies and rebinds share one control", "[test][kit]") {
+  using A = et::failing_allocator<int>;
+  STATIC_REQUIRE(std::is_nothrow_default_constructible_v<A>);
+  STATIC_REQUIRE(std::is_same_v<std::allocator_traits<A>::rebind_alloc<double>, et::failing_allocator<double>>);
+  STATIC_REQUIRE(std::allocator_traits<A>::propagate_on_container_move_assignment::value);
+  STATIC_REQUIRE(!std::allocator_traits<A>::is_always_equal::value);
+  STATIC_REQUIRE(std::is_nothrow_move_assignable_v<std::vector<int, A>>);
+
+  et::allocation_control ctl, other;
+  const A a(ctl);
+  const et::failing_allocator<double> rebound(a);
+  CHECK(rebound == a);
+  CHECK(rebound.control() == &ctl);
+  CHECK(A(other) != a);
+  CHECK(A() == A());  // the shared default control
+  CHECK(A() != a);
+  {
+    std::vector<int, A> v(a);
+    for (int i = 0; i < 100; ++i) v.push_back(i);
+    CHECK(ctl.allocations() >= 2);
+    CHECK(ctl.live() == 1);
+    CHECK(ctl.live_bytes() == v.capacity() * sizeof(int));
+    std::vector<int, A> w(v);  // copies share the budget
+    CHECK(ctl.live() == 2);
+  }
+  CHECK(ctl.live() == 0);
+  CHECK(ctl.live_bytes() == 0);
+  CHECK(ctl.deallocations() == ctl.allocations());
+  CHECK(ctl.errors() == 0);
+  CHECK(ctl.failures() == 0);
+  CHECK(other.allocations() == 0);
+}
+
+TEST_CASE("failing_allocator: the n-th allocation and every later one fail until disarmed", "[test][kit]") {
+  et::allocation_control ctl;
+  et::failing_allocator<std::uint64_t> a(ctl);
+  ctl.fail_nth(3);
+  std::uint64_t* p1 = a.allocate(1);
+  std::uint64_t* p2 = a.allocate(2);
+  CHECK_THROWS_AS(a.allocate(1), std::bad_alloc);
+  CHECK_THROWS_AS(a.allocate(1), std::bad_alloc);
+  CHECK(ctl.failures() == 2);
+  CHECK(ctl.allocations() == 2);
+  ctl.disarm();
+  std::uint64_t* p3 = a.allocate(1);
+  a.deallocate(p1, 1);
+  a.deallocate(p2, 2);
+  a.deallocate(p3, 1);
+  CHECK(ctl.live() == 0);
+  // Counting restarts with each fail_nth.
+  ctl.fail_nth(1);
+  CHECK_THROWS_AS(a.allocate(1), std::bad_alloc);
+  ctl.fail_nth(0);
+  a.deallocate(a.allocate(1), 1);
+  // Requests above a size.
+  ctl.fail_above(80);
+  a.deallocate(a.allocate(10), 10);
+  CHECK_THROWS_AS(a.allocate(11), std::bad_alloc);
+  CHECK_THROWS_AS(a.allocate(a.max_size() + 1), std::bad_array_new_length);
+  ctl.disarm();
+  CHECK(ctl.live() == 0);
+  CHECK(ctl.errors() == 0);
+}
+
+TEST_CASE("failing_allocator: over-aligned types", "[test][kit]") {
+  struct alignas(128) wide {
+    char c[200];
+  };
+  et::allocation_control ctl;
+  et::failing_allocator<wide> a(ctl);
+  wide* p = a.allocate(3);
+  CHECK(reinterpret_cast<std::uintptr_t>(p) % 128 == 0);
+  std::memset(p, 1, 3 * sizeof(wide));
+  a.deallocate(p, 3);
+  CHECK(ctl.live_bytes() == 0);
+}
+
+TEST_CASE("allocation_control: a second free is an error", "[test][kit]") {
+  et::allocation_control ctl;
+  ctl.allocated(16);
+  ctl.deallocated(16);
+  CHECK(ctl.errors() == 0);
+  ctl.deallocated(16);
+  CHECK(ctl.errors() == 1);
+}
+
+TEST_CASE("failing_resource: fails like the allocator and counts what its upstream serves", "[test][kit]") {
+  et::failing_resource r;
+  CHECK(r.is_equal(r));
+  et::failing_resource other;
+  CHECK_FALSE(r.is_equal(other));
+  {
+    std::pmr::vector<int> v(&r);
+    v.resize(10);
+    CHECK(r.control().live() == 1);
+    r.control().fail_nth(1);
+    CHECK_THROWS_AS(v.resize(1000), std::bad_alloc);
+    CHECK(v.size() == 10);
+    r.control().disarm();
+    r.control().fail_above(4000);
+    CHECK_THROWS_AS(v.resize(1001), std::bad_alloc);
+    v.resize(999);
+    r.control().disarm();
+  }
+  CHECK(r.control().live() == 0);
+  CHECK(r.control().errors() == 0);
+  CHECK(r.control().failures() == 2);
+}
+
+TEST_CASE("check_allocation_failures: tries every failure point and catches a broken guarantee", "[test][kit]") {
+  et::allocation_control ctl;
+  using V = std::vector<int, et::failing_allocator<int>>;
+  const et::failing_allocator<int> alloc(ctl);
+  V v(alloc);
+  v.assign({1, 2, 3});
+  // Copying a vector of 3 vectors makes 4 allocations: 4 failure points, then success.
+  std::size_t points = 0;
+  std::vector<V> outer;
+  CHECK(et::check_allocation_failures(
+      ctl,
+      [&] {
+        std::vector<V> next(3, v);
+        outer.swap(next);
+      },
+      [&] {
+        ++points;
+        return outer.empty();
+      }));
+  CHECK(points == 3);  // the outer vector's buffer is std::allocator's: only the 3 inner ones can fail
+  CHECK(outer.size() == 3);
+
+  // A non-strong operation is caught: two pushes, the first one stays.
+  V w(alloc);
+  const et::check_result r = et::check_allocation_failures(
+      ctl,
+      [&] {
+        w.push_back(1);
+        w.reserve(100);
+      },
+      [&] { return w.empty(); });
+  CHECK_FALSE(r);
+  CHECK(r.message.find("allocation 2") != std::string::npos);
+
+  // An operation that never stops failing.
+  const et::check_result never = et::check_allocation_failures(
+      ctl, [] { throw std::bad_alloc(); }, [] { return true; }, 5);
+  CHECK_FALSE(never);
+}
+
+TEST_CASE("throwing_value: the n-th copy or move throws; noexcept moves by choice", "[test][kit]") {
+  STATIC_REQUIRE(std::is_nothrow_move_constructible_v<et::throwing_value<true>>);
+  STATIC_REQUIRE(std::is_nothrow_move_assignable_v<et::throwing_value<true>>);
+  STATIC_REQUIRE(!std::is_nothrow_move_constructible_v<et::throwing_value<false>>);
+  STATIC_REQUIRE(!std::is_nothrow_copy_constructible_v<et::throwing_value<true>>);
+
+  et::throwing_value<false> a(1);
+  et::throwing_value_fail_nth(3);
+  et::throwing_value<false> b(a);             // 1
+  et::throwing_value<false> c(std::move(b));  // 2
+  CHECK_THROWS_AS(et::throwing_value<false>(c), et::planned_failure);  // 3
+  CHECK_THROWS_AS(c = a, et::planned_failure);                         // and later ones
+  et::throwing_value_disarm();
+  c = a;
+  CHECK(c == a);
+  CHECK(c.value() == 1);
+
+  // With noexcept moves only copies count and throw.
+  et::throwing_value<true> x(5);
+  et::throwing_value_fail_nth(1);
+  et::throwing_value<true> y(std::move(x));
+  y = std::move(x);
+  CHECK_THROWS_AS(et::throwing_value<true>(y), et::planned_failure);
+  et::throwing_value_disarm();
+  CHECK(y.value() == 5);
+
+  // std::vector copies (not moves) elements whose move may throw when it grows.
+  std::vector<et::throwing_value<false>> v(4);
+  v.shrink_to_fit();
+  et::throwing_value_fail_nth(2);
+  CHECK_THROWS_AS(v.push_back(et::throwing_value<false>(9)), et::planned_failure);
+  et::throwing_value_disarm();
+  CHECK(v.size() == 4);  // strong guarantee
+}
+
+TEST_CASE("hostile_operators: operator& and operator, are useless; std::addressof works", "[test][kit]") {
+  et::hostile_operators h(3);
+  CHECK(&h == nullptr);
+  CHECK(std::addressof(h) != nullptr);
+  CHECK(std::addressof(h)->value == 3);
+  STATIC_REQUIRE(std::is_same_v<decltype(h, 1), et::useless>);
+  std::vector<et::hostile_operators> v{1, 2, 3};  // the standard containers use std::addressof
+  v.push_back(4);
+  CHECK(v.back() == et::hostile_operators(4));
+}
+
+TEST_CASE("lifetime_tracked: balanced lifetimes pass; a leak and a double destruction fail", "[test][kit]") {
+  using L = et::lifetime_tracked;
+  CHECK(et::check_lifetimes([] {
+    std::vector<L> v(3);
+    v.push_back(L(7));
+    std::vector<L> w = v;
+    w = std::move(v);
+    CHECK(w.back().value() == 7);
+  }));
+  const et::lifetime_counts before = et::current_lifetime_counts();
+  {
+    L a(1);
+    L b(a);
+    L c(std::move(b));
+  }
+  const et::lifetime_counts after = et::current_lifetime_counts();
+  CHECK(after.constructions - before.constructions == 3);
+  CHECK(after.destructions - before.destructions == 3);
+  CHECK(after.copies - before.copies == 1);
+  CHECK(after.moves - before.moves == 1);
+
+  alignas(L) unsigned char storage[sizeof(L)];
+  L* leaked = nullptr;
+  const et::check_result leak = et::check_lifetimes([&] { leaked = ::new (static_cast<void*>(storage)) L(2); });
+  CHECK_FALSE(leak);
+  CHECK(leak.message.find("1 constructed, 0 destroyed") != std::string::npos);
+  const et::check_result twice = et::check_lifetimes([&] {
+    leaked->~L();
+    leaked->~L();  // the error the type exists to catch
+  });
+  CHECK_FALSE(twice);
+  CHECK(twice.message.find("1 destroyed twice") != std::string::npos);
+}
+
+TEST_CASE("self_move_assign and self_copy_assign assign an object to itself", "[test][kit]") {
+  std::string s = "kept";
+  et::self_copy_assign(s);
+  CHECK(s == "kept");
+  std::vector<int> v{1, 2};
+  et::self_move_assign(v);
+  CHECK(v.size() <= 2);  // valid: unchanged or empty
 }

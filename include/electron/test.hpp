@@ -14,6 +14,15 @@
 //   reproducible random inputs (fixed seed, failing input shrunk and printed
 //   as a C string literal); `ELECTRON_FUZZ_TARGET(prop)` makes the same
 //   property a libFuzzer target (clang -fsanitize=fuzzer).
+// - The contract kit, for testing a container or concurrent type the way an
+//   unusual but legal program uses it (docs/contracts.md):
+//   `failing_allocator<T>` / `failing_resource` (fail the n-th allocation or
+//   any above a size, through a shared `allocation_control`),
+//   `throwing_value<NoexceptMove>` (throws on the n-th copy or move),
+//   `hostile_operators` (unary operator& and operator, overloaded),
+//   `lifetime_tracked` / `check_lifetimes(fn)` (balanced lifetimes, double
+//   destruction caught), `check_allocation_failures(control, op, check)`,
+//   `self_move_assign(x)` / `self_copy_assign(x)`.
 //
 //   #define ELECTRON_TEST_COUNT_ALLOCATIONS
 //   #include "electron/test.hpp"
@@ -37,9 +46,12 @@
 #include <cstring>
 #include <exception>
 #include <functional>
+#include <memory>
+#include <memory_resource>
 #include <new>
 #include <ostream>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -515,6 +527,472 @@ int run_fuzz_input(P& prop, const std::uint8_t* data, std::size_t size) {
   return 0;
 }
 }  // namespace detail
+
+
+// ===========================================================================
+// Contract kit: hostile allocators, values and operators
+// ===========================================================================
+
+/// The shared state of failing_allocator and failing_resource copies: when
+/// allocations fail, and how many were made, refused and given back. The
+/// allocators and the resource keep a pointer to it, so copies and rebinds
+/// share one budget. Thread-safe (atomic counters); not copyable.
+///
+///   electron::test::allocation_control ctl;
+///   ctl.fail_nth(3);   // the 3rd allocation from now, and every later one, throws std::bad_alloc
+class allocation_control {
+ public:
+  allocation_control() noexcept = default;
+  allocation_control(const allocation_control&) = delete;
+  allocation_control& operator=(const allocation_control&) = delete;
+
+  /// Makes the n-th allocation from now (n >= 1), and every later one, throw
+  /// std::bad_alloc until disarm(); n = 0 turns this off.
+  void fail_nth(std::size_t n) noexcept {
+    m_attempts.store(0, std::memory_order_relaxed);
+    m_fail_at.store(n, std::memory_order_release);
+  }
+  /// Makes every request for more than `bytes` bytes throw std::bad_alloc
+  /// (until disarm()).
+  void fail_above(std::size_t bytes) noexcept { m_limit.store(bytes, std::memory_order_release); }
+  /// Turns fail_nth and fail_above off; the counters keep counting.
+  void disarm() noexcept {
+    m_fail_at.store(0, std::memory_order_release);
+    m_limit.store(static_cast<std::size_t>(-1), std::memory_order_release);
+  }
+
+  /// Allocations that succeeded.
+  [[nodiscard]] std::size_t allocations() const noexcept { return m_allocations.load(std::memory_order_acquire); }
+  /// Allocations given back.
+  [[nodiscard]] std::size_t deallocations() const noexcept { return m_deallocations.load(std::memory_order_acquire); }
+  /// Allocations refused (std::bad_alloc thrown).
+  [[nodiscard]] std::size_t failures() const noexcept { return m_failures.load(std::memory_order_acquire); }
+  /// Allocations not yet given back (0 when nothing leaked).
+  [[nodiscard]] std::size_t live() const noexcept { return allocations() - deallocations(); }
+  /// Bytes not yet given back.
+  [[nodiscard]] std::size_t live_bytes() const noexcept {
+    return m_bytes.load(std::memory_order_acquire) - m_bytes_freed.load(std::memory_order_acquire);
+  }
+  /// Deallocations of more bytes than were allocated: a free of memory that
+  /// did not come from here, or a second free (0 when all is well).
+  [[nodiscard]] std::size_t errors() const noexcept { return m_errors.load(std::memory_order_acquire); }
+
+  /// Called by an allocator before it allocates `bytes`: throws
+  /// std::bad_alloc when this allocation must fail.
+  void admit(std::size_t bytes) {
+    const std::size_t n = m_attempts.fetch_add(1, std::memory_order_acq_rel) + 1;
+    const std::size_t at = m_fail_at.load(std::memory_order_acquire);
+    if ((at != 0 && n >= at) || bytes > m_limit.load(std::memory_order_acquire)) {
+      m_failures.fetch_add(1, std::memory_order_relaxed);
+      electron::detail::throw_error<std::bad_alloc>("electron::test: allocation refused");
+    }
+  }
+  /// Called by an allocator after it allocated `bytes`.
+  void allocated(std::size_t bytes) noexcept {
+    m_bytes.fetch_add(bytes, std::memory_order_relaxed);
+    m_allocations.fetch_add(1, std::memory_order_release);
+  }
+  /// Called by an allocator when it gives back `bytes`.
+  void deallocated(std::size_t bytes) noexcept {
+    m_bytes_freed.fetch_add(bytes, std::memory_order_relaxed);
+    const std::size_t d = m_deallocations.fetch_add(1, std::memory_order_release) + 1;
+    if (d > allocations() || live_bytes() > m_bytes.load(std::memory_order_relaxed)) {
+      m_errors.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+
+  /// The control of default-constructed failing_allocators (never fails
+  /// unless armed).
+  static allocation_control& shared_default() noexcept {
+    static allocation_control c;
+    return c;
+  }
+
+ private:
+  std::atomic<std::size_t> m_fail_at{0};
+  std::atomic<std::size_t> m_attempts{0};
+  std::atomic<std::size_t> m_limit{static_cast<std::size_t>(-1)};
+  std::atomic<std::size_t> m_allocations{0};
+  std::atomic<std::size_t> m_deallocations{0};
+  std::atomic<std::size_t> m_failures{0};
+  std::atomic<std::size_t> m_bytes{0};
+  std::atomic<std::size_t> m_bytes_freed{0};
+  std::atomic<std::size_t> m_errors{0};
+};
+
+/// A standard allocator (std::allocator_traits-complete, rebindable) that
+/// asks its allocation_control before each allocation, so a test can make
+/// the n-th allocation, or any one above a size, throw std::bad_alloc, and
+/// count what was allocated and freed. Copies and rebinds share the
+/// control; two allocators are equal when they share it. It propagates on
+/// copy and move assignment and swap, so containers move in O(1) and
+/// noexcept. Memory comes from ::operator new. Default-constructed, it uses
+/// allocation_control::shared_default().
+///
+///   electron::test::allocation_control ctl;
+///   std::vector<int, electron::test::failing_allocator<int>> v{electron::test::failing_allocator<int>(ctl)};
+///   ctl.fail_above(1000);   // v.reserve(1000) now throws std::bad_alloc
+template <class T>
+class failing_allocator {
+ public:
+  using value_type = T;
+  using size_type = std::size_t;
+  using difference_type = std::ptrdiff_t;
+  using propagate_on_container_copy_assignment = std::true_type;
+  using propagate_on_container_move_assignment = std::true_type;
+  using propagate_on_container_swap = std::true_type;
+  using is_always_equal = std::false_type;
+  template <class U>
+  struct rebind {
+    using other = failing_allocator<U>;
+  };
+
+  failing_allocator() noexcept : m_control(std::addressof(allocation_control::shared_default())) {}
+  /// An allocator that asks `control` (which must outlive it and its copies).
+  explicit failing_allocator(allocation_control& control) noexcept : m_control(std::addressof(control)) {}
+  template <class U>
+  failing_allocator(const failing_allocator<U>& other) noexcept : m_control(other.control()) {}
+
+  /// n objects' worth of memory; throws std::bad_array_new_length when n >
+  /// max_size(), std::bad_alloc when the control says so.
+  [[nodiscard]] T* allocate(std::size_t n) {
+    if (n > max_size()) electron::detail::throw_error<std::bad_array_new_length>("failing_allocator: n > max_size()");
+    m_control->admit(n * sizeof(T));
+    void* p = nullptr;
+    if constexpr (alignof(T) > __STDCPP_DEFAULT_NEW_ALIGNMENT__) {
+      p = ::operator new(n * sizeof(T), std::align_val_t{alignof(T)});
+    } else {
+      p = ::operator new(n * sizeof(T));
+    }
+    m_control->allocated(n * sizeof(T));
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, std::size_t n) noexcept {
+    m_control->deallocated(n * sizeof(T));
+    if constexpr (alignof(T) > __STDCPP_DEFAULT_NEW_ALIGNMENT__) {
+      ::operator delete(p, std::align_val_t{alignof(T)});
+    } else {
+      ::operator delete(p);
+    }
+  }
+  [[nodiscard]] std::size_t max_size() const noexcept { return static_cast<std::size_t>(PTRDIFF_MAX) / sizeof(T); }
+  /// The shared control.
+  [[nodiscard]] allocation_control* control() const noexcept { return m_control; }
+
+  template <class U>
+  friend bool operator==(const failing_allocator& a, const failing_allocator<U>& b) noexcept {
+    return a.control() == b.control();
+  }
+
+ private:
+  allocation_control* m_control;
+};
+
+/// A std::pmr::memory_resource that asks an allocation_control before each
+/// allocation and passes the request on to `upstream` (new/delete by
+/// default): the failing_allocator of the types that take a memory
+/// resource. Equal only to itself.
+///
+///   electron::test::failing_resource r;
+///   r.control().fail_nth(1);   // the next allocation throws std::bad_alloc
+class failing_resource : public std::pmr::memory_resource {
+ public:
+  explicit failing_resource(std::pmr::memory_resource* upstream = std::pmr::new_delete_resource()) noexcept
+      : m_upstream(upstream) {}
+  failing_resource(const failing_resource&) = delete;
+  failing_resource& operator=(const failing_resource&) = delete;
+  ~failing_resource() override = default;
+  /// When allocations fail, and the counters.
+  [[nodiscard]] allocation_control& control() noexcept { return m_control; }
+  [[nodiscard]] const allocation_control& control() const noexcept { return m_control; }
+
+ private:
+  void* do_allocate(std::size_t bytes, std::size_t align) override {
+    m_control.admit(bytes);
+    void* p = m_upstream->allocate(bytes, align);
+    m_control.allocated(bytes);
+    return p;
+  }
+  void do_deallocate(void* p, std::size_t bytes, std::size_t align) override {
+    m_control.deallocated(bytes);
+    m_upstream->deallocate(p, bytes, align);
+  }
+  [[nodiscard]] bool do_is_equal(const std::pmr::memory_resource& other) const noexcept override {
+    return this == &other;
+  }
+
+  allocation_control m_control;
+  std::pmr::memory_resource* m_upstream;
+};
+
+namespace detail {
+// The schedule of throwing_value: copies and moves counted down; the one
+// that reaches 0 throws, as does every later one until disarmed.
+inline std::atomic<std::int64_t>& throw_countdown() noexcept {
+  static std::atomic<std::int64_t> n{0};
+  return n;
+}
+inline void tick_throw() {
+  auto& c = throw_countdown();
+  std::int64_t v = c.load(std::memory_order_relaxed);
+  while (v > 0 && !c.compare_exchange_weak(v, v - 1, std::memory_order_relaxed)) {
+  }
+  if (v == 1 || v < 0) {
+    c.store(-1, std::memory_order_relaxed);
+    electron::detail::throw_error<std::runtime_error>("electron::test::throwing_value: planned failure");
+  }
+}
+}  // namespace detail
+
+/// The exception throwing_value throws.
+using planned_failure = std::runtime_error;
+
+/// A value (an int) whose copies, and moves unless NoexceptMove, throw
+/// planned_failure (std::runtime_error) on the n-th one from
+/// throwing_value_fail_nth(n) on, until throwing_value_disarm(). With
+/// NoexceptMove the move constructor and assignment are noexcept and never
+/// throw, so code that picks std::move_if_noexcept paths can be tested both
+/// ways. The schedule is process-wide (one counter for every
+/// instantiation); use it from one thread at a time.
+///
+///   electron::test::throwing_value_fail_nth(2);   // the 2nd copy or move from now throws
+template <bool NoexceptMove = false>
+class throwing_value {
+ public:
+  throwing_value() noexcept = default;
+  throwing_value(int v) noexcept : m_value(v) {}  // NOLINT: implicit, like the int it wraps
+  throwing_value(const throwing_value& o) : m_value(o.m_value) { detail::tick_throw(); }
+  throwing_value(throwing_value&& o) noexcept(NoexceptMove) : m_value(o.m_value) {
+    if constexpr (!NoexceptMove) detail::tick_throw();
+  }
+  throwing_value& operator=(const throwing_value& o) {
+    detail::tick_throw();
+    m_value = o.m_value;
+    return *this;
+  }
+  throwing_value& operator=(throwing_value&& o) noexcept(NoexceptMove) {
+    if constexpr (!NoexceptMove) detail::tick_throw();
+    m_value = o.m_value;
+    return *this;
+  }
+  ~throwing_value() = default;
+  [[nodiscard]] int value() const noexcept { return m_value; }
+  friend bool operator==(const throwing_value& a, const throwing_value& b) noexcept { return a.m_value == b.m_value; }
+
+ private:
+  int m_value = 0;
+};
+
+/// Makes the n-th copy or (throwing) move of a throwing_value from now
+/// (n >= 1), and every later one, throw; 0 turns it off.
+inline void throwing_value_fail_nth(std::int64_t n) noexcept {
+  detail::throw_countdown().store(n < 0 ? 0 : n, std::memory_order_relaxed);
+}
+/// Stops throwing_value from throwing.
+inline void throwing_value_disarm() noexcept { throwing_value_fail_nth(0); }
+
+/// What hostile_operators' comma operator returns: nothing usable.
+struct useless {};
+
+/// A value (an int) with an overloaded unary operator& that returns nullptr
+/// and an overloaded operator, that returns `useless`: generic code that
+/// takes `&x` instead of std::addressof(x), or writes `a, b` over values of
+/// the user's type, misbehaves or does not compile. Store it in every
+/// container that is a template on its value type.
+struct hostile_operators {
+  int value = 0;
+  hostile_operators() noexcept = default;
+  hostile_operators(int v) noexcept : value(v) {}  // NOLINT: implicit, like the int it wraps
+  hostile_operators* operator&() noexcept { return nullptr; }
+  const hostile_operators* operator&() const noexcept { return nullptr; }
+  template <class U>
+  useless operator,(U&&) const noexcept {
+    return {};
+  }
+  friend bool operator==(const hostile_operators& a, const hostile_operators& b) noexcept {
+    return a.value == b.value;
+  }
+};
+
+/// Totals of every lifetime_tracked object since the program started.
+struct lifetime_counts {
+  std::uint64_t constructions = 0;  ///< every constructor, copies and moves included
+  std::uint64_t destructions = 0;   ///< destructors of live objects
+  std::uint64_t copies = 0;         ///< copy constructions and assignments
+  std::uint64_t moves = 0;          ///< move constructions and assignments
+  std::uint64_t errors = 0;  ///< destruction of a dead object (twice, or never built), or use of a dead one
+};
+
+namespace detail {
+struct lifetime_totals {
+  std::atomic<std::uint64_t> constructions{0};
+  std::atomic<std::uint64_t> destructions{0};
+  std::atomic<std::uint64_t> copies{0};
+  std::atomic<std::uint64_t> moves{0};
+  std::atomic<std::uint64_t> errors{0};
+};
+inline lifetime_totals& lifetimes() noexcept {
+  static lifetime_totals t;
+  return t;
+}
+}  // namespace detail
+
+/// The lifetime totals now.
+inline lifetime_counts current_lifetime_counts() noexcept {
+  auto& t = detail::lifetimes();
+  lifetime_counts c;
+  c.errors = t.errors.load(std::memory_order_acquire);
+  c.destructions = t.destructions.load(std::memory_order_acquire);
+  c.constructions = t.constructions.load(std::memory_order_acquire);
+  c.copies = t.copies.load(std::memory_order_acquire);
+  c.moves = t.moves.load(std::memory_order_acquire);
+  return c;
+}
+
+/// A value (an int) that counts its constructions, destructions, copies and
+/// moves in process-wide atomic totals, and carries a magic number that its
+/// destructor checks and overwrites: destroying an object twice (or one
+/// never constructed), or copying or moving from a destroyed one, counts an
+/// error instead of passing silently. Thread-safe. check_lifetimes() turns
+/// the totals into a check.
+///
+///   CHECK(electron::test::check_lifetimes([] { std::vector<electron::test::lifetime_tracked> v(3); }));
+class lifetime_tracked {
+ public:
+  lifetime_tracked() noexcept : m_value(0) { born(); }
+  lifetime_tracked(int v) noexcept : m_value(v) { born(); }  // NOLINT: implicit, like the int it wraps
+  lifetime_tracked(const lifetime_tracked& o) noexcept : m_value(o.value()) {
+    born();
+    detail::lifetimes().copies.fetch_add(1, std::memory_order_relaxed);
+  }
+  lifetime_tracked(lifetime_tracked&& o) noexcept : m_value(o.value()) {
+    born();
+    detail::lifetimes().moves.fetch_add(1, std::memory_order_relaxed);
+  }
+  lifetime_tracked& operator=(const lifetime_tracked& o) noexcept {
+    check_alive();
+    m_value = o.value();
+    detail::lifetimes().copies.fetch_add(1, std::memory_order_relaxed);
+    return *this;
+  }
+  lifetime_tracked& operator=(lifetime_tracked&& o) noexcept {
+    check_alive();
+    m_value = o.value();
+    detail::lifetimes().moves.fetch_add(1, std::memory_order_relaxed);
+    return *this;
+  }
+  ~lifetime_tracked() {
+    if (magic() != alive) {
+      detail::lifetimes().errors.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    set_magic(dead);
+    detail::lifetimes().destructions.fetch_add(1, std::memory_order_release);
+  }
+  /// The value; reading a dead object counts an error.
+  [[nodiscard]] int value() const noexcept {
+    check_alive();
+    return m_value;
+  }
+  friend bool operator==(const lifetime_tracked& a, const lifetime_tracked& b) noexcept {
+    return a.value() == b.value();
+  }
+
+ private:
+  static constexpr std::uint64_t alive = 0xA11CE5A11CE5A11CULL;
+  static constexpr std::uint64_t dead = 0xDEADDEADDEADDEADULL;
+  // Volatile accesses: the store in the destructor must not be removed as
+  // a dead store, nor the load folded to `alive`. The address also goes
+  // through an empty asm: after a first destructor g++ knows the object is
+  // dead and would warn (maybe-uninitialized) on the read that detects it.
+  std::uint64_t magic() const noexcept {
+    const volatile std::uint64_t* p = &m_magic;
+#if defined(__GNUC__) || defined(__clang__)
+    __asm__("" : "+r"(p));
+#endif
+    return *p;
+  }
+  void set_magic(std::uint64_t v) noexcept { *static_cast<volatile std::uint64_t*>(&m_magic) = v; }
+  void born() noexcept {
+    set_magic(alive);
+    detail::lifetimes().constructions.fetch_add(1, std::memory_order_relaxed);
+  }
+  void check_alive() const noexcept {
+    if (magic() != alive) detail::lifetimes().errors.fetch_add(1, std::memory_order_relaxed);
+  }
+  std::uint64_t m_magic = alive;
+  int m_value;
+};
+
+/// Runs fn() and fails unless every lifetime_tracked constructed during the
+/// call was destroyed exactly once by its end (constructions ==
+/// destructions, no error).
+template <std::invocable Fn>
+check_result check_lifetimes(Fn&& fn) {
+  const lifetime_counts before = current_lifetime_counts();
+  std::invoke(std::forward<Fn>(fn));
+  const lifetime_counts after = current_lifetime_counts();
+  const std::uint64_t built = after.constructions - before.constructions;
+  const std::uint64_t destroyed = after.destructions - before.destructions;
+  const std::uint64_t errors = after.errors - before.errors;
+  if (built == destroyed && errors == 0) return {};
+  return {false, "lifetimes: " + std::to_string(built) + " constructed, " + std::to_string(destroyed) +
+                     " destroyed, " + std::to_string(errors) + " destroyed twice or used dead"};
+}
+
+/// Assigns x to itself by move, through a second reference (the compilers'
+/// -Wself-move does not fire): what std::swap(x, x) and some algorithms do.
+template <class T>
+void self_move_assign(T& x) noexcept(std::is_nothrow_move_assignable_v<T>) {
+  T& alias = x;
+  x = std::move(alias);
+}
+/// Assigns x to itself by copy, through a second reference.
+template <class T>
+void self_copy_assign(T& x) {
+  const T& alias = x;
+  x = alias;
+}
+
+/// Runs op() with the n-th allocation counted by `control` failing, for
+/// n = 1, 2, 3, ... until op() succeeds; after each failure (the control
+/// disarmed) calls check(), which returns false (or a failing check_result)
+/// when the object under test broke its guarantee, e.g. is no longer what it
+/// was before op() (strong guarantee) or no longer valid (basic). `op` must
+/// redo the operation from the same state each time. Fails when check
+/// fails, or when op() still fails after `limit` tries; exceptions other
+/// than std::bad_alloc propagate. Without exceptions it runs op() once.
+///
+///   CHECK(electron::test::check_allocation_failures(ctl, [&] { b.resize(1000, true); },
+///                                                   [&] { return b == before; }));
+template <std::invocable Op, std::invocable Check>
+check_result check_allocation_failures(allocation_control& control, Op&& op, Check&& check, std::size_t limit = 10000) {
+#if ELECTRON_HAS_EXCEPTIONS
+  for (std::size_t n = 1; n <= limit; ++n) {
+    control.fail_nth(n);
+    try {
+      std::invoke(op);
+      control.disarm();
+      return {};
+    } catch (const std::bad_alloc&) {
+      control.disarm();
+    } catch (...) {
+      control.disarm();
+      throw;
+    }
+    if (!static_cast<bool>(std::invoke(check))) {
+      return {false, "the guarantee does not hold after allocation " + std::to_string(n) + " failed"};
+    }
+  }
+  return {false, "still failing after " + std::to_string(limit) + " allocations"};
+#else
+  static_cast<void>(control);
+  static_cast<void>(check);
+  static_cast<void>(limit);
+  std::invoke(op);
+  return {};
+#endif
+}
 
 }  // namespace test
 ELECTRON_END_NAMESPACE
