@@ -232,8 +232,7 @@ TEMPLATE_TEST_CASE("contract: copy, move, self-copy and self-move", "[contract][
   check_copy_and_move<TestType>();
 }
 
-// known defect, fixed on the i16-bits16/i16-conc16 branch
-TEST_CASE("contract: bits::bitset copy, move, self-copy and self-move", "[contract][move][bitset][!mayfail]") {
+TEST_CASE("contract: bits::bitset copy, move, self-copy and self-move", "[contract][move][bitset]") {
   check_copy_and_move<bitset_subject>();
 }
 
@@ -470,9 +469,8 @@ TEST_CASE("contract: the queues and the stack hold a type that overloads operato
   }
 }
 
-// known defect, fixed on the i16-bits16/i16-conc16 branch
 TEST_CASE("contract: object_pool::get returns the object's address, not what its operator& returns",
-          "[contract][addressof][pool][!mayfail]") {
+          "[contract][addressof][pool]") {
   using pool_type = ep::object_pool<et::hostile_operators, no_reset>;
   // Never destroyed, and its memory is static: while get() returns what
   // operator& returns, the object cannot be put back, and a pool destroyed
