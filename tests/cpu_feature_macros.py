@@ -13,6 +13,7 @@ misspelled macro or name cannot silently switch a row off.
     tests/cpu_feature_macros.py include/electron/cpu.hpp [compiler...]
     exit 0 ok, 1 bad, 77 skipped (no compiler found)
 """
+import os
 import re
 import shutil
 import subprocess
@@ -32,11 +33,12 @@ NOT_FEATURE_PATTERNS = [
 
 ROW = re.compile(r'X\((\w+), "([^"]+)", (\w+), (0x[0-9A-Fa-f]+u?|\d+), (\d+), (e[a-d]x), (\d+), (\w+)\)')
 DEFINE = re.compile(r"^#define (\w+)(?:\s|$)")
+ENV = dict(os.environ, LC_ALL="C")  # the diagnostics' wording, with ASCII quotes
 
 
 def macros(cxx, flags):
     r = subprocess.run([cxx, "-m64", *flags, "-dM", "-E", "-x", "c++", "-"], input="", capture_output=True,
-                       text=True)
+                       text=True, env=ENV)
     if r.returncode != 0:
         return None
     return {m.group(1) for m in map(DEFINE.match, r.stdout.splitlines()) if m}
@@ -44,11 +46,11 @@ def macros(cxx, flags):
 
 def march_values(cxx):
     r = subprocess.run([cxx, "-march=electron-no-such-cpu", "-E", "-x", "c++", "-"], input="",
-                       capture_output=True, text=True)
+                       capture_output=True, text=True, env=ENV)
     text = r.stderr
     # g++: "valid arguments to '-march=' switch are: a b c"; clang++: "note:
     # valid target CPU values are: a, b, c".
-    m = re.search(r"valid (?:arguments to '-march=' switch|target CPU values) are:([^\n]*)", text)
+    m = re.search(r"valid (?:arguments to .{1,3}-march=.{1,3} switch|target CPU values) are:([^\n]*)", text)
     if m is None:
         return []
     return [v for v in re.split(r"[,\s]+", m.group(1).strip()) if v and v != "native"]
@@ -67,6 +69,7 @@ def main():
         print("cpu_feature_macros: no compiler found; skipped")
         return 77
     bad = 0
+    unknown = {}  # macro -> the first compiler and -march that defines it
     defined_somewhere = set()
     for cxx in compilers:
         base = macros(cxx, ["-march=x86-64"])
@@ -83,13 +86,15 @@ def main():
             for m in sorted(got - base):
                 if m in x86 or m in NOT_FEATURES or any(p.match(m) for p in NOT_FEATURE_PATTERNS):
                     continue
-                print(f"cpu_feature_macros: {cxx} -march={march} defines {m}, which is not in the table")
-                bad += 1
+                unknown.setdefault(m, f"{cxx} -march={march}")
         print(f"cpu_feature_macros: {cxx}: {tried} -march values")
         for macro, name in x86.items():
             got = macros(cxx, ["-march=x86-64", f"-m{name}"])
             if got is not None and macro in got:
                 defined_somewhere.add(macro)
+    for m, where in sorted(unknown.items()):
+        print(f"cpu_feature_macros: {where} defines {m}, which is neither a row nor listed here")
+        bad += 1
     for macro, name in sorted(x86.items()):
         if macro not in defined_somewhere:
             print(f"cpu_feature_macros: no compiler defines {macro} for -m{name}")
