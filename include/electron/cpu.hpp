@@ -207,7 +207,7 @@ class feature_set {
   /// Number of features in the set.
   ELECTRON_DETAIL_BASELINE_ISA constexpr std::size_t size() const noexcept {
     std::size_t n = 0;
-    for (std::size_t i = 0; i < feature_count; ++i) n += has(static_cast<feature>(i)) ? 1 : 0;
+    for (std::size_t i = 0; i < feature_count; ++i) n += has(static_cast<feature>(i)) ? std::size_t{1} : std::size_t{0};
     return n;
   }
   /// Union, intersection, and difference (the features of `a` not in `b`).
@@ -368,6 +368,9 @@ struct cpuid_snapshot {
   std::uint64_t xcr0;                  // 0 without OSXSAVE
 };
 ELECTRON_DETAIL_BASELINE_ISA inline cpuid_snapshot read_cpuid() noexcept {
+  // Constants, so that cpuid_slot (compiled for -march) is never called.
+  constexpr std::size_t leaf1 = cpuid_slot(1, 0);
+  constexpr std::size_t leaf7 = cpuid_slot(7, 0);
   cpuid_snapshot s;
   for (cpuid_regs& r : s.regs) r.eax = r.ebx = r.ecx = r.edx = 0;
   const std::uint32_t max_leaf = cpuid(0, 0).eax;
@@ -376,10 +379,10 @@ ELECTRON_DETAIL_BASELINE_ISA inline cpuid_snapshot read_cpuid() noexcept {
     const cpuid_query q = cpuid_queries[i];
     // A leaf above the maximum returns another leaf's data on Intel CPUs.
     bool valid = q.leaf >= 0x80000000u ? q.leaf <= max_ext : q.leaf <= max_leaf;
-    if (q.leaf == 7 && q.subleaf != 0) valid = valid && q.subleaf <= s.regs[cpuid_slot(7, 0)].eax;
+    if (q.leaf == 7 && q.subleaf != 0) valid = valid && q.subleaf <= s.regs[leaf7].eax;
     if (valid) s.regs[i] = cpuid(q.leaf, q.subleaf);
   }
-  s.osxsave = ((s.regs[cpuid_slot(1, 0)].ecx >> 27) & 1u) != 0;
+  s.osxsave = ((s.regs[leaf1].ecx >> 27) & 1u) != 0;
   s.xcr0 = s.osxsave ? xgetbv0() : 0;
   return s;
 }
