@@ -21,14 +21,21 @@ import sys
 
 # Macros beyond the x86-64 baseline that are not instruction-set extensions.
 NOT_FEATURES = {
-    # Only one compiler defines these, and each says the same as a row that
-    # is checked: ABM is the pair LZCNT + POPCNT (GCC), and LZCNT is its bit.
+    # INVPCID (clang++) is a privileged instruction: only a kernel runs it.
+    "__INVPCID__",
+    # clang++ 14's spelling of the AMX rows' macros; cpu.hpp reads both
+    # (detail::defined_by_other_spelling).
+    "__AMXTILE__",
+    "__AMXINT8__",
+    "__AMXBF16__",
 }
-# Patterns of macros that name the CPU or the tuning, not an extension:
-# __corei7, __corei7__, __znver3__, __tune_skylake__, __k8, ...
 NOT_FEATURE_PATTERNS = [
-    re.compile(r"^__tune_\w+__$"),  # -mtune's CPU name
-    re.compile(r"^__[a-z][a-z0-9_]*$"),  # -march's CPU name (__k8, __corei7__)
+    re.compile(r"^__tune_\w+__$"),  # -mtune's CPU name: __tune_skylake__
+    re.compile(r"^__[a-z][a-z0-9_]*$"),  # -march's CPU name: __k8, __corei7__
+    # Consequences of a row, not extensions: FMA makes fma() fast (g++),
+    # AVX512FP16 gives _Float16 its <float.h> limits (clang++).
+    re.compile(r"^__FP_FAST_FMA\w*$"),
+    re.compile(r"^__FLT16_\w+__$"),
 ]
 
 ROW = re.compile(r'X\((\w+), "([^"]+)", (\w+), (0x[0-9A-Fa-f]+u?|\d+), (\d+), (e[a-d]x), (\d+), (\w+)\)')

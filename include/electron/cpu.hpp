@@ -76,7 +76,6 @@
   X(rdrnd, "rdrnd", __RDRND__, 1, 0, ecx, 30, none)                                           \
   X(fsgsbase, "fsgsbase", __FSGSBASE__, 7, 0, ebx, 0, none)                                   \
   X(sgx, "sgx", __SGX__, 7, 0, ebx, 2, none)                                                  \
-  X(hle, "hle", __HLE__, 7, 0, ebx, 4, none)                                                  \
   X(rtm, "rtm", __RTM__, 7, 0, ebx, 11, none)                                                 \
   X(avx512dq, "avx512dq", __AVX512DQ__, 7, 0, ebx, 17, zmm)                                   \
   X(rdseed, "rdseed", __RDSEED__, 7, 0, ebx, 18, none)                                        \
@@ -136,7 +135,6 @@
   X(amd3dnowa, "3dnowa", __3dNOW_A__, 0x80000001u, 0, edx, 30, none)                          \
   X(amd3dnow, "3dnow", __3dNOW__, 0x80000001u, 0, edx, 31, none)                              \
   X(clzero, "clzero", __CLZERO__, 0x80000008u, 0, ebx, 0, none)                               \
-  X(rdpru, "rdpru", __RDPRU__, 0x80000008u, 0, ebx, 4, none)                                  \
   X(wbnoinvd, "wbnoinvd", __WBNOINVD__, 0x80000008u, 0, ebx, 9, none)                         \
   X(sahf, "sahf", __LAHF_SAHF__, 0x80000001u, 0, ecx, 0, none)
 
@@ -156,6 +154,21 @@ enum class feature_index : std::uint8_t {
 /// separate #if per feature.
 constexpr bool macro_defined(std::string_view spelled, std::string_view expanded) noexcept {
   return spelled != expanded;
+}
+
+/// True when the compiler names the row `index` by a second macro that
+/// says the same: clang++ 14 spells the AMX ones __AMXTILE__, ...
+constexpr bool defined_by_other_spelling([[maybe_unused]] feature_index index) noexcept {
+#if defined(__AMXTILE__)
+  if (index == feature_index::amx_tile) return true;
+#endif
+#if defined(__AMXINT8__)
+  if (index == feature_index::amx_int8) return true;
+#endif
+#if defined(__AMXBF16__)
+  if (index == feature_index::amx_bf16) return true;
+#endif
+  return false;
 }
 
 enum class cpuid_reg : std::uint8_t { eax, ebx, ecx, edx };
@@ -255,8 +268,9 @@ inline constexpr feature_info feature_table[] = {
   {feature::field,                                                                                             \
    name,                                                                                                       \
    #macro,                                                                                                     \
-   detail::macro_defined(#macro, ELECTRON_PP_STR(macro)) && (detail::os_state::os == detail::os_state::arm ||  \
-                                                             ELECTRON_ARCH_X86),                               \
+   (detail::macro_defined(#macro, ELECTRON_PP_STR(macro)) ||                                                  \
+    detail::defined_by_other_spelling(detail::feature_index::field)) &&                                        \
+       (detail::os_state::os == detail::os_state::arm || ELECTRON_ARCH_X86),                                   \
    leaf,                                                                                                       \
    subleaf,                                                                                                    \
    #reg[1],                                                                                                    \
@@ -467,11 +481,9 @@ ELECTRON_DETAIL_BASELINE_ISA inline const cpu_features& cpu() noexcept {
 }
 
 class cpu_check;
-/// Checks a CPU's features `have` against the set `required`. Compiled for
-/// the baseline ISA, and calls nothing compiled for -march (at most memset,
-/// which libc picks for the running CPU), so it runs on any x86-64 CPU.
-ELECTRON_DETAIL_BASELINE_ISA inline cpu_check check_cpu_for(const feature_set& required,
-                                                            const cpu_features& have) noexcept;
+namespace detail {
+struct cpu_check_access;
+}
 
 /// Result of check_cpu(): true when this CPU has every feature the program was
 /// compiled for; otherwise `missing()` names them and `message()` is a ready
@@ -490,31 +502,43 @@ class cpu_check {
   constexpr const char* message() const noexcept { return m_message; }
 
  private:
-  // The attribute must be on the first declaration too: GCC ignores a target
-  // attribute that only a later declaration adds.
-  friend ELECTRON_DETAIL_BASELINE_ISA cpu_check check_cpu_for(const feature_set&, const cpu_features&) noexcept;
+  // A friend class, not a friend check_cpu_for: GCC ignores a target
+  // attribute that only a later declaration adds, and warns when an inline
+  // definition follows a noinline declaration.
+  friend struct detail::cpu_check_access;
   feature_set m_missing;
   char m_message[detail::cpu_message_size];
 };
 
+namespace detail {
+struct cpu_check_access {
+  ELECTRON_DETAIL_BASELINE_ISA static cpu_check make(const feature_set& required, const cpu_features& have) noexcept {
+    cpu_check r;
+    r.m_missing = required - have.as_set();
+    if (r.m_missing.empty()) return r;
+    constexpr std::size_t cap = sizeof(r.m_message) - 1;
+    std::size_t n = 0;
+    append(r.m_message, cap, n, cpu_message_head);
+    bool first = true;
+    for (std::size_t i = 0; i < feature_count; ++i) {
+      if (!r.m_missing.has(static_cast<feature>(i))) continue;
+      if (!first) append(r.m_message, cap, n, ", ");
+      append(r.m_message, cap, n, feature_table[i].name);
+      first = false;
+    }
+    append(r.m_message, cap, n, cpu_message_tail);
+    r.m_message[n] = '\0';
+    return r;
+  }
+};
+}  // namespace detail
+
+/// Checks a CPU's features `have` against the set `required`. Compiled for
+/// the baseline ISA, and calls nothing compiled for -march (at most memset,
+/// which libc picks for the running CPU), so it runs on any x86-64 CPU.
 ELECTRON_DETAIL_BASELINE_ISA inline cpu_check check_cpu_for(const feature_set& required,
                                                             const cpu_features& have) noexcept {
-  cpu_check r;
-  r.m_missing = required - have.as_set();
-  if (r.m_missing.empty()) return r;
-  constexpr std::size_t cap = sizeof(r.m_message) - 1;
-  std::size_t n = 0;
-  detail::append(r.m_message, cap, n, detail::cpu_message_head);
-  bool first = true;
-  for (std::size_t i = 0; i < feature_count; ++i) {
-    if (!r.m_missing.has(static_cast<feature>(i))) continue;
-    if (!first) detail::append(r.m_message, cap, n, ", ");
-    detail::append(r.m_message, cap, n, feature_table[i].name);
-    first = false;
-  }
-  detail::append(r.m_message, cap, n, detail::cpu_message_tail);
-  r.m_message[n] = '\0';
-  return r;
+  return detail::cpu_check_access::make(required, have);
 }
 
 /// Returns an error (with a ready message) when this binary's TU was compiled
