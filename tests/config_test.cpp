@@ -91,7 +91,6 @@ TEST_CASE("cpu(): agrees with the compiler's own detection", "[config][cpu]") {
   ELECTRON_TEST_SUPPORTS(avx512fp16, "avx512fp16");
   ELECTRON_TEST_SUPPORTS(lzcnt, "lzcnt");
   ELECTRON_TEST_SUPPORTS(movbe, "movbe");
-  ELECTRON_TEST_SUPPORTS(cx16, "cx16");
   ELECTRON_TEST_SUPPORTS(f16c, "f16c");
   ELECTRON_TEST_SUPPORTS(rdrnd, "rdrnd");
   ELECTRON_TEST_SUPPORTS(rdseed, "rdseed");
