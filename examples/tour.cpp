@@ -42,7 +42,7 @@ int main() {
   const auto& cpu = electron::cpu();
   std::printf("  CPU features:");
   for (std::size_t i = 0; i < electron::feature_count; ++i) {
-    const auto f = static_cast<electron::feature>(1u << i);
+    const auto f = static_cast<electron::feature>(i);
     std::printf(" %s%s", cpu.has(f) ? "+" : "-", electron::feature_name(f));
   }
   std::printf("\n  kernels compiled for: %s (%zu-byte vectors, SIMD %s)\n", electron::simd_arch_name.data(),

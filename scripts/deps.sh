@@ -6,6 +6,8 @@
 #   scripts/deps.sh --minimal  only what the tests need
 #   scripts/deps.sh --aarch64  only what the aarch64 cross build and its qemu
 #                              test run need (scripts/cross-aarch64.sh)
+#   scripts/deps.sh --qemu-user only qemu-user and the compilers
+#                              (scripts/old-cpu-check.sh)
 #   scripts/deps.sh --lint     only clang-format-14 and clang-tidy-14
 #                              (scripts/check-format.sh, scripts/tidy.sh)
 set -euo pipefail
@@ -16,11 +18,14 @@ bench=(libbenchmark-dev libboost1.81-dev libboost-url1.81-dev libboost-json1.81-
 
 lint=(clang-format-14 clang-tidy-14 git)
 
+qemu_user=(qemu-user g++ clang)
+
 aarch64=(g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user cmake ninja-build libxsimd-dev catch2)
 
 case "${1:-}" in
   --minimal) want=("${required[@]}") ;;
   --aarch64) want=("${aarch64[@]}") ;;
+  --qemu-user) want=("${qemu_user[@]}") ;;
   --lint) want=("${lint[@]}") ;;
   *) want=("${required[@]}" "${bench[@]}" "${lint[@]}") ;;
 esac

@@ -5,7 +5,8 @@
 Disassembles the binary (objdump), starts at every `...::check_cpu()` it
 holds, follows direct calls, and fails when a function reached uses an
 instruction beyond the x86-64 baseline (VEX/EVEX encodings, YMM/ZMM/mask
-registers, SSE3 and later, POPCNT, LZCNT, TZCNT, BMI1/2, MOVBE). A binary
+registers, SSE3 and later, POPCNT, LZCNT, TZCNT, BMI1/2, MOVBE, CMPXCHG16B,
+LAHF/SAHF, PREFETCHW, ADX, RDRAND/RDSEED). A binary
 built with -march=native is the interesting case: check_cpu() must still
 be able to say "this CPU lacks ..." instead of dying with SIGILL.
 
@@ -22,7 +23,8 @@ BEYOND_BASELINE = re.compile(
     r"pcmp[ei]str[im]|pcmpeqq|pcmpgtq|packusdw|pextr[bdq]|pinsr[bdq]|insertps|extractps|round[ps][sd]|dpp[sd]|"
     r"blendv?p[sd]|movntdqa|mpsadbw|phminposuw|pabs[bdw]|psign[bdw]|phadd\w*|phsub\w*|pmaddubsw|pmulhrsw|"
     r"lddqu|movddup|movs[hl]dup|hadd[ps][sd]|hsub[ps][sd]|addsub[ps][sd]|crc32\w*|"
-    r"popcnt|lzcnt|tzcnt|andn|bextr|blsi|blsmsk|blsr|bzhi|mulx|pdep|pext|rorx|sarx|shlx|shrx|movbe)\b"
+    r"popcnt|lzcnt|tzcnt|andn|bextr|blsi|blsmsk|blsr|bzhi|mulx|pdep|pext|rorx|sarx|shlx|shrx|movbe|"
+    r"cmpxchg16b|lahf|sahf|prefetchw|adcx|adox|rdrand|rdseed)\b"
 )
 FUNC = re.compile(r"^([0-9a-f]+) <(.*)>:$")
 CALL = re.compile(r"\b(call|jmp)\w*\s+[0-9a-f]+ <(.*?)(\+0x[0-9a-f]+)?>$")

@@ -92,11 +92,16 @@
 // look for: they are compiled for the baseline ISA whatever -march says.
 // target("arch=x86-64") alone is not enough: GCC and Clang keep the
 // extensions -march enabled and only change the base CPU, so each extension
-// beyond x86-64 is turned off by name (no-sse3 also turns off everything
-// built on it: SSSE3, SSE4, AVX, FMA, AVX-512).
+// beyond x86-64 that a compiler emits on its own is turned off by name
+// (no-sse3 also turns off everything built on it: SSSE3, SSE4, AVX, FMA,
+// F16C, AVX-512; cx16 is CMPXCHG16B, sahf is LAHF/SAHF in 64-bit mode).
+// noinline: Clang inlines a function into a caller whose features are a
+// superset of its own, and the inlined copy is then compiled for the
+// caller's -march; GCC refuses (the arch differs), Clang must be told.
 #if ELECTRON_ARCH_X86 && (defined(__GNUC__) || defined(__clang__))
-#define ELECTRON_DETAIL_BASELINE_ISA \
-  __attribute__((target("arch=x86-64,no-sse3,no-popcnt,no-bmi,no-bmi2,no-lzcnt,no-movbe")))
+#define ELECTRON_DETAIL_BASELINE_ISA                                                                      \
+  __attribute__((target("arch=x86-64,no-sse3,no-popcnt,no-bmi,no-bmi2,no-lzcnt,no-movbe,no-cx16,no-sahf"), \
+                 noinline))
 #else
 #define ELECTRON_DETAIL_BASELINE_ISA
 #endif
