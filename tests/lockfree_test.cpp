@@ -17,6 +17,7 @@
 #include <memory>
 #include <memory_resource>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -842,4 +843,101 @@ TEST_CASE("rcu: readers under concurrent updates never see a deleted or torn ver
     CHECK(config::live == 1);
   }
   CHECK(config::live == 0);
+}
+
+// ---- destroy after handoff -------------------------------------------------
+// The consumer deletes the container as soon as it has taken the one item it
+// expects, while the producer may still be inside push(). Any access of the
+// producer to the container after the item became visible is a
+// heap-use-after-free that ASan and TSan report (and that the pushes of the
+// previous round, still running, would turn into corruption).
+
+TEST_CASE("mpmc_queue: the consumer may destroy the queue right after its last pop", "[lockfree][mpmc][threads]") {
+  for (int round = 0; round < 3000 * stress_scale(); ++round) {
+    auto* q = new el::mpmc_queue<int>(4);
+    std::thread producer([q] { q->push(7); });
+    const int got = q->pop();  // may sleep: the push then wakes it
+    delete q;
+    producer.join();
+    REQUIRE(got == 7);
+  }
+}
+
+TEST_CASE("mpmc_queue: destroy after handoff with try_pop and two producers", "[lockfree][mpmc][threads]") {
+  for (int round = 0; round < 1000 * stress_scale(); ++round) {
+    auto* q = new el::mpmc_queue<int>(2);
+    std::thread p1([q] { q->push(1); });
+    std::thread p2([q] {
+      while (!q->try_push(2)) std::this_thread::yield();
+    });
+    int sum = 0;
+    for (int got = 0; got < 2;) {
+      if (auto v = q->try_pop()) {
+        sum += *v;
+        ++got;
+      }
+    }
+    delete q;
+    p1.join();
+    p2.join();
+    REQUIRE(sum == 3);
+  }
+}
+
+TEST_CASE("spsc_queue: the consumer may destroy the queue right after its last pop", "[lockfree][spsc][threads]") {
+  for (int round = 0; round < 3000 * stress_scale(); ++round) {
+    auto* q = new el::spsc_queue<int>(4);
+    std::thread producer([q] {
+      while (!q->try_push(7)) std::this_thread::yield();
+    });
+    std::optional<int> got;
+    while (!(got = q->try_pop())) electron::detail::cpu_relax();
+    delete q;
+    producer.join();
+    REQUIRE(*got == 7);
+  }
+}
+
+TEST_CASE("stack: the popper may destroy the stack right after its last pop", "[lockfree][stack][threads]") {
+  for (int round = 0; round < 3000 * stress_scale(); ++round) {
+    auto* s = new el::stack<int>();
+    std::thread producer([s] { s->push(7); });
+    std::optional<int> got;
+    while (!(got = s->pop())) electron::detail::cpu_relax();
+    delete s;
+    producer.join();
+    REQUIRE(*got == 7);
+  }
+}
+
+TEST_CASE("stack: threads that come and go do not strand nodes", "[lockfree][stack][threads]") {
+  // Each short-lived thread pushes one item and pops it: the stack never
+  // holds more than one (two while threads overlap), so neither may its
+  // node count grow with the number of threads.
+  el::stack<std::uint64_t> s;
+  constexpr int threads = 2000;
+  for (int i = 0; i < threads; ++i) {
+    std::thread t([&s, i] {
+      s.push(static_cast<std::uint64_t>(i));
+      (void)s.pop();
+    });
+    t.join();
+  }
+  CHECK(s.node_count() == 1);
+  CHECK(s.empty());
+  // Two at a time: at most two items at once.
+  for (int i = 0; i < threads / 2; ++i) {
+    std::thread a([&s] {
+      s.push(1);
+      (void)s.pop();
+    });
+    std::thread b([&s] {
+      s.push(2);
+      (void)s.pop();
+    });
+    a.join();
+    b.join();
+  }
+  CHECK(s.node_count() <= 2);
+  CHECK(s.empty());
 }

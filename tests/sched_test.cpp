@@ -712,6 +712,131 @@ TEST_CASE("scheduler: nested use of two schedulers does not deadlock", "[sched][
   }
 }
 
+TEST_CASE("scheduler: a task of one scheduler waits on a group of another", "[sched][scheduler][threads]") {
+  // Each task of a waits for tasks it spawned on a and on b: a worker of a
+  // that waits on b must not run a's tasks as b's (the completion counts of
+  // both schedulers would then never balance and both destructors would
+  // hang). Both are destroyed, and every task must have run.
+  for (int rep = 0; rep < 3 * stress_scale(); ++rep) {
+    std::atomic<int> outer{0}, on_a{0}, on_b{0}, bad_index{0};
+    {
+      auto a = std::make_unique<es::scheduler>(3);
+      auto b = std::make_unique<es::scheduler>(3);
+      es::scheduler& sa = *a;
+      es::scheduler& sb = *b;
+      for (int i = 0; i < 200; ++i) {
+        sa.submit([&] {
+          es::task_group ga(sa);
+          es::task_group gb(sb);
+          for (int k = 0; k < 8; ++k) {
+            ga.run([&] { on_a.fetch_add(1, std::memory_order_relaxed); });
+            gb.run([&] {
+              if (sb.this_worker_index() != electron::npos && sb.this_worker_index() >= sb.concurrency()) {
+                bad_index.fetch_add(1);
+              }
+              on_b.fetch_add(1, std::memory_order_relaxed);
+            });
+          }
+          gb.wait();
+          ga.wait();
+          outer.fetch_add(1, std::memory_order_relaxed);
+        });
+      }
+      a.reset();  // runs every task of a (and waits for those on b)
+      b.reset();
+    }
+    REQUIRE(outer.load() == 200);
+    REQUIRE(on_a.load() == 200 * 8);
+    REQUIRE(on_b.load() == 200 * 8);
+    REQUIRE(bad_index.load() == 0);
+  }
+}
+
+TEST_CASE("scheduler: destroyed from one of its own tasks, it fails with a message in every build",
+          "[sched][scheduler][threads]") {
+  // The destructor would join the calling worker (EDEADLK inside a noexcept
+  // function, or a hang) or wait for the very task it runs in. alarm(): a
+  // child where the check is missing hangs, and dies of SIGALRM instead.
+  const auto expect_abort = [](const electron_tests::child_status& st, const std::string& err) {
+    CHECK(st.signaled);
+    CHECK(st.signal == SIGABRT);
+    CHECK(err.find("scheduler destroyed from one of its own tasks") != std::string::npos);
+  };
+  for (const std::size_t n : {std::size_t{1}, std::size_t{2}, std::size_t{4}}) {
+    CAPTURE(n);
+    std::string err;
+    // A task submitted from outside: it runs on a worker (or on slot 0 in a
+    // wait) and deletes its scheduler.
+    const auto submitted = electron_tests::run_in_child(
+        [n] {
+          alarm(10);
+          auto* s = new es::scheduler(n);
+          s->submit([s] { delete s; });
+          es::task_group g(*s);
+          g.run([] {});
+          g.wait();  // with n == 1 the task runs here, on slot 0
+          for (;;) std::this_thread::sleep_for(1s);
+        },
+        &err);
+    expect_abort(submitted, err);
+    // Many tasks, so that every worker takes one: each would delete it.
+    const auto many = electron_tests::run_in_child(
+        [n] {
+          alarm(10);
+          auto* s = new es::scheduler(n);
+          std::atomic<bool> once{false};
+          es::task_group g(*s);
+          for (int i = 0; i < 64; ++i) {
+            g.run([s, &once] {
+              std::this_thread::sleep_for(1ms);
+              if (!once.exchange(true)) delete s;
+            });
+          }
+          g.wait();
+          for (;;) std::this_thread::sleep_for(1s);
+        },
+        &err);
+    expect_abort(many, err);
+  }
+  // From a task of another scheduler run inside this one's work: the thread
+  // still owns a slot of a further down its stack.
+  std::string err;
+  const auto nested = electron_tests::run_in_child(
+      [] {
+        alarm(10);
+        auto* a = new es::scheduler(2);
+        es::scheduler b(1);  // no worker: the thread that waits on b runs its tasks
+        es::task_group ga(*a);
+        ga.run([a, &b] {
+          es::task_group gb(b);
+          gb.run([a] { delete a; });
+          gb.wait();
+        });
+        ga.wait();
+        for (;;) std::this_thread::sleep_for(1s);
+      },
+      &err);
+  expect_abort(nested, err);
+}
+
+// A value whose move constructor may throw: batch_processor refuses it at
+// compile time (the processing thread could not report the exception).
+struct throwing_move {
+  std::string s;
+  throwing_move() = default;
+  throwing_move(const throwing_move&) = default;
+  throwing_move(throwing_move&& o) noexcept(false) : s(std::move(o.s)) {}
+  throwing_move& operator=(const throwing_move&) = default;
+  throwing_move& operator=(throwing_move&&) = default;
+};
+template <class T>
+concept can_batch = requires { typename es::batch_processor<T>; };
+static_assert(!es::batch_value<throwing_move>);
+static_assert(!can_batch<throwing_move>);
+static_assert(es::batch_value<std::string>);
+static_assert(can_batch<std::string>);
+static_assert(can_batch<std::unique_ptr<throwing_move>>);  // the way to batch such a T
+
 namespace {
 
 // A memory_resource that counts, carving blocks out of a buffer allocated

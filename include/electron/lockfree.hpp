@@ -74,8 +74,14 @@ concept queue_value = std::is_object_v<T> && std::is_nothrow_destructible_v<T> &
 /// stopped between claiming a slot and filling it delays the consumer of
 /// that one slot, as in every bounded ring). push/pop wait when full/empty.
 /// Allocates only in the constructor (one ring, from the upstream memory
-/// resource); remaining items are destroyed with the queue. T's move constructor must not throw (a claimed slot must be
-/// filled).
+/// resource); remaining items are destroyed with the queue. T's move
+/// constructor must not throw (a claimed slot must be filled).
+///
+/// Destroy after handoff: a thread may destroy the queue as soon as it has
+/// taken the last item it expects (pop()/try_pop() returned it), even while
+/// the producer of that item is still returning from push(): the destructor
+/// waits for such producers to finish waking sleepers (a few instructions,
+/// unless the producer was preempted there).
 ///   mpmc_queue<std::string> q(100);   // capacity 128
 ///   (void)q.try_push("a"); auto s = q.try_pop();
 template <queue_value T>
@@ -101,7 +107,17 @@ class mpmc_queue {
   }
   mpmc_queue(const mpmc_queue&) = delete;
   mpmc_queue& operator=(const mpmc_queue&) = delete;
+  /// Waits for producers still inside push()/try_push() for an item that
+  /// was already taken (they are waking a sleeper: see the class comment),
+  /// then destroys the remaining items. Precondition: no other operation
+  /// starts or is in progress, except those pushes.
   ~mpmc_queue() {
+    // Acquire pairs with the producers' release increment: their last
+    // access to the queue (the wake) happens before the memory is freed.
+    electron::detail::backoff b;
+    while (m_pushed->load(std::memory_order_acquire) != m_push_pos->load(std::memory_order_relaxed)) {
+      b.pause_or_sleep();
+    }
     for (slot* s = claim_pop(); s != nullptr; s = claim_pop()) {
       item(s)->~T();
       publish_pop(s);
@@ -225,10 +241,17 @@ class mpmc_queue {
       }
     }
   }
+  // Once seq is stored, a consumer may take the item and destroy the queue
+  // while this thread is still in wake(). The count of finished pushes,
+  // bumped last, is what the destructor waits for (it equals m_push_pos,
+  // the count of claimed slots, when no push is in flight): the one
+  // read-modify-write it adds per push comes after the operation's stores,
+  // where the next claim's CAS would drain the store buffer anyway.
   void publish_push(slot* s) noexcept {
     const std::size_t seq = s->seq.load(std::memory_order_relaxed);
     s->seq.store(seq + 1, std::memory_order_release);
     m_not_empty.wake();
+    m_pushed->fetch_add(1, std::memory_order_release);  // the last access to *this
   }
   slot* claim_pop() noexcept {
     std::size_t pos = m_pop_pos->load(std::memory_order_relaxed);
@@ -255,6 +278,7 @@ class mpmc_queue {
   detail::ring_storage<slot> m_slots;
   cache::padded<std::atomic<std::size_t>, cache::false_sharing_range> m_push_pos{std::size_t{0}};
   cache::padded<std::atomic<std::size_t>, cache::false_sharing_range> m_pop_pos{std::size_t{0}};
+  cache::padded<std::atomic<std::size_t>, cache::false_sharing_range> m_pushed{std::size_t{0}};  // finished pushes
   detail::sleepers m_not_empty;
   detail::sleepers m_not_full;
 };
@@ -276,6 +300,10 @@ class mpmc_queue {
 /// a power-of-two number of blocks (capacity() says how many items fit).
 /// try_push/try_pop are wait-free. Allocates only in the constructor (one
 /// ring, from the upstream memory resource).
+///
+/// Destroy after handoff: the consumer may destroy the queue as soon as it
+/// has taken the last item it expects: publishing an item is the producer's
+/// last access to the queue in try_push/try_emplace.
 template <queue_value T>
 class spsc_queue {
   // Items per block: as many as fit in a cache line after their flag bytes
@@ -332,14 +360,18 @@ class spsc_queue {
   requires std::constructible_from<T, Args...>
   [[nodiscard]] bool try_emplace(Args&&... args) noexcept(std::is_nothrow_constructible_v<T, Args...>) {
     auto& p = *m_producer;
-    block& blk = m_blocks[p.pos.block];
+    const position at = p.pos;
+    block& blk = m_blocks[at.block];
     // Acquire pairs with the consumer's release of the flag: its move out of
     // and destruction of the slot's previous item are done.
-    if (blk.full[p.pos.slot].load(std::memory_order_acquire) != 0) return false;
-    ::new (static_cast<void*>(blk.storage[p.pos.slot])) T(std::forward<Args>(args)...);
-    blk.full[p.pos.slot].store(1, std::memory_order_release);  // publishes the item
+    if (blk.full[at.slot].load(std::memory_order_acquire) != 0) return false;
+    ::new (static_cast<void*>(blk.storage[at.slot])) T(std::forward<Args>(args)...);
+    // The producer's own state is updated before the item is published: the
+    // store of the flag is the last access to *this, since the consumer may
+    // take the item and destroy the queue right after it.
     advance(p.pos);
     p.count.store(p.count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);  // size_approx()
+    blk.full[at.slot].store(1, std::memory_order_release);  // publishes the item
     return true;
   }
   /// Consumer only: removes the oldest item, or nullopt.
@@ -438,8 +470,14 @@ class spsc_queue {
 /// heads are versioned against ABA (see docs/lockfree.md). push allocates
 /// only when the stack holds more items than it ever held (node chunks
 /// double: 64, 128, ... nodes, from the upstream memory resource); pop never
-/// allocates. Thread-safe.
+/// allocates. node_count() stays at the most items the stack held at once
+/// (plus the few nodes a concurrent pop is handing back), however many
+/// threads come and go. Thread-safe.
 /// T's move constructor must not throw (a popped item must reach the caller).
+///
+/// Destroy after handoff: a thread may destroy the stack as soon as it has
+/// popped the last item it expects: the push that made the item visible
+/// (one CAS of the head) is the pusher's last access to the stack.
 ///   stack<int> s; s.push(1); s.push(2); s.pop();   // 2
 template <queue_value T>
 requires std::is_nothrow_move_constructible_v<T>
@@ -519,44 +557,15 @@ class stack {
   };
   static constexpr std::uint32_t nil = detail::node_chunks<node>::nil;
 
-  // Each thread keeps the last node it freed, for its next push on the same
-  // stack: a push/pop pair on one thread then costs two CASes, not four. The
-  // cache is tagged with the stack's instance number (never reused), so a
-  // stack never takes a node cached for another; a node left in a cache when
-  // its thread exits is not on the free list, but its memory is the stack's
-  // and is freed with it.
-  struct node_cache {
-    std::uint64_t owner = 0;
-    std::uint32_t index = 0;
-  };
-  static node_cache& cache() noexcept {
-    thread_local node_cache c;
-    return c;
-  }
-  static std::uint64_t next_instance() noexcept {
-    static std::atomic<std::uint64_t> n{0};
-    return n.fetch_add(1, std::memory_order_relaxed) + 1;
-  }
+  // No per-thread cache of freed nodes: a node cached by a thread that
+  // exits would be lost to the stack (one node per short-lived thread), and
+  // a hook at thread exit could not hand it back safely once the stack is
+  // gone. Freed nodes go straight back on the free list.
   std::uint32_t take_node() {
-    node_cache& c = cache();
-    if (c.owner == m_instance) {
-      c.owner = 0;
-      return c.index;
-    }
     const std::uint32_t i = m_free.pop(m_nodes);
     return i != nil ? i : m_nodes.fresh();
   }
-  void give_node(std::uint32_t i) noexcept {
-    node_cache& c = cache();
-    if (c.owner == 0) {
-      c.owner = m_instance;
-      c.index = i;
-    } else {
-      m_free.push(m_nodes, i);
-    }
-  }
-
-  const std::uint64_t m_instance = next_instance();
+  void give_node(std::uint32_t i) noexcept { m_free.push(m_nodes, i); }
 
   detail::node_chunks<node> m_nodes;
   detail::index_stack<node> m_items;

@@ -502,6 +502,15 @@ concept batch_error_handler = std::copy_constructible<F> && std::invocable < F&,
         std::span<T>,
 const batch_error& > ;
 
+/// A type batch_processor can hold: movable, with a move constructor that
+/// does not throw. The processing thread moves items from its queue into the
+/// batch; an exception there would leave items neither queued nor in the
+/// batch (accepted but never processed) on a thread that has no caller to
+/// report to. A T whose move may throw does not compile; hold it by
+/// std::unique_ptr<T> (or wrap it) instead.
+template <class T>
+concept batch_value = std::movable<T> && std::is_nothrow_move_constructible_v<T>;
+
 /// Collects items and hands them to a function in batches, on a thread of
 /// its own (so a slow batch never occupies a scheduler's worker).
 ///
@@ -524,7 +533,9 @@ const batch_error& > ;
 ///       [&](std::span<row> rows) { return db.insert(rows); },   // std::error_code
 ///       [](std::span<row> rows, const batch_error& e) { log_failure(rows.size(), e); });
 ///   writer.add(r);   // blocks while 4096 rows are queued
-template <std::movable T>
+///
+/// T must model batch_value (its move constructor must not throw).
+template <batch_value T>
 class batch_processor {
  public:
   /// Starts the processing thread. Preconditions: batch_size >= 1 and

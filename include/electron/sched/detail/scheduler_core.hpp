@@ -15,6 +15,8 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory_resource>
 #include <mutex>
@@ -521,8 +523,30 @@ class scheduler_core {
     }
   }
 
+  /// True when the calling thread owns one of this scheduler's slots now,
+  /// or further down its stack (it is running another scheduler's work
+  /// from inside this one's).
+  [[nodiscard]] bool runs_own_work() const noexcept {
+    if (this_worker_index() != npos) return true;
+    for (const entry_link* l = t_entries; l != nullptr; l = l->outer) {
+      if (l->saved != nullptr && l->saved->owner == this) return true;
+    }
+    return false;
+  }
+
+  /// Destroying a scheduler from its own work would join the calling thread
+  /// (a hang, or EDEADLK inside a noexcept function) or wait for the task
+  /// it is in: fail with a message in every build mode instead.
+  [[noreturn]] ELECTRON_NOINLINE ELECTRON_COLD static void destroyed_from_own_work() noexcept {
+    std::fputs(
+        "electron: sched::scheduler destroyed from one of its own tasks (or while the calling thread runs its "
+        "work): it would wait for itself; aborting\n",
+        stderr);
+    std::abort();
+  }
+
   void shutdown() noexcept {
-    ELECTRON_ASSERT(this_worker_index() == npos, "sched::scheduler destroyed while running its own work");
+    if (ELECTRON_UNLIKELY(runs_own_work())) destroyed_from_own_work();
     m_stopping.store(true, std::memory_order_seq_cst);
     wake_all();
     if (m_count != 0) {
