@@ -134,9 +134,7 @@ struct builder_subject {
   }
   static type make_empty(context& cx) { return type(cx.pool, 0); }
   static std::string fingerprint(const type& b) { return b.str(); }
-  static bool valid(const type& b) {
-    return b.size() <= b.capacity() && (b.size() == 0 || b.view().data() != nullptr);
-  }
+  static bool valid(const type& b) { return b.size() <= b.capacity() && (b.size() == 0 || b.view().data() != nullptr); }
   // One append past the capacity.
   static void grow(type& b) { b.append(std::string(b.capacity() * 2 + 100, 'y')); }
 };
@@ -208,11 +206,12 @@ void check_strong_growth() {
     T a = S::make(cx);
     const std::string before = S::fingerprint(a);
     std::size_t failures = 0;
-    CHECK(et::check_allocation_failures(memory.control(), [&] { S::grow(a); },
-                                        [&] {
-                                          ++failures;
-                                          return S::valid(a) && S::fingerprint(a) == before;
-                                        }));
+    CHECK(et::check_allocation_failures(
+        memory.control(), [&] { S::grow(a); },
+        [&] {
+          ++failures;
+          return S::valid(a) && S::fingerprint(a) == before;
+        }));
     CHECK(failures >= 1);  // the operation allocates, so some allocation failed
     CHECK(S::valid(a));
     CHECK(S::fingerprint(a) != before);  // and in the end it grew
@@ -298,11 +297,13 @@ TEST_CASE("contract: bits::bitset resize, reserve and push_back have the strong 
     ctl.disarm();
     CHECK(unchanged());
     CHECK(b.count() == 1);
-    CHECK(et::check_allocation_failures(ctl, [&] { b.reserve(5000); }, unchanged));
+    CHECK(et::check_allocation_failures(
+        ctl, [&] { b.reserve(5000); }, unchanged));
     B c(64, true, et::failing_allocator<std::uint64_t>(ctl));  // one full word: push_back needs a second
     const std::string full = bitset_subject::fingerprint(c);
-    CHECK(et::check_allocation_failures(ctl, [&] { c.push_back(true); },
-                                        [&] { return bitset_subject::valid(c) && bitset_subject::fingerprint(c) == full; }));
+    CHECK(et::check_allocation_failures(
+        ctl, [&] { c.push_back(true); },
+        [&] { return bitset_subject::valid(c) && bitset_subject::fingerprint(c) == full; }));
     CHECK(c.size() == 65);
     CHECK(c.count() == 65);
   }
@@ -318,11 +319,12 @@ TEST_CASE("contract: lockfree::stack push has the strong guarantee when a node c
     for (int i = 0; i < 64; ++i) s.push(i);  // the first chunk, full
     const std::size_t nodes = s.node_count();
     std::size_t failures = 0;
-    CHECK(et::check_allocation_failures(r.control(), [&] { s.push(64); },
-                                        [&] {
-                                          ++failures;
-                                          return s.node_count() == nodes && !s.empty();
-                                        }));
+    CHECK(et::check_allocation_failures(
+        r.control(), [&] { s.push(64); },
+        [&] {
+          ++failures;
+          return s.node_count() == nodes && !s.empty();
+        }));
     CHECK(failures >= 1);
     for (int i = 64; i >= 0; --i) {
       const std::optional<int> v = s.pop();
@@ -341,7 +343,8 @@ TEST_CASE("contract: object_pool and buffer_pool get() leave the pool usable whe
   {
     ep::object_pool<et::lifetime_tracked, no_reset> pool(16, 4, {}, &r);
     CHECK(et::check_lifetimes([&] {
-      CHECK(et::check_allocation_failures(r.control(), [&] { pool.put(pool.get()); }, [] { return true; }));
+      CHECK(et::check_allocation_failures(
+          r.control(), [&] { pool.put(pool.get()); }, [] { return true; }));
       et::lifetime_tracked* a = pool.get();
       et::lifetime_tracked* b = pool.get();
       CHECK(a != b);
@@ -352,8 +355,10 @@ TEST_CASE("contract: object_pool and buffer_pool get() leave the pool usable whe
   }
   {
     ep::buffer_pool pool({}, &r);
-    CHECK(et::check_allocation_failures(r.control(), [&] { (void)pool.get(3000); }, [] { return true; }));
-    CHECK(et::check_allocation_failures(r.control(), [&] { (void)pool.get(std::size_t{1} << 22); }, [] { return true; }));
+    CHECK(et::check_allocation_failures(
+        r.control(), [&] { (void)pool.get(3000); }, [] { return true; }));
+    CHECK(et::check_allocation_failures(
+        r.control(), [&] { (void)pool.get(std::size_t{1} << 22); }, [] { return true; }));
     auto b = pool.get(100);
     CHECK(b.size() == 100);
   }
@@ -363,10 +368,10 @@ TEST_CASE("contract: object_pool and buffer_pool get() leave the pool usable whe
 
 TEST_CASE("contract: a queue whose ring cannot be allocated throws and leaks nothing", "[contract][alloc][queue]") {
   et::failing_resource r;
-  CHECK(et::check_allocation_failures(r.control(), [&] { el::mpmc_queue<int> q(100, &r); },
-                                      [&] { return r.control().live() == 0; }));
-  CHECK(et::check_allocation_failures(r.control(), [&] { el::spsc_queue<int> q(100, &r); },
-                                      [&] { return r.control().live() == 0; }));
+  CHECK(et::check_allocation_failures(
+      r.control(), [&] { el::mpmc_queue<int> q(100, &r); }, [&] { return r.control().live() == 0; }));
+  CHECK(et::check_allocation_failures(
+      r.control(), [&] { el::spsc_queue<int> q(100, &r); }, [&] { return r.control().live() == 0; }));
   CHECK(r.control().failures() >= 2);
   CHECK(r.control().live() == 0);
   CHECK(r.control().errors() == 0);
@@ -378,13 +383,16 @@ TEST_CASE("contract: a queue whose ring cannot be allocated throws and leaks not
 
 namespace {
 template <class T>
-concept mpmc_holds = requires { typename el::mpmc_queue<T>; };
+concept mpmc_holds = requires {
+  typename el::mpmc_queue<T>;
+};
 template <class T>
-concept stack_holds = requires { typename el::stack<T>; };
+concept stack_holds = requires {
+  typename el::stack<T>;
+};
 }  // namespace
 
-TEST_CASE("contract: the queues and the stack stay unchanged when a value's copy or move throws",
-          "[contract][throw]") {
+TEST_CASE("contract: the queues and the stack stay unchanged when a value's copy or move throws", "[contract][throw]") {
   // The queues that must fill a claimed slot refuse a throwing move at compile time.
   STATIC_REQUIRE(mpmc_holds<et::throwing_value<true>>);
   STATIC_REQUIRE(!mpmc_holds<et::throwing_value<false>>);
@@ -686,8 +694,8 @@ void check_two_instances() {
   std::unique_ptr<Q> b(H::make());
   std::thread producer([&] {
     for (int i = 1; i <= n; ++i) {
-      H::put(*a, i);       // positive items in a
-      H::put(*b, -i);      // negative ones in b
+      H::put(*a, i);   // positive items in a
+      H::put(*b, -i);  // negative ones in b
     }
   });
   long long sum_a = 0, sum_b = 0;
@@ -707,10 +715,8 @@ void check_two_instances() {
 }
 }  // namespace
 
-// known defect, fixed on the i16-bits16/i16-conc16 branch
 TEMPLATE_TEST_CASE("contract: a consumer may destroy the container right after the last handoff",
-                   "[contract][threads][handoff][!mayfail]", el::mpmc_queue<int>, el::spsc_queue<int>,
-                   el::stack<int>) {
+                   "[contract][threads][handoff]", el::mpmc_queue<int>, el::spsc_queue<int>, el::stack<int>) {
   check_destroy_after_handoff<TestType>();
 }
 
@@ -719,8 +725,7 @@ TEMPLATE_TEST_CASE("contract: two instances used from the same threads stay apar
   check_two_instances<TestType>();
 }
 
-// known defect, fixed on the i16-bits16/i16-conc16 branch
-TEST_CASE("contract: lockfree::stack keeps no node for each thread that exits", "[contract][threads][stack][!mayfail]") {
+TEST_CASE("contract: lockfree::stack keeps no node for each thread that exits", "[contract][threads][stack]") {
   el::stack<int> s;
   for (int t = 0; t < 300; ++t) {
     std::thread([&] {

@@ -282,7 +282,7 @@ ELECTRON_ALWAYS_INLINE void do_not_optimize(T const& value) noexcept {
   __asm__ volatile("" : : "r,m"(value) : "memory");
 #else
   static volatile const void* sink;
-  sink = &value;
+  sink = std::addressof(value);
 #endif
 }
 

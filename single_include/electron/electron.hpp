@@ -175,11 +175,16 @@
 // look for: they are compiled for the baseline ISA whatever -march says.
 // target("arch=x86-64") alone is not enough: GCC and Clang keep the
 // extensions -march enabled and only change the base CPU, so each extension
-// beyond x86-64 is turned off by name (no-sse3 also turns off everything
-// built on it: SSSE3, SSE4, AVX, FMA, AVX-512).
+// beyond x86-64 that a compiler emits on its own is turned off by name
+// (no-sse3 also turns off everything built on it: SSSE3, SSE4, AVX, FMA,
+// F16C, AVX-512; cx16 is CMPXCHG16B, sahf is LAHF/SAHF in 64-bit mode).
+// noinline: Clang inlines a function into a caller whose features are a
+// superset of its own, and the inlined copy is then compiled for the
+// caller's -march; GCC refuses (the arch differs), Clang must be told.
 #if ELECTRON_ARCH_X86 && (defined(__GNUC__) || defined(__clang__))
-#define ELECTRON_DETAIL_BASELINE_ISA \
-  __attribute__((target("arch=x86-64,no-sse3,no-popcnt,no-bmi,no-bmi2,no-lzcnt,no-movbe")))
+#define ELECTRON_DETAIL_BASELINE_ISA                                                                      \
+  __attribute__((target("arch=x86-64,no-sse3,no-popcnt,no-bmi,no-bmi2,no-lzcnt,no-movbe,no-cx16,no-sahf"), \
+                 noinline))
 #else
 #define ELECTRON_DETAIL_BASELINE_ISA
 #endif
@@ -1644,7 +1649,10 @@ class basic_bitset {
   static constexpr size_type bits_per_word = 64;
 
   // ---- construction -------------------------------------------------------
-  basic_bitset() noexcept(noexcept(Allocator())) = default;
+  // (The trait, not noexcept(Allocator()): for an allocator without a
+  // default constructor that expression is ill-formed, where the question
+  // "is the bitset nothrow default constructible" must answer false.)
+  basic_bitset() noexcept(std::is_nothrow_default_constructible_v<Allocator>) = default;
   explicit basic_bitset(const Allocator& alloc) noexcept : m_words(alloc) {}
   /// n bits, all equal to `value`.
   explicit basic_bitset(size_type n, bool value = false, const Allocator& alloc = Allocator())
@@ -1666,6 +1674,9 @@ class basic_bitset {
   basic_bitset& operator=(basic_bitset&& other) noexcept(
       std::allocator_traits<Allocator>::propagate_on_container_move_assignment::value ||
       std::allocator_traits<Allocator>::is_always_equal::value) {
+    // Self-move (std::swap(b, b) does one) leaves the bitset unchanged; the
+    // vector's own self-move would empty the words but keep the size.
+    if (this == std::addressof(other)) return *this;
     m_words = std::move(other.m_words);
     m_size = std::exchange(other.m_size, 0);
     other.m_words.clear();
@@ -1816,8 +1827,13 @@ class basic_bitset {
   using set_bit_iterator = bits::set_bit_iterator;
   using set_bit_range = bits::set_bit_range;
 
-  /// Range of the indices of the one bits, lowest first.
-  [[nodiscard]] set_bit_range set_bits() const noexcept { return set_bit_range(m_words.data(), m_words.size()); }
+  /// Range of the indices of the one bits, lowest first. It refers to the
+  /// bitset's words, so the bitset must outlive it.
+  [[nodiscard]] set_bit_range set_bits() const& noexcept { return set_bit_range(m_words.data(), m_words.size()); }
+  /// Deleted: the range of a temporary would dangle as soon as the full
+  /// expression ends (`for (auto i : (a & b).set_bits())` before C++23).
+  /// Name the bitset first: `auto c = a & b; for (auto i : c.set_bits())`.
+  set_bit_range set_bits() const&& = delete;
 
   // ---- bitwise operators --------------------------------------------------
   basic_bitset& operator&=(const basic_bitset& o) { return combine<detail::word_op::and_>(o); }
@@ -1826,9 +1842,21 @@ class basic_bitset {
   /// *this &= ~o (set difference), without a temporary.
   basic_bitset& and_not(const basic_bitset& o) { return combine<detail::word_op::and_not>(o); }
 
-  [[nodiscard]] friend basic_bitset operator&(basic_bitset a, const basic_bitset& b) { return a &= b; }
-  [[nodiscard]] friend basic_bitset operator|(basic_bitset a, const basic_bitset& b) { return a |= b; }
-  [[nodiscard]] friend basic_bitset operator^(basic_bitset a, const basic_bitset& b) { return a ^= b; }
+  // a & b, a | b, a ^ b allocate once, for the copy of a: they return the
+  // parameter itself, which is moved out (`return a &= b;` would copy the
+  // reference that &= returns).
+  [[nodiscard]] friend basic_bitset operator&(basic_bitset a, const basic_bitset& b) {
+    a &= b;
+    return a;
+  }
+  [[nodiscard]] friend basic_bitset operator|(basic_bitset a, const basic_bitset& b) {
+    a |= b;
+    return a;
+  }
+  [[nodiscard]] friend basic_bitset operator^(basic_bitset a, const basic_bitset& b) {
+    a ^= b;
+    return a;
+  }
   [[nodiscard]] friend basic_bitset operator~(basic_bitset a) {
     a.flip();
     return a;
@@ -1922,6 +1950,7 @@ ELECTRON_END_NAMESPACE
 
 #include <concepts>
 #include <cstddef>
+#include <memory>
 #include <type_traits>
 #include <utility>
 
@@ -1982,8 +2011,8 @@ requires(Align > 0 && (Align & (Align - 1)) == 0) class alignas(padded_alignment
   constexpr T&& get() && noexcept { return std::move(m_value); }
   constexpr T& operator*() & noexcept { return m_value; }
   constexpr const T& operator*() const& noexcept { return m_value; }
-  constexpr T* operator->() noexcept { return &m_value; }
-  constexpr const T* operator->() const noexcept { return &m_value; }
+  constexpr T* operator->() noexcept { return std::addressof(m_value); }
+  constexpr const T* operator->() const noexcept { return std::addressof(m_value); }
 
  private:
   T m_value;
@@ -2000,11 +2029,11 @@ ELECTRON_END_NAMESPACE
 // for.
 //
 // Every feature Electron knows is one row of ELECTRON_DETAIL_CPU_FEATURES
-// below; the enum, the struct's fields, the detection, the compiled-for mask,
+// below; the enum, the struct's fields, the detection, the compiled-for set,
 // the names and feature_table are all generated from that row.
 //
 // Guarantees: nothing here allocates or throws; cpu() and check_cpu() are
-// thread-safe.
+// thread-safe and may run from a static initialiser.
 //
 //   if (auto c = electron::check_cpu(); !c) { std::fputs(c.message(), stderr); return 1; }
 //   std::printf("CPU has AVX2: %d\n", electron::cpu().avx2);
@@ -2014,7 +2043,9 @@ ELECTRON_END_NAMESPACE
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <string_view>
+#include <type_traits>
 
 /// 1 where cpu() reads the real features (x86 with GCC or Clang, Arm); 0
 /// elsewhere, where every feature reads false and check_cpu() cannot judge.
@@ -2029,31 +2060,112 @@ ELECTRON_END_NAMESPACE
 //   field   the cpu_features member and the `feature` enumerator
 //   name    the compilers' spelling (-m<name>, __builtin_cpu_supports)
 //   macro   the predefined macro that says the TU was compiled to require it
-//   leaf, reg, bit   where CPUID reports it (Intel SDM vol. 2A, CPUID; AMD
-//           APM vol. 3, E.4); leaf 0 means "not an x86 feature"
-//   os      the register state the OS must save (XGETBV) for it to be usable:
-//           none, ymm (AVX), zmm (AVX-512), or arm: present on AArch64 and
-//           on 32-bit Arm builds compiled with NEON, which is all cpu() knows
-//           there.
+//   leaf, subleaf, reg, bit   where CPUID reports it (Intel SDM vol. 2A,
+//           CPUID; AMD APM vol. 3, appendix E); leaf 0 means "not an x86
+//           feature"
+//   os      what the OS must enable for it to be usable: none; xsave
+//           (CR4.OSXSAVE, CPUID.1:ECX[27]); ymm (XCR0 saves XMM and YMM:
+//           every VEX-encoded extension); zmm (plus opmask, ZMM_Hi256 and
+//           Hi16_ZMM: AVX-512); tile (XCR0 saves TILECFG and TILEDATA: AMX);
+//           or arm: present on AArch64 and on 32-bit Arm builds compiled with
+//           NEON, which is all cpu() knows there.
+// Every x86 macro that g++ and clang++ define for some -march beyond the
+// x86-64 baseline is a row here, or is listed with its reason in
+// tests/cpu_feature_macros.py, which checks the compilers against this table.
+// PKU reads OSPKE (ECX[4], "the OS enabled it") rather than PKU (ECX[3]).
 // The row order is the bit order of `feature`: append, never reorder.
-#define ELECTRON_DETAIL_CPU_FEATURES(X)                                       \
-  X(sse42, "sse4.2", __SSE4_2__, 1, ecx, 20, none)                            \
-  X(popcnt, "popcnt", __POPCNT__, 1, ecx, 23, none)                           \
-  X(avx, "avx", __AVX__, 1, ecx, 28, ymm)                                     \
-  X(avx2, "avx2", __AVX2__, 7, ebx, 5, ymm)                                   \
-  X(fma, "fma", __FMA__, 1, ecx, 12, ymm)                                     \
-  X(bmi1, "bmi", __BMI__, 7, ebx, 3, none)                                    \
-  X(bmi2, "bmi2", __BMI2__, 7, ebx, 8, none)                                  \
-  X(lzcnt, "lzcnt", __LZCNT__, 0x80000001u, ecx, 5, none)                     \
-  X(avx512f, "avx512f", __AVX512F__, 7, ebx, 16, zmm)                         \
-  X(avx512bw, "avx512bw", __AVX512BW__, 7, ebx, 30, zmm)                      \
-  X(avx512vpopcntdq, "avx512vpopcntdq", __AVX512VPOPCNTDQ__, 7, ecx, 14, zmm) \
-  X(neon, "neon", __ARM_NEON, 0, eax, 0, arm)
+#define ELECTRON_DETAIL_CPU_FEATURES(X)                                                       \
+  X(sse42, "sse4.2", __SSE4_2__, 1, 0, ecx, 20, none)                                         \
+  X(popcnt, "popcnt", __POPCNT__, 1, 0, ecx, 23, none)                                        \
+  X(avx, "avx", __AVX__, 1, 0, ecx, 28, ymm)                                                  \
+  X(avx2, "avx2", __AVX2__, 7, 0, ebx, 5, ymm)                                                \
+  X(fma, "fma", __FMA__, 1, 0, ecx, 12, ymm)                                                  \
+  X(bmi1, "bmi", __BMI__, 7, 0, ebx, 3, none)                                                 \
+  X(bmi2, "bmi2", __BMI2__, 7, 0, ebx, 8, none)                                               \
+  X(lzcnt, "lzcnt", __LZCNT__, 0x80000001u, 0, ecx, 5, none)                                  \
+  X(avx512f, "avx512f", __AVX512F__, 7, 0, ebx, 16, zmm)                                      \
+  X(avx512bw, "avx512bw", __AVX512BW__, 7, 0, ebx, 30, zmm)                                   \
+  X(avx512vpopcntdq, "avx512vpopcntdq", __AVX512VPOPCNTDQ__, 7, 0, ecx, 14, zmm)              \
+  X(neon, "neon", __ARM_NEON, 0, 0, eax, 0, arm)                                              \
+  X(sse3, "sse3", __SSE3__, 1, 0, ecx, 0, none)                                               \
+  X(ssse3, "ssse3", __SSSE3__, 1, 0, ecx, 9, none)                                            \
+  X(sse41, "sse4.1", __SSE4_1__, 1, 0, ecx, 19, none)                                         \
+  X(crc32, "crc32", __CRC32__, 1, 0, ecx, 20, none)                                           \
+  X(pclmul, "pclmul", __PCLMUL__, 1, 0, ecx, 1, none)                                         \
+  X(cx16, "cx16", __GCC_HAVE_SYNC_COMPARE_AND_SWAP_16, 1, 0, ecx, 13, none)                   \
+  X(movbe, "movbe", __MOVBE__, 1, 0, ecx, 22, none)                                           \
+  X(aes, "aes", __AES__, 1, 0, ecx, 25, none)                                                 \
+  X(xsave, "xsave", __XSAVE__, 1, 0, ecx, 26, xsave)                                          \
+  X(f16c, "f16c", __F16C__, 1, 0, ecx, 29, ymm)                                               \
+  X(rdrnd, "rdrnd", __RDRND__, 1, 0, ecx, 30, none)                                           \
+  X(fsgsbase, "fsgsbase", __FSGSBASE__, 7, 0, ebx, 0, none)                                   \
+  X(sgx, "sgx", __SGX__, 7, 0, ebx, 2, none)                                                  \
+  X(rtm, "rtm", __RTM__, 7, 0, ebx, 11, none)                                                 \
+  X(avx512dq, "avx512dq", __AVX512DQ__, 7, 0, ebx, 17, zmm)                                   \
+  X(rdseed, "rdseed", __RDSEED__, 7, 0, ebx, 18, none)                                        \
+  X(adx, "adx", __ADX__, 7, 0, ebx, 19, none)                                                 \
+  X(avx512ifma, "avx512ifma", __AVX512IFMA__, 7, 0, ebx, 21, zmm)                             \
+  X(clflushopt, "clflushopt", __CLFLUSHOPT__, 7, 0, ebx, 23, none)                            \
+  X(clwb, "clwb", __CLWB__, 7, 0, ebx, 24, none)                                              \
+  X(avx512pf, "avx512pf", __AVX512PF__, 7, 0, ebx, 26, zmm)                                   \
+  X(avx512er, "avx512er", __AVX512ER__, 7, 0, ebx, 27, zmm)                                   \
+  X(avx512cd, "avx512cd", __AVX512CD__, 7, 0, ebx, 28, zmm)                                   \
+  X(sha, "sha", __SHA__, 7, 0, ebx, 29, none)                                                 \
+  X(avx512vl, "avx512vl", __AVX512VL__, 7, 0, ebx, 31, zmm)                                   \
+  X(prefetchwt1, "prefetchwt1", __PREFETCHWT1__, 7, 0, ecx, 0, none)                          \
+  X(avx512vbmi, "avx512vbmi", __AVX512VBMI__, 7, 0, ecx, 1, zmm)                              \
+  X(pku, "pku", __PKU__, 7, 0, ecx, 4, none)                                                  \
+  X(waitpkg, "waitpkg", __WAITPKG__, 7, 0, ecx, 5, none)                                      \
+  X(avx512vbmi2, "avx512vbmi2", __AVX512VBMI2__, 7, 0, ecx, 6, zmm)                           \
+  X(shstk, "shstk", __SHSTK__, 7, 0, ecx, 7, none)                                            \
+  X(gfni, "gfni", __GFNI__, 7, 0, ecx, 8, none)                                               \
+  X(vaes, "vaes", __VAES__, 7, 0, ecx, 9, ymm)                                                \
+  X(vpclmulqdq, "vpclmulqdq", __VPCLMULQDQ__, 7, 0, ecx, 10, ymm)                             \
+  X(avx512vnni, "avx512vnni", __AVX512VNNI__, 7, 0, ecx, 11, zmm)                             \
+  X(avx512bitalg, "avx512bitalg", __AVX512BITALG__, 7, 0, ecx, 12, zmm)                       \
+  X(rdpid, "rdpid", __RDPID__, 7, 0, ecx, 22, none)                                           \
+  X(kl, "kl", __KL__, 7, 0, ecx, 23, none)                                                    \
+  X(cldemote, "cldemote", __CLDEMOTE__, 7, 0, ecx, 25, none)                                  \
+  X(movdiri, "movdiri", __MOVDIRI__, 7, 0, ecx, 27, none)                                     \
+  X(movdir64b, "movdir64b", __MOVDIR64B__, 7, 0, ecx, 28, none)                               \
+  X(enqcmd, "enqcmd", __ENQCMD__, 7, 0, ecx, 29, none)                                        \
+  X(avx5124vnniw, "avx5124vnniw", __AVX5124VNNIW__, 7, 0, edx, 2, zmm)                        \
+  X(avx5124fmaps, "avx5124fmaps", __AVX5124FMAPS__, 7, 0, edx, 3, zmm)                        \
+  X(uintr, "uintr", __UINTR__, 7, 0, edx, 5, none)                                            \
+  X(avx512vp2intersect, "avx512vp2intersect", __AVX512VP2INTERSECT__, 7, 0, edx, 8, zmm)      \
+  X(serialize, "serialize", __SERIALIZE__, 7, 0, edx, 14, none)                               \
+  X(tsxldtrk, "tsxldtrk", __TSXLDTRK__, 7, 0, edx, 16, none)                                  \
+  X(pconfig, "pconfig", __PCONFIG__, 7, 0, edx, 18, none)                                     \
+  X(amx_bf16, "amx-bf16", __AMX_BF16__, 7, 0, edx, 22, tile)                                  \
+  X(avx512fp16, "avx512fp16", __AVX512FP16__, 7, 0, edx, 23, zmm)                             \
+  X(amx_tile, "amx-tile", __AMX_TILE__, 7, 0, edx, 24, tile)                                  \
+  X(amx_int8, "amx-int8", __AMX_INT8__, 7, 0, edx, 25, tile)                                  \
+  X(avxvnni, "avxvnni", __AVXVNNI__, 7, 1, eax, 4, ymm)                                       \
+  X(avx512bf16, "avx512bf16", __AVX512BF16__, 7, 1, eax, 5, zmm)                              \
+  X(hreset, "hreset", __HRESET__, 7, 1, eax, 22, none)                                        \
+  X(xsaveopt, "xsaveopt", __XSAVEOPT__, 0xD, 1, eax, 0, xsave)                                \
+  X(xsavec, "xsavec", __XSAVEC__, 0xD, 1, eax, 1, xsave)                                      \
+  X(xsaves, "xsaves", __XSAVES__, 0xD, 1, eax, 3, xsave)                                      \
+  X(ptwrite, "ptwrite", __PTWRITE__, 0x14, 0, ebx, 4, none)                                   \
+  X(widekl, "widekl", __WIDEKL__, 0x19, 0, ebx, 2, none)                                      \
+  X(abm, "abm", __ABM__, 0x80000001u, 0, ecx, 5, none)                                        \
+  X(sse4a, "sse4a", __SSE4A__, 0x80000001u, 0, ecx, 6, none)                                  \
+  X(prfchw, "prfchw", __PRFCHW__, 0x80000001u, 0, ecx, 8, none)                               \
+  X(xop, "xop", __XOP__, 0x80000001u, 0, ecx, 11, ymm)                                        \
+  X(lwp, "lwp", __LWP__, 0x80000001u, 0, ecx, 15, none)                                       \
+  X(fma4, "fma4", __FMA4__, 0x80000001u, 0, ecx, 16, ymm)                                     \
+  X(tbm, "tbm", __TBM__, 0x80000001u, 0, ecx, 21, none)                                       \
+  X(mwaitx, "mwaitx", __MWAITX__, 0x80000001u, 0, ecx, 29, none)                              \
+  X(amd3dnowa, "3dnowa", __3dNOW_A__, 0x80000001u, 0, edx, 30, none)                          \
+  X(amd3dnow, "3dnow", __3dNOW__, 0x80000001u, 0, edx, 31, none)                              \
+  X(clzero, "clzero", __CLZERO__, 0x80000008u, 0, ebx, 0, none)                               \
+  X(wbnoinvd, "wbnoinvd", __WBNOINVD__, 0x80000008u, 0, ebx, 9, none)                         \
+  X(sahf, "sahf", __LAHF_SAHF__, 0x80000001u, 0, ecx, 0, none)
 
 ELECTRON_BEGIN_NAMESPACE
 
 namespace detail {
-enum class feature_index : std::uint32_t {
+enum class feature_index : std::uint8_t {
 #define ELECTRON_DETAIL_X(field, ...) field,
   ELECTRON_DETAIL_CPU_FEATURES(ELECTRON_DETAIL_X)
 #undef ELECTRON_DETAIL_X
@@ -2068,13 +2180,31 @@ constexpr bool macro_defined(std::string_view spelled, std::string_view expanded
   return spelled != expanded;
 }
 
+/// True when the compiler names the row `index` by a second macro that
+/// says the same: clang++ 14 spells the AMX ones __AMXTILE__, ...
+constexpr bool defined_by_other_spelling([[maybe_unused]] feature_index index) noexcept {
+#if defined(__AMXTILE__)
+  if (index == feature_index::amx_tile) return true;
+#endif
+#if defined(__AMXINT8__)
+  if (index == feature_index::amx_int8) return true;
+#endif
+#if defined(__AMXBF16__)
+  if (index == feature_index::amx_bf16) return true;
+#endif
+  return false;
+}
+
 enum class cpuid_reg : std::uint8_t { eax, ebx, ecx, edx };
-enum class os_state : std::uint8_t { none, ymm, zmm, arm };
+enum class os_state : std::uint8_t { none, xsave, ymm, zmm, tile, arm };
+
+inline constexpr std::size_t feature_words = (static_cast<std::size_t>(feature_index::count) + 63) / 64;
 }  // namespace detail
 
-/// One instruction-set extension, as a bit of a feature mask.
-enum class feature : std::uint32_t {
-#define ELECTRON_DETAIL_X(field, ...) field = 1u << static_cast<std::uint32_t>(detail::feature_index::field),
+/// One instruction-set extension: its position in feature_table and in a
+/// feature_set.
+enum class feature : std::uint8_t {
+#define ELECTRON_DETAIL_X(field, ...) field = static_cast<std::uint8_t>(detail::feature_index::field),
   ELECTRON_DETAIL_CPU_FEATURES(ELECTRON_DETAIL_X)
 #undef ELECTRON_DETAIL_X
 };
@@ -2082,67 +2212,169 @@ enum class feature : std::uint32_t {
 /// How many features Electron knows (the rows of feature_table).
 inline constexpr std::size_t feature_count = static_cast<std::size_t>(detail::feature_index::count);
 
-/// A row of feature_table: what Electron knows about one feature.
-struct feature_info {
-  feature id;                ///< the feature's bit
-  const char* name;          ///< the compilers' spelling: "avx2", "bmi", "sse4.2", ...
-  const char* macro;         ///< the predefined macro that means "compiled to require it"
-  bool compiled;             ///< whether this TU was compiled to require it
-  std::uint32_t cpuid_leaf;  ///< the CPUID leaf that reports it; 0 for non-x86 features
+/// A set of features (a fixed-size bit set, one bit per row of
+/// feature_table). Compiled for the baseline ISA like the check that uses it.
+///
+///   electron::feature_set s{electron::feature::avx2, electron::feature::bmi2};
+class feature_set {
+ public:
+  /// The empty set.
+  ELECTRON_DETAIL_BASELINE_ISA constexpr feature_set() noexcept : m_words{} {}
+  /// The set of the listed features.
+  ELECTRON_DETAIL_BASELINE_ISA constexpr feature_set(std::initializer_list<feature> fs) noexcept : m_words{} {
+    for (feature f : fs) insert(f);
+  }
+  /// Whether `f` is in the set.
+  ELECTRON_DETAIL_BASELINE_ISA constexpr bool has(feature f) const noexcept {
+    const auto i = static_cast<std::size_t>(f);
+    return i < feature_count && ((m_words[i / 64] >> (i % 64)) & 1u) != 0;
+  }
+  /// Adds `f` (a value that is not a feature is ignored).
+  ELECTRON_DETAIL_BASELINE_ISA constexpr feature_set& insert(feature f) noexcept {
+    const auto i = static_cast<std::size_t>(f);
+    if (i < feature_count) m_words[i / 64] |= std::uint64_t{1} << (i % 64);
+    return *this;
+  }
+  /// Whether the set is empty.
+  ELECTRON_DETAIL_BASELINE_ISA constexpr bool empty() const noexcept {
+    std::uint64_t any = 0;
+    for (std::size_t w = 0; w < detail::feature_words; ++w) any |= m_words[w];
+    return any == 0;
+  }
+  /// Number of features in the set.
+  ELECTRON_DETAIL_BASELINE_ISA constexpr std::size_t size() const noexcept {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < feature_count; ++i) n += has(static_cast<feature>(i)) ? std::size_t{1} : std::size_t{0};
+    return n;
+  }
+  /// Union, intersection, and difference (the features of `a` not in `b`).
+  friend ELECTRON_DETAIL_BASELINE_ISA constexpr feature_set operator|(feature_set a, const feature_set& b) noexcept {
+    for (std::size_t w = 0; w < detail::feature_words; ++w) a.m_words[w] |= b.m_words[w];
+    return a;
+  }
+  friend ELECTRON_DETAIL_BASELINE_ISA constexpr feature_set operator&(feature_set a, const feature_set& b) noexcept {
+    for (std::size_t w = 0; w < detail::feature_words; ++w) a.m_words[w] &= b.m_words[w];
+    return a;
+  }
+  friend ELECTRON_DETAIL_BASELINE_ISA constexpr feature_set operator-(feature_set a, const feature_set& b) noexcept {
+    for (std::size_t w = 0; w < detail::feature_words; ++w) a.m_words[w] &= ~b.m_words[w];
+    return a;
+  }
+  friend ELECTRON_DETAIL_BASELINE_ISA constexpr bool operator==(const feature_set& a, const feature_set& b) noexcept {
+    for (std::size_t w = 0; w < detail::feature_words; ++w) {
+      if (a.m_words[w] != b.m_words[w]) return false;
+    }
+    return true;
+  }
+
+ private:
+  std::uint64_t m_words[detail::feature_words];
 };
 
-/// Every feature Electron detects, in bit order: feature_table[i].id is
-/// `feature(1u << i)`. Per TU (`compiled` follows the TU's flags).
+/// A row of feature_table: what Electron knows about one feature.
+struct feature_info {
+  feature id;                   ///< the feature's position
+  const char* name;             ///< the compilers' spelling: "avx2", "bmi", "sse4.2", ...
+  const char* macro;            ///< the predefined macro that means "compiled to require it"
+  bool compiled;                ///< whether this TU was compiled to require it
+  std::uint32_t cpuid_leaf;     ///< the CPUID leaf that reports it; 0 for non-x86 features
+  std::uint32_t cpuid_subleaf;  ///< the subleaf (ECX input)
+  char cpuid_register;          ///< 'a', 'b', 'c' or 'd': the output register (EAX...EDX)
+  std::uint8_t cpuid_bit;       ///< the bit in that register
+};
+
+/// Every feature Electron detects, in order: feature_table[i].id is
+/// `feature(i)`. Per TU (`compiled` follows the TU's flags).
 ///
 ///   for (const auto& f : electron::feature_table) std::printf("%s ", f.name);
 inline constexpr feature_info feature_table[] = {
-#define ELECTRON_DETAIL_X(field, name, macro, leaf, reg, bit, os) \
-  {feature::field, name, #macro, detail::macro_defined(#macro, ELECTRON_PP_STR(macro)), leaf},
+#define ELECTRON_DETAIL_X(field, name, macro, leaf, subleaf, reg, bit, os)                                       \
+  {feature::field,                                                                                             \
+   name,                                                                                                       \
+   #macro,                                                                                                     \
+   (detail::macro_defined(#macro, ELECTRON_PP_STR(macro)) ||                                                  \
+    detail::defined_by_other_spelling(detail::feature_index::field)) &&                                        \
+       (detail::os_state::os == detail::os_state::arm || ELECTRON_ARCH_X86),                                   \
+   leaf,                                                                                                       \
+   subleaf,                                                                                                    \
+   #reg[1],                                                                                                    \
+   bit},
     ELECTRON_DETAIL_CPU_FEATURES(ELECTRON_DETAIL_X)
 #undef ELECTRON_DETAIL_X
 };
 static_assert(sizeof(feature_table) / sizeof(feature_table[0]) == feature_count);
-static_assert(feature_count <= 32, "feature masks are 32 bits");
 
 /// Name of a feature as compilers spell it ("avx2", "avx512bw", ...); "?"
-/// for a value that is not a single known feature. NUL-terminated.
+/// for a value that is not a known feature. NUL-terminated.
 ELECTRON_DETAIL_BASELINE_ISA constexpr const char* feature_name(feature f) noexcept {
-  for (std::size_t i = 0; i < feature_count; ++i) {
-    if (feature_table[i].id == f) return feature_table[i].name;
-  }
-  return "?";
+  const auto i = static_cast<std::size_t>(f);
+  return i < feature_count ? feature_table[i].name : "?";
 }
 
-/// What the CPU running this process supports, and the OS enables (AVX and
-/// AVX-512 count only when the OS saves their registers, per XGETBV).
+/// What the CPU running this process supports, and the OS enables (AVX,
+/// AVX-512 and AMX count only when the OS saves their registers, per XGETBV).
 struct cpu_features {
 #define ELECTRON_DETAIL_X(field, ...) bool field = false;
   ELECTRON_DETAIL_CPU_FEATURES(ELECTRON_DETAIL_X)
 #undef ELECTRON_DETAIL_X
 
-  /// The features as a mask of `feature` bits. Compiled for the baseline
-  /// ISA, like the detection, so check_cpu() never runs an instruction the
-  /// CPU may lack.
-  ELECTRON_DETAIL_BASELINE_ISA constexpr std::uint32_t mask() const noexcept {
-    std::uint32_t m = 0;
-#define ELECTRON_DETAIL_X(field, ...) m |= field ? static_cast<std::uint32_t>(feature::field) : 0u;
+  /// No feature. User-provided and compiled for the baseline ISA: an
+  /// implicit constructor would be compiled for -march (vector stores).
+  ELECTRON_DETAIL_BASELINE_ISA constexpr cpu_features() noexcept {}
+
+  /// The features as a feature_set.
+  ELECTRON_DETAIL_BASELINE_ISA constexpr feature_set as_set() const noexcept {
+    feature_set s;
+#define ELECTRON_DETAIL_X(field, ...) \
+  if (field) s.insert(feature::field);
     ELECTRON_DETAIL_CPU_FEATURES(ELECTRON_DETAIL_X)
 #undef ELECTRON_DETAIL_X
-    return m;
+    return s;
   }
-  /// True when the feature (or, for a mask of several, any of them) is present.
-  constexpr bool has(feature f) const noexcept { return (mask() & static_cast<std::uint32_t>(f)) != 0; }
+  /// True when the feature is present.
+  constexpr bool has(feature f) const noexcept {
+    switch (f) {
+#define ELECTRON_DETAIL_X(field, ...) \
+  case feature::field:                \
+    return field;
+      ELECTRON_DETAIL_CPU_FEATURES(ELECTRON_DETAIL_X)
+#undef ELECTRON_DETAIL_X
+    }
+    return false;
+  }
 };
 
 /// The features this TU was compiled to require (from the compiler's
-/// predefined macros), as a mask of `feature` bits.
-inline constexpr std::uint32_t compiled_features = [] {
-  std::uint32_t m = 0;
-  for (const feature_info& f : feature_table) m |= f.compiled ? static_cast<std::uint32_t>(f.id) : 0u;
-  return m;
+/// predefined macros).
+inline constexpr feature_set compiled_features = [] {
+  feature_set s;
+  for (const feature_info& f : feature_table) {
+    if (f.compiled) s.insert(f.id);
+  }
+  return s;
 }();
 
 namespace detail {
+/// The CPUID leaves and subleaves the table uses.
+struct cpuid_query {
+  std::uint32_t leaf, subleaf;
+};
+inline constexpr cpuid_query cpuid_queries[] = {{1, 0},   {7, 0},   {7, 1}, {0xD, 1}, {0x14, 0},
+                                                {0x19, 0}, {0x80000001u, 0}, {0x80000008u, 0}};
+inline constexpr std::size_t cpuid_query_count = sizeof(cpuid_queries) / sizeof(cpuid_queries[0]);
+constexpr std::size_t cpuid_slot(std::uint32_t leaf, std::uint32_t subleaf) noexcept {
+  for (std::size_t i = 0; i < cpuid_query_count; ++i) {
+    if (cpuid_queries[i].leaf == leaf && cpuid_queries[i].subleaf == subleaf) return i;
+  }
+  return cpuid_query_count;
+}
+#define ELECTRON_DETAIL_X(field, name, macro, leaf, subleaf, reg, bit, os)                      \
+  static_assert(os_state::os == os_state::arm || cpuid_slot(leaf, subleaf) < cpuid_query_count, \
+                "add the row's CPUID leaf to cpuid_queries");                                   \
+  static_assert((bit) < 32);
+ELECTRON_DETAIL_CPU_FEATURES(ELECTRON_DETAIL_X)
+#undef ELECTRON_DETAIL_X
+
 #if ELECTRON_ARCH_X86 && (defined(__GNUC__) || defined(__clang__))
 struct cpuid_regs {
   std::uint32_t eax, ebx, ecx, edx;
@@ -2167,37 +2399,47 @@ ELECTRON_DETAIL_BASELINE_ISA inline std::uint64_t xgetbv0() noexcept {
 
 /// The CPUID leaves the table uses, read once, and the OS's register state.
 struct cpuid_snapshot {
-  // Members zeroed by read_cpuid, not by initializers: an implicit
-  // constructor would be compiled for -march, not for the baseline.
-  cpuid_regs leaf1, leaf7, ext1;
-  bool os_ymm;  // XCR0: XMM and YMM state
-  bool os_zmm;  // plus opmask, ZMM_Hi256, Hi16_ZMM
+  // Members set by read_cpuid, not by initializers: an implicit constructor
+  // would be compiled for -march, not for the baseline.
+  cpuid_regs regs[cpuid_query_count];  // in the order of cpuid_queries
+  bool osxsave;                        // CR4.OSXSAVE: XGETBV and XSAVE usable
+  std::uint64_t xcr0;                  // 0 without OSXSAVE
 };
 ELECTRON_DETAIL_BASELINE_ISA inline cpuid_snapshot read_cpuid() noexcept {
+  // Constants, so that cpuid_slot (compiled for -march) is never called.
+  constexpr std::size_t leaf1 = cpuid_slot(1, 0);
+  constexpr std::size_t leaf7 = cpuid_slot(7, 0);
   cpuid_snapshot s;
-  s.leaf1 = s.leaf7 = s.ext1 = cpuid_regs{0, 0, 0, 0};
-  s.os_ymm = s.os_zmm = false;
+  for (cpuid_regs& r : s.regs) r.eax = r.ebx = r.ecx = r.edx = 0;
   const std::uint32_t max_leaf = cpuid(0, 0).eax;
-  if (max_leaf >= 1) {
-    s.leaf1 = cpuid(1, 0);
-    const bool osxsave = ((s.leaf1.ecx >> 27) & 1u) != 0;
-    const std::uint64_t xcr0 = osxsave ? xgetbv0() : 0;
-    s.os_ymm = (xcr0 & 0x6u) == 0x6u;
-    s.os_zmm = (xcr0 & 0xE6u) == 0xE6u;
+  const std::uint32_t max_ext = cpuid(0x80000000u, 0).eax;
+  for (std::size_t i = 0; i < cpuid_query_count; ++i) {
+    const cpuid_query q = cpuid_queries[i];
+    // A leaf above the maximum returns another leaf's data on Intel CPUs.
+    bool valid = q.leaf >= 0x80000000u ? q.leaf <= max_ext : q.leaf <= max_leaf;
+    if (q.leaf == 7 && q.subleaf != 0) valid = valid && q.subleaf <= s.regs[leaf7].eax;
+    if (valid) s.regs[i] = cpuid(q.leaf, q.subleaf);
   }
-  if (max_leaf >= 7) s.leaf7 = cpuid(7, 0);
-  if (cpuid(0x80000000u, 0).eax >= 0x80000001u) s.ext1 = cpuid(0x80000001u, 0);
+  s.osxsave = ((s.regs[leaf1].ecx >> 27) & 1u) != 0;
+  s.xcr0 = s.osxsave ? xgetbv0() : 0;
   return s;
 }
-ELECTRON_DETAIL_BASELINE_ISA inline bool cpuid_bit(const cpuid_snapshot& s, std::uint32_t leaf, cpuid_reg reg,
+ELECTRON_DETAIL_BASELINE_ISA inline bool cpuid_bit(const cpuid_snapshot& s, std::size_t slot, cpuid_reg reg,
                                                    unsigned bit, os_state os) noexcept {
-  const cpuid_regs* r = leaf == 1 ? &s.leaf1 : leaf == 7 ? &s.leaf7 : leaf == 0x80000001u ? &s.ext1 : nullptr;
-  if (r == nullptr) return false;
-  const std::uint32_t word = reg == cpuid_reg::eax   ? r->eax
-                             : reg == cpuid_reg::ebx ? r->ebx
-                             : reg == cpuid_reg::ecx ? r->ecx
-                                                     : r->edx;
-  const bool os_ok = os == os_state::none || (os == os_state::ymm && s.os_ymm) || (os == os_state::zmm && s.os_zmm);
+  const cpuid_regs& r = s.regs[slot];
+  const std::uint32_t word = reg == cpuid_reg::eax   ? r.eax
+                             : reg == cpuid_reg::ebx ? r.ebx
+                             : reg == cpuid_reg::ecx ? r.ecx
+                                                     : r.edx;
+  bool os_ok = false;
+  switch (os) {
+    case os_state::none: os_ok = true; break;
+    case os_state::xsave: os_ok = s.osxsave; break;
+    case os_state::ymm: os_ok = (s.xcr0 & 0x6u) == 0x6u; break;         // XMM, YMM
+    case os_state::zmm: os_ok = (s.xcr0 & 0xE6u) == 0xE6u; break;       // plus opmask, ZMM_Hi256, Hi16_ZMM
+    case os_state::tile: os_ok = (s.xcr0 & 0x60000u) == 0x60000u; break;  // TILECFG, TILEDATA
+    case os_state::arm: os_ok = false; break;
+  }
   return ((word >> bit) & 1u) != 0 && os_ok;
 }
 #else
@@ -2207,7 +2449,7 @@ inline cpuid_snapshot read_cpuid() noexcept { return {}; }
 
 /// Whether a row's feature is present on the running CPU.
 ELECTRON_DETAIL_BASELINE_ISA inline bool detect_feature([[maybe_unused]] const cpuid_snapshot& s,
-                                                        [[maybe_unused]] std::uint32_t leaf,
+                                                        [[maybe_unused]] std::size_t slot,
                                                         [[maybe_unused]] cpuid_reg reg, [[maybe_unused]] unsigned bit,
                                                         os_state os) noexcept {
   if (os == os_state::arm) {
@@ -2218,7 +2460,7 @@ ELECTRON_DETAIL_BASELINE_ISA inline bool detect_feature([[maybe_unused]] const c
 #endif
   }
 #if ELECTRON_ARCH_X86 && (defined(__GNUC__) || defined(__clang__))
-  return cpuid_bit(s, leaf, reg, bit, os);
+  return cpuid_bit(s, slot, reg, bit, os);
 #else
   return false;
 #endif
@@ -2227,8 +2469,11 @@ ELECTRON_DETAIL_BASELINE_ISA inline bool detect_feature([[maybe_unused]] const c
 ELECTRON_DETAIL_BASELINE_ISA inline cpu_features detect_cpu_features() noexcept {
   cpu_features f;
   const cpuid_snapshot s = read_cpuid();
-#define ELECTRON_DETAIL_X(field, name, macro, leaf, reg, bit, os) \
-  f.field = detect_feature(s, leaf, cpuid_reg::reg, bit, os_state::os);
+  // The slot is a template argument so that no -O0 build calls cpuid_slot
+  // (compiled for -march) at run time.
+#define ELECTRON_DETAIL_X(field, name, macro, leaf, subleaf, reg, bit, os)                                          \
+  f.field = detect_feature(s, std::integral_constant<std::size_t, cpuid_slot(leaf, subleaf)>::value, cpuid_reg::reg, \
+                           bit, os_state::os);
   ELECTRON_DETAIL_CPU_FEATURES(ELECTRON_DETAIL_X)
 #undef ELECTRON_DETAIL_X
   return f;
@@ -2239,13 +2484,29 @@ ELECTRON_DETAIL_BASELINE_ISA inline cpu_features detect_cpu_features() noexcept 
 ELECTRON_DETAIL_BASELINE_ISA inline void append(char* out, std::size_t cap, std::size_t& n, const char* s) noexcept {
   while (*s != '\0' && n < cap) out[n++] = *s++;
 }
+
+inline constexpr char cpu_message_head[] = "this program was compiled for CPU instructions this processor lacks (";
+inline constexpr char cpu_message_tail[] = "); rebuild it without -march=native or for this machine";
+/// Room for the message naming every feature at once, and its NUL: it is
+/// never cut short.
+inline constexpr std::size_t cpu_message_size = sizeof(cpu_message_head) - 1 + sizeof(cpu_message_tail) - 1 + 1
+#define ELECTRON_DETAIL_X(field, name, ...) +(sizeof(name) - 1 + 2)
+    ELECTRON_DETAIL_CPU_FEATURES(ELECTRON_DETAIL_X)
+#undef ELECTRON_DETAIL_X
+    ;
 }  // namespace detail
 
 /// The features of the CPU running this process. Detected once (thread-safe
-/// static initialisation), then a load. Never executes an instruction it tests.
+/// static initialisation), then a load. Never executes an instruction it
+/// tests. Safe to call from a static initialiser.
 ELECTRON_DETAIL_BASELINE_ISA inline const cpu_features& cpu() noexcept {
   static const cpu_features features = detail::detect_cpu_features();
   return features;
+}
+
+class cpu_check;
+namespace detail {
+struct cpu_check_access;
 }
 
 /// Result of check_cpu(): true when this CPU has every feature the program was
@@ -2255,54 +2516,64 @@ class cpu_check {
  public:
   /// Success: nothing missing. (Compiled for the baseline ISA: check_cpu()
   /// constructs one before it knows what the CPU has.)
-  ELECTRON_DETAIL_BASELINE_ISA constexpr cpu_check() noexcept {}
-  constexpr explicit operator bool() const noexcept { return m_missing == 0; }
-  constexpr bool ok() const noexcept { return m_missing == 0; }
-  /// Mask of `feature` bits compiled for but absent.
-  constexpr std::uint32_t missing() const noexcept { return m_missing; }
-  /// NUL-terminated; "" when ok().
+  ELECTRON_DETAIL_BASELINE_ISA constexpr cpu_check() noexcept : m_missing(), m_message{} {}
+  constexpr explicit operator bool() const noexcept { return m_missing.empty(); }
+  constexpr bool ok() const noexcept { return m_missing.empty(); }
+  /// The features compiled for but absent.
+  constexpr feature_set missing() const noexcept { return m_missing; }
+  /// NUL-terminated; "" when ok(). Names every missing feature, never cut
+  /// short.
   constexpr const char* message() const noexcept { return m_message; }
 
  private:
-  // The attribute must be on the first declaration too: GCC ignores a target
-  // attribute that only a later declaration adds.
-  template <std::uint32_t>
-  friend ELECTRON_DETAIL_BASELINE_ISA cpu_check check_cpu_for(const cpu_features&) noexcept;
-  std::uint32_t m_missing = 0;
-  char m_message[256] = {};
+  // A friend class, not a friend check_cpu_for: GCC ignores a target
+  // attribute that only a later declaration adds, and warns when an inline
+  // definition follows a noinline declaration.
+  friend struct detail::cpu_check_access;
+  feature_set m_missing;
+  char m_message[detail::cpu_message_size];
 };
 
-/// Checks a CPU's features against `Required` (a feature mask). Compiled for
-/// the baseline ISA, without library calls, so it runs on any x86-64 CPU.
-template <std::uint32_t Required>
-ELECTRON_DETAIL_BASELINE_ISA cpu_check check_cpu_for(const cpu_features& have) noexcept {
-  cpu_check r;
-  r.m_missing = Required & ~have.mask();
-  if (r.m_missing == 0) return r;
-  constexpr std::size_t cap = sizeof(r.m_message) - 1;
-  std::size_t n = 0;
-  detail::append(r.m_message, cap, n, "this program was compiled for CPU instructions this processor lacks (");
-  bool first = true;
-  for (const feature_info& f : feature_table) {
-    if ((r.m_missing & static_cast<std::uint32_t>(f.id)) == 0) continue;
-    if (!first) detail::append(r.m_message, cap, n, ", ");
-    detail::append(r.m_message, cap, n, f.name);
-    first = false;
+namespace detail {
+struct cpu_check_access {
+  ELECTRON_DETAIL_BASELINE_ISA static cpu_check make(const feature_set& required, const cpu_features& have) noexcept {
+    cpu_check r;
+    r.m_missing = required - have.as_set();
+    if (r.m_missing.empty()) return r;
+    constexpr std::size_t cap = sizeof(r.m_message) - 1;
+    std::size_t n = 0;
+    append(r.m_message, cap, n, cpu_message_head);
+    bool first = true;
+    for (std::size_t i = 0; i < feature_count; ++i) {
+      if (!r.m_missing.has(static_cast<feature>(i))) continue;
+      if (!first) append(r.m_message, cap, n, ", ");
+      append(r.m_message, cap, n, feature_table[i].name);
+      first = false;
+    }
+    append(r.m_message, cap, n, cpu_message_tail);
+    r.m_message[n] = '\0';
+    return r;
   }
-  detail::append(r.m_message, cap, n, "); rebuild it without -march=native or for this machine");
-  r.m_message[n] = '\0';
-  return r;
+};
+}  // namespace detail
+
+/// Checks a CPU's features `have` against the set `required`. Compiled for
+/// the baseline ISA, and calls nothing compiled for -march (at most memset,
+/// which libc picks for the running CPU), so it runs on any x86-64 CPU.
+ELECTRON_DETAIL_BASELINE_ISA inline cpu_check check_cpu_for(const feature_set& required,
+                                                            const cpu_features& have) noexcept {
+  return detail::cpu_check_access::make(required, have);
 }
 
 /// Returns an error (with a ready message) when this binary's TU was compiled
 /// for instructions the running CPU lacks, so a program can stop with a clear
-/// sentence instead of SIGILL. Call it first thing in main(), from a TU whose
-/// own code does not need those instructions before the call.
-/// Where the features cannot be detected (ELECTRON_CPU_DETECTION == 0) it
-/// reports success rather than a false alarm.
+/// sentence instead of SIGILL. Call it first thing in main(), or from a static
+/// initialiser, in a TU whose own code does not need those instructions
+/// before the call. Where the features cannot be detected
+/// (ELECTRON_CPU_DETECTION == 0) it reports success rather than a false alarm.
 ELECTRON_DETAIL_BASELINE_ISA inline cpu_check check_cpu() noexcept {
 #if ELECTRON_CPU_DETECTION
-  return check_cpu_for<compiled_features>(cpu());
+  return check_cpu_for(compiled_features, cpu());
 #else
   return cpu_check{};
 #endif
@@ -3161,6 +3432,56 @@ constexpr std::uint64_t xxh64(const T* p, std::size_t len, std::uint64_t seed) n
   return xxh_finish(acc, p, len);
 }
 
+// ---- Streaming (electron::hash::xxhash64_state) -----------------------------
+struct xxh64_stream {
+  std::uint64_t v[4] = {};
+  std::uint64_t seed = 0;
+  std::uint64_t total = 0;
+  unsigned char buffer[32] = {};
+  std::size_t buffered = 0;
+};
+constexpr void xxh64_stream_reset(xxh64_stream& s, std::uint64_t seed) noexcept {
+  s.seed = seed;
+  s.v[0] = seed + xxh_p1 + xxh_p2;
+  s.v[1] = seed + xxh_p2;
+  s.v[2] = seed;
+  s.v[3] = seed - xxh_p1;
+  s.total = 0;
+  s.buffered = 0;
+}
+template <byte_like T>
+constexpr void xxh64_stream_stripe(xxh64_stream& s, const T* p) noexcept {
+  s.v[0] = xxh_round(s.v[0], r64(p));
+  s.v[1] = xxh_round(s.v[1], r64(p + 8));
+  s.v[2] = xxh_round(s.v[2], r64(p + 16));
+  s.v[3] = xxh_round(s.v[3], r64(p + 24));
+}
+template <byte_like T>
+constexpr void xxh64_stream_feed(xxh64_stream& s, const T* p, std::size_t n) noexcept {
+  s.total += n;
+  if (s.buffered + n < 32) {  // not a full stripe yet
+    for (std::size_t i = 0; i < n; ++i) s.buffer[s.buffered + i] = static_cast<unsigned char>(u8(p + i));
+    s.buffered += n;
+    return;
+  }
+  if (s.buffered != 0) {  // complete the buffered stripe
+    const std::size_t take = 32 - s.buffered;
+    for (std::size_t i = 0; i < take; ++i) s.buffer[s.buffered + i] = static_cast<unsigned char>(u8(p + i));
+    xxh64_stream_stripe(s, s.buffer);
+    p += take;
+    n -= take;
+    s.buffered = 0;
+  }
+  for (; n >= 32; n -= 32, p += 32) xxh64_stream_stripe(s, p);
+  for (std::size_t i = 0; i < n; ++i) s.buffer[i] = static_cast<unsigned char>(u8(p + i));
+  s.buffered = n;
+}
+constexpr std::uint64_t xxh64_stream_digest(const xxh64_stream& s) noexcept {
+  std::uint64_t acc = s.total >= 32 ? xxh_converge(s.v) : s.seed + xxh_p5;
+  acc += s.total;
+  return xxh_finish(acc, s.buffer, s.buffered);
+}
+
 }  // namespace hash::detail
 ELECTRON_END_NAMESPACE
 
@@ -3288,61 +3609,25 @@ class xxhash64_state {
   constexpr explicit xxhash64_state(std::uint64_t seed = 0) noexcept { reset(seed); }
 
   /// Starts over with a seed.
-  constexpr void reset(std::uint64_t seed = 0) noexcept {
-    m_seed = seed;
-    m_v[0] = seed + detail::xxh_p1 + detail::xxh_p2;
-    m_v[1] = seed + detail::xxh_p2;
-    m_v[2] = seed;
-    m_v[3] = seed - detail::xxh_p1;
-    m_total = 0;
-    m_buffered = 0;
-  }
+  constexpr void reset(std::uint64_t seed = 0) noexcept { detail::xxh64_stream_reset(m_s, seed); }
 
-  constexpr xxhash64_state& update(std::string_view s) noexcept { return feed(s.data(), s.size()); }
-  constexpr xxhash64_state& update(std::span<const std::byte> s) noexcept { return feed(s.data(), s.size()); }
-
-  /// The hash of everything given so far.
-  [[nodiscard]] constexpr std::uint64_t digest() const noexcept {
-    std::uint64_t acc = m_total >= 32 ? detail::xxh_converge(m_v) : m_seed + detail::xxh_p5;
-    acc += m_total;
-    return detail::xxh_finish(acc, m_buffer, m_buffered);
-  }
-
- private:
-  template <detail::byte_like T>
-  constexpr xxhash64_state& feed(const T* p, std::size_t n) noexcept {
-    m_total += n;
-    if (m_buffered + n < 32) {  // not a full stripe yet
-      for (std::size_t i = 0; i < n; ++i) m_buffer[m_buffered + i] = static_cast<unsigned char>(detail::u8(p + i));
-      m_buffered += n;
-      return *this;
-    }
-    if (m_buffered != 0) {  // complete the buffered stripe
-      const std::size_t take = 32 - m_buffered;
-      for (std::size_t i = 0; i < take; ++i) m_buffer[m_buffered + i] = static_cast<unsigned char>(detail::u8(p + i));
-      stripe(m_buffer);
-      p += take;
-      n -= take;
-      m_buffered = 0;
-    }
-    for (; n >= 32; n -= 32, p += 32) stripe(p);
-    for (std::size_t i = 0; i < n; ++i) m_buffer[i] = static_cast<unsigned char>(detail::u8(p + i));
-    m_buffered = n;
+  constexpr xxhash64_state& update(std::string_view s) noexcept {
+    detail::xxh64_stream_feed(m_s, s.data(), s.size());
     return *this;
   }
-  template <detail::byte_like T>
-  constexpr void stripe(const T* p) noexcept {
-    m_v[0] = detail::xxh_round(m_v[0], detail::r64(p));
-    m_v[1] = detail::xxh_round(m_v[1], detail::r64(p + 8));
-    m_v[2] = detail::xxh_round(m_v[2], detail::r64(p + 16));
-    m_v[3] = detail::xxh_round(m_v[3], detail::r64(p + 24));
+  constexpr xxhash64_state& update(std::span<const std::byte> s) noexcept {
+    detail::xxh64_stream_feed(m_s, s.data(), s.size());
+    return *this;
   }
 
-  std::uint64_t m_v[4] = {};
-  std::uint64_t m_seed = 0;
-  std::uint64_t m_total = 0;
-  unsigned char m_buffer[32] = {};
-  std::size_t m_buffered = 0;
+  /// The hash of everything given so far.
+  [[nodiscard]] constexpr std::uint64_t digest() const noexcept { return detail::xxh64_stream_digest(m_s); }
+
+ private:
+  // The steps live in hash/detail/xxh64.hpp, defined before this class: a
+  // member function template defined below its caller in the class is not
+  // usable in constant evaluation on clang++ 14 ("undefined function").
+  detail::xxh64_stream m_s;
 };
 
 // ===========================================================================
@@ -3646,7 +3931,10 @@ class basic_string_interner {
   static bool same(const char* data, std::string_view s) noexcept {
     std::uint32_t len;
     std::memcpy(&len, data - sizeof len, sizeof len);
-    return len == s.size() && std::memcmp(data, s.data(), s.size()) == 0;
+    // Lengths first; and no memcmp for the empty string, whose view may
+    // have a null data() (std::string_view{}): memcmp(p, nullptr, 0) is
+    // undefined behaviour, which UBSan reports.
+    return len == s.size() && (len == 0 || std::memcmp(data, s.data(), s.size()) == 0);
   }
   // [u32 length][bytes][NUL] in the arena; the view is of the bytes.
   std::string_view store(std::string_view s) {
@@ -4513,8 +4801,14 @@ concept queue_value = std::is_object_v<T> && std::is_nothrow_destructible_v<T> &
 /// stopped between claiming a slot and filling it delays the consumer of
 /// that one slot, as in every bounded ring). push/pop wait when full/empty.
 /// Allocates only in the constructor (one ring, from the upstream memory
-/// resource); remaining items are destroyed with the queue. T's move constructor must not throw (a claimed slot must be
-/// filled).
+/// resource); remaining items are destroyed with the queue. T's move
+/// constructor must not throw (a claimed slot must be filled).
+///
+/// Destroy after handoff: a thread may destroy the queue as soon as it has
+/// taken the last item it expects (pop()/try_pop() returned it), even while
+/// the producer of that item is still returning from push(): the destructor
+/// waits for such producers to finish waking sleepers (a few instructions,
+/// unless the producer was preempted there).
 ///   mpmc_queue<std::string> q(100);   // capacity 128
 ///   (void)q.try_push("a"); auto s = q.try_pop();
 template <queue_value T>
@@ -4540,7 +4834,17 @@ class mpmc_queue {
   }
   mpmc_queue(const mpmc_queue&) = delete;
   mpmc_queue& operator=(const mpmc_queue&) = delete;
+  /// Waits for producers still inside push()/try_push() for an item that
+  /// was already taken (they are waking a sleeper: see the class comment),
+  /// then destroys the remaining items. Precondition: no other operation
+  /// starts or is in progress, except those pushes.
   ~mpmc_queue() {
+    // Acquire pairs with the producers' release increment: their last
+    // access to the queue (the wake) happens before the memory is freed.
+    electron::detail::backoff b;
+    while (m_pushed->load(std::memory_order_acquire) != m_push_pos->load(std::memory_order_relaxed)) {
+      b.pause_or_sleep();
+    }
     for (slot* s = claim_pop(); s != nullptr; s = claim_pop()) {
       item(s)->~T();
       publish_pop(s);
@@ -4664,10 +4968,17 @@ class mpmc_queue {
       }
     }
   }
+  // Once seq is stored, a consumer may take the item and destroy the queue
+  // while this thread is still in wake(). The count of finished pushes,
+  // bumped last, is what the destructor waits for (it equals m_push_pos,
+  // the count of claimed slots, when no push is in flight): the one
+  // read-modify-write it adds per push comes after the operation's stores,
+  // where the next claim's CAS would drain the store buffer anyway.
   void publish_push(slot* s) noexcept {
     const std::size_t seq = s->seq.load(std::memory_order_relaxed);
     s->seq.store(seq + 1, std::memory_order_release);
     m_not_empty.wake();
+    m_pushed->fetch_add(1, std::memory_order_release);  // the last access to *this
   }
   slot* claim_pop() noexcept {
     std::size_t pos = m_pop_pos->load(std::memory_order_relaxed);
@@ -4694,6 +5005,7 @@ class mpmc_queue {
   detail::ring_storage<slot> m_slots;
   cache::padded<std::atomic<std::size_t>, cache::false_sharing_range> m_push_pos{std::size_t{0}};
   cache::padded<std::atomic<std::size_t>, cache::false_sharing_range> m_pop_pos{std::size_t{0}};
+  cache::padded<std::atomic<std::size_t>, cache::false_sharing_range> m_pushed{std::size_t{0}};  // finished pushes
   detail::sleepers m_not_empty;
   detail::sleepers m_not_full;
 };
@@ -4715,6 +5027,10 @@ class mpmc_queue {
 /// a power-of-two number of blocks (capacity() says how many items fit).
 /// try_push/try_pop are wait-free. Allocates only in the constructor (one
 /// ring, from the upstream memory resource).
+///
+/// Destroy after handoff: the consumer may destroy the queue as soon as it
+/// has taken the last item it expects: publishing an item is the producer's
+/// last access to the queue in try_push/try_emplace.
 template <queue_value T>
 class spsc_queue {
   // Items per block: as many as fit in a cache line after their flag bytes
@@ -4771,14 +5087,18 @@ class spsc_queue {
   requires std::constructible_from<T, Args...>
   [[nodiscard]] bool try_emplace(Args&&... args) noexcept(std::is_nothrow_constructible_v<T, Args...>) {
     auto& p = *m_producer;
-    block& blk = m_blocks[p.pos.block];
+    const position at = p.pos;
+    block& blk = m_blocks[at.block];
     // Acquire pairs with the consumer's release of the flag: its move out of
     // and destruction of the slot's previous item are done.
-    if (blk.full[p.pos.slot].load(std::memory_order_acquire) != 0) return false;
-    ::new (static_cast<void*>(blk.storage[p.pos.slot])) T(std::forward<Args>(args)...);
-    blk.full[p.pos.slot].store(1, std::memory_order_release);  // publishes the item
+    if (blk.full[at.slot].load(std::memory_order_acquire) != 0) return false;
+    ::new (static_cast<void*>(blk.storage[at.slot])) T(std::forward<Args>(args)...);
+    // The producer's own state is updated before the item is published: the
+    // store of the flag is the last access to *this, since the consumer may
+    // take the item and destroy the queue right after it.
     advance(p.pos);
     p.count.store(p.count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);  // size_approx()
+    blk.full[at.slot].store(1, std::memory_order_release);  // publishes the item
     return true;
   }
   /// Consumer only: removes the oldest item, or nullopt.
@@ -4877,8 +5197,14 @@ class spsc_queue {
 /// heads are versioned against ABA (see docs/lockfree.md). push allocates
 /// only when the stack holds more items than it ever held (node chunks
 /// double: 64, 128, ... nodes, from the upstream memory resource); pop never
-/// allocates. Thread-safe.
+/// allocates. node_count() stays at the most items the stack held at once
+/// (plus the few nodes a concurrent pop is handing back), however many
+/// threads come and go. Thread-safe.
 /// T's move constructor must not throw (a popped item must reach the caller).
+///
+/// Destroy after handoff: a thread may destroy the stack as soon as it has
+/// popped the last item it expects: the push that made the item visible
+/// (one CAS of the head) is the pusher's last access to the stack.
 ///   stack<int> s; s.push(1); s.push(2); s.pop();   // 2
 template <queue_value T>
 requires std::is_nothrow_move_constructible_v<T>
@@ -4958,44 +5284,15 @@ class stack {
   };
   static constexpr std::uint32_t nil = detail::node_chunks<node>::nil;
 
-  // Each thread keeps the last node it freed, for its next push on the same
-  // stack: a push/pop pair on one thread then costs two CASes, not four. The
-  // cache is tagged with the stack's instance number (never reused), so a
-  // stack never takes a node cached for another; a node left in a cache when
-  // its thread exits is not on the free list, but its memory is the stack's
-  // and is freed with it.
-  struct node_cache {
-    std::uint64_t owner = 0;
-    std::uint32_t index = 0;
-  };
-  static node_cache& cache() noexcept {
-    thread_local node_cache c;
-    return c;
-  }
-  static std::uint64_t next_instance() noexcept {
-    static std::atomic<std::uint64_t> n{0};
-    return n.fetch_add(1, std::memory_order_relaxed) + 1;
-  }
+  // No per-thread cache of freed nodes: a node cached by a thread that
+  // exits would be lost to the stack (one node per short-lived thread), and
+  // a hook at thread exit could not hand it back safely once the stack is
+  // gone. Freed nodes go straight back on the free list.
   std::uint32_t take_node() {
-    node_cache& c = cache();
-    if (c.owner == m_instance) {
-      c.owner = 0;
-      return c.index;
-    }
     const std::uint32_t i = m_free.pop(m_nodes);
     return i != nil ? i : m_nodes.fresh();
   }
-  void give_node(std::uint32_t i) noexcept {
-    node_cache& c = cache();
-    if (c.owner == 0) {
-      c.owner = m_instance;
-      c.index = i;
-    } else {
-      m_free.push(m_nodes, i);
-    }
-  }
-
-  const std::uint64_t m_instance = next_instance();
+  void give_node(std::uint32_t i) noexcept { m_free.push(m_nodes, i); }
 
   detail::node_chunks<node> m_nodes;
   detail::index_stack<node> m_items;
@@ -5642,7 +5939,7 @@ class object_pool {
     ELECTRON_ASSERT(n->state == state_in, "object_pool: corrupt free list");
     n->state = state_out;
     count_out(1);
-    return &n->value;
+    return std::addressof(n->value);  // not &: T may overload unary operator&
   }
 
   /// Resets `p` and takes it back (or destroys it when the pool is full).
@@ -6476,6 +6773,8 @@ ELECTRON_END_NAMESPACE
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory_resource>
 #include <mutex>
@@ -6982,8 +7281,30 @@ class scheduler_core {
     }
   }
 
+  /// True when the calling thread owns one of this scheduler's slots now,
+  /// or further down its stack (it is running another scheduler's work
+  /// from inside this one's).
+  [[nodiscard]] bool runs_own_work() const noexcept {
+    if (this_worker_index() != npos) return true;
+    for (const entry_link* l = t_entries; l != nullptr; l = l->outer) {
+      if (l->saved != nullptr && l->saved->owner == this) return true;
+    }
+    return false;
+  }
+
+  /// Destroying a scheduler from its own work would join the calling thread
+  /// (a hang, or EDEADLK inside a noexcept function) or wait for the task
+  /// it is in: fail with a message in every build mode instead.
+  [[noreturn]] ELECTRON_NOINLINE ELECTRON_COLD static void destroyed_from_own_work() noexcept {
+    std::fputs(
+        "electron: sched::scheduler destroyed from one of its own tasks (or while the calling thread runs its "
+        "work): it would wait for itself; aborting\n",
+        stderr);
+    std::abort();
+  }
+
   void shutdown() noexcept {
-    ELECTRON_ASSERT(this_worker_index() == npos, "sched::scheduler destroyed while running its own work");
+    if (ELECTRON_UNLIKELY(runs_own_work())) destroyed_from_own_work();
     m_stopping.store(true, std::memory_order_seq_cst);
     wake_all();
     if (m_count != 0) {
@@ -7039,6 +7360,7 @@ ELECTRON_END_NAMESPACE
 #include <cstddef>
 #include <cstdlib>
 #include <exception>
+#include <memory>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -7139,7 +7461,7 @@ void parallel_ranges(scheduler_core& core, I begin, I end, std::size_t grain, Bo
     return;
   }
   group_state group(core);
-  const range_splitter<I, Body> split{&group, &body, g};
+  const range_splitter<I, Body> split{&group, std::addressof(body), g};
   // The calling thread's own piece may throw while spawned pieces still use
   // `split` (and `group`, `body`): catch it, so that both outlive every piece,
   // and record it in the group, so that pieces not yet started are skipped;
@@ -7204,7 +7526,8 @@ T parallel_reduce(scheduler_core& core, I first, I last, std::size_t grain, T id
   using U = std::make_unsigned_t<I>;
   const scheduler_core::scoped_entry entry(core, [] { return false; });
   std::atomic<bool> failed{false};
-  const reduce_tree<I, T, Leaf, Reduce> tree{&core, &leaf, &reduce, &identity, clamp_grain<U>(grain), &failed};
+  const reduce_tree<I, T, Leaf, Reduce> tree{
+      &core, std::addressof(leaf), std::addressof(reduce), std::addressof(identity), clamp_grain<U>(grain), &failed};
   return tree(first, last);
 }
 
@@ -7676,6 +7999,15 @@ concept batch_error_handler = std::copy_constructible<F> && std::invocable < F&,
         std::span<T>,
 const batch_error& > ;
 
+/// A type batch_processor can hold: movable, with a move constructor that
+/// does not throw. The processing thread moves items from its queue into the
+/// batch; an exception there would leave items neither queued nor in the
+/// batch (accepted but never processed) on a thread that has no caller to
+/// report to. A T whose move may throw does not compile; hold it by
+/// std::unique_ptr<T> (or wrap it) instead.
+template <class T>
+concept batch_value = std::movable<T> && std::is_nothrow_move_constructible_v<T>;
+
 /// Collects items and hands them to a function in batches, on a thread of
 /// its own (so a slow batch never occupies a scheduler's worker).
 ///
@@ -7698,7 +8030,9 @@ const batch_error& > ;
 ///       [&](std::span<row> rows) { return db.insert(rows); },   // std::error_code
 ///       [](std::span<row> rows, const batch_error& e) { log_failure(rows.size(), e); });
 ///   writer.add(r);   // blocks while 4096 rows are queued
-template <std::movable T>
+///
+/// T must model batch_value (its move constructor must not throw).
+template <batch_value T>
 class batch_processor {
  public:
   /// Starts the processing thread. Preconditions: batch_size >= 1 and

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdlib>
 #include <exception>
+#include <memory>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -112,7 +113,7 @@ void parallel_ranges(scheduler_core& core, I begin, I end, std::size_t grain, Bo
     return;
   }
   group_state group(core);
-  const range_splitter<I, Body> split{&group, &body, g};
+  const range_splitter<I, Body> split{&group, std::addressof(body), g};
   // The calling thread's own piece may throw while spawned pieces still use
   // `split` (and `group`, `body`): catch it, so that both outlive every piece,
   // and record it in the group, so that pieces not yet started are skipped;
@@ -177,7 +178,8 @@ T parallel_reduce(scheduler_core& core, I first, I last, std::size_t grain, T id
   using U = std::make_unsigned_t<I>;
   const scheduler_core::scoped_entry entry(core, [] { return false; });
   std::atomic<bool> failed{false};
-  const reduce_tree<I, T, Leaf, Reduce> tree{&core, &leaf, &reduce, &identity, clamp_grain<U>(grain), &failed};
+  const reduce_tree<I, T, Leaf, Reduce> tree{
+      &core, std::addressof(leaf), std::addressof(reduce), std::addressof(identity), clamp_grain<U>(grain), &failed};
   return tree(first, last);
 }
 
