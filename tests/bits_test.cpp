@@ -594,7 +594,9 @@ T& same(T& x) noexcept {
 }
 
 template <class B>
-concept set_bits_of_rvalue = requires { std::declval<B>().set_bits(); };
+concept set_bits_of_rvalue = requires {
+  std::declval<B>().set_bits();
+};
 }  // namespace
 
 TEST_CASE("bitset: self-move leaves the bitset unchanged", "[bits][bitset][contract]") {

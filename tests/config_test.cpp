@@ -337,8 +337,9 @@ TEST_CASE("check_cpu_for(): names every missing feature", "[config][cpu]") {
   CHECK_FALSE(c.ok());
   CHECK(c.missing() == electron::feature_set{feature::bmi2, feature::avx512bw, feature::avx512vbmi});
   const std::string msg = c.message();
-  CHECK(msg == "this program was compiled for CPU instructions this processor lacks (bmi2, avx512bw, avx512vbmi); "
-               "rebuild it without -march=native or for this machine");
+  CHECK(msg ==
+        "this program was compiled for CPU instructions this processor lacks (bmi2, avx512bw, avx512vbmi); "
+        "rebuild it without -march=native or for this machine");
   have.bmi2 = have.avx512bw = true;
   CHECK(electron::check_cpu_for(need, have).missing() == electron::feature_set{feature::avx512vbmi});
   have.avx512vbmi = true;

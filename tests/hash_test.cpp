@@ -105,7 +105,8 @@ static_assert(streamed("hello, ", "world", 0) == eh::xxhash64("hello, world"));
 static_assert(streamed("", "", 9) == eh::xxhash64("", 9));
 static_assert(streamed("the first twenty-nine bytes..", "and the rest, past one stripe and into the next", 3) ==
               eh::xxhash64("the first twenty-nine bytes..and the rest, past one stripe and into the next", 3));
-static_assert(streamed("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "0123456789abcdef01234", 5) ==
+static_assert(streamed("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "0123456789abcdef01234",
+                       5) ==
               eh::xxhash64("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef01234", 5));
 
 TEST_CASE("hash: SMHasher verification values", "[hash]") {
@@ -831,7 +832,7 @@ TEST_CASE("string_interner: the empty view with a null data() is interned and fo
   CHECK(in.find(null_empty) == 0u);
   CHECK(in.intern("x") == eh::intern_result{1, true});
   CHECK(in.at(0).empty());
-  CHECK(in.at(0).data() != nullptr);  // stored: a NUL in the arena
+  CHECK(in.at(0).data() != nullptr);                    // stored: a NUL in the arena
   eh::basic_string_interner<eh::murmur3_hasher> other;  // and with another hasher
   CHECK(other.intern(std::string_view{}).inserted);
   CHECK(!other.intern(std::string_view{}).inserted);

@@ -830,7 +830,9 @@ struct throwing_move {
   throwing_move& operator=(throwing_move&&) = default;
 };
 template <class T>
-concept can_batch = requires { typename es::batch_processor<T>; };
+concept can_batch = requires {
+  typename es::batch_processor<T>;
+};
 static_assert(!es::batch_value<throwing_move>);
 static_assert(!can_batch<throwing_move>);
 static_assert(es::batch_value<std::string>);

@@ -456,8 +456,8 @@ TEST_CASE("throwing_value: the n-th copy or move throws; noexcept moves by choic
 
   et::throwing_value<false> a(1);
   et::throwing_value_fail_nth(3);
-  et::throwing_value<false> b(a);             // 1
-  et::throwing_value<false> c(std::move(b));  // 2
+  et::throwing_value<false> b(a);                                      // 1
+  et::throwing_value<false> c(std::move(b));                           // 2
   CHECK_THROWS_AS(et::throwing_value<false>(c), et::planned_failure);  // 3
   CHECK_THROWS_AS(c = a, et::planned_failure);                         // and later ones
   et::throwing_value_disarm();

@@ -99,9 +99,8 @@
 // superset of its own, and the inlined copy is then compiled for the
 // caller's -march; GCC refuses (the arch differs), Clang must be told.
 #if ELECTRON_ARCH_X86 && (defined(__GNUC__) || defined(__clang__))
-#define ELECTRON_DETAIL_BASELINE_ISA                                                                      \
-  __attribute__((target("arch=x86-64,no-sse3,no-popcnt,no-bmi,no-bmi2,no-lzcnt,no-movbe,no-cx16,no-sahf"), \
-                 noinline))
+#define ELECTRON_DETAIL_BASELINE_ISA \
+  __attribute__((target("arch=x86-64,no-sse3,no-popcnt,no-bmi,no-bmi2,no-lzcnt,no-movbe,no-cx16,no-sahf"), noinline))
 #else
 #define ELECTRON_DETAIL_BASELINE_ISA
 #endif

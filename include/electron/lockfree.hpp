@@ -371,7 +371,7 @@ class spsc_queue {
     // take the item and destroy the queue right after it.
     advance(p.pos);
     p.count.store(p.count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);  // size_approx()
-    blk.full[at.slot].store(1, std::memory_order_release);  // publishes the item
+    blk.full[at.slot].store(1, std::memory_order_release);                                  // publishes the item
     return true;
   }
   /// Consumer only: removes the oldest item, or nullopt.

@@ -528,7 +528,6 @@ int run_fuzz_input(P& prop, const std::uint8_t* data, std::size_t size) {
 }
 }  // namespace detail
 
-
 // ===========================================================================
 // Contract kit: hostile allocators, values and operators
 // ===========================================================================
@@ -660,7 +659,7 @@ class failing_allocator {
     m_control->admit(n * sizeof(T));
     void* p = nullptr;
     if constexpr (alignof(T) > __STDCPP_DEFAULT_NEW_ALIGNMENT__) {
-      p = ::operator new(n * sizeof(T), std::align_val_t{alignof(T)});
+      p = ::operator new (n * sizeof(T), std::align_val_t{alignof(T)});
     } else {
       p = ::operator new(n * sizeof(T));
     }
@@ -670,7 +669,7 @@ class failing_allocator {
   void deallocate(T* p, std::size_t n) noexcept {
     m_control->deallocated(n * sizeof(T));
     if constexpr (alignof(T) > __STDCPP_DEFAULT_NEW_ALIGNMENT__) {
-      ::operator delete(p, std::align_val_t{alignof(T)});
+      ::operator delete (p, std::align_val_t{alignof(T)});
     } else {
       ::operator delete(p);
     }
@@ -809,9 +808,7 @@ struct hostile_operators {
   useless operator,(U&&) const noexcept {
     return {};
   }
-  friend bool operator==(const hostile_operators& a, const hostile_operators& b) noexcept {
-    return a.value == b.value;
-  }
+  friend bool operator==(const hostile_operators& a, const hostile_operators& b) noexcept { return a.value == b.value; }
 };
 
 /// Totals of every lifetime_tracked object since the program started.
@@ -820,7 +817,7 @@ struct lifetime_counts {
   std::uint64_t destructions = 0;   ///< destructors of live objects
   std::uint64_t copies = 0;         ///< copy constructions and assignments
   std::uint64_t moves = 0;          ///< move constructions and assignments
-  std::uint64_t errors = 0;  ///< destruction of a dead object (twice, or never built), or use of a dead one
+  std::uint64_t errors = 0;         ///< destruction of a dead object (twice, or never built), or use of a dead one
 };
 
 namespace detail {
@@ -936,8 +933,8 @@ check_result check_lifetimes(Fn&& fn) {
   const std::uint64_t destroyed = after.destructions - before.destructions;
   const std::uint64_t errors = after.errors - before.errors;
   if (built == destroyed && errors == 0) return {};
-  return {false, "lifetimes: " + std::to_string(built) + " constructed, " + std::to_string(destroyed) +
-                     " destroyed, " + std::to_string(errors) + " destroyed twice or used dead"};
+  return {false, "lifetimes: " + std::to_string(built) + " constructed, " + std::to_string(destroyed) + " destroyed, " +
+                     std::to_string(errors) + " destroyed twice or used dead"};
 }
 
 /// Assigns x to itself by move, through a second reference (the compilers'
