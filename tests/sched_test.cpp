@@ -869,6 +869,29 @@ class counting_resource final : public std::pmr::memory_resource {
   std::pmr::monotonic_buffer_resource m_arena{m_buffer.data(), m_buffer.size(), std::pmr::null_memory_resource()};
 };
 
+// Returns once every thread of s has run one of n tasks that each wait for
+// all the others. A new thread's own start-up can allocate (the sanitizers'
+// thread registration does, with malloc) and it runs whenever the OS first
+// schedules the thread, which on a loaded machine can be long after the
+// scheduler's constructor returned; tests that count allocations call this
+// first, so what they count is the scheduler's work only.
+bool all_threads_started(es::scheduler& s) {
+  const std::size_t n = s.concurrency();
+  std::vector<std::atomic<bool>> seen(n);
+  std::atomic<std::size_t> distinct{0};
+  std::atomic<bool> ok{true};
+  es::task_group g(s);
+  for (std::size_t i = 0; i < n; ++i) {
+    g.run([&] {
+      const std::size_t w = s.this_worker_index();
+      if (w < n && !seen[w].exchange(true)) distinct.fetch_add(1);
+      if (!wait_for([&] { return distinct.load() == n; })) ok.store(false);
+    });
+  }
+  g.wait();
+  return ok.load();
+}
+
 }  // namespace
 
 TEST_CASE("scheduler: internal allocations go to the upstream memory resource", "[sched][scheduler][alloc][threads]") {
@@ -897,7 +920,8 @@ TEST_CASE("scheduler: internal allocations go to the upstream memory resource", 
         reduce_ok = reduce_ok && es::parallel_reduce(
                                      s, 0, 10000, 7, 0, [](int i) { return i % 3; }, std::plus<>{}) == 9999;
       };
-      work();  // warm: std::thread and the library's own first-use allocations
+      REQUIRE(all_threads_started(s));
+      work();  // warm: the library's own first-use allocations
       if (electron::test::counting_allocations()) {
         no_global = electron::test::check_no_alloc(work);
         CHECK(*no_global);  // nothing from global operator new: all from mr
