@@ -698,7 +698,7 @@ TEST_CASE("scheduler: nested use of two schedulers does not deadlock", "[sched][
       es::parallel_for(b, 0, 8, 1, [&](int j) {
         es::parallel_for(a, 0, 100, 10, [&](int k) {
           const std::size_t w = a.this_worker_index();
-          if (w != electron::npos && w >= a.concurrency()) bad_index.fetch_add(1);
+          if (w >= a.concurrency()) bad_index.fetch_add(1);  // npos included: every piece runs with a slot
           sum.fetch_add(i * 10000 + j * 100 + k, std::memory_order_relaxed);
         });
       });
@@ -709,6 +709,55 @@ TEST_CASE("scheduler: nested use of two schedulers does not deadlock", "[sched][
         for (int k = 0; k < 100; ++k) expect += i * 10000 + j * 100 + k;
     REQUIRE(sum.load() == expect);
     REQUIRE(bad_index.load() == 0);
+  }
+}
+
+TEST_CASE("parallel_for and parallel_reduce from a worker of another scheduler whose caller slot is taken give every piece a slot",
+          "[sched][scheduler][threads]") {
+  // A worker of a calls parallel_for and parallel_reduce on b while an
+  // outside thread holds b's caller slot. The worker may not wait for the
+  // slot (its owner could be waiting for the worker's task), and it must not
+  // run pieces without one either: this_worker_index() would be npos in
+  // the body, and a per-index table read out of bounds. The range goes to
+  // b's threads instead.
+  for (int rep = 0; rep < 5 * stress_scale(); ++rep) {
+    es::scheduler a(2);
+    es::scheduler b(3);
+    std::atomic<bool> holding{false}, release{false}, done{false};
+    std::thread holder([&] {
+      b.execute([&] {
+        holding.store(true);
+        (void)wait_for([&] { return release.load(); });
+      });
+    });
+    REQUIRE(wait_for([&] { return holding.load(); }));
+    std::atomic<int> bad_index{0};
+    std::atomic<std::int64_t> sum{0};
+    std::int64_t reduced = 0;
+    bool on_a_worker = false;
+    a.submit([&] {
+      on_a_worker = a.this_worker_index() != electron::npos && b.this_worker_index() == electron::npos;
+      es::parallel_for(b, 0, 1000, 10, [&](int i) {
+        if (b.this_worker_index() >= b.concurrency()) bad_index.fetch_add(1);
+        sum.fetch_add(i, std::memory_order_relaxed);
+      });
+      reduced = es::parallel_reduce(
+          b, 0, 1000, 10, std::int64_t{0},
+          [&](int i) {
+            if (b.this_worker_index() >= b.concurrency()) bad_index.fetch_add(1);
+            return std::int64_t{i};
+          },
+          std::plus<>{});
+      done.store(true);
+    });
+    const bool finished = wait_for([&] { return done.load(); });
+    release.store(true);
+    holder.join();
+    REQUIRE(finished);
+    CHECK(on_a_worker);
+    CHECK(bad_index.load() == 0);
+    CHECK(sum.load() == 499500);
+    CHECK(reduced == 499500);
   }
 }
 
@@ -731,7 +780,7 @@ TEST_CASE("scheduler: a task of one scheduler waits on a group of another", "[sc
           for (int k = 0; k < 8; ++k) {
             ga.run([&] { on_a.fetch_add(1, std::memory_order_relaxed); });
             gb.run([&] {
-              if (sb.this_worker_index() != electron::npos && sb.this_worker_index() >= sb.concurrency()) {
+              if (sb.this_worker_index() >= sb.concurrency()) {  // npos included
                 bad_index.fetch_add(1);
               }
               on_b.fetch_add(1, std::memory_order_relaxed);

@@ -225,6 +225,11 @@ class scheduler {
   /// per index (padded to cache_line_size) holds per-thread state without a
   /// lock. A thread that nests calls (a task that calls parallel_for) keeps
   /// its index: an entry may be in use by an outer frame of the same thread.
+  /// A worker of another scheduler that finds this one's caller slot taken
+  /// does not wait for it (its owner may be waiting for that worker's task):
+  /// its parallel_for and parallel_reduce then hand the range to this
+  /// scheduler's threads and wait, so bodies still see a valid index; only
+  /// execute(fn) runs fn there without a slot (npos).
   ///
   ///   struct alignas(electron::cache_line_size) tally { long hits = 0; };
   ///   std::vector<tally> per(s.concurrency());

@@ -108,12 +108,23 @@ void parallel_ranges(scheduler_core& core, I begin, I end, std::size_t grain, Bo
   // owns a slot for the whole call (this_worker_index() is valid in body).
   const scheduler_core::scoped_entry entry(core, [] { return false; });
   const U g = clamp_grain<U>(grain);
+  group_state group(core);
+  const range_splitter<I, Body> split{&group, std::addressof(body), g};
+  if (ELECTRON_UNLIKELY(!entry.active())) {
+    // A worker of another scheduler that found the caller slot taken (it
+    // may not wait for it: see scoped_entry). Running pieces here would run
+    // them without a slot (this_worker_index() == npos in body), so the
+    // whole range goes to this scheduler's threads as one task, which
+    // splits it there, and this thread waits without a slot, as wait() does.
+    group_run(group, [&split, begin, end] { split(begin, end); });
+    core.wait_for(group);
+    rethrow_if_failed(group);
+    return;
+  }
   if (range_size(begin, end) <= g) {
     body(begin, end);
     return;
   }
-  group_state group(core);
-  const range_splitter<I, Body> split{&group, std::addressof(body), g};
   // The calling thread's own piece may throw while spawned pieces still use
   // `split` (and `group`, `body`): catch it, so that both outlive every piece,
   // and record it in the group, so that pieces not yet started are skipped;
@@ -180,6 +191,16 @@ T parallel_reduce(scheduler_core& core, I first, I last, std::size_t grain, T id
   std::atomic<bool> failed{false};
   const reduce_tree<I, T, Leaf, Reduce> tree{
       &core, std::addressof(leaf), std::addressof(reduce), std::addressof(identity), clamp_grain<U>(grain), &failed};
+  if (ELECTRON_UNLIKELY(!entry.active())) {
+    // Without a slot (see parallel_ranges): the whole tree runs as one task
+    // on this scheduler's threads, and this thread waits for it.
+    std::optional<T> result;
+    group_state group(core);
+    group_run(group, [&tree, &result, first, last] { result.emplace(tree(first, last)); });
+    core.wait_for(group);
+    rethrow_if_failed(group);
+    return std::move(*result);
+  }
   return tree(first, last);
 }
 
