@@ -35,6 +35,7 @@
 #include "electron/cache.hpp"
 #include "electron/config.hpp"
 #include "electron/detail/backoff.hpp"
+#include "electron/detail/thread_slots.hpp"
 #include "electron/lockfree/detail/node_stack.hpp"
 #include "electron/lockfree/detail/rcu.hpp"
 #include "electron/lockfree/detail/ring.hpp"
@@ -471,7 +472,8 @@ class spsc_queue {
 /// only when the stack holds more items than it ever held (node chunks
 /// double: 64, 128, ... nodes, from the upstream memory resource); pop never
 /// allocates. node_count() stays at the most items the stack held at once
-/// (plus the few nodes a concurrent pop is handing back), however many
+/// plus at most 8 spare nodes (one per thread slot, see the class body) and
+/// the nodes concurrent pops are handing back, however many
 /// threads come and go. Thread-safe.
 /// T's move constructor must not throw (a popped item must reach the caller).
 ///
@@ -557,19 +559,47 @@ class stack {
   };
   static constexpr std::uint32_t nil = detail::node_chunks<node>::nil;
 
-  // No per-thread cache of freed nodes: a node cached by a thread that
-  // exits would be lost to the stack (one node per short-lived thread), and
-  // a hook at thread exit could not hand it back safely once the stack is
-  // gone. Freed nodes go straight back on the free list.
+  // One spare node per thread slot (electron/detail/thread_slots.hpp): a
+  // pop keeps its node there and the same thread's next push takes it back,
+  // so a push/pop pair on one thread costs two CAS instead of four. The
+  // spares live in the stack, not in the thread: a slot belongs to one live
+  // thread at a time (handed over under the registry's mutex, so plain
+  // reads and writes suffice), and a thread that exits leaves its spare to
+  // the next thread that takes its slot. Nothing is stranded per thread
+  // that comes and goes (node_count() <= items held at most + spare_slots).
+  // Threads with a higher slot go to the free list directly.
+  static constexpr std::uint32_t spare_slots = 8;
+
   std::uint32_t take_node() {
+    if (const std::uint32_t s = electron::detail::thread_slot(); s < spare_slots) {
+      std::uint32_t& spare = m_spares[s].value;
+      if (const std::uint32_t i = spare; i != nil) {
+        spare = nil;
+        return i;
+      }
+    }
     const std::uint32_t i = m_free.pop(m_nodes);
     return i != nil ? i : m_nodes.fresh();
   }
-  void give_node(std::uint32_t i) noexcept { m_free.push(m_nodes, i); }
+  void give_node(std::uint32_t i) noexcept {
+    if (const std::uint32_t s = electron::detail::thread_slot(); s < spare_slots) {
+      std::uint32_t& spare = m_spares[s].value;
+      if (spare == nil) {
+        spare = i;
+        return;
+      }
+    }
+    m_free.push(m_nodes, i);
+  }
+
+  struct alignas(cache_line_size) spare_node {
+    std::uint32_t value = nil;
+  };
 
   detail::node_chunks<node> m_nodes;
   detail::index_stack<node> m_items;
   detail::index_stack<node> m_free;
+  spare_node m_spares[spare_slots];
 };
 
 // ===========================================================================

@@ -8,7 +8,7 @@
 #define ELECTRON_POOL_DETAIL_FREE_LISTS_HPP
 
 #include "electron/config.hpp"
-#include "electron/pool/detail/thread_slots.hpp"
+#include "electron/detail/thread_slots.hpp"
 
 #include <algorithm>
 #include <cstddef>
@@ -21,6 +21,12 @@
 ELECTRON_BEGIN_NAMESPACE
 namespace pool {
 namespace detail {
+
+using electron::detail::max_thread_slots;
+using electron::detail::slot_none;
+using electron::detail::slot_registry;
+using electron::detail::slots;
+using electron::detail::thread_slot;
 
 // ===========================================================================
 // free_lists<K>: K classes of free pointers, per-thread caches + depot.

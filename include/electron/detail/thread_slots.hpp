@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-// electron/pool/detail/thread_slots.hpp: a small dense index per live
-// thread, the key of every pool's per-thread caches (docs/adr/0006).
-#ifndef ELECTRON_POOL_DETAIL_THREAD_SLOTS_HPP
-#define ELECTRON_POOL_DETAIL_THREAD_SLOTS_HPP
+// electron/detail/thread_slots.hpp: a small dense index per live thread,
+// the key of the pools' per-thread caches (docs/adr/0006) and of
+// lockfree::stack's spare nodes.
+#ifndef ELECTRON_DETAIL_THREAD_SLOTS_HPP
+#define ELECTRON_DETAIL_THREAD_SLOTS_HPP
 
 #include "electron/config.hpp"
 
@@ -11,7 +12,6 @@
 #include <new>
 
 ELECTRON_BEGIN_NAMESPACE
-namespace pool {
 namespace detail {
 
 // ===========================================================================
@@ -23,7 +23,7 @@ namespace detail {
 // ===========================================================================
 inline constexpr std::uint32_t max_thread_slots = 128;
 inline constexpr std::uint32_t slot_unassigned = 0xFFFFFFFFu;
-inline constexpr std::uint32_t slot_none = 0xFFFFFFFEu;  // all slots taken: use the depot
+inline constexpr std::uint32_t slot_none = 0xFFFFFFFEu;  // all slots taken: no per-thread cache
 
 struct slot_registry {
   std::mutex mutex;
@@ -78,7 +78,6 @@ ELECTRON_ALWAYS_INLINE std::uint32_t thread_slot() noexcept {
 }
 
 }  // namespace detail
-}  // namespace pool
 ELECTRON_END_NAMESPACE
 
-#endif  // ELECTRON_POOL_DETAIL_THREAD_SLOTS_HPP
+#endif  // ELECTRON_DETAIL_THREAD_SLOTS_HPP
