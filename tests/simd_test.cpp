@@ -170,7 +170,69 @@ std::string check_last_long(Arch arch) {
   }
   return err.str();
 }
+
+// index_byte and count past 300 bytes: from 8 vectors on (512 bytes on
+// AVX-512BW) they read one unaligned vector, then vectors from the next
+// aligned address on; count's per-lane 8-bit counters are summed before 255
+// steps of 4 vectors. Lengths up to 1100 at 64 alignments, with matches
+// around the first aligned address and vector boundaries; then inputs long
+// enough for several counter flushes, all of them matches (every lane
+// counts every step), against std::count.
+template <class Arch>
+std::string check_forward_long(Arch arch) {
+  std::ostringstream err;
+  std::mt19937 rng(11);
+  std::vector<byte> buf(1100 + 64);
+  for (auto& b : buf) b = static_cast<byte>('a' + rng() % 26);
+  for (std::size_t off = 0; off < 64 && err.str().empty(); ++off) {
+    byte* p = buf.data() + off;
+    const std::size_t aligned = 64 - (reinterpret_cast<std::uintptr_t>(p) & 63);  // first 64-aligned index (1..64)
+    for (std::size_t n = 0; n <= 1100 && err.str().empty(); n += (n < 600 ? 1 : 3)) {
+      if (sd::index_byte(arch, p, n, '#') != electron::npos) err << "absent n=" << n << " off=" << off;
+      if (sd::count(arch, p, n, '#') != 0) err << "count absent n=" << n << " off=" << off;
+      const std::size_t probes[12] = {0,           1,           15,          16,      31,         32,
+                                      aligned - 1, aligned % 64, aligned + 1, n / 2, rng() % (n + 1), n - 1};
+      for (const std::size_t at : probes) {
+        if (at >= n) continue;
+        p[at] = '#';
+        if (sd::index_byte(arch, p, n, '#') != at) err << "n=" << n << " off=" << off << " at=" << at;
+        if (sd::count(arch, p, n, '#') != 1) err << "count n=" << n << " off=" << off << " at=" << at;
+        p[at] = static_cast<byte>('a' + at % 26);
+      }
+      const byte c = static_cast<byte>('a' + n % 26);
+      if (sd::count(arch, p, n, c) != static_cast<std::size_t>(std::count(p, p + n, c))) {
+        err << "count dense n=" << n << " off=" << off;
+      }
+    }
+  }
+  // Several flushes of the 8-bit counters: 4 vectors x 255 steps is 16 KiB
+  // (SSE2, NEON) to 64 KiB (AVX-512BW). Exactly sized, so that ASan sees a
+  // read past the end; the start moves through 16 alignments.
+  for (const std::size_t len : {std::size_t{16 * 1024 + 5}, std::size_t{70'000}, std::size_t{300'001}}) {
+    std::vector<byte> all(len, 'x');
+    for (std::size_t off = 0; off < 64 && err.str().empty(); off += 5) {
+      const std::size_t n = len - off;
+      if (sd::count(arch, all.data() + off, n, 'x') != n) err << "count all n=" << n << " off=" << off;
+      all[len - 1] = 'y';
+      if (sd::count(arch, all.data() + off, n, 'x') != n - 1) err << "count all but one n=" << n << " off=" << off;
+      if (sd::index_byte(arch, all.data() + off, n, 'y') != n - 1) err << "index last n=" << n << " off=" << off;
+      all[len - 1] = 'x';
+    }
+  }
+  return err.str();
+}
 }  // namespace
+
+TEST_CASE("index_byte and count on long inputs: every path against references", "[simd][kernels]") {
+  CHECK(check_forward_long(scalar_arch{}).empty());
+#if ELECTRON_SIMD_BYTE_KERNELS
+  for_each_byte_path([&](auto arch) {
+    const std::string e = check_forward_long(arch);
+    INFO("kernels of " << sd::byte_arch<decltype(arch)>::name() << ": " << e);
+    CHECK(e.empty());
+  });
+#endif
+}
 
 TEST_CASE("last_index_byte on long inputs: every path against the scalar twin", "[simd][kernels]") {
   CHECK(check_last_long(scalar_arch{}).empty());
@@ -288,7 +350,7 @@ void run_all_at(Arch arch, const byte* p, const byte* q, std::size_t n) {
 template <class Arch>
 void page_boundaries(Arch arch) {
   guarded_page after(true), before(false), other(true);
-  for (std::size_t n = 0; n <= 300; ++n) {
+  for (std::size_t n = 0; n <= 1100; n += (n < 300 ? 1 : 7)) {
     byte* p = after.ending_at_boundary(n);
     byte* q = other.ending_at_boundary(n);
     std::memset(p, 0x41, n);

@@ -403,6 +403,16 @@ std::size_t index_byte_long(const byte* p, std::size_t n, byte c) noexcept {
   const bytes<A> needle(c);
   if (n < w) return first_match_short<A>(p, n, byte_matcher<A>(c));
   std::size_t i = 0;
+  if (n >= 8 * w) {
+    // The first vector, then vectors from the next w-aligned address on
+    // (bytes between the two were in the first vector): no load straddles
+    // two cache lines. With a 64-byte vector every unaligned load does, and
+    // a split 512-bit load costs more on CPUs that run 512-bit operations
+    // as two 256-bit halves (AMD Zen 4) than on Intel's; glibc's memchr
+    // aligns its loop the same way.
+    if (const std::uint64_t m = to_mask<A>(bytes<A>::load_unaligned(p) == needle)) return first_lane<A>(m);
+    i = w - (reinterpret_cast<std::uintptr_t>(p) & (w - 1));
+  }
   // Four vectors per step, one branch: the common "not here" case is cheap.
   for (; i + 4 * w <= n; i += 4 * w) {
     const auto e0 = bytes<A>::load_unaligned(p + i) == needle;
@@ -539,6 +549,47 @@ ELECTRON_ALWAYS_INLINE std::size_t index_byte_near_impl(const byte* p, std::size
   return first_match_short<A>(p, n, byte_matcher<A>(c));
 }
 
+/// The sum of the 8-bit lanes of four vectors, in 64 bits (SAD against zero
+/// on x86, added as 64-bit lanes, then one reduction; widening adds across
+/// the vector on NEON). Not for AVX-512 (count keeps masks there).
+template <class A>
+ELECTRON_ALWAYS_INLINE std::size_t lane_sum(const bytes<A>& a, const bytes<A>& b, const bytes<A>& c,
+                                            const bytes<A>& d) noexcept {
+#if ELECTRON_ARCH_X86
+  if constexpr (std::is_same_v<A, xsimd::avx2>) {
+    const __m256i z = _mm256_setzero_si256();
+    const __m256i s = _mm256_add_epi64(_mm256_add_epi64(_mm256_sad_epu8(a.data, z), _mm256_sad_epu8(b.data, z)),
+                                       _mm256_add_epi64(_mm256_sad_epu8(c.data, z), _mm256_sad_epu8(d.data, z)));
+    const __m128i t = _mm_add_epi64(_mm256_castsi256_si128(s), _mm256_extracti128_si256(s, 1));
+    return static_cast<std::size_t>(_mm_cvtsi128_si64(_mm_add_epi64(t, _mm_unpackhi_epi64(t, t))));
+  } else {
+    const __m128i z = _mm_setzero_si128();
+    const __m128i s = _mm_add_epi64(_mm_add_epi64(_mm_sad_epu8(a.data, z), _mm_sad_epu8(b.data, z)),
+                                    _mm_add_epi64(_mm_sad_epu8(c.data, z), _mm_sad_epu8(d.data, z)));
+    return static_cast<std::size_t>(_mm_cvtsi128_si64(_mm_add_epi64(s, _mm_unpackhi_epi64(s, s))));
+  }
+#else
+  return static_cast<std::size_t>(vaddlvq_u8(a.data)) + vaddlvq_u8(b.data) + vaddlvq_u8(c.data) +
+         vaddlvq_u8(d.data);
+#endif
+}
+
+/// acc plus one in every lane where e holds (8-bit lanes, wrapping). For
+/// ISAs whose compares give a vector (not AVX-512's mask registers).
+template <class A>
+ELECTRON_ALWAYS_INLINE bytes<A> add_matches(const bytes<A>& acc, const bytes_bool<A>& e) noexcept {
+  static_assert(!std::is_same_v<A, xsimd::avx512bw>);
+  // A true lane is all ones, -1 as a byte: subtracting it adds one.
+  return acc - bytes<A>(e.data);
+}
+
+/// count: from 8 vectors on, the loop reads w-aligned vectors (the lanes
+/// before the first aligned address come from one unaligned vector). Where
+/// a compare gives a vector (SSE2, AVX2, NEON), per-lane 8-bit counters
+/// take the matches and are summed across the vector (lane_sum) before they
+/// could wrap: no mask leaves the vector unit and no popcount per vector.
+/// AVX-512 compares into masks and counts them with POPCNT. The last,
+/// overlapping vector goes through a mask.
 template <class A>
 ELECTRON_ALWAYS_INLINE std::size_t count_impl(const byte* p, std::size_t n, byte c) noexcept {
   constexpr std::size_t w = bytes<A>::size;
@@ -552,9 +603,39 @@ ELECTRON_ALWAYS_INLINE std::size_t count_impl(const byte* p, std::size_t n, byte
     return count(scalar_arch{}, p, n, c);
   }
   std::size_t k = 0, i = 0;
-  for (; i + 2 * w <= n; i += 2 * w) {
-    k += lane_count(to_mask<A>(bytes<A>::load_unaligned(p + i) == needle));
-    k += lane_count(to_mask<A>(bytes<A>::load_unaligned(p + i + w) == needle));
+  if (n >= 8 * w) {
+    // Lanes before the first w-aligned address, from the first vector.
+    i = w - (reinterpret_cast<std::uintptr_t>(p) & (w - 1));
+    k += lane_count(to_mask<A>(bytes<A>::load_unaligned(p) == needle) & low_bits(i << lane_shift<A>));
+#if ELECTRON_ARCH_X86
+    if constexpr (std::is_same_v<A, xsimd::avx512bw>) {
+      // Compares into mask registers: moving a mask back into a vector for
+      // the counters would cost a second port-5 operation per vector on
+      // Intel (VPMOVM2B); a mask to a general register and POPCNT run on
+      // other ports.
+      for (; i + 4 * w <= n; i += 4 * w) {
+        k += lane_count(to_mask<A>(bytes<A>::load_unaligned(p + i) == needle)) +
+             lane_count(to_mask<A>(bytes<A>::load_unaligned(p + i + w) == needle)) +
+             lane_count(to_mask<A>(bytes<A>::load_unaligned(p + i + 2 * w) == needle)) +
+             lane_count(to_mask<A>(bytes<A>::load_unaligned(p + i + 3 * w) == needle));
+      }
+    } else
+#endif
+    {
+      while (n - i >= 4 * w) {
+        // At most 255 steps: a lane counts one match per step.
+        const std::size_t left = (n - i) / (4 * w);
+        const std::size_t steps = left < 255 ? left : 255;
+        bytes<A> c0(byte{0}), c1(byte{0}), c2(byte{0}), c3(byte{0});
+        for (std::size_t s = 0; s < steps; ++s, i += 4 * w) {
+          c0 = add_matches<A>(c0, bytes<A>::load_unaligned(p + i) == needle);
+          c1 = add_matches<A>(c1, bytes<A>::load_unaligned(p + i + w) == needle);
+          c2 = add_matches<A>(c2, bytes<A>::load_unaligned(p + i + 2 * w) == needle);
+          c3 = add_matches<A>(c3, bytes<A>::load_unaligned(p + i + 3 * w) == needle);
+        }
+        k += lane_sum<A>(c0, c1, c2, c3);
+      }
+    }
   }
   for (; i + w <= n; i += w) {
     k += lane_count(to_mask<A>(bytes<A>::load_unaligned(p + i) == needle));
