@@ -1358,6 +1358,20 @@ TEST_CASE("contract: batch_processor processes every item exactly once and destr
   }
   CHECK(failed_batches >= 1);
 
+  // Once closed, add and try_add accept nothing and construct nothing.
+  CHECK(et::check_lifetimes([] {
+    esc::batch_processor<L> p({}, [](std::span<L>) {}, ignore_errors);
+    CHECK(p.add(L(1)));
+    p.close();
+    const L v(2);
+    const std::uint64_t built = et::current_lifetime_counts().constructions;
+    CHECK_FALSE(p.add(v));
+    CHECK_FALSE(p.try_add(v));
+    CHECK_FALSE(p.add(3));
+    CHECK(et::current_lifetime_counts().constructions == built);
+    CHECK(p.pending() == 0);
+  }));
+
   // A value that overloads operator& and operator,.
   std::atomic<int> sum{0};
   {
