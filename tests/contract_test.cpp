@@ -1272,6 +1272,39 @@ TEST_CASE("contract: two rcu instances used from the same threads stay apart", "
   }));
 }
 
+TEST_CASE("contract: an rcu may be destroyed right after its last guard was dropped",
+          "[contract][threads][handoff][rcu]") {
+  using L = et::lifetime_tracked;
+  const int rounds = 1000 * et::stress_scale();
+  long long sum = 0;
+  CHECK(et::check_lifetimes([&] {
+    std::atomic<el::rcu<L>*> next{nullptr};
+    std::atomic<int> seen{-1};
+    std::thread reader([&] {
+      for (int i = 0; i < rounds; ++i) {
+        el::rcu<L>* r = nullptr;
+        while ((r = next.exchange(nullptr, std::memory_order_acq_rel)) == nullptr) std::this_thread::yield();
+        int v = 0;
+        {
+          const auto g = r->read();
+          v = g->value();
+        }  // the last guard: r may be deleted from here on
+        seen.store(v, std::memory_order_release);
+      }
+    });
+    for (int i = 0; i < rounds; ++i) {
+      auto* r = new el::rcu<L>(i);
+      next.store(r, std::memory_order_release);
+      int v = -1;
+      while ((v = seen.exchange(-1, std::memory_order_acq_rel)) < 0) std::this_thread::yield();
+      delete r;
+      sum += v;
+    }
+    reader.join();
+  }));
+  CHECK(sum == static_cast<long long>(rounds) * (rounds - 1) / 2);
+}
+
 // ===========================================================================
 // sched::batch_processor<T>
 // ===========================================================================
