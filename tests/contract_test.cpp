@@ -1143,6 +1143,51 @@ TEST_CASE("contract: arena_of_pools stays usable and balanced when its upstream 
   CHECK(r.control().errors() == 0);
 }
 
+namespace {
+// A context that keeps what it owns across reuse ("reset" in pool.hpp's
+// sense): a buffer from the same arena_of_pools.
+struct buffered_context {
+  ep::buffer_pool::buffer body;
+  et::lifetime_tracked id;
+  void reset() noexcept { id = 0; }  // keeps body for the next request
+};
+using buffered_pools = ep::arena_of_pools<buffered_context>;
+// An object made in the arena that holds a context until the arena destroys it.
+struct context_lease {
+  context_lease(buffered_pools& o, buffered_context* c) noexcept : owner(std::addressof(o)), context(c) {}
+  context_lease(const context_lease&) = delete;
+  context_lease& operator=(const context_lease&) = delete;
+  ~context_lease() { owner->release_context(context); }
+  buffered_pools* owner;
+  buffered_context* context;
+};
+}  // namespace
+
+TEST_CASE("contract: arena_of_pools destroys its parts after what they hold", "[contract][lifetime][arena_of_pools]") {
+  // Idle contexts may hold buffers, and arena objects may hold contexts (and
+  // buffers): the arena's objects go first, then the contexts, then the
+  // buffer pool they give their buffers back to. Before the fix the buffer
+  // pool went first and the arena last: each give-back reached a destroyed
+  // pool (ASan: use after free; here: memory never given back upstream).
+  et::failing_resource r;
+  CHECK(et::check_lifetimes([&] {
+    buffered_pools mem(std::piecewise_construct, std::forward_as_tuple(std::size_t{256}, &r),
+                       std::forward_as_tuple(std::size_t{8}, std::uint32_t{2}, ep::member_reset{}, &r),
+                       std::forward_as_tuple(ep::buffer_pool_options{}, &r));
+    for (int i = 0; i < 3; ++i) {
+      buffered_context* c = mem.allocate_context();
+      if (c->body.size() == 0) c->body = mem.allocate_buffer(1000);
+      c->id = i;
+      mem.release_context(c);  // idle, still holding its buffer
+    }
+    buffered_context* held = mem.allocate_context();
+    held->body = mem.allocate_buffer(5000);
+    (void)ea::make<context_lease>(mem.get_arena(), mem, held);  // released by the arena
+  }));
+  CHECK(r.control().live() == 0);
+  CHECK(r.control().errors() == 0);
+}
+
 TEST_CASE("contract: arena_of_pools over a bump allocator and a context that overload operator&",
           "[contract][addressof][arena_of_pools]") {
   struct hostile_context : et::hostile_operators {
