@@ -523,6 +523,10 @@ static_assert(buffer_source<buffer_pool> && buffer_source<sized_pool>);
 ///
 /// Thread safety: the arena part is single-threaded, so one arena_of_pools
 /// serves one thread at a time.
+///
+/// Destruction: the arena (and the objects make<T> put in it) first, then
+/// the contexts, then the buffer pool, so an idle context may keep a buffer
+/// and an arena object may hold a context or a buffer until then.
 template <class Context, arena::bump_allocator Arena = arena::arena, context_pool ContextPool = object_pool<Context>,
           buffer_source BufferPool = buffer_pool>
 requires std::same_as<typename ContextPool::value_type, Context>
@@ -539,9 +543,9 @@ class arena_of_pools {
   template <class... A, class... C, class... B>
   arena_of_pools(std::piecewise_construct_t, std::tuple<A...> arena_args, std::tuple<C...> context_args,
                  std::tuple<B...> buffer_args)
-      : m_arena(std::make_from_tuple<Arena>(std::move(arena_args))),
+      : m_buffers(std::make_from_tuple<BufferPool>(std::move(buffer_args))),
         m_contexts(std::make_from_tuple<ContextPool>(std::move(context_args))),
-        m_buffers(std::make_from_tuple<BufferPool>(std::move(buffer_args))) {}
+        m_arena(std::make_from_tuple<Arena>(std::move(arena_args))) {}
 
   /// A reset context from the pool.
   [[nodiscard]] context_pointer allocate_context() { return m_contexts.get(); }
@@ -562,9 +566,14 @@ class arena_of_pools {
   [[nodiscard]] BufferPool& buffers() noexcept { return m_buffers; }
 
  private:
-  Arena m_arena;
-  ContextPool m_contexts;
+  // Destroyed in reverse: first the arena (its objects may hold contexts and
+  // buffers), then the contexts (an idle one keeps what it owns, which may
+  // be a buffer), then the buffer pool they all give back to. The other
+  // order destroyed the buffer pool first, so an idle context's buffer, or
+  // an arena object's context, went back to a destroyed pool.
   BufferPool m_buffers;
+  ContextPool m_contexts;
+  Arena m_arena;
 };
 
 }  // namespace pool
