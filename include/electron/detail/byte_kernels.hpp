@@ -647,6 +647,24 @@ ELECTRON_ALWAYS_INLINE std::size_t count_impl(const byte* p, std::size_t n, byte
   return k;
 }
 
+/// True when every byte of d is zero: one test instruction and a branch
+/// (VPTESTMB into a mask on AVX-512BW, VPTEST on AVX2, a compare and
+/// PMOVMSKB on SSE2, a maximum across the vector on NEON).
+template <class A>
+ELECTRON_ALWAYS_INLINE bool all_zero(const bytes<A>& d) noexcept {
+#if ELECTRON_ARCH_X86
+  if constexpr (std::is_same_v<A, xsimd::avx512bw>) {
+    return _mm512_test_epi8_mask(d.data, d.data) == 0;
+  } else if constexpr (std::is_same_v<A, xsimd::avx2>) {
+    return _mm256_testz_si256(d.data, d.data) != 0;
+  } else {
+    return _mm_movemask_epi8(_mm_cmpeq_epi8(d.data, _mm_setzero_si128())) == 0xFFFF;
+  }
+#else
+  return vmaxvq_u8(d.data) == 0;
+#endif
+}
+
 template <class A>
 bool equal_impl(const byte* a, const byte* b, std::size_t n) noexcept {
   constexpr std::size_t w = bytes<A>::size;
@@ -661,10 +679,21 @@ bool equal_impl(const byte* a, const byte* b, std::size_t n) noexcept {
     return equal(scalar_arch{}, a, b, n);
   }
   std::size_t i = 0;
-  for (; i + 2 * w <= n; i += 2 * w) {
-    const auto d0 = bytes<A>::load_unaligned(a + i) != bytes<A>::load_unaligned(b + i);
-    const auto d1 = bytes<A>::load_unaligned(a + i + w) != bytes<A>::load_unaligned(b + i + w);
-    if (xsimd::any(d0 || d1)) return false;
+  if (n >= 8 * w) {
+    // The first vector, then a's vectors from its next w-aligned address
+    // on: half the loads at most straddle two cache lines (b's, unless b
+    // is aligned the same way).
+    if (!all_zero<A>(bytes<A>::load_unaligned(a) ^ bytes<A>::load_unaligned(b))) return false;
+    i = w - (reinterpret_cast<std::uintptr_t>(a) & (w - 1));
+  }
+  // Four vectors per step: XOR each pair, OR the four differences, one test
+  // and one branch (no compare per vector).
+  for (; i + 4 * w <= n; i += 4 * w) {
+    const bytes<A> d0 = bytes<A>::load_unaligned(a + i) ^ bytes<A>::load_unaligned(b + i);
+    const bytes<A> d1 = bytes<A>::load_unaligned(a + i + w) ^ bytes<A>::load_unaligned(b + i + w);
+    const bytes<A> d2 = bytes<A>::load_unaligned(a + i + 2 * w) ^ bytes<A>::load_unaligned(b + i + 2 * w);
+    const bytes<A> d3 = bytes<A>::load_unaligned(a + i + 3 * w) ^ bytes<A>::load_unaligned(b + i + 3 * w);
+    if (!all_zero<A>((d0 | d1) | (d2 | d3))) return false;
   }
   for (; i + w <= n; i += w) {
     if (xsimd::any(bytes<A>::load_unaligned(a + i) != bytes<A>::load_unaligned(b + i))) return false;
