@@ -1109,9 +1109,10 @@ TEST_CASE("contract: arena_of_pools stays usable and balanced when its upstream 
           "[contract][alloc][lifetime][arena_of_pools]") {
   et::failing_resource r;
   CHECK(et::check_lifetimes([&] {
-    ep::arena_of_pools<tracked_context> mem(std::piecewise_construct, std::forward_as_tuple(std::size_t{256}, &r),
-                                            std::forward_as_tuple(std::size_t{8}, std::uint32_t{2}, ep::member_reset{}, &r),
-                                            std::forward_as_tuple(ep::buffer_pool_options{}, &r));
+    ep::arena_of_pools<tracked_context> mem(
+        std::piecewise_construct, std::forward_as_tuple(std::size_t{256}, &r),
+        std::forward_as_tuple(std::size_t{8}, std::uint32_t{2}, ep::member_reset{}, &r),
+        std::forward_as_tuple(ep::buffer_pool_options{}, &r));
     // One request, made to fail at each of its allocations in turn.
     // (No CHECK inside: it would catch the std::bad_alloc.)
     const auto give_back = [&](tracked_context* c) { mem.release_context(c); };
@@ -1438,7 +1439,8 @@ TEST_CASE("contract: batch_processor processes every item exactly once and destr
 
   // Once closed, add and try_add accept nothing and construct nothing.
   CHECK(et::check_lifetimes([] {
-    esc::batch_processor<L> p({}, [](std::span<L>) {}, ignore_errors);
+    esc::batch_processor<L> p(
+        {}, [](std::span<L>) {}, ignore_errors);
     CHECK(p.add(L(1)));
     p.close();
     const L v(2);

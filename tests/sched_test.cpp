@@ -712,8 +712,10 @@ TEST_CASE("scheduler: nested use of two schedulers does not deadlock", "[sched][
   }
 }
 
-TEST_CASE("parallel_for and parallel_reduce from a worker of another scheduler whose caller slot is taken give every piece a slot",
-          "[sched][scheduler][threads]") {
+TEST_CASE(
+    "parallel_for and parallel_reduce from a worker of another scheduler whose caller slot is taken give every piece a "
+    "slot",
+    "[sched][scheduler][threads]") {
   // A worker of a calls parallel_for and parallel_reduce on b while an
   // outside thread holds b's caller slot. The worker may not wait for the
   // slot (its owner could be waiting for the worker's task), and it must not

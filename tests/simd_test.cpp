@@ -190,8 +190,8 @@ std::string check_forward_long(Arch arch) {
     for (std::size_t n = 0; n <= 1100 && err.str().empty(); n += (n < 600 ? 1 : 3)) {
       if (sd::index_byte(arch, p, n, '#') != electron::npos) err << "absent n=" << n << " off=" << off;
       if (sd::count(arch, p, n, '#') != 0) err << "count absent n=" << n << " off=" << off;
-      const std::size_t probes[12] = {0,           1,           15,          16,      31,         32,
-                                      aligned - 1, aligned % 64, aligned + 1, n / 2, rng() % (n + 1), n - 1};
+      const std::size_t probes[12] = {
+          0, 1, 15, 16, 31, 32, aligned - 1, aligned % 64, aligned + 1, n / 2, rng() % (n + 1), n - 1};
       for (const std::size_t at : probes) {
         if (at >= n) continue;
         p[at] = '#';

@@ -569,8 +569,7 @@ ELECTRON_ALWAYS_INLINE std::size_t lane_sum(const bytes<A>& a, const bytes<A>& b
     return static_cast<std::size_t>(_mm_cvtsi128_si64(_mm_add_epi64(s, _mm_unpackhi_epi64(s, s))));
   }
 #else
-  return static_cast<std::size_t>(vaddlvq_u8(a.data)) + vaddlvq_u8(b.data) + vaddlvq_u8(c.data) +
-         vaddlvq_u8(d.data);
+  return static_cast<std::size_t>(vaddlvq_u8(a.data)) + vaddlvq_u8(b.data) + vaddlvq_u8(c.data) + vaddlvq_u8(d.data);
 #endif
 }
 
