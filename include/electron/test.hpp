@@ -770,6 +770,7 @@ class throwing_value {
     m_value = o.m_value;
     return *this;
   }
+  // NOLINTNEXTLINE(performance-noexcept-move-constructor): a move that may throw is the point
   throwing_value& operator=(throwing_value&& o) noexcept(NoexceptMove) {
     if constexpr (!NoexceptMove) detail::tick_throw();
     m_value = o.m_value;
