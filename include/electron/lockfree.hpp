@@ -496,9 +496,7 @@ class spsc_queue {
 /// allocates. node_count() stays at the most items the stack held at once
 /// plus at most 8 spare nodes (one per thread slot, see the class body) and
 /// the nodes concurrent pops are handing back, however many
-/// threads come and go. Thread-safe. A thread's first push or pop takes a
-/// thread slot, once per thread (the C library allocates a few bytes then
-/// for the slot's thread-exit hook; not from upstream).
+/// threads come and go. Thread-safe.
 /// T's move constructor must not throw (a popped item must reach the caller).
 ///
 /// Destroy after handoff: a thread may destroy the stack as soon as it has

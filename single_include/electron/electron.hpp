@@ -4150,6 +4150,13 @@ ELECTRON_END_NAMESPACE
 #include <mutex>
 #include <new>
 
+#if defined(__unix__) || defined(__APPLE__)
+#include <pthread.h>
+#define ELECTRON_DETAIL_SLOT_PTHREAD_KEY 1
+#else
+#define ELECTRON_DETAIL_SLOT_PTHREAD_KEY 0
+#endif
+
 ELECTRON_BEGIN_NAMESPACE
 namespace detail {
 
@@ -4179,16 +4186,48 @@ ELECTRON_VISIBLE inline slot_registry& slots() noexcept {
 }
 ELECTRON_VISIBLE inline thread_local std::uint32_t t_slot = slot_unassigned;
 
+inline void release_slot(std::uint32_t s) noexcept {
+  slot_registry& r = slots();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  r.free[r.free_count++] = s;
+}
+
+// Giving the slot back at thread exit. On POSIX systems a pthread key's
+// destructor does it: registering one (pthread_setspecific on one of the
+// first 32 keys) allocates nothing, where a thread_local with a destructor
+// makes the C library allocate a record per thread (__cxa_thread_atexit),
+// which allocation counters see on a thread's first pool or queue call.
+#if ELECTRON_DETAIL_SLOT_PTHREAD_KEY
+// A C++ function (not extern "C"): its name stays inside the library's
+// versioned, ISA-tagged namespace, like everything it touches. g++ and
+// clang accept it where a C function pointer is expected.
+inline void release_slot_at_exit(void* v) noexcept {
+  release_slot(static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(v) - 1));
+  t_slot = slot_none;
+}
+struct slot_key_holder {
+  pthread_key_t key{};
+  bool ok = false;
+};
+/// The key whose destructor gives a thread's slot back, or null when the
+/// system has no key left. Never deleted: threads may exit after static
+/// destruction began.
+ELECTRON_VISIBLE inline const pthread_key_t* slot_key() noexcept {
+  static const slot_key_holder h = [] {
+    slot_key_holder r;
+    r.ok = pthread_key_create(&r.key, &release_slot_at_exit) == 0;
+    return r;
+  }();
+  return h.ok ? &h.key : nullptr;
+}
+#else
 struct slot_releaser {
   ~slot_releaser() {
-    if (t_slot < max_thread_slots) {
-      slot_registry& r = slots();
-      std::lock_guard<std::mutex> lock(r.mutex);
-      r.free[r.free_count++] = t_slot;
-    }
+    if (t_slot < max_thread_slots) release_slot(t_slot);
     t_slot = slot_none;
   }
 };
+#endif
 
 ELECTRON_NOINLINE inline std::uint32_t assign_slot() noexcept {
   slot_registry& r = slots();
@@ -4201,11 +4240,20 @@ ELECTRON_NOINLINE inline std::uint32_t assign_slot() noexcept {
       s = r.next++;
     }
   }
-  t_slot = s;
   if (s != slot_none) {
+#if ELECTRON_DETAIL_SLOT_PTHREAD_KEY
+    // The value is slot + 1: a key's destructor runs only for non-null values.
+    const pthread_key_t* key = slot_key();
+    if (key == nullptr || pthread_setspecific(*key, reinterpret_cast<void*>(std::uintptr_t{s} + 1)) != 0) {
+      release_slot(s);  // no exit hook: do without a slot rather than strand it
+      s = slot_none;
+    }
+#else
     thread_local slot_releaser releaser;  // gives the slot back at thread exit
     static_cast<void>(releaser);
+#endif
   }
+  t_slot = s;
   return s;
 }
 
@@ -5321,9 +5369,7 @@ class spsc_queue {
 /// allocates. node_count() stays at the most items the stack held at once
 /// plus at most 8 spare nodes (one per thread slot, see the class body) and
 /// the nodes concurrent pops are handing back, however many
-/// threads come and go. Thread-safe. A thread's first push or pop takes a
-/// thread slot, once per thread (the C library allocates a few bytes then
-/// for the slot's thread-exit hook; not from upstream).
+/// threads come and go. Thread-safe.
 /// T's move constructor must not throw (a popped item must reach the caller).
 ///
 /// Destroy after handoff: a thread may destroy the stack as soon as it has

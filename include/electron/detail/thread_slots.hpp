@@ -11,6 +11,13 @@
 #include <mutex>
 #include <new>
 
+#if defined(__unix__) || defined(__APPLE__)
+#include <pthread.h>
+#define ELECTRON_DETAIL_SLOT_PTHREAD_KEY 1
+#else
+#define ELECTRON_DETAIL_SLOT_PTHREAD_KEY 0
+#endif
+
 ELECTRON_BEGIN_NAMESPACE
 namespace detail {
 
@@ -40,16 +47,48 @@ ELECTRON_VISIBLE inline slot_registry& slots() noexcept {
 }
 ELECTRON_VISIBLE inline thread_local std::uint32_t t_slot = slot_unassigned;
 
+inline void release_slot(std::uint32_t s) noexcept {
+  slot_registry& r = slots();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  r.free[r.free_count++] = s;
+}
+
+// Giving the slot back at thread exit. On POSIX systems a pthread key's
+// destructor does it: registering one (pthread_setspecific on one of the
+// first 32 keys) allocates nothing, where a thread_local with a destructor
+// makes the C library allocate a record per thread (__cxa_thread_atexit),
+// which allocation counters see on a thread's first pool or queue call.
+#if ELECTRON_DETAIL_SLOT_PTHREAD_KEY
+// A C++ function (not extern "C"): its name stays inside the library's
+// versioned, ISA-tagged namespace, like everything it touches. g++ and
+// clang accept it where a C function pointer is expected.
+inline void release_slot_at_exit(void* v) noexcept {
+  release_slot(static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(v) - 1));
+  t_slot = slot_none;
+}
+struct slot_key_holder {
+  pthread_key_t key{};
+  bool ok = false;
+};
+/// The key whose destructor gives a thread's slot back, or null when the
+/// system has no key left. Never deleted: threads may exit after static
+/// destruction began.
+ELECTRON_VISIBLE inline const pthread_key_t* slot_key() noexcept {
+  static const slot_key_holder h = [] {
+    slot_key_holder r;
+    r.ok = pthread_key_create(&r.key, &release_slot_at_exit) == 0;
+    return r;
+  }();
+  return h.ok ? &h.key : nullptr;
+}
+#else
 struct slot_releaser {
   ~slot_releaser() {
-    if (t_slot < max_thread_slots) {
-      slot_registry& r = slots();
-      std::lock_guard<std::mutex> lock(r.mutex);
-      r.free[r.free_count++] = t_slot;
-    }
+    if (t_slot < max_thread_slots) release_slot(t_slot);
     t_slot = slot_none;
   }
 };
+#endif
 
 ELECTRON_NOINLINE inline std::uint32_t assign_slot() noexcept {
   slot_registry& r = slots();
@@ -62,11 +101,20 @@ ELECTRON_NOINLINE inline std::uint32_t assign_slot() noexcept {
       s = r.next++;
     }
   }
-  t_slot = s;
   if (s != slot_none) {
+#if ELECTRON_DETAIL_SLOT_PTHREAD_KEY
+    // The value is slot + 1: a key's destructor runs only for non-null values.
+    const pthread_key_t* key = slot_key();
+    if (key == nullptr || pthread_setspecific(*key, reinterpret_cast<void*>(std::uintptr_t{s} + 1)) != 0) {
+      release_slot(s);  // no exit hook: do without a slot rather than strand it
+      s = slot_none;
+    }
+#else
     thread_local slot_releaser releaser;  // gives the slot back at thread exit
     static_cast<void>(releaser);
+#endif
   }
+  t_slot = s;
   return s;
 }
 
