@@ -673,6 +673,7 @@ TEST_CASE("normalize: case, percent-encoding, dot segments", "[parse][url]") {
   CHECK(normalized("/a/%2e%2E/b/%2E") == "/b/");
   CHECK(normalized("s:/.//x") == "s:/.//x");
   CHECK(normalized("http://h/a b", ep::url_mode::lenient) == "http://h/a b");
+  CHECK(normalized("http://h/100%%41%", ep::url_mode::lenient) == "http://h/100%25A%25");
   CHECK(normalized("") == "");
 }
 

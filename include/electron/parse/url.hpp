@@ -351,7 +351,8 @@ result<std::size_t, url_error> resolve(const url_view& base, const url_view& ref
 /// Appends the syntax-normalized form of `u` (RFC 3986 section 6.2.2) to
 /// `out` and returns the bytes appended: scheme and host lowercased; hex
 /// digits of %XX escapes uppercased and escapes of unreserved characters
-/// decoded (`%7e` -> `~`); dot segments removed from the path (in a
+/// decoded (`%7e` -> `~`); a '%' that starts no escape (lenient input)
+/// written as "%25"; dot segments removed from the path (in a
 /// relative-path reference, ".." segments that climb above its start are
 /// kept). Port, query and fragment keep their text apart from the escapes.
 template <pool::buffer_source S>

@@ -457,16 +457,19 @@ struct copy_segment {
 
 // Percent-encoding normalization (RFC 3986 sections 6.2.2.1 and 6.2.2.2):
 // escapes of unreserved characters decoded, hex digits of the others
-// uppercased; with `lower`, ASCII letters outside escapes lowercased.
+// uppercased, a '%' that starts no escape (lenient input) written "%25";
+// with `lower`, ASCII letters outside escapes lowercased.
 template <class Builder>
 void append_pct_normalized(Builder& out, std::string_view s, bool lower) {
   std::size_t run = 0;  // start of the bytes not yet appended
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
     const bool escape = c == '%' && s.size() - i >= 3 && is_hex(s[i + 1]) && is_hex(s[i + 2]);
-    if (!escape && !(lower && c >= 'A' && c <= 'Z')) continue;
+    if (!escape && c != '%' && !(lower && c >= 'A' && c <= 'Z')) continue;
     out.append(s.substr(run, i - run));
-    if (escape) {
+    if (c == '%' && !escape) {
+      out.append(std::string_view("%25"));  // a lenient literal '%': kept as one
+    } else if (escape) {
       const auto v = static_cast<char>(hex_value(s[i + 1]) << 4 | hex_value(s[i + 2]));
       if ((url_class(v) & url_unres) != 0) {
         out.append(lower ? to_lower_ascii(v) : v);
