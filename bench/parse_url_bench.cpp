@@ -84,7 +84,7 @@ void run(benchmark::State& state, Parse&& parse) {
   electron_bench::alloc_report allocs;
   for (auto _ : state) {
     const std::string& u = c.urls[i];
-    ok += parse(u) ? 1 : 0;
+    ok += parse(u) ? 1u : 0u;
     bytes += u.size();
     if (++i == n) i = 0;
   }
