@@ -38,8 +38,7 @@ struct url_corpus {
 
   url_corpus() {
 #if defined(ELECTRON_BENCH_CORPUS_DIR)
-    std::ifstream f(std::string(ELECTRON_BENCH_CORPUS_DIR) + "/url/url-various-datasets-kasztp.txt",
-                    std::ios::binary);
+    std::ifstream f(std::string(ELECTRON_BENCH_CORPUS_DIR) + "/url/url-various-datasets-kasztp.txt", std::ios::binary);
     std::string line;
     while (f && std::getline(f, line)) {
       if (urls.empty() && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);

@@ -116,14 +116,30 @@ class json_reader {
       if (m_i >= m_s.size()) bad();
       const char esc = m_s[m_i++];
       switch (esc) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
+        case '"':
+          out += '"';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '/':
+          out += '/';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
         case 'u': {
           unsigned cp = hex4();
           if (cp >= 0xD800 && cp < 0xDC00 && m_s.substr(m_i, 2) == "\\u") {
@@ -141,7 +157,8 @@ class json_reader {
           utf8(out, cp);
           break;
         }
-        default: bad();
+        default:
+          bad();
       }
     }
   }
@@ -232,10 +249,10 @@ bool read_file(const std::string& path, std::string& out) {
   return true;
 }
 
-#define ELECTRON_SKIP_WITHOUT_CORPUS(dir)                                                            \
-  if ((dir).empty()) {                                                                               \
+#define ELECTRON_SKIP_WITHOUT_CORPUS(dir)                                                           \
+  if ((dir).empty()) {                                                                              \
     WARN("skipped: the corpora folder is absent (configure with -DELECTRON_CORPUS_DIR=<corpora>)"); \
-    return;                                                                                          \
+    return;                                                                                         \
   }
 
 std::string resolved(std::string_view base, std::string_view ref) {
@@ -403,10 +420,30 @@ TEST_CASE("parse_url: IPv6 literals", "[parse][url]") {
     CHECK(r->host_type() == ep::host_kind::ipv6);
     CHECK(r->host_address() == g);
   }
-  const char* bad[] = {"",          ":",           ":1",          "1:",          "1:2:3:4:5:6:7",  "1:2:3:4:5:6:7:8:9",
-                       "1::2::3",   "12345::",     "1:2:3:4:5:6:7:8::", "::1:2:3:4:5:6:7:8", "1.2.3.4",
-                       "::1.2.3",   "::256.1.1.1", "::01.1.1.1",  "1:2:3:4:5:6:7:1.2.3.4", "g::",
-                       ":::",       "1::2:3:4:5:6:7:8", "::1%eth0", "::1%25",  "::1%2",   "v.x",  "v1.", "v1x"};
+  const char* bad[] = {"",
+                       ":",
+                       ":1",
+                       "1:",
+                       "1:2:3:4:5:6:7",
+                       "1:2:3:4:5:6:7:8:9",
+                       "1::2::3",
+                       "12345::",
+                       "1:2:3:4:5:6:7:8::",
+                       "::1:2:3:4:5:6:7:8",
+                       "1.2.3.4",
+                       "::1.2.3",
+                       "::256.1.1.1",
+                       "::01.1.1.1",
+                       "1:2:3:4:5:6:7:1.2.3.4",
+                       "g::",
+                       ":::",
+                       "1::2:3:4:5:6:7:8",
+                       "::1%eth0",
+                       "::1%25",
+                       "::1%2",
+                       "v.x",
+                       "v1.",
+                       "v1x"};
   for (const char* bd : bad) {
     const std::string url = std::string("http://[") + bd + "]/";
     INFO(url);
@@ -462,12 +499,11 @@ TEST_CASE("parse_url: errors and their offsets", "[parse][url]") {
   }
 }
 
-TEST_CASE("parse_url: lenient mode accepts what logs contain, and nothing that breaks the structure",
-          "[parse][url]") {
+TEST_CASE("parse_url: lenient mode accepts what logs contain, and nothing that breaks the structure", "[parse][url]") {
   const auto lenient = ep::url_mode::lenient;
-  const char* accepted[] = {"http://h/a b|c^d", "http://h/{x}[y]<z>\"`\\", "http://h/?q=a b&r=|#frag#more",
-                            "http://h/caf\xc3\xa9",  "http://b\303\274cher.de/",  "http://h/100%",
-                            "http://h/%zz%4",        "http://h/?a[]=1"};
+  const char* accepted[] = {"http://h/a b|c^d",     "http://h/{x}[y]<z>\"`\\",  "http://h/?q=a b&r=|#frag#more",
+                            "http://h/caf\xc3\xa9", "http://b\303\274cher.de/", "http://h/100%",
+                            "http://h/%zz%4",       "http://h/?a[]=1"};
   for (const char* a : accepted) {
     INFO(a);
     CHECK_FALSE(ep::parse_url(a));
@@ -752,8 +788,8 @@ TEST_CASE("corpus: uriparser FourSuite (good, bad, absolutize, normalize)", "[pa
     CHECK(got == n.str("expected"));
     if (got == n.str("expected")) ++passed;
   }
-  std::printf("uriparser FourSuite: %zu of %zu cases pass (good, bad with offsets, absolutize, normalize)\n",
-              passed, total);
+  std::printf("uriparser FourSuite: %zu of %zu cases pass (good, bad with offsets, absolutize, normalize)\n", passed,
+              total);
   CHECK(passed == total);
   CHECK(total == 66 + 31 + 186 + 10);
 }
@@ -777,11 +813,16 @@ std::string rfc_failure_class(std::string_view input, const ep::url_error& e) {
     if (c == '%') return "'%' without two hex digits (WHATWG keeps it)";
   }
   switch (e.kind) {
-    case ep::url_errc::bad_percent_encoding: return "'%' without two hex digits (WHATWG keeps it)";
-    case ep::url_errc::invalid_port: return "port syntax";
-    case ep::url_errc::port_out_of_range: return "port syntax";
-    case ep::url_errc::invalid_ip_literal: return "IP literal syntax";
-    default: return "other characters WHATWG encodes (\" < > ^ ` { | } [ ])";
+    case ep::url_errc::bad_percent_encoding:
+      return "'%' without two hex digits (WHATWG keeps it)";
+    case ep::url_errc::invalid_port:
+      return "port syntax";
+    case ep::url_errc::port_out_of_range:
+      return "port syntax";
+    case ep::url_errc::invalid_ip_literal:
+      return "IP literal syntax";
+    default:
+      return "other characters WHATWG encodes (\" < > ^ ` { | } [ ])";
   }
 }
 
@@ -837,7 +878,9 @@ TEST_CASE("corpus: WHATWG URL tests, agreement with RFC 3986 parsing (reported)"
     const bool verbose = std::getenv("ELECTRON_URL_VERBOSE") != nullptr;  // prints each difference
     if (whatwg_fails) {
       if (rfc_ok) {
-        if (verbose) std::printf("    WHATWG rejects: [%s] base [%s] -> [%s]\n", input.c_str(), c.str("base").c_str(), rfc.c_str());
+        if (verbose)
+          std::printf("    WHATWG rejects: [%s] base [%s] -> [%s]\n", input.c_str(), c.str("base").c_str(),
+                      rfc.c_str());
         ++t.whatwg_fails_rfc_accepts;
       } else {
         ++t.both_fail;
@@ -861,13 +904,16 @@ TEST_CASE("corpus: WHATWG URL tests, agreement with RFC 3986 parsing (reported)"
     }
     ++t.differ;
     ++t.differ_reasons[differ_class(rfc, href)];
-    if (verbose) std::printf("    differ (%s): [%s] -> [%s] vs [%s]\n", differ_class(rfc, href).c_str(), input.c_str(), rfc.c_str(), href.c_str());
+    if (verbose)
+      std::printf("    differ (%s): [%s] -> [%s] vs [%s]\n", differ_class(rfc, href).c_str(), input.c_str(),
+                  rfc.c_str(), href.c_str());
   }
-  std::printf("WHATWG urltestdata: %zu cases: %zu agree exactly with RFC 3986 parsing (+ resolution), %zu more after "
-              "RFC 3986 normalization, %zu fail in both; %zu fail in WHATWG only, %zu fail in RFC 3986 only, %zu "
-              "differ\n",
-              t.cases, t.agree, t.agree_normalized, t.both_fail, t.whatwg_fails_rfc_accepts, t.rfc_fails_whatwg_accepts,
-              t.differ);
+  std::printf(
+      "WHATWG urltestdata: %zu cases: %zu agree exactly with RFC 3986 parsing (+ resolution), %zu more after "
+      "RFC 3986 normalization, %zu fail in both; %zu fail in WHATWG only, %zu fail in RFC 3986 only, %zu "
+      "differ\n",
+      t.cases, t.agree, t.agree_normalized, t.both_fail, t.whatwg_fails_rfc_accepts, t.rfc_fails_whatwg_accepts,
+      t.differ);
   for (const auto& [k, n] : t.rfc_fail_reasons) std::printf("  RFC 3986 fails: %-60s %zu\n", k.c_str(), n);
   for (const auto& [k, n] : t.differ_reasons) std::printf("  differ: %-67s %zu\n", k.c_str(), n);
   CHECK(t.cases == 891 - 0);  // every case read (the leading comments are strings, not cases)

@@ -20,7 +20,7 @@ ELECTRON_BEGIN_NAMESPACE
 /// a value) is a precondition violation (ELECTRON_ASSERT), never a throw.
 template <class T, class E>
 requires std::is_object_v<T> && std::is_object_v<E> && std::is_nothrow_destructible_v<T> &&
-         std::is_nothrow_destructible_v<E>
+    std::is_nothrow_destructible_v<E>
 class [[nodiscard]] result {
  public:
   using value_type = T;

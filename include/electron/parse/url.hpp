@@ -162,8 +162,8 @@ class url_view {
   template <url_mode>
   friend struct detail::url_parser;
 
-  static constexpr std::uint8_t flag_scheme = 1, flag_authority = 2, flag_userinfo = 4, flag_port = 8,
-                                flag_query = 16, flag_fragment = 32;
+  static constexpr std::uint8_t flag_scheme = 1, flag_authority = 2, flag_userinfo = 4, flag_port = 8, flag_query = 16,
+                                flag_fragment = 32;
   [[nodiscard]] constexpr std::string_view sub(std::size_t b, std::size_t e) const noexcept {
     return {m_data + b, e - b};
   }

@@ -25,13 +25,13 @@ inline constexpr std::uint16_t url_scheme = 1u << 0;  // ALPHA DIGIT "+" "-" "."
 inline constexpr std::uint16_t url_alpha = 1u << 1;
 inline constexpr std::uint16_t url_digit = 1u << 2;
 inline constexpr std::uint16_t url_hex = 1u << 3;
-inline constexpr std::uint16_t url_reg = 1u << 4;      // unreserved / sub-delims (reg-name without '%')
-inline constexpr std::uint16_t url_user = 1u << 5;     // url_reg + ':' (userinfo, IPvFuture)
-inline constexpr std::uint16_t url_seg_nc = 1u << 6;   // pchar without ':' and '%' (segment-nz-nc)
-inline constexpr std::uint16_t url_path = 1u << 7;     // pchar + '/' without '%'
-inline constexpr std::uint16_t url_query = 1u << 8;    // pchar + '/' + '?' without '%'
-inline constexpr std::uint16_t url_frag = 1u << 9;     // the fragment (url_query; lenient: + '#')
-inline constexpr std::uint16_t url_unres = 1u << 10;   // unreserved (zone id; decoded escapes kept decoded)
+inline constexpr std::uint16_t url_reg = 1u << 4;     // unreserved / sub-delims (reg-name without '%')
+inline constexpr std::uint16_t url_user = 1u << 5;    // url_reg + ':' (userinfo, IPvFuture)
+inline constexpr std::uint16_t url_seg_nc = 1u << 6;  // pchar without ':' and '%' (segment-nz-nc)
+inline constexpr std::uint16_t url_path = 1u << 7;    // pchar + '/' without '%'
+inline constexpr std::uint16_t url_query = 1u << 8;   // pchar + '/' + '?' without '%'
+inline constexpr std::uint16_t url_frag = 1u << 9;    // the fragment (url_query; lenient: + '#')
+inline constexpr std::uint16_t url_unres = 1u << 10;  // unreserved (zone id; decoded escapes kept decoded)
 
 constexpr std::array<std::uint16_t, 256> make_url_table(bool lenient) noexcept {
   std::array<std::uint16_t, 256> t{};
@@ -74,9 +74,7 @@ constexpr unsigned hex_value(char c) noexcept {
   const auto u = static_cast<unsigned>(static_cast<unsigned char>(c));
   return u <= '9' ? u - '0' : (u | 0x20u) - 'a' + 10;
 }
-constexpr char to_lower_ascii(char c) noexcept {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
-}
+constexpr char to_lower_ascii(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
 inline constexpr char upper_hex_digits[] = "0123456789ABCDEF";
 
 // ===========================================================================
@@ -268,8 +266,8 @@ struct url_parser {
   constexpr void set_reg_name(url_view& u, const char* host_end) const noexcept {
     const char* h = b + u.m_host_begin;
     // RFC 3986 section 3.2.2: text that matches IPv4address is one.
-    u.m_host_kind = (h != host_end && is_digit(*h) && ipv4(h, host_end) && h == host_end) ? host_kind::ipv4
-                                                                                          : host_kind::reg_name;
+    u.m_host_kind =
+        (h != host_end && is_digit(*h) && ipv4(h, host_end) && h == host_end) ? host_kind::ipv4 : host_kind::reg_name;
   }
 
   // authority = [ userinfo "@" ] host [ ":" port ], p after "//".
@@ -371,12 +369,12 @@ struct url_parser {
 template <class Builder, class Emit>
 struct dot_remover {
   Builder& out;
-  Emit emit;               // appends one segment's text
-  bool decode_dots;        // "%2E" counts as '.' (normalization, not resolution)
-  bool keep_leading_up;    // keep ".." that climbs above a relative path's start
-  std::size_t base = 0;    // where the segments start in out
-  std::size_t depth = 0;   // segments on the stack
-  std::size_t kept_up = 0; // of which kept ".." at the bottom
+  Emit emit;                // appends one segment's text
+  bool decode_dots;         // "%2E" counts as '.' (normalization, not resolution)
+  bool keep_leading_up;     // keep ".." that climbs above a relative path's start
+  std::size_t base = 0;     // where the segments start in out
+  std::size_t depth = 0;    // segments on the stack
+  std::size_t kept_up = 0;  // of which kept ".." at the bottom
 
   [[nodiscard]] constexpr bool is_dot_unit(std::string_view s, std::size_t& i) const noexcept {
     if (i < s.size() && s[i] == '.') {
@@ -515,7 +513,8 @@ void write_path(Builder& out, std::string_view base_dir, bool use_base_dir, std:
     if (absolute) {
       if (!has_authority && written.size() >= 2 && written[1] == '/') prefix = "/.";
     } else if (!written.empty()) {
-      if (written[0] == '/' || (guard_colon && written.substr(0, written.find('/')).find(':') != std::string_view::npos)) {
+      if (written[0] == '/' ||
+          (guard_colon && written.substr(0, written.find('/')).find(':') != std::string_view::npos)) {
         prefix = "./";
       }
     }
@@ -533,13 +532,20 @@ void write_path(Builder& out, std::string_view base_dir, bool use_base_dir, std:
 
 constexpr std::string_view url_error::message() const noexcept {
   switch (kind) {
-    case url_errc::invalid_character: return "invalid character";
-    case url_errc::colon_in_first_segment: return "':' in the first segment of a relative path";
-    case url_errc::bad_percent_encoding: return "'%' not followed by two hex digits";
-    case url_errc::invalid_ip_literal: return "invalid IP literal";
-    case url_errc::invalid_port: return "invalid port";
-    case url_errc::port_out_of_range: return "port above 65535";
-    case url_errc::base_not_absolute: return "base URI has no scheme";
+    case url_errc::invalid_character:
+      return "invalid character";
+    case url_errc::colon_in_first_segment:
+      return "':' in the first segment of a relative path";
+    case url_errc::bad_percent_encoding:
+      return "'%' not followed by two hex digits";
+    case url_errc::invalid_ip_literal:
+      return "invalid IP literal";
+    case url_errc::invalid_port:
+      return "invalid port";
+    case url_errc::port_out_of_range:
+      return "port above 65535";
+    case url_errc::base_not_absolute:
+      return "base URI has no scheme";
   }
   return "unknown URL error";
 }
@@ -692,8 +698,8 @@ std::size_t normalize(const url_view& u, strings::basic_builder<S>& out) {
   if (!path.empty()) {
     const bool absolute = path[0] == '/';
     const bool relative_path = !absolute && !u.has_scheme();
-    detail::write_path(out, {}, false, absolute ? path.substr(1) : path, absolute, u.has_authority(),
-                       !u.has_scheme(), true, relative_path, detail::normalize_segment{});
+    detail::write_path(out, {}, false, absolute ? path.substr(1) : path, absolute, u.has_authority(), !u.has_scheme(),
+                       true, relative_path, detail::normalize_segment{});
   }
   if (u.has_query()) {
     out.append('?');
