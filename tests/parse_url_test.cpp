@@ -381,6 +381,25 @@ TEST_CASE("parse_url: absent and empty are told apart", "[parse][url]") {
   CHECK(parsed("a://").has_authority());
 }
 
+TEST_CASE("parse_url: user and password", "[parse][url]") {
+  const auto a = parsed("ftp://anon:s%40cret:x@h/");
+  CHECK(a.user() == "anon");
+  CHECK(a.has_password());
+  CHECK(a.password() == "s%40cret:x");
+  const auto b = parsed("ftp://anon@h/");
+  CHECK(b.user() == "anon");
+  CHECK_FALSE(b.has_password());
+  CHECK(b.password().empty());
+  const auto c = parsed("ftp://:@h/");
+  CHECK(c.user().empty());
+  CHECK(c.has_password());
+  CHECK(c.password().empty());
+  const auto d = parsed("ftp://h/");
+  CHECK(d.user().empty());
+  CHECK_FALSE(d.has_password());
+  static_assert(ep::parse_url("s://u:p@h").value().password() == "p");
+}
+
 TEST_CASE("parse_url: host address, zone and port value", "[parse][url]") {
   const auto u = parsed("http://[fe80::1%25en%30]:65535/");
   CHECK(u.host_address() == "fe80::1");

@@ -117,6 +117,16 @@ class url_view {
   [[nodiscard]] constexpr std::string_view userinfo() const noexcept {
     return has_userinfo() ? sub(m_auth_begin, m_host_begin - 1) : std::string_view();
   }
+  /// The userinfo up to its first ':' (all of it when there is none).
+  [[nodiscard]] constexpr std::string_view user() const noexcept { return userinfo().substr(0, password_colon()); }
+  /// True when the userinfo has a ':' (the password may be empty).
+  [[nodiscard]] constexpr bool has_password() const noexcept { return password_colon() != std::string_view::npos; }
+  /// The userinfo after its first ':' (RFC 3986 deprecates passwords in
+  /// URIs; logs still carry them). Still percent-encoded.
+  [[nodiscard]] constexpr std::string_view password() const noexcept {
+    const std::size_t colon = password_colon();
+    return colon == std::string_view::npos ? std::string_view() : userinfo().substr(colon + 1);
+  }
   /// The host as written: brackets included for an IP literal; empty when
   /// there is no authority or the host is empty.
   [[nodiscard]] constexpr std::string_view host() const noexcept { return sub(m_host_begin, m_host_end); }
@@ -164,6 +174,7 @@ class url_view {
 
   static constexpr std::uint8_t flag_scheme = 1, flag_authority = 2, flag_userinfo = 4, flag_port = 8, flag_query = 16,
                                 flag_fragment = 32;
+  [[nodiscard]] constexpr std::size_t password_colon() const noexcept { return userinfo().find(':'); }
   [[nodiscard]] constexpr std::string_view sub(std::size_t b, std::size_t e) const noexcept {
     return {m_data + b, e - b};
   }
