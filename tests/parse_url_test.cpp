@@ -550,6 +550,7 @@ TEST_CASE("parse_url: constexpr, noexcept, trivially copyable, no allocation", "
   static_assert(ep::parse_url("1:x").error().offset == 1);
   static_assert(noexcept(ep::parse_url(std::string_view())));
   static_assert(std::is_trivially_copyable_v<ep::url_view>);
+  static_assert(sizeof(void*) != 8 || sizeof(ep::url_view) == 88);
   static_assert(std::is_trivially_copyable_v<ep::url_error>);
   const std::string text = "https://user@example.com:8443/a/b/c.html?x=1&y=%20#top";
   std::size_t total = 0;
