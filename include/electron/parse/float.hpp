@@ -107,7 +107,7 @@ constexpr float_syntax syntax_of(float_format fmt, number_options options) noexc
 }
 
 template <class T>
-constexpr parse_result<T> convert(const float_scan& s) noexcept {
+ELECTRON_ALWAYS_INLINE constexpr parse_result<T> convert(const float_scan& s) noexcept {
   using tr = float_traits<T>;
   using bits_type = typename tr::bits_type;
   constexpr auto infinity_bits = static_cast<bits_type>(bits_type{tr::infinite_exponent} << tr::mantissa_bits);
@@ -159,8 +159,8 @@ constexpr parse_result<T> convert(const float_scan& s) noexcept {
 }  // namespace detail
 
 template <parsable_float T>
-constexpr parse_result<T> parse_float(const char* first, const char* last, float_format fmt,
-                                      number_options options) noexcept {
+ELECTRON_ALWAYS_INLINE constexpr parse_result<T> parse_float(const char* first, const char* last, float_format fmt,
+                                                             number_options options) noexcept {
   return detail::convert<T>(detail::scan_float(first, last, detail::syntax_of(fmt, options)));
 }
 

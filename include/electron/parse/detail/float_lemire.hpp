@@ -64,7 +64,7 @@ struct float_traits<float> {
 /// by one IEEE operation, otherwise false. Needs round-to-nearest and no
 /// excess precision (FLT_EVAL_METHOD 0, which x86-64 and AArch64 have).
 template <class T>
-constexpr bool clinger(std::uint64_t w, std::int64_t q, T& out) noexcept {
+ELECTRON_ALWAYS_INLINE constexpr bool clinger(std::uint64_t w, std::int64_t q, T& out) noexcept {
 #if defined(__FLT_EVAL_METHOD__) && __FLT_EVAL_METHOD__ != 0
   static_cast<void>(w);
   static_cast<void>(q);
@@ -126,7 +126,7 @@ constexpr std::int64_t floor_log2_pow10(std::int64_t q) noexcept { return (q * 2
 /// can carry into the rounding bit. For q in [0, 27], 5^q < 2^64 and the
 /// product is exact, so an r of 0 is a true tie, broken to even here.
 template <class T>
-constexpr lemire_result<T> eisel_lemire(std::uint64_t w, std::int64_t q) noexcept {
+ELECTRON_ALWAYS_INLINE constexpr lemire_result<T> eisel_lemire(std::uint64_t w, std::int64_t q) noexcept {
   using tr = float_traits<T>;
   using bits_type = typename tr::bits_type;
   constexpr int m_bits = tr::mantissa_bits;
