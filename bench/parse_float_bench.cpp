@@ -21,6 +21,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,7 +70,9 @@ const number_set& canada() {
     number_set s;
     std::ifstream in(corpus_dir() + "/encoding/json/nativejson-benchmark/data/canada.json");
     if (!in) return s;
-    const std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::ostringstream whole;
+    whole << in.rdbuf();
+    const std::string json = whole.str();
     // Every number token: outside strings, starting with '-' or a digit.
     bool in_string = false;
     for (std::size_t i = 0; i < json.size(); ++i) {

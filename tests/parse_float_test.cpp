@@ -289,7 +289,9 @@ TEST_CASE("parse_float: the Ryu vectors (s2d, s2f, and d2s/f2s read back)", "[pa
     WARN("skipped: ryu-vectors.json not found (ELECTRON_CORPUS_DIR=" << dir << ")");
     return;
   }
-  const std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::ostringstream whole;
+  whole << in.rdbuf();
+  const std::string json = whole.str();
   std::size_t passed = 0, total = 0, not_applicable = 0;
   auto run = [&](std::string_view section, bool is_double) {
     for (const ryu_vector& v : ryu_section(json, section)) {
