@@ -151,8 +151,10 @@ ELECTRON_ALWAYS_INLINE constexpr lemire_result<T> eisel_lemire(std::uint64_t w, 
   const int shift = upper + spare;
   const std::uint64_t below_mask = (std::uint64_t{1} << shift) - 1;
   std::uint64_t m = hi >> shift;  // m_bits + 2 bits: implicit one, significand, rounding bit
-  const bool r_zero = (hi & below_mask) == 0 && lo == 0;
-  const bool r_ones = second && (hi & below_mask) == below_mask && lo == ~std::uint64_t{0};
+  // Bitwise, not short-circuit: both are almost always false, and a branch
+  // on the (random) rounding bit first would mispredict half the time.
+  const bool r_zero = ((hi & below_mask) | lo) == 0;
+  const bool r_ones = second & ((((~hi) & below_mask) | ~lo) == 0);
   const bool exact_product = q >= 0 && q <= 27;
   // The biased exponent of m / 2 (see the paper, section 5: 63 - l + upper
   // places the top bit; floor(q log2 10) the power of ten).
@@ -176,14 +178,16 @@ ELECTRON_ALWAYS_INLINE constexpr lemire_result<T> eisel_lemire(std::uint64_t w, 
   }
 
   bool ambiguous = false;
-  if ((m & 1) != 0 && r_zero) {
-    if (exact_product) {
-      if ((m & 2) == 0) m &= ~std::uint64_t{1};  // a true tie, and even is below: do not round up
-    } else {
+  if (ELECTRON_UNLIKELY(r_zero | r_ones)) {
+    if ((m & 1) != 0 && r_zero) {
+      if (exact_product) {
+        if ((m & 2) == 0) m &= ~std::uint64_t{1};  // a true tie, and even is below: do not round up
+      } else {
+        ambiguous = true;
+      }
+    } else if ((m & 1) == 0 && r_ones) {
       ambiguous = true;
     }
-  } else if ((m & 1) == 0 && r_ones) {
-    ambiguous = true;
   }
   m += m & 1;
   m >>= 1;

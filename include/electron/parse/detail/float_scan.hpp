@@ -191,7 +191,12 @@ ELECTRON_ALWAYS_INLINE constexpr float_scan scan_float(const char* first, const 
   // by walk_significant below).
   std::uint64_t m = 0;
   s.int_first = p;
-  p = fold_digits(p, last, m);
+  // Integer parts are short in most text (coordinates, prices, printed
+  // doubles): a plain loop; the eight-digit step is for fractions.
+  while (p != last && is_digit(*p)) {
+    m = m * 10 + digit_value(*p);
+    ++p;
+  }
   s.int_last = p;
   const auto int_digits = s.int_last - s.int_first;
   if (syn.json && (int_digits == 0 || (int_digits > 1 && *s.int_first == '0'))) return s;
