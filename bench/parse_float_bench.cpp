@@ -78,8 +78,10 @@ const number_set& canada() {
     for (std::size_t i = 0; i < json.size(); ++i) {
       const char c = json[i];
       if (in_string) {
-        if (c == '\\') ++i;
-        else if (c == '"') in_string = false;
+        if (c == '\\')
+          ++i;
+        else if (c == '"')
+          in_string = false;
         continue;
       }
       if (c == '"') {
@@ -189,19 +191,21 @@ void register_all() {
     const char* name;
     double (*parse)(std::string_view);
   };
-  const named_input inputs[] = {{"canada", input::canada}, {"shortest", input::shortest}, {"short", input::short_decimals}};
+  const named_input inputs[] = {
+      {"canada", input::canada}, {"shortest", input::shortest}, {"short", input::short_decimals}};
   const named_impl impls[] = {
-      {"electron", with_electron},
-      {"from_chars", with_from_chars},
-      {"strtod", with_strtod},
+    {"electron", with_electron},
+    {"from_chars", with_from_chars},
+    {"strtod", with_strtod},
 #if defined(ELECTRON_BENCH_HAVE_FAST_FLOAT)
-      {"fast_float", with_fast_float},
+    {"fast_float", with_fast_float},
 #endif
   };
   for (const named_input& i : inputs) {
     for (const named_impl& m : impls) {
       const std::string name = std::string("parse_float/") + m.name + "/" + i.name;
-      benchmark::RegisterBenchmark(name.c_str(), [in = i.in, parse = m.parse](benchmark::State& st) { run(st, in, parse); });
+      benchmark::RegisterBenchmark(name.c_str(),
+                                   [in = i.in, parse = m.parse](benchmark::State& st) { run(st, in, parse); });
     }
   }
 }

@@ -157,10 +157,10 @@ TEST_CASE("parse_float: out of range gives +-inf or +-0 with result_out_of_range
   // Huge exponents with digits that would compensate.
   CHECK(parse_float<double>("0.0000000001e10").value == 1.0);
   CHECK(parse_float<double>("1000000000000000000000000e-24").value == 1.0);
-  for (const std::string_view s : {"1e309", "-1e-400", "1e-2147483649", "1e99999999999999999999999", "2.4703282292062327e-324",
-                                   "2.4703282292062328e-324", "1.7976931348623158e308", "1.7976931348623159e308",
-                                   "3.4028235677973366e38", "3.4028235677973367e38", "7.006492321624085e-46",
-                                   "7.006492321624086e-46"}) {
+  for (const std::string_view s :
+       {"1e309", "-1e-400", "1e-2147483649", "1e99999999999999999999999", "2.4703282292062327e-324",
+        "2.4703282292062328e-324", "1.7976931348623158e308", "1.7976931348623159e308", "3.4028235677973366e38",
+        "3.4028235677973367e38", "7.006492321624085e-46", "7.006492321624086e-46"}) {
     INFO(s);
     CHECK(agrees<double>(s));
     CHECK(agrees<float>(s));
@@ -168,8 +168,9 @@ TEST_CASE("parse_float: out of range gives +-inf or +-0 with result_out_of_range
 }
 
 TEST_CASE("parse_float: fixed and scientific formats as std::chars_format", "[parse][float]") {
-  const std::string_view cases[] = {"1", "1.5", "1e5", "1.5E-3", "1.5e", "1.5e+", "1.e5", ".5e1", "-2", "5.", "1e",
-                                    "12345678901234567890e-10", "0.1e400", "1x", "e", "1.5e+3x", "00012", "-0e0"};
+  const std::string_view cases[] = {"1",       "1.5",  "1e5", "1.5E-3",  "1.5e",  "1.5e+",
+                                    "1.e5",    ".5e1", "-2",  "5.",      "1e",    "12345678901234567890e-10",
+                                    "0.1e400", "1x",   "e",   "1.5e+3x", "00012", "-0e0"};
   for (const std::string_view s : cases) {
     INFO(s);
     CHECK(agrees<double>(s));
@@ -184,15 +185,15 @@ TEST_CASE("parse_float: fixed and scientific formats as std::chars_format", "[pa
 }
 
 TEST_CASE("parse_float: json accepts RFC 8259 numbers only", "[parse][float][json]") {
-  for (const std::string_view good : {"0", "-0", "1", "-1", "0.5", "-0.5", "10", "1e5", "1E+5", "1e-5", "1.25e2",
-                                      "0e0", "-0.0e-0", "123456789012345678901234567890"}) {
+  for (const std::string_view good : {"0", "-0", "1", "-1", "0.5", "-0.5", "10", "1e5", "1E+5", "1e-5", "1.25e2", "0e0",
+                                      "-0.0e-0", "123456789012345678901234567890"}) {
     INFO(good);
     const auto j = parse_float<double>(good, float_format::json);
     CHECK(j);
     CHECK(j.value == parse_float<double>(good).value);
   }
-  for (const std::string_view bad : {"", "-", "+1", "01", "-01", "00", ".5", "-.5", "1.", "1.e5", "1e", "1e+", "E5",
-                                     "inf", "NaN", "1 ", " 1", "0x1", "1.5e", "--1", "1e5.5"}) {
+  for (const std::string_view bad : {"",    "-",  "+1",  "01",  "-01", "00", ".5",  "-.5",  "1.",  "1.e5", "1e",
+                                     "1e+", "E5", "inf", "NaN", "1 ",  " 1", "0x1", "1.5e", "--1", "1e5.5"}) {
     INFO(bad);
     CHECK(parse_float<double>(bad, float_format::json).ec == std::errc::invalid_argument);
     CHECK(parse_float<float>(bad, float_format::json).ec == std::errc::invalid_argument);
@@ -216,7 +217,7 @@ TEST_CASE("parse_float: json accepts RFC 8259 numbers only", "[parse][float][jso
 
 TEST_CASE("parse_float: every line of parse-number-fxx, f32 and f64 bit for bit", "[parse][float][corpus]") {
   const std::string dir = corpus_dir();
-  const char* files[] = {"exhaustive-float16.txt", "freetype-2-7.txt", "google-wuffs.txt",
+  const char* files[] = {"exhaustive-float16.txt", "freetype-2-7.txt",    "google-wuffs.txt",
                          "lemire-fast-float.txt",  "more-test-cases.txt", "tencent-rapidjson.txt"};
   std::size_t lines = 0, f64_ok = 0, f32_ok = 0;
   for (const char* name : files) {
@@ -428,8 +429,8 @@ std::string exact_decimal(long double v) {
 }
 }  // namespace
 
-TEMPLATE_TEST_CASE("parse_float: exact halfway points round to even, and a digit more or less decides", "[parse][float]",
-                   float, double) {
+TEMPLATE_TEST_CASE("parse_float: exact halfway points round to even, and a digit more or less decides",
+                   "[parse][float]", float, double) {
   using T = TestType;
   std::mt19937_64 rng(31);
   std::vector<T> values = {std::numeric_limits<T>::denorm_min(), std::numeric_limits<T>::min(),
@@ -445,9 +446,10 @@ TEMPLATE_TEST_CASE("parse_float: exact halfway points round to even, and a digit
   for (T v : values) {
     v = std::fabs(v);
     const T next = std::nextafter(v, std::numeric_limits<T>::infinity());
-    const long double mid = std::isinf(next)
-                                ? static_cast<long double>(v) + (static_cast<long double>(v) - static_cast<long double>(std::nextafter(v, T{0}))) / 2
-                                : (static_cast<long double>(v) + static_cast<long double>(next)) / 2;
+    const long double mid =
+        std::isinf(next) ? static_cast<long double>(v) +
+                               (static_cast<long double>(v) - static_cast<long double>(std::nextafter(v, T{0}))) / 2
+                         : (static_cast<long double>(v) + static_cast<long double>(next)) / 2;
     const std::string h = exact_decimal(mid);
     INFO(h);
     const auto r = parse_float<T>(h);

@@ -117,8 +117,8 @@ ELECTRON_ALWAYS_INLINE constexpr parse_result<T> convert(const float_scan& s) no
       r.value = from_bits<T>(infinity_bits, s.negative);
     } else if (s.kind == scan_kind::nan) {
       // The default quiet NaN (top significand bit), as strtod gives.
-      r.value = from_bits<T>(static_cast<bits_type>(infinity_bits | (bits_type{1} << (tr::mantissa_bits - 1))),
-                             s.negative);
+      r.value =
+          from_bits<T>(static_cast<bits_type>(infinity_bits | (bits_type{1} << (tr::mantissa_bits - 1))), s.negative);
     } else {
       r.ec = std::errc::invalid_argument;
     }

@@ -162,8 +162,8 @@ constexpr int compare_with_halfway(const exact_decimal& d, typename float_traits
 /// The correctly rounded bits of |decimal|, from a candidate within one
 /// unit in the last place (bits_type of T; an infinity when it overflows).
 template <class T>
-ELECTRON_NOINLINE constexpr typename float_traits<T>::bits_type exact_round(float_scan s,
-                                                          typename float_traits<T>::bits_type candidate) noexcept {
+ELECTRON_NOINLINE constexpr typename float_traits<T>::bits_type exact_round(
+    float_scan s, typename float_traits<T>::bits_type candidate) noexcept {
   using tr = float_traits<T>;
   using bits_type = typename tr::bits_type;
   constexpr auto infinity_bits = static_cast<bits_type>(bits_type{tr::infinite_exponent} << tr::mantissa_bits);

@@ -166,9 +166,8 @@ ELECTRON_ALWAYS_INLINE constexpr lemire_result<T> eisel_lemire(std::uint64_t w, 
     const std::int64_t drop = 1 - p;
     if (drop >= 64) return {0, true};  // below a quarter of the smallest subnormal
     const std::uint64_t dropped_mask = (std::uint64_t{1} << drop) - 1;
-    const bool ambiguous =
-        (r_zero && (m & dropped_mask) == 0 && ((m >> drop) & 1) != 0) ||
-        (r_ones && (m & dropped_mask) == dropped_mask && ((m >> drop) & 1) == 0);
+    const bool ambiguous = (r_zero && (m & dropped_mask) == 0 && ((m >> drop) & 1) != 0) ||
+                           (r_ones && (m & dropped_mask) == dropped_mask && ((m >> drop) & 1) == 0);
     m >>= drop;
     m += m & 1;
     m >>= 1;

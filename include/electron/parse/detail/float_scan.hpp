@@ -206,7 +206,7 @@ ELECTRON_ALWAYS_INLINE constexpr float_scan scan_float(const char* first, const 
     s.frac_first = q;
     q = fold_digits(q, last, m);
     s.frac_last = q;
-    if (syn.json && s.frac_first == s.frac_last) return s;  // RFC 8259: digits after '.'
+    if (syn.json && s.frac_first == s.frac_last) return s;         // RFC 8259: digits after '.'
     if (int_digits == 0 && s.frac_first == s.frac_last) return s;  // a lone '.'
     p = q;
   } else if (int_digits == 0) {
