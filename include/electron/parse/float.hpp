@@ -161,6 +161,7 @@ ELECTRON_ALWAYS_INLINE constexpr parse_result<T> convert(const float_scan& s) no
 template <parsable_float T>
 ELECTRON_ALWAYS_INLINE constexpr parse_result<T> parse_float(const char* first, const char* last, float_format fmt,
                                                              number_options options) noexcept {
+  ELECTRON_ASSERT(first <= last, "parse_float: first must not be after last");
   return detail::convert<T>(detail::scan_float(first, last, detail::syntax_of(fmt, options)));
 }
 
