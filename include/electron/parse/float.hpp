@@ -106,8 +106,25 @@ constexpr float_syntax syntax_of(float_format fmt, number_options options) noexc
           has(options, number_options::allow_plus)};
 }
 
+/// More than 19 significant digits (q in the table's range): the value lies
+/// in [w, w + 1) * 10^q, and when both ends round the same way, so does
+/// everything between (Lemire 2021, section 11). Out of line: rare, and
+/// keeps the common path small.
 template <class T>
-ELECTRON_ALWAYS_INLINE constexpr parse_result<T> convert(const float_scan& s) noexcept {
+ELECTRON_NOINLINE constexpr typename float_traits<T>::bits_type convert_long(std::uint64_t w, std::int64_t q,
+                                                                             const char* first, const char* last,
+                                                                             float_syntax syn) noexcept {
+  const lemire_result<T> a = eisel_lemire<T>(w, q);
+  if (a.exact) {
+    const lemire_result<T> b = eisel_lemire<T>(w + 1, q);
+    if (b.exact && b.bits == a.bits) return a.bits;
+  }
+  return exact_round<T>(first, last, syn, a.bits);
+}
+
+template <class T>
+ELECTRON_ALWAYS_INLINE constexpr parse_result<T> convert(const float_scan& s, const char* first, const char* last,
+                                                         float_syntax syn) noexcept {
   using tr = float_traits<T>;
   using bits_type = typename tr::bits_type;
   constexpr auto infinity_bits = static_cast<bits_type>(bits_type{tr::infinite_exponent} << tr::mantissa_bits);
@@ -141,15 +158,14 @@ ELECTRON_ALWAYS_INLINE constexpr parse_result<T> convert(const float_scan& s) no
       r.value = s.negative ? -fast : fast;
       return r;
     }
-    const lemire_result<T> a = eisel_lemire<T>(s.mantissa, s.exponent);
-    bool decided = a.exact;
-    if (decided && s.truncated) {
-      // The value lies in [w, w + 1) * 10^q: when both ends round the same
-      // way, so does everything between (Lemire 2021, section 11).
-      const lemire_result<T> b = eisel_lemire<T>(s.mantissa + 1, s.exponent);
-      decided = b.exact && b.bits == a.bits;
+    // The slow paths get the text, not the scan: taking the scan's address
+    // would keep it in memory on the fast path too.
+    if (ELECTRON_UNLIKELY(s.truncated)) {
+      bits = convert_long<T>(s.mantissa, s.exponent, first, last, syn);
+    } else {
+      const lemire_result<T> a = eisel_lemire<T>(s.mantissa, s.exponent);
+      bits = ELECTRON_LIKELY(a.exact) ? a.bits : exact_round<T>(first, last, syn, a.bits);
     }
-    bits = decided ? a.bits : exact_round<T>(s, a.bits);
   }
   r.value = from_bits<T>(bits, s.negative);
   if (bits == 0 || bits == infinity_bits) r.ec = std::errc::result_out_of_range;
@@ -162,7 +178,8 @@ template <parsable_float T>
 ELECTRON_ALWAYS_INLINE constexpr parse_result<T> parse_float(const char* first, const char* last, float_format fmt,
                                                              number_options options) noexcept {
   ELECTRON_ASSERT(first <= last, "parse_float: first must not be after last");
-  return detail::convert<T>(detail::scan_float(first, last, detail::syntax_of(fmt, options)));
+  const detail::float_syntax syn = detail::syntax_of(fmt, options);
+  return detail::convert<T>(detail::scan_float(first, last, syn), first, last, syn);
 }
 
 template <parsable_float T>

@@ -159,15 +159,17 @@ constexpr int compare_with_halfway(const exact_decimal& d, typename float_traits
   return left.compare(right);
 }
 
-/// The correctly rounded bits of |decimal|, from a candidate within one
+/// The correctly rounded bits of |decimal| for the number at the start of
+/// [first, last) (scanned again here: the hot path keeps its scan in
+/// registers and hands over only the text), from a candidate within one
 /// unit in the last place (bits_type of T; an infinity when it overflows).
 template <class T>
 ELECTRON_NOINLINE constexpr typename float_traits<T>::bits_type exact_round(
-    float_scan s, typename float_traits<T>::bits_type candidate) noexcept {
+    const char* first, const char* last, float_syntax syn, typename float_traits<T>::bits_type candidate) noexcept {
   using tr = float_traits<T>;
   using bits_type = typename tr::bits_type;
   constexpr auto infinity_bits = static_cast<bits_type>(bits_type{tr::infinite_exponent} << tr::mantissa_bits);
-  const exact_decimal d = make_exact_decimal(s);
+  const exact_decimal d = make_exact_decimal(scan_float(first, last, syn));
   bits_type c = candidate;
   for (;;) {
     // Past the largest finite value, the next one up is treated as 2^(max
