@@ -183,7 +183,8 @@ ELECTRON_ALWAYS_INLINE constexpr parse_result<T> parse_float(const char* first, 
 }
 
 template <parsable_float T>
-constexpr parse_result<T> parse_float(std::string_view text, float_format fmt, number_options options) noexcept {
+ELECTRON_ALWAYS_INLINE constexpr parse_result<T> parse_float(std::string_view text, float_format fmt,
+                                                             number_options options) noexcept {
   const char* first = text.data();
   const char* last = first + text.size();
   parse_result<T> r = parse_float<T>(first, last, fmt, options);
