@@ -77,7 +77,10 @@ static_assert(std::is_same_v<decltype(parse_float<float>("1")), ep::parse_result
 static_assert(parse_float<double>("12.5").value == 12.5);
 static_assert(parse_float<double>("0.1").value == 0.1);
 static_assert(parse_float<double>("1.7976931348623157e308").value == 1.7976931348623157e308);
-static_assert(parse_float<double>("9007199254740993").value == 9007199254740992.0);  // a tie, to even
+static_assert(parse_float<double>("9007199254740993").value == 9007199254740992.0);    // a tie, to even (exact product)
+static_assert(parse_float<double>("9007199254740993.0").value == 9007199254740992.0);  // the same tie, exact comparison
+static_assert(parse_float<double>("9007199254740993.00000000000000000001").value == 9007199254740994.0);  // > 19 digits
+static_assert(parse_float<float>("1e-46").ec == std::errc::result_out_of_range);
 static_assert(parse_float<float>("1.17549435e-38").value == 1.17549435e-38f);
 static_assert(!parse_float<double>("01", float_format::json));
 
