@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: MIT
+// electron/parse/detail/int_digits.hpp: the digit kernels behind
+// electron/parse/int.hpp (reading runs of digits, writing them back).
+#ifndef ELECTRON_PARSE_DETAIL_INT_DIGITS_HPP
+#define ELECTRON_PARSE_DETAIL_INT_DIGITS_HPP
+
+#include "electron/config.hpp"
+
+#include <array>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <type_traits>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace parse {
+namespace detail {
+
+// ===========================================================================
+// Reading
+// ===========================================================================
+
+/// Value of a digit in bases up to 36 ('0'-'9', 'a'-'z', 'A'-'Z'), 0xFF for
+/// any other byte: one load decides "digit of this base" as value < base.
+inline constexpr std::array<std::uint8_t, 256> digit_values = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (auto& v : t) v = 0xFF;
+  for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(c - '0');
+  for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(c - 'a' + 10);
+  for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(c - 'A' + 10);
+  return t;
+}();
+
+constexpr unsigned digit_value(char c) noexcept { return digit_values[static_cast<unsigned char>(c)]; }
+
+inline constexpr std::array<std::uint64_t, 20> pow10_u64 = [] {
+  std::array<std::uint64_t, 20> t{};
+  std::uint64_t p = 1;
+  for (auto& v : t) {
+    v = p;
+    p *= 10;  // wraps after 10^19, which is never stored
+  }
+  return t;
+}();
+
+/// The run of digits at the start of an input, as an unsigned 64-bit value.
+struct digit_run {
+  std::uint64_t value;  ///< meaningful only when !overflow
+  const char* end;      ///< one past the last digit
+  bool overflow;        ///< the digits do not fit 64 bits
+};
+
+/// Digits of `base` from p while any: strtoull's cutoff test (value >
+/// max / base, or == and digit > max % base), so one division per call, none
+/// per digit. Keeps scanning after an overflow so that end is past them all.
+constexpr digit_run radix_run(const char* p, const char* last, unsigned base) noexcept {
+  constexpr std::uint64_t max = std::numeric_limits<std::uint64_t>::max();
+  const std::uint64_t cutoff = max / base;
+  const unsigned cutlim = static_cast<unsigned>(max % base);
+  std::uint64_t v = 0;
+  bool overflow = false;
+  for (; p != last; ++p) {
+    const unsigned d = digit_value(*p);
+    if (d >= base) break;
+    if (v > cutoff || (v == cutoff && d > cutlim)) {
+      overflow = true;
+    } else {
+      v = v * base + d;
+    }
+  }
+  return {overflow ? 0 : v, p, overflow};
+}
+
+// SWAR ("SIMD within a register") decimal digits, eight at a time. The
+// digit test and the conversion follow Wojciech Muła and Daniel Lemire's
+// published technique (D. Lemire, "Quickly parsing eight digits", 2018, and
+// W. Muła, "SWAR parsing of decimal numbers"): a word whose bytes are the
+// digit values (first digit in the low byte) becomes pairs with one
+// multiply-add, then the four pairs are combined with two 32x32 products
+// that land in the word's high half.
+
+inline constexpr std::uint64_t ascii_zeros = 0x3030303030303030ULL;
+
+/// 8 bytes from p in memory order (p[0] in the low byte).
+constexpr std::uint64_t load8(const char* p) noexcept {
+  if (std::is_constant_evaluated() || std::endian::native != std::endian::little) {
+    std::uint64_t w = 0;
+    for (int i = 0; i < 8; ++i) w |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+    return w;
+  }
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+
+/// The k < 8 bytes at p in memory order, zero bytes above: never reads past
+/// p + k. Two overlapping 4-byte loads (k >= 4) or three single bytes.
+constexpr std::uint64_t load_tail(const char* p, std::size_t k) noexcept {
+  if (std::is_constant_evaluated() || std::endian::native != std::endian::little) {
+    std::uint64_t w = 0;
+    for (std::size_t i = 0; i < k; ++i) w |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+    return w;
+  }
+  if (k >= 4) {
+    std::uint32_t lo, hi;
+    std::memcpy(&lo, p, 4);
+    std::memcpy(&hi, p + k - 4, 4);
+    return std::uint64_t{lo} | (std::uint64_t{hi} << (8 * (k - 4)));
+  }
+  if (k == 0) return 0;
+  const std::uint64_t a = static_cast<unsigned char>(p[0]);
+  const std::uint64_t b = static_cast<unsigned char>(p[k / 2]);
+  const std::uint64_t c = static_cast<unsigned char>(p[k - 1]);
+  return a | (b << (8 * (k / 2))) | (c << (8 * (k - 1)));
+}
+
+/// For x = bytes ^ '0' in each byte: bit 7 of each byte set where the byte
+/// was not a digit ((x & 0x7F) + 0x76 carries into bit 7 exactly when it is
+/// 10 or more; no byte carries into the next).
+constexpr std::uint64_t non_digit_bits(std::uint64_t x) noexcept {
+  return (((x & 0x7F7F7F7F7F7F7F7FULL) + 0x7676767676767676ULL) | x) & 0x8080808080808080ULL;
+}
+
+/// The number spelled by 8 digit values (first, most significant, in the low byte).
+constexpr std::uint32_t eight_digits(std::uint64_t x) noexcept {
+  x = x * 10 + (x >> 8);  // bytes 0, 2, 4, 6: two-digit values
+  x = (((x & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+       (((x >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+      32;
+  return static_cast<std::uint32_t>(x);
+}
+
+/// Decimal digits from p (no sign): 8 per step with SWAR, a checked loop
+/// only beyond 19 digits (10^19 - 1 fits 64 bits, so up to there nothing
+/// can overflow; leading zeros also end up there, and are exact).
+constexpr digit_run decimal_run(const char* p, const char* last) noexcept {
+  const char* const start = p;
+  std::uint64_t v = 0;
+  for (int chunk = 0; chunk < 3; ++chunk) {
+    const auto avail = static_cast<std::size_t>(last - p);
+    const std::uint64_t x = (avail >= 8 ? load8(p) : load_tail(p, avail)) ^ ascii_zeros;
+    const std::uint64_t stops = non_digit_bits(x);
+    if (stops != 0) {
+      const int n = std::countr_zero(stops) >> 3;
+      if (n != 0) {
+        // n digits as the last n of eight: zero bytes shifted in are
+        // leading zero digits, the non-digits are shifted out.
+        v = v * pow10_u64[static_cast<std::size_t>(n)] + eight_digits(x << (64 - 8 * n));
+        p += n;
+      }
+      if (p - start <= 19) return {v, p, false};
+      break;
+    }
+    v = v * 100000000ULL + eight_digits(x);
+    p += 8;
+  }
+  return radix_run(start, last, 10);
+}
+
+// ===========================================================================
+// Writing
+// ===========================================================================
+
+/// "00" "01" ... "99": two digits per division (A. Alexandrescu, "Three
+/// Optimization Tips for C++", 2012).
+inline constexpr std::array<char, 200> digit_pairs = [] {
+  std::array<char, 200> t{};
+  for (std::size_t i = 0; i < 100; ++i) {
+    t[2 * i] = static_cast<char>('0' + i / 10);
+    t[2 * i + 1] = static_cast<char>('0' + i % 10);
+  }
+  return t;
+}();
+
+inline constexpr char radix_digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+
+constexpr void write2(char* out, std::uint32_t x) noexcept {
+  out[0] = digit_pairs[2 * x];
+  out[1] = digit_pairs[2 * x + 1];
+}
+
+/// Exactly 8 digits of x < 10^8: two 4-digit halves and four pairs, whose
+/// divisions do not depend on one another (the CPU runs them side by side,
+/// where a /100 loop is one long chain).
+constexpr void write8(char* out, std::uint32_t x) noexcept {
+  const std::uint32_t hi = x / 10000, lo = x % 10000;
+  write2(out, hi / 100);
+  write2(out + 2, hi % 100);
+  write2(out + 4, lo / 100);
+  write2(out + 6, lo % 100);
+}
+
+/// Number of decimal digits of v (1 for 0): log10 from the bit width
+/// (1233 / 4096 ~ log10(2)), corrected by one comparison (S. E. Anderson,
+/// "Bit Twiddling Hacks", IntegerLog10).
+constexpr std::size_t decimal_digits(std::uint64_t v) noexcept {
+  const auto t = static_cast<std::size_t>((std::bit_width(v | 1) * 1233) >> 12);
+  return t + ((v | 1) >= pow10_u64[t] ? 1 : 0);
+}
+
+/// Writes v's decimal digits so that they end just before `end`; returns
+/// where they start.
+constexpr char* decimal_backward(char* end, std::uint64_t v) noexcept {
+  while (v >= 100000000) {
+    const auto low = static_cast<std::uint32_t>(v % 100000000);
+    v /= 100000000;
+    end -= 8;
+    write8(end, low);
+  }
+  auto x = static_cast<std::uint32_t>(v);
+  while (x >= 100) {
+    end -= 2;
+    write2(end, x % 100);
+    x /= 100;
+  }
+  if (x >= 10) {
+    end -= 2;
+    write2(end, x);
+  } else {
+    *--end = static_cast<char>('0' + x);
+  }
+  return end;
+}
+
+/// The same in any base 2-36 (lowercase letters); a power of two shifts.
+constexpr char* radix_backward(char* end, std::uint64_t v, unsigned base) noexcept {
+  if (std::has_single_bit(base)) {
+    const int shift = std::countr_zero(base);
+    const std::uint64_t mask = base - 1;
+    do {
+      *--end = radix_digits[v & mask];
+      v >>= shift;
+    } while (v != 0);
+  } else {
+    do {
+      *--end = radix_digits[v % base];
+      v /= base;
+    } while (v != 0);
+  }
+  return end;
+}
+
+}  // namespace detail
+}  // namespace parse
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_PARSE_DETAIL_INT_DIGITS_HPP
