@@ -91,16 +91,15 @@ template <standard_integer T = std::int64_t, char_pointer Last>
   const char* p = first;
   bool negative = false;
   if (p != end) {
-    if (*p == '-') {
-      if constexpr (std::is_signed_v<T>) {
-        negative = true;
-        ++p;
-      } else {
-        return r;
-      }
-    } else if (*p == '+' && has(options, number_options::allow_plus)) {
-      ++p;
+    // Flags, not branches: a sign that comes and goes at random costs no
+    // misprediction.
+    const bool minus = *p == '-';
+    const bool plus = *p == '+' && has(options, number_options::allow_plus);
+    if constexpr (std::is_unsigned_v<T>) {
+      if (minus) return r;
     }
+    negative = minus;
+    p += (minus || plus) ? 1 : 0;
   }
   auto b = static_cast<unsigned>(base);
   if (b == 0) {
@@ -115,7 +114,7 @@ template <standard_integer T = std::int64_t, char_pointer Last>
     }
   }
   if (p == end || detail::digit_value(*p) >= b) return r;
-  const detail::digit_run run = b == 10 ? detail::decimal_run(p, end) : detail::radix_run(p, end, b);
+  const detail::digit_run run = b == 10 ? detail::decimal_run(first, p, end) : detail::radix_run(p, end, b);
   r.ptr = run.end;
   // The largest magnitude: max for a positive value, max + 1 for a negative one.
   const std::uint64_t limit = std::uint64_t{static_cast<U>(std::numeric_limits<T>::max())} + (negative ? 1 : 0);

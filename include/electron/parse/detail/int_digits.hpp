@@ -132,31 +132,56 @@ constexpr std::uint32_t eight_digits(std::uint64_t x) noexcept {
   return static_cast<std::uint32_t>(x);
 }
 
-/// Decimal digits from p (no sign): 8 per step with SWAR, a checked loop
-/// only beyond 19 digits (10^19 - 1 fits 64 bits, so up to there nothing
-/// can overflow; leading zeros also end up there, and are exact).
-constexpr digit_run decimal_run(const char* p, const char* last) noexcept {
-  const char* const start = p;
-  std::uint64_t v = 0;
-  for (int chunk = 0; chunk < 3; ++chunk) {
-    const auto avail = static_cast<std::size_t>(last - p);
-    const std::uint64_t x = (avail >= 8 ? load8(p) : load_tail(p, avail)) ^ ascii_zeros;
-    const std::uint64_t stops = non_digit_bits(x);
-    if (stops != 0) {
-      const int n = std::countr_zero(stops) >> 3;
-      if (n != 0) {
-        // n digits as the last n of eight: zero bytes shifted in are
-        // leading zero digits, the non-digits are shifted out.
-        v = v * pow10_u64[static_cast<std::size_t>(n)] + eight_digits(x << (64 - 8 * n));
-        p += n;
-      }
-      if (p - start <= 19) return {v, p, false};
-      break;
-    }
-    v = v * 100000000ULL + eight_digits(x);
-    p += 8;
+/// Word k (bytes [p + 8k, p + 8k + 8)) of a range whose last 8 bytes are
+/// readable (last - 8 is not before the input): a word that would cross
+/// last is read as the range's last 8 bytes, shifted down, so bytes at or
+/// after last read as zero (a non-digit) and no branch depends on the length.
+constexpr std::uint64_t word_in_range(const char* p, std::ptrdiff_t avail, std::ptrdiff_t offset) noexcept {
+  const std::ptrdiff_t at = offset < avail - 8 ? offset : avail - 8;
+  const std::ptrdiff_t drop = offset - at;  // 0 when the word is whole, 8 or more when it is past last
+  const std::uint64_t w = load8(p + at) >> (8 * (drop < 8 ? drop : 0));
+  return drop < 8 ? w : 0;
+}
+
+/// x (digit values, the first n of them valid, 1 <= n <= 8) as the last n
+/// of eight digits: the zero bytes shifted in are leading zeros, the
+/// non-digits are shifted out. 0 when n == 0.
+constexpr std::uint32_t leading_digits(std::uint64_t x, int n) noexcept {
+  return n == 0 ? 0 : eight_digits(x << (64 - 8 * n));
+}
+
+/// Decimal digits from p (no sign; p[0] is a digit) up to last; `lowest`
+/// (<= p) is the start of the input, which may be read too. Up to 24
+/// digits in three SWAR words computed side by side and combined without a
+/// branch on the length (a random length then costs no misprediction
+/// beyond "is the input shorter than 8 bytes"). A checked loop runs only
+/// beyond 19 digits (10^19 - 1 is the longest run that always fits 64
+/// bits; leading zeros also end up there, and are exact).
+constexpr digit_run decimal_run(const char* lowest, const char* p, const char* last) noexcept {
+  const std::ptrdiff_t avail = last - p;
+  if (last - lowest < 8) {
+    // The whole input is shorter than a word: at most 7 digits.
+    const std::uint64_t x = load_tail(p, static_cast<std::size_t>(avail)) ^ ascii_zeros;
+    const int n = std::countr_zero(non_digit_bits(x)) >> 3;
+    return {leading_digits(x, n), p + n, false};
   }
-  return radix_run(start, last, 10);
+  const std::uint64_t x1 = word_in_range(p, avail, 0) ^ ascii_zeros;
+  const std::uint64_t x2 = word_in_range(p, avail, 8) ^ ascii_zeros;
+  const std::uint64_t x3 = word_in_range(p, avail, 16) ^ ascii_zeros;
+  // Digits at the start of each word (8 when all are; countr_zero(0) == 64).
+  const int n1 = std::countr_zero(non_digit_bits(x1)) >> 3;
+  const int n2 = std::countr_zero(non_digit_bits(x2)) >> 3;
+  const int n3 = std::countr_zero(non_digit_bits(x3)) >> 3;
+  // Word 2 counts only after a full word 1, word 3 after full words 1 and 2.
+  const int use2 = n1 == 8 ? ~0 : 0;
+  const int use3 = n2 == 8 ? use2 : 0;
+  const int k2 = n2 & use2, k3 = n3 & use3;
+  std::uint64_t v = leading_digits(x1, n1);
+  v = v * pow10_u64[static_cast<std::size_t>(k2)] + leading_digits(x2, k2);
+  v = v * pow10_u64[static_cast<std::size_t>(k3)] + leading_digits(x3, k3);
+  const int n = n1 + k2 + k3;
+  if (n <= 19) return {v, p + n, false};
+  return radix_run(p, last, 10);
 }
 
 // ===========================================================================
