@@ -245,7 +245,7 @@ class int_chars {
         magnitude = static_cast<U>(U{0} - magnitude);
       }
     }
-    char* p = base == 10 ? detail::decimal_backward(end, magnitude)
+    char* p = base == 10 ? detail::decimal_backward_20(end, magnitude)
                          : detail::radix_backward(end, magnitude, static_cast<unsigned>(base));
     if (negative) *--p = '-';
     m_begin = static_cast<std::uint8_t>(p - m_buf);

@@ -249,6 +249,22 @@ constexpr char* decimal_backward(char* end, std::uint64_t v) noexcept {
   return end;
 }
 
+/// Writes v as exactly 20 digits (leading zeros) ending just before `end`
+/// and returns where its decimal_digits(v) significant digits start: no
+/// branch on the length, so numbers of random sizes cost no misprediction;
+/// for a buffer with room before the text (int_chars).
+constexpr char* decimal_backward_20(char* end, std::uint64_t v) noexcept {
+  const std::uint64_t upper = v / 100000000;
+  const auto low = static_cast<std::uint32_t>(v % 100000000);
+  const auto middle = static_cast<std::uint32_t>(upper % 100000000);
+  const auto high = static_cast<std::uint32_t>(upper / 100000000);  // < 1845
+  write8(end - 8, low);
+  write8(end - 16, middle);
+  write2(end - 20, high / 100);
+  write2(end - 18, high % 100);
+  return end - decimal_digits(v);
+}
+
 /// The same in any base 2-36 (lowercase letters); a power of two shifts.
 constexpr char* radix_backward(char* end, std::uint64_t v, unsigned base) noexcept {
   if (std::has_single_bit(base)) {
