@@ -119,7 +119,7 @@ bool check(std::string_view text, int base, bool allow_plus, unsigned room_code)
 
   // Formatting: a value from the text's bytes, in a base 2..36.
   std::uint64_t bits = 0;
-  std::memcpy(&bits, text.data(), text.size() < 8 ? text.size() : 8);
+  if (!text.empty()) std::memcpy(&bits, text.data(), text.size() < 8 ? text.size() : 8);
   bits >>= (room_code * 9) % 64;  // short values too
   const T value = static_cast<T>(bits);
   const int fbase = 2 + (base < 0 ? -base : base) % 35;
