@@ -96,7 +96,9 @@ void parse_strtoll(benchmark::State& state) {
 }
 // The whole-string form (one more comparison).
 void parse_electron_whole(benchmark::State& state) {
-  texts(static_cast<int>(state.range(0))).run(state, [](std::string_view s) { return ep::parse_int<std::int64_t>(s).value; });
+  texts(static_cast<int>(state.range(0))).run(state, [](std::string_view s) {
+    return ep::parse_int<std::int64_t>(s).value;
+  });
 }
 
 // Values to format: random bit patterns, or 1-20 random digits.
@@ -182,10 +184,10 @@ BENCHMARK(parse_strtoll)->Name("parse_int64/strtoll/1-4")->Arg(4);
 BENCHMARK(parse_electron_whole)->Name("parse_int64/electron_whole/1-4")->Arg(4);
 
 // Arg: 0 = random bits, 1 = 1-20 random digits.
-#define ELECTRON_FORMAT_BENCH(T, tname, shape, arg)                                                    \
-  BENCHMARK(format_electron<T>)->Name("format_" tname "/electron/" shape)->Arg(arg);                  \
+#define ELECTRON_FORMAT_BENCH(T, tname, shape, arg)                                                  \
+  BENCHMARK(format_electron<T>)->Name("format_" tname "/electron/" shape)->Arg(arg);                 \
   BENCHMARK(format_electron_value<T>)->Name("format_" tname "/electron_int_chars/" shape)->Arg(arg); \
-  BENCHMARK(format_to_chars<T>)->Name("format_" tname "/to_chars/" shape)->Arg(arg);                  \
+  BENCHMARK(format_to_chars<T>)->Name("format_" tname "/to_chars/" shape)->Arg(arg);                 \
   ELECTRON_FORMAT_BENCH_FMT(T, tname, shape, arg)
 #if defined(ELECTRON_BENCH_HAVE_FMT)
 #define ELECTRON_FORMAT_BENCH_FMT(T, tname, shape, arg) \

@@ -65,7 +65,10 @@ outcome<T> parse(const char* first, const char* last, int base, bool allow_plus)
   if (base == 0) {
     base = 10;
     if (last - p >= 3 && p[0] == '0') {
-      const int b = (p[1] == 'x' || p[1] == 'X') ? 16 : (p[1] == 'b' || p[1] == 'B') ? 2 : (p[1] == 'o' || p[1] == 'O') ? 8 : 0;
+      const int b = (p[1] == 'x' || p[1] == 'X')   ? 16
+                    : (p[1] == 'b' || p[1] == 'B') ? 2
+                    : (p[1] == 'o' || p[1] == 'O') ? 8
+                                                   : 0;
       if (b != 0 && digit(p[2]) < static_cast<unsigned>(b)) {
         base = b;
         p += 2;
@@ -128,13 +131,15 @@ bool check(std::string_view text, int base, bool allow_plus, unsigned room_code)
   const std::string_view expect(ref, static_cast<std::size_t>(rr.ptr - ref));
   if (ep::int_chars(value, fbase).view() != expect) return false;
   // A buffer of exactly `room` bytes: too short (by 1 or more) or enough.
-  const std::size_t room = room_code == 7 ? expect.size() + 3 : expect.size() - (room_code < expect.size() ? room_code : expect.size());
+  const std::size_t room =
+      room_code == 7 ? expect.size() + 3 : expect.size() - (room_code < expect.size() ? room_code : expect.size());
   std::vector<char> out(room);
   const auto fr = ep::format_int(out.data(), out.data() + out.size(), value, fbase);
   if (room < expect.size()) {
     if (fr.ec != std::errc::value_too_large || fr.ptr != out.data() + out.size()) return false;
   } else {
-    if (fr.ec != std::errc{} || std::string_view(out.data(), static_cast<std::size_t>(fr.ptr - out.data())) != expect) return false;
+    if (fr.ec != std::errc{} || std::string_view(out.data(), static_cast<std::size_t>(fr.ptr - out.data())) != expect)
+      return false;
     // And back.
     const auto back = ep::parse_int<T>(std::string_view(out.data(), expect.size()), fbase);
     if (!back || back.value != value) return false;
@@ -152,7 +157,9 @@ inline bool parse_int_property(std::string_view in) {
   const auto base_byte = static_cast<unsigned char>(in[1]);
   // Mostly 0 and 2..36; a few invalid ones (1, 37, -1).
   const int base = base_byte < 240 ? (base_byte % 37 == 1 ? 0 : base_byte % 37)
-                                   : (base_byte < 245 ? 1 : base_byte < 250 ? 37 : -1);
+                                   : (base_byte < 245   ? 1
+                                      : base_byte < 250 ? 37
+                                                        : -1);
   std::string text(in.substr(2));
   if ((head & 0x10) != 0) {
     static constexpr char alphabet[] = "0123456789000000111199999+-xXbBoOaAfFzZ_. ";

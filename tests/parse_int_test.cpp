@@ -27,7 +27,8 @@ using std::errc;
 // ---------------------------------------------------------------------------
 // Concepts, noexcept, constexpr
 // ---------------------------------------------------------------------------
-static_assert(ep::standard_integer<int> && ep::standard_integer<unsigned long long> && ep::standard_integer<signed char>);
+static_assert(ep::standard_integer<int> && ep::standard_integer<unsigned long long> &&
+              ep::standard_integer<signed char>);
 static_assert(!ep::standard_integer<bool> && !ep::standard_integer<char> && !ep::standard_integer<char8_t> &&
               !ep::standard_integer<wchar_t> && !ep::standard_integer<double> && !ep::standard_integer<const int>);
 static_assert(ep::standard_unsigned<unsigned char> && !ep::standard_unsigned<int>);
@@ -134,7 +135,7 @@ void check_like_from_chars(std::string_view text, int base) {
 
 }  // namespace
 
-#define ELECTRON_INT_TYPES                                                                                       \
+#define ELECTRON_INT_TYPES \
   signed char, unsigned char, short, unsigned short, int, unsigned, long, unsigned long, long long, unsigned long long
 
 // ---------------------------------------------------------------------------
@@ -165,8 +166,8 @@ TEMPLATE_TEST_CASE("parse_int: min, max, one past them, in every base", "[parse]
       CHECK(ep::parse_uint<T>("-0", base).ec == errc::invalid_argument);
       CHECK(ep::parse_uint<T>("-0", base).ptr != nullptr);
     }
-    for (const char* s : {"", "-", "+", "--1", "+-1", "-+1", " 1", "1 ", "0", "00", "-00", "1", "z", "Z", "@", "[", "`",
-                          "{", "/", ":", "0x", "0x1", "\x80", "1\xff"}) {
+    for (const char* s : {"",  "-", "+", "--1", "+-1", "-+1", " 1", "1 ", "0",  "00",  "-00",  "1",
+                          "z", "Z", "@", "[",   "`",   "{",   "/",  ":",  "0x", "0x1", "\x80", "1\xff"}) {
       check_like_from_chars<T>(s, base);
     }
     const std::string huge(300, '1');
@@ -307,8 +308,12 @@ TEMPLATE_TEST_CASE("format_int and int_chars agree with std::to_chars in every b
                    ELECTRON_INT_TYPES) {
   using T = TestType;
   std::mt19937_64 rng(7);
-  std::vector<T> values = {std::numeric_limits<T>::min(), std::numeric_limits<T>::max(), T{0}, T{1},
-                           static_cast<T>(std::numeric_limits<T>::min() + 1), static_cast<T>(std::numeric_limits<T>::max() - 1)};
+  std::vector<T> values = {std::numeric_limits<T>::min(),
+                           std::numeric_limits<T>::max(),
+                           T{0},
+                           T{1},
+                           static_cast<T>(std::numeric_limits<T>::min() + 1),
+                           static_cast<T>(std::numeric_limits<T>::max() - 1)};
   if constexpr (std::is_signed_v<T>) values.push_back(T{-1});
   // Every power of ten and its neighbours (the digit count's edges).
   for (std::uint64_t p = 1; p <= std::uint64_t{std::numeric_limits<T>::max()} / 10 * 10 && p != 0; p *= 10) {

@@ -54,7 +54,9 @@ concept char_pointer = std::same_as<P, const char*> || std::same_as<P, char*>;
 /// strings::basic_builder<S> for every buffer source S, std::string, or a
 /// type of your own.
 template <class B>
-concept text_sink = requires(B& b, std::string_view s) { b.append(s); };
+concept text_sink = requires(B& b, std::string_view s) {
+  b.append(s);
+};
 
 // ===========================================================================
 // Parsing
