@@ -199,7 +199,7 @@ constexpr format_result format_int(char* first, char* last, T v, int base = 10) 
     const std::size_t n = sign + detail::decimal_digits(magnitude);
     if (n > room) return {last, std::errc::value_too_large};
     if (negative) *first = '-';
-    detail::decimal_backward(first + n, magnitude);
+    detail::decimal_forward(first + sign, magnitude, n - sign);
     return {first + n, std::errc{}};
   }
   char tmp[max_int_chars];
@@ -218,9 +218,10 @@ constexpr format_result format_uint(char* first, char* last, T v, int base = 10)
   return format_int(first, last, v, base);
 }
 
-/// The text of one integer, held by value: formats on construction (no
-/// digit count needed: the digits are written backwards into the object),
-/// then data()/size()/view()/c_str() read it. Like fmt::format_int, in any
+/// The text of one integer, held by value: formats on construction (in
+/// decimal, all 24 digit places are written, with no branch on the length,
+/// and the significant ones are shown), then data()/size()/view()/c_str()
+/// read it. Like fmt::format_int, in any
 /// base 2-36. 67 bytes, trivially copyable, no allocation; constexpr.
 ///
 ///   electron::parse::int_chars t(255, 16);  // t.view() == "ff", t.c_str() is NUL-terminated
@@ -247,7 +248,7 @@ class int_chars {
         magnitude = static_cast<U>(U{0} - magnitude);
       }
     }
-    char* p = base == 10 ? detail::decimal_backward_20(end, magnitude)
+    char* p = base == 10 ? detail::decimal_backward_24(end, magnitude)
                          : detail::radix_backward(end, magnitude, static_cast<unsigned>(base));
     if (negative) *--p = '-';
     m_begin = static_cast<std::uint8_t>(p - m_buf);

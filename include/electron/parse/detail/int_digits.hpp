@@ -188,34 +188,7 @@ constexpr digit_run decimal_run(const char* lowest, const char* p, const char* l
 // Writing
 // ===========================================================================
 
-/// "00" "01" ... "99": two digits per division (A. Alexandrescu, "Three
-/// Optimization Tips for C++", 2012).
-inline constexpr std::array<char, 200> digit_pairs = [] {
-  std::array<char, 200> t{};
-  for (std::size_t i = 0; i < 100; ++i) {
-    t[2 * i] = static_cast<char>('0' + i / 10);
-    t[2 * i + 1] = static_cast<char>('0' + i % 10);
-  }
-  return t;
-}();
-
 inline constexpr char radix_digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
-
-constexpr void write2(char* out, std::uint32_t x) noexcept {
-  out[0] = digit_pairs[2 * x];
-  out[1] = digit_pairs[2 * x + 1];
-}
-
-/// Exactly 8 digits of x < 10^8: two 4-digit halves and four pairs, whose
-/// divisions do not depend on one another (the CPU runs them side by side,
-/// where a /100 loop is one long chain).
-constexpr void write8(char* out, std::uint32_t x) noexcept {
-  const std::uint32_t hi = x / 10000, lo = x % 10000;
-  write2(out, hi / 100);
-  write2(out + 2, hi % 100);
-  write2(out + 4, lo / 100);
-  write2(out + 6, lo % 100);
-}
 
 /// Number of decimal digits of v (1 for 0): log10 from the bit width
 /// (1233 / 4096 ~ log10(2)), corrected by one comparison (S. E. Anderson,
@@ -225,43 +198,73 @@ constexpr std::size_t decimal_digits(std::uint64_t v) noexcept {
   return t + ((v | 1) >= pow10_u64[t] ? 1 : 0);
 }
 
-/// Writes v's decimal digits so that they end just before `end`; returns
-/// where they start.
-constexpr char* decimal_backward(char* end, std::uint64_t v) noexcept {
-  while (v >= 100000000) {
-    const auto low = static_cast<std::uint32_t>(v % 100000000);
-    v /= 100000000;
-    end -= 8;
-    write8(end, low);
-  }
-  auto x = static_cast<std::uint32_t>(v);
-  while (x >= 100) {
-    end -= 2;
-    write2(end, x % 100);
-    x /= 100;
-  }
-  if (x >= 10) {
-    end -= 2;
-    write2(end, x);
-  } else {
-    *--end = static_cast<char>('0' + x);
-  }
-  return end;
+/// The 8 ASCII digits of x < 10^8 (leading zeros), the first in the low
+/// byte: SWAR, every digit at once. The two 4-digit halves sit in 32-bit
+/// lanes, are split into 2-digit values in 16-bit lanes and then into
+/// digits in bytes, dividing by 100 and by 10 as multiplications by
+/// 10486 / 2^20 and 103 / 2^10 (exact for values below 10^4 and 10^2; the
+/// products stay inside their lanes).
+constexpr std::uint64_t ascii8(std::uint32_t x) noexcept {
+  std::uint64_t w = std::uint64_t{x / 10000} | (std::uint64_t{x % 10000} << 32);
+  const std::uint64_t hundreds = ((w * 10486) >> 20) & 0x0000007F0000007FULL;
+  w = hundreds | ((w - hundreds * 100) << 16);
+  const std::uint64_t tens = ((w * 103) >> 10) & 0x000F000F000F000FULL;
+  w = tens | ((w - tens * 10) << 8);
+  return w | ascii_zeros;
 }
 
-/// Writes v as exactly 20 digits (leading zeros) ending just before `end`
+/// Stores the low n bytes of w (1 <= n <= 8) at out in memory order.
+constexpr void store_bytes(char* out, std::uint64_t w, std::size_t n) noexcept {
+  if (std::is_constant_evaluated() || std::endian::native != std::endian::little) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<char>(static_cast<unsigned char>(w >> (8 * i)));
+    return;
+  }
+  if (n == 8) {
+    std::memcpy(out, &w, 8);
+  } else if (n >= 4) {  // two 4-byte stores that overlap
+    const auto a = static_cast<std::uint32_t>(w);
+    const auto b = static_cast<std::uint32_t>(w >> (8 * (n - 4)));
+    std::memcpy(out, &a, 4);
+    std::memcpy(out + n - 4, &b, 4);
+  } else {
+    out[0] = static_cast<char>(static_cast<unsigned char>(w));
+    out[n / 2] = static_cast<char>(static_cast<unsigned char>(w >> (8 * (n / 2))));
+    out[n - 1] = static_cast<char>(static_cast<unsigned char>(w >> (8 * (n - 1))));
+  }
+}
+
+/// Writes the n = decimal_digits(v) digits of v at [out, out + n): in 8-digit
+/// SWAR blocks; the first block, shorter, is stored as 8 bytes whose tail
+/// the next block overwrites, so only numbers of 8 digits or fewer need an
+/// exact-length store. Nothing outside [out, out + n) is written.
+constexpr void decimal_forward(char* out, std::uint64_t v, std::size_t n) noexcept {
+  if (n <= 8) {
+    store_bytes(out, ascii8(static_cast<std::uint32_t>(v)) >> (8 * (8 - n)), n);
+    return;
+  }
+  const auto low = static_cast<std::uint32_t>(v % 100000000);
+  const std::uint64_t upper = v / 100000000;
+  if (n <= 16) {
+    const std::size_t m = n - 8;
+    store_bytes(out, ascii8(static_cast<std::uint32_t>(upper)) >> (8 * (8 - m)), 8);
+    store_bytes(out + m, ascii8(low), 8);
+    return;
+  }
+  const std::size_t m = n - 16;
+  store_bytes(out, ascii8(static_cast<std::uint32_t>(upper / 100000000)) >> (8 * (8 - m)), 8);
+  store_bytes(out + m, ascii8(static_cast<std::uint32_t>(upper % 100000000)), 8);
+  store_bytes(out + m + 8, ascii8(low), 8);
+}
+
+/// Writes v as 24 digits (leading zeros) ending just before `end`
 /// and returns where its decimal_digits(v) significant digits start: no
 /// branch on the length, so numbers of random sizes cost no misprediction;
 /// for a buffer with room before the text (int_chars).
-constexpr char* decimal_backward_20(char* end, std::uint64_t v) noexcept {
+constexpr char* decimal_backward_24(char* end, std::uint64_t v) noexcept {
   const std::uint64_t upper = v / 100000000;
-  const auto low = static_cast<std::uint32_t>(v % 100000000);
-  const auto middle = static_cast<std::uint32_t>(upper % 100000000);
-  const auto high = static_cast<std::uint32_t>(upper / 100000000);  // < 1845
-  write8(end - 8, low);
-  write8(end - 16, middle);
-  write2(end - 20, high / 100);
-  write2(end - 18, high % 100);
+  store_bytes(end - 8, ascii8(static_cast<std::uint32_t>(v % 100000000)), 8);
+  store_bytes(end - 16, ascii8(static_cast<std::uint32_t>(upper % 100000000)), 8);
+  store_bytes(end - 24, ascii8(static_cast<std::uint32_t>(upper / 100000000)), 8);
   return end - decimal_digits(v);
 }
 
