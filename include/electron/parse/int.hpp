@@ -81,8 +81,9 @@ concept text_sink = requires(B& b, std::string_view s) {
 ///   - result_out_of_range, ptr past every digit: the number does not fit T.
 /// - No locale, no whitespace skipping, no digit separators.
 ///
-/// O(last - first); reads only [first, ptr] (and whole 8-byte words inside
-/// [first, last)); noexcept, constexpr, no allocation.
+/// O(ptr - first); reads nothing outside [first, last) (decimal digits are
+/// read 8 bytes at a time, within the range); noexcept, constexpr, no
+/// allocation.
 template <standard_integer T = std::int64_t, char_pointer Last>
 [[nodiscard]] constexpr parse_result<T> parse_int(const char* first, Last last, int base = 10,
                                                   number_options options = number_options::none) noexcept {

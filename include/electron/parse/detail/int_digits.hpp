@@ -95,25 +95,30 @@ constexpr std::uint64_t load8(const char* p) noexcept {
   return w;
 }
 
-/// The k < 8 bytes at p in memory order, zero bytes above: never reads past
-/// p + k. Two overlapping 4-byte loads (k >= 4) or three single bytes.
+inline constexpr char zero_bytes[4] = {};
+
+/// The 1 <= k <= 7 bytes at p in memory order, zero bytes above: never
+/// reads past p + k. Two overlapping 4-byte loads (k >= 4) or three single
+/// bytes, both computed and one selected, so that a random k costs no
+/// misprediction (the 4-byte loads read zeros from a constant when k < 4).
 constexpr std::uint64_t load_tail(const char* p, std::size_t k) noexcept {
   if (std::is_constant_evaluated() || std::endian::native != std::endian::little) {
     std::uint64_t w = 0;
     for (std::size_t i = 0; i < k; ++i) w |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
     return w;
   }
-  if (k >= 4) {
-    std::uint32_t lo, hi;
-    std::memcpy(&lo, p, 4);
-    std::memcpy(&hi, p + k - 4, 4);
-    return std::uint64_t{lo} | (std::uint64_t{hi} << (8 * (k - 4)));
-  }
-  if (k == 0) return 0;
-  const std::uint64_t a = static_cast<unsigned char>(p[0]);
-  const std::uint64_t b = static_cast<unsigned char>(p[k / 2]);
-  const std::uint64_t c = static_cast<unsigned char>(p[k - 1]);
-  return a | (b << (8 * (k / 2))) | (c << (8 * (k - 1)));
+  const bool wide = k >= 4;
+  const char* const a = wide ? p : zero_bytes;
+  const char* const b = wide ? p + k - 4 : zero_bytes;
+  std::uint32_t lo, hi;
+  std::memcpy(&lo, a, 4);
+  std::memcpy(&hi, b, 4);
+  const std::uint64_t four = std::uint64_t{lo} | (std::uint64_t{hi} << (8 * ((k - 4) & 7)));
+  const std::uint64_t x = static_cast<unsigned char>(p[0]);
+  const std::uint64_t y = static_cast<unsigned char>(p[k / 2]);
+  const std::uint64_t z = static_cast<unsigned char>(p[k - 1]);
+  const std::uint64_t three = x | (y << (8 * (k / 2))) | (z << (8 * (k - 1)));
+  return wide ? four : three;
 }
 
 /// For x = bytes ^ '0' in each byte: bit 7 of each byte set where the byte
