@@ -6,9 +6,10 @@
 //   int_chars                      integer -> text in a small value (like fmt::format_int)
 //   append_int                     integer -> text appended to a builder (any text_sink)
 //
-// Everything here is noexcept and constexpr, never allocates, never reads
-// before first or at/after last, never writes past last. No locale (only
-// ASCII digits and letters), no whitespace skipping.
+// Everything here is constexpr; everything but append_int (whose sink may
+// allocate) is noexcept and never allocates. Parsing never reads outside
+// [first, last); formatting never writes past last. No locale (only ASCII
+// digits and letters), no whitespace skipping.
 //
 //   auto r = electron::parse::parse_int<int>("-42");          // r.value == -42, bool(r)
 //   auto h = electron::parse::parse_uint<std::uint32_t>("0xff", 0);  // 255
