@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: MIT
+// electron/parse/format_float.hpp: float and double to text, the shortest
+// form that reads back as the same value.
+//
+//   format_float(first, last, v)   v -> text in a caller buffer, byte for byte
+//                                  what std::to_chars(first, last, v) writes
+//   float_chars                    v -> text in a small value
+//   append_float                   v -> text appended to a builder (any text_sink)
+//
+// Everything here is constexpr; everything but append_float (whose sink may
+// allocate) is noexcept and never allocates. Formatting never writes past
+// last. Algorithm: Schubfach (R. Giulietti, "The Schubfach way to render
+// doubles", 2020) for the digits, see docs/parse_format_float.md.
+//
+//   char buf[electron::parse::max_float_chars];
+//   auto r = electron::parse::format_float(buf, buf + sizeof buf, 0.1);  // "0.1"
+//   electron::parse::float_chars t(1e21);                                // t.view() == "1e+21"
+#ifndef ELECTRON_PARSE_FORMAT_FLOAT_HPP
+#define ELECTRON_PARSE_FORMAT_FLOAT_HPP
+
+#include "electron/config.hpp"
+#include "electron/parse/common.hpp"
+#include "electron/parse/detail/format_float_shortest.hpp"
+
+#include <bit>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <system_error>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace parse {
+
+/// The types format_float writes: float and double (IEEE binary32/64).
+template <class T>
+concept formattable_float = std::same_as<T, float> || std::same_as<T, double>;
+
+/// Most characters format_float writes for any float or double:
+/// "-1.7976931348623157e+308" and the longest fixed forms have 24.
+inline constexpr std::size_t max_float_chars = 24;
+
+namespace detail {
+
+/// The pieces of a shortest form: what gets written where, decided before
+/// anything is written so that the length check comes first.
+struct float_layout {
+  decimal_fp dec;
+  std::uint64_t integer_low;   // the exact integer (fixed form, q >= 0)
+  std::uint64_t integer_high;  //   as two halves: value = high * 10^19 + low
+  int digit_count;             // of dec.digits
+  int sci_exponent;            // exponent of the first digit
+  int length;                  // without the sign
+  bool fixed;
+  bool exact_integer;          // write integer_high/low instead of dec + zeros
+};
+
+inline constexpr std::uint64_t pow10_19 = 10000000000000000000ULL;
+
+/// Chooses between fixed and scientific as libstdc++'s std::to_chars does
+/// for the shortest form: the printf %f or %e text of the value with the
+/// fewest characters, ties to %f. The %f text of an integer above the
+/// shortest digits is the exact integer (e.g. 2^70 prints all 22 digits).
+template <class T>
+constexpr float_layout layout_of(std::uint64_t biased, std::uint64_t fraction) noexcept {
+  using tr = ieee_traits<T>;
+  float_layout l{};
+  l.dec = shortest_decimal<T>(biased, fraction);
+  l.digit_count = format_digit_count(l.dec.digits);
+  const int n = l.digit_count;
+  const int e = l.dec.exponent;
+  const int x = e + n - 1;
+  l.sci_exponent = x;
+  const int ax = x < 0 ? -x : x;
+  const int sci = n + (n > 1 ? 1 : 0) + 2 + (ax >= 100 ? 3 : 2);
+  int fix;
+  if (e >= 0) {
+    fix = n + e;
+  } else if (x >= 0) {
+    fix = n + 1;
+  } else {
+    fix = n + 1 - x;
+  }
+  l.fixed = fix <= sci;
+  l.length = l.fixed ? fix : sci;
+  if (l.fixed && e > 0) {
+    const int q = static_cast<int>(biased) - tr::bias;
+    if (biased != 0 && q > 0) {
+      // fix <= sci <= 23 characters: the integer is below 10^23 < 2^77.
+      const uint128 v = static_cast<uint128>(fraction | (std::uint64_t{1} << tr::significand_bits)) << q;
+      l.exact_integer = true;
+      l.integer_high = static_cast<std::uint64_t>(v / pow10_19);
+      l.integer_low = static_cast<std::uint64_t>(v % pow10_19);
+    }
+  }
+  return l;
+}
+
+/// Writes the layout's text (l.length characters) at out.
+constexpr void write_layout(char* out, const float_layout& l) noexcept {
+  const int n = l.digit_count;
+  const std::uint64_t d = l.dec.digits;
+  if (l.fixed) {
+    const int e = l.dec.exponent;
+    if (l.exact_integer) {
+      if (l.integer_high != 0) {
+        const int hn = format_digit_count(l.integer_high);
+        format_digits(out, l.integer_high, hn);
+        format_digits(out + hn, l.integer_low, 19);  // with its leading zeros
+      } else {
+        format_digits(out, l.integer_low, format_digit_count(l.integer_low));
+      }
+    } else if (e >= 0) {
+      format_digits(out, d, n);
+      for (char* z = out + n; z != out + n + e; ++z) *z = '0';
+    } else if (l.sci_exponent >= 0) {
+      // the integer digits, '.', the rest: written one place right, moved back
+      const int ip = l.sci_exponent + 1;
+      format_digits(out + 1, d, n);
+      for (int i = 0; i < ip; ++i) out[i] = out[i + 1];
+      out[ip] = '.';
+    } else {
+      out[0] = '0';
+      out[1] = '.';
+      const int zeros = -l.sci_exponent - 1;
+      for (char* z = out + 2; z != out + 2 + zeros; ++z) *z = '0';
+      format_digits(out + 2 + zeros, d, n);
+    }
+    return;
+  }
+  // d[.ddd]e(+|-)XX[X]
+  format_digits(out + 1, d, n);
+  out[0] = out[1];
+  char* p = out + 1;
+  if (n > 1) {
+    out[1] = '.';
+    p = out + n + 1;
+  }
+  *p++ = 'e';
+  const int x = l.sci_exponent;
+  *p++ = x < 0 ? '-' : '+';
+  const auto ux = static_cast<unsigned>(x < 0 ? -x : x);
+  if (ux >= 100) {
+    *p++ = static_cast<char>('0' + ux / 100);
+    *p++ = static_cast<char>('0' + ux / 10 % 10);
+  } else {
+    *p++ = static_cast<char>('0' + ux / 10);
+  }
+  *p = static_cast<char>('0' + ux % 10);
+}
+
+/// The text of a non-finite value or a zero ("inf", "-nan", "0", ...), or
+/// an empty view for the others.
+constexpr std::string_view special_text(bool negative, std::uint64_t biased, std::uint64_t fraction,
+                                        std::uint64_t max_biased) noexcept {
+  if (biased == max_biased) {
+    if (fraction == 0) return negative ? std::string_view("-inf") : std::string_view("inf");
+    return negative ? std::string_view("-nan") : std::string_view("nan");
+  }
+  if (biased == 0 && fraction == 0) return negative ? std::string_view("-0") : std::string_view("0");
+  return {};
+}
+
+template <class T>
+struct float_fields {
+  bool negative;
+  std::uint64_t biased;
+  std::uint64_t fraction;
+};
+
+template <class T>
+constexpr float_fields<T> fields_of(T v) noexcept {
+  using tr = ieee_traits<T>;
+  const auto bits = static_cast<std::uint64_t>(std::bit_cast<typename tr::bits_type>(v));
+  return {((bits >> (tr::significand_bits + tr::exponent_bits)) & 1) != 0,
+          (bits >> tr::significand_bits) & ((std::uint64_t{1} << tr::exponent_bits) - 1),
+          bits & ((std::uint64_t{1} << tr::significand_bits) - 1)};
+}
+
+}  // namespace detail
+
+/// Writes the shortest text of v that reads back as v (std::from_chars,
+/// parse_float, strtod), exactly as std::to_chars(first, last, v) does
+/// (libstdc++, and what the standard specifies): the printf %f or %e form
+/// with the fewest characters, ties to %f ("1e+05", "10000", "0.001",
+/// "1e-04", "123456789012345683968" for 2^66 + ..., since %f prints an
+/// integer exactly); exponents "e+XX"/"e-XX" with at least two digits;
+/// "inf", "-inf", "nan", "-nan" (the sign bit of a NaN is shown; payloads
+/// are not); "-0" for negative zero.
+/// - {one past the last character, errc{}} on success;
+/// - {last, value_too_large} when the text does not fit: nothing is written
+///   past last (what [first, last) holds then is unspecified).
+/// O(1); noexcept, constexpr, no allocation; at most max_float_chars (24).
+template <formattable_float T>
+constexpr format_result format_float(char* first, char* last, T v) noexcept {
+  using tr = detail::ieee_traits<T>;
+  const auto f = detail::fields_of(v);
+  const auto room = static_cast<std::size_t>(last - first);
+  const std::size_t sign = f.negative ? 1 : 0;
+  const std::string_view special =
+      detail::special_text(f.negative, f.biased, f.fraction, (std::uint64_t{1} << tr::exponent_bits) - 1);
+  if (!special.empty()) {
+    if (special.size() > room) return {last, std::errc::value_too_large};
+    for (std::size_t i = 0; i < special.size(); ++i) first[i] = special[i];
+    return {first + special.size(), std::errc{}};
+  }
+  const detail::float_layout l = detail::layout_of<T>(f.biased, f.fraction);
+  const std::size_t n = sign + static_cast<std::size_t>(l.length);
+  if (n > room) return {last, std::errc::value_too_large};
+  if (f.negative) *first = '-';
+  detail::write_layout(first + sign, l);
+  return {first + n, std::errc{}};
+}
+
+/// The shortest text of one float or double, held by value (as
+/// format_float writes it): data()/size()/view()/c_str() read it. 26 bytes,
+/// trivially copyable, no allocation; constexpr.
+///
+///   electron::parse::float_chars t(0.3);  // t.view() == "0.3", t.c_str() is NUL-terminated
+class float_chars {
+ public:
+  /// The text of v.
+  template <formattable_float T>
+  constexpr explicit float_chars(T v) noexcept : m_buf{}, m_size{} {
+    const format_result r = format_float(m_buf, m_buf + max_float_chars, v);
+    m_size = static_cast<std::uint8_t>(r.ptr - m_buf);
+    m_buf[m_size] = '\0';
+  }
+
+  /// The first character (the text is followed by a NUL).
+  [[nodiscard]] constexpr const char* data() const noexcept { return m_buf; }
+  /// The same pointer, NUL-terminated.
+  [[nodiscard]] constexpr const char* c_str() const noexcept { return m_buf; }
+  /// Number of characters (no NUL).
+  [[nodiscard]] constexpr std::size_t size() const noexcept { return m_size; }
+  /// The text, valid as long as this object.
+  [[nodiscard]] constexpr std::string_view view() const noexcept { return {m_buf, m_size}; }
+  constexpr explicit operator std::string_view() const noexcept { return view(); }
+  [[nodiscard]] constexpr const char* begin() const noexcept { return m_buf; }
+  [[nodiscard]] constexpr const char* end() const noexcept { return m_buf + m_size; }
+
+ private:
+  char m_buf[max_float_chars + 1];
+  std::uint8_t m_size;
+};
+
+/// Appends v's shortest text (as format_float) to `sink`
+/// (strings::basic_builder<S>, std::string, ...) with one
+/// append(std::string_view) call and returns sink. Only what sink.append
+/// does may allocate or throw.
+///
+///   electron::strings::builder b;  electron::parse::append_float(b, 0.5).append(",");
+/// (B is constrained as parse::text_sink of int.hpp is, spelled out here
+/// until int.hpp and float.hpp can share one translation unit.)
+template <class B, formattable_float T>
+  requires requires(B& b, std::string_view s) { b.append(s); }
+constexpr B& append_float(B& sink, T v) {
+  const float_chars text(v);
+  sink.append(text.view());
+  return sink;
+}
+
+}  // namespace parse
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_PARSE_FORMAT_FLOAT_HPP
