@@ -69,7 +69,7 @@ inline bool parse_format_float_property(std::string_view data) {
   // A short tail: its bytes as the low bytes of a pattern.
   std::uint64_t tail = 0;
   const std::size_t rest = data.size() % 8;
-  std::memcpy(&tail, data.data() + data.size() - rest, rest);
+  if (rest != 0) std::memcpy(&tail, data.data() + data.size() - rest, rest);
   return parse_format_float_model::agrees_with_to_chars(std::bit_cast<double>(tail)) &&
          parse_format_float_model::agrees_with_to_chars(std::bit_cast<float>(static_cast<std::uint32_t>(tail)));
 }
