@@ -402,3 +402,98 @@ TEST_CASE("format_float: every float (4 billion, hidden: run with [.exhaustive])
   }
   CHECK(bad == 0);
 }
+
+// ---------------------------------------------------------------------------
+// ECMAScript: node is the oracle when it is installed
+// ---------------------------------------------------------------------------
+
+static_assert(noexcept(ep::format_float_ecmascript(static_cast<char*>(nullptr), static_cast<char*>(nullptr), 1.0)));
+
+namespace {
+std::string js_text(double v) {
+  char buf[64];
+  const auto r = ep::format_float_ecmascript(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+}  // namespace
+
+TEST_CASE("format_float_ecmascript: the rules of Number::toString", "[parse][format_float][ecmascript]") {
+  CHECK(js_text(0.0) == "0");
+  CHECK(js_text(-0.0) == "0");
+  CHECK(js_text(std::numeric_limits<double>::infinity()) == "Infinity");
+  CHECK(js_text(-std::numeric_limits<double>::infinity()) == "-Infinity");
+  CHECK(js_text(-std::numeric_limits<double>::quiet_NaN()) == "NaN");
+  CHECK(js_text(1e21) == "1e+21");
+  CHECK(js_text(1e20) == "100000000000000000000");
+  CHECK(js_text(123456789012345680000.0) == "123456789012345680000");
+  CHECK(js_text(1e-7) == "1e-7");
+  CHECK(js_text(1.5e-6) == "0.0000015");
+  CHECK(js_text(-2.5e-7) == "-2.5e-7");
+  CHECK(js_text(1.25) == "1.25");
+  CHECK(js_text(1e100) == "1e+100");
+  CHECK(js_text(5e-324) == "5e-324");
+  CHECK(js_text(-1.2345678901234567e-7) == "-1.2345678901234566e-7");
+  CHECK(js_text(-1.2345678901234567e-6).size() <= ep::max_ecmascript_chars);
+  // Short buffers.
+  for (std::size_t room = 0; room < 7; ++room) {
+    char buf[16];
+    std::memset(buf, '#', sizeof buf);
+    const auto r = ep::format_float_ecmascript(buf, buf + room, -2.5e-7);
+    CHECK(r.ec == std::errc::value_too_large);
+    CHECK(r.ptr == buf + room);
+    CHECK(buf[room] == '#');
+  }
+}
+
+TEST_CASE("format_float_ecmascript: equal to node's String(x) on random and chosen values",
+          "[parse][format_float][ecmascript]") {
+  if (std::system("node --version > /dev/null 2>&1") != 0) {
+    WARN("skipped: node not found");
+    return;
+  }
+  std::mt19937_64 rng(15);
+  std::vector<double> values;
+  for (int i = 0; i < 20000; ++i) {
+    const double v = std::bit_cast<double>(rng());
+    if (std::isfinite(v)) values.push_back(v);
+  }
+  for (int e = -330; e <= 310; ++e) {
+    const double v = ep::parse_float<double>("1.5e" + std::to_string(e)).value;
+    values.push_back(v);
+    values.push_back(-v);
+    values.push_back(ep::parse_float<double>("1e" + std::to_string(e)).value);
+  }
+  for (int i = 0; i < 20000; ++i) {  // short digits around the 1e-7 and 1e21 switches
+    const std::string s = std::to_string(rng() % 100000) + "e" + std::to_string(static_cast<int>(rng() % 40) - 20);
+    values.push_back(ep::parse_float<double>(s).value);
+  }
+  const std::string in = "format_float_ecmascript_in.txt", out = "format_float_ecmascript_out.txt";
+  {
+    std::ofstream f(in);
+    for (const double v : values) f << std::hex << std::bit_cast<std::uint64_t>(v) << '\n';
+  }
+  const std::string script =
+      "const fs=require('fs');const b=Buffer.alloc(8);const o=[];"
+      "for(const l of fs.readFileSync('" + in + "','utf8').split('\\n')){if(!l)continue;"
+      "b.writeBigUInt64LE(BigInt('0x'+l));o.push(String(b.readDoubleLE(0)));}"
+      "fs.writeFileSync('" + out + "',o.join('\\n')+'\\n');";
+  REQUIRE(std::system(("node -e \"" + script + "\"").c_str()) == 0);
+  std::ifstream f(out);
+  std::string line;
+  std::size_t i = 0, ok = 0;
+  while (std::getline(f, line) && i < values.size()) {
+    const std::string ours = js_text(values[i]);
+    if (ours != line) {
+      INFO("bits " << std::hex << std::bit_cast<std::uint64_t>(values[i]));
+      CHECK(ours == line);
+    } else {
+      ++ok;
+    }
+    ++i;
+  }
+  CHECK(i == values.size());
+  CHECK(ok == values.size());
+  WARN("format_float_ecmascript: " << ok << " values equal to node's String(x)");
+  std::remove(in.c_str());
+  std::remove(out.c_str());
+}

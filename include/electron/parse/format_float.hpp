@@ -4,6 +4,7 @@
 //
 //   format_float(first, last, v)   v -> text in a caller buffer, byte for byte
 //                                  what std::to_chars(first, last, v) writes
+//   format_float_ecmascript        double -> text as JavaScript's String(v)
 //   float_chars                    v -> text in a small value
 //   append_float                   v -> text appended to a builder (any text_sink)
 //
@@ -210,6 +211,81 @@ constexpr format_result format_float(char* first, char* last, T v) noexcept {
   if (f.negative) *first = '-';
   detail::write_layout(first + sign, l);
   return {first + n, std::errc{}};
+}
+
+/// Most characters format_float_ecmascript writes: "-0.0000012345678901234567"
+/// style values take 25.
+inline constexpr std::size_t max_ecmascript_chars = 25;
+
+/// Writes v as JavaScript's String(v) / Number.prototype.toString() does
+/// (ECMA-262, Number::toString, radix 10), from the same shortest digits:
+/// with k digits and the decimal point n places after the first one,
+/// - k <= n <= 21: the digits and n - k zeros ("1e+21" starts at n = 22);
+/// - 0 < n <= 21: the digits with a '.' after the n-th;
+/// - -6 < n <= 0: "0.", -n zeros, the digits (1e-7 is "1e-7");
+/// - otherwise d[.ddd]e+X / e-X with no leading zeros in the exponent;
+/// "NaN", "Infinity", "-Infinity"; both zeros print "0".
+/// Same result and buffer rules as format_float; at most
+/// max_ecmascript_chars (25). noexcept, constexpr, no allocation.
+constexpr format_result format_float_ecmascript(char* first, char* last, double v) noexcept {
+  const auto f = detail::fields_of(v);
+  const auto room = static_cast<std::size_t>(last - first);
+  std::string_view special;
+  if (f.biased == 0x7FF) {
+    special = f.fraction != 0 ? std::string_view("NaN") : f.negative ? std::string_view("-Infinity")
+                                                                        : std::string_view("Infinity");
+  } else if (f.biased == 0 && f.fraction == 0) {
+    special = "0";
+  }
+  if (!special.empty()) {
+    if (special.size() > room) return {last, std::errc::value_too_large};
+    for (std::size_t i = 0; i < special.size(); ++i) first[i] = special[i];
+    return {first + special.size(), std::errc{}};
+  }
+  const detail::decimal_fp d = detail::shortest_decimal<double>(f.biased, f.fraction);
+  const int k = detail::format_digit_count(d.digits);
+  const int n = d.exponent + k;
+  const int sign = f.negative ? 1 : 0;
+  int length;
+  if (k <= n && n <= 21) {
+    length = n;
+  } else if (0 < n && n <= 21) {
+    length = k + 1;
+  } else if (-6 < n && n <= 0) {
+    length = 2 - n + k;
+  } else {
+    const int x = n - 1 < 0 ? 1 - n : n - 1;
+    length = k + (k > 1 ? 1 : 0) + 2 + (x >= 100 ? 3 : x >= 10 ? 2 : 1);
+  }
+  if (static_cast<std::size_t>(sign + length) > room) return {last, std::errc::value_too_large};
+  char* out = first;
+  if (f.negative) *out++ = '-';
+  if (k <= n && n <= 21) {
+    detail::format_digits(out, d.digits, k);
+    for (char* z = out + k; z != out + n; ++z) *z = '0';
+  } else if (0 < n && n <= 21) {
+    detail::format_digits(out + 1, d.digits, k);
+    for (int i = 0; i < n; ++i) out[i] = out[i + 1];
+    out[n] = '.';
+  } else if (-6 < n && n <= 0) {
+    out[0] = '0';
+    out[1] = '.';
+    for (char* z = out + 2; z != out + 2 - n; ++z) *z = '0';
+    detail::format_digits(out + 2 - n, d.digits, k);
+  } else {
+    detail::format_digits(out + 1, d.digits, k);
+    out[0] = out[1];
+    char* p = out + 1;
+    if (k > 1) {
+      out[1] = '.';
+      p = out + k + 1;
+    }
+    *p++ = 'e';
+    *p++ = n - 1 < 0 ? '-' : '+';
+    const int x = n - 1 < 0 ? 1 - n : n - 1;
+    detail::format_digits(p, static_cast<std::uint64_t>(x), x >= 100 ? 3 : x >= 10 ? 2 : 1);
+  }
+  return {first + sign + length, std::errc{}};
 }
 
 /// The shortest text of one float or double, held by value (as
