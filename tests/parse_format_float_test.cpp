@@ -497,3 +497,101 @@ TEST_CASE("format_float_ecmascript: equal to node's String(x) on random and chos
   std::remove(in.c_str());
   std::remove(out.c_str());
 }
+
+// ---------------------------------------------------------------------------
+// fixed / scientific / general, with and without a precision
+// ---------------------------------------------------------------------------
+
+static_assert(noexcept(format_float(static_cast<char*>(nullptr), static_cast<char*>(nullptr), 1.0,
+                                    std::chars_format::fixed, 3)));
+static_assert([] {
+  char buf[32] = {};
+  const auto r = format_float(buf, buf + sizeof buf, 2.5, std::chars_format::fixed, 0);
+  return r.ptr == buf + 1 && buf[0] == '2';  // half to even
+}());
+
+namespace {
+/// format_float(v, fmt[, precision]) == std::to_chars(v, fmt[, precision]),
+/// byte for byte, in a buffer of `room` bytes (checked for overruns).
+template <class T>
+bool same_format(T v, std::chars_format fmt, int precision, bool with_precision, std::size_t room = 4000) {
+  static char a[4096], b[4096];
+  const std::size_t cap = room < sizeof b - 1 ? room : sizeof b - 1;
+  const auto r1 = with_precision ? std::to_chars(a, a + sizeof a, v, fmt, precision) : std::to_chars(a, a + sizeof a, v, fmt);
+  if (r1.ec != std::errc{}) return false;
+  const auto n = static_cast<std::size_t>(r1.ptr - a);
+  b[cap] = '#';
+  const auto r2 = with_precision ? format_float(b, b + cap, v, fmt, precision) : format_float(b, b + cap, v, fmt);
+  if (b[cap] != '#') return false;
+  if (n > cap) return r2.ec == std::errc::value_too_large && r2.ptr == b + cap;
+  return r2.ec == std::errc{} && static_cast<std::size_t>(r2.ptr - b) == n && std::memcmp(a, b, n) == 0;
+}
+}  // namespace
+
+TEMPLATE_TEST_CASE("format_float with a format and a precision equals std::to_chars", "[parse][format_float][precision]",
+                   float, double) {
+  using T = TestType;
+  const std::chars_format formats[] = {std::chars_format::fixed, std::chars_format::scientific,
+                                       std::chars_format::general};
+  std::mt19937_64 rng(16);
+  std::size_t checked = 0;
+  auto check = [&](T v) {
+    for (const auto fmt : formats) {
+      const int precision = static_cast<int>(rng() % 25) - 1;
+      const bool a = same_format(v, fmt, precision, true);
+      const bool b = same_format(v, fmt, 0, false);
+      if (!a || !b) {
+        INFO("bits " << std::hex << bits(v) << std::dec << " format " << static_cast<int>(fmt) << " precision "
+                     << precision);
+        CHECK(a);
+        CHECK(b);
+        return false;
+      }
+      checked += 2;
+    }
+    return true;
+  };
+  const std::size_t n = 30000 * random_scale();
+  for (std::size_t i = 0; i < n; ++i) {
+    T v;
+    if (i % 2 == 0) {
+      v = std::bit_cast<T>(static_cast<bits_of<T>>(rng()));
+      if (!std::isfinite(v)) continue;
+    } else {  // short decimals and binary fractions: ties and the %g switch
+      const std::string s = std::to_string(rng() % 100000) + "e" + std::to_string(static_cast<int>(rng() % 24) - 12);
+      v = i % 3 == 0 ? static_cast<T>(static_cast<double>(rng() % 4096) / 16) : ep::parse_float<T>(s).value;
+    }
+    if (!check(v)) break;
+  }
+  using L = std::numeric_limits<T>;
+  for (const T v : {T{0}, -T{0}, T{0.5}, T{1.5}, T{2.5}, T{9.5}, T{0.125}, L::max(), L::min(), L::denorm_min(),
+                    -L::infinity(), L::quiet_NaN()}) {
+    check(v);
+    for (const auto fmt : formats) {
+      for (int p = -1; p < 40; ++p) CHECK(same_format(v, fmt, p, true));
+    }
+  }
+  // Very long outputs: every digit of the smallest subnormal and the largest value.
+  CHECK(same_format(L::denorm_min(), std::chars_format::fixed, 1100, true));
+  CHECK(same_format(L::max(), std::chars_format::scientific, 800, true));
+  CHECK(same_format(L::max(), std::chars_format::fixed, 0, false));
+  WARN("format_float with a format: " << checked << " comparisons");
+  // hex is not offered.
+  char buf[8];
+  CHECK(format_float(buf, buf + 8, T{1}, std::chars_format::hex).ec == std::errc::invalid_argument);
+  CHECK(format_float(buf, buf + 8, T{1}, std::chars_format::hex, 2).ec == std::errc::invalid_argument);
+}
+
+TEMPLATE_TEST_CASE("format_float with a format: short buffers", "[parse][format_float][precision]", float, double) {
+  using T = TestType;
+  std::mt19937_64 rng(17);
+  for (int i = 0; i < 300; ++i) {
+    const T v = std::bit_cast<T>(static_cast<bits_of<T>>(rng()));
+    for (const auto fmt : {std::chars_format::fixed, std::chars_format::scientific, std::chars_format::general}) {
+      for (std::size_t room = 0; room < 60; room += 1 + rng() % 7) {
+        CHECK(same_format(v, fmt, 12, true, room));
+        CHECK(same_format(v, fmt, 0, false, room));
+      }
+    }
+  }
+}

@@ -4,6 +4,7 @@
 //
 //   format_float(first, last, v)   v -> text in a caller buffer, byte for byte
 //                                  what std::to_chars(first, last, v) writes
+//   format_float(.., fmt[, prec])  fixed / scientific / general, as std::to_chars
 //   format_float_ecmascript        double -> text as JavaScript's String(v)
 //   float_chars                    v -> text in a small value
 //   append_float                   v -> text appended to a builder (any text_sink)
@@ -21,9 +22,11 @@
 
 #include "electron/config.hpp"
 #include "electron/parse/common.hpp"
+#include "electron/parse/detail/format_float_exact.hpp"
 #include "electron/parse/detail/format_float_shortest.hpp"
 
 #include <bit>
+#include <charconv>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -211,6 +214,180 @@ constexpr format_result format_float(char* first, char* last, T v) noexcept {
   if (f.negative) *first = '-';
   detail::write_layout(first + sign, l);
   return {first + n, std::errc{}};
+}
+
+namespace detail {
+
+/// Writes into [p, last) one character at a time; once full, stops writing
+/// and remembers it.
+struct bounded_out {
+  char* p;
+  char* last;
+  bool full = false;
+  constexpr void put(char c) noexcept {
+    if (p == last) {
+      full = true;
+      return;
+    }
+    *p++ = c;
+  }
+  constexpr void fill(char c, long long n) noexcept {
+    for (long long i = 0; i < n && !full; ++i) put(c);
+  }
+  constexpr format_result result() const noexcept {
+    return full ? format_result{last, std::errc::value_too_large} : format_result{p, std::errc{}};
+  }
+};
+
+/// The k-th digit of x as a character, '0' outside [0, count).
+constexpr char digit_at(const decimal_expansion& x, long long k) noexcept {
+  return k >= 0 && k < x.count ? static_cast<char>('0' + x.d[k]) : '0';
+}
+
+/// x (already rounded) in fixed form with `fraction` digits after the point.
+constexpr void put_fixed(bounded_out& o, const decimal_expansion& x, long long fraction) noexcept {
+  if (x.count == 0 || x.point <= 0) {
+    o.put('0');
+  } else {
+    for (long long k = 0; k < x.point && !o.full; ++k) o.put(digit_at(x, k));
+  }
+  if (fraction > 0) {
+    o.put('.');
+    const long long start = x.count == 0 ? 0 : x.point;
+    for (long long k = 0; k < fraction && !o.full; ++k) o.put(x.count == 0 ? '0' : digit_at(x, start + k));
+  }
+}
+
+/// x (already rounded) in scientific form with `fraction` digits after the point.
+constexpr void put_scientific(bounded_out& o, const decimal_expansion& x, long long fraction) noexcept {
+  o.put(digit_at(x, 0));
+  if (fraction > 0) {
+    o.put('.');
+    for (long long k = 1; k <= fraction && !o.full; ++k) o.put(digit_at(x, k));
+  }
+  const int e = x.count == 0 ? 0 : x.point - 1;
+  o.put('e');
+  o.put(e < 0 ? '-' : '+');
+  const auto ue = static_cast<unsigned>(e < 0 ? -e : e);
+  if (ue >= 100) o.put(static_cast<char>('0' + ue / 100));
+  o.put(static_cast<char>('0' + ue / 10 % 10));
+  o.put(static_cast<char>('0' + ue % 10));
+}
+
+/// The exact digits of a finite float or double's magnitude.
+template <class T>
+constexpr void exact_of(decimal_expansion& x, std::uint64_t biased, std::uint64_t fraction) noexcept {
+  using tr = ieee_traits<T>;
+  if (biased == 0) {
+    expand_exact(x, fraction, tr::q_min);
+  } else {
+    expand_exact(x, fraction | (std::uint64_t{1} << tr::significand_bits), static_cast<int>(biased) - tr::bias);
+  }
+}
+
+/// The shortest digits as an decimal_expansion (for the shortest fixed,
+/// scientific and general forms).
+constexpr void shortest_as_exact(decimal_expansion& x, const decimal_fp& d) noexcept {
+  const int n = format_digit_count(d.digits);
+  std::uint64_t v = d.digits;
+  for (int i = n - 1; i >= 0; --i) {
+    x.d[i] = static_cast<unsigned char>(v % 10);
+    v /= 10;
+  }
+  x.count = n;
+  x.point = d.exponent + n;
+}
+
+}  // namespace detail
+
+/// v in the form of `fmt` with `precision`, exactly as
+/// std::to_chars(first, last, v, fmt, precision) (printf's %.Nf, %.Ne,
+/// %.Ng): fixed (`precision` digits after the point), scientific
+/// (`precision` digits after the first one), general (`precision`
+/// significant digits, 0 meaning 1; %f when -4 <= exponent < precision,
+/// else %e; trailing zeros removed). The value is rounded from its exact
+/// binary expansion, half to even on an exact tie; a negative precision
+/// means 6. inf/nan and the sign as format_float. chars_format::hex is not
+/// supported: {first, invalid_argument}. Same buffer rules as format_float
+/// (any precision: digits past the exact expansion are zeros). O(exact
+/// digits^2 + output); noexcept, constexpr, no allocation (about 5 KiB of
+/// stack).
+template <formattable_float T>
+constexpr format_result format_float(char* first, char* last, T v, std::chars_format fmt, int precision) noexcept {
+  using tr = detail::ieee_traits<T>;
+  if (fmt != std::chars_format::fixed && fmt != std::chars_format::scientific && fmt != std::chars_format::general) {
+    return {first, std::errc::invalid_argument};
+  }
+  if (precision < 0) precision = 6;
+  const auto f = detail::fields_of(v);
+  if (f.biased == (std::uint64_t{1} << tr::exponent_bits) - 1) return format_float(first, last, v);
+  detail::bounded_out o{first, last};
+  if (f.negative) o.put('-');
+  detail::decimal_expansion x{};
+  detail::exact_of<T>(x, f.biased, f.fraction);
+  const long long p = precision;
+  if (fmt == std::chars_format::fixed) {
+    if (x.count != 0) detail::round_expansion(x, static_cast<int>(x.point + p < 100000 ? x.point + p : 100000));
+    detail::put_fixed(o, x, p);
+  } else if (fmt == std::chars_format::scientific) {
+    if (x.count != 0) detail::round_expansion(x, static_cast<int>(p + 1 < 100000 ? p + 1 : 100000));
+    detail::put_scientific(o, x, p);
+  } else {
+    const long long g = p == 0 ? 1 : p;
+    if (x.count != 0) detail::round_expansion(x, static_cast<int>(g < 100000 ? g : 100000));
+    const long long e = x.count == 0 ? 0 : x.point - 1;
+    if (e < g && e >= -4) {
+      // %f with g - 1 - e fraction digits, without the trailing zeros
+      const long long shown = x.count - x.point;
+      detail::put_fixed(o, x, shown > 0 ? shown : 0);
+    } else {
+      detail::put_scientific(o, x, x.count > 1 ? x.count - 1 : 0);
+    }
+  }
+  return o.result();
+}
+
+/// v in the form of `fmt` with the shortest digits that read back as v, as
+/// std::to_chars(first, last, v, fmt) (libstdc++): fixed (an integer is
+/// printed exactly: 1e300 has 301 digits), scientific, or general (the
+/// fixed form when -4 <= exponent < 6, as %g with its default precision,
+/// else scientific; the shortest digits either way). hex is not supported:
+/// {first, invalid_argument}. Same buffer rules as format_float.
+template <formattable_float T>
+constexpr format_result format_float(char* first, char* last, T v, std::chars_format fmt) noexcept {
+  using tr = detail::ieee_traits<T>;
+  if (fmt != std::chars_format::fixed && fmt != std::chars_format::scientific && fmt != std::chars_format::general) {
+    return {first, std::errc::invalid_argument};
+  }
+  const auto f = detail::fields_of(v);
+  if (f.biased == (std::uint64_t{1} << tr::exponent_bits) - 1) return format_float(first, last, v);
+  detail::bounded_out o{first, last};
+  if (f.negative) o.put('-');
+  detail::decimal_expansion x{};
+  if (f.biased != 0 || f.fraction != 0) {
+    const detail::decimal_fp d = detail::shortest_decimal<T>(f.biased, f.fraction);
+    if (fmt == std::chars_format::fixed && d.exponent > 0) {
+      detail::exact_of<T>(x, f.biased, f.fraction);  // an integer: printed exactly
+    } else {
+      detail::shortest_as_exact(x, d);
+    }
+  }
+  const long long shown = x.count - x.point;
+  if (fmt == std::chars_format::fixed) {
+    detail::put_fixed(o, x, shown > 0 ? shown : 0);
+  } else if (fmt == std::chars_format::scientific) {
+    detail::put_scientific(o, x, x.count > 1 ? x.count - 1 : 0);
+  } else {
+    // libstdc++ decides as %g does with its default precision, 6: the
+    // fixed form when -4 <= exponent < 6, whatever the digit count.
+    const long long e = x.count == 0 ? 0 : x.point - 1;
+    if (e < 6 && e >= -4) {
+      detail::put_fixed(o, x, shown > 0 ? shown : 0);
+    } else {
+      detail::put_scientific(o, x, x.count > 1 ? x.count - 1 : 0);
+    }
+  }
+  return o.result();
 }
 
 /// Most characters format_float_ecmascript writes: "-0.0000012345678901234567"

@@ -57,7 +57,7 @@ struct ieee_traits<float> {
 /// checks them for |q| < 1200 and |e| < 400 (wider than any use).
 constexpr int floor_log10_pow2(int q) noexcept { return (q * 315653) >> 20; }
 constexpr int floor_log10_three_quarters_pow2(int q) noexcept { return (q * 315653 - 131237) >> 20; }
-constexpr int floor_log2_pow10(int e) noexcept { return (e * 1741647) >> 19; }
+constexpr int floor_log2_pow10_schubfach(int e) noexcept { return (e * 1741647) >> 19; }
 
 /// Round to odd of g * cp / 2^127 (g = the table entry, 126 bits): the
 /// floor, with bit 0 set when the bits below it are not all zero. Only
@@ -111,7 +111,7 @@ constexpr decimal_fp schubfach(std::uint64_t c, int q, bool c_is_min, bool out_i
     cbl = cb - 1;
     k = floor_log10_three_quarters_pow2(q);
   }
-  const int h = q + floor_log2_pow10(-k) + 2;  // 0 <= h <= 3: cb << h fits 64 bits
+  const int h = q + floor_log2_pow10_schubfach(-k) + 2;  // 0 <= h <= 3: cb << h fits 64 bits
   const pow10_g& g = pow10_g_table[-k - pow10_g_smallest];
   const std::uint64_t vb = round_to_odd(g, cb << h);
   const std::uint64_t vbl = round_to_odd(g, cbl << h);
