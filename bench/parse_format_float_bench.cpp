@@ -103,30 +103,26 @@ const std::vector<T>& input(int shape) {
 
 template <class T>
 void ours(benchmark::State& state) {
-  run(state, input<T>(static_cast<int>(state.range(0))), [](char* b, T x) {
-    return static_cast<std::size_t>(ep::format_float(b, b + 64, x).ptr - b);
-  });
+  run(state, input<T>(static_cast<int>(state.range(0))),
+      [](char* b, T x) { return static_cast<std::size_t>(ep::format_float(b, b + 64, x).ptr - b); });
 }
 template <class T>
 void std_to_chars(benchmark::State& state) {
-  run(state, input<T>(static_cast<int>(state.range(0))), [](char* b, T x) {
-    return static_cast<std::size_t>(std::to_chars(b, b + 64, x).ptr - b);
-  });
+  run(state, input<T>(static_cast<int>(state.range(0))),
+      [](char* b, T x) { return static_cast<std::size_t>(std::to_chars(b, b + 64, x).ptr - b); });
 }
 #if defined(ELECTRON_BENCH_HAVE_DRAGONBOX)
 template <class T>
 void dragonbox(benchmark::State& state) {
-  run(state, input<T>(static_cast<int>(state.range(0))), [](char* b, T x) {
-    return static_cast<std::size_t>(jkj::dragonbox::to_chars_n(x, b) - b);
-  });
+  run(state, input<T>(static_cast<int>(state.range(0))),
+      [](char* b, T x) { return static_cast<std::size_t>(jkj::dragonbox::to_chars_n(x, b) - b); });
 }
 #endif
 #if defined(ELECTRON_BENCH_HAVE_FMT)
 template <class T>
 void fmt_format_to(benchmark::State& state) {
-  run(state, input<T>(static_cast<int>(state.range(0))), [](char* b, T x) {
-    return static_cast<std::size_t>(fmt::format_to(b, "{}", x) - b);
-  });
+  run(state, input<T>(static_cast<int>(state.range(0))),
+      [](char* b, T x) { return static_cast<std::size_t>(fmt::format_to(b, "{}", x) - b); });
 }
 #endif
 

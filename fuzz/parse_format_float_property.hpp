@@ -61,7 +61,8 @@ inline bool parse_format_float_property(std::string_view data) {
     std::uint64_t b = 0;
     std::memcpy(&b, data.data() + i, 8);
     if (!parse_format_float_model::agrees_with_to_chars(std::bit_cast<double>(b))) return false;
-    if (!parse_format_float_model::agrees_with_to_chars(std::bit_cast<float>(static_cast<std::uint32_t>(b)))) return false;
+    if (!parse_format_float_model::agrees_with_to_chars(std::bit_cast<float>(static_cast<std::uint32_t>(b))))
+      return false;
     if (!parse_format_float_model::agrees_with_to_chars(std::bit_cast<float>(static_cast<std::uint32_t>(b >> 32)))) {
       return false;
     }

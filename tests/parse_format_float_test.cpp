@@ -154,9 +154,14 @@ TEST_CASE("format_float: hand-picked values", "[parse][format_float]") {
     CHECK(std_text(v) == text);
   }
   const std::pair<float, std::string_view> floats[] = {
-      {1e5f, "1e+05"},           {1073741824.f, "1073741824"}, {1.2345678e13f, "1.2345678e+13"},
-      {3.4028235e38f, "3.4028235e+38"}, {1e-45f, "1e-45"},    {0.1f, "0.1"},
-      {16777216.f, "16777216"},  {1.1e10f, "1.1e+10"},
+      {1e5f, "1e+05"},
+      {1073741824.f, "1073741824"},
+      {1.2345678e13f, "1.2345678e+13"},
+      {3.4028235e38f, "3.4028235e+38"},
+      {1e-45f, "1e-45"},
+      {0.1f, "0.1"},
+      {16777216.f, "16777216"},
+      {1.1e10f, "1.1e+10"},
   };
   for (const auto& [v, text] : floats) {
     INFO(text);
@@ -169,8 +174,8 @@ TEMPLATE_TEST_CASE("format_float: inf, nan and zeros as std::to_chars spells the
                    double) {
   using T = TestType;
   using L = std::numeric_limits<T>;
-  const T specials[] = {L::infinity(), -L::infinity(), L::quiet_NaN(), -L::quiet_NaN(), L::signaling_NaN(),
-                        -L::signaling_NaN(), T{0}, -T{0}};
+  const T specials[] = {L::infinity(),      -L::infinity(),      L::quiet_NaN(), -L::quiet_NaN(),
+                        L::signaling_NaN(), -L::signaling_NaN(), T{0},           -T{0}};
   for (const T v : specials) {
     INFO(std_text(v));
     CHECK(our_text(v) == std_text(v));
@@ -248,8 +253,8 @@ TEST_CASE("format_float: every float within 512 of each binade's ends", "[parse]
   CHECK(check_all<double>(doubles.size(), [&](std::size_t i) { return doubles[i]; }) == doubles.size());
 }
 
-TEMPLATE_TEST_CASE("format_float: random bit patterns equal std::to_chars and read back", "[parse][format_float][random]",
-                   float, double) {
+TEMPLATE_TEST_CASE("format_float: random bit patterns equal std::to_chars and read back",
+                   "[parse][format_float][random]", float, double) {
   // 1,000,000 per type (50 million with ctest -L stress).
   using T = TestType;
   std::mt19937_64 rng(std::is_same_v<T, double> ? 11 : 12);
@@ -270,12 +275,16 @@ TEMPLATE_TEST_CASE("format_float: random integers and short decimals", "[parse][
         }) == n);
 }
 
-TEMPLATE_TEST_CASE("format_float: short buffers give value_too_large and are not written past",
-                   "[parse][format_float]", float, double) {
+TEMPLATE_TEST_CASE("format_float: short buffers give value_too_large and are not written past", "[parse][format_float]",
+                   float, double) {
   using T = TestType;
   std::mt19937_64 rng(14);
-  std::vector<T> values = {T{0}, -T{0}, std::numeric_limits<T>::infinity(), -std::numeric_limits<T>::quiet_NaN(),
-                           std::numeric_limits<T>::lowest(), std::numeric_limits<T>::denorm_min()};
+  std::vector<T> values = {T{0},
+                           -T{0},
+                           std::numeric_limits<T>::infinity(),
+                           -std::numeric_limits<T>::quiet_NaN(),
+                           std::numeric_limits<T>::lowest(),
+                           std::numeric_limits<T>::denorm_min()};
   for (int i = 0; i < 2000; ++i) values.push_back(std::bit_cast<T>(static_cast<bits_of<T>>(rng())));
   for (const T v : values) {
     const std::string expect = std_text(v);
@@ -343,7 +352,8 @@ TEST_CASE("format_float: the Ryu vectors (d2s, f2s): the same shortest digits", 
       if (!have_bits) {  // NaN given without bits
         ok = expect == "NaN";
       } else if (is_double) {
-        const double v = std::bit_cast<double>(static_cast<std::uint64_t>(std::strtoull(bits_text.c_str(), nullptr, 16)));
+        const double v =
+            std::bit_cast<double>(static_cast<std::uint64_t>(std::strtoull(bits_text.c_str(), nullptr, 16)));
         ok = ryu_text(v) == expect && same(v);
       } else {
         const float v = std::bit_cast<float>(static_cast<std::uint32_t>(std::strtoul(bits_text.c_str(), nullptr, 16)));
@@ -474,9 +484,12 @@ TEST_CASE("format_float_ecmascript: equal to node's String(x) on random and chos
   }
   const std::string script =
       "const fs=require('fs');const b=Buffer.alloc(8);const o=[];"
-      "for(const l of fs.readFileSync('" + in + "','utf8').split('\\n')){if(!l)continue;"
+      "for(const l of fs.readFileSync('" +
+      in +
+      "','utf8').split('\\n')){if(!l)continue;"
       "b.writeBigUInt64LE(BigInt('0x'+l));o.push(String(b.readDoubleLE(0)));}"
-      "fs.writeFileSync('" + out + "',o.join('\\n')+'\\n');";
+      "fs.writeFileSync('" +
+      out + "',o.join('\\n')+'\\n');";
   REQUIRE(std::system(("node -e \"" + script + "\"").c_str()) == 0);
   std::ifstream f(out);
   std::string line;
@@ -517,7 +530,8 @@ template <class T>
 bool same_format(T v, std::chars_format fmt, int precision, bool with_precision, std::size_t room = 4000) {
   static char a[4096], b[4096];
   const std::size_t cap = room < sizeof b - 1 ? room : sizeof b - 1;
-  const auto r1 = with_precision ? std::to_chars(a, a + sizeof a, v, fmt, precision) : std::to_chars(a, a + sizeof a, v, fmt);
+  const auto r1 =
+      with_precision ? std::to_chars(a, a + sizeof a, v, fmt, precision) : std::to_chars(a, a + sizeof a, v, fmt);
   if (r1.ec != std::errc{}) return false;
   const auto n = static_cast<std::size_t>(r1.ptr - a);
   b[cap] = '#';
@@ -528,8 +542,8 @@ bool same_format(T v, std::chars_format fmt, int precision, bool with_precision,
 }
 }  // namespace
 
-TEMPLATE_TEST_CASE("format_float with a format and a precision equals std::to_chars", "[parse][format_float][precision]",
-                   float, double) {
+TEMPLATE_TEST_CASE("format_float with a format and a precision equals std::to_chars",
+                   "[parse][format_float][precision]", float, double) {
   using T = TestType;
   const std::chars_format formats[] = {std::chars_format::fixed, std::chars_format::scientific,
                                        std::chars_format::general};

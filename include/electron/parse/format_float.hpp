@@ -56,7 +56,7 @@ struct float_layout {
   int sci_exponent;            // exponent of the first digit
   int length;                  // without the sign
   bool fixed;
-  bool exact_integer;          // write integer_high/low instead of dec + zeros
+  bool exact_integer;  // write integer_high/low instead of dec + zeros
 };
 
 inline constexpr std::uint64_t pow10_19 = 10000000000000000000ULL;
@@ -409,8 +409,9 @@ constexpr format_result format_float_ecmascript(char* first, char* last, double 
   const auto room = static_cast<std::size_t>(last - first);
   std::string_view special;
   if (f.biased == 0x7FF) {
-    special = f.fraction != 0 ? std::string_view("NaN") : f.negative ? std::string_view("-Infinity")
-                                                                        : std::string_view("Infinity");
+    special = f.fraction != 0 ? std::string_view("NaN")
+              : f.negative    ? std::string_view("-Infinity")
+                              : std::string_view("Infinity");
   } else if (f.biased == 0 && f.fraction == 0) {
     special = "0";
   }
@@ -506,7 +507,7 @@ class float_chars {
 /// (B is constrained as parse::text_sink of int.hpp is, spelled out here
 /// until int.hpp and float.hpp can share one translation unit.)
 template <class B, formattable_float T>
-  requires requires(B& b, std::string_view s) { b.append(s); }
+requires requires(B& b, std::string_view s) { b.append(s); }
 constexpr B& append_float(B& sink, T v) {
   const float_chars text(v);
   sink.append(text.view());
