@@ -6,7 +6,8 @@
 // byte, report value_too_large with ptr == last into every shorter buffer
 // (each an exact-size allocation, so a write past its end is caught by
 // ASan), and parse_float must read its text back to the same bits (NaNs:
-// NaN with the same sign).
+// NaN with the same sign); the fixed/scientific/general forms, with a
+// precision from the bits and without, must equal std::to_chars too.
 #ifndef ELECTRON_FUZZ_PARSE_FORMAT_FLOAT_PROPERTY_HPP
 #define ELECTRON_FUZZ_PARSE_FORMAT_FLOAT_PROPERTY_HPP
 
@@ -22,6 +23,7 @@
 #include <memory>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 
 namespace electron_fuzz {
 namespace parse_format_float_model {
@@ -51,7 +53,22 @@ bool agrees_with_to_chars(T v) {
       return false;
     }
   }
-  return true;
+  // The forms with a format, with and without a precision (from the bits).
+  const auto b =
+      static_cast<std::uint64_t>(std::bit_cast<std::conditional_t<sizeof(T) == 8, std::uint64_t, std::uint32_t>>(v));
+  const std::chars_format formats[] = {std::chars_format::fixed, std::chars_format::scientific,
+                                       std::chars_format::general};
+  const std::chars_format fmt = formats[b % 3];
+  const int precision = static_cast<int>((b >> 2) % 40) - 1;
+  static char a[1600], c[1600];
+  const auto r1 = std::to_chars(a, a + sizeof a, v, fmt, precision);
+  const auto r2 = ep::format_float(c, c + sizeof c, v, fmt, precision);
+  if (r1.ec != r2.ec || r1.ptr - a != r2.ptr - c || std::memcmp(a, c, static_cast<std::size_t>(r1.ptr - a)) != 0) {
+    return false;
+  }
+  const auto r3 = std::to_chars(a, a + sizeof a, v, fmt);
+  const auto r4 = ep::format_float(c, c + sizeof c, v, fmt);
+  return r3.ec == r4.ec && r3.ptr - a == r4.ptr - c && std::memcmp(a, c, static_cast<std::size_t>(r3.ptr - a)) == 0;
 }
 
 }  // namespace parse_format_float_model

@@ -396,6 +396,12 @@ TEST_CASE("format_float: does not allocate", "[parse][format_float]") {
       sum += static_cast<double>(format_float(buf, buf + sizeof buf, 1.0 / (i + 1)).ptr - buf);
       sum += static_cast<double>(format_float(buf, buf + 3, 1e300).ptr - buf);
       sum += static_cast<double>(ep::float_chars(static_cast<float>(i) * 1e-40f).size());
+      char big[1200];
+      sum += static_cast<double>(format_float(big, big + sizeof big, 5e-324 * i, std::chars_format::fixed, 1100).ptr -
+                                 big);
+      sum +=
+          static_cast<double>(format_float(big, big + sizeof big, 1e300 / (i + 1), std::chars_format::fixed).ptr - big);
+      sum += static_cast<double>(ep::format_float_ecmascript(big, big + sizeof big, 1.0 / (i + 3)).ptr - big);
     }
   }));
   CHECK(sum > 0);
