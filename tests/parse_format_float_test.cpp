@@ -615,3 +615,9 @@ TEMPLATE_TEST_CASE("format_float with a format: short buffers", "[parse][format_
     }
   }
 }
+
+TEST_CASE("format_float: the examples of the docs", "[parse][format_float]") {
+  CHECK(our_text(0x1.ap+66) == "119903836479112085504");
+  CHECK(ep::float_chars(-2.5e-10f).view() == "-2.5e-10");
+  CHECK(js_text(1e-7) == "1e-7");
+}
