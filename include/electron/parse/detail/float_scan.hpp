@@ -51,7 +51,7 @@ constexpr std::uint64_t byteswap64(std::uint64_t v) noexcept {
 }
 
 constexpr bool is_digit(char c) noexcept { return static_cast<unsigned char>(c - '0') < 10; }
-constexpr unsigned digit_value(char c) noexcept { return static_cast<unsigned char>(c - '0'); }
+constexpr unsigned float_digit_value(char c) noexcept { return static_cast<unsigned char>(c - '0'); }
 constexpr char lower_ascii(char c) noexcept { return static_cast<char>(c | 0x20); }
 
 /// True when [p, last) starts with `word` (lowercase ASCII letters), in any case.
@@ -77,7 +77,7 @@ constexpr significant_digits walk_significant(const float_scan& s, std::int64_t 
   significant_digits r;
   std::int64_t taken = 0;
   for (const char* p = s.int_first; p != s.int_last; ++p) {
-    const unsigned d = digit_value(*p);
+    const unsigned d = float_digit_value(*p);
     if (taken == 0 && d == 0) continue;
     if (taken < limit) {
       take(d);
@@ -88,7 +88,7 @@ constexpr significant_digits walk_significant(const float_scan& s, std::int64_t 
     }
   }
   for (const char* p = s.frac_first; p != s.frac_last; ++p) {
-    const unsigned d = digit_value(*p);
+    const unsigned d = float_digit_value(*p);
     if (taken == 0 && d == 0) {
       --r.point_shift;
       continue;
@@ -105,7 +105,7 @@ constexpr significant_digits walk_significant(const float_scan& s, std::int64_t 
 }
 
 /// Eight bytes at p as a little-endian word (a byte copy: any alignment).
-ELECTRON_ALWAYS_INLINE std::uint64_t load8(const char* p) noexcept {
+ELECTRON_ALWAYS_INLINE std::uint64_t float_load8(const char* p) noexcept {
   std::uint64_t v;
   std::memcpy(&v, p, 8);
   if constexpr (std::endian::native == std::endian::big) v = byteswap64(v);
@@ -115,7 +115,7 @@ ELECTRON_ALWAYS_INLINE std::uint64_t load8(const char* p) noexcept {
 /// True when all eight bytes of v (first byte lowest) are ASCII digits:
 /// each byte's high nibble is 3, and adding 6 does not carry out of the low
 /// nibble (so it is at most 9).
-constexpr bool eight_digits(std::uint64_t v) noexcept {
+constexpr bool float_eight_digits(std::uint64_t v) noexcept {
   return (((v & 0xF0F0F0F0F0F0F0F0ULL) | (((v + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) ==
           0x3333333333333333ULL);
 }
@@ -138,14 +138,14 @@ constexpr std::uint32_t eight_digits_value(std::uint64_t v) noexcept {
 ELECTRON_ALWAYS_INLINE constexpr const char* fold_digits(const char* p, const char* last, std::uint64_t& m) noexcept {
   if (!std::is_constant_evaluated()) {
     while (last - p >= 8) {
-      const std::uint64_t v = load8(p);
-      if (!eight_digits(v)) break;
+      const std::uint64_t v = float_load8(p);
+      if (!float_eight_digits(v)) break;
       m = m * 100000000 + eight_digits_value(v);
       p += 8;
     }
   }
   while (p != last && is_digit(*p)) {
-    m = m * 10 + digit_value(*p);
+    m = m * 10 + float_digit_value(*p);
     ++p;
   }
   return p;
@@ -194,7 +194,7 @@ ELECTRON_ALWAYS_INLINE constexpr float_scan scan_float(const char* first, const 
   // Integer parts are short in most text (coordinates, prices, printed
   // doubles): a plain loop; the eight-digit step is for fractions.
   while (p != last && is_digit(*p)) {
-    m = m * 10 + digit_value(*p);
+    m = m * 10 + float_digit_value(*p);
     ++p;
   }
   s.int_last = p;
@@ -225,7 +225,7 @@ ELECTRON_ALWAYS_INLINE constexpr float_scan scan_float(const char* first, const 
     if (q != last && is_digit(*q)) {
       std::int64_t e = 0;
       for (; q != last && is_digit(*q); ++q) {
-        if (e < exponent_clamp) e = e * 10 + digit_value(*q);
+        if (e < exponent_clamp) e = e * 10 + float_digit_value(*q);
       }
       s.explicit_exponent = exp_negative ? -e : e;
       has_exponent = true;

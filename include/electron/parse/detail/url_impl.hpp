@@ -69,7 +69,7 @@ inline constexpr std::array<std::uint16_t, 256> url_lenient_table = make_url_tab
 
 constexpr std::uint16_t url_class(char c) noexcept { return url_strict_table[static_cast<unsigned char>(c)]; }
 constexpr bool is_hex(char c) noexcept { return (url_class(c) & url_hex) != 0; }
-constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+constexpr bool url_is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 constexpr unsigned hex_value(char c) noexcept {
   const auto u = static_cast<unsigned>(static_cast<unsigned char>(c));
   return u <= '9' ? u - '0' : (u | 0x20u) - 'a' + 10;
@@ -124,10 +124,10 @@ struct url_parser {
 
   // dec-octet (RFC 3986 section 3.2.2): 0-255 without leading zeros.
   static constexpr bool dec_octet(const char*& p, const char* end) noexcept {
-    if (p == end || !is_digit(*p)) return false;
+    if (p == end || !url_is_digit(*p)) return false;
     unsigned v = static_cast<unsigned>(*p++ - '0');
     if (v == 0) return true;
-    for (int i = 0; i < 2 && p != end && is_digit(*p); ++i) v = v * 10 + static_cast<unsigned>(*p++ - '0');
+    for (int i = 0; i < 2 && p != end && url_is_digit(*p); ++i) v = v * 10 + static_cast<unsigned>(*p++ - '0');
     return v <= 255;
   }
   // IPv4address: dec-octet "." dec-octet "." dec-octet "." dec-octet.
@@ -232,7 +232,7 @@ struct url_parser {
   constexpr bool port(const char*& p, url_view& u) noexcept {
     const char* start = p;
     std::uint32_t v = 0;
-    while (p != e && is_digit(*p)) {
+    while (p != e && url_is_digit(*p)) {
       v = v * 10 + static_cast<std::uint32_t>(*p - '0');
       if (v > 65535) v = 65536;  // saturate: any longer run stays out of range
       ++p;
@@ -267,7 +267,7 @@ struct url_parser {
     const char* h = b + u.m_host_begin;
     // RFC 3986 section 3.2.2: text that matches IPv4address is one.
     u.m_host_kind =
-        (h != host_end && is_digit(*h) && ipv4(h, host_end) && h == host_end) ? host_kind::ipv4 : host_kind::reg_name;
+        (h != host_end && url_is_digit(*h) && ipv4(h, host_end) && h == host_end) ? host_kind::ipv4 : host_kind::reg_name;
   }
 
   // authority = [ userinfo "@" ] host [ ":" port ], p after "//".
@@ -293,7 +293,7 @@ struct url_parser {
     // host ":" port, or a userinfo with a ':' ("user:password@host").
     const char* colon = p;
     const char* q = p + 1;
-    while (q != e && is_digit(*q)) ++q;
+    while (q != e && url_is_digit(*q)) ++q;
     if (at_authority_end(q)) {
       p = colon + 1;
       return port(p, u);
