@@ -232,6 +232,24 @@ TEST_CASE("builder: clear() empties and keeps the source's buffer", "[strings][b
   CHECK(b.view() == std::string(64, 'y'));
 }
 
+TEST_CASE("builder: truncate() keeps a prefix and the buffer", "[strings][builder][seam]") {
+  counting_source src;
+  es::basic_builder<counting_source> b(src, 64);
+  b.append(std::string_view("/a/bc/def"));
+  const char* data = b.view().data();
+  b.truncate(5);
+  CHECK(b.view() == "/a/bc");
+  b.truncate(5);
+  CHECK(b.view() == "/a/bc");
+  b.append(std::string_view("/x"));
+  CHECK(b.view() == "/a/bc/x");
+  b.truncate(0);
+  CHECK(b.empty());
+  CHECK(b.view().data() == data);
+  CHECK(src.gets == 1);
+  static_assert(noexcept(b.truncate(0)));
+}
+
 TEST_CASE("builder: moves carry the buffer; assigning over one gives its buffer back", "[strings][builder][seam]") {
   counting_source src;
   {

@@ -185,6 +185,11 @@ class basic_builder {
   [[nodiscard]] std::size_t capacity() const noexcept { return m_capacity; }
   /// Empties the builder and keeps the capacity (std::string::clear()).
   void clear() noexcept { m_size = 0; }
+  /// Keeps the first n bytes (n <= size()) and the capacity.
+  void truncate(std::size_t n) noexcept {
+    ELECTRON_ASSERT(n <= m_size, "builder::truncate: n above size()");
+    m_size = n;
+  }
   /// Makes room for n bytes in total. Throws std::length_error when n > max_size().
   void reserve(std::size_t n) {
     if (n > max_size()) too_long();

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: MIT
+// electron/parse/detail/format_float_shortest.hpp: the shortest decimal that
+// rounds back to a float or double, by Schubfach (R. Giulietti, "The
+// Schubfach way to render doubles", 2020), implemented from the paper.
+//
+// For v = c * 2^q the rounding interval R_v has the halfway points to the
+// neighbours as ends (both included when c is even: round-to-nearest-even
+// reads them back as v). Schubfach picks k with 10^k near the ulp, scales
+// 4v, 4v_left and 4v_right by 10^-k with one 64x128-bit product each
+// ("round to odd": floor, with the lowest bit set when the product was not
+// an integer, which is enough to compare against integers exactly), and
+// then decides between the (at most two) multiples of 10 and of 1 in R_v.
+#ifndef ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_SHORTEST_HPP
+#define ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_SHORTEST_HPP
+
+#include "electron/config.hpp"
+#include "electron/parse/detail/format_float_table.hpp"
+
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace parse::detail {
+
+__extension__ using uint128 = unsigned __int128;
+
+/// digits * 10^exponent, digits without trailing zeros (0 only for zero).
+struct decimal_fp {
+  std::uint64_t digits;
+  int exponent;
+};
+
+/// IEEE layout of float and double.
+template <class T>
+struct ieee_traits;
+template <>
+struct ieee_traits<double> {
+  using bits_type = std::uint64_t;
+  static constexpr int significand_bits = 52;  // stored, without the hidden bit
+  static constexpr int exponent_bits = 11;
+  static constexpr int q_min = -1074;  // exponent of the subnormals
+  static constexpr int bias = 1075;    // q = biased - bias for normal numbers
+};
+template <>
+struct ieee_traits<float> {
+  using bits_type = std::uint32_t;
+  static constexpr int significand_bits = 23;
+  static constexpr int exponent_bits = 8;
+  static constexpr int q_min = -149;
+  static constexpr int bias = 150;
+};
+
+/// floor(q * log10(2)), floor(q * log10(2) + log10(3/4)) and
+/// floor(e * log2(10)) as multiply-shifts; scripts/gen_pow10_schubfach.py
+/// checks them for |q| < 1200 and |e| < 400 (wider than any use).
+constexpr int floor_log10_pow2(int q) noexcept { return (q * 315653) >> 20; }
+constexpr int floor_log10_three_quarters_pow2(int q) noexcept { return (q * 315653 - 131237) >> 20; }
+constexpr int floor_log2_pow10_schubfach(int e) noexcept { return (e * 1741647) >> 19; }
+
+/// Round to odd of g * cp / 2^127 (g = the table entry, 126 bits): the
+/// floor, with bit 0 set when the bits below it are not all zero. Only
+/// floor(g * cp / 2^64) is formed (the low product's low half is dropped);
+/// as g overestimates 10^e by less than one unit, a zero remainder below
+/// 2^64 means an exact product (the paper's section 9).
+constexpr std::uint64_t round_to_odd(const pow10_g& g, std::uint64_t cp) noexcept {
+  const auto x1 = static_cast<std::uint64_t>((static_cast<uint128>(g.low) * cp) >> 64);
+  const uint128 z = static_cast<uint128>(g.high) * cp + x1;
+  const auto vb = static_cast<std::uint64_t>(z >> 63);
+  const auto rest = static_cast<std::uint64_t>(z) & ((std::uint64_t{1} << 63) - 1);
+  return vb | (rest != 0 ? 1u : 0u);
+}
+
+/// Removes the trailing zeros of d (d > 0), adding them to e.
+constexpr decimal_fp strip_zeros(std::uint64_t d, int e) noexcept {
+  // Eight at a time first: doubles can carry up to 16 of them (integers
+  // below 2^53 such as 10^15 take the exact-integer path).
+  while (d % 100000000 == 0) {
+    d /= 100000000;
+    e += 8;
+  }
+  while (d % 100 == 0) {
+    d /= 100;
+    e += 2;
+  }
+  if (d % 10 == 0) {
+    d /= 10;
+    e += 1;
+  }
+  return {d, e};
+}
+
+constexpr decimal_fp strip_zeros_any(decimal_fp d) noexcept { return strip_zeros(d.digits, d.exponent); }
+
+/// Schubfach proper: v = c * 2^q (c > 0); c_is_min when c is the smallest
+/// normal significand (the lower neighbour is closer); out_inclusive when
+/// the interval's ends read back as v (c even).
+constexpr decimal_fp schubfach(std::uint64_t c, int q, bool c_is_min, bool out_inclusive) noexcept {
+  const std::uint64_t out = out_inclusive ? 0 : 1;  // the paper's "out": 1 when the ends are excluded
+  const std::uint64_t cb = c << 2;
+  const std::uint64_t cbr = cb + 2;
+  std::uint64_t cbl;
+  int k;
+  if (!c_is_min) {
+    cbl = cb - 2;
+    k = floor_log10_pow2(q);
+  } else {
+    // At a power of two the lower neighbour is half an ulp away: the
+    // interval is asymmetric, and 10^k follows its lower end (3/4 * 2^q).
+    cbl = cb - 1;
+    k = floor_log10_three_quarters_pow2(q);
+  }
+  const int h = q + floor_log2_pow10_schubfach(-k) + 2;  // 0 <= h <= 3: cb << h fits 64 bits
+  const pow10_g& g = pow10_g_table[-k - pow10_g_smallest];
+  const std::uint64_t vb = round_to_odd(g, cb << h);
+  const std::uint64_t vbl = round_to_odd(g, cbl << h);
+  const std::uint64_t vbr = round_to_odd(g, cbr << h);
+  const std::uint64_t s = vb >> 2;
+  if (s >= 10) {
+    // One digit fewer: is exactly one multiple of 10 in R_v? (R_v is
+    // narrower than 10^(k+1), so never two.) For normal numbers s has 16 or
+    // more digits; the small subnormals need the test from s = 10 on, where
+    // the paper rescales them instead.
+    const std::uint64_t sp10 = s / 10 * 10;
+    const std::uint64_t tp10 = sp10 + 10;
+    const bool upin = vbl + out <= sp10 << 2;
+    const bool wpin = (tp10 << 2) + out <= vbr;
+    if (upin != wpin) return {upin ? sp10 : tp10, k};
+  }
+  const std::uint64_t t = s + 1;
+  const bool uin = vbl + out <= s << 2;
+  const bool win = (t << 2) + out <= vbr;
+  if (uin != win) return {uin ? s : t, k};
+  // Both in R_v: the closer to v, ties to the even one.
+  const auto cmp = static_cast<std::int64_t>(vb - ((s + t) << 1));
+  return {cmp < 0 || (cmp == 0 && (s & 1) == 0) ? s : t, k};
+}
+
+/// The shortest decimal of a finite, nonzero, positive value with these
+/// biased exponent and stored significand bits (no trailing zeros).
+template <class T>
+constexpr decimal_fp shortest_decimal(std::uint64_t biased, std::uint64_t fraction) noexcept {
+  using tr = ieee_traits<T>;
+  constexpr std::uint64_t hidden = std::uint64_t{1} << tr::significand_bits;
+  if (biased != 0) {
+    const std::uint64_t c = fraction | hidden;
+    const int q = static_cast<int>(biased) - tr::bias;
+    // An integer below 2^53 (2^24 for float): its interval is narrower
+    // than 1, so its own digits are the shortest; no scaling needed.
+    if (q < 0 && q > -tr::significand_bits - 1) {
+      const std::uint64_t f = c >> -q;
+      if ((f << -q) == c) return strip_zeros(f, 0);
+    }
+    return strip_zeros_any(schubfach(c, q, fraction == 0 && biased != 1, (c & 1) == 0));
+  }
+  // The smallest subnormals need no special case here: the tests check
+  // every float subnormal and the doubles with c < 2^24 against
+  // std::to_chars.
+  return strip_zeros_any(schubfach(fraction, tr::q_min, false, (fraction & 1) == 0));
+}
+
+// ---------------------------------------------------------------------------
+// Digit output. (The same SWAR idea as parse/detail/int_digits.hpp, under
+// names of its own: that header and parse/detail/float_scan.hpp cannot yet be
+// included in one translation unit, and this one must work with both.)
+// ---------------------------------------------------------------------------
+
+inline constexpr std::uint64_t format_pow10[20] = {1ULL,
+                                                   10ULL,
+                                                   100ULL,
+                                                   1000ULL,
+                                                   10000ULL,
+                                                   100000ULL,
+                                                   1000000ULL,
+                                                   10000000ULL,
+                                                   100000000ULL,
+                                                   1000000000ULL,
+                                                   10000000000ULL,
+                                                   100000000000ULL,
+                                                   1000000000000ULL,
+                                                   10000000000000ULL,
+                                                   100000000000000ULL,
+                                                   1000000000000000ULL,
+                                                   10000000000000000ULL,
+                                                   100000000000000000ULL,
+                                                   1000000000000000000ULL,
+                                                   10000000000000000000ULL};
+
+/// Number of decimal digits of v (1 for 0): log10 from the bit width
+/// (1233 / 4096 ~ log10 2), corrected by one comparison.
+constexpr int format_digit_count(std::uint64_t v) noexcept {
+  const int t = (static_cast<int>(std::bit_width(v | 1)) * 1233) >> 12;
+  return t + ((v | 1) >= format_pow10[t] ? 1 : 0);
+}
+
+/// The 8 ASCII digits of x < 10^8 with leading zeros, the first in the low
+/// byte: the halves x / 10^4 and x % 10^4 in 32-bit lanes, split into
+/// 2-digit values in 16-bit lanes, then into digits in bytes; / 100 and
+/// / 10 are the multiply-shifts 10486 / 2^20 and 103 / 2^10, exact below
+/// 10^4 and 10^2.
+constexpr std::uint64_t format_ascii8(std::uint32_t x) noexcept {
+  std::uint64_t w = std::uint64_t{x / 10000} | (std::uint64_t{x % 10000} << 32);
+  const std::uint64_t hundreds = ((w * 10486) >> 20) & 0x0000007F0000007FULL;
+  w = hundreds | ((w - hundreds * 100) << 16);
+  const std::uint64_t tens = ((w * 103) >> 10) & 0x000F000F000F000FULL;
+  w = tens | ((w - tens * 10) << 8);
+  return w | 0x3030303030303030ULL;
+}
+
+/// Stores the n (1 <= n <= 8) last digits of the block w at out.
+constexpr void format_store(char* out, std::uint64_t w, int n) noexcept {
+  w >>= 8 * (8 - n);
+  if (!std::is_constant_evaluated() && std::endian::native == std::endian::little && n == 8) {
+    std::memcpy(out, &w, 8);
+    return;
+  }
+  for (int i = 0; i < n; ++i) out[i] = static_cast<char>(static_cast<unsigned char>(w >> (8 * i)));
+}
+
+/// Writes v as exactly n digits (leading zeros when v < 10^(n-1)), n <= 20,
+/// at [out, out + n); nothing else is written.
+constexpr void format_digits(char* out, std::uint64_t v, int n) noexcept {
+  if (n > 16) {
+    const std::uint64_t top = v / 10000000000000000ULL;
+    v %= 10000000000000000ULL;
+    format_store(out, format_ascii8(static_cast<std::uint32_t>(top)), n - 16);
+    out += n - 16;
+    n = 16;
+  }
+  if (n > 8) {
+    format_store(out, format_ascii8(static_cast<std::uint32_t>(v / 100000000)), n - 8);
+    out += n - 8;
+    v %= 100000000;
+    n = 8;
+  }
+  format_store(out, format_ascii8(static_cast<std::uint32_t>(v)), n);
+}
+
+}  // namespace parse::detail
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_SHORTEST_HPP
