@@ -18,8 +18,12 @@
 #if defined(ELECTRON_BENCH_COUNT_ALLOCS)
 // The *_allocs variant of a bench: the counting operator new is installed and
 // every benchmark reports allocs/op and bytes/op. Its timings include the
-// counter's overhead; read times from the plain variant.
+// counter's overhead; read times from the plain variant. A bench built from
+// several files (ELECTRON_BENCH_MULTI_FILE) installs the counter in the one
+// file that defines ELECTRON_BENCH_MAIN_FILE.
+#if !defined(ELECTRON_BENCH_MULTI_FILE) || defined(ELECTRON_BENCH_MAIN_FILE)
 #define ELECTRON_TEST_COUNT_ALLOCATIONS
+#endif
 #include "electron/test.hpp"
 #endif
 

@@ -213,5 +213,3 @@ void register_all() {
 [[maybe_unused]] const int registered = (register_all(), 0);
 
 }  // namespace
-
-BENCHMARK_MAIN();

@@ -144,5 +144,3 @@ BENCHMARK(fmt_format_to<double>)->Name("format_float/fmt/random")->Arg(0);
 BENCHMARK(fmt_format_to<double>)->Name("format_float/fmt/short")->Arg(1);
 BENCHMARK(fmt_format_to<float>)->Name("format_float/fmt/float")->Arg(0);
 #endif
-
-BENCHMARK_MAIN();

@@ -201,5 +201,3 @@ ELECTRON_FORMAT_BENCH(std::int64_t, "int64", "1-20digits", 1)
 ELECTRON_FORMAT_BENCH(std::uint64_t, "uint64", "1-20digits", 1)
 
 }  // namespace
-
-BENCHMARK_MAIN();

@@ -149,5 +149,3 @@ BENCHMARK(curl)->Name("parse_url/curl_url");
 #endif
 
 }  // namespace
-
-BENCHMARK_MAIN();

@@ -262,6 +262,80 @@ int main() {
     expect(a == 332833500 && b == 1000 && total == a, "parallel_for, parallel_reduce and task_group: every index once");
   }
 
+  std::printf("\n== parse: numbers and a URL from a log line, no allocation\n");
+  {
+    namespace ep = electron::parse;
+    namespace est = electron::strings;
+    const std::string_view line =
+        R"(203.0.113.7 "GET https://shop.example.com:8443/cart/add?item=42&note=gift%20wrap&qty=3 HTTP/1.1" 200 5123 0.0042)";
+    // The fields: the quoted request, then status, bytes and seconds.
+    const est::cut_result quoted = est::cut(line, "\" ");
+    const std::string_view rest = quoted.after;
+    const std::string_view request = est::cut(quoted.before, '"').after;
+    const std::string_view target = est::cut(est::cut(request, ' ').after, ' ').before;
+    int status = 0;
+    std::uint64_t bytes = 0;
+    double seconds = 0;
+    std::string_view host;
+    unsigned port = 0;
+    int qty = 0;
+    char note[32];
+    std::size_t note_size = 0;
+    bool all_parsed = false;
+    const auto parsing = electron::test::check_no_alloc([&] {
+      std::size_t i = 0;
+      bool ok = true;
+      for (std::string_view field : est::fields(rest)) {
+        if (i == 0) {
+          const auto r = ep::parse_int<int>(field);
+          ok = ok && static_cast<bool>(r);
+          status = r.value;
+        } else if (i == 1) {
+          const auto r = ep::parse_uint<std::uint64_t>(field);
+          ok = ok && static_cast<bool>(r);
+          bytes = r.value;
+        } else if (i == 2) {
+          const auto r = ep::parse_float<double>(field);
+          ok = ok && static_cast<bool>(r);
+          seconds = r.value;
+        }
+        ++i;
+      }
+      const auto u = ep::parse_url(target);
+      ok = ok && quoted.found && u.has_value() && i == 3;
+      if (!ok) return;
+      host = u->host();
+      port = u->port_number();
+      for (const ep::query_param& q : ep::query_params(u->query())) {
+        if (q.key == "qty") qty = ep::parse_int<int>(q.value).value;
+        if (q.key == "note") {
+          const auto d = q.decode_value(note, note + sizeof note);
+          if (d.ec != std::errc{}) return;
+          note_size = static_cast<std::size_t>(d.ptr - note);
+        }
+      }
+      all_parsed = true;
+    });
+    const ep::float_chars millis(seconds * 1000);
+    std::printf("  status %d, %llu bytes, %s ms; host %.*s port %u, qty %d, note \"%.*s\"\n", status,
+                static_cast<unsigned long long>(bytes), millis.c_str(), static_cast<int>(host.size()), host.data(),
+                port, qty, static_cast<int>(note_size), note);
+    expect(all_parsed && status == 200 && bytes == 5123 && seconds == 0.0042 && host == "shop.example.com" &&
+               port == 8443 && qty == 3 && std::string_view(note, note_size) == "gift wrap",
+           "parse_int, parse_uint, parse_float and parse_url read every field of the line");
+    expect(static_cast<bool>(parsing), "parsing the line allocated nothing (allocation counter)");
+    const auto bad = ep::parse_url("http://host:99999/");
+    expect(!bad && bad.error().kind == ep::url_errc::port_out_of_range && bad.error().offset == 12,
+           "a bad port is an error with its offset, not a silent wrong value");
+    const auto big = ep::parse_int<std::int8_t>("300");
+    expect(big.ec == std::errc::result_out_of_range, "300 does not fit int8_t: result_out_of_range");
+    char shortest[ep::max_float_chars];
+    const auto written = ep::format_float(shortest, shortest + sizeof shortest, 0.1 + 0.2);
+    const std::string_view text(shortest, static_cast<std::size_t>(written.ptr - shortest));
+    expect(text == "0.30000000000000004" && ep::parse_float<double>(text).value == 0.1 + 0.2,
+           "format_float(0.1 + 0.2) is the shortest text that reads back exactly");
+  }
+
   std::printf("\n== test: allocation counter and property checks\n");
   std::size_t sink = 0;
   const auto no_alloc = electron::test::check_no_alloc([&] {

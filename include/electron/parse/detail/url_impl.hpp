@@ -266,8 +266,8 @@ struct url_parser {
   constexpr void set_reg_name(url_view& u, const char* host_end) const noexcept {
     const char* h = b + u.m_host_begin;
     // RFC 3986 section 3.2.2: text that matches IPv4address is one.
-    u.m_host_kind =
-        (h != host_end && url_is_digit(*h) && ipv4(h, host_end) && h == host_end) ? host_kind::ipv4 : host_kind::reg_name;
+    u.m_host_kind = (h != host_end && url_is_digit(*h) && ipv4(h, host_end) && h == host_end) ? host_kind::ipv4
+                                                                                              : host_kind::reg_name;
   }
 
   // authority = [ userinfo "@" ] host [ ":" port ], p after "//".
