@@ -11,6 +11,7 @@
 #include "electron/cache.hpp"
 #include "electron/hash.hpp"
 #include "electron/lockfree.hpp"
+#include "electron/parse.hpp"
 #include "electron/pool.hpp"
 #include "electron/sched.hpp"
 #include "electron/strings.hpp"
@@ -1488,4 +1489,61 @@ TEST_CASE("contract: a batch_processor may be destroyed right after its last bat
     }
   }));
   CHECK(sum == static_cast<long long>(rounds) * (rounds - 1) / 2);
+}
+
+// ===========================================================================
+// parse: the text values (int_chars, float_chars) and url_view
+// ===========================================================================
+// A text value owns its characters: a copy, a move or a self-assignment keeps
+// the text, and the copy's view points into the copy (the original may go).
+TEMPLATE_TEST_CASE("contract: parse's text values copy, move and self-assign their own characters",
+                   "[contract][move][parse]", electron::parse::int_chars, electron::parse::float_chars) {
+  using T = TestType;
+  STATIC_REQUIRE(std::is_trivially_copyable_v<T>);
+  STATIC_REQUIRE(std::is_nothrow_copy_constructible_v<T> && std::is_nothrow_move_assignable_v<T>);
+  STATIC_REQUIRE(!std::is_default_constructible_v<T>);
+  const auto make = [](int i) {
+    if constexpr (std::is_same_v<T, electron::parse::int_chars>) {
+      return T(-1234567 * i);
+    } else {
+      return T(0.1 * i);
+    }
+  };
+  for (int i = 1; i <= 3; ++i) {
+    const std::string expected(make(i).view());
+    auto* original = new T(make(i));
+    T copy(*original);
+    T moved(std::move(*original));
+    delete original;  // the copies must not point into it
+    CHECK(copy.view() == expected);
+    CHECK(moved.view() == expected);
+    CHECK(std::string_view(copy.c_str()) == expected);
+    CHECK(copy.data() != moved.data());
+    CHECK(std::string(copy.begin(), copy.end()) == expected);
+    T other = make(i + 7);
+    other = copy;
+    CHECK(other.view() == expected);
+    et::self_copy_assign(other);
+    CHECK(other.view() == expected);
+    et::self_move_assign(other);
+    CHECK(other.view() == expected);
+    CHECK(other.size() == expected.size());
+  }
+}
+
+// A url_view is a view: copies share the text, and the text must outlive them.
+TEST_CASE("contract: url_view copies and self-assigns as a view of the same text", "[contract][move][parse]") {
+  STATIC_REQUIRE(std::is_trivially_copyable_v<electron::parse::url_view>);
+  const std::string text = "https://user@example.com:8443/a/b?x=1&y#frag";
+  const auto r = electron::parse::parse_url(text);
+  REQUIRE(r.has_value());
+  electron::parse::url_view u = *r;
+  et::self_copy_assign(u);
+  et::self_move_assign(u);
+  CHECK(u.text().data() == text.data());
+  CHECK(u.host() == "example.com");
+  CHECK(u.port_number() == 8443);
+  CHECK(u.query() == "x=1&y");
+  CHECK(u.fragment() == "frag");
+  CHECK(u.host().data() == text.data() + text.find("example.com"));
 }
