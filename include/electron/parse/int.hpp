@@ -21,6 +21,7 @@
 #include "electron/parse/common.hpp"
 #include "electron/parse/detail/int_digits.hpp"
 
+#include <bit>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -91,6 +92,43 @@ template <standard_integer T = std::int64_t, char_pointer Last>
   using U = std::make_unsigned_t<T>;
   const char* const end = last;
   parse_result<T> r{T{}, first, std::errc::invalid_argument};
+  if (base == 10 && end - first >= 25) {
+    // Inside a longer text (a CSV field, a JSON array), the common case:
+    // the word at first and the one a byte later are loaded together, and
+    // the sign only selects between them, so the digits' load does not
+    // wait for the sign test. Up to seven digits end here with no branch
+    // on their number.
+    const std::uint64_t w0 = detail::load8(first);
+    const std::uint64_t w1 = detail::load8(first + 1);
+    const auto c = static_cast<char>(w0 & 0xFF);
+    const bool minus = c == '-';
+    if constexpr (std::is_unsigned_v<T>) {
+      if (minus) return r;
+    }
+    const bool signed_ = minus || (c == '+' && has(options, number_options::allow_plus));
+    const std::uint64_t x = (signed_ ? w1 : w0) ^ detail::ascii_zeros;
+    const int n = std::countr_zero(detail::non_digit_bits(x)) >> 3;
+    const char* const p = first + (signed_ ? 1 : 0);
+    if (n == 0) return r;
+    if (n < 8 && (sizeof(T) >= 4 || n <= std::numeric_limits<T>::digits10)) {
+      const auto magnitude = static_cast<U>(detail::leading_digits(x, n));
+      r.ptr = p + n;
+      r.value = static_cast<T>(minus ? static_cast<U>(U{0} - magnitude) : magnitude);
+      r.ec = std::errc{};
+      return r;
+    }
+    const detail::digit_run run = detail::decimal_run(first, p, end);
+    r.ptr = run.end;
+    const std::uint64_t limit = std::uint64_t{static_cast<U>(std::numeric_limits<T>::max())} + (minus ? 1 : 0);
+    if (run.overflow || run.value > limit) {
+      r.ec = std::errc::result_out_of_range;
+      return r;
+    }
+    const auto magnitude = static_cast<U>(run.value);
+    r.value = static_cast<T>(minus ? static_cast<U>(U{0} - magnitude) : magnitude);
+    r.ec = std::errc{};
+    return r;
+  }
   if (base < 0 || base == 1 || base > 36) return r;
   const char* p = first;
   bool negative = false;

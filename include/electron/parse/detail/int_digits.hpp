@@ -162,17 +162,29 @@ constexpr std::uint32_t leading_digits(std::uint64_t x, int n) noexcept {
 /// beyond "is the input shorter than 8 bytes"). A checked loop runs only
 /// beyond 19 digits (10^19 - 1 is the longest run that always fits 64
 /// bits; leading zeros also end up there, and are exact).
-constexpr digit_run decimal_run(const char* lowest, const char* p, const char* last) noexcept {
+///
+/// Always inlined: as a call, the result came back through memory (clang
+/// 14 does not inline it on its own), and a parser that continues at
+/// `end` waited for that store and load on every number.
+ELECTRON_ALWAYS_INLINE constexpr digit_run decimal_run(const char* lowest, const char* p, const char* last) noexcept {
   const std::ptrdiff_t avail = last - p;
-  if (last - lowest < 8) {
-    // The whole input is shorter than a word: at most 7 digits.
-    const std::uint64_t x = load_tail(p, static_cast<std::size_t>(avail)) ^ ascii_zeros;
-    const int n = std::countr_zero(non_digit_bits(x)) >> 3;
-    return {leading_digits(x, n), p + n, false};
+  std::uint64_t x1, x2, x3;
+  if (avail >= 24) {
+    // Inside a longer text (a CSV field, a JSON array): three plain loads.
+    x1 = load8(p) ^ ascii_zeros;
+    x2 = load8(p + 8) ^ ascii_zeros;
+    x3 = load8(p + 16) ^ ascii_zeros;
+  } else {
+    if (last - lowest < 8) {
+      // The whole input is shorter than a word: at most 7 digits.
+      const std::uint64_t x = load_tail(p, static_cast<std::size_t>(avail)) ^ ascii_zeros;
+      const int n = std::countr_zero(non_digit_bits(x)) >> 3;
+      return {leading_digits(x, n), p + n, false};
+    }
+    x1 = word_in_range(p, avail, 0) ^ ascii_zeros;
+    x2 = word_in_range(p, avail, 8) ^ ascii_zeros;
+    x3 = word_in_range(p, avail, 16) ^ ascii_zeros;
   }
-  const std::uint64_t x1 = word_in_range(p, avail, 0) ^ ascii_zeros;
-  const std::uint64_t x2 = word_in_range(p, avail, 8) ^ ascii_zeros;
-  const std::uint64_t x3 = word_in_range(p, avail, 16) ^ ascii_zeros;
   // Digits at the start of each word (8 when all are; countr_zero(0) == 64).
   const int n1 = std::countr_zero(non_digit_bits(x1)) >> 3;
   const int n2 = std::countr_zero(non_digit_bits(x2)) >> 3;
