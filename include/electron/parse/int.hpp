@@ -238,7 +238,10 @@ constexpr format_result format_int(char* first, char* last, T v, int base = 10) 
   if (base == 10) {
     const std::size_t n = sign + detail::decimal_digits(magnitude);
     if (n > room) return {last, std::errc::value_too_large};
-    if (negative) *first = '-';
+    // No branch on the sign (a random one would mispredict): the '-' is
+    // written either way, and the first digit overwrites it when the value
+    // is not negative (n >= 1 characters fit).
+    *first = '-';
     detail::decimal_forward(first + sign, magnitude, n - sign);
     return {first + n, std::errc{}};
   }
@@ -290,7 +293,10 @@ class int_chars {
     }
     char* p = base == 10 ? detail::decimal_backward_24(end, magnitude)
                          : detail::radix_backward(end, magnitude, static_cast<unsigned>(base));
-    if (negative) *--p = '-';
+    // The '-' written either way, before the digits, and kept or not: no
+    // branch on the sign (there is room: at most 24 digits are written).
+    *(p - 1) = '-';
+    p -= negative ? 1 : 0;
     m_begin = static_cast<std::uint8_t>(p - m_buf);
   }
 

@@ -207,12 +207,38 @@ ELECTRON_ALWAYS_INLINE constexpr digit_run decimal_run(const char* lowest, const
 
 inline constexpr char radix_digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
 
-/// Number of decimal digits of v (1 for 0): log10 from the bit width
-/// (1233 / 4096 ~ log10(2)), corrected by one comparison (S. E. Anderson,
-/// "Bit Twiddling Hacks", IntegerLog10).
+/// For each count of leading zero bits of a 64-bit value: the fewest
+/// decimal digits a value with that bit width has, and the power of ten at
+/// which it has one more (all ones when the width crosses no power of ten).
+struct digits_at_width {
+  std::uint64_t threshold;
+  std::uint64_t digits;
+};
+inline constexpr std::array<digits_at_width, 64> digits_by_leading_zeros = [] {
+  std::array<digits_at_width, 64> t{};
+  for (int lz = 0; lz < 64; ++lz) {
+    const std::uint64_t lowest = std::uint64_t{1} << (63 - lz);  // the smallest value of this width
+    const std::uint64_t highest = lowest + (lowest - 1);
+    std::uint64_t d = 1, p = 10;
+    while (lowest >= p) {
+      ++d;
+      p *= 10;
+    }
+    // p: the first power of ten above lowest (p wraps only past 10^19,
+    // which no 64-bit value reaches, so d <= 19 here and p <= 10^19).
+    t[static_cast<std::size_t>(lz)] = {highest >= p ? p : ~std::uint64_t{0}, d};
+  }
+  return t;
+}();
+
+/// Number of decimal digits of v (1 for 0): a table indexed by the count of
+/// leading zero bits gives the digits of the width and the power of ten
+/// that adds one (the bit-width estimate of S. E. Anderson's "Bit Twiddling
+/// Hacks", IntegerLog10, precomputed): one load on the way from v to the
+/// length, which a writer that continues after the text waits for.
 constexpr std::size_t decimal_digits(std::uint64_t v) noexcept {
-  const auto t = static_cast<std::size_t>((std::bit_width(v | 1) * 1233) >> 12);
-  return t + ((v | 1) >= pow10_u64[t] ? 1 : 0);
+  const digits_at_width& e = digits_by_leading_zeros[static_cast<std::size_t>(std::countl_zero(v | 1))];
+  return static_cast<std::size_t>(e.digits + (v >= e.threshold ? 1 : 0));
 }
 
 /// The 8 ASCII digits of x < 10^8 (leading zeros), the first in the low
