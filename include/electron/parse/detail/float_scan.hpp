@@ -143,14 +143,20 @@ constexpr std::uint64_t float_leading_digits(std::uint64_t x, int n) noexcept {
 }
 
 /// Folds the digits at [p, last) into m; returns one past the last digit.
+/// Eight at a time while whole words are digits; the word where the run
+/// ends is counted and converted at once, with no branch on where in it
+/// the run ends.
 ELECTRON_ALWAYS_INLINE constexpr const char* fold_digits(const char* p, const char* last, std::uint64_t& m) noexcept {
-  if (!std::is_constant_evaluated()) {
-    while (last - p >= 8) {
-      const std::uint64_t v = float_load8(p);
-      if (!float_eight_digits(v)) break;
-      m = m * 100000000 + eight_digits_value(v);
-      p += 8;
+  while (last - p >= 8) {
+    const std::uint64_t x = load8(p) ^ ascii_zeros;
+    const std::uint64_t stops = non_digit_bits(x);
+    if (stops != 0) {
+      const int k = std::countr_zero(stops) >> 3;
+      m = m * pow10_u64[static_cast<std::size_t>(k)] + float_leading_digits(x, k);
+      return p + k;
     }
+    m = m * 100000000 + eight_digits(x);
+    p += 8;
   }
   while (p != last && is_digit(*p)) {
     m = m * 10 + float_digit_value(*p);
