@@ -247,13 +247,14 @@ TEMPLATE_TEST_CASE("parse_int decimal: numbers inside longer text (the word-at-a
     for (std::size_t k = 0; k < tail; ++k) s += tail_bytes[rng() % tail_bytes.size()];
     check_like_from_chars<T>(s, 10);
     if (sign == 2 && len > 0) {  // (one sign at most: "+-1" is not -1)
-      const std::vector<char> buf(s.begin(), s.end());
+      const char* const first = s.data();
+      const char* const last = first + s.size();
       T want{};
-      const auto ref = std::from_chars(buf.data() + 1, buf.data() + buf.size(), want);
-      const auto got = ep::parse_int<T>(buf.data(), buf.data() + buf.size(), 10, ep::number_options::allow_plus);
+      const auto ref = std::from_chars(first + 1, last, want);
+      const auto got = ep::parse_int<T>(first, last, 10, ep::number_options::allow_plus);
       INFO(s);
       CHECK(got.ec == ref.ec);
-      CHECK(got.ptr == (ref.ec == errc::invalid_argument ? buf.data() : ref.ptr));
+      CHECK(got.ptr == (ref.ec == errc::invalid_argument ? first : ref.ptr));
       CHECK(got.value == (ref.ec == errc{} ? want : T{}));
     }
   }
