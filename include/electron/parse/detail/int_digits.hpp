@@ -45,6 +45,16 @@ inline constexpr std::array<std::uint64_t, 20> pow10_u64 = [] {
   return t;
 }();
 
+/// x, through an empty asm statement at run time: the compiler no longer
+/// knows where it came from, so a blend through it stays a blend (clang 14
+/// turns selects on a random condition into branches otherwise).
+constexpr std::uint64_t opaque_word(std::uint64_t x) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  if (!std::is_constant_evaluated()) __asm__("" : "+r"(x));
+#endif
+  return x;
+}
+
 /// The run of digits at the start of an input, as an unsigned 64-bit value.
 struct digit_run {
   std::uint64_t value;  ///< meaningful only when !overflow
