@@ -261,9 +261,10 @@ ELECTRON_ALWAYS_INLINE constexpr float_scan scan_float(const char* first, const 
   if (syn.allow_exponent && e_next) {
     const char* q = p + 1;
     bool exp_negative = false;
-    if (q != last && (*q == '+' || *q == '-')) {
+    if (q != last) {
+      // Flags, not branches: printed doubles carry "e+" and "e-" at random.
       exp_negative = *q == '-';
-      ++q;
+      q += (exp_negative | (*q == '+')) ? 1 : 0;
     }
     if (q != last && is_digit(*q)) {
       std::int64_t e = 0;
@@ -279,7 +280,8 @@ ELECTRON_ALWAYS_INLINE constexpr float_scan scan_float(const char* first, const 
       for (; q != last && is_digit(*q); ++q) {
         if (e < exponent_clamp) e = e * 10 + float_digit_value(*q);
       }
-      s.explicit_exponent = exp_negative ? -e : e;
+      const std::int64_t flip = -static_cast<std::int64_t>(exp_negative);
+      s.explicit_exponent = (e ^ flip) - flip;
       has_exponent = true;
       p = q;
     } else if (syn.json) {
