@@ -277,9 +277,9 @@ constexpr format_result format_uint(char* first, char* last, T v, int base = 10)
 }
 
 /// The text of one integer, held by value: formats on construction (in
-/// decimal, all 24 digit places are written, with no branch on the length,
-/// and the significant ones are shown), then data()/size()/view()/c_str()
-/// read it. Like fmt::format_int, in any
+/// decimal, whole 8-digit blocks are written back from the end, as many as
+/// the value needs, and the significant digits are shown), then
+/// data()/size()/view()/c_str() read it. Like fmt::format_int, in any
 /// base 2-36. 67 bytes, trivially copyable, no allocation; constexpr.
 ///
 ///   electron::parse::int_chars t(255, 16);  // t.view() == "ff", t.c_str() is NUL-terminated
@@ -306,7 +306,7 @@ class int_chars {
         magnitude = static_cast<U>(U{0} - magnitude);
       }
     }
-    char* p = base == 10 ? detail::decimal_backward_24(end, magnitude)
+    char* p = base == 10 ? detail::decimal_backward_blocks(end, magnitude)
                          : detail::radix_backward(end, magnitude, static_cast<unsigned>(base));
     // The '-' written either way, before the digits, and kept or not: no
     // branch on the sign (there is room: at most 24 digits are written).
