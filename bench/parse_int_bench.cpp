@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 // electron::parse integers against the standard library and fmt, on the same
 // inputs in one binary:
-// - parse_int<int64_t> vs std::from_chars vs strtoll, on decimal numbers of
-//   1-19 random digits and of 1-4 digits (a quarter of them negative), visited
-//   in an order the branch predictor cannot learn (fast_float has no integer
-//   parser);
+// - parse_int<int64_t> vs std::from_chars vs strtoll, on one comma-separated
+//   text of decimal numbers of 1-19 random digits or of 1-4 digits (a
+//   quarter of them negative), parsed front to back (fast_float has no
+//   integer parser);
 // - format_int (buffer) and int_chars (value) vs std::to_chars vs
-//   fmt::format_int (when libfmt-dev is installed), on random int64 and
-//   uint64 bit patterns and on values of 1-20 random digits.
+//   fmt::format_int (when libfmt-dev is installed), writing random int64 and
+//   uint64 bit patterns and values of 1-20 random digits into one
+//   comma-separated text.
+// ns_per_number is the time per number.
 // Names: parse_int64/<impl>/<shape>, format_int64/<impl>/<shape>, ...
 #include "electron/parse/int.hpp"
 
@@ -18,6 +20,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <random>
 #include <string>
@@ -35,38 +38,49 @@ namespace {
 namespace ep = electron::parse;
 using electron_bench::keep;
 
-// 1024 numbers of min..max digits (a quarter negative), each followed by a
-// NUL (strtoll needs one) in one buffer, and a 2^16-step random walk over them.
+// 16,384 numbers of min..max digits (a quarter negative), each followed by
+// a ',', in one text ending in a NUL, as a CSV column or a JSON array holds
+// them. Every implementation parses it front to back the same way: parse
+// at p, continue one past the end it reports (strtoll gets the same
+// pointer and stops at the ','). Lengths and signs are random, so the
+// branch predictor cannot learn them.
 struct number_texts {
   std::string text;
-  std::vector<std::string_view> items;
-  std::vector<std::uint16_t> walk;
+  std::size_t count = 0;
+  std::size_t bytes = 0;  ///< characters of the numbers (not the commas)
   number_texts(int min_digits, int max_digits, std::uint32_t seed) {
     std::mt19937_64 rng(seed);
-    std::vector<std::size_t> starts;
-    for (int i = 0; i < 1024; ++i) {
-      starts.push_back(text.size());
+    for (int i = 0; i < 16384; ++i) {
+      const std::size_t before = text.size();
       if (rng() % 4 == 0) text += '-';
       const int n = min_digits + static_cast<int>(rng() % static_cast<unsigned>(max_digits - min_digits + 1));
       text += static_cast<char>('1' + rng() % 9);
       for (int k = 1; k < n; ++k) text += static_cast<char>('0' + rng() % 10);
-      text += '\0';
+      bytes += text.size() - before;
+      text += ',';
+      ++count;
     }
-    for (const std::size_t s : starts) items.emplace_back(text.data() + s);  // up to the NUL
-    walk.resize(std::size_t{1} << 16);
-    for (auto& w : walk) w = static_cast<std::uint16_t>(rng() % items.size());
+    text += '\0';
   }
+  // f(p, last, next) returns the value and sets next one past the number.
   template <class F>
   void run(benchmark::State& state, F&& f) const {
-    std::size_t j = 0, bytes = 0;
-    const std::size_t mask = walk.size() - 1;
+    const char* const first = text.data();
+    const char* const last = text.data() + text.size() - 1;  // before the NUL
+    std::int64_t sum = 0;
     for (auto _ : state) {
-      const std::string_view s = items[walk[j++ & mask]];
-      bytes += s.size();
-      keep(f(s));
+      const char* p = first;
+      while (p != last) {
+        const char* next = p;
+        sum += f(p, last, next);
+        p = next + 1;  // past the ','
+      }
+      keep(sum);
     }
-    state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
-    state.SetItemsProcessed(state.iterations());
+    state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(bytes));
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(count));
+    state.counters["ns_per_number"] = benchmark::Counter(
+        static_cast<double>(count) * 1e-9, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
   }
 };
 
@@ -77,27 +91,25 @@ const number_texts& texts(int shape) {
 }
 
 void parse_electron(benchmark::State& state) {
-  texts(static_cast<int>(state.range(0))).run(state, [](std::string_view s) {
-    return ep::parse_int<std::int64_t>(s.data(), s.data() + s.size()).value;
+  texts(static_cast<int>(state.range(0))).run(state, [](const char* p, const char* last, const char*& next) {
+    const auto r = ep::parse_int<std::int64_t>(p, last);
+    next = r.ptr;
+    return r.value;
   });
 }
 void parse_from_chars(benchmark::State& state) {
-  texts(static_cast<int>(state.range(0))).run(state, [](std::string_view s) {
+  texts(static_cast<int>(state.range(0))).run(state, [](const char* p, const char* last, const char*& next) {
     std::int64_t v = 0;
-    std::from_chars(s.data(), s.data() + s.size(), v);
+    next = std::from_chars(p, last, v).ptr;
     return v;
   });
 }
 void parse_strtoll(benchmark::State& state) {
-  texts(static_cast<int>(state.range(0))).run(state, [](std::string_view s) {
+  texts(static_cast<int>(state.range(0))).run(state, [](const char* p, const char*, const char*& next) {
     char* end = nullptr;
-    return std::strtoll(s.data(), &end, 10);
-  });
-}
-// The whole-string form (one more comparison).
-void parse_electron_whole(benchmark::State& state) {
-  texts(static_cast<int>(state.range(0))).run(state, [](std::string_view s) {
-    return ep::parse_int<std::int64_t>(s).value;
+    const std::int64_t v = std::strtoll(p, &end, 10);
+    next = end;
+    return v;
   });
 }
 
@@ -125,50 +137,54 @@ const std::vector<T>& values(int shape) {
   return shape == 0 ? bits : digits;
 }
 
+// Formats the 4,096 values into one output text, each followed by a ','
+// (as a CSV or JSON writer does), the same way for every implementation;
+// the value forms (int_chars, fmt::format_int) are copied out with their
+// size, as a writer copies them.
 template <class T, class F>
 void format_run(benchmark::State& state, F&& f) {
   const std::vector<T>& v = values<T>(static_cast<int>(state.range(0)));
-  std::size_t i = 0, bytes = 0;
+  std::vector<char> out(v.size() * 24);
+  std::size_t bytes = 0;
   for (auto _ : state) {
-    bytes += f(v[i++ & 4095]);
+    char* p = out.data();
+    for (const T x : v) {
+      p = f(p, x);
+      *p++ = ',';
+    }
+    bytes = static_cast<std::size_t>(p - out.data()) - v.size();
+    keep(out.data());
   }
-  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
-  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(bytes));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(v.size()));
+  state.counters["ns_per_number"] =
+      benchmark::Counter(static_cast<double>(v.size()) * 1e-9,
+                         benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
 template <class T>
 void format_electron(benchmark::State& state) {
-  format_run<T>(state, [](T x) {
-    char buf[24];
-    const auto r = ep::format_int(buf, buf + sizeof buf, x);
-    keep(buf);
-    return static_cast<std::size_t>(r.ptr - buf);
-  });
+  format_run<T>(state, [](char* p, T x) { return ep::format_int(p, p + 24, x).ptr; });
 }
 template <class T>
 void format_electron_value(benchmark::State& state) {
-  format_run<T>(state, [](T x) {
+  format_run<T>(state, [](char* p, T x) {
     const ep::int_chars t(x);
-    keep(t);
-    return t.size();
+    std::memcpy(p, t.data(), t.size());
+    return p + t.size();
   });
 }
 template <class T>
 void format_to_chars(benchmark::State& state) {
-  format_run<T>(state, [](T x) {
-    char buf[24];
-    const auto r = std::to_chars(buf, buf + sizeof buf, x);
-    keep(buf);
-    return static_cast<std::size_t>(r.ptr - buf);
-  });
+  format_run<T>(state, [](char* p, T x) { return std::to_chars(p, p + 24, x).ptr; });
 }
 #if defined(ELECTRON_BENCH_HAVE_FMT)
 template <class T>
 void format_fmt(benchmark::State& state) {
-  format_run<T>(state, [](T x) {
+  format_run<T>(state, [](char* p, T x) {
     const fmt::format_int t(x);
-    keep(t);
-    return t.size();
+    std::memcpy(p, t.data(), t.size());
+    return p + t.size();
   });
 }
 #endif
@@ -177,11 +193,9 @@ void format_fmt(benchmark::State& state) {
 BENCHMARK(parse_electron)->Name("parse_int64/electron/1-19")->Arg(19);
 BENCHMARK(parse_from_chars)->Name("parse_int64/from_chars/1-19")->Arg(19);
 BENCHMARK(parse_strtoll)->Name("parse_int64/strtoll/1-19")->Arg(19);
-BENCHMARK(parse_electron_whole)->Name("parse_int64/electron_whole/1-19")->Arg(19);
 BENCHMARK(parse_electron)->Name("parse_int64/electron/1-4")->Arg(4);
 BENCHMARK(parse_from_chars)->Name("parse_int64/from_chars/1-4")->Arg(4);
 BENCHMARK(parse_strtoll)->Name("parse_int64/strtoll/1-4")->Arg(4);
-BENCHMARK(parse_electron_whole)->Name("parse_int64/electron_whole/1-4")->Arg(4);
 
 // Arg: 0 = random bits, 1 = 1-20 random digits.
 #define ELECTRON_FORMAT_BENCH(T, tname, shape, arg)                                                  \

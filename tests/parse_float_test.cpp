@@ -9,6 +9,7 @@
 #include "electron_catch.hpp"
 #include "fuzz/parse_float_property.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cmath>
@@ -412,6 +413,48 @@ TEMPLATE_TEST_CASE("parse_float: random decimal strings agree with std::from_cha
     if (bits(r.value) != bits(c)) {
       CHECK(bits(r.value) == bits(c));
       break;
+    }
+  }
+}
+
+TEMPLATE_TEST_CASE("parse_float: numbers inside longer text (word-at-a-time paths) agree with std::from_chars",
+                   "[parse][float]", float, double) {
+  // The scanner reads the integer part's end, the '.' and up to eight
+  // fraction or exponent digits as whole words when the range goes on far
+  // enough: numbers of every shape here, followed by text that continues
+  // (digits after a separator, letters, a second '.', 'e', signs), each
+  // range alone in an allocation of its size so that ASan sees a read past
+  // it, and parsed from every offset of the first few characters too.
+  std::mt19937_64 rng(33);
+  const std::string_view tail_bytes = "0123456789.eE+-,; xn\n";
+  const std::size_t n = 40000 * random_scale();
+  for (std::size_t i = 0; i < n; ++i) {
+    std::string s;
+    const auto pick = [&](std::size_t m) { return static_cast<std::size_t>(rng() % m); };
+    if (pick(3) == 0) s += pick(4) == 0 ? '+' : '-';
+    const std::size_t int_digits = pick(4) == 0 ? pick(25) : pick(6);
+    for (std::size_t k = 0; k < int_digits; ++k) s += static_cast<char>('0' + pick(10));
+    if (pick(3) != 0) {
+      s += '.';
+      const std::size_t frac_digits = pick(3) == 0 ? pick(30) : pick(10);
+      for (std::size_t k = 0; k < frac_digits; ++k) s += static_cast<char>('0' + pick(10));
+    }
+    if (pick(4) == 0) {
+      s += pick(2) == 0 ? 'e' : 'E';
+      if (pick(2) == 0) s += pick(2) == 0 ? '+' : '-';
+      const std::size_t exp_digits = pick(11);
+      for (std::size_t k = 0; k < exp_digits; ++k) s += static_cast<char>('0' + pick(10));
+    }
+    const std::size_t tail = pick(4) == 0 ? pick(4) : pick(30);
+    for (std::size_t k = 0; k < tail; ++k) s += tail_bytes[pick(tail_bytes.size())];
+    const std::vector<char> buf(s.begin(), s.end());
+    for (std::size_t at = 0; at < std::min<std::size_t>(buf.size(), 3); ++at) {
+      const char* const first = buf.data() + at;
+      if (!electron_fuzz::parse_float_model::agrees_with_from_chars<TestType>(first, buf.data() + buf.size())) {
+        INFO(std::string_view(first, static_cast<std::size_t>(buf.data() + buf.size() - first)));
+        CHECK(false);
+        return;
+      }
     }
   }
 }

@@ -227,6 +227,39 @@ TEST_CASE("parse_int decimal: every length 0..40 at every offset, with a stop at
   }
 }
 
+TEMPLATE_TEST_CASE("parse_int decimal: numbers inside longer text (the word-at-a-time path)", "[parse][int]",
+                   ELECTRON_INT_TYPES) {
+  // With 25 bytes or more in [first, last), decimal parsing reads the words
+  // at first and first + 1 whatever the sign: numbers of every length and
+  // sign followed by more text, against std::from_chars, and '+' with
+  // allow_plus against std::from_chars after the '+'.
+  using T = TestType;
+  std::mt19937_64 rng(17);
+  const std::string_view tail_bytes = "0123456789,;:/ x-+.\n";
+  for (int i = 0; i < 20000; ++i) {
+    std::string s;
+    const auto sign = rng() % 4;
+    if (sign == 1) s += '-';
+    if (sign == 2) s += '+';
+    const std::size_t len = rng() % 4 == 0 ? rng() % 23 : rng() % 9;
+    for (std::size_t k = 0; k < len; ++k) s += static_cast<char>('0' + rng() % 10);
+    const std::size_t tail = 25 + rng() % 16;
+    for (std::size_t k = 0; k < tail; ++k) s += tail_bytes[rng() % tail_bytes.size()];
+    check_like_from_chars<T>(s, 10);
+    if (sign == 2 && len > 0) {  // (one sign at most: "+-1" is not -1)
+      const char* const first = s.data();
+      const char* const last = first + s.size();
+      T want{};
+      const auto ref = std::from_chars(first + 1, last, want);
+      const auto got = ep::parse_int<T>(first, last, 10, ep::number_options::allow_plus);
+      INFO(s);
+      CHECK(got.ec == ref.ec);
+      CHECK(got.ptr == (ref.ec == errc::invalid_argument ? first : ref.ptr));
+      CHECK(got.value == (ref.ec == errc{} ? want : T{}));
+    }
+  }
+}
+
 TEST_CASE("parse_int: base 0 prefixes, '+', '-0', errors", "[parse][int]") {
   const auto plus = ep::number_options::allow_plus;
   struct row {

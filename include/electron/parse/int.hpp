@@ -21,6 +21,7 @@
 #include "electron/parse/common.hpp"
 #include "electron/parse/detail/int_digits.hpp"
 
+#include <bit>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -63,33 +64,12 @@ concept text_sink = requires(B& b, std::string_view s) {
 // Parsing
 // ===========================================================================
 
-/// Parses an integer at the start of [first, last), as std::from_chars does,
-/// and stops at the first character that is not a digit of the base.
-///
-/// - Grammar: an optional '-' (signed T only), or '+' when `options` has
-///   number_options::allow_plus (one sign at most), then one or more digits
-///   of `base`: '0'-'9', then 'a'-'z' or 'A'-'Z' for 10-35.
-/// - `base`: 2 to 36, or 0: "0x"/"0X" (16), "0b"/"0B" (2) or "0o"/"0O" (8)
-///   after the sign picks the base, else base 10. A lone leading 0 does NOT
-///   mean octal ("010" is ten). A prefix counts only when a digit of its
-///   base follows it: "0x" and "0xg" parse as 0, stopping at the 'x'.
-///   Prefixes are not accepted with an explicit base ("0x1f" in base 16 is
-///   0, stopping at the 'x').
-/// - Errors (value is T{} after every error):
-///   - invalid_argument, ptr == first: no digit where one must be (empty
-///     input, a bare sign, a non-digit first), '-' for an unsigned T (even
-///     "-0"), '+' without allow_plus, a base outside {0, 2..36}.
-///   - result_out_of_range, ptr past every digit: the number does not fit T.
-/// - No locale, no whitespace skipping, no digit separators.
-///
-/// O(ptr - first); reads nothing outside [first, last) (decimal digits are
-/// read 8 bytes at a time, within the range); noexcept, constexpr, no
-/// allocation.
-template <standard_integer T = std::int64_t, char_pointer Last>
-[[nodiscard]] constexpr parse_result<T> parse_int(const char* first, Last last, int base = 10,
-                                                  number_options options = number_options::none) noexcept {
+namespace detail {
+/// parse_int in every base and every range (out of line: the decimal path
+/// inside a longer text, inlined at the call, covers the common case).
+template <class T>
+constexpr parse_result<T> parse_int_any(const char* first, const char* end, int base, number_options options) noexcept {
   using U = std::make_unsigned_t<T>;
-  const char* const end = last;
   parse_result<T> r{T{}, first, std::errc::invalid_argument};
   if (base < 0 || base == 1 || base > 36) return r;
   const char* p = first;
@@ -132,6 +112,79 @@ template <standard_integer T = std::int64_t, char_pointer Last>
   return r;
 }
 
+}  // namespace detail
+
+/// Parses an integer at the start of [first, last), as std::from_chars does,
+/// and stops at the first character that is not a digit of the base.
+///
+/// - Grammar: an optional '-' (signed T only), or '+' when `options` has
+///   number_options::allow_plus (one sign at most), then one or more digits
+///   of `base`: '0'-'9', then 'a'-'z' or 'A'-'Z' for 10-35.
+/// - `base`: 2 to 36, or 0: "0x"/"0X" (16), "0b"/"0B" (2) or "0o"/"0O" (8)
+///   after the sign picks the base, else base 10. A lone leading 0 does NOT
+///   mean octal ("010" is ten). A prefix counts only when a digit of its
+///   base follows it: "0x" and "0xg" parse as 0, stopping at the 'x'.
+///   Prefixes are not accepted with an explicit base ("0x1f" in base 16 is
+///   0, stopping at the 'x').
+/// - Errors (value is T{} after every error):
+///   - invalid_argument, ptr == first: no digit where one must be (empty
+///     input, a bare sign, a non-digit first), '-' for an unsigned T (even
+///     "-0"), '+' without allow_plus, a base outside {0, 2..36}.
+///   - result_out_of_range, ptr past every digit: the number does not fit T.
+/// - No locale, no whitespace skipping, no digit separators.
+///
+/// O(ptr - first); reads nothing outside [first, last) (decimal digits are
+/// read 8 bytes at a time, within the range); noexcept, constexpr, no
+/// allocation.
+template <standard_integer T = std::int64_t, char_pointer Last>
+[[nodiscard]] ELECTRON_ALWAYS_INLINE constexpr parse_result<T> parse_int(
+    const char* first, Last last, int base = 10, number_options options = number_options::none) noexcept {
+  using U = std::make_unsigned_t<T>;
+  const char* const end = last;
+  parse_result<T> r{T{}, first, std::errc::invalid_argument};
+  if (base == 10 && end - first >= 25) {
+    // Inside a longer text (a CSV field, a JSON array), the common case:
+    // the word at first and the one a byte later are loaded together, and
+    // the sign only selects between them, so the digits' load does not
+    // wait for the sign test. Up to seven digits end here with no branch
+    // on their number.
+    const std::uint64_t w0 = detail::load8(first);
+    const std::uint64_t w1 = detail::load8(first + 1);
+    const auto c = static_cast<char>(w0 & 0xFF);
+    const bool minus = c == '-';
+    if constexpr (std::is_unsigned_v<T>) {
+      if (minus) return r;
+    }
+    const bool signed_ = minus || (c == '+' && has(options, number_options::allow_plus));
+    // A blend through a mask the compiler cannot see into: clang 14 turns
+    // `signed_ ? w1 : w0` (and a plain mask) back into a branch.
+    const std::uint64_t pick = detail::opaque_word(std::uint64_t{0} - static_cast<std::uint64_t>(signed_));
+    const std::uint64_t x = ((w1 & pick) | (w0 & ~pick)) ^ detail::ascii_zeros;
+    const int n = std::countr_zero(detail::non_digit_bits(x)) >> 3;
+    const char* const p = first + (pick & 1);
+    if (n == 0) return r;
+    if (n < 8 && (sizeof(T) >= 4 || n <= std::numeric_limits<T>::digits10)) {
+      const auto magnitude = static_cast<U>(detail::leading_digits(x, n));
+      r.ptr = p + n;
+      r.value = static_cast<T>(minus ? static_cast<U>(U{0} - magnitude) : magnitude);
+      r.ec = std::errc{};
+      return r;
+    }
+    const detail::digit_run run = detail::decimal_run(first, p, end);
+    r.ptr = run.end;
+    const std::uint64_t limit = std::uint64_t{static_cast<U>(std::numeric_limits<T>::max())} + (minus ? 1 : 0);
+    if (run.overflow || run.value > limit) {
+      r.ec = std::errc::result_out_of_range;
+      return r;
+    }
+    const auto magnitude = static_cast<U>(run.value);
+    r.value = static_cast<T>(minus ? static_cast<U>(U{0} - magnitude) : magnitude);
+    r.ec = std::errc{};
+    return r;
+  }
+  return detail::parse_int_any<T>(first, end, base, options);
+}
+
 /// Parses all of `text` as an integer: the [first, last) form, and then
 /// anything left over is an error: invalid_argument with ptr at the first
 /// unused character (value T{}). Leftovers win over result_out_of_range
@@ -140,8 +193,8 @@ template <standard_integer T = std::int64_t, char_pointer Last>
 ///
 ///   parse_int<int>("123") -> {123, end, errc{}};  parse_int<int>("12a") -> {0, "a", invalid_argument}
 template <standard_integer T = std::int64_t>
-[[nodiscard]] constexpr parse_result<T> parse_int(std::string_view text, int base = 10,
-                                                  number_options options = number_options::none) noexcept {
+[[nodiscard]] ELECTRON_ALWAYS_INLINE constexpr parse_result<T> parse_int(
+    std::string_view text, int base = 10, number_options options = number_options::none) noexcept {
   const char* const last = text.data() + text.size();
   parse_result<T> r = parse_int<T>(text.data(), last, base, options);
   if (r.ptr != last && r.ec != std::errc::invalid_argument) {
@@ -200,7 +253,10 @@ constexpr format_result format_int(char* first, char* last, T v, int base = 10) 
   if (base == 10) {
     const std::size_t n = sign + detail::decimal_digits(magnitude);
     if (n > room) return {last, std::errc::value_too_large};
-    if (negative) *first = '-';
+    // No branch on the sign (a random one would mispredict): the '-' is
+    // written either way, and the first digit overwrites it when the value
+    // is not negative (n >= 1 characters fit).
+    *first = '-';
     detail::decimal_forward(first + sign, magnitude, n - sign);
     return {first + n, std::errc{}};
   }
@@ -221,9 +277,9 @@ constexpr format_result format_uint(char* first, char* last, T v, int base = 10)
 }
 
 /// The text of one integer, held by value: formats on construction (in
-/// decimal, all 24 digit places are written, with no branch on the length,
-/// and the significant ones are shown), then data()/size()/view()/c_str()
-/// read it. Like fmt::format_int, in any
+/// decimal, whole 8-digit blocks are written back from the end, as many as
+/// the value needs, and the significant digits are shown), then
+/// data()/size()/view()/c_str() read it. Like fmt::format_int, in any
 /// base 2-36. 67 bytes, trivially copyable, no allocation; constexpr.
 ///
 ///   electron::parse::int_chars t(255, 16);  // t.view() == "ff", t.c_str() is NUL-terminated
@@ -250,9 +306,12 @@ class int_chars {
         magnitude = static_cast<U>(U{0} - magnitude);
       }
     }
-    char* p = base == 10 ? detail::decimal_backward_24(end, magnitude)
+    char* p = base == 10 ? detail::decimal_backward_blocks(end, magnitude)
                          : detail::radix_backward(end, magnitude, static_cast<unsigned>(base));
-    if (negative) *--p = '-';
+    // The '-' written either way, before the digits, and kept or not: no
+    // branch on the sign (there is room: at most 24 digits are written).
+    *(p - 1) = '-';
+    p -= negative ? 1 : 0;
     m_begin = static_cast<std::uint8_t>(p - m_buf);
   }
 

@@ -76,7 +76,10 @@ ELECTRON_ALWAYS_INLINE constexpr bool clinger(std::uint64_t w, std::int64_t q, T
   if (w > exact_limit) return false;
   if (q >= -tr::clinger_max && q <= tr::clinger_max) {
     const T v = static_cast<T>(w);
-    out = q < 0 ? v / tr::powers[-q] : v * tr::powers[q];
+    // q == 0 divides by 1 (exact): a number with and one without a
+    // fraction then take the same branch, which a mix of "12" and "12.5"
+    // would otherwise mispredict.
+    out = q <= 0 ? v / tr::powers[-q] : v * tr::powers[q];
     return true;
   }
   // 123e25: w * 10^(q - 22) is still an exact integer in T, then one

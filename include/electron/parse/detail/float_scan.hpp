@@ -8,6 +8,7 @@
 #define ELECTRON_PARSE_DETAIL_FLOAT_SCAN_HPP
 
 #include "electron/config.hpp"
+#include "electron/parse/detail/int_digits.hpp"
 
 #include <bit>
 #include <cstdint>
@@ -134,15 +135,28 @@ constexpr std::uint32_t eight_digits_value(std::uint64_t v) noexcept {
   return static_cast<std::uint32_t>(v);
 }
 
+/// x (digit values, as leading_digits) with its first n in 0..8 digits as a
+/// number; no branch on n, n == 0 included (the mask clears the word).
+constexpr std::uint64_t float_leading_digits(std::uint64_t x, int n) noexcept {
+  const std::uint64_t keep = std::uint64_t{0} - static_cast<std::uint64_t>(n != 0);
+  return eight_digits((x << ((64 - 8 * n) & 63)) & keep);
+}
+
 /// Folds the digits at [p, last) into m; returns one past the last digit.
+/// Eight at a time while whole words are digits; the word where the run
+/// ends is counted and converted at once, with no branch on where in it
+/// the run ends.
 ELECTRON_ALWAYS_INLINE constexpr const char* fold_digits(const char* p, const char* last, std::uint64_t& m) noexcept {
-  if (!std::is_constant_evaluated()) {
-    while (last - p >= 8) {
-      const std::uint64_t v = float_load8(p);
-      if (!float_eight_digits(v)) break;
-      m = m * 100000000 + eight_digits_value(v);
-      p += 8;
+  while (last - p >= 8) {
+    const std::uint64_t x = load8(p) ^ ascii_zeros;
+    const std::uint64_t stops = non_digit_bits(x);
+    if (stops != 0) {
+      const int k = std::countr_zero(stops) >> 3;
+      m = m * pow10_u64[static_cast<std::size_t>(k)] + float_leading_digits(x, k);
+      return p + k;
     }
+    m = m * 100000000 + eight_digits(x);
+    p += 8;
   }
   while (p != last && is_digit(*p)) {
     m = m * 10 + float_digit_value(*p);
@@ -161,11 +175,13 @@ ELECTRON_ALWAYS_INLINE constexpr float_scan scan_float(const char* first, const 
   float_scan s;
   s.end = first;
   const char* p = first;
-  if (p != last && *p == '-') {
-    s.negative = true;
-    ++p;
-  } else if (p != last && *p == '+' && syn.allow_plus && !syn.json) {
-    ++p;
+  if (p != last) {
+    // Flags, not branches: signs that come and go at random (coordinates)
+    // cost no misprediction.
+    const bool minus = *p == '-';
+    const bool plus = *p == '+' && syn.allow_plus && !syn.json;
+    s.negative = minus;
+    p += (minus || plus) ? 1 : 0;
   }
   if (p == last) return s;
   if (!syn.json && !is_digit(*p) && *p != '.') {
@@ -191,43 +207,81 @@ ELECTRON_ALWAYS_INLINE constexpr float_scan scan_float(const char* first, const 
   // by walk_significant below).
   std::uint64_t m = 0;
   s.int_first = p;
-  // Integer parts are short in most text (coordinates, prices, printed
-  // doubles): a plain loop; the eight-digit step is for fractions.
+  // Integer parts are short and of steady length in most text (coordinates,
+  // prices, printed doubles): a plain loop, whose exits the branch
+  // predictor learns, so the next number's start is known early.
   while (p != last && is_digit(*p)) {
     m = m * 10 + float_digit_value(*p);
     ++p;
   }
   s.int_last = p;
-  const auto int_digits = s.int_last - s.int_first;
-  if (syn.json && (int_digits == 0 || (int_digits > 1 && *s.int_first == '0'))) return s;
-  s.frac_first = s.frac_last = p;
-  if (p != last && *p == '.') {
-    const char* q = p + 1;
-    s.frac_first = q;
-    q = fold_digits(q, last, m);
-    s.frac_last = q;
-    if (syn.json && s.frac_first == s.frac_last) return s;         // RFC 8259: digits after '.'
-    if (int_digits == 0 && s.frac_first == s.frac_last) return s;  // a lone '.'
-    p = q;
-  } else if (int_digits == 0) {
-    return s;
+  bool dot = false;
+  const char* frac_end = p;  // one past the fraction digits
+  int after = -1;            // the byte at frac_end when already in a register
+  if (last - p >= 9) {
+    // The eight bytes after the integer part's end, as one word, loaded
+    // whether or not a '.' is there (the load then does not wait for the
+    // test). Eight fraction digits or more (printed doubles, coordinates):
+    // the digit loops, whose exits are as steady as the text. Fewer (12,
+    // 12.5, 12.25: prices, measures): counted and converted with
+    // arithmetic, not branches, so lengths that vary at random cost no
+    // misprediction, and the byte after them is taken from the word.
+    const char c = *p;
+    dot = c == '.';
+    s.frac_first = p + static_cast<int>(dot);
+    const std::uint64_t y = load8(p + 1) ^ ascii_zeros;
+    const std::uint64_t stops = non_digit_bits(y);
+    if (dot && stops == 0) {
+      m = m * 100000000 + eight_digits(y);
+      frac_end = fold_digits(p + 9, last, m);
+    } else {
+      const int k = (std::countr_zero(stops) >> 3) & -static_cast<int>(dot);
+      m = m * pow10_u64[static_cast<std::size_t>(k)] + float_leading_digits(y, k);
+      frac_end = s.frac_first + k;
+      after = dot ? static_cast<int>(((y >> (8 * k)) & 0xFF) ^ '0') : static_cast<unsigned char>(c);
+    }
+  } else {
+    dot = p != last && *p == '.';
+    s.frac_first = p + (dot ? 1 : 0);
+    frac_end = dot ? fold_digits(s.frac_first, last, m) : s.frac_first;
   }
+  // Without a '.', frac_first == frac_end == int_last: an empty fraction.
+  s.frac_last = frac_end;
+  const auto int_digits = s.int_last - s.int_first;
+  const bool no_frac_digits = s.frac_first == s.frac_last;
+  if (syn.json && (int_digits == 0 || (int_digits > 1 && *s.int_first == '0') || (dot && no_frac_digits))) {
+    return s;  // RFC 8259: digits before '.', no leading zeros, digits after '.'
+  }
+  if (int_digits == 0 && no_frac_digits) return s;  // no digits (a lone '.', a sign alone)
+  p = frac_end;
   const auto frac_digits = s.frac_last - s.frac_first;
 
   bool has_exponent = false;
-  if (syn.allow_exponent && p != last && lower_ascii(*p) == 'e') {
+  const bool e_next = after >= 0 ? (after | 0x20) == 'e' : (p != last && lower_ascii(*p) == 'e');
+  if (syn.allow_exponent && e_next) {
     const char* q = p + 1;
     bool exp_negative = false;
-    if (q != last && (*q == '+' || *q == '-')) {
+    if (q != last) {
+      // Flags, not branches: printed doubles carry "e+" and "e-" at random.
       exp_negative = *q == '-';
-      ++q;
+      q += (exp_negative | (*q == '+')) ? 1 : 0;
     }
     if (q != last && is_digit(*q)) {
       std::int64_t e = 0;
+      if (last - q >= 8) {
+        // Up to seven exponent digits in one word (no branch on how many).
+        const std::uint64_t x = load8(q) ^ ascii_zeros;
+        const int n = std::countr_zero(non_digit_bits(x)) >> 3;
+        if (n < 8) {
+          e = static_cast<std::int64_t>(float_leading_digits(x, n));
+          q += n;
+        }
+      }
       for (; q != last && is_digit(*q); ++q) {
         if (e < exponent_clamp) e = e * 10 + float_digit_value(*q);
       }
-      s.explicit_exponent = exp_negative ? -e : e;
+      const std::int64_t flip = -static_cast<std::int64_t>(exp_negative);
+      s.explicit_exponent = (e ^ flip) - flip;
       has_exponent = true;
       p = q;
     } else if (syn.json) {

@@ -45,6 +45,16 @@ inline constexpr std::array<std::uint64_t, 20> pow10_u64 = [] {
   return t;
 }();
 
+/// x, through an empty asm statement at run time: the compiler no longer
+/// knows where it came from, so a blend through it stays a blend (clang 14
+/// turns selects on a random condition into branches otherwise).
+constexpr std::uint64_t opaque_word(std::uint64_t x) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  if (!std::is_constant_evaluated()) __asm__("" : "+r"(x));
+#endif
+  return x;
+}
+
 /// The run of digits at the start of an input, as an unsigned 64-bit value.
 struct digit_run {
   std::uint64_t value;  ///< meaningful only when !overflow
@@ -162,17 +172,29 @@ constexpr std::uint32_t leading_digits(std::uint64_t x, int n) noexcept {
 /// beyond "is the input shorter than 8 bytes"). A checked loop runs only
 /// beyond 19 digits (10^19 - 1 is the longest run that always fits 64
 /// bits; leading zeros also end up there, and are exact).
-constexpr digit_run decimal_run(const char* lowest, const char* p, const char* last) noexcept {
+///
+/// Always inlined: as a call, the result came back through memory (clang
+/// 14 does not inline it on its own), and a parser that continues at
+/// `end` waited for that store and load on every number.
+ELECTRON_ALWAYS_INLINE constexpr digit_run decimal_run(const char* lowest, const char* p, const char* last) noexcept {
   const std::ptrdiff_t avail = last - p;
-  if (last - lowest < 8) {
-    // The whole input is shorter than a word: at most 7 digits.
-    const std::uint64_t x = load_tail(p, static_cast<std::size_t>(avail)) ^ ascii_zeros;
-    const int n = std::countr_zero(non_digit_bits(x)) >> 3;
-    return {leading_digits(x, n), p + n, false};
+  std::uint64_t x1, x2, x3;
+  if (avail >= 24) {
+    // Inside a longer text (a CSV field, a JSON array): three plain loads.
+    x1 = load8(p) ^ ascii_zeros;
+    x2 = load8(p + 8) ^ ascii_zeros;
+    x3 = load8(p + 16) ^ ascii_zeros;
+  } else {
+    if (last - lowest < 8) {
+      // The whole input is shorter than a word: at most 7 digits.
+      const std::uint64_t x = load_tail(p, static_cast<std::size_t>(avail)) ^ ascii_zeros;
+      const int n = std::countr_zero(non_digit_bits(x)) >> 3;
+      return {leading_digits(x, n), p + n, false};
+    }
+    x1 = word_in_range(p, avail, 0) ^ ascii_zeros;
+    x2 = word_in_range(p, avail, 8) ^ ascii_zeros;
+    x3 = word_in_range(p, avail, 16) ^ ascii_zeros;
   }
-  const std::uint64_t x1 = word_in_range(p, avail, 0) ^ ascii_zeros;
-  const std::uint64_t x2 = word_in_range(p, avail, 8) ^ ascii_zeros;
-  const std::uint64_t x3 = word_in_range(p, avail, 16) ^ ascii_zeros;
   // Digits at the start of each word (8 when all are; countr_zero(0) == 64).
   const int n1 = std::countr_zero(non_digit_bits(x1)) >> 3;
   const int n2 = std::countr_zero(non_digit_bits(x2)) >> 3;
@@ -195,12 +217,38 @@ constexpr digit_run decimal_run(const char* lowest, const char* p, const char* l
 
 inline constexpr char radix_digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
 
-/// Number of decimal digits of v (1 for 0): log10 from the bit width
-/// (1233 / 4096 ~ log10(2)), corrected by one comparison (S. E. Anderson,
-/// "Bit Twiddling Hacks", IntegerLog10).
+/// For each count of leading zero bits of a 64-bit value: the fewest
+/// decimal digits a value with that bit width has, and the power of ten at
+/// which it has one more (all ones when the width crosses no power of ten).
+struct digits_at_width {
+  std::uint64_t threshold;
+  std::uint64_t digits;
+};
+inline constexpr std::array<digits_at_width, 64> digits_by_leading_zeros = [] {
+  std::array<digits_at_width, 64> t{};
+  for (int lz = 0; lz < 64; ++lz) {
+    const std::uint64_t lowest = std::uint64_t{1} << (63 - lz);  // the smallest value of this width
+    const std::uint64_t highest = lowest + (lowest - 1);
+    std::uint64_t d = 1, p = 10;
+    while (lowest >= p) {
+      ++d;
+      p *= 10;
+    }
+    // p: the first power of ten above lowest (p wraps only past 10^19,
+    // which no 64-bit value reaches, so d <= 19 here and p <= 10^19).
+    t[static_cast<std::size_t>(lz)] = {highest >= p ? p : ~std::uint64_t{0}, d};
+  }
+  return t;
+}();
+
+/// Number of decimal digits of v (1 for 0): a table indexed by the count of
+/// leading zero bits gives the digits of the width and the power of ten
+/// that adds one (the bit-width estimate of S. E. Anderson's "Bit Twiddling
+/// Hacks", IntegerLog10, precomputed): one load on the way from v to the
+/// length, which a writer that continues after the text waits for.
 constexpr std::size_t decimal_digits(std::uint64_t v) noexcept {
-  const auto t = static_cast<std::size_t>((std::bit_width(v | 1) * 1233) >> 12);
-  return t + ((v | 1) >= pow10_u64[t] ? 1 : 0);
+  const digits_at_width& e = digits_by_leading_zeros[static_cast<std::size_t>(std::countl_zero(v | 1))];
+  return static_cast<std::size_t>(e.digits + (v >= e.threshold ? 1 : 0));
 }
 
 /// The 8 ASCII digits of x < 10^8 (leading zeros), the first in the low
@@ -270,6 +318,19 @@ constexpr char* decimal_backward_24(char* end, std::uint64_t v) noexcept {
   store_bytes(end - 8, ascii8(static_cast<std::uint32_t>(v % 100000000)), 8);
   store_bytes(end - 16, ascii8(static_cast<std::uint32_t>(upper % 100000000)), 8);
   store_bytes(end - 24, ascii8(static_cast<std::uint32_t>(upper / 100000000)), 8);
+  return end - decimal_digits(v);
+}
+
+/// decimal_backward_24 with only the 8-digit blocks v needs (one, two or
+/// three, by two branches on its size): less work for short values, where
+/// the branches cost less than the blocks they skip.
+constexpr char* decimal_backward_blocks(char* end, std::uint64_t v) noexcept {
+  store_bytes(end - 8, ascii8(static_cast<std::uint32_t>(v % 100000000)), 8);
+  if (v >= 100000000) {
+    const std::uint64_t upper = v / 100000000;
+    store_bytes(end - 16, ascii8(static_cast<std::uint32_t>(upper % 100000000)), 8);
+    if (upper >= 100000000) store_bytes(end - 24, ascii8(static_cast<std::uint32_t>(upper / 100000000)), 8);
+  }
   return end - decimal_digits(v);
 }
 
