@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // electron::parse::parse_float<double> against std::from_chars (libstdc++),
-// strtod and fast_float (when installed) on the same inputs:
+// strtod, fast_float and double-conversion (when installed) on the same inputs:
 //   canada   the numbers of canada.json (nativejson-benchmark; skipped when
 //            the corpus folder is absent), ~111,000 coordinates of 15-17 digits
 //   shortest 100,000 random doubles (random bit patterns) printed shortest
@@ -32,6 +32,12 @@
 ELECTRON_BENCH_PEER_HEADERS_BEGIN
 #include <fast_float/fast_float.h>
 ELECTRON_BENCH_PEER_HEADERS_END
+#endif
+#if defined(ELECTRON_BENCH_HAVE_DOUBLE_CONVERSION)
+ELECTRON_BENCH_PEER_HEADERS_BEGIN
+#include <double-conversion/double-conversion.h>
+ELECTRON_BENCH_PEER_HEADERS_END
+#include <limits>
 #endif
 
 namespace {
@@ -213,6 +219,20 @@ struct with_fast_float {
   }
 };
 #endif
+#if defined(ELECTRON_BENCH_HAVE_DOUBLE_CONVERSION)
+// double-conversion's StringToDoubleConverter (V8's), told to stop at the
+// ',' like the others (ALLOW_TRAILING_JUNK) and given the rest of the text.
+struct with_double_conversion {
+  double_conversion::StringToDoubleConverter conv{double_conversion::StringToDoubleConverter::ALLOW_TRAILING_JUNK, 0.0,
+                                                  std::numeric_limits<double>::quiet_NaN(), "inf", "nan"};
+  double operator()(const char* p, const char* last, const char*& next) const {
+    int processed = 0;
+    const double v = conv.StringToDouble(p, static_cast<int>(last - p), &processed);
+    next = p + processed;
+    return v;
+  }
+};
+#endif
 
 template <class Parse>
 void add(const char* impl, const char* input_name, input in) {
@@ -233,6 +253,9 @@ void register_all() {
     add<with_strtod>("strtod", i.name, i.in);
 #if defined(ELECTRON_BENCH_HAVE_FAST_FLOAT)
     add<with_fast_float>("fast_float", i.name, i.in);
+#endif
+#if defined(ELECTRON_BENCH_HAVE_DOUBLE_CONVERSION)
+    add<with_double_conversion>("double_conversion", i.name, i.in);
 #endif
   }
 }
