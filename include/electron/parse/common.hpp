@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
-// electron/parse/common.hpp: what the parse module's number functions
-// share: parse_result<T> (from_chars-style: value, where parsing stopped,
-// an error code) and the options flags.
+// electron/parse/common.hpp: what the parse module's functions share:
+// parse_result<T> (from_chars-style: value, where parsing stopped, an error
+// code), the options flags, format_result and the text_sink concept.
 #ifndef ELECTRON_PARSE_COMMON_HPP
 #define ELECTRON_PARSE_COMMON_HPP
 
 #include "electron/config.hpp"
 
 #include <charconv>
+#include <string_view>
 #include <system_error>
 
 ELECTRON_BEGIN_NAMESPACE
@@ -46,6 +47,14 @@ constexpr bool has(number_options set, number_options flag) noexcept {
 /// and then the buffer's contents are unspecified but nothing is written
 /// past last).
 using format_result = std::to_chars_result;
+
+/// Anything text can be appended to with `append(std::string_view)`:
+/// strings::basic_builder<S> for every buffer source S, std::string, or a
+/// type of your own. append_int and append_float write into one.
+template <class B>
+concept text_sink = requires(B& b, std::string_view s) {
+  b.append(s);
+};
 
 }  // namespace parse
 ELECTRON_END_NAMESPACE

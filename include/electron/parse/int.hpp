@@ -52,14 +52,6 @@ concept standard_unsigned = standard_integer<T> && std::is_unsigned_v<T>;
 template <class P>
 concept char_pointer = std::same_as<P, const char*> || std::same_as<P, char*>;
 
-/// Anything text can be appended to with `append(std::string_view)`:
-/// strings::basic_builder<S> for every buffer source S, std::string, or a
-/// type of your own.
-template <class B>
-concept text_sink = requires(B& b, std::string_view s) {
-  b.append(s);
-};
-
 // ===========================================================================
 // Parsing
 // ===========================================================================
