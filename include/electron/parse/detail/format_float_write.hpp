@@ -47,9 +47,26 @@ inline constexpr int shortest_reach = 23;
 inline constexpr std::uint64_t pow10_16 = 10000000000000000ULL;
 inline constexpr std::uint64_t pow10_19 = 10000000000000000000ULL;
 
-/// The digit values (not ASCII) of x < 10^8, the first in the low byte.
-constexpr std::uint64_t digit_values8(std::uint64_t x) noexcept {
-  return ascii8(static_cast<std::uint32_t>(x)) ^ ascii_zeros;
+/// The 16 digit values (not ASCII; leading zeros) of x < 10^16, the first
+/// in the low byte of the low half: int_digits' ascii8 steps on one
+/// 128-bit word whose 32-bit lanes hold the four 4-digit groups. One chain
+/// of scalar operations: two 64-bit chains side by side get packed into
+/// vector registers by the compilers' SLP vectorizer, whose 64-bit lane
+/// multiplies (vpmullq) take 15 cycles each.
+constexpr uint128 digit_values16(std::uint64_t x) noexcept {
+  const auto hi = static_cast<std::uint32_t>(x / 100000000);
+  const auto lo = static_cast<std::uint32_t>(x % 100000000);
+  const std::uint64_t h = std::uint64_t{hi / 10000} | (std::uint64_t{hi % 10000} << 32);
+  const std::uint64_t l = std::uint64_t{lo / 10000} | (std::uint64_t{lo % 10000} << 32);
+  uint128 w = (static_cast<uint128>(l) << 64) | h;
+  // No lane's product reaches the next 64-bit half (< 10^4 * 10486 < 2^27
+  // at bit 32), so the halves stay independent.
+  constexpr uint128 mask7 = (static_cast<uint128>(0x0000007F0000007FULL) << 64) | 0x0000007F0000007FULL;
+  constexpr uint128 mask4 = (static_cast<uint128>(0x000F000F000F000FULL) << 64) | 0x000F000F000F000FULL;
+  const uint128 hundreds = ((w * 10486) >> 20) & mask7;
+  w = hundreds | ((w - hundreds * 100) << 16);
+  const uint128 tens = ((w * 103) >> 10) & mask4;
+  return tens | ((w - tens * 10) << 8);
 }
 
 /// 'e', the sign and the two or three digits of the exponent x (|x| < 1000),
@@ -59,8 +76,8 @@ constexpr std::uint64_t exponent_word(int x) noexcept {
   const std::uint32_t h = (ax * 5243) >> 19;  // ax / 100 for ax < 1000
   const std::uint32_t r = ax - h * 100;
   const std::uint32_t t = (r * 103) >> 10;  // r / 10 for r < 100
-  const std::uint64_t digits = (0x303030ULL | h | (std::uint64_t{t} << 8) | (std::uint64_t{r - t * 10} << 16)) >>
-                               (h == 0 ? 8 : 0);
+  const std::uint64_t digits =
+      (0x303030ULL | h | (std::uint64_t{t} << 8) | (std::uint64_t{r - t * 10} << 16)) >> (h == 0 ? 8 : 0);
   return std::uint64_t{'e'} | ((x < 0 ? std::uint64_t{'-'} : std::uint64_t{'+'}) << 8) | (digits << 16);
 }
 
@@ -100,45 +117,67 @@ constexpr char* write_shortest(char* out, std::uint64_t biased, std::uint64_t fr
   const decimal_fp d = shortest_digits<T>(biased, fraction);
   const int len = static_cast<int>(decimal_digits(d.digits));
   const int x = d.exponent + len - 1;  // the exponent of the first digit
-  // The digits scaled to `width`: the first, then blocks of 8 (digit
-  // values, the first in the low byte).
+  // The digits scaled to `width`: the first, then the others as digit
+  // values, the second digit in the low byte.
   const std::uint64_t scaled = d.digits * pow10_u64[static_cast<std::size_t>(width - len)];
-  std::uint64_t first, block1, block2 = 0;
+  std::uint64_t first;
+  uint128 rest;
   int zero_bits;  // 8 per trailing zero digit
   if constexpr (is_double) {
     first = scaled / pow10_16;
-    const std::uint64_t rest = scaled - first * pow10_16;
-    block1 = digit_values8(rest / 100000000);
-    block2 = digit_values8(rest % 100000000);
-    zero_bits = block2 != 0 ? std::countl_zero(block2) : 64 + std::countl_zero(block1);
+    rest = digit_values16(scaled - first * pow10_16);
+    const auto high = static_cast<std::uint64_t>(rest >> 64);
+    zero_bits = high != 0 ? std::countl_zero(high) : 64 + std::countl_zero(static_cast<std::uint64_t>(rest));
   } else {
     first = scaled / 100000000;
-    block1 = digit_values8(scaled - first * 100000000);
-    zero_bits = std::countl_zero(block1);
+    const std::uint64_t low = ascii8(static_cast<std::uint32_t>(scaled - first * 100000000)) ^ ascii_zeros;
+    rest = low;
+    zero_bits = std::countl_zero(low);
   }
   const int n = width - (zero_bits >> 3);  // digits without trailing zeros
-  const int e = x - n + 1;                 // the exponent of the last digit
   const int ax = x < 0 ? -x : x;
   const int sci = n + (n > 1 ? 1 : 0) + (ax >= 100 ? 5 : 4);
-  const uint128 blocks = (static_cast<uint128>(block2 | ascii_zeros) << 64) | (block1 | ascii_zeros);
+  constexpr uint128 zeros128 = (static_cast<uint128>(ascii_zeros) << 64) | ascii_zeros;
+  const uint128 blocks = rest | zeros128;
   const auto lead = static_cast<char>('0' + first);
-  if (e >= 0) {
-    // An integer: %f is the digits and e zeros.
-    if (n + e <= sci) {
-      const int q = static_cast<int>(biased) - tr::bias;
-      if (e > 0 && biased != 0 && q > 0) return write_exact_integer(out, fraction | (std::uint64_t{1} << tr::significand_bits), q);
-      // Below 2^53 (2^24) when e > 0, or the digits alone: at most
-      // `width` characters, which the scaled digits already hold (their
-      // zeros included).
-      out[0] = lead;
-      store_bytes(out + 1, static_cast<std::uint64_t>(blocks), 8);
-      if constexpr (is_double) store_bytes(out + 9, static_cast<std::uint64_t>(blocks >> 64), 8);
-      return out + n + e;
-    }
-  } else if (x < 0) {
-    // 0.000ddd, when no longer than d.ddde-XX
-    if (n + 1 - x <= sci) {
-      const int zeros = -x - 1;  // at most 3
+  // A fixed form can win only for 10^-4 <= v < 10^22 (at most 5 zeros
+  // after 17 digits, 4 after the point): outside [2^-14, 2^74) the form is
+  // scientific, known from the exponent bits long before the digits are.
+  constexpr std::uint64_t biased_one = tr::bias - tr::significand_bits;
+  if (biased - (biased_one - 14) < 88) {
+    const int e = x - n + 1;  // the exponent of the last digit
+    if (biased >= biased_one) {
+      if (e >= 0) {
+        // An integer: %f is the digits and e zeros.
+        if (n + e <= sci) {
+          const int q = static_cast<int>(biased) - tr::bias;
+          if (e > 0 && q > 0) return write_exact_integer(out, fraction | (std::uint64_t{1} << tr::significand_bits), q);
+          // Below 2^53 (2^24) when e > 0, or the digits alone: at most
+          // `width` characters, which the scaled digits already hold
+          // (their zeros included).
+          out[0] = lead;
+          store_bytes(out + 1, static_cast<std::uint64_t>(blocks), 8);
+          if constexpr (is_double) store_bytes(out + 9, static_cast<std::uint64_t>(blocks >> 64), 8);
+          return out + n + e;
+        }
+      } else {
+        // ddd.ddd (always shorter than scientific): the '.' after digit x.
+        const int shift = 8 * x;  // x <= n - 2 <= 15
+        const uint128 below = shift == 0 ? 0 : blocks & ((static_cast<uint128>(1) << shift) - 1);
+        const uint128 text = below | (static_cast<uint128>('.') << shift) | ((blocks - below) << 8);
+        out[0] = lead;
+        store_bytes(out + 1, static_cast<std::uint64_t>(text), 8);
+        if constexpr (is_double) {
+          store_bytes(out + 9, static_cast<std::uint64_t>(text >> 64), 8);
+          out[17] = static_cast<char>(static_cast<std::uint64_t>(blocks >> 120));  // shifted out: digit 16
+        } else {
+          out[9] = static_cast<char>(static_cast<std::uint64_t>(blocks >> 56));  // digit 8
+        }
+        return out + n + 1;
+      }
+    } else if (n + 1 - x <= sci) {
+      // 0.000ddd, when no longer than d.ddde-XX
+      const int zeros = -x - 1;                    // at most 3
       store_bytes(out, 0x3030303030302E30ULL, 8);  // "0.000000"
       char* p = out + 2 + zeros;
       p[0] = lead;
@@ -146,20 +185,6 @@ constexpr char* write_shortest(char* out, std::uint64_t biased, std::uint64_t fr
       if constexpr (is_double) store_bytes(p + 9, static_cast<std::uint64_t>(blocks >> 64), 8);
       return p + n;
     }
-  } else {
-    // ddd.ddd (always shorter than scientific): the '.' after digit x.
-    const int shift = 8 * x;  // x <= n - 2 <= 15
-    const uint128 below = shift == 0 ? 0 : blocks & ((static_cast<uint128>(1) << shift) - 1);
-    const uint128 text = below | (static_cast<uint128>('.') << shift) | ((blocks - below) << 8);
-    out[0] = lead;
-    store_bytes(out + 1, static_cast<std::uint64_t>(text), 8);
-    if constexpr (is_double) {
-      store_bytes(out + 9, static_cast<std::uint64_t>(text >> 64), 8);
-      out[17] = static_cast<char>(static_cast<std::uint64_t>(blocks >> 120));  // shifted out: digit 16
-    } else {
-      out[9] = static_cast<char>(static_cast<std::uint64_t>(blocks >> 56));  // digit 8
-    }
-    return out + n + 1;
   }
   // d.ddde+XX: the '.' after the first digit (overwritten by the 'e' when n == 1)
   out[0] = lead;
