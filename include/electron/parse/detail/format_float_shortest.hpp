@@ -108,10 +108,22 @@ constexpr decimal_fp strip_zeros(std::uint64_t d, int e) noexcept {
 
 constexpr decimal_fp strip_zeros_any(decimal_fp d) noexcept { return strip_zeros(d.digits, d.exponent); }
 
+/// Round to odd of g1 * cp / 2^95 for float, with g1 = floor(g / 2^63) + 1
+/// (63 bits): one 64x64-bit product. The paper shows this coarser factor
+/// is exact enough for float's 24-bit significands; the tests compare
+/// every float against std::to_chars.
+constexpr std::uint64_t round_to_odd_float(std::uint64_t g1, std::uint64_t cp) noexcept {
+  const auto x1 = static_cast<std::uint64_t>((static_cast<uint128>(g1) * cp) >> 64);
+  return (x1 >> 31) | ((x1 & ((std::uint64_t{1} << 31) - 1)) != 0 ? 1u : 0u);
+}
+
 /// Schubfach proper: v = c * 2^q (c > 0); c_is_min when c is the smallest
 /// normal significand (the lower neighbour is closer); out_inclusive when
-/// the interval's ends read back as v (c even).
-constexpr decimal_fp schubfach(std::uint64_t c, int q, bool c_is_min, bool out_inclusive) noexcept {
+/// the interval's ends read back as v (c even). Inlined into its one
+/// caller, whose flags then become plain conditions on the bits.
+template <class T>
+constexpr ELECTRON_ALWAYS_INLINE decimal_fp schubfach(std::uint64_t c, int q, bool c_is_min,
+                                                      bool out_inclusive) noexcept {
   const std::uint64_t out = out_inclusive ? 0 : 1;  // the paper's "out": 1 when the ends are excluded
   const std::uint64_t cb = c << 2;
   const std::uint64_t cbr = cb + 2;
@@ -126,11 +138,20 @@ constexpr decimal_fp schubfach(std::uint64_t c, int q, bool c_is_min, bool out_i
     cbl = cb - 1;
     k = floor_log10_three_quarters_pow2(q);
   }
-  const int h = q + floor_log2_pow10_schubfach(-k) + 2;  // 0 <= h <= 3: cb << h fits 64 bits
   const pow10_g& g = pow10_g_table[-k - pow10_g_smallest];
-  const std::uint64_t vb = round_to_odd(g, cb << h);
-  const std::uint64_t vbl = round_to_odd(g, cbl << h);
-  const std::uint64_t vbr = round_to_odd(g, cbr << h);
+  std::uint64_t vb, vbl, vbr;
+  if constexpr (sizeof(T) == 8) {
+    const int h = q + floor_log2_pow10_schubfach(-k) + 2;  // 0 <= h <= 3: cb << h fits 64 bits
+    vb = round_to_odd(g, cb << h);
+    vbl = round_to_odd(g, cbl << h);
+    vbr = round_to_odd(g, cbr << h);
+  } else {
+    const int h = q + floor_log2_pow10_schubfach(-k) + 33;  // 31 <= h <= 34: cb << h < 2^61
+    const std::uint64_t g1 = ((g.high << 1) | (g.low >> 63)) + 1;
+    vb = round_to_odd_float(g1, cb << h);
+    vbl = round_to_odd_float(g1, cbl << h);
+    vbr = round_to_odd_float(g1, cbr << h);
+  }
   const std::uint64_t s = vb >> 2;
   if (s >= 10) {
     // One digit fewer: is exactly one multiple of 10 in R_v? (R_v is
@@ -156,24 +177,24 @@ constexpr decimal_fp schubfach(std::uint64_t c, int q, bool c_is_min, bool out_i
 /// biased exponent and stored significand bits, possibly with trailing
 /// zeros (at most 17 digits for double, 9 for float).
 template <class T>
-constexpr decimal_fp shortest_digits(std::uint64_t biased, std::uint64_t fraction) noexcept {
+constexpr ELECTRON_ALWAYS_INLINE decimal_fp shortest_digits(std::uint64_t biased, std::uint64_t fraction) noexcept {
   using tr = ieee_traits<T>;
   constexpr std::uint64_t hidden = std::uint64_t{1} << tr::significand_bits;
+  // The smallest subnormals need no special case: the tests check every
+  // float subnormal and the doubles with c < 2^24 against std::to_chars.
+  std::uint64_t c = fraction;
+  int q = tr::q_min;
   if (biased != 0) {
-    const std::uint64_t c = fraction | hidden;
-    const int q = static_cast<int>(biased) - tr::bias;
+    c = fraction | hidden;
+    q = static_cast<int>(biased) - tr::bias;
     // An integer below 2^53 (2^24 for float): its interval is narrower
     // than 1, so its own digits are the shortest; no scaling needed.
     if (q < 0 && q > -tr::significand_bits - 1) {
       const std::uint64_t f = c >> -q;
       if ((f << -q) == c) return {f, 0};
     }
-    return schubfach(c, q, fraction == 0 && biased != 1, (c & 1) == 0);
   }
-  // The smallest subnormals need no special case here: the tests check
-  // every float subnormal and the doubles with c < 2^24 against
-  // std::to_chars.
-  return schubfach(fraction, tr::q_min, false, (fraction & 1) == 0);
+  return schubfach<T>(c, q, fraction == 0 && biased > 1, (c & 1) == 0);
 }
 
 /// The same without trailing zeros.

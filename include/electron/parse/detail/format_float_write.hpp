@@ -69,16 +69,25 @@ constexpr uint128 digit_values16(std::uint64_t x) noexcept {
   return tens | ((w - tens * 10) << 8);
 }
 
-/// 'e', the sign and the two or three digits of the exponent x (|x| < 1000),
-/// first character in the low byte; the length is 4 + (|x| >= 100).
-constexpr std::uint64_t exponent_word(int x) noexcept {
+/// "00" to "99", two characters each.
+inline constexpr char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/// Writes 'e', the sign and the two or three digits of the exponent x
+/// (|x| < 1000) at p[0, 5); returns the end (p + 4 or p + 5).
+constexpr char* write_exponent(char* p, int x) noexcept {
   const auto ax = static_cast<std::uint32_t>(x < 0 ? -x : x);
+  p[0] = 'e';
+  p[1] = x < 0 ? '-' : '+';
   const std::uint32_t h = (ax * 5243) >> 19;  // ax / 100 for ax < 1000
   const std::uint32_t r = ax - h * 100;
-  const std::uint32_t t = (r * 103) >> 10;  // r / 10 for r < 100
-  const std::uint64_t digits =
-      (0x303030ULL | h | (std::uint64_t{t} << 8) | (std::uint64_t{r - t * 10} << 16)) >> (h == 0 ? 8 : 0);
-  return std::uint64_t{'e'} | ((x < 0 ? std::uint64_t{'-'} : std::uint64_t{'+'}) << 8) | (digits << 16);
+  p[2] = static_cast<char>('0' + h);
+  const int wide = h != 0 ? 1 : 0;
+  p[2 + wide] = digit_pairs[2 * r];
+  p[3 + wide] = digit_pairs[2 * r + 1];
+  return p + 4 + wide;
 }
 
 /// The integer c * 2^q (q > 0, below 10^23) in full, as %f prints it; the
@@ -140,11 +149,13 @@ constexpr char* write_shortest(char* out, std::uint64_t biased, std::uint64_t fr
   constexpr uint128 zeros128 = (static_cast<uint128>(ascii_zeros) << 64) | ascii_zeros;
   const uint128 blocks = rest | zeros128;
   const auto lead = static_cast<char>('0' + first);
-  // A fixed form can win only for 10^-4 <= v < 10^22 (at most 5 zeros
-  // after 17 digits, 4 after the point): outside [2^-14, 2^74) the form is
-  // scientific, known from the exponent bits long before the digits are.
+  // A fixed form can win only for 10^-4 <= v < 10^(width + 5) (at most 5
+  // zeros after the digits, 3 after the point): outside [2^-14, 2^74)
+  // (2^47 for float) the form is scientific, known from the exponent bits
+  // long before the digits are.
   constexpr std::uint64_t biased_one = tr::bias - tr::significand_bits;
-  if (biased - (biased_one - 14) < 88) {
+  constexpr std::uint64_t fixed_binades = is_double ? 14 + 74 : 14 + 47;
+  if (biased - (biased_one - 14) < fixed_binades) {
     const int e = x - n + 1;  // the exponent of the last digit
     if (biased >= biased_one) {
       if (e >= 0) {
@@ -191,11 +202,7 @@ constexpr char* write_shortest(char* out, std::uint64_t biased, std::uint64_t fr
   out[1] = '.';
   store_bytes(out + 2, static_cast<std::uint64_t>(blocks), 8);
   if constexpr (is_double) store_bytes(out + 10, static_cast<std::uint64_t>(blocks >> 64), 8);
-  char* p = out + n + (n > 1 ? 1 : 0);
-  const std::uint64_t w = exponent_word(x);
-  store_bytes(p, w, 4);
-  p[4] = static_cast<char>(static_cast<unsigned char>(w >> 32));
-  return p + (ax >= 100 ? 5 : 4);
+  return write_exponent(out + n + (n > 1 ? 1 : 0), x);
 }
 
 /// The text of a non-finite value or a zero ("inf", "-nan", "0", ...), or
