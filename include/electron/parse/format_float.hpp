@@ -53,7 +53,9 @@ inline constexpr std::size_t max_float_chars = 24;
 /// integer exactly); exponents "e+XX"/"e-XX" with at least two digits;
 /// "inf", "-inf", "nan", "-nan" (the sign bit of a NaN is shown; payloads
 /// are not); "-0" for negative zero.
-/// - {one past the last character, errc{}} on success;
+/// - {one past the last character, errc{}} on success (the bytes after
+///   it, up to last, may have been overwritten: the text is stored in
+///   whole words when there is room);
 /// - {last, value_too_large} when the text does not fit: nothing is written
 ///   past last (what [first, last) holds then is unspecified).
 /// O(1); noexcept, constexpr, no allocation; at most max_float_chars (24).

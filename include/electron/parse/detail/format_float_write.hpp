@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 
 ELECTRON_BEGIN_NAMESPACE
 namespace parse::detail {
@@ -47,26 +48,24 @@ inline constexpr int shortest_reach = 23;
 inline constexpr std::uint64_t pow10_16 = 10000000000000000ULL;
 inline constexpr std::uint64_t pow10_19 = 10000000000000000000ULL;
 
+/// x, through an empty asm statement the optimizer cannot see into (no
+/// instruction). Keeps the two 8-digit conversions of a double's digits
+/// apart: side by side, compilers' SLP vectorizers pack them into vector
+/// registers, where a 64-bit lane multiply (vpmullq) takes 15 cycles and the
+/// whole is slower than the two scalar chains.
+constexpr std::uint64_t opaque(std::uint64_t x) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  if (!std::is_constant_evaluated()) asm("" : "+r"(x));
+#endif
+  return x;
+}
+
 /// The 16 digit values (not ASCII; leading zeros) of x < 10^16, the first
-/// in the low byte of the low half: int_digits' ascii8 steps on one
-/// 128-bit word whose 32-bit lanes hold the four 4-digit groups. One chain
-/// of scalar operations: two 64-bit chains side by side get packed into
-/// vector registers by the compilers' SLP vectorizer, whose 64-bit lane
-/// multiplies (vpmullq) take 15 cycles each.
+/// in the low byte of the low half.
 constexpr uint128 digit_values16(std::uint64_t x) noexcept {
-  const auto hi = static_cast<std::uint32_t>(x / 100000000);
-  const auto lo = static_cast<std::uint32_t>(x % 100000000);
-  const std::uint64_t h = std::uint64_t{hi / 10000} | (std::uint64_t{hi % 10000} << 32);
-  const std::uint64_t l = std::uint64_t{lo / 10000} | (std::uint64_t{lo % 10000} << 32);
-  uint128 w = (static_cast<uint128>(l) << 64) | h;
-  // No lane's product reaches the next 64-bit half (< 10^4 * 10486 < 2^27
-  // at bit 32), so the halves stay independent.
-  constexpr uint128 mask7 = (static_cast<uint128>(0x0000007F0000007FULL) << 64) | 0x0000007F0000007FULL;
-  constexpr uint128 mask4 = (static_cast<uint128>(0x000F000F000F000FULL) << 64) | 0x000F000F000F000FULL;
-  const uint128 hundreds = ((w * 10486) >> 20) & mask7;
-  w = hundreds | ((w - hundreds * 100) << 16);
-  const uint128 tens = ((w * 103) >> 10) & mask4;
-  return tens | ((w - tens * 10) << 8);
+  const std::uint64_t high = opaque(ascii8(static_cast<std::uint32_t>(x / 100000000)) ^ ascii_zeros);
+  const std::uint64_t low = ascii8(static_cast<std::uint32_t>(x % 100000000)) ^ ascii_zeros;
+  return (static_cast<uint128>(low) << 64) | high;
 }
 
 /// "00" to "99", two characters each.
