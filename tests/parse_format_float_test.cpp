@@ -316,13 +316,13 @@ TEMPLATE_TEST_CASE("format_float: roomy buffers are not written past last either
   std::vector<T> values = {T{1},
                            T{-1},
                            T{0.5},
-                           T{-0.001f},
-                           T{1e4f},
+                           static_cast<T>(-0.001),
+                           static_cast<T>(1e4),
                            T{123456},
                            std::numeric_limits<T>::max(),
                            -std::numeric_limits<T>::denorm_min(),
-                           T{1e-4f},
-                           T{0.000123f}};
+                           static_cast<T>(1e-4),
+                           static_cast<T>(0.000123)};
   for (int i = 0; i < 3000; ++i) values.push_back(std::bit_cast<T>(static_cast<bits_of<T>>(rng())));
   std::size_t checked = 0;
   for (const T v : values) {
