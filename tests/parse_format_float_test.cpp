@@ -306,6 +306,44 @@ TEMPLATE_TEST_CASE("format_float: short buffers give value_too_large and are not
   CHECK(our_text(-std::numeric_limits<double>::max()).size() <= ep::max_float_chars);
 }
 
+TEMPLATE_TEST_CASE("format_float: roomy buffers are not written past last either", "[parse][format_float]", float,
+                   double) {
+  // With 23 bytes of room after the sign the text is stored in whole words
+  // (some bytes after it written too); at every room from the text's length
+  // up to well past that threshold, nothing at or after last may change.
+  using T = TestType;
+  std::mt19937_64 rng(15);
+  std::vector<T> values = {T{1},
+                           T{-1},
+                           T{0.5},
+                           static_cast<T>(-0.001),
+                           static_cast<T>(1e4),
+                           T{123456},
+                           std::numeric_limits<T>::max(),
+                           -std::numeric_limits<T>::denorm_min(),
+                           static_cast<T>(1e-4),
+                           static_cast<T>(0.000123)};
+  for (int i = 0; i < 3000; ++i) values.push_back(std::bit_cast<T>(static_cast<bits_of<T>>(rng())));
+  std::size_t checked = 0;
+  for (const T v : values) {
+    const std::string expect = std_text(v);
+    for (std::size_t room = expect.size(); room <= 40; ++room) {
+      char buf[64];
+      std::memset(buf, '#', sizeof buf);
+      const auto r = format_float(buf, buf + room, v);
+      bool ok = r.ec == std::errc{} && std::string_view(buf, r.ptr) == expect;
+      for (std::size_t i = room; i < sizeof buf; ++i) ok = ok && buf[i] == '#';
+      if (!ok) {
+        INFO(expect << " room " << room);
+        CHECK(ok);
+        return;
+      }
+      ++checked;
+    }
+  }
+  CHECK(checked > 50000);
+}
+
 TEST_CASE("format_float: the Ryu vectors (d2s, f2s): the same shortest digits", "[parse][format_float][corpus]") {
   const std::string dir = corpus_dir();
   std::ifstream in(dir + "/parse/ryu/ryu-vectors.json");

@@ -53,7 +53,9 @@ inline constexpr std::size_t max_float_chars = 24;
 /// integer exactly); exponents "e+XX"/"e-XX" with at least two digits;
 /// "inf", "-inf", "nan", "-nan" (the sign bit of a NaN is shown; payloads
 /// are not); "-0" for negative zero.
-/// - {one past the last character, errc{}} on success;
+/// - {one past the last character, errc{}} on success (the bytes after
+///   it, up to last, may have been overwritten: the text is stored in
+///   whole words when there is room);
 /// - {last, value_too_large} when the text does not fit: nothing is written
 ///   past last (what [first, last) holds then is unspecified).
 /// O(1); noexcept, constexpr, no allocation; at most max_float_chars (24).
@@ -70,12 +72,18 @@ constexpr format_result format_float(char* first, char* last, T v) noexcept {
     for (std::size_t i = 0; i < special.size(); ++i) first[i] = special[i];
     return {first + special.size(), std::errc{}};
   }
-  const detail::float_layout l = detail::layout_of<T>(f.biased, f.fraction);
-  const std::size_t n = sign + static_cast<std::size_t>(l.length);
-  if (n > room) return {last, std::errc::value_too_large};
+  // The writer stores whole words past the text's end: straight into a
+  // buffer with room for that, through a local one otherwise.
+  if (room >= sign + detail::shortest_reach) {
+    if (f.negative) *first = '-';
+    return {detail::write_shortest<T>(first + sign, f.biased, f.fraction), std::errc{}};
+  }
+  char text[detail::shortest_reach] = {};
+  const auto n = static_cast<std::size_t>(detail::write_shortest<T>(text, f.biased, f.fraction) - text);
+  if (sign + n > room) return {last, std::errc::value_too_large};
   if (f.negative) *first = '-';
-  detail::write_layout(first + sign, l);
-  return {first + n, std::errc{}};
+  for (std::size_t i = 0; i < n; ++i) first[sign + i] = text[i];
+  return {first + sign + n, std::errc{}};
 }
 
 /// v in the form of `fmt` with `precision`, exactly as
@@ -199,7 +207,7 @@ constexpr format_result format_float_ecmascript(char* first, char* last, double 
     return {first + special.size(), std::errc{}};
   }
   const detail::decimal_fp d = detail::shortest_decimal<double>(f.biased, f.fraction);
-  const int k = detail::format_digit_count(d.digits);
+  const int k = static_cast<int>(detail::decimal_digits(d.digits));
   const int n = d.exponent + k;
   const int sign = f.negative ? 1 : 0;
   int length;
@@ -217,19 +225,19 @@ constexpr format_result format_float_ecmascript(char* first, char* last, double 
   char* out = first;
   if (f.negative) *out++ = '-';
   if (k <= n && n <= 21) {
-    detail::format_digits(out, d.digits, k);
+    detail::decimal_forward(out, d.digits, static_cast<std::size_t>(k));
     for (char* z = out + k; z != out + n; ++z) *z = '0';
   } else if (0 < n && n <= 21) {
-    detail::format_digits(out + 1, d.digits, k);
+    detail::decimal_forward(out + 1, d.digits, static_cast<std::size_t>(k));
     for (int i = 0; i < n; ++i) out[i] = out[i + 1];
     out[n] = '.';
   } else if (-6 < n && n <= 0) {
     out[0] = '0';
     out[1] = '.';
     for (char* z = out + 2; z != out + 2 - n; ++z) *z = '0';
-    detail::format_digits(out + 2 - n, d.digits, k);
+    detail::decimal_forward(out + 2 - n, d.digits, static_cast<std::size_t>(k));
   } else {
-    detail::format_digits(out + 1, d.digits, k);
+    detail::decimal_forward(out + 1, d.digits, static_cast<std::size_t>(k));
     out[0] = out[1];
     char* p = out + 1;
     if (k > 1) {
@@ -239,7 +247,7 @@ constexpr format_result format_float_ecmascript(char* first, char* last, double 
     *p++ = 'e';
     *p++ = n - 1 < 0 ? '-' : '+';
     const int x = n - 1 < 0 ? 1 - n : n - 1;
-    detail::format_digits(p, static_cast<std::uint64_t>(x), x >= 100 ? 3 : x >= 10 ? 2 : 1);
+    detail::decimal_forward(p, static_cast<std::uint64_t>(x), detail::decimal_digits(static_cast<std::uint64_t>(x)));
   }
   return {first + sign + length, std::errc{}};
 }

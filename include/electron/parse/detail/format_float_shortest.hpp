@@ -18,15 +18,13 @@
 
 #include <bit>
 #include <cstdint>
-#include <cstring>
-#include <type_traits>
 
 ELECTRON_BEGIN_NAMESPACE
 namespace parse::detail {
 
 __extension__ using uint128 = unsigned __int128;
 
-/// digits * 10^exponent, digits without trailing zeros (0 only for zero).
+/// digits * 10^exponent (shortest_decimal's digits have no trailing zeros).
 struct decimal_fp {
   std::uint64_t digits;
   int exponent;
@@ -72,31 +70,60 @@ constexpr std::uint64_t round_to_odd(const pow10_g& g, std::uint64_t cp) noexcep
   return vb | (rest != 0 ? 1u : 0u);
 }
 
-/// Removes the trailing zeros of d (d > 0), adding them to e.
+/// x / 10^k when 10^k divides x, else a value above (2^64 - 1) / 10^k:
+/// x times the inverse of 5^k modulo 2^64, rotated right by k (the
+/// divisibility test of T. Granlund and P. Montgomery, "Division by
+/// invariant integers using multiplication", 1994, as J. Jeon uses it to
+/// remove trailing zeros in "Dragonbox", 2020). One multiply, no division.
+template <int K>
+constexpr std::uint64_t exact_quotient_pow10(std::uint64_t x) noexcept {
+  std::uint64_t inverse = 1;
+  for (int i = 0; i < K; ++i) inverse *= 0xCCCCCCCCCCCCCCCDULL;  // 5 * 0xCC..CD == 1 (mod 2^64)
+  return std::rotr(x * inverse, K);
+}
+
+/// Removes the trailing zeros of d (d > 0), adding them to e: 8 at a time
+/// (doubles can carry up to 16 of them), then 4, 2 and 1 once each.
 constexpr decimal_fp strip_zeros(std::uint64_t d, int e) noexcept {
-  // Eight at a time first: doubles can carry up to 16 of them (integers
-  // below 2^53 such as 10^15 take the exact-integer path).
-  while (d % 100000000 == 0) {
-    d /= 100000000;
+  for (;;) {
+    const std::uint64_t q = exact_quotient_pow10<8>(d);
+    if (q > 0xFFFFFFFFFFFFFFFFULL / 100000000) break;
+    d = q;
     e += 8;
   }
-  while (d % 100 == 0) {
-    d /= 100;
-    e += 2;
-  }
-  if (d % 10 == 0) {
-    d /= 10;
-    e += 1;
-  }
+  std::uint64_t q = exact_quotient_pow10<4>(d);
+  const bool by4 = q <= 0xFFFFFFFFFFFFFFFFULL / 10000;
+  d = by4 ? q : d;
+  e += by4 ? 4 : 0;
+  q = exact_quotient_pow10<2>(d);
+  const bool by2 = q <= 0xFFFFFFFFFFFFFFFFULL / 100;
+  d = by2 ? q : d;
+  e += by2 ? 2 : 0;
+  q = exact_quotient_pow10<1>(d);
+  const bool by1 = q <= 0xFFFFFFFFFFFFFFFFULL / 10;
+  d = by1 ? q : d;
+  e += by1 ? 1 : 0;
   return {d, e};
 }
 
 constexpr decimal_fp strip_zeros_any(decimal_fp d) noexcept { return strip_zeros(d.digits, d.exponent); }
 
+/// Round to odd of g1 * cp / 2^95 for float, with g1 = floor(g / 2^63) + 1
+/// (63 bits): one 64x64-bit product. Float's 24-bit significands leave room
+/// for the coarser factor; checked, not proved, here: equal to the 128-bit
+/// path on every positive finite float (docs/parse_format_float.md).
+constexpr std::uint64_t round_to_odd_float(std::uint64_t g1, std::uint64_t cp) noexcept {
+  const auto x1 = static_cast<std::uint64_t>((static_cast<uint128>(g1) * cp) >> 64);
+  return (x1 >> 31) | ((x1 & ((std::uint64_t{1} << 31) - 1)) != 0 ? 1u : 0u);
+}
+
 /// Schubfach proper: v = c * 2^q (c > 0); c_is_min when c is the smallest
 /// normal significand (the lower neighbour is closer); out_inclusive when
-/// the interval's ends read back as v (c even).
-constexpr decimal_fp schubfach(std::uint64_t c, int q, bool c_is_min, bool out_inclusive) noexcept {
+/// the interval's ends read back as v (c even). Inlined into its one
+/// caller, whose flags then become plain conditions on the bits.
+template <class T>
+constexpr ELECTRON_ALWAYS_INLINE decimal_fp schubfach(std::uint64_t c, int q, bool c_is_min,
+                                                      bool out_inclusive) noexcept {
   const std::uint64_t out = out_inclusive ? 0 : 1;  // the paper's "out": 1 when the ends are excluded
   const std::uint64_t cb = c << 2;
   const std::uint64_t cbr = cb + 2;
@@ -111,11 +138,20 @@ constexpr decimal_fp schubfach(std::uint64_t c, int q, bool c_is_min, bool out_i
     cbl = cb - 1;
     k = floor_log10_three_quarters_pow2(q);
   }
-  const int h = q + floor_log2_pow10_schubfach(-k) + 2;  // 0 <= h <= 3: cb << h fits 64 bits
   const pow10_g& g = pow10_g_table[-k - pow10_g_smallest];
-  const std::uint64_t vb = round_to_odd(g, cb << h);
-  const std::uint64_t vbl = round_to_odd(g, cbl << h);
-  const std::uint64_t vbr = round_to_odd(g, cbr << h);
+  std::uint64_t vb, vbl, vbr;
+  if constexpr (sizeof(T) == 8) {
+    const int h = q + floor_log2_pow10_schubfach(-k) + 2;  // 0 <= h <= 3: cb << h fits 64 bits
+    vb = round_to_odd(g, cb << h);
+    vbl = round_to_odd(g, cbl << h);
+    vbr = round_to_odd(g, cbr << h);
+  } else {
+    const int h = q + floor_log2_pow10_schubfach(-k) + 33;  // 31 <= h <= 34: cb << h < 2^61
+    const std::uint64_t g1 = ((g.high << 1) | (g.low >> 63)) + 1;
+    vb = round_to_odd_float(g1, cb << h);
+    vbl = round_to_odd_float(g1, cbl << h);
+    vbr = round_to_odd_float(g1, cbr << h);
+  }
   const std::uint64_t s = vb >> 2;
   if (s >= 10) {
     // One digit fewer: is exactly one multiple of 10 in R_v? (R_v is
@@ -138,103 +174,33 @@ constexpr decimal_fp schubfach(std::uint64_t c, int q, bool c_is_min, bool out_i
 }
 
 /// The shortest decimal of a finite, nonzero, positive value with these
-/// biased exponent and stored significand bits (no trailing zeros).
+/// biased exponent and stored significand bits, possibly with trailing
+/// zeros (at most 17 digits for double, 9 for float).
 template <class T>
-constexpr decimal_fp shortest_decimal(std::uint64_t biased, std::uint64_t fraction) noexcept {
+constexpr ELECTRON_ALWAYS_INLINE decimal_fp shortest_digits(std::uint64_t biased, std::uint64_t fraction) noexcept {
   using tr = ieee_traits<T>;
   constexpr std::uint64_t hidden = std::uint64_t{1} << tr::significand_bits;
+  // The smallest subnormals need no special case: the tests check every
+  // float subnormal and the doubles with c < 2^24 against std::to_chars.
+  std::uint64_t c = fraction;
+  int q = tr::q_min;
   if (biased != 0) {
-    const std::uint64_t c = fraction | hidden;
-    const int q = static_cast<int>(biased) - tr::bias;
+    c = fraction | hidden;
+    q = static_cast<int>(biased) - tr::bias;
     // An integer below 2^53 (2^24 for float): its interval is narrower
     // than 1, so its own digits are the shortest; no scaling needed.
     if (q < 0 && q > -tr::significand_bits - 1) {
       const std::uint64_t f = c >> -q;
-      if ((f << -q) == c) return strip_zeros(f, 0);
+      if ((f << -q) == c) return {f, 0};
     }
-    return strip_zeros_any(schubfach(c, q, fraction == 0 && biased != 1, (c & 1) == 0));
   }
-  // The smallest subnormals need no special case here: the tests check
-  // every float subnormal and the doubles with c < 2^24 against
-  // std::to_chars.
-  return strip_zeros_any(schubfach(fraction, tr::q_min, false, (fraction & 1) == 0));
+  return schubfach<T>(c, q, fraction == 0 && biased > 1, (c & 1) == 0);
 }
 
-// ---------------------------------------------------------------------------
-// Digit output. (The same SWAR idea as parse/detail/int_digits.hpp, under
-// names of its own: that header and parse/detail/float_scan.hpp cannot yet be
-// included in one translation unit, and this one must work with both.)
-// ---------------------------------------------------------------------------
-
-inline constexpr std::uint64_t format_pow10[20] = {1ULL,
-                                                   10ULL,
-                                                   100ULL,
-                                                   1000ULL,
-                                                   10000ULL,
-                                                   100000ULL,
-                                                   1000000ULL,
-                                                   10000000ULL,
-                                                   100000000ULL,
-                                                   1000000000ULL,
-                                                   10000000000ULL,
-                                                   100000000000ULL,
-                                                   1000000000000ULL,
-                                                   10000000000000ULL,
-                                                   100000000000000ULL,
-                                                   1000000000000000ULL,
-                                                   10000000000000000ULL,
-                                                   100000000000000000ULL,
-                                                   1000000000000000000ULL,
-                                                   10000000000000000000ULL};
-
-/// Number of decimal digits of v (1 for 0): log10 from the bit width
-/// (1233 / 4096 ~ log10 2), corrected by one comparison.
-constexpr int format_digit_count(std::uint64_t v) noexcept {
-  const int t = (static_cast<int>(std::bit_width(v | 1)) * 1233) >> 12;
-  return t + ((v | 1) >= format_pow10[t] ? 1 : 0);
-}
-
-/// The 8 ASCII digits of x < 10^8 with leading zeros, the first in the low
-/// byte: the halves x / 10^4 and x % 10^4 in 32-bit lanes, split into
-/// 2-digit values in 16-bit lanes, then into digits in bytes; / 100 and
-/// / 10 are the multiply-shifts 10486 / 2^20 and 103 / 2^10, exact below
-/// 10^4 and 10^2.
-constexpr std::uint64_t format_ascii8(std::uint32_t x) noexcept {
-  std::uint64_t w = std::uint64_t{x / 10000} | (std::uint64_t{x % 10000} << 32);
-  const std::uint64_t hundreds = ((w * 10486) >> 20) & 0x0000007F0000007FULL;
-  w = hundreds | ((w - hundreds * 100) << 16);
-  const std::uint64_t tens = ((w * 103) >> 10) & 0x000F000F000F000FULL;
-  w = tens | ((w - tens * 10) << 8);
-  return w | 0x3030303030303030ULL;
-}
-
-/// Stores the n (1 <= n <= 8) last digits of the block w at out.
-constexpr void format_store(char* out, std::uint64_t w, int n) noexcept {
-  w >>= 8 * (8 - n);
-  if (!std::is_constant_evaluated() && std::endian::native == std::endian::little && n == 8) {
-    std::memcpy(out, &w, 8);
-    return;
-  }
-  for (int i = 0; i < n; ++i) out[i] = static_cast<char>(static_cast<unsigned char>(w >> (8 * i)));
-}
-
-/// Writes v as exactly n digits (leading zeros when v < 10^(n-1)), n <= 20,
-/// at [out, out + n); nothing else is written.
-constexpr void format_digits(char* out, std::uint64_t v, int n) noexcept {
-  if (n > 16) {
-    const std::uint64_t top = v / 10000000000000000ULL;
-    v %= 10000000000000000ULL;
-    format_store(out, format_ascii8(static_cast<std::uint32_t>(top)), n - 16);
-    out += n - 16;
-    n = 16;
-  }
-  if (n > 8) {
-    format_store(out, format_ascii8(static_cast<std::uint32_t>(v / 100000000)), n - 8);
-    out += n - 8;
-    v %= 100000000;
-    n = 8;
-  }
-  format_store(out, format_ascii8(static_cast<std::uint32_t>(v)), n);
+/// The same without trailing zeros.
+template <class T>
+constexpr decimal_fp shortest_decimal(std::uint64_t biased, std::uint64_t fraction) noexcept {
+  return strip_zeros_any(shortest_digits<T>(biased, fraction));
 }
 
 }  // namespace parse::detail

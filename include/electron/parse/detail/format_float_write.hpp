@@ -10,120 +10,198 @@
 #include "electron/parse/common.hpp"
 #include "electron/parse/detail/format_float_exact.hpp"
 #include "electron/parse/detail/format_float_shortest.hpp"
+#include "electron/parse/detail/int_digits.hpp"
 
 #include <bit>
 #include <cstdint>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 
 ELECTRON_BEGIN_NAMESPACE
 namespace parse::detail {
 
-/// The pieces of a shortest form: what gets written where, decided before
-/// anything is written so that the length check comes first.
-struct float_layout {
-  decimal_fp dec;
-  std::uint64_t integer_low;   // the exact integer (fixed form, q >= 0)
-  std::uint64_t integer_high;  //   as two halves: value = high * 10^19 + low
-  int digit_count;             // of dec.digits
-  int sci_exponent;            // exponent of the first digit
-  int length;                  // without the sign
-  bool fixed;
-  bool exact_integer;  // write integer_high/low instead of dec + zeros
-};
+// ---------------------------------------------------------------------------
+// The shortest form
+//
+// libstdc++'s std::to_chars prints the shortest digits in the printf %f or
+// %e form with the fewer characters, ties to %f. The writer below decides
+// and writes in one pass, branching on the form only:
+// - the digits (up to 17, 9 for float) are scaled to exactly 17 (9) by a
+//   power of ten and converted 8 at a time (SWAR, parse/detail/int_digits),
+//   so the first digit and the blocks after it always land at fixed
+//   places; the trailing zeros (the decimal may have some) are counted in
+//   the converted blocks (a leading-zero count of the digit values) instead
+//   of by division;
+// - a '.' after the first digit (scientific) or after the integer digits
+//   (123.45) is inserted by shifting the blocks as one 128-bit value;
+// - stores are whole words, so the text is written together with some
+//   bytes after it, up to shortest_reach bytes from the start (never past
+//   last: a shorter buffer goes through a local one).
+// ---------------------------------------------------------------------------
 
+/// How far the shortest writer may write, from the first character after
+/// the sign: the digit blocks end 18 bytes in, "0.000" + 17 digits 22, an
+/// exponent after 17 digits at 23.
+inline constexpr int shortest_reach = 23;
+
+inline constexpr std::uint64_t pow10_16 = 10000000000000000ULL;
 inline constexpr std::uint64_t pow10_19 = 10000000000000000000ULL;
 
-/// Chooses between fixed and scientific as libstdc++'s std::to_chars does
-/// for the shortest form: the printf %f or %e text of the value with the
-/// fewest characters, ties to %f. The %f text of an integer above the
-/// shortest digits is the exact integer (e.g. 2^70 prints all 22 digits).
-template <class T>
-constexpr float_layout layout_of(std::uint64_t biased, std::uint64_t fraction) noexcept {
-  using tr = ieee_traits<T>;
-  float_layout l{};
-  l.dec = shortest_decimal<T>(biased, fraction);
-  l.digit_count = format_digit_count(l.dec.digits);
-  const int n = l.digit_count;
-  const int e = l.dec.exponent;
-  const int x = e + n - 1;
-  l.sci_exponent = x;
-  const int ax = x < 0 ? -x : x;
-  const int sci = n + (n > 1 ? 1 : 0) + 2 + (ax >= 100 ? 3 : 2);
-  int fix;
-  if (e >= 0) {
-    fix = n + e;
-  } else if (x >= 0) {
-    fix = n + 1;
-  } else {
-    fix = n + 1 - x;
-  }
-  l.fixed = fix <= sci;
-  l.length = l.fixed ? fix : sci;
-  if (l.fixed && e > 0) {
-    const int q = static_cast<int>(biased) - tr::bias;
-    if (biased != 0 && q > 0) {
-      // fix <= sci <= 23 characters: the integer is below 10^23 < 2^77.
-      const uint128 v = static_cast<uint128>(fraction | (std::uint64_t{1} << tr::significand_bits)) << q;
-      l.exact_integer = true;
-      l.integer_high = static_cast<std::uint64_t>(v / pow10_19);
-      l.integer_low = static_cast<std::uint64_t>(v % pow10_19);
-    }
-  }
-  return l;
+/// x, through an empty asm statement the optimizer cannot see into (no
+/// instruction). Keeps the two 8-digit conversions of a double's digits
+/// apart: side by side, compilers' SLP vectorizers pack them into vector
+/// registers, where a 64-bit lane multiply (vpmullq) takes 15 cycles and the
+/// whole is slower than the two scalar chains.
+constexpr std::uint64_t opaque(std::uint64_t x) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  if (!std::is_constant_evaluated()) asm("" : "+r"(x));
+#endif
+  return x;
 }
 
-/// Writes the layout's text (l.length characters) at out.
-constexpr void write_layout(char* out, const float_layout& l) noexcept {
-  const int n = l.digit_count;
-  const std::uint64_t d = l.dec.digits;
-  if (l.fixed) {
-    const int e = l.dec.exponent;
-    if (l.exact_integer) {
-      if (l.integer_high != 0) {
-        const int hn = format_digit_count(l.integer_high);
-        format_digits(out, l.integer_high, hn);
-        format_digits(out + hn, l.integer_low, 19);  // with its leading zeros
-      } else {
-        format_digits(out, l.integer_low, format_digit_count(l.integer_low));
-      }
-    } else if (e >= 0) {
-      format_digits(out, d, n);
-      for (char* z = out + n; z != out + n + e; ++z) *z = '0';
-    } else if (l.sci_exponent >= 0) {
-      // the integer digits, '.', the rest: written one place right, moved back
-      const int ip = l.sci_exponent + 1;
-      format_digits(out + 1, d, n);
-      for (int i = 0; i < ip; ++i) out[i] = out[i + 1];
-      out[ip] = '.';
-    } else {
-      out[0] = '0';
-      out[1] = '.';
-      const int zeros = -l.sci_exponent - 1;
-      for (char* z = out + 2; z != out + 2 + zeros; ++z) *z = '0';
-      format_digits(out + 2 + zeros, d, n);
-    }
-    return;
+/// The 16 digit values (not ASCII; leading zeros) of x < 10^16, the first
+/// in the low byte of the low half.
+constexpr uint128 digit_values16(std::uint64_t x) noexcept {
+  const std::uint64_t high = opaque(ascii8(static_cast<std::uint32_t>(x / 100000000)) ^ ascii_zeros);
+  const std::uint64_t low = ascii8(static_cast<std::uint32_t>(x % 100000000)) ^ ascii_zeros;
+  return (static_cast<uint128>(low) << 64) | high;
+}
+
+/// "00" to "99", two characters each.
+inline constexpr char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/// Writes 'e', the sign and the two or three digits of the exponent x
+/// (|x| < 1000) at p[0, 5); returns the end (p + 4 or p + 5).
+constexpr char* write_exponent(char* p, int x) noexcept {
+  const auto ax = static_cast<std::uint32_t>(x < 0 ? -x : x);
+  p[0] = 'e';
+  p[1] = x < 0 ? '-' : '+';
+  const std::uint32_t h = (ax * 5243) >> 19;  // ax / 100 for ax < 1000
+  const std::uint32_t r = ax - h * 100;
+  p[2] = static_cast<char>('0' + h);
+  const int wide = h != 0 ? 1 : 0;
+  p[2 + wide] = digit_pairs[2 * r];
+  p[3 + wide] = digit_pairs[2 * r + 1];
+  return p + 4 + wide;
+}
+
+/// The integer c * 2^q (q > 0, below 10^23) in full, as %f prints it; the
+/// shortest digits are not enough there (2^70 prints all 22 digits).
+constexpr char* write_exact_integer(char* out, std::uint64_t c, int q) noexcept {
+  const uint128 v = static_cast<uint128>(c) << q;
+  // v / 10^19 as (v / 2^19) / 5^19: nested floors, one 64-bit division
+  // (v < 2^77, so v / 2^19 fits 64 bits).
+  const std::uint64_t high = static_cast<std::uint64_t>(v >> 19) / 19073486328125ULL;
+  const auto low = static_cast<std::uint64_t>(v - static_cast<uint128>(high) * pow10_19);
+  if (high == 0) {
+    const std::size_t n = decimal_digits(low);
+    decimal_forward(out, low, n);
+    return out + n;
   }
-  // d[.ddd]e(+|-)XX[X]
-  format_digits(out + 1, d, n);
-  out[0] = out[1];
-  char* p = out + 1;
-  if (n > 1) {
-    out[1] = '.';
-    p = out + n + 1;
-  }
-  *p++ = 'e';
-  const int x = l.sci_exponent;
-  *p++ = x < 0 ? '-' : '+';
-  const auto ux = static_cast<unsigned>(x < 0 ? -x : x);
-  if (ux >= 100) {
-    *p++ = static_cast<char>('0' + ux / 100);
-    *p++ = static_cast<char>('0' + ux / 10 % 10);
+  const std::size_t hn = decimal_digits(high);
+  decimal_forward(out, high, hn);
+  out += hn;
+  // the low half as exactly 19 digits, with its leading zeros
+  const std::uint64_t low_top = low / pow10_16;  // < 1000
+  const std::uint64_t low_rest = low - low_top * pow10_16;
+  store_bytes(out, ascii8(static_cast<std::uint32_t>(low_top)) >> 40, 3);
+  store_bytes(out + 3, ascii8(static_cast<std::uint32_t>(low_rest / 100000000)), 8);
+  store_bytes(out + 11, ascii8(static_cast<std::uint32_t>(low_rest % 100000000)), 8);
+  return out + 19;
+}
+
+/// Writes the shortest text of a finite, nonzero, positive value with
+/// these biased exponent and stored significand bits at out and returns
+/// its end. Writes into [out, out + shortest_reach) whatever the length.
+template <class T>
+constexpr char* write_shortest(char* out, std::uint64_t biased, std::uint64_t fraction) noexcept {
+  using tr = ieee_traits<T>;
+  constexpr bool is_double = sizeof(T) == 8;
+  constexpr int width = is_double ? 17 : 9;  // the most shortest digits
+  const decimal_fp d = shortest_digits<T>(biased, fraction);
+  const int len = static_cast<int>(decimal_digits(d.digits));
+  const int x = d.exponent + len - 1;  // the exponent of the first digit
+  // The digits scaled to `width`: the first, then the others as digit
+  // values, the second digit in the low byte.
+  const std::uint64_t scaled = d.digits * pow10_u64[static_cast<std::size_t>(width - len)];
+  std::uint64_t first;
+  uint128 rest;
+  int zero_bits;  // 8 per trailing zero digit
+  if constexpr (is_double) {
+    first = scaled / pow10_16;
+    rest = digit_values16(scaled - first * pow10_16);
+    const auto high = static_cast<std::uint64_t>(rest >> 64);
+    zero_bits = high != 0 ? std::countl_zero(high) : 64 + std::countl_zero(static_cast<std::uint64_t>(rest));
   } else {
-    *p++ = static_cast<char>('0' + ux / 10);
+    first = scaled / 100000000;
+    const std::uint64_t low = ascii8(static_cast<std::uint32_t>(scaled - first * 100000000)) ^ ascii_zeros;
+    rest = low;
+    zero_bits = std::countl_zero(low);
   }
-  *p = static_cast<char>('0' + ux % 10);
+  const int n = width - (zero_bits >> 3);  // digits without trailing zeros
+  const int ax = x < 0 ? -x : x;
+  const int sci = n + (n > 1 ? 1 : 0) + (ax >= 100 ? 5 : 4);
+  constexpr uint128 zeros128 = (static_cast<uint128>(ascii_zeros) << 64) | ascii_zeros;
+  const uint128 blocks = rest | zeros128;
+  const auto lead = static_cast<char>('0' + first);
+  // A fixed form can win only for 10^-4 <= v < 10^(width + 5) (at most 5
+  // zeros after the digits, 3 after the point): outside [2^-14, 2^74)
+  // (2^47 for float) the form is scientific, known from the exponent bits
+  // long before the digits are.
+  constexpr std::uint64_t biased_one = tr::bias - tr::significand_bits;
+  constexpr std::uint64_t fixed_binades = is_double ? 14 + 74 : 14 + 47;
+  if (biased - (biased_one - 14) < fixed_binades) {
+    const int e = x - n + 1;  // the exponent of the last digit
+    if (biased >= biased_one) {
+      if (e >= 0) {
+        // An integer: %f is the digits and e zeros.
+        if (n + e <= sci) {
+          const int q = static_cast<int>(biased) - tr::bias;
+          if (e > 0 && q > 0) return write_exact_integer(out, fraction | (std::uint64_t{1} << tr::significand_bits), q);
+          // Below 2^53 (2^24) when e > 0, or the digits alone: at most
+          // `width` characters, which the scaled digits already hold
+          // (their zeros included).
+          out[0] = lead;
+          store_bytes(out + 1, static_cast<std::uint64_t>(blocks), 8);
+          if constexpr (is_double) store_bytes(out + 9, static_cast<std::uint64_t>(blocks >> 64), 8);
+          return out + n + e;
+        }
+      } else {
+        // ddd.ddd (always shorter than scientific): the '.' after digit x.
+        const int shift = 8 * x;  // x <= n - 2 <= 15
+        const uint128 below = shift == 0 ? 0 : blocks & ((static_cast<uint128>(1) << shift) - 1);
+        const uint128 text = below | (static_cast<uint128>('.') << shift) | ((blocks - below) << 8);
+        out[0] = lead;
+        store_bytes(out + 1, static_cast<std::uint64_t>(text), 8);
+        if constexpr (is_double) {
+          store_bytes(out + 9, static_cast<std::uint64_t>(text >> 64), 8);
+          out[17] = static_cast<char>(static_cast<std::uint64_t>(blocks >> 120));  // shifted out: digit 16
+        } else {
+          out[9] = static_cast<char>(static_cast<std::uint64_t>(blocks >> 56));  // digit 8
+        }
+        return out + n + 1;
+      }
+    } else if (n + 1 - x <= sci) {
+      // 0.000ddd, when no longer than d.ddde-XX
+      const int zeros = -x - 1;                    // at most 3
+      store_bytes(out, 0x3030303030302E30ULL, 8);  // "0.000000"
+      char* p = out + 2 + zeros;
+      p[0] = lead;
+      store_bytes(p + 1, static_cast<std::uint64_t>(blocks), 8);
+      if constexpr (is_double) store_bytes(p + 9, static_cast<std::uint64_t>(blocks >> 64), 8);
+      return p + n;
+    }
+  }
+  // d.ddde+XX: the '.' after the first digit (overwritten by the 'e' when n == 1)
+  out[0] = lead;
+  out[1] = '.';
+  store_bytes(out + 2, static_cast<std::uint64_t>(blocks), 8);
+  if constexpr (is_double) store_bytes(out + 10, static_cast<std::uint64_t>(blocks >> 64), 8);
+  return write_exponent(out + n + (n > 1 ? 1 : 0), x);
 }
 
 /// The text of a non-finite value or a zero ("inf", "-nan", "0", ...), or
@@ -224,7 +302,7 @@ constexpr void exact_of(decimal_expansion& x, std::uint64_t biased, std::uint64_
 /// The shortest digits as an decimal_expansion (for the shortest fixed,
 /// scientific and general forms).
 constexpr void shortest_as_exact(decimal_expansion& x, const decimal_fp& d) noexcept {
-  const int n = format_digit_count(d.digits);
+  const int n = static_cast<int>(decimal_digits(d.digits));
   std::uint64_t v = d.digits;
   for (int i = n - 1; i >= 0; --i) {
     x.d[i] = static_cast<unsigned char>(v % 10);
