@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // electron::parse::format_float (shortest) against std::to_chars, Dragonbox
 // (jkj::dragonbox::to_chars_n, Debian libdragonbox-dev, when installed) and
-// fmt::format_to (libfmt-dev, when installed), on the same values in one
-// binary:
+// fmt::format_to (libfmt-dev, when installed) and double-conversion's
+// DoubleToStringConverter::ToShortest (libdouble-conversion-dev, when
+// installed), on the same values in one binary:
 // - random: 4096 doubles from random bit patterns (finite), 15-17 digits,
 //   exponents over the whole range;
 // - short: 4096 doubles of 1-6 significant digits and exponents -6..6
@@ -34,11 +35,15 @@ ELECTRON_BENCH_PEER_HEADERS_BEGIN
 #include <dragonbox/dragonbox_to_chars.h>
 ELECTRON_BENCH_PEER_HEADERS_END
 #endif
+#if defined(ELECTRON_BENCH_HAVE_DOUBLE_CONVERSION)
+ELECTRON_BENCH_PEER_HEADERS_BEGIN
+#include <double-conversion/double-conversion.h>
+ELECTRON_BENCH_PEER_HEADERS_END
+#endif
 
 namespace {
 
 namespace ep = electron::parse;
-using electron_bench::keep;
 
 const std::vector<double>& doubles(int shape) {
   static const std::vector<double> random = [] {
@@ -84,7 +89,7 @@ void run(benchmark::State& state, const std::vector<T>& v, F&& f) {
   char buf[64];
   for (auto _ : state) {
     const std::size_t n = f(buf, v[i++ & 4095]);
-    keep(buf[0]);
+    electron_bench::escape(buf);  // every byte written counts (an inlined formatter's stores stay)
     bytes += n;
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
@@ -125,6 +130,22 @@ void fmt_format_to(benchmark::State& state) {
       [](char* b, T x) { return static_cast<std::size_t>(fmt::format_to(b, "{}", x) - b); });
 }
 #endif
+#if defined(ELECTRON_BENCH_HAVE_DOUBLE_CONVERSION)
+// The ECMAScript converter (shortest digits, JavaScript's layout).
+template <class T>
+void double_conversion_shortest(benchmark::State& state) {
+  const auto& conv = double_conversion::DoubleToStringConverter::EcmaScriptConverter();
+  run(state, input<T>(static_cast<int>(state.range(0))), [&conv](char* b, T x) {
+    double_conversion::StringBuilder out(b, 64);
+    if constexpr (std::is_same_v<T, float>) {
+      conv.ToShortestSingle(x, &out);
+    } else {
+      conv.ToShortest(x, &out);
+    }
+    return static_cast<std::size_t>(out.position());
+  });
+}
+#endif
 
 }  // namespace
 
@@ -143,4 +164,9 @@ BENCHMARK(dragonbox<float>)->Name("format_float/dragonbox/float")->Arg(0);
 BENCHMARK(fmt_format_to<double>)->Name("format_float/fmt/random")->Arg(0);
 BENCHMARK(fmt_format_to<double>)->Name("format_float/fmt/short")->Arg(1);
 BENCHMARK(fmt_format_to<float>)->Name("format_float/fmt/float")->Arg(0);
+#endif
+#if defined(ELECTRON_BENCH_HAVE_DOUBLE_CONVERSION)
+BENCHMARK(double_conversion_shortest<double>)->Name("format_float/double_conversion/random")->Arg(0);
+BENCHMARK(double_conversion_shortest<double>)->Name("format_float/double_conversion/short")->Arg(1);
+BENCHMARK(double_conversion_shortest<float>)->Name("format_float/double_conversion/float")->Arg(0);
 #endif

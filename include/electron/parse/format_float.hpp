@@ -290,10 +290,7 @@ class float_chars {
 /// does may allocate or throw.
 ///
 ///   electron::strings::builder b;  electron::parse::append_float(b, 0.5).append(",");
-/// (B is constrained as parse::text_sink of int.hpp is, spelled out here
-/// until int.hpp and float.hpp can share one translation unit.)
-template <class B, formattable_float T>
-requires requires(B& b, std::string_view s) { b.append(s); }
+template <text_sink B, formattable_float T>
 constexpr B& append_float(B& sink, T v) {
   const float_chars text(v);
   sink.append(text.view());
