@@ -892,7 +892,7 @@ TEST_CASE("corpus: uriparser FourSuite (good, bad, absolutize, normalize)", "[pa
 
 namespace {
 
-// How a WHATWG expectation relates to RFC 3986 parsing (docs/parse_url.md).
+// How a WHATWG expectation relates to RFC 3986 parsing (docs/parse.md).
 struct wpt_tally {
   std::size_t cases = 0, agree = 0, agree_normalized = 0, both_fail = 0;
   std::size_t whatwg_fails_rfc_accepts = 0, rfc_fails_whatwg_accepts = 0, differ = 0;

@@ -5689,14 +5689,15 @@ ELECTRON_END_NAMESPACE
 #define ELECTRON_PARSE_HPP
 
 // ---- begin electron/parse/common.hpp ----
-// electron/parse/common.hpp: what the parse module's number functions
-// share: parse_result<T> (from_chars-style: value, where parsing stopped,
-// an error code) and the options flags.
+// electron/parse/common.hpp: what the parse module's functions share:
+// parse_result<T> (from_chars-style: value, where parsing stopped, an error
+// code), the options flags, format_result and the text_sink concept.
 #ifndef ELECTRON_PARSE_COMMON_HPP
 #define ELECTRON_PARSE_COMMON_HPP
 
 
 #include <charconv>
+#include <string_view>
 #include <system_error>
 
 ELECTRON_BEGIN_NAMESPACE
@@ -5736,6 +5737,14 @@ constexpr bool has(number_options set, number_options flag) noexcept {
 /// past last).
 using format_result = std::to_chars_result;
 
+/// Anything text can be appended to with `append(std::string_view)`:
+/// strings::basic_builder<S> for every buffer source S, std::string, or a
+/// type of your own. append_int and append_float write into one.
+template <class B>
+concept text_sink = requires(B& b, std::string_view s) {
+  b.append(s);
+};
+
 }  // namespace parse
 ELECTRON_END_NAMESPACE
 
@@ -5752,7 +5761,7 @@ ELECTRON_END_NAMESPACE
 //
 // Formats (float_format): general, fixed and scientific follow
 // std::chars_format; json is the RFC 8259 number grammar. Algorithm (docs/
-// parse_float.md, docs/adr/0017-float-parsing.md): Clinger's fast path, then
+// parse.md, docs/adr/0017-float-parsing.md): Clinger's fast path, then
 // the Eisel-Lemire 128-bit step, then an exact big-integer comparison for
 // the cases those cannot decide.
 #ifndef ELECTRON_PARSE_FLOAT_HPP
@@ -6534,7 +6543,10 @@ ELECTRON_ALWAYS_INLINE constexpr bool clinger(std::uint64_t w, std::int64_t q, T
   if (w > exact_limit) return false;
   if (q >= -tr::clinger_max && q <= tr::clinger_max) {
     const T v = static_cast<T>(w);
-    out = q < 0 ? v / tr::powers[-q] : v * tr::powers[q];
+    // q == 0 divides by 1 (exact): a number with and one without a
+    // fraction then take the same branch, which a mix of "12" and "12.5"
+    // would otherwise mispredict.
+    out = q <= 0 ? v / tr::powers[-q] : v * tr::powers[q];
     return true;
   }
   // 123e25: w * 10^(q - 22) is still an exact integer in T, then one
@@ -6671,6 +6683,365 @@ ELECTRON_END_NAMESPACE
 #ifndef ELECTRON_PARSE_DETAIL_FLOAT_SCAN_HPP
 #define ELECTRON_PARSE_DETAIL_FLOAT_SCAN_HPP
 
+// ---- begin electron/parse/detail/int_digits.hpp ----
+// electron/parse/detail/int_digits.hpp: the digit kernels behind
+// electron/parse/int.hpp (reading runs of digits, writing them back).
+#ifndef ELECTRON_PARSE_DETAIL_INT_DIGITS_HPP
+#define ELECTRON_PARSE_DETAIL_INT_DIGITS_HPP
+
+
+#include <array>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <type_traits>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace parse {
+namespace detail {
+
+// ===========================================================================
+// Reading
+// ===========================================================================
+
+/// Value of a digit in bases up to 36 ('0'-'9', 'a'-'z', 'A'-'Z'), 0xFF for
+/// any other byte: one load decides "digit of this base" as value < base.
+inline constexpr std::array<std::uint8_t, 256> digit_values = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (auto& v : t) v = 0xFF;
+  for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(c - '0');
+  for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(c - 'a' + 10);
+  for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(c - 'A' + 10);
+  return t;
+}();
+
+constexpr unsigned digit_value(char c) noexcept { return digit_values[static_cast<unsigned char>(c)]; }
+
+inline constexpr std::array<std::uint64_t, 20> pow10_u64 = [] {
+  std::array<std::uint64_t, 20> t{};
+  std::uint64_t p = 1;
+  for (auto& v : t) {
+    v = p;
+    p *= 10;  // wraps after 10^19, which is never stored
+  }
+  return t;
+}();
+
+/// x, through an empty asm statement at run time: the compiler no longer
+/// knows where it came from, so a blend through it stays a blend (clang 14
+/// turns selects on a random condition into branches otherwise).
+constexpr std::uint64_t opaque_word(std::uint64_t x) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  if (!std::is_constant_evaluated()) __asm__("" : "+r"(x));
+#endif
+  return x;
+}
+
+/// The run of digits at the start of an input, as an unsigned 64-bit value.
+struct digit_run {
+  std::uint64_t value;  ///< meaningful only when !overflow
+  const char* end;      ///< one past the last digit
+  bool overflow;        ///< the digits do not fit 64 bits
+};
+
+/// Digits of `base` from p while any: strtoull's cutoff test (value >
+/// max / base, or == and digit > max % base), so one division per call, none
+/// per digit. Keeps scanning after an overflow so that end is past them all.
+constexpr digit_run radix_run(const char* p, const char* last, unsigned base) noexcept {
+  constexpr std::uint64_t max = std::numeric_limits<std::uint64_t>::max();
+  const std::uint64_t cutoff = max / base;
+  const unsigned cutlim = static_cast<unsigned>(max % base);
+  std::uint64_t v = 0;
+  bool overflow = false;
+  for (; p != last; ++p) {
+    const unsigned d = digit_value(*p);
+    if (d >= base) break;
+    if (v > cutoff || (v == cutoff && d > cutlim)) {
+      overflow = true;
+    } else {
+      v = v * base + d;
+    }
+  }
+  return {overflow ? 0 : v, p, overflow};
+}
+
+// SWAR ("SIMD within a register") decimal digits, eight at a time. The
+// digit test and the conversion follow Wojciech Muła and Daniel Lemire's
+// published technique (D. Lemire, "Quickly parsing eight digits", 2018, and
+// W. Muła, "SWAR parsing of decimal numbers"): a word whose bytes are the
+// digit values (first digit in the low byte) becomes pairs with one
+// multiply-add, then the four pairs are combined with two 32x32 products
+// that land in the word's high half.
+
+inline constexpr std::uint64_t ascii_zeros = 0x3030303030303030ULL;
+
+/// 8 bytes from p in memory order (p[0] in the low byte).
+constexpr std::uint64_t load8(const char* p) noexcept {
+  if (std::is_constant_evaluated() || std::endian::native != std::endian::little) {
+    std::uint64_t w = 0;
+    for (int i = 0; i < 8; ++i) w |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+    return w;
+  }
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+
+inline constexpr char zero_bytes[4] = {};
+
+/// The 1 <= k <= 7 bytes at p in memory order, zero bytes above: never
+/// reads past p + k. Two overlapping 4-byte loads (k >= 4) or three single
+/// bytes, both computed and one selected, so that a random k costs no
+/// misprediction (the 4-byte loads read zeros from a constant when k < 4).
+constexpr std::uint64_t load_tail(const char* p, std::size_t k) noexcept {
+  if (std::is_constant_evaluated() || std::endian::native != std::endian::little) {
+    std::uint64_t w = 0;
+    for (std::size_t i = 0; i < k; ++i) w |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+    return w;
+  }
+  const bool wide = k >= 4;
+  const char* const a = wide ? p : zero_bytes;
+  const char* const b = wide ? p + k - 4 : zero_bytes;
+  std::uint32_t lo, hi;
+  std::memcpy(&lo, a, 4);
+  std::memcpy(&hi, b, 4);
+  const std::uint64_t four = std::uint64_t{lo} | (std::uint64_t{hi} << (8 * ((k - 4) & 7)));
+  const std::uint64_t x = static_cast<unsigned char>(p[0]);
+  const std::uint64_t y = static_cast<unsigned char>(p[k / 2]);
+  const std::uint64_t z = static_cast<unsigned char>(p[k - 1]);
+  const std::uint64_t three = x | (y << (8 * (k / 2))) | (z << (8 * (k - 1)));
+  return wide ? four : three;
+}
+
+/// For x = bytes ^ '0' in each byte: bit 7 of each byte set where the byte
+/// was not a digit ((x & 0x7F) + 0x76 carries into bit 7 exactly when it is
+/// 10 or more; no byte carries into the next).
+constexpr std::uint64_t non_digit_bits(std::uint64_t x) noexcept {
+  return (((x & 0x7F7F7F7F7F7F7F7FULL) + 0x7676767676767676ULL) | x) & 0x8080808080808080ULL;
+}
+
+/// The number spelled by 8 digit values (first, most significant, in the low byte).
+constexpr std::uint32_t eight_digits(std::uint64_t x) noexcept {
+  x = x * 10 + (x >> 8);  // bytes 0, 2, 4, 6: two-digit values
+  x = (((x & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+       (((x >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+      32;
+  return static_cast<std::uint32_t>(x);
+}
+
+/// Word k (bytes [p + 8k, p + 8k + 8)) of a range whose last 8 bytes are
+/// readable (last - 8 is not before the input): a word that would cross
+/// last is read as the range's last 8 bytes, shifted down, so bytes at or
+/// after last read as zero (a non-digit) and no branch depends on the length.
+constexpr std::uint64_t word_in_range(const char* p, std::ptrdiff_t avail, std::ptrdiff_t offset) noexcept {
+  const std::ptrdiff_t at = offset < avail - 8 ? offset : avail - 8;
+  const std::ptrdiff_t drop = offset - at;  // 0 when the word is whole, 8 or more when it is past last
+  const std::uint64_t w = load8(p + at) >> (8 * (drop < 8 ? drop : 0));
+  return drop < 8 ? w : 0;
+}
+
+/// x (digit values, the first n of them valid, 1 <= n <= 8) as the last n
+/// of eight digits: the zero bytes shifted in are leading zeros, the
+/// non-digits are shifted out. 0 when n == 0.
+constexpr std::uint32_t leading_digits(std::uint64_t x, int n) noexcept {
+  return n == 0 ? 0 : eight_digits(x << (64 - 8 * n));
+}
+
+/// Decimal digits from p (no sign; p[0] is a digit) up to last; `lowest`
+/// (<= p) is the start of the input, which may be read too. Up to 24
+/// digits in three SWAR words computed side by side and combined without a
+/// branch on the length (a random length then costs no misprediction
+/// beyond "is the input shorter than 8 bytes"). A checked loop runs only
+/// beyond 19 digits (10^19 - 1 is the longest run that always fits 64
+/// bits; leading zeros also end up there, and are exact).
+///
+/// Always inlined: as a call, the result came back through memory (clang
+/// 14 does not inline it on its own), and a parser that continues at
+/// `end` waited for that store and load on every number.
+ELECTRON_ALWAYS_INLINE constexpr digit_run decimal_run(const char* lowest, const char* p, const char* last) noexcept {
+  const std::ptrdiff_t avail = last - p;
+  std::uint64_t x1, x2, x3;
+  if (avail >= 24) {
+    // Inside a longer text (a CSV field, a JSON array): three plain loads.
+    x1 = load8(p) ^ ascii_zeros;
+    x2 = load8(p + 8) ^ ascii_zeros;
+    x3 = load8(p + 16) ^ ascii_zeros;
+  } else {
+    if (last - lowest < 8) {
+      // The whole input is shorter than a word: at most 7 digits.
+      const std::uint64_t x = load_tail(p, static_cast<std::size_t>(avail)) ^ ascii_zeros;
+      const int n = std::countr_zero(non_digit_bits(x)) >> 3;
+      return {leading_digits(x, n), p + n, false};
+    }
+    x1 = word_in_range(p, avail, 0) ^ ascii_zeros;
+    x2 = word_in_range(p, avail, 8) ^ ascii_zeros;
+    x3 = word_in_range(p, avail, 16) ^ ascii_zeros;
+  }
+  // Digits at the start of each word (8 when all are; countr_zero(0) == 64).
+  const int n1 = std::countr_zero(non_digit_bits(x1)) >> 3;
+  const int n2 = std::countr_zero(non_digit_bits(x2)) >> 3;
+  const int n3 = std::countr_zero(non_digit_bits(x3)) >> 3;
+  // Word 2 counts only after a full word 1, word 3 after full words 1 and 2.
+  const int use2 = n1 == 8 ? ~0 : 0;
+  const int use3 = n2 == 8 ? use2 : 0;
+  const int k2 = n2 & use2, k3 = n3 & use3;
+  std::uint64_t v = leading_digits(x1, n1);
+  v = v * pow10_u64[static_cast<std::size_t>(k2)] + leading_digits(x2, k2);
+  v = v * pow10_u64[static_cast<std::size_t>(k3)] + leading_digits(x3, k3);
+  const int n = n1 + k2 + k3;
+  if (n <= 19) return {v, p + n, false};
+  return radix_run(p, last, 10);
+}
+
+// ===========================================================================
+// Writing
+// ===========================================================================
+
+inline constexpr char radix_digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+
+/// For each count of leading zero bits of a 64-bit value: the fewest
+/// decimal digits a value with that bit width has, and the power of ten at
+/// which it has one more (all ones when the width crosses no power of ten).
+struct digits_at_width {
+  std::uint64_t threshold;
+  std::uint64_t digits;
+};
+inline constexpr std::array<digits_at_width, 64> digits_by_leading_zeros = [] {
+  std::array<digits_at_width, 64> t{};
+  for (int lz = 0; lz < 64; ++lz) {
+    const std::uint64_t lowest = std::uint64_t{1} << (63 - lz);  // the smallest value of this width
+    const std::uint64_t highest = lowest + (lowest - 1);
+    std::uint64_t d = 1, p = 10;
+    while (lowest >= p) {
+      ++d;
+      p *= 10;
+    }
+    // p: the first power of ten above lowest (p wraps only past 10^19,
+    // which no 64-bit value reaches, so d <= 19 here and p <= 10^19).
+    t[static_cast<std::size_t>(lz)] = {highest >= p ? p : ~std::uint64_t{0}, d};
+  }
+  return t;
+}();
+
+/// Number of decimal digits of v (1 for 0): a table indexed by the count of
+/// leading zero bits gives the digits of the width and the power of ten
+/// that adds one (the bit-width estimate of S. E. Anderson's "Bit Twiddling
+/// Hacks", IntegerLog10, precomputed): one load on the way from v to the
+/// length, which a writer that continues after the text waits for.
+constexpr std::size_t decimal_digits(std::uint64_t v) noexcept {
+  const digits_at_width& e = digits_by_leading_zeros[static_cast<std::size_t>(std::countl_zero(v | 1))];
+  return static_cast<std::size_t>(e.digits + (v >= e.threshold ? 1 : 0));
+}
+
+/// The 8 ASCII digits of x < 10^8 (leading zeros), the first in the low
+/// byte: SWAR, every digit at once. The two 4-digit halves sit in 32-bit
+/// lanes, are split into 2-digit values in 16-bit lanes and then into
+/// digits in bytes, dividing by 100 and by 10 as multiplications by
+/// 10486 / 2^20 and 103 / 2^10 (exact for values below 10^4 and 10^2; the
+/// products stay inside their lanes).
+constexpr std::uint64_t ascii8(std::uint32_t x) noexcept {
+  std::uint64_t w = std::uint64_t{x / 10000} | (std::uint64_t{x % 10000} << 32);
+  const std::uint64_t hundreds = ((w * 10486) >> 20) & 0x0000007F0000007FULL;
+  w = hundreds | ((w - hundreds * 100) << 16);
+  const std::uint64_t tens = ((w * 103) >> 10) & 0x000F000F000F000FULL;
+  w = tens | ((w - tens * 10) << 8);
+  return w | ascii_zeros;
+}
+
+/// Stores the low n bytes of w (1 <= n <= 8) at out in memory order.
+constexpr void store_bytes(char* out, std::uint64_t w, std::size_t n) noexcept {
+  if (std::is_constant_evaluated() || std::endian::native != std::endian::little) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<char>(static_cast<unsigned char>(w >> (8 * i)));
+    return;
+  }
+  if (n == 8) {
+    std::memcpy(out, &w, 8);
+  } else if (n >= 4) {  // two 4-byte stores that overlap
+    const auto a = static_cast<std::uint32_t>(w);
+    const auto b = static_cast<std::uint32_t>(w >> (8 * (n - 4)));
+    std::memcpy(out, &a, 4);
+    std::memcpy(out + n - 4, &b, 4);
+  } else {
+    out[0] = static_cast<char>(static_cast<unsigned char>(w));
+    out[n / 2] = static_cast<char>(static_cast<unsigned char>(w >> (8 * (n / 2))));
+    out[n - 1] = static_cast<char>(static_cast<unsigned char>(w >> (8 * (n - 1))));
+  }
+}
+
+/// Writes the n = decimal_digits(v) digits of v at [out, out + n): in 8-digit
+/// SWAR blocks; the first block, shorter, is stored as 8 bytes whose tail
+/// the next block overwrites, so only numbers of 8 digits or fewer need an
+/// exact-length store. Nothing outside [out, out + n) is written.
+constexpr void decimal_forward(char* out, std::uint64_t v, std::size_t n) noexcept {
+  if (n <= 8) {
+    store_bytes(out, ascii8(static_cast<std::uint32_t>(v)) >> (8 * (8 - n)), n);
+    return;
+  }
+  const auto low = static_cast<std::uint32_t>(v % 100000000);
+  const std::uint64_t upper = v / 100000000;
+  if (n <= 16) {
+    const std::size_t m = n - 8;
+    store_bytes(out, ascii8(static_cast<std::uint32_t>(upper)) >> (8 * (8 - m)), 8);
+    store_bytes(out + m, ascii8(low), 8);
+    return;
+  }
+  const std::size_t m = n - 16;
+  store_bytes(out, ascii8(static_cast<std::uint32_t>(upper / 100000000)) >> (8 * (8 - m)), 8);
+  store_bytes(out + m, ascii8(static_cast<std::uint32_t>(upper % 100000000)), 8);
+  store_bytes(out + m + 8, ascii8(low), 8);
+}
+
+/// Writes v as 24 digits (leading zeros) ending just before `end`
+/// and returns where its decimal_digits(v) significant digits start: no
+/// branch on the length, so numbers of random sizes cost no misprediction;
+/// for a buffer with room before the text (int_chars).
+constexpr char* decimal_backward_24(char* end, std::uint64_t v) noexcept {
+  const std::uint64_t upper = v / 100000000;
+  store_bytes(end - 8, ascii8(static_cast<std::uint32_t>(v % 100000000)), 8);
+  store_bytes(end - 16, ascii8(static_cast<std::uint32_t>(upper % 100000000)), 8);
+  store_bytes(end - 24, ascii8(static_cast<std::uint32_t>(upper / 100000000)), 8);
+  return end - decimal_digits(v);
+}
+
+/// decimal_backward_24 with only the 8-digit blocks v needs (one, two or
+/// three, by two branches on its size): less work for short values, where
+/// the branches cost less than the blocks they skip.
+constexpr char* decimal_backward_blocks(char* end, std::uint64_t v) noexcept {
+  store_bytes(end - 8, ascii8(static_cast<std::uint32_t>(v % 100000000)), 8);
+  if (v >= 100000000) {
+    const std::uint64_t upper = v / 100000000;
+    store_bytes(end - 16, ascii8(static_cast<std::uint32_t>(upper % 100000000)), 8);
+    if (upper >= 100000000) store_bytes(end - 24, ascii8(static_cast<std::uint32_t>(upper / 100000000)), 8);
+  }
+  return end - decimal_digits(v);
+}
+
+/// The same in any base 2-36 (lowercase letters); a power of two shifts.
+constexpr char* radix_backward(char* end, std::uint64_t v, unsigned base) noexcept {
+  if (std::has_single_bit(base)) {
+    const int shift = std::countr_zero(base);
+    const std::uint64_t mask = base - 1;
+    do {
+      *--end = radix_digits[v & mask];
+      v >>= shift;
+    } while (v != 0);
+  } else {
+    do {
+      *--end = radix_digits[v % base];
+      v /= base;
+    } while (v != 0);
+  }
+  return end;
+}
+
+}  // namespace detail
+}  // namespace parse
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_PARSE_DETAIL_INT_DIGITS_HPP
+// ---- end electron/parse/detail/int_digits.hpp ----
 
 #include <bit>
 #include <cstdint>
@@ -6797,15 +7168,28 @@ constexpr std::uint32_t eight_digits_value(std::uint64_t v) noexcept {
   return static_cast<std::uint32_t>(v);
 }
 
+/// x (digit values, as leading_digits) with its first n in 0..8 digits as a
+/// number; no branch on n, n == 0 included (the mask clears the word).
+constexpr std::uint64_t float_leading_digits(std::uint64_t x, int n) noexcept {
+  const std::uint64_t keep = std::uint64_t{0} - static_cast<std::uint64_t>(n != 0);
+  return eight_digits((x << ((64 - 8 * n) & 63)) & keep);
+}
+
 /// Folds the digits at [p, last) into m; returns one past the last digit.
+/// Eight at a time while whole words are digits; the word where the run
+/// ends is counted and converted at once, with no branch on where in it
+/// the run ends.
 ELECTRON_ALWAYS_INLINE constexpr const char* fold_digits(const char* p, const char* last, std::uint64_t& m) noexcept {
-  if (!std::is_constant_evaluated()) {
-    while (last - p >= 8) {
-      const std::uint64_t v = float_load8(p);
-      if (!float_eight_digits(v)) break;
-      m = m * 100000000 + eight_digits_value(v);
-      p += 8;
+  while (last - p >= 8) {
+    const std::uint64_t x = load8(p) ^ ascii_zeros;
+    const std::uint64_t stops = non_digit_bits(x);
+    if (stops != 0) {
+      const int k = std::countr_zero(stops) >> 3;
+      m = m * pow10_u64[static_cast<std::size_t>(k)] + float_leading_digits(x, k);
+      return p + k;
     }
+    m = m * 100000000 + eight_digits(x);
+    p += 8;
   }
   while (p != last && is_digit(*p)) {
     m = m * 10 + float_digit_value(*p);
@@ -6824,11 +7208,13 @@ ELECTRON_ALWAYS_INLINE constexpr float_scan scan_float(const char* first, const 
   float_scan s;
   s.end = first;
   const char* p = first;
-  if (p != last && *p == '-') {
-    s.negative = true;
-    ++p;
-  } else if (p != last && *p == '+' && syn.allow_plus && !syn.json) {
-    ++p;
+  if (p != last) {
+    // Flags, not branches: signs that come and go at random (coordinates)
+    // cost no misprediction.
+    const bool minus = *p == '-';
+    const bool plus = *p == '+' && syn.allow_plus && !syn.json;
+    s.negative = minus;
+    p += (minus || plus) ? 1 : 0;
   }
   if (p == last) return s;
   if (!syn.json && !is_digit(*p) && *p != '.') {
@@ -6854,43 +7240,81 @@ ELECTRON_ALWAYS_INLINE constexpr float_scan scan_float(const char* first, const 
   // by walk_significant below).
   std::uint64_t m = 0;
   s.int_first = p;
-  // Integer parts are short in most text (coordinates, prices, printed
-  // doubles): a plain loop; the eight-digit step is for fractions.
+  // Integer parts are short and of steady length in most text (coordinates,
+  // prices, printed doubles): a plain loop, whose exits the branch
+  // predictor learns, so the next number's start is known early.
   while (p != last && is_digit(*p)) {
     m = m * 10 + float_digit_value(*p);
     ++p;
   }
   s.int_last = p;
-  const auto int_digits = s.int_last - s.int_first;
-  if (syn.json && (int_digits == 0 || (int_digits > 1 && *s.int_first == '0'))) return s;
-  s.frac_first = s.frac_last = p;
-  if (p != last && *p == '.') {
-    const char* q = p + 1;
-    s.frac_first = q;
-    q = fold_digits(q, last, m);
-    s.frac_last = q;
-    if (syn.json && s.frac_first == s.frac_last) return s;         // RFC 8259: digits after '.'
-    if (int_digits == 0 && s.frac_first == s.frac_last) return s;  // a lone '.'
-    p = q;
-  } else if (int_digits == 0) {
-    return s;
+  bool dot = false;
+  const char* frac_end = p;  // one past the fraction digits
+  int after = -1;            // the byte at frac_end when already in a register
+  if (last - p >= 9) {
+    // The eight bytes after the integer part's end, as one word, loaded
+    // whether or not a '.' is there (the load then does not wait for the
+    // test). Eight fraction digits or more (printed doubles, coordinates):
+    // the digit loops, whose exits are as steady as the text. Fewer (12,
+    // 12.5, 12.25: prices, measures): counted and converted with
+    // arithmetic, not branches, so lengths that vary at random cost no
+    // misprediction, and the byte after them is taken from the word.
+    const char c = *p;
+    dot = c == '.';
+    s.frac_first = p + static_cast<int>(dot);
+    const std::uint64_t y = load8(p + 1) ^ ascii_zeros;
+    const std::uint64_t stops = non_digit_bits(y);
+    if (dot && stops == 0) {
+      m = m * 100000000 + eight_digits(y);
+      frac_end = fold_digits(p + 9, last, m);
+    } else {
+      const int k = (std::countr_zero(stops) >> 3) & -static_cast<int>(dot);
+      m = m * pow10_u64[static_cast<std::size_t>(k)] + float_leading_digits(y, k);
+      frac_end = s.frac_first + k;
+      after = dot ? static_cast<int>(((y >> (8 * k)) & 0xFF) ^ '0') : static_cast<unsigned char>(c);
+    }
+  } else {
+    dot = p != last && *p == '.';
+    s.frac_first = p + (dot ? 1 : 0);
+    frac_end = dot ? fold_digits(s.frac_first, last, m) : s.frac_first;
   }
+  // Without a '.', frac_first == frac_end == int_last: an empty fraction.
+  s.frac_last = frac_end;
+  const auto int_digits = s.int_last - s.int_first;
+  const bool no_frac_digits = s.frac_first == s.frac_last;
+  if (syn.json && (int_digits == 0 || (int_digits > 1 && *s.int_first == '0') || (dot && no_frac_digits))) {
+    return s;  // RFC 8259: digits before '.', no leading zeros, digits after '.'
+  }
+  if (int_digits == 0 && no_frac_digits) return s;  // no digits (a lone '.', a sign alone)
+  p = frac_end;
   const auto frac_digits = s.frac_last - s.frac_first;
 
   bool has_exponent = false;
-  if (syn.allow_exponent && p != last && lower_ascii(*p) == 'e') {
+  const bool e_next = after >= 0 ? (after | 0x20) == 'e' : (p != last && lower_ascii(*p) == 'e');
+  if (syn.allow_exponent && e_next) {
     const char* q = p + 1;
     bool exp_negative = false;
-    if (q != last && (*q == '+' || *q == '-')) {
+    if (q != last) {
+      // Flags, not branches: printed doubles carry "e+" and "e-" at random.
       exp_negative = *q == '-';
-      ++q;
+      q += (exp_negative | (*q == '+')) ? 1 : 0;
     }
     if (q != last && is_digit(*q)) {
       std::int64_t e = 0;
+      if (last - q >= 8) {
+        // Up to seven exponent digits in one word (no branch on how many).
+        const std::uint64_t x = load8(q) ^ ascii_zeros;
+        const int n = std::countr_zero(non_digit_bits(x)) >> 3;
+        if (n < 8) {
+          e = static_cast<std::int64_t>(float_leading_digits(x, n));
+          q += n;
+        }
+      }
       for (; q != last && is_digit(*q); ++q) {
         if (e < exponent_clamp) e = e * 10 + float_digit_value(*q);
       }
-      s.explicit_exponent = exp_negative ? -e : e;
+      const std::int64_t flip = -static_cast<std::int64_t>(exp_negative);
+      s.explicit_exponent = (e ^ flip) - flip;
       has_exponent = true;
       p = q;
     } else if (syn.json) {
@@ -7291,7 +7715,7 @@ ELECTRON_END_NAMESPACE
 // Everything here is constexpr; everything but append_float (whose sink may
 // allocate) is noexcept and never allocates. Formatting never writes past
 // last. Algorithm: Schubfach (R. Giulietti, "The Schubfach way to render
-// doubles", 2020) for the digits, see docs/parse_format_float.md.
+// doubles", 2020) for the digits, see docs/parse.md.
 //
 //   char buf[electron::parse::max_float_chars];
 //   auto r = electron::parse::format_float(buf, buf + sizeof buf, 0.1);  // "0.1"
@@ -8077,15 +8501,13 @@ ELECTRON_END_NAMESPACE
 
 #include <bit>
 #include <cstdint>
-#include <cstring>
-#include <type_traits>
 
 ELECTRON_BEGIN_NAMESPACE
 namespace parse::detail {
 
 __extension__ using uint128 = unsigned __int128;
 
-/// digits * 10^exponent, digits without trailing zeros (0 only for zero).
+/// digits * 10^exponent (shortest_decimal's digits have no trailing zeros).
 struct decimal_fp {
   std::uint64_t digits;
   int exponent;
@@ -8131,31 +8553,60 @@ constexpr std::uint64_t round_to_odd(const pow10_g& g, std::uint64_t cp) noexcep
   return vb | (rest != 0 ? 1u : 0u);
 }
 
-/// Removes the trailing zeros of d (d > 0), adding them to e.
+/// x / 10^k when 10^k divides x, else a value above (2^64 - 1) / 10^k:
+/// x times the inverse of 5^k modulo 2^64, rotated right by k (the
+/// divisibility test of T. Granlund and P. Montgomery, "Division by
+/// invariant integers using multiplication", 1994, as J. Jeon uses it to
+/// remove trailing zeros in "Dragonbox", 2020). One multiply, no division.
+template <int K>
+constexpr std::uint64_t exact_quotient_pow10(std::uint64_t x) noexcept {
+  std::uint64_t inverse = 1;
+  for (int i = 0; i < K; ++i) inverse *= 0xCCCCCCCCCCCCCCCDULL;  // 5 * 0xCC..CD == 1 (mod 2^64)
+  return std::rotr(x * inverse, K);
+}
+
+/// Removes the trailing zeros of d (d > 0), adding them to e: 8 at a time
+/// (doubles can carry up to 16 of them), then 4, 2 and 1 once each.
 constexpr decimal_fp strip_zeros(std::uint64_t d, int e) noexcept {
-  // Eight at a time first: doubles can carry up to 16 of them (integers
-  // below 2^53 such as 10^15 take the exact-integer path).
-  while (d % 100000000 == 0) {
-    d /= 100000000;
+  for (;;) {
+    const std::uint64_t q = exact_quotient_pow10<8>(d);
+    if (q > 0xFFFFFFFFFFFFFFFFULL / 100000000) break;
+    d = q;
     e += 8;
   }
-  while (d % 100 == 0) {
-    d /= 100;
-    e += 2;
-  }
-  if (d % 10 == 0) {
-    d /= 10;
-    e += 1;
-  }
+  std::uint64_t q = exact_quotient_pow10<4>(d);
+  const bool by4 = q <= 0xFFFFFFFFFFFFFFFFULL / 10000;
+  d = by4 ? q : d;
+  e += by4 ? 4 : 0;
+  q = exact_quotient_pow10<2>(d);
+  const bool by2 = q <= 0xFFFFFFFFFFFFFFFFULL / 100;
+  d = by2 ? q : d;
+  e += by2 ? 2 : 0;
+  q = exact_quotient_pow10<1>(d);
+  const bool by1 = q <= 0xFFFFFFFFFFFFFFFFULL / 10;
+  d = by1 ? q : d;
+  e += by1 ? 1 : 0;
   return {d, e};
 }
 
 constexpr decimal_fp strip_zeros_any(decimal_fp d) noexcept { return strip_zeros(d.digits, d.exponent); }
 
+/// Round to odd of g1 * cp / 2^95 for float, with g1 = floor(g / 2^63) + 1
+/// (63 bits): one 64x64-bit product. Float's 24-bit significands leave room
+/// for the coarser factor; checked, not proved, here: equal to the 128-bit
+/// path on every positive finite float (docs/parse.md).
+constexpr std::uint64_t round_to_odd_float(std::uint64_t g1, std::uint64_t cp) noexcept {
+  const auto x1 = static_cast<std::uint64_t>((static_cast<uint128>(g1) * cp) >> 64);
+  return (x1 >> 31) | ((x1 & ((std::uint64_t{1} << 31) - 1)) != 0 ? 1u : 0u);
+}
+
 /// Schubfach proper: v = c * 2^q (c > 0); c_is_min when c is the smallest
 /// normal significand (the lower neighbour is closer); out_inclusive when
-/// the interval's ends read back as v (c even).
-constexpr decimal_fp schubfach(std::uint64_t c, int q, bool c_is_min, bool out_inclusive) noexcept {
+/// the interval's ends read back as v (c even). Inlined into its one
+/// caller, whose flags then become plain conditions on the bits.
+template <class T>
+constexpr ELECTRON_ALWAYS_INLINE decimal_fp schubfach(std::uint64_t c, int q, bool c_is_min,
+                                                      bool out_inclusive) noexcept {
   const std::uint64_t out = out_inclusive ? 0 : 1;  // the paper's "out": 1 when the ends are excluded
   const std::uint64_t cb = c << 2;
   const std::uint64_t cbr = cb + 2;
@@ -8170,11 +8621,20 @@ constexpr decimal_fp schubfach(std::uint64_t c, int q, bool c_is_min, bool out_i
     cbl = cb - 1;
     k = floor_log10_three_quarters_pow2(q);
   }
-  const int h = q + floor_log2_pow10_schubfach(-k) + 2;  // 0 <= h <= 3: cb << h fits 64 bits
   const pow10_g& g = pow10_g_table[-k - pow10_g_smallest];
-  const std::uint64_t vb = round_to_odd(g, cb << h);
-  const std::uint64_t vbl = round_to_odd(g, cbl << h);
-  const std::uint64_t vbr = round_to_odd(g, cbr << h);
+  std::uint64_t vb, vbl, vbr;
+  if constexpr (sizeof(T) == 8) {
+    const int h = q + floor_log2_pow10_schubfach(-k) + 2;  // 0 <= h <= 3: cb << h fits 64 bits
+    vb = round_to_odd(g, cb << h);
+    vbl = round_to_odd(g, cbl << h);
+    vbr = round_to_odd(g, cbr << h);
+  } else {
+    const int h = q + floor_log2_pow10_schubfach(-k) + 33;  // 31 <= h <= 34: cb << h < 2^61
+    const std::uint64_t g1 = ((g.high << 1) | (g.low >> 63)) + 1;
+    vb = round_to_odd_float(g1, cb << h);
+    vbl = round_to_odd_float(g1, cbl << h);
+    vbr = round_to_odd_float(g1, cbr << h);
+  }
   const std::uint64_t s = vb >> 2;
   if (s >= 10) {
     // One digit fewer: is exactly one multiple of 10 in R_v? (R_v is
@@ -8197,103 +8657,33 @@ constexpr decimal_fp schubfach(std::uint64_t c, int q, bool c_is_min, bool out_i
 }
 
 /// The shortest decimal of a finite, nonzero, positive value with these
-/// biased exponent and stored significand bits (no trailing zeros).
+/// biased exponent and stored significand bits, possibly with trailing
+/// zeros (at most 17 digits for double, 9 for float).
 template <class T>
-constexpr decimal_fp shortest_decimal(std::uint64_t biased, std::uint64_t fraction) noexcept {
+constexpr ELECTRON_ALWAYS_INLINE decimal_fp shortest_digits(std::uint64_t biased, std::uint64_t fraction) noexcept {
   using tr = ieee_traits<T>;
   constexpr std::uint64_t hidden = std::uint64_t{1} << tr::significand_bits;
+  // The smallest subnormals need no special case: the tests check every
+  // float subnormal and the doubles with c < 2^24 against std::to_chars.
+  std::uint64_t c = fraction;
+  int q = tr::q_min;
   if (biased != 0) {
-    const std::uint64_t c = fraction | hidden;
-    const int q = static_cast<int>(biased) - tr::bias;
+    c = fraction | hidden;
+    q = static_cast<int>(biased) - tr::bias;
     // An integer below 2^53 (2^24 for float): its interval is narrower
     // than 1, so its own digits are the shortest; no scaling needed.
     if (q < 0 && q > -tr::significand_bits - 1) {
       const std::uint64_t f = c >> -q;
-      if ((f << -q) == c) return strip_zeros(f, 0);
+      if ((f << -q) == c) return {f, 0};
     }
-    return strip_zeros_any(schubfach(c, q, fraction == 0 && biased != 1, (c & 1) == 0));
   }
-  // The smallest subnormals need no special case here: the tests check
-  // every float subnormal and the doubles with c < 2^24 against
-  // std::to_chars.
-  return strip_zeros_any(schubfach(fraction, tr::q_min, false, (fraction & 1) == 0));
+  return schubfach<T>(c, q, fraction == 0 && biased > 1, (c & 1) == 0);
 }
 
-// ---------------------------------------------------------------------------
-// Digit output. (The same SWAR idea as parse/detail/int_digits.hpp, under
-// names of its own: that header and parse/detail/float_scan.hpp cannot yet be
-// included in one translation unit, and this one must work with both.)
-// ---------------------------------------------------------------------------
-
-inline constexpr std::uint64_t format_pow10[20] = {1ULL,
-                                                   10ULL,
-                                                   100ULL,
-                                                   1000ULL,
-                                                   10000ULL,
-                                                   100000ULL,
-                                                   1000000ULL,
-                                                   10000000ULL,
-                                                   100000000ULL,
-                                                   1000000000ULL,
-                                                   10000000000ULL,
-                                                   100000000000ULL,
-                                                   1000000000000ULL,
-                                                   10000000000000ULL,
-                                                   100000000000000ULL,
-                                                   1000000000000000ULL,
-                                                   10000000000000000ULL,
-                                                   100000000000000000ULL,
-                                                   1000000000000000000ULL,
-                                                   10000000000000000000ULL};
-
-/// Number of decimal digits of v (1 for 0): log10 from the bit width
-/// (1233 / 4096 ~ log10 2), corrected by one comparison.
-constexpr int format_digit_count(std::uint64_t v) noexcept {
-  const int t = (static_cast<int>(std::bit_width(v | 1)) * 1233) >> 12;
-  return t + ((v | 1) >= format_pow10[t] ? 1 : 0);
-}
-
-/// The 8 ASCII digits of x < 10^8 with leading zeros, the first in the low
-/// byte: the halves x / 10^4 and x % 10^4 in 32-bit lanes, split into
-/// 2-digit values in 16-bit lanes, then into digits in bytes; / 100 and
-/// / 10 are the multiply-shifts 10486 / 2^20 and 103 / 2^10, exact below
-/// 10^4 and 10^2.
-constexpr std::uint64_t format_ascii8(std::uint32_t x) noexcept {
-  std::uint64_t w = std::uint64_t{x / 10000} | (std::uint64_t{x % 10000} << 32);
-  const std::uint64_t hundreds = ((w * 10486) >> 20) & 0x0000007F0000007FULL;
-  w = hundreds | ((w - hundreds * 100) << 16);
-  const std::uint64_t tens = ((w * 103) >> 10) & 0x000F000F000F000FULL;
-  w = tens | ((w - tens * 10) << 8);
-  return w | 0x3030303030303030ULL;
-}
-
-/// Stores the n (1 <= n <= 8) last digits of the block w at out.
-constexpr void format_store(char* out, std::uint64_t w, int n) noexcept {
-  w >>= 8 * (8 - n);
-  if (!std::is_constant_evaluated() && std::endian::native == std::endian::little && n == 8) {
-    std::memcpy(out, &w, 8);
-    return;
-  }
-  for (int i = 0; i < n; ++i) out[i] = static_cast<char>(static_cast<unsigned char>(w >> (8 * i)));
-}
-
-/// Writes v as exactly n digits (leading zeros when v < 10^(n-1)), n <= 20,
-/// at [out, out + n); nothing else is written.
-constexpr void format_digits(char* out, std::uint64_t v, int n) noexcept {
-  if (n > 16) {
-    const std::uint64_t top = v / 10000000000000000ULL;
-    v %= 10000000000000000ULL;
-    format_store(out, format_ascii8(static_cast<std::uint32_t>(top)), n - 16);
-    out += n - 16;
-    n = 16;
-  }
-  if (n > 8) {
-    format_store(out, format_ascii8(static_cast<std::uint32_t>(v / 100000000)), n - 8);
-    out += n - 8;
-    v %= 100000000;
-    n = 8;
-  }
-  format_store(out, format_ascii8(static_cast<std::uint32_t>(v)), n);
+/// The same without trailing zeros.
+template <class T>
+constexpr decimal_fp shortest_decimal(std::uint64_t biased, std::uint64_t fraction) noexcept {
+  return strip_zeros_any(shortest_digits<T>(biased, fraction));
 }
 
 }  // namespace parse::detail
@@ -8314,115 +8704,192 @@ ELECTRON_END_NAMESPACE
 #include <cstdint>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 
 ELECTRON_BEGIN_NAMESPACE
 namespace parse::detail {
 
-/// The pieces of a shortest form: what gets written where, decided before
-/// anything is written so that the length check comes first.
-struct float_layout {
-  decimal_fp dec;
-  std::uint64_t integer_low;   // the exact integer (fixed form, q >= 0)
-  std::uint64_t integer_high;  //   as two halves: value = high * 10^19 + low
-  int digit_count;             // of dec.digits
-  int sci_exponent;            // exponent of the first digit
-  int length;                  // without the sign
-  bool fixed;
-  bool exact_integer;  // write integer_high/low instead of dec + zeros
-};
+// ---------------------------------------------------------------------------
+// The shortest form
+//
+// libstdc++'s std::to_chars prints the shortest digits in the printf %f or
+// %e form with the fewer characters, ties to %f. The writer below decides
+// and writes in one pass, branching on the form only:
+// - the digits (up to 17, 9 for float) are scaled to exactly 17 (9) by a
+//   power of ten and converted 8 at a time (SWAR, parse/detail/int_digits),
+//   so the first digit and the blocks after it always land at fixed
+//   places; the trailing zeros (the decimal may have some) are counted in
+//   the converted blocks (a leading-zero count of the digit values) instead
+//   of by division;
+// - a '.' after the first digit (scientific) or after the integer digits
+//   (123.45) is inserted by shifting the blocks as one 128-bit value;
+// - stores are whole words, so the text is written together with some
+//   bytes after it, up to shortest_reach bytes from the start (never past
+//   last: a shorter buffer goes through a local one).
+// ---------------------------------------------------------------------------
 
+/// How far the shortest writer may write, from the first character after
+/// the sign: the digit blocks end 18 bytes in, "0.000" + 17 digits 22, an
+/// exponent after 17 digits at 23.
+inline constexpr int shortest_reach = 23;
+
+inline constexpr std::uint64_t pow10_16 = 10000000000000000ULL;
 inline constexpr std::uint64_t pow10_19 = 10000000000000000000ULL;
 
-/// Chooses between fixed and scientific as libstdc++'s std::to_chars does
-/// for the shortest form: the printf %f or %e text of the value with the
-/// fewest characters, ties to %f. The %f text of an integer above the
-/// shortest digits is the exact integer (e.g. 2^70 prints all 22 digits).
-template <class T>
-constexpr float_layout layout_of(std::uint64_t biased, std::uint64_t fraction) noexcept {
-  using tr = ieee_traits<T>;
-  float_layout l{};
-  l.dec = shortest_decimal<T>(biased, fraction);
-  l.digit_count = format_digit_count(l.dec.digits);
-  const int n = l.digit_count;
-  const int e = l.dec.exponent;
-  const int x = e + n - 1;
-  l.sci_exponent = x;
-  const int ax = x < 0 ? -x : x;
-  const int sci = n + (n > 1 ? 1 : 0) + 2 + (ax >= 100 ? 3 : 2);
-  int fix;
-  if (e >= 0) {
-    fix = n + e;
-  } else if (x >= 0) {
-    fix = n + 1;
-  } else {
-    fix = n + 1 - x;
-  }
-  l.fixed = fix <= sci;
-  l.length = l.fixed ? fix : sci;
-  if (l.fixed && e > 0) {
-    const int q = static_cast<int>(biased) - tr::bias;
-    if (biased != 0 && q > 0) {
-      // fix <= sci <= 23 characters: the integer is below 10^23 < 2^77.
-      const uint128 v = static_cast<uint128>(fraction | (std::uint64_t{1} << tr::significand_bits)) << q;
-      l.exact_integer = true;
-      l.integer_high = static_cast<std::uint64_t>(v / pow10_19);
-      l.integer_low = static_cast<std::uint64_t>(v % pow10_19);
-    }
-  }
-  return l;
+/// x, through an empty asm statement the optimizer cannot see into (no
+/// instruction). Keeps the two 8-digit conversions of a double's digits
+/// apart: side by side, compilers' SLP vectorizers pack them into vector
+/// registers, where a 64-bit lane multiply (vpmullq) takes 15 cycles and the
+/// whole is slower than the two scalar chains.
+constexpr std::uint64_t opaque(std::uint64_t x) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  if (!std::is_constant_evaluated()) asm("" : "+r"(x));
+#endif
+  return x;
 }
 
-/// Writes the layout's text (l.length characters) at out.
-constexpr void write_layout(char* out, const float_layout& l) noexcept {
-  const int n = l.digit_count;
-  const std::uint64_t d = l.dec.digits;
-  if (l.fixed) {
-    const int e = l.dec.exponent;
-    if (l.exact_integer) {
-      if (l.integer_high != 0) {
-        const int hn = format_digit_count(l.integer_high);
-        format_digits(out, l.integer_high, hn);
-        format_digits(out + hn, l.integer_low, 19);  // with its leading zeros
-      } else {
-        format_digits(out, l.integer_low, format_digit_count(l.integer_low));
-      }
-    } else if (e >= 0) {
-      format_digits(out, d, n);
-      for (char* z = out + n; z != out + n + e; ++z) *z = '0';
-    } else if (l.sci_exponent >= 0) {
-      // the integer digits, '.', the rest: written one place right, moved back
-      const int ip = l.sci_exponent + 1;
-      format_digits(out + 1, d, n);
-      for (int i = 0; i < ip; ++i) out[i] = out[i + 1];
-      out[ip] = '.';
-    } else {
-      out[0] = '0';
-      out[1] = '.';
-      const int zeros = -l.sci_exponent - 1;
-      for (char* z = out + 2; z != out + 2 + zeros; ++z) *z = '0';
-      format_digits(out + 2 + zeros, d, n);
-    }
-    return;
+/// The 16 digit values (not ASCII; leading zeros) of x < 10^16, the first
+/// in the low byte of the low half.
+constexpr uint128 digit_values16(std::uint64_t x) noexcept {
+  const std::uint64_t high = opaque(ascii8(static_cast<std::uint32_t>(x / 100000000)) ^ ascii_zeros);
+  const std::uint64_t low = ascii8(static_cast<std::uint32_t>(x % 100000000)) ^ ascii_zeros;
+  return (static_cast<uint128>(low) << 64) | high;
+}
+
+/// "00" to "99", two characters each.
+inline constexpr char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/// Writes 'e', the sign and the two or three digits of the exponent x
+/// (|x| < 1000) at p[0, 5); returns the end (p + 4 or p + 5).
+constexpr char* write_exponent(char* p, int x) noexcept {
+  const auto ax = static_cast<std::uint32_t>(x < 0 ? -x : x);
+  p[0] = 'e';
+  p[1] = x < 0 ? '-' : '+';
+  const std::uint32_t h = (ax * 5243) >> 19;  // ax / 100 for ax < 1000
+  const std::uint32_t r = ax - h * 100;
+  p[2] = static_cast<char>('0' + h);
+  const int wide = h != 0 ? 1 : 0;
+  p[2 + wide] = digit_pairs[2 * r];
+  p[3 + wide] = digit_pairs[2 * r + 1];
+  return p + 4 + wide;
+}
+
+/// The integer c * 2^q (q > 0, below 10^23) in full, as %f prints it; the
+/// shortest digits are not enough there (2^70 prints all 22 digits).
+constexpr char* write_exact_integer(char* out, std::uint64_t c, int q) noexcept {
+  const uint128 v = static_cast<uint128>(c) << q;
+  // v / 10^19 as (v / 2^19) / 5^19: nested floors, one 64-bit division
+  // (v < 2^77, so v / 2^19 fits 64 bits).
+  const std::uint64_t high = static_cast<std::uint64_t>(v >> 19) / 19073486328125ULL;
+  const auto low = static_cast<std::uint64_t>(v - static_cast<uint128>(high) * pow10_19);
+  if (high == 0) {
+    const std::size_t n = decimal_digits(low);
+    decimal_forward(out, low, n);
+    return out + n;
   }
-  // d[.ddd]e(+|-)XX[X]
-  format_digits(out + 1, d, n);
-  out[0] = out[1];
-  char* p = out + 1;
-  if (n > 1) {
-    out[1] = '.';
-    p = out + n + 1;
-  }
-  *p++ = 'e';
-  const int x = l.sci_exponent;
-  *p++ = x < 0 ? '-' : '+';
-  const auto ux = static_cast<unsigned>(x < 0 ? -x : x);
-  if (ux >= 100) {
-    *p++ = static_cast<char>('0' + ux / 100);
-    *p++ = static_cast<char>('0' + ux / 10 % 10);
+  const std::size_t hn = decimal_digits(high);
+  decimal_forward(out, high, hn);
+  out += hn;
+  // the low half as exactly 19 digits, with its leading zeros
+  const std::uint64_t low_top = low / pow10_16;  // < 1000
+  const std::uint64_t low_rest = low - low_top * pow10_16;
+  store_bytes(out, ascii8(static_cast<std::uint32_t>(low_top)) >> 40, 3);
+  store_bytes(out + 3, ascii8(static_cast<std::uint32_t>(low_rest / 100000000)), 8);
+  store_bytes(out + 11, ascii8(static_cast<std::uint32_t>(low_rest % 100000000)), 8);
+  return out + 19;
+}
+
+/// Writes the shortest text of a finite, nonzero, positive value with
+/// these biased exponent and stored significand bits at out and returns
+/// its end. Writes into [out, out + shortest_reach) whatever the length.
+template <class T>
+constexpr char* write_shortest(char* out, std::uint64_t biased, std::uint64_t fraction) noexcept {
+  using tr = ieee_traits<T>;
+  constexpr bool is_double = sizeof(T) == 8;
+  constexpr int width = is_double ? 17 : 9;  // the most shortest digits
+  const decimal_fp d = shortest_digits<T>(biased, fraction);
+  const int len = static_cast<int>(decimal_digits(d.digits));
+  const int x = d.exponent + len - 1;  // the exponent of the first digit
+  // The digits scaled to `width`: the first, then the others as digit
+  // values, the second digit in the low byte.
+  const std::uint64_t scaled = d.digits * pow10_u64[static_cast<std::size_t>(width - len)];
+  std::uint64_t first;
+  uint128 rest;
+  int zero_bits;  // 8 per trailing zero digit
+  if constexpr (is_double) {
+    first = scaled / pow10_16;
+    rest = digit_values16(scaled - first * pow10_16);
+    const auto high = static_cast<std::uint64_t>(rest >> 64);
+    zero_bits = high != 0 ? std::countl_zero(high) : 64 + std::countl_zero(static_cast<std::uint64_t>(rest));
   } else {
-    *p++ = static_cast<char>('0' + ux / 10);
+    first = scaled / 100000000;
+    const std::uint64_t low = ascii8(static_cast<std::uint32_t>(scaled - first * 100000000)) ^ ascii_zeros;
+    rest = low;
+    zero_bits = std::countl_zero(low);
   }
-  *p = static_cast<char>('0' + ux % 10);
+  const int n = width - (zero_bits >> 3);  // digits without trailing zeros
+  const int ax = x < 0 ? -x : x;
+  const int sci = n + (n > 1 ? 1 : 0) + (ax >= 100 ? 5 : 4);
+  constexpr uint128 zeros128 = (static_cast<uint128>(ascii_zeros) << 64) | ascii_zeros;
+  const uint128 blocks = rest | zeros128;
+  const auto lead = static_cast<char>('0' + first);
+  // A fixed form can win only for 10^-4 <= v < 10^(width + 5) (at most 5
+  // zeros after the digits, 3 after the point): outside [2^-14, 2^74)
+  // (2^47 for float) the form is scientific, known from the exponent bits
+  // long before the digits are.
+  constexpr std::uint64_t biased_one = tr::bias - tr::significand_bits;
+  constexpr std::uint64_t fixed_binades = is_double ? 14 + 74 : 14 + 47;
+  if (biased - (biased_one - 14) < fixed_binades) {
+    const int e = x - n + 1;  // the exponent of the last digit
+    if (biased >= biased_one) {
+      if (e >= 0) {
+        // An integer: %f is the digits and e zeros.
+        if (n + e <= sci) {
+          const int q = static_cast<int>(biased) - tr::bias;
+          if (e > 0 && q > 0) return write_exact_integer(out, fraction | (std::uint64_t{1} << tr::significand_bits), q);
+          // Below 2^53 (2^24) when e > 0, or the digits alone: at most
+          // `width` characters, which the scaled digits already hold
+          // (their zeros included).
+          out[0] = lead;
+          store_bytes(out + 1, static_cast<std::uint64_t>(blocks), 8);
+          if constexpr (is_double) store_bytes(out + 9, static_cast<std::uint64_t>(blocks >> 64), 8);
+          return out + n + e;
+        }
+      } else {
+        // ddd.ddd (always shorter than scientific): the '.' after digit x.
+        const int shift = 8 * x;  // x <= n - 2 <= 15
+        const uint128 below = shift == 0 ? 0 : blocks & ((static_cast<uint128>(1) << shift) - 1);
+        const uint128 text = below | (static_cast<uint128>('.') << shift) | ((blocks - below) << 8);
+        out[0] = lead;
+        store_bytes(out + 1, static_cast<std::uint64_t>(text), 8);
+        if constexpr (is_double) {
+          store_bytes(out + 9, static_cast<std::uint64_t>(text >> 64), 8);
+          out[17] = static_cast<char>(static_cast<std::uint64_t>(blocks >> 120));  // shifted out: digit 16
+        } else {
+          out[9] = static_cast<char>(static_cast<std::uint64_t>(blocks >> 56));  // digit 8
+        }
+        return out + n + 1;
+      }
+    } else if (n + 1 - x <= sci) {
+      // 0.000ddd, when no longer than d.ddde-XX
+      const int zeros = -x - 1;                    // at most 3
+      store_bytes(out, 0x3030303030302E30ULL, 8);  // "0.000000"
+      char* p = out + 2 + zeros;
+      p[0] = lead;
+      store_bytes(p + 1, static_cast<std::uint64_t>(blocks), 8);
+      if constexpr (is_double) store_bytes(p + 9, static_cast<std::uint64_t>(blocks >> 64), 8);
+      return p + n;
+    }
+  }
+  // d.ddde+XX: the '.' after the first digit (overwritten by the 'e' when n == 1)
+  out[0] = lead;
+  out[1] = '.';
+  store_bytes(out + 2, static_cast<std::uint64_t>(blocks), 8);
+  if constexpr (is_double) store_bytes(out + 10, static_cast<std::uint64_t>(blocks >> 64), 8);
+  return write_exponent(out + n + (n > 1 ? 1 : 0), x);
 }
 
 /// The text of a non-finite value or a zero ("inf", "-nan", "0", ...), or
@@ -8523,7 +8990,7 @@ constexpr void exact_of(decimal_expansion& x, std::uint64_t biased, std::uint64_
 /// The shortest digits as an decimal_expansion (for the shortest fixed,
 /// scientific and general forms).
 constexpr void shortest_as_exact(decimal_expansion& x, const decimal_fp& d) noexcept {
-  const int n = format_digit_count(d.digits);
+  const int n = static_cast<int>(decimal_digits(d.digits));
   std::uint64_t v = d.digits;
   for (int i = n - 1; i >= 0; --i) {
     x.d[i] = static_cast<unsigned char>(v % 10);
@@ -8566,7 +9033,9 @@ inline constexpr std::size_t max_float_chars = 24;
 /// integer exactly); exponents "e+XX"/"e-XX" with at least two digits;
 /// "inf", "-inf", "nan", "-nan" (the sign bit of a NaN is shown; payloads
 /// are not); "-0" for negative zero.
-/// - {one past the last character, errc{}} on success;
+/// - {one past the last character, errc{}} on success (the bytes after
+///   it, up to last, may have been overwritten: the text is stored in
+///   whole words when there is room);
 /// - {last, value_too_large} when the text does not fit: nothing is written
 ///   past last (what [first, last) holds then is unspecified).
 /// O(1); noexcept, constexpr, no allocation; at most max_float_chars (24).
@@ -8583,12 +9052,18 @@ constexpr format_result format_float(char* first, char* last, T v) noexcept {
     for (std::size_t i = 0; i < special.size(); ++i) first[i] = special[i];
     return {first + special.size(), std::errc{}};
   }
-  const detail::float_layout l = detail::layout_of<T>(f.biased, f.fraction);
-  const std::size_t n = sign + static_cast<std::size_t>(l.length);
-  if (n > room) return {last, std::errc::value_too_large};
+  // The writer stores whole words past the text's end: straight into a
+  // buffer with room for that, through a local one otherwise.
+  if (room >= sign + detail::shortest_reach) {
+    if (f.negative) *first = '-';
+    return {detail::write_shortest<T>(first + sign, f.biased, f.fraction), std::errc{}};
+  }
+  char text[detail::shortest_reach] = {};
+  const auto n = static_cast<std::size_t>(detail::write_shortest<T>(text, f.biased, f.fraction) - text);
+  if (sign + n > room) return {last, std::errc::value_too_large};
   if (f.negative) *first = '-';
-  detail::write_layout(first + sign, l);
-  return {first + n, std::errc{}};
+  for (std::size_t i = 0; i < n; ++i) first[sign + i] = text[i];
+  return {first + sign + n, std::errc{}};
 }
 
 /// v in the form of `fmt` with `precision`, exactly as
@@ -8712,7 +9187,7 @@ constexpr format_result format_float_ecmascript(char* first, char* last, double 
     return {first + special.size(), std::errc{}};
   }
   const detail::decimal_fp d = detail::shortest_decimal<double>(f.biased, f.fraction);
-  const int k = detail::format_digit_count(d.digits);
+  const int k = static_cast<int>(detail::decimal_digits(d.digits));
   const int n = d.exponent + k;
   const int sign = f.negative ? 1 : 0;
   int length;
@@ -8730,19 +9205,19 @@ constexpr format_result format_float_ecmascript(char* first, char* last, double 
   char* out = first;
   if (f.negative) *out++ = '-';
   if (k <= n && n <= 21) {
-    detail::format_digits(out, d.digits, k);
+    detail::decimal_forward(out, d.digits, static_cast<std::size_t>(k));
     for (char* z = out + k; z != out + n; ++z) *z = '0';
   } else if (0 < n && n <= 21) {
-    detail::format_digits(out + 1, d.digits, k);
+    detail::decimal_forward(out + 1, d.digits, static_cast<std::size_t>(k));
     for (int i = 0; i < n; ++i) out[i] = out[i + 1];
     out[n] = '.';
   } else if (-6 < n && n <= 0) {
     out[0] = '0';
     out[1] = '.';
     for (char* z = out + 2; z != out + 2 - n; ++z) *z = '0';
-    detail::format_digits(out + 2 - n, d.digits, k);
+    detail::decimal_forward(out + 2 - n, d.digits, static_cast<std::size_t>(k));
   } else {
-    detail::format_digits(out + 1, d.digits, k);
+    detail::decimal_forward(out + 1, d.digits, static_cast<std::size_t>(k));
     out[0] = out[1];
     char* p = out + 1;
     if (k > 1) {
@@ -8752,7 +9227,7 @@ constexpr format_result format_float_ecmascript(char* first, char* last, double 
     *p++ = 'e';
     *p++ = n - 1 < 0 ? '-' : '+';
     const int x = n - 1 < 0 ? 1 - n : n - 1;
-    detail::format_digits(p, static_cast<std::uint64_t>(x), x >= 100 ? 3 : x >= 10 ? 2 : 1);
+    detail::decimal_forward(p, static_cast<std::uint64_t>(x), detail::decimal_digits(static_cast<std::uint64_t>(x)));
   }
   return {first + sign + length, std::errc{}};
 }
@@ -8795,10 +9270,7 @@ class float_chars {
 /// does may allocate or throw.
 ///
 ///   electron::strings::builder b;  electron::parse::append_float(b, 0.5).append(",");
-/// (B is constrained as parse::text_sink of int.hpp is, spelled out here
-/// until int.hpp and float.hpp can share one translation unit.)
-template <class B, formattable_float T>
-requires requires(B& b, std::string_view s) { b.append(s); }
+template <text_sink B, formattable_float T>
 constexpr B& append_float(B& sink, T v) {
   const float_chars text(v);
   sink.append(text.view());
@@ -8829,305 +9301,8 @@ ELECTRON_END_NAMESPACE
 #ifndef ELECTRON_PARSE_INT_HPP
 #define ELECTRON_PARSE_INT_HPP
 
-// ---- begin electron/parse/detail/int_digits.hpp ----
-// electron/parse/detail/int_digits.hpp: the digit kernels behind
-// electron/parse/int.hpp (reading runs of digits, writing them back).
-#ifndef ELECTRON_PARSE_DETAIL_INT_DIGITS_HPP
-#define ELECTRON_PARSE_DETAIL_INT_DIGITS_HPP
 
-
-#include <array>
 #include <bit>
-#include <cstddef>
-#include <cstdint>
-#include <cstring>
-#include <limits>
-#include <type_traits>
-
-ELECTRON_BEGIN_NAMESPACE
-namespace parse {
-namespace detail {
-
-// ===========================================================================
-// Reading
-// ===========================================================================
-
-/// Value of a digit in bases up to 36 ('0'-'9', 'a'-'z', 'A'-'Z'), 0xFF for
-/// any other byte: one load decides "digit of this base" as value < base.
-inline constexpr std::array<std::uint8_t, 256> digit_values = [] {
-  std::array<std::uint8_t, 256> t{};
-  for (auto& v : t) v = 0xFF;
-  for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(c - '0');
-  for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(c - 'a' + 10);
-  for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(c - 'A' + 10);
-  return t;
-}();
-
-constexpr unsigned digit_value(char c) noexcept { return digit_values[static_cast<unsigned char>(c)]; }
-
-inline constexpr std::array<std::uint64_t, 20> pow10_u64 = [] {
-  std::array<std::uint64_t, 20> t{};
-  std::uint64_t p = 1;
-  for (auto& v : t) {
-    v = p;
-    p *= 10;  // wraps after 10^19, which is never stored
-  }
-  return t;
-}();
-
-/// The run of digits at the start of an input, as an unsigned 64-bit value.
-struct digit_run {
-  std::uint64_t value;  ///< meaningful only when !overflow
-  const char* end;      ///< one past the last digit
-  bool overflow;        ///< the digits do not fit 64 bits
-};
-
-/// Digits of `base` from p while any: strtoull's cutoff test (value >
-/// max / base, or == and digit > max % base), so one division per call, none
-/// per digit. Keeps scanning after an overflow so that end is past them all.
-constexpr digit_run radix_run(const char* p, const char* last, unsigned base) noexcept {
-  constexpr std::uint64_t max = std::numeric_limits<std::uint64_t>::max();
-  const std::uint64_t cutoff = max / base;
-  const unsigned cutlim = static_cast<unsigned>(max % base);
-  std::uint64_t v = 0;
-  bool overflow = false;
-  for (; p != last; ++p) {
-    const unsigned d = digit_value(*p);
-    if (d >= base) break;
-    if (v > cutoff || (v == cutoff && d > cutlim)) {
-      overflow = true;
-    } else {
-      v = v * base + d;
-    }
-  }
-  return {overflow ? 0 : v, p, overflow};
-}
-
-// SWAR ("SIMD within a register") decimal digits, eight at a time. The
-// digit test and the conversion follow Wojciech Muła and Daniel Lemire's
-// published technique (D. Lemire, "Quickly parsing eight digits", 2018, and
-// W. Muła, "SWAR parsing of decimal numbers"): a word whose bytes are the
-// digit values (first digit in the low byte) becomes pairs with one
-// multiply-add, then the four pairs are combined with two 32x32 products
-// that land in the word's high half.
-
-inline constexpr std::uint64_t ascii_zeros = 0x3030303030303030ULL;
-
-/// 8 bytes from p in memory order (p[0] in the low byte).
-constexpr std::uint64_t load8(const char* p) noexcept {
-  if (std::is_constant_evaluated() || std::endian::native != std::endian::little) {
-    std::uint64_t w = 0;
-    for (int i = 0; i < 8; ++i) w |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
-    return w;
-  }
-  std::uint64_t w;
-  std::memcpy(&w, p, 8);
-  return w;
-}
-
-inline constexpr char zero_bytes[4] = {};
-
-/// The 1 <= k <= 7 bytes at p in memory order, zero bytes above: never
-/// reads past p + k. Two overlapping 4-byte loads (k >= 4) or three single
-/// bytes, both computed and one selected, so that a random k costs no
-/// misprediction (the 4-byte loads read zeros from a constant when k < 4).
-constexpr std::uint64_t load_tail(const char* p, std::size_t k) noexcept {
-  if (std::is_constant_evaluated() || std::endian::native != std::endian::little) {
-    std::uint64_t w = 0;
-    for (std::size_t i = 0; i < k; ++i) w |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
-    return w;
-  }
-  const bool wide = k >= 4;
-  const char* const a = wide ? p : zero_bytes;
-  const char* const b = wide ? p + k - 4 : zero_bytes;
-  std::uint32_t lo, hi;
-  std::memcpy(&lo, a, 4);
-  std::memcpy(&hi, b, 4);
-  const std::uint64_t four = std::uint64_t{lo} | (std::uint64_t{hi} << (8 * ((k - 4) & 7)));
-  const std::uint64_t x = static_cast<unsigned char>(p[0]);
-  const std::uint64_t y = static_cast<unsigned char>(p[k / 2]);
-  const std::uint64_t z = static_cast<unsigned char>(p[k - 1]);
-  const std::uint64_t three = x | (y << (8 * (k / 2))) | (z << (8 * (k - 1)));
-  return wide ? four : three;
-}
-
-/// For x = bytes ^ '0' in each byte: bit 7 of each byte set where the byte
-/// was not a digit ((x & 0x7F) + 0x76 carries into bit 7 exactly when it is
-/// 10 or more; no byte carries into the next).
-constexpr std::uint64_t non_digit_bits(std::uint64_t x) noexcept {
-  return (((x & 0x7F7F7F7F7F7F7F7FULL) + 0x7676767676767676ULL) | x) & 0x8080808080808080ULL;
-}
-
-/// The number spelled by 8 digit values (first, most significant, in the low byte).
-constexpr std::uint32_t eight_digits(std::uint64_t x) noexcept {
-  x = x * 10 + (x >> 8);  // bytes 0, 2, 4, 6: two-digit values
-  x = (((x & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
-       (((x >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
-      32;
-  return static_cast<std::uint32_t>(x);
-}
-
-/// Word k (bytes [p + 8k, p + 8k + 8)) of a range whose last 8 bytes are
-/// readable (last - 8 is not before the input): a word that would cross
-/// last is read as the range's last 8 bytes, shifted down, so bytes at or
-/// after last read as zero (a non-digit) and no branch depends on the length.
-constexpr std::uint64_t word_in_range(const char* p, std::ptrdiff_t avail, std::ptrdiff_t offset) noexcept {
-  const std::ptrdiff_t at = offset < avail - 8 ? offset : avail - 8;
-  const std::ptrdiff_t drop = offset - at;  // 0 when the word is whole, 8 or more when it is past last
-  const std::uint64_t w = load8(p + at) >> (8 * (drop < 8 ? drop : 0));
-  return drop < 8 ? w : 0;
-}
-
-/// x (digit values, the first n of them valid, 1 <= n <= 8) as the last n
-/// of eight digits: the zero bytes shifted in are leading zeros, the
-/// non-digits are shifted out. 0 when n == 0.
-constexpr std::uint32_t leading_digits(std::uint64_t x, int n) noexcept {
-  return n == 0 ? 0 : eight_digits(x << (64 - 8 * n));
-}
-
-/// Decimal digits from p (no sign; p[0] is a digit) up to last; `lowest`
-/// (<= p) is the start of the input, which may be read too. Up to 24
-/// digits in three SWAR words computed side by side and combined without a
-/// branch on the length (a random length then costs no misprediction
-/// beyond "is the input shorter than 8 bytes"). A checked loop runs only
-/// beyond 19 digits (10^19 - 1 is the longest run that always fits 64
-/// bits; leading zeros also end up there, and are exact).
-constexpr digit_run decimal_run(const char* lowest, const char* p, const char* last) noexcept {
-  const std::ptrdiff_t avail = last - p;
-  if (last - lowest < 8) {
-    // The whole input is shorter than a word: at most 7 digits.
-    const std::uint64_t x = load_tail(p, static_cast<std::size_t>(avail)) ^ ascii_zeros;
-    const int n = std::countr_zero(non_digit_bits(x)) >> 3;
-    return {leading_digits(x, n), p + n, false};
-  }
-  const std::uint64_t x1 = word_in_range(p, avail, 0) ^ ascii_zeros;
-  const std::uint64_t x2 = word_in_range(p, avail, 8) ^ ascii_zeros;
-  const std::uint64_t x3 = word_in_range(p, avail, 16) ^ ascii_zeros;
-  // Digits at the start of each word (8 when all are; countr_zero(0) == 64).
-  const int n1 = std::countr_zero(non_digit_bits(x1)) >> 3;
-  const int n2 = std::countr_zero(non_digit_bits(x2)) >> 3;
-  const int n3 = std::countr_zero(non_digit_bits(x3)) >> 3;
-  // Word 2 counts only after a full word 1, word 3 after full words 1 and 2.
-  const int use2 = n1 == 8 ? ~0 : 0;
-  const int use3 = n2 == 8 ? use2 : 0;
-  const int k2 = n2 & use2, k3 = n3 & use3;
-  std::uint64_t v = leading_digits(x1, n1);
-  v = v * pow10_u64[static_cast<std::size_t>(k2)] + leading_digits(x2, k2);
-  v = v * pow10_u64[static_cast<std::size_t>(k3)] + leading_digits(x3, k3);
-  const int n = n1 + k2 + k3;
-  if (n <= 19) return {v, p + n, false};
-  return radix_run(p, last, 10);
-}
-
-// ===========================================================================
-// Writing
-// ===========================================================================
-
-inline constexpr char radix_digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
-
-/// Number of decimal digits of v (1 for 0): log10 from the bit width
-/// (1233 / 4096 ~ log10(2)), corrected by one comparison (S. E. Anderson,
-/// "Bit Twiddling Hacks", IntegerLog10).
-constexpr std::size_t decimal_digits(std::uint64_t v) noexcept {
-  const auto t = static_cast<std::size_t>((std::bit_width(v | 1) * 1233) >> 12);
-  return t + ((v | 1) >= pow10_u64[t] ? 1 : 0);
-}
-
-/// The 8 ASCII digits of x < 10^8 (leading zeros), the first in the low
-/// byte: SWAR, every digit at once. The two 4-digit halves sit in 32-bit
-/// lanes, are split into 2-digit values in 16-bit lanes and then into
-/// digits in bytes, dividing by 100 and by 10 as multiplications by
-/// 10486 / 2^20 and 103 / 2^10 (exact for values below 10^4 and 10^2; the
-/// products stay inside their lanes).
-constexpr std::uint64_t ascii8(std::uint32_t x) noexcept {
-  std::uint64_t w = std::uint64_t{x / 10000} | (std::uint64_t{x % 10000} << 32);
-  const std::uint64_t hundreds = ((w * 10486) >> 20) & 0x0000007F0000007FULL;
-  w = hundreds | ((w - hundreds * 100) << 16);
-  const std::uint64_t tens = ((w * 103) >> 10) & 0x000F000F000F000FULL;
-  w = tens | ((w - tens * 10) << 8);
-  return w | ascii_zeros;
-}
-
-/// Stores the low n bytes of w (1 <= n <= 8) at out in memory order.
-constexpr void store_bytes(char* out, std::uint64_t w, std::size_t n) noexcept {
-  if (std::is_constant_evaluated() || std::endian::native != std::endian::little) {
-    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<char>(static_cast<unsigned char>(w >> (8 * i)));
-    return;
-  }
-  if (n == 8) {
-    std::memcpy(out, &w, 8);
-  } else if (n >= 4) {  // two 4-byte stores that overlap
-    const auto a = static_cast<std::uint32_t>(w);
-    const auto b = static_cast<std::uint32_t>(w >> (8 * (n - 4)));
-    std::memcpy(out, &a, 4);
-    std::memcpy(out + n - 4, &b, 4);
-  } else {
-    out[0] = static_cast<char>(static_cast<unsigned char>(w));
-    out[n / 2] = static_cast<char>(static_cast<unsigned char>(w >> (8 * (n / 2))));
-    out[n - 1] = static_cast<char>(static_cast<unsigned char>(w >> (8 * (n - 1))));
-  }
-}
-
-/// Writes the n = decimal_digits(v) digits of v at [out, out + n): in 8-digit
-/// SWAR blocks; the first block, shorter, is stored as 8 bytes whose tail
-/// the next block overwrites, so only numbers of 8 digits or fewer need an
-/// exact-length store. Nothing outside [out, out + n) is written.
-constexpr void decimal_forward(char* out, std::uint64_t v, std::size_t n) noexcept {
-  if (n <= 8) {
-    store_bytes(out, ascii8(static_cast<std::uint32_t>(v)) >> (8 * (8 - n)), n);
-    return;
-  }
-  const auto low = static_cast<std::uint32_t>(v % 100000000);
-  const std::uint64_t upper = v / 100000000;
-  if (n <= 16) {
-    const std::size_t m = n - 8;
-    store_bytes(out, ascii8(static_cast<std::uint32_t>(upper)) >> (8 * (8 - m)), 8);
-    store_bytes(out + m, ascii8(low), 8);
-    return;
-  }
-  const std::size_t m = n - 16;
-  store_bytes(out, ascii8(static_cast<std::uint32_t>(upper / 100000000)) >> (8 * (8 - m)), 8);
-  store_bytes(out + m, ascii8(static_cast<std::uint32_t>(upper % 100000000)), 8);
-  store_bytes(out + m + 8, ascii8(low), 8);
-}
-
-/// Writes v as 24 digits (leading zeros) ending just before `end`
-/// and returns where its decimal_digits(v) significant digits start: no
-/// branch on the length, so numbers of random sizes cost no misprediction;
-/// for a buffer with room before the text (int_chars).
-constexpr char* decimal_backward_24(char* end, std::uint64_t v) noexcept {
-  const std::uint64_t upper = v / 100000000;
-  store_bytes(end - 8, ascii8(static_cast<std::uint32_t>(v % 100000000)), 8);
-  store_bytes(end - 16, ascii8(static_cast<std::uint32_t>(upper % 100000000)), 8);
-  store_bytes(end - 24, ascii8(static_cast<std::uint32_t>(upper / 100000000)), 8);
-  return end - decimal_digits(v);
-}
-
-/// The same in any base 2-36 (lowercase letters); a power of two shifts.
-constexpr char* radix_backward(char* end, std::uint64_t v, unsigned base) noexcept {
-  if (std::has_single_bit(base)) {
-    const int shift = std::countr_zero(base);
-    const std::uint64_t mask = base - 1;
-    do {
-      *--end = radix_digits[v & mask];
-      v >>= shift;
-    } while (v != 0);
-  } else {
-    do {
-      *--end = radix_digits[v % base];
-      v /= base;
-    } while (v != 0);
-  }
-  return end;
-}
-
-}  // namespace detail
-}  // namespace parse
-ELECTRON_END_NAMESPACE
-
-#endif  // ELECTRON_PARSE_DETAIL_INT_DIGITS_HPP
-// ---- end electron/parse/detail/int_digits.hpp ----
-
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -9158,45 +9333,16 @@ concept standard_unsigned = standard_integer<T> && std::is_unsigned_v<T>;
 template <class P>
 concept char_pointer = std::same_as<P, const char*> || std::same_as<P, char*>;
 
-/// Anything text can be appended to with `append(std::string_view)`:
-/// strings::basic_builder<S> for every buffer source S, std::string, or a
-/// type of your own.
-template <class B>
-concept text_sink = requires(B& b, std::string_view s) {
-  b.append(s);
-};
-
 // ===========================================================================
 // Parsing
 // ===========================================================================
 
-/// Parses an integer at the start of [first, last), as std::from_chars does,
-/// and stops at the first character that is not a digit of the base.
-///
-/// - Grammar: an optional '-' (signed T only), or '+' when `options` has
-///   number_options::allow_plus (one sign at most), then one or more digits
-///   of `base`: '0'-'9', then 'a'-'z' or 'A'-'Z' for 10-35.
-/// - `base`: 2 to 36, or 0: "0x"/"0X" (16), "0b"/"0B" (2) or "0o"/"0O" (8)
-///   after the sign picks the base, else base 10. A lone leading 0 does NOT
-///   mean octal ("010" is ten). A prefix counts only when a digit of its
-///   base follows it: "0x" and "0xg" parse as 0, stopping at the 'x'.
-///   Prefixes are not accepted with an explicit base ("0x1f" in base 16 is
-///   0, stopping at the 'x').
-/// - Errors (value is T{} after every error):
-///   - invalid_argument, ptr == first: no digit where one must be (empty
-///     input, a bare sign, a non-digit first), '-' for an unsigned T (even
-///     "-0"), '+' without allow_plus, a base outside {0, 2..36}.
-///   - result_out_of_range, ptr past every digit: the number does not fit T.
-/// - No locale, no whitespace skipping, no digit separators.
-///
-/// O(ptr - first); reads nothing outside [first, last) (decimal digits are
-/// read 8 bytes at a time, within the range); noexcept, constexpr, no
-/// allocation.
-template <standard_integer T = std::int64_t, char_pointer Last>
-[[nodiscard]] constexpr parse_result<T> parse_int(const char* first, Last last, int base = 10,
-                                                  number_options options = number_options::none) noexcept {
+namespace detail {
+/// parse_int in every base and every range (out of line: the decimal path
+/// inside a longer text, inlined at the call, covers the common case).
+template <class T>
+constexpr parse_result<T> parse_int_any(const char* first, const char* end, int base, number_options options) noexcept {
   using U = std::make_unsigned_t<T>;
-  const char* const end = last;
   parse_result<T> r{T{}, first, std::errc::invalid_argument};
   if (base < 0 || base == 1 || base > 36) return r;
   const char* p = first;
@@ -9239,6 +9385,79 @@ template <standard_integer T = std::int64_t, char_pointer Last>
   return r;
 }
 
+}  // namespace detail
+
+/// Parses an integer at the start of [first, last), as std::from_chars does,
+/// and stops at the first character that is not a digit of the base.
+///
+/// - Grammar: an optional '-' (signed T only), or '+' when `options` has
+///   number_options::allow_plus (one sign at most), then one or more digits
+///   of `base`: '0'-'9', then 'a'-'z' or 'A'-'Z' for 10-35.
+/// - `base`: 2 to 36, or 0: "0x"/"0X" (16), "0b"/"0B" (2) or "0o"/"0O" (8)
+///   after the sign picks the base, else base 10. A lone leading 0 does NOT
+///   mean octal ("010" is ten). A prefix counts only when a digit of its
+///   base follows it: "0x" and "0xg" parse as 0, stopping at the 'x'.
+///   Prefixes are not accepted with an explicit base ("0x1f" in base 16 is
+///   0, stopping at the 'x').
+/// - Errors (value is T{} after every error):
+///   - invalid_argument, ptr == first: no digit where one must be (empty
+///     input, a bare sign, a non-digit first), '-' for an unsigned T (even
+///     "-0"), '+' without allow_plus, a base outside {0, 2..36}.
+///   - result_out_of_range, ptr past every digit: the number does not fit T.
+/// - No locale, no whitespace skipping, no digit separators.
+///
+/// O(ptr - first); reads nothing outside [first, last) (decimal digits are
+/// read 8 bytes at a time, within the range); noexcept, constexpr, no
+/// allocation.
+template <standard_integer T = std::int64_t, char_pointer Last>
+[[nodiscard]] ELECTRON_ALWAYS_INLINE constexpr parse_result<T> parse_int(
+    const char* first, Last last, int base = 10, number_options options = number_options::none) noexcept {
+  using U = std::make_unsigned_t<T>;
+  const char* const end = last;
+  parse_result<T> r{T{}, first, std::errc::invalid_argument};
+  if (base == 10 && end - first >= 25) {
+    // Inside a longer text (a CSV field, a JSON array), the common case:
+    // the word at first and the one a byte later are loaded together, and
+    // the sign only selects between them, so the digits' load does not
+    // wait for the sign test. Up to seven digits end here with no branch
+    // on their number.
+    const std::uint64_t w0 = detail::load8(first);
+    const std::uint64_t w1 = detail::load8(first + 1);
+    const auto c = static_cast<char>(w0 & 0xFF);
+    const bool minus = c == '-';
+    if constexpr (std::is_unsigned_v<T>) {
+      if (minus) return r;
+    }
+    const bool signed_ = minus || (c == '+' && has(options, number_options::allow_plus));
+    // A blend through a mask the compiler cannot see into: clang 14 turns
+    // `signed_ ? w1 : w0` (and a plain mask) back into a branch.
+    const std::uint64_t pick = detail::opaque_word(std::uint64_t{0} - static_cast<std::uint64_t>(signed_));
+    const std::uint64_t x = ((w1 & pick) | (w0 & ~pick)) ^ detail::ascii_zeros;
+    const int n = std::countr_zero(detail::non_digit_bits(x)) >> 3;
+    const char* const p = first + (pick & 1);
+    if (n == 0) return r;
+    if (n < 8 && (sizeof(T) >= 4 || n <= std::numeric_limits<T>::digits10)) {
+      const auto magnitude = static_cast<U>(detail::leading_digits(x, n));
+      r.ptr = p + n;
+      r.value = static_cast<T>(minus ? static_cast<U>(U{0} - magnitude) : magnitude);
+      r.ec = std::errc{};
+      return r;
+    }
+    const detail::digit_run run = detail::decimal_run(first, p, end);
+    r.ptr = run.end;
+    const std::uint64_t limit = std::uint64_t{static_cast<U>(std::numeric_limits<T>::max())} + (minus ? 1 : 0);
+    if (run.overflow || run.value > limit) {
+      r.ec = std::errc::result_out_of_range;
+      return r;
+    }
+    const auto magnitude = static_cast<U>(run.value);
+    r.value = static_cast<T>(minus ? static_cast<U>(U{0} - magnitude) : magnitude);
+    r.ec = std::errc{};
+    return r;
+  }
+  return detail::parse_int_any<T>(first, end, base, options);
+}
+
 /// Parses all of `text` as an integer: the [first, last) form, and then
 /// anything left over is an error: invalid_argument with ptr at the first
 /// unused character (value T{}). Leftovers win over result_out_of_range
@@ -9247,8 +9466,8 @@ template <standard_integer T = std::int64_t, char_pointer Last>
 ///
 ///   parse_int<int>("123") -> {123, end, errc{}};  parse_int<int>("12a") -> {0, "a", invalid_argument}
 template <standard_integer T = std::int64_t>
-[[nodiscard]] constexpr parse_result<T> parse_int(std::string_view text, int base = 10,
-                                                  number_options options = number_options::none) noexcept {
+[[nodiscard]] ELECTRON_ALWAYS_INLINE constexpr parse_result<T> parse_int(
+    std::string_view text, int base = 10, number_options options = number_options::none) noexcept {
   const char* const last = text.data() + text.size();
   parse_result<T> r = parse_int<T>(text.data(), last, base, options);
   if (r.ptr != last && r.ec != std::errc::invalid_argument) {
@@ -9307,7 +9526,10 @@ constexpr format_result format_int(char* first, char* last, T v, int base = 10) 
   if (base == 10) {
     const std::size_t n = sign + detail::decimal_digits(magnitude);
     if (n > room) return {last, std::errc::value_too_large};
-    if (negative) *first = '-';
+    // No branch on the sign (a random one would mispredict): the '-' is
+    // written either way, and the first digit overwrites it when the value
+    // is not negative (n >= 1 characters fit).
+    *first = '-';
     detail::decimal_forward(first + sign, magnitude, n - sign);
     return {first + n, std::errc{}};
   }
@@ -9328,9 +9550,9 @@ constexpr format_result format_uint(char* first, char* last, T v, int base = 10)
 }
 
 /// The text of one integer, held by value: formats on construction (in
-/// decimal, all 24 digit places are written, with no branch on the length,
-/// and the significant ones are shown), then data()/size()/view()/c_str()
-/// read it. Like fmt::format_int, in any
+/// decimal, whole 8-digit blocks are written back from the end, as many as
+/// the value needs, and the significant digits are shown), then
+/// data()/size()/view()/c_str() read it. Like fmt::format_int, in any
 /// base 2-36. 67 bytes, trivially copyable, no allocation; constexpr.
 ///
 ///   electron::parse::int_chars t(255, 16);  // t.view() == "ff", t.c_str() is NUL-terminated
@@ -9357,9 +9579,12 @@ class int_chars {
         magnitude = static_cast<U>(U{0} - magnitude);
       }
     }
-    char* p = base == 10 ? detail::decimal_backward_24(end, magnitude)
+    char* p = base == 10 ? detail::decimal_backward_blocks(end, magnitude)
                          : detail::radix_backward(end, magnitude, static_cast<unsigned>(base));
-    if (negative) *--p = '-';
+    // The '-' written either way, before the digits, and kept or not: no
+    // branch on the sign (there is room: at most 24 digits are written).
+    *(p - 1) = '-';
+    p -= negative ? 1 : 0;
     m_begin = static_cast<std::uint8_t>(p - m_buf);
   }
 
@@ -9417,7 +9642,7 @@ ELECTRON_END_NAMESPACE
 //
 // Strict mode accepts exactly RFC 3986's grammar (plus the port limit
 // 65535); url_mode::lenient also accepts what real logs contain (see
-// url_mode). docs/parse_url.md lists both and how RFC 3986 differs from the
+// url_mode). docs/parse.md lists both and how RFC 3986 differs from the
 // WHATWG URL standard.
 #ifndef ELECTRON_PARSE_URL_HPP
 #define ELECTRON_PARSE_URL_HPP

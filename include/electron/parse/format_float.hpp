@@ -12,7 +12,7 @@
 // Everything here is constexpr; everything but append_float (whose sink may
 // allocate) is noexcept and never allocates. Formatting never writes past
 // last. Algorithm: Schubfach (R. Giulietti, "The Schubfach way to render
-// doubles", 2020) for the digits, see docs/parse_format_float.md.
+// doubles", 2020) for the digits, see docs/parse.md.
 //
 //   char buf[electron::parse::max_float_chars];
 //   auto r = electron::parse::format_float(buf, buf + sizeof buf, 0.1);  // "0.1"

@@ -17,7 +17,7 @@
 //
 // Strict mode accepts exactly RFC 3986's grammar (plus the port limit
 // 65535); url_mode::lenient also accepts what real logs contain (see
-// url_mode). docs/parse_url.md lists both and how RFC 3986 differs from the
+// url_mode). docs/parse.md lists both and how RFC 3986 differs from the
 // WHATWG URL standard.
 #ifndef ELECTRON_PARSE_URL_HPP
 #define ELECTRON_PARSE_URL_HPP

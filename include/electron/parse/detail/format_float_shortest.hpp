@@ -111,7 +111,7 @@ constexpr decimal_fp strip_zeros_any(decimal_fp d) noexcept { return strip_zeros
 /// Round to odd of g1 * cp / 2^95 for float, with g1 = floor(g / 2^63) + 1
 /// (63 bits): one 64x64-bit product. Float's 24-bit significands leave room
 /// for the coarser factor; checked, not proved, here: equal to the 128-bit
-/// path on every positive finite float (docs/parse_format_float.md).
+/// path on every positive finite float (docs/parse.md).
 constexpr std::uint64_t round_to_odd_float(std::uint64_t g1, std::uint64_t cp) noexcept {
   const auto x1 = static_cast<std::uint64_t>((static_cast<uint128>(g1) * cp) >> 64);
   return (x1 >> 31) | ((x1 & ((std::uint64_t{1} << 31) - 1)) != 0 ? 1u : 0u);
