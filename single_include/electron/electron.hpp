@@ -9201,7 +9201,8 @@ constexpr format_result format_float_ecmascript(char* first, char* last, double 
     const int x = n - 1 < 0 ? 1 - n : n - 1;
     length = k + (k > 1 ? 1 : 0) + 2 + (x >= 100 ? 3 : x >= 10 ? 2 : 1);
   }
-  if (static_cast<std::size_t>(sign + length) > room) return {last, std::errc::value_too_large};
+  if (static_cast<std::size_t>(sign) + static_cast<std::size_t>(length) > room)
+    return {last, std::errc::value_too_large};
   char* out = first;
   if (f.negative) *out++ = '-';
   if (k <= n && n <= 21) {
@@ -9428,10 +9429,10 @@ template <standard_integer T = std::int64_t, char_pointer Last>
     if constexpr (std::is_unsigned_v<T>) {
       if (minus) return r;
     }
-    const bool signed_ = minus || (c == '+' && has(options, number_options::allow_plus));
+    const bool has_sign = minus || (c == '+' && has(options, number_options::allow_plus));
     // A blend through a mask the compiler cannot see into: clang 14 turns
-    // `signed_ ? w1 : w0` (and a plain mask) back into a branch.
-    const std::uint64_t pick = detail::opaque_word(std::uint64_t{0} - static_cast<std::uint64_t>(signed_));
+    // `has_sign ? w1 : w0` (and a plain mask) back into a branch.
+    const std::uint64_t pick = detail::opaque_word(std::uint64_t{0} - static_cast<std::uint64_t>(has_sign));
     const std::uint64_t x = ((w1 & pick) | (w0 & ~pick)) ^ detail::ascii_zeros;
     const int n = std::countr_zero(detail::non_digit_bits(x)) >> 3;
     const char* const p = first + (pick & 1);

@@ -221,7 +221,8 @@ constexpr format_result format_float_ecmascript(char* first, char* last, double 
     const int x = n - 1 < 0 ? 1 - n : n - 1;
     length = k + (k > 1 ? 1 : 0) + 2 + (x >= 100 ? 3 : x >= 10 ? 2 : 1);
   }
-  if (static_cast<std::size_t>(sign + length) > room) return {last, std::errc::value_too_large};
+  if (static_cast<std::size_t>(sign) + static_cast<std::size_t>(length) > room)
+    return {last, std::errc::value_too_large};
   char* out = first;
   if (f.negative) *out++ = '-';
   if (k <= n && n <= 21) {
