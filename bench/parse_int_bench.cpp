@@ -67,12 +67,12 @@ struct number_texts {
   void run(benchmark::State& state, F&& f) const {
     const char* const first = text.data();
     const char* const last = text.data() + text.size() - 1;  // before the NUL
-    std::int64_t sum = 0;
+    std::uint64_t sum = 0;  // wraps (a signed sum of random int64 would overflow)
     for (auto _ : state) {
       const char* p = first;
       while (p != last) {
         const char* next = p;
-        sum += f(p, last, next);
+        sum += static_cast<std::uint64_t>(f(p, last, next));
         p = next + 1;  // past the ','
       }
       keep(sum);
