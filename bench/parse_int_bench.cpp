@@ -67,7 +67,7 @@ struct number_texts {
   void run(benchmark::State& state, F&& f) const {
     const char* const first = text.data();
     const char* const last = text.data() + text.size() - 1;  // before the NUL
-    std::uint64_t sum = 0;  // wraps (a signed sum of random int64 would overflow)
+    std::uint64_t sum = 0;                                   // wraps (a signed sum of random int64 would overflow)
     for (auto _ : state) {
       const char* p = first;
       while (p != last) {
