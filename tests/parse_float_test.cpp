@@ -344,8 +344,20 @@ T random_finite(std::mt19937_64& rng) {
   }
 }
 
+/// strtod (strtof for float) on a NUL-terminated text: the C library's
+/// correctly rounded answer, a second reference beside std::from_chars.
+template <class T>
+T c_library_value(const std::string& text) {
+  if constexpr (std::is_same_v<T, float>) {
+    return std::strtof(text.c_str(), nullptr);
+  } else {
+    return std::strtod(text.c_str(), nullptr);
+  }
+}
+
 /// Prints v three ways (shortest, %.17g / %.9g, shortest fixed) and checks
-/// each parses back to v, as std::from_chars does, bit for bit.
+/// each parses back to v, as std::from_chars (and, for the first two,
+/// strtod) does, bit for bit.
 template <class T>
 bool round_trips(T v, std::string& failed) {
   char buf[512];
@@ -357,7 +369,7 @@ bool round_trips(T v, std::string& failed) {
   const std::string fixed(buf, f.ptr);
   for (const std::string* t : {&shortest, &full, &fixed}) {
     const auto r = parse_float<T>(*t);
-    if (r.ec != std::errc{} || bits(r.value) != bits(v) || !agrees<T>(*t)) {
+    if (r.ec != std::errc{} || bits(r.value) != bits(v) || !agrees<T>(*t) || bits(c_library_value<T>(*t)) != bits(v)) {
       failed = *t;
       return false;
     }
