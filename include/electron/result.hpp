@@ -9,6 +9,7 @@
 
 #include "electron/config.hpp"
 
+#include <cstddef>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -41,16 +42,16 @@ class [[nodiscard]] result {
 
   [[nodiscard]] constexpr T& value() & noexcept {
     ELECTRON_ASSERT(has_value(), "electron::result::value() on an error");
-    return *not_null(std::get_if<0>(&m_state));
+    return alternative<0>(m_state);
   }
   [[nodiscard]] constexpr const T& value() const& noexcept {
     ELECTRON_ASSERT(has_value(), "electron::result::value() on an error");
-    return *not_null(std::get_if<0>(&m_state));
+    return alternative<0>(m_state);
   }
   [[nodiscard]] constexpr T&& value() && noexcept { return std::move(value()); }
   [[nodiscard]] constexpr const E& error() const noexcept {
     ELECTRON_ASSERT(!has_value(), "electron::result::error() on a value");
-    return *not_null(std::get_if<1>(&m_state));
+    return alternative<1>(m_state);
   }
   constexpr T& operator*() & noexcept { return value(); }
   constexpr const T& operator*() const& noexcept { return value(); }
@@ -66,12 +67,19 @@ class [[nodiscard]] result {
   struct failure_tag {};
   // The index is a checked precondition of value() and error(): saying so
   // removes the null path g++ -O3 -Wnull-dereference would warn about.
+  // (In constant evaluation std::get: g++ 12 refuses get_if's null test on
+  // a temporary's member there, e.g. `static_assert(*f() == 4)`.)
   template <class P>
   static constexpr P* not_null(P* p) noexcept {
 #if defined(__GNUC__) || defined(__clang__)
     if (p == nullptr) __builtin_unreachable();
 #endif
     return p;
+  }
+  template <std::size_t I, class V>
+  static constexpr auto& alternative(V& state) noexcept {
+    if (std::is_constant_evaluated()) return std::get<I>(state);
+    return *not_null(std::get_if<I>(&state));
   }
   constexpr result(failure_tag, E&& e) noexcept(std::is_nothrow_move_constructible_v<E>)
       : m_state(std::in_place_index<1>, std::move(e)) {}
