@@ -2,6 +2,7 @@
 // Tests for strings::basic_builder's seam: any pool::buffer_source supplies
 // its storage (a user-defined one, sized_pool, a buffer_pool over a counting
 // upstream resource), and clear() keeps that storage.
+#include "electron/encoding/sink.hpp"
 #include "electron/strings.hpp"
 
 #include "electron/test.hpp"
@@ -9,6 +10,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <memory_resource>
 #include <new>
@@ -326,4 +328,30 @@ TEST_CASE("builder over a buffer_pool with an upstream resource: its bytes come 
   CHECK(system == up.allocations);
   CHECK(up.deallocations == up.allocations);
   CHECK(up.live_bytes == 0);
+}
+
+TEST_CASE("builder: prepare and commit write in place and grow like append", "[strings][builder]") {
+  static_assert(electron::encoding::contiguous_byte_sink<electron::strings::builder>);
+  static_assert(electron::encoding::byte_sink<std::string>);
+  static_assert(!electron::encoding::contiguous_byte_sink<std::string>);
+  electron::strings::builder b;
+  std::string model;
+  std::uint64_t x = 7;
+  for (int i = 0; i < 2000; ++i) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    const std::size_t n = static_cast<std::size_t>(x >> 58);  // 0..63
+    const std::size_t k = n == 0 ? 0 : static_cast<std::size_t>((x >> 20) % (n + 1));
+    char* p = electron::encoding::sink_prepare(b, n);
+    REQUIRE(b.capacity() - b.size() >= n);
+    for (std::size_t j = 0; j < k; ++j) p[j] = static_cast<char>('a' + (i + static_cast<int>(j)) % 26);
+    electron::encoding::sink_commit(b, k);
+    model.append(p, k);
+    if (i % 7 == 0) {
+      electron::encoding::sink_append(b, "|");
+      model += '|';
+    }
+  }
+  CHECK(b.view() == model);
+  CHECK_THROWS_AS((void)b.prepare(electron::strings::builder::max_size()), std::length_error);
+  CHECK(b.view() == model);
 }

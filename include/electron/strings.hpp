@@ -190,6 +190,24 @@ class basic_builder {
     ELECTRON_ASSERT(n <= m_size, "builder::truncate: n above size()");
     m_size = n;
   }
+  /// Room for n more bytes: a pointer to size() + [0, n) of the storage,
+  /// valid until the next append, prepare, reserve or clear. Throws
+  /// std::length_error when size() + n > max_size(), the text unchanged.
+  /// With commit(), this makes the builder an encoding::contiguous_byte_sink.
+  [[nodiscard]] char* prepare(std::size_t n) {
+    if (n > m_capacity - m_size) {
+      if (n > max_size() - m_size) too_long();
+      const std::size_t doubled = m_capacity > max_size() / 2 ? max_size() : std::max<std::size_t>(64, m_capacity * 2);
+      reallocate(std::max(m_size + n, doubled));
+    }
+    return m_data + m_size;
+  }
+  /// Appends the first k bytes written at the pointer the last prepare(n)
+  /// returned (k <= n).
+  void commit(std::size_t k) noexcept {
+    ELECTRON_ASSERT(k <= m_capacity - m_size, "builder::commit: more than prepare() handed out");
+    m_size += k;
+  }
   /// Makes room for n bytes in total. Throws std::length_error when n > max_size().
   void reserve(std::size_t n) {
     if (n > max_size()) too_long();
