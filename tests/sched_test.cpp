@@ -951,7 +951,7 @@ TEST_CASE("scheduler: internal allocations go to the upstream memory resource", 
     counting_resource mr;
     {
       es::scheduler s(n, &mr);
-      CHECK(s.upstream_resource() == &mr);
+      CHECK(s.upstream() == &mr);
       const std::size_t at_start = mr.allocations.load();
       CHECK(at_start >= n);  // the slots and their deques
       std::atomic<int> big{0};

@@ -86,6 +86,18 @@ std::vector<std::string> ref_fields(std::string_view s) {
     s = s.substr(to);
   }
 }
+std::vector<std::string> ref_fields_any(std::string_view s, std::string_view seps) {
+  std::vector<std::string> out;
+  for (;;) {
+    const std::size_t from = s.find_first_not_of(seps);
+    if (from == std::string_view::npos) return out;
+    s = s.substr(from);
+    const std::size_t to = s.find_first_of(seps);
+    out.emplace_back(s.substr(0, to));
+    if (to == std::string_view::npos) return out;
+    s = s.substr(to);
+  }
+}
 std::string_view ref_trim_left(std::string_view s, std::string_view set) {
   const std::size_t i = s.find_first_not_of(set);
   return i == std::string_view::npos ? s.substr(s.size()) : s.substr(i);
@@ -213,6 +225,18 @@ TEST_CASE("fields: Python's bytes.split() (ASCII whitespace runs)", "[strings][t
   CHECK(es::ascii_whitespace == ws);
 }
 
+TEST_CASE("fields over a byte set: runs of any separator, no empty fields", "[strings][text][fields]") {
+  CHECK(collect(es::fields("a,,b;", ",;")) == strings_of({"a", "b"}));
+  CHECK(collect(es::fields(",;,", ",;")).empty());
+  CHECK(collect(es::fields("", ",")).empty());
+  CHECK(collect(es::fields("abc", "")) == strings_of({"abc"}));
+  CHECK(collect(es::fields("", "")).empty());
+  CHECK(collect(es::fields("x\x80y\xff\x80z", "\x80\xff")) == strings_of({"x", "y", "z"}));
+  CHECK(collect(es::fields("a\0b"sv, "\0"sv)) == strings_of({"a", "b"}));
+  static_assert(text_view<es::fields_any_view>);
+  static_assert(noexcept(es::fields(""sv, ","sv))&& noexcept(es::cut_any(""sv, ","sv)));
+}
+
 TEST_CASE("trim, trim_left, trim_right: Python's strip, lstrip, rstrip", "[strings][text][trim]") {
   struct trim_case {
     std::string_view in, both, left, right;
@@ -265,6 +289,10 @@ TEST_CASE("cut and cut_last", "[strings][text][cut]") {
   CHECK(same(es::cut("a: b: c", ": "), "a", "b: c", true));
   CHECK(same(es::cut("a: b: c", ":: "), "a: b: c", "", false));
   CHECK(same(es::cut("abc", ""), "", "abc", true));
+  CHECK(same(es::cut_any("k: v=1", "=:"), "k", " v=1", true));
+  CHECK(same(es::cut_any("k v", "=:"), "k v", "", false));
+  CHECK(same(es::cut_any("k=v", ""), "k=v", "", false));
+  CHECK(same(es::cut_any("", "="), "", "", false));
   CHECK(same(es::cut_last("/var/log/a.log", '/'), "/var/log", "a.log", true));
   CHECK(same(es::cut_last("a.log", '/'), "a.log", "", false));
   CHECK(same(es::cut_last("", '/'), "", "", false));
@@ -309,6 +337,14 @@ TEST_CASE("text views agree with the std references on random text", "[strings][
     CHECK(collect(es::split_any(s, "\n\r\x80")) == ref_split_any(s, "\n\r\x80"));
     CHECK(collect(es::split_any(s, ",;=\n\r\t\v\f\x80\xff")) == ref_split_any(s, ",;=\n\r\t\v\f\x80\xff"));
     CHECK(collect(es::fields(s)) == ref_fields(s));
+    CHECK(collect(es::fields(s, ws)) == ref_fields(s));
+    CHECK(collect(es::fields(s, ",;")) == ref_fields_any(s, ",;"));
+    CHECK(collect(es::fields(s, "\0\x80\xff ,;=\n\r\t\v"sv)) == ref_fields_any(s, "\0\x80\xff ,;=\n\r\t\v"sv));
+    const auto any = es::cut_any(s, ";\x80");
+    const std::size_t any_at = s.find_first_of(";\x80");
+    CHECK(any.found == (any_at != std::string_view::npos));
+    CHECK(any.before == s.substr(0, any_at));
+    CHECK(any.after == (any.found ? s.substr(any_at + 1) : std::string_view{}));
     CHECK(es::trim_left(s) == ref_trim_left(s, ws));
     CHECK(es::trim_right(s) == ref_trim_right(s, ws));
     CHECK(es::trim(s, "a\n\x80") == ref_trim_right(ref_trim_left(s, "a\n\x80"), "a\n\x80"));

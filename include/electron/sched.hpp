@@ -241,7 +241,7 @@ class scheduler {
   [[nodiscard]] bool on_worker_thread() const noexcept { return m_core.this_worker_index() != npos; }
 
   /// The memory resource the scheduler allocates from.
-  [[nodiscard]] std::pmr::memory_resource* upstream_resource() const noexcept { return m_core.resource(); }
+  [[nodiscard]] std::pmr::memory_resource* upstream() const noexcept { return m_core.resource(); }
 
  private:
   friend class task_group;

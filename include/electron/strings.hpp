@@ -279,7 +279,7 @@ class basic_builder {
 using builder = basic_builder<pool::buffer_pool>;
 
 // ===========================================================================
-// Text: lines, split, split_any, fields, cut, cut_last, trim
+// Text: lines, split, split_any, fields, cut, cut_any, cut_last, trim
 //
 // Lazy views of std::string_view pieces of a text: nothing is copied or
 // allocated, and a piece stays valid as long as the text does (the views are
@@ -306,6 +306,8 @@ using split_view = detail::piece_view<detail::split_cutter<detail::find_byte>>;
 using split_any_view = detail::piece_view<detail::split_cutter<detail::find_any>>;
 /// The view fields() returns.
 using fields_view = detail::piece_view<detail::fields_cutter>;
+/// The view fields(s, seps) returns.
+using fields_any_view = detail::piece_view<detail::fields_any_cutter>;
 
 /// The lines of a text, lazily: each ends at '\n' (not included), and one
 /// '\r' right before the '\n' is dropped too; a last line without '\n'
@@ -341,6 +343,16 @@ using fields_view = detail::piece_view<detail::fields_cutter>;
 /// range; no allocation.
 [[nodiscard]] inline fields_view fields(std::string_view s) noexcept { return fields_view(s, {}); }
 
+/// The fields of s separated by runs of bytes from `seps`, lazily, with no
+/// empty fields: fields(s, ascii_whitespace) is fields(s), and
+/// fields("a,,b;", ",;") is {"a", "b"}. With an empty `seps`, the single
+/// field s (none when s is empty). `seps` must outlive the view's iterators
+/// (a literal does). A forward, borrowed range; no allocation (index_any
+/// kernel: vectorized for up to 8 separators).
+[[nodiscard]] inline fields_any_view fields(std::string_view s, std::string_view seps) noexcept {
+  return fields_any_view(s, {seps, detail::byte_table(seps)});
+}
+
 /// What cut and cut_last return: the text before and after the separator,
 /// and whether there was one. Not found: before is the whole text, after is
 /// empty (Go's strings.Cut).
@@ -365,6 +377,15 @@ struct cut_result {
                                                detail::text_bytes(sep.data()), sep.size());
   if (i == npos) return {s, s.substr(s.size()), false};
   return {s.substr(0, i), s.substr(i + sep.size()), true};
+}
+/// Splits s around the first byte that is in `seps` (the separator is then
+/// s[before.size()]): cut_any("k: v=1", "=:") is {"k", " v=1", true}. An
+/// empty `seps` is never found. O(position) (index_any kernel).
+[[nodiscard]] inline cut_result cut_any(std::string_view s, std::string_view seps) noexcept {
+  const std::size_t i = electron::detail::index_any(electron::detail::kernel_arch{}, detail::text_bytes(s.data()),
+                                                    s.size(), detail::text_bytes(seps.data()), seps.size());
+  if (i == npos) return {s, s.substr(s.size()), false};
+  return {s.substr(0, i), s.substr(i + 1), true};
 }
 /// Splits s around the last `sep`: cut_last("/var/log/a.log", '/') is
 /// {"/var/log", "a.log", true}. Not found: {s, "", false}, as cut.

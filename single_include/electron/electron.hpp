@@ -12061,6 +12061,28 @@ struct fields_cutter {
 #endif
 };
 
+/// Runs of bytes from a set separate fields; no empty fields. The set is
+/// skipped through a 256-bit table and the field's end found with the
+/// index_any kernel (vectorized for up to 8 separators).
+struct fields_any_cutter {
+  std::string_view set;
+  byte_table table{std::string_view{}};
+
+  bool next(const char*& rest, const char* last, std::string_view& piece) const noexcept {
+    if (rest == nullptr) return false;
+    while (rest != last && table.contains(*rest)) ++rest;
+    if (rest == last) return false;
+    const auto tail = static_cast<std::size_t>(last - rest) - 1;
+    const std::size_t i =
+        electron::detail::index_any(electron::detail::kernel_arch{}, text_bytes(rest + 1), tail, text_bytes(set.data()),
+                                    set.size());
+    const char* end = i == npos ? last : rest + 1 + i;
+    piece = std::string_view(rest, static_cast<std::size_t>(end - rest));
+    rest = end == last ? nullptr : end + 1;
+    return true;
+  }
+};
+
 /// A forward view of the pieces a Cutter finds in a text. The iterators hold
 /// the current piece and the position after it; a piece is a view of the
 /// text (a borrowed range: valid while the text is, not the view).
@@ -12303,6 +12325,24 @@ class basic_builder {
     ELECTRON_ASSERT(n <= m_size, "builder::truncate: n above size()");
     m_size = n;
   }
+  /// Room for n more bytes: a pointer to size() + [0, n) of the storage,
+  /// valid until the next append, prepare, reserve or clear. Throws
+  /// std::length_error when size() + n > max_size(), the text unchanged.
+  /// With commit(), this makes the builder an encoding::contiguous_byte_sink.
+  [[nodiscard]] char* prepare(std::size_t n) {
+    if (n > m_capacity - m_size) {
+      if (n > max_size() - m_size) too_long();
+      const std::size_t doubled = m_capacity > max_size() / 2 ? max_size() : std::max<std::size_t>(64, m_capacity * 2);
+      reallocate(std::max(m_size + n, doubled));
+    }
+    return m_data + m_size;
+  }
+  /// Appends the first k bytes written at the pointer the last prepare(n)
+  /// returned (k <= n).
+  void commit(std::size_t k) noexcept {
+    ELECTRON_ASSERT(k <= m_capacity - m_size, "builder::commit: more than prepare() handed out");
+    m_size += k;
+  }
   /// Makes room for n bytes in total. Throws std::length_error when n > max_size().
   void reserve(std::size_t n) {
     if (n > max_size()) too_long();
@@ -12374,7 +12414,7 @@ class basic_builder {
 using builder = basic_builder<pool::buffer_pool>;
 
 // ===========================================================================
-// Text: lines, split, split_any, fields, cut, cut_last, trim
+// Text: lines, split, split_any, fields, cut, cut_any, cut_last, trim
 //
 // Lazy views of std::string_view pieces of a text: nothing is copied or
 // allocated, and a piece stays valid as long as the text does (the views are
@@ -12401,6 +12441,8 @@ using split_view = detail::piece_view<detail::split_cutter<detail::find_byte>>;
 using split_any_view = detail::piece_view<detail::split_cutter<detail::find_any>>;
 /// The view fields() returns.
 using fields_view = detail::piece_view<detail::fields_cutter>;
+/// The view fields(s, seps) returns.
+using fields_any_view = detail::piece_view<detail::fields_any_cutter>;
 
 /// The lines of a text, lazily: each ends at '\n' (not included), and one
 /// '\r' right before the '\n' is dropped too; a last line without '\n'
@@ -12436,6 +12478,16 @@ using fields_view = detail::piece_view<detail::fields_cutter>;
 /// range; no allocation.
 [[nodiscard]] inline fields_view fields(std::string_view s) noexcept { return fields_view(s, {}); }
 
+/// The fields of s separated by runs of bytes from `seps`, lazily, with no
+/// empty fields: fields(s, ascii_whitespace) is fields(s), and
+/// fields("a,,b;", ",;") is {"a", "b"}. With an empty `seps`, the single
+/// field s (none when s is empty). `seps` must outlive the view's iterators
+/// (a literal does). A forward, borrowed range; no allocation (index_any
+/// kernel: vectorized for up to 8 separators).
+[[nodiscard]] inline fields_any_view fields(std::string_view s, std::string_view seps) noexcept {
+  return fields_any_view(s, {seps, detail::byte_table(seps)});
+}
+
 /// What cut and cut_last return: the text before and after the separator,
 /// and whether there was one. Not found: before is the whole text, after is
 /// empty (Go's strings.Cut).
@@ -12460,6 +12512,15 @@ struct cut_result {
                                                detail::text_bytes(sep.data()), sep.size());
   if (i == npos) return {s, s.substr(s.size()), false};
   return {s.substr(0, i), s.substr(i + sep.size()), true};
+}
+/// Splits s around the first byte that is in `seps` (the separator is then
+/// s[before.size()]): cut_any("k: v=1", "=:") is {"k", " v=1", true}. An
+/// empty `seps` is never found. O(position) (index_any kernel).
+[[nodiscard]] inline cut_result cut_any(std::string_view s, std::string_view seps) noexcept {
+  const std::size_t i = electron::detail::index_any(electron::detail::kernel_arch{}, detail::text_bytes(s.data()),
+                                                    s.size(), detail::text_bytes(seps.data()), seps.size());
+  if (i == npos) return {s, s.substr(s.size()), false};
+  return {s.substr(0, i), s.substr(i + 1), true};
 }
 /// Splits s around the last `sep`: cut_last("/var/log/a.log", '/') is
 /// {"/var/log", "a.log", true}. Not found: {s, "", false}, as cut.
@@ -14994,7 +15055,7 @@ class scheduler {
   [[nodiscard]] bool on_worker_thread() const noexcept { return m_core.this_worker_index() != npos; }
 
   /// The memory resource the scheduler allocates from.
-  [[nodiscard]] std::pmr::memory_resource* upstream_resource() const noexcept { return m_core.resource(); }
+  [[nodiscard]] std::pmr::memory_resource* upstream() const noexcept { return m_core.resource(); }
 
  private:
   friend class task_group;

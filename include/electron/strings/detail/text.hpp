@@ -162,6 +162,27 @@ struct fields_cutter {
 #endif
 };
 
+/// Runs of bytes from a set separate fields; no empty fields. The set is
+/// skipped through a 256-bit table and the field's end found with the
+/// index_any kernel (vectorized for up to 8 separators).
+struct fields_any_cutter {
+  std::string_view set;
+  byte_table table{std::string_view{}};
+
+  bool next(const char*& rest, const char* last, std::string_view& piece) const noexcept {
+    if (rest == nullptr) return false;
+    while (rest != last && table.contains(*rest)) ++rest;
+    if (rest == last) return false;
+    const auto tail = static_cast<std::size_t>(last - rest) - 1;
+    const std::size_t i = electron::detail::index_any(electron::detail::kernel_arch{}, text_bytes(rest + 1), tail,
+                                                      text_bytes(set.data()), set.size());
+    const char* end = i == npos ? last : rest + 1 + i;
+    piece = std::string_view(rest, static_cast<std::size_t>(end - rest));
+    rest = end == last ? nullptr : end + 1;
+    return true;
+  }
+};
+
 /// A forward view of the pieces a Cutter finds in a text. The iterators hold
 /// the current piece and the position after it; a piece is a view of the
 /// text (a borrowed range: valid while the text is, not the view).
