@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Checks electron/cpu.hpp's feature table against the compilers' macros.
+"""Checks the CPU feature table (electron/cpu/detail/table.hpp) against the compilers' macros.
 
 check_cpu() can only refuse a CPU for an extension it knows. For g++ and
 clang++ (each that is installed), for -march=native and every -march value
@@ -10,7 +10,7 @@ listed below with the reason it needs no run-time check. Conversely every
 x86 row's macro must be one a compiler defines for -m<name>, so a
 misspelled macro or name cannot silently switch a row off.
 
-    tests/cpu_feature_macros.py include/electron/cpu.hpp [compiler...]
+    tests/cpu_feature_macros.py include/electron/cpu/detail/table.hpp [compiler...]
     exit 0 ok, 1 bad, 77 skipped (no compiler found)
 """
 import os
@@ -65,7 +65,7 @@ def march_values(cxx):
 
 def main():
     if len(sys.argv) < 2:
-        sys.exit("usage: cpu_feature_macros.py cpu.hpp [compiler...]")
+        sys.exit("usage: cpu_feature_macros.py table.hpp [compiler...]")
     rows = [m.groups() for m in ROW.finditer(open(sys.argv[1]).read())]
     x86 = {macro: name for (_f, name, macro, _l, _s, _r, _b, os) in rows if os != "arm"}
     if len(rows) < 12:
