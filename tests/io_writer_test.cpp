@@ -15,6 +15,7 @@
 #include "electron_catch.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <array>
@@ -509,6 +510,41 @@ TEST_CASE("io::writer random sequences from fuzz bytes equal the model", "[io][w
     return out == model;
   };
   CHECK(et::fuzz_bytes(prop));
+}
+
+// ---------------------------------------------------------------------------
+// Short copies never read past the source
+// ---------------------------------------------------------------------------
+TEST_CASE("io::writer short writes read only their bytes (a guard page after them)", "[io][writer]") {
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  void* map = ::mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  REQUIRE(map != MAP_FAILED);
+  char* base = static_cast<char*>(map);
+  for (std::size_t i = 0; i < page; ++i) base[i] = static_cast<char>(i * 7 + 1);
+  REQUIRE(::mprotect(base + page, page, PROT_NONE) == 0);  // reading past the first page faults
+  for (std::size_t n = 0; n <= 64; ++n) {
+    const char* src = base + page - n;
+    for (int path = 0; path < 2; ++path) {
+      std::array<char, 64> dst{};
+      if (path == 0) {
+        eio::detail::copy_short(dst.data(), src, n);
+      } else {
+        eio::detail::copy_short_scalar(dst.data(), src, n);
+      }
+      INFO("n " << n << " path " << path);
+      REQUIRE(std::string_view(dst.data(), n) == std::string_view(src, n));
+    }
+    std::string out;
+    {
+      eio::writer w(eio::string_output(out), 256);
+      w.u8(0);  // every alignment of the destination too
+      for (std::size_t k = 0; k < 70; ++k) w.string(std::string_view(src + (k % (n + 1)), n - k % (n + 1)));
+    }
+    std::string ref(1, '\0');
+    for (std::size_t k = 0; k < 70; ++k) ref.append(src + (k % (n + 1)), n - k % (n + 1));
+    REQUIRE(out == ref);
+  }
+  ::munmap(map, 2 * page);
 }
 
 // ---------------------------------------------------------------------------

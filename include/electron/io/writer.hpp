@@ -319,7 +319,11 @@ class writer {
   /// buffered bytes.
   ELECTRON_ALWAYS_INLINE void write(std::span<const char> bytes) noexcept {
     const std::size_t n = bytes.size();
-    if (ELECTRON_LIKELY(n <= m_capacity - m_size)) {
+    const std::size_t room = m_capacity - m_size;
+    if (ELECTRON_LIKELY(n <= detail::short_copy_max && room >= detail::short_copy_max)) {
+      detail::copy_short(m_data + m_size, bytes.data(), n);
+      m_size += n;
+    } else if (n <= room) {
       if (n != 0) std::memcpy(m_data + m_size, bytes.data(), n);
       m_size += n;
     } else {

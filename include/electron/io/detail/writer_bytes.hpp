@@ -18,6 +18,13 @@
 #include <system_error>
 #include <type_traits>
 
+#if !defined(ELECTRON_DISABLE_SIMD) && defined(__AVX512BW__)
+#include <immintrin.h>
+#define ELECTRON_IO_DETAIL_MASKED_COPY 1
+#else
+#define ELECTRON_IO_DETAIL_MASKED_COPY 0
+#endif
+
 ELECTRON_BEGIN_NAMESPACE
 namespace io::detail {
 
@@ -48,6 +55,49 @@ constexpr U to_order(U v) noexcept {
   } else {
     return byte_swap(v);
   }
+}
+
+/// The longest copy copy_short() makes.
+inline constexpr std::size_t short_copy_max = 64;
+
+/// Copies n <= short_copy_max bytes from p to d, reading only [p, p + n).
+/// d must have short_copy_max writable bytes: the bytes after d + n may be
+/// overwritten (the writer's free room is scratch). Small records come in
+/// random lengths; a call to memcpy, with its own dispatch on the length,
+/// costs more than the copy. With AVX-512BW: one masked load (masked-off
+/// bytes are not read, so no fault past the source) and one store;
+/// otherwise two overlapping fixed-size copies chosen by the length's class.
+ELECTRON_ALWAYS_INLINE void copy_short_scalar(char* d, const char* p, std::size_t n) noexcept {
+  if (n >= 16) {
+    if (n >= 32) {
+      std::memcpy(d, p, 32);
+      std::memcpy(d + n - 32, p + n - 32, 32);
+    } else {
+      std::memcpy(d, p, 16);
+      std::memcpy(d + n - 16, p + n - 16, 16);
+    }
+  } else if (n >= 4) {
+    if (n >= 8) {
+      std::memcpy(d, p, 8);
+      std::memcpy(d + n - 8, p + n - 8, 8);
+    } else {
+      std::memcpy(d, p, 4);
+      std::memcpy(d + n - 4, p + n - 4, 4);
+    }
+  } else if (n != 0) {
+    d[0] = p[0];
+    d[n / 2] = p[n / 2];
+    d[n - 1] = p[n - 1];
+  }
+}
+/// See copy_short_scalar; the AVX-512BW masked copy when the target has it.
+ELECTRON_ALWAYS_INLINE void copy_short(char* d, const char* p, std::size_t n) noexcept {
+#if ELECTRON_IO_DETAIL_MASKED_COPY
+  const __mmask64 live = n >= 64 ? ~__mmask64{0} : ((__mmask64{1} << n) - 1);
+  _mm512_storeu_si512(d, _mm512_maskz_loadu_epi8(live, p));
+#else
+  copy_short_scalar(d, p, n);
+#endif
 }
 
 /// The error_code of an errno value; EIO when errno was left at 0.
