@@ -61,6 +61,13 @@ static_assert(noexcept(std::declval<eio::writer<eio::fd_output>&>().u64_be(1)));
 static_assert(noexcept(std::declval<eio::writer<eio::fd_output>&>().write(std::span<const char>())));
 static_assert(noexcept(std::declval<eio::writer<eio::fd_output>&>().flush()));
 static_assert(noexcept(std::declval<eio::writer<eio::fd_output>&>().varint(1)));
+// A literal through write() would carry its NUL: refused; string() takes it.
+template <class W>
+concept writes_literal = requires(W& w) {
+  w.write("abc");
+};
+static_assert(!writes_literal<eio::writer<eio::fd_output>>);
+static_assert(requires(eio::writer<eio::fd_output> & w) { w.string("abc"); });
 
 namespace {
 

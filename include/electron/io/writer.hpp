@@ -334,6 +334,10 @@ class writer {
   ELECTRON_ALWAYS_INLINE void write(std::span<const std::byte> bytes) noexcept {
     write(std::span<const char>(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
   }
+  /// A string literal through write() would include its terminating NUL:
+  /// use string() or append() for text.
+  template <std::size_t N>
+  void write(const char (&literal)[N]) = delete;
   /// write(s); makes the writer an encoding::byte_sink.
   ELECTRON_ALWAYS_INLINE void append(std::string_view s) noexcept { write(std::span<const char>(s.data(), s.size())); }
   /// write(bytes), the reader's bytes(n) in reverse.
