@@ -9,6 +9,8 @@
 #include "electron/io/writer.hpp"
 
 #include "electron/encoding/sink.hpp"
+#include "electron/parse/format_float.hpp"
+#include "electron/parse/int.hpp"
 #include "electron/pool.hpp"
 #include "electron/strings.hpp"
 #include "electron/test.hpp"
@@ -624,6 +626,20 @@ TEST_CASE("io::writer prepare/commit write in place; above the capacity the buff
   enc::sink_commit(w, 1);
   REQUIRE(!w.flush());
   REQUIRE(joined(calls).substr(103) == "abc");
+}
+
+TEST_CASE("io::writer takes text from the parse formatters (a text_sink)", "[io][writer]") {
+  static_assert(electron::parse::text_sink<eio::writer<eio::fd_output>>);
+  std::string out;
+  {
+    eio::writer w(eio::string_output(out), 8);
+    electron::parse::append_int(w, -1234567);
+    w.string(",");
+    electron::parse::append_float(w, 0.1);
+    w.string(",");
+    electron::parse::append_int(w, 255, 16);
+  }
+  REQUIRE(out == "-1234567,0.1,ff");
 }
 
 // ---------------------------------------------------------------------------
