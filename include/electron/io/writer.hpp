@@ -262,7 +262,7 @@ class pooled_output {
 ///
 /// - Typed writes: u8, i8, {u,i}{16,32,64}_{le,be}, f32_{le,be},
 ///   f64_{le,be}, varint (unsigned LEB128), zigzag (protobuf's sint64),
-///   bytes and string, the same names and encodings as io::reader's reads.
+///   bytes and string: io::reader's reads in reverse, same encodings.
 /// - Large writes: a write that does not fit in the free room and has
 ///   capacity() bytes or more hands over what is buffered, then goes to the
 ///   output in one call, not copied. A shorter one tops the buffer up, so
@@ -304,7 +304,7 @@ class writer {
     }
   }
   /// Buffers in the caller's `buffer` (which must outlive the writer). No allocation.
-  writer(O out, std::span<char> buffer) noexcept
+  writer(O out, std::span<char> buffer) noexcept(std::is_nothrow_move_constructible_v<O>)
       : m_out(std::move(out)), m_data(buffer.data()), m_capacity(buffer.size()) {}
   /// flush(); an error is dropped.
   ~writer() { (void)flush(); }
