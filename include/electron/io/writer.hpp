@@ -36,7 +36,13 @@
 #include "electron/pool.hpp"
 #include "electron/strings.hpp"
 
+#if __has_include(<unistd.h>)
 #include <unistd.h>
+/// 1 where fd_output (POSIX write()) is available.
+#define ELECTRON_IO_HAS_FD_OUTPUT 1
+#else
+#define ELECTRON_IO_HAS_FD_OUTPUT 0
+#endif
 
 #include <bit>
 #include <cerrno>
@@ -107,6 +113,7 @@ class file_output {
   std::FILE* m_file;
 };
 
+#if ELECTRON_IO_HAS_FD_OUTPUT
 /// The system call basic_fd_output uses by default: POSIX ::write.
 struct posix_write {
   /// ::write(fd, p, n).
@@ -140,6 +147,7 @@ class basic_fd_output {
 
 /// basic_fd_output over ::write.
 using fd_output = basic_fd_output<>;
+#endif  // ELECTRON_IO_HAS_FD_OUTPUT
 
 /// Appends to an encoding::byte_sink S the caller owns (which must outlive
 /// the output): std::string, strings::basic_builder, ... What append throws
