@@ -174,8 +174,8 @@ class ring_buffer {
     // the write index is at least the read index loaded earlier (no wrap
     // below 0); the difference can exceed the capacity if both sides moved
     // in between, hence the clamp.
-    const std::size_t r = m_consumer.read.load(std::memory_order_acquire);
-    const std::size_t w = m_producer.write.load(std::memory_order_acquire);
+    const std::size_t r = m_read.value.load(std::memory_order_acquire);
+    const std::size_t w = m_write.value.load(std::memory_order_acquire);
     return std::min(w - r, capacity());
   }
 
@@ -191,16 +191,16 @@ class ring_buffer {
   /// fewer than `max` bytes free, so asking for what you need (not npos)
   /// keeps the consumer's cache line where it is. Producer thread. O(1).
   [[nodiscard]] ring_spans<byte> prepare(std::size_t max = npos) noexcept {
-    const std::size_t w = m_producer.write.load(std::memory_order_relaxed);
-    std::size_t free = capacity() - (w - m_producer.cached_read);
+    const std::size_t w = m_producer.index;
+    std::size_t free = capacity() - (w - m_producer.cached_other);
     if (free < max) {
       // Acquire pairs with consume's release: the consumer's reads of these
       // bytes happen before the producer overwrites them.
-      m_producer.cached_read = m_consumer.read.load(std::memory_order_acquire);
-      free = capacity() - (w - m_producer.cached_read);
+      m_producer.cached_other = m_read.value.load(std::memory_order_acquire);
+      free = capacity() - (w - m_producer.cached_other);
     }
     const std::size_t n = std::min(free, max);
-    m_producer.prepared = n;
+    m_producer.allowed = n;
     return spans<byte>(w, n);
   }
 
@@ -209,10 +209,10 @@ class ring_buffer {
   /// was committed since (ELECTRON_ASSERT). The bytes' contents become
   /// visible to the consumer with them (release). Producer thread. O(1).
   void commit(std::size_t n) noexcept {
-    ELECTRON_ASSERT(n <= m_producer.prepared, "electron::io::ring_buffer::commit: more than prepared");
-    m_producer.prepared -= n;
-    const std::size_t w = m_producer.write.load(std::memory_order_relaxed);
-    m_producer.write.store(w + n, std::memory_order_release);
+    ELECTRON_ASSERT(n <= m_producer.allowed, "electron::io::ring_buffer::commit: more than prepared");
+    m_producer.allowed -= n;
+    m_producer.index += n;
+    m_write.value.store(m_producer.index, std::memory_order_release);
   }
 
   /// Copies as much of `data` as fits (all of it, or the free space) into
@@ -233,7 +233,7 @@ class ring_buffer {
   [[nodiscard]] bool try_write(std::span<const byte> data) noexcept {
     const ring_spans<byte> w = prepare(data.size());
     if (w.size() != data.size()) {
-      m_producer.prepared = 0;
+      m_producer.allowed = 0;
       return false;
     }
     copy_in(w, data.data());
@@ -251,15 +251,15 @@ class ring_buffer {
   /// is re-read only when the private copy of it shows fewer than `max`
   /// bytes readable. Consumer thread. O(1).
   [[nodiscard]] ring_spans<const byte> peek(std::size_t max = npos) noexcept {
-    const std::size_t r = m_consumer.read.load(std::memory_order_relaxed);
-    std::size_t avail = m_consumer.cached_write - r;
+    const std::size_t r = m_consumer.index;
+    std::size_t avail = m_consumer.cached_other - r;
     if (avail < max) {
       // Acquire pairs with commit's release: the bytes' contents are visible.
-      m_consumer.cached_write = m_producer.write.load(std::memory_order_acquire);
-      avail = m_consumer.cached_write - r;
+      m_consumer.cached_other = m_write.value.load(std::memory_order_acquire);
+      avail = m_consumer.cached_other - r;
     }
     const std::size_t n = std::min(avail, max);
-    m_consumer.peeked = n;
+    m_consumer.allowed = n;
     return spans<const byte>(r, n);
   }
 
@@ -268,10 +268,10 @@ class ring_buffer {
   /// returned minus what was consumed since (ELECTRON_ASSERT). Consumer
   /// thread. O(1).
   void consume(std::size_t n) noexcept {
-    ELECTRON_ASSERT(n <= m_consumer.peeked, "electron::io::ring_buffer::consume: more than peeked");
-    m_consumer.peeked -= n;
-    const std::size_t r = m_consumer.read.load(std::memory_order_relaxed);
-    m_consumer.read.store(r + n, std::memory_order_release);
+    ELECTRON_ASSERT(n <= m_consumer.allowed, "electron::io::ring_buffer::consume: more than peeked");
+    m_consumer.allowed -= n;
+    m_consumer.index += n;
+    m_read.value.store(m_consumer.index, std::memory_order_release);
   }
 
   /// Copies up to out.size() readable bytes into `out` and consumes them;
@@ -291,7 +291,7 @@ class ring_buffer {
   [[nodiscard]] bool try_read(std::span<byte> out) noexcept {
     const ring_spans<const byte> r = peek(out.size());
     if (r.size() != out.size()) {
-      m_consumer.peeked = 0;
+      m_consumer.allowed = 0;
       return false;
     }
     copy_out(r, out.data());
@@ -336,19 +336,18 @@ class ring_buffer {
 #endif
   }
 
-  // Written by the producer only. cached_read: the consumer's index as last
-  // seen; prepared: what the last prepare() allowed and commit() has not
-  // used (the precondition check).
-  struct alignas(cache::false_sharing_range) producer_side {
-    std::atomic<std::size_t> write{0};
-    std::size_t cached_read = 0;
-    std::size_t prepared = 0;
+  // Each side's published index is alone on its lines: the other side
+  // polls it, so anything else written there would be one more transfer of
+  // the line per operation. Each side's private state (its own index, the
+  // other side's index as last seen, and what the last prepare/peek allowed,
+  // for the precondition check) is on lines the other side never touches.
+  struct alignas(cache::false_sharing_range) published_index {
+    std::atomic<std::size_t> value{0};
   };
-  // Written by the consumer only (the mirror image).
-  struct alignas(cache::false_sharing_range) consumer_side {
-    std::atomic<std::size_t> read{0};
-    std::size_t cached_write = 0;
-    std::size_t peeked = 0;
+  struct alignas(cache::false_sharing_range) side_state {
+    std::size_t index = 0;  // this side's position (== its published value)
+    std::size_t cached_other = 0;
+    std::size_t allowed = 0;
   };
 
   // Read by both sides, written only by the constructor: shared, never
@@ -357,8 +356,10 @@ class ring_buffer {
   std::pmr::memory_resource* m_upstream;
   std::size_t m_mask = 0;
   std::size_t m_span_end = 0;
-  producer_side m_producer;
-  consumer_side m_consumer;
+  published_index m_write;
+  published_index m_read;
+  side_state m_producer;
+  side_state m_consumer;
 };
 
 }  // namespace io
