@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <span>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -131,6 +132,40 @@ void transfer(benchmark::State& state, Write write, Read read) {
 
 using electron::byte;
 
+// ring_1t: one thread writes a chunk and reads it back, bytes_per_iteration
+// bytes in all: the cost of the calls themselves (and their copies) with no
+// cache line moving between cores and no scheduler in the way, which on a
+// loaded machine dominates the threaded numbers.
+template <class Write, class Read>
+void one_thread(benchmark::State& state, Write write, Read read) {
+  const auto chunk = static_cast<std::size_t>(state.range(0));
+  std::vector<byte> src(chunk), dst(chunk);
+  for (std::size_t i = 0; i < chunk; ++i) src[i] = static_cast<byte>(i * 31 + 7);
+  std::uint64_t checksum = 0;
+  for (auto _ : state) {
+    for (std::size_t moved = 0; moved < bytes_per_iteration; moved += chunk) {
+      electron_bench::escape(src);
+      const std::size_t w = write(src.data(), chunk);
+      const std::size_t r = read(dst.data(), chunk);
+      checksum += w + r + dst[chunk - 1];
+    }
+  }
+  electron_bench::keep(checksum);
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(bytes_per_iteration));
+}
+
+void one_thread_electron(benchmark::State& state) {
+  electron::io::ring_buffer r(ring_bytes);
+  // Offset the indices so that chunks wrap around the end now and then.
+  static_cast<void>(r.write_some(std::string_view("abc")));
+  char skip[3];
+  static_cast<void>(r.read_some(skip));
+  one_thread(
+      state, [&](const byte* p, std::size_t n) { return r.write_some(std::span<const byte>(p, n)); },
+      [&](byte* p, std::size_t n) { return r.read_some(std::span<byte>(p, n)); });
+}
+
 // ring_1p1c: copy in (write_some / push(range)), copy out (read_some /
 // pop(range)); the consumer looks at one byte of each read.
 void ring_electron(benchmark::State& state) {
@@ -191,6 +226,19 @@ void ring_boost_spsc(benchmark::State& state) {
       });
 }
 
+void one_thread_boost_spsc(benchmark::State& state) {
+  boost_spsc q(ring_bytes);
+  char skip[3] = {'a', 'b', 'c'};
+  static_cast<void>(q.push(skip, 3));
+  static_cast<void>(q.pop(skip, 3));
+  one_thread(
+      state,
+      [&](const byte* p, std::size_t n) {
+        return q.push(reinterpret_cast<const char*>(p), static_cast<boost_spsc::size_type>(n));
+      },
+      [&](byte* p, std::size_t n) { return q.pop(reinterpret_cast<char*>(p), static_cast<boost_spsc::size_type>(n)); });
+}
+
 void parse_boost_spsc(benchmark::State& state) {
   boost_spsc q(ring_bytes);
   transfer(
@@ -215,7 +263,9 @@ void parse_boost_spsc(benchmark::State& state) {
 ELECTRON_RING_BENCH(ring_electron, "ring_1p1c", "electron");
 ELECTRON_RING_BENCH(ring_electron_mirrored, "ring_1p1c", "electron_mirrored");
 ELECTRON_RING_BENCH(parse_electron, "ring_parse_1p1c", "electron");
+ELECTRON_RING_BENCH(one_thread_electron, "ring_1t", "electron");
 #if defined(ELECTRON_BENCH_RING_BOOST)
 ELECTRON_RING_BENCH(ring_boost_spsc, "ring_1p1c", "boost_spsc");
 ELECTRON_RING_BENCH(parse_boost_spsc, "ring_parse_1p1c", "boost_spsc");
+ELECTRON_RING_BENCH(one_thread_boost_spsc, "ring_1t", "boost_spsc");
 #endif

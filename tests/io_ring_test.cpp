@@ -343,6 +343,23 @@ TEST_CASE("ring_buffer: commit beyond prepare and consume beyond peek are precon
     r.commit(1);
   });
   CHECK(st.signaled);
+  // A copying write ends the allowance (its bytes took the prepared space).
+  st = electron_tests::run_in_child([] {
+    eio::ring_buffer r(8);
+    static_cast<void>(r.prepare(4));
+    static_cast<void>(r.write_some(std::string_view("ab")));
+    r.commit(1);
+  });
+  CHECK(st.signaled);
+  st = electron_tests::run_in_child([] {
+    eio::ring_buffer r(8);
+    static_cast<void>(r.write_some(std::string_view("abcd")));
+    static_cast<void>(r.peek(4));
+    char c[1];
+    static_cast<void>(r.read_some(c));
+    r.consume(1);
+  });
+  CHECK(st.signaled);
   st = electron_tests::run_in_child(
       [] {
         eio::ring_buffer r(8);

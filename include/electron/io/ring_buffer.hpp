@@ -191,17 +191,9 @@ class ring_buffer {
   /// fewer than `max` bytes free, so asking for what you need (not npos)
   /// keeps the consumer's cache line where it is. Producer thread. O(1).
   [[nodiscard]] ring_spans<byte> prepare(std::size_t max = npos) noexcept {
-    const std::size_t w = m_producer.index;
-    std::size_t free = capacity() - (w - m_producer.cached_other);
-    if (free < max) {
-      // Acquire pairs with consume's release: the consumer's reads of these
-      // bytes happen before the producer overwrites them.
-      m_producer.cached_other = m_read.value.load(std::memory_order_acquire);
-      free = capacity() - (w - m_producer.cached_other);
-    }
-    const std::size_t n = std::min(free, max);
+    const std::size_t n = free_for(max);
     m_producer.allowed = n;
-    return spans<byte>(w, n);
+    return spans<byte>(m_producer.index, n);
   }
 
   /// Publishes the first n bytes of the last prepare() (in ring order) to
@@ -211,33 +203,34 @@ class ring_buffer {
   void commit(std::size_t n) noexcept {
     ELECTRON_ASSERT(n <= m_producer.allowed, "electron::io::ring_buffer::commit: more than prepared");
     m_producer.allowed -= n;
-    m_producer.index += n;
-    m_write.value.store(m_producer.index, std::memory_order_release);
+    publish_write(n);
   }
 
   /// Copies as much of `data` as fits (all of it, or the free space) into
   /// the ring and publishes it; returns the number of bytes copied (0 when
-  /// full). Producer thread. O(data.size()).
+  /// full). Ends what an earlier prepare() allowed. Producer thread.
+  /// O(data.size()).
   std::size_t write_some(std::span<const byte> data) noexcept {
-    const ring_spans<byte> w = prepare(data.size());
-    copy_in(w, data.data());
-    commit(w.size());
-    return w.size();
+    // prepare + copy + commit with no span building: the copying calls are
+    // the small-chunk hot path.
+    const std::size_t n = free_for(data.size());
+    m_producer.allowed = 0;
+    copy_in(m_producer.index, data.data(), n);
+    publish_write(n);
+    return n;
   }
   /// write_some for characters.
   std::size_t write_some(std::string_view data) noexcept { return write_some(as_bytes(data)); }
 
   /// Copies all of `data` into the ring and publishes it if it fits in the
   /// free space; otherwise writes nothing and returns false (always when
-  /// data.size() > capacity()). Producer thread. O(data.size()).
+  /// data.size() > capacity()). Ends what an earlier prepare() allowed.
+  /// Producer thread. O(data.size()).
   [[nodiscard]] bool try_write(std::span<const byte> data) noexcept {
-    const ring_spans<byte> w = prepare(data.size());
-    if (w.size() != data.size()) {
-      m_producer.allowed = 0;
-      return false;
-    }
-    copy_in(w, data.data());
-    commit(w.size());
+    m_producer.allowed = 0;
+    if (free_for(data.size()) != data.size()) return false;
+    copy_in(m_producer.index, data.data(), data.size());
+    publish_write(data.size());
     return true;
   }
   /// try_write for characters.
@@ -251,16 +244,9 @@ class ring_buffer {
   /// is re-read only when the private copy of it shows fewer than `max`
   /// bytes readable. Consumer thread. O(1).
   [[nodiscard]] ring_spans<const byte> peek(std::size_t max = npos) noexcept {
-    const std::size_t r = m_consumer.index;
-    std::size_t avail = m_consumer.cached_other - r;
-    if (avail < max) {
-      // Acquire pairs with commit's release: the bytes' contents are visible.
-      m_consumer.cached_other = m_write.value.load(std::memory_order_acquire);
-      avail = m_consumer.cached_other - r;
-    }
-    const std::size_t n = std::min(avail, max);
+    const std::size_t n = readable_for(max);
     m_consumer.allowed = n;
-    return spans<const byte>(r, n);
+    return spans<const byte>(m_consumer.index, n);
   }
 
   /// Gives the first n bytes of the last peek() back to the producer (they
@@ -270,32 +256,30 @@ class ring_buffer {
   void consume(std::size_t n) noexcept {
     ELECTRON_ASSERT(n <= m_consumer.allowed, "electron::io::ring_buffer::consume: more than peeked");
     m_consumer.allowed -= n;
-    m_consumer.index += n;
-    m_read.value.store(m_consumer.index, std::memory_order_release);
+    publish_read(n);
   }
 
   /// Copies up to out.size() readable bytes into `out` and consumes them;
-  /// returns the number copied (0 when empty). Consumer thread.
+  /// returns the number copied (0 when empty). Ends what an earlier peek()
+  /// allowed. Consumer thread.
   std::size_t read_some(std::span<byte> out) noexcept {
-    const ring_spans<const byte> r = peek(out.size());
-    copy_out(r, out.data());
-    consume(r.size());
-    return r.size();
+    const std::size_t n = readable_for(out.size());
+    m_consumer.allowed = 0;
+    copy_out(m_consumer.index, out.data(), n);
+    publish_read(n);
+    return n;
   }
   /// read_some into characters.
   std::size_t read_some(std::span<char> out) noexcept { return read_some(as_writable_bytes(out)); }
 
   /// Copies exactly out.size() bytes into `out` and consumes them if that
-  /// many are readable; otherwise reads nothing and returns false. Consumer
-  /// thread.
+  /// many are readable; otherwise reads nothing and returns false. Ends
+  /// what an earlier peek() allowed. Consumer thread.
   [[nodiscard]] bool try_read(std::span<byte> out) noexcept {
-    const ring_spans<const byte> r = peek(out.size());
-    if (r.size() != out.size()) {
-      m_consumer.allowed = 0;
-      return false;
-    }
-    copy_out(r, out.data());
-    consume(r.size());
+    m_consumer.allowed = 0;
+    if (readable_for(out.size()) != out.size()) return false;
+    copy_out(m_consumer.index, out.data(), out.size());
+    publish_read(out.size());
     return true;
   }
   /// try_read into characters.
@@ -310,15 +294,59 @@ class ring_buffer {
     return {std::span<B>(m_memory.data + off, first), std::span<B>(m_memory.data, n - first)};
   }
 
-  static void copy_in(const ring_spans<byte>& w, const byte* src) noexcept {
-    // memcpy with a null source is undefined even for 0 bytes (an empty
-    // string_view may carry a null pointer).
-    if (!w.first.empty()) std::memcpy(w.first.data(), src, w.first.size());
-    if (!w.second.empty()) std::memcpy(w.second.data(), src + w.first.size(), w.second.size());
+  // min(max, free space): the consumer's index is re-read only when the
+  // copy of it shows fewer than `max` bytes free.
+  std::size_t free_for(std::size_t max) noexcept {
+    const std::size_t w = m_producer.index;
+    std::size_t free = capacity() - (w - m_producer.cached_other);
+    if (free < max) {
+      // Acquire pairs with consume's release: the consumer's reads of these
+      // bytes happen before the producer overwrites them.
+      m_producer.cached_other = m_read.value.load(std::memory_order_acquire);
+      free = capacity() - (w - m_producer.cached_other);
+    }
+    return std::min(free, max);
   }
-  static void copy_out(const ring_spans<const byte>& r, byte* dst) noexcept {
-    if (!r.first.empty()) std::memcpy(dst, r.first.data(), r.first.size());
-    if (!r.second.empty()) std::memcpy(dst + r.first.size(), r.second.data(), r.second.size());
+  // min(max, readable bytes), the mirror image.
+  std::size_t readable_for(std::size_t max) noexcept {
+    const std::size_t r = m_consumer.index;
+    std::size_t avail = m_consumer.cached_other - r;
+    if (avail < max) {
+      // Acquire pairs with commit's release: the bytes' contents are visible.
+      m_consumer.cached_other = m_write.value.load(std::memory_order_acquire);
+      avail = m_consumer.cached_other - r;
+    }
+    return std::min(avail, max);
+  }
+  // The publishing stores: the last access of commit (and write_some) to
+  // the ring, which is what lets the consumer destroy it right after. None
+  // for 0 bytes: a side retrying on a full (empty) ring would otherwise
+  // take the line the other side is polling away from it on every try.
+  void publish_write(std::size_t n) noexcept {
+    if (n == 0) return;
+    m_producer.index += n;
+    m_write.value.store(m_producer.index, std::memory_order_release);
+  }
+  void publish_read(std::size_t n) noexcept {
+    if (n == 0) return;
+    m_consumer.index += n;
+    m_read.value.store(m_consumer.index, std::memory_order_release);
+  }
+
+  // n bytes (n <= free space) from src into the ring at `index`. memcpy with
+  // a null pointer is undefined even for 0 bytes (an empty string_view may
+  // carry one), hence the tests.
+  void copy_in(std::size_t index, const byte* src, std::size_t n) const noexcept {
+    const std::size_t off = index & m_mask;
+    const std::size_t first = std::min(n, m_span_end - off);
+    if (first != 0) std::memcpy(m_memory.data + off, src, first);
+    if (n != first) std::memcpy(m_memory.data, src + first, n - first);
+  }
+  void copy_out(std::size_t index, byte* dst, std::size_t n) const noexcept {
+    const std::size_t off = index & m_mask;
+    const std::size_t first = std::min(n, m_span_end - off);
+    if (first != 0) std::memcpy(dst, m_memory.data + off, first);
+    if (n != first) std::memcpy(dst + first, m_memory.data, n - first);
   }
   static std::span<const byte> as_bytes(std::string_view s) noexcept {
     return {reinterpret_cast<const byte*>(s.data()), s.size()};
