@@ -339,14 +339,14 @@ class ring_buffer {
   void copy_in(std::size_t index, const byte* src, std::size_t n) const noexcept {
     const std::size_t off = index & m_mask;
     const std::size_t first = std::min(n, m_span_end - off);
-    if (first != 0) std::memcpy(m_memory.data + off, src, first);
-    if (n != first) std::memcpy(m_memory.data, src + first, n - first);
+    if (first != 0) io::detail::ring_copy(m_memory.data + off, src, first);
+    if (n != first) io::detail::ring_copy(m_memory.data, src + first, n - first);
   }
   void copy_out(std::size_t index, byte* dst, std::size_t n) const noexcept {
     const std::size_t off = index & m_mask;
     const std::size_t first = std::min(n, m_span_end - off);
-    if (first != 0) std::memcpy(dst, m_memory.data + off, first);
-    if (n != first) std::memcpy(dst + first, m_memory.data, n - first);
+    if (first != 0) io::detail::ring_copy(dst, m_memory.data + off, first);
+    if (n != first) io::detail::ring_copy(dst + first, m_memory.data, n - first);
   }
   static std::span<const byte> as_bytes(std::string_view s) noexcept {
     return {reinterpret_cast<const byte*>(s.data()), s.size()};

@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory_resource>
 #include <stdexcept>
 
@@ -31,6 +32,27 @@
 
 ELECTRON_BEGIN_NAMESPACE
 namespace io::detail {
+
+// memcpy(dst, src, n) for n >= 1, with 8 to 64 bytes copied inline as two
+// overlapping fixed-size moves (which compilers turn into a pair of
+// register loads and stores): the small chunks a ring moves one by one
+// would otherwise pay a library call and its size dispatch each time.
+inline void ring_copy(byte* dst, const byte* src, std::size_t n) noexcept {
+  if (n >= 8 && n <= 64) {
+    if (n >= 32) {
+      std::memcpy(dst, src, 32);
+      std::memcpy(dst + n - 32, src + n - 32, 32);
+    } else if (n >= 16) {
+      std::memcpy(dst, src, 16);
+      std::memcpy(dst + n - 16, src + n - 16, 16);
+    } else {
+      std::memcpy(dst, src, 8);
+      std::memcpy(dst + n - 8, src + n - 8, 8);
+    }
+  } else {
+    std::memcpy(dst, src, n);
+  }
+}
 
 // A ring's bytes: `data` holds `capacity` bytes, and when `mirrored`, the
 // same bytes again at data + capacity (the same physical pages).
