@@ -55,7 +55,7 @@ inline void backoff(int& tries) {
 // CPU 1, as SPSC benchmarks often do on a quiet machine (on a shared one,
 // pinning keeps a side off an idle core, so it is off by default). Linux
 // only; a no-op elsewhere.
-inline void pin_to_cpu(int cpu) {
+inline void pin_to_cpu(std::size_t cpu) {
 #if defined(__linux__)
   cpu_set_t set;
   CPU_ZERO(&set);

@@ -37,6 +37,14 @@ namespace io::detail {
 // overlapping fixed-size moves (which compilers turn into a pair of
 // register loads and stores): the small chunks a ring moves one by one
 // would otherwise pay a library call and its size dispatch each time.
+#if defined(__GNUC__) && !defined(__clang__)
+// g++ 12 -O3 flags the fixed-size moves as out of bounds when it has inlined
+// a short array whose size it cannot relate to n (the branch is dead there).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#pragma GCC diagnostic ignored "-Wstringop-overflow"
+#pragma GCC diagnostic ignored "-Wstringop-overread"
+#endif
 inline void ring_copy(byte* dst, const byte* src, std::size_t n) noexcept {
   if (n >= 8 && n <= 64) {
     if (n >= 32) {
@@ -53,6 +61,9 @@ inline void ring_copy(byte* dst, const byte* src, std::size_t n) noexcept {
     std::memcpy(dst, src, n);
   }
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 // A ring's bytes: `data` holds `capacity` bytes, and when `mirrored`, the
 // same bytes again at data + capacity (the same physical pages).
