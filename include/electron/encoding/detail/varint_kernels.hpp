@@ -21,11 +21,24 @@
 #include <cstdint>
 #include <cstring>
 
-#if defined(__BMI2__) && (defined(__x86_64__) || defined(_M_X64)) && !defined(ELECTRON_DISABLE_SIMD)
+// ELECTRON_DISABLE_SIMD leaves every path below scalar (the tests build both).
+#if (defined(__x86_64__) || defined(_M_X64)) && !defined(ELECTRON_DISABLE_SIMD)
 #include <immintrin.h>
+#define ELECTRON_DETAIL_VARINT_SSE2 1
+#if defined(__BMI2__)
 #define ELECTRON_DETAIL_VARINT_BMI2 1
 #else
 #define ELECTRON_DETAIL_VARINT_BMI2 0
+#endif
+#if defined(__AVX2__)
+#define ELECTRON_DETAIL_VARINT_AVX2 1
+#else
+#define ELECTRON_DETAIL_VARINT_AVX2 0
+#endif
+#else
+#define ELECTRON_DETAIL_VARINT_SSE2 0
+#define ELECTRON_DETAIL_VARINT_BMI2 0
+#define ELECTRON_DETAIL_VARINT_AVX2 0
 #endif
 
 ELECTRON_BEGIN_NAMESPACE
