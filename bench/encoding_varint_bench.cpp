@@ -5,7 +5,9 @@
 // 5.4 bytes a value on average), "short" = bit widths 0..21 (1..3 bytes, the
 // usual field tag / length / small counter).
 // - varint_encode/<impl>/<shape>: 1M values into one buffer. electron =
-//   encode_varint per value, electron_bulk = encode_varints, protobuf =
+//   encode_varint per value (exact stores), electron_wide =
+//   encode_varint_wide per value (8-byte stores into 10 bytes of room),
+//   electron_bulk = encode_varints, protobuf =
 //   CodedOutputStream::WriteVarint64 over an ArrayOutputStream.
 // - varint_decode/<impl>/<shape>: the same stream back. electron =
 //   decode_varint per value (bounds-checked), electron_bulk = decode_varints
@@ -81,6 +83,18 @@ void encode_electron(benchmark::State& state, int shape) {
   for (auto _ : state) {
     char* p = out.data();
     for (const std::uint64_t v : d.values) p += ee::encode_varint(v, p);
+    keep(p);
+    clobber();
+  }
+  report(state, d);
+}
+
+void encode_electron_wide(benchmark::State& state, int shape) {
+  const data_set& d = data(shape);
+  std::vector<char> out(d.values.size() * ee::max_varint_size);
+  for (auto _ : state) {
+    char* p = out.data();
+    for (const std::uint64_t v : d.values) p += ee::encode_varint_wide(v, p);
     keep(p);
     clobber();
   }
@@ -191,6 +205,7 @@ void register_all() {
   for (int s = 0; s < 2; ++s) {
     const std::string sh = shapes[s];
     benchmark::RegisterBenchmark(("varint_encode/electron/" + sh).c_str(), encode_electron, s);
+    benchmark::RegisterBenchmark(("varint_encode/electron_wide/" + sh).c_str(), encode_electron_wide, s);
     benchmark::RegisterBenchmark(("varint_encode/electron_bulk/" + sh).c_str(), encode_electron_bulk, s);
 #if defined(ELECTRON_BENCH_HAVE_PROTOBUF)
     benchmark::RegisterBenchmark(("varint_encode/protobuf/" + sh).c_str(), encode_protobuf, s);

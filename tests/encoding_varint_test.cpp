@@ -317,6 +317,11 @@ TEST_CASE("varint: random values and random bytes against the model", "[model]")
     const std::uint64_t v = random_value(rng);
     std::string e = encoded(v);
     CHECK(e == model::encode(v));
+    // The wide form: same bytes, never past the 10 bytes of room (an
+    // exact-size heap block).
+    const std::unique_ptr<char[]> room(new char[ee::max_varint_size]);
+    const std::size_t w = ee::encode_varint_wide(v, room.get());
+    REQUIRE(std::string_view(room.get(), w) == e);
     e += static_cast<char>(rng());
     const auto r = ee::decode_varint(e);
     REQUIRE((r && r.value == v && r.size == ee::varint_size(v)));
