@@ -293,6 +293,18 @@ TEST_CASE("varint: every bit width encodes and decodes like the model", "[model]
       const std::string e = encoded(v);
       CHECK(e == model::encode(v));
       CHECK(e.size() == ee::varint_size(v));
+      // encode_varint writes exactly its bytes: into an exact-size heap
+      // block, and with the bytes around it untouched.
+      const std::unique_ptr<char[]> exact(new char[e.size()]);
+      CHECK(ee::encode_varint(v, exact.get()) == e.size());
+      CHECK(std::string_view(exact.get(), e.size()) == e);
+      char guarded[32];
+      std::memset(guarded, '\xaa', sizeof guarded);
+      CHECK(ee::encode_varint(v, guarded + 8) == e.size());
+      CHECK(std::string_view(guarded + 8, e.size()) == e);
+      for (std::size_t i = 0; i < sizeof guarded; ++i) {
+        if (i < 8 || i >= 8 + e.size()) CHECK(guarded[i] == '\xaa');
+      }
       // Truncation at every position, in exact-size buffers, both options.
       for (std::size_t len = 0; len <= e.size(); ++len) {
         const exact_buffer b(std::string_view(e).substr(0, len));

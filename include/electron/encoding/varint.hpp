@@ -132,6 +132,9 @@ constexpr std::int32_t zigzag_decode32(std::uint32_t v) noexcept {
 /// many bytes are written; out must have room for varint_size(v) bytes
 /// (max_varint_size always suffices).
 constexpr std::size_t encode_varint(std::uint64_t v, char* out) noexcept {
+  if (!std::is_constant_evaluated()) {
+    if constexpr (std::endian::native == std::endian::little) return detail::encode_exact(v, out);
+  }
   std::size_t n = 0;
   while (v >= 0x80) {
     out[n++] = static_cast<char>(static_cast<unsigned char>(v | 0x80));

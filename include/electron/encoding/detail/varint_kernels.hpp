@@ -105,6 +105,32 @@ ELECTRON_ALWAYS_INLINE std::size_t encode_wide(std::uint64_t v, char* out) noexc
   return len;
 }
 
+/// Encodes v at out writing exactly its varint's bytes: up to 3 bytes as
+/// three single-byte stores (first, middle, last: overlapping when shorter),
+/// 4..8 bytes as two overlapping 4-byte stores, so only the length classes
+/// branch, not every byte.
+ELECTRON_ALWAYS_INLINE std::size_t encode_exact(std::uint64_t v, char* out) noexcept {
+  const std::size_t len = varint_length(v);
+  const std::uint64_t w = spread7(v) | (((std::uint64_t{1} << (8 * ((len - 1) & 7))) - 1) & varint_highs);
+  if (len <= 3) {
+    out[0] = static_cast<char>(w);
+    out[len / 2] = static_cast<char>(w >> (8 * (len / 2)));
+    out[len - 1] = static_cast<char>(w >> (8 * (len - 1)));
+    return len;
+  }
+  if (len <= 8) [[likely]] {
+    const auto lo = static_cast<std::uint32_t>(w);
+    const auto hi = static_cast<std::uint32_t>(w >> (8 * (len - 4)));
+    std::memcpy(out, &lo, 4);
+    std::memcpy(out + len - 4, &hi, 4);
+    return len;
+  }
+  store64(out, spread7(v) | varint_highs);
+  out[8] = static_cast<char>(static_cast<unsigned char>((v >> 56) & 0x7f) | (len == 10 ? 0x80 : 0));
+  if (len == 10) out[9] = 1;
+  return len;
+}
+
 }  // namespace detail
 }  // namespace encoding
 ELECTRON_END_NAMESPACE
