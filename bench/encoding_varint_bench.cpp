@@ -13,6 +13,11 @@
 //   decode_varint per value (bounds-checked), electron_bulk = decode_varints
 //   into a span, scalar_loop = the textbook bounded byte loop, protobuf =
 //   CodedInputStream::ReadVarint64 over an ArrayInputStream.
+// - u32_decode/<impl>: 1M uint32 of bit widths uniform in 0..32, decoded
+//   from LEB128 (electron_leb128 = decode_varints into uint32_t) and from
+//   Stream VByte (electron_svb = stream_vbyte_decode, libstreamvbyte =
+//   streamvbyte_decode, on the same bytes: the bench checks the formats
+//   agree); u32_encode/<impl> the same the other way.
 // Bytes/s are encoded bytes; items/s are values.
 #include "electron/encoding/varint.hpp"
 
@@ -23,7 +28,14 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#if defined(ELECTRON_BENCH_HAVE_STREAMVBYTE)
+ELECTRON_BENCH_PEER_HEADERS_BEGIN
+#include <streamvbyte.h>
+ELECTRON_BENCH_PEER_HEADERS_END
+#endif
 
 #if defined(ELECTRON_BENCH_HAVE_PROTOBUF)
 ELECTRON_BENCH_PEER_HEADERS_BEGIN
@@ -200,7 +212,116 @@ void decode_protobuf(benchmark::State& state, int shape) {
 }
 #endif
 
+// ---------------------------------------------------------------------------
+// 32-bit values: LEB128 and Stream VByte
+// ---------------------------------------------------------------------------
+struct u32_set {
+  std::vector<std::uint32_t> values;
+  std::string leb128;
+  std::string svb;
+};
+
+const u32_set& u32_data() {
+  static const u32_set d = [] {
+    u32_set s;
+    std::mt19937_64 rng(44);
+    for (std::size_t i = 0; i < value_count; ++i) {
+      const auto bits = static_cast<unsigned>(rng() % 33);
+      s.values.push_back(bits == 0 ? 0 : static_cast<std::uint32_t>(rng() >> (64 - bits)));
+    }
+    ee::append_varints(s.leb128, std::span<const std::uint32_t>(s.values));
+    s.svb.resize(ee::stream_vbyte_max_size(s.values.size()));
+    s.svb.resize(ee::stream_vbyte_encode(std::span<const std::uint32_t>(s.values), s.svb.data()));
+    return s;
+  }();
+  return d;
+}
+
+void u32_report(benchmark::State& state, std::size_t bytes) {
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(bytes));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(value_count));
+}
+
+void u32_decode_leb128(benchmark::State& state) {
+  const u32_set& d = u32_data();
+  std::vector<std::uint32_t> out(d.values.size());
+  for (auto _ : state) {
+    keep(ee::decode_varints(d.leb128, std::span<std::uint32_t>(out)).count);
+    clobber();
+  }
+  u32_report(state, d.leb128.size());
+}
+
+void u32_decode_svb(benchmark::State& state) {
+  const u32_set& d = u32_data();
+  std::vector<std::uint32_t> out(d.values.size());
+  for (auto _ : state) {
+    keep(ee::stream_vbyte_decode(d.svb, std::span<std::uint32_t>(out)).size);
+    clobber();
+  }
+  if (out != d.values) state.SkipWithError("stream_vbyte_decode disagrees");
+  u32_report(state, d.svb.size());
+}
+
+void u32_encode_leb128(benchmark::State& state) {
+  const u32_set& d = u32_data();
+  std::vector<char> out(d.values.size() * ee::max_varint32_size);
+  for (auto _ : state) {
+    keep(ee::encode_varints(std::span<const std::uint32_t>(d.values), out.data()));
+    clobber();
+  }
+  u32_report(state, d.leb128.size());
+}
+
+void u32_encode_svb(benchmark::State& state) {
+  const u32_set& d = u32_data();
+  std::vector<char> out(ee::stream_vbyte_max_size(d.values.size()));
+  for (auto _ : state) {
+    keep(ee::stream_vbyte_encode(std::span<const std::uint32_t>(d.values), out.data()));
+    clobber();
+  }
+  u32_report(state, d.svb.size());
+}
+
+#if defined(ELECTRON_BENCH_HAVE_STREAMVBYTE)
+void u32_decode_libstreamvbyte(benchmark::State& state) {
+  const u32_set& d = u32_data();
+  std::vector<std::uint32_t> out(d.values.size());
+  for (auto _ : state) {
+    keep(streamvbyte_decode(reinterpret_cast<const std::uint8_t*>(d.svb.data()), out.data(),
+                            static_cast<std::uint32_t>(out.size())));
+    clobber();
+  }
+  if (out != d.values) state.SkipWithError("libstreamvbyte disagrees with stream_vbyte_encode");
+  u32_report(state, d.svb.size());
+}
+
+void u32_encode_libstreamvbyte(benchmark::State& state) {
+  const u32_set& d = u32_data();
+  std::vector<std::uint8_t> out(streamvbyte_max_compressedbytes(static_cast<std::uint32_t>(d.values.size())));
+  std::size_t n = 0;
+  for (auto _ : state) {
+    n = streamvbyte_encode(d.values.data(), static_cast<std::uint32_t>(d.values.size()), out.data());
+    keep(n);
+    clobber();
+  }
+  if (std::string_view(reinterpret_cast<const char*>(out.data()), n) != d.svb)
+    state.SkipWithError("libstreamvbyte's bytes differ from stream_vbyte_encode's");
+  u32_report(state, d.svb.size());
+}
+#endif
+
 void register_all() {
+  benchmark::RegisterBenchmark("u32_encode/electron_leb128", u32_encode_leb128);
+  benchmark::RegisterBenchmark("u32_encode/electron_svb", u32_encode_svb);
+#if defined(ELECTRON_BENCH_HAVE_STREAMVBYTE)
+  benchmark::RegisterBenchmark("u32_encode/libstreamvbyte", u32_encode_libstreamvbyte);
+#endif
+  benchmark::RegisterBenchmark("u32_decode/electron_leb128", u32_decode_leb128);
+  benchmark::RegisterBenchmark("u32_decode/electron_svb", u32_decode_svb);
+#if defined(ELECTRON_BENCH_HAVE_STREAMVBYTE)
+  benchmark::RegisterBenchmark("u32_decode/libstreamvbyte", u32_decode_libstreamvbyte);
+#endif
   const char* shapes[2] = {"mixed", "short"};
   for (int s = 0; s < 2; ++s) {
     const std::string sh = shapes[s];

@@ -16,9 +16,11 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace electron_fuzz {
@@ -54,6 +56,39 @@ inline std::string encode(std::uint64_t v) {
     s.push_back(static_cast<char>(b));
   } while (v != 0);
   return s;
+}
+
+/// Stream VByte from its definition: control bytes, then 1..4 bytes a
+/// value, little endian. nullopt when the input is too short.
+inline std::optional<std::pair<std::vector<std::uint32_t>, std::size_t>> stream_vbyte_decode(std::string_view in,
+                                                                                             std::size_t n) {
+  const std::size_t groups = (n + 3) / 4;
+  if (in.size() < groups) return std::nullopt;
+  std::size_t pos = groups;
+  std::vector<std::uint32_t> out;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t len = ((static_cast<unsigned char>(in[i / 4]) >> (2 * (i % 4))) & 3) + 1;
+    if (in.size() - pos < len) return std::nullopt;
+    std::uint32_t v = 0;
+    for (std::size_t k = 0; k < len; ++k)
+      v |= static_cast<std::uint32_t>(static_cast<unsigned char>(in[pos + k])) << (8 * k);
+    out.push_back(v);
+    pos += len;
+  }
+  return std::make_pair(out, pos);
+}
+
+inline std::string stream_vbyte_encode(const std::vector<std::uint32_t>& values) {
+  std::string control((values.size() + 3) / 4, '\0');
+  std::string data;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    std::uint32_t v = values[i];
+    std::size_t len = 1;
+    while (len < 4 && (v >> (8 * len)) != 0) ++len;
+    control[i / 4] = static_cast<char>(static_cast<unsigned char>(control[i / 4]) | ((len - 1) << (2 * (i % 4))));
+    for (std::size_t k = 0; k < len; ++k) data.push_back(static_cast<char>(v >> (8 * k)));
+  }
+  return control + data;
 }
 
 }  // namespace varint_model
@@ -140,7 +175,19 @@ inline bool varint_property(std::span<const std::byte> data) {
   if (std::string_view(room.get(), k) != want_bytes) return false;
   std::string appended;
   ee::append_varints(appended, std::span<const std::uint64_t>(want_values));
-  return appended == want_bytes;
+  if (appended != want_bytes) return false;
+
+  // Stream VByte: the input as a stream of some count of values, then the
+  // decoded values encoded again.
+  const std::size_t count = n == 0 ? 0 : static_cast<unsigned char>(in[0]) % 64;
+  std::vector<std::uint32_t> svb(count);
+  const auto sr = ee::stream_vbyte_decode(in, std::span<std::uint32_t>(svb));
+  const auto sw = m::stream_vbyte_decode(in, count);
+  if (!sw) return sr.error == ee::varint_error::truncated && sr.count == 0;
+  if (!sr || sr.count != count || sr.size != sw->second || svb != sw->first) return false;
+  const std::unique_ptr<char[]> svb_room(new char[ee::stream_vbyte_max_size(count) + 1]);
+  const std::size_t sk = ee::stream_vbyte_encode(std::span<const std::uint32_t>(svb), svb_room.get());
+  return std::string_view(svb_room.get(), sk) == m::stream_vbyte_encode(svb);
 }
 
 }  // namespace electron_fuzz

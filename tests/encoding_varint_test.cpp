@@ -522,3 +522,45 @@ TEST_CASE("varint: fuzz property", "[fuzz]") {
     REQUIRE(electron_fuzz::varint_property(std::span<const std::byte>(p, s.size())));
   }
 }
+
+// ---------------------------------------------------------------------------
+// Stream VByte
+// ---------------------------------------------------------------------------
+TEST_CASE("stream vbyte: the format", "[stream_vbyte]") {
+  const std::vector<std::uint32_t> v{0, 256, 65536, 16777216, 0xffffffffu};
+  char out[ee::stream_vbyte_max_size(5)];
+  const std::size_t n = ee::stream_vbyte_encode(std::span<const std::uint32_t>(v), out);
+  // Control bytes 11 10 01 00 = e4 and 03 (a partial group), then the data.
+  CHECK(std::string(out, n) ==
+        unhex("e403") + unhex("00") + unhex("0001") + unhex("000001") + unhex("00000001") + unhex("ffffffff"));
+  std::vector<std::uint32_t> back(5);
+  CHECK(ee::stream_vbyte_decode(std::string_view(out, n), std::span<std::uint32_t>(back)) ==
+        ee::varint_bulk_result{5, n, varint_error::none});
+  CHECK(back == v);
+}
+
+TEST_CASE("stream vbyte: round trips, truncation, exact buffers", "[stream_vbyte]") {
+  std::mt19937_64 rng(21);
+  for (std::size_t n = 0; n < 200; n += (n < 40 ? 1 : 17)) {
+    std::vector<std::uint32_t> values(n);
+    for (auto& x : values) {
+      const auto bits = static_cast<unsigned>(rng() % 33);
+      x = bits == 0 ? 0 : static_cast<std::uint32_t>(rng() >> (64 - bits));
+    }
+    const std::string want = model::stream_vbyte_encode(values);
+    const std::unique_ptr<char[]> room(new char[ee::stream_vbyte_max_size(n) + 1]);
+    const std::size_t k = ee::stream_vbyte_encode(std::span<const std::uint32_t>(values), room.get());
+    REQUIRE(std::string_view(room.get(), k) == want);
+    for (std::size_t cut = 0; cut <= want.size(); cut += (cut + 40 < want.size() ? 1 + cut / 8 : 1)) {
+      const exact_buffer in(std::string_view(want).substr(0, cut));
+      std::vector<std::uint32_t> back(n);
+      const auto r = ee::stream_vbyte_decode(in.view(), std::span<std::uint32_t>(back));
+      if (cut < want.size()) {
+        REQUIRE(r == ee::varint_bulk_result{0, 0, varint_error::truncated});
+      } else {
+        REQUIRE(r == ee::varint_bulk_result{n, want.size(), varint_error::none});
+        REQUIRE(back == values);
+      }
+    }
+  }
+}

@@ -8,6 +8,7 @@
 //   decode_zigzag / decode_zigzag32 / decode_int32 the signed forms
 //   append_varint / append_zigzag                  value -> bytes appended to any byte_sink
 //   encode_varints / decode_varints                whole spans (word-at-a-time kernels)
+//   stream_vbyte_encode / stream_vbyte_decode      Stream VByte, another format for uint32 spans
 //
 // The format: 7 bits a byte, least significant group first, the high bit of
 // every byte but the last set. A 64-bit value takes 1..10 bytes; the 10th
@@ -360,9 +361,32 @@ void append_varints(S& s, std::span<const T> values) {
   }
 }
 
+// ===========================================================================
+// Stream VByte: a different format, for 32-bit values in bulk
+// ===========================================================================
+// Not LEB128: ceil(n / 4) control bytes (2 bits a value: its length 1..4
+// minus 1), then each value's 1..4 bytes, little endian; the layout of
+// libstreamvbyte's streamvbyte_encode (Lemire, Kurz, Rupp 2018). The count
+// is not stored. Decoding moves 4 values with one byte shuffle (SSSE3).
+
+/// Bytes stream_vbyte_encode may write for n values: ceil(n / 4) + 4 n.
+constexpr std::size_t stream_vbyte_max_size(std::size_t n) noexcept { return (n + 3) / 4 + 4 * n; }
+
+/// Encodes the values as Stream VByte at out; returns the bytes written.
+/// out must have room for stream_vbyte_max_size(values.size()) bytes (the
+/// bytes past the returned size within it may be overwritten). O(n).
+inline std::size_t stream_vbyte_encode(std::span<const std::uint32_t> values, char* out) noexcept;
+
+/// Decodes out.size() values (the count the encoder was given) from the
+/// start of in. The control bytes are summed first: an input shorter than
+/// they promise is `truncated` (count 0), and nothing outside in is read.
+/// On success count == out.size() and size is the bytes used. O(n).
+inline varint_bulk_result stream_vbyte_decode(std::string_view in, std::span<std::uint32_t> out) noexcept;
+
 }  // namespace encoding
 ELECTRON_END_NAMESPACE
 
 #include "electron/encoding/detail/varint_bulk.hpp"
+#include "electron/encoding/detail/varint_stream_vbyte.hpp"
 
 #endif  // ELECTRON_ENCODING_VARINT_HPP
