@@ -36,8 +36,10 @@ namespace detail {
 
 #if ELECTRON_DETAIL_VARINT_AVX2
 inline constexpr std::size_t varint_block = 32;
+inline constexpr std::uint32_t varint_block_bits = 0xffffffffu;
 #else
 inline constexpr std::size_t varint_block = 16;
+inline constexpr std::uint32_t varint_block_bits = 0xffffu;
 #endif
 
 /// Bit i set when byte i of the block at p ends a varint (high bit clear).
@@ -80,6 +82,29 @@ varint_bulk_result decode_varints(std::string_view in, std::span<T> out, varint_
       std::uint32_t stops = detail::varint_stops(b);
       if (stops == 0) break;
       std::size_t start = 0;
+      // No run of 8 continuation bytes: every varint here is 1..8 bytes, and
+      // the shorter loop needs no 9th or 10th byte and no error check.
+      std::uint32_t run = ~stops & detail::varint_block_bits;
+      run &= run >> 1;
+      run &= run >> 2;
+      run &= run >> 4;
+      if (run == 0) {
+        do {
+          const auto end = static_cast<std::size_t>(std::countr_zero(stops));
+          stops &= stops - 1;
+          const std::size_t len = end - start + 1;
+          const std::uint64_t v = detail::gather7(detail::load64(b + start) & (detail::varint_lows >> (64 - 8 * len)));
+          if constexpr (sizeof(T) == 4) {
+            if (v > 0xffffffffu) [[unlikely]] {
+              return {count, pos + start, varint_error::overflow};
+            }
+          }
+          out[count++] = static_cast<T>(v);
+          start = end + 1;
+        } while (stops != 0);
+        pos += start;
+        continue;
+      }
       do {
         const auto end = static_cast<std::size_t>(std::countr_zero(stops));
         stops &= stops - 1;
@@ -87,8 +112,11 @@ varint_bulk_result decode_varints(std::string_view in, std::span<T> out, varint_
         // Lengths 1..10 without a branch on the length (a mixed stream would
         // mispredict it): bytes 8 and 9 are always loaded and masked away.
         const auto b9 = static_cast<unsigned char>(b[start + 9]);
-        if (len > 10 || (len == 10 && b9 > 1)) [[unlikely]] {
-          return {count, pos + start, len > 10 ? varint_error::overlong : varint_error::overflow};
+        // Tested on the length first: b9 is usually a byte of later values,
+        // and a branch on it would be a coin toss.
+        if (len >= 10) [[unlikely]] {
+          if (len > 10 || b9 > 1)
+            return {count, pos + start, len > 10 ? varint_error::overlong : varint_error::overflow};
         }
         const std::size_t low = len < 8 ? len : 8;
         const std::uint64_t b8 = static_cast<unsigned char>(b[start + 8]) & 0x7fu;
