@@ -179,7 +179,7 @@ inline bool varint_property(std::span<const std::byte> data) {
 
   // Stream VByte: the input as a stream of some count of values, then the
   // decoded values encoded again.
-  const std::size_t count = n == 0 ? 0 : static_cast<unsigned char>(in[0]) % 64;
+  const std::size_t count = n == 0 ? 0 : static_cast<std::size_t>(static_cast<unsigned char>(in[0]) % 64u);
   std::vector<std::uint32_t> svb(count);
   const auto sr = ee::stream_vbyte_decode(in, std::span<std::uint32_t>(svb));
   const auto sw = m::stream_vbyte_decode(in, count);
