@@ -265,19 +265,17 @@ class json_writer {
   void begin_object() { begin('{', true); }
   /// Writes an object member's key (a string, escaped as string() does).
   void key(std::string_view k) {
-    if (!ok()) [[unlikely]]
-      return;
-    if (m_depth == 0 || !is_object() || !m_expect_key) [[unlikely]]
-      return fail(json_error::unexpected_key);
-    room(separator_room() + string_room(k.size()));
+    room(separator_room() + string_room(k.size()) + 2);
     m_mark = m_pos;
-    if (!m_first) *m_pos++ = ',';
-    if (m_options.indent != 0) newline_indent(m_depth);
+    if (m_state == state::key_comma) [[likely]] {
+      *m_pos++ = ',';
+    } else if (m_state != state::key_first) [[unlikely]] {
+      if (!slow_before_key()) return;
+    }
     if (!write_string(k)) return;
-    room(2);
     *m_pos++ = ':';
     if (m_options.indent != 0) *m_pos++ = ' ';
-    m_expect_key = false;
+    m_state = state::value;
   }
   /// Closes the innermost object.
   void end_object() { end('}', true); }
@@ -325,7 +323,7 @@ class json_writer {
   /// Checks that the document is complete (else json_error::incomplete and
   /// an assertion in debug builds), flushes, and returns error().
   json_error finish() {
-    if (ok() && !m_done) fail(json_error::incomplete);
+    if (m_state != state::done && ok()) fail(json_error::incomplete);
     flush();
     return m_error;
   }
@@ -333,9 +331,9 @@ class json_writer {
   /// `separator` and starts the next document (else json_error::incomplete).
   void next_document(std::string_view separator = "\n") {
     if (!ok()) return;
-    if (!m_done) return fail(json_error::incomplete);
+    if (m_state != state::done) return fail(json_error::incomplete);
     write_bytes(separator);
-    m_done = false;
+    m_state = state::value;
   }
 
   /// True when no error has happened.
@@ -343,7 +341,7 @@ class json_writer {
   /// The first error, or json_error::none.
   [[nodiscard]] json_error error() const noexcept { return m_error; }
   /// True when one complete top-level value has been written (and no error).
-  [[nodiscard]] bool done() const noexcept { return m_done && ok(); }
+  [[nodiscard]] bool done() const noexcept { return m_state == state::done; }
   /// Containers open now.
   [[nodiscard]] std::size_t depth() const noexcept { return m_depth; }
   /// The options the writer uses (indent clamped to 16).
@@ -363,6 +361,26 @@ class json_writer {
 
   [[nodiscard]] bool is_object() const noexcept { return (m_kinds[(m_depth - 1) / 64] >> ((m_depth - 1) % 64)) & 1u; }
   [[nodiscard]] std::size_t separator_room() const noexcept { return 2 + 1 + m_depth * m_options.indent + 2; }
+  // Where the writer is. The compact writer's common steps test one state:
+  // value / value_comma (a value is due, with no separator or a comma) and
+  // key_first / key_comma; pretty printing uses the *_pretty states, whose
+  // separators are written out of line.
+  enum class state : std::uint8_t {
+    value,         // top level, after a key, or a compact array's first element
+    value_comma,   // a compact array's next element
+    value_pretty,  // a pretty array's element (m_first: the first)
+    key_first,     // a compact object's first key
+    key_comma,     // a compact object's next key
+    key_pretty,    // a pretty object's key (m_first: the first)
+    done,          // the top-level value is complete
+    failed,        // m_error holds why
+  };
+  // The state after a value in the innermost container.
+  [[nodiscard]] state state_after_value() const noexcept {
+    if (m_depth == 0) return state::done;
+    if (is_object()) return m_options.indent != 0 ? state::key_pretty : state::key_comma;
+    return m_options.indent != 0 ? state::value_pretty : state::value_comma;
+  }
   // Room a string of n bytes takes at once (whole when short, else the
   // quote: long strings reserve per chunk).
   static constexpr std::size_t string_room(std::size_t n) noexcept {
@@ -388,6 +406,7 @@ class json_writer {
 
   ELECTRON_COLD ELECTRON_NOINLINE void fail(json_error e) noexcept {
     if (m_error == json_error::none) m_error = e;
+    m_state = state::failed;
     ELECTRON_ASSERT(e == json_error::invalid_utf8 || e == json_error::non_finite,
                     "json_writer: misuse (see json_writer::error())");
   }
@@ -397,35 +416,42 @@ class json_writer {
   // marks where the separator went, so that a value failing later can take
   // it back.
   ELECTRON_ALWAYS_INLINE bool before_value(std::size_t extra = 32) {
-    if (!ok()) [[unlikely]]
-      return false;
     room(separator_room() + extra);
     m_mark = m_pos;
-    if (m_depth == 0) {
-      if (m_done) [[unlikely]] {
-        fail(json_error::document_complete);
-        return false;
-      }
+    if (m_state == state::value) [[likely]] return true;
+    if (m_state == state::value_comma) [[likely]] {
+      *m_pos++ = ',';
       return true;
     }
-    if (is_object()) {
-      if (m_expect_key) [[unlikely]] {
-        fail(json_error::key_expected);
-        return false;
-      }
-      return true;
+    return slow_before_value();
+  }
+  // Pretty separators and misuse.
+  ELECTRON_NOINLINE bool slow_before_value() {
+    switch (m_state) {
+      case state::value_pretty:
+        if (!m_first) *m_pos++ = ',';
+        newline_indent(m_depth);
+        return true;
+      case state::key_first:
+      case state::key_comma:
+      case state::key_pretty: fail(json_error::key_expected); return false;
+      case state::done: fail(json_error::document_complete); return false;
+      default: return false;
     }
-    if (!m_first) *m_pos++ = ',';
-    if (m_options.indent != 0) newline_indent(m_depth);
-    return true;
+  }
+  ELECTRON_NOINLINE bool slow_before_key() {
+    switch (m_state) {
+      case state::key_pretty:
+        if (!m_first) *m_pos++ = ',';
+        newline_indent(m_depth);
+        return true;
+      case state::failed: return false;
+      default: fail(json_error::unexpected_key); return false;
+    }
   }
   ELECTRON_ALWAYS_INLINE void after_value() noexcept {
     m_first = false;
-    if (m_depth == 0) {
-      m_done = true;
-    } else {
-      m_expect_key = is_object();
-    }
+    m_state = m_after;
   }
   void newline_indent(std::size_t levels) noexcept {
     *m_pos++ = '\n';
@@ -435,8 +461,7 @@ class json_writer {
   }
 
   void begin(char open, bool object) {
-    if (m_depth == json_max_depth && ok()) [[unlikely]]
-      return fail(json_error::too_deep);
+    if (m_depth == json_max_depth && ok()) [[unlikely]] return fail(json_error::too_deep);
     if (!before_value()) return;
     const std::size_t word = m_depth / 64;
     const std::uint64_t bit = std::uint64_t{1} << (m_depth % 64);
@@ -444,19 +469,27 @@ class json_writer {
     ++m_depth;
     *m_pos++ = open;
     m_first = true;
-    m_expect_key = object;
+    if (m_options.indent != 0) {
+      m_state = object ? state::key_pretty : state::value_pretty;
+      m_after = object ? state::key_pretty : state::value_pretty;
+    } else {
+      m_state = object ? state::key_first : state::value;
+      m_after = object ? state::key_comma : state::value_comma;
+    }
   }
   void end(char close, bool object) {
-    if (!ok()) [[unlikely]]
-      return;
-    if (m_depth == 0 || is_object() != object) [[unlikely]]
-      return fail(json_error::unbalanced_end);
-    if (object && !m_expect_key) [[unlikely]]
-      return fail(json_error::key_expected);
     room(separator_room());
+    const bool in_array = m_state == state::value || m_state == state::value_comma || m_state == state::value_pretty;
+    const bool in_key = m_state == state::key_first || m_state == state::key_comma || m_state == state::key_pretty;
+    if (!(object ? in_key : in_array) || m_depth == 0 || is_object() != object) [[unlikely]] {
+      if (!ok()) return;
+      if (object && in_array && m_depth != 0 && is_object()) return fail(json_error::key_expected);
+      return fail(json_error::unbalanced_end);
+    }
     --m_depth;
     if (m_options.indent != 0 && !m_first) newline_indent(m_depth);
     *m_pos++ = close;
+    m_after = state_after_value();
     after_value();
   }
 
@@ -524,9 +557,9 @@ class json_writer {
   json_options m_options;
   detail::json_string_mode m_mode;
   json_error m_error = json_error::none;
+  state m_state = state::value;
+  state m_after = state::done;
   bool m_first = true;
-  bool m_expect_key = false;
-  bool m_done = false;
   std::size_t m_depth = 0;
   std::array<std::uint64_t, json_max_depth / 64> m_kinds{};  // bit set: an object
   [[no_unique_address]] std::conditional_t<contiguous_byte_sink<S>, no_buffer, std::array<char, window>> m_buffer{};

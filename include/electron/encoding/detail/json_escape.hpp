@@ -6,7 +6,7 @@
 // The copy kernels store whole vectors into the output and then report how
 // many of the bytes were clean, so the caller must have 32 bytes of room past
 // the input's length. They never read outside the input: the last partial
-// vector is loaded from a padded copy on the stack.
+// vector is a masked load (AVX-512BW/VL) or goes through 8-byte words.
 #ifndef ELECTRON_ENCODING_DETAIL_JSON_ESCAPE_HPP
 #define ELECTRON_ENCODING_DETAIL_JSON_ESCAPE_HPP
 
@@ -90,13 +90,18 @@ inline std::size_t json_copy_clean_simd(const byte* p, std::size_t n, char* out,
   }
   const std::size_t rest = n - i;
   if (rest == 0) return n;
-  alignas(32) byte tail[32];
-  _mm256_store_si256(reinterpret_cast<__m256i*>(tail), _mm256_set1_epi8('a'));
-  std::memcpy(tail, p + i, rest);
-  const __m256i v = _mm256_load_si256(reinterpret_cast<const __m256i*>(tail));
+#if defined(__AVX512BW__) && defined(__AVX512VL__)
+  // A masked load reads only the bytes in range (no fault past them).
+  const std::uint32_t lanes = (1u << rest) - 1u;
+  const __m256i v = _mm256_maskz_loadu_epi8(lanes, p + i);
   _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), v);
-  const std::uint32_t m = json_attention_mask(v, v1, v2) & ((1u << rest) - 1u);
+  const std::uint32_t m = json_attention_mask(v, v1, v2) & lanes;
   return m != 0 ? i + static_cast<std::size_t>(std::countr_zero(m)) : n;
+#else
+  // A padded copy on the stack would stall on store forwarding (a wide
+  // load over narrow stores): words for the rest.
+  return i + json_copy_clean_scalar(p + i, rest, out + i, x1, x2);
+#endif
 }
 #elif ELECTRON_SIMD_BYTE_KERNELS && ELECTRON_ARCH_X86
 inline constexpr bool json_simd_copy = true;
@@ -120,15 +125,7 @@ inline std::size_t json_copy_clean_simd(const byte* p, std::size_t n, char* out,
     const std::uint32_t m = json_attention_mask(v, v1, v2);
     if (m != 0) return i + static_cast<std::size_t>(std::countr_zero(m));
   }
-  const std::size_t rest = n - i;
-  if (rest == 0) return n;
-  alignas(16) byte tail[16];
-  _mm_store_si128(reinterpret_cast<__m128i*>(tail), _mm_set1_epi8('a'));
-  std::memcpy(tail, p + i, rest);
-  const __m128i v = _mm_load_si128(reinterpret_cast<const __m128i*>(tail));
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), v);
-  const std::uint32_t m = json_attention_mask(v, v1, v2) & ((1u << rest) - 1u);
-  return m != 0 ? i + static_cast<std::size_t>(std::countr_zero(m)) : n;
+  return i + json_copy_clean_scalar(p + i, n - i, out + i, x1, x2);
 }
 #else
 inline constexpr bool json_simd_copy = false;
