@@ -150,6 +150,8 @@ class json_writer {
     m_mode.escape_line_separators = options.escape_line_separators;
     m_mode.ensure_ascii = options.ensure_ascii;
     m_mode.fail_invalid = options.invalid_utf8 == json_invalid_utf8::fail;
+    m_extra_1 = detail::json_extra_escape_1(options.escape_slash);
+    m_extra_2 = detail::json_extra_escape_2(options.ensure_ascii);
   }
   json_writer(const json_writer&) = delete;
   json_writer& operator=(const json_writer&) = delete;
@@ -511,6 +513,15 @@ class json_writer {
     if (n <= string_chunk) [[likely]] {
       // The caller reserved string_room(n).
       *m_pos++ = '"';
+      if (n <= 32) {
+        // Most keys and many values: one vector, inline, when it is clean.
+        const std::size_t k = detail::json_copy_clean_simd(p, n, m_pos, m_extra_1, m_extra_2);
+        if (k == n) [[likely]] {
+          m_pos[n] = '"';
+          m_pos += n + 1;
+          return true;
+        }
+      }
       char* const out = detail::json_escape_body<detail::json_simd_copy>(p, n, m_pos, m_mode);
       if (out == nullptr) [[unlikely]] {
         m_pos = m_mark;
@@ -556,6 +567,8 @@ class json_writer {
   char* m_mark = nullptr;
   json_options m_options;
   detail::json_string_mode m_mode;
+  byte m_extra_1 = '"';  // see detail::json_needs_attention
+  byte m_extra_2 = '"';
   json_error m_error = json_error::none;
   state m_state = state::value;
   state m_after = state::done;
