@@ -73,7 +73,20 @@ namespace enc = electron::encoding;
 
 // One pre-parsed event.
 struct json_event {
-  enum kind_t : std::uint8_t { null, yes, no, i64, u64, dbl, str, key, begin_object, end_object, begin_array, end_array };
+  enum kind_t : std::uint8_t {
+    null,
+    yes,
+    no,
+    i64,
+    u64,
+    dbl,
+    str,
+    key,
+    begin_object,
+    end_object,
+    begin_array,
+    end_array
+  };
   kind_t kind;
   std::string_view text;
   std::int64_t i = 0;
@@ -105,13 +118,27 @@ json_doc load(const std::string& name) {
   for (const E& e : ev) {
     json_event j{};
     switch (e.kind) {
-      case E::null: j.kind = json_event::null; break;
-      case E::boolean_true: j.kind = json_event::yes; break;
-      case E::boolean_false: j.kind = json_event::no; break;
-      case E::begin_object: j.kind = json_event::begin_object; break;
-      case E::end_object: j.kind = json_event::end_object; break;
-      case E::begin_array: j.kind = json_event::begin_array; break;
-      case E::end_array: j.kind = json_event::end_array; break;
+      case E::null:
+        j.kind = json_event::null;
+        break;
+      case E::boolean_true:
+        j.kind = json_event::yes;
+        break;
+      case E::boolean_false:
+        j.kind = json_event::no;
+        break;
+      case E::begin_object:
+        j.kind = json_event::begin_object;
+        break;
+      case E::end_object:
+        j.kind = json_event::end_object;
+        break;
+      case E::begin_array:
+        j.kind = json_event::begin_array;
+        break;
+      case E::end_array:
+        j.kind = json_event::end_array;
+        break;
       case E::string:
       case E::key:
         doc.strings.push_back(e.text);
@@ -153,18 +180,42 @@ template <class W>
 inline void replay_electron(W& w, const std::vector<json_event>& events) {
   for (const json_event& e : events) {
     switch (e.kind) {
-      case json_event::null: w.null(); break;
-      case json_event::yes: w.boolean(true); break;
-      case json_event::no: w.boolean(false); break;
-      case json_event::i64: w.number(e.i); break;
-      case json_event::u64: w.number(e.u); break;
-      case json_event::dbl: w.number(e.d); break;
-      case json_event::str: w.string(e.text); break;
-      case json_event::key: w.key(e.text); break;
-      case json_event::begin_object: w.begin_object(); break;
-      case json_event::end_object: w.end_object(); break;
-      case json_event::begin_array: w.begin_array(); break;
-      case json_event::end_array: w.end_array(); break;
+      case json_event::null:
+        w.null();
+        break;
+      case json_event::yes:
+        w.boolean(true);
+        break;
+      case json_event::no:
+        w.boolean(false);
+        break;
+      case json_event::i64:
+        w.number(e.i);
+        break;
+      case json_event::u64:
+        w.number(e.u);
+        break;
+      case json_event::dbl:
+        w.number(e.d);
+        break;
+      case json_event::str:
+        w.string(e.text);
+        break;
+      case json_event::key:
+        w.key(e.text);
+        break;
+      case json_event::begin_object:
+        w.begin_object();
+        break;
+      case json_event::end_object:
+        w.end_object();
+        break;
+      case json_event::begin_array:
+        w.begin_array();
+        break;
+      case json_event::end_array:
+        w.end_array();
+        break;
     }
   }
 }
@@ -214,20 +265,42 @@ void bm_rapidjson(benchmark::State& state, int which) {
     rapidjson::Writer<rapidjson::StringBuffer> w(sb);
     for (const json_event& e : doc.events) {
       switch (e.kind) {
-        case json_event::null: w.Null(); break;
-        case json_event::yes: w.Bool(true); break;
-        case json_event::no: w.Bool(false); break;
-        case json_event::i64: w.Int64(e.i); break;
-        case json_event::u64: w.Uint64(e.u); break;
-        case json_event::dbl: w.Double(e.d); break;
+        case json_event::null:
+          w.Null();
+          break;
+        case json_event::yes:
+          w.Bool(true);
+          break;
+        case json_event::no:
+          w.Bool(false);
+          break;
+        case json_event::i64:
+          w.Int64(e.i);
+          break;
+        case json_event::u64:
+          w.Uint64(e.u);
+          break;
+        case json_event::dbl:
+          w.Double(e.d);
+          break;
         case json_event::str:
           w.String(e.text.data(), static_cast<rapidjson::SizeType>(e.text.size()));
           break;
-        case json_event::key: w.Key(e.text.data(), static_cast<rapidjson::SizeType>(e.text.size())); break;
-        case json_event::begin_object: w.StartObject(); break;
-        case json_event::end_object: w.EndObject(); break;
-        case json_event::begin_array: w.StartArray(); break;
-        case json_event::end_array: w.EndArray(); break;
+        case json_event::key:
+          w.Key(e.text.data(), static_cast<rapidjson::SizeType>(e.text.size()));
+          break;
+        case json_event::begin_object:
+          w.StartObject();
+          break;
+        case json_event::end_object:
+          w.EndObject();
+          break;
+        case json_event::begin_array:
+          w.StartArray();
+          break;
+        case json_event::end_array:
+          w.EndArray();
+          break;
       }
     }
     bytes = sb.GetSize();
@@ -314,13 +387,34 @@ void bm_fmt(benchmark::State& state, int which) {
     fmt_writer w{out, {}};
     for (const json_event& e : doc.events) {
       switch (e.kind) {
-        case json_event::null: w.sep(); fmt::format_to(std::back_inserter(out), "null"); break;
-        case json_event::yes: w.sep(); fmt::format_to(std::back_inserter(out), "true"); break;
-        case json_event::no: w.sep(); fmt::format_to(std::back_inserter(out), "false"); break;
-        case json_event::i64: w.sep(); fmt::format_to(std::back_inserter(out), "{}", e.i); break;
-        case json_event::u64: w.sep(); fmt::format_to(std::back_inserter(out), "{}", e.u); break;
-        case json_event::dbl: w.sep(); fmt::format_to(std::back_inserter(out), "{}", e.d); break;
-        case json_event::str: w.sep(); w.str(e.text); break;
+        case json_event::null:
+          w.sep();
+          fmt::format_to(std::back_inserter(out), "null");
+          break;
+        case json_event::yes:
+          w.sep();
+          fmt::format_to(std::back_inserter(out), "true");
+          break;
+        case json_event::no:
+          w.sep();
+          fmt::format_to(std::back_inserter(out), "false");
+          break;
+        case json_event::i64:
+          w.sep();
+          fmt::format_to(std::back_inserter(out), "{}", e.i);
+          break;
+        case json_event::u64:
+          w.sep();
+          fmt::format_to(std::back_inserter(out), "{}", e.u);
+          break;
+        case json_event::dbl:
+          w.sep();
+          fmt::format_to(std::back_inserter(out), "{}", e.d);
+          break;
+        case json_event::str:
+          w.sep();
+          w.str(e.text);
+          break;
         case json_event::key:
           w.sep();
           w.str(e.text);

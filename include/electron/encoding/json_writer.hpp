@@ -420,7 +420,8 @@ class json_writer {
   ELECTRON_ALWAYS_INLINE bool before_value(std::size_t extra = 32) {
     room(separator_room() + extra);
     m_mark = m_pos;
-    if (m_state == state::value) [[likely]] return true;
+    if (m_state == state::value) [[likely]]
+      return true;
     if (m_state == state::value_comma) [[likely]] {
       *m_pos++ = ',';
       return true;
@@ -436,9 +437,14 @@ class json_writer {
         return true;
       case state::key_first:
       case state::key_comma:
-      case state::key_pretty: fail(json_error::key_expected); return false;
-      case state::done: fail(json_error::document_complete); return false;
-      default: return false;
+      case state::key_pretty:
+        fail(json_error::key_expected);
+        return false;
+      case state::done:
+        fail(json_error::document_complete);
+        return false;
+      default:
+        return false;
     }
   }
   ELECTRON_NOINLINE bool slow_before_key() {
@@ -447,8 +453,11 @@ class json_writer {
         if (!m_first) *m_pos++ = ',';
         newline_indent(m_depth);
         return true;
-      case state::failed: return false;
-      default: fail(json_error::unexpected_key); return false;
+      case state::failed:
+        return false;
+      default:
+        fail(json_error::unexpected_key);
+        return false;
     }
   }
   ELECTRON_ALWAYS_INLINE void after_value() noexcept {
@@ -463,7 +472,8 @@ class json_writer {
   }
 
   void begin(char open, bool object) {
-    if (m_depth == json_max_depth && ok()) [[unlikely]] return fail(json_error::too_deep);
+    if (m_depth == json_max_depth && ok()) [[unlikely]]
+      return fail(json_error::too_deep);
     if (!before_value()) return;
     const std::size_t word = m_depth / 64;
     const std::uint64_t bit = std::uint64_t{1} << (m_depth % 64);

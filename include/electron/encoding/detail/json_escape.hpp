@@ -78,7 +78,8 @@ inline std::uint32_t json_attention_mask(__m256i v, __m256i x1, __m256i x2) noex
   hit = _mm256_or_si256(hit, v);  // the high bit of bytes >= 0x80
   return static_cast<std::uint32_t>(_mm256_movemask_epi8(hit));
 }
-ELECTRON_ALWAYS_INLINE std::size_t json_copy_clean_simd(const byte* p, std::size_t n, char* out, byte x1, byte x2) noexcept {
+ELECTRON_ALWAYS_INLINE std::size_t json_copy_clean_simd(const byte* p, std::size_t n, char* out, byte x1,
+                                                        byte x2) noexcept {
   const __m256i v1 = _mm256_set1_epi8(static_cast<char>(x1));
   const __m256i v2 = _mm256_set1_epi8(static_cast<char>(x2));
   std::size_t i = 0;
@@ -115,7 +116,8 @@ inline std::uint32_t json_attention_mask(__m128i v, __m128i x1, __m128i x2) noex
   hit = _mm_or_si128(hit, v);
   return static_cast<std::uint32_t>(_mm_movemask_epi8(hit));
 }
-ELECTRON_ALWAYS_INLINE std::size_t json_copy_clean_simd(const byte* p, std::size_t n, char* out, byte x1, byte x2) noexcept {
+ELECTRON_ALWAYS_INLINE std::size_t json_copy_clean_simd(const byte* p, std::size_t n, char* out, byte x1,
+                                                        byte x2) noexcept {
   const __m128i v1 = _mm_set1_epi8(static_cast<char>(x1));
   const __m128i v2 = _mm_set1_epi8(static_cast<char>(x2));
   std::size_t i = 0;
@@ -130,7 +132,8 @@ ELECTRON_ALWAYS_INLINE std::size_t json_copy_clean_simd(const byte* p, std::size
 #else
 inline constexpr bool json_simd_copy = false;
 /// No vector kernel on this target: the scalar twin.
-ELECTRON_ALWAYS_INLINE std::size_t json_copy_clean_simd(const byte* p, std::size_t n, char* out, byte x1, byte x2) noexcept {
+ELECTRON_ALWAYS_INLINE std::size_t json_copy_clean_simd(const byte* p, std::size_t n, char* out, byte x1,
+                                                        byte x2) noexcept {
   return json_copy_clean_scalar(p, n, out, x1, x2);
 }
 #endif
