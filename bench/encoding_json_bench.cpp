@@ -254,6 +254,36 @@ void bm_electron_string(benchmark::State& state, int which) {
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(bytes));
 }
 
+// The replay loop alone (each call only counts): the floor every
+// event-driven writer here pays for the dispatch over the event list.
+struct counting_writer {
+  std::size_t n = 0;
+  void null() { ++n; }
+  void boolean(bool v) { n += v ? 1 : 2; }
+  template <class T>
+  void number(T v) {
+    n += static_cast<std::size_t>(v != T{});
+  }
+  void string(std::string_view v) { n += v.size(); }
+  void key(std::string_view v) { n += v.size(); }
+  void begin_object() { ++n; }
+  void end_object() { ++n; }
+  void begin_array() { ++n; }
+  void end_array() { ++n; }
+};
+
+void bm_dispatch_only(benchmark::State& state, int which) {
+  const json_doc& doc = document(which);
+  if (doc.events.empty()) return state.SkipWithError("corpus not found");
+  for (auto _ : state) {
+    counting_writer w;
+    electron_bench::escape(w);
+    replay_electron(w, doc.events);
+    electron_bench::keep(w.n);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(doc.events.size()));
+}
+
 #if defined(ELECTRON_BENCH_HAVE_RAPIDJSON)
 void bm_rapidjson(benchmark::State& state, int which) {
   const json_doc& doc = document(which);
@@ -448,6 +478,7 @@ const int registered = [] {
     const std::string base = std::string("json_write/") + names[d] + "/";
     benchmark::RegisterBenchmark((base + "electron").c_str(), bm_electron_builder, d);
     benchmark::RegisterBenchmark((base + "electron_std_string").c_str(), bm_electron_string, d);
+    benchmark::RegisterBenchmark((base + "replay_loop_only").c_str(), bm_dispatch_only, d);
 #if defined(ELECTRON_BENCH_HAVE_RAPIDJSON)
     benchmark::RegisterBenchmark((base + "rapidjson").c_str(), bm_rapidjson, d);
 #endif

@@ -282,7 +282,7 @@ TEST_CASE("json_writer: literals and integers", "[json]") {
   std::uint64_t p = 1;
   for (int d = 0; d < 20; ++d, p *= 10) {
     for (std::uint64_t v : {p - 1, p, p + 1}) {
-      char buf[24];
+      char buf[32];
       char* e = enc::detail::json_write_u64(buf, v);
       REQUIRE(std::string(buf, e) == std::to_string(v));
     }
@@ -291,7 +291,7 @@ TEST_CASE("json_writer: literals and integers", "[json]") {
   for (int i = 0; i < 20000; ++i) {
     const std::uint64_t v = rng() >> (rng() % 64);
     const auto s = static_cast<std::int64_t>(rng()) >> (rng() % 64);
-    char buf[24];
+    char buf[32];
     REQUIRE(std::string(buf, enc::detail::json_write_u64(buf, v)) == std::to_string(v));
     REQUIRE(std::string(buf, enc::detail::json_write_i64(buf, s)) == std::to_string(s));
   }

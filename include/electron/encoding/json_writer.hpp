@@ -181,7 +181,7 @@ class json_writer {
   /// Writes an integer exactly (in canonical_numbers mode, beyond +-2^53 as
   /// the nearest double).
   template <parse::standard_integer T>
-  void number(T v) {
+  ELECTRON_ALWAYS_INLINE void number(T v) {
     if (m_options.canonical_numbers) {
       constexpr T big = sizeof(T) >= 8 ? static_cast<T>(std::uint64_t{1} << 53) : std::numeric_limits<T>::max();
       bool inexact = v > big;
@@ -229,7 +229,7 @@ class json_writer {
 
   /// Writes a string from UTF-8 text, escaped per the options (see
   /// json_options and json_invalid_utf8).
-  void string(std::string_view s) {
+  ELECTRON_ALWAYS_INLINE void string(std::string_view s) {
     if (!before_value(string_room(s.size()))) return;
     if (!write_string(s)) return;
     after_value();
@@ -266,7 +266,7 @@ class json_writer {
   /// Opens an object.
   void begin_object() { begin('{', true); }
   /// Writes an object member's key (a string, escaped as string() does).
-  void key(std::string_view k) {
+  ELECTRON_ALWAYS_INLINE void key(std::string_view k) {
     room(separator_room() + string_room(k.size()) + 2);
     m_mark = m_pos;
     if (m_state == state::key_comma) [[likely]] {
@@ -471,7 +471,7 @@ class json_writer {
     m_pos += n;
   }
 
-  void begin(char open, bool object) {
+  ELECTRON_ALWAYS_INLINE void begin(char open, bool object) {
     if (m_depth == json_max_depth && ok()) [[unlikely]]
       return fail(json_error::too_deep);
     if (!before_value()) return;
@@ -489,7 +489,7 @@ class json_writer {
       m_after = object ? state::key_comma : state::value_comma;
     }
   }
-  void end(char close, bool object) {
+  ELECTRON_ALWAYS_INLINE void end(char close, bool object) {
     room(separator_room());
     const bool in_array = m_state == state::value || m_state == state::value_comma || m_state == state::value_pretty;
     const bool in_key = m_state == state::key_first || m_state == state::key_comma || m_state == state::key_pretty;
@@ -517,21 +517,26 @@ class json_writer {
 
   // The quoted string; false (and the error set, nothing written) when it
   // is not UTF-8 under json_invalid_utf8::fail.
-  bool write_string(std::string_view s) {
+  ELECTRON_ALWAYS_INLINE bool write_string(std::string_view s) {
     const auto* p = reinterpret_cast<const byte*>(s.data());
-    std::size_t n = s.size();
+    const std::size_t n = s.size();
+    if (n <= 32) {
+      // Most keys and many values: one vector, inline, when it is clean.
+      // The caller reserved string_room(n) (32 bytes of slack included).
+      m_pos[0] = '"';
+      const std::size_t k = detail::json_copy_clean_simd(p, n, m_pos + 1, m_extra_1, m_extra_2);
+      if (k == n) [[likely]] {
+        m_pos[n + 1] = '"';
+        m_pos += n + 2;
+        return true;
+      }
+    }
+    return write_string_general(p, n);
+  }
+  ELECTRON_NOINLINE bool write_string_general(const byte* p, std::size_t n) {
     if (n <= string_chunk) [[likely]] {
       // The caller reserved string_room(n).
       *m_pos++ = '"';
-      if (n <= 32) {
-        // Most keys and many values: one vector, inline, when it is clean.
-        const std::size_t k = detail::json_copy_clean_simd(p, n, m_pos, m_extra_1, m_extra_2);
-        if (k == n) [[likely]] {
-          m_pos[n] = '"';
-          m_pos += n + 1;
-          return true;
-        }
-      }
       char* const out = detail::json_escape_body<detail::json_simd_copy>(p, n, m_pos, m_mode);
       if (out == nullptr) [[unlikely]] {
         m_pos = m_mark;

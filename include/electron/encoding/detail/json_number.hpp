@@ -7,6 +7,7 @@
 
 #include "electron/config.hpp"
 #include "electron/parse/detail/format_float_write.hpp"
+#include "electron/parse/detail/int_digits.hpp"
 
 #include <bit>
 #include <cstddef>
@@ -46,11 +47,35 @@ constexpr int json_digit_count(std::uint64_t v) noexcept {
   return t + 1 - (v < json_powers_of_10[t] ? 1 : 0);
 }
 
-/// Writes v in decimal at out (room for 20 bytes); returns the end.
+/// The n <= 8 last digits of x < 10^8 stored as one word at out (8 bytes
+/// written); returns out + n.
+inline char* json_store_digits(char* out, std::uint32_t x, int n) noexcept {
+  const std::uint64_t w = parse::detail::ascii8(x) >> (8 * (8 - n));
+  std::memcpy(out, &w, 8);
+  return out + n;
+}
+
+/// Writes v in decimal at out, which has room for 24 bytes (whole words are
+/// stored past the digits); returns the end. Little-endian targets convert 8
+/// digits at once (parse's SWAR ascii8), others two at a time.
 inline char* json_write_u64(char* out, std::uint64_t v) noexcept {
   if (v < 10) {
     *out = static_cast<char>('0' + v);
     return out + 1;
+  }
+  if constexpr (std::endian::native == std::endian::little) {
+    constexpr std::uint64_t e8 = 100000000u;
+    if (v < e8) return json_store_digits(out, static_cast<std::uint32_t>(v), json_digit_count(v));
+    if (v < e8 * e8) {
+      const std::uint64_t high = v / e8;
+      out = json_store_digits(out, static_cast<std::uint32_t>(high), json_digit_count(high));
+      return json_store_digits(out, static_cast<std::uint32_t>(v - high * e8), 8);
+    }
+    const std::uint64_t top = v / (e8 * e8);  // at most 1844
+    const std::uint64_t rest = v - top * (e8 * e8);
+    out = json_store_digits(out, static_cast<std::uint32_t>(top), json_digit_count(top));
+    out = json_store_digits(out, static_cast<std::uint32_t>(rest / e8), 8);
+    return json_store_digits(out, static_cast<std::uint32_t>(rest % e8), 8);
   }
   const int n = json_digit_count(v);
   char* const end = out + n;
@@ -68,7 +93,7 @@ inline char* json_write_u64(char* out, std::uint64_t v) noexcept {
   return end;
 }
 
-/// Writes v in decimal at out (room for 20 bytes); returns the end.
+/// Writes v in decimal at out (room for 25 bytes); returns the end.
 inline char* json_write_i64(char* out, std::int64_t v) noexcept {
   std::uint64_t u = static_cast<std::uint64_t>(v);
   if (v < 0) {
