@@ -275,7 +275,30 @@ inline char* json_escape_body(const byte* p, std::size_t n, char* out, const jso
     }
     // A run of non-ASCII characters (the text of most non-Latin scripts)
     // stays in this loop rather than going back to the vector kernel.
+    const bool raw_copy = !mode.ensure_ascii && !mode.escape_line_separators;
     do {
+      if (raw_copy && end - p >= 4) {
+        // Well-formed 2- and 3-byte sequences (most non-Latin text) checked
+        // from one word and copied as they are.
+        std::uint32_t w;
+        std::memcpy(&w, p, 4);
+        if constexpr (std::endian::native == std::endian::little) {
+          if ((w & 0x00c0c0f0u) == 0x008080e0u) {
+            const std::uint32_t cp = (w & 0x0fu) << 12 | ((w >> 8) & 0x3fu) << 6 | ((w >> 16) & 0x3fu);
+            if (cp >= 0x800 && (cp & 0xf800u) != 0xd800u) {
+              std::memcpy(out, &w, 4);
+              out += 3;
+              p += 3;
+              continue;
+            }
+          } else if ((w & 0xc0e0u) == 0x80c0u && (w & 0x1eu) != 0) {
+            std::memcpy(out, &w, 4);
+            out += 2;
+            p += 2;
+            continue;
+          }
+        }
+      }
       const int len = json_utf8_sequence(p, end);
       if (len < 0) {
         if (mode.fail_invalid) return nullptr;
