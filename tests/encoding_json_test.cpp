@@ -638,6 +638,54 @@ TEST_CASE("json_writer: flush streams a document out while it is written", "[jso
   CHECK(cs.calls >= 5);
 }
 
+TEST_CASE("json_writer: a user-defined contiguous sink", "[json]") {
+  // Hands out exactly what is asked for, from a vector, and records it.
+  struct vector_sink {
+    std::vector<char> data;
+    std::size_t size = 0, prepares = 0, largest = 0;
+    void append(std::string_view v) {
+      char* p = prepare(v.size());
+      std::memcpy(p, v.data(), v.size());
+      commit(v.size());
+    }
+    char* prepare(std::size_t n) {
+      ++prepares;
+      largest = std::max(largest, n);
+      if (data.size() < size + n) data.resize(size + n);
+      return data.data() + size;
+    }
+    void commit(std::size_t k) { size += k; }
+    std::string_view view() const { return {data.data(), size}; }
+  };
+  static_assert(enc::contiguous_byte_sink<vector_sink>);
+  vector_sink vs;
+  std::string ref;
+  {
+    enc::json_writer<vector_sink> w(vs);
+    enc::json_writer<std::string> r(ref);
+    const auto both = [&](auto fn) {
+      fn(w);
+      fn(r);
+    };
+    both([](auto& x) { x.begin_array(); });
+    for (int i = 0; i < 3000; ++i) {
+      both([&](auto& x) {
+        x.number(i);
+        x.string(std::string(static_cast<std::size_t>(i % 70), static_cast<char>('a' + i % 26)));
+        x.number(i * 0.25);
+      });
+    }
+    both([](auto& x) { x.string(std::string(100000, '\n')); });
+    both([](auto& x) {
+      x.end_array();
+      CHECK(x.finish() == json_error::none);
+    });
+  }
+  CHECK(vs.view() == ref);
+  CHECK(vs.prepares > 2);
+  CHECK(vs.largest < 64 * 1024);  // long strings go out in pieces
+}
+
 TEST_CASE("json_writer: no allocation into a reserved builder or a plain sink", "[json]") {
   electron::strings::builder b;
   b.reserve(1 << 20);
