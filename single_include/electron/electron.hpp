@@ -2659,6 +2659,5242 @@ ELECTRON_END_NAMESPACE
 
 #endif  // ELECTRON_CPU_HPP
 // ---- end electron/cpu.hpp ----
+// ---- begin electron/encoding.hpp ----
+// electron/encoding.hpp: structured data to bytes and back, with no
+// reflection, no DOM and no hidden allocation (namespace electron::encoding).
+//
+//   byte_sink / contiguous_byte_sink   where encoders write: std::string,
+//                                      strings::builder, io::writer, your own
+//                                      (electron/encoding/sink.hpp)
+//   json_writer                        streaming RFC 8259 JSON: checked structure,
+//                                      escaping modes, shortest or ECMAScript
+//                                      numbers, base64 bytes, pretty printing
+//                                      (electron/encoding/json_writer.hpp)
+//   encode_varint / decode_varint      LEB128 and zigzag as protobuf and Go write
+//                                      them; bulk span forms; Stream VByte
+//                                      (electron/encoding/varint.hpp)
+//
+// Each part is also a header of its own.
+//
+//   electron::strings::builder out;
+//   electron::encoding::json_writer w(out);
+//   w.begin_object();
+//   w.write("id", 42);
+//   w.write("name", "ada");
+//   w.end_object();
+//   w.finish();                                        // {"id":42,"name":"ada"}
+//
+// docs/encoding.md has the reference and the measured comparison with
+// RapidJSON, nlohmann::json, Boost.JSON, fmt, protobuf's coded streams and
+// libstreamvbyte.
+#ifndef ELECTRON_ENCODING_HPP
+#define ELECTRON_ENCODING_HPP
+
+// ---- begin electron/encoding/json_writer.hpp ----
+// electron/encoding/json_writer.hpp: a streaming JSON writer (RFC 8259) into
+// any encoding::byte_sink, with no DOM and no allocation of its own.
+//
+//   electron::strings::builder b;
+//   electron::encoding::json_writer w(b);
+//   w.begin_object();
+//   w.write("id", 42);
+//   w.key("tags");
+//   w.begin_array();
+//   w.string("a\"b");
+//   w.end_array();
+//   w.end_object();
+//   w.finish();                       // b.view() == R"({"id":42,"tags":["a\"b"]})"
+//
+// Structure is checked: a misplaced call is an ELECTRON_ASSERT in debug
+// builds and, in every build, a sticky error (error(), ok()) after which the
+// writer writes nothing more. The call that fails writes nothing.
+//
+// Output goes out in windows: into a contiguous_byte_sink (strings::builder,
+// io::writer) the writer writes straight into room the sink hands out
+// (prepare/commit); into any other byte_sink (std::string) through a 16 KiB
+// buffer of its own. flush() (or finish()) hands the pending bytes to the sink
+// so a long document can go out while it is being written; the destructor
+// flushes too. Between flushes the sink must not be used by anyone else.
+#ifndef ELECTRON_ENCODING_JSON_WRITER_HPP
+#define ELECTRON_ENCODING_JSON_WRITER_HPP
+
+// ---- begin electron/encoding/detail/json_escape.hpp ----
+// electron/encoding/detail/json_escape.hpp: the string and byte kernels of
+// json_writer: the copy of the bytes that need no escaping (a vector loop
+// with a scalar SWAR twin), escapes, UTF-8 checking and base64.
+//
+// The copy kernels store whole vectors into the output and then report how
+// many of the bytes were clean, so the caller must have 32 bytes of room past
+// the input's length. They never read outside the input: the last partial
+// vector is a masked load (AVX-512BW/VL) or goes through 8-byte words.
+#ifndef ELECTRON_ENCODING_DETAIL_JSON_ESCAPE_HPP
+#define ELECTRON_ENCODING_DETAIL_JSON_ESCAPE_HPP
+
+// ---- begin electron/detail/byte_kernels.hpp ----
+// electron/detail/byte_kernels.hpp: the byte kernels behind electron::simd
+// and electron::strings (equal, index_byte, last_index_byte, count, find,
+// index_any).
+//
+// Every kernel has a scalar overload (detail::scalar_arch, plain loops) and a
+// template on an xsimd architecture. xsimd 8 has no batch_bool -> bit mask
+// operation, so `to_mask` is a small per-ISA shim (PMOVMSKB, VPMOVMSKB, the
+// AVX-512BW mask register itself, or a narrowing shift on NEON).
+//
+// No kernel reads outside [p, p + n): full vectors inside the range, then
+// either one more vector that overlaps the previous one and ends at p + n, a
+// masked load (AVX-512BW), overlapping 64/32-bit words, or scalar code.
+#ifndef ELECTRON_DETAIL_BYTE_KERNELS_HPP
+#define ELECTRON_DETAIL_BYTE_KERNELS_HPP
+
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <string_view>
+#include <type_traits>
+
+/// 1 when the byte kernels are vector ones (x86 SSE2 and up, AArch64 NEON),
+/// 0 when every byte kernel is its scalar twin.
+/// (Little-endian only: byte i of a 64-bit word is bits 8i..8i+7.)
+#if ELECTRON_HAS_SIMD && (ELECTRON_ARCH_X86 || (defined(__aarch64__) && defined(__ARM_NEON) && \
+                                                defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__))
+#define ELECTRON_SIMD_BYTE_KERNELS 1
+#else
+#define ELECTRON_SIMD_BYTE_KERNELS 0
+#endif
+
+#if ELECTRON_SIMD_BYTE_KERNELS && ELECTRON_ARCH_X86
+#include <immintrin.h>
+#elif ELECTRON_SIMD_BYTE_KERNELS
+#include <arm_neon.h>
+#endif
+
+ELECTRON_BEGIN_NAMESPACE
+namespace detail {
+
+inline const byte* bytes_of(std::string_view s) noexcept { return reinterpret_cast<const byte*>(s.data()); }
+inline const byte* bytes_of(std::span<const std::byte> s) noexcept { return reinterpret_cast<const byte*>(s.data()); }
+
+// ---------------------------------------------------------------------------
+// Scalar twins
+// ---------------------------------------------------------------------------
+inline bool equal(scalar_arch, const byte* a, const byte* b, std::size_t n) noexcept {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+inline std::size_t index_byte(scalar_arch, const byte* p, std::size_t n, byte c) noexcept {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (p[i] == c) return i;
+  }
+  return npos;
+}
+/// index_byte for a byte usually found near the start (the next separator
+/// of a split): the same result.
+inline std::size_t index_byte_near(scalar_arch, const byte* p, std::size_t n, byte c) noexcept {
+  return index_byte(scalar_arch{}, p, n, c);
+}
+/// One of the ASCII whitespace bytes: space, \t, \n, \v, \f, \r.
+constexpr bool is_ascii_space(byte c) noexcept { return c == ' ' || (c >= '\t' && c <= '\r'); }
+/// The next run of non-whitespace bytes in p[0, n): its start (npos when the
+/// rest is all whitespace) and, through len, its length.
+inline std::size_t next_field(scalar_arch, const byte* p, std::size_t n, std::size_t& len) noexcept {
+  std::size_t i = 0;
+  while (i < n && is_ascii_space(p[i])) ++i;
+  if (i == n) return npos;
+  std::size_t j = i + 1;
+  while (j < n && !is_ascii_space(p[j])) ++j;
+  len = j - i;
+  return i;
+}
+/// Index of the last byte equal to c, or npos.
+inline std::size_t last_index_byte(scalar_arch, const byte* p, std::size_t n, byte c) noexcept {
+  for (std::size_t i = n; i-- > 0;) {
+    if (p[i] == c) return i;
+  }
+  return npos;
+}
+inline std::size_t count(scalar_arch, const byte* p, std::size_t n, byte c) noexcept {
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < n; ++i) k += p[i] == c;
+  return k;
+}
+
+/// Index of the first byte of p that is in set[0, k), or npos.
+inline std::size_t index_any(scalar_arch, const byte* p, std::size_t n, const byte* set, std::size_t k) noexcept {
+  std::uint64_t bits[4] = {0, 0, 0, 0};
+  for (std::size_t j = 0; j < k; ++j) bits[set[j] >> 6] |= std::uint64_t{1} << (set[j] & 63);
+  for (std::size_t i = 0; i < n; ++i) {
+    if ((bits[p[i] >> 6] >> (p[i] & 63)) & 1) return i;
+  }
+  return npos;
+}
+
+// ---------------------------------------------------------------------------
+// Substring search. Candidates come from a filter (first and last byte of the
+// needle, Muła, "SIMD-friendly algorithms for substring searching", 2016) and
+// are verified with memcmp. Verification work is bounded: past a budget
+// linear in the haystack, the rest of the search goes to a linear-time
+// algorithm (glibc's memmem is Crochemore-Perrin Two-Way), so adversarial
+// inputs (needle a...ab in a...a) stay O(n + m).
+// ---------------------------------------------------------------------------
+inline std::size_t find_linear(const byte* h, std::size_t n, const byte* s, std::size_t m) noexcept {
+#if defined(__GLIBC__) || defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) || defined(__NetBSD__)
+  const void* r = ::memmem(h, n, s, m);
+  return r == nullptr ? npos : static_cast<std::size_t>(static_cast<const byte*>(r) - h);
+#else
+  // No memmem here: a plain scan (quadratic in the worst case on such
+  // platforms; documented in electron/simd.hpp).
+  for (std::size_t i = 0; i + m <= n; ++i)
+    if (std::memcmp(h + i, s, m) == 0) return i;
+  return npos;
+#endif
+}
+
+/// Verification budget: how many bytes memcmp may compare in total before the
+/// search switches to find_linear.
+constexpr std::size_t verify_budget(std::size_t n) noexcept { return 4 * n + 256; }
+
+inline std::size_t find(scalar_arch, const byte* h, std::size_t n, const byte* s, std::size_t m) noexcept {
+  if (m == 0) return 0;
+  if (m > n) return npos;
+  std::size_t budget = verify_budget(n);
+  for (std::size_t i = 0; i + m <= n; ++i) {
+    if (h[i] != s[0] || h[i + m - 1] != s[m - 1]) continue;
+    if (std::memcmp(h + i, s, m) == 0) return i;
+    if (budget < m) {
+      const std::size_t r = find_linear(h + i + 1, n - i - 1, s, m);
+      return r == npos ? npos : r + i + 1;
+    }
+    budget -= m;
+  }
+  return npos;
+}
+
+#if ELECTRON_SIMD_BYTE_KERNELS
+// ---------------------------------------------------------------------------
+// Vector kernels (x86: SSE2 and up; AArch64: NEON)
+// ---------------------------------------------------------------------------
+
+// The architecture byte kernels really run on: AVX-512 without BW has no byte
+// compares into mask registers (use AVX2), AVX1 has no 256-bit integer
+// compares (use SSE4.2), FMA variants are their base ISA. On Arm, only
+// AArch64's NEON (xsimd's neon64); 32-bit NEON stays scalar.
+template <class Arch>
+using byte_arch = std::conditional_t<
+    std::is_base_of_v<xsimd::avx512bw, Arch>, xsimd::avx512bw,
+    std::conditional_t<
+        std::is_base_of_v<xsimd::avx512f, Arch> || std::is_base_of_v<xsimd::avx2, Arch>, xsimd::avx2,
+        std::conditional_t<std::is_base_of_v<xsimd::sse2, Arch> || std::is_base_of_v<xsimd::avx, Arch> ||
+                               std::is_base_of_v<xsimd::fma4, Arch>,
+                           xsimd::sse2,
+                           std::conditional_t<std::is_base_of_v<xsimd::neon64, Arch>, xsimd::neon64, void>>>>;
+
+template <class Arch>
+concept vector_arch = electron::detail::is_simd_arch<Arch> && !std::is_void_v<byte_arch<Arch>>;
+
+template <class A>
+using bytes = xsimd::batch<byte, A>;
+template <class A>
+using bytes_bool = xsimd::batch_bool<byte, A>;
+
+/// log2 of the bits per byte lane in a to_mask result: 0 on x86 (one bit per
+/// lane), 2 on NEON (lane i at bit 4i).
+template <class A>
+inline constexpr int lane_shift = std::is_same_v<A, xsimd::neon64> ? 2 : 0;
+
+/// A bit mask of a byte comparison, lowest lane lowest: exactly one bit per
+/// true lane, at bit `i << lane_shift<A>` for lane i.
+template <class A>
+ELECTRON_ALWAYS_INLINE std::uint64_t to_mask(const bytes_bool<A>& b) noexcept {
+#if ELECTRON_ARCH_X86
+  if constexpr (std::is_same_v<A, xsimd::avx512bw>) {
+    return static_cast<std::uint64_t>(b.data);
+  } else if constexpr (std::is_same_v<A, xsimd::avx2>) {
+    return static_cast<std::uint32_t>(_mm256_movemask_epi8(b.data));
+  } else {
+    return static_cast<std::uint32_t>(_mm_movemask_epi8(b.data));
+  }
+#else
+  // NEON has no movemask. Each 16-bit pair of compare lanes (0x00 or 0xFF
+  // bytes) shifted right by 4 and narrowed to 8 bits keeps the top nibble of
+  // its low lane and the bottom nibble of its high lane, so one SHRN turns the
+  // 16 lanes into 16 nibbles of a 64-bit value, lane i at bits 4i..4i+3
+  // (D. Kutenin, "Porting x86 vector bitmask optimizations to Arm NEON", Arm
+  // community blog, 2022). One bit of each nibble is kept, so that popcount
+  // counts lanes and clearing the lowest bit clears one lane.
+  const uint8x8_t nibbles = vshrn_n_u16(vreinterpretq_u16_u8(b.data), 4);
+  return vget_lane_u64(vreinterpret_u64_u8(nibbles), 0) & 0x1111111111111111u;
+#endif
+}
+
+/// The lane of a to_mask result's lowest set bit (m != 0).
+template <class A>
+ELECTRON_ALWAYS_INLINE std::size_t first_lane(std::uint64_t m) noexcept {
+  return static_cast<std::size_t>(std::countr_zero(m)) >> lane_shift<A>;
+}
+/// The lane of a to_mask result's highest set bit (m != 0). On NEON lane i
+/// is bit 4i (one bit kept per nibble), so 63 - countl_zero is 4i there too.
+template <class A>
+ELECTRON_ALWAYS_INLINE std::size_t last_lane(std::uint64_t m) noexcept {
+  return static_cast<std::size_t>(63 - std::countl_zero(m)) >> lane_shift<A>;
+}
+/// How many lanes a to_mask result has set.
+ELECTRON_ALWAYS_INLINE std::size_t lane_count(std::uint64_t m) noexcept {
+  return static_cast<std::size_t>(std::popcount(m));
+}
+
+#if ELECTRON_ARCH_X86
+/// Bytes of [p, p + n), n < width, as one vector's mask of `c` matches, without
+/// reading outside the range (AVX-512BW: masked load). Only for avx512bw.
+inline std::uint64_t short_match_avx512(const byte* p, std::size_t n, byte c) noexcept {
+  const __mmask64 live = n >= 64 ? ~__mmask64{0} : ((__mmask64{1} << n) - 1);
+  const __m512i v = _mm512_maskz_loadu_epi8(live, p);
+  return static_cast<std::uint64_t>(_mm512_mask_cmpeq_epi8_mask(live, v, _mm512_set1_epi8(static_cast<char>(c))));
+}
+#endif
+
+// ---------------------------------------------------------------------------
+// Short inputs (up to short_vectors vectors). Lines and fields come in random
+// lengths, so a branch on the length is mispredicted about as often as not,
+// and each miss costs more than scanning the bytes. The short path therefore
+// reads every input of w..short_vectors*w bytes the same way, with no branch
+// on its length: vector k at min(k*w, n - w) (the last ones overlap bytes
+// already seen), and the first match is picked with conditional moves.
+// AVX-512BW does the same with masked loads, which also covers n < w. Other
+// ISAs take n < w in 64-bit words (SWAR), again without reading outside the
+// input: words at min(8k, n - 8), or two overlapping 32-bit halves for n < 8.
+// ---------------------------------------------------------------------------
+inline constexpr std::uint64_t swar_ones = 0x0101010101010101u;
+inline constexpr std::uint64_t swar_highs = 0x8080808080808080u;
+
+/// 0x80 in each zero byte of x. Only bytes above a real zero byte can be
+/// flagged falsely (by the borrow), so the lowest flag is always exact
+/// (H. S. Warren, "Hacker's Delight", 2nd ed., section 6-1).
+constexpr std::uint64_t zero_bytes(std::uint64_t x) noexcept { return (x - swar_ones) & ~x & swar_highs; }
+
+static_assert(std::endian::native == std::endian::little, "the SWAR paths number bytes from the low end");
+ELECTRON_ALWAYS_INLINE std::uint64_t load_u64(const byte* p) noexcept {
+  std::uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+ELECTRON_ALWAYS_INLINE std::uint64_t load_u32(const byte* p) noexcept {
+  std::uint32_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+/// Matches one byte value: `vec` on a vector, `word` on 8 bytes (SWAR).
+template <class A>
+struct byte_matcher {
+  bytes<A> needle;
+  std::uint64_t repeated;
+  explicit byte_matcher(byte c) noexcept : needle(c), repeated(swar_ones * c) {}
+  ELECTRON_ALWAYS_INLINE bytes_bool<A> vec(const bytes<A>& v) const noexcept { return v == needle; }
+  ELECTRON_ALWAYS_INLINE std::uint64_t word(std::uint64_t x) const noexcept { return zero_bytes(x ^ repeated); }
+};
+
+/// Sets of up to this many bytes are matched with one compare per member;
+/// larger sets use the scalar bitmap.
+inline constexpr std::size_t max_vector_set = 8;
+
+/// Matches any byte of a set of 1..max_vector_set bytes.
+template <class A>
+struct set_matcher {
+  bytes<A> members[max_vector_set];
+  std::size_t k;
+  set_matcher(const byte* set, std::size_t size) noexcept : k(size) {
+    for (std::size_t j = 0; j < max_vector_set; ++j) members[j] = bytes<A>(set[j < k ? j : 0]);
+  }
+  ELECTRON_ALWAYS_INLINE bytes_bool<A> vec(const bytes<A>& v) const noexcept {
+    auto any = v == members[0];
+    for (std::size_t j = 1; j < k; ++j) any = any || (v == members[j]);
+    return any;
+  }
+};
+
+/// Inputs up to this many vectors take the short path: 256 bytes on AVX2 and
+/// AVX-512BW, 64 on 16-byte vectors. (On AVX2, 4 vectors left the 129-160 B
+/// quarter of the random 4-160 B bench to the loop: 14.3 ns against 10.4 ns
+/// with 8, clang, same run.)
+template <class A>
+inline constexpr std::size_t short_vectors = std::is_same_v<A, xsimd::avx2> ? 8 : 4;
+template <class A>
+inline constexpr std::size_t short_limit = short_vectors<A>* bytes<A>::size;
+
+// An empty asm statement: the compiler cannot see what comes out of it, so
+// it cannot turn arithmetic on it back into a compare and a branch.
+ELECTRON_ALWAYS_INLINE std::uint64_t opaque(std::uint64_t x) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  __asm__("" : "+r"(x));
+#endif
+  return x;
+}
+
+/// min(a, b), as a conditional move. (Hiding it from clang as arithmetic cost
+/// more than it saved: the clamps no longer moved out of loops over a fixed
+/// length, 13 ns against 5 ns at 64 B.)
+ELECTRON_ALWAYS_INLINE std::size_t min_no_branch(std::size_t a, std::size_t b) noexcept {
+#if defined(__GNUC__) && !defined(__clang__)
+  return __builtin_expect_with_probability(a < b, 1, 0.5) ? a : b;
+#else
+  return a < b ? a : b;
+#endif
+}
+/// The low `bits` bits set, bits in [0, 64], by arithmetic (two shifts, so
+/// that 64 wraps to all ones rather than shifting by the width).
+ELECTRON_ALWAYS_INLINE std::uint64_t low_bits(std::size_t bits) noexcept {
+  return ((std::uint64_t{1} << (bits >> 1)) << (bits - (bits >> 1))) - 1;
+}
+/// The answer from V match masks, mask k for the bytes from at(k) on with one
+/// bit per byte at (byte << Shift): at(k) plus the first set byte of the first
+/// nonzero mask, npos if none.
+///
+/// A chain of selects from the last mask to the first, kept free of branches
+/// for each compiler: g++ keeps a select it is told is unpredictable as a
+/// conditional move; clang would turn the selects inside the caller's loop
+/// back into branches (its cmov conversion), so it gets a blend through a
+/// mask it cannot see into.
+template <int Shift, std::size_t V, class At>
+ELECTRON_ALWAYS_INLINE std::size_t first_of_masks(const std::uint64_t (&m)[V], const At& at) noexcept {
+  std::size_t r = npos;
+  for (std::size_t k = V; k-- > 0;) {
+    const std::size_t here = at(k) + (static_cast<std::size_t>(std::countr_zero(m[k])) >> Shift);
+#if defined(__clang__)
+    r ^= (r ^ here) & opaque(std::size_t{0} - static_cast<std::size_t>(m[k] != 0));
+#elif defined(__GNUC__)
+    r = __builtin_expect_with_probability(m[k] != 0, 1, 0.5) ? here : r;
+#else
+    r = m[k] != 0 ? here : r;
+#endif
+  }
+  return r;
+}
+
+/// Index of the first byte of [p, p + n) that `match` accepts, or npos;
+/// n <= short_limit<A>. Reads nothing outside the input.
+template <class A, class M>
+ELECTRON_ALWAYS_INLINE std::size_t first_match_short(const byte* p, std::size_t n, const M& match) noexcept {
+  constexpr std::size_t w = bytes<A>::size;
+  constexpr std::size_t vectors = short_vectors<A>;
+#if ELECTRON_ARCH_X86
+  if constexpr (std::is_same_v<A, xsimd::avx512bw>) {
+    std::uint64_t m[vectors];
+    for (std::size_t k = 0; k < vectors; ++k) {
+      const std::size_t from = min_no_branch(k * w, n);  // keeps the pointer inside the input
+      const __mmask64 live = low_bits(min_no_branch(n - from, w));
+      m[k] = to_mask<A>(match.vec(bytes<A>(_mm512_maskz_loadu_epi8(live, p + from)))) & live;
+    }
+    return first_of_masks<lane_shift<A>, vectors>(m, [](std::size_t k) { return k * w; });
+  } else
+#endif
+  {
+    if (n >= w) {
+      // Vector k at min(k * w, n - w). The bytes a vector shares with an
+      // earlier one did not match there, so the first vector with a match
+      // has the answer in its first matching lane.
+      auto at = [n](std::size_t k) { return min_no_branch(k * w, n - w); };
+      std::uint64_t m[vectors];
+      for (std::size_t k = 0; k < vectors; ++k) m[k] = to_mask<A>(match.vec(bytes<A>::load_unaligned(p + at(k))));
+      return first_of_masks<lane_shift<A>, vectors>(m, at);
+    }
+    if (n >= 8) {                           // 64-bit words at min(8k, n - 8)
+      constexpr std::size_t words = w / 8;  // 8 * words > n
+      auto at = [n](std::size_t k) { return min_no_branch(8 * k, n - 8); };
+      std::uint64_t t[words];
+      for (std::size_t k = 0; k < words; ++k) t[k] = match.word(load_u64(p + at(k)));
+      return first_of_masks<3, words>(t, at);
+    }
+  }
+  if (n >= 4) {  // bytes 0..3 and n-4..n-1
+    const std::uint64_t t = match.word(load_u32(p) | (load_u32(p + n - 4) << 32));
+    const std::size_t b = static_cast<std::size_t>(std::countr_zero(t)) >> 3;
+    return t == 0 ? npos : (b < 4 ? b : b + n - 8);
+  }
+  if (n == 0) return npos;
+  // Bytes 0, n/2 and n-1 (all of them for n <= 3); the last one fills the word.
+  const std::uint64_t x =
+      std::uint64_t{p[0]} | (std::uint64_t{p[n / 2]} << 8) | (std::uint64_t{p[n - 1]} * 0x0101010101010000u);
+  const std::uint64_t t = match.word(x);
+  const std::size_t b = static_cast<std::size_t>(std::countr_zero(t)) >> 3;
+  return t == 0 ? npos : (b == 0 ? 0 : b == 1 ? n / 2 : n - 1);
+}
+
+// ---------------------------------------------------------------------------
+// Long inputs
+// ---------------------------------------------------------------------------
+template <class A>
+std::size_t index_byte_long(const byte* p, std::size_t n, byte c) noexcept {
+  constexpr std::size_t w = bytes<A>::size;
+  const bytes<A> needle(c);
+  if (n < w) return first_match_short<A>(p, n, byte_matcher<A>(c));
+  std::size_t i = 0;
+  if (n >= 8 * w) {
+    // The first vector, then vectors from the next w-aligned address on
+    // (bytes between the two were in the first vector): no load straddles
+    // two cache lines. With a 64-byte vector every unaligned load does, and
+    // a split 512-bit load costs more on CPUs that run 512-bit operations
+    // as two 256-bit halves (AMD Zen 4) than on Intel's; glibc's memchr
+    // aligns its loop the same way.
+    if (const std::uint64_t m = to_mask<A>(bytes<A>::load_unaligned(p) == needle)) return first_lane<A>(m);
+    i = w - (reinterpret_cast<std::uintptr_t>(p) & (w - 1));
+  }
+  // Four vectors per step, one branch: the common "not here" case is cheap.
+  for (; i + 4 * w <= n; i += 4 * w) {
+    const auto e0 = bytes<A>::load_unaligned(p + i) == needle;
+    const auto e1 = bytes<A>::load_unaligned(p + i + w) == needle;
+    const auto e2 = bytes<A>::load_unaligned(p + i + 2 * w) == needle;
+    const auto e3 = bytes<A>::load_unaligned(p + i + 3 * w) == needle;
+    if (xsimd::any((e0 || e1) || (e2 || e3))) {
+      if (const std::uint64_t m = to_mask<A>(e0)) return i + first_lane<A>(m);
+      if (const std::uint64_t m = to_mask<A>(e1)) return i + w + first_lane<A>(m);
+      if (const std::uint64_t m = to_mask<A>(e2)) return i + 2 * w + first_lane<A>(m);
+      return i + 3 * w + first_lane<A>(to_mask<A>(e3));
+    }
+  }
+  for (; i + w <= n; i += w) {
+    if (const std::uint64_t m = to_mask<A>(bytes<A>::load_unaligned(p + i) == needle)) {
+      return i + first_lane<A>(m);
+    }
+  }
+  if (i < n) {  // the last vector, overlapping bytes already seen (none of them matched)
+    const std::size_t last = n - w;
+    if (const std::uint64_t m = to_mask<A>(bytes<A>::load_unaligned(p + last) == needle)) {
+      return last + first_lane<A>(m);
+    }
+  }
+  return npos;
+}
+
+/// 0x80 in exactly the zero bytes of x: unlike zero_bytes, no borrow crosses
+/// bytes, so the highest flag is exact too (Hacker's Delight, 6-1).
+constexpr std::uint64_t zero_bytes_exact(std::uint64_t x) noexcept {
+  constexpr std::uint64_t lows = ~swar_highs;
+  return ~(((x & lows) + lows) | x | lows);
+}
+
+/// last_index_byte below one vector: 64-bit words from the end, then one
+/// word that overlaps bytes already seen (or two 32-bit halves, or bytes).
+inline std::size_t last_index_byte_swar(const byte* p, std::size_t n, byte c) noexcept {
+  const std::uint64_t repeated = swar_ones * c;
+  auto top = [](std::uint64_t t) { return static_cast<std::size_t>(63 - std::countl_zero(t)) >> 3; };
+  if (n >= 8) {
+    std::size_t i = n;
+    for (; i >= 8; i -= 8) {
+      if (const std::uint64_t t = zero_bytes_exact(load_u64(p + i - 8) ^ repeated)) return i - 8 + top(t);
+    }
+    if (i == 0) return npos;
+    // Bytes i..n-1 did not match, so a match in bytes 0..7 is below i.
+    const std::uint64_t t = zero_bytes_exact(load_u64(p) ^ repeated);
+    return t == 0 ? npos : top(t);
+  }
+  if (n >= 4) {  // bytes 0..3 (low half) and n-4..n-1 (high half, the later ones)
+    const std::uint64_t t = zero_bytes_exact((load_u32(p) | (load_u32(p + n - 4) << 32)) ^ repeated);
+    if (t == 0) return npos;
+    const std::size_t b = top(t);
+    return b >= 4 ? b + n - 8 : b;
+  }
+  return last_index_byte(scalar_arch{}, p, n, c);
+}
+
+/// last_index_byte: vectors from the end, four per branch; the first bytes
+/// (fewer than a vector) through one vector at p that overlaps bytes already
+/// seen, or SWAR below one vector (masked loads on AVX-512BW).
+template <class A>
+std::size_t last_index_byte_impl(const byte* p, std::size_t n, byte c) noexcept {
+  constexpr std::size_t w = bytes<A>::size;
+  if (n < w) {
+#if ELECTRON_ARCH_X86
+    if constexpr (std::is_same_v<A, xsimd::avx512bw>) {
+      const std::uint64_t m = short_match_avx512(p, n, c);
+      return m == 0 ? npos : last_lane<A>(m);
+    }
+#endif
+    return last_index_byte_swar(p, n, c);
+  }
+  const bytes<A> needle(c);
+  std::size_t i = n;  // bytes i..n-1 are done
+  if (n >= 8 * w) {
+    // The last vector, then vectors ending at w-aligned addresses: loads
+    // that never straddle two cache lines (this kept up with memrchr at
+    // 64 KiB; unaligned, it took 1.25x longer).
+    if (const std::uint64_t m = to_mask<A>(bytes<A>::load_unaligned(p + n - w) == needle)) {
+      return n - w + last_lane<A>(m);
+    }
+    i = n - (reinterpret_cast<std::uintptr_t>(p + n) & (w - 1));
+  }
+  for (; i >= 4 * w; i -= 4 * w) {
+    const auto e3 = bytes<A>::load_unaligned(p + i - w) == needle;
+    const auto e2 = bytes<A>::load_unaligned(p + i - 2 * w) == needle;
+    const auto e1 = bytes<A>::load_unaligned(p + i - 3 * w) == needle;
+    const auto e0 = bytes<A>::load_unaligned(p + i - 4 * w) == needle;
+    if (xsimd::any((e0 || e1) || (e2 || e3))) {
+      if (const std::uint64_t m = to_mask<A>(e3)) return i - w + last_lane<A>(m);
+      if (const std::uint64_t m = to_mask<A>(e2)) return i - 2 * w + last_lane<A>(m);
+      if (const std::uint64_t m = to_mask<A>(e1)) return i - 3 * w + last_lane<A>(m);
+      return i - 4 * w + last_lane<A>(to_mask<A>(e0));
+    }
+  }
+  for (; i >= w; i -= w) {
+    if (const std::uint64_t m = to_mask<A>(bytes<A>::load_unaligned(p + i - w) == needle)) {
+      return i - w + last_lane<A>(m);
+    }
+  }
+  if (i > 0) {  // the first vector, overlapping bytes i.. already seen (none matched)
+    if (const std::uint64_t m = to_mask<A>(bytes<A>::load_unaligned(p) == needle)) return last_lane<A>(m);
+  }
+  return npos;
+}
+
+/// index_byte: short inputs inline, without a call; long ones out of line.
+template <class A>
+ELECTRON_ALWAYS_INLINE std::size_t index_byte_impl(const byte* p, std::size_t n, byte c) noexcept {
+  if (ELECTRON_LIKELY(n <= short_limit<A>)) return first_match_short<A>(p, n, byte_matcher<A>(c));
+  return index_byte_long<A>(p, n, c);
+}
+
+/// index_byte_near: the first vector alone (one compare, and a branch that
+/// a loop over short fields predicts well), then index_byte on the rest. The
+/// short path of index_byte reads up to short_limit bytes whatever the
+/// input; fields of a few bytes cost less this way, like memchr's first
+/// vector. Below one vector: one masked load (AVX-512BW) or the short path.
+template <class A>
+ELECTRON_ALWAYS_INLINE std::size_t index_byte_near_impl(const byte* p, std::size_t n, byte c) noexcept {
+  constexpr std::size_t w = bytes<A>::size;
+  if (n >= w) {
+    if (const std::uint64_t m = to_mask<A>(bytes<A>::load_unaligned(p) == bytes<A>(c))) return first_lane<A>(m);
+    const std::size_t r = index_byte_impl<A>(p + w, n - w, c);
+    return r == npos ? npos : r + w;
+  }
+#if ELECTRON_ARCH_X86
+  if constexpr (std::is_same_v<A, xsimd::avx512bw>) {
+    const std::uint64_t m = short_match_avx512(p, n, c);
+    return m == 0 ? npos : static_cast<std::size_t>(std::countr_zero(m));
+  }
+#endif
+  return first_match_short<A>(p, n, byte_matcher<A>(c));
+}
+
+/// The sum of the 8-bit lanes of four vectors, in 64 bits (SAD against zero
+/// on x86, added as 64-bit lanes, then one reduction; widening adds across
+/// the vector on NEON). Not for AVX-512 (count keeps masks there).
+template <class A>
+ELECTRON_ALWAYS_INLINE std::size_t lane_sum(const bytes<A>& a, const bytes<A>& b, const bytes<A>& c,
+                                            const bytes<A>& d) noexcept {
+#if ELECTRON_ARCH_X86
+  if constexpr (std::is_same_v<A, xsimd::avx2>) {
+    const __m256i z = _mm256_setzero_si256();
+    const __m256i s = _mm256_add_epi64(_mm256_add_epi64(_mm256_sad_epu8(a.data, z), _mm256_sad_epu8(b.data, z)),
+                                       _mm256_add_epi64(_mm256_sad_epu8(c.data, z), _mm256_sad_epu8(d.data, z)));
+    const __m128i t = _mm_add_epi64(_mm256_castsi256_si128(s), _mm256_extracti128_si256(s, 1));
+    return static_cast<std::size_t>(_mm_cvtsi128_si64(_mm_add_epi64(t, _mm_unpackhi_epi64(t, t))));
+  } else {
+    const __m128i z = _mm_setzero_si128();
+    const __m128i s = _mm_add_epi64(_mm_add_epi64(_mm_sad_epu8(a.data, z), _mm_sad_epu8(b.data, z)),
+                                    _mm_add_epi64(_mm_sad_epu8(c.data, z), _mm_sad_epu8(d.data, z)));
+    return static_cast<std::size_t>(_mm_cvtsi128_si64(_mm_add_epi64(s, _mm_unpackhi_epi64(s, s))));
+  }
+#else
+  return static_cast<std::size_t>(vaddlvq_u8(a.data)) + vaddlvq_u8(b.data) + vaddlvq_u8(c.data) + vaddlvq_u8(d.data);
+#endif
+}
+
+/// acc plus one in every lane where e holds (8-bit lanes, wrapping). For
+/// ISAs whose compares give a vector (not AVX-512's mask registers).
+template <class A>
+ELECTRON_ALWAYS_INLINE bytes<A> add_matches(const bytes<A>& acc, const bytes_bool<A>& e) noexcept {
+  static_assert(!std::is_same_v<A, xsimd::avx512bw>);
+  // A true lane is all ones, -1 as a byte: subtracting it adds one.
+  return acc - bytes<A>(e.data);
+}
+
+/// count: from 8 vectors on, the loop reads w-aligned vectors (the lanes
+/// before the first aligned address come from one unaligned vector). Where
+/// a compare gives a vector (SSE2, AVX2, NEON), per-lane 8-bit counters
+/// take the matches and are summed across the vector (lane_sum) before they
+/// could wrap: no mask leaves the vector unit and no popcount per vector.
+/// AVX-512 compares into masks and counts them with POPCNT. The last,
+/// overlapping vector goes through a mask.
+template <class A>
+ELECTRON_ALWAYS_INLINE std::size_t count_impl(const byte* p, std::size_t n, byte c) noexcept {
+  constexpr std::size_t w = bytes<A>::size;
+  const bytes<A> needle(c);
+  if (n < w) {
+#if ELECTRON_ARCH_X86
+    if constexpr (std::is_same_v<A, xsimd::avx512bw>) {
+      return static_cast<std::size_t>(std::popcount(short_match_avx512(p, n, c)));
+    }
+#endif
+    return count(scalar_arch{}, p, n, c);
+  }
+  std::size_t k = 0, i = 0;
+  if (n >= 8 * w) {
+    // Lanes before the first w-aligned address, from the first vector.
+    i = w - (reinterpret_cast<std::uintptr_t>(p) & (w - 1));
+    k += lane_count(to_mask<A>(bytes<A>::load_unaligned(p) == needle) & low_bits(i << lane_shift<A>));
+#if ELECTRON_ARCH_X86
+    if constexpr (std::is_same_v<A, xsimd::avx512bw>) {
+      // Compares into mask registers: moving a mask back into a vector for
+      // the counters would cost a second port-5 operation per vector on
+      // Intel (VPMOVM2B); a mask to a general register and POPCNT run on
+      // other ports.
+      for (; i + 4 * w <= n; i += 4 * w) {
+        k += lane_count(to_mask<A>(bytes<A>::load_unaligned(p + i) == needle)) +
+             lane_count(to_mask<A>(bytes<A>::load_unaligned(p + i + w) == needle)) +
+             lane_count(to_mask<A>(bytes<A>::load_unaligned(p + i + 2 * w) == needle)) +
+             lane_count(to_mask<A>(bytes<A>::load_unaligned(p + i + 3 * w) == needle));
+      }
+    } else
+#endif
+    {
+      while (n - i >= 4 * w) {
+        // At most 255 steps: a lane counts one match per step.
+        const std::size_t left = (n - i) / (4 * w);
+        const std::size_t steps = left < 255 ? left : 255;
+        bytes<A> c0(byte{0}), c1(byte{0}), c2(byte{0}), c3(byte{0});
+        for (std::size_t s = 0; s < steps; ++s, i += 4 * w) {
+          c0 = add_matches<A>(c0, bytes<A>::load_unaligned(p + i) == needle);
+          c1 = add_matches<A>(c1, bytes<A>::load_unaligned(p + i + w) == needle);
+          c2 = add_matches<A>(c2, bytes<A>::load_unaligned(p + i + 2 * w) == needle);
+          c3 = add_matches<A>(c3, bytes<A>::load_unaligned(p + i + 3 * w) == needle);
+        }
+        k += lane_sum<A>(c0, c1, c2, c3);
+      }
+    }
+  }
+  for (; i + w <= n; i += w) {
+    k += lane_count(to_mask<A>(bytes<A>::load_unaligned(p + i) == needle));
+  }
+  if (i < n) {  // last vector overlapping: count only its new bytes
+    const std::size_t fresh = n - i;
+    k += lane_count(to_mask<A>(bytes<A>::load_unaligned(p + n - w) == needle) >> ((w - fresh) << lane_shift<A>));
+  }
+  return k;
+}
+
+/// True when every byte of d is zero: one test instruction and a branch
+/// (VPTESTMB into a mask on AVX-512BW, VPTEST on AVX2, a compare and
+/// PMOVMSKB on SSE2, a maximum across the vector on NEON).
+template <class A>
+ELECTRON_ALWAYS_INLINE bool all_zero(const bytes<A>& d) noexcept {
+#if ELECTRON_ARCH_X86
+  if constexpr (std::is_same_v<A, xsimd::avx512bw>) {
+    return _mm512_test_epi8_mask(d.data, d.data) == 0;
+  } else if constexpr (std::is_same_v<A, xsimd::avx2>) {
+    return _mm256_testz_si256(d.data, d.data) != 0;
+  } else {
+    return _mm_movemask_epi8(_mm_cmpeq_epi8(d.data, _mm_setzero_si128())) == 0xFFFF;
+  }
+#else
+  return vmaxvq_u8(d.data) == 0;
+#endif
+}
+
+template <class A>
+bool equal_impl(const byte* a, const byte* b, std::size_t n) noexcept {
+  constexpr std::size_t w = bytes<A>::size;
+  if (n < w) {
+#if ELECTRON_ARCH_X86
+    if constexpr (std::is_same_v<A, xsimd::avx512bw>) {
+      const __mmask64 live = (__mmask64{1} << n) - 1;
+      return _mm512_mask_cmpneq_epi8_mask(live, _mm512_maskz_loadu_epi8(live, a), _mm512_maskz_loadu_epi8(live, b)) ==
+             0;
+    }
+#endif
+    return equal(scalar_arch{}, a, b, n);
+  }
+  std::size_t i = 0;
+  if (n >= 8 * w) {
+    // The first vector, then a's vectors from its next w-aligned address
+    // on: half the loads at most straddle two cache lines (b's, unless b
+    // is aligned the same way).
+    if (!all_zero<A>(bytes<A>::load_unaligned(a) ^ bytes<A>::load_unaligned(b))) return false;
+    i = w - (reinterpret_cast<std::uintptr_t>(a) & (w - 1));
+  }
+  // Four vectors per step: XOR each pair, OR the four differences, one test
+  // and one branch (no compare per vector).
+  for (; i + 4 * w <= n; i += 4 * w) {
+    const bytes<A> d0 = bytes<A>::load_unaligned(a + i) ^ bytes<A>::load_unaligned(b + i);
+    const bytes<A> d1 = bytes<A>::load_unaligned(a + i + w) ^ bytes<A>::load_unaligned(b + i + w);
+    const bytes<A> d2 = bytes<A>::load_unaligned(a + i + 2 * w) ^ bytes<A>::load_unaligned(b + i + 2 * w);
+    const bytes<A> d3 = bytes<A>::load_unaligned(a + i + 3 * w) ^ bytes<A>::load_unaligned(b + i + 3 * w);
+    if (!all_zero<A>((d0 | d1) | (d2 | d3))) return false;
+  }
+  for (; i + w <= n; i += w) {
+    if (xsimd::any(bytes<A>::load_unaligned(a + i) != bytes<A>::load_unaligned(b + i))) return false;
+  }
+  if (i < n && xsimd::any(bytes<A>::load_unaligned(a + n - w) != bytes<A>::load_unaligned(b + n - w))) return false;
+  return true;
+}
+
+template <class A>
+std::size_t find_impl(const byte* h, std::size_t n, const byte* s, std::size_t m) noexcept {
+  constexpr std::size_t w = bytes<A>::size;
+  if (m == 0) return 0;
+  if (m > n) return npos;
+  if (m == 1) return index_byte_impl<A>(h, n, s[0]);
+  const bytes<A> first(s[0]), last(s[m - 1]);
+  std::size_t budget = verify_budget(n);
+  std::size_t i = 0;
+  // Positions i .. i+w-1 need bytes up to i + w - 1 + m - 1 < n.
+  for (; i + w + m - 1 <= n; i += w) {
+    std::uint64_t cand =
+        to_mask<A>((bytes<A>::load_unaligned(h + i) == first) && (bytes<A>::load_unaligned(h + i + m - 1) == last));
+    while (cand != 0) {
+      const std::size_t at = i + first_lane<A>(cand);
+      if (std::memcmp(h + at + 1, s + 1, m - 2) == 0) return at;
+      if (budget < m) {
+        const std::size_t r = find_linear(h + at + 1, n - at - 1, s, m);
+        return r == npos ? npos : r + at + 1;
+      }
+      budget -= m;
+      cand &= cand - 1;
+    }
+  }
+  // The last positions (fewer than w of them; all of them for a short haystack).
+  const std::size_t left = n - m + 1 - i;
+#if ELECTRON_ARCH_X86
+  if constexpr (std::is_same_v<A, xsimd::avx512bw>) {
+    // Masked loads read only the live bytes: h+i .. h+i+left-1 and
+    // h+i+m-1 .. h+n-1.
+    const __mmask64 live = (__mmask64{1} << left) - 1;
+    const __m512i f = _mm512_maskz_loadu_epi8(live, h + i);
+    const __m512i l = _mm512_maskz_loadu_epi8(live, h + i + m - 1);
+    std::uint64_t cand = _mm512_mask_cmpeq_epi8_mask(live, f, _mm512_set1_epi8(static_cast<char>(s[0]))) &
+                         _mm512_mask_cmpeq_epi8_mask(live, l, _mm512_set1_epi8(static_cast<char>(s[m - 1])));
+    for (; cand != 0; cand &= cand - 1) {
+      const std::size_t at = i + static_cast<std::size_t>(std::countr_zero(cand));
+      if (std::memcmp(h + at + 1, s + 1, m - 2) == 0) return at;
+    }
+    return npos;
+  }
+#endif
+  // Jump between occurrences of the first byte with the vector index_byte.
+  for (std::size_t at = i; at < i + left;) {
+    const std::size_t k = index_byte_impl<A>(h + at, i + left - at, s[0]);
+    if (k == npos) return npos;
+    at += k;
+    if (h[at + m - 1] == s[m - 1] && std::memcmp(h + at + 1, s + 1, m - 2) == 0) return at;
+    ++at;
+  }
+  return npos;
+}
+
+template <class A>
+std::size_t index_any_long(const byte* p, std::size_t n, const set_matcher<A>& match) noexcept {
+  constexpr std::size_t w = bytes<A>::size;
+  std::size_t i = 0;
+  for (; i + w <= n; i += w) {
+    if (const std::uint64_t m = to_mask<A>(match.vec(bytes<A>::load_unaligned(p + i)))) return i + first_lane<A>(m);
+  }
+  if (i < n) {  // last vector, overlapping bytes that did not match
+    if (const std::uint64_t m = to_mask<A>(match.vec(bytes<A>::load_unaligned(p + n - w)))) {
+      return n - w + first_lane<A>(m);
+    }
+  }
+  return npos;
+}
+
+template <class A>
+ELECTRON_ALWAYS_INLINE std::size_t index_any_impl(const byte* p, std::size_t n, const byte* set,
+                                                  std::size_t k) noexcept {
+  if (k == 0) return npos;
+  if (k > max_vector_set) return index_any(scalar_arch{}, p, n, set, k);
+  // Not the short path of index_byte: with one compare per member per
+  // vector it cost more than it saved (random 4-160 B lines: 27 -> 45 ns on
+  // AVX2 with clang; fixed 64 B: 2 -> 25 ns on AVX-512), so short inputs
+  // stay scalar here.
+  if (n < bytes<A>::size) return index_any(scalar_arch{}, p, n, set, k);
+  return index_any_long<A>(p, n, set_matcher<A>(set, k));
+}
+
+template <vector_arch Arch>
+ELECTRON_ALWAYS_INLINE std::size_t index_any(Arch, const byte* p, std::size_t n, const byte* set,
+                                             std::size_t k) noexcept {
+  return index_any_impl<byte_arch<Arch>>(p, n, set, k);
+}
+
+// space_scan: the whitespace bytes of a 64-byte block (16 on NEON, whose
+// to_mask keeps one bit per nibble) as one bit mask, so that a fields loop
+// finds each field's start and end with a count of trailing zeros instead of
+// a data-dependent branch per byte. Space is ' ' or \t..\r (an unsigned
+// range test: min(v - 9, 4) == v - 9).
+template <class A>
+ELECTRON_ALWAYS_INLINE std::uint64_t space_lanes(const byte* p) noexcept {
+  const bytes<A> v = bytes<A>::load_unaligned(p);
+  const bytes<A> r = v - bytes<A>(static_cast<byte>('\t'));
+  return to_mask<A>((v == bytes<A>(static_cast<byte>(' '))) | (xsimd::min(r, bytes<A>(static_cast<byte>(4))) == r));
+}
+
+template <class Arch>
+struct space_scan {
+  using A = byte_arch<Arch>;
+  /// log2 of the bits per byte in a mask.
+  static constexpr int shift = lane_shift<A>;
+  /// Bytes a block covers.
+  static constexpr std::size_t block = 64u >> shift;
+  static constexpr std::uint64_t all = shift == 0 ? ~std::uint64_t{0} : 0x1111111111111111u;
+
+  /// The whitespace bits of [p, p + min(block, last - p)) (byte k at bit
+  /// k << shift) and, through valid, the bits inside the text. Reads only
+  /// [first, last), first <= p < last.
+  static ELECTRON_ALWAYS_INLINE std::uint64_t load(const byte* p, const byte* first, const byte* last,
+                                                   std::uint64_t& valid) noexcept {
+    const auto avail = static_cast<std::size_t>(last - p);
+    if (avail >= block) {
+      valid = all;
+      return full(p);
+    }
+    if (static_cast<std::size_t>(last - first) >= block) {  // the block that ends at last, shifted down
+      const std::size_t drop = (block - avail) << shift;
+      valid = all >> drop;
+      return full(last - block) >> drop;
+    }
+    std::uint64_t m = 0;  // a text shorter than a block: byte by byte, without branches
+    for (std::size_t k = 0; k < avail; ++k) {
+      const byte c = p[k];
+      m |= static_cast<std::uint64_t>(c == ' ' || static_cast<byte>(c - '\t') <= 4) << (k << shift);
+    }
+    valid = all >> ((block - avail) << shift);
+    return m;
+  }
+
+ private:
+  static ELECTRON_ALWAYS_INLINE std::uint64_t full(const byte* p) noexcept {
+    constexpr std::size_t w = bytes<A>::size;
+    if constexpr (w >= block) {
+      return space_lanes<A>(p);
+    } else {
+      std::uint64_t m = 0;
+      for (std::size_t k = 0; k < block / w; ++k) m |= space_lanes<A>(p + k * w) << (k * w);
+      return m;
+    }
+  }
+};
+
+template <vector_arch Arch>
+bool equal(Arch, const byte* a, const byte* b, std::size_t n) noexcept {
+  return equal_impl<byte_arch<Arch>>(a, b, n);
+}
+template <vector_arch Arch>
+ELECTRON_ALWAYS_INLINE std::size_t index_byte(Arch, const byte* p, std::size_t n, byte c) noexcept {
+  return index_byte_impl<byte_arch<Arch>>(p, n, c);
+}
+template <vector_arch Arch>
+ELECTRON_ALWAYS_INLINE std::size_t index_byte_near(Arch, const byte* p, std::size_t n, byte c) noexcept {
+  return index_byte_near_impl<byte_arch<Arch>>(p, n, c);
+}
+template <vector_arch Arch>
+ELECTRON_ALWAYS_INLINE std::size_t last_index_byte(Arch, const byte* p, std::size_t n, byte c) noexcept {
+  return last_index_byte_impl<byte_arch<Arch>>(p, n, c);
+}
+template <vector_arch Arch>
+ELECTRON_ALWAYS_INLINE std::size_t count(Arch, const byte* p, std::size_t n, byte c) noexcept {
+  return count_impl<byte_arch<Arch>>(p, n, c);
+}
+template <vector_arch Arch>
+std::size_t find(Arch, const byte* h, std::size_t n, const byte* s, std::size_t m) noexcept {
+  return find_impl<byte_arch<Arch>>(h, n, s, m);
+}
+#endif  // ELECTRON_SIMD_BYTE_KERNELS
+
+/// The architecture the public functions use for byte kernels: the SIMD one
+/// on x86 and AArch64, the scalar twins elsewhere.
+#if ELECTRON_SIMD_BYTE_KERNELS
+using kernel_arch = electron::detail::default_arch;
+#else
+using kernel_arch = scalar_arch;
+#endif
+
+}  // namespace detail
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_DETAIL_BYTE_KERNELS_HPP
+// ---- end electron/detail/byte_kernels.hpp ----
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace encoding {
+namespace detail {
+
+/// Bytes of slack the copy kernels may store past the clean bytes.
+inline constexpr std::size_t json_copy_slack = 32;
+
+/// A byte the string writer must look at: a control character, '"', '\\',
+/// any byte >= 0x80 (UTF-8 is always checked), and the two bytes x1, x2
+/// (the options' extra escapes: '/' for escape_slash, DEL for ensure_ascii;
+/// '"' when unused).
+constexpr bool json_needs_attention(byte c, byte x1, byte x2) noexcept {
+  return c < 0x20 || c == '"' || c == '\\' || c >= 0x80 || c == x1 || c == x2;
+}
+
+/// The extra bytes of json_needs_attention for a mode's options.
+constexpr byte json_extra_escape_1(bool escape_slash) noexcept { return escape_slash ? byte{'/'} : byte{'"'}; }
+/// See json_extra_escape_1.
+constexpr byte json_extra_escape_2(bool ensure_ascii) noexcept { return ensure_ascii ? byte{0x7f} : byte{'"'}; }
+
+/// Scalar twin: copies the clean prefix of p[0, n) to out 8 bytes at a time
+/// (SWAR: a byte is < 0x20 when (x - 0x20) borrows into its high bit, equal
+/// to c when x ^ c is zero) and returns its length.
+inline std::size_t json_copy_clean_scalar(const byte* p, std::size_t n, char* out, byte x1, byte x2) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101u;
+  constexpr std::uint64_t highs = 0x8080808080808080u;
+  const auto has_zero = [](std::uint64_t x) noexcept { return (x - ones) & ~x & highs; };
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    std::memcpy(out + i, &w, 8);
+    // x < 0x20 for bytes without the high bit: (x - 0x20) & ~x has bit 7.
+    std::uint64_t hit = ((w - ones * 0x20) & ~w) | w;
+    hit |= has_zero(w ^ (ones * '"')) | has_zero(w ^ (ones * '\\'));
+    hit |= has_zero(w ^ (ones * x1)) | has_zero(w ^ (ones * x2));
+    hit &= highs;
+    if (hit != 0) {
+      // The borrow chains of the subtraction may mark bytes after the first
+      // real hit, never before it: the lowest marked byte is exact.
+      return i + static_cast<std::size_t>(std::countr_zero(hit) / 8);
+    }
+  }
+  for (; i < n && !json_needs_attention(p[i], x1, x2); ++i) out[i] = static_cast<char>(p[i]);
+  return i;
+}
+
+#if ELECTRON_SIMD_BYTE_KERNELS && ELECTRON_ARCH_X86 && defined(__AVX2__)
+inline constexpr bool json_simd_copy = true;
+/// AVX2: stores each 32-byte block, then stops at its first marked byte.
+inline std::uint32_t json_attention_mask(__m256i v, __m256i x1, __m256i x2) noexcept {
+  // v <= 0x1f unsigned <=> min(v, 0x1f) == v.
+  __m256i hit = _mm256_cmpeq_epi8(_mm256_min_epu8(v, _mm256_set1_epi8(0x1f)), v);
+  hit = _mm256_or_si256(hit, _mm256_cmpeq_epi8(v, _mm256_set1_epi8('"')));
+  hit = _mm256_or_si256(hit, _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\')));
+  hit = _mm256_or_si256(hit, _mm256_cmpeq_epi8(v, x1));
+  hit = _mm256_or_si256(hit, _mm256_cmpeq_epi8(v, x2));
+  hit = _mm256_or_si256(hit, v);  // the high bit of bytes >= 0x80
+  return static_cast<std::uint32_t>(_mm256_movemask_epi8(hit));
+}
+ELECTRON_ALWAYS_INLINE std::size_t json_copy_clean_simd(const byte* p, std::size_t n, char* out, byte x1,
+                                                        byte x2) noexcept {
+  const __m256i v1 = _mm256_set1_epi8(static_cast<char>(x1));
+  const __m256i v2 = _mm256_set1_epi8(static_cast<char>(x2));
+  std::size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), v);
+    const std::uint32_t m = json_attention_mask(v, v1, v2);
+    if (m != 0) return i + static_cast<std::size_t>(std::countr_zero(m));
+  }
+  const std::size_t rest = n - i;
+  if (rest == 0) return n;
+#if defined(__AVX512BW__) && defined(__AVX512VL__)
+  // A masked load reads only the bytes in range (no fault past them).
+  const std::uint32_t lanes = (1u << rest) - 1u;
+  const __m256i v = _mm256_maskz_loadu_epi8(lanes, p + i);
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), v);
+  const std::uint32_t m = json_attention_mask(v, v1, v2) & lanes;
+  return m != 0 ? i + static_cast<std::size_t>(std::countr_zero(m)) : n;
+#else
+  // A padded copy on the stack would stall on store forwarding (a wide
+  // load over narrow stores): words for the rest.
+  return i + json_copy_clean_scalar(p + i, rest, out + i, x1, x2);
+#endif
+}
+#elif ELECTRON_SIMD_BYTE_KERNELS && ELECTRON_ARCH_X86
+inline constexpr bool json_simd_copy = true;
+/// SSE2: the same with 16-byte blocks (v <= 0x1f unsigned <=> min == v).
+inline std::uint32_t json_attention_mask(__m128i v, __m128i x1, __m128i x2) noexcept {
+  __m128i hit = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v);
+  hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+  hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+  hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, x1));
+  hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, x2));
+  hit = _mm_or_si128(hit, v);
+  return static_cast<std::uint32_t>(_mm_movemask_epi8(hit));
+}
+ELECTRON_ALWAYS_INLINE std::size_t json_copy_clean_simd(const byte* p, std::size_t n, char* out, byte x1,
+                                                        byte x2) noexcept {
+  const __m128i v1 = _mm_set1_epi8(static_cast<char>(x1));
+  const __m128i v2 = _mm_set1_epi8(static_cast<char>(x2));
+  std::size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), v);
+    const std::uint32_t m = json_attention_mask(v, v1, v2);
+    if (m != 0) return i + static_cast<std::size_t>(std::countr_zero(m));
+  }
+  return i + json_copy_clean_scalar(p + i, n - i, out + i, x1, x2);
+}
+#else
+inline constexpr bool json_simd_copy = false;
+/// No vector kernel on this target: the scalar twin.
+ELECTRON_ALWAYS_INLINE std::size_t json_copy_clean_simd(const byte* p, std::size_t n, char* out, byte x1,
+                                                        byte x2) noexcept {
+  return json_copy_clean_scalar(p, n, out, x1, x2);
+}
+#endif
+
+/// Length of the well-formed UTF-8 sequence at p (p < end, *p >= 0x80), or,
+/// negated, the length of its maximal ill-formed subpart, which is replaced
+/// by one U+FFFD (Unicode 15, section 3.9, "U+FFFD Substitution of Maximal
+/// Subparts", and its Table 3-7 of well-formed byte sequences).
+constexpr int json_utf8_sequence(const byte* p, const byte* end) noexcept {
+  const byte lead = p[0];
+  int need;
+  byte lo = 0x80, hi = 0xbf;
+  if (lead < 0xc2) return -1;
+  if (lead <= 0xdf) {
+    need = 1;
+  } else if (lead <= 0xef) {
+    need = 2;
+    if (lead == 0xe0) lo = 0xa0;
+    if (lead == 0xed) hi = 0x9f;
+  } else if (lead <= 0xf4) {
+    need = 3;
+    if (lead == 0xf0) lo = 0x90;
+    if (lead == 0xf4) hi = 0x8f;
+  } else {
+    return -1;
+  }
+  if (end - p < 2 || p[1] < lo || p[1] > hi) return -1;
+  for (int j = 2; j <= need; ++j) {
+    if (end - p <= j || (p[j] & 0xc0) != 0x80) return -j;
+  }
+  return need + 1;
+}
+
+/// True when p[0, n) is well-formed UTF-8.
+inline bool json_utf8_valid(const byte* p, std::size_t n) noexcept {
+  const byte* end = p + n;
+  while (p < end) {
+    if (end - p >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p, 8);
+      if ((w & 0x8080808080808080u) == 0) {
+        p += 8;
+        continue;
+      }
+    }
+    if (*p < 0x80) {
+      ++p;
+      continue;
+    }
+    const int len = json_utf8_sequence(p, end);
+    if (len < 0) return false;
+    p += len;
+  }
+  return true;
+}
+
+inline constexpr char json_hex_digits[] = "0123456789abcdef";
+
+/// Writes \uXXXX (lowercase hex, as JSON.stringify and Python write it).
+inline char* json_write_u_escape(char* out, std::uint32_t u) noexcept {
+  out[0] = '\\';
+  out[1] = 'u';
+  out[2] = json_hex_digits[(u >> 12) & 0xf];
+  out[3] = json_hex_digits[(u >> 8) & 0xf];
+  out[4] = json_hex_digits[(u >> 4) & 0xf];
+  out[5] = json_hex_digits[u & 0xf];
+  return out + 6;
+}
+
+/// The escape of an ASCII byte that needs one: the two-character forms of
+/// RFC 8259 section 7 (\" \\ \/ \b \f \n \r \t), \u00XX for the other
+/// control characters and DEL.
+inline char* json_write_ascii_escape(char* out, byte c) noexcept {
+  char second = 0;
+  switch (c) {
+    case '"':
+      second = '"';
+      break;
+    case '\\':
+      second = '\\';
+      break;
+    case '/':
+      second = '/';
+      break;
+    case '\b':
+      second = 'b';
+      break;
+    case '\f':
+      second = 'f';
+      break;
+    case '\n':
+      second = 'n';
+      break;
+    case '\r':
+      second = 'r';
+      break;
+    case '\t':
+      second = 't';
+      break;
+    default:
+      return json_write_u_escape(out, c);
+  }
+  out[0] = '\\';
+  out[1] = second;
+  return out + 2;
+}
+
+/// How the string body is escaped (json_options, flattened).
+struct json_string_mode {
+  bool escape_slash = false;
+  bool escape_line_separators = false;
+  bool ensure_ascii = false;
+  bool fail_invalid = false;
+};
+
+/// Most output bytes per input byte: a control character becomes \u00XX.
+inline constexpr std::size_t json_max_expansion = 6;
+
+/// Writes the escaped body (no quotes) of p[0, n) at out, which has room for
+/// json_max_expansion * n + json_copy_slack bytes. Returns the end, or
+/// nullptr when the input is not UTF-8 and mode.fail_invalid (what was
+/// written at out is then garbage). Simd picks the vector copy kernel.
+template <bool Simd>
+inline char* json_escape_body(const byte* p, std::size_t n, char* out, const json_string_mode& mode) noexcept {
+  const byte* const end = p + n;
+  const byte x1 = json_extra_escape_1(mode.escape_slash);
+  const byte x2 = json_extra_escape_2(mode.ensure_ascii);
+  for (;;) {
+    const std::size_t left = static_cast<std::size_t>(end - p);
+    const std::size_t k =
+        Simd ? json_copy_clean_simd(p, left, out, x1, x2) : json_copy_clean_scalar(p, left, out, x1, x2);
+    p += k;
+    out += k;
+    if (p == end) return out;
+    if (*p < 0x80) {
+      out = json_write_ascii_escape(out, *p);
+      ++p;
+      continue;
+    }
+    // A run of non-ASCII characters (the text of most non-Latin scripts)
+    // stays in this loop rather than going back to the vector kernel.
+    const bool raw_copy = !mode.ensure_ascii && !mode.escape_line_separators;
+    do {
+      if (raw_copy && end - p >= 4) {
+        // Well-formed 2- and 3-byte sequences (most non-Latin text) checked
+        // from one word and copied as they are.
+        std::uint32_t w;
+        std::memcpy(&w, p, 4);
+        if constexpr (std::endian::native == std::endian::little) {
+          if ((w & 0x00c0c0f0u) == 0x008080e0u) {
+            const std::uint32_t cp = (w & 0x0fu) << 12 | ((w >> 8) & 0x3fu) << 6 | ((w >> 16) & 0x3fu);
+            if (cp >= 0x800 && (cp & 0xf800u) != 0xd800u) {
+              std::memcpy(out, &w, 4);
+              out += 3;
+              p += 3;
+              continue;
+            }
+          } else if ((w & 0xc0e0u) == 0x80c0u && (w & 0x1eu) != 0) {
+            std::memcpy(out, &w, 4);
+            out += 2;
+            p += 2;
+            continue;
+          }
+        }
+      }
+      const int len = json_utf8_sequence(p, end);
+      if (len < 0) {
+        if (mode.fail_invalid) return nullptr;
+        if (mode.ensure_ascii) {
+          out = json_write_u_escape(out, 0xfffd);
+        } else {
+          out[0] = static_cast<char>(0xef);
+          out[1] = static_cast<char>(0xbf);
+          out[2] = static_cast<char>(0xbd);
+          out += 3;
+        }
+        p += -len;
+        continue;
+      }
+      if (mode.ensure_ascii) {
+        std::uint32_t cp;
+        if (len == 2) {
+          cp = (std::uint32_t{p[0]} & 0x1fu) << 6 | (p[1] & 0x3fu);
+        } else if (len == 3) {
+          cp = (std::uint32_t{p[0]} & 0x0fu) << 12 | (p[1] & 0x3fu) << 6 | (p[2] & 0x3fu);
+        } else {
+          cp = (std::uint32_t{p[0]} & 0x07u) << 18 | (p[1] & 0x3fu) << 12 | (p[2] & 0x3fu) << 6 | (p[3] & 0x3fu);
+        }
+        if (cp >= 0x10000) {
+          // UTF-16 surrogate pair (RFC 8259 section 7).
+          cp -= 0x10000;
+          out = json_write_u_escape(out, 0xd800 + (cp >> 10));
+          out = json_write_u_escape(out, 0xdc00 + (cp & 0x3ff));
+        } else {
+          out = json_write_u_escape(out, cp);
+        }
+      } else if (mode.escape_line_separators && len == 3 && p[0] == 0xe2 && p[1] == 0x80 && (p[2] & 0xfe) == 0xa8) {
+        out = json_write_u_escape(out, 0x2000u + p[2] - 0x80u);  // U+2028, U+2029
+      } else {
+        out[0] = static_cast<char>(p[0]);
+        out[1] = static_cast<char>(p[1]);
+        if (len > 2) out[2] = static_cast<char>(p[2]);
+        if (len > 3) out[3] = static_cast<char>(p[3]);
+        out += len;
+      }
+      p += len;
+    } while (p < end && *p >= 0x80);
+  }
+}
+
+/// Where to cut a long string at or before `cut` (0 < cut < n) so that no
+/// UTF-8 sequence, nor maximal ill-formed subpart, spans the cut: before a
+/// byte that is not a continuation byte, or at `cut` itself when the four
+/// bytes up to it are all continuation bytes (no sequence reaches it then).
+inline std::size_t json_utf8_cut(const byte* p, std::size_t cut) noexcept {
+  std::size_t c = cut;
+  while (c + 4 > cut && c > 0 && (p[c] & 0xc0) == 0x80) --c;
+  if ((p[c] & 0xc0) == 0x80 || c == 0) return cut;
+  return c;
+}
+
+inline constexpr char json_base64_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Base64 of p[0, n) (RFC 4648 section 4: standard alphabet, '=' padding)
+/// at out, which has room for 4 * ceil(n / 3) bytes. Returns the end.
+inline char* json_base64(const byte* p, std::size_t n, char* out) noexcept {
+  std::size_t i = 0;
+  for (; i + 3 <= n; i += 3) {
+    const std::uint32_t v = std::uint32_t{p[i]} << 16 | std::uint32_t{p[i + 1]} << 8 | p[i + 2];
+    out[0] = json_base64_alphabet[v >> 18];
+    out[1] = json_base64_alphabet[(v >> 12) & 63];
+    out[2] = json_base64_alphabet[(v >> 6) & 63];
+    out[3] = json_base64_alphabet[v & 63];
+    out += 4;
+  }
+  if (n - i == 1) {
+    const std::uint32_t v = std::uint32_t{p[i]} << 16;
+    out[0] = json_base64_alphabet[v >> 18];
+    out[1] = json_base64_alphabet[(v >> 12) & 63];
+    out[2] = '=';
+    out[3] = '=';
+    out += 4;
+  } else if (n - i == 2) {
+    const std::uint32_t v = std::uint32_t{p[i]} << 16 | std::uint32_t{p[i + 1]} << 8;
+    out[0] = json_base64_alphabet[v >> 18];
+    out[1] = json_base64_alphabet[(v >> 12) & 63];
+    out[2] = json_base64_alphabet[(v >> 6) & 63];
+    out[3] = '=';
+    out += 4;
+  }
+  return out;
+}
+
+}  // namespace detail
+}  // namespace encoding
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_ENCODING_DETAIL_JSON_ESCAPE_HPP
+// ---- end electron/encoding/detail/json_escape.hpp ----
+// ---- begin electron/encoding/detail/json_number.hpp ----
+// electron/encoding/detail/json_number.hpp: the integer digit writer of
+// json_writer: the digit count first (from the bit width), then two digits
+// per step from the end, from parse's table of digit pairs.
+#ifndef ELECTRON_ENCODING_DETAIL_JSON_NUMBER_HPP
+#define ELECTRON_ENCODING_DETAIL_JSON_NUMBER_HPP
+
+// ---- begin electron/parse/detail/format_float_write.hpp ----
+// electron/parse/detail/format_float_write.hpp: the text layouts behind
+// electron/parse/format_float.hpp: the shortest form's choice between
+// fixed and scientific and its writer, and the bounded writer of the forms
+// with a format or a precision.
+#ifndef ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_WRITE_HPP
+#define ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_WRITE_HPP
+
+// ---- begin electron/parse/common.hpp ----
+// electron/parse/common.hpp: what the parse module's functions share:
+// parse_result<T> (from_chars-style: value, where parsing stopped, an error
+// code), the options flags, format_result and the text_sink concept.
+#ifndef ELECTRON_PARSE_COMMON_HPP
+#define ELECTRON_PARSE_COMMON_HPP
+
+
+#include <charconv>
+#include <string_view>
+#include <system_error>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace parse {
+
+/// The result of parsing a number. `ptr` is one past the last character
+/// used (the `[first, last)` overloads) and `ec` is std::errc{} on
+/// success, std::errc::invalid_argument when no number starts at the input
+/// (ptr == first), std::errc::result_out_of_range when the number does not
+/// fit T (ptr past the whole number). What `value` holds after an error is
+/// documented by each function.
+template <class T>
+struct parse_result {
+  T value{};
+  const char* ptr = nullptr;
+  std::errc ec{};
+  constexpr explicit operator bool() const noexcept { return ec == std::errc{}; }
+  friend constexpr bool operator==(const parse_result&, const parse_result&) = default;
+};
+
+/// Flags for the number parsers (combine with |).
+enum class number_options : unsigned {
+  none = 0,
+  allow_plus = 1u << 0,  ///< accept a leading '+'
+};
+constexpr number_options operator|(number_options a, number_options b) noexcept {
+  return static_cast<number_options>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
+}
+constexpr bool has(number_options set, number_options flag) noexcept {
+  return (static_cast<unsigned>(set) & static_cast<unsigned>(flag)) != 0;
+}
+
+/// The result of formatting into a caller buffer: std::to_chars_result
+/// (ptr one past the last character written; ec ==
+/// std::errc::value_too_large, ptr == last, when the buffer is too short,
+/// and then the buffer's contents are unspecified but nothing is written
+/// past last).
+using format_result = std::to_chars_result;
+
+/// Anything text can be appended to with `append(std::string_view)`:
+/// strings::basic_builder<S> for every buffer source S, std::string, or a
+/// type of your own. append_int and append_float write into one.
+template <class B>
+concept text_sink = requires(B& b, std::string_view s) {
+  b.append(s);
+};
+
+}  // namespace parse
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_PARSE_COMMON_HPP
+// ---- end electron/parse/common.hpp ----
+// ---- begin electron/parse/detail/format_float_exact.hpp ----
+// electron/parse/detail/format_float_exact.hpp: the exact decimal expansion
+// of a float or double (every binary value has a finite one), for the
+// forms with a precision: v = c * 2^q is the integer c * 2^q (q >= 0) or
+// c * 5^-q / 10^-q (q < 0), built in base 10^9 limbs. At most 767
+// significant digits (the smallest double subnormals), so O(digits^2) with
+// small constants; no allocation.
+#ifndef ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_EXACT_HPP
+#define ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_EXACT_HPP
+
+
+#include <cstdint>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace parse::detail {
+
+/// value = 0.d[0]d[1]...d[count-1] * 10^point (digits as values 0-9, no
+/// leading zero unless the value is zero: then count == 0).
+struct decimal_expansion {
+  unsigned char d[780];
+  int count;
+  int point;
+};
+
+/// The exact digits of c * 2^q (c < 2^53, -1074 <= q <= 971).
+constexpr void expand_exact(decimal_expansion& out, std::uint64_t c, int q) noexcept {
+  std::uint32_t limb[90] = {};  // little-endian base 10^9
+  int n = 0;
+  while (c != 0) {
+    limb[n++] = static_cast<std::uint32_t>(c % 1000000000);
+    c /= 1000000000;
+  }
+  auto mul = [&](std::uint32_t m) {
+    std::uint64_t carry = 0;
+    for (int i = 0; i < n; ++i) {
+      const std::uint64_t t = std::uint64_t{limb[i]} * m + carry;
+      limb[i] = static_cast<std::uint32_t>(t % 1000000000);
+      carry = t / 1000000000;
+    }
+    while (carry != 0) {
+      limb[n++] = static_cast<std::uint32_t>(carry % 1000000000);
+      carry /= 1000000000;
+    }
+  };
+  int shift = 0;  // value = N * 10^-shift
+  if (q >= 0) {
+    for (int k = q; k > 0; k -= 31) mul(std::uint32_t{1} << (k < 31 ? k : 31));
+  } else {
+    for (int k = -q; k > 0; k -= 13) {
+      std::uint32_t p = 1;
+      for (int i = 0; i < (k < 13 ? k : 13); ++i) p *= 5;
+      mul(p);
+    }
+    shift = -q;
+  }
+  out.count = 0;
+  out.point = 0;
+  if (n == 0) return;
+  // most significant limb without leading zeros, the others with 9 digits
+  int top[10] = {};
+  int t = 0;
+  for (std::uint32_t x = limb[n - 1]; x != 0; x /= 10) top[t++] = static_cast<int>(x % 10);
+  for (int i = t - 1; i >= 0; --i) out.d[out.count++] = static_cast<unsigned char>(top[i]);
+  for (int i = n - 2; i >= 0; --i) {
+    std::uint32_t x = limb[i];
+    for (int j = 8; j >= 0; --j) {
+      out.d[out.count + j] = static_cast<unsigned char>(x % 10);
+      x /= 10;
+    }
+    out.count += 9;
+  }
+  out.point = out.count - shift;
+  while (out.count > 0 && out.d[out.count - 1] == 0) --out.count;
+}
+
+/// Rounds x to its first `keep` digits (keep may be <= 0 or >= count),
+/// half to even on an exact tie, as printf does in the default rounding
+/// mode. A carry out of the first digit adds one to point.
+constexpr void round_expansion(decimal_expansion& x, int keep) noexcept {
+  if (keep >= x.count) return;
+  if (keep < 0) {
+    x.count = 0;
+    return;
+  }
+  const int next = x.d[keep];
+  bool up = next > 5;
+  if (next == 5) {
+    bool more = false;
+    for (int i = keep + 1; i < x.count; ++i) more |= x.d[i] != 0;
+    up = more || (keep > 0 && (x.d[keep - 1] & 1) != 0);
+  }
+  x.count = keep;
+  if (up) {
+    int i = keep - 1;
+    while (i >= 0 && x.d[i] == 9) --i;
+    if (i < 0) {  // 99..9 -> 1 followed by zeros
+      x.d[0] = 1;
+      x.count = 1;
+      x.point += 1;
+    } else {
+      x.d[i] = static_cast<unsigned char>(x.d[i] + 1);
+      x.count = i + 1;
+    }
+  }
+  while (x.count > 0 && x.d[x.count - 1] == 0) --x.count;
+}
+
+}  // namespace parse::detail
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_EXACT_HPP
+// ---- end electron/parse/detail/format_float_exact.hpp ----
+// ---- begin electron/parse/detail/format_float_shortest.hpp ----
+// electron/parse/detail/format_float_shortest.hpp: the shortest decimal that
+// rounds back to a float or double, by Schubfach (R. Giulietti, "The
+// Schubfach way to render doubles", 2020), implemented from the paper.
+//
+// For v = c * 2^q the rounding interval R_v has the halfway points to the
+// neighbours as ends (both included when c is even: round-to-nearest-even
+// reads them back as v). Schubfach picks k with 10^k near the ulp, scales
+// 4v, 4v_left and 4v_right by 10^-k with one 64x128-bit product each
+// ("round to odd": floor, with the lowest bit set when the product was not
+// an integer, which is enough to compare against integers exactly), and
+// then decides between the (at most two) multiples of 10 and of 1 in R_v.
+#ifndef ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_SHORTEST_HPP
+#define ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_SHORTEST_HPP
+
+// ---- begin electron/parse/detail/format_float_table.hpp ----
+// Generated by scripts/gen_pow10_schubfach.py. Do not edit.
+// g(e) = floor(10^e * 2^(125 - floor(log2 10^e))) + 1 for e in
+// [-292, 324], as (high, low) halves, 2^125 < g(e) <= 2^126
+// (R. Giulietti, "The Schubfach way to render doubles", 2020).
+#ifndef ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_TABLE_HPP
+#define ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_TABLE_HPP
+
+
+#include <cstdint>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace parse::detail {
+
+struct pow10_g {
+  std::uint64_t high;
+  std::uint64_t low;
+};
+
+inline constexpr int pow10_g_smallest = -292;
+inline constexpr int pow10_g_largest = 324;
+
+/// pow10_g_table[e - pow10_g_smallest] is g(e).
+inline constexpr pow10_g pow10_g_table[617] = {
+    {0x3FDDEC7F2FAF3713ULL, 0xC97A3A2704EEC3DFULL},  // 10^-292
+    {0x27EAB3CF7DCD826CULL, 0x5DEC645863153A6CULL},  // 10^-291
+    {0x31E560C35D40E307ULL, 0x75677D6E7BDA8906ULL},  // 10^-290
+    {0x3E5EB8F434911BC9ULL, 0x52C15CCA1AD12B48ULL},  // 10^-289
+    {0x26FB3398A0DAB15DULL, 0xD3B8D9FE50C2BB0DULL},  // 10^-288
+    {0x30BA007EC9115DB5ULL, 0x48A7107DE4F369D0ULL},  // 10^-287
+    {0x3CE8809E7B55B522ULL, 0x9AD0D49D5E304444ULL},  // 10^-286
+    {0x261150630D159135ULL, 0xA0C284E25ADE2AABULL},  // 10^-285
+    {0x2F95A47BD05AF583ULL, 0x08F3261AF195B555ULL},  // 10^-284
+    {0x3B7B0D9AC471B2E3ULL, 0xCB2FEFA1ADFB22ABULL},  // 10^-283
+    {0x252CE880BAC70FCEULL, 0x5EFDF5C50CBCF5ABULL},  // 10^-282
+    {0x2E7822A0E978D3C1ULL, 0xF6BD73364FEC3315ULL},  // 10^-281
+    {0x3A162B4923D708B2ULL, 0x746CD003E3E73FDBULL},  // 10^-280
+    {0x244DDB0DB666656FULL, 0x88C402026E7087E9ULL},  // 10^-279
+    {0x2D6151D123FFFECBULL, 0x6AF502830A0CA9E3ULL},  // 10^-278
+    {0x38B9A6456CFFFE7EULL, 0x45B24323CC8FD45CULL},  // 10^-277
+    {0x237407EB641FFF0EULL, 0xEB8F69F65FD9E4B9ULL},  // 10^-276
+    {0x2C5109E63D27FED2ULL, 0xA6734473F7D05DE8ULL},  // 10^-275
+    {0x37654C5FCC71FE87ULL, 0x50101590F5C47561ULL},  // 10^-274
+    {0x229F4FBBDFC73F14ULL, 0x920A0D7A999AC95DULL},  // 10^-273
+    {0x2B4723AAD7B90ED9ULL, 0xB68C90D940017BB4ULL},  // 10^-272
+    {0x3618EC958DA75290ULL, 0x242FB50F9001DAA1ULL},  // 10^-271
+    {0x21CF93DD7888939AULL, 0x169DD129BA0128A5ULL},  // 10^-270
+    {0x2A4378D4D6AAB880ULL, 0x9C454574288172CEULL},  // 10^-269
+    {0x34D4570A0C5566A0ULL, 0xC35696D132A1CF81ULL},  // 10^-268
+    {0x2104B66647B56024ULL, 0x7A161E42BFA521B1ULL},  // 10^-267
+    {0x2945E3FFD9A2B82DULL, 0x989BA5D36F8E6A1DULL},  // 10^-266
+    {0x33975CFFD00B6638ULL, 0xFEC28F484B7204A4ULL},  // 10^-265
+    {0x203E9A1FE2071FE3ULL, 0x9F39998D2F2742E7ULL},  // 10^-264
+    {0x284E40A7DA88E7DCULL, 0x8707FFF07AF113A1ULL},  // 10^-263
+    {0x3261D0D1D12B21D3ULL, 0xA8C9FFEC99AD5889ULL},  // 10^-262
+    {0x3EFA45064575EA48ULL, 0x92FC7FE7C018AEABULL},  // 10^-261
+    {0x275C6B23EB69B26DULL, 0x5BDDCFF0D80F6D2BULL},  // 10^-260
+    {0x313385ECE6441F08ULL, 0xB2D543ED0E134875ULL},  // 10^-259
+    {0x3D8067681FD526CAULL, 0xDF8A94E851981A93ULL},  // 10^-258
+    {0x267040A113E5383EULL, 0xCBB69D1132FF109CULL},  // 10^-257
+    {0x300C50C958DE864EULL, 0x7EA444557FBED4C3ULL},  // 10^-256
+    {0x3C0F64FBAF1627E2ULL, 0x1E4D556ADFAE89F3ULL},  // 10^-255
+    {0x25899F1D4D6DD8EDULL, 0x52F05562CBCD1638ULL},  // 10^-254
+    {0x2EEC06E4A0C94F28ULL, 0xA7AC6ABB7EC05BC6ULL},  // 10^-253
+    {0x3AA7089DC8FBA2F2ULL, 0xD197856A5E7072B8ULL},  // 10^-252
+    {0x24A865629D9D45D7ULL, 0xC2FEB3627B0647B3ULL},  // 10^-251
+    {0x2DD27EBB4504974DULL, 0xB3BE603B19C7D99FULL},  // 10^-250
+    {0x39471E6A1645BD21ULL, 0x20ADF849E039D007ULL},  // 10^-249
+    {0x23CC73024DEB9634ULL, 0xB46CBB2E2C242205ULL},  // 10^-248
+    {0x2CBF8FC2E1667BC1ULL, 0xE187E9F9B72D2A86ULL},  // 10^-247
+    {0x37EF73B399C01AB2ULL, 0x59E9E47824F87527ULL},  // 10^-246
+    {0x22F5A850401810AFULL, 0x78322ECB171B4939ULL},  // 10^-245
+    {0x2BB31264501E14DBULL, 0x563EBA7DDCE21B87ULL},  // 10^-244
+    {0x369FD6FD64259A12ULL, 0x2BCE691D541AA268ULL},  // 10^-243
+    {0x2223E65E5E97804BULL, 0x5B6101B25490A581ULL},  // 10^-242
+    {0x2AACDFF5F63D605EULL, 0x3239421EE9B4CEE1ULL},  // 10^-241
+    {0x355817F373CCB875ULL, 0xBEC792A6A422029AULL},  // 10^-240
+    {0x21570EF8285FF349ULL, 0x973CBBA8269541A0ULL},  // 10^-239
+    {0x29ACD2B63277F01BULL, 0xFD0BEA92303A9208ULL},  // 10^-238
+    {0x34180763BF15EC22ULL, 0xFC4EE536BC49368AULL},  // 10^-237
+    {0x208F049E576DB395ULL, 0xDDB14F4235ADC217ULL},  // 10^-236
+    {0x28B2C5C5ED49207BULL, 0x551DA312C319329CULL},  // 10^-235
+    {0x32DF7737689B689AULL, 0x2A650BD773DF7F43ULL},  // 10^-234
+    {0x3F97550542C242C0ULL, 0xB4FE4ECD50D75F14ULL},  // 10^-233
+    {0x27BE952349B969B8ULL, 0x711EF14052869B6CULL},  // 10^-232
+    {0x31AE3A6C1C27C426ULL, 0x8D66AD9067284247ULL},  // 10^-231
+    {0x3E19C9072331B530ULL, 0x30C058F480F252D9ULL},  // 10^-230
+    {0x26D01DA475FF113EULL, 0x1E783798D09773C8ULL},  // 10^-229
+    {0x3084250D937ED58DULL, 0xA616457F04BD50BAULL},  // 10^-228
+    {0x3CA52E50F85E8AF1ULL, 0x0F9BD6DEC5ECA4E8ULL},  // 10^-227
+    {0x25E73CF29B3B16D6ULL, 0xA9C1664B3BB3E711ULL},  // 10^-226
+    {0x2F610C2F4209DC8CULL, 0x5431BFDE0AA0E0D5ULL},  // 10^-225
+    {0x3B394F3B128C53AFULL, 0x693E2FD58D49190BULL},  // 10^-224
+    {0x2503D184EB97B44DULL, 0xA1C6DDE5784DAFA7ULL},  // 10^-223
+    {0x2E44C5E6267DA161ULL, 0x0A38955ED6611B90ULL},  // 10^-222
+    {0x39D5F75FB01D09B9ULL, 0x4CC6BAB68BF96274ULL},  // 10^-221
+    {0x2425BA9BCE122613ULL, 0xCFFC34B2177BDD89ULL},  // 10^-220
+    {0x2D2F2942C196AF98ULL, 0xC3FB41DE9D5AD4EBULL},  // 10^-219
+    {0x387AF39371FC5B7EULL, 0xF4FA125644B18A26ULL},  // 10^-218
+    {0x234CD83C273DB92FULL, 0x591C4B75EAEEF658ULL},  // 10^-217
+    {0x2C200E4B310D277BULL, 0x2F635E5365AAB3EDULL},  // 10^-216
+    {0x372811DDFD507159ULL, 0xFB3C35E83F1560E9ULL},  // 10^-215
+    {0x22790B2ABE5246D8ULL, 0x3D05A1B1276D5C92ULL},  // 10^-214
+    {0x2B174DF56DE6D88EULL, 0x4C470A1D7148B3B6ULL},  // 10^-213
+    {0x35DD2172C9608EB1ULL, 0xDF58CCA4CD9AE0A3ULL},  // 10^-212
+    {0x21AA34E7BDDC592FULL, 0x2B977FE70080CC66ULL},  // 10^-211
+    {0x2A14C221AD536F7AULL, 0xF67D5FE0C0A0FF80ULL},  // 10^-210
+    {0x3499F2AA18A84B59ULL, 0xB41CB7D8F0C93F5FULL},  // 10^-209
+    {0x20E037AA4F692F18ULL, 0x1091F2E7967DC79CULL},  // 10^-208
+    {0x29184594E3437ADEULL, 0x14B66FA17C1D3983ULL},  // 10^-207
+    {0x335E56FA1C145995ULL, 0x99E40B89DB2487E3ULL},  // 10^-206
+    {0x201AF65C518CB7FDULL, 0x802E873628F6D4EEULL},  // 10^-205
+    {0x2821B3F365EFE5FCULL, 0xE03A2903B3348A2AULL},  // 10^-204
+    {0x322A20F03F6BDF7CULL, 0x1848B344A001ACB4ULL},  // 10^-203
+    {0x3EB4A92C4F46D75BULL, 0x1E5AE015C80217E1ULL},  // 10^-202
+    {0x2730E9BBB18C4698ULL, 0xF2F8CC0D9D014EEDULL},  // 10^-201
+    {0x30FD242A9DEF583FULL, 0x2FB6FF110441A2A8ULL},  // 10^-200
+    {0x3D3C6D35456B2E4EULL, 0xFBA4BED545520B52ULL},  // 10^-199
+    {0x2645C4414B62FCF1ULL, 0x5D46F7454B534713ULL},  // 10^-198
+    {0x2FD735519E3BBC2DULL, 0xB498B5169E2818D8ULL},  // 10^-197
+    {0x3BCD02A605CAAB39ULL, 0x21BEE25C45B21F0EULL},  // 10^-196
+    {0x256021A7C39EAB03ULL, 0xB5174D79AB8F5369ULL},  // 10^-195
+    {0x2EB82A11B48655C4ULL, 0xA25D20D816732843ULL},  // 10^-194
+    {0x3A66349621A7EB35ULL, 0xCAF4690E1C0FF253ULL},  // 10^-193
+    {0x247FE0DDD508F301ULL, 0x9ED8C1A8D189F774ULL},  // 10^-192
+    {0x2D9FD9154A4B2FC2ULL, 0x068EF21305EC7551ULL},  // 10^-191
+    {0x3907CF5A9CDDFBB2ULL, 0x8832AE97C76792A5ULL},  // 10^-190
+    {0x23A4E198A20ABD4FULL, 0x951FAD1EDCA0BBA8ULL},  // 10^-189
+    {0x2C8E19FECA8D6CA3ULL, 0x7A67986693C8EA91ULL},  // 10^-188
+    {0x37B1A07E7D30C7CCULL, 0x59017E8038BB2536ULL},  // 10^-187
+    {0x22CF044F0E3E7CDFULL, 0xB7A0EF102374F742ULL},  // 10^-186
+    {0x2B82C562D1CE1C17ULL, 0xA5892AD42C523512ULL},  // 10^-185
+    {0x366376BB8641A31DULL, 0x8EEB75893766C256ULL},  // 10^-184
+    {0x21FE2A3533E905F2ULL, 0x79532975C2A03976ULL},  // 10^-183
+    {0x2A7DB4C280E3476FULL, 0x17A7F3D3334847D4ULL},  // 10^-182
+    {0x351D21F3211C194AULL, 0xDD91F0C8001A59C8ULL},  // 10^-181
+    {0x21323537F4B18FCEULL, 0xCA7B367D0010781DULL},  // 10^-180
+    {0x297EC285F1DDF3C2ULL, 0x7D1A041C40149625ULL},  // 10^-179
+    {0x33DE73276E5570B3ULL, 0x1C6085235019BBAEULL},  // 10^-178
+    {0x206B07F8A4F5666FULL, 0xF1BC53361210154DULL},  // 10^-177
+    {0x2885C9F6CE32C00BULL, 0xEE2B680396941AA0ULL},  // 10^-176
+    {0x32A73C7481BF700EULL, 0xE9B642047C392148ULL},  // 10^-175
+    {0x3F510B91A22F4C12ULL, 0xA423D2859B476999ULL},  // 10^-174
+    {0x2792A73B055D8F8BULL, 0xA6966393810CA200ULL},  // 10^-173
+    {0x31775109C6B4F36EULL, 0x903BFC78614FCA80ULL},  // 10^-172
+    {0x3DD5254C3862304AULL, 0x344AFB9679A3BD20ULL},  // 10^-171
+    {0x26A5374FA33D5E2EULL, 0x60AEDD3E0C065634ULL},  // 10^-170
+    {0x304E85238C0CB5B9ULL, 0xF8DA948D8F07EBC1ULL},  // 10^-169
+    {0x3C62266C6F0FE328ULL, 0x771139B0F2C9E6B1ULL},  // 10^-168
+    {0x25BD5803C569EDF9ULL, 0x4A6AC40E97BE302FULL},  // 10^-167
+    {0x2F2CAE04B6C46977ULL, 0x9D0575123DADBC3AULL},  // 10^-166
+    {0x3AF7D985E47583D5ULL, 0x8446D256CD192B49ULL},  // 10^-165
+    {0x24DAE7F3AEC97265ULL, 0x72AC4376402FBB0EULL},  // 10^-164
+    {0x2E11A1F09A7BCEFEULL, 0xCF575453D03BA9D1ULL},  // 10^-163
+    {0x39960A6CC11AC2BEULL, 0x832D2968C44A9445ULL},  // 10^-162
+    {0x23FDC683F8B0B9B7ULL, 0x11FC39E17AAE9CABULL},  // 10^-161
+    {0x2CFD3824F6DCE824ULL, 0xD67B4859D95A43D6ULL},  // 10^-160
+    {0x383C862E3494222EULL, 0x0C1A1A704FB0D4CCULL},  // 10^-159
+    {0x2325D3DCE0DC955CULL, 0xC790508631CE84FFULL},  // 10^-158
+    {0x2BEF48D41913BAB3ULL, 0xF97464A7BE42263FULL},  // 10^-157
+    {0x36EB1B091F58A960ULL, 0xF7D17DD1ADD2AFCFULL},  // 10^-156
+    {0x2252F0E5B39769DCULL, 0x9AE2EEA30CA3ADE1ULL},  // 10^-155
+    {0x2AE7AD1F207D4453ULL, 0xC19BAA4BCFCC995AULL},  // 10^-154
+    {0x35A19866E89C9568ULL, 0xB20294DEC3BFBFB0ULL},  // 10^-153
+    {0x2184FF405161DD61ULL, 0x6F419D0B3A57D7CEULL},  // 10^-152
+    {0x29E63F1065BA54B9ULL, 0xCB12044E08EDCDC2ULL},  // 10^-151
+    {0x345FCED47F28E9E8ULL, 0x3DD685618B294132ULL},  // 10^-150
+    {0x20BBE144CF799231ULL, 0x26A6135CF6F9C8BFULL},  // 10^-149
+    {0x28EAD9960357F6BDULL, 0x704F983434B83AEFULL},  // 10^-148
+    {0x33258FFB842DF46CULL, 0xCC637E4141E649ABULL},  // 10^-147
+    {0x3FEEF3FA65397187ULL, 0xFF7C5DD1925FDC15ULL},  // 10^-146
+    {0x27F5587C7F43E6F4ULL, 0xFFADBAA2FB7BE98DULL},  // 10^-145
+    {0x31F2AE9B9F14E0B2ULL, 0x3F99294BBA5AE3F1ULL},  // 10^-144
+    {0x3E6F5A4286DA18DEULL, 0xCF7F739EA8F19CEDULL},  // 10^-143
+    {0x2705986994484F8BULL, 0x41AFA84329970214ULL},  // 10^-142
+    {0x30C6FE83F95A636EULL, 0x121B9253F3FCC299ULL},  // 10^-141
+    {0x3CF8BE24F7B0FC49ULL, 0x96A276E8F0FBF33FULL},  // 10^-140
+    {0x261B76D71ACE9DADULL, 0xFE258A51969D7808ULL},  // 10^-139
+    {0x2FA2548CE1824519ULL, 0x7DAEECE5FC44D609ULL},  // 10^-138
+    {0x3B8AE9B019E2D65FULL, 0xDD1AA81F7B560B8CULL},  // 10^-137
+    {0x2536D20E102DC5FBULL, 0xEA30A913AD15C738ULL},  // 10^-136
+    {0x2E8486919439377AULL, 0xE4BCD358985B3905ULL},  // 10^-135
+    {0x3A25A835F9478559ULL, 0x9DEC082EBE720746ULL},  // 10^-134
+    {0x24578921BBCCB358ULL, 0x02B3851D3707448CULL},  // 10^-133
+    {0x2D6D6B6A2ABFE02EULL, 0x0360666484C915AFULL},  // 10^-132
+    {0x38C8C644B56FD839ULL, 0x84387FFDA5FB5B1BULL},  // 10^-131
+    {0x237D7BEAF165E723ULL, 0xF2A34FFE87BD18F1ULL},  // 10^-130
+    {0x2C5CDAE5ADBF60ECULL, 0xEF4C23FE29AC5F2DULL},  // 10^-129
+    {0x3774119F192F3928ULL, 0x2B1F2CFDB41776F8ULL},  // 10^-128
+    {0x22A88B036FBD83B9ULL, 0x1AF37C1E908EAA5BULL},  // 10^-127
+    {0x2B52ADC44BACE4A7ULL, 0x61B05B2634B254F2ULL},  // 10^-126
+    {0x362759355E981DD1ULL, 0x3A1C71EFC1DEEA2EULL},  // 10^-125
+    {0x21D897C15B1F12A2ULL, 0xC451C735D92B525DULL},  // 10^-124
+    {0x2A4EBDB1B1E6D74BULL, 0x756639034F7626F4ULL},  // 10^-123
+    {0x34E26D1E1E608D1EULL, 0x52BFC7442353B0B1ULL},  // 10^-122
+    {0x210D8432D2FC5832ULL, 0xF3B7DC8A96144E6FULL},  // 10^-121
+    {0x2950E53F87BB6E3FULL, 0xB0A5D3AD3B99620BULL},  // 10^-120
+    {0x33A51E8F69AA49CFULL, 0x9CCF48988A7FBA8DULL},  // 10^-119
+    {0x20473319A20A6E21ULL, 0xC2018D5F568FD498ULL},  // 10^-118
+    {0x2858FFE00A8D09AAULL, 0x3281F0B72C33C9BEULL},  // 10^-117
+    {0x326F3FD80D304C14ULL, 0xBF226CE4F740BC2EULL},  // 10^-116
+    {0x3F0B0FCE107C5F19ULL, 0xEEEB081E3510EB39ULL},  // 10^-115
+    {0x2766E9E0CA4DBB70ULL, 0x3552E512E12A9304ULL},  // 10^-114
+    {0x3140A458FCE12A4CULL, 0x42A79E57997537C5ULL},  // 10^-113
+    {0x3D90CD6F3C1974DFULL, 0x535185ED7FD285B6ULL},  // 10^-112
+    {0x267A8065858FE90BULL, 0x9412F3B46FE39392ULL},  // 10^-111
+    {0x3019207EE6F3E34EULL, 0x7917B0A18BDC7876ULL},  // 10^-110
+    {0x3C1F689EA0B0DC22ULL, 0x175D9CC9EED39694ULL},  // 10^-109
+    {0x2593A163246E8995ULL, 0x4E9A81FE35443E1CULL},  // 10^-108
+    {0x2EF889BBED8A2BFAULL, 0xA241227DC2954DA3ULL},  // 10^-107
+    {0x3AB6AC2AE8ECB6F9ULL, 0x4AD16B1D333AA10CULL},  // 10^-106
+    {0x24B22B9AD193F25BULL, 0xCEC2E2F24004A4A8ULL},  // 10^-105
+    {0x2DDEB68185F8EEF2ULL, 0xC2739BAED005CDD2ULL},  // 10^-104
+    {0x39566421E7772AAFULL, 0x7310829A84074146ULL},  // 10^-103
+    {0x23D5FE9530AA7AADULL, 0xA7EA51A0928488CCULL},  // 10^-102
+    {0x2CCB7E3A7CD51959ULL, 0x11E4E608B725AAFFULL},  // 10^-101
+    {0x37FE5DC91C0A5FAFULL, 0x565E1F8AE4EF15BEULL},  // 10^-100
+    {0x22FEFA9DB1867BCDULL, 0x95FAD3B6CF156D97ULL},  // 10^-99
+    {0x2BBEB9451DE81AC0ULL, 0xFB7988A482DAC8FDULL},  // 10^-98
+    {0x36AE679665622171ULL, 0x3A57EACDA3917B3CULL},  // 10^-97
+    {0x222D00BDFF5D54E6ULL, 0xC476F2C0863AED06ULL},  // 10^-96
+    {0x2AB840ED7F34AA20ULL, 0x7594AF70A7C9A847ULL},  // 10^-95
+    {0x35665128DF01D4A8ULL, 0x92F9DB4CD1BC1258ULL},  // 10^-94
+    {0x215FF2B98B6124E9ULL, 0x5BDC291003158B77ULL},  // 10^-93
+    {0x29B7EF67EE396E23ULL, 0xB2D3335403DAEE55ULL},  // 10^-92
+    {0x3425EB41E9C7C9ACULL, 0x9F88002904D1A9EAULL},  // 10^-91
+    {0x2097B309321CDE0BULL, 0xE3B50019A3030A33ULL},  // 10^-90
+    {0x28BD9FCB7EA4158EULL, 0xDCA240200BC3CCBFULL},  // 10^-89
+    {0x32ED07BE5E4D1AF2ULL, 0x93CAD0280EB4BFEFULL},  // 10^-88
+    {0x3FA849ADF5E061AFULL, 0x38BD84321261EFEBULL},  // 10^-87
+    {0x27C92E0CB9AC3D0DULL, 0x8376729F4B7D35F3ULL},  // 10^-86
+    {0x31BB798FE8174C50ULL, 0xE4540F471E5C836FULL},  // 10^-85
+    {0x3E2A57F3E21D1F65ULL, 0x1D691318E5F3A44BULL},  // 10^-84
+    {0x26DA76F86D52339FULL, 0x3261ABEF8FB846AFULL},  // 10^-83
+    {0x309114B688A6C086ULL, 0xFEFA16EB73A6585BULL},  // 10^-82
+    {0x3CB559E42AD070A8ULL, 0xBEB89CA6508FEE71ULL},  // 10^-81
+    {0x25F1582E9AC24669ULL, 0x773361E7F259F507ULL},  // 10^-80
+    {0x2F6DAE3A4172D803ULL, 0xD5003A61EEF07249ULL},  // 10^-79
+    {0x3B4919C8D1CF8E04ULL, 0xCA4048FA6AAC8EDBULL},  // 10^-78
+    {0x250DB01D8321B8C2ULL, 0xFE682D9C82ABD949ULL},  // 10^-77
+    {0x2E511C24E3EA26F3ULL, 0xBE023903A356CF9BULL},  // 10^-76
+    {0x39E5632E1CE4B0B0ULL, 0xAD82C7448C2C8382ULL},  // 10^-75
+    {0x242F5DFCD20EEE6EULL, 0x6C71BC8AD79BD231ULL},  // 10^-74
+    {0x2D3B357C0692AA0AULL, 0x078E2BAD8D82C6BDULL},  // 10^-73
+    {0x388A02DB0837548CULL, 0x8971B698F0E3786DULL},  // 10^-72
+    {0x235641C8E52294D7ULL, 0xD5E7121F968E2B44ULL},  // 10^-71
+    {0x2C2BD23B1E6B3A0DULL, 0xCB60D6A77C31B615ULL},  // 10^-70
+    {0x3736C6C9E6060891ULL, 0x3E390C515B3E239AULL},  // 10^-69
+    {0x22823C3E2FC3C55AULL, 0xC6E3A7B2D906D640ULL},  // 10^-68
+    {0x2B22CB4DBBB4B6B1ULL, 0x789C919F8F488BD0ULL},  // 10^-67
+    {0x35EB7E212AA1E45DULL, 0xD6C3B607731AAEC4ULL},  // 10^-66
+    {0x21B32ED4BAA52EBAULL, 0xA63A51C4A7F0AD3BULL},  // 10^-65
+    {0x2A1FFA89E94E7A69ULL, 0x4FC8E635D1ECD88AULL},  // 10^-64
+    {0x34A7F92C63A21903ULL, 0xA3BB1FC346680EACULL},  // 10^-63
+    {0x20E8FBBBBE454FA2ULL, 0x4654F3DA0C01092CULL},  // 10^-62
+    {0x29233AAAADD6A38AULL, 0xD7EA30D08F014B76ULL},  // 10^-61
+    {0x336C0955594C4C6DULL, 0x8DE4BD04B2C19E54ULL},  // 10^-60
+    {0x202385D557CFAFC4ULL, 0x78AEF622EFB902F5ULL},  // 10^-59
+    {0x282C674AADC39BB5ULL, 0x96DAB3ABABA743B2ULL},  // 10^-58
+    {0x3237811D593482A2ULL, 0xFC9160969691149EULL},  // 10^-57
+    {0x3EC56164AF81A34BULL, 0xBBB5B8BC3C3559C5ULL},  // 10^-56
+    {0x273B5CDEEDB1060FULL, 0x55519375A5A1581BULL},  // 10^-55
+    {0x310A3416A91D4793ULL, 0x2AA5F8530F09AE22ULL},  // 10^-54
+    {0x3D4CC11C53649977ULL, 0xF54F7667D2CC19ABULL},  // 10^-53
+    {0x264FF8B1B41EDFEAULL, 0xF951AA00E3BF900BULL},  // 10^-52
+    {0x2FE3F6DE212697E5ULL, 0xB7A614811CAF740DULL},  // 10^-51
+    {0x3BDCF495A9703DDFULL, 0x258F99A163DB5111ULL},  // 10^-50
+    {0x256A18DD89E626ABULL, 0x7779C004DE6912ABULL},  // 10^-49
+    {0x2EC49F14EC5FB056ULL, 0x5558300616035755ULL},  // 10^-48
+    {0x3A75C6DA27779C6BULL, 0xEAAE3C079B842D2AULL},  // 10^-47
+    {0x24899C4858AAC1C3ULL, 0x72ACE584C1329C3BULL},  // 10^-46
+    {0x2DAC035A6ED57234ULL, 0x4F581EE5F17F4349ULL},  // 10^-45
+    {0x391704310A8ACEC1ULL, 0x632E269F6DDF141BULL},  // 10^-44
+    {0x23AE629EA696C138ULL, 0xDDFCD823A4AB6C91ULL},  // 10^-43
+    {0x2C99FB46503C7187ULL, 0x157C0E2C8DD647B5ULL},  // 10^-42
+    {0x37C07A17E44B8DE8ULL, 0xDADB11B7B14BD9A3ULL},  // 10^-41
+    {0x22D84C4EEEAF38B1ULL, 0x88C8EB12CECF6806ULL},  // 10^-40
+    {0x2B8E5F62AA5B06DDULL, 0xEAFB25D782834207ULL},  // 10^-39
+    {0x3671F73B54F1C895ULL, 0x65B9EF4D63241289ULL},  // 10^-38
+    {0x22073A8515171D5DULL, 0x5F9435905DF68B96ULL},  // 10^-37
+    {0x2A8909265A5CE4B4ULL, 0xB77942F475742E7BULL},  // 10^-36
+    {0x352B4B6FF0F41DE1ULL, 0xE55793B192D13A1AULL},  // 10^-35
+    {0x213B0F25F69892ADULL, 0x2F56BC4EFBC2C450ULL},  // 10^-34
+    {0x2989D2EF743EB758ULL, 0x7B2C6B62BAB37564ULL},  // 10^-33
+    {0x33EC47AB514E652EULL, 0x99F7863B696052BDULL},  // 10^-32
+    {0x2073ACCB12D0FF3DULL, 0x203AB3E521DC33B6ULL},  // 10^-31
+    {0x289097FDD7853F0CULL, 0x684960DE6A5340A4ULL},  // 10^-30
+    {0x32B4BDFD4D668ECFULL, 0x825BB91604E810CDULL},  // 10^-29
+    {0x3F61ED7CA0C03283ULL, 0x62F2A75B86221500ULL},  // 10^-28
+    {0x279D346DE4781F92ULL, 0x1DD7A89933D54D20ULL},  // 10^-27
+    {0x318481895D962776ULL, 0xA54D92BF80CAA068ULL},  // 10^-26
+    {0x3DE5A1EBB4FBB154ULL, 0x4EA0F76F60FD4882ULL},  // 10^-25
+    {0x26AF8533511D4ED4ULL, 0xB1249AA59C9E4D51ULL},  // 10^-24
+    {0x305B66802564A289ULL, 0xDD6DC14F03C5E0A5ULL},  // 10^-23
+    {0x3C7240202EBDCB2CULL, 0x54C931A2C4B758CFULL},  // 10^-22
+    {0x25C768141D369EFBULL, 0xB4FDBF05BAF29781ULL},  // 10^-21
+    {0x2F394219248446BAULL, 0xA23D2EC729AF3D62ULL},  // 10^-20
+    {0x3B07929F6DA55869ULL, 0x4ACC7A78F41B0CBAULL},  // 10^-19
+    {0x24E4BBA3A4875741ULL, 0xCEBFCC8B9890E7F4ULL},  // 10^-18
+    {0x2E1DEA8C8DA92D12ULL, 0x426FBFAE7EB521F1ULL},  // 10^-17
+    {0x39A5652FB1137856ULL, 0xD30BAF9A1E626A6DULL},  // 10^-16
+    {0x24075F3DCEAC2B36ULL, 0x43E74DC052FD8285ULL},  // 10^-15
+    {0x2D09370D42573603ULL, 0xD4E1213067BCE326ULL},  // 10^-14
+    {0x384B84D092ED0384ULL, 0xCA19697C81AC1BEFULL},  // 10^-13
+    {0x232F33025BD42232ULL, 0xFE4FE1EDD10B9175ULL},  // 10^-12
+    {0x2BFAFFC2F2C92ABFULL, 0xBDE3DA69454E75D3ULL},  // 10^-11
+    {0x36F9BFB3AF7B756FULL, 0xAD5CD10396A21347ULL},  // 10^-10
+    {0x225C17D04DAD2965ULL, 0xCC5A02A23E254C0DULL},  // 10^-9
+    {0x2AF31DC4611873BFULL, 0x3F70834ACDAE9F10ULL},  // 10^-8
+    {0x35AFE535795E90AFULL, 0x0F4CA41D811A46D4ULL},  // 10^-7
+    {0x218DEF416BDB1A6DULL, 0x698FE69270B06C44ULL},  // 10^-6
+    {0x29F16B11C6D1E108ULL, 0xC3F3E0370CDC8755ULL},  // 10^-5
+    {0x346DC5D63886594AULL, 0xF4F0D844D013A92BULL},  // 10^-4
+    {0x20C49BA5E353F7CEULL, 0xD916872B020C49BBULL},  // 10^-3
+    {0x28F5C28F5C28F5C2ULL, 0x8F5C28F5C28F5C29ULL},  // 10^-2
+    {0x3333333333333333ULL, 0x3333333333333334ULL},  // 10^-1
+    {0x2000000000000000ULL, 0x0000000000000001ULL},  // 10^0
+    {0x2800000000000000ULL, 0x0000000000000001ULL},  // 10^1
+    {0x3200000000000000ULL, 0x0000000000000001ULL},  // 10^2
+    {0x3E80000000000000ULL, 0x0000000000000001ULL},  // 10^3
+    {0x2710000000000000ULL, 0x0000000000000001ULL},  // 10^4
+    {0x30D4000000000000ULL, 0x0000000000000001ULL},  // 10^5
+    {0x3D09000000000000ULL, 0x0000000000000001ULL},  // 10^6
+    {0x2625A00000000000ULL, 0x0000000000000001ULL},  // 10^7
+    {0x2FAF080000000000ULL, 0x0000000000000001ULL},  // 10^8
+    {0x3B9ACA0000000000ULL, 0x0000000000000001ULL},  // 10^9
+    {0x2540BE4000000000ULL, 0x0000000000000001ULL},  // 10^10
+    {0x2E90EDD000000000ULL, 0x0000000000000001ULL},  // 10^11
+    {0x3A35294400000000ULL, 0x0000000000000001ULL},  // 10^12
+    {0x246139CA80000000ULL, 0x0000000000000001ULL},  // 10^13
+    {0x2D79883D20000000ULL, 0x0000000000000001ULL},  // 10^14
+    {0x38D7EA4C68000000ULL, 0x0000000000000001ULL},  // 10^15
+    {0x2386F26FC1000000ULL, 0x0000000000000001ULL},  // 10^16
+    {0x2C68AF0BB1400000ULL, 0x0000000000000001ULL},  // 10^17
+    {0x3782DACE9D900000ULL, 0x0000000000000001ULL},  // 10^18
+    {0x22B1C8C1227A0000ULL, 0x0000000000000001ULL},  // 10^19
+    {0x2B5E3AF16B188000ULL, 0x0000000000000001ULL},  // 10^20
+    {0x3635C9ADC5DEA000ULL, 0x0000000000000001ULL},  // 10^21
+    {0x21E19E0C9BAB2400ULL, 0x0000000000000001ULL},  // 10^22
+    {0x2A5A058FC295ED00ULL, 0x0000000000000001ULL},  // 10^23
+    {0x34F086F3B33B6840ULL, 0x0000000000000001ULL},  // 10^24
+    {0x2116545850052128ULL, 0x0000000000000001ULL},  // 10^25
+    {0x295BE96E64066972ULL, 0x0000000000000001ULL},  // 10^26
+    {0x33B2E3C9FD0803CEULL, 0x8000000000000001ULL},  // 10^27
+    {0x204FCE5E3E250261ULL, 0x1000000000000001ULL},  // 10^28
+    {0x2863C1F5CDAE42F9ULL, 0x5400000000000001ULL},  // 10^29
+    {0x327CB2734119D3B7ULL, 0xA900000000000001ULL},  // 10^30
+    {0x3F1BDF10116048A5ULL, 0x9340000000000001ULL},  // 10^31
+    {0x27716B6A0ADC2D67ULL, 0x7C08000000000001ULL},  // 10^32
+    {0x314DC6448D9338C1ULL, 0x5B0A000000000001ULL},  // 10^33
+    {0x3DA137D5B0F806F1ULL, 0xB1CC800000000001ULL},  // 10^34
+    {0x2684C2E58E9B0457ULL, 0x0F1FD00000000001ULL},  // 10^35
+    {0x3025F39EF241C56CULL, 0xD2E7C40000000001ULL},  // 10^36
+    {0x3C2F7086AED236C8ULL, 0x07A1B50000000001ULL},  // 10^37
+    {0x259DA6542D43623DULL, 0x04C5112000000001ULL},  // 10^38
+    {0x2F050FE938943ACCULL, 0x45F6556800000001ULL},  // 10^39
+    {0x3AC653E386B9497FULL, 0x5773EAC200000001ULL},  // 10^40
+    {0x24BBF46E3433CDEFULL, 0x96A872B940000001ULL},  // 10^41
+    {0x2DEAF189C140C16BULL, 0x7C528F6790000001ULL},  // 10^42
+    {0x3965ADEC3190F1C6ULL, 0x5B67334174000001ULL},  // 10^43
+    {0x23DF8CB39EFA971BULL, 0xF9208008E8800001ULL},  // 10^44
+    {0x2CD76FE086B93CE2ULL, 0xF768A00B22A00001ULL},  // 10^45
+    {0x380D4BD8A8678C1BULL, 0xB542C80DEB480001ULL},  // 10^46
+    {0x23084F676940B791ULL, 0x5149BD08B30D0001ULL},  // 10^47
+    {0x2BCA63414390E575ULL, 0xA59C2C4ADFD04001ULL},  // 10^48
+    {0x36BCFC1194751ED3ULL, 0x0F03375D97C45001ULL},  // 10^49
+    {0x22361D8AFCC93343ULL, 0xE962029A7EDAB201ULL},  // 10^50
+    {0x2AC3A4EDBBFB8014ULL, 0xE3BA83411E915E81ULL},  // 10^51
+    {0x35748E292AFA601AULL, 0x1CA924116635B621ULL},  // 10^52
+    {0x2168D8D9BADC7C10ULL, 0x51E9B68ADFE191D5ULL},  // 10^53
+    {0x29C30F1029939B14ULL, 0x6664242D97D9F64AULL},  // 10^54
+    {0x3433D2D433F881D9ULL, 0x7FFD2D38FDD073DCULL},  // 10^55
+    {0x20A063C4A07B5127ULL, 0xEFFE3C439EA2486AULL},  // 10^56
+    {0x28C87CB5C89A2571ULL, 0xEBFDCB54864ADA84ULL},  // 10^57
+    {0x32FA9BE33AC0AECEULL, 0x66FD3E29A7DD9125ULL},  // 10^58
+    {0x3FB942DC0970DA82ULL, 0x00BC8DB411D4F56EULL},  // 10^59
+    {0x27D3C9C985E68891ULL, 0x4075D8908B251965ULL},  // 10^60
+    {0x31C8BC3BE7602AB5ULL, 0x90934EB4ADEE5FBEULL},  // 10^61
+    {0x3E3AEB4AE1383562ULL, 0xF4B82261D969F7ADULL},  // 10^62
+    {0x26E4D30ECCC3215DULL, 0xD8F3157D27E23ACCULL},  // 10^63
+    {0x309E07D27FF3E9B5ULL, 0x4F2FDADC71DAC97FULL},  // 10^64
+    {0x3CC589C71FF0E422ULL, 0xA2FBD1938E517BDFULL},  // 10^65
+    {0x25FB761C73F68E95ULL, 0xA5DD62FC38F2ED6CULL},  // 10^66
+    {0x2F7A53A390F4323BULL, 0x0F54BBBB472FA8C6ULL},  // 10^67
+    {0x3B58E88C75313EC9ULL, 0xD329EAAA18FB92F8ULL},  // 10^68
+    {0x25179157C93EC73EULL, 0x23FA32AA4F9D3BDBULL},  // 10^69
+    {0x2E5D75ADBB8E790DULL, 0xACF8BF54E3848AD2ULL},  // 10^70
+    {0x39F4D3192A721751ULL, 0x1836EF2A1C65AD86ULL},  // 10^71
+    {0x243903EFBA874E92ULL, 0xAF22557A51BF8C74ULL},  // 10^72
+    {0x2D4744EBA9292237ULL, 0x5AEAEAD8E62F6F91ULL},  // 10^73
+    {0x3899162693736AC5ULL, 0x31A5A58F1FBB4B75ULL},  // 10^74
+    {0x235FADD81C2822BBULL, 0x3F07877973D50F29ULL},  // 10^75
+    {0x2C37994E23322B6AULL, 0x0EC96957D0CA52F3ULL},  // 10^76
+    {0x37457FA1ABFEB644ULL, 0x927BC3ADC4FCE7B0ULL},  // 10^77
+    {0x228B6FC50B7F31EAULL, 0xDB8D5A4C9B1E10CEULL},  // 10^78
+    {0x2B2E4BB64E5EFE65ULL, 0x9270B0DFC1E59502ULL},  // 10^79
+    {0x35F9DEA3E1F6BDFEULL, 0xF70CDD17B25EFA42ULL},  // 10^80
+    {0x21BC2B266D3A36BFULL, 0x5A680A2ECF7B5C69ULL},  // 10^81
+    {0x2A2B35F00888C46FULL, 0x31020CBA835A3384ULL},  // 10^82
+    {0x34B6036C0AAAF58AULL, 0xFD428FE92430C065ULL},  // 10^83
+    {0x20F1C22386AAD976ULL, 0xDE4999F1B69E783FULL},  // 10^84
+    {0x292E32AC68558FD4ULL, 0x95DC006E2446164FULL},  // 10^85
+    {0x3379BF57826AF3C9ULL, 0xBB530089AD579BE2ULL},  // 10^86
+    {0x202C1796B182D85EULL, 0x1513E0560C56C16EULL},  // 10^87
+    {0x28371D7C5DE38E75ULL, 0x9A58D86B8F6C71C9ULL},  // 10^88
+    {0x3244E4DB755C7213ULL, 0x00EF0E8673478E3BULL},  // 10^89
+    {0x3ED61E1252B38E97ULL, 0xC12AD228101971C9ULL},  // 10^90
+    {0x2745D2CB73B0391EULL, 0xD8BAC3590A0FE71EULL},  // 10^91
+    {0x3117477E509C4766ULL, 0x8EE9742F4C93E0E6ULL},  // 10^92
+    {0x3D5D195DE4C35940ULL, 0x32A3D13B1FB8D91FULL},  // 10^93
+    {0x265A2FDAAEFA17C8ULL, 0x1FA662C4F3D387B3ULL},  // 10^94
+    {0x2FF0BBD15AB89DBAULL, 0x278FFB7630C869A0ULL},  // 10^95
+    {0x3BECEAC5B166C528ULL, 0xB173FA53BCFA8408ULL},  // 10^96
+    {0x257412BB8EE03B39ULL, 0x6EE87C74561C9285ULL},  // 10^97
+    {0x2ED1176A72984A07ULL, 0xCAA29B916BA3B726ULL},  // 10^98
+    {0x3A855D450F3E5C89ULL, 0xBD4B4275C68CA4F0ULL},  // 10^99
+    {0x24935A4B2986F9D6ULL, 0x164F09899C17E716ULL},  // 10^100
+    {0x2DB830DDF3E8B84BULL, 0x9BE2CBEC031DE0DCULL},  // 10^101
+    {0x39263D1570E2E65EULL, 0x82DB7EE703E55912ULL},  // 10^102
+    {0x23B7E62D668DCFFBULL, 0x11C92F50626F57ACULL},  // 10^103
+    {0x2CA5DFB8C03143F9ULL, 0xD63B7B247B0B2D96ULL},  // 10^104
+    {0x37CF57A6F03D94F8ULL, 0x4BCA59ED99CDF8FCULL},  // 10^105
+    {0x22E196C856267D1BULL, 0x2F5E78348020BB9EULL},  // 10^106
+    {0x2B99FC7A6BB01C61ULL, 0xFB361641A028EA85ULL},  // 10^107
+    {0x36807B99069C237AULL, 0x7A039BD208332526ULL},  // 10^108
+    {0x22104D3FA421962CULL, 0x8C424163451FF738ULL},  // 10^109
+    {0x2A94608F8D29FBB7ULL, 0xAF52D1BC1667F506ULL},  // 10^110
+    {0x353978B370747AA5ULL, 0x9B27862B1C01F247ULL},  // 10^111
+    {0x2143EB702648CCA7ULL, 0x80F8B3DAF181376DULL},  // 10^112
+    {0x2994E64C2FDAFFD1ULL, 0x6136E0D1ADE18548ULL},  // 10^113
+    {0x33FA1FDF3BD1BFC5ULL, 0xB98499061959E699ULL},  // 10^114
+    {0x207C53EB856317DBULL, 0x93F2DFA3CFD83020ULL},  // 10^115
+    {0x289B68E666BBDDD2ULL, 0x78EF978CC3CE3C28ULL},  // 10^116
+    {0x32C24320006AD547ULL, 0x172B7D6FF4C1CB32ULL},  // 10^117
+    {0x3F72D3E800858A98ULL, 0xDCF65CCBF1F23DFEULL},  // 10^118
+    {0x27A7C4710053769FULL, 0x8A19F9FF773766BFULL},  // 10^119
+    {0x3191B58D40685447ULL, 0x6CA0787F5505406FULL},  // 10^120
+    {0x3DF622F090826959ULL, 0x47C8969F2A46908AULL},  // 10^121
+    {0x26B9D5D65A5181D7ULL, 0xCCDD5E237A6C1A57ULL},  // 10^122
+    {0x30684B4BF0E5E24DULL, 0xC014B5AC590720ECULL},  // 10^123
+    {0x3C825E1EED1F5AE1ULL, 0x3019E3176F48E927ULL},  // 10^124
+    {0x25D17AD3543398CCULL, 0xBE102DEEA58D91B9ULL},  // 10^125
+    {0x2F45D98829407EFFULL, 0xED94396A4EF0F627ULL},  // 10^126
+    {0x3B174FEA33909EBFULL, 0xE8F947C4E2AD33B0ULL},  // 10^127
+    {0x24EE91F2603A6337ULL, 0xF19BCCDB0DAC404EULL},  // 10^128
+    {0x2E2A366EF848FC05ULL, 0xEE02C011D1175062ULL},  // 10^129
+    {0x39B4C40AB65B3B07ULL, 0x69837016455D247AULL},  // 10^130
+    {0x2410FA86B1F904E4ULL, 0xA1F2260DEB5A36CCULL},  // 10^131
+    {0x2D1539285E77461DULL, 0xCA6EAF916630C47FULL},  // 10^132
+    {0x385A8772761517A5ULL, 0x3D0A5B75BFBCF59FULL},  // 10^133
+    {0x233894A789CD2EC7ULL, 0x4626792997D61984ULL},  // 10^134
+    {0x2C06B9D16C407A79ULL, 0x17B01773FDCB9FE4ULL},  // 10^135
+    {0x37086845C7509917ULL, 0x5D9C1D50FD3E87DDULL},  // 10^136
+    {0x2265412B9C925FAEULL, 0x9A8192529E4714EBULL},  // 10^137
+    {0x2AFE917683B6F79AULL, 0x4121F6E745D8DA25ULL},  // 10^138
+    {0x35BE35D424A4B580ULL, 0xD16A74A1174F10AEULL},  // 10^139
+    {0x2196E1A496E6F170ULL, 0x82E288E4AE916A6DULL},  // 10^140
+    {0x29FC9A0DBCA0ADCCULL, 0xA39B2B1DDA35C508ULL},  // 10^141
+    {0x347BC0912BC8D93FULL, 0xCC81F5E550C3364AULL},  // 10^142
+    {0x20CD585ABB5D87C7ULL, 0xDFD139AF527A01EFULL},  // 10^143
+    {0x2900AE716A34E9B9ULL, 0xD7C5881B2718826AULL},  // 10^144
+    {0x3340DA0DC4C22428ULL, 0x4DB6EA21F0DEA304ULL},  // 10^145
+    {0x200888489AF95699ULL, 0x30925255368B25E3ULL},  // 10^146
+    {0x280AAA5AC1B7AC3FULL, 0x7CB6E6EA842DEF5CULL},  // 10^147
+    {0x320D54F17225974FULL, 0x5BE4A0A525396B32ULL},  // 10^148
+    {0x3E90AA2DCEAEFD23ULL, 0x32DDC8CE6E87C5FFULL},  // 10^149
+    {0x271A6A5CA12D5E35ULL, 0xFFCA9D810514DBBFULL},  // 10^150
+    {0x30E104F3C978B5C3ULL, 0x7FBD44E1465A12AFULL},  // 10^151
+    {0x3D194630BBD6E334ULL, 0x5FAC961997F0975BULL},  // 10^152
+    {0x262FCBDE75664E00ULL, 0xBBCBDDCFFEF65E99ULL},  // 10^153
+    {0x2FBBBED612BFE180ULL, 0xEABED543FEB3F63FULL},  // 10^154
+    {0x3BAAAE8B976FD9E1ULL, 0x256E8A94FE60F3CFULL},  // 10^155
+    {0x254AAD173EA5E82CULL, 0xB765169D1EFC9861ULL},  // 10^156
+    {0x2E9D585D0E4F6237ULL, 0xE53E5C4466BBBE7AULL},  // 10^157
+    {0x3A44AE7451E33AC5ULL, 0xDE8DF355806AAE18ULL},  // 10^158
+    {0x246AED08B32E04BBULL, 0xAB18B8157042ACCFULL},  // 10^159
+    {0x2D85A84ADFF985EAULL, 0x95DEE61ACC535803ULL},  // 10^160
+    {0x38E7125D97F7E765ULL, 0x3B569FA17F682E03ULL},  // 10^161
+    {0x23906B7A7EFAF09FULL, 0x451623C4EFA11CC2ULL},  // 10^162
+    {0x2C7486591EB9ACC7ULL, 0x165BACB62B8963F3ULL},  // 10^163
+    {0x3791A7EF666817F8ULL, 0xDBF297E3B66BBCEFULL},  // 10^164
+    {0x22BB08F5A0010EFBULL, 0x89779EEE52035616ULL},  // 10^165
+    {0x2B69CB33080152BAULL, 0x6BD586A9E6842B9BULL},  // 10^166
+    {0x36443DFFCA01A769ULL, 0x06CAE85460253682ULL},  // 10^167
+    {0x21EAA6BFDE4108A1ULL, 0xA43ED134BC174211ULL},  // 10^168
+    {0x2A65506FD5D14ACAULL, 0x0D4E8581EB1D1295ULL},  // 10^169
+    {0x34FEA48BCB459D7CULL, 0x90A226E265E4573BULL},  // 10^170
+    {0x211F26D75F0B826DULL, 0xDA65584D7FAEB685ULL},  // 10^171
+    {0x2966F08D36CE6309ULL, 0x50FEAE60DF9A6426ULL},  // 10^172
+    {0x33C0ACB08481FBCBULL, 0xA53E59F91780FD2FULL},  // 10^173
+    {0x20586BEE52D13D5FULL, 0x4746F83BAEB09E3EULL},  // 10^174
+    {0x286E86E9E7858CB7ULL, 0x1918B64A9A5CC5CDULL},  // 10^175
+    {0x328A28A46166EFE4ULL, 0xDF5EE3DD40F3F740ULL},  // 10^176
+    {0x3F2CB2CD79C0ABDEULL, 0x17369CD49130F510ULL},  // 10^177
+    {0x277BEFC06C186B6AULL, 0xCE822204DABE992AULL},  // 10^178
+    {0x315AEBB0871E8645ULL, 0x8222AA86116E3F75ULL},  // 10^179
+    {0x3DB1A69CA8E627D6ULL, 0xE2AB552795C9CF52ULL},  // 10^180
+    {0x268F0821E98FD8E6ULL, 0x4DAB1538BD9E2193ULL},  // 10^181
+    {0x3032CA2A63F3CF1FULL, 0xE115DA86ED05A9F8ULL},  // 10^182
+    {0x3C3F7CB4FCF0C2E7ULL, 0xD95B5128A8471476ULL},  // 10^183
+    {0x25A7ADF11E1679D0ULL, 0xE7D912B9692C6CCAULL},  // 10^184
+    {0x2F11996D659C1845ULL, 0x21CF5767C37787FCULL},  // 10^185
+    {0x3AD5FFC8BF031E56ULL, 0x6A432D41B45569FBULL},  // 10^186
+    {0x24C5BFDD7761F2F6ULL, 0x0269FC4910B5623DULL},  // 10^187
+    {0x2DF72FD4D53A6FB3ULL, 0x83047B5B54E2BACCULL},  // 10^188
+    {0x3974FBCA0A890BA0ULL, 0x63C59A322A1B697FULL},  // 10^189
+    {0x23E91D5E4695A744ULL, 0x3E5B805F5A5121F0ULL},  // 10^190
+    {0x2CE364B5D83B1115ULL, 0x4DF2607730E56A6CULL},  // 10^191
+    {0x381C3DE34E49D55AULL, 0xA16EF894FD1EC506ULL},  // 10^192
+    {0x2311A6AE10EE2558ULL, 0xA4E55B5D1E333B24ULL},  // 10^193
+    {0x2BD610599529AEAEULL, 0xCE1EB23465C009EDULL},  // 10^194
+    {0x36CB946FFA741A5AULL, 0x81A65EC17F300C68ULL},  // 10^195
+    {0x223F3CC5FC889078ULL, 0x9107FB38EF7E07C1ULL},  // 10^196
+    {0x2ACF0BF77BAAB496ULL, 0xB549FA072B5D89B1ULL},  // 10^197
+    {0x3582CEF55A9561BCULL, 0x629C7888F634EC1EULL},  // 10^198
+    {0x2171C159589D5D15ULL, 0xBDA1CB5599E11393ULL},  // 10^199
+    {0x29CE31AFAEC4B45BULL, 0x2D0A3E2B00595877ULL},  // 10^200
+    {0x3441BE1B9A75E171ULL, 0xF84CCDB5C06FAE95ULL},  // 10^201
+    {0x20A916D14089ACE7ULL, 0x3B3000919845CD1DULL},  // 10^202
+    {0x28D35C8590AC1821ULL, 0x09FC00B5FE574065ULL},  // 10^203
+    {0x330833A6F4D71E29ULL, 0x4C7B00E37DED107EULL},  // 10^204
+    {0x3FCA4090B20CE5B3ULL, 0x9F99C11C5D68549DULL},  // 10^205
+    {0x27DE685A6F480F90ULL, 0x43C018B1BA6134E2ULL},  // 10^206
+    {0x31D602710B1A1374ULL, 0x54B01EDE28F9821BULL},  // 10^207
+    {0x3E4B830D4DE09851ULL, 0x69DC2695B337E2A1ULL},  // 10^208
+    {0x26EF31E850AC5F32ULL, 0xE229981D9002EDA5ULL},  // 10^209
+    {0x30AAFE6264D776FFULL, 0x9AB3FE24F403A90EULL},  // 10^210
+    {0x3CD5BDFAFE0D54BFULL, 0x8160FDAE31049351ULL},  // 10^211
+    {0x260596BCDEC854F7ULL, 0xB0DC9E8CDEA2DC13ULL},  // 10^212
+    {0x2F86FC6C167A6A35ULL, 0x9D13C630164B9318ULL},  // 10^213
+    {0x3B68BB871C1904C3ULL, 0x0458B7BC1BDE77DDULL},  // 10^214
+    {0x25217534718FA2F9ULL, 0xE2B772D5916B0AEBULL},  // 10^215
+    {0x2E69D2818DF38BB8ULL, 0x5B654F8AF5C5CDA5ULL},  // 10^216
+    {0x3A044721F1706EA6ULL, 0x723EA36DB337410EULL},  // 10^217
+    {0x2442AC7536E64528ULL, 0x07672624900288A9ULL},  // 10^218
+    {0x2D535792849FD672ULL, 0x0940EFADB4032AD3ULL},  // 10^219
+    {0x38A82D7725C7CC0EULL, 0x8B912B992103F588ULL},  // 10^220
+    {0x23691C6A779CDF89ULL, 0x173ABB3FB4A27975ULL},  // 10^221
+    {0x2C4363851584176BULL, 0x5D096A0FA1CB17D2ULL},  // 10^222
+    {0x37543C665AE51D46ULL, 0x344BC4938A3DDDC7ULL},  // 10^223
+    {0x2294A5BFF8CF324BULL, 0xE0AF5ADC3666AA9CULL},  // 10^224
+    {0x2B39CF2FF702FEDEULL, 0xD8DB319344005543ULL},  // 10^225
+    {0x360842FBF4C3BE96ULL, 0x8F11FDF815006A94ULL},  // 10^226
+    {0x21C529DD78FA571EULL, 0x196B3EBB0D20429DULL},  // 10^227
+    {0x2A367454D738ECE5ULL, 0x9FC60E69D0685344ULL},  // 10^228
+    {0x34C4116A0D07281FULL, 0x07B7920444826815ULL},  // 10^229
+    {0x20FA8AE248247913ULL, 0x64D2BB42AAD1810DULL},  // 10^230
+    {0x29392D9ADA2D9758ULL, 0x3E076A135585E150ULL},  // 10^231
+    {0x3387790190B8FD2EULL, 0x4D8944982AE759A4ULL},  // 10^232
+    {0x2034ABA0FA739E3CULL, 0xF075CADF1AD09807ULL},  // 10^233
+    {0x2841D689391085CCULL, 0x2C933D96E184BE08ULL},  // 10^234
+    {0x32524C2B8754A73FULL, 0x37B80CFC99E5ED8AULL},  // 10^235
+    {0x3EE6DF366929D10FULL, 0x05A6103BC05F68EDULL},  // 10^236
+    {0x27504B8201BA22A9ULL, 0x6387CA25583BA194ULL},  // 10^237
+    {0x31245E628228AB53ULL, 0xBC69BCAEAE4A89F9ULL},  // 10^238
+    {0x3D6D75FB22B2D628ULL, 0xAB842BDA59DD2C77ULL},  // 10^239
+    {0x266469BCF5AFC5D9ULL, 0x6B329B68782A3BCBULL},  // 10^240
+    {0x2FFD842C331BB74FULL, 0xC5FF42429634CABDULL},  // 10^241
+    {0x3BFCE5373FE2A523ULL, 0xB77F12D33BC1FD6DULL},  // 10^242
+    {0x257E0F4287EDA736ULL, 0x52AF6BC405593E64ULL},  // 10^243
+    {0x2EDD931329E91103ULL, 0xE75B46B506AF8DFDULL},  // 10^244
+    {0x3A94F7D7F4635544ULL, 0xE1321862485B717CULL},  // 10^245
+    {0x249D1AE6F8BE154BULL, 0x0CBF4F3D6D3926EEULL},  // 10^246
+    {0x2DC461A0B6ED9A9DULL, 0xCFEF230CC88770A9ULL},  // 10^247
+    {0x39357A08E4A90145ULL, 0x43EAEBCFFAA94CD3ULL},  // 10^248
+    {0x23C16C458EE9A0CBULL, 0x4A72D361FCA9D004ULL},  // 10^249
+    {0x2CB1C756F2A408FEULL, 0x1D0F883A7BD44405ULL},  // 10^250
+    {0x37DE392CAF4D0B3DULL, 0xA4536A491AC95506ULL},  // 10^251
+    {0x22EAE3BBED902706ULL, 0x86B4226DB0BDD524ULL},  // 10^252
+    {0x2BA59CAAE8F430C8ULL, 0x28612B091CED4A6DULL},  // 10^253
+    {0x368F03D5A3313CFAULL, 0x327975CB64289D08ULL},  // 10^254
+    {0x2219626585FEC61CULL, 0x5F8BE99F1E996225ULL},  // 10^255
+    {0x2A9FBAFEE77E77A3ULL, 0x776EE406E63FBAAEULL},  // 10^256
+    {0x3547A9BEA15E158CULL, 0x554A9D089FCFA95AULL},  // 10^257
+    {0x214CCA1724DACD77ULL, 0xB54EA22563E1C9D8ULL},  // 10^258
+    {0x299FFC9CEE1180D5ULL, 0xA2A24AAEBCDA3C4EULL},  // 10^259
+    {0x3407FBC42995E10BULL, 0x0B4ADD5A6C10CB62ULL},  // 10^260
+    {0x2084FD5A99FDACA6ULL, 0xE70ECA58838A7F1DULL},  // 10^261
+    {0x28A63CB1407D17D0ULL, 0xA0D27CEEA46D1EE4ULL},  // 10^262
+    {0x32CFCBDD909C5DC4ULL, 0xC9071C2A4D88669DULL},  // 10^263
+    {0x3F83BED4F4C37535ULL, 0xFB48E334E0EA8045ULL},  // 10^264
+    {0x27B2574518FA2941ULL, 0xBD0D8E010C92902BULL},  // 10^265
+    {0x319EED165F38B392ULL, 0x2C50F1814FB73436ULL},  // 10^266
+    {0x3E06A85BF706E076ULL, 0xB7652DE1A3A50143ULL},  // 10^267
+    {0x26C429397A644C4AULL, 0x329F3CAD064720CAULL},  // 10^268
+    {0x30753387D8FD5F5CULL, 0xBF470BD847D8E8FDULL},  // 10^269
+    {0x3C928069CF3CB733ULL, 0xEF18CECE59CF233CULL},  // 10^270
+    {0x25DB90422185F280ULL, 0x756F8140F8217605ULL},  // 10^271
+    {0x2F527452A9E76F20ULL, 0x92CB61913629D387ULL},  // 10^272
+    {0x3B27116754614AE8ULL, 0xB77E39F583B44868ULL},  // 10^273
+    {0x24F86AE094BCCED1ULL, 0x72AEE4397250AD41ULL},  // 10^274
+    {0x2E368598B9EC0285ULL, 0xCF5A9D47CEE4D891ULL},  // 10^275
+    {0x39C426FEE8670327ULL, 0x43314499C29E0EB6ULL},  // 10^276
+    {0x241A985F514061F8ULL, 0x89FECAE019A2C932ULL},  // 10^277
+    {0x2D213E7725907A76ULL, 0xAC7E7D98200B7B7EULL},  // 10^278
+    {0x38698E14EEF49914ULL, 0x579E1CFE280E5A5DULL},  // 10^279
+    {0x2341F8CD1558DFACULL, 0xB6C2D21ED908F87BULL},  // 10^280
+    {0x2C1277005AAF1797ULL, 0xE47386A68F4B3699ULL},  // 10^281
+    {0x371714C0715ADD7DULL, 0xDD906850331E043FULL},  // 10^282
+    {0x226E6CF846D8CA6EULL, 0xAA7A41321FF2C2A8ULL},  // 10^283
+    {0x2B0A0836588EFD0AULL, 0x5518D17EA7EF7352ULL},  // 10^284
+    {0x35CC8A43EEB2BC4CULL, 0xEA5F05DE51EB5026ULL},  // 10^285
+    {0x219FD66A752FB5B0ULL, 0x127B63AAF3331218ULL},  // 10^286
+    {0x2A07CC05127BA31CULL, 0x171A3C95AFFFD69EULL},  // 10^287
+    {0x3489BF06571A8BE3ULL, 0x1CE0CBBB1BFFCC45ULL},  // 10^288
+    {0x20D61763F670976DULL, 0xF20C7F54F17FDFABULL},  // 10^289
+    {0x290B9D3CF40CBD49ULL, 0x6E8F9F2A2DDFD796ULL},  // 10^290
+    {0x334E848C310FEC9BULL, 0xCA3386F4B957CD7BULL},  // 10^291
+    {0x201112D79EA9F3E1ULL, 0x5E603458F3D6E06DULL},  // 10^292
+    {0x2815578D865470D9ULL, 0xB5F8416F30CC9888ULL},  // 10^293
+    {0x321AAD70E7E98D10ULL, 0x237651CAFCFFBEAAULL},  // 10^294
+    {0x3EA158CD21E3F054ULL, 0x2C53E63DBC3FAE55ULL},  // 10^295
+    {0x2724D780352E7634ULL, 0x9BB46FE695A7CCF5ULL},  // 10^296
+    {0x30EE0D60427A13C1ULL, 0xC2A18BE03B11C033ULL},  // 10^297
+    {0x3D2990B8531898B2ULL, 0x3349EED849D6303FULL},  // 10^298
+    {0x2639FA7333EF5F6FULL, 0x600E35472E25DE28ULL},  // 10^299
+    {0x2FC8791000EB374BULL, 0x3811C298F9AF55B1ULL},  // 10^300
+    {0x3BBA97540126051EULL, 0x0616333F381B2B1EULL},  // 10^301
+    {0x25549E9480B7C332ULL, 0xC3CDE0078310FAF3ULL},  // 10^302
+    {0x2EA9C639A0E5B3FFULL, 0x74C1580963D539AFULL},  // 10^303
+    {0x3A5437C8091F20FFULL, 0x51F1AE0BBCCA881BULL},  // 10^304
+    {0x2474A2DD05B3749FULL, 0x93370CC755FE9511ULL},  // 10^305
+    {0x2D91CB94472051C7ULL, 0x7804CFF92B7E3A55ULL},  // 10^306
+    {0x38F63E7958E86639ULL, 0x560603F7765DC8EAULL},  // 10^307
+    {0x2399E70BD7913FE3ULL, 0xD5C3C27AA9FA9D93ULL},  // 10^308
+    {0x2C8060CECD758FDCULL, 0xCB34B319547944F7ULL},  // 10^309
+    {0x37A0790280D2F3D3ULL, 0xFE01DFDFA9979635ULL},  // 10^310
+    {0x22C44BA19083D864ULL, 0x7EC12BEBC9FEBDE1ULL},  // 10^311
+    {0x2B755E89F4A4CE7DULL, 0x9E7176E6BC7E6D59ULL},  // 10^312
+    {0x3652B62C71CE021DULL, 0x060DD4A06B9E08B0ULL},  // 10^313
+    {0x21F3B1DBC720C152ULL, 0x23C8A4E44342C56EULL},  // 10^314
+    {0x2A709E52B8E8F1A6ULL, 0xACBACE1D541376C9ULL},  // 10^315
+    {0x350CC5E767232E10ULL, 0x57E981A4A918547BULL},  // 10^316
+    {0x2127FBB0A075FCCAULL, 0x36F1F106E9AF34CDULL},  // 10^317
+    {0x2971FA9CC8937BFCULL, 0xC4AE6D48A41B0201ULL},  // 10^318
+    {0x33CE7943FAB85AFBULL, 0xF5DA089ACD21C281ULL},  // 10^319
+    {0x20610BCA7CB338DDULL, 0x79A84560C0351991ULL},  // 10^320
+    {0x28794EBD1BE00714ULL, 0xD81256B8F0425FF5ULL},  // 10^321
+    {0x3297A26C62D808DAULL, 0x0E16EC672C52F7F2ULL},  // 10^322
+    {0x3F3D8B077B8E0B10ULL, 0x919CA780F767B5EEULL},  // 10^323
+    {0x278676E4AD38C6EAULL, 0x5B01E8B09AA0D1B5ULL},  // 10^324
+};
+
+}  // namespace parse::detail
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_TABLE_HPP
+// ---- end electron/parse/detail/format_float_table.hpp ----
+
+#include <bit>
+#include <cstdint>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace parse::detail {
+
+__extension__ using uint128 = unsigned __int128;
+
+/// digits * 10^exponent (shortest_decimal's digits have no trailing zeros).
+struct decimal_fp {
+  std::uint64_t digits;
+  int exponent;
+};
+
+/// IEEE layout of float and double.
+template <class T>
+struct ieee_traits;
+template <>
+struct ieee_traits<double> {
+  using bits_type = std::uint64_t;
+  static constexpr int significand_bits = 52;  // stored, without the hidden bit
+  static constexpr int exponent_bits = 11;
+  static constexpr int q_min = -1074;  // exponent of the subnormals
+  static constexpr int bias = 1075;    // q = biased - bias for normal numbers
+};
+template <>
+struct ieee_traits<float> {
+  using bits_type = std::uint32_t;
+  static constexpr int significand_bits = 23;
+  static constexpr int exponent_bits = 8;
+  static constexpr int q_min = -149;
+  static constexpr int bias = 150;
+};
+
+/// floor(q * log10(2)), floor(q * log10(2) + log10(3/4)) and
+/// floor(e * log2(10)) as multiply-shifts; scripts/gen_pow10_schubfach.py
+/// checks them for |q| < 1200 and |e| < 400 (wider than any use).
+constexpr int floor_log10_pow2(int q) noexcept { return (q * 315653) >> 20; }
+constexpr int floor_log10_three_quarters_pow2(int q) noexcept { return (q * 315653 - 131237) >> 20; }
+constexpr int floor_log2_pow10_schubfach(int e) noexcept { return (e * 1741647) >> 19; }
+
+/// Round to odd of g * cp / 2^127 (g = the table entry, 126 bits): the
+/// floor, with bit 0 set when the bits below it are not all zero. Only
+/// floor(g * cp / 2^64) is formed (the low product's low half is dropped);
+/// as g overestimates 10^e by less than one unit, a zero remainder below
+/// 2^64 means an exact product (the paper's section 9).
+constexpr std::uint64_t round_to_odd(const pow10_g& g, std::uint64_t cp) noexcept {
+  const auto x1 = static_cast<std::uint64_t>((static_cast<uint128>(g.low) * cp) >> 64);
+  const uint128 z = static_cast<uint128>(g.high) * cp + x1;
+  const auto vb = static_cast<std::uint64_t>(z >> 63);
+  const auto rest = static_cast<std::uint64_t>(z) & ((std::uint64_t{1} << 63) - 1);
+  return vb | (rest != 0 ? 1u : 0u);
+}
+
+/// x / 10^k when 10^k divides x, else a value above (2^64 - 1) / 10^k:
+/// x times the inverse of 5^k modulo 2^64, rotated right by k (the
+/// divisibility test of T. Granlund and P. Montgomery, "Division by
+/// invariant integers using multiplication", 1994, as J. Jeon uses it to
+/// remove trailing zeros in "Dragonbox", 2020). One multiply, no division.
+template <int K>
+constexpr std::uint64_t exact_quotient_pow10(std::uint64_t x) noexcept {
+  std::uint64_t inverse = 1;
+  for (int i = 0; i < K; ++i) inverse *= 0xCCCCCCCCCCCCCCCDULL;  // 5 * 0xCC..CD == 1 (mod 2^64)
+  return std::rotr(x * inverse, K);
+}
+
+/// Removes the trailing zeros of d (d > 0), adding them to e: 8 at a time
+/// (doubles can carry up to 16 of them), then 4, 2 and 1 once each.
+constexpr decimal_fp strip_zeros(std::uint64_t d, int e) noexcept {
+  for (;;) {
+    const std::uint64_t q = exact_quotient_pow10<8>(d);
+    if (q > 0xFFFFFFFFFFFFFFFFULL / 100000000) break;
+    d = q;
+    e += 8;
+  }
+  std::uint64_t q = exact_quotient_pow10<4>(d);
+  const bool by4 = q <= 0xFFFFFFFFFFFFFFFFULL / 10000;
+  d = by4 ? q : d;
+  e += by4 ? 4 : 0;
+  q = exact_quotient_pow10<2>(d);
+  const bool by2 = q <= 0xFFFFFFFFFFFFFFFFULL / 100;
+  d = by2 ? q : d;
+  e += by2 ? 2 : 0;
+  q = exact_quotient_pow10<1>(d);
+  const bool by1 = q <= 0xFFFFFFFFFFFFFFFFULL / 10;
+  d = by1 ? q : d;
+  e += by1 ? 1 : 0;
+  return {d, e};
+}
+
+constexpr decimal_fp strip_zeros_any(decimal_fp d) noexcept { return strip_zeros(d.digits, d.exponent); }
+
+/// Round to odd of g1 * cp / 2^95 for float, with g1 = floor(g / 2^63) + 1
+/// (63 bits): one 64x64-bit product. Float's 24-bit significands leave room
+/// for the coarser factor; checked, not proved, here: equal to the 128-bit
+/// path on every positive finite float (docs/parse.md).
+constexpr std::uint64_t round_to_odd_float(std::uint64_t g1, std::uint64_t cp) noexcept {
+  const auto x1 = static_cast<std::uint64_t>((static_cast<uint128>(g1) * cp) >> 64);
+  return (x1 >> 31) | ((x1 & ((std::uint64_t{1} << 31) - 1)) != 0 ? 1u : 0u);
+}
+
+/// Schubfach proper: v = c * 2^q (c > 0); c_is_min when c is the smallest
+/// normal significand (the lower neighbour is closer); out_inclusive when
+/// the interval's ends read back as v (c even). Inlined into its one
+/// caller, whose flags then become plain conditions on the bits.
+template <class T>
+constexpr ELECTRON_ALWAYS_INLINE decimal_fp schubfach(std::uint64_t c, int q, bool c_is_min,
+                                                      bool out_inclusive) noexcept {
+  const std::uint64_t out = out_inclusive ? 0 : 1;  // the paper's "out": 1 when the ends are excluded
+  const std::uint64_t cb = c << 2;
+  const std::uint64_t cbr = cb + 2;
+  std::uint64_t cbl;
+  int k;
+  if (!c_is_min) {
+    cbl = cb - 2;
+    k = floor_log10_pow2(q);
+  } else {
+    // At a power of two the lower neighbour is half an ulp away: the
+    // interval is asymmetric, and 10^k follows its lower end (3/4 * 2^q).
+    cbl = cb - 1;
+    k = floor_log10_three_quarters_pow2(q);
+  }
+  const pow10_g& g = pow10_g_table[-k - pow10_g_smallest];
+  std::uint64_t vb, vbl, vbr;
+  if constexpr (sizeof(T) == 8) {
+    const int h = q + floor_log2_pow10_schubfach(-k) + 2;  // 0 <= h <= 3: cb << h fits 64 bits
+    vb = round_to_odd(g, cb << h);
+    vbl = round_to_odd(g, cbl << h);
+    vbr = round_to_odd(g, cbr << h);
+  } else {
+    const int h = q + floor_log2_pow10_schubfach(-k) + 33;  // 31 <= h <= 34: cb << h < 2^61
+    const std::uint64_t g1 = ((g.high << 1) | (g.low >> 63)) + 1;
+    vb = round_to_odd_float(g1, cb << h);
+    vbl = round_to_odd_float(g1, cbl << h);
+    vbr = round_to_odd_float(g1, cbr << h);
+  }
+  const std::uint64_t s = vb >> 2;
+  if (s >= 10) {
+    // One digit fewer: is exactly one multiple of 10 in R_v? (R_v is
+    // narrower than 10^(k+1), so never two.) For normal numbers s has 16 or
+    // more digits; the small subnormals need the test from s = 10 on, where
+    // the paper rescales them instead.
+    const std::uint64_t sp10 = s / 10 * 10;
+    const std::uint64_t tp10 = sp10 + 10;
+    const bool upin = vbl + out <= sp10 << 2;
+    const bool wpin = (tp10 << 2) + out <= vbr;
+    if (upin != wpin) return {upin ? sp10 : tp10, k};
+  }
+  const std::uint64_t t = s + 1;
+  const bool uin = vbl + out <= s << 2;
+  const bool win = (t << 2) + out <= vbr;
+  if (uin != win) return {uin ? s : t, k};
+  // Both in R_v: the closer to v, ties to the even one.
+  const auto cmp = static_cast<std::int64_t>(vb - ((s + t) << 1));
+  return {cmp < 0 || (cmp == 0 && (s & 1) == 0) ? s : t, k};
+}
+
+/// The shortest decimal of a finite, nonzero, positive value with these
+/// biased exponent and stored significand bits, possibly with trailing
+/// zeros (at most 17 digits for double, 9 for float).
+template <class T>
+constexpr ELECTRON_ALWAYS_INLINE decimal_fp shortest_digits(std::uint64_t biased, std::uint64_t fraction) noexcept {
+  using tr = ieee_traits<T>;
+  constexpr std::uint64_t hidden = std::uint64_t{1} << tr::significand_bits;
+  // The smallest subnormals need no special case: the tests check every
+  // float subnormal and the doubles with c < 2^24 against std::to_chars.
+  std::uint64_t c = fraction;
+  int q = tr::q_min;
+  if (biased != 0) {
+    c = fraction | hidden;
+    q = static_cast<int>(biased) - tr::bias;
+    // An integer below 2^53 (2^24 for float): its interval is narrower
+    // than 1, so its own digits are the shortest; no scaling needed.
+    if (q < 0 && q > -tr::significand_bits - 1) {
+      const std::uint64_t f = c >> -q;
+      if ((f << -q) == c) return {f, 0};
+    }
+  }
+  return schubfach<T>(c, q, fraction == 0 && biased > 1, (c & 1) == 0);
+}
+
+/// The same without trailing zeros.
+template <class T>
+constexpr decimal_fp shortest_decimal(std::uint64_t biased, std::uint64_t fraction) noexcept {
+  return strip_zeros_any(shortest_digits<T>(biased, fraction));
+}
+
+}  // namespace parse::detail
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_SHORTEST_HPP
+// ---- end electron/parse/detail/format_float_shortest.hpp ----
+// ---- begin electron/parse/detail/int_digits.hpp ----
+// electron/parse/detail/int_digits.hpp: the digit kernels behind
+// electron/parse/int.hpp (reading runs of digits, writing them back).
+#ifndef ELECTRON_PARSE_DETAIL_INT_DIGITS_HPP
+#define ELECTRON_PARSE_DETAIL_INT_DIGITS_HPP
+
+
+#include <array>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <type_traits>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace parse {
+namespace detail {
+
+// ===========================================================================
+// Reading
+// ===========================================================================
+
+/// Value of a digit in bases up to 36 ('0'-'9', 'a'-'z', 'A'-'Z'), 0xFF for
+/// any other byte: one load decides "digit of this base" as value < base.
+inline constexpr std::array<std::uint8_t, 256> digit_values = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (auto& v : t) v = 0xFF;
+  for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(c - '0');
+  for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(c - 'a' + 10);
+  for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(c - 'A' + 10);
+  return t;
+}();
+
+constexpr unsigned digit_value(char c) noexcept { return digit_values[static_cast<unsigned char>(c)]; }
+
+inline constexpr std::array<std::uint64_t, 20> pow10_u64 = [] {
+  std::array<std::uint64_t, 20> t{};
+  std::uint64_t p = 1;
+  for (auto& v : t) {
+    v = p;
+    p *= 10;  // wraps after 10^19, which is never stored
+  }
+  return t;
+}();
+
+/// x, through an empty asm statement at run time: the compiler no longer
+/// knows where it came from, so a blend through it stays a blend (clang 14
+/// turns selects on a random condition into branches otherwise).
+constexpr std::uint64_t opaque_word(std::uint64_t x) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  if (!std::is_constant_evaluated()) __asm__("" : "+r"(x));
+#endif
+  return x;
+}
+
+/// The run of digits at the start of an input, as an unsigned 64-bit value.
+struct digit_run {
+  std::uint64_t value;  ///< meaningful only when !overflow
+  const char* end;      ///< one past the last digit
+  bool overflow;        ///< the digits do not fit 64 bits
+};
+
+/// Digits of `base` from p while any: strtoull's cutoff test (value >
+/// max / base, or == and digit > max % base), so one division per call, none
+/// per digit. Keeps scanning after an overflow so that end is past them all.
+constexpr digit_run radix_run(const char* p, const char* last, unsigned base) noexcept {
+  constexpr std::uint64_t max = std::numeric_limits<std::uint64_t>::max();
+  const std::uint64_t cutoff = max / base;
+  const unsigned cutlim = static_cast<unsigned>(max % base);
+  std::uint64_t v = 0;
+  bool overflow = false;
+  for (; p != last; ++p) {
+    const unsigned d = digit_value(*p);
+    if (d >= base) break;
+    if (v > cutoff || (v == cutoff && d > cutlim)) {
+      overflow = true;
+    } else {
+      v = v * base + d;
+    }
+  }
+  return {overflow ? 0 : v, p, overflow};
+}
+
+// SWAR ("SIMD within a register") decimal digits, eight at a time. The
+// digit test and the conversion follow Wojciech Muła and Daniel Lemire's
+// published technique (D. Lemire, "Quickly parsing eight digits", 2018, and
+// W. Muła, "SWAR parsing of decimal numbers"): a word whose bytes are the
+// digit values (first digit in the low byte) becomes pairs with one
+// multiply-add, then the four pairs are combined with two 32x32 products
+// that land in the word's high half.
+
+inline constexpr std::uint64_t ascii_zeros = 0x3030303030303030ULL;
+
+/// 8 bytes from p in memory order (p[0] in the low byte).
+constexpr std::uint64_t load8(const char* p) noexcept {
+  if (std::is_constant_evaluated() || std::endian::native != std::endian::little) {
+    std::uint64_t w = 0;
+    for (int i = 0; i < 8; ++i) w |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+    return w;
+  }
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+
+inline constexpr char zero_bytes[4] = {};
+
+/// The 1 <= k <= 7 bytes at p in memory order, zero bytes above: never
+/// reads past p + k. Two overlapping 4-byte loads (k >= 4) or three single
+/// bytes, both computed and one selected, so that a random k costs no
+/// misprediction (the 4-byte loads read zeros from a constant when k < 4).
+constexpr std::uint64_t load_tail(const char* p, std::size_t k) noexcept {
+  if (std::is_constant_evaluated() || std::endian::native != std::endian::little) {
+    std::uint64_t w = 0;
+    for (std::size_t i = 0; i < k; ++i) w |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+    return w;
+  }
+  const bool wide = k >= 4;
+  const char* const a = wide ? p : zero_bytes;
+  const char* const b = wide ? p + k - 4 : zero_bytes;
+  std::uint32_t lo, hi;
+  std::memcpy(&lo, a, 4);
+  std::memcpy(&hi, b, 4);
+  const std::uint64_t four = std::uint64_t{lo} | (std::uint64_t{hi} << (8 * ((k - 4) & 7)));
+  const std::uint64_t x = static_cast<unsigned char>(p[0]);
+  const std::uint64_t y = static_cast<unsigned char>(p[k / 2]);
+  const std::uint64_t z = static_cast<unsigned char>(p[k - 1]);
+  const std::uint64_t three = x | (y << (8 * (k / 2))) | (z << (8 * (k - 1)));
+  return wide ? four : three;
+}
+
+/// For x = bytes ^ '0' in each byte: bit 7 of each byte set where the byte
+/// was not a digit ((x & 0x7F) + 0x76 carries into bit 7 exactly when it is
+/// 10 or more; no byte carries into the next).
+constexpr std::uint64_t non_digit_bits(std::uint64_t x) noexcept {
+  return (((x & 0x7F7F7F7F7F7F7F7FULL) + 0x7676767676767676ULL) | x) & 0x8080808080808080ULL;
+}
+
+/// The number spelled by 8 digit values (first, most significant, in the low byte).
+constexpr std::uint32_t eight_digits(std::uint64_t x) noexcept {
+  x = x * 10 + (x >> 8);  // bytes 0, 2, 4, 6: two-digit values
+  x = (((x & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+       (((x >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+      32;
+  return static_cast<std::uint32_t>(x);
+}
+
+/// Word k (bytes [p + 8k, p + 8k + 8)) of a range whose last 8 bytes are
+/// readable (last - 8 is not before the input): a word that would cross
+/// last is read as the range's last 8 bytes, shifted down, so bytes at or
+/// after last read as zero (a non-digit) and no branch depends on the length.
+constexpr std::uint64_t word_in_range(const char* p, std::ptrdiff_t avail, std::ptrdiff_t offset) noexcept {
+  const std::ptrdiff_t at = offset < avail - 8 ? offset : avail - 8;
+  const std::ptrdiff_t drop = offset - at;  // 0 when the word is whole, 8 or more when it is past last
+  const std::uint64_t w = load8(p + at) >> (8 * (drop < 8 ? drop : 0));
+  return drop < 8 ? w : 0;
+}
+
+/// x (digit values, the first n of them valid, 1 <= n <= 8) as the last n
+/// of eight digits: the zero bytes shifted in are leading zeros, the
+/// non-digits are shifted out. 0 when n == 0.
+constexpr std::uint32_t leading_digits(std::uint64_t x, int n) noexcept {
+  return n == 0 ? 0 : eight_digits(x << (64 - 8 * n));
+}
+
+/// Decimal digits from p (no sign; p[0] is a digit) up to last; `lowest`
+/// (<= p) is the start of the input, which may be read too. Up to 24
+/// digits in three SWAR words computed side by side and combined without a
+/// branch on the length (a random length then costs no misprediction
+/// beyond "is the input shorter than 8 bytes"). A checked loop runs only
+/// beyond 19 digits (10^19 - 1 is the longest run that always fits 64
+/// bits; leading zeros also end up there, and are exact).
+///
+/// Always inlined: as a call, the result came back through memory (clang
+/// 14 does not inline it on its own), and a parser that continues at
+/// `end` waited for that store and load on every number.
+ELECTRON_ALWAYS_INLINE constexpr digit_run decimal_run(const char* lowest, const char* p, const char* last) noexcept {
+  const std::ptrdiff_t avail = last - p;
+  std::uint64_t x1, x2, x3;
+  if (avail >= 24) {
+    // Inside a longer text (a CSV field, a JSON array): three plain loads.
+    x1 = load8(p) ^ ascii_zeros;
+    x2 = load8(p + 8) ^ ascii_zeros;
+    x3 = load8(p + 16) ^ ascii_zeros;
+  } else {
+    if (last - lowest < 8) {
+      // The whole input is shorter than a word: at most 7 digits.
+      const std::uint64_t x = load_tail(p, static_cast<std::size_t>(avail)) ^ ascii_zeros;
+      const int n = std::countr_zero(non_digit_bits(x)) >> 3;
+      return {leading_digits(x, n), p + n, false};
+    }
+    x1 = word_in_range(p, avail, 0) ^ ascii_zeros;
+    x2 = word_in_range(p, avail, 8) ^ ascii_zeros;
+    x3 = word_in_range(p, avail, 16) ^ ascii_zeros;
+  }
+  // Digits at the start of each word (8 when all are; countr_zero(0) == 64).
+  const int n1 = std::countr_zero(non_digit_bits(x1)) >> 3;
+  const int n2 = std::countr_zero(non_digit_bits(x2)) >> 3;
+  const int n3 = std::countr_zero(non_digit_bits(x3)) >> 3;
+  // Word 2 counts only after a full word 1, word 3 after full words 1 and 2.
+  const int use2 = n1 == 8 ? ~0 : 0;
+  const int use3 = n2 == 8 ? use2 : 0;
+  const int k2 = n2 & use2, k3 = n3 & use3;
+  std::uint64_t v = leading_digits(x1, n1);
+  v = v * pow10_u64[static_cast<std::size_t>(k2)] + leading_digits(x2, k2);
+  v = v * pow10_u64[static_cast<std::size_t>(k3)] + leading_digits(x3, k3);
+  const int n = n1 + k2 + k3;
+  if (n <= 19) return {v, p + n, false};
+  return radix_run(p, last, 10);
+}
+
+// ===========================================================================
+// Writing
+// ===========================================================================
+
+inline constexpr char radix_digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+
+/// For each count of leading zero bits of a 64-bit value: the fewest
+/// decimal digits a value with that bit width has, and the power of ten at
+/// which it has one more (all ones when the width crosses no power of ten).
+struct digits_at_width {
+  std::uint64_t threshold;
+  std::uint64_t digits;
+};
+inline constexpr std::array<digits_at_width, 64> digits_by_leading_zeros = [] {
+  std::array<digits_at_width, 64> t{};
+  for (int lz = 0; lz < 64; ++lz) {
+    const std::uint64_t lowest = std::uint64_t{1} << (63 - lz);  // the smallest value of this width
+    const std::uint64_t highest = lowest + (lowest - 1);
+    std::uint64_t d = 1, p = 10;
+    while (lowest >= p) {
+      ++d;
+      p *= 10;
+    }
+    // p: the first power of ten above lowest (p wraps only past 10^19,
+    // which no 64-bit value reaches, so d <= 19 here and p <= 10^19).
+    t[static_cast<std::size_t>(lz)] = {highest >= p ? p : ~std::uint64_t{0}, d};
+  }
+  return t;
+}();
+
+/// Number of decimal digits of v (1 for 0): a table indexed by the count of
+/// leading zero bits gives the digits of the width and the power of ten
+/// that adds one (the bit-width estimate of S. E. Anderson's "Bit Twiddling
+/// Hacks", IntegerLog10, precomputed): one load on the way from v to the
+/// length, which a writer that continues after the text waits for.
+constexpr std::size_t decimal_digits(std::uint64_t v) noexcept {
+  const digits_at_width& e = digits_by_leading_zeros[static_cast<std::size_t>(std::countl_zero(v | 1))];
+  return static_cast<std::size_t>(e.digits + (v >= e.threshold ? 1 : 0));
+}
+
+/// The 8 ASCII digits of x < 10^8 (leading zeros), the first in the low
+/// byte: SWAR, every digit at once. The two 4-digit halves sit in 32-bit
+/// lanes, are split into 2-digit values in 16-bit lanes and then into
+/// digits in bytes, dividing by 100 and by 10 as multiplications by
+/// 10486 / 2^20 and 103 / 2^10 (exact for values below 10^4 and 10^2; the
+/// products stay inside their lanes).
+constexpr std::uint64_t ascii8(std::uint32_t x) noexcept {
+  std::uint64_t w = std::uint64_t{x / 10000} | (std::uint64_t{x % 10000} << 32);
+  const std::uint64_t hundreds = ((w * 10486) >> 20) & 0x0000007F0000007FULL;
+  w = hundreds | ((w - hundreds * 100) << 16);
+  const std::uint64_t tens = ((w * 103) >> 10) & 0x000F000F000F000FULL;
+  w = tens | ((w - tens * 10) << 8);
+  return w | ascii_zeros;
+}
+
+/// Stores the low n bytes of w (1 <= n <= 8) at out in memory order.
+constexpr void store_bytes(char* out, std::uint64_t w, std::size_t n) noexcept {
+  if (std::is_constant_evaluated() || std::endian::native != std::endian::little) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<char>(static_cast<unsigned char>(w >> (8 * i)));
+    return;
+  }
+  if (n == 8) {
+    std::memcpy(out, &w, 8);
+  } else if (n >= 4) {  // two 4-byte stores that overlap
+    const auto a = static_cast<std::uint32_t>(w);
+    const auto b = static_cast<std::uint32_t>(w >> (8 * (n - 4)));
+    std::memcpy(out, &a, 4);
+    std::memcpy(out + n - 4, &b, 4);
+  } else {
+    out[0] = static_cast<char>(static_cast<unsigned char>(w));
+    out[n / 2] = static_cast<char>(static_cast<unsigned char>(w >> (8 * (n / 2))));
+    out[n - 1] = static_cast<char>(static_cast<unsigned char>(w >> (8 * (n - 1))));
+  }
+}
+
+/// Writes the n = decimal_digits(v) digits of v at [out, out + n): in 8-digit
+/// SWAR blocks; the first block, shorter, is stored as 8 bytes whose tail
+/// the next block overwrites, so only numbers of 8 digits or fewer need an
+/// exact-length store. Nothing outside [out, out + n) is written.
+constexpr void decimal_forward(char* out, std::uint64_t v, std::size_t n) noexcept {
+  if (n <= 8) {
+    store_bytes(out, ascii8(static_cast<std::uint32_t>(v)) >> (8 * (8 - n)), n);
+    return;
+  }
+  const auto low = static_cast<std::uint32_t>(v % 100000000);
+  const std::uint64_t upper = v / 100000000;
+  if (n <= 16) {
+    const std::size_t m = n - 8;
+    store_bytes(out, ascii8(static_cast<std::uint32_t>(upper)) >> (8 * (8 - m)), 8);
+    store_bytes(out + m, ascii8(low), 8);
+    return;
+  }
+  const std::size_t m = n - 16;
+  store_bytes(out, ascii8(static_cast<std::uint32_t>(upper / 100000000)) >> (8 * (8 - m)), 8);
+  store_bytes(out + m, ascii8(static_cast<std::uint32_t>(upper % 100000000)), 8);
+  store_bytes(out + m + 8, ascii8(low), 8);
+}
+
+/// Writes v as 24 digits (leading zeros) ending just before `end`
+/// and returns where its decimal_digits(v) significant digits start: no
+/// branch on the length, so numbers of random sizes cost no misprediction;
+/// for a buffer with room before the text (int_chars).
+constexpr char* decimal_backward_24(char* end, std::uint64_t v) noexcept {
+  const std::uint64_t upper = v / 100000000;
+  store_bytes(end - 8, ascii8(static_cast<std::uint32_t>(v % 100000000)), 8);
+  store_bytes(end - 16, ascii8(static_cast<std::uint32_t>(upper % 100000000)), 8);
+  store_bytes(end - 24, ascii8(static_cast<std::uint32_t>(upper / 100000000)), 8);
+  return end - decimal_digits(v);
+}
+
+/// decimal_backward_24 with only the 8-digit blocks v needs (one, two or
+/// three, by two branches on its size): less work for short values, where
+/// the branches cost less than the blocks they skip.
+constexpr char* decimal_backward_blocks(char* end, std::uint64_t v) noexcept {
+  store_bytes(end - 8, ascii8(static_cast<std::uint32_t>(v % 100000000)), 8);
+  if (v >= 100000000) {
+    const std::uint64_t upper = v / 100000000;
+    store_bytes(end - 16, ascii8(static_cast<std::uint32_t>(upper % 100000000)), 8);
+    if (upper >= 100000000) store_bytes(end - 24, ascii8(static_cast<std::uint32_t>(upper / 100000000)), 8);
+  }
+  return end - decimal_digits(v);
+}
+
+/// The same in any base 2-36 (lowercase letters); a power of two shifts.
+constexpr char* radix_backward(char* end, std::uint64_t v, unsigned base) noexcept {
+  if (std::has_single_bit(base)) {
+    const int shift = std::countr_zero(base);
+    const std::uint64_t mask = base - 1;
+    do {
+      *--end = radix_digits[v & mask];
+      v >>= shift;
+    } while (v != 0);
+  } else {
+    do {
+      *--end = radix_digits[v % base];
+      v /= base;
+    } while (v != 0);
+  }
+  return end;
+}
+
+}  // namespace detail
+}  // namespace parse
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_PARSE_DETAIL_INT_DIGITS_HPP
+// ---- end electron/parse/detail/int_digits.hpp ----
+
+#include <bit>
+#include <cstdint>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace parse::detail {
+
+// ---------------------------------------------------------------------------
+// The shortest form
+//
+// libstdc++'s std::to_chars prints the shortest digits in the printf %f or
+// %e form with the fewer characters, ties to %f. The writer below decides
+// and writes in one pass, branching on the form only:
+// - the digits (up to 17, 9 for float) are scaled to exactly 17 (9) by a
+//   power of ten and converted 8 at a time (SWAR, parse/detail/int_digits),
+//   so the first digit and the blocks after it always land at fixed
+//   places; the trailing zeros (the decimal may have some) are counted in
+//   the converted blocks (a leading-zero count of the digit values) instead
+//   of by division;
+// - a '.' after the first digit (scientific) or after the integer digits
+//   (123.45) is inserted by shifting the blocks as one 128-bit value;
+// - stores are whole words, so the text is written together with some
+//   bytes after it, up to shortest_reach bytes from the start (never past
+//   last: a shorter buffer goes through a local one).
+// ---------------------------------------------------------------------------
+
+/// How far the shortest writer may write, from the first character after
+/// the sign: the digit blocks end 18 bytes in, "0.000" + 17 digits 22, an
+/// exponent after 17 digits at 23.
+inline constexpr int shortest_reach = 23;
+
+inline constexpr std::uint64_t pow10_16 = 10000000000000000ULL;
+inline constexpr std::uint64_t pow10_19 = 10000000000000000000ULL;
+
+/// x, through an empty asm statement the optimizer cannot see into (no
+/// instruction). Keeps the two 8-digit conversions of a double's digits
+/// apart: side by side, compilers' SLP vectorizers pack them into vector
+/// registers, where a 64-bit lane multiply (vpmullq) takes 15 cycles and the
+/// whole is slower than the two scalar chains.
+constexpr std::uint64_t opaque(std::uint64_t x) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  if (!std::is_constant_evaluated()) asm("" : "+r"(x));
+#endif
+  return x;
+}
+
+/// The 16 digit values (not ASCII; leading zeros) of x < 10^16, the first
+/// in the low byte of the low half.
+constexpr uint128 digit_values16(std::uint64_t x) noexcept {
+  const std::uint64_t high = opaque(ascii8(static_cast<std::uint32_t>(x / 100000000)) ^ ascii_zeros);
+  const std::uint64_t low = ascii8(static_cast<std::uint32_t>(x % 100000000)) ^ ascii_zeros;
+  return (static_cast<uint128>(low) << 64) | high;
+}
+
+/// "00" to "99", two characters each.
+inline constexpr char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/// Writes 'e', the sign and the two or three digits of the exponent x
+/// (|x| < 1000) at p[0, 5); returns the end (p + 4 or p + 5).
+constexpr char* write_exponent(char* p, int x) noexcept {
+  const auto ax = static_cast<std::uint32_t>(x < 0 ? -x : x);
+  p[0] = 'e';
+  p[1] = x < 0 ? '-' : '+';
+  const std::uint32_t h = (ax * 5243) >> 19;  // ax / 100 for ax < 1000
+  const std::uint32_t r = ax - h * 100;
+  p[2] = static_cast<char>('0' + h);
+  const int wide = h != 0 ? 1 : 0;
+  p[2 + wide] = digit_pairs[2 * r];
+  p[3 + wide] = digit_pairs[2 * r + 1];
+  return p + 4 + wide;
+}
+
+/// The integer c * 2^q (q > 0, below 10^23) in full, as %f prints it; the
+/// shortest digits are not enough there (2^70 prints all 22 digits).
+constexpr char* write_exact_integer(char* out, std::uint64_t c, int q) noexcept {
+  const uint128 v = static_cast<uint128>(c) << q;
+  // v / 10^19 as (v / 2^19) / 5^19: nested floors, one 64-bit division
+  // (v < 2^77, so v / 2^19 fits 64 bits).
+  const std::uint64_t high = static_cast<std::uint64_t>(v >> 19) / 19073486328125ULL;
+  const auto low = static_cast<std::uint64_t>(v - static_cast<uint128>(high) * pow10_19);
+  if (high == 0) {
+    const std::size_t n = decimal_digits(low);
+    decimal_forward(out, low, n);
+    return out + n;
+  }
+  const std::size_t hn = decimal_digits(high);
+  decimal_forward(out, high, hn);
+  out += hn;
+  // the low half as exactly 19 digits, with its leading zeros
+  const std::uint64_t low_top = low / pow10_16;  // < 1000
+  const std::uint64_t low_rest = low - low_top * pow10_16;
+  store_bytes(out, ascii8(static_cast<std::uint32_t>(low_top)) >> 40, 3);
+  store_bytes(out + 3, ascii8(static_cast<std::uint32_t>(low_rest / 100000000)), 8);
+  store_bytes(out + 11, ascii8(static_cast<std::uint32_t>(low_rest % 100000000)), 8);
+  return out + 19;
+}
+
+/// Writes the shortest text of a finite, nonzero, positive value with
+/// these biased exponent and stored significand bits at out and returns
+/// its end. Writes into [out, out + shortest_reach) whatever the length.
+template <class T>
+constexpr char* write_shortest(char* out, std::uint64_t biased, std::uint64_t fraction) noexcept {
+  using tr = ieee_traits<T>;
+  constexpr bool is_double = sizeof(T) == 8;
+  constexpr int width = is_double ? 17 : 9;  // the most shortest digits
+  const decimal_fp d = shortest_digits<T>(biased, fraction);
+  const int len = static_cast<int>(decimal_digits(d.digits));
+  const int x = d.exponent + len - 1;  // the exponent of the first digit
+  // The digits scaled to `width`: the first, then the others as digit
+  // values, the second digit in the low byte.
+  const std::uint64_t scaled = d.digits * pow10_u64[static_cast<std::size_t>(width - len)];
+  std::uint64_t first;
+  uint128 rest;
+  int zero_bits;  // 8 per trailing zero digit
+  if constexpr (is_double) {
+    first = scaled / pow10_16;
+    rest = digit_values16(scaled - first * pow10_16);
+    const auto high = static_cast<std::uint64_t>(rest >> 64);
+    zero_bits = high != 0 ? std::countl_zero(high) : 64 + std::countl_zero(static_cast<std::uint64_t>(rest));
+  } else {
+    first = scaled / 100000000;
+    const std::uint64_t low = ascii8(static_cast<std::uint32_t>(scaled - first * 100000000)) ^ ascii_zeros;
+    rest = low;
+    zero_bits = std::countl_zero(low);
+  }
+  const int n = width - (zero_bits >> 3);  // digits without trailing zeros
+  const int ax = x < 0 ? -x : x;
+  const int sci = n + (n > 1 ? 1 : 0) + (ax >= 100 ? 5 : 4);
+  constexpr uint128 zeros128 = (static_cast<uint128>(ascii_zeros) << 64) | ascii_zeros;
+  const uint128 blocks = rest | zeros128;
+  const auto lead = static_cast<char>('0' + first);
+  // A fixed form can win only for 10^-4 <= v < 10^(width + 5) (at most 5
+  // zeros after the digits, 3 after the point): outside [2^-14, 2^74)
+  // (2^47 for float) the form is scientific, known from the exponent bits
+  // long before the digits are.
+  constexpr std::uint64_t biased_one = tr::bias - tr::significand_bits;
+  constexpr std::uint64_t fixed_binades = is_double ? 14 + 74 : 14 + 47;
+  if (biased - (biased_one - 14) < fixed_binades) {
+    const int e = x - n + 1;  // the exponent of the last digit
+    if (biased >= biased_one) {
+      if (e >= 0) {
+        // An integer: %f is the digits and e zeros.
+        if (n + e <= sci) {
+          const int q = static_cast<int>(biased) - tr::bias;
+          if (e > 0 && q > 0) return write_exact_integer(out, fraction | (std::uint64_t{1} << tr::significand_bits), q);
+          // Below 2^53 (2^24) when e > 0, or the digits alone: at most
+          // `width` characters, which the scaled digits already hold
+          // (their zeros included).
+          out[0] = lead;
+          store_bytes(out + 1, static_cast<std::uint64_t>(blocks), 8);
+          if constexpr (is_double) store_bytes(out + 9, static_cast<std::uint64_t>(blocks >> 64), 8);
+          return out + n + e;
+        }
+      } else {
+        // ddd.ddd (always shorter than scientific): the '.' after digit x.
+        const int shift = 8 * x;  // x <= n - 2 <= 15
+        const uint128 below = shift == 0 ? 0 : blocks & ((static_cast<uint128>(1) << shift) - 1);
+        const uint128 text = below | (static_cast<uint128>('.') << shift) | ((blocks - below) << 8);
+        out[0] = lead;
+        store_bytes(out + 1, static_cast<std::uint64_t>(text), 8);
+        if constexpr (is_double) {
+          store_bytes(out + 9, static_cast<std::uint64_t>(text >> 64), 8);
+          out[17] = static_cast<char>(static_cast<std::uint64_t>(blocks >> 120));  // shifted out: digit 16
+        } else {
+          out[9] = static_cast<char>(static_cast<std::uint64_t>(blocks >> 56));  // digit 8
+        }
+        return out + n + 1;
+      }
+    } else if (n + 1 - x <= sci) {
+      // 0.000ddd, when no longer than d.ddde-XX
+      const int zeros = -x - 1;                    // at most 3
+      store_bytes(out, 0x3030303030302E30ULL, 8);  // "0.000000"
+      char* p = out + 2 + zeros;
+      p[0] = lead;
+      store_bytes(p + 1, static_cast<std::uint64_t>(blocks), 8);
+      if constexpr (is_double) store_bytes(p + 9, static_cast<std::uint64_t>(blocks >> 64), 8);
+      return p + n;
+    }
+  }
+  // d.ddde+XX: the '.' after the first digit (overwritten by the 'e' when n == 1)
+  out[0] = lead;
+  out[1] = '.';
+  store_bytes(out + 2, static_cast<std::uint64_t>(blocks), 8);
+  if constexpr (is_double) store_bytes(out + 10, static_cast<std::uint64_t>(blocks >> 64), 8);
+  return write_exponent(out + n + (n > 1 ? 1 : 0), x);
+}
+
+/// The text of a non-finite value or a zero ("inf", "-nan", "0", ...), or
+/// an empty view for the others.
+constexpr std::string_view special_text(bool negative, std::uint64_t biased, std::uint64_t fraction,
+                                        std::uint64_t max_biased) noexcept {
+  if (biased == max_biased) {
+    if (fraction == 0) return negative ? std::string_view("-inf") : std::string_view("inf");
+    return negative ? std::string_view("-nan") : std::string_view("nan");
+  }
+  if (biased == 0 && fraction == 0) return negative ? std::string_view("-0") : std::string_view("0");
+  return {};
+}
+
+template <class T>
+struct float_fields {
+  bool negative;
+  std::uint64_t biased;
+  std::uint64_t fraction;
+};
+
+template <class T>
+constexpr float_fields<T> fields_of(T v) noexcept {
+  using tr = ieee_traits<T>;
+  const auto bits = static_cast<std::uint64_t>(std::bit_cast<typename tr::bits_type>(v));
+  return {((bits >> (tr::significand_bits + tr::exponent_bits)) & 1) != 0,
+          (bits >> tr::significand_bits) & ((std::uint64_t{1} << tr::exponent_bits) - 1),
+          bits & ((std::uint64_t{1} << tr::significand_bits) - 1)};
+}
+
+/// Writes into [p, last) one character at a time; once full, stops writing
+/// and remembers it.
+struct bounded_out {
+  char* p;
+  char* last;
+  bool full = false;
+  constexpr void put(char c) noexcept {
+    if (p == last) {
+      full = true;
+      return;
+    }
+    *p++ = c;
+  }
+  constexpr void fill(char c, long long n) noexcept {
+    for (long long i = 0; i < n && !full; ++i) put(c);
+  }
+  constexpr format_result result() const noexcept {
+    return full ? format_result{last, std::errc::value_too_large} : format_result{p, std::errc{}};
+  }
+};
+
+/// The k-th digit of x as a character, '0' outside [0, count).
+constexpr char digit_at(const decimal_expansion& x, long long k) noexcept {
+  return k >= 0 && k < x.count ? static_cast<char>('0' + x.d[k]) : '0';
+}
+
+/// x (already rounded) in fixed form with `fraction` digits after the point.
+constexpr void put_fixed(bounded_out& o, const decimal_expansion& x, long long fraction) noexcept {
+  if (x.count == 0 || x.point <= 0) {
+    o.put('0');
+  } else {
+    for (long long k = 0; k < x.point && !o.full; ++k) o.put(digit_at(x, k));
+  }
+  if (fraction > 0) {
+    o.put('.');
+    const long long start = x.count == 0 ? 0 : x.point;
+    for (long long k = 0; k < fraction && !o.full; ++k) o.put(x.count == 0 ? '0' : digit_at(x, start + k));
+  }
+}
+
+/// x (already rounded) in scientific form with `fraction` digits after the point.
+constexpr void put_scientific(bounded_out& o, const decimal_expansion& x, long long fraction) noexcept {
+  o.put(digit_at(x, 0));
+  if (fraction > 0) {
+    o.put('.');
+    for (long long k = 1; k <= fraction && !o.full; ++k) o.put(digit_at(x, k));
+  }
+  const int e = x.count == 0 ? 0 : x.point - 1;
+  o.put('e');
+  o.put(e < 0 ? '-' : '+');
+  const auto ue = static_cast<unsigned>(e < 0 ? -e : e);
+  if (ue >= 100) o.put(static_cast<char>('0' + ue / 100));
+  o.put(static_cast<char>('0' + ue / 10 % 10));
+  o.put(static_cast<char>('0' + ue % 10));
+}
+
+/// The exact digits of a finite float or double's magnitude.
+template <class T>
+constexpr void exact_of(decimal_expansion& x, std::uint64_t biased, std::uint64_t fraction) noexcept {
+  using tr = ieee_traits<T>;
+  if (biased == 0) {
+    expand_exact(x, fraction, tr::q_min);
+  } else {
+    expand_exact(x, fraction | (std::uint64_t{1} << tr::significand_bits), static_cast<int>(biased) - tr::bias);
+  }
+}
+
+/// The shortest digits as an decimal_expansion (for the shortest fixed,
+/// scientific and general forms).
+constexpr void shortest_as_exact(decimal_expansion& x, const decimal_fp& d) noexcept {
+  const int n = static_cast<int>(decimal_digits(d.digits));
+  std::uint64_t v = d.digits;
+  for (int i = n - 1; i >= 0; --i) {
+    x.d[i] = static_cast<unsigned char>(v % 10);
+    v /= 10;
+  }
+  x.count = n;
+  x.point = d.exponent + n;
+}
+
+}  // namespace parse::detail
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_WRITE_HPP
+// ---- end electron/parse/detail/format_float_write.hpp ----
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace encoding {
+namespace detail {
+
+inline constexpr std::uint64_t json_powers_of_10[20] = {1u,
+                                                        10u,
+                                                        100u,
+                                                        1000u,
+                                                        10000u,
+                                                        100000u,
+                                                        1000000u,
+                                                        10000000u,
+                                                        100000000u,
+                                                        1000000000u,
+                                                        10000000000u,
+                                                        100000000000u,
+                                                        1000000000000u,
+                                                        10000000000000u,
+                                                        100000000000000u,
+                                                        1000000000000000u,
+                                                        10000000000000000u,
+                                                        100000000000000000u,
+                                                        1000000000000000000u,
+                                                        10000000000000000000u};
+
+/// Decimal digits of v (1 for 0): floor(log10(2) * bit width) + 1 is exact
+/// or one too many, which one comparison with a power of 10 settles
+/// (1233 / 4096 approximates log10(2) closely enough for 64 bits).
+constexpr int json_digit_count(std::uint64_t v) noexcept {
+  const int t = static_cast<int>((std::bit_width(v | 1) * 1233) >> 12);
+  return t + 1 - (v < json_powers_of_10[t] ? 1 : 0);
+}
+
+/// The n <= 8 last digits of x < 10^8 stored as one word at out (8 bytes
+/// written); returns out + n.
+inline char* json_store_digits(char* out, std::uint32_t x, int n) noexcept {
+  const std::uint64_t w = parse::detail::ascii8(x) >> (8 * (8 - n));
+  std::memcpy(out, &w, 8);
+  return out + n;
+}
+
+/// Writes v in decimal at out, which has room for 24 bytes (whole words are
+/// stored past the digits); returns the end. Little-endian targets convert 8
+/// digits at once (parse's SWAR ascii8), others two at a time.
+inline char* json_write_u64(char* out, std::uint64_t v) noexcept {
+  if (v < 10) {
+    *out = static_cast<char>('0' + v);
+    return out + 1;
+  }
+  if constexpr (std::endian::native == std::endian::little) {
+    constexpr std::uint64_t e8 = 100000000u;
+    if (v < e8) return json_store_digits(out, static_cast<std::uint32_t>(v), json_digit_count(v));
+    if (v < e8 * e8) {
+      const std::uint64_t high = v / e8;
+      out = json_store_digits(out, static_cast<std::uint32_t>(high), json_digit_count(high));
+      return json_store_digits(out, static_cast<std::uint32_t>(v - high * e8), 8);
+    }
+    const std::uint64_t top = v / (e8 * e8);  // at most 1844
+    const std::uint64_t rest = v - top * (e8 * e8);
+    out = json_store_digits(out, static_cast<std::uint32_t>(top), json_digit_count(top));
+    out = json_store_digits(out, static_cast<std::uint32_t>(rest / e8), 8);
+    return json_store_digits(out, static_cast<std::uint32_t>(rest % e8), 8);
+  }
+  const int n = json_digit_count(v);
+  char* const end = out + n;
+  char* q = end;
+  while (v >= 100) {
+    q -= 2;
+    std::memcpy(q, &parse::detail::digit_pairs[2 * (v % 100)], 2);
+    v /= 100;
+  }
+  if (v >= 10) {
+    std::memcpy(q - 2, &parse::detail::digit_pairs[2 * v], 2);
+  } else {
+    q[-1] = static_cast<char>('0' + v);
+  }
+  return end;
+}
+
+/// Writes v in decimal at out (room for 25 bytes); returns the end.
+inline char* json_write_i64(char* out, std::int64_t v) noexcept {
+  std::uint64_t u = static_cast<std::uint64_t>(v);
+  if (v < 0) {
+    *out++ = '-';
+    u = 0 - u;
+  }
+  return json_write_u64(out, u);
+}
+
+}  // namespace detail
+}  // namespace encoding
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_ENCODING_DETAIL_JSON_NUMBER_HPP
+// ---- end electron/encoding/detail/json_number.hpp ----
+// ---- begin electron/encoding/sink.hpp ----
+// electron/encoding/sink.hpp: the byte_sink concept that the encoders
+// (json_writer, varint's appending forms) and io::writer write into.
+//
+// A byte_sink takes bytes through append(std::string_view): std::string,
+// strings::basic_builder and io::writer are byte_sinks as they are. A sink
+// that can also hand out room to write into (prepare(n) / commit(k)) is a
+// contiguous_byte_sink, and the encoders then write straight into it with
+// no staging copy; into any other sink they write through a small buffer
+// of their own, appended when full and when flushed.
+//
+//   electron::strings::builder b;        // a contiguous_byte_sink
+//   char* p = electron::encoding::sink_prepare(b, 8);   // room for 8 bytes
+//   p[0] = 'd';
+//   electron::encoding::sink_commit(b, 1);              // b.view() == "d"
+#ifndef ELECTRON_ENCODING_SINK_HPP
+#define ELECTRON_ENCODING_SINK_HPP
+
+
+#include <concepts>
+#include <cstddef>
+#include <string_view>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace encoding {
+
+/// Anything bytes can be appended to with `s.append(std::string_view)`.
+/// What append throws (std::bad_alloc, std::length_error, ...) passes
+/// through the encoders unchanged.
+template <class S>
+concept byte_sink = requires(S& s, std::string_view bytes) {
+  s.append(bytes);
+};
+
+/// A byte_sink that hands out contiguous room: `s.prepare(n)` returns a
+/// pointer to at least n writable bytes (it may grow, flush or throw), and
+/// `s.commit(k)`, k <= n, appends the first k of them. Bytes prepared and
+/// not committed are not output; the next prepare() or append() may reuse
+/// them.
+template <class S>
+concept contiguous_byte_sink = byte_sink<S> && requires(S& s, std::size_t n) {
+  { s.prepare(n) } -> std::same_as<char*>;
+  s.commit(n);
+};
+
+/// Appends `bytes` to `s`.
+template <byte_sink S>
+constexpr void sink_append(S& s, std::string_view bytes) {
+  s.append(bytes);
+}
+
+/// prepare/commit of a contiguous_byte_sink.
+template <contiguous_byte_sink S>
+constexpr char* sink_prepare(S& s, std::size_t n) {
+  return s.prepare(n);
+}
+/// See sink_prepare.
+template <contiguous_byte_sink S>
+constexpr void sink_commit(S& s, std::size_t k) {
+  s.commit(k);
+}
+
+}  // namespace encoding
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_ENCODING_SINK_HPP
+// ---- end electron/encoding/sink.hpp ----
+// ---- begin electron/parse/format_float.hpp ----
+// electron/parse/format_float.hpp: float and double to text, the shortest
+// form that reads back as the same value.
+//
+//   format_float(first, last, v)   v -> text in a caller buffer, byte for byte
+//                                  what std::to_chars(first, last, v) writes
+//   format_float(.., fmt[, prec])  fixed / scientific / general, as std::to_chars
+//   format_float_ecmascript        double -> text as JavaScript's String(v)
+//   float_chars                    v -> text in a small value
+//   append_float                   v -> text appended to a builder (any text_sink)
+//
+// Everything here is constexpr; everything but append_float (whose sink may
+// allocate) is noexcept and never allocates. Formatting never writes past
+// last. Algorithm: Schubfach (R. Giulietti, "The Schubfach way to render
+// doubles", 2020) for the digits, see docs/parse.md.
+//
+//   char buf[electron::parse::max_float_chars];
+//   auto r = electron::parse::format_float(buf, buf + sizeof buf, 0.1);  // "0.1"
+//   electron::parse::float_chars t(1e21);                                // t.view() == "1e+21"
+#ifndef ELECTRON_PARSE_FORMAT_FLOAT_HPP
+#define ELECTRON_PARSE_FORMAT_FLOAT_HPP
+
+
+#include <bit>
+#include <charconv>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <system_error>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace parse {
+
+/// The types format_float writes: float and double (IEEE binary32/64).
+template <class T>
+concept formattable_float = std::same_as<T, float> || std::same_as<T, double>;
+
+/// Most characters format_float writes for any float or double:
+/// "-1.7976931348623157e+308" and the longest fixed forms have 24.
+inline constexpr std::size_t max_float_chars = 24;
+
+/// Writes the shortest text of v that reads back as v (std::from_chars,
+/// parse_float, strtod), exactly as std::to_chars(first, last, v) does
+/// (libstdc++, and what the standard specifies): the printf %f or %e form
+/// with the fewest characters, ties to %f ("1e+05", "10000", "0.001",
+/// "1e-04", "123456789012345683968" for 1.2345678901234568e20, as %f prints an
+/// integer exactly); exponents "e+XX"/"e-XX" with at least two digits;
+/// "inf", "-inf", "nan", "-nan" (the sign bit of a NaN is shown; payloads
+/// are not); "-0" for negative zero.
+/// - {one past the last character, errc{}} on success (the bytes after
+///   it, up to last, may have been overwritten: the text is stored in
+///   whole words when there is room);
+/// - {last, value_too_large} when the text does not fit: nothing is written
+///   past last (what [first, last) holds then is unspecified).
+/// O(1); noexcept, constexpr, no allocation; at most max_float_chars (24).
+template <formattable_float T>
+constexpr format_result format_float(char* first, char* last, T v) noexcept {
+  using tr = detail::ieee_traits<T>;
+  const auto f = detail::fields_of(v);
+  const auto room = static_cast<std::size_t>(last - first);
+  const std::size_t sign = f.negative ? 1 : 0;
+  const std::string_view special =
+      detail::special_text(f.negative, f.biased, f.fraction, (std::uint64_t{1} << tr::exponent_bits) - 1);
+  if (!special.empty()) {
+    if (special.size() > room) return {last, std::errc::value_too_large};
+    for (std::size_t i = 0; i < special.size(); ++i) first[i] = special[i];
+    return {first + special.size(), std::errc{}};
+  }
+  // The writer stores whole words past the text's end: straight into a
+  // buffer with room for that, through a local one otherwise.
+  if (room >= sign + detail::shortest_reach) {
+    if (f.negative) *first = '-';
+    return {detail::write_shortest<T>(first + sign, f.biased, f.fraction), std::errc{}};
+  }
+  char text[detail::shortest_reach] = {};
+  const auto n = static_cast<std::size_t>(detail::write_shortest<T>(text, f.biased, f.fraction) - text);
+  if (sign + n > room) return {last, std::errc::value_too_large};
+  if (f.negative) *first = '-';
+  for (std::size_t i = 0; i < n; ++i) first[sign + i] = text[i];
+  return {first + sign + n, std::errc{}};
+}
+
+/// v in the form of `fmt` with `precision`, exactly as
+/// std::to_chars(first, last, v, fmt, precision) (printf's %.Nf, %.Ne,
+/// %.Ng): fixed (`precision` digits after the point), scientific
+/// (`precision` digits after the first one), general (`precision`
+/// significant digits, 0 meaning 1; %f when -4 <= exponent < precision,
+/// else %e; trailing zeros removed). The value is rounded from its exact
+/// binary expansion, half to even on an exact tie; a negative precision
+/// means 6. inf/nan and the sign as format_float. chars_format::hex is not
+/// supported: {first, invalid_argument}. Same buffer rules as format_float
+/// (any precision: digits past the exact expansion are zeros). O(exact
+/// digits^2 + output); noexcept, constexpr, no allocation (about 5 KiB of
+/// stack).
+template <formattable_float T>
+constexpr format_result format_float(char* first, char* last, T v, std::chars_format fmt, int precision) noexcept {
+  using tr = detail::ieee_traits<T>;
+  if (fmt != std::chars_format::fixed && fmt != std::chars_format::scientific && fmt != std::chars_format::general) {
+    return {first, std::errc::invalid_argument};
+  }
+  if (precision < 0) precision = 6;
+  const auto f = detail::fields_of(v);
+  if (f.biased == (std::uint64_t{1} << tr::exponent_bits) - 1) return format_float(first, last, v);
+  detail::bounded_out o{first, last};
+  if (f.negative) o.put('-');
+  detail::decimal_expansion x{};
+  detail::exact_of<T>(x, f.biased, f.fraction);
+  const long long p = precision;
+  if (fmt == std::chars_format::fixed) {
+    if (x.count != 0) detail::round_expansion(x, static_cast<int>(x.point + p < 100000 ? x.point + p : 100000));
+    detail::put_fixed(o, x, p);
+  } else if (fmt == std::chars_format::scientific) {
+    if (x.count != 0) detail::round_expansion(x, static_cast<int>(p + 1 < 100000 ? p + 1 : 100000));
+    detail::put_scientific(o, x, p);
+  } else {
+    const long long g = p == 0 ? 1 : p;
+    if (x.count != 0) detail::round_expansion(x, static_cast<int>(g < 100000 ? g : 100000));
+    const long long e = x.count == 0 ? 0 : x.point - 1;
+    if (e < g && e >= -4) {
+      // %f with g - 1 - e fraction digits, without the trailing zeros
+      const long long shown = x.count - x.point;
+      detail::put_fixed(o, x, shown > 0 ? shown : 0);
+    } else {
+      detail::put_scientific(o, x, x.count > 1 ? x.count - 1 : 0);
+    }
+  }
+  return o.result();
+}
+
+/// v in the form of `fmt` with the shortest digits that read back as v, as
+/// std::to_chars(first, last, v, fmt) (libstdc++): fixed (an integer is
+/// printed exactly: 1e300 has 301 digits), scientific, or general (the
+/// fixed form when -4 <= exponent < 6, as %g with its default precision,
+/// else scientific; the shortest digits either way). hex is not supported:
+/// {first, invalid_argument}. Same buffer rules as format_float.
+template <formattable_float T>
+constexpr format_result format_float(char* first, char* last, T v, std::chars_format fmt) noexcept {
+  using tr = detail::ieee_traits<T>;
+  if (fmt != std::chars_format::fixed && fmt != std::chars_format::scientific && fmt != std::chars_format::general) {
+    return {first, std::errc::invalid_argument};
+  }
+  const auto f = detail::fields_of(v);
+  if (f.biased == (std::uint64_t{1} << tr::exponent_bits) - 1) return format_float(first, last, v);
+  detail::bounded_out o{first, last};
+  if (f.negative) o.put('-');
+  detail::decimal_expansion x{};
+  if (f.biased != 0 || f.fraction != 0) {
+    const detail::decimal_fp d = detail::shortest_decimal<T>(f.biased, f.fraction);
+    if (fmt == std::chars_format::fixed && d.exponent > 0) {
+      detail::exact_of<T>(x, f.biased, f.fraction);  // an integer: printed exactly
+    } else {
+      detail::shortest_as_exact(x, d);
+    }
+  }
+  const long long shown = x.count - x.point;
+  if (fmt == std::chars_format::fixed) {
+    detail::put_fixed(o, x, shown > 0 ? shown : 0);
+  } else if (fmt == std::chars_format::scientific) {
+    detail::put_scientific(o, x, x.count > 1 ? x.count - 1 : 0);
+  } else {
+    // libstdc++ decides as %g does with its default precision, 6: the
+    // fixed form when -4 <= exponent < 6, whatever the digit count.
+    const long long e = x.count == 0 ? 0 : x.point - 1;
+    if (e < 6 && e >= -4) {
+      detail::put_fixed(o, x, shown > 0 ? shown : 0);
+    } else {
+      detail::put_scientific(o, x, x.count > 1 ? x.count - 1 : 0);
+    }
+  }
+  return o.result();
+}
+
+/// Most characters format_float_ecmascript writes: "-0.0000012345678901234567"
+/// style values take 25.
+inline constexpr std::size_t max_ecmascript_chars = 25;
+
+/// Writes v as JavaScript's String(v) / Number.prototype.toString() does
+/// (ECMA-262, Number::toString, radix 10), from the same shortest digits:
+/// with k digits and the decimal point n places after the first one,
+/// - k <= n <= 21: the digits and n - k zeros ("1e+21" starts at n = 22);
+/// - 0 < n <= 21: the digits with a '.' after the n-th;
+/// - -6 < n <= 0: "0.", -n zeros, the digits (1e-7 is "1e-7");
+/// - otherwise d[.ddd]e+X / e-X with no leading zeros in the exponent;
+/// "NaN", "Infinity", "-Infinity"; both zeros print "0".
+/// Same result and buffer rules as format_float; at most
+/// max_ecmascript_chars (25). noexcept, constexpr, no allocation.
+constexpr format_result format_float_ecmascript(char* first, char* last, double v) noexcept {
+  const auto f = detail::fields_of(v);
+  const auto room = static_cast<std::size_t>(last - first);
+  std::string_view special;
+  if (f.biased == 0x7FF) {
+    special = f.fraction != 0 ? std::string_view("NaN")
+              : f.negative    ? std::string_view("-Infinity")
+                              : std::string_view("Infinity");
+  } else if (f.biased == 0 && f.fraction == 0) {
+    special = "0";
+  }
+  if (!special.empty()) {
+    if (special.size() > room) return {last, std::errc::value_too_large};
+    for (std::size_t i = 0; i < special.size(); ++i) first[i] = special[i];
+    return {first + special.size(), std::errc{}};
+  }
+  const detail::decimal_fp d = detail::shortest_decimal<double>(f.biased, f.fraction);
+  const int k = static_cast<int>(detail::decimal_digits(d.digits));
+  const int n = d.exponent + k;
+  const int sign = f.negative ? 1 : 0;
+  int length;
+  if (k <= n && n <= 21) {
+    length = n;
+  } else if (0 < n && n <= 21) {
+    length = k + 1;
+  } else if (-6 < n && n <= 0) {
+    length = 2 - n + k;
+  } else {
+    const int x = n - 1 < 0 ? 1 - n : n - 1;
+    length = k + (k > 1 ? 1 : 0) + 2 + (x >= 100 ? 3 : x >= 10 ? 2 : 1);
+  }
+  if (static_cast<std::size_t>(sign) + static_cast<std::size_t>(length) > room)
+    return {last, std::errc::value_too_large};
+  char* out = first;
+  if (f.negative) *out++ = '-';
+  if (k <= n && n <= 21) {
+    detail::decimal_forward(out, d.digits, static_cast<std::size_t>(k));
+    for (char* z = out + k; z != out + n; ++z) *z = '0';
+  } else if (0 < n && n <= 21) {
+    detail::decimal_forward(out + 1, d.digits, static_cast<std::size_t>(k));
+    for (int i = 0; i < n; ++i) out[i] = out[i + 1];
+    out[n] = '.';
+  } else if (-6 < n && n <= 0) {
+    out[0] = '0';
+    out[1] = '.';
+    for (char* z = out + 2; z != out + 2 - n; ++z) *z = '0';
+    detail::decimal_forward(out + 2 - n, d.digits, static_cast<std::size_t>(k));
+  } else {
+    detail::decimal_forward(out + 1, d.digits, static_cast<std::size_t>(k));
+    out[0] = out[1];
+    char* p = out + 1;
+    if (k > 1) {
+      out[1] = '.';
+      p = out + k + 1;
+    }
+    *p++ = 'e';
+    *p++ = n - 1 < 0 ? '-' : '+';
+    const int x = n - 1 < 0 ? 1 - n : n - 1;
+    detail::decimal_forward(p, static_cast<std::uint64_t>(x), detail::decimal_digits(static_cast<std::uint64_t>(x)));
+  }
+  return {first + sign + length, std::errc{}};
+}
+
+/// The shortest text of one float or double, held by value (as
+/// format_float writes it): data()/size()/view()/c_str() read it. 26 bytes,
+/// trivially copyable, no allocation; constexpr.
+///
+///   electron::parse::float_chars t(0.3);  // t.view() == "0.3", t.c_str() is NUL-terminated
+class float_chars {
+ public:
+  /// The text of v.
+  template <formattable_float T>
+  constexpr explicit float_chars(T v) noexcept : m_buf{}, m_size{} {
+    const format_result r = format_float(m_buf, m_buf + max_float_chars, v);
+    m_size = static_cast<std::uint8_t>(r.ptr - m_buf);
+    m_buf[m_size] = '\0';
+  }
+
+  /// The first character (the text is followed by a NUL).
+  [[nodiscard]] constexpr const char* data() const noexcept { return m_buf; }
+  /// The same pointer, NUL-terminated.
+  [[nodiscard]] constexpr const char* c_str() const noexcept { return m_buf; }
+  /// Number of characters (no NUL).
+  [[nodiscard]] constexpr std::size_t size() const noexcept { return m_size; }
+  /// The text, valid as long as this object.
+  [[nodiscard]] constexpr std::string_view view() const noexcept { return {m_buf, m_size}; }
+  constexpr explicit operator std::string_view() const noexcept { return view(); }
+  [[nodiscard]] constexpr const char* begin() const noexcept { return m_buf; }
+  [[nodiscard]] constexpr const char* end() const noexcept { return m_buf + m_size; }
+
+ private:
+  char m_buf[max_float_chars + 1];
+  std::uint8_t m_size;
+};
+
+/// Appends v's shortest text (as format_float) to `sink`
+/// (strings::basic_builder<S>, std::string, ...) with one
+/// append(std::string_view) call and returns sink. Only what sink.append
+/// does may allocate or throw.
+///
+///   electron::strings::builder b;  electron::parse::append_float(b, 0.5).append(",");
+template <text_sink B, formattable_float T>
+constexpr B& append_float(B& sink, T v) {
+  const float_chars text(v);
+  sink.append(text.view());
+  return sink;
+}
+
+}  // namespace parse
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_PARSE_FORMAT_FLOAT_HPP
+// ---- end electron/parse/format_float.hpp ----
+// ---- begin electron/parse/int.hpp ----
+// electron/parse/int.hpp: integers from text and back.
+//
+//   parse_int<T> / parse_uint<T>   text -> integer (whole string, or a prefix of [first, last))
+//   format_int / format_uint       integer -> text in a caller buffer
+//   int_chars                      integer -> text in a small value (like fmt::format_int)
+//   append_int                     integer -> text appended to a builder (any text_sink)
+//
+// Everything here is constexpr; everything but append_int (whose sink may
+// allocate) is noexcept and never allocates. Parsing never reads outside
+// [first, last); formatting never writes past last. No locale (only ASCII
+// digits and letters), no whitespace skipping.
+//
+//   auto r = electron::parse::parse_int<int>("-42");          // r.value == -42, bool(r)
+//   auto h = electron::parse::parse_uint<std::uint32_t>("0xff", 0);  // 255
+//   electron::parse::int_chars t(-42);                          // t.view() == "-42"
+#ifndef ELECTRON_PARSE_INT_HPP
+#define ELECTRON_PARSE_INT_HPP
+
+
+#include <bit>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace parse {
+
+/// The standard integer types: signed char, short, int, long, long long and
+/// their unsigned versions (std::int8_t ... std::uint64_t). Not bool, char
+/// or the character types (char8_t, char16_t, char32_t, wchar_t).
+template <class T>
+concept standard_integer =
+    std::integral<T> && !std::same_as<std::remove_cv_t<T>, bool> && !std::same_as<std::remove_cv_t<T>, char> &&
+    !std::same_as<std::remove_cv_t<T>, char8_t> && !std::same_as<std::remove_cv_t<T>, char16_t> &&
+    !std::same_as<std::remove_cv_t<T>, char32_t> && !std::same_as<std::remove_cv_t<T>, wchar_t> &&
+    !std::is_const_v<T> && !std::is_volatile_v<T> && sizeof(T) <= 8;
+
+/// An unsigned standard_integer.
+template <class T>
+concept standard_unsigned = standard_integer<T> && std::is_unsigned_v<T>;
+
+/// `const char*` or `char*`: the end of a [first, last) range. (A template
+/// parameter, so that `parse_int<int>("10", 0)` means base 0, not last = 0.)
+template <class P>
+concept char_pointer = std::same_as<P, const char*> || std::same_as<P, char*>;
+
+// ===========================================================================
+// Parsing
+// ===========================================================================
+
+namespace detail {
+/// parse_int in every base and every range (out of line: the decimal path
+/// inside a longer text, inlined at the call, covers the common case).
+template <class T>
+constexpr parse_result<T> parse_int_any(const char* first, const char* end, int base, number_options options) noexcept {
+  using U = std::make_unsigned_t<T>;
+  parse_result<T> r{T{}, first, std::errc::invalid_argument};
+  if (base < 0 || base == 1 || base > 36) return r;
+  const char* p = first;
+  bool negative = false;
+  if (p != end) {
+    // Flags, not branches: a sign that comes and goes at random costs no
+    // misprediction.
+    const bool minus = *p == '-';
+    const bool plus = *p == '+' && has(options, number_options::allow_plus);
+    if constexpr (std::is_unsigned_v<T>) {
+      if (minus) return r;
+    }
+    negative = minus;
+    p += (minus || plus) ? 1 : 0;
+  }
+  auto b = static_cast<unsigned>(base);
+  if (b == 0) {
+    b = 10;
+    if (end - p >= 3 && p[0] == '0') {
+      const char c = static_cast<char>(p[1] | 0x20);
+      const unsigned prefixed = c == 'x' ? 16 : c == 'b' ? 2 : c == 'o' ? 8 : 0;
+      if (prefixed != 0 && detail::digit_value(p[2]) < prefixed) {
+        b = prefixed;
+        p += 2;
+      }
+    }
+  }
+  if (p == end || detail::digit_value(*p) >= b) return r;
+  const detail::digit_run run = b == 10 ? detail::decimal_run(first, p, end) : detail::radix_run(p, end, b);
+  r.ptr = run.end;
+  // The largest magnitude: max for a positive value, max + 1 for a negative one.
+  const std::uint64_t limit = std::uint64_t{static_cast<U>(std::numeric_limits<T>::max())} + (negative ? 1 : 0);
+  if (run.overflow || run.value > limit) {
+    r.ec = std::errc::result_out_of_range;
+    return r;
+  }
+  const auto magnitude = static_cast<U>(run.value);
+  r.value = static_cast<T>(negative ? static_cast<U>(U{0} - magnitude) : magnitude);
+  r.ec = std::errc{};
+  return r;
+}
+
+}  // namespace detail
+
+/// Parses an integer at the start of [first, last), as std::from_chars does,
+/// and stops at the first character that is not a digit of the base.
+///
+/// - Grammar: an optional '-' (signed T only), or '+' when `options` has
+///   number_options::allow_plus (one sign at most), then one or more digits
+///   of `base`: '0'-'9', then 'a'-'z' or 'A'-'Z' for 10-35.
+/// - `base`: 2 to 36, or 0: "0x"/"0X" (16), "0b"/"0B" (2) or "0o"/"0O" (8)
+///   after the sign picks the base, else base 10. A lone leading 0 does NOT
+///   mean octal ("010" is ten). A prefix counts only when a digit of its
+///   base follows it: "0x" and "0xg" parse as 0, stopping at the 'x'.
+///   Prefixes are not accepted with an explicit base ("0x1f" in base 16 is
+///   0, stopping at the 'x').
+/// - Errors (value is T{} after every error):
+///   - invalid_argument, ptr == first: no digit where one must be (empty
+///     input, a bare sign, a non-digit first), '-' for an unsigned T (even
+///     "-0"), '+' without allow_plus, a base outside {0, 2..36}.
+///   - result_out_of_range, ptr past every digit: the number does not fit T.
+/// - No locale, no whitespace skipping, no digit separators.
+///
+/// O(ptr - first); reads nothing outside [first, last) (decimal digits are
+/// read 8 bytes at a time, within the range); noexcept, constexpr, no
+/// allocation.
+template <standard_integer T = std::int64_t, char_pointer Last>
+[[nodiscard]] ELECTRON_ALWAYS_INLINE constexpr parse_result<T> parse_int(
+    const char* first, Last last, int base = 10, number_options options = number_options::none) noexcept {
+  using U = std::make_unsigned_t<T>;
+  const char* const end = last;
+  parse_result<T> r{T{}, first, std::errc::invalid_argument};
+  if (base == 10 && end - first >= 25) {
+    // Inside a longer text (a CSV field, a JSON array), the common case:
+    // the word at first and the one a byte later are loaded together, and
+    // the sign only selects between them, so the digits' load does not
+    // wait for the sign test. Up to seven digits end here with no branch
+    // on their number.
+    const std::uint64_t w0 = detail::load8(first);
+    const std::uint64_t w1 = detail::load8(first + 1);
+    const auto c = static_cast<char>(w0 & 0xFF);
+    const bool minus = c == '-';
+    if constexpr (std::is_unsigned_v<T>) {
+      if (minus) return r;
+    }
+    const bool has_sign = minus || (c == '+' && has(options, number_options::allow_plus));
+    // A blend through a mask the compiler cannot see into: clang 14 turns
+    // `has_sign ? w1 : w0` (and a plain mask) back into a branch.
+    const std::uint64_t pick = detail::opaque_word(std::uint64_t{0} - static_cast<std::uint64_t>(has_sign));
+    const std::uint64_t x = ((w1 & pick) | (w0 & ~pick)) ^ detail::ascii_zeros;
+    const int n = std::countr_zero(detail::non_digit_bits(x)) >> 3;
+    const char* const p = first + (pick & 1);
+    if (n == 0) return r;
+    if (n < 8 && (sizeof(T) >= 4 || n <= std::numeric_limits<T>::digits10)) {
+      const auto magnitude = static_cast<U>(detail::leading_digits(x, n));
+      r.ptr = p + n;
+      r.value = static_cast<T>(minus ? static_cast<U>(U{0} - magnitude) : magnitude);
+      r.ec = std::errc{};
+      return r;
+    }
+    const detail::digit_run run = detail::decimal_run(first, p, end);
+    r.ptr = run.end;
+    const std::uint64_t limit = std::uint64_t{static_cast<U>(std::numeric_limits<T>::max())} + (minus ? 1 : 0);
+    if (run.overflow || run.value > limit) {
+      r.ec = std::errc::result_out_of_range;
+      return r;
+    }
+    const auto magnitude = static_cast<U>(run.value);
+    r.value = static_cast<T>(minus ? static_cast<U>(U{0} - magnitude) : magnitude);
+    r.ec = std::errc{};
+    return r;
+  }
+  return detail::parse_int_any<T>(first, end, base, options);
+}
+
+/// Parses all of `text` as an integer: the [first, last) form, and then
+/// anything left over is an error: invalid_argument with ptr at the first
+/// unused character (value T{}). Leftovers win over result_out_of_range
+/// ("99999999999999999999x" is invalid_argument at the 'x'). Same grammar,
+/// base and options; noexcept, constexpr, no allocation.
+///
+///   parse_int<int>("123") -> {123, end, errc{}};  parse_int<int>("12a") -> {0, "a", invalid_argument}
+template <standard_integer T = std::int64_t>
+[[nodiscard]] ELECTRON_ALWAYS_INLINE constexpr parse_result<T> parse_int(
+    std::string_view text, int base = 10, number_options options = number_options::none) noexcept {
+  const char* const last = text.data() + text.size();
+  parse_result<T> r = parse_int<T>(text.data(), last, base, options);
+  if (r.ptr != last && r.ec != std::errc::invalid_argument) {
+    r.value = T{};
+    r.ec = std::errc::invalid_argument;
+  }
+  return r;
+}
+
+/// parse_int for an unsigned T only (the name says so at the call). A '-'
+/// is invalid_argument, even in "-0", as std::from_chars does for unsigned types.
+template <standard_unsigned T = std::uint64_t, char_pointer Last>
+[[nodiscard]] constexpr parse_result<T> parse_uint(const char* first, Last last, int base = 10,
+                                                   number_options options = number_options::none) noexcept {
+  return parse_int<T>(first, last, base, options);
+}
+
+/// parse_int (whole string) for an unsigned T only.
+template <standard_unsigned T = std::uint64_t>
+[[nodiscard]] constexpr parse_result<T> parse_uint(std::string_view text, int base = 10,
+                                                   number_options options = number_options::none) noexcept {
+  return parse_int<T>(text, base, options);
+}
+
+// ===========================================================================
+// Formatting
+// ===========================================================================
+
+/// Most characters format_int writes for any standard integer in any base:
+/// 64 binary digits and a '-'.
+inline constexpr std::size_t max_int_chars = 65;
+
+/// Writes v in `base` (2-36; lowercase letters, '-' before a negative
+/// value, no prefix, no leading zeros; the minimum value is exact) to
+/// [first, last), as std::to_chars does.
+/// - {one past the last character, errc{}} on success;
+/// - {last, value_too_large} when the text does not fit: nothing is written
+///   past last (what [first, last) holds then is unspecified);
+/// - {first, invalid_argument} for a base outside 2..36 (nothing written).
+/// O(digits); noexcept, constexpr, no allocation; decimal text at most 20
+/// characters (with the sign), max_int_chars in any base.
+template <standard_integer T>
+constexpr format_result format_int(char* first, char* last, T v, int base = 10) noexcept {
+  if (base < 2 || base > 36) return {first, std::errc::invalid_argument};
+  using U = std::make_unsigned_t<T>;
+  auto magnitude = static_cast<U>(v);
+  bool negative = false;
+  if constexpr (std::is_signed_v<T>) {
+    if (v < 0) {
+      negative = true;
+      magnitude = static_cast<U>(U{0} - magnitude);
+    }
+  }
+  const auto room = static_cast<std::size_t>(last - first);
+  const std::size_t sign = negative ? 1 : 0;
+  if (base == 10) {
+    const std::size_t n = sign + detail::decimal_digits(magnitude);
+    if (n > room) return {last, std::errc::value_too_large};
+    // No branch on the sign (a random one would mispredict): the '-' is
+    // written either way, and the first digit overwrites it when the value
+    // is not negative (n >= 1 characters fit).
+    *first = '-';
+    detail::decimal_forward(first + sign, magnitude, n - sign);
+    return {first + n, std::errc{}};
+  }
+  char tmp[max_int_chars];
+  char* const tmp_end = tmp + max_int_chars;
+  const char* const digits = detail::radix_backward(tmp_end, magnitude, static_cast<unsigned>(base));
+  const auto count = static_cast<std::size_t>(tmp_end - digits);
+  if (sign + count > room) return {last, std::errc::value_too_large};
+  if (negative) *first++ = '-';
+  for (std::size_t i = 0; i < count; ++i) first[i] = digits[i];
+  return {first + count, std::errc{}};
+}
+
+/// format_int for an unsigned T only.
+template <standard_unsigned T>
+constexpr format_result format_uint(char* first, char* last, T v, int base = 10) noexcept {
+  return format_int(first, last, v, base);
+}
+
+/// The text of one integer, held by value: formats on construction (in
+/// decimal, whole 8-digit blocks are written back from the end, as many as
+/// the value needs, and the significant digits are shown), then
+/// data()/size()/view()/c_str() read it. Like fmt::format_int, in any
+/// base 2-36. 67 bytes, trivially copyable, no allocation; constexpr.
+///
+///   electron::parse::int_chars t(255, 16);  // t.view() == "ff", t.c_str() is NUL-terminated
+class int_chars {
+ public:
+  /// The text of v in `base`. Precondition: 2 <= base <= 36
+  /// (ELECTRON_ASSERT; with assertions off the text is empty).
+  template <standard_integer T>
+  constexpr explicit int_chars(T v, int base = 10) noexcept {
+    if (std::is_constant_evaluated()) {
+      for (char& c : m_buf) c = '\0';  // a constant may not hold indeterminate bytes
+    }
+    m_buf[max_int_chars] = '\0';
+    char* const end = m_buf + max_int_chars;
+    m_begin = static_cast<std::uint8_t>(max_int_chars);
+    ELECTRON_ASSERT(base >= 2 && base <= 36, "electron::parse::int_chars: base outside 2..36");
+    if (base < 2 || base > 36) return;
+    using U = std::make_unsigned_t<T>;
+    auto magnitude = static_cast<U>(v);
+    bool negative = false;
+    if constexpr (std::is_signed_v<T>) {
+      if (v < 0) {
+        negative = true;
+        magnitude = static_cast<U>(U{0} - magnitude);
+      }
+    }
+    char* p = base == 10 ? detail::decimal_backward_blocks(end, magnitude)
+                         : detail::radix_backward(end, magnitude, static_cast<unsigned>(base));
+    // The '-' written either way, before the digits, and kept or not: no
+    // branch on the sign (there is room: at most 24 digits are written).
+    *(p - 1) = '-';
+    p -= negative ? 1 : 0;
+    m_begin = static_cast<std::uint8_t>(p - m_buf);
+  }
+
+  /// The first character (not NUL-terminated as seen through size(); c_str() is).
+  [[nodiscard]] constexpr const char* data() const noexcept { return m_buf + m_begin; }
+  /// The same pointer: the text is followed by a NUL.
+  [[nodiscard]] constexpr const char* c_str() const noexcept { return m_buf + m_begin; }
+  /// Number of characters (no NUL).
+  [[nodiscard]] constexpr std::size_t size() const noexcept { return max_int_chars - m_begin; }
+  /// The text, valid as long as this object.
+  [[nodiscard]] constexpr std::string_view view() const noexcept { return {data(), size()}; }
+  constexpr explicit operator std::string_view() const noexcept { return view(); }
+  [[nodiscard]] constexpr const char* begin() const noexcept { return data(); }
+  [[nodiscard]] constexpr const char* end() const noexcept { return m_buf + max_int_chars; }
+
+ private:
+  char m_buf[max_int_chars + 1];
+  std::uint8_t m_begin;
+};
+
+/// Appends v's text in `base` to `sink` (strings::basic_builder<S> for any
+/// buffer source S, std::string, ...) with one append(std::string_view) call
+/// and returns sink. Precondition: 2 <= base <= 36 (as int_chars). Only what
+/// sink.append does may allocate or throw.
+///
+///   electron::strings::builder b;  electron::parse::append_int(b, -7).append(",");
+template <text_sink B, standard_integer T>
+constexpr B& append_int(B& sink, T v, int base = 10) {
+  const int_chars text(v, base);
+  sink.append(text.view());
+  return sink;
+}
+
+}  // namespace parse
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_PARSE_INT_HPP
+// ---- end electron/parse/int.hpp ----
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace encoding {
+
+/// What went wrong in a json_writer. The first error is kept (sticky).
+enum class json_error : std::uint8_t {
+  none = 0,
+  key_expected,       ///< a value, or end_object() after a key, where a key is due
+  unexpected_key,     ///< key() outside an object, or where a value is due
+  unbalanced_end,     ///< end_object()/end_array() with no such container open
+  document_complete,  ///< a second top-level value
+  too_deep,           ///< more than json_max_depth containers open
+  invalid_utf8,       ///< invalid UTF-8 under json_invalid_utf8::fail
+  non_finite,         ///< NaN or an infinity under json_non_finite::error
+  incomplete,         ///< finish() or next_document() before the value is complete
+};
+
+/// A short English description of e ("key expected", ...). constexpr.
+constexpr const char* json_error_message(json_error e) noexcept {
+  switch (e) {
+    case json_error::none:
+      return "no error";
+    case json_error::key_expected:
+      return "key expected";
+    case json_error::unexpected_key:
+      return "key outside an object or where a value is due";
+    case json_error::unbalanced_end:
+      return "end without a matching begin";
+    case json_error::document_complete:
+      return "value after the complete document";
+    case json_error::too_deep:
+      return "nesting deeper than json_max_depth";
+    case json_error::invalid_utf8:
+      return "invalid UTF-8";
+    case json_error::non_finite:
+      return "NaN or infinity";
+    case json_error::incomplete:
+      return "document incomplete";
+  }
+  return "unknown json_error";
+}
+
+/// What string() and key() do with bytes that are not well-formed UTF-8.
+enum class json_invalid_utf8 : std::uint8_t {
+  replace,  ///< each maximal ill-formed subpart becomes U+FFFD (Unicode 3.9)
+  fail,     ///< json_error::invalid_utf8; nothing of the string is written
+};
+
+/// What number() does with NaN and the infinities (JSON has no such numbers).
+enum class json_non_finite : std::uint8_t {
+  error,  ///< json_error::non_finite
+  null,   ///< writes null, as JSON.stringify does
+};
+
+/// Options of a json_writer. The defaults write compact RFC 8259 JSON that
+/// JSON.stringify would also write for the same strings.
+struct json_options {
+  /// Pretty printing: a newline and `indent` spaces per level before each
+  /// member and element, ": " after keys (Python's json.dumps(indent=n)
+  /// layout; empty containers stay "{}" and "[]"). 0 is compact. At most
+  /// 16; larger values are taken as 16.
+  unsigned indent = 0;
+  /// Escape '/' as "\/" (for embedding in HTML <script>).
+  bool escape_slash = false;
+  /// Escape U+2028 and U+2029 as \u2028, \u2029 (JavaScript before ES2019
+  /// does not accept them raw in string literals).
+  bool escape_line_separators = false;
+  /// Escape every non-ASCII character as \uXXXX, beyond the BMP as a UTF-16
+  /// surrogate pair, and DEL as \u007f (Python's ensure_ascii=True). The
+  /// output is printable ASCII.
+  bool ensure_ascii = false;
+  /// See json_invalid_utf8.
+  json_invalid_utf8 invalid_utf8 = json_invalid_utf8::replace;
+  /// See json_non_finite.
+  json_non_finite non_finite = json_non_finite::error;
+  /// RFC 8785 (JCS) numbers: ECMAScript's Number::toString form of the
+  /// double (parse::format_float_ecmascript); integers beyond +-2^53 are
+  /// written as the nearest double, as JCS treats every number as one.
+  /// Sorting keys is left to the caller. JCS strings are the default ones.
+  bool canonical_numbers = false;
+};
+
+/// Most containers a json_writer keeps open at once; one more is
+/// json_error::too_deep.
+inline constexpr std::size_t json_max_depth = 256;
+
+/// The values write(key, value) takes: null (std::nullptr_t), bool, the
+/// standard integers, float, double, and strings.
+template <class T>
+concept json_scalar = std::same_as<T, std::nullptr_t> || std::same_as<T, bool> || parse::standard_integer<T> ||
+    std::same_as<T, float> || std::same_as<T, double> || std::convertible_to<T, std::string_view>;
+
+/// Streaming JSON writer into a byte_sink S (held by reference; it must
+/// outlive the writer). Every call is O(size of what it writes); none
+/// allocates (the sink may, as it grows). Not thread-safe: one writer per
+/// thread. What the sink's append/prepare throws passes through.
+template <byte_sink S>
+class json_writer {
+ public:
+  /// A writer at the start of a document in `sink`.
+  explicit json_writer(S& sink, const json_options& options = {}) noexcept : m_sink(&sink), m_options(options) {
+    m_options.indent = std::min(m_options.indent, 16u);
+    m_mode.escape_slash = options.escape_slash;
+    m_mode.escape_line_separators = options.escape_line_separators;
+    m_mode.ensure_ascii = options.ensure_ascii;
+    m_mode.fail_invalid = options.invalid_utf8 == json_invalid_utf8::fail;
+    m_extra_1 = detail::json_extra_escape_1(options.escape_slash);
+    m_extra_2 = detail::json_extra_escape_2(options.ensure_ascii);
+  }
+  json_writer(const json_writer&) = delete;
+  json_writer& operator=(const json_writer&) = delete;
+  /// Flushes (an exception from the sink's append here ends the program, as
+  /// from any destructor: call flush() first when append may throw).
+  ~json_writer() { flush(); }
+
+  /// Writes null.
+  void null() {
+    if (!before_value()) return;
+    std::memcpy(m_pos, "null", 4);
+    m_pos += 4;
+    after_value();
+  }
+  /// Writes true or false.
+  void boolean(bool v) {
+    if (!before_value()) return;
+    if (v) {
+      std::memcpy(m_pos, "true", 4);
+      m_pos += 4;
+    } else {
+      std::memcpy(m_pos, "false", 5);
+      m_pos += 5;
+    }
+    after_value();
+  }
+  /// Writes an integer exactly (in canonical_numbers mode, beyond +-2^53 as
+  /// the nearest double).
+  template <parse::standard_integer T>
+  ELECTRON_ALWAYS_INLINE void number(T v) {
+    if (m_options.canonical_numbers) {
+      constexpr T big = sizeof(T) >= 8 ? static_cast<T>(std::uint64_t{1} << 53) : std::numeric_limits<T>::max();
+      bool inexact = v > big;
+      if constexpr (std::is_signed_v<T>) inexact = inexact || v < -big;
+      if (inexact) return number(static_cast<double>(v));
+    }
+    if (!before_value()) return;
+    if constexpr (std::is_signed_v<T>) {
+      m_pos = detail::json_write_i64(m_pos, static_cast<std::int64_t>(v));
+    } else {
+      m_pos = detail::json_write_u64(m_pos, static_cast<std::uint64_t>(v));
+    }
+    after_value();
+  }
+  /// Writes a double: its shortest text that reads back as the same value
+  /// (parse::format_float, "1e+22" style exponents), with ".0" added when
+  /// that text is an integer, so "-0.0" keeps its sign and a double reads
+  /// back as one; in canonical_numbers mode ECMAScript's form (1 -> "1",
+  /// -0.0 -> "0"). NaN and infinities follow options().non_finite.
+  void number(double v) {
+    if (!std::isfinite(v)) [[unlikely]] {
+      if (m_options.non_finite == json_non_finite::null) return null();
+      return fail(json_error::non_finite);
+    }
+    if (!before_value()) return;
+    if (m_options.canonical_numbers) {
+      m_pos = parse::format_float_ecmascript(m_pos, m_pos + 32, v).ptr;
+    } else {
+      char* const start = m_pos;
+      m_pos = parse::format_float(m_pos, m_pos + 32, v).ptr;
+      if (v == std::trunc(v)) add_fraction(start);
+    }
+    after_value();
+  }
+  /// Writes a float: its own shortest text (1.1f is "1.1"), as number(double)
+  /// does otherwise; in canonical_numbers mode the double's ECMAScript form.
+  void number(float v) {
+    if (!std::isfinite(v) || m_options.canonical_numbers) return number(static_cast<double>(v));
+    if (!before_value()) return;
+    char* const start = m_pos;
+    m_pos = parse::format_float(m_pos, m_pos + 32, v).ptr;
+    if (v == std::trunc(v)) add_fraction(start);
+    after_value();
+  }
+
+  /// Writes a string from UTF-8 text, escaped per the options (see
+  /// json_options and json_invalid_utf8).
+  ELECTRON_ALWAYS_INLINE void string(std::string_view s) {
+    if (!before_value(string_room(s.size()))) return;
+    if (!write_string(s)) return;
+    after_value();
+  }
+  /// Writes bytes as a string holding their base64 (RFC 4648 section 4:
+  /// the standard alphabet A-Z a-z 0-9 + /, padded with '=').
+  void bytes(std::span<const std::byte> data) {
+    if (!before_value()) return;
+    const auto* p = reinterpret_cast<const byte*>(data.data());
+    std::size_t n = data.size();
+    *m_pos++ = '"';
+    constexpr std::size_t chunk = 3 * 1024;
+    while (n > chunk) {
+      room(4 * chunk / 3 + 1);
+      m_pos = detail::json_base64(p, chunk, m_pos);
+      p += chunk;
+      n -= chunk;
+    }
+    room(4 * chunk / 3 + 1);
+    m_pos = detail::json_base64(p, n, m_pos);
+    *m_pos++ = '"';
+    after_value();
+  }
+  /// bytes() of the bytes of a string_view.
+  void bytes(std::string_view data) { bytes(std::as_bytes(std::span<const char>(data.data(), data.size()))); }
+  /// Writes pre-encoded JSON as one value, unchecked: the caller promises
+  /// it is one complete, valid JSON value.
+  void raw(std::string_view json) {
+    if (!before_value()) return;
+    write_bytes(json);
+    after_value();
+  }
+
+  /// Opens an object.
+  void begin_object() { begin('{', true); }
+  /// Writes an object member's key (a string, escaped as string() does).
+  ELECTRON_ALWAYS_INLINE void key(std::string_view k) {
+    room(separator_room() + string_room(k.size()) + 2);
+    m_mark = m_pos;
+    if (m_state == state::key_comma) [[likely]] {
+      *m_pos++ = ',';
+    } else if (m_state != state::key_first) [[unlikely]] {
+      if (!slow_before_key()) return;
+    }
+    if (!write_string(k)) return;
+    *m_pos++ = ':';
+    if (m_options.indent != 0) *m_pos++ = ' ';
+    m_state = state::value;
+  }
+  /// Closes the innermost object.
+  void end_object() { end('}', true); }
+  /// Opens an array.
+  void begin_array() { begin('[', false); }
+  /// Closes the innermost array.
+  void end_array() { end(']', false); }
+
+  /// key(k) and then the value: null for nullptr, boolean(), number() or
+  /// string().
+  template <json_scalar V>
+  void write(std::string_view k, const V& v) {
+    key(k);
+    value(v);
+  }
+  /// The value alone, as write(k, v) writes it.
+  template <json_scalar V>
+  void value(const V& v) {
+    if constexpr (std::same_as<V, std::nullptr_t>) {
+      null();
+    } else if constexpr (std::same_as<V, bool>) {
+      boolean(v);
+    } else if constexpr (parse::standard_integer<V> || std::same_as<V, float> || std::same_as<V, double>) {
+      number(v);
+    } else {
+      string(std::string_view(v));
+    }
+  }
+
+  /// Hands the bytes written so far to the sink (commit() or append()).
+  void flush() {
+    if constexpr (contiguous_byte_sink<S>) {
+      if (m_begin != nullptr) {
+        sink_commit(*m_sink, static_cast<std::size_t>(m_pos - m_begin));
+        m_begin = m_pos = m_end = nullptr;
+      }
+    } else {
+      if (m_pos != m_buffer.data() && m_begin != nullptr) {
+        sink_append(*m_sink, std::string_view(m_buffer.data(), static_cast<std::size_t>(m_pos - m_buffer.data())));
+      }
+      m_begin = m_pos = m_buffer.data();
+      m_end = m_buffer.data() + m_buffer.size();
+    }
+  }
+  /// Checks that the document is complete (else json_error::incomplete and
+  /// an assertion in debug builds), flushes, and returns error().
+  json_error finish() {
+    if (m_state != state::done && ok()) fail(json_error::incomplete);
+    flush();
+    return m_error;
+  }
+  /// For JSON Lines and similar streams: after a complete document, writes
+  /// `separator` and starts the next document (else json_error::incomplete).
+  void next_document(std::string_view separator = "\n") {
+    if (!ok()) return;
+    if (m_state != state::done) return fail(json_error::incomplete);
+    write_bytes(separator);
+    m_state = state::value;
+  }
+
+  /// True when no error has happened.
+  [[nodiscard]] bool ok() const noexcept { return m_error == json_error::none; }
+  /// The first error, or json_error::none.
+  [[nodiscard]] json_error error() const noexcept { return m_error; }
+  /// True when one complete top-level value has been written (and no error).
+  [[nodiscard]] bool done() const noexcept { return m_state == state::done; }
+  /// Containers open now.
+  [[nodiscard]] std::size_t depth() const noexcept { return m_depth; }
+  /// The options the writer uses (indent clamped to 16).
+  [[nodiscard]] const json_options& options() const noexcept { return m_options; }
+  /// The sink.
+  [[nodiscard]] S& sink() const noexcept { return *m_sink; }
+
+ private:
+  // Window of output: [m_begin, m_pos) written and not yet handed over,
+  // [m_pos, m_end) room.
+  static constexpr std::size_t window = 16 * 1024;
+  // Longest input piece of a string written at once; its escaped form
+  // (6 bytes per byte at most) plus indentation fits the window.
+  static constexpr std::size_t string_chunk = 2 * 1024;
+
+  struct no_buffer {};
+
+  [[nodiscard]] bool is_object() const noexcept { return (m_kinds[(m_depth - 1) / 64] >> ((m_depth - 1) % 64)) & 1u; }
+  [[nodiscard]] std::size_t separator_room() const noexcept { return 2 + 1 + m_depth * m_options.indent + 2; }
+  // Where the writer is. The compact writer's common steps test one state:
+  // value / value_comma (a value is due, with no separator or a comma) and
+  // key_first / key_comma; pretty printing uses the *_pretty states, whose
+  // separators are written out of line.
+  enum class state : std::uint8_t {
+    value,         // top level, after a key, or a compact array's first element
+    value_comma,   // a compact array's next element
+    value_pretty,  // a pretty array's element (m_first: the first)
+    key_first,     // a compact object's first key
+    key_comma,     // a compact object's next key
+    key_pretty,    // a pretty object's key (m_first: the first)
+    done,          // the top-level value is complete
+    failed,        // m_error holds why
+  };
+  // The state after a value in the innermost container.
+  [[nodiscard]] state state_after_value() const noexcept {
+    if (m_depth == 0) return state::done;
+    if (is_object()) return m_options.indent != 0 ? state::key_pretty : state::key_comma;
+    return m_options.indent != 0 ? state::value_pretty : state::value_comma;
+  }
+  // Room a string of n bytes takes at once (whole when short, else the
+  // quote: long strings reserve per chunk).
+  static constexpr std::size_t string_room(std::size_t n) noexcept {
+    return n <= string_chunk ? detail::json_max_expansion * n + detail::json_copy_slack + 2 : 32;
+  }
+
+  // Room for n more bytes at m_pos.
+  ELECTRON_ALWAYS_INLINE void room(std::size_t n) {
+    if (static_cast<std::size_t>(m_end - m_pos) < n) [[unlikely]]
+      refill(n);
+  }
+  ELECTRON_NOINLINE void refill(std::size_t n) {
+    if constexpr (contiguous_byte_sink<S>) {
+      flush();
+      const std::size_t want = std::max(n, window);
+      m_begin = m_pos = sink_prepare(*m_sink, want);
+      m_end = m_begin + want;
+    } else {
+      ELECTRON_ASSERT(n <= window, "json_writer: a piece larger than the buffer");
+      flush();
+    }
+  }
+
+  ELECTRON_COLD ELECTRON_NOINLINE void fail(json_error e) noexcept {
+    if (m_error == json_error::none) m_error = e;
+    m_state = state::failed;
+    ELECTRON_ASSERT(e == json_error::invalid_utf8 || e == json_error::non_finite,
+                    "json_writer: misuse (see json_writer::error())");
+  }
+
+  // The separator and indentation due before a value; false when the value
+  // must not be written. Leaves room for `extra` more bytes at m_pos and
+  // marks where the separator went, so that a value failing later can take
+  // it back.
+  ELECTRON_ALWAYS_INLINE bool before_value(std::size_t extra = 32) {
+    room(separator_room() + extra);
+    m_mark = m_pos;
+    if (m_state == state::value) [[likely]]
+      return true;
+    if (m_state == state::value_comma) [[likely]] {
+      *m_pos++ = ',';
+      return true;
+    }
+    return slow_before_value();
+  }
+  // Pretty separators and misuse.
+  ELECTRON_NOINLINE bool slow_before_value() {
+    switch (m_state) {
+      case state::value_pretty:
+        if (!m_first) *m_pos++ = ',';
+        newline_indent(m_depth);
+        return true;
+      case state::key_first:
+      case state::key_comma:
+      case state::key_pretty:
+        fail(json_error::key_expected);
+        return false;
+      case state::done:
+        fail(json_error::document_complete);
+        return false;
+      default:
+        return false;
+    }
+  }
+  ELECTRON_NOINLINE bool slow_before_key() {
+    switch (m_state) {
+      case state::key_pretty:
+        if (!m_first) *m_pos++ = ',';
+        newline_indent(m_depth);
+        return true;
+      case state::failed:
+        return false;
+      default:
+        fail(json_error::unexpected_key);
+        return false;
+    }
+  }
+  ELECTRON_ALWAYS_INLINE void after_value() noexcept {
+    m_first = false;
+    m_state = m_after;
+  }
+  void newline_indent(std::size_t levels) noexcept {
+    *m_pos++ = '\n';
+    const std::size_t n = levels * m_options.indent;
+    std::memset(m_pos, ' ', n);
+    m_pos += n;
+  }
+
+  ELECTRON_ALWAYS_INLINE void begin(char open, bool object) {
+    if (m_depth == json_max_depth && ok()) [[unlikely]]
+      return fail(json_error::too_deep);
+    if (!before_value()) return;
+    const std::size_t word = m_depth / 64;
+    const std::uint64_t bit = std::uint64_t{1} << (m_depth % 64);
+    m_kinds[word] = object ? (m_kinds[word] | bit) : (m_kinds[word] & ~bit);
+    ++m_depth;
+    *m_pos++ = open;
+    m_first = true;
+    if (m_options.indent != 0) {
+      m_state = object ? state::key_pretty : state::value_pretty;
+      m_after = object ? state::key_pretty : state::value_pretty;
+    } else {
+      m_state = object ? state::key_first : state::value;
+      m_after = object ? state::key_comma : state::value_comma;
+    }
+  }
+  ELECTRON_ALWAYS_INLINE void end(char close, bool object) {
+    room(separator_room());
+    const bool in_array = m_state == state::value || m_state == state::value_comma || m_state == state::value_pretty;
+    const bool in_key = m_state == state::key_first || m_state == state::key_comma || m_state == state::key_pretty;
+    if (!(object ? in_key : in_array) || m_depth == 0 || is_object() != object) [[unlikely]] {
+      if (!ok()) return;
+      if (object && in_array && m_depth != 0 && is_object()) return fail(json_error::key_expected);
+      return fail(json_error::unbalanced_end);
+    }
+    --m_depth;
+    if (m_options.indent != 0 && !m_first) newline_indent(m_depth);
+    *m_pos++ = close;
+    m_after = state_after_value();
+    after_value();
+  }
+
+  void write_bytes(std::string_view s) {
+    while (!s.empty()) {
+      const std::size_t k = std::min(s.size(), window);
+      room(k);
+      std::memcpy(m_pos, s.data(), k);
+      m_pos += k;
+      s.remove_prefix(k);
+    }
+  }
+
+  // The quoted string; false (and the error set, nothing written) when it
+  // is not UTF-8 under json_invalid_utf8::fail.
+  ELECTRON_ALWAYS_INLINE bool write_string(std::string_view s) {
+    const auto* p = reinterpret_cast<const byte*>(s.data());
+    const std::size_t n = s.size();
+    if (n <= 32) {
+      // Most keys and many values: one vector, inline, when it is clean.
+      // The caller reserved string_room(n) (32 bytes of slack included).
+      m_pos[0] = '"';
+      const std::size_t k = detail::json_copy_clean_simd(p, n, m_pos + 1, m_extra_1, m_extra_2);
+      if (k == n) [[likely]] {
+        m_pos[n + 1] = '"';
+        m_pos += n + 2;
+        return true;
+      }
+    }
+    return write_string_general(p, n);
+  }
+  ELECTRON_NOINLINE bool write_string_general(const byte* p, std::size_t n) {
+    if (n <= string_chunk) [[likely]] {
+      // The caller reserved string_room(n).
+      *m_pos++ = '"';
+      char* const out = detail::json_escape_body<detail::json_simd_copy>(p, n, m_pos, m_mode);
+      if (out == nullptr) [[unlikely]] {
+        m_pos = m_mark;
+        fail(json_error::invalid_utf8);
+        return false;
+      }
+      *out = '"';
+      m_pos = out + 1;
+      return true;
+    }
+    if (m_mode.fail_invalid && !detail::json_utf8_valid(p, n)) {
+      m_pos = m_mark;
+      fail(json_error::invalid_utf8);
+      return false;
+    }
+    room(1);
+    *m_pos++ = '"';
+    while (n != 0) {
+      const std::size_t k = n > string_chunk ? detail::json_utf8_cut(p, string_chunk) : n;
+      room(detail::json_max_expansion * k + detail::json_copy_slack + 1);
+      m_pos = detail::json_escape_body<detail::json_simd_copy>(p, k, m_pos, m_mode);
+      p += k;
+      n -= k;
+    }
+    *m_pos++ = '"';
+    return true;
+  }
+
+  // ".0" after a double's integer text ("1" -> "1.0", "1e+22" stays).
+  void add_fraction(char* start) noexcept {
+    for (const char* q = start; q != m_pos; ++q) {
+      if (*q == 'e') return;
+    }
+    m_pos[0] = '.';
+    m_pos[1] = '0';
+    m_pos += 2;
+  }
+
+  S* m_sink;
+  char* m_begin = nullptr;
+  char* m_pos = nullptr;
+  char* m_end = nullptr;
+  char* m_mark = nullptr;
+  json_options m_options;
+  detail::json_string_mode m_mode;
+  byte m_extra_1 = '"';  // see detail::json_needs_attention
+  byte m_extra_2 = '"';
+  json_error m_error = json_error::none;
+  state m_state = state::value;
+  state m_after = state::done;
+  bool m_first = true;
+  std::size_t m_depth = 0;
+  std::array<std::uint64_t, json_max_depth / 64> m_kinds{};  // bit set: an object
+  [[no_unique_address]] std::conditional_t<contiguous_byte_sink<S>, no_buffer, std::array<char, window>> m_buffer{};
+};
+
+}  // namespace encoding
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_ENCODING_JSON_WRITER_HPP
+// ---- end electron/encoding/json_writer.hpp ----
+// ---- begin electron/encoding/varint.hpp ----
+// electron/encoding/varint.hpp: LEB128 varints as protobuf and Go's
+// encoding/binary write them, and zigzag for signed values.
+//
+//   encode_varint / encode_zigzag / encode_int64   value -> 1..10 bytes at a caller buffer
+//   encode_varint_wide                             the same with 8-byte stores (needs 10 bytes of room)
+//   decode_varint / decode_varint32                bytes -> {value, size, error}
+//   decode_zigzag / decode_zigzag32 / decode_int32 the signed forms
+//   append_varint / append_zigzag                  value -> bytes appended to any byte_sink
+//   encode_varints / decode_varints                whole spans (word-at-a-time kernels)
+//   stream_vbyte_encode / stream_vbyte_decode      Stream VByte, another format for uint32 spans
+//
+// The format: 7 bits a byte, least significant group first, the high bit of
+// every byte but the last set. A 64-bit value takes 1..10 bytes; the 10th
+// byte can only be 0 or 1. Signed values are either zigzag-mapped first
+// (protobuf sint32/sint64, Go's PutVarint: 0, -1, 1, -2 -> 0, 1, 2, 3) or,
+// as protobuf writes int32 and int64, sign-extended to 64 bits, so that a
+// negative int32 always takes 10 bytes.
+//
+// Decoding never reads outside [first, last) and reports, with the number of
+// bytes it looked at, the first of:
+//   truncated       the input ends inside the varint (or is empty);
+//   overlong        the 10th byte still has its high bit set;
+//   overflow        the 10th byte is more than 1 (the value needs 65+ bits),
+//                   or a 32-bit decode's value is above its type's range;
+//   non_canonical   only with varint_options::reject_non_canonical: the
+//                   varint ends in a 0x00 byte after others (e.g. 80 80 80 00
+//                   for 0), i.e. it is longer than the shortest form.
+// By default non-canonical encodings are accepted, as protobuf and Go do.
+//
+// Everything here is noexcept and allocation free except the append forms
+// (whose sink may allocate); the single-value functions are constexpr.
+//
+//   char buf[electron::encoding::max_varint_size];
+//   std::size_t n = electron::encoding::encode_varint(300, buf);      // n == 2: ac 02
+//   auto r = electron::encoding::decode_varint(std::string_view(buf, n));  // r.value == 300, r.size == 2
+#ifndef ELECTRON_ENCODING_VARINT_HPP
+#define ELECTRON_ENCODING_VARINT_HPP
+
+// ---- begin electron/encoding/detail/varint_kernels.hpp ----
+// electron/encoding/detail/varint_kernels.hpp: the word-at-a-time LEB128
+// kernels behind encoding/varint.hpp.
+//
+// A varint of up to 8 bytes is one unaligned 64-bit load: the first byte
+// whose high bit is clear ends it (a count of trailing zeros of the inverted
+// high bits), and its 7-bit groups are gathered with one PEXT (BMI2) or three
+// mask-and-shift steps. Encoding is the inverse (PDEP, or three steps the
+// other way). Neither branches on the length of the value, so a stream of
+// mixed sizes costs no branch mispredictions, where a byte loop mispredicts
+// about once per value. The loads and stores are used only where the bytes
+// exist (decode: at least 8 bytes left; encode: the bulk paths, whose output
+// has room by contract); everywhere else the byte loop runs.
+#ifndef ELECTRON_ENCODING_DETAIL_VARINT_KERNELS_HPP
+#define ELECTRON_ENCODING_DETAIL_VARINT_KERNELS_HPP
+
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+// ELECTRON_DISABLE_SIMD leaves every path below scalar (the tests build both).
+#if (defined(__x86_64__) || defined(_M_X64)) && !defined(ELECTRON_DISABLE_SIMD)
+#include <immintrin.h>
+#define ELECTRON_DETAIL_VARINT_SSE2 1
+#if defined(__BMI2__)
+#define ELECTRON_DETAIL_VARINT_BMI2 1
+#else
+#define ELECTRON_DETAIL_VARINT_BMI2 0
+#endif
+#if defined(__AVX2__)
+#define ELECTRON_DETAIL_VARINT_AVX2 1
+#else
+#define ELECTRON_DETAIL_VARINT_AVX2 0
+#endif
+#else
+#define ELECTRON_DETAIL_VARINT_SSE2 0
+#define ELECTRON_DETAIL_VARINT_BMI2 0
+#define ELECTRON_DETAIL_VARINT_AVX2 0
+#endif
+
+ELECTRON_BEGIN_NAMESPACE
+namespace encoding {
+namespace detail {
+
+inline constexpr std::uint64_t varint_lows = 0x7f7f7f7f7f7f7f7fULL;
+inline constexpr std::uint64_t varint_highs = 0x8080808080808080ULL;
+
+/// The 7-bit groups of the bytes of w (byte i holds bits 7i..7i+6), packed:
+/// the inverse of spread7. w's high bits must be clear.
+ELECTRON_ALWAYS_INLINE std::uint64_t gather7(std::uint64_t w) noexcept {
+#if ELECTRON_DETAIL_VARINT_BMI2
+  return _pext_u64(w, varint_lows);
+#else
+  w = (w & 0x007f007f007f007fULL) | ((w & 0x7f007f007f007f00ULL) >> 1);
+  w = (w & 0x00003fff00003fffULL) | ((w & 0x3fff00003fff0000ULL) >> 2);
+  return (w & 0x000000000fffffffULL) | ((w & 0x0fffffff00000000ULL) >> 4);
+#endif
+}
+
+/// The low 56 bits of v, 7 to a byte (byte i gets bits 7i..7i+6).
+ELECTRON_ALWAYS_INLINE std::uint64_t spread7(std::uint64_t v) noexcept {
+#if ELECTRON_DETAIL_VARINT_BMI2
+  return _pdep_u64(v, varint_lows);
+#else
+  std::uint64_t x = v & 0x00ffffffffffffffULL;
+  x = (x & 0x000000000fffffffULL) | ((x & 0x00fffffff0000000ULL) << 4);
+  x = (x & 0x00003fff00003fffULL) | ((x & 0x0fffc0000fffc000ULL) << 2);
+  return (x & 0x007f007f007f007fULL) | ((x & 0x3f803f803f803f80ULL) << 1);
+#endif
+}
+
+ELECTRON_ALWAYS_INLINE std::uint64_t load64(const char* p) noexcept {
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  if constexpr (std::endian::native == std::endian::big) w = __builtin_bswap64(w);
+  return w;
+}
+ELECTRON_ALWAYS_INLINE void store64(char* p, std::uint64_t w) noexcept {
+  if constexpr (std::endian::native == std::endian::big) w = __builtin_bswap64(w);
+  std::memcpy(p, &w, 8);
+}
+
+/// Bytes in v's varint, 1..10: ceil(bit_width(v | 1) / 7), without a divide.
+constexpr std::size_t varint_length(std::uint64_t v) noexcept {
+  const auto bits = static_cast<unsigned>(std::bit_width(v | 1));
+  return (bits * 9 + 64) / 64;
+}
+
+/// Encodes v at out with 8-byte stores: writes out[0..7] always, and
+/// out[8..9] when v needs more than 8 bytes. Returns the varint's length.
+ELECTRON_ALWAYS_INLINE std::size_t encode_wide(std::uint64_t v, char* out) noexcept {
+  const std::size_t len = varint_length(v);
+  if (len <= 8) [[likely]] {
+    // Continuation bits on bytes 0..len-2.
+    const std::uint64_t cont = ((std::uint64_t{1} << (8 * (len - 1))) - 1) & varint_highs;
+    store64(out, spread7(v) | cont);
+    return len;
+  }
+  store64(out, spread7(v) | varint_highs);
+  out[8] = static_cast<char>(static_cast<unsigned char>((v >> 56) & 0x7f) | (len == 10 ? 0x80 : 0));
+  out[9] = static_cast<char>(v >> 63);
+  return len;
+}
+
+/// Encodes v at out writing exactly its varint's bytes: up to 3 bytes as
+/// three single-byte stores (first, middle, last: overlapping when shorter),
+/// 4..8 bytes as two overlapping 4-byte stores, so only the length classes
+/// branch, not every byte.
+ELECTRON_ALWAYS_INLINE std::size_t encode_exact(std::uint64_t v, char* out) noexcept {
+  const std::size_t len = varint_length(v);
+  const std::uint64_t w = spread7(v) | (((std::uint64_t{1} << (8 * ((len - 1) & 7))) - 1) & varint_highs);
+  if (len <= 3) {
+    out[0] = static_cast<char>(w);
+    out[len / 2] = static_cast<char>(w >> (8 * (len / 2)));
+    out[len - 1] = static_cast<char>(w >> (8 * (len - 1)));
+    return len;
+  }
+  if (len <= 8) [[likely]] {
+    const auto lo = static_cast<std::uint32_t>(w);
+    const auto hi = static_cast<std::uint32_t>(w >> (8 * (len - 4)));
+    std::memcpy(out, &lo, 4);
+    std::memcpy(out + len - 4, &hi, 4);
+    return len;
+  }
+  store64(out, spread7(v) | varint_highs);
+  out[8] = static_cast<char>(static_cast<unsigned char>((v >> 56) & 0x7f) | (len == 10 ? 0x80 : 0));
+  if (len == 10) out[9] = 1;
+  return len;
+}
+
+}  // namespace detail
+}  // namespace encoding
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_ENCODING_DETAIL_VARINT_KERNELS_HPP
+// ---- end electron/encoding/detail/varint_kernels.hpp ----
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <string_view>
+#include <type_traits>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace encoding {
+
+/// The longest varint: a 64-bit value in 7-bit groups.
+inline constexpr std::size_t max_varint_size = 10;
+/// The longest canonical varint of a 32-bit unsigned value.
+inline constexpr std::size_t max_varint32_size = 5;
+
+/// Why a decode failed (none: it did not).
+enum class varint_error : unsigned char {
+  none = 0,
+  truncated,     ///< the input ends inside the varint, or is empty
+  overlong,      ///< 10 bytes, and the 10th still has its continuation bit
+  overflow,      ///< the 10th byte is above 1, or the value exceeds a 32-bit result
+  non_canonical  ///< a zero last byte after others, when reject_non_canonical is set
+};
+
+/// Decode options (combine with |).
+enum class varint_options : unsigned {
+  none = 0,
+  reject_non_canonical = 1u << 0,  ///< a varint longer than its value's shortest form is an error
+};
+/// Union of two option sets.
+constexpr varint_options operator|(varint_options a, varint_options b) noexcept {
+  return static_cast<varint_options>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
+}
+/// True when `flag` is in `set`.
+constexpr bool has(varint_options set, varint_options flag) noexcept {
+  return (static_cast<unsigned>(set) & static_cast<unsigned>(flag)) != 0;
+}
+
+/// The result of a single decode: the value, the number of bytes it took (on
+/// an error: the bytes examined; the whole input when truncated) and the
+/// error. On an error value is 0.
+template <class T>
+struct varint_result {
+  T value{};
+  std::size_t size = 0;
+  varint_error error = varint_error::none;
+  /// True when the decode succeeded.
+  constexpr explicit operator bool() const noexcept { return error == varint_error::none; }
+  friend constexpr bool operator==(const varint_result&, const varint_result&) = default;
+};
+
+/// The result of a bulk decode: how many values were stored, how many bytes
+/// they took, and the error that stopped it (none when the input or the
+/// output ran out at a varint boundary).
+struct varint_bulk_result {
+  std::size_t count = 0;
+  std::size_t size = 0;
+  varint_error error = varint_error::none;
+  /// True when no error stopped the decode.
+  constexpr explicit operator bool() const noexcept { return error == varint_error::none; }
+  friend constexpr bool operator==(const varint_bulk_result&, const varint_bulk_result&) = default;
+};
+
+// ===========================================================================
+// Single values
+// ===========================================================================
+
+/// Bytes in v's varint: 1..10.
+constexpr std::size_t varint_size(std::uint64_t v) noexcept { return detail::varint_length(v); }
+
+/// Zigzag map (protobuf sint64, Go PutVarint): 0, -1, 1, -2, ... -> 0, 1, 2, 3, ...
+constexpr std::uint64_t zigzag_encode(std::int64_t v) noexcept {
+  return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
+}
+/// Inverse of zigzag_encode.
+constexpr std::int64_t zigzag_decode(std::uint64_t v) noexcept {
+  return static_cast<std::int64_t>((v >> 1) ^ (~(v & 1) + 1));
+}
+/// Zigzag map of 32-bit values (protobuf sint32).
+constexpr std::uint32_t zigzag_encode32(std::int32_t v) noexcept {
+  return (static_cast<std::uint32_t>(v) << 1) ^ static_cast<std::uint32_t>(v >> 31);
+}
+/// Inverse of zigzag_encode32.
+constexpr std::int32_t zigzag_decode32(std::uint32_t v) noexcept {
+  return static_cast<std::int32_t>((v >> 1) ^ (~(v & 1u) + 1u));
+}
+
+/// Writes v's varint at out and returns its length (1..10). Exactly that
+/// many bytes are written; out must have room for varint_size(v) bytes
+/// (max_varint_size always suffices).
+constexpr std::size_t encode_varint(std::uint64_t v, char* out) noexcept {
+  if (!std::is_constant_evaluated()) {
+    if constexpr (std::endian::native == std::endian::little) return detail::encode_exact(v, out);
+  }
+  std::size_t n = 0;
+  while (v >= 0x80) {
+    out[n++] = static_cast<char>(static_cast<unsigned char>(v | 0x80));
+    v >>= 7;
+  }
+  out[n++] = static_cast<char>(static_cast<unsigned char>(v));
+  return n;
+}
+/// encode_varint for a buffer with room to spare: out must have room for
+/// max_varint_size bytes, and the bytes after the returned count (up to
+/// out + 10) may be overwritten. One 8-byte store (two more bytes for 9- and
+/// 10-byte varints) and no loop: faster on mixed sizes. Not constexpr.
+inline std::size_t encode_varint_wide(std::uint64_t v, char* out) noexcept { return detail::encode_wide(v, out); }
+/// Writes zigzag_encode(v)'s varint (protobuf sint32/sint64, Go PutVarint).
+constexpr std::size_t encode_zigzag(std::int64_t v, char* out) noexcept { return encode_varint(zigzag_encode(v), out); }
+/// Writes v as protobuf writes an int32 or int64 field: sign-extended to 64
+/// bits, so a negative value always takes 10 bytes.
+constexpr std::size_t encode_int64(std::int64_t v, char* out) noexcept {
+  return encode_varint(static_cast<std::uint64_t>(v), out);
+}
+
+namespace detail {
+using u64_result = varint_result<std::uint64_t>;
+
+/// The byte loop: any length of input, and constant evaluation.
+constexpr u64_result decode_bytes(const char* p, std::size_t n, bool reject) noexcept {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0;; ++i) {
+    if (i == n) return {0, n, varint_error::truncated};
+    const auto b = static_cast<unsigned char>(p[i]);
+    if (i == max_varint_size - 1) {
+      if (b & 0x80) return {0, max_varint_size, varint_error::overlong};
+      if (b > 1) return {0, max_varint_size, varint_error::overflow};
+    }
+    v |= static_cast<std::uint64_t>(b & 0x7f) << (7 * i);
+    if ((b & 0x80) == 0) {
+      if (reject && b == 0 && i > 0) return {0, i + 1, varint_error::non_canonical};
+      return {v, i + 1, varint_error::none};
+    }
+  }
+}
+
+/// The word path: n >= 8 bytes at p. Up to 8 bytes with no branch on the
+/// length; the 9th and 10th byte one by one.
+ELECTRON_ALWAYS_INLINE u64_result decode_wide(const char* p, std::size_t n, bool reject) noexcept {
+  const std::uint64_t w = load64(p);
+  const std::uint64_t stops = ~w & varint_highs;
+  if (stops != 0) [[likely]] {
+    const auto shift = static_cast<unsigned>(std::countr_zero(stops)) - 7;  // 8 * (len - 1)
+    const std::size_t len = (shift >> 3) + 1;
+    if (reject && shift != 0 && ((w >> shift) & 0xff) == 0) [[unlikely]]
+      return {0, len, varint_error::non_canonical};
+    const std::uint64_t keep = stops ^ (stops - 1);  // bytes 0..len-1
+    return {gather7(w & keep & varint_lows), len, varint_error::none};
+  }
+  std::uint64_t v = gather7(w & varint_lows);
+  if (n < 9) return {0, n, varint_error::truncated};
+  const auto b8 = static_cast<unsigned char>(p[8]);
+  v |= static_cast<std::uint64_t>(b8 & 0x7f) << 56;
+  if ((b8 & 0x80) == 0) {
+    if (reject && b8 == 0) return {0, 9, varint_error::non_canonical};
+    return {v, 9, varint_error::none};
+  }
+  if (n < 10) return {0, n, varint_error::truncated};
+  const auto b9 = static_cast<unsigned char>(p[9]);
+  if (b9 & 0x80) return {0, 10, varint_error::overlong};
+  if (b9 > 1) return {0, 10, varint_error::overflow};
+  if (reject && b9 == 0) return {0, 10, varint_error::non_canonical};
+  return {v | (static_cast<std::uint64_t>(b9) << 63), 10, varint_error::none};
+}
+
+constexpr u64_result decode_any(const char* p, std::size_t n, varint_options options) noexcept {
+  const bool reject = has(options, varint_options::reject_non_canonical);
+  if (!std::is_constant_evaluated()) {
+    if (n >= 8) return decode_wide(p, n, reject);
+  }
+  return decode_bytes(p, n, reject);
+}
+
+/// A 64-bit result narrowed to T when it fits, overflow otherwise.
+template <class T>
+constexpr varint_result<T> narrow(u64_result r, std::int64_t lo, std::uint64_t hi, bool as_signed) noexcept {
+  if (!r) return {T{}, r.size, r.error};
+  const bool fits = as_signed ? (static_cast<std::int64_t>(r.value) >= lo &&
+                                 static_cast<std::int64_t>(r.value) <= static_cast<std::int64_t>(hi))
+                              : r.value <= hi;
+  if (!fits) return {T{}, r.size, varint_error::overflow};
+  return {static_cast<T>(r.value), r.size, varint_error::none};
+}
+}  // namespace detail
+
+/// Decodes the varint at the start of [first, last) (first == last is a
+/// truncated input). Never reads outside the range. O(1).
+constexpr varint_result<std::uint64_t> decode_varint(const char* first, const char* last,
+                                                     varint_options options = varint_options::none) noexcept {
+  return detail::decode_any(first, static_cast<std::size_t>(last - first), options);
+}
+/// decode_varint over a string_view.
+constexpr varint_result<std::uint64_t> decode_varint(std::string_view in,
+                                                     varint_options options = varint_options::none) noexcept {
+  return detail::decode_any(in.data(), in.size(), options);
+}
+/// decode_varint over bytes.
+inline varint_result<std::uint64_t> decode_varint(std::span<const std::byte> in,
+                                                  varint_options options = varint_options::none) noexcept {
+  return detail::decode_any(reinterpret_cast<const char*>(in.data()), in.size(), options);
+}
+
+/// Decodes a varint whose value must fit 32 bits (protobuf uint32): a larger
+/// value is an overflow. Longer encodings of a 32-bit value (up to 10 bytes)
+/// are non-canonical, accepted unless rejected.
+constexpr varint_result<std::uint32_t> decode_varint32(std::string_view in,
+                                                       varint_options options = varint_options::none) noexcept {
+  return detail::narrow<std::uint32_t>(detail::decode_any(in.data(), in.size(), options), 0,
+                                       std::numeric_limits<std::uint32_t>::max(), false);
+}
+/// Decodes a zigzag varint (protobuf sint64, Go Varint).
+constexpr varint_result<std::int64_t> decode_zigzag(std::string_view in,
+                                                    varint_options options = varint_options::none) noexcept {
+  const auto r = detail::decode_any(in.data(), in.size(), options);
+  return {r ? zigzag_decode(r.value) : 0, r.size, r.error};
+}
+/// Decodes a zigzag varint of a 32-bit value (protobuf sint32); a value
+/// beyond 32 bits is an overflow.
+constexpr varint_result<std::int32_t> decode_zigzag32(std::string_view in,
+                                                      varint_options options = varint_options::none) noexcept {
+  const auto r = decode_varint32(in, options);
+  return {r ? zigzag_decode32(r.value) : 0, r.size, r.error};
+}
+/// Decodes a protobuf int64 field: the varint's 64 bits as a signed value.
+constexpr varint_result<std::int64_t> decode_int64(std::string_view in,
+                                                   varint_options options = varint_options::none) noexcept {
+  const auto r = detail::decode_any(in.data(), in.size(), options);
+  return {static_cast<std::int64_t>(r.value), r.size, r.error};
+}
+/// Decodes a protobuf int32 field: negative values are the 10-byte
+/// sign-extended form. Strict where protobuf truncates: a value outside
+/// [INT32_MIN, INT32_MAX] read as a signed 64-bit value (e.g. the 5-byte
+/// ff ff ff ff 0f, 2^32 - 1) is an overflow.
+constexpr varint_result<std::int32_t> decode_int32(std::string_view in,
+                                                   varint_options options = varint_options::none) noexcept {
+  return detail::narrow<std::int32_t>(detail::decode_any(in.data(), in.size(), options),
+                                      std::numeric_limits<std::int32_t>::min(),
+                                      static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max()), true);
+}
+
+// ===========================================================================
+// Appending to a sink
+// ===========================================================================
+
+/// Appends v's varint to s. Into a contiguous_byte_sink it encodes in place
+/// (prepare(max_varint_size), commit(n)); into others through append().
+/// Allocates only as the sink does; what the sink throws passes through.
+template <byte_sink S>
+constexpr void append_varint(S& s, std::uint64_t v) {
+  if constexpr (contiguous_byte_sink<S>) {
+    char* p = sink_prepare(s, max_varint_size);
+    if (std::is_constant_evaluated()) {
+      sink_commit(s, encode_varint(v, p));
+    } else {
+      sink_commit(s, encode_varint_wide(v, p));  // prepared room: bytes past the varint are not output
+    }
+  } else {
+    char buf[max_varint_size] = {};
+    sink_append(s, std::string_view(buf, encode_varint(v, buf)));
+  }
+}
+/// Appends zigzag_encode(v)'s varint to s.
+template <byte_sink S>
+constexpr void append_zigzag(S& s, std::int64_t v) {
+  append_varint(s, zigzag_encode(v));
+}
+/// Appends v as protobuf writes an int32/int64 field (sign-extended).
+template <byte_sink S>
+constexpr void append_int64(S& s, std::int64_t v) {
+  append_varint(s, static_cast<std::uint64_t>(v));
+}
+
+// ===========================================================================
+// Spans
+// ===========================================================================
+
+/// The unsigned element types of the bulk forms.
+template <class T>
+concept varint_element = std::same_as<T, std::uint64_t> || std::same_as<T, std::uint32_t>;
+
+/// Total bytes of the values' varints.
+template <varint_element T>
+constexpr std::size_t varints_size(std::span<const T> values) noexcept {
+  std::size_t n = 0;
+  for (const T v : values) n += varint_size(v);
+  return n;
+}
+
+/// Encodes every value, one varint after the other, at out; returns the
+/// bytes written. out must have room for max_varint_size (uint64_t) or
+/// max_varint32_size (uint32_t) bytes per value; bytes past the returned
+/// size within that room may be overwritten. O(n), 8-byte stores.
+template <varint_element T>
+std::size_t encode_varints(std::span<const T> values, char* out) noexcept;
+
+/// Decodes up to out.size() varints from the start of in into out. Stops at
+/// the end of in, when out is full, or at the first error (whose varint is
+/// not stored; size then counts the bytes before it). Into uint32_t a value
+/// above 32 bits is an overflow. Never reads outside in. O(n).
+template <varint_element T>
+varint_bulk_result decode_varints(std::string_view in, std::span<T> out,
+                                  varint_options options = varint_options::none) noexcept;
+
+/// Appends every value's varint to s (one prepare() for a contiguous sink).
+template <varint_element T, byte_sink S>
+void append_varints(S& s, std::span<const T> values) {
+  constexpr std::size_t room = sizeof(T) == 8 ? max_varint_size : max_varint32_size;
+  if constexpr (contiguous_byte_sink<S>) {
+    char* p = sink_prepare(s, room * values.size());
+    sink_commit(s, encode_varints(values, p));
+  } else {
+    char buf[64 * room];
+    for (std::size_t i = 0; i < values.size(); i += 64) {
+      const std::size_t k = values.size() - i < 64 ? values.size() - i : 64;
+      sink_append(s, std::string_view(buf, encode_varints(values.subspan(i, k), buf)));
+    }
+  }
+}
+
+// ===========================================================================
+// Stream VByte: a different format, for 32-bit values in bulk
+// ===========================================================================
+// Not LEB128: ceil(n / 4) control bytes (2 bits a value: its length 1..4
+// minus 1), then each value's 1..4 bytes, little endian; the layout of
+// libstreamvbyte's streamvbyte_encode (Lemire, Kurz, Rupp 2018). The count
+// is not stored. Decoding moves 4 values with one byte shuffle (SSSE3).
+
+/// Bytes stream_vbyte_encode may write for n values: ceil(n / 4) + 4 n.
+constexpr std::size_t stream_vbyte_max_size(std::size_t n) noexcept { return (n + 3) / 4 + 4 * n; }
+
+/// Encodes the values as Stream VByte at out; returns the bytes written.
+/// out must have room for stream_vbyte_max_size(values.size()) bytes (the
+/// bytes past the returned size within it may be overwritten). O(n).
+inline std::size_t stream_vbyte_encode(std::span<const std::uint32_t> values, char* out) noexcept;
+
+/// Decodes out.size() values (the count the encoder was given) from the
+/// start of in. The control bytes are summed first: an input shorter than
+/// they promise is `truncated` (count 0), and nothing outside in is read.
+/// On success count == out.size() and size is the bytes used. O(n).
+inline varint_bulk_result stream_vbyte_decode(std::string_view in, std::span<std::uint32_t> out) noexcept;
+
+}  // namespace encoding
+ELECTRON_END_NAMESPACE
+
+// ---- begin electron/encoding/detail/varint_bulk.hpp ----
+// electron/encoding/detail/varint_bulk.hpp: encode_varints and
+// decode_varints (declared in encoding/varint.hpp).
+//
+// Decode: the input in blocks of 32 bytes (AVX2) or 16 (SSE2, or two 64-bit
+// words elsewhere); one vector compare gives the ends of all varints in the
+// block, and each is decoded by the word kernel with no bounds check of its
+// own; the last block + 16 bytes go through the checked single decode.
+// Encode: 8-byte stores while the caller's room covers them, the exact byte
+// loop for the last value.
+//
+// A shuffle-table decoder (Masked VByte: Plaisance, Kurz, Lemire, "Vectorized
+// VByte Decoding", 2015) was not built; docs/encoding_varint.md has the
+// measured ratio of this kernel to the byte loop.
+#ifndef ELECTRON_ENCODING_DETAIL_VARINT_BULK_HPP
+#define ELECTRON_ENCODING_DETAIL_VARINT_BULK_HPP
+
+
+ELECTRON_BEGIN_NAMESPACE
+namespace encoding {
+
+template <varint_element T>
+std::size_t encode_varints(std::span<const T> values, char* out) noexcept {
+  const std::size_t n = values.size();
+  if (n == 0) return 0;
+  std::size_t pos = 0;
+  // uint64_t: value i starts at <= 10 i and its stores end by 10 i + 10.
+  // uint32_t: value i starts at <= 5 i and its 8-byte store ends by 5 i + 8,
+  // inside 5 n for every i < n - 1.
+  for (std::size_t i = 0; i + 1 < n; ++i) pos += detail::encode_wide(values[i], out + pos);
+  return pos + encode_varint(values[n - 1], out + pos);
+}
+
+namespace detail {
+
+#if ELECTRON_DETAIL_VARINT_AVX2
+inline constexpr std::size_t varint_block = 32;
+inline constexpr std::uint32_t varint_block_bits = 0xffffffffu;
+#else
+inline constexpr std::size_t varint_block = 16;
+inline constexpr std::uint32_t varint_block_bits = 0xffffu;
+#endif
+
+/// Bit i set when byte i of the block at p ends a varint (high bit clear).
+ELECTRON_ALWAYS_INLINE std::uint32_t varint_stops(const char* p) noexcept {
+#if ELECTRON_DETAIL_VARINT_AVX2
+  const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+  return ~static_cast<std::uint32_t>(_mm256_movemask_epi8(v));
+#elif ELECTRON_DETAIL_VARINT_SSE2
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  return ~static_cast<std::uint32_t>(_mm_movemask_epi8(v)) & 0xffffu;
+#else
+  // The high bits of 8 bytes to 8 bits: one multiply gathers bit 8i into
+  // bit 56 + i.
+  constexpr std::uint64_t gather = 0x0102040810204080ULL;
+  const std::uint64_t a = ((~load64(p) & varint_highs) >> 7) * gather >> 56;
+  const std::uint64_t b = ((~load64(p + 8) & varint_highs) >> 7) * gather >> 56;
+  return static_cast<std::uint32_t>(a | (b << 8));
+#endif
+}
+
+}  // namespace detail
+
+template <varint_element T>
+varint_bulk_result decode_varints(std::string_view in, std::span<T> out, varint_options options) noexcept {
+  const bool reject = has(options, varint_options::reject_non_canonical);
+  const char* const first = in.data();
+  const std::size_t n = in.size();
+  std::size_t pos = 0;
+  std::size_t count = 0;
+  const std::size_t m = out.size();
+  // Blocks: every varint that ends inside the block, found from one mask of
+  // the bytes' high bits. The values' loads depend only on the mask, not on
+  // the previous value, so they overlap; the loop branches once per block,
+  // not once per value. A block whose first varint does not end inside it
+  // holds an overlong varint: the checked loop below reports it.
+  constexpr std::size_t block = detail::varint_block;
+  if (!reject) {
+    while (pos + block + 16 <= n && count + block <= m) {
+      const char* const b = first + pos;
+      std::uint32_t stops = detail::varint_stops(b);
+      if (stops == 0) break;
+      std::size_t start = 0;
+      // No run of 8 continuation bytes: every varint here is 1..8 bytes, and
+      // the shorter loop needs no 9th or 10th byte and no error check.
+      std::uint32_t run = ~stops & detail::varint_block_bits;
+      run &= run >> 1;
+      run &= run >> 2;
+      run &= run >> 4;
+      if (run == 0) {
+        do {
+          const auto end = static_cast<std::size_t>(std::countr_zero(stops));
+          stops &= stops - 1;
+          const std::size_t len = end - start + 1;
+          const std::uint64_t v = detail::gather7(detail::load64(b + start) & (detail::varint_lows >> (64 - 8 * len)));
+          if constexpr (sizeof(T) == 4) {
+            if (v > 0xffffffffu) [[unlikely]] {
+              return {count, pos + start, varint_error::overflow};
+            }
+          }
+          out[count++] = static_cast<T>(v);
+          start = end + 1;
+        } while (stops != 0);
+        pos += start;
+        continue;
+      }
+      do {
+        const auto end = static_cast<std::size_t>(std::countr_zero(stops));
+        stops &= stops - 1;
+        const std::size_t len = end - start + 1;
+        // Lengths 1..10 without a branch on the length (a mixed stream would
+        // mispredict it): bytes 8 and 9 are always loaded and masked away.
+        const auto b9 = static_cast<unsigned char>(b[start + 9]);
+        // Tested on the length first: b9 is usually a byte of later values,
+        // and a branch on it would be a coin toss.
+        if (len >= 10) [[unlikely]] {
+          if (len > 10 || b9 > 1)
+            return {count, pos + start, len > 10 ? varint_error::overlong : varint_error::overflow};
+        }
+        const std::size_t low = len < 8 ? len : 8;
+        const std::uint64_t b8 = static_cast<unsigned char>(b[start + 8]) & 0x7fu;
+        std::uint64_t v =
+            detail::gather7(detail::load64(b + start) & (~std::uint64_t{0} >> (64 - 8 * low)) & detail::varint_lows);
+        v |= (b8 << 56) & (std::uint64_t{0} - static_cast<std::uint64_t>(len >= 9));
+        v |= static_cast<std::uint64_t>(b9 & 1u) << 63 & (std::uint64_t{0} - static_cast<std::uint64_t>(len == 10));
+        if constexpr (sizeof(T) == 4) {
+          if (v > 0xffffffffu) [[unlikely]] {
+            return {count, pos + start, varint_error::overflow};
+          }
+        }
+        out[count++] = static_cast<T>(v);
+        start = end + 1;
+      } while (stops != 0);
+      pos += start;
+    }
+  }
+  while (pos < n && count < m) {
+    const auto r = detail::decode_any(first + pos, n - pos, options);
+    if (!r) return {count, pos, r.error};
+    if constexpr (sizeof(T) == 4) {
+      if (r.value > 0xffffffffu) return {count, pos, varint_error::overflow};
+    }
+    out[count++] = static_cast<T>(r.value);
+    pos += r.size;
+  }
+  return {count, pos, varint_error::none};
+}
+
+}  // namespace encoding
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_ENCODING_DETAIL_VARINT_BULK_HPP
+// ---- end electron/encoding/detail/varint_bulk.hpp ----
+// ---- begin electron/encoding/detail/varint_stream_vbyte.hpp ----
+// electron/encoding/detail/varint_stream_vbyte.hpp: the Stream VByte codec
+// (declared in encoding/varint.hpp), a different format from LEB128.
+//
+// Format (Lemire, Kurz, Rupp, "Stream VByte: Faster Byte-Oriented Integer
+// Compression", Information Processing Letters 130, 2018; the layout
+// libstreamvbyte's streamvbyte_encode writes): for n 32-bit values, first
+// ceil(n / 4) control bytes, then the data bytes. Value i's length minus 1
+// (0..3: 1..4 bytes) is in bits 2 (i % 4) of control byte i / 4; its bytes
+// are little endian. The count n is not stored.
+//
+// Decode: one control byte gives the lengths of 4 values, so one PSHUFB
+// with a 16-byte pattern from a 256-entry table moves 4 values' bytes into
+// place; the data pointer advances by a second table's total. No branch per
+// value. The total data size is summed from the control bytes first, so a
+// short input is an error, never a read past it; the vector loop runs while
+// 16 bytes of data are left, the scalar loop after.
+#ifndef ELECTRON_ENCODING_DETAIL_VARINT_STREAM_VBYTE_HPP
+#define ELECTRON_ENCODING_DETAIL_VARINT_STREAM_VBYTE_HPP
+
+
+#include <array>
+
+#if ELECTRON_DETAIL_VARINT_SSE2 && defined(__SSSE3__)
+#include <immintrin.h>
+#define ELECTRON_DETAIL_STREAM_VBYTE_SSSE3 1
+#else
+#define ELECTRON_DETAIL_STREAM_VBYTE_SSSE3 0
+#endif
+
+ELECTRON_BEGIN_NAMESPACE
+namespace encoding {
+namespace detail {
+
+/// Data bytes of the 4 values a control byte describes.
+inline constexpr std::array<std::uint8_t, 256> svb_lengths = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (unsigned c = 0; c < 256; ++c) {
+    t[c] = static_cast<std::uint8_t>(4 + (c & 3) + ((c >> 2) & 3) + ((c >> 4) & 3) + (c >> 6));
+  }
+  return t;
+}();
+
+/// PSHUFB patterns: output byte 4 i + k takes data byte (offset of value i)
+/// + k for k < its length, else zero (0x80).
+inline constexpr std::array<std::array<std::uint8_t, 16>, 256> svb_shuffles = [] {
+  std::array<std::array<std::uint8_t, 16>, 256> t{};
+  for (unsigned c = 0; c < 256; ++c) {
+    unsigned at = 0;
+    for (unsigned i = 0; i < 4; ++i) {
+      const unsigned len = ((c >> (2 * i)) & 3) + 1;
+      for (unsigned k = 0; k < 4; ++k) t[c][4 * i + k] = static_cast<std::uint8_t>(k < len ? at + k : 0x80);
+      at += len;
+    }
+  }
+  return t;
+}();
+
+ELECTRON_ALWAYS_INLINE std::uint32_t svb_load(const char* p, unsigned len) noexcept {
+  std::uint32_t v = 0;
+  for (unsigned k = 0; k < len; ++k) v |= static_cast<std::uint32_t>(static_cast<unsigned char>(p[k])) << (8 * k);
+  return v;
+}
+
+}  // namespace detail
+
+inline std::size_t stream_vbyte_encode(std::span<const std::uint32_t> values, char* out) noexcept {
+  const std::size_t n = values.size();
+  char* const control = out;
+  char* data = out + (n + 3) / 4;
+  for (std::size_t g = 0; g < n; g += 4) {
+    unsigned c = 0;
+    const std::size_t end = n - g < 4 ? n - g : 4;
+    for (std::size_t i = 0; i < end; ++i) {
+      const std::uint32_t v = values[g + i];
+      const auto code = static_cast<unsigned>(std::bit_width(v | 1) - 1) / 8;  // length - 1
+      c |= code << (2 * i);
+      // 4-byte store: within the room, as every value has 4 bytes of it.
+      if constexpr (std::endian::native == std::endian::little) {
+        std::memcpy(data, &v, 4);
+      } else {
+        for (unsigned k = 0; k < 4; ++k) data[k] = static_cast<char>(v >> (8 * k));
+      }
+      data += code + 1;
+    }
+    control[g / 4] = static_cast<char>(c);
+  }
+  return static_cast<std::size_t>(data - out);
+}
+
+inline varint_bulk_result stream_vbyte_decode(std::string_view in, std::span<std::uint32_t> out) noexcept {
+  const std::size_t n = out.size();
+  const std::size_t groups = (n + 3) / 4;
+  if (in.size() < groups) return {0, 0, varint_error::truncated};
+  const auto* const control = reinterpret_cast<const unsigned char*>(in.data());
+  // The data size the control bytes promise (a partial last group counts
+  // only its values).
+  std::size_t total = groups;
+  for (std::size_t g = 0; g + 1 < groups; ++g) total += detail::svb_lengths[control[g]];
+  if (groups != 0) {
+    const unsigned c = control[groups - 1];
+    const std::size_t last = n - 4 * (groups - 1);
+    for (std::size_t i = 0; i < last; ++i) total += ((c >> (2 * i)) & 3) + 1;
+  }
+  if (in.size() < total) return {0, 0, varint_error::truncated};
+  const char* data = in.data() + groups;
+  std::size_t g = 0;
+#if ELECTRON_DETAIL_STREAM_VBYTE_SSSE3
+  const char* const data_end = in.data() + total;
+  // Full groups with 16 readable data bytes.
+  const std::size_t full = n / 4;
+  for (; g < full && data_end - data >= 16; ++g) {
+    const unsigned c = control[g];
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data));
+    const __m128i pattern = _mm_loadu_si128(reinterpret_cast<const __m128i*>(detail::svb_shuffles[c].data()));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out.data() + 4 * g), _mm_shuffle_epi8(bytes, pattern));
+    data += detail::svb_lengths[c];
+  }
+#endif
+  for (std::size_t i = 4 * g; i < n; ++i) {
+    const unsigned len = ((control[i / 4] >> (2 * (i % 4))) & 3) + 1;
+    out[i] = detail::svb_load(data, len);
+    data += len;
+  }
+  return {n, total, varint_error::none};
+}
+
+}  // namespace encoding
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_ENCODING_DETAIL_VARINT_STREAM_VBYTE_HPP
+// ---- end electron/encoding/detail/varint_stream_vbyte.hpp ----
+
+#endif  // ELECTRON_ENCODING_VARINT_HPP
+// ---- end electron/encoding/varint.hpp ----
+
+#endif  // ELECTRON_ENCODING_HPP
+// ---- end electron/encoding.hpp ----
 // ---- begin electron/hash.hpp ----
 // electron/hash.hpp: fast non-cryptographic hashes and a string interner.
 //
@@ -4068,136 +9304,1220 @@ ELECTRON_END_NAMESPACE
 
 #endif  // ELECTRON_HASH_HPP
 // ---- end electron/hash.hpp ----
-// ---- begin electron/lockfree.hpp ----
-// electron/lockfree.hpp: lock-free queues, a lock-free stack and RCU.
+// ---- begin electron/io.hpp ----
+// electron/io.hpp: bytes in and out (namespace electron::io).
 //
-// - mpmc_queue<T>: bounded multi-producer multi-consumer ring (Vyukov's
-//   per-slot sequence numbers). try_push/try_pop never block; push/pop back
-//   off (electron/detail/backoff.hpp), then sleep until the queue changes
-//   (electron/detail/waiter.hpp).
-// - spsc_queue<T>: bounded single-producer single-consumer ring whose slots
-//   carry their own full flags (FastForward): the fastest way from one
-//   thread to another.
-// - stack<T>: Treiber stack. Nodes live in chunks that are kept until the
-//   stack is destroyed, and the head carries a 32-bit version tag, so there
-//   is no ABA and no use-after-free, without hazard pointers or epochs.
-// - rcu<T>: read-copy-update. Readers take a guard (a counter increment on a
-//   per-thread shard, never blocking); writers copy, modify and publish, and
-//   the old version is deleted once every reader that could see it has left.
+//   reader        a zero-copy, bounds-checked cursor over bytes: fixed-width
+//                 integers (LE/BE), floats, varints, views, lines, fields
+//                 (electron/io/reader.hpp)
+//   writer        buffered output over FILE*, a POSIX fd, std::string, a
+//                 builder or a pooled buffer, with typed writes mirroring the
+//                 reader's; an encoding::contiguous_byte_sink, so encoders
+//                 write straight into its buffer (electron/io/writer.hpp)
+//   ring_buffer   a lock-free single-producer/single-consumer byte ring with
+//                 contiguous spans, optionally mirrored (electron/io/ring_buffer.hpp)
 //
-//   electron::lockfree::mpmc_queue<job> q(1024);
-//   q.push(job{...});                       // any thread
-//   if (auto j = q.try_pop()) run(*j);      // any thread
+// Each part is also a header of its own.
 //
-// All operations are thread-safe as documented per class. The queues and
-// the stack take their memory (rings, blocks, node chunks) from a
-// std::pmr::memory_resource given to the constructor, new/delete
-// (std::pmr::new_delete_resource()) by default, and give all of it back
-// to the same resource in their destructors. The queues allocate only in
-// their constructors, and refuse a capacity above their max_capacity() (a
-// ring of at most 2^47 bytes on 64-bit targets) with std::length_error; the
-// stack allocates node chunks (doubling) when it holds more items than it
-// ever held before, up to 2^32 - 64 nodes. Internals live in
-// electron/lockfree/detail/.
-#ifndef ELECTRON_LOCKFREE_HPP
-#define ELECTRON_LOCKFREE_HPP
+//   electron::io::reader in(bytes);
+//   electron::io::writer out(electron::io::fd_output(1));
+//   while (in.remaining() >= 4 && in.ok()) out.u32_be(in.u32_le());  // swap endianness
+//
+// docs/io.md has the reference and the measured comparison with
+// std::istream, fwrite, std::ofstream and boost::lockfree::spsc_queue.
+#ifndef ELECTRON_IO_HPP
+#define ELECTRON_IO_HPP
 
-// ---- begin electron/detail/backoff.hpp ----
-// electron/detail/backoff.hpp: Electron's one policy for waiting a little
-// before sleeping: spin, then yield, then park.
+// ---- begin electron/io/reader.hpp ----
+// electron/io/reader.hpp: io::reader, a zero-copy cursor over bytes.
 //
-// A thread that finds a lock held, a queue empty or a count at zero usually
-// finds it free again a moment later, and a spin costs far less than a trip
-// through the kernel. backoff spaces out the caller's retries: first with
-// growing runs of cpu_relax() (PAUSE/YIELD), then with
-// std::this_thread::yield(), and then says "park now" (through waiter.hpp,
-// or by polling where nobody will wake the caller). Every spinning loop of
-// the library takes its constants from here.
+// Reads fixed-width integers (little and big endian), floats, LEB128 varints
+// and zigzag values (encoding/varint.hpp), byte and string views, lines and
+// delimited fields, from memory the caller owns; nothing is copied or
+// allocated, and the views point into that memory.
 //
-//   electron::detail::backoff b;
-//   while (!try_take()) {
-//     if (!b.pause()) { park(); b.reset(); }
-//   }
-#ifndef ELECTRON_DETAIL_BACKOFF_HPP
-#define ELECTRON_DETAIL_BACKOFF_HPP
+// Error model: every read is bounds-checked. A read that cannot complete
+// (too few bytes; a bad varint) consumes nothing and returns 0 (or an empty
+// view), and makes the error sticky: error() says what, error_offset() where
+// (the offset of the read that failed), and every later read also returns 0
+// and consumes nothing, until clear_error(). So a parser can read a whole
+// record and check ok() once. Each read also has a try_ form returning
+// result<T, read_error>, which never sets the sticky error (but fails with
+// it when it is already set).
+//
+//   electron::io::reader r(bytes);               // std::string_view or std::span<const std::byte>
+//   std::uint32_t id = r.u32_le();
+//   std::uint64_t n = r.varint();
+//   std::string_view name = r.string(n);
+//   if (!r.ok()) report(r.error(), r.error_offset());
+//   while (auto line = r.line()) use(*line);      // '\n' or "\r\n", last line without one
+//
+// Not thread-safe (a value type, a pointer and three sizes); copies are
+// independent cursors over the same bytes.
+#ifndef ELECTRON_IO_READER_HPP
+#define ELECTRON_IO_READER_HPP
+
+// ---- begin electron/result.hpp ----
+// electron/result.hpp: result<T, E>, a value or an error (the subset of
+// C++23 std::expected the library needs, for C++20).
+//
+//   electron::result<int, std::errc> r = electron::result<int, std::errc>::failure(std::errc::invalid_argument);
+//   if (!r) report(r.error());
+#ifndef ELECTRON_RESULT_HPP
+#define ELECTRON_RESULT_HPP
 
 
-#include <chrono>
-#include <thread>
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+#include <variant>
 
 ELECTRON_BEGIN_NAMESPACE
-namespace detail {
 
-/// Spin, then yield, then park: call pause() between failed attempts; it
-/// waits a little and returns true, or returns false (without waiting)
-/// once the caller should park. Not thread-safe (one per waiting thread,
-/// on its stack); noexcept; allocates nothing.
-class backoff {
+/// A value of type T or an error of type E. Both must be object types that
+/// are nothrow destructible. value() / operator* on an error (or error() on
+/// a value) is a precondition violation (ELECTRON_ASSERT), never a throw.
+template <class T, class E>
+requires std::is_object_v<T> && std::is_object_v<E> && std::is_nothrow_destructible_v<T> &&
+    std::is_nothrow_destructible_v<E>
+class [[nodiscard]] result {
  public:
-  /// Spin steps: step k (0-based) runs 2^k cpu_relax(), so 7 steps are
-  /// 127 pauses in all between 8 looks. A pause takes about 10 cycles on
-  /// older x86 cores and up to about 140 on Skylake and later, so the
-  /// whole spin is roughly 0.5 to 6 us: about what parking and being woken
-  /// costs (two system calls and a context switch each way), which keeps
-  /// spin-then-park within about twice the better of the two choices made
-  /// in hindsight (Karlin, Li, Manasse and Owicki, "Empirical studies of
-  /// competitive spinning for a shared-memory multiprocessor", SOSP 1991).
-  /// Doubling looks often while the wait is short and rarely touches the
-  /// contended line once it is long.
-  static constexpr unsigned spin_steps = 7;
-  /// Yield steps after the spin: each gives the core to another runnable
-  /// thread (the likely holder, when there are more threads than cores)
-  /// and returns at once when there is none. A few of them cover a holder
-  /// that was preempted; more would keep an idle waiter burning a core.
-  static constexpr unsigned yield_steps = 4;
-  /// For a waiter that no one will wake (it polls a condition nobody
-  /// signals, such as rcu's writer waiting for readers): the sleep between
-  /// looks once pause() has returned false. 50 us costs an idle poller
-  /// 20000 wake-ups a second at most and a waiting writer at most 50 us
-  /// of latency past the readers' exit.
-  static constexpr std::chrono::microseconds poll_interval{50};
+  using value_type = T;
+  using error_type = E;
 
-  /// Waits one step (spin or yield) and returns true, or returns false
-  /// without waiting once spin_steps + yield_steps steps are used up.
-  [[nodiscard]] bool pause() noexcept {
-    if (m_step < spin_steps) {
-      const unsigned n = 1u << m_step;
-      for (unsigned i = 0; i < n; ++i) cpu_relax();
-      ++m_step;
-      return true;
-    }
-    if (m_step < spin_steps + yield_steps) {
-      std::this_thread::yield();
-      ++m_step;
-      return true;
-    }
-    return false;
+  /// A result holding a value.
+  template <class U = T>
+  requires std::is_constructible_v<T, U&&>
+  constexpr result(U&& v) noexcept(std::is_nothrow_constructible_v<T, U&&>)  // NOLINT: implicit, like expected
+      : m_state(std::in_place_index<0>, std::forward<U>(v)) {}
+  /// A result holding an error.
+  [[nodiscard]] static constexpr result failure(E e) noexcept(std::is_nothrow_move_constructible_v<E>) {
+    return result(failure_tag{}, std::move(e));
   }
 
-  /// pause(), and once that is used up, a sleep of poll_interval (for a
-  /// waiter that polls because nobody wakes it). Always waits.
-  void pause_or_sleep() noexcept {
-    if (!pause()) std::this_thread::sleep_for(poll_interval);
+  [[nodiscard]] constexpr bool has_value() const noexcept { return m_state.index() == 0; }
+  constexpr explicit operator bool() const noexcept { return has_value(); }
+
+  [[nodiscard]] constexpr T& value() & noexcept {
+    ELECTRON_ASSERT(has_value(), "electron::result::value() on an error");
+    return alternative<0>(m_state);
   }
-
-  /// Starts over (after the caller was woken, or made progress).
-  void reset() noexcept { m_step = 0; }
-
-  /// True while pause() still spins (rather than yields).
-  [[nodiscard]] bool spinning() const noexcept { return m_step < spin_steps; }
-
-  /// Steps taken since construction or reset().
-  [[nodiscard]] unsigned steps() const noexcept { return m_step; }
+  [[nodiscard]] constexpr const T& value() const& noexcept {
+    ELECTRON_ASSERT(has_value(), "electron::result::value() on an error");
+    return alternative<0>(m_state);
+  }
+  [[nodiscard]] constexpr T&& value() && noexcept { return std::move(value()); }
+  [[nodiscard]] constexpr const E& error() const noexcept {
+    ELECTRON_ASSERT(!has_value(), "electron::result::error() on a value");
+    return alternative<1>(m_state);
+  }
+  constexpr T& operator*() & noexcept { return value(); }
+  constexpr const T& operator*() const& noexcept { return value(); }
+  constexpr T* operator->() noexcept { return &value(); }
+  constexpr const T* operator->() const noexcept { return &value(); }
+  /// The value, or `fallback` on an error.
+  template <class U>
+  [[nodiscard]] constexpr T value_or(U&& fallback) const& {
+    return has_value() ? value() : static_cast<T>(std::forward<U>(fallback));
+  }
 
  private:
-  unsigned m_step = 0;
+  struct failure_tag {};
+  // The index is a checked precondition of value() and error(): saying so
+  // removes the null path g++ -O3 -Wnull-dereference would warn about.
+  // (In constant evaluation std::get: g++ 12 refuses get_if's null test on
+  // a temporary's member there, e.g. `static_assert(*f() == 4)`.)
+  template <class P>
+  static constexpr P* not_null(P* p) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+    if (p == nullptr) __builtin_unreachable();
+#endif
+    return p;
+  }
+  template <std::size_t I, class V>
+  static constexpr auto& alternative(V& state) noexcept {
+    if (std::is_constant_evaluated()) return std::get<I>(state);
+    return *not_null(std::get_if<I>(&state));
+  }
+  constexpr result(failure_tag, E&& e) noexcept(std::is_nothrow_move_constructible_v<E>)
+      : m_state(std::in_place_index<1>, std::move(e)) {}
+  std::variant<T, E> m_state;
 };
 
-}  // namespace detail
 ELECTRON_END_NAMESPACE
 
-#endif  // ELECTRON_DETAIL_BACKOFF_HPP
-// ---- end electron/detail/backoff.hpp ----
+#endif  // ELECTRON_RESULT_HPP
+// ---- end electron/result.hpp ----
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <type_traits>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace io {
+
+/// Why a read failed.
+enum class read_error : unsigned char {
+  none = 0,
+  truncated,     ///< fewer bytes left than the read needs (or a varint cut off by the end)
+  overlong,      ///< a varint whose 10th byte has its continuation bit
+  overflow,      ///< a varint beyond 64 bits, or beyond the 32 bits asked for
+  non_canonical  ///< a non-shortest varint, when the reader rejects them
+};
+
+/// The fixed-width types reader::read<T, E>() reads: integers of 1, 2, 4 or
+/// 8 bytes (not bool), float and double.
+template <class T>
+concept fixed_width = (std::is_integral_v<T> && !std::is_same_v<T, bool> &&
+                       (sizeof(T) == 1 || sizeof(T) == 2 || sizeof(T) == 4 || sizeof(T) == 8)) ||
+                      std::is_same_v<T, float> || std::is_same_v<T, double>;
+
+/// A zero-copy, bounds-checked cursor over bytes the caller owns (see the
+/// error model above). All reads are noexcept, O(1) unless noted, and never
+/// allocate.
+class reader {
+ public:
+  /// An empty reader.
+  constexpr reader() noexcept = default;
+  /// A reader over [data, data + size).
+  constexpr reader(const char* data, std::size_t size) noexcept : m_data(data), m_size(size), m_limit(size) {}
+  /// A reader over the bytes of s.
+  constexpr explicit reader(std::string_view s) noexcept : reader(s.data(), s.size()) {}
+  /// A reader over bytes.
+  explicit reader(std::span<const std::byte> s) noexcept : reader(reinterpret_cast<const char*>(s.data()), s.size()) {}
+  /// Non-canonical varints (e.g. 80 00 for 0) become read errors.
+  constexpr reader& reject_non_canonical(bool on = true) noexcept {
+    m_varint_options = on ? encoding::varint_options::reject_non_canonical : encoding::varint_options::none;
+    return *this;
+  }
+
+  // --- position and state ---------------------------------------------------
+  /// Bytes consumed so far.
+  [[nodiscard]] constexpr std::size_t offset() const noexcept { return m_pos; }
+  /// Bytes left after offset() (also after an error).
+  [[nodiscard]] constexpr std::size_t remaining() const noexcept { return m_size - m_pos; }
+  /// Total size of the input.
+  [[nodiscard]] constexpr std::size_t size() const noexcept { return m_size; }
+  /// True when nothing is left.
+  [[nodiscard]] constexpr bool empty() const noexcept { return m_pos == m_size; }
+  /// The unread bytes.
+  [[nodiscard]] constexpr std::string_view rest() const noexcept { return {m_data + m_pos, m_size - m_pos}; }
+  /// True while no read has failed.
+  [[nodiscard]] constexpr bool ok() const noexcept { return m_error == read_error::none; }
+  /// The first error since construction or clear_error().
+  [[nodiscard]] constexpr read_error error() const noexcept { return m_error; }
+  /// Offset of the read that failed first (meaningless while ok()).
+  [[nodiscard]] constexpr std::size_t error_offset() const noexcept { return m_error_offset; }
+  /// Forgets the error; reads continue from offset().
+  constexpr void clear_error() noexcept {
+    m_error = read_error::none;
+    m_limit = m_size;
+  }
+
+  // --- fixed width ------------------------------------------------------------
+  /// Reads a T stored in E byte order; 0 on error. O(1).
+  template <fixed_width T, std::endian E = std::endian::little>
+  T read() noexcept {
+    if (m_limit - m_pos < sizeof(T)) [[unlikely]] {
+      fail(read_error::truncated);
+      return T{};
+    }
+    const T v = load<T, E>(m_data + m_pos);
+    m_pos += sizeof(T);
+    return v;
+  }
+  /// read() without the sticky error.
+  template <fixed_width T, std::endian E = std::endian::little>
+  result<T, read_error> try_read() noexcept {
+    if (m_limit - m_pos < sizeof(T)) [[unlikely]]
+      return result<T, read_error>::failure(ok() ? read_error::truncated : m_error);
+    const T v = load<T, E>(m_data + m_pos);
+    m_pos += sizeof(T);
+    return v;
+  }
+
+  /// One byte.
+  std::uint8_t u8() noexcept { return read<std::uint8_t>(); }
+  /// Little-endian 16 bits.
+  std::uint16_t u16_le() noexcept { return read<std::uint16_t>(); }
+  /// Little-endian 32 bits.
+  std::uint32_t u32_le() noexcept { return read<std::uint32_t>(); }
+  /// Little-endian 64 bits.
+  std::uint64_t u64_le() noexcept { return read<std::uint64_t>(); }
+  /// Big-endian 16 bits.
+  std::uint16_t u16_be() noexcept { return read<std::uint16_t, std::endian::big>(); }
+  /// Big-endian 32 bits.
+  std::uint32_t u32_be() noexcept { return read<std::uint32_t, std::endian::big>(); }
+  /// Big-endian 64 bits.
+  std::uint64_t u64_be() noexcept { return read<std::uint64_t, std::endian::big>(); }
+  /// One signed byte.
+  std::int8_t i8() noexcept { return read<std::int8_t>(); }
+  /// Little-endian signed 16 bits.
+  std::int16_t i16_le() noexcept { return read<std::int16_t>(); }
+  /// Little-endian signed 32 bits.
+  std::int32_t i32_le() noexcept { return read<std::int32_t>(); }
+  /// Little-endian signed 64 bits.
+  std::int64_t i64_le() noexcept { return read<std::int64_t>(); }
+  /// Big-endian signed 16 bits.
+  std::int16_t i16_be() noexcept { return read<std::int16_t, std::endian::big>(); }
+  /// Big-endian signed 32 bits.
+  std::int32_t i32_be() noexcept { return read<std::int32_t, std::endian::big>(); }
+  /// Big-endian signed 64 bits.
+  std::int64_t i64_be() noexcept { return read<std::int64_t, std::endian::big>(); }
+  /// IEEE 754 binary32, little endian.
+  float f32_le() noexcept { return read<float>(); }
+  /// IEEE 754 binary64, little endian.
+  double f64_le() noexcept { return read<double>(); }
+  /// IEEE 754 binary32, big endian.
+  float f32_be() noexcept { return read<float, std::endian::big>(); }
+  /// IEEE 754 binary64, big endian.
+  double f64_be() noexcept { return read<double, std::endian::big>(); }
+
+  // --- varints ------------------------------------------------------------------
+  /// An unsigned LEB128 varint (up to 64 bits); 0 on error.
+  std::uint64_t varint() noexcept { return take(decode_here(), read_error::none); }
+  /// A varint whose value must fit 32 bits (overflow otherwise).
+  std::uint32_t varint32() noexcept {
+    const auto r = decode_here();
+    if (r && r.value > 0xffffffffu) return static_cast<std::uint32_t>(take(r, read_error::overflow));
+    return static_cast<std::uint32_t>(take(r, read_error::none));
+  }
+  /// A zigzag varint (protobuf sint64).
+  std::int64_t zigzag() noexcept { return encoding::zigzag_decode(varint()); }
+  /// A zigzag varint of a 32-bit value (protobuf sint32).
+  std::int32_t zigzag32() noexcept { return encoding::zigzag_decode32(varint32()); }
+  /// varint() without the sticky error.
+  result<std::uint64_t, read_error> try_varint() noexcept {
+    if (!ok()) return result<std::uint64_t, read_error>::failure(m_error);
+    const auto r = decode_here();
+    if (!r) return result<std::uint64_t, read_error>::failure(to_read_error(r.error));
+    m_pos += r.size;
+    return r.value;
+  }
+  /// zigzag() without the sticky error.
+  result<std::int64_t, read_error> try_zigzag() noexcept {
+    const auto r = try_varint();
+    if (!r) return result<std::int64_t, read_error>::failure(r.error());
+    return encoding::zigzag_decode(*r);
+  }
+
+  // --- views ----------------------------------------------------------------------
+  /// The next n bytes as a view into the input (empty on error).
+  std::string_view string(std::size_t n) noexcept {
+    if (m_limit - m_pos < n) [[unlikely]] {
+      fail(read_error::truncated);
+      return {};
+    }
+    const std::string_view s(m_data + m_pos, n);
+    m_pos += n;
+    return s;
+  }
+  /// The next n bytes as bytes.
+  std::span<const std::byte> bytes(std::size_t n) noexcept {
+    const std::string_view s = string(n);
+    return {reinterpret_cast<const std::byte*>(s.data()), s.size()};
+  }
+  /// string() without the sticky error.
+  result<std::string_view, read_error> try_string(std::size_t n) noexcept {
+    if (m_limit - m_pos < n) [[unlikely]]
+      return result<std::string_view, read_error>::failure(ok() ? read_error::truncated : m_error);
+    const std::string_view s(m_data + m_pos, n);
+    m_pos += n;
+    return s;
+  }
+  /// Skips n bytes; false (and the error set, nothing skipped) when fewer are left.
+  bool skip(std::size_t n) noexcept {
+    if (m_limit - m_pos < n) [[unlikely]] {
+      fail(read_error::truncated);
+      return false;
+    }
+    m_pos += n;
+    return true;
+  }
+
+  /// The next line without its "\n" or "\r\n"; the last line may lack the
+  /// newline. Nothing (and no error) once the input is used up or after an
+  /// error: `while (auto l = r.line())`. The newline is found with the SIMD
+  /// byte kernels. O(line length).
+  std::optional<std::string_view> line() noexcept {
+    if (m_pos == m_limit) return std::nullopt;
+    const char* p = m_data + m_pos;
+    const std::size_t n = m_limit - m_pos;
+    std::size_t i =
+        electron::detail::index_byte(electron::detail::kernel_arch{}, reinterpret_cast<const byte*>(p), n, byte{'\n'});
+    std::size_t next = i + 1;
+    if (i == npos) i = next = n;
+    m_pos += next;
+    if (i > 0 && p[i - 1] == '\r' && next != i) --i;
+    return std::string_view(p, i);
+  }
+  /// The bytes up to the next `delim`, which is consumed too. When delim is
+  /// not in the rest, nothing (no error, nothing consumed). O(field length).
+  std::optional<std::string_view> until(char delim) noexcept {
+    const char* p = m_data + m_pos;
+    const std::size_t i = electron::detail::index_byte(
+        electron::detail::kernel_arch{}, reinterpret_cast<const byte*>(p), m_limit - m_pos, static_cast<byte>(delim));
+    if (i == npos) return std::nullopt;
+    m_pos += i + 1;
+    return std::string_view(p, i);
+  }
+
+ private:
+  template <class T, std::endian E>
+  static T load(const char* p) noexcept {
+    using U = std::conditional_t<sizeof(T) == 1, std::uint8_t,
+                                 std::conditional_t<sizeof(T) == 2, std::uint16_t,
+                                                    std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>>>;
+    U u;
+    std::memcpy(&u, p, sizeof(U));
+    if constexpr (sizeof(U) > 1 && E != std::endian::native) {
+      if constexpr (sizeof(U) == 2) u = __builtin_bswap16(u);
+      if constexpr (sizeof(U) == 4) u = __builtin_bswap32(u);
+      if constexpr (sizeof(U) == 8) u = __builtin_bswap64(u);
+    }
+    return std::bit_cast<T>(u);
+  }
+  static_assert(static_cast<int>(read_error::non_canonical) ==
+                    static_cast<int>(encoding::varint_error::non_canonical) &&
+                static_cast<int>(read_error::truncated) == static_cast<int>(encoding::varint_error::truncated));
+  static constexpr read_error to_read_error(encoding::varint_error e) noexcept {
+    return static_cast<read_error>(static_cast<unsigned char>(e));
+  }
+  encoding::varint_result<std::uint64_t> decode_here() const noexcept {
+    if (m_limit - m_pos >= 8) [[likely]]
+      return encoding::detail::decode_wide(m_data + m_pos, m_limit - m_pos,
+                                           m_varint_options != encoding::varint_options::none);
+    if (m_limit == m_pos) return {0, 0, encoding::varint_error::truncated};
+    return encoding::detail::decode_bytes(m_data + m_pos, m_limit - m_pos,
+                                          m_varint_options != encoding::varint_options::none);
+  }
+  /// Consumes a decoded varint, or fails with its error (or `forced`).
+  std::uint64_t take(const encoding::varint_result<std::uint64_t>& r, read_error forced) noexcept {
+    if (!r || forced != read_error::none) [[unlikely]] {
+      fail(forced != read_error::none ? forced : to_read_error(r.error));
+      return 0;
+    }
+    m_pos += r.size;
+    return r.value;
+  }
+  void fail(read_error e) noexcept {
+    if (m_error == read_error::none) {
+      m_error = e;
+      m_error_offset = m_pos;
+    }
+    // Every later read sees no bytes left; remaining() still tells the truth.
+    m_limit = m_pos;
+  }
+
+  const char* m_data = nullptr;
+  std::size_t m_size = 0;
+  std::size_t m_pos = 0;
+  std::size_t m_limit = 0;  // m_size, or m_pos once a read failed
+  std::size_t m_error_offset = 0;
+  read_error m_error = read_error::none;
+  encoding::varint_options m_varint_options = encoding::varint_options::none;
+};
+
+}  // namespace io
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_IO_READER_HPP
+// ---- end electron/io/reader.hpp ----
+// ---- begin electron/io/ring_buffer.hpp ----
+// electron/io/ring_buffer.hpp: a single-producer/single-consumer byte ring.
+//
+// One thread writes bytes, one thread reads them, in order, with no lock and
+// no copy that the caller does not ask for: the producer is handed the free
+// space as spans (prepare), fills them (e.g. with read(2) straight into the
+// ring) and publishes them (commit); the consumer is handed the readable
+// bytes as spans (peek) and gives them back (consume). Around the end of the
+// ring the free or readable bytes are two spans; a mirrored ring (Linux:
+// memfd_create and two mappings of the same pages) makes them always one.
+//
+//   electron::io::ring_buffer r(64 * 1024);     // capacity: a power of two
+//   // producer thread:
+//   auto w = r.prepare(4096);                    // up to 4096 free bytes
+//   std::size_t n = fill(w.first);               // write into the ring
+//   r.commit(n);                                 // publish n bytes
+//   // consumer thread:
+//   auto rd = r.peek();                          // readable bytes, in order
+//   handle(rd.first); handle(rd.second);
+//   r.consume(rd.size());                        // give the space back
+//
+// The design is Lamport's single-producer/single-consumer ring (1983: each
+// index is written by one side only, so one release store publishes) with
+// the now classic refinements (e.g. E. Rigtorp's SPSCQueue): free-running
+// indices masked by a power-of-two capacity, each side's index on its own
+// cache lines, and each side keeping a private copy of the other side's
+// index, re-read only when the copy says the ring is full (or empty), so the
+// two cores exchange the index lines about once per ring's worth of data
+// rather than once per operation.
+//
+// Allocation: only in the constructor (one block of `capacity` bytes from
+// the std::pmr::memory_resource given, new/delete by default; or the
+// mirrored mapping), given back by the destructor. Nothing here throws
+// after construction; everything after it is noexcept.
+#ifndef ELECTRON_IO_RING_BUFFER_HPP
+#define ELECTRON_IO_RING_BUFFER_HPP
+
+// ---- begin electron/io/detail/ring_memory.hpp ----
+// electron/io/detail/ring_memory.hpp: the storage of io::ring_buffer: a
+// block from a std::pmr::memory_resource, or (Linux) a mirrored mapping in
+// which the ring's pages appear twice, back to back, so that every run of
+// up to `capacity` bytes starting inside the first copy is contiguous.
+#ifndef ELECTRON_IO_DETAIL_RING_MEMORY_HPP
+#define ELECTRON_IO_DETAIL_RING_MEMORY_HPP
+
+
+#include <bit>
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory_resource>
+#include <stdexcept>
+
+#if defined(__linux__) && defined(__has_include)
+#if __has_include(<sys/mman.h>) && __has_include(<sys/syscall.h>) && __has_include(<unistd.h>)
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#if defined(SYS_memfd_create)
+#define ELECTRON_IO_DETAIL_HAS_MIRRORED_RING 1
+#endif
+#endif
+#endif
+#if !defined(ELECTRON_IO_DETAIL_HAS_MIRRORED_RING)
+#define ELECTRON_IO_DETAIL_HAS_MIRRORED_RING 0
+#endif
+
+ELECTRON_BEGIN_NAMESPACE
+namespace io::detail {
+
+// memcpy(dst, src, n) for n >= 1, with 8 to 64 bytes copied inline as two
+// overlapping fixed-size moves (which compilers turn into a pair of
+// register loads and stores): the small chunks a ring moves one by one
+// would otherwise pay a library call and its size dispatch each time.
+#if defined(__GNUC__) && !defined(__clang__)
+// g++ 12 -O3 flags the fixed-size moves as out of bounds when it has inlined
+// a short array whose size it cannot relate to n (the branch is dead there).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#pragma GCC diagnostic ignored "-Wstringop-overflow"
+#pragma GCC diagnostic ignored "-Wstringop-overread"
+#endif
+inline void ring_copy(byte* dst, const byte* src, std::size_t n) noexcept {
+  if (n >= 8 && n <= 64) {
+    if (n >= 32) {
+      std::memcpy(dst, src, 32);
+      std::memcpy(dst + n - 32, src + n - 32, 32);
+    } else if (n >= 16) {
+      std::memcpy(dst, src, 16);
+      std::memcpy(dst + n - 16, src + n - 16, 16);
+    } else {
+      std::memcpy(dst, src, 8);
+      std::memcpy(dst + n - 8, src + n - 8, 8);
+    }
+  } else {
+    std::memcpy(dst, src, n);
+  }
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+// A ring's bytes: `data` holds `capacity` bytes, and when `mirrored`, the
+// same bytes again at data + capacity (the same physical pages).
+struct ring_memory {
+  byte* data = nullptr;
+  std::size_t capacity = 0;
+  bool mirrored = false;
+};
+
+// n rounded up to a power of two (at least 1); std::length_error above
+// `max`, before anything is allocated.
+inline std::size_t ring_round_capacity(std::size_t n, std::size_t max) {
+  if (n > max) electron::detail::throw_error<std::length_error>("electron::io::ring_buffer: capacity too large");
+  return std::bit_ceil(n == 0 ? std::size_t{1} : n);
+}
+
+inline ring_memory ring_allocate_plain(std::size_t capacity, std::pmr::memory_resource* upstream) {
+  void* p = upstream->allocate(capacity, cache_line_size);
+  return {static_cast<byte*>(p), capacity, false};
+}
+
+inline void ring_release_plain(const ring_memory& m, std::pmr::memory_resource* upstream) noexcept {
+  upstream->deallocate(m.data, m.capacity, cache_line_size);
+}
+
+// The system's page size (a power of two on every Linux target), or 0 where
+// there is no mirrored mapping.
+inline std::size_t ring_page_size() noexcept {
+#if ELECTRON_IO_DETAIL_HAS_MIRRORED_RING
+  const long p = ::sysconf(_SC_PAGESIZE);
+  return p > 0 ? static_cast<std::size_t>(p) : 0;
+#else
+  return 0;
+#endif
+}
+
+// Maps `capacity` bytes (a power-of-two multiple of the page size) twice in
+// a row: an anonymous memory file (memfd_create) mapped shared at two
+// adjacent addresses of a reserved range, so the kernel keeps the copies
+// identical at no cost (they are the same pages). Returns 0 and fills `out`,
+// or an errno value (ENOSYS where the platform has no such mapping) and
+// leaves nothing mapped or open.
+inline int ring_map_mirrored(std::size_t capacity, ring_memory& out) noexcept {
+#if ELECTRON_IO_DETAIL_HAS_MIRRORED_RING
+  const std::size_t page = ring_page_size();
+  if (page == 0 || !std::has_single_bit(page) || capacity % page != 0) return EINVAL;
+  // The raw system call: glibc's memfd_create wrapper arrived only in 2.27.
+  const long fd_long = ::syscall(SYS_memfd_create, "electron-ring", 1U /* MFD_CLOEXEC */);
+  if (fd_long < 0) return errno;
+  const int fd = static_cast<int>(fd_long);
+  int err = 0;
+  void* const failed = reinterpret_cast<void*>(~std::uintptr_t{0});  // MAP_FAILED
+  void* base = failed;
+  if (::ftruncate(fd, static_cast<off_t>(capacity)) != 0) {
+    err = errno;
+  } else {
+    // Reserve both halves at once so nothing else can be mapped between
+    // them, then replace each half with the file (MAP_FIXED over our own
+    // reservation only).
+    base = ::mmap(nullptr, 2 * capacity, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (base == failed) {
+      err = errno;
+    } else {
+      byte* const lo = static_cast<byte*>(base);
+      if (::mmap(lo, capacity, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) == failed ||
+          ::mmap(lo + capacity, capacity, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) == failed) {
+        err = errno;
+        ::munmap(base, 2 * capacity);
+        base = failed;
+      }
+    }
+  }
+  ::close(fd);  // the mappings keep the pages alive
+  if (err != 0) return err;
+  out = {static_cast<byte*>(base), capacity, true};
+  return 0;
+#else
+  static_cast<void>(capacity);
+  static_cast<void>(out);
+  return ENOSYS;
+#endif
+}
+
+inline void ring_unmap_mirrored(const ring_memory& m) noexcept {
+#if ELECTRON_IO_DETAIL_HAS_MIRRORED_RING
+  ::munmap(m.data, 2 * m.capacity);
+#else
+  static_cast<void>(m);
+#endif
+}
+
+}  // namespace io::detail
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_IO_DETAIL_RING_MEMORY_HPP
+// ---- end electron/io/detail/ring_memory.hpp ----
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstddef>
+#include <cstring>
+#include <memory_resource>
+#include <span>
+#include <stdexcept>
+#include <string_view>
+#include <system_error>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace io {
+
+/// Up to two spans of a ring, in ring order: `first` then `second`. When
+/// `first` is empty so is `second`; `second` is empty unless the bytes wrap
+/// around the end of the ring (never for a mirrored ring). B is `byte` for
+/// free space (prepare) and `const byte` for readable bytes (peek).
+template <class B>
+struct ring_spans {
+  std::span<B> first;
+  std::span<B> second;
+
+  /// first.size() + second.size().
+  [[nodiscard]] constexpr std::size_t size() const noexcept { return first.size() + second.size(); }
+  /// No bytes at all.
+  [[nodiscard]] constexpr bool empty() const noexcept { return first.empty(); }
+};
+
+/// How a ring_buffer's bytes are mapped.
+enum class ring_mapping {
+  /// One block from the memory resource; free and readable bytes may come
+  /// as two spans around the end of the ring.
+  plain,
+  /// The ring's pages mapped twice in a row (Linux: memfd_create and mmap),
+  /// so free and readable bytes always come as one span. The capacity is
+  /// also rounded up to the page size. Where this is not available, the
+  /// constructor throws std::system_error (ENOSYS on other systems, or the
+  /// errno of the failed call).
+  mirrored,
+  /// mirrored when available, otherwise plain (is_mirrored() tells which).
+  mirrored_if_available,
+};
+
+/// A bounded FIFO of bytes between exactly one producer thread and one
+/// consumer thread, lock-free (wait-free: every call is a bounded number of
+/// steps). Capacity is a power of two, chosen at construction.
+///
+/// Thread safety: the producer calls prepare/commit/write_some/try_write,
+/// the consumer calls peek/consume/read_some/try_read; at most one thread at
+/// a time in each role (a role may move between threads that synchronize
+/// with each other). size()/empty()/capacity() may be called from any
+/// thread; size() and empty() are then a snapshot that may be stale at once.
+///
+/// Destroy after handoff: the consumer may destroy the ring as soon as it
+/// has consumed (or peeked) the last bytes it expects: commit's last access
+/// to the ring is the store that publishes the bytes.
+///
+/// Not copyable or movable (the two threads hold its address).
+class ring_buffer {
+ public:
+  /// The largest capacity the constructors accept: 2^46 bytes on 64-bit
+  /// targets, 2^29 on 32-bit ones (half of electron's max_allocation_size,
+  /// so that a mirrored ring's double mapping fits in it too).
+  [[nodiscard]] static constexpr std::size_t max_capacity() noexcept {
+    return electron::detail::max_allocation_size / 2;
+  }
+
+  /// An empty ring of `capacity` bytes rounded up to a power of two (0 and
+  /// 1 give 1), taken from `upstream` (one allocation, aligned to a cache
+  /// line, given back by the destructor). Throws std::length_error when
+  /// capacity > max_capacity() (before allocating), and what `upstream`
+  /// throws (std::bad_alloc). Precondition: upstream is not null and
+  /// outlives the ring.
+  explicit ring_buffer(std::size_t capacity, std::pmr::memory_resource* upstream = std::pmr::new_delete_resource())
+      : ring_buffer(capacity, ring_mapping::plain, upstream) {}
+
+  /// An empty ring of `capacity` bytes (rounded up to a power of two; for a
+  /// mirrored one, also to at least a page), mapped as `mapping` says.
+  /// Throws std::length_error when capacity > max_capacity(), and
+  /// std::system_error when `mapping` is ring_mapping::mirrored and the
+  /// mirrored mapping cannot be made (see ring_mapping). `upstream` serves
+  /// the plain mapping only.
+  ring_buffer(std::size_t capacity, ring_mapping mapping,
+              std::pmr::memory_resource* upstream = std::pmr::new_delete_resource())
+      : m_upstream(upstream) {
+    ELECTRON_ASSERT(upstream != nullptr, "electron::io::ring_buffer: null memory_resource");
+    std::size_t cap = io::detail::ring_round_capacity(capacity, max_capacity());
+    bool mapped = false;
+    if (mapping != ring_mapping::plain) {
+      const std::size_t page = io::detail::ring_page_size();
+      int err = ENOSYS;
+      if (page != 0) {
+        // max_capacity() is a multiple of every page size in use, so this
+        // stays within it.
+        err = io::detail::ring_map_mirrored(std::max(cap, page), m_memory);
+      }
+      if (err == 0) {
+        mapped = true;
+      } else if (mapping == ring_mapping::mirrored) {
+        throw_mapping_error(err);
+      }
+    }
+    if (!mapped) m_memory = io::detail::ring_allocate_plain(cap, upstream);
+    cap = m_memory.capacity;
+    m_mask = cap - 1;
+    // For a mirrored ring a run may go on past the end of the first copy.
+    m_span_end = m_memory.mirrored ? 2 * cap : cap;
+  }
+
+  ring_buffer(const ring_buffer&) = delete;
+  ring_buffer& operator=(const ring_buffer&) = delete;
+
+  /// Gives the memory back. Precondition: no other call is in progress.
+  ~ring_buffer() {
+    if (m_memory.mirrored) {
+      io::detail::ring_unmap_mirrored(m_memory);
+    } else {
+      io::detail::ring_release_plain(m_memory, m_upstream);
+    }
+  }
+
+  /// The number of bytes the ring holds when full (a power of two).
+  [[nodiscard]] std::size_t capacity() const noexcept { return m_mask + 1; }
+
+  /// Whether free and readable bytes always come as one span.
+  [[nodiscard]] bool is_mirrored() const noexcept { return m_memory.mirrored; }
+
+  /// The number of readable bytes: exact from the producer or the consumer
+  /// thread while the other is idle, a snapshot otherwise (between 0 and
+  /// capacity()). Any thread.
+  [[nodiscard]] std::size_t size() const noexcept {
+    // The read index first: write indices only grow, so the later load of
+    // the write index is at least the read index loaded earlier (no wrap
+    // below 0); the difference can exceed the capacity if both sides moved
+    // in between, hence the clamp.
+    const std::size_t r = m_read.value.load(std::memory_order_acquire);
+    const std::size_t w = m_write.value.load(std::memory_order_acquire);
+    return std::min(w - r, capacity());
+  }
+
+  /// size() == 0 (a snapshot from a third thread). Any thread.
+  [[nodiscard]] bool empty() const noexcept { return size() == 0; }
+
+  // ------------------------------------------------------------ producer
+
+  /// The free space, at most `max` bytes of it, as up to two spans the
+  /// producer may write into; publish them with commit(). Empty when the
+  /// ring is full (or max == 0). Replaces any earlier prepare's allowance.
+  /// The consumer's index is re-read only when the private copy of it shows
+  /// fewer than `max` bytes free, so asking for what you need (not npos)
+  /// keeps the consumer's cache line where it is. Producer thread. O(1).
+  [[nodiscard]] ring_spans<byte> prepare(std::size_t max = npos) noexcept {
+    const std::size_t n = free_for(max);
+    m_producer.allowed = n;
+    return spans<byte>(m_producer.index, n);
+  }
+
+  /// Publishes the first n bytes of the last prepare() (in ring order) to
+  /// the consumer. Precondition: n <= what prepare() returned minus what
+  /// was committed since (ELECTRON_ASSERT). The bytes' contents become
+  /// visible to the consumer with them (release). Producer thread. O(1).
+  void commit(std::size_t n) noexcept {
+    ELECTRON_ASSERT(n <= m_producer.allowed, "electron::io::ring_buffer::commit: more than prepared");
+    m_producer.allowed -= n;
+    publish_write(n);
+  }
+
+  /// Copies as much of `data` as fits (all of it, or the free space) into
+  /// the ring and publishes it; returns the number of bytes copied (0 when
+  /// full). Ends what an earlier prepare() allowed. Producer thread.
+  /// O(data.size()).
+  std::size_t write_some(std::span<const byte> data) noexcept {
+    // prepare + copy + commit with no span building: the copying calls are
+    // the small-chunk hot path.
+    const std::size_t n = free_for(data.size());
+    m_producer.allowed = 0;
+    copy_in(m_producer.index, data.data(), n);
+    publish_write(n);
+    return n;
+  }
+  /// write_some for characters.
+  std::size_t write_some(std::string_view data) noexcept { return write_some(as_bytes(data)); }
+
+  /// Copies all of `data` into the ring and publishes it if it fits in the
+  /// free space; otherwise writes nothing and returns false (always when
+  /// data.size() > capacity()). Ends what an earlier prepare() allowed.
+  /// Producer thread. O(data.size()).
+  [[nodiscard]] bool try_write(std::span<const byte> data) noexcept {
+    m_producer.allowed = 0;
+    if (free_for(data.size()) != data.size()) return false;
+    copy_in(m_producer.index, data.data(), data.size());
+    publish_write(data.size());
+    return true;
+  }
+  /// try_write for characters.
+  [[nodiscard]] bool try_write(std::string_view data) noexcept { return try_write(as_bytes(data)); }
+
+  // ------------------------------------------------------------ consumer
+
+  /// The readable bytes, at most `max` of them, oldest first, as up to two
+  /// spans; give them back with consume(). Empty when the ring is empty (or
+  /// max == 0). Replaces any earlier peek's allowance. The producer's index
+  /// is re-read only when the private copy of it shows fewer than `max`
+  /// bytes readable. Consumer thread. O(1).
+  [[nodiscard]] ring_spans<const byte> peek(std::size_t max = npos) noexcept {
+    const std::size_t n = readable_for(max);
+    m_consumer.allowed = n;
+    return spans<const byte>(m_consumer.index, n);
+  }
+
+  /// Gives the first n bytes of the last peek() back to the producer (they
+  /// are read, and their space is free). Precondition: n <= what peek()
+  /// returned minus what was consumed since (ELECTRON_ASSERT). Consumer
+  /// thread. O(1).
+  void consume(std::size_t n) noexcept {
+    ELECTRON_ASSERT(n <= m_consumer.allowed, "electron::io::ring_buffer::consume: more than peeked");
+    m_consumer.allowed -= n;
+    publish_read(n);
+  }
+
+  /// Copies up to out.size() readable bytes into `out` and consumes them;
+  /// returns the number copied (0 when empty). Ends what an earlier peek()
+  /// allowed. Consumer thread.
+  std::size_t read_some(std::span<byte> out) noexcept {
+    const std::size_t n = readable_for(out.size());
+    m_consumer.allowed = 0;
+    copy_out(m_consumer.index, out.data(), n);
+    publish_read(n);
+    return n;
+  }
+  /// read_some into characters.
+  std::size_t read_some(std::span<char> out) noexcept { return read_some(as_writable_bytes(out)); }
+
+  /// Copies exactly out.size() bytes into `out` and consumes them if that
+  /// many are readable; otherwise reads nothing and returns false. Ends
+  /// what an earlier peek() allowed. Consumer thread.
+  [[nodiscard]] bool try_read(std::span<byte> out) noexcept {
+    m_consumer.allowed = 0;
+    if (readable_for(out.size()) != out.size()) return false;
+    copy_out(m_consumer.index, out.data(), out.size());
+    publish_read(out.size());
+    return true;
+  }
+  /// try_read into characters.
+  [[nodiscard]] bool try_read(std::span<char> out) noexcept { return try_read(as_writable_bytes(out)); }
+
+ private:
+  // The bytes [index, index + n) of the ring as spans (n <= capacity).
+  template <class B>
+  ring_spans<B> spans(std::size_t index, std::size_t n) const noexcept {
+    const std::size_t off = index & m_mask;
+    const std::size_t first = std::min(n, m_span_end - off);
+    return {std::span<B>(m_memory.data + off, first), std::span<B>(m_memory.data, n - first)};
+  }
+
+  // min(max, free space): the consumer's index is re-read only when the
+  // copy of it shows fewer than `max` bytes free.
+  std::size_t free_for(std::size_t max) noexcept {
+    const std::size_t w = m_producer.index;
+    std::size_t free = capacity() - (w - m_producer.cached_other);
+    if (free < max) {
+      // Acquire pairs with consume's release: the consumer's reads of these
+      // bytes happen before the producer overwrites them.
+      m_producer.cached_other = m_read.value.load(std::memory_order_acquire);
+      free = capacity() - (w - m_producer.cached_other);
+    }
+    return std::min(free, max);
+  }
+  // min(max, readable bytes), the mirror image.
+  std::size_t readable_for(std::size_t max) noexcept {
+    const std::size_t r = m_consumer.index;
+    std::size_t avail = m_consumer.cached_other - r;
+    if (avail < max) {
+      // Acquire pairs with commit's release: the bytes' contents are visible.
+      m_consumer.cached_other = m_write.value.load(std::memory_order_acquire);
+      avail = m_consumer.cached_other - r;
+    }
+    return std::min(avail, max);
+  }
+  // The publishing stores: the last access of commit (and write_some) to
+  // the ring, which is what lets the consumer destroy it right after. None
+  // for 0 bytes: a side retrying on a full (empty) ring would otherwise
+  // take the line the other side is polling away from it on every try.
+  void publish_write(std::size_t n) noexcept {
+    if (n == 0) return;
+    m_producer.index += n;
+    m_write.value.store(m_producer.index, std::memory_order_release);
+  }
+  void publish_read(std::size_t n) noexcept {
+    if (n == 0) return;
+    m_consumer.index += n;
+    m_read.value.store(m_consumer.index, std::memory_order_release);
+  }
+
+  // n bytes (n <= free space) from src into the ring at `index`. memcpy with
+  // a null pointer is undefined even for 0 bytes (an empty string_view may
+  // carry one), hence the tests.
+  void copy_in(std::size_t index, const byte* src, std::size_t n) const noexcept {
+    const std::size_t off = index & m_mask;
+    const std::size_t first = std::min(n, m_span_end - off);
+    if (first != 0) io::detail::ring_copy(m_memory.data + off, src, first);
+    if (n != first) io::detail::ring_copy(m_memory.data, src + first, n - first);
+  }
+  void copy_out(std::size_t index, byte* dst, std::size_t n) const noexcept {
+    const std::size_t off = index & m_mask;
+    const std::size_t first = std::min(n, m_span_end - off);
+    if (first != 0) io::detail::ring_copy(dst, m_memory.data + off, first);
+    if (n != first) io::detail::ring_copy(dst + first, m_memory.data, n - first);
+  }
+  static std::span<const byte> as_bytes(std::string_view s) noexcept {
+    return {reinterpret_cast<const byte*>(s.data()), s.size()};
+  }
+  static std::span<byte> as_writable_bytes(std::span<char> s) noexcept {
+    return {reinterpret_cast<byte*>(s.data()), s.size()};
+  }
+
+  [[noreturn]] ELECTRON_NOINLINE ELECTRON_COLD static void throw_mapping_error(int err) {
+#if ELECTRON_HAS_EXCEPTIONS
+    throw std::system_error(err, std::generic_category(), "electron::io::ring_buffer: mirrored mapping");
+#else
+    static_cast<void>(err);
+    electron::detail::throw_error<std::runtime_error>("electron::io::ring_buffer: mirrored mapping unavailable");
+#endif
+  }
+
+  // Each side's published index is alone on its lines: the other side
+  // polls it, so anything else written there would be one more transfer of
+  // the line per operation. Each side's private state (its own index, the
+  // other side's index as last seen, and what the last prepare/peek allowed,
+  // for the precondition check) is on lines the other side never touches.
+  struct alignas(cache::false_sharing_range) published_index {
+    std::atomic<std::size_t> value{0};
+  };
+  struct alignas(cache::false_sharing_range) side_state {
+    std::size_t index = 0;  // this side's position (== its published value)
+    std::size_t cached_other = 0;
+    std::size_t allowed = 0;
+  };
+
+  // Read by both sides, written only by the constructor: shared, never
+  // bounced.
+  io::detail::ring_memory m_memory;
+  std::pmr::memory_resource* m_upstream;
+  std::size_t m_mask = 0;
+  std::size_t m_span_end = 0;
+  published_index m_write;
+  published_index m_read;
+  side_state m_producer;
+  side_state m_consumer;
+};
+
+}  // namespace io
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_IO_RING_BUFFER_HPP
+// ---- end electron/io/ring_buffer.hpp ----
+// ---- begin electron/io/writer.hpp ----
+// electron/io/writer.hpp: io::writer, buffered binary and text output over
+// an `output` (where the bytes finally go), and the outputs provided:
+//
+// - file_output          a C FILE* (fwrite; flush() is fflush)
+// - fd_output            a POSIX file descriptor (write(), EINTR retried,
+//                        partial writes continued)
+// - sink_output<S>       any encoding::byte_sink, e.g. std::string
+//                        (string_output) or strings::basic_builder<Src>
+//                        (builder_output<Src>, growable, its storage from
+//                        any pool::buffer_source)
+// - fixed_output         a caller's fixed span; reports "full"
+// - pooled_output<Src>   a fixed buffer drawn from a pool::buffer_source;
+//                        reports "full"
+//
+// The writer's typed writes mirror io::reader's reads (u8, u16/u32/u64 and
+// i16/i32/i64 in little and big endian, f32/f64, varint, zigzag, bytes,
+// string). It is an encoding::contiguous_byte_sink, so json_writer and the
+// other encoders write straight into its buffer. Errors never throw: the
+// first one is kept (sticky), later writes are dropped, and flush() and
+// error() report it. Nothing allocates after construction except prepare(n)
+// for an n above the capacity.
+//
+//   electron::io::writer w(electron::io::fd_output(1));   // stdout, 64 KiB buffer
+//   w.string("id=");
+//   w.u32_le(7);
+//   w.varint(300);                                         // AC 02
+//   if (std::error_code ec = w.flush()) report(ec);
+#ifndef ELECTRON_IO_WRITER_HPP
+#define ELECTRON_IO_WRITER_HPP
+
+// ---- begin electron/io/detail/writer_bytes.hpp ----
+// electron/io/detail/writer_bytes.hpp: internals of io::writer and its
+// outputs: byte order, error codes from errno, the write-all loop of the fd
+// output, and the exception-to-error_code guard of the sink output.
+#ifndef ELECTRON_IO_DETAIL_WRITER_BYTES_HPP
+#define ELECTRON_IO_DETAIL_WRITER_BYTES_HPP
+
+
+#include <bit>
+#include <cerrno>
+#include <climits>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <new>
+#include <stdexcept>
+#include <system_error>
+#include <type_traits>
+
+#if !defined(ELECTRON_DISABLE_SIMD) && defined(__AVX512BW__)
+#include <immintrin.h>
+#define ELECTRON_IO_DETAIL_MASKED_COPY 1
+#else
+#define ELECTRON_IO_DETAIL_MASKED_COPY 0
+#endif
+
+ELECTRON_BEGIN_NAMESPACE
+namespace io::detail {
+
+/// v with its bytes in the opposite order (std::byteswap is C++23).
+template <class U>
+constexpr U byte_swap(U v) noexcept {
+  static_assert(std::is_unsigned_v<U>);
+  if constexpr (sizeof(U) == 1) {
+    return v;
+  } else if constexpr (sizeof(U) == 2) {
+    return static_cast<U>(__builtin_bswap16(v));
+  } else if constexpr (sizeof(U) == 4) {
+    return static_cast<U>(__builtin_bswap32(v));
+  } else {
+    static_assert(sizeof(U) == 8);
+    return static_cast<U>(__builtin_bswap64(v));
+  }
+}
+
+/// v in little-endian (Little = true) or big-endian byte order, as the
+/// bytes memcpy then stores.
+template <bool Little, class U>
+constexpr U to_order(U v) noexcept {
+  static_assert(std::endian::native == std::endian::little || std::endian::native == std::endian::big,
+                "io::writer: mixed-endian targets are not supported");
+  if constexpr ((std::endian::native == std::endian::little) == Little) {
+    return v;
+  } else {
+    return byte_swap(v);
+  }
+}
+
+/// The longest copy copy_short() makes.
+inline constexpr std::size_t short_copy_max = 64;
+
+/// Copies n <= short_copy_max bytes from p to d, reading only [p, p + n).
+/// d must have short_copy_max writable bytes: the bytes after d + n may be
+/// overwritten (the writer's free room is scratch). Small records come in
+/// random lengths; a call to memcpy, with its own dispatch on the length,
+/// costs more than the copy. With AVX-512BW: one masked load (masked-off
+/// bytes are not read, so no fault past the source) and one store;
+/// otherwise two overlapping fixed-size copies chosen by the length's class.
+ELECTRON_ALWAYS_INLINE void copy_short_scalar(char* d, const char* p, std::size_t n) noexcept {
+  if (n >= 16) {
+    if (n >= 32) {
+      std::memcpy(d, p, 32);
+      std::memcpy(d + n - 32, p + n - 32, 32);
+    } else {
+      std::memcpy(d, p, 16);
+      std::memcpy(d + n - 16, p + n - 16, 16);
+    }
+  } else if (n >= 4) {
+    if (n >= 8) {
+      std::memcpy(d, p, 8);
+      std::memcpy(d + n - 8, p + n - 8, 8);
+    } else {
+      std::memcpy(d, p, 4);
+      std::memcpy(d + n - 4, p + n - 4, 4);
+    }
+  } else if (n != 0) {
+    d[0] = p[0];
+    d[n / 2] = p[n / 2];
+    d[n - 1] = p[n - 1];
+  }
+}
+/// See copy_short_scalar; the AVX-512BW masked copy when the target has it.
+ELECTRON_ALWAYS_INLINE void copy_short(char* d, const char* p, std::size_t n) noexcept {
+#if ELECTRON_IO_DETAIL_MASKED_COPY
+  const __mmask64 live = n >= 64 ? ~__mmask64{0} : ((__mmask64{1} << n) - 1);
+  _mm512_storeu_si512(d, _mm512_maskz_loadu_epi8(live, p));
+#else
+  copy_short_scalar(d, p, n);
+#endif
+}
+
+/// The error_code of an errno value; EIO when errno was left at 0.
+inline std::error_code errno_code(int e) noexcept { return {e != 0 ? e : EIO, std::generic_category()}; }
+
+/// Writes all of [p, p + n) through Sys::write(fd, p, n) (the signature and
+/// errno convention of POSIX write()): retries on EINTR, continues after a
+/// partial write, stops at the first other error. A write() that returns 0
+/// for a non-empty request is reported as EIO rather than retried forever.
+template <class Sys>
+std::error_code write_all(int fd, const char* p, std::size_t n) noexcept {
+  // Linux writes at most 0x7ffff000 bytes a call; a smaller request also
+  // keeps the count within ssize_t on every target.
+  constexpr std::size_t max_chunk = std::size_t{1} << 30;
+  while (n != 0) {
+    const std::size_t chunk = n < max_chunk ? n : max_chunk;
+    const auto r = Sys::write(fd, p, chunk);
+    if (r < 0) {
+      const int e = errno;
+      if (e == EINTR) continue;
+      return errno_code(e);
+    }
+    if (r == 0) return std::make_error_code(std::errc::io_error);
+    const auto done = static_cast<std::size_t>(r);
+    p += done;
+    n -= done;
+  }
+  return {};
+}
+
+/// Runs f(), turning std::bad_alloc into errc::not_enough_memory and
+/// std::length_error into errc::value_too_large (what a growing sink's
+/// append throws), so an output's write() stays noexcept. Without
+/// exceptions there is nothing to catch.
+template <class F>
+std::error_code catch_alloc(F&& f) noexcept {
+#if ELECTRON_HAS_EXCEPTIONS
+  try {
+    f();
+  } catch (const std::bad_alloc&) {
+    return std::make_error_code(std::errc::not_enough_memory);
+  } catch (const std::length_error&) {
+    return std::make_error_code(std::errc::value_too_large);
+  } catch (...) {
+    return std::make_error_code(std::errc::io_error);
+  }
+#else
+  f();
+#endif
+  return {};
+}
+
+}  // namespace io::detail
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_IO_DETAIL_WRITER_BYTES_HPP
+// ---- end electron/io/detail/writer_bytes.hpp ----
+// ---- begin electron/pool.hpp ----
+// electron/pool.hpp: object and buffer pools with per-thread caches.
+//
+// - object_pool<T>: reuses objects; each comes back reset (t.reset(), or a
+//   reset function of yours). get()/put() or RAII acquire().
+// - buffer_pool: byte buffers in 14 power-of-two classes, 512 B to 4 MiB;
+//   larger requests are served and freed, not pooled.
+// - sized_pool: the same with four classes (<1 KiB, 1-8 KiB, 8-64 KiB, and
+//   >64 KiB in 64 KiB steps).
+//
+// Concurrency follows Go's sync.Pool: every thread has a small cache per
+// class in front of a shared depot (a mutex and a vector), so get/put are a
+// few loads and stores on the calling thread's cache, and a buffer put on
+// one thread can be got on another (caches spill into and refill from the
+// depot in batches). Retained memory is bounded per class; trim() returns
+// the depot's and the calling thread's cached items to the upstream
+// std::pmr::memory_resource every pool allocates from (default:
+// std::pmr::new_delete_resource()).
+//
+// Sizes: a buffer pool's get(n) refuses n > max_size() (2^47 bytes on 64-bit
+// targets) with std::length_error before anything is allocated, as
+// std::vector does beyond its max_size(); below that, a request the upstream
+// resource cannot serve throws what it throws (std::bad_alloc by default).
+// So a length read from the network can never yield a buffer whose size()
+// is larger than its memory.
+//
+//   electron::pool::buffer_pool pool;
+//   {
+//     auto buf = pool.get(4096);               // capacity >= 4096, 64-byte aligned
+//     std::memcpy(buf.data(), src, 4096);
+//   }                                          // back in the pool
+//
+// All pools are thread-safe. A pool must outlive the objects and buffers it
+// handed out, and every thread's use of it. Internals (thread slots, the free
+// lists) live in electron/pool/detail/.
+#ifndef ELECTRON_POOL_HPP
+#define ELECTRON_POOL_HPP
+
+// ---- begin electron/pool/detail/free_lists.hpp ----
+// electron/pool/detail/free_lists.hpp: K classes of free pointers behind
+// per-thread caches and a shared depot per class; the store under
+// object_pool and the buffer pools (docs/adr/0006). Every byte of its own
+// bookkeeping (thread caches, depot arrays) comes from the pool's upstream
+// std::pmr::memory_resource.
+#ifndef ELECTRON_POOL_DETAIL_FREE_LISTS_HPP
+#define ELECTRON_POOL_DETAIL_FREE_LISTS_HPP
+
 // ---- begin electron/detail/thread_slots.hpp ----
 // electron/detail/thread_slots.hpp: a small dense index per live thread,
 // the key of the pools' per-thread caches (docs/adr/0006) and of
@@ -4329,6 +10649,2534 @@ ELECTRON_END_NAMESPACE
 
 #endif  // ELECTRON_DETAIL_THREAD_SLOTS_HPP
 // ---- end electron/detail/thread_slots.hpp ----
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <memory_resource>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace pool {
+namespace detail {
+
+using electron::detail::max_thread_slots;
+using electron::detail::slot_none;
+using electron::detail::slot_registry;
+using electron::detail::slots;
+using electron::detail::thread_slot;
+
+// ===========================================================================
+// free_lists<K>: K classes of free pointers, per-thread caches + depot.
+// ===========================================================================
+template <std::size_t K>
+class free_lists {
+ public:
+  struct limits {
+    std::uint32_t local[K];  // items a thread cache holds per class (>= 1)
+    std::size_t depot[K];    // items the depot holds per class
+  };
+
+  /// Lists with the given bounds whose caches and depot arrays come from
+  /// `upstream` (which must outlive them).
+  free_lists(const limits& l, std::pmr::memory_resource* upstream)
+      : free_lists(l, upstream, std::make_index_sequence<K>{}) {}
+  free_lists(const free_lists&) = delete;
+  free_lists& operator=(const free_lists&) = delete;
+  // The owning pool calls drain() in its destructor; lists it never filled
+  // (its constructor threw after ours) hold nothing to free.
+  ~free_lists() = default;
+
+  /// A free item of class c, or nullptr.
+  ELECTRON_ALWAYS_INLINE void* pop(std::size_t c) noexcept {
+    const std::uint32_t s = thread_slot();
+    if (ELECTRON_LIKELY(s != slot_none)) {
+      cache* tc = m_caches[s];
+      if (ELECTRON_LIKELY(tc != nullptr && tc->count[c] != 0)) return tc->items[c][--tc->count[c]];
+    }
+    return pop_slow(c, s);
+  }
+
+  /// Stores a free item of class c; false when every level is full (the
+  /// caller then frees it). Never throws.
+  ELECTRON_ALWAYS_INLINE bool push(std::size_t c, void* p) noexcept {
+    const std::uint32_t s = thread_slot();
+    if (ELECTRON_LIKELY(s != slot_none)) {
+      cache* tc = m_caches[s];
+      if (ELECTRON_LIKELY(tc != nullptr && tc->count[c] < m_limits.local[c])) {
+        tc->items[c][tc->count[c]++] = p;
+        return true;
+      }
+    }
+    return push_slow(c, p, s);
+  }
+
+  /// Hands every item of the depot, of the calling thread's cache and of the
+  /// caches of slots no thread holds now (their threads exited) to
+  /// free_fn(class, item).
+  template <class Fn>
+  void trim(Fn&& free_fn) {
+    const std::uint32_t s = thread_slot();
+    if (s != slot_none && m_caches[s] != nullptr) drain_cache(*m_caches[s], free_fn);
+    {
+      // A free slot has no owner; the registry's mutex orders this after the
+      // exiting thread gave it back and before the next thread takes it.
+      slot_registry& r = slots();
+      std::lock_guard<std::mutex> lock(r.mutex);
+      for (std::uint32_t i = 0; i < r.free_count; ++i) {
+        if (m_caches[r.free[i]] != nullptr) drain_cache(*m_caches[r.free[i]], free_fn);
+      }
+    }
+    for (std::size_t c = 0; c < K; ++c) {
+      std::pmr::vector<void*> items(m_upstream);  // same resource: swap moves no element
+      {
+        std::lock_guard<std::mutex> lock(m_depot[c].mutex);
+        items.swap(m_depot[c].items);
+      }
+      for (void* p : items) free_fn(c, p);
+    }
+  }
+
+  /// Hands every item of every level to free_fn(class, item) and frees the
+  /// caches. Only when no other thread uses the lists (destruction).
+  template <class Fn>
+  void drain(Fn&& free_fn) noexcept {
+    for (cache*& tc : m_caches) {
+      if (tc == nullptr) continue;
+      drain_cache(*tc, free_fn);
+      destroy_cache(tc);
+      tc = nullptr;
+    }
+    for (std::size_t c = 0; c < K; ++c) {
+      for (void* p : m_depot[c].items) free_fn(c, p);
+      m_depot[c].items.clear();
+      m_depot[c].items.shrink_to_fit();
+    }
+  }
+
+  /// Items in the depot of class c (a snapshot).
+  std::size_t depot_size(std::size_t c) {
+    std::lock_guard<std::mutex> lock(m_depot[c].mutex);
+    return m_depot[c].items.size();
+  }
+
+ private:
+  struct cache {
+    std::uint32_t count[K];
+    void** items[K];
+  };
+  struct alignas(cache_line_size) depot {
+    explicit depot(std::pmr::memory_resource* r) noexcept : items(r) {}
+    std::mutex mutex;
+    std::pmr::vector<void*> items;
+  };
+
+  template <std::size_t... I>
+  free_lists(const limits& l, std::pmr::memory_resource* upstream, std::index_sequence<I...>)
+      : m_limits(l), m_upstream(upstream), m_depot{make_depot(I, upstream)...} {
+    for (auto& c : m_caches) c = nullptr;
+  }
+  // A prvalue: the array elements are initialized in place (a depot holds a
+  // mutex and cannot move).
+  static depot make_depot(std::size_t, std::pmr::memory_resource* r) noexcept { return depot(r); }
+
+  // One block: the cache header, then the item arrays of every class.
+  std::size_t cache_bytes() const noexcept {
+    std::size_t total = 0;
+    for (std::size_t c = 0; c < K; ++c) total += m_limits.local[c];
+    return sizeof(cache) + total * sizeof(void*);
+  }
+
+  // nullptr when memory is short: the caller then works on the depot alone.
+  cache* make_cache() noexcept {
+    void* block = nullptr;
+#if ELECTRON_HAS_EXCEPTIONS
+    try {
+      block = m_upstream->allocate(cache_bytes(), alignof(cache));
+    } catch (...) {
+      return nullptr;
+    }
+#else
+    block = m_upstream->allocate(cache_bytes(), alignof(cache));
+#endif
+    auto* tc = ::new (block) cache;
+    void** storage = reinterpret_cast<void**>(static_cast<unsigned char*>(block) + sizeof(cache));
+    for (std::size_t c = 0; c < K; ++c) {
+      tc->count[c] = 0;
+      tc->items[c] = storage;
+      storage += m_limits.local[c];
+    }
+    return tc;
+  }
+  void destroy_cache(cache* tc) noexcept { m_upstream->deallocate(tc, cache_bytes(), alignof(cache)); }
+  template <class Fn>
+  static void drain_cache(cache& tc, Fn& free_fn) noexcept {
+    for (std::size_t c = 0; c < K; ++c) {
+      while (tc.count[c] != 0) free_fn(c, tc.items[c][--tc.count[c]]);
+    }
+  }
+
+  ELECTRON_NOINLINE void* pop_slow(std::size_t c, std::uint32_t s) noexcept {
+    depot& d = m_depot[c];
+    cache* tc = s == slot_none ? nullptr : m_caches[s];
+    if (s != slot_none && tc == nullptr) tc = m_caches[s] = make_cache();
+    std::lock_guard<std::mutex> lock(d.mutex);
+    if (d.items.empty()) return nullptr;
+    // Refill half the cache in one lock (when there is one), return one item.
+    const std::size_t want = tc == nullptr ? 1 : std::max<std::size_t>(1, m_limits.local[c] / 2);
+    const std::size_t n = std::min(want, d.items.size());
+    const std::size_t from = d.items.size() - n;
+    for (std::size_t i = from + 1; i < d.items.size(); ++i) tc->items[c][tc->count[c]++] = d.items[i];
+    void* p = d.items[from];
+    d.items.resize(from);
+    return p;
+  }
+
+  // Never throws: when the depot cannot grow the caller frees the item.
+  ELECTRON_NOINLINE bool push_slow(std::size_t c, void* p, std::uint32_t s) noexcept {
+    depot& d = m_depot[c];
+    cache* tc = s == slot_none ? nullptr : m_caches[s];
+    if (s != slot_none && tc == nullptr) {
+      tc = m_caches[s] = make_cache();
+      if (tc != nullptr) {
+        tc->items[c][tc->count[c]++] = p;
+        return true;
+      }
+    }
+    std::lock_guard<std::mutex> lock(d.mutex);
+    const std::size_t room = m_limits.depot[c] > d.items.size() ? m_limits.depot[c] - d.items.size() : 0;
+    // Without a cache: p alone. With a full cache: half of it, keeping p.
+    const std::size_t n = tc == nullptr ? 1 : std::max<std::uint32_t>(1, m_limits.local[c] / 2);
+    if (room < n) return false;
+    if (d.items.capacity() < d.items.size() + n) {
+#if ELECTRON_HAS_EXCEPTIONS
+      try {
+        d.items.reserve(std::min(m_limits.depot[c], std::max<std::size_t>(2 * d.items.capacity(), d.items.size() + n)));
+      } catch (...) {
+        return false;
+      }
+#else
+      d.items.reserve(std::min(m_limits.depot[c], std::max<std::size_t>(2 * d.items.capacity(), d.items.size() + n)));
+#endif
+    }
+    if (tc == nullptr) {
+      d.items.push_back(p);
+      return true;
+    }
+    for (std::size_t i = 0; i < n; ++i) d.items.push_back(tc->items[c][--tc->count[c]]);
+    tc->items[c][tc->count[c]++] = p;
+    return true;
+  }
+
+  limits m_limits;
+  std::pmr::memory_resource* m_upstream;
+  cache* m_caches[max_thread_slots];
+  depot m_depot[K];
+};
+
+}  // namespace detail
+}  // namespace pool
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_POOL_DETAIL_FREE_LISTS_HPP
+// ---- end electron/pool/detail/free_lists.hpp ----
+
+#include <algorithm>
+#include <atomic>
+#include <bit>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <memory_resource>
+#include <new>
+#include <span>
+#include <stdexcept>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace pool {
+
+// ===========================================================================
+// Concepts
+// ===========================================================================
+
+// "reset" means one thing in this module: an object (or the per-request
+// memory of an arena_of_pools) goes back to its fresh state in place,
+// keeping what it owns for the next use. Giving memory back is put() (to a
+// pool) or give_back() (by a buffer handle).
+
+/// A type with a reset() member that returns it to a reusable state.
+template <class T>
+concept resettable = requires(T& t) {
+  t.reset();
+};
+
+/// A pool of reusable contexts: get() hands out a
+/// reset context, put(c) takes it back, reset(c) resets it in place.
+template <class P>
+concept context_pool = requires(P& p, typename P::pointer c) {
+  typename P::value_type;
+  { p.get() } -> std::same_as<typename P::pointer>;
+  p.put(c);
+  p.reset(c);
+};
+
+/// A source of byte buffers, as strings::basic_builder and arena_of_pools
+/// use one. p.get(n) returns a buffer handle that
+/// - has data() (convertible to std::byte*) and size() >= n: its bytes;
+/// - is default-constructible (an empty handle that owns nothing) and
+///   movable (moving transfers the bytes; assigning over a handle gives
+///   its old bytes back);
+/// - gives its bytes back to the source when destroyed.
+/// get(n) reports a request it cannot serve by throwing. A capacity()
+/// member (>= size()), when the handle has one, tells the builder how many
+/// bytes it may use beyond size(). buffer_pool and sized_pool satisfy it.
+template <class P>
+concept buffer_source = requires(P& p, std::size_t n) {
+  { p.get(n).data() } -> std::convertible_to<std::byte*>;
+  { p.get(n).size() } -> std::convertible_to<std::size_t>;
+  requires std::movable<decltype(p.get(n))>;
+  requires std::default_initializable<decltype(p.get(n))>;
+};
+
+// ===========================================================================
+// object_pool
+// ===========================================================================
+
+/// Resets an object by calling its reset() member.
+struct member_reset {
+  template <resettable T>
+  void operator()(T& t) const noexcept(noexcept(t.reset())) {
+    t.reset();
+  }
+};
+
+/// A pool of reusable T objects (value-initialized when new). put() resets
+/// an object with ResetFn and keeps it for the next get(); objects beyond
+/// the pool's bound are destroyed. Satisfies context_pool. Every allocation
+/// (objects, each thread's cache, the depot) comes from the upstream
+/// std::pmr::memory_resource given to the constructor (default:
+/// std::pmr::new_delete_resource()) and goes back to it.
+///
+/// Debug checks (ELECTRON_ASSERT): put() of an object that did not come from
+/// this pool, a second put() of the same object, and destroying the pool
+/// while objects are out.
+template <class T, class ResetFn = member_reset>
+requires std::default_initializable<T> && std::invocable<ResetFn&, T&>
+class object_pool {
+ public:
+  using value_type = T;
+  using pointer = T*;
+
+  /// The largest `thread_cache` the constructor accepts.
+  static constexpr std::uint32_t max_thread_cache = 65536;
+
+  /// Keeps at most `max_retained` idle objects in the shared depot (plus up
+  /// to `thread_cache` in each thread's cache, whose array of that many
+  /// pointers is allocated on the thread's first use). Memory comes from
+  /// `upstream`, which must outlive the pool. Throws std::length_error when
+  /// thread_cache > max_thread_cache.
+  ///
+  ///   object_pool<ctx> p(1024, 32, {}, &my_resource);
+  explicit object_pool(std::size_t max_retained = 1024, std::uint32_t thread_cache = 32, ResetFn reset_fn = {},
+                       std::pmr::memory_resource* upstream = std::pmr::new_delete_resource())
+      : m_lists(make_limits(max_retained, thread_cache), upstream), m_reset(std::move(reset_fn)), m_upstream(upstream) {
+    ELECTRON_ASSERT(upstream != nullptr, "object_pool: upstream resource is null");
+  }
+  object_pool(const object_pool&) = delete;
+  object_pool& operator=(const object_pool&) = delete;
+  ~object_pool() {
+    ELECTRON_ASSERT(m_outstanding.load(std::memory_order_relaxed) == 0,
+                    "object_pool destroyed while objects are still out");
+    m_lists.drain([this](std::size_t, void* n) noexcept { destroy_node(static_cast<node*>(n)); });
+  }
+
+  /// A reset object: a pooled one, or a new value-initialized T.
+  [[nodiscard]] T* get() {
+    node* n = static_cast<node*>(m_lists.pop(0));
+    if (ELECTRON_UNLIKELY(n == nullptr)) n = new_node();
+    ELECTRON_ASSERT(n->state == state_in, "object_pool: corrupt free list");
+    n->state = state_out;
+    count_out(1);
+    return std::addressof(n->value);  // not &: T may overload unary operator&
+  }
+
+  /// Resets `p` and takes it back (or destroys it when the pool is full).
+  /// Precondition: p came from this pool's get() and was not put since
+  /// (checked in debug builds). nullptr is ignored.
+  void put(T* p) noexcept(std::is_nothrow_invocable_v<ResetFn&, T&>) {
+    if (p == nullptr) return;
+    node* n = node_of(p);
+    ELECTRON_ASSERT(n->owner == this, "object_pool::put: object is not from this pool");
+    ELECTRON_ASSERT(n->state == state_out, "object_pool::put: object put twice");
+    std::invoke(m_reset, *p);
+    n->state = state_in;
+    count_out(-1);
+    if (ELECTRON_UNLIKELY(!m_lists.push(0, n))) destroy_node(n);  // full: destroy
+  }
+
+  /// Resets `p` in place without returning it.
+  void reset(T* p) noexcept(std::is_nothrow_invocable_v<ResetFn&, T&>) { std::invoke(m_reset, *p); }
+
+  /// Returns the object to the pool on destruction.
+  struct returner {
+    object_pool* pool;
+    void operator()(T* p) const noexcept { pool->put(p); }
+  };
+  using handle = std::unique_ptr<T, returner>;
+
+  /// get() wrapped in a handle that put()s it back.
+  [[nodiscard]] handle acquire() { return handle(get(), returner{this}); }
+
+  /// The resource the pool allocates from.
+  [[nodiscard]] std::pmr::memory_resource* upstream() const noexcept { return m_upstream; }
+
+  /// Destroys the idle objects of the depot and of the calling thread's cache.
+  void trim() {
+    m_lists.trim([this](std::size_t, void* n) { destroy_node(static_cast<node*>(n)); });
+  }
+
+ private:
+  static constexpr std::uint32_t state_in = 0x1D1E0B1Eu;
+  static constexpr std::uint32_t state_out = 0x0B1EC7EDu;
+
+  // The value comes first; the bookkeeping sits after it, so a node is a T
+  // at its own address.
+  struct node {
+    T value{};
+    const object_pool* owner;
+    std::uint32_t state;
+  };
+  // value is the first member of a node (which has no virtual functions and
+  // no base), so a node and its value share an address on every ABI Electron
+  // supports (guaranteed by the standard when T is standard-layout).
+  static node* node_of(T* p) noexcept { return reinterpret_cast<node*>(p); }
+
+  node* new_node() {
+    void* mem = m_upstream->allocate(sizeof(node), alignof(node));
+    node* n = nullptr;
+#if ELECTRON_HAS_EXCEPTIONS
+    try {
+      n = ::new (mem) node{};
+    } catch (...) {
+      m_upstream->deallocate(mem, sizeof(node), alignof(node));
+      throw;
+    }
+#else
+    n = ::new (mem) node{};
+#endif
+    n->owner = this;
+    n->state = state_in;
+    return n;
+  }
+  void destroy_node(node* n) noexcept {
+    n->~node();
+    m_upstream->deallocate(n, sizeof(node), alignof(node));
+  }
+
+  void count_out([[maybe_unused]] int d) noexcept {
+#if ELECTRON_ASSERTS_ENABLED
+    m_outstanding.fetch_add(d, std::memory_order_relaxed);
+#endif
+  }
+
+  static typename detail::free_lists<1>::limits make_limits(std::size_t max_retained, std::uint32_t thread_cache) {
+    if (thread_cache > max_thread_cache) {
+      electron::detail::throw_error<std::length_error>("electron::pool::object_pool: thread_cache too large");
+    }
+    typename detail::free_lists<1>::limits l{};
+    l.local[0] = thread_cache == 0 ? 1 : thread_cache;
+    l.depot[0] = max_retained;
+    return l;
+  }
+
+  detail::free_lists<1> m_lists;
+  [[no_unique_address]] ResetFn m_reset;
+  std::pmr::memory_resource* m_upstream;
+  std::atomic<long> m_outstanding{0};
+};
+
+// ===========================================================================
+// Byte buffers
+// ===========================================================================
+
+/// A byte buffer from a pool: data(), size() (what was asked for),
+/// capacity() (>= size()); goes back to its pool when destroyed, assigned
+/// over, or by give_back(). Move-only; a default-constructed one is empty.
+template <class Pool>
+class basic_pooled_buffer {
+ public:
+  basic_pooled_buffer() noexcept = default;
+  basic_pooled_buffer(basic_pooled_buffer&& o) noexcept
+      : m_data(std::exchange(o.m_data, nullptr)),
+        m_size(std::exchange(o.m_size, 0)),
+        m_capacity(std::exchange(o.m_capacity, 0)),
+        m_pool(std::exchange(o.m_pool, nullptr)) {}
+  basic_pooled_buffer& operator=(basic_pooled_buffer&& o) noexcept {
+    if (this != &o) {
+      give_back();
+      m_data = std::exchange(o.m_data, nullptr);
+      m_size = std::exchange(o.m_size, 0);
+      m_capacity = std::exchange(o.m_capacity, 0);
+      m_pool = std::exchange(o.m_pool, nullptr);
+    }
+    return *this;
+  }
+  basic_pooled_buffer(const basic_pooled_buffer&) = delete;
+  basic_pooled_buffer& operator=(const basic_pooled_buffer&) = delete;
+  ~basic_pooled_buffer() { give_back(); }
+
+  [[nodiscard]] std::byte* data() noexcept { return m_data; }
+  [[nodiscard]] const std::byte* data() const noexcept { return m_data; }
+  [[nodiscard]] std::size_t size() const noexcept { return m_size; }
+  [[nodiscard]] std::size_t capacity() const noexcept { return m_capacity; }
+  [[nodiscard]] bool empty() const noexcept { return m_size == 0; }
+  [[nodiscard]] std::byte* begin() noexcept { return m_data; }
+  [[nodiscard]] std::byte* end() noexcept { return m_data + m_size; }
+  [[nodiscard]] const std::byte* begin() const noexcept { return m_data; }
+  [[nodiscard]] const std::byte* end() const noexcept { return m_data + m_size; }
+  [[nodiscard]] std::byte& operator[](std::size_t i) noexcept {
+    ELECTRON_ASSERT(i < m_size, "pooled buffer index out of range");
+    return m_data[i];
+  }
+  [[nodiscard]] const std::byte& operator[](std::size_t i) const noexcept {
+    ELECTRON_ASSERT(i < m_size, "pooled buffer index out of range");
+    return m_data[i];
+  }
+  [[nodiscard]] std::span<std::byte> span() noexcept { return {m_data, m_size}; }
+  [[nodiscard]] std::span<const std::byte> span() const noexcept { return {m_data, m_size}; }
+  /// Sets size() to n. Precondition: n <= capacity() (ELECTRON_ASSERT).
+  void resize(std::size_t n) noexcept {
+    ELECTRON_ASSERT(n <= m_capacity, "pooled buffer: resize beyond capacity");
+    m_size = n;
+  }
+  /// Gives the bytes back to their pool now; the handle becomes empty (what
+  /// std::unique_ptr::reset() does to its pointer). Nothing on an empty one.
+  void give_back() noexcept {
+    if (m_data != nullptr) m_pool->recycle(m_data, m_capacity);
+    m_data = nullptr;
+    m_size = m_capacity = 0;
+    m_pool = nullptr;
+  }
+
+ private:
+  friend Pool;
+  basic_pooled_buffer(std::byte* d, std::size_t size, std::size_t cap, Pool* p) noexcept
+      : m_data(d), m_size(size), m_capacity(cap), m_pool(p) {}
+  std::byte* m_data = nullptr;
+  std::size_t m_size = 0;
+  std::size_t m_capacity = 0;
+  Pool* m_pool = nullptr;
+};
+
+/// Size classes of buffer_pool: 14 powers of two from 512 B to 4 MiB.
+struct pow2_classes {
+  static constexpr std::size_t count = 14;
+  static constexpr std::size_t min_size = 512;
+  static constexpr std::size_t max_pooled = min_size << (count - 1);  // 4 MiB
+  /// Class of a request, or count when it is not pooled.
+  static constexpr std::size_t class_of(std::size_t n) noexcept {
+    if (n <= min_size) return 0;
+    if (n > max_pooled) return count;
+    return static_cast<std::size_t>(std::bit_width(n - 1)) - 9;  // 2^9 = 512
+  }
+  static constexpr std::size_t capacity(std::size_t cls, std::size_t) noexcept { return min_size << cls; }
+  static constexpr bool variable(std::size_t) noexcept { return false; }
+};
+
+/// Size classes of sized_pool: < 1 KiB, 1-8 KiB, 8-64 KiB, and > 64 KiB in
+/// 64 KiB steps up to 4 MiB (that class holds buffers of several
+/// capacities; its retention limits are counted in 4 MiB buffers, so the
+/// byte bounds hold); larger requests are not pooled.
+struct four_classes {
+  static constexpr std::size_t count = 4;
+  static constexpr std::size_t huge_step = 64 * 1024;
+  static constexpr std::size_t max_pooled = std::size_t{4} << 20;
+  static constexpr std::size_t class_of(std::size_t n) noexcept {
+    if (n <= 1024) return 0;
+    if (n <= 8 * 1024) return 1;
+    if (n <= 64 * 1024) return 2;
+    return n <= max_pooled ? 3 : count;
+  }
+  static constexpr std::size_t capacity(std::size_t cls, std::size_t n) noexcept {
+    constexpr std::size_t fixed[3] = {1024, 8 * 1024, 64 * 1024};
+    return cls < 3 ? fixed[cls] : (n + huge_step - 1) / huge_step * huge_step;
+  }
+  static constexpr bool variable(std::size_t cls) noexcept { return cls == 3; }
+};
+
+/// How much a buffer pool keeps.
+struct buffer_pool_options {
+  /// Bytes of idle buffers the shared depot keeps per class.
+  std::size_t max_retained_bytes_per_class = 16u << 20;
+  /// Bytes of idle buffers each thread's cache keeps per class (at least one buffer).
+  std::size_t thread_cache_bytes_per_class = 256u << 10;
+};
+
+/// A pool of byte buffers in size classes (see pow2_classes, four_classes).
+/// get(size) returns a buffer of capacity >= size, aligned to 64 bytes, that
+/// returns itself on destruction. Requests over the largest class are served
+/// and freed, not pooled. Sizes above max_size() throw std::length_error
+/// before anything is allocated. Every allocation (buffers, each thread's
+/// cache, the depot) comes from the upstream std::pmr::memory_resource
+/// (default: std::pmr::new_delete_resource()) and goes back to it.
+/// Thread-safe.
+template <class Classes>
+class basic_buffer_pool {
+ public:
+  using buffer = basic_pooled_buffer<basic_buffer_pool>;
+  static constexpr std::size_t buffer_alignment = 64;
+
+  /// A pool with the given retention bounds that allocates from `upstream`
+  /// (which must outlive the pool).
+  ///
+  ///   buffer_pool p({}, &my_resource);
+  explicit basic_buffer_pool(const buffer_pool_options& opt = {},
+                             std::pmr::memory_resource* upstream = std::pmr::new_delete_resource())
+      : m_lists(make_limits(opt), upstream), m_upstream(upstream) {
+    ELECTRON_ASSERT(upstream != nullptr, "buffer pool: upstream resource is null");
+  }
+  basic_buffer_pool(const basic_buffer_pool&) = delete;
+  basic_buffer_pool& operator=(const basic_buffer_pool&) = delete;
+  ~basic_buffer_pool() {
+    m_lists.drain([this](std::size_t c, void* p) noexcept { free_buffer(p, stored_capacity(c, p)); });
+  }
+
+  /// The largest size get() accepts: electron::detail::max_allocation_size,
+  /// 2^47 bytes on 64-bit targets (2^30 on 32-bit ones).
+  [[nodiscard]] static constexpr std::size_t max_size() noexcept { return electron::detail::max_allocation_size; }
+
+  /// A buffer with size() == n and capacity() >= n. Throws std::length_error
+  /// when n > max_size() (the pool is unchanged); what the upstream throws
+  /// (std::bad_alloc by default) when it cannot serve n.
+  [[nodiscard]] ELECTRON_ALWAYS_INLINE buffer get(std::size_t n) {
+    const std::size_t c = Classes::class_of(n);
+    if (ELECTRON_LIKELY(c < Classes::count)) {
+      if (void* p = m_lists.pop(c)) {
+        const std::size_t cap = stored_capacity(c, p);
+        if (ELECTRON_LIKELY(cap >= n)) return buffer(static_cast<std::byte*>(p), n, cap, this);
+        free_buffer(p, cap);  // a variable-class buffer too small for this request
+      }
+    }
+    return get_new(n, c);
+  }
+
+  /// Takes a buffer back (the same as destroying it).
+  void put(buffer&& b) noexcept { b.give_back(); }
+
+  /// Frees the idle buffers of the depot and of the calling thread's cache.
+  void trim() {
+    m_lists.trim([this](std::size_t c, void* p) { free_buffer(p, stored_capacity(c, p)); });
+  }
+
+  /// The resource the pool allocates from.
+  [[nodiscard]] std::pmr::memory_resource* upstream() const noexcept { return m_upstream; }
+
+  /// Idle buffers of class c in the shared depot (a snapshot).
+  [[nodiscard]] std::size_t depot_size(std::size_t c) { return m_lists.depot_size(c); }
+
+ private:
+  friend buffer;
+  // Called by a buffer when it lets go of its bytes.
+  void recycle(std::byte* p, std::size_t cap) noexcept {
+    const std::size_t c = Classes::class_of(cap);
+    if (ELECTRON_LIKELY(c < Classes::count && Classes::capacity(c, cap) == cap)) {
+      // Variable-capacity classes keep the capacity in the idle buffer itself.
+      if (Classes::variable(c)) std::memcpy(p, &cap, sizeof cap);
+      if (ELECTRON_LIKELY(m_lists.push(c, p))) return;
+    }
+    free_buffer(p, cap);
+  }
+
+  static std::size_t stored_capacity(std::size_t c, void* p) noexcept {
+    if (Classes::variable(c)) {
+      std::size_t cap = 0;
+      std::memcpy(&cap, p, sizeof cap);
+      return cap;
+    }
+    return Classes::capacity(c, 0);
+  }
+  ELECTRON_NOINLINE buffer get_new(std::size_t n, std::size_t c) {
+    // Checked here, off the pooled path: every class is far below the limit.
+    // An aligned allocation rounds the size up to the alignment, which
+    // wrapped around to a tiny block for n within 63 of SIZE_MAX (libstdc++
+    // 12's aligned operator new, under new_delete_resource()).
+    if (ELECTRON_UNLIKELY(n > max_size())) {
+      electron::detail::throw_error<std::length_error>("electron::pool: buffer size above max_size()");
+    }
+    const std::size_t cap = c < Classes::count ? Classes::capacity(c, n) : (n == 0 ? 1 : n);
+    auto* p = static_cast<std::byte*>(m_upstream->allocate(cap, buffer_alignment));
+    return buffer(p, n, cap, this);
+  }
+  void free_buffer(void* p, std::size_t cap) noexcept { m_upstream->deallocate(p, cap, buffer_alignment); }
+  static typename detail::free_lists<Classes::count>::limits make_limits(const buffer_pool_options& opt) {
+    typename detail::free_lists<Classes::count>::limits l{};
+    for (std::size_t c = 0; c < Classes::count; ++c) {
+      // A variable class is counted at its largest capacity, so the byte bounds hold.
+      const std::size_t cap = Classes::variable(c) ? Classes::max_pooled : Classes::capacity(c, 0);
+      const std::size_t local = opt.thread_cache_bytes_per_class / cap;
+      l.local[c] = static_cast<std::uint32_t>(std::clamp<std::size_t>(local, 1, 64));
+      l.depot[c] = opt.max_retained_bytes_per_class / cap;  // may be 0: nothing kept in the depot
+    }
+    return l;
+  }
+
+  detail::free_lists<Classes::count> m_lists;
+  std::pmr::memory_resource* m_upstream;
+};
+
+/// 14 power-of-two classes, 512 B to 4 MiB.
+using buffer_pool = basic_buffer_pool<pow2_classes>;
+/// Four classes: < 1 KiB, 1-8 KiB, 8-64 KiB, > 64 KiB.
+using sized_pool = basic_buffer_pool<four_classes>;
+/// buffer_pool's buffer type (sized_pool's is sized_pool::buffer).
+using pooled_buffer = buffer_pool::buffer;
+
+static_assert(buffer_source<buffer_pool> && buffer_source<sized_pool>);
+
+// ===========================================================================
+// arena_of_pools
+// ===========================================================================
+
+/// Per-request memory in one place: contexts from
+/// an object pool, byte buffers from a buffer pool, and strings and small
+/// objects bumped from an arena that reset() rewinds at the end of each
+/// request. Any types satisfying the concepts plug in.
+///
+/// A request loop allocates nothing from the system once warm: contexts and
+/// buffers are reused, the arena keeps its largest block.
+///
+///   electron::pool::arena_of_pools<request_context> mem;
+///   for (auto& req : requests) {
+///     auto* ctx = mem.allocate_context();
+///     auto body = mem.allocate_buffer(req.size);
+///     std::string_view path = mem.make_string(req.path);
+///     handle(*ctx, body, path);
+///     mem.release_context(ctx);
+///     mem.reset();  // strings gone; body returns to its pool at the end of the iteration
+///   }
+///
+/// Thread safety: the arena part is single-threaded, so one arena_of_pools
+/// serves one thread at a time.
+///
+/// Destruction: the arena (and the objects make<T> put in it) first, then
+/// the contexts, then the buffer pool, so an idle context may keep a buffer
+/// and an arena object may hold a context or a buffer until then.
+template <class Context, arena::bump_allocator Arena = arena::arena, context_pool ContextPool = object_pool<Context>,
+          buffer_source BufferPool = buffer_pool>
+requires std::same_as<typename ContextPool::value_type, Context>
+class arena_of_pools {
+ public:
+  using context_type = Context;
+  using context_pointer = typename ContextPool::pointer;
+  using buffer = decltype(std::declval<BufferPool&>().get(std::size_t{}));
+
+  arena_of_pools() = default;
+  /// Builds each part in place from a tuple of constructor arguments, e.g.
+  /// arena_of_pools<ctx> m(std::piecewise_construct, std::forward_as_tuple(256 * 1024),
+  ///                      std::forward_as_tuple(64), std::forward_as_tuple(buffer_pool_options{}));
+  template <class... A, class... C, class... B>
+  arena_of_pools(std::piecewise_construct_t, std::tuple<A...> arena_args, std::tuple<C...> context_args,
+                 std::tuple<B...> buffer_args)
+      : m_buffers(std::make_from_tuple<BufferPool>(std::move(buffer_args))),
+        m_contexts(std::make_from_tuple<ContextPool>(std::move(context_args))),
+        m_arena(std::make_from_tuple<Arena>(std::move(arena_args))) {}
+
+  /// A reset context from the pool.
+  [[nodiscard]] context_pointer allocate_context() { return m_contexts.get(); }
+  /// Gives a context back (it is reset on the way in).
+  void release_context(context_pointer c) { m_contexts.put(c); }
+  /// A buffer of at least n bytes; it goes back to the pool when destroyed.
+  /// A size the pool refuses throws what the pool's get() throws
+  /// (buffer_pool: std::length_error above max_size()).
+  [[nodiscard]] buffer allocate_buffer(std::size_t n) { return m_buffers.get(n); }
+  /// A copy of s that lives until the next reset(). A size the arena refuses
+  /// throws what the arena throws (arena::arena: std::bad_alloc).
+  [[nodiscard]] std::string_view make_string(std::string_view s) { return arena::make_string(m_arena, s); }
+  /// Ends a request: rewinds the arena (strings from make_string are gone).
+  void reset() noexcept(noexcept(std::declval<Arena&>().reset())) { m_arena.reset(); }
+
+  [[nodiscard]] Arena& get_arena() noexcept { return m_arena; }
+  [[nodiscard]] ContextPool& contexts() noexcept { return m_contexts; }
+  [[nodiscard]] BufferPool& buffers() noexcept { return m_buffers; }
+
+ private:
+  // Destroyed in reverse: first the arena (its objects may hold contexts and
+  // buffers), then the contexts (an idle one keeps what it owns, which may
+  // be a buffer), then the buffer pool they all give back to. The other
+  // order destroyed the buffer pool first, so an idle context's buffer, or
+  // an arena object's context, went back to a destroyed pool.
+  BufferPool m_buffers;
+  ContextPool m_contexts;
+  Arena m_arena;
+};
+
+}  // namespace pool
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_POOL_HPP
+// ---- end electron/pool.hpp ----
+// ---- begin electron/strings.hpp ----
+// electron/strings.hpp: zero-allocation string utilities.
+//
+// - as_bytes / as_string_view: views of the same memory as bytes or characters.
+// - builder: appends strings, characters and integers; clear() keeps the
+//   capacity; can draw its buffer from any pool::buffer_source
+//   (basic_builder<S>; builder is basic_builder<pool::buffer_pool>).
+// - index_any / contains_any: first byte from a set (vectorized).
+// - equal_fold: case-insensitive equality with Unicode simple case folding
+//   over UTF-8 (the semantics of Go's strings.EqualFold), with a vectorized
+//   ASCII fast path. Invalid UTF-8 compares byte-wise.
+// - lines / split / split_any / fields: lazy views of the pieces of a text
+//   ('\n' lines, Python's str.split(sep) and str.split() semantics);
+//   cut / cut_last: the text around a separator; trim / trim_left /
+//   trim_right: without ASCII whitespace or a set of bytes.
+//
+// Nothing here allocates except builder's growth (tested with the
+// allocation counter).
+//
+//   electron::strings::builder b;
+//   b.append("user=").append(42).append(',').append("ok");
+//   std::string_view line = b.view();                       // "user=42,ok"
+//   bool same = electron::strings::equal_fold("Straße", "STRASSE");   // false: ß has no simple fold to "ss"
+//   bool kelvin = electron::strings::equal_fold("\u212A", "k");        // true (KELVIN SIGN folds to k)
+//   for (std::string_view row : electron::strings::lines(csv))
+//     for (std::string_view cell : electron::strings::split(row, ',')) ...
+#ifndef ELECTRON_STRINGS_HPP
+#define ELECTRON_STRINGS_HPP
+
+// ---- begin electron/strings/detail/equal_fold.hpp ----
+// electron/strings/detail/equal_fold.hpp: the machinery behind
+// electron::strings::equal_fold: simple case folding through the generated
+// table, a UTF-8 decoder, and the vectorized ASCII prefix.
+#ifndef ELECTRON_STRINGS_DETAIL_EQUAL_FOLD_HPP
+#define ELECTRON_STRINGS_DETAIL_EQUAL_FOLD_HPP
+
+// ---- begin electron/strings/detail/casefold_table.hpp ----
+// Generated by scripts/gen_casefold.py from the Unicode Character Database,
+// CaseFolding-15.0.0.txt: the simple case foldings (status C and S).
+// Do not edit.
+#ifndef ELECTRON_STRINGS_DETAIL_CASEFOLD_TABLE_HPP
+#define ELECTRON_STRINGS_DETAIL_CASEFOLD_TABLE_HPP
+
+
+#include <cstdint>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace strings::detail {
+
+struct fold_pair {
+  char32_t from;
+  char32_t to;
+};
+
+/// 1454 code points and their simple case folding, sorted by code point.
+inline constexpr fold_pair fold_table[1454] = {
+    {0x0041, 0x0061}, {0x0042, 0x0062}, {0x0043, 0x0063}, {0x0044, 0x0064}, {0x0045, 0x0065}, {0x0046, 0x0066},
+    {0x0047, 0x0067}, {0x0048, 0x0068}, {0x0049, 0x0069}, {0x004A, 0x006A}, {0x004B, 0x006B}, {0x004C, 0x006C},
+    {0x004D, 0x006D}, {0x004E, 0x006E}, {0x004F, 0x006F}, {0x0050, 0x0070}, {0x0051, 0x0071}, {0x0052, 0x0072},
+    {0x0053, 0x0073}, {0x0054, 0x0074}, {0x0055, 0x0075}, {0x0056, 0x0076}, {0x0057, 0x0077}, {0x0058, 0x0078},
+    {0x0059, 0x0079}, {0x005A, 0x007A}, {0x00B5, 0x03BC}, {0x00C0, 0x00E0}, {0x00C1, 0x00E1}, {0x00C2, 0x00E2},
+    {0x00C3, 0x00E3}, {0x00C4, 0x00E4}, {0x00C5, 0x00E5}, {0x00C6, 0x00E6}, {0x00C7, 0x00E7}, {0x00C8, 0x00E8},
+    {0x00C9, 0x00E9}, {0x00CA, 0x00EA}, {0x00CB, 0x00EB}, {0x00CC, 0x00EC}, {0x00CD, 0x00ED}, {0x00CE, 0x00EE},
+    {0x00CF, 0x00EF}, {0x00D0, 0x00F0}, {0x00D1, 0x00F1}, {0x00D2, 0x00F2}, {0x00D3, 0x00F3}, {0x00D4, 0x00F4},
+    {0x00D5, 0x00F5}, {0x00D6, 0x00F6}, {0x00D8, 0x00F8}, {0x00D9, 0x00F9}, {0x00DA, 0x00FA}, {0x00DB, 0x00FB},
+    {0x00DC, 0x00FC}, {0x00DD, 0x00FD}, {0x00DE, 0x00FE}, {0x0100, 0x0101}, {0x0102, 0x0103}, {0x0104, 0x0105},
+    {0x0106, 0x0107}, {0x0108, 0x0109}, {0x010A, 0x010B}, {0x010C, 0x010D}, {0x010E, 0x010F}, {0x0110, 0x0111},
+    {0x0112, 0x0113}, {0x0114, 0x0115}, {0x0116, 0x0117}, {0x0118, 0x0119}, {0x011A, 0x011B}, {0x011C, 0x011D},
+    {0x011E, 0x011F}, {0x0120, 0x0121}, {0x0122, 0x0123}, {0x0124, 0x0125}, {0x0126, 0x0127}, {0x0128, 0x0129},
+    {0x012A, 0x012B}, {0x012C, 0x012D}, {0x012E, 0x012F}, {0x0132, 0x0133}, {0x0134, 0x0135}, {0x0136, 0x0137},
+    {0x0139, 0x013A}, {0x013B, 0x013C}, {0x013D, 0x013E}, {0x013F, 0x0140}, {0x0141, 0x0142}, {0x0143, 0x0144},
+    {0x0145, 0x0146}, {0x0147, 0x0148}, {0x014A, 0x014B}, {0x014C, 0x014D}, {0x014E, 0x014F}, {0x0150, 0x0151},
+    {0x0152, 0x0153}, {0x0154, 0x0155}, {0x0156, 0x0157}, {0x0158, 0x0159}, {0x015A, 0x015B}, {0x015C, 0x015D},
+    {0x015E, 0x015F}, {0x0160, 0x0161}, {0x0162, 0x0163}, {0x0164, 0x0165}, {0x0166, 0x0167}, {0x0168, 0x0169},
+    {0x016A, 0x016B}, {0x016C, 0x016D}, {0x016E, 0x016F}, {0x0170, 0x0171}, {0x0172, 0x0173}, {0x0174, 0x0175},
+    {0x0176, 0x0177}, {0x0178, 0x00FF}, {0x0179, 0x017A}, {0x017B, 0x017C}, {0x017D, 0x017E}, {0x017F, 0x0073},
+    {0x0181, 0x0253}, {0x0182, 0x0183}, {0x0184, 0x0185}, {0x0186, 0x0254}, {0x0187, 0x0188}, {0x0189, 0x0256},
+    {0x018A, 0x0257}, {0x018B, 0x018C}, {0x018E, 0x01DD}, {0x018F, 0x0259}, {0x0190, 0x025B}, {0x0191, 0x0192},
+    {0x0193, 0x0260}, {0x0194, 0x0263}, {0x0196, 0x0269}, {0x0197, 0x0268}, {0x0198, 0x0199}, {0x019C, 0x026F},
+    {0x019D, 0x0272}, {0x019F, 0x0275}, {0x01A0, 0x01A1}, {0x01A2, 0x01A3}, {0x01A4, 0x01A5}, {0x01A6, 0x0280},
+    {0x01A7, 0x01A8}, {0x01A9, 0x0283}, {0x01AC, 0x01AD}, {0x01AE, 0x0288}, {0x01AF, 0x01B0}, {0x01B1, 0x028A},
+    {0x01B2, 0x028B}, {0x01B3, 0x01B4}, {0x01B5, 0x01B6}, {0x01B7, 0x0292}, {0x01B8, 0x01B9}, {0x01BC, 0x01BD},
+    {0x01C4, 0x01C6}, {0x01C5, 0x01C6}, {0x01C7, 0x01C9}, {0x01C8, 0x01C9}, {0x01CA, 0x01CC}, {0x01CB, 0x01CC},
+    {0x01CD, 0x01CE}, {0x01CF, 0x01D0}, {0x01D1, 0x01D2}, {0x01D3, 0x01D4}, {0x01D5, 0x01D6}, {0x01D7, 0x01D8},
+    {0x01D9, 0x01DA}, {0x01DB, 0x01DC}, {0x01DE, 0x01DF}, {0x01E0, 0x01E1}, {0x01E2, 0x01E3}, {0x01E4, 0x01E5},
+    {0x01E6, 0x01E7}, {0x01E8, 0x01E9}, {0x01EA, 0x01EB}, {0x01EC, 0x01ED}, {0x01EE, 0x01EF}, {0x01F1, 0x01F3},
+    {0x01F2, 0x01F3}, {0x01F4, 0x01F5}, {0x01F6, 0x0195}, {0x01F7, 0x01BF}, {0x01F8, 0x01F9}, {0x01FA, 0x01FB},
+    {0x01FC, 0x01FD}, {0x01FE, 0x01FF}, {0x0200, 0x0201}, {0x0202, 0x0203}, {0x0204, 0x0205}, {0x0206, 0x0207},
+    {0x0208, 0x0209}, {0x020A, 0x020B}, {0x020C, 0x020D}, {0x020E, 0x020F}, {0x0210, 0x0211}, {0x0212, 0x0213},
+    {0x0214, 0x0215}, {0x0216, 0x0217}, {0x0218, 0x0219}, {0x021A, 0x021B}, {0x021C, 0x021D}, {0x021E, 0x021F},
+    {0x0220, 0x019E}, {0x0222, 0x0223}, {0x0224, 0x0225}, {0x0226, 0x0227}, {0x0228, 0x0229}, {0x022A, 0x022B},
+    {0x022C, 0x022D}, {0x022E, 0x022F}, {0x0230, 0x0231}, {0x0232, 0x0233}, {0x023A, 0x2C65}, {0x023B, 0x023C},
+    {0x023D, 0x019A}, {0x023E, 0x2C66}, {0x0241, 0x0242}, {0x0243, 0x0180}, {0x0244, 0x0289}, {0x0245, 0x028C},
+    {0x0246, 0x0247}, {0x0248, 0x0249}, {0x024A, 0x024B}, {0x024C, 0x024D}, {0x024E, 0x024F}, {0x0345, 0x03B9},
+    {0x0370, 0x0371}, {0x0372, 0x0373}, {0x0376, 0x0377}, {0x037F, 0x03F3}, {0x0386, 0x03AC}, {0x0388, 0x03AD},
+    {0x0389, 0x03AE}, {0x038A, 0x03AF}, {0x038C, 0x03CC}, {0x038E, 0x03CD}, {0x038F, 0x03CE}, {0x0391, 0x03B1},
+    {0x0392, 0x03B2}, {0x0393, 0x03B3}, {0x0394, 0x03B4}, {0x0395, 0x03B5}, {0x0396, 0x03B6}, {0x0397, 0x03B7},
+    {0x0398, 0x03B8}, {0x0399, 0x03B9}, {0x039A, 0x03BA}, {0x039B, 0x03BB}, {0x039C, 0x03BC}, {0x039D, 0x03BD},
+    {0x039E, 0x03BE}, {0x039F, 0x03BF}, {0x03A0, 0x03C0}, {0x03A1, 0x03C1}, {0x03A3, 0x03C3}, {0x03A4, 0x03C4},
+    {0x03A5, 0x03C5}, {0x03A6, 0x03C6}, {0x03A7, 0x03C7}, {0x03A8, 0x03C8}, {0x03A9, 0x03C9}, {0x03AA, 0x03CA},
+    {0x03AB, 0x03CB}, {0x03C2, 0x03C3}, {0x03CF, 0x03D7}, {0x03D0, 0x03B2}, {0x03D1, 0x03B8}, {0x03D5, 0x03C6},
+    {0x03D6, 0x03C0}, {0x03D8, 0x03D9}, {0x03DA, 0x03DB}, {0x03DC, 0x03DD}, {0x03DE, 0x03DF}, {0x03E0, 0x03E1},
+    {0x03E2, 0x03E3}, {0x03E4, 0x03E5}, {0x03E6, 0x03E7}, {0x03E8, 0x03E9}, {0x03EA, 0x03EB}, {0x03EC, 0x03ED},
+    {0x03EE, 0x03EF}, {0x03F0, 0x03BA}, {0x03F1, 0x03C1}, {0x03F4, 0x03B8}, {0x03F5, 0x03B5}, {0x03F7, 0x03F8},
+    {0x03F9, 0x03F2}, {0x03FA, 0x03FB}, {0x03FD, 0x037B}, {0x03FE, 0x037C}, {0x03FF, 0x037D}, {0x0400, 0x0450},
+    {0x0401, 0x0451}, {0x0402, 0x0452}, {0x0403, 0x0453}, {0x0404, 0x0454}, {0x0405, 0x0455}, {0x0406, 0x0456},
+    {0x0407, 0x0457}, {0x0408, 0x0458}, {0x0409, 0x0459}, {0x040A, 0x045A}, {0x040B, 0x045B}, {0x040C, 0x045C},
+    {0x040D, 0x045D}, {0x040E, 0x045E}, {0x040F, 0x045F}, {0x0410, 0x0430}, {0x0411, 0x0431}, {0x0412, 0x0432},
+    {0x0413, 0x0433}, {0x0414, 0x0434}, {0x0415, 0x0435}, {0x0416, 0x0436}, {0x0417, 0x0437}, {0x0418, 0x0438},
+    {0x0419, 0x0439}, {0x041A, 0x043A}, {0x041B, 0x043B}, {0x041C, 0x043C}, {0x041D, 0x043D}, {0x041E, 0x043E},
+    {0x041F, 0x043F}, {0x0420, 0x0440}, {0x0421, 0x0441}, {0x0422, 0x0442}, {0x0423, 0x0443}, {0x0424, 0x0444},
+    {0x0425, 0x0445}, {0x0426, 0x0446}, {0x0427, 0x0447}, {0x0428, 0x0448}, {0x0429, 0x0449}, {0x042A, 0x044A},
+    {0x042B, 0x044B}, {0x042C, 0x044C}, {0x042D, 0x044D}, {0x042E, 0x044E}, {0x042F, 0x044F}, {0x0460, 0x0461},
+    {0x0462, 0x0463}, {0x0464, 0x0465}, {0x0466, 0x0467}, {0x0468, 0x0469}, {0x046A, 0x046B}, {0x046C, 0x046D},
+    {0x046E, 0x046F}, {0x0470, 0x0471}, {0x0472, 0x0473}, {0x0474, 0x0475}, {0x0476, 0x0477}, {0x0478, 0x0479},
+    {0x047A, 0x047B}, {0x047C, 0x047D}, {0x047E, 0x047F}, {0x0480, 0x0481}, {0x048A, 0x048B}, {0x048C, 0x048D},
+    {0x048E, 0x048F}, {0x0490, 0x0491}, {0x0492, 0x0493}, {0x0494, 0x0495}, {0x0496, 0x0497}, {0x0498, 0x0499},
+    {0x049A, 0x049B}, {0x049C, 0x049D}, {0x049E, 0x049F}, {0x04A0, 0x04A1}, {0x04A2, 0x04A3}, {0x04A4, 0x04A5},
+    {0x04A6, 0x04A7}, {0x04A8, 0x04A9}, {0x04AA, 0x04AB}, {0x04AC, 0x04AD}, {0x04AE, 0x04AF}, {0x04B0, 0x04B1},
+    {0x04B2, 0x04B3}, {0x04B4, 0x04B5}, {0x04B6, 0x04B7}, {0x04B8, 0x04B9}, {0x04BA, 0x04BB}, {0x04BC, 0x04BD},
+    {0x04BE, 0x04BF}, {0x04C0, 0x04CF}, {0x04C1, 0x04C2}, {0x04C3, 0x04C4}, {0x04C5, 0x04C6}, {0x04C7, 0x04C8},
+    {0x04C9, 0x04CA}, {0x04CB, 0x04CC}, {0x04CD, 0x04CE}, {0x04D0, 0x04D1}, {0x04D2, 0x04D3}, {0x04D4, 0x04D5},
+    {0x04D6, 0x04D7}, {0x04D8, 0x04D9}, {0x04DA, 0x04DB}, {0x04DC, 0x04DD}, {0x04DE, 0x04DF}, {0x04E0, 0x04E1},
+    {0x04E2, 0x04E3}, {0x04E4, 0x04E5}, {0x04E6, 0x04E7}, {0x04E8, 0x04E9}, {0x04EA, 0x04EB}, {0x04EC, 0x04ED},
+    {0x04EE, 0x04EF}, {0x04F0, 0x04F1}, {0x04F2, 0x04F3}, {0x04F4, 0x04F5}, {0x04F6, 0x04F7}, {0x04F8, 0x04F9},
+    {0x04FA, 0x04FB}, {0x04FC, 0x04FD}, {0x04FE, 0x04FF}, {0x0500, 0x0501}, {0x0502, 0x0503}, {0x0504, 0x0505},
+    {0x0506, 0x0507}, {0x0508, 0x0509}, {0x050A, 0x050B}, {0x050C, 0x050D}, {0x050E, 0x050F}, {0x0510, 0x0511},
+    {0x0512, 0x0513}, {0x0514, 0x0515}, {0x0516, 0x0517}, {0x0518, 0x0519}, {0x051A, 0x051B}, {0x051C, 0x051D},
+    {0x051E, 0x051F}, {0x0520, 0x0521}, {0x0522, 0x0523}, {0x0524, 0x0525}, {0x0526, 0x0527}, {0x0528, 0x0529},
+    {0x052A, 0x052B}, {0x052C, 0x052D}, {0x052E, 0x052F}, {0x0531, 0x0561}, {0x0532, 0x0562}, {0x0533, 0x0563},
+    {0x0534, 0x0564}, {0x0535, 0x0565}, {0x0536, 0x0566}, {0x0537, 0x0567}, {0x0538, 0x0568}, {0x0539, 0x0569},
+    {0x053A, 0x056A}, {0x053B, 0x056B}, {0x053C, 0x056C}, {0x053D, 0x056D}, {0x053E, 0x056E}, {0x053F, 0x056F},
+    {0x0540, 0x0570}, {0x0541, 0x0571}, {0x0542, 0x0572}, {0x0543, 0x0573}, {0x0544, 0x0574}, {0x0545, 0x0575},
+    {0x0546, 0x0576}, {0x0547, 0x0577}, {0x0548, 0x0578}, {0x0549, 0x0579}, {0x054A, 0x057A}, {0x054B, 0x057B},
+    {0x054C, 0x057C}, {0x054D, 0x057D}, {0x054E, 0x057E}, {0x054F, 0x057F}, {0x0550, 0x0580}, {0x0551, 0x0581},
+    {0x0552, 0x0582}, {0x0553, 0x0583}, {0x0554, 0x0584}, {0x0555, 0x0585}, {0x0556, 0x0586}, {0x10A0, 0x2D00},
+    {0x10A1, 0x2D01}, {0x10A2, 0x2D02}, {0x10A3, 0x2D03}, {0x10A4, 0x2D04}, {0x10A5, 0x2D05}, {0x10A6, 0x2D06},
+    {0x10A7, 0x2D07}, {0x10A8, 0x2D08}, {0x10A9, 0x2D09}, {0x10AA, 0x2D0A}, {0x10AB, 0x2D0B}, {0x10AC, 0x2D0C},
+    {0x10AD, 0x2D0D}, {0x10AE, 0x2D0E}, {0x10AF, 0x2D0F}, {0x10B0, 0x2D10}, {0x10B1, 0x2D11}, {0x10B2, 0x2D12},
+    {0x10B3, 0x2D13}, {0x10B4, 0x2D14}, {0x10B5, 0x2D15}, {0x10B6, 0x2D16}, {0x10B7, 0x2D17}, {0x10B8, 0x2D18},
+    {0x10B9, 0x2D19}, {0x10BA, 0x2D1A}, {0x10BB, 0x2D1B}, {0x10BC, 0x2D1C}, {0x10BD, 0x2D1D}, {0x10BE, 0x2D1E},
+    {0x10BF, 0x2D1F}, {0x10C0, 0x2D20}, {0x10C1, 0x2D21}, {0x10C2, 0x2D22}, {0x10C3, 0x2D23}, {0x10C4, 0x2D24},
+    {0x10C5, 0x2D25}, {0x10C7, 0x2D27}, {0x10CD, 0x2D2D}, {0x13F8, 0x13F0}, {0x13F9, 0x13F1}, {0x13FA, 0x13F2},
+    {0x13FB, 0x13F3}, {0x13FC, 0x13F4}, {0x13FD, 0x13F5}, {0x1C80, 0x0432}, {0x1C81, 0x0434}, {0x1C82, 0x043E},
+    {0x1C83, 0x0441}, {0x1C84, 0x0442}, {0x1C85, 0x0442}, {0x1C86, 0x044A}, {0x1C87, 0x0463}, {0x1C88, 0xA64B},
+    {0x1C90, 0x10D0}, {0x1C91, 0x10D1}, {0x1C92, 0x10D2}, {0x1C93, 0x10D3}, {0x1C94, 0x10D4}, {0x1C95, 0x10D5},
+    {0x1C96, 0x10D6}, {0x1C97, 0x10D7}, {0x1C98, 0x10D8}, {0x1C99, 0x10D9}, {0x1C9A, 0x10DA}, {0x1C9B, 0x10DB},
+    {0x1C9C, 0x10DC}, {0x1C9D, 0x10DD}, {0x1C9E, 0x10DE}, {0x1C9F, 0x10DF}, {0x1CA0, 0x10E0}, {0x1CA1, 0x10E1},
+    {0x1CA2, 0x10E2}, {0x1CA3, 0x10E3}, {0x1CA4, 0x10E4}, {0x1CA5, 0x10E5}, {0x1CA6, 0x10E6}, {0x1CA7, 0x10E7},
+    {0x1CA8, 0x10E8}, {0x1CA9, 0x10E9}, {0x1CAA, 0x10EA}, {0x1CAB, 0x10EB}, {0x1CAC, 0x10EC}, {0x1CAD, 0x10ED},
+    {0x1CAE, 0x10EE}, {0x1CAF, 0x10EF}, {0x1CB0, 0x10F0}, {0x1CB1, 0x10F1}, {0x1CB2, 0x10F2}, {0x1CB3, 0x10F3},
+    {0x1CB4, 0x10F4}, {0x1CB5, 0x10F5}, {0x1CB6, 0x10F6}, {0x1CB7, 0x10F7}, {0x1CB8, 0x10F8}, {0x1CB9, 0x10F9},
+    {0x1CBA, 0x10FA}, {0x1CBD, 0x10FD}, {0x1CBE, 0x10FE}, {0x1CBF, 0x10FF}, {0x1E00, 0x1E01}, {0x1E02, 0x1E03},
+    {0x1E04, 0x1E05}, {0x1E06, 0x1E07}, {0x1E08, 0x1E09}, {0x1E0A, 0x1E0B}, {0x1E0C, 0x1E0D}, {0x1E0E, 0x1E0F},
+    {0x1E10, 0x1E11}, {0x1E12, 0x1E13}, {0x1E14, 0x1E15}, {0x1E16, 0x1E17}, {0x1E18, 0x1E19}, {0x1E1A, 0x1E1B},
+    {0x1E1C, 0x1E1D}, {0x1E1E, 0x1E1F}, {0x1E20, 0x1E21}, {0x1E22, 0x1E23}, {0x1E24, 0x1E25}, {0x1E26, 0x1E27},
+    {0x1E28, 0x1E29}, {0x1E2A, 0x1E2B}, {0x1E2C, 0x1E2D}, {0x1E2E, 0x1E2F}, {0x1E30, 0x1E31}, {0x1E32, 0x1E33},
+    {0x1E34, 0x1E35}, {0x1E36, 0x1E37}, {0x1E38, 0x1E39}, {0x1E3A, 0x1E3B}, {0x1E3C, 0x1E3D}, {0x1E3E, 0x1E3F},
+    {0x1E40, 0x1E41}, {0x1E42, 0x1E43}, {0x1E44, 0x1E45}, {0x1E46, 0x1E47}, {0x1E48, 0x1E49}, {0x1E4A, 0x1E4B},
+    {0x1E4C, 0x1E4D}, {0x1E4E, 0x1E4F}, {0x1E50, 0x1E51}, {0x1E52, 0x1E53}, {0x1E54, 0x1E55}, {0x1E56, 0x1E57},
+    {0x1E58, 0x1E59}, {0x1E5A, 0x1E5B}, {0x1E5C, 0x1E5D}, {0x1E5E, 0x1E5F}, {0x1E60, 0x1E61}, {0x1E62, 0x1E63},
+    {0x1E64, 0x1E65}, {0x1E66, 0x1E67}, {0x1E68, 0x1E69}, {0x1E6A, 0x1E6B}, {0x1E6C, 0x1E6D}, {0x1E6E, 0x1E6F},
+    {0x1E70, 0x1E71}, {0x1E72, 0x1E73}, {0x1E74, 0x1E75}, {0x1E76, 0x1E77}, {0x1E78, 0x1E79}, {0x1E7A, 0x1E7B},
+    {0x1E7C, 0x1E7D}, {0x1E7E, 0x1E7F}, {0x1E80, 0x1E81}, {0x1E82, 0x1E83}, {0x1E84, 0x1E85}, {0x1E86, 0x1E87},
+    {0x1E88, 0x1E89}, {0x1E8A, 0x1E8B}, {0x1E8C, 0x1E8D}, {0x1E8E, 0x1E8F}, {0x1E90, 0x1E91}, {0x1E92, 0x1E93},
+    {0x1E94, 0x1E95}, {0x1E9B, 0x1E61}, {0x1E9E, 0x00DF}, {0x1EA0, 0x1EA1}, {0x1EA2, 0x1EA3}, {0x1EA4, 0x1EA5},
+    {0x1EA6, 0x1EA7}, {0x1EA8, 0x1EA9}, {0x1EAA, 0x1EAB}, {0x1EAC, 0x1EAD}, {0x1EAE, 0x1EAF}, {0x1EB0, 0x1EB1},
+    {0x1EB2, 0x1EB3}, {0x1EB4, 0x1EB5}, {0x1EB6, 0x1EB7}, {0x1EB8, 0x1EB9}, {0x1EBA, 0x1EBB}, {0x1EBC, 0x1EBD},
+    {0x1EBE, 0x1EBF}, {0x1EC0, 0x1EC1}, {0x1EC2, 0x1EC3}, {0x1EC4, 0x1EC5}, {0x1EC6, 0x1EC7}, {0x1EC8, 0x1EC9},
+    {0x1ECA, 0x1ECB}, {0x1ECC, 0x1ECD}, {0x1ECE, 0x1ECF}, {0x1ED0, 0x1ED1}, {0x1ED2, 0x1ED3}, {0x1ED4, 0x1ED5},
+    {0x1ED6, 0x1ED7}, {0x1ED8, 0x1ED9}, {0x1EDA, 0x1EDB}, {0x1EDC, 0x1EDD}, {0x1EDE, 0x1EDF}, {0x1EE0, 0x1EE1},
+    {0x1EE2, 0x1EE3}, {0x1EE4, 0x1EE5}, {0x1EE6, 0x1EE7}, {0x1EE8, 0x1EE9}, {0x1EEA, 0x1EEB}, {0x1EEC, 0x1EED},
+    {0x1EEE, 0x1EEF}, {0x1EF0, 0x1EF1}, {0x1EF2, 0x1EF3}, {0x1EF4, 0x1EF5}, {0x1EF6, 0x1EF7}, {0x1EF8, 0x1EF9},
+    {0x1EFA, 0x1EFB}, {0x1EFC, 0x1EFD}, {0x1EFE, 0x1EFF}, {0x1F08, 0x1F00}, {0x1F09, 0x1F01}, {0x1F0A, 0x1F02},
+    {0x1F0B, 0x1F03}, {0x1F0C, 0x1F04}, {0x1F0D, 0x1F05}, {0x1F0E, 0x1F06}, {0x1F0F, 0x1F07}, {0x1F18, 0x1F10},
+    {0x1F19, 0x1F11}, {0x1F1A, 0x1F12}, {0x1F1B, 0x1F13}, {0x1F1C, 0x1F14}, {0x1F1D, 0x1F15}, {0x1F28, 0x1F20},
+    {0x1F29, 0x1F21}, {0x1F2A, 0x1F22}, {0x1F2B, 0x1F23}, {0x1F2C, 0x1F24}, {0x1F2D, 0x1F25}, {0x1F2E, 0x1F26},
+    {0x1F2F, 0x1F27}, {0x1F38, 0x1F30}, {0x1F39, 0x1F31}, {0x1F3A, 0x1F32}, {0x1F3B, 0x1F33}, {0x1F3C, 0x1F34},
+    {0x1F3D, 0x1F35}, {0x1F3E, 0x1F36}, {0x1F3F, 0x1F37}, {0x1F48, 0x1F40}, {0x1F49, 0x1F41}, {0x1F4A, 0x1F42},
+    {0x1F4B, 0x1F43}, {0x1F4C, 0x1F44}, {0x1F4D, 0x1F45}, {0x1F59, 0x1F51}, {0x1F5B, 0x1F53}, {0x1F5D, 0x1F55},
+    {0x1F5F, 0x1F57}, {0x1F68, 0x1F60}, {0x1F69, 0x1F61}, {0x1F6A, 0x1F62}, {0x1F6B, 0x1F63}, {0x1F6C, 0x1F64},
+    {0x1F6D, 0x1F65}, {0x1F6E, 0x1F66}, {0x1F6F, 0x1F67}, {0x1F88, 0x1F80}, {0x1F89, 0x1F81}, {0x1F8A, 0x1F82},
+    {0x1F8B, 0x1F83}, {0x1F8C, 0x1F84}, {0x1F8D, 0x1F85}, {0x1F8E, 0x1F86}, {0x1F8F, 0x1F87}, {0x1F98, 0x1F90},
+    {0x1F99, 0x1F91}, {0x1F9A, 0x1F92}, {0x1F9B, 0x1F93}, {0x1F9C, 0x1F94}, {0x1F9D, 0x1F95}, {0x1F9E, 0x1F96},
+    {0x1F9F, 0x1F97}, {0x1FA8, 0x1FA0}, {0x1FA9, 0x1FA1}, {0x1FAA, 0x1FA2}, {0x1FAB, 0x1FA3}, {0x1FAC, 0x1FA4},
+    {0x1FAD, 0x1FA5}, {0x1FAE, 0x1FA6}, {0x1FAF, 0x1FA7}, {0x1FB8, 0x1FB0}, {0x1FB9, 0x1FB1}, {0x1FBA, 0x1F70},
+    {0x1FBB, 0x1F71}, {0x1FBC, 0x1FB3}, {0x1FBE, 0x03B9}, {0x1FC8, 0x1F72}, {0x1FC9, 0x1F73}, {0x1FCA, 0x1F74},
+    {0x1FCB, 0x1F75}, {0x1FCC, 0x1FC3}, {0x1FD8, 0x1FD0}, {0x1FD9, 0x1FD1}, {0x1FDA, 0x1F76}, {0x1FDB, 0x1F77},
+    {0x1FE8, 0x1FE0}, {0x1FE9, 0x1FE1}, {0x1FEA, 0x1F7A}, {0x1FEB, 0x1F7B}, {0x1FEC, 0x1FE5}, {0x1FF8, 0x1F78},
+    {0x1FF9, 0x1F79}, {0x1FFA, 0x1F7C}, {0x1FFB, 0x1F7D}, {0x1FFC, 0x1FF3}, {0x2126, 0x03C9}, {0x212A, 0x006B},
+    {0x212B, 0x00E5}, {0x2132, 0x214E}, {0x2160, 0x2170}, {0x2161, 0x2171}, {0x2162, 0x2172}, {0x2163, 0x2173},
+    {0x2164, 0x2174}, {0x2165, 0x2175}, {0x2166, 0x2176}, {0x2167, 0x2177}, {0x2168, 0x2178}, {0x2169, 0x2179},
+    {0x216A, 0x217A}, {0x216B, 0x217B}, {0x216C, 0x217C}, {0x216D, 0x217D}, {0x216E, 0x217E}, {0x216F, 0x217F},
+    {0x2183, 0x2184}, {0x24B6, 0x24D0}, {0x24B7, 0x24D1}, {0x24B8, 0x24D2}, {0x24B9, 0x24D3}, {0x24BA, 0x24D4},
+    {0x24BB, 0x24D5}, {0x24BC, 0x24D6}, {0x24BD, 0x24D7}, {0x24BE, 0x24D8}, {0x24BF, 0x24D9}, {0x24C0, 0x24DA},
+    {0x24C1, 0x24DB}, {0x24C2, 0x24DC}, {0x24C3, 0x24DD}, {0x24C4, 0x24DE}, {0x24C5, 0x24DF}, {0x24C6, 0x24E0},
+    {0x24C7, 0x24E1}, {0x24C8, 0x24E2}, {0x24C9, 0x24E3}, {0x24CA, 0x24E4}, {0x24CB, 0x24E5}, {0x24CC, 0x24E6},
+    {0x24CD, 0x24E7}, {0x24CE, 0x24E8}, {0x24CF, 0x24E9}, {0x2C00, 0x2C30}, {0x2C01, 0x2C31}, {0x2C02, 0x2C32},
+    {0x2C03, 0x2C33}, {0x2C04, 0x2C34}, {0x2C05, 0x2C35}, {0x2C06, 0x2C36}, {0x2C07, 0x2C37}, {0x2C08, 0x2C38},
+    {0x2C09, 0x2C39}, {0x2C0A, 0x2C3A}, {0x2C0B, 0x2C3B}, {0x2C0C, 0x2C3C}, {0x2C0D, 0x2C3D}, {0x2C0E, 0x2C3E},
+    {0x2C0F, 0x2C3F}, {0x2C10, 0x2C40}, {0x2C11, 0x2C41}, {0x2C12, 0x2C42}, {0x2C13, 0x2C43}, {0x2C14, 0x2C44},
+    {0x2C15, 0x2C45}, {0x2C16, 0x2C46}, {0x2C17, 0x2C47}, {0x2C18, 0x2C48}, {0x2C19, 0x2C49}, {0x2C1A, 0x2C4A},
+    {0x2C1B, 0x2C4B}, {0x2C1C, 0x2C4C}, {0x2C1D, 0x2C4D}, {0x2C1E, 0x2C4E}, {0x2C1F, 0x2C4F}, {0x2C20, 0x2C50},
+    {0x2C21, 0x2C51}, {0x2C22, 0x2C52}, {0x2C23, 0x2C53}, {0x2C24, 0x2C54}, {0x2C25, 0x2C55}, {0x2C26, 0x2C56},
+    {0x2C27, 0x2C57}, {0x2C28, 0x2C58}, {0x2C29, 0x2C59}, {0x2C2A, 0x2C5A}, {0x2C2B, 0x2C5B}, {0x2C2C, 0x2C5C},
+    {0x2C2D, 0x2C5D}, {0x2C2E, 0x2C5E}, {0x2C2F, 0x2C5F}, {0x2C60, 0x2C61}, {0x2C62, 0x026B}, {0x2C63, 0x1D7D},
+    {0x2C64, 0x027D}, {0x2C67, 0x2C68}, {0x2C69, 0x2C6A}, {0x2C6B, 0x2C6C}, {0x2C6D, 0x0251}, {0x2C6E, 0x0271},
+    {0x2C6F, 0x0250}, {0x2C70, 0x0252}, {0x2C72, 0x2C73}, {0x2C75, 0x2C76}, {0x2C7E, 0x023F}, {0x2C7F, 0x0240},
+    {0x2C80, 0x2C81}, {0x2C82, 0x2C83}, {0x2C84, 0x2C85}, {0x2C86, 0x2C87}, {0x2C88, 0x2C89}, {0x2C8A, 0x2C8B},
+    {0x2C8C, 0x2C8D}, {0x2C8E, 0x2C8F}, {0x2C90, 0x2C91}, {0x2C92, 0x2C93}, {0x2C94, 0x2C95}, {0x2C96, 0x2C97},
+    {0x2C98, 0x2C99}, {0x2C9A, 0x2C9B}, {0x2C9C, 0x2C9D}, {0x2C9E, 0x2C9F}, {0x2CA0, 0x2CA1}, {0x2CA2, 0x2CA3},
+    {0x2CA4, 0x2CA5}, {0x2CA6, 0x2CA7}, {0x2CA8, 0x2CA9}, {0x2CAA, 0x2CAB}, {0x2CAC, 0x2CAD}, {0x2CAE, 0x2CAF},
+    {0x2CB0, 0x2CB1}, {0x2CB2, 0x2CB3}, {0x2CB4, 0x2CB5}, {0x2CB6, 0x2CB7}, {0x2CB8, 0x2CB9}, {0x2CBA, 0x2CBB},
+    {0x2CBC, 0x2CBD}, {0x2CBE, 0x2CBF}, {0x2CC0, 0x2CC1}, {0x2CC2, 0x2CC3}, {0x2CC4, 0x2CC5}, {0x2CC6, 0x2CC7},
+    {0x2CC8, 0x2CC9}, {0x2CCA, 0x2CCB}, {0x2CCC, 0x2CCD}, {0x2CCE, 0x2CCF}, {0x2CD0, 0x2CD1}, {0x2CD2, 0x2CD3},
+    {0x2CD4, 0x2CD5}, {0x2CD6, 0x2CD7}, {0x2CD8, 0x2CD9}, {0x2CDA, 0x2CDB}, {0x2CDC, 0x2CDD}, {0x2CDE, 0x2CDF},
+    {0x2CE0, 0x2CE1}, {0x2CE2, 0x2CE3}, {0x2CEB, 0x2CEC}, {0x2CED, 0x2CEE}, {0x2CF2, 0x2CF3}, {0xA640, 0xA641},
+    {0xA642, 0xA643}, {0xA644, 0xA645}, {0xA646, 0xA647}, {0xA648, 0xA649}, {0xA64A, 0xA64B}, {0xA64C, 0xA64D},
+    {0xA64E, 0xA64F}, {0xA650, 0xA651}, {0xA652, 0xA653}, {0xA654, 0xA655}, {0xA656, 0xA657}, {0xA658, 0xA659},
+    {0xA65A, 0xA65B}, {0xA65C, 0xA65D}, {0xA65E, 0xA65F}, {0xA660, 0xA661}, {0xA662, 0xA663}, {0xA664, 0xA665},
+    {0xA666, 0xA667}, {0xA668, 0xA669}, {0xA66A, 0xA66B}, {0xA66C, 0xA66D}, {0xA680, 0xA681}, {0xA682, 0xA683},
+    {0xA684, 0xA685}, {0xA686, 0xA687}, {0xA688, 0xA689}, {0xA68A, 0xA68B}, {0xA68C, 0xA68D}, {0xA68E, 0xA68F},
+    {0xA690, 0xA691}, {0xA692, 0xA693}, {0xA694, 0xA695}, {0xA696, 0xA697}, {0xA698, 0xA699}, {0xA69A, 0xA69B},
+    {0xA722, 0xA723}, {0xA724, 0xA725}, {0xA726, 0xA727}, {0xA728, 0xA729}, {0xA72A, 0xA72B}, {0xA72C, 0xA72D},
+    {0xA72E, 0xA72F}, {0xA732, 0xA733}, {0xA734, 0xA735}, {0xA736, 0xA737}, {0xA738, 0xA739}, {0xA73A, 0xA73B},
+    {0xA73C, 0xA73D}, {0xA73E, 0xA73F}, {0xA740, 0xA741}, {0xA742, 0xA743}, {0xA744, 0xA745}, {0xA746, 0xA747},
+    {0xA748, 0xA749}, {0xA74A, 0xA74B}, {0xA74C, 0xA74D}, {0xA74E, 0xA74F}, {0xA750, 0xA751}, {0xA752, 0xA753},
+    {0xA754, 0xA755}, {0xA756, 0xA757}, {0xA758, 0xA759}, {0xA75A, 0xA75B}, {0xA75C, 0xA75D}, {0xA75E, 0xA75F},
+    {0xA760, 0xA761}, {0xA762, 0xA763}, {0xA764, 0xA765}, {0xA766, 0xA767}, {0xA768, 0xA769}, {0xA76A, 0xA76B},
+    {0xA76C, 0xA76D}, {0xA76E, 0xA76F}, {0xA779, 0xA77A}, {0xA77B, 0xA77C}, {0xA77D, 0x1D79}, {0xA77E, 0xA77F},
+    {0xA780, 0xA781}, {0xA782, 0xA783}, {0xA784, 0xA785}, {0xA786, 0xA787}, {0xA78B, 0xA78C}, {0xA78D, 0x0265},
+    {0xA790, 0xA791}, {0xA792, 0xA793}, {0xA796, 0xA797}, {0xA798, 0xA799}, {0xA79A, 0xA79B}, {0xA79C, 0xA79D},
+    {0xA79E, 0xA79F}, {0xA7A0, 0xA7A1}, {0xA7A2, 0xA7A3}, {0xA7A4, 0xA7A5}, {0xA7A6, 0xA7A7}, {0xA7A8, 0xA7A9},
+    {0xA7AA, 0x0266}, {0xA7AB, 0x025C}, {0xA7AC, 0x0261}, {0xA7AD, 0x026C}, {0xA7AE, 0x026A}, {0xA7B0, 0x029E},
+    {0xA7B1, 0x0287}, {0xA7B2, 0x029D}, {0xA7B3, 0xAB53}, {0xA7B4, 0xA7B5}, {0xA7B6, 0xA7B7}, {0xA7B8, 0xA7B9},
+    {0xA7BA, 0xA7BB}, {0xA7BC, 0xA7BD}, {0xA7BE, 0xA7BF}, {0xA7C0, 0xA7C1}, {0xA7C2, 0xA7C3}, {0xA7C4, 0xA794},
+    {0xA7C5, 0x0282}, {0xA7C6, 0x1D8E}, {0xA7C7, 0xA7C8}, {0xA7C9, 0xA7CA}, {0xA7D0, 0xA7D1}, {0xA7D6, 0xA7D7},
+    {0xA7D8, 0xA7D9}, {0xA7F5, 0xA7F6}, {0xAB70, 0x13A0}, {0xAB71, 0x13A1}, {0xAB72, 0x13A2}, {0xAB73, 0x13A3},
+    {0xAB74, 0x13A4}, {0xAB75, 0x13A5}, {0xAB76, 0x13A6}, {0xAB77, 0x13A7}, {0xAB78, 0x13A8}, {0xAB79, 0x13A9},
+    {0xAB7A, 0x13AA}, {0xAB7B, 0x13AB}, {0xAB7C, 0x13AC}, {0xAB7D, 0x13AD}, {0xAB7E, 0x13AE}, {0xAB7F, 0x13AF},
+    {0xAB80, 0x13B0}, {0xAB81, 0x13B1}, {0xAB82, 0x13B2}, {0xAB83, 0x13B3}, {0xAB84, 0x13B4}, {0xAB85, 0x13B5},
+    {0xAB86, 0x13B6}, {0xAB87, 0x13B7}, {0xAB88, 0x13B8}, {0xAB89, 0x13B9}, {0xAB8A, 0x13BA}, {0xAB8B, 0x13BB},
+    {0xAB8C, 0x13BC}, {0xAB8D, 0x13BD}, {0xAB8E, 0x13BE}, {0xAB8F, 0x13BF}, {0xAB90, 0x13C0}, {0xAB91, 0x13C1},
+    {0xAB92, 0x13C2}, {0xAB93, 0x13C3}, {0xAB94, 0x13C4}, {0xAB95, 0x13C5}, {0xAB96, 0x13C6}, {0xAB97, 0x13C7},
+    {0xAB98, 0x13C8}, {0xAB99, 0x13C9}, {0xAB9A, 0x13CA}, {0xAB9B, 0x13CB}, {0xAB9C, 0x13CC}, {0xAB9D, 0x13CD},
+    {0xAB9E, 0x13CE}, {0xAB9F, 0x13CF}, {0xABA0, 0x13D0}, {0xABA1, 0x13D1}, {0xABA2, 0x13D2}, {0xABA3, 0x13D3},
+    {0xABA4, 0x13D4}, {0xABA5, 0x13D5}, {0xABA6, 0x13D6}, {0xABA7, 0x13D7}, {0xABA8, 0x13D8}, {0xABA9, 0x13D9},
+    {0xABAA, 0x13DA}, {0xABAB, 0x13DB}, {0xABAC, 0x13DC}, {0xABAD, 0x13DD}, {0xABAE, 0x13DE}, {0xABAF, 0x13DF},
+    {0xABB0, 0x13E0}, {0xABB1, 0x13E1}, {0xABB2, 0x13E2}, {0xABB3, 0x13E3}, {0xABB4, 0x13E4}, {0xABB5, 0x13E5},
+    {0xABB6, 0x13E6}, {0xABB7, 0x13E7}, {0xABB8, 0x13E8}, {0xABB9, 0x13E9}, {0xABBA, 0x13EA}, {0xABBB, 0x13EB},
+    {0xABBC, 0x13EC}, {0xABBD, 0x13ED}, {0xABBE, 0x13EE}, {0xABBF, 0x13EF}, {0xFF21, 0xFF41}, {0xFF22, 0xFF42},
+    {0xFF23, 0xFF43}, {0xFF24, 0xFF44}, {0xFF25, 0xFF45}, {0xFF26, 0xFF46}, {0xFF27, 0xFF47}, {0xFF28, 0xFF48},
+    {0xFF29, 0xFF49}, {0xFF2A, 0xFF4A}, {0xFF2B, 0xFF4B}, {0xFF2C, 0xFF4C}, {0xFF2D, 0xFF4D}, {0xFF2E, 0xFF4E},
+    {0xFF2F, 0xFF4F}, {0xFF30, 0xFF50}, {0xFF31, 0xFF51}, {0xFF32, 0xFF52}, {0xFF33, 0xFF53}, {0xFF34, 0xFF54},
+    {0xFF35, 0xFF55}, {0xFF36, 0xFF56}, {0xFF37, 0xFF57}, {0xFF38, 0xFF58}, {0xFF39, 0xFF59}, {0xFF3A, 0xFF5A},
+    {0x10400, 0x10428}, {0x10401, 0x10429}, {0x10402, 0x1042A}, {0x10403, 0x1042B}, {0x10404, 0x1042C}, {0x10405, 0x1042D},
+    {0x10406, 0x1042E}, {0x10407, 0x1042F}, {0x10408, 0x10430}, {0x10409, 0x10431}, {0x1040A, 0x10432}, {0x1040B, 0x10433},
+    {0x1040C, 0x10434}, {0x1040D, 0x10435}, {0x1040E, 0x10436}, {0x1040F, 0x10437}, {0x10410, 0x10438}, {0x10411, 0x10439},
+    {0x10412, 0x1043A}, {0x10413, 0x1043B}, {0x10414, 0x1043C}, {0x10415, 0x1043D}, {0x10416, 0x1043E}, {0x10417, 0x1043F},
+    {0x10418, 0x10440}, {0x10419, 0x10441}, {0x1041A, 0x10442}, {0x1041B, 0x10443}, {0x1041C, 0x10444}, {0x1041D, 0x10445},
+    {0x1041E, 0x10446}, {0x1041F, 0x10447}, {0x10420, 0x10448}, {0x10421, 0x10449}, {0x10422, 0x1044A}, {0x10423, 0x1044B},
+    {0x10424, 0x1044C}, {0x10425, 0x1044D}, {0x10426, 0x1044E}, {0x10427, 0x1044F}, {0x104B0, 0x104D8}, {0x104B1, 0x104D9},
+    {0x104B2, 0x104DA}, {0x104B3, 0x104DB}, {0x104B4, 0x104DC}, {0x104B5, 0x104DD}, {0x104B6, 0x104DE}, {0x104B7, 0x104DF},
+    {0x104B8, 0x104E0}, {0x104B9, 0x104E1}, {0x104BA, 0x104E2}, {0x104BB, 0x104E3}, {0x104BC, 0x104E4}, {0x104BD, 0x104E5},
+    {0x104BE, 0x104E6}, {0x104BF, 0x104E7}, {0x104C0, 0x104E8}, {0x104C1, 0x104E9}, {0x104C2, 0x104EA}, {0x104C3, 0x104EB},
+    {0x104C4, 0x104EC}, {0x104C5, 0x104ED}, {0x104C6, 0x104EE}, {0x104C7, 0x104EF}, {0x104C8, 0x104F0}, {0x104C9, 0x104F1},
+    {0x104CA, 0x104F2}, {0x104CB, 0x104F3}, {0x104CC, 0x104F4}, {0x104CD, 0x104F5}, {0x104CE, 0x104F6}, {0x104CF, 0x104F7},
+    {0x104D0, 0x104F8}, {0x104D1, 0x104F9}, {0x104D2, 0x104FA}, {0x104D3, 0x104FB}, {0x10570, 0x10597}, {0x10571, 0x10598},
+    {0x10572, 0x10599}, {0x10573, 0x1059A}, {0x10574, 0x1059B}, {0x10575, 0x1059C}, {0x10576, 0x1059D}, {0x10577, 0x1059E},
+    {0x10578, 0x1059F}, {0x10579, 0x105A0}, {0x1057A, 0x105A1}, {0x1057C, 0x105A3}, {0x1057D, 0x105A4}, {0x1057E, 0x105A5},
+    {0x1057F, 0x105A6}, {0x10580, 0x105A7}, {0x10581, 0x105A8}, {0x10582, 0x105A9}, {0x10583, 0x105AA}, {0x10584, 0x105AB},
+    {0x10585, 0x105AC}, {0x10586, 0x105AD}, {0x10587, 0x105AE}, {0x10588, 0x105AF}, {0x10589, 0x105B0}, {0x1058A, 0x105B1},
+    {0x1058C, 0x105B3}, {0x1058D, 0x105B4}, {0x1058E, 0x105B5}, {0x1058F, 0x105B6}, {0x10590, 0x105B7}, {0x10591, 0x105B8},
+    {0x10592, 0x105B9}, {0x10594, 0x105BB}, {0x10595, 0x105BC}, {0x10C80, 0x10CC0}, {0x10C81, 0x10CC1}, {0x10C82, 0x10CC2},
+    {0x10C83, 0x10CC3}, {0x10C84, 0x10CC4}, {0x10C85, 0x10CC5}, {0x10C86, 0x10CC6}, {0x10C87, 0x10CC7}, {0x10C88, 0x10CC8},
+    {0x10C89, 0x10CC9}, {0x10C8A, 0x10CCA}, {0x10C8B, 0x10CCB}, {0x10C8C, 0x10CCC}, {0x10C8D, 0x10CCD}, {0x10C8E, 0x10CCE},
+    {0x10C8F, 0x10CCF}, {0x10C90, 0x10CD0}, {0x10C91, 0x10CD1}, {0x10C92, 0x10CD2}, {0x10C93, 0x10CD3}, {0x10C94, 0x10CD4},
+    {0x10C95, 0x10CD5}, {0x10C96, 0x10CD6}, {0x10C97, 0x10CD7}, {0x10C98, 0x10CD8}, {0x10C99, 0x10CD9}, {0x10C9A, 0x10CDA},
+    {0x10C9B, 0x10CDB}, {0x10C9C, 0x10CDC}, {0x10C9D, 0x10CDD}, {0x10C9E, 0x10CDE}, {0x10C9F, 0x10CDF}, {0x10CA0, 0x10CE0},
+    {0x10CA1, 0x10CE1}, {0x10CA2, 0x10CE2}, {0x10CA3, 0x10CE3}, {0x10CA4, 0x10CE4}, {0x10CA5, 0x10CE5}, {0x10CA6, 0x10CE6},
+    {0x10CA7, 0x10CE7}, {0x10CA8, 0x10CE8}, {0x10CA9, 0x10CE9}, {0x10CAA, 0x10CEA}, {0x10CAB, 0x10CEB}, {0x10CAC, 0x10CEC},
+    {0x10CAD, 0x10CED}, {0x10CAE, 0x10CEE}, {0x10CAF, 0x10CEF}, {0x10CB0, 0x10CF0}, {0x10CB1, 0x10CF1}, {0x10CB2, 0x10CF2},
+    {0x118A0, 0x118C0}, {0x118A1, 0x118C1}, {0x118A2, 0x118C2}, {0x118A3, 0x118C3}, {0x118A4, 0x118C4}, {0x118A5, 0x118C5},
+    {0x118A6, 0x118C6}, {0x118A7, 0x118C7}, {0x118A8, 0x118C8}, {0x118A9, 0x118C9}, {0x118AA, 0x118CA}, {0x118AB, 0x118CB},
+    {0x118AC, 0x118CC}, {0x118AD, 0x118CD}, {0x118AE, 0x118CE}, {0x118AF, 0x118CF}, {0x118B0, 0x118D0}, {0x118B1, 0x118D1},
+    {0x118B2, 0x118D2}, {0x118B3, 0x118D3}, {0x118B4, 0x118D4}, {0x118B5, 0x118D5}, {0x118B6, 0x118D6}, {0x118B7, 0x118D7},
+    {0x118B8, 0x118D8}, {0x118B9, 0x118D9}, {0x118BA, 0x118DA}, {0x118BB, 0x118DB}, {0x118BC, 0x118DC}, {0x118BD, 0x118DD},
+    {0x118BE, 0x118DE}, {0x118BF, 0x118DF}, {0x16E40, 0x16E60}, {0x16E41, 0x16E61}, {0x16E42, 0x16E62}, {0x16E43, 0x16E63},
+    {0x16E44, 0x16E64}, {0x16E45, 0x16E65}, {0x16E46, 0x16E66}, {0x16E47, 0x16E67}, {0x16E48, 0x16E68}, {0x16E49, 0x16E69},
+    {0x16E4A, 0x16E6A}, {0x16E4B, 0x16E6B}, {0x16E4C, 0x16E6C}, {0x16E4D, 0x16E6D}, {0x16E4E, 0x16E6E}, {0x16E4F, 0x16E6F},
+    {0x16E50, 0x16E70}, {0x16E51, 0x16E71}, {0x16E52, 0x16E72}, {0x16E53, 0x16E73}, {0x16E54, 0x16E74}, {0x16E55, 0x16E75},
+    {0x16E56, 0x16E76}, {0x16E57, 0x16E77}, {0x16E58, 0x16E78}, {0x16E59, 0x16E79}, {0x16E5A, 0x16E7A}, {0x16E5B, 0x16E7B},
+    {0x16E5C, 0x16E7C}, {0x16E5D, 0x16E7D}, {0x16E5E, 0x16E7E}, {0x16E5F, 0x16E7F}, {0x1E900, 0x1E922}, {0x1E901, 0x1E923},
+    {0x1E902, 0x1E924}, {0x1E903, 0x1E925}, {0x1E904, 0x1E926}, {0x1E905, 0x1E927}, {0x1E906, 0x1E928}, {0x1E907, 0x1E929},
+    {0x1E908, 0x1E92A}, {0x1E909, 0x1E92B}, {0x1E90A, 0x1E92C}, {0x1E90B, 0x1E92D}, {0x1E90C, 0x1E92E}, {0x1E90D, 0x1E92F},
+    {0x1E90E, 0x1E930}, {0x1E90F, 0x1E931}, {0x1E910, 0x1E932}, {0x1E911, 0x1E933}, {0x1E912, 0x1E934}, {0x1E913, 0x1E935},
+    {0x1E914, 0x1E936}, {0x1E915, 0x1E937}, {0x1E916, 0x1E938}, {0x1E917, 0x1E939}, {0x1E918, 0x1E93A}, {0x1E919, 0x1E93B},
+    {0x1E91A, 0x1E93C}, {0x1E91B, 0x1E93D}, {0x1E91C, 0x1E93E}, {0x1E91D, 0x1E93F}, {0x1E91E, 0x1E940}, {0x1E91F, 0x1E941},
+    {0x1E920, 0x1E942}, {0x1E921, 0x1E943},
+};
+
+}  // namespace strings::detail
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_STRINGS_DETAIL_CASEFOLD_TABLE_HPP
+// ---- end electron/strings/detail/casefold_table.hpp ----
+
+#include <algorithm>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace strings {
+
+namespace detail {
+
+/// The simple case folding of a code point (itself when it has none).
+inline char32_t simple_fold(char32_t c) noexcept {
+  if (c < 0x80) return (c >= 'A' && c <= 'Z') ? c + 0x20 : c;
+  const fold_pair* first = fold_table;
+  const fold_pair* last = fold_table + sizeof(fold_table) / sizeof(fold_table[0]);
+  const fold_pair* it = std::lower_bound(first, last, c, [](const fold_pair& p, char32_t v) { return p.from < v; });
+  return (it != last && it->from == c) ? it->to : c;
+}
+
+/// Decodes one UTF-8 sequence at p (n > 0 bytes left). Returns its length,
+/// or 0 when the bytes there are not valid UTF-8 (overlong forms,
+/// surrogates and values above U+10FFFF are invalid).
+inline std::size_t decode(const byte* p, std::size_t n, char32_t& out) noexcept {
+  const byte b0 = p[0];
+  if (b0 < 0x80) {
+    out = b0;
+    return 1;
+  }
+  std::size_t len;
+  char32_t c;
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    len = 2;
+    c = b0 & 0x1F;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    len = 3;
+    c = b0 & 0x0F;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    len = 4;
+    c = b0 & 0x07;
+  } else {
+    return 0;
+  }
+  if (n < len) return 0;
+  for (std::size_t i = 1; i < len; ++i) {
+    if ((p[i] & 0xC0) != 0x80) return 0;
+    c = (c << 6) | (p[i] & 0x3F);
+  }
+  if ((len == 3 && (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))) || (len == 4 && (c < 0x10000 || c > 0x10FFFF))) {
+    return 0;
+  }
+  out = c;
+  return len;
+}
+
+// ASCII fast path: how many leading bytes of a and b (same length n) are
+// ASCII and equal up to ASCII case, in whole vectors; stops at the first
+// vector with a non-ASCII byte or a difference (the caller resumes there).
+inline std::size_t ascii_fold_prefix(electron::detail::scalar_arch, const byte* a, const byte* b,
+                                     std::size_t n) noexcept {
+  std::size_t i = 0;
+  for (; i < n; ++i) {
+    const byte x = a[i], y = b[i];
+    if ((x | y) >= 0x80) break;
+    const byte fx = (x >= 'A' && x <= 'Z') ? static_cast<byte>(x | 0x20) : x;
+    const byte fy = (y >= 'A' && y <= 'Z') ? static_cast<byte>(y | 0x20) : y;
+    if (fx != fy) break;
+  }
+  return i;
+}
+
+#if ELECTRON_SIMD_BYTE_KERNELS
+template <class Arch>
+requires electron::detail::vector_arch<Arch> std::size_t ascii_fold_prefix(Arch, const byte* a, const byte* b,
+                                                                           std::size_t n)
+noexcept {
+  using A = electron::detail::byte_arch<Arch>;
+  using v = xsimd::batch<byte, A>;
+  constexpr std::size_t w = v::size;
+  const v zero(0), bit(0x20), high(0x80), lower_a('a'), lower_z('z');
+  std::size_t i = 0;
+  for (; i + w <= n; i += w) {
+    const v x = v::load_unaligned(a + i), y = v::load_unaligned(b + i);
+    // Equal up to ASCII case: the same byte, or bytes differing only in 0x20
+    // where that byte (lowered) is a letter. (Compares only: xsimd 8's
+    // select on AVX-512BW bytes does not compile.)
+    const v diff = x ^ y, lowered = x | bit;
+    const auto same = (diff == zero) || ((diff == bit) && (lowered >= lower_a) && (lowered <= lower_z));
+    if (xsimd::any((x | y) >= high) || !xsimd::all(same)) break;
+  }
+#if ELECTRON_ARCH_X86
+  if constexpr (std::is_same_v<A, xsimd::avx512bw>) {
+    if (i + w > n && i < n) {
+      // The rest (< 64 bytes) with masked loads; the first bad lane ends the prefix.
+      const std::size_t r = n - i;
+      const __mmask64 live = (__mmask64{1} << r) - 1;
+      const v x(_mm512_maskz_loadu_epi8(live, a + i)), y(_mm512_maskz_loadu_epi8(live, b + i));
+      const v diff = x ^ y, lowered = x | bit;
+      const auto same = (diff == zero) || ((diff == bit) && (lowered >= lower_a) && (lowered <= lower_z));
+      const std::uint64_t bad =
+          (~electron::detail::to_mask<A>(same) | electron::detail::to_mask<A>((x | y) >= high)) & live;
+      return bad == 0 ? n : i + static_cast<std::size_t>(std::countr_zero(bad));
+    }
+  }
+#endif
+  return i + ascii_fold_prefix(electron::detail::scalar_arch{}, a + i, b + i, n - i);
+}
+#endif
+
+template <class Arch>
+bool equal_fold(Arch arch, std::string_view s, std::string_view t) noexcept {
+  const auto* a = reinterpret_cast<const byte*>(s.data());
+  const auto* b = reinterpret_cast<const byte*>(t.data());
+  const std::size_t common = std::min(s.size(), t.size());
+  // ASCII runs are one byte per code point in both strings: a common prefix
+  // that folds equal can be skipped in both.
+  std::size_t i = ascii_fold_prefix(arch, a, b, common), j = i;
+  while (i < s.size() && j < t.size()) {
+    char32_t x = 0, y = 0;
+    const std::size_t lx = decode(a + i, s.size() - i, x);
+    const std::size_t ly = decode(b + j, t.size() - j, y);
+    if (lx == 0 || ly == 0) {  // invalid UTF-8 on either side: byte-wise
+      if (a[i] != b[j]) return false;
+      ++i;
+      ++j;
+      continue;
+    }
+    if (x != y && simple_fold(x) != simple_fold(y)) return false;
+    i += lx;
+    j += ly;
+    if (lx == 1 && ly == 1) {  // back in ASCII: take the fast path again
+      const std::size_t k = ascii_fold_prefix(arch, a + i, b + j, std::min(s.size() - i, t.size() - j));
+      i += k;
+      j += k;
+    }
+  }
+  return i == s.size() && j == t.size();
+}
+}  // namespace detail
+
+}  // namespace strings
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_STRINGS_DETAIL_EQUAL_FOLD_HPP
+// ---- end electron/strings/detail/equal_fold.hpp ----
+// ---- begin electron/strings/detail/text.hpp ----
+// electron/strings/detail/text.hpp: the machinery behind strings::lines,
+// split, split_any, fields and trim: cutters that find the next piece of a
+// text with the byte kernels, and the forward view over them.
+#ifndef ELECTRON_STRINGS_DETAIL_TEXT_HPP
+#define ELECTRON_STRINGS_DETAIL_TEXT_HPP
+
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <ranges>
+#include <string_view>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace strings::detail {
+
+/// One of the ASCII whitespace bytes: space, \t, \n, \v, \f, \r.
+constexpr bool is_ascii_space(char c) noexcept {
+  return c == ' ' || (static_cast<unsigned char>(c) >= '\t' && static_cast<unsigned char>(c) <= '\r');
+}
+
+/// A set of bytes as a 256-bit table (for trim with a set).
+struct byte_table {
+  std::uint64_t bits[4] = {0, 0, 0, 0};
+  constexpr explicit byte_table(std::string_view chars) noexcept {
+    for (const char ch : chars) {
+      const auto b = static_cast<unsigned char>(ch);
+      bits[b >> 6] |= std::uint64_t{1} << (b & 63);
+    }
+  }
+  [[nodiscard]] constexpr bool contains(char ch) const noexcept {
+    const auto b = static_cast<unsigned char>(ch);
+    return ((bits[b >> 6] >> (b & 63)) & 1) != 0;
+  }
+};
+
+inline const byte* text_bytes(const char* p) noexcept { return reinterpret_cast<const byte*>(p); }
+
+// A cutter finds the next piece: from `rest` (nullptr: no piece left) up to
+// `last`, it sets `piece` and moves `rest` past the piece's separator (nullptr
+// when the text is used up), or returns false when there is no piece.
+
+/// Lines: '\n' ends a line, one '\r' before it is dropped; no empty line
+/// after a final '\n'.
+struct line_cutter {
+  bool next(const char*& rest, const char* last, std::string_view& piece) const noexcept {
+    if (rest == nullptr || rest == last) return false;
+    const auto n = static_cast<std::size_t>(last - rest);
+    const std::size_t i = electron::detail::index_byte_near(electron::detail::kernel_arch{}, text_bytes(rest), n, '\n');
+    if (i == npos) {
+      piece = std::string_view(rest, n);
+      rest = nullptr;
+    } else {
+      piece = std::string_view(rest, i != 0 && rest[i - 1] == '\r' ? i - 1 : i);
+      rest += i + 1;
+    }
+    return true;
+  }
+};
+
+/// Fields between separators found by `Find` (one byte, or a set): every
+/// separator ends a field, so n separators make n + 1 fields.
+template <class Find>
+struct split_cutter {
+  Find find;
+  bool next(const char*& rest, const char* last, std::string_view& piece) const noexcept {
+    if (rest == nullptr) return false;
+    const auto n = static_cast<std::size_t>(last - rest);
+    const std::size_t i = find(rest, n);
+    if (i == npos) {
+      piece = std::string_view(rest, n);
+      rest = nullptr;
+    } else {
+      piece = std::string_view(rest, i);
+      rest += i + 1;
+    }
+    return true;
+  }
+};
+struct find_byte {
+  char sep = '\0';
+  std::size_t operator()(const char* p, std::size_t n) const noexcept {
+    return electron::detail::index_byte_near(electron::detail::kernel_arch{}, text_bytes(p), n, static_cast<byte>(sep));
+  }
+};
+struct find_any {
+  std::string_view set;
+  std::size_t operator()(const char* p, std::size_t n) const noexcept {
+    return electron::detail::index_any(electron::detail::kernel_arch{}, text_bytes(p), n, text_bytes(set.data()),
+                                       set.size());
+  }
+};
+
+/// Runs of ASCII whitespace separate fields; no empty fields. With SIMD byte
+/// kernels the cutter classifies a block of the text at a time (64 bytes;
+/// 16 on NEON) into a bit mask and keeps it, so that each field costs two
+/// counts of trailing zeros rather than a mispredicted branch per field
+/// boundary; the scalar twin walks the bytes.
+struct fields_cutter {
+#if ELECTRON_SIMD_BYTE_KERNELS
+  using scan = electron::detail::space_scan<electron::detail::kernel_arch>;
+  const byte* m_first = nullptr;  // the text's start: reads stay in [m_first, last)
+  const byte* m_block = nullptr;  // the classified block
+  std::uint64_t m_space = 0;      // its whitespace bits
+  std::uint64_t m_valid = 0;      // its bits inside the text
+
+  static constexpr std::uint64_t from_bit(std::size_t k) noexcept { return k < 64 ? ~std::uint64_t{0} << k : 0; }
+
+  void fill(const byte* at, const byte* last) noexcept {
+    m_block = at;
+    m_space = scan::load(at, m_first, last, m_valid);
+  }
+
+  bool next(const char*& rest, const char* last_char, std::string_view& piece) noexcept {
+    if (rest == nullptr) return false;
+    const byte* p = text_bytes(rest);
+    const byte* last = text_bytes(last_char);
+    if (m_first == nullptr) m_first = p;  // the first call starts at the text's start
+    if (p == last) return false;
+    if (m_block == nullptr || static_cast<std::size_t>(p - m_block) >= scan::block) fill(p, last);
+    // The field's start: the first non-space at or after p.
+    std::uint64_t word = ~m_space & m_valid & from_bit(static_cast<std::size_t>(p - m_block) << scan::shift);
+    while (word == 0) {
+      if (static_cast<std::size_t>(last - m_block) <= scan::block) {
+        rest = nullptr;
+        return false;
+      }
+      fill(m_block + scan::block, last);
+      word = ~m_space & m_valid;
+    }
+    const byte* start = m_block + (static_cast<std::size_t>(std::countr_zero(word)) >> scan::shift);
+    // Its end: the first space after the start, or the end of the text.
+    std::uint64_t space = m_space & m_valid & from_bit(static_cast<std::size_t>(start - m_block + 1) << scan::shift);
+    const byte* end = last;
+    for (;;) {
+      if (space != 0) {
+        end = m_block + (static_cast<std::size_t>(std::countr_zero(space)) >> scan::shift);
+        break;
+      }
+      if (static_cast<std::size_t>(last - m_block) <= scan::block) break;
+      fill(m_block + scan::block, last);
+      space = m_space & m_valid;
+    }
+    piece = std::string_view(rest + (start - p), static_cast<std::size_t>(end - start));
+    rest = end == last ? nullptr : rest + (end - p) + 1;
+    return true;
+  }
+#else
+  bool next(const char*& rest, const char* last, std::string_view& piece) const noexcept {
+    if (rest == nullptr) return false;
+    while (rest != last && is_ascii_space(*rest)) ++rest;
+    if (rest == last) return false;
+    const char* end = rest + 1;
+    while (end != last && !is_ascii_space(*end)) ++end;
+    piece = std::string_view(rest, static_cast<std::size_t>(end - rest));
+    rest = end == last ? nullptr : end + 1;
+    return true;
+  }
+#endif
+};
+
+/// Runs of bytes from a set separate fields; no empty fields. The set is
+/// skipped through a 256-bit table and the field's end found with the
+/// index_any kernel (vectorized for up to 8 separators).
+struct fields_any_cutter {
+  std::string_view set;
+  byte_table table{std::string_view{}};
+
+  bool next(const char*& rest, const char* last, std::string_view& piece) const noexcept {
+    if (rest == nullptr) return false;
+    while (rest != last && table.contains(*rest)) ++rest;
+    if (rest == last) return false;
+    const auto tail = static_cast<std::size_t>(last - rest) - 1;
+    const std::size_t i = electron::detail::index_any(electron::detail::kernel_arch{}, text_bytes(rest + 1), tail,
+                                                      text_bytes(set.data()), set.size());
+    const char* end = i == npos ? last : rest + 1 + i;
+    piece = std::string_view(rest, static_cast<std::size_t>(end - rest));
+    rest = end == last ? nullptr : end + 1;
+    return true;
+  }
+};
+
+/// A forward view of the pieces a Cutter finds in a text. The iterators hold
+/// the current piece and the position after it; a piece is a view of the
+/// text (a borrowed range: valid while the text is, not the view).
+/// (std::ranges::view_base rather than view_interface: clang 14 with
+/// libstdc++ 12 checks view_interface's constraints on the still incomplete
+/// derived class and rejects it.)
+template <class Cutter>
+class piece_view : public std::ranges::view_base {
+ public:
+  class iterator {
+   public:
+    using value_type = std::string_view;
+    using reference = std::string_view;
+    using difference_type = std::ptrdiff_t;
+    using iterator_concept = std::forward_iterator_tag;
+    using iterator_category = std::input_iterator_tag;  // operator* returns a value
+
+    iterator() noexcept = default;
+
+    [[nodiscard]] std::string_view operator*() const noexcept { return m_piece; }
+    iterator& operator++() noexcept {
+      m_done = !m_cut.next(m_rest, m_last, m_piece);
+      return *this;
+    }
+    iterator operator++(int) noexcept {
+      iterator old = *this;
+      ++*this;
+      return old;
+    }
+    // Pieces start at strictly increasing positions, so the start tells two
+    // positions in the same text apart.
+    friend bool operator==(const iterator& a, const iterator& b) noexcept {
+      return a.m_done == b.m_done && (a.m_done || a.m_piece.data() == b.m_piece.data());
+    }
+
+   private:
+    friend class piece_view;
+    iterator(Cutter cut, std::string_view text) noexcept
+        : m_cut(cut), m_rest(text.data()), m_last(text.data() + text.size()) {
+      m_done = !m_cut.next(m_rest, m_last, m_piece);
+    }
+
+    Cutter m_cut{};
+    const char* m_rest = nullptr;
+    const char* m_last = nullptr;
+    std::string_view m_piece;
+    bool m_done = true;
+  };
+
+  piece_view() noexcept = default;
+  // An empty text with a null data() (std::string_view{}) points at a
+  // literal instead: a null position means "no piece left".
+  piece_view(std::string_view text, Cutter cut) noexcept
+      : m_text(text.data() != nullptr ? text : std::string_view("")), m_cut(cut) {}
+
+  /// O(length of the first piece).
+  [[nodiscard]] iterator begin() const noexcept { return iterator(m_cut, m_text); }
+  [[nodiscard]] iterator end() const noexcept { return iterator(); }
+  /// True when there is no piece. O(length of the first piece).
+  [[nodiscard]] bool empty() const noexcept { return begin() == end(); }
+  [[nodiscard]] explicit operator bool() const noexcept { return !empty(); }
+  /// The first piece. Precondition: !empty() (ELECTRON_ASSERT).
+  [[nodiscard]] std::string_view front() const noexcept {
+    const iterator it = begin();
+    ELECTRON_ASSERT(it != end(), "front() of an empty text view");
+    return *it;
+  }
+  /// The whole text the pieces come from.
+  [[nodiscard]] std::string_view text() const noexcept { return m_text; }
+
+ private:
+  std::string_view m_text = std::string_view("");
+  Cutter m_cut{};
+};
+
+}  // namespace strings::detail
+ELECTRON_END_NAMESPACE
+
+// The text views are borrowed ranges: their pieces point into the text, not
+// into the view.
+template <class Cutter>
+inline constexpr bool std::ranges::enable_borrowed_range<electron::strings::detail::piece_view<Cutter>> = true;
+
+#endif  // ELECTRON_STRINGS_DETAIL_TEXT_HPP
+// ---- end electron/strings/detail/text.hpp ----
+
+#include <algorithm>
+#include <charconv>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace strings {
+
+// ===========================================================================
+// Views
+// ===========================================================================
+
+/// The bytes of a string, no copy (a view of the same memory). Unambiguous
+/// next to std::as_bytes, which takes only spans.
+inline std::span<const std::byte> as_bytes(std::string_view s) noexcept {
+  return std::as_bytes(std::span<const char>(s.data(), s.size()));
+}
+/// The characters of bytes, no copy (a view of the same memory).
+inline std::string_view as_string_view(std::span<const std::byte> b) noexcept {
+  return {reinterpret_cast<const char*>(b.data()), b.size()};
+}
+
+// ===========================================================================
+// index_any / contains_any
+// ===========================================================================
+
+/// Index of the first byte of s that is one of the bytes of chars, or npos.
+/// The set is bytes (not code points): for ASCII sets that is the same.
+/// Vectorized for sets of up to 8 bytes, a 256-bit table otherwise.
+inline std::size_t index_any(std::string_view s, std::string_view chars) noexcept {
+  namespace sd = electron::detail;
+  return sd::index_any(sd::kernel_arch{}, reinterpret_cast<const electron::byte*>(s.data()), s.size(),
+                       reinterpret_cast<const electron::byte*>(chars.data()), chars.size());
+}
+/// True when s contains any byte of chars.
+inline bool contains_any(std::string_view s, std::string_view chars) noexcept { return index_any(s, chars) != npos; }
+
+// ===========================================================================
+// equal_fold (internals in electron/strings/detail/equal_fold.hpp)
+// ===========================================================================
+
+/// Case-insensitive equality under Unicode simple case folding (Unicode
+/// CaseFolding.txt, status C and S; the semantics of Go's strings.EqualFold
+/// for valid UTF-8). The strings may differ in byte length ("K" and U+212A
+/// KELVIN SIGN are equal). Bytes that are not valid UTF-8 compare byte-wise.
+inline bool equal_fold(std::string_view s, std::string_view t) noexcept {
+  return detail::equal_fold(electron::detail::kernel_arch{}, s, t);
+}
+
+// ===========================================================================
+// builder
+// ===========================================================================
+
+/// Builds a string by appending. view() sees the bytes without copying;
+/// clear() empties it and keeps the capacity, so a builder reused in a loop
+/// stops allocating. Storage comes from the heap, or, when constructed with
+/// a source, from (and back to) any pool::buffer_source S: buffer_pool
+/// (the `builder` alias), sized_pool, or a type of your own. The builder
+/// uses a buffer's capacity() when it has one, else its size(). Not
+/// thread-safe. Move-only.
+///
+/// Sizes: like std::string, a size above max_size() (2^47 bytes on 64-bit
+/// targets) throws std::length_error, from append(), reserve() and the
+/// constructor, before anything is allocated or changed. What the source's
+/// get() throws (std::bad_alloc, ...) passes through, the text unchanged.
+///
+///   electron::pool::sized_pool pool;
+///   electron::strings::basic_builder<electron::pool::sized_pool> b(pool);
+template <pool::buffer_source S>
+class basic_builder {
+  using buffer_type = std::remove_cvref_t<decltype(std::declval<S&>().get(std::size_t{}))>;
+  static constexpr bool nothrow_move = std::is_nothrow_move_assignable_v<buffer_type>;
+
+ public:
+  /// The buffer source type.
+  using source_type = S;
+
+  /// The largest size() and capacity(): electron::detail::max_allocation_size,
+  /// what buffer_pool serves.
+  [[nodiscard]] static constexpr std::size_t max_size() noexcept { return electron::detail::max_allocation_size; }
+
+  /// An empty builder whose storage will come from the heap.
+  basic_builder() noexcept = default;
+  /// Storage from `source`, which must outlive the builder. Throws
+  /// std::length_error when initial > max_size().
+  explicit basic_builder(S& source, std::size_t initial = 512) : m_source(std::addressof(source)) { reserve(initial); }
+  basic_builder(basic_builder&& o) noexcept(nothrow_move) { take(o); }
+  basic_builder& operator=(basic_builder&& o) noexcept(nothrow_move) {
+    if (this != &o) take(o);
+    return *this;
+  }
+  basic_builder(const basic_builder&) = delete;
+  basic_builder& operator=(const basic_builder&) = delete;
+
+  /// Appends s; s may be a view of this builder's own text. Throws
+  /// std::length_error when size() + s.size() > max_size() (s is not read).
+  basic_builder& append(std::string_view s) {
+    if (s.size() > m_capacity - m_size) {
+      grow_with(s);  // copies s before the old storage is let go
+    } else if (!s.empty()) {
+      std::memcpy(m_data + m_size, s.data(), s.size());  // source before m_size: no overlap
+      m_size += s.size();
+    }
+    return *this;
+  }
+  /// Appends one character. Only a real char: other types do not convert.
+  template <std::same_as<char> C>
+  basic_builder& append(C c) {
+    return append(std::string_view(&c, 1));
+  }
+  /// Decimal text of an integer (std::to_chars, no locale, no allocation).
+  /// signed/unsigned char count as numbers; bool and the character types
+  /// (char, char8_t, char16_t, char32_t, wchar_t) are not accepted here.
+  template <class Int>
+  requires std::integral<Int> &&(!std::same_as<Int, bool>)&&(!std::same_as<Int, char>)&&(!std::same_as<Int, char8_t>)&&(
+      !std::same_as<Int, char16_t>)&&(!std::same_as<Int, char32_t>)&&(!std::same_as<Int, wchar_t>)
+      basic_builder& append(Int v) {
+    char tmp[std::numeric_limits<Int>::digits10 + 3];  // all digits, and a sign
+    const auto r = std::to_chars(tmp, tmp + sizeof tmp, v);
+    ELECTRON_ASSERT(r.ec == std::errc{}, "builder: integer text buffer too small");
+    return append(std::string_view(tmp, static_cast<std::size_t>(r.ptr - tmp)));
+  }
+  /// append(s).
+  basic_builder& operator+=(std::string_view s) { return append(s); }
+  /// append(c), for a char only.
+  template <std::same_as<char> C>
+  basic_builder& operator+=(C c) {
+    return append(c);
+  }
+
+  /// The text so far (valid until the next append, clear or destruction).
+  [[nodiscard]] std::string_view view() const noexcept { return {m_data, m_size}; }
+  /// A copy as a std::string.
+  [[nodiscard]] std::string str() const { return std::string(view()); }
+  /// Bytes appended since construction or the last clear().
+  [[nodiscard]] std::size_t size() const noexcept { return m_size; }
+  /// size() == 0.
+  [[nodiscard]] bool empty() const noexcept { return m_size == 0; }
+  /// Bytes the current storage holds before the next allocation.
+  [[nodiscard]] std::size_t capacity() const noexcept { return m_capacity; }
+  /// Empties the builder and keeps the capacity (std::string::clear()).
+  void clear() noexcept { m_size = 0; }
+  /// Keeps the first n bytes (n <= size()) and the capacity.
+  void truncate(std::size_t n) noexcept {
+    ELECTRON_ASSERT(n <= m_size, "builder::truncate: n above size()");
+    m_size = n;
+  }
+  /// Room for n more bytes: a pointer to size() + [0, n) of the storage,
+  /// valid until the next append, prepare, reserve or clear. Throws
+  /// std::length_error when size() + n > max_size(), the text unchanged.
+  /// With commit(), this makes the builder an encoding::contiguous_byte_sink.
+  [[nodiscard]] char* prepare(std::size_t n) {
+    if (n > m_capacity - m_size) {
+      if (n > max_size() - m_size) too_long();
+      const std::size_t doubled = m_capacity > max_size() / 2 ? max_size() : std::max<std::size_t>(64, m_capacity * 2);
+      reallocate(std::max(m_size + n, doubled));
+    }
+    return m_data + m_size;
+  }
+  /// Appends the first k bytes written at the pointer the last prepare(n)
+  /// returned (k <= n).
+  void commit(std::size_t k) noexcept {
+    ELECTRON_ASSERT(k <= m_capacity - m_size, "builder::commit: more than prepare() handed out");
+    m_size += k;
+  }
+  /// Makes room for n bytes in total. Throws std::length_error when n > max_size().
+  void reserve(std::size_t n) {
+    if (n > max_size()) too_long();
+    if (n > m_capacity) reallocate(n);
+  }
+
+ private:
+  // Grows to hold m_size + extra.size() bytes and appends extra, which may
+  // point into the current storage: the old storage is released last.
+  void grow_with(std::string_view extra) {
+    if (extra.size() > max_size() - m_size) too_long();
+    // Doubling stops at max_size(): a long text must not double past what
+    // can be allocated when what it needs would still fit.
+    const std::size_t doubled = m_capacity > max_size() / 2 ? max_size() : std::max<std::size_t>(64, m_capacity * 2);
+    reallocate(std::max(m_size + extra.size(), doubled), extra);
+  }
+  [[noreturn]] ELECTRON_NOINLINE ELECTRON_COLD static void too_long() {
+    electron::detail::throw_error<std::length_error>("electron::strings::builder: size above max_size()");
+  }
+  // The bytes of a buffer the builder may use.
+  static std::size_t usable(buffer_type& b) noexcept {
+    if constexpr (requires { b.capacity(); }) {
+      return static_cast<std::size_t>(b.capacity());
+    } else {
+      return static_cast<std::size_t>(b.size());
+    }
+  }
+  void reallocate(std::size_t cap, std::string_view extra = {}) {
+    if (m_source != nullptr) {
+      buffer_type next = m_source->get(cap);
+      std::byte* bytes = next.data();
+      auto* d = reinterpret_cast<char*>(bytes);
+      const std::size_t got = usable(next);
+      ELECTRON_ASSERT(got >= cap && (got == 0 || d != nullptr), "builder: buffer source returned a short buffer");
+      if (m_size != 0) std::memcpy(d, m_data, m_size);
+      if (!extra.empty()) std::memcpy(d + m_size, extra.data(), extra.size());
+      m_capacity = got;
+      m_data = d;
+      m_buffer = std::move(next);  // the old buffer goes back to its source only now
+    } else {
+      auto next = std::make_unique_for_overwrite<char[]>(cap);
+      if (m_size != 0) std::memcpy(next.get(), m_data, m_size);
+      if (!extra.empty()) std::memcpy(next.get() + m_size, extra.data(), extra.size());
+      m_capacity = cap;
+      m_data = next.get();
+      m_heap = std::move(next);  // the old storage is freed only now
+    }
+    m_size += extra.size();
+  }
+
+  void take(basic_builder& o) noexcept(nothrow_move) {
+    m_source = o.m_source;
+    m_buffer = std::move(o.m_buffer);
+    m_heap = std::move(o.m_heap);
+    m_data = std::exchange(o.m_data, nullptr);
+    m_size = std::exchange(o.m_size, 0);
+    m_capacity = std::exchange(o.m_capacity, 0);
+  }
+
+  S* m_source = nullptr;
+  buffer_type m_buffer{};
+  std::unique_ptr<char[]> m_heap;
+  char* m_data = nullptr;
+  std::size_t m_size = 0;
+  std::size_t m_capacity = 0;
+};
+
+/// The builder over pool::buffer_pool (or the heap, default-constructed).
+using builder = basic_builder<pool::buffer_pool>;
+
+// ===========================================================================
+// Text: lines, split, split_any, fields, cut, cut_any, cut_last, trim
+//
+// Lazy views of std::string_view pieces of a text: nothing is copied or
+// allocated, and a piece stays valid as long as the text does (the views are
+// borrowed ranges, so a piece obtained from a temporary view is fine, a piece
+// of a temporary std::string is not). Separators are found with the byte
+// kernels (index_byte_near: index_byte after one vector, since separators
+// are usually close; index_any; last_index_byte).
+//
+//   for (std::string_view line : es::lines(log)) {
+//     auto [method, rest, found] = es::cut(line, ' ');
+//     for (std::string_view field : es::fields(rest)) ...
+//   }
+// ===========================================================================
+
+/// The ASCII whitespace bytes: space, \t, \n, \v, \f, \r (C's isspace in the
+/// "C" locale; Python's bytes.split() and bytes.strip()).
+inline constexpr std::string_view ascii_whitespace = " \t\n\v\f\r";
+
+/// The view lines() returns.
+using lines_view = detail::piece_view<detail::line_cutter>;
+/// The view split() returns.
+using split_view = detail::piece_view<detail::split_cutter<detail::find_byte>>;
+/// The view split_any() returns.
+using split_any_view = detail::piece_view<detail::split_cutter<detail::find_any>>;
+/// The view fields() returns.
+using fields_view = detail::piece_view<detail::fields_cutter>;
+/// The view fields(s, seps) returns.
+using fields_any_view = detail::piece_view<detail::fields_any_cutter>;
+
+/// The lines of a text, lazily: each ends at '\n' (not included), and one
+/// '\r' right before the '\n' is dropped too; a last line without '\n'
+/// counts; there is no empty line after a final '\n'. "" has no lines,
+/// "\n" one empty line, "a\r\nb" {"a", "b"}, "a\r" {"a\r"}. A forward,
+/// borrowed range; no allocation; O(1) per byte (index_byte kernel).
+///
+///   for (std::string_view line : electron::strings::lines(text)) ...
+[[nodiscard]] inline lines_view lines(std::string_view text) noexcept { return lines_view(text, {}); }
+
+/// The fields of s between separator bytes, lazily, with the semantics of
+/// Python's s.split(sep): n separators give n + 1 fields, so "a,,b" is
+/// {"a", "", "b"}, "a," {"a", ""} and "" {""}. A forward, borrowed range; no
+/// allocation (index_byte kernel).
+[[nodiscard]] inline split_view split(std::string_view s, char sep) noexcept {
+  return split_view(s, {detail::find_byte{sep}});
+}
+
+/// Like split, where any byte of `seps` separates (each one separately: two
+/// in a row make an empty field). With an empty `seps`, the single field s.
+/// `seps` must outlive the view's iterators (a literal does). index_any
+/// kernel: vectorized for up to 8 separators.
+///
+///   split_any("k=v;x=y", "=;")  // {"k", "v", "x", "y"}
+[[nodiscard]] inline split_any_view split_any(std::string_view s, std::string_view seps) noexcept {
+  return split_any_view(s, {detail::find_any{seps}});
+}
+
+/// The fields of s separated by runs of ASCII whitespace (ascii_whitespace),
+/// lazily, with no empty fields: Python's s.split() with no argument,
+/// restricted to ASCII whitespace (bytes >= 0x80 are never separators).
+/// "  a \t b\n" is {"a", "b"}; "" and "   " have none. A forward, borrowed
+/// range; no allocation.
+[[nodiscard]] inline fields_view fields(std::string_view s) noexcept { return fields_view(s, {}); }
+
+/// The fields of s separated by runs of bytes from `seps`, lazily, with no
+/// empty fields: fields(s, ascii_whitespace) is fields(s), and
+/// fields("a,,b;", ",;") is {"a", "b"}. With an empty `seps`, the single
+/// field s (none when s is empty). `seps` must outlive the view's iterators
+/// (a literal does). A forward, borrowed range; no allocation (index_any
+/// kernel: vectorized for up to 8 separators).
+[[nodiscard]] inline fields_any_view fields(std::string_view s, std::string_view seps) noexcept {
+  return fields_any_view(s, {seps, detail::byte_table(seps)});
+}
+
+/// What cut and cut_last return: the text before and after the separator,
+/// and whether there was one. Not found: before is the whole text, after is
+/// empty (Go's strings.Cut).
+struct cut_result {
+  std::string_view before;
+  std::string_view after;
+  bool found = false;
+};
+
+/// Splits s around the first `sep`: cut("key=value=x", '=') is {"key",
+/// "value=x", true}. O(position) (index_byte kernel).
+[[nodiscard]] inline cut_result cut(std::string_view s, char sep) noexcept {
+  const std::size_t i = electron::detail::index_byte_near(electron::detail::kernel_arch{}, detail::text_bytes(s.data()),
+                                                          s.size(), static_cast<byte>(sep));
+  if (i == npos) return {s, s.substr(s.size()), false};
+  return {s.substr(0, i), s.substr(i + 1), true};
+}
+/// Splits s around the first occurrence of `sep` (a string; an empty one is
+/// found at 0): cut("a: b: c", ": ") is {"a", "b: c", true}. O(n + m).
+[[nodiscard]] inline cut_result cut(std::string_view s, std::string_view sep) noexcept {
+  const std::size_t i = electron::detail::find(electron::detail::kernel_arch{}, detail::text_bytes(s.data()), s.size(),
+                                               detail::text_bytes(sep.data()), sep.size());
+  if (i == npos) return {s, s.substr(s.size()), false};
+  return {s.substr(0, i), s.substr(i + sep.size()), true};
+}
+/// Splits s around the first byte that is in `seps` (the separator is then
+/// s[before.size()]): cut_any("k: v=1", "=:") is {"k", " v=1", true}. An
+/// empty `seps` is never found. O(position) (index_any kernel).
+[[nodiscard]] inline cut_result cut_any(std::string_view s, std::string_view seps) noexcept {
+  const std::size_t i = electron::detail::index_any(electron::detail::kernel_arch{}, detail::text_bytes(s.data()),
+                                                    s.size(), detail::text_bytes(seps.data()), seps.size());
+  if (i == npos) return {s, s.substr(s.size()), false};
+  return {s.substr(0, i), s.substr(i + 1), true};
+}
+/// Splits s around the last `sep`: cut_last("/var/log/a.log", '/') is
+/// {"/var/log", "a.log", true}. Not found: {s, "", false}, as cut.
+/// (last_index_byte kernel.)
+[[nodiscard]] inline cut_result cut_last(std::string_view s, char sep) noexcept {
+  const std::size_t i = electron::detail::last_index_byte(electron::detail::kernel_arch{}, detail::text_bytes(s.data()),
+                                                          s.size(), static_cast<byte>(sep));
+  if (i == npos) return {s, s.substr(s.size()), false};
+  return {s.substr(0, i), s.substr(i + 1), true};
+}
+
+/// s without its leading ASCII whitespace (ascii_whitespace).
+[[nodiscard]] constexpr std::string_view trim_left(std::string_view s) noexcept {
+  std::size_t i = 0;
+  while (i < s.size() && detail::is_ascii_space(s[i])) ++i;
+  return s.substr(i);
+}
+/// s without its trailing ASCII whitespace.
+[[nodiscard]] constexpr std::string_view trim_right(std::string_view s) noexcept {
+  std::size_t n = s.size();
+  while (n > 0 && detail::is_ascii_space(s[n - 1])) --n;
+  return s.substr(0, n);
+}
+/// s without leading and trailing ASCII whitespace: Python's bytes.strip().
+/// trim(" \t key \r\n") is "key".
+[[nodiscard]] constexpr std::string_view trim(std::string_view s) noexcept { return trim_right(trim_left(s)); }
+
+/// s without its leading bytes that are in `chars` (Python's lstrip(chars)).
+[[nodiscard]] constexpr std::string_view trim_left(std::string_view s, std::string_view chars) noexcept {
+  const detail::byte_table set(chars);
+  std::size_t i = 0;
+  while (i < s.size() && set.contains(s[i])) ++i;
+  return s.substr(i);
+}
+/// s without its trailing bytes that are in `chars` (Python's rstrip(chars)).
+[[nodiscard]] constexpr std::string_view trim_right(std::string_view s, std::string_view chars) noexcept {
+  const detail::byte_table set(chars);
+  std::size_t n = s.size();
+  while (n > 0 && set.contains(s[n - 1])) --n;
+  return s.substr(0, n);
+}
+/// s without leading and trailing bytes that are in `chars` (Python's
+/// strip(chars)): trim("--a-b--", "-") is "a-b".
+[[nodiscard]] constexpr std::string_view trim(std::string_view s, std::string_view chars) noexcept {
+  return trim_right(trim_left(s, chars), chars);
+}
+
+}  // namespace strings
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_STRINGS_HPP
+// ---- end electron/strings.hpp ----
+
+#if __has_include(<unistd.h>)
+#include <unistd.h>
+/// 1 where fd_output (POSIX write()) is available.
+#define ELECTRON_IO_HAS_FD_OUTPUT 1
+#else
+#define ELECTRON_IO_HAS_FD_OUTPUT 0
+#endif
+
+#include <bit>
+#include <cerrno>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace io {
+
+// ===========================================================================
+// output: where the bytes go
+// ===========================================================================
+
+/// Where a writer's bytes finally go. `o.write(bytes)` takes all of
+/// `bytes` (a std::span<const char>) or returns the error that stopped it;
+/// it never throws. An output may also have `o.flush()` (noexcept, returning
+/// std::error_code), which writer::flush() calls after handing over its
+/// buffer: file_output's fflush.
+template <class O>
+concept output = requires(O& o, std::span<const char> bytes) {
+  { o.write(bytes) }
+  noexcept->std::same_as<std::error_code>;
+};
+
+/// An output with its own flush() (file_output).
+template <class O>
+concept flushable_output = output<O> && requires(O& o) {
+  { o.flush() }
+  noexcept->std::same_as<std::error_code>;
+};
+
+/// A C stream: write() is one fwrite(); flush() is fflush(). Errors are the
+/// errno fwrite/fflush left (EIO when none). The FILE* is not owned: close
+/// it after the writer is gone. The stream keeps its own buffer; with a
+/// writer in front, `setvbuf(f, nullptr, _IONBF, 0)` saves one copy.
+/// Thread safety: that of the FILE (stdio locks each call).
+class file_output {
+ public:
+  /// Writes to f (not null).
+  explicit file_output(std::FILE* f) noexcept : m_file(f) { ELECTRON_ASSERT(f != nullptr, "file_output: null FILE*"); }
+  /// fwrite of all the bytes.
+  std::error_code write(std::span<const char> bytes) noexcept {
+    if (bytes.empty()) return {};
+    errno = 0;
+    if (std::fwrite(bytes.data(), 1, bytes.size(), m_file) == bytes.size()) return {};
+    return detail::errno_code(errno);
+  }
+  /// fflush.
+  std::error_code flush() noexcept {
+    errno = 0;
+    if (std::fflush(m_file) == 0) return {};
+    return detail::errno_code(errno);
+  }
+  /// The stream.
+  [[nodiscard]] std::FILE* file() const noexcept { return m_file; }
+
+ private:
+  std::FILE* m_file;
+};
+
+#if ELECTRON_IO_HAS_FD_OUTPUT
+/// The system call basic_fd_output uses by default: POSIX ::write.
+struct posix_write {
+  /// ::write(fd, p, n).
+  static ::ssize_t write(int fd, const void* p, std::size_t n) noexcept { return ::write(fd, p, n); }
+};
+
+/// A POSIX file descriptor: write() calls Sys::write (default ::write)
+/// until every byte is taken: a call interrupted by a signal (EINTR) is
+/// made again, a partial write continues with the rest. Any other error
+/// (EPIPE, ENOSPC, EAGAIN on a non-blocking fd, ...) stops it and is
+/// returned as its errno code; a write() returning 0 is reported as EIO.
+/// The fd is not owned (not closed). Writing to a pipe whose reader is gone
+/// raises SIGPIPE unless the program ignores it (then: EPIPE). Sys, a type
+/// with a static `ssize_t write(int, const void*, size_t)`, lets tests
+/// inject partial writes and interruptions.
+template <class Sys = posix_write>
+class basic_fd_output {
+ public:
+  /// Writes to fd.
+  explicit basic_fd_output(int fd) noexcept : m_fd(fd) {}
+  /// write() until all bytes are taken or an error other than EINTR.
+  std::error_code write(std::span<const char> bytes) noexcept {
+    return detail::write_all<Sys>(m_fd, bytes.data(), bytes.size());
+  }
+  /// The descriptor.
+  [[nodiscard]] int fd() const noexcept { return m_fd; }
+
+ private:
+  int m_fd;
+};
+
+/// basic_fd_output over ::write.
+using fd_output = basic_fd_output<>;
+#endif  // ELECTRON_IO_HAS_FD_OUTPUT
+
+/// Appends to an encoding::byte_sink S the caller owns (which must outlive
+/// the output): std::string, strings::basic_builder, ... What append throws
+/// becomes an error code: std::bad_alloc is errc::not_enough_memory,
+/// std::length_error errc::value_too_large, anything else errc::io_error.
+/// The sink grows, so writes fail only when memory runs out.
+template <encoding::byte_sink S>
+class sink_output {
+ public:
+  /// Appends to s.
+  explicit sink_output(S& s) noexcept : m_sink(std::addressof(s)) {}
+  /// s.append(bytes).
+  std::error_code write(std::span<const char> bytes) noexcept {
+    if (bytes.empty()) return {};
+    S* s = m_sink;
+    return detail::catch_alloc([&] { s->append(std::string_view(bytes.data(), bytes.size())); });
+  }
+  /// The sink.
+  [[nodiscard]] S& sink() const noexcept { return *m_sink; }
+
+ private:
+  S* m_sink;
+};
+
+/// Appends to a std::string.
+using string_output = sink_output<std::string>;
+/// Appends to a growable strings::basic_builder whose storage comes from
+/// the heap or from a pool::buffer_source Src (builder_output<> is over
+/// strings::builder, i.e. pool::buffer_pool).
+template <pool::buffer_source Src = pool::buffer_pool>
+using builder_output = sink_output<strings::basic_builder<Src>>;
+
+/// A fixed span of the caller's memory (which must outlive the output).
+/// write() copies what fits; when not everything fits it returns
+/// errc::no_buffer_space ("full"), and view() holds the output's first
+/// capacity() bytes. No allocation.
+class fixed_output {
+ public:
+  /// Writes into buffer.
+  explicit fixed_output(std::span<char> buffer) noexcept : m_data(buffer.data()), m_capacity(buffer.size()) {}
+  /// Copies what fits; errc::no_buffer_space when some bytes did not.
+  std::error_code write(std::span<const char> bytes) noexcept {
+    const std::size_t room = m_capacity - m_size;
+    const std::size_t n = bytes.size() < room ? bytes.size() : room;
+    if (n != 0) std::memcpy(m_data + m_size, bytes.data(), n);
+    m_size += n;
+    if (n != bytes.size()) return std::make_error_code(std::errc::no_buffer_space);
+    return {};
+  }
+  /// The bytes written so far.
+  [[nodiscard]] std::string_view view() const noexcept { return {m_data, m_size}; }
+  /// view().size().
+  [[nodiscard]] std::size_t size() const noexcept { return m_size; }
+  /// The most bytes it takes.
+  [[nodiscard]] std::size_t capacity() const noexcept { return m_capacity; }
+  /// Forgets the bytes written (the next write starts at the beginning).
+  void clear() noexcept { m_size = 0; }
+
+ private:
+  char* m_data;
+  std::size_t m_capacity;
+  std::size_t m_size = 0;
+};
+
+/// A fixed buffer drawn from a pool::buffer_source (buffer_pool,
+/// sized_pool, ...) and given back to it when the output is destroyed:
+/// like fixed_output, it reports errc::no_buffer_space when full. It
+/// allocates only in the constructor (source.get(capacity), which may
+/// throw). For a pooled buffer that grows, use builder_output<Src>. Move-only.
+template <pool::buffer_source Src>
+class pooled_output {
+  using buffer_type = std::remove_cvref_t<decltype(std::declval<Src&>().get(std::size_t{}))>;
+
+ public:
+  /// At least `capacity` bytes from source (the buffer's capacity() when it
+  /// has one).
+  pooled_output(Src& source, std::size_t capacity) : m_buffer(source.get(capacity)) {
+    if constexpr (requires { m_buffer.capacity(); }) {
+      m_capacity = static_cast<std::size_t>(m_buffer.capacity());
+    } else {
+      m_capacity = static_cast<std::size_t>(m_buffer.size());
+    }
+  }
+  /// Copies what fits; errc::no_buffer_space when some bytes did not.
+  std::error_code write(std::span<const char> bytes) noexcept {
+    const std::size_t room = m_capacity - m_size;
+    const std::size_t n = bytes.size() < room ? bytes.size() : room;
+    if (n != 0) std::memcpy(data() + m_size, bytes.data(), n);
+    m_size += n;
+    if (n != bytes.size()) return std::make_error_code(std::errc::no_buffer_space);
+    return {};
+  }
+  /// The bytes written so far.
+  [[nodiscard]] std::string_view view() const noexcept { return {data(), m_size}; }
+  /// view().size().
+  [[nodiscard]] std::size_t size() const noexcept { return m_size; }
+  /// The most bytes it takes.
+  [[nodiscard]] std::size_t capacity() const noexcept { return m_capacity; }
+  /// Forgets the bytes written.
+  void clear() noexcept { m_size = 0; }
+  /// The buffer handle (its bytes go back to the source when it is destroyed).
+  [[nodiscard]] buffer_type& buffer() noexcept { return m_buffer; }
+
+ private:
+  [[nodiscard]] char* data() const noexcept {
+    return reinterpret_cast<char*>(const_cast<buffer_type&>(m_buffer).data());
+  }
+  buffer_type m_buffer;
+  std::size_t m_capacity = 0;
+  std::size_t m_size = 0;
+};
+
+// ===========================================================================
+// writer
+// ===========================================================================
+
+/// Buffered output to an `output` O. Bytes collect in a buffer of the
+/// capacity given to the constructor (from the heap, or the caller's span)
+/// and go to the output when it is full, on flush(), and on destruction.
+///
+/// - Typed writes: u8, i8, {u,i}{16,32,64}_{le,be}, f32_{le,be},
+///   f64_{le,be}, varint (unsigned LEB128), zigzag (protobuf's sint64),
+///   bytes and string: io::reader's reads in reverse, same encodings.
+/// - Large writes: a write that does not fit in the free room and has
+///   capacity() bytes or more hands over what is buffered, then goes to the
+///   output in one call, not copied. A shorter one tops the buffer up, so
+///   the output sees full buffers.
+/// - encoding::contiguous_byte_sink: append(), prepare(n) and commit(k), so
+///   an encoder writes straight into the buffer. prepare(n) with n above
+///   capacity() replaces the buffer with a heap buffer of n bytes or more
+///   (after handing over what was buffered): the only allocation after
+///   construction; the larger buffer is kept.
+/// - Errors: the first error of the output is kept; from then on writes are
+///   dropped and error() stays set (sticky) until clear_error(). flush()
+///   returns it. Nothing throws except construction and an oversized
+///   prepare() (std::bad_alloc).
+/// - Destruction flushes (noexcept); a failure then is lost, so call
+///   flush() first when it matters.
+///
+/// Not thread-safe; not copyable or movable (construct it in place).
+///
+///   std::string out;
+///   electron::io::writer w(electron::io::string_output(out), 4096);
+///   w.u16_be(0x0102);            // 01 02
+///   w.zigzag(-1);                // 01
+///   w.flush();                   // out == "\x01\x02\x01"
+template <output O>
+class writer {
+ public:
+  /// The output type.
+  using output_type = O;
+  /// The capacity of the constructor's heap buffer when none is given.
+  static constexpr std::size_t default_capacity = 64 * 1024;
+
+  /// A heap buffer of `capacity` bytes (0: unbuffered, every write goes to
+  /// the output). Throws std::bad_alloc.
+  explicit writer(O out, std::size_t capacity = default_capacity) : m_out(std::move(out)) {
+    if (capacity != 0) {
+      m_heap = std::make_unique_for_overwrite<char[]>(capacity);
+      m_data = m_heap.get();
+      m_capacity = capacity;
+    }
+  }
+  /// Buffers in the caller's `buffer` (which must outlive the writer). No allocation.
+  writer(O out, std::span<char> buffer) noexcept(std::is_nothrow_move_constructible_v<O>)
+      : m_out(std::move(out)), m_data(buffer.data()), m_capacity(buffer.size()) {}
+  /// flush(); an error is dropped.
+  ~writer() { (void)flush(); }
+  writer(const writer&) = delete;
+  writer& operator=(const writer&) = delete;
+
+  // -------------------------------------------------------------------------
+  // Bytes
+
+  /// Writes bytes: copied to the buffer when they fit in its free room or
+  /// are fewer than capacity(); otherwise straight to the output after the
+  /// buffered bytes.
+  ELECTRON_ALWAYS_INLINE void write(std::span<const char> bytes) noexcept {
+    const std::size_t n = bytes.size();
+    const std::size_t room = m_capacity - m_size;
+    if (ELECTRON_LIKELY(n <= detail::short_copy_max && room >= detail::short_copy_max)) {
+      detail::copy_short(m_data + m_size, bytes.data(), n);
+      m_size += n;
+    } else if (n <= room) {
+      if (n != 0) std::memcpy(m_data + m_size, bytes.data(), n);
+      m_size += n;
+    } else {
+      write_slow(bytes.data(), n);
+    }
+  }
+  /// write(bytes).
+  ELECTRON_ALWAYS_INLINE void write(std::span<const std::byte> bytes) noexcept {
+    write(std::span<const char>(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  }
+  /// A string literal through write() would include its terminating NUL:
+  /// use string() or append() for text.
+  template <std::size_t N>
+  void write(const char (&literal)[N]) = delete;
+  /// write(s); makes the writer an encoding::byte_sink.
+  ELECTRON_ALWAYS_INLINE void append(std::string_view s) noexcept { write(std::span<const char>(s.data(), s.size())); }
+  /// write(bytes), the reader's bytes(n) in reverse.
+  ELECTRON_ALWAYS_INLINE void bytes(std::span<const std::byte> b) noexcept { write(b); }
+  /// write(s), the reader's string(n) in reverse.
+  ELECTRON_ALWAYS_INLINE void string(std::string_view s) noexcept { append(s); }
+
+  // -------------------------------------------------------------------------
+  // Typed writes
+
+  /// One byte.
+  ELECTRON_ALWAYS_INLINE void u8(std::uint8_t v) noexcept {
+    if (ELECTRON_LIKELY(m_size != m_capacity)) {
+      m_data[m_size++] = static_cast<char>(v);
+    } else {
+      write_slow(reinterpret_cast<const char*>(&v), 1);
+    }
+  }
+  /// One byte (two's complement).
+  ELECTRON_ALWAYS_INLINE void i8(std::int8_t v) noexcept { u8(static_cast<std::uint8_t>(v)); }
+  /// 2 bytes, least significant first.
+  ELECTRON_ALWAYS_INLINE void u16_le(std::uint16_t v) noexcept { put<true>(v); }
+  /// 2 bytes, most significant first.
+  ELECTRON_ALWAYS_INLINE void u16_be(std::uint16_t v) noexcept { put<false>(v); }
+  /// 4 bytes, least significant first.
+  ELECTRON_ALWAYS_INLINE void u32_le(std::uint32_t v) noexcept { put<true>(v); }
+  /// 4 bytes, most significant first.
+  ELECTRON_ALWAYS_INLINE void u32_be(std::uint32_t v) noexcept { put<false>(v); }
+  /// 8 bytes, least significant first.
+  ELECTRON_ALWAYS_INLINE void u64_le(std::uint64_t v) noexcept { put<true>(v); }
+  /// 8 bytes, most significant first.
+  ELECTRON_ALWAYS_INLINE void u64_be(std::uint64_t v) noexcept { put<false>(v); }
+  /// Two's complement, 2 bytes, little endian.
+  ELECTRON_ALWAYS_INLINE void i16_le(std::int16_t v) noexcept { put<true>(static_cast<std::uint16_t>(v)); }
+  /// Two's complement, 2 bytes, big endian.
+  ELECTRON_ALWAYS_INLINE void i16_be(std::int16_t v) noexcept { put<false>(static_cast<std::uint16_t>(v)); }
+  /// Two's complement, 4 bytes, little endian.
+  ELECTRON_ALWAYS_INLINE void i32_le(std::int32_t v) noexcept { put<true>(static_cast<std::uint32_t>(v)); }
+  /// Two's complement, 4 bytes, big endian.
+  ELECTRON_ALWAYS_INLINE void i32_be(std::int32_t v) noexcept { put<false>(static_cast<std::uint32_t>(v)); }
+  /// Two's complement, 8 bytes, little endian.
+  ELECTRON_ALWAYS_INLINE void i64_le(std::int64_t v) noexcept { put<true>(static_cast<std::uint64_t>(v)); }
+  /// Two's complement, 8 bytes, big endian.
+  ELECTRON_ALWAYS_INLINE void i64_be(std::int64_t v) noexcept { put<false>(static_cast<std::uint64_t>(v)); }
+  /// IEEE 754 binary32 bits, little endian (NaN payloads kept).
+  ELECTRON_ALWAYS_INLINE void f32_le(float v) noexcept { put<true>(std::bit_cast<std::uint32_t>(v)); }
+  /// IEEE 754 binary32 bits, big endian.
+  ELECTRON_ALWAYS_INLINE void f32_be(float v) noexcept { put<false>(std::bit_cast<std::uint32_t>(v)); }
+  /// IEEE 754 binary64 bits, little endian (NaN payloads kept).
+  ELECTRON_ALWAYS_INLINE void f64_le(double v) noexcept { put<true>(std::bit_cast<std::uint64_t>(v)); }
+  /// IEEE 754 binary64 bits, big endian.
+  ELECTRON_ALWAYS_INLINE void f64_be(double v) noexcept { put<false>(std::bit_cast<std::uint64_t>(v)); }
+  /// Unsigned LEB128 (1..10 bytes; protobuf's and Go's uvarint): 300 -> AC 02.
+  ELECTRON_ALWAYS_INLINE void varint(std::uint64_t v) noexcept {
+    if (ELECTRON_LIKELY(m_capacity - m_size >= encoding::max_varint_size)) {
+      m_size += encoding::encode_varint(v, m_data + m_size);
+    } else {
+      char tmp[encoding::max_varint_size];
+      write_slow(tmp, encoding::encode_varint(v, tmp));
+    }
+  }
+  /// Zigzag then LEB128 (protobuf's sint64; Go's varint): -1 -> 01, 1 -> 02.
+  ELECTRON_ALWAYS_INLINE void zigzag(std::int64_t v) noexcept { varint(encoding::zigzag_encode(v)); }
+
+  // -------------------------------------------------------------------------
+  // contiguous_byte_sink
+
+  /// Room for n bytes in the buffer, valid until the next call on the
+  /// writer; commit(k), k <= n, writes the first k of them. Hands the
+  /// buffered bytes to the output when fewer than n bytes are free. When
+  /// n > capacity(), the buffer becomes a heap buffer of max(n,
+  /// 2 * capacity()) bytes, kept from then on (throws std::bad_alloc).
+  /// After an error the room is still valid; what is committed is dropped.
+  [[nodiscard]] ELECTRON_ALWAYS_INLINE char* prepare(std::size_t n) {
+    if (ELECTRON_LIKELY(n <= m_capacity - m_size)) return m_data + m_size;
+    return prepare_slow(n);
+  }
+  /// Writes the first k bytes of the last prepare(n) (k <= n).
+  ELECTRON_ALWAYS_INLINE void commit(std::size_t k) noexcept {
+    ELECTRON_ASSERT(k <= m_capacity - m_size, "io::writer::commit: more than prepare() handed out");
+    m_size += k;
+  }
+
+  // -------------------------------------------------------------------------
+  // Flushing and errors
+
+  /// Hands the buffered bytes to the output, then calls the output's
+  /// flush() when it has one (file_output: fflush). Returns error(): the
+  /// first error so far, this one's or an earlier one.
+  std::error_code flush() noexcept {
+    drain();
+    if constexpr (flushable_output<O>) {
+      if (!m_error) m_error = m_out.flush();
+    }
+    return m_error;
+  }
+  /// The first error the output reported (empty while all is well). Sticky:
+  /// once set, writes are dropped until clear_error().
+  [[nodiscard]] std::error_code error() const noexcept { return m_error; }
+  /// !error().
+  [[nodiscard]] bool ok() const noexcept { return !m_error; }
+  /// Forgets the error, for an output that can recover (e.g. a
+  /// fixed_output after clear()); the bytes dropped stay dropped.
+  void clear_error() noexcept { m_error = {}; }
+
+  // -------------------------------------------------------------------------
+  // Observers
+
+  /// The output.
+  [[nodiscard]] O& output() noexcept { return m_out; }
+  /// See output().
+  [[nodiscard]] const O& output() const noexcept { return m_out; }
+  /// Bytes in the buffer, not yet handed to the output.
+  [[nodiscard]] std::size_t buffered() const noexcept { return m_size; }
+  /// The buffer's size.
+  [[nodiscard]] std::size_t capacity() const noexcept { return m_capacity; }
+
+ private:
+  template <bool Little, class U>
+  ELECTRON_ALWAYS_INLINE void put(U v) noexcept {
+    const U bytes = detail::to_order<Little>(v);
+    if (ELECTRON_LIKELY(m_capacity - m_size >= sizeof(U))) {
+      std::memcpy(m_data + m_size, &bytes, sizeof(U));
+      m_size += sizeof(U);
+    } else {
+      write_slow(reinterpret_cast<const char*>(&bytes), sizeof(U));
+    }
+  }
+
+  // Hands the buffer to the output. After an error the bytes are dropped
+  // here: the fast paths need no error test.
+  void drain() noexcept {
+    if (m_size == 0) return;
+    if (!m_error) m_error = m_out.write(std::span<const char>(m_data, m_size));
+    m_size = 0;
+  }
+
+  // Usually n > free room (varint comes here with room < 10, which may
+  // still hold n). A write shorter than the buffer tops it up first, so the
+  // output sees full buffers; a longer one goes to the output directly.
+  ELECTRON_NOINLINE void write_slow(const char* p, std::size_t n) noexcept {
+    const std::size_t room = m_capacity - m_size;
+    if (n <= room) {
+      if (n != 0) std::memcpy(m_data + m_size, p, n);
+      m_size += n;
+    } else if (n < m_capacity) {
+      if (room != 0) std::memcpy(m_data + m_size, p, room);
+      m_size = m_capacity;
+      drain();
+      std::memcpy(m_data, p + room, n - room);
+      m_size = n - room;
+    } else {
+      drain();
+      if (!m_error && n != 0) m_error = m_out.write(std::span<const char>(p, n));
+    }
+  }
+
+  ELECTRON_NOINLINE char* prepare_slow(std::size_t n) {
+    drain();
+    if (n > m_capacity) {
+      const std::size_t doubled = m_capacity > SIZE_MAX / 2 ? SIZE_MAX : m_capacity * 2;
+      const std::size_t cap = n > doubled ? n : doubled;
+      auto next = std::make_unique_for_overwrite<char[]>(cap);
+      m_data = next.get();
+      m_capacity = cap;
+      m_heap = std::move(next);
+    }
+    return m_data;
+  }
+
+  O m_out;
+  std::unique_ptr<char[]> m_heap;
+  char* m_data = nullptr;
+  std::size_t m_capacity = 0;
+  std::size_t m_size = 0;
+  std::error_code m_error;
+};
+
+}  // namespace io
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_IO_WRITER_HPP
+// ---- end electron/io/writer.hpp ----
+
+#endif  // ELECTRON_IO_HPP
+// ---- end electron/io.hpp ----
+// ---- begin electron/lockfree.hpp ----
+// electron/lockfree.hpp: lock-free queues, a lock-free stack and RCU.
+//
+// - mpmc_queue<T>: bounded multi-producer multi-consumer ring (Vyukov's
+//   per-slot sequence numbers). try_push/try_pop never block; push/pop back
+//   off (electron/detail/backoff.hpp), then sleep until the queue changes
+//   (electron/detail/waiter.hpp).
+// - spsc_queue<T>: bounded single-producer single-consumer ring whose slots
+//   carry their own full flags (FastForward): the fastest way from one
+//   thread to another.
+// - stack<T>: Treiber stack. Nodes live in chunks that are kept until the
+//   stack is destroyed, and the head carries a 32-bit version tag, so there
+//   is no ABA and no use-after-free, without hazard pointers or epochs.
+// - rcu<T>: read-copy-update. Readers take a guard (a counter increment on a
+//   per-thread shard, never blocking); writers copy, modify and publish, and
+//   the old version is deleted once every reader that could see it has left.
+//
+//   electron::lockfree::mpmc_queue<job> q(1024);
+//   q.push(job{...});                       // any thread
+//   if (auto j = q.try_pop()) run(*j);      // any thread
+//
+// All operations are thread-safe as documented per class. The queues and
+// the stack take their memory (rings, blocks, node chunks) from a
+// std::pmr::memory_resource given to the constructor, new/delete
+// (std::pmr::new_delete_resource()) by default, and give all of it back
+// to the same resource in their destructors. The queues allocate only in
+// their constructors, and refuse a capacity above their max_capacity() (a
+// ring of at most 2^47 bytes on 64-bit targets) with std::length_error; the
+// stack allocates node chunks (doubling) when it holds more items than it
+// ever held before, up to 2^32 - 64 nodes. Internals live in
+// electron/lockfree/detail/.
+#ifndef ELECTRON_LOCKFREE_HPP
+#define ELECTRON_LOCKFREE_HPP
+
+// ---- begin electron/detail/backoff.hpp ----
+// electron/detail/backoff.hpp: Electron's one policy for waiting a little
+// before sleeping: spin, then yield, then park.
+//
+// A thread that finds a lock held, a queue empty or a count at zero usually
+// finds it free again a moment later, and a spin costs far less than a trip
+// through the kernel. backoff spaces out the caller's retries: first with
+// growing runs of cpu_relax() (PAUSE/YIELD), then with
+// std::this_thread::yield(), and then says "park now" (through waiter.hpp,
+// or by polling where nobody will wake the caller). Every spinning loop of
+// the library takes its constants from here.
+//
+//   electron::detail::backoff b;
+//   while (!try_take()) {
+//     if (!b.pause()) { park(); b.reset(); }
+//   }
+#ifndef ELECTRON_DETAIL_BACKOFF_HPP
+#define ELECTRON_DETAIL_BACKOFF_HPP
+
+
+#include <chrono>
+#include <thread>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace detail {
+
+/// Spin, then yield, then park: call pause() between failed attempts; it
+/// waits a little and returns true, or returns false (without waiting)
+/// once the caller should park. Not thread-safe (one per waiting thread,
+/// on its stack); noexcept; allocates nothing.
+class backoff {
+ public:
+  /// Spin steps: step k (0-based) runs 2^k cpu_relax(), so 7 steps are
+  /// 127 pauses in all between 8 looks. A pause takes about 10 cycles on
+  /// older x86 cores and up to about 140 on Skylake and later, so the
+  /// whole spin is roughly 0.5 to 6 us: about what parking and being woken
+  /// costs (two system calls and a context switch each way), which keeps
+  /// spin-then-park within about twice the better of the two choices made
+  /// in hindsight (Karlin, Li, Manasse and Owicki, "Empirical studies of
+  /// competitive spinning for a shared-memory multiprocessor", SOSP 1991).
+  /// Doubling looks often while the wait is short and rarely touches the
+  /// contended line once it is long.
+  static constexpr unsigned spin_steps = 7;
+  /// Yield steps after the spin: each gives the core to another runnable
+  /// thread (the likely holder, when there are more threads than cores)
+  /// and returns at once when there is none. A few of them cover a holder
+  /// that was preempted; more would keep an idle waiter burning a core.
+  static constexpr unsigned yield_steps = 4;
+  /// For a waiter that no one will wake (it polls a condition nobody
+  /// signals, such as rcu's writer waiting for readers): the sleep between
+  /// looks once pause() has returned false. 50 us costs an idle poller
+  /// 20000 wake-ups a second at most and a waiting writer at most 50 us
+  /// of latency past the readers' exit.
+  static constexpr std::chrono::microseconds poll_interval{50};
+
+  /// Waits one step (spin or yield) and returns true, or returns false
+  /// without waiting once spin_steps + yield_steps steps are used up.
+  [[nodiscard]] bool pause() noexcept {
+    if (m_step < spin_steps) {
+      const unsigned n = 1u << m_step;
+      for (unsigned i = 0; i < n; ++i) cpu_relax();
+      ++m_step;
+      return true;
+    }
+    if (m_step < spin_steps + yield_steps) {
+      std::this_thread::yield();
+      ++m_step;
+      return true;
+    }
+    return false;
+  }
+
+  /// pause(), and once that is used up, a sleep of poll_interval (for a
+  /// waiter that polls because nobody wakes it). Always waits.
+  void pause_or_sleep() noexcept {
+    if (!pause()) std::this_thread::sleep_for(poll_interval);
+  }
+
+  /// Starts over (after the caller was woken, or made progress).
+  void reset() noexcept { m_step = 0; }
+
+  /// True while pause() still spins (rather than yields).
+  [[nodiscard]] bool spinning() const noexcept { return m_step < spin_steps; }
+
+  /// Steps taken since construction or reset().
+  [[nodiscard]] unsigned steps() const noexcept { return m_step; }
+
+ private:
+  unsigned m_step = 0;
+};
+
+}  // namespace detail
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_DETAIL_BACKOFF_HPP
+// ---- end electron/detail/backoff.hpp ----
 // ---- begin electron/lockfree/detail/node_stack.hpp ----
 // electron/lockfree/detail/node_stack.hpp: the node storage and the
 // versioned index stacks behind lockfree::stack.
@@ -5748,68 +14596,6 @@ ELECTRON_END_NAMESPACE
 #ifndef ELECTRON_PARSE_HPP
 #define ELECTRON_PARSE_HPP
 
-// ---- begin electron/parse/common.hpp ----
-// electron/parse/common.hpp: what the parse module's functions share:
-// parse_result<T> (from_chars-style: value, where parsing stopped, an error
-// code), the options flags, format_result and the text_sink concept.
-#ifndef ELECTRON_PARSE_COMMON_HPP
-#define ELECTRON_PARSE_COMMON_HPP
-
-
-#include <charconv>
-#include <string_view>
-#include <system_error>
-
-ELECTRON_BEGIN_NAMESPACE
-namespace parse {
-
-/// The result of parsing a number. `ptr` is one past the last character
-/// used (the `[first, last)` overloads) and `ec` is std::errc{} on
-/// success, std::errc::invalid_argument when no number starts at the input
-/// (ptr == first), std::errc::result_out_of_range when the number does not
-/// fit T (ptr past the whole number). What `value` holds after an error is
-/// documented by each function.
-template <class T>
-struct parse_result {
-  T value{};
-  const char* ptr = nullptr;
-  std::errc ec{};
-  constexpr explicit operator bool() const noexcept { return ec == std::errc{}; }
-  friend constexpr bool operator==(const parse_result&, const parse_result&) = default;
-};
-
-/// Flags for the number parsers (combine with |).
-enum class number_options : unsigned {
-  none = 0,
-  allow_plus = 1u << 0,  ///< accept a leading '+'
-};
-constexpr number_options operator|(number_options a, number_options b) noexcept {
-  return static_cast<number_options>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
-}
-constexpr bool has(number_options set, number_options flag) noexcept {
-  return (static_cast<unsigned>(set) & static_cast<unsigned>(flag)) != 0;
-}
-
-/// The result of formatting into a caller buffer: std::to_chars_result
-/// (ptr one past the last character written; ec ==
-/// std::errc::value_too_large, ptr == last, when the buffer is too short,
-/// and then the buffer's contents are unspecified but nothing is written
-/// past last).
-using format_result = std::to_chars_result;
-
-/// Anything text can be appended to with `append(std::string_view)`:
-/// strings::basic_builder<S> for every buffer source S, std::string, or a
-/// type of your own. append_int and append_float write into one.
-template <class B>
-concept text_sink = requires(B& b, std::string_view s) {
-  b.append(s);
-};
-
-}  // namespace parse
-ELECTRON_END_NAMESPACE
-
-#endif  // ELECTRON_PARSE_COMMON_HPP
-// ---- end electron/parse/common.hpp ----
 // ---- begin electron/parse/float.hpp ----
 // electron/parse/float.hpp: text to float and double, correctly rounded for
 // every input (round to nearest, ties to even), like std::from_chars and
@@ -6743,365 +15529,6 @@ ELECTRON_END_NAMESPACE
 #ifndef ELECTRON_PARSE_DETAIL_FLOAT_SCAN_HPP
 #define ELECTRON_PARSE_DETAIL_FLOAT_SCAN_HPP
 
-// ---- begin electron/parse/detail/int_digits.hpp ----
-// electron/parse/detail/int_digits.hpp: the digit kernels behind
-// electron/parse/int.hpp (reading runs of digits, writing them back).
-#ifndef ELECTRON_PARSE_DETAIL_INT_DIGITS_HPP
-#define ELECTRON_PARSE_DETAIL_INT_DIGITS_HPP
-
-
-#include <array>
-#include <bit>
-#include <cstddef>
-#include <cstdint>
-#include <cstring>
-#include <limits>
-#include <type_traits>
-
-ELECTRON_BEGIN_NAMESPACE
-namespace parse {
-namespace detail {
-
-// ===========================================================================
-// Reading
-// ===========================================================================
-
-/// Value of a digit in bases up to 36 ('0'-'9', 'a'-'z', 'A'-'Z'), 0xFF for
-/// any other byte: one load decides "digit of this base" as value < base.
-inline constexpr std::array<std::uint8_t, 256> digit_values = [] {
-  std::array<std::uint8_t, 256> t{};
-  for (auto& v : t) v = 0xFF;
-  for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(c - '0');
-  for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(c - 'a' + 10);
-  for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(c - 'A' + 10);
-  return t;
-}();
-
-constexpr unsigned digit_value(char c) noexcept { return digit_values[static_cast<unsigned char>(c)]; }
-
-inline constexpr std::array<std::uint64_t, 20> pow10_u64 = [] {
-  std::array<std::uint64_t, 20> t{};
-  std::uint64_t p = 1;
-  for (auto& v : t) {
-    v = p;
-    p *= 10;  // wraps after 10^19, which is never stored
-  }
-  return t;
-}();
-
-/// x, through an empty asm statement at run time: the compiler no longer
-/// knows where it came from, so a blend through it stays a blend (clang 14
-/// turns selects on a random condition into branches otherwise).
-constexpr std::uint64_t opaque_word(std::uint64_t x) noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-  if (!std::is_constant_evaluated()) __asm__("" : "+r"(x));
-#endif
-  return x;
-}
-
-/// The run of digits at the start of an input, as an unsigned 64-bit value.
-struct digit_run {
-  std::uint64_t value;  ///< meaningful only when !overflow
-  const char* end;      ///< one past the last digit
-  bool overflow;        ///< the digits do not fit 64 bits
-};
-
-/// Digits of `base` from p while any: strtoull's cutoff test (value >
-/// max / base, or == and digit > max % base), so one division per call, none
-/// per digit. Keeps scanning after an overflow so that end is past them all.
-constexpr digit_run radix_run(const char* p, const char* last, unsigned base) noexcept {
-  constexpr std::uint64_t max = std::numeric_limits<std::uint64_t>::max();
-  const std::uint64_t cutoff = max / base;
-  const unsigned cutlim = static_cast<unsigned>(max % base);
-  std::uint64_t v = 0;
-  bool overflow = false;
-  for (; p != last; ++p) {
-    const unsigned d = digit_value(*p);
-    if (d >= base) break;
-    if (v > cutoff || (v == cutoff && d > cutlim)) {
-      overflow = true;
-    } else {
-      v = v * base + d;
-    }
-  }
-  return {overflow ? 0 : v, p, overflow};
-}
-
-// SWAR ("SIMD within a register") decimal digits, eight at a time. The
-// digit test and the conversion follow Wojciech Muła and Daniel Lemire's
-// published technique (D. Lemire, "Quickly parsing eight digits", 2018, and
-// W. Muła, "SWAR parsing of decimal numbers"): a word whose bytes are the
-// digit values (first digit in the low byte) becomes pairs with one
-// multiply-add, then the four pairs are combined with two 32x32 products
-// that land in the word's high half.
-
-inline constexpr std::uint64_t ascii_zeros = 0x3030303030303030ULL;
-
-/// 8 bytes from p in memory order (p[0] in the low byte).
-constexpr std::uint64_t load8(const char* p) noexcept {
-  if (std::is_constant_evaluated() || std::endian::native != std::endian::little) {
-    std::uint64_t w = 0;
-    for (int i = 0; i < 8; ++i) w |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
-    return w;
-  }
-  std::uint64_t w;
-  std::memcpy(&w, p, 8);
-  return w;
-}
-
-inline constexpr char zero_bytes[4] = {};
-
-/// The 1 <= k <= 7 bytes at p in memory order, zero bytes above: never
-/// reads past p + k. Two overlapping 4-byte loads (k >= 4) or three single
-/// bytes, both computed and one selected, so that a random k costs no
-/// misprediction (the 4-byte loads read zeros from a constant when k < 4).
-constexpr std::uint64_t load_tail(const char* p, std::size_t k) noexcept {
-  if (std::is_constant_evaluated() || std::endian::native != std::endian::little) {
-    std::uint64_t w = 0;
-    for (std::size_t i = 0; i < k; ++i) w |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
-    return w;
-  }
-  const bool wide = k >= 4;
-  const char* const a = wide ? p : zero_bytes;
-  const char* const b = wide ? p + k - 4 : zero_bytes;
-  std::uint32_t lo, hi;
-  std::memcpy(&lo, a, 4);
-  std::memcpy(&hi, b, 4);
-  const std::uint64_t four = std::uint64_t{lo} | (std::uint64_t{hi} << (8 * ((k - 4) & 7)));
-  const std::uint64_t x = static_cast<unsigned char>(p[0]);
-  const std::uint64_t y = static_cast<unsigned char>(p[k / 2]);
-  const std::uint64_t z = static_cast<unsigned char>(p[k - 1]);
-  const std::uint64_t three = x | (y << (8 * (k / 2))) | (z << (8 * (k - 1)));
-  return wide ? four : three;
-}
-
-/// For x = bytes ^ '0' in each byte: bit 7 of each byte set where the byte
-/// was not a digit ((x & 0x7F) + 0x76 carries into bit 7 exactly when it is
-/// 10 or more; no byte carries into the next).
-constexpr std::uint64_t non_digit_bits(std::uint64_t x) noexcept {
-  return (((x & 0x7F7F7F7F7F7F7F7FULL) + 0x7676767676767676ULL) | x) & 0x8080808080808080ULL;
-}
-
-/// The number spelled by 8 digit values (first, most significant, in the low byte).
-constexpr std::uint32_t eight_digits(std::uint64_t x) noexcept {
-  x = x * 10 + (x >> 8);  // bytes 0, 2, 4, 6: two-digit values
-  x = (((x & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
-       (((x >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
-      32;
-  return static_cast<std::uint32_t>(x);
-}
-
-/// Word k (bytes [p + 8k, p + 8k + 8)) of a range whose last 8 bytes are
-/// readable (last - 8 is not before the input): a word that would cross
-/// last is read as the range's last 8 bytes, shifted down, so bytes at or
-/// after last read as zero (a non-digit) and no branch depends on the length.
-constexpr std::uint64_t word_in_range(const char* p, std::ptrdiff_t avail, std::ptrdiff_t offset) noexcept {
-  const std::ptrdiff_t at = offset < avail - 8 ? offset : avail - 8;
-  const std::ptrdiff_t drop = offset - at;  // 0 when the word is whole, 8 or more when it is past last
-  const std::uint64_t w = load8(p + at) >> (8 * (drop < 8 ? drop : 0));
-  return drop < 8 ? w : 0;
-}
-
-/// x (digit values, the first n of them valid, 1 <= n <= 8) as the last n
-/// of eight digits: the zero bytes shifted in are leading zeros, the
-/// non-digits are shifted out. 0 when n == 0.
-constexpr std::uint32_t leading_digits(std::uint64_t x, int n) noexcept {
-  return n == 0 ? 0 : eight_digits(x << (64 - 8 * n));
-}
-
-/// Decimal digits from p (no sign; p[0] is a digit) up to last; `lowest`
-/// (<= p) is the start of the input, which may be read too. Up to 24
-/// digits in three SWAR words computed side by side and combined without a
-/// branch on the length (a random length then costs no misprediction
-/// beyond "is the input shorter than 8 bytes"). A checked loop runs only
-/// beyond 19 digits (10^19 - 1 is the longest run that always fits 64
-/// bits; leading zeros also end up there, and are exact).
-///
-/// Always inlined: as a call, the result came back through memory (clang
-/// 14 does not inline it on its own), and a parser that continues at
-/// `end` waited for that store and load on every number.
-ELECTRON_ALWAYS_INLINE constexpr digit_run decimal_run(const char* lowest, const char* p, const char* last) noexcept {
-  const std::ptrdiff_t avail = last - p;
-  std::uint64_t x1, x2, x3;
-  if (avail >= 24) {
-    // Inside a longer text (a CSV field, a JSON array): three plain loads.
-    x1 = load8(p) ^ ascii_zeros;
-    x2 = load8(p + 8) ^ ascii_zeros;
-    x3 = load8(p + 16) ^ ascii_zeros;
-  } else {
-    if (last - lowest < 8) {
-      // The whole input is shorter than a word: at most 7 digits.
-      const std::uint64_t x = load_tail(p, static_cast<std::size_t>(avail)) ^ ascii_zeros;
-      const int n = std::countr_zero(non_digit_bits(x)) >> 3;
-      return {leading_digits(x, n), p + n, false};
-    }
-    x1 = word_in_range(p, avail, 0) ^ ascii_zeros;
-    x2 = word_in_range(p, avail, 8) ^ ascii_zeros;
-    x3 = word_in_range(p, avail, 16) ^ ascii_zeros;
-  }
-  // Digits at the start of each word (8 when all are; countr_zero(0) == 64).
-  const int n1 = std::countr_zero(non_digit_bits(x1)) >> 3;
-  const int n2 = std::countr_zero(non_digit_bits(x2)) >> 3;
-  const int n3 = std::countr_zero(non_digit_bits(x3)) >> 3;
-  // Word 2 counts only after a full word 1, word 3 after full words 1 and 2.
-  const int use2 = n1 == 8 ? ~0 : 0;
-  const int use3 = n2 == 8 ? use2 : 0;
-  const int k2 = n2 & use2, k3 = n3 & use3;
-  std::uint64_t v = leading_digits(x1, n1);
-  v = v * pow10_u64[static_cast<std::size_t>(k2)] + leading_digits(x2, k2);
-  v = v * pow10_u64[static_cast<std::size_t>(k3)] + leading_digits(x3, k3);
-  const int n = n1 + k2 + k3;
-  if (n <= 19) return {v, p + n, false};
-  return radix_run(p, last, 10);
-}
-
-// ===========================================================================
-// Writing
-// ===========================================================================
-
-inline constexpr char radix_digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
-
-/// For each count of leading zero bits of a 64-bit value: the fewest
-/// decimal digits a value with that bit width has, and the power of ten at
-/// which it has one more (all ones when the width crosses no power of ten).
-struct digits_at_width {
-  std::uint64_t threshold;
-  std::uint64_t digits;
-};
-inline constexpr std::array<digits_at_width, 64> digits_by_leading_zeros = [] {
-  std::array<digits_at_width, 64> t{};
-  for (int lz = 0; lz < 64; ++lz) {
-    const std::uint64_t lowest = std::uint64_t{1} << (63 - lz);  // the smallest value of this width
-    const std::uint64_t highest = lowest + (lowest - 1);
-    std::uint64_t d = 1, p = 10;
-    while (lowest >= p) {
-      ++d;
-      p *= 10;
-    }
-    // p: the first power of ten above lowest (p wraps only past 10^19,
-    // which no 64-bit value reaches, so d <= 19 here and p <= 10^19).
-    t[static_cast<std::size_t>(lz)] = {highest >= p ? p : ~std::uint64_t{0}, d};
-  }
-  return t;
-}();
-
-/// Number of decimal digits of v (1 for 0): a table indexed by the count of
-/// leading zero bits gives the digits of the width and the power of ten
-/// that adds one (the bit-width estimate of S. E. Anderson's "Bit Twiddling
-/// Hacks", IntegerLog10, precomputed): one load on the way from v to the
-/// length, which a writer that continues after the text waits for.
-constexpr std::size_t decimal_digits(std::uint64_t v) noexcept {
-  const digits_at_width& e = digits_by_leading_zeros[static_cast<std::size_t>(std::countl_zero(v | 1))];
-  return static_cast<std::size_t>(e.digits + (v >= e.threshold ? 1 : 0));
-}
-
-/// The 8 ASCII digits of x < 10^8 (leading zeros), the first in the low
-/// byte: SWAR, every digit at once. The two 4-digit halves sit in 32-bit
-/// lanes, are split into 2-digit values in 16-bit lanes and then into
-/// digits in bytes, dividing by 100 and by 10 as multiplications by
-/// 10486 / 2^20 and 103 / 2^10 (exact for values below 10^4 and 10^2; the
-/// products stay inside their lanes).
-constexpr std::uint64_t ascii8(std::uint32_t x) noexcept {
-  std::uint64_t w = std::uint64_t{x / 10000} | (std::uint64_t{x % 10000} << 32);
-  const std::uint64_t hundreds = ((w * 10486) >> 20) & 0x0000007F0000007FULL;
-  w = hundreds | ((w - hundreds * 100) << 16);
-  const std::uint64_t tens = ((w * 103) >> 10) & 0x000F000F000F000FULL;
-  w = tens | ((w - tens * 10) << 8);
-  return w | ascii_zeros;
-}
-
-/// Stores the low n bytes of w (1 <= n <= 8) at out in memory order.
-constexpr void store_bytes(char* out, std::uint64_t w, std::size_t n) noexcept {
-  if (std::is_constant_evaluated() || std::endian::native != std::endian::little) {
-    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<char>(static_cast<unsigned char>(w >> (8 * i)));
-    return;
-  }
-  if (n == 8) {
-    std::memcpy(out, &w, 8);
-  } else if (n >= 4) {  // two 4-byte stores that overlap
-    const auto a = static_cast<std::uint32_t>(w);
-    const auto b = static_cast<std::uint32_t>(w >> (8 * (n - 4)));
-    std::memcpy(out, &a, 4);
-    std::memcpy(out + n - 4, &b, 4);
-  } else {
-    out[0] = static_cast<char>(static_cast<unsigned char>(w));
-    out[n / 2] = static_cast<char>(static_cast<unsigned char>(w >> (8 * (n / 2))));
-    out[n - 1] = static_cast<char>(static_cast<unsigned char>(w >> (8 * (n - 1))));
-  }
-}
-
-/// Writes the n = decimal_digits(v) digits of v at [out, out + n): in 8-digit
-/// SWAR blocks; the first block, shorter, is stored as 8 bytes whose tail
-/// the next block overwrites, so only numbers of 8 digits or fewer need an
-/// exact-length store. Nothing outside [out, out + n) is written.
-constexpr void decimal_forward(char* out, std::uint64_t v, std::size_t n) noexcept {
-  if (n <= 8) {
-    store_bytes(out, ascii8(static_cast<std::uint32_t>(v)) >> (8 * (8 - n)), n);
-    return;
-  }
-  const auto low = static_cast<std::uint32_t>(v % 100000000);
-  const std::uint64_t upper = v / 100000000;
-  if (n <= 16) {
-    const std::size_t m = n - 8;
-    store_bytes(out, ascii8(static_cast<std::uint32_t>(upper)) >> (8 * (8 - m)), 8);
-    store_bytes(out + m, ascii8(low), 8);
-    return;
-  }
-  const std::size_t m = n - 16;
-  store_bytes(out, ascii8(static_cast<std::uint32_t>(upper / 100000000)) >> (8 * (8 - m)), 8);
-  store_bytes(out + m, ascii8(static_cast<std::uint32_t>(upper % 100000000)), 8);
-  store_bytes(out + m + 8, ascii8(low), 8);
-}
-
-/// Writes v as 24 digits (leading zeros) ending just before `end`
-/// and returns where its decimal_digits(v) significant digits start: no
-/// branch on the length, so numbers of random sizes cost no misprediction;
-/// for a buffer with room before the text (int_chars).
-constexpr char* decimal_backward_24(char* end, std::uint64_t v) noexcept {
-  const std::uint64_t upper = v / 100000000;
-  store_bytes(end - 8, ascii8(static_cast<std::uint32_t>(v % 100000000)), 8);
-  store_bytes(end - 16, ascii8(static_cast<std::uint32_t>(upper % 100000000)), 8);
-  store_bytes(end - 24, ascii8(static_cast<std::uint32_t>(upper / 100000000)), 8);
-  return end - decimal_digits(v);
-}
-
-/// decimal_backward_24 with only the 8-digit blocks v needs (one, two or
-/// three, by two branches on its size): less work for short values, where
-/// the branches cost less than the blocks they skip.
-constexpr char* decimal_backward_blocks(char* end, std::uint64_t v) noexcept {
-  store_bytes(end - 8, ascii8(static_cast<std::uint32_t>(v % 100000000)), 8);
-  if (v >= 100000000) {
-    const std::uint64_t upper = v / 100000000;
-    store_bytes(end - 16, ascii8(static_cast<std::uint32_t>(upper % 100000000)), 8);
-    if (upper >= 100000000) store_bytes(end - 24, ascii8(static_cast<std::uint32_t>(upper / 100000000)), 8);
-  }
-  return end - decimal_digits(v);
-}
-
-/// The same in any base 2-36 (lowercase letters); a power of two shifts.
-constexpr char* radix_backward(char* end, std::uint64_t v, unsigned base) noexcept {
-  if (std::has_single_bit(base)) {
-    const int shift = std::countr_zero(base);
-    const std::uint64_t mask = base - 1;
-    do {
-      *--end = radix_digits[v & mask];
-      v >>= shift;
-    } while (v != 0);
-  } else {
-    do {
-      *--end = radix_digits[v % base];
-      v /= base;
-    } while (v != 0);
-  }
-  return end;
-}
-
-}  // namespace detail
-}  // namespace parse
-ELECTRON_END_NAMESPACE
-
-#endif  // ELECTRON_PARSE_DETAIL_INT_DIGITS_HPP
-// ---- end electron/parse/detail/int_digits.hpp ----
 
 #include <bit>
 #include <cstdint>
@@ -7761,1929 +16188,6 @@ ELECTRON_END_NAMESPACE
 
 #endif  // ELECTRON_PARSE_FLOAT_HPP
 // ---- end electron/parse/float.hpp ----
-// ---- begin electron/parse/format_float.hpp ----
-// electron/parse/format_float.hpp: float and double to text, the shortest
-// form that reads back as the same value.
-//
-//   format_float(first, last, v)   v -> text in a caller buffer, byte for byte
-//                                  what std::to_chars(first, last, v) writes
-//   format_float(.., fmt[, prec])  fixed / scientific / general, as std::to_chars
-//   format_float_ecmascript        double -> text as JavaScript's String(v)
-//   float_chars                    v -> text in a small value
-//   append_float                   v -> text appended to a builder (any text_sink)
-//
-// Everything here is constexpr; everything but append_float (whose sink may
-// allocate) is noexcept and never allocates. Formatting never writes past
-// last. Algorithm: Schubfach (R. Giulietti, "The Schubfach way to render
-// doubles", 2020) for the digits, see docs/parse.md.
-//
-//   char buf[electron::parse::max_float_chars];
-//   auto r = electron::parse::format_float(buf, buf + sizeof buf, 0.1);  // "0.1"
-//   electron::parse::float_chars t(1e21);                                // t.view() == "1e+21"
-#ifndef ELECTRON_PARSE_FORMAT_FLOAT_HPP
-#define ELECTRON_PARSE_FORMAT_FLOAT_HPP
-
-// ---- begin electron/parse/detail/format_float_exact.hpp ----
-// electron/parse/detail/format_float_exact.hpp: the exact decimal expansion
-// of a float or double (every binary value has a finite one), for the
-// forms with a precision: v = c * 2^q is the integer c * 2^q (q >= 0) or
-// c * 5^-q / 10^-q (q < 0), built in base 10^9 limbs. At most 767
-// significant digits (the smallest double subnormals), so O(digits^2) with
-// small constants; no allocation.
-#ifndef ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_EXACT_HPP
-#define ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_EXACT_HPP
-
-
-#include <cstdint>
-
-ELECTRON_BEGIN_NAMESPACE
-namespace parse::detail {
-
-/// value = 0.d[0]d[1]...d[count-1] * 10^point (digits as values 0-9, no
-/// leading zero unless the value is zero: then count == 0).
-struct decimal_expansion {
-  unsigned char d[780];
-  int count;
-  int point;
-};
-
-/// The exact digits of c * 2^q (c < 2^53, -1074 <= q <= 971).
-constexpr void expand_exact(decimal_expansion& out, std::uint64_t c, int q) noexcept {
-  std::uint32_t limb[90] = {};  // little-endian base 10^9
-  int n = 0;
-  while (c != 0) {
-    limb[n++] = static_cast<std::uint32_t>(c % 1000000000);
-    c /= 1000000000;
-  }
-  auto mul = [&](std::uint32_t m) {
-    std::uint64_t carry = 0;
-    for (int i = 0; i < n; ++i) {
-      const std::uint64_t t = std::uint64_t{limb[i]} * m + carry;
-      limb[i] = static_cast<std::uint32_t>(t % 1000000000);
-      carry = t / 1000000000;
-    }
-    while (carry != 0) {
-      limb[n++] = static_cast<std::uint32_t>(carry % 1000000000);
-      carry /= 1000000000;
-    }
-  };
-  int shift = 0;  // value = N * 10^-shift
-  if (q >= 0) {
-    for (int k = q; k > 0; k -= 31) mul(std::uint32_t{1} << (k < 31 ? k : 31));
-  } else {
-    for (int k = -q; k > 0; k -= 13) {
-      std::uint32_t p = 1;
-      for (int i = 0; i < (k < 13 ? k : 13); ++i) p *= 5;
-      mul(p);
-    }
-    shift = -q;
-  }
-  out.count = 0;
-  out.point = 0;
-  if (n == 0) return;
-  // most significant limb without leading zeros, the others with 9 digits
-  int top[10] = {};
-  int t = 0;
-  for (std::uint32_t x = limb[n - 1]; x != 0; x /= 10) top[t++] = static_cast<int>(x % 10);
-  for (int i = t - 1; i >= 0; --i) out.d[out.count++] = static_cast<unsigned char>(top[i]);
-  for (int i = n - 2; i >= 0; --i) {
-    std::uint32_t x = limb[i];
-    for (int j = 8; j >= 0; --j) {
-      out.d[out.count + j] = static_cast<unsigned char>(x % 10);
-      x /= 10;
-    }
-    out.count += 9;
-  }
-  out.point = out.count - shift;
-  while (out.count > 0 && out.d[out.count - 1] == 0) --out.count;
-}
-
-/// Rounds x to its first `keep` digits (keep may be <= 0 or >= count),
-/// half to even on an exact tie, as printf does in the default rounding
-/// mode. A carry out of the first digit adds one to point.
-constexpr void round_expansion(decimal_expansion& x, int keep) noexcept {
-  if (keep >= x.count) return;
-  if (keep < 0) {
-    x.count = 0;
-    return;
-  }
-  const int next = x.d[keep];
-  bool up = next > 5;
-  if (next == 5) {
-    bool more = false;
-    for (int i = keep + 1; i < x.count; ++i) more |= x.d[i] != 0;
-    up = more || (keep > 0 && (x.d[keep - 1] & 1) != 0);
-  }
-  x.count = keep;
-  if (up) {
-    int i = keep - 1;
-    while (i >= 0 && x.d[i] == 9) --i;
-    if (i < 0) {  // 99..9 -> 1 followed by zeros
-      x.d[0] = 1;
-      x.count = 1;
-      x.point += 1;
-    } else {
-      x.d[i] = static_cast<unsigned char>(x.d[i] + 1);
-      x.count = i + 1;
-    }
-  }
-  while (x.count > 0 && x.d[x.count - 1] == 0) --x.count;
-}
-
-}  // namespace parse::detail
-ELECTRON_END_NAMESPACE
-
-#endif  // ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_EXACT_HPP
-// ---- end electron/parse/detail/format_float_exact.hpp ----
-// ---- begin electron/parse/detail/format_float_shortest.hpp ----
-// electron/parse/detail/format_float_shortest.hpp: the shortest decimal that
-// rounds back to a float or double, by Schubfach (R. Giulietti, "The
-// Schubfach way to render doubles", 2020), implemented from the paper.
-//
-// For v = c * 2^q the rounding interval R_v has the halfway points to the
-// neighbours as ends (both included when c is even: round-to-nearest-even
-// reads them back as v). Schubfach picks k with 10^k near the ulp, scales
-// 4v, 4v_left and 4v_right by 10^-k with one 64x128-bit product each
-// ("round to odd": floor, with the lowest bit set when the product was not
-// an integer, which is enough to compare against integers exactly), and
-// then decides between the (at most two) multiples of 10 and of 1 in R_v.
-#ifndef ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_SHORTEST_HPP
-#define ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_SHORTEST_HPP
-
-// ---- begin electron/parse/detail/format_float_table.hpp ----
-// Generated by scripts/gen_pow10_schubfach.py. Do not edit.
-// g(e) = floor(10^e * 2^(125 - floor(log2 10^e))) + 1 for e in
-// [-292, 324], as (high, low) halves, 2^125 < g(e) <= 2^126
-// (R. Giulietti, "The Schubfach way to render doubles", 2020).
-#ifndef ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_TABLE_HPP
-#define ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_TABLE_HPP
-
-
-#include <cstdint>
-
-ELECTRON_BEGIN_NAMESPACE
-namespace parse::detail {
-
-struct pow10_g {
-  std::uint64_t high;
-  std::uint64_t low;
-};
-
-inline constexpr int pow10_g_smallest = -292;
-inline constexpr int pow10_g_largest = 324;
-
-/// pow10_g_table[e - pow10_g_smallest] is g(e).
-inline constexpr pow10_g pow10_g_table[617] = {
-    {0x3FDDEC7F2FAF3713ULL, 0xC97A3A2704EEC3DFULL},  // 10^-292
-    {0x27EAB3CF7DCD826CULL, 0x5DEC645863153A6CULL},  // 10^-291
-    {0x31E560C35D40E307ULL, 0x75677D6E7BDA8906ULL},  // 10^-290
-    {0x3E5EB8F434911BC9ULL, 0x52C15CCA1AD12B48ULL},  // 10^-289
-    {0x26FB3398A0DAB15DULL, 0xD3B8D9FE50C2BB0DULL},  // 10^-288
-    {0x30BA007EC9115DB5ULL, 0x48A7107DE4F369D0ULL},  // 10^-287
-    {0x3CE8809E7B55B522ULL, 0x9AD0D49D5E304444ULL},  // 10^-286
-    {0x261150630D159135ULL, 0xA0C284E25ADE2AABULL},  // 10^-285
-    {0x2F95A47BD05AF583ULL, 0x08F3261AF195B555ULL},  // 10^-284
-    {0x3B7B0D9AC471B2E3ULL, 0xCB2FEFA1ADFB22ABULL},  // 10^-283
-    {0x252CE880BAC70FCEULL, 0x5EFDF5C50CBCF5ABULL},  // 10^-282
-    {0x2E7822A0E978D3C1ULL, 0xF6BD73364FEC3315ULL},  // 10^-281
-    {0x3A162B4923D708B2ULL, 0x746CD003E3E73FDBULL},  // 10^-280
-    {0x244DDB0DB666656FULL, 0x88C402026E7087E9ULL},  // 10^-279
-    {0x2D6151D123FFFECBULL, 0x6AF502830A0CA9E3ULL},  // 10^-278
-    {0x38B9A6456CFFFE7EULL, 0x45B24323CC8FD45CULL},  // 10^-277
-    {0x237407EB641FFF0EULL, 0xEB8F69F65FD9E4B9ULL},  // 10^-276
-    {0x2C5109E63D27FED2ULL, 0xA6734473F7D05DE8ULL},  // 10^-275
-    {0x37654C5FCC71FE87ULL, 0x50101590F5C47561ULL},  // 10^-274
-    {0x229F4FBBDFC73F14ULL, 0x920A0D7A999AC95DULL},  // 10^-273
-    {0x2B4723AAD7B90ED9ULL, 0xB68C90D940017BB4ULL},  // 10^-272
-    {0x3618EC958DA75290ULL, 0x242FB50F9001DAA1ULL},  // 10^-271
-    {0x21CF93DD7888939AULL, 0x169DD129BA0128A5ULL},  // 10^-270
-    {0x2A4378D4D6AAB880ULL, 0x9C454574288172CEULL},  // 10^-269
-    {0x34D4570A0C5566A0ULL, 0xC35696D132A1CF81ULL},  // 10^-268
-    {0x2104B66647B56024ULL, 0x7A161E42BFA521B1ULL},  // 10^-267
-    {0x2945E3FFD9A2B82DULL, 0x989BA5D36F8E6A1DULL},  // 10^-266
-    {0x33975CFFD00B6638ULL, 0xFEC28F484B7204A4ULL},  // 10^-265
-    {0x203E9A1FE2071FE3ULL, 0x9F39998D2F2742E7ULL},  // 10^-264
-    {0x284E40A7DA88E7DCULL, 0x8707FFF07AF113A1ULL},  // 10^-263
-    {0x3261D0D1D12B21D3ULL, 0xA8C9FFEC99AD5889ULL},  // 10^-262
-    {0x3EFA45064575EA48ULL, 0x92FC7FE7C018AEABULL},  // 10^-261
-    {0x275C6B23EB69B26DULL, 0x5BDDCFF0D80F6D2BULL},  // 10^-260
-    {0x313385ECE6441F08ULL, 0xB2D543ED0E134875ULL},  // 10^-259
-    {0x3D8067681FD526CAULL, 0xDF8A94E851981A93ULL},  // 10^-258
-    {0x267040A113E5383EULL, 0xCBB69D1132FF109CULL},  // 10^-257
-    {0x300C50C958DE864EULL, 0x7EA444557FBED4C3ULL},  // 10^-256
-    {0x3C0F64FBAF1627E2ULL, 0x1E4D556ADFAE89F3ULL},  // 10^-255
-    {0x25899F1D4D6DD8EDULL, 0x52F05562CBCD1638ULL},  // 10^-254
-    {0x2EEC06E4A0C94F28ULL, 0xA7AC6ABB7EC05BC6ULL},  // 10^-253
-    {0x3AA7089DC8FBA2F2ULL, 0xD197856A5E7072B8ULL},  // 10^-252
-    {0x24A865629D9D45D7ULL, 0xC2FEB3627B0647B3ULL},  // 10^-251
-    {0x2DD27EBB4504974DULL, 0xB3BE603B19C7D99FULL},  // 10^-250
-    {0x39471E6A1645BD21ULL, 0x20ADF849E039D007ULL},  // 10^-249
-    {0x23CC73024DEB9634ULL, 0xB46CBB2E2C242205ULL},  // 10^-248
-    {0x2CBF8FC2E1667BC1ULL, 0xE187E9F9B72D2A86ULL},  // 10^-247
-    {0x37EF73B399C01AB2ULL, 0x59E9E47824F87527ULL},  // 10^-246
-    {0x22F5A850401810AFULL, 0x78322ECB171B4939ULL},  // 10^-245
-    {0x2BB31264501E14DBULL, 0x563EBA7DDCE21B87ULL},  // 10^-244
-    {0x369FD6FD64259A12ULL, 0x2BCE691D541AA268ULL},  // 10^-243
-    {0x2223E65E5E97804BULL, 0x5B6101B25490A581ULL},  // 10^-242
-    {0x2AACDFF5F63D605EULL, 0x3239421EE9B4CEE1ULL},  // 10^-241
-    {0x355817F373CCB875ULL, 0xBEC792A6A422029AULL},  // 10^-240
-    {0x21570EF8285FF349ULL, 0x973CBBA8269541A0ULL},  // 10^-239
-    {0x29ACD2B63277F01BULL, 0xFD0BEA92303A9208ULL},  // 10^-238
-    {0x34180763BF15EC22ULL, 0xFC4EE536BC49368AULL},  // 10^-237
-    {0x208F049E576DB395ULL, 0xDDB14F4235ADC217ULL},  // 10^-236
-    {0x28B2C5C5ED49207BULL, 0x551DA312C319329CULL},  // 10^-235
-    {0x32DF7737689B689AULL, 0x2A650BD773DF7F43ULL},  // 10^-234
-    {0x3F97550542C242C0ULL, 0xB4FE4ECD50D75F14ULL},  // 10^-233
-    {0x27BE952349B969B8ULL, 0x711EF14052869B6CULL},  // 10^-232
-    {0x31AE3A6C1C27C426ULL, 0x8D66AD9067284247ULL},  // 10^-231
-    {0x3E19C9072331B530ULL, 0x30C058F480F252D9ULL},  // 10^-230
-    {0x26D01DA475FF113EULL, 0x1E783798D09773C8ULL},  // 10^-229
-    {0x3084250D937ED58DULL, 0xA616457F04BD50BAULL},  // 10^-228
-    {0x3CA52E50F85E8AF1ULL, 0x0F9BD6DEC5ECA4E8ULL},  // 10^-227
-    {0x25E73CF29B3B16D6ULL, 0xA9C1664B3BB3E711ULL},  // 10^-226
-    {0x2F610C2F4209DC8CULL, 0x5431BFDE0AA0E0D5ULL},  // 10^-225
-    {0x3B394F3B128C53AFULL, 0x693E2FD58D49190BULL},  // 10^-224
-    {0x2503D184EB97B44DULL, 0xA1C6DDE5784DAFA7ULL},  // 10^-223
-    {0x2E44C5E6267DA161ULL, 0x0A38955ED6611B90ULL},  // 10^-222
-    {0x39D5F75FB01D09B9ULL, 0x4CC6BAB68BF96274ULL},  // 10^-221
-    {0x2425BA9BCE122613ULL, 0xCFFC34B2177BDD89ULL},  // 10^-220
-    {0x2D2F2942C196AF98ULL, 0xC3FB41DE9D5AD4EBULL},  // 10^-219
-    {0x387AF39371FC5B7EULL, 0xF4FA125644B18A26ULL},  // 10^-218
-    {0x234CD83C273DB92FULL, 0x591C4B75EAEEF658ULL},  // 10^-217
-    {0x2C200E4B310D277BULL, 0x2F635E5365AAB3EDULL},  // 10^-216
-    {0x372811DDFD507159ULL, 0xFB3C35E83F1560E9ULL},  // 10^-215
-    {0x22790B2ABE5246D8ULL, 0x3D05A1B1276D5C92ULL},  // 10^-214
-    {0x2B174DF56DE6D88EULL, 0x4C470A1D7148B3B6ULL},  // 10^-213
-    {0x35DD2172C9608EB1ULL, 0xDF58CCA4CD9AE0A3ULL},  // 10^-212
-    {0x21AA34E7BDDC592FULL, 0x2B977FE70080CC66ULL},  // 10^-211
-    {0x2A14C221AD536F7AULL, 0xF67D5FE0C0A0FF80ULL},  // 10^-210
-    {0x3499F2AA18A84B59ULL, 0xB41CB7D8F0C93F5FULL},  // 10^-209
-    {0x20E037AA4F692F18ULL, 0x1091F2E7967DC79CULL},  // 10^-208
-    {0x29184594E3437ADEULL, 0x14B66FA17C1D3983ULL},  // 10^-207
-    {0x335E56FA1C145995ULL, 0x99E40B89DB2487E3ULL},  // 10^-206
-    {0x201AF65C518CB7FDULL, 0x802E873628F6D4EEULL},  // 10^-205
-    {0x2821B3F365EFE5FCULL, 0xE03A2903B3348A2AULL},  // 10^-204
-    {0x322A20F03F6BDF7CULL, 0x1848B344A001ACB4ULL},  // 10^-203
-    {0x3EB4A92C4F46D75BULL, 0x1E5AE015C80217E1ULL},  // 10^-202
-    {0x2730E9BBB18C4698ULL, 0xF2F8CC0D9D014EEDULL},  // 10^-201
-    {0x30FD242A9DEF583FULL, 0x2FB6FF110441A2A8ULL},  // 10^-200
-    {0x3D3C6D35456B2E4EULL, 0xFBA4BED545520B52ULL},  // 10^-199
-    {0x2645C4414B62FCF1ULL, 0x5D46F7454B534713ULL},  // 10^-198
-    {0x2FD735519E3BBC2DULL, 0xB498B5169E2818D8ULL},  // 10^-197
-    {0x3BCD02A605CAAB39ULL, 0x21BEE25C45B21F0EULL},  // 10^-196
-    {0x256021A7C39EAB03ULL, 0xB5174D79AB8F5369ULL},  // 10^-195
-    {0x2EB82A11B48655C4ULL, 0xA25D20D816732843ULL},  // 10^-194
-    {0x3A66349621A7EB35ULL, 0xCAF4690E1C0FF253ULL},  // 10^-193
-    {0x247FE0DDD508F301ULL, 0x9ED8C1A8D189F774ULL},  // 10^-192
-    {0x2D9FD9154A4B2FC2ULL, 0x068EF21305EC7551ULL},  // 10^-191
-    {0x3907CF5A9CDDFBB2ULL, 0x8832AE97C76792A5ULL},  // 10^-190
-    {0x23A4E198A20ABD4FULL, 0x951FAD1EDCA0BBA8ULL},  // 10^-189
-    {0x2C8E19FECA8D6CA3ULL, 0x7A67986693C8EA91ULL},  // 10^-188
-    {0x37B1A07E7D30C7CCULL, 0x59017E8038BB2536ULL},  // 10^-187
-    {0x22CF044F0E3E7CDFULL, 0xB7A0EF102374F742ULL},  // 10^-186
-    {0x2B82C562D1CE1C17ULL, 0xA5892AD42C523512ULL},  // 10^-185
-    {0x366376BB8641A31DULL, 0x8EEB75893766C256ULL},  // 10^-184
-    {0x21FE2A3533E905F2ULL, 0x79532975C2A03976ULL},  // 10^-183
-    {0x2A7DB4C280E3476FULL, 0x17A7F3D3334847D4ULL},  // 10^-182
-    {0x351D21F3211C194AULL, 0xDD91F0C8001A59C8ULL},  // 10^-181
-    {0x21323537F4B18FCEULL, 0xCA7B367D0010781DULL},  // 10^-180
-    {0x297EC285F1DDF3C2ULL, 0x7D1A041C40149625ULL},  // 10^-179
-    {0x33DE73276E5570B3ULL, 0x1C6085235019BBAEULL},  // 10^-178
-    {0x206B07F8A4F5666FULL, 0xF1BC53361210154DULL},  // 10^-177
-    {0x2885C9F6CE32C00BULL, 0xEE2B680396941AA0ULL},  // 10^-176
-    {0x32A73C7481BF700EULL, 0xE9B642047C392148ULL},  // 10^-175
-    {0x3F510B91A22F4C12ULL, 0xA423D2859B476999ULL},  // 10^-174
-    {0x2792A73B055D8F8BULL, 0xA6966393810CA200ULL},  // 10^-173
-    {0x31775109C6B4F36EULL, 0x903BFC78614FCA80ULL},  // 10^-172
-    {0x3DD5254C3862304AULL, 0x344AFB9679A3BD20ULL},  // 10^-171
-    {0x26A5374FA33D5E2EULL, 0x60AEDD3E0C065634ULL},  // 10^-170
-    {0x304E85238C0CB5B9ULL, 0xF8DA948D8F07EBC1ULL},  // 10^-169
-    {0x3C62266C6F0FE328ULL, 0x771139B0F2C9E6B1ULL},  // 10^-168
-    {0x25BD5803C569EDF9ULL, 0x4A6AC40E97BE302FULL},  // 10^-167
-    {0x2F2CAE04B6C46977ULL, 0x9D0575123DADBC3AULL},  // 10^-166
-    {0x3AF7D985E47583D5ULL, 0x8446D256CD192B49ULL},  // 10^-165
-    {0x24DAE7F3AEC97265ULL, 0x72AC4376402FBB0EULL},  // 10^-164
-    {0x2E11A1F09A7BCEFEULL, 0xCF575453D03BA9D1ULL},  // 10^-163
-    {0x39960A6CC11AC2BEULL, 0x832D2968C44A9445ULL},  // 10^-162
-    {0x23FDC683F8B0B9B7ULL, 0x11FC39E17AAE9CABULL},  // 10^-161
-    {0x2CFD3824F6DCE824ULL, 0xD67B4859D95A43D6ULL},  // 10^-160
-    {0x383C862E3494222EULL, 0x0C1A1A704FB0D4CCULL},  // 10^-159
-    {0x2325D3DCE0DC955CULL, 0xC790508631CE84FFULL},  // 10^-158
-    {0x2BEF48D41913BAB3ULL, 0xF97464A7BE42263FULL},  // 10^-157
-    {0x36EB1B091F58A960ULL, 0xF7D17DD1ADD2AFCFULL},  // 10^-156
-    {0x2252F0E5B39769DCULL, 0x9AE2EEA30CA3ADE1ULL},  // 10^-155
-    {0x2AE7AD1F207D4453ULL, 0xC19BAA4BCFCC995AULL},  // 10^-154
-    {0x35A19866E89C9568ULL, 0xB20294DEC3BFBFB0ULL},  // 10^-153
-    {0x2184FF405161DD61ULL, 0x6F419D0B3A57D7CEULL},  // 10^-152
-    {0x29E63F1065BA54B9ULL, 0xCB12044E08EDCDC2ULL},  // 10^-151
-    {0x345FCED47F28E9E8ULL, 0x3DD685618B294132ULL},  // 10^-150
-    {0x20BBE144CF799231ULL, 0x26A6135CF6F9C8BFULL},  // 10^-149
-    {0x28EAD9960357F6BDULL, 0x704F983434B83AEFULL},  // 10^-148
-    {0x33258FFB842DF46CULL, 0xCC637E4141E649ABULL},  // 10^-147
-    {0x3FEEF3FA65397187ULL, 0xFF7C5DD1925FDC15ULL},  // 10^-146
-    {0x27F5587C7F43E6F4ULL, 0xFFADBAA2FB7BE98DULL},  // 10^-145
-    {0x31F2AE9B9F14E0B2ULL, 0x3F99294BBA5AE3F1ULL},  // 10^-144
-    {0x3E6F5A4286DA18DEULL, 0xCF7F739EA8F19CEDULL},  // 10^-143
-    {0x2705986994484F8BULL, 0x41AFA84329970214ULL},  // 10^-142
-    {0x30C6FE83F95A636EULL, 0x121B9253F3FCC299ULL},  // 10^-141
-    {0x3CF8BE24F7B0FC49ULL, 0x96A276E8F0FBF33FULL},  // 10^-140
-    {0x261B76D71ACE9DADULL, 0xFE258A51969D7808ULL},  // 10^-139
-    {0x2FA2548CE1824519ULL, 0x7DAEECE5FC44D609ULL},  // 10^-138
-    {0x3B8AE9B019E2D65FULL, 0xDD1AA81F7B560B8CULL},  // 10^-137
-    {0x2536D20E102DC5FBULL, 0xEA30A913AD15C738ULL},  // 10^-136
-    {0x2E8486919439377AULL, 0xE4BCD358985B3905ULL},  // 10^-135
-    {0x3A25A835F9478559ULL, 0x9DEC082EBE720746ULL},  // 10^-134
-    {0x24578921BBCCB358ULL, 0x02B3851D3707448CULL},  // 10^-133
-    {0x2D6D6B6A2ABFE02EULL, 0x0360666484C915AFULL},  // 10^-132
-    {0x38C8C644B56FD839ULL, 0x84387FFDA5FB5B1BULL},  // 10^-131
-    {0x237D7BEAF165E723ULL, 0xF2A34FFE87BD18F1ULL},  // 10^-130
-    {0x2C5CDAE5ADBF60ECULL, 0xEF4C23FE29AC5F2DULL},  // 10^-129
-    {0x3774119F192F3928ULL, 0x2B1F2CFDB41776F8ULL},  // 10^-128
-    {0x22A88B036FBD83B9ULL, 0x1AF37C1E908EAA5BULL},  // 10^-127
-    {0x2B52ADC44BACE4A7ULL, 0x61B05B2634B254F2ULL},  // 10^-126
-    {0x362759355E981DD1ULL, 0x3A1C71EFC1DEEA2EULL},  // 10^-125
-    {0x21D897C15B1F12A2ULL, 0xC451C735D92B525DULL},  // 10^-124
-    {0x2A4EBDB1B1E6D74BULL, 0x756639034F7626F4ULL},  // 10^-123
-    {0x34E26D1E1E608D1EULL, 0x52BFC7442353B0B1ULL},  // 10^-122
-    {0x210D8432D2FC5832ULL, 0xF3B7DC8A96144E6FULL},  // 10^-121
-    {0x2950E53F87BB6E3FULL, 0xB0A5D3AD3B99620BULL},  // 10^-120
-    {0x33A51E8F69AA49CFULL, 0x9CCF48988A7FBA8DULL},  // 10^-119
-    {0x20473319A20A6E21ULL, 0xC2018D5F568FD498ULL},  // 10^-118
-    {0x2858FFE00A8D09AAULL, 0x3281F0B72C33C9BEULL},  // 10^-117
-    {0x326F3FD80D304C14ULL, 0xBF226CE4F740BC2EULL},  // 10^-116
-    {0x3F0B0FCE107C5F19ULL, 0xEEEB081E3510EB39ULL},  // 10^-115
-    {0x2766E9E0CA4DBB70ULL, 0x3552E512E12A9304ULL},  // 10^-114
-    {0x3140A458FCE12A4CULL, 0x42A79E57997537C5ULL},  // 10^-113
-    {0x3D90CD6F3C1974DFULL, 0x535185ED7FD285B6ULL},  // 10^-112
-    {0x267A8065858FE90BULL, 0x9412F3B46FE39392ULL},  // 10^-111
-    {0x3019207EE6F3E34EULL, 0x7917B0A18BDC7876ULL},  // 10^-110
-    {0x3C1F689EA0B0DC22ULL, 0x175D9CC9EED39694ULL},  // 10^-109
-    {0x2593A163246E8995ULL, 0x4E9A81FE35443E1CULL},  // 10^-108
-    {0x2EF889BBED8A2BFAULL, 0xA241227DC2954DA3ULL},  // 10^-107
-    {0x3AB6AC2AE8ECB6F9ULL, 0x4AD16B1D333AA10CULL},  // 10^-106
-    {0x24B22B9AD193F25BULL, 0xCEC2E2F24004A4A8ULL},  // 10^-105
-    {0x2DDEB68185F8EEF2ULL, 0xC2739BAED005CDD2ULL},  // 10^-104
-    {0x39566421E7772AAFULL, 0x7310829A84074146ULL},  // 10^-103
-    {0x23D5FE9530AA7AADULL, 0xA7EA51A0928488CCULL},  // 10^-102
-    {0x2CCB7E3A7CD51959ULL, 0x11E4E608B725AAFFULL},  // 10^-101
-    {0x37FE5DC91C0A5FAFULL, 0x565E1F8AE4EF15BEULL},  // 10^-100
-    {0x22FEFA9DB1867BCDULL, 0x95FAD3B6CF156D97ULL},  // 10^-99
-    {0x2BBEB9451DE81AC0ULL, 0xFB7988A482DAC8FDULL},  // 10^-98
-    {0x36AE679665622171ULL, 0x3A57EACDA3917B3CULL},  // 10^-97
-    {0x222D00BDFF5D54E6ULL, 0xC476F2C0863AED06ULL},  // 10^-96
-    {0x2AB840ED7F34AA20ULL, 0x7594AF70A7C9A847ULL},  // 10^-95
-    {0x35665128DF01D4A8ULL, 0x92F9DB4CD1BC1258ULL},  // 10^-94
-    {0x215FF2B98B6124E9ULL, 0x5BDC291003158B77ULL},  // 10^-93
-    {0x29B7EF67EE396E23ULL, 0xB2D3335403DAEE55ULL},  // 10^-92
-    {0x3425EB41E9C7C9ACULL, 0x9F88002904D1A9EAULL},  // 10^-91
-    {0x2097B309321CDE0BULL, 0xE3B50019A3030A33ULL},  // 10^-90
-    {0x28BD9FCB7EA4158EULL, 0xDCA240200BC3CCBFULL},  // 10^-89
-    {0x32ED07BE5E4D1AF2ULL, 0x93CAD0280EB4BFEFULL},  // 10^-88
-    {0x3FA849ADF5E061AFULL, 0x38BD84321261EFEBULL},  // 10^-87
-    {0x27C92E0CB9AC3D0DULL, 0x8376729F4B7D35F3ULL},  // 10^-86
-    {0x31BB798FE8174C50ULL, 0xE4540F471E5C836FULL},  // 10^-85
-    {0x3E2A57F3E21D1F65ULL, 0x1D691318E5F3A44BULL},  // 10^-84
-    {0x26DA76F86D52339FULL, 0x3261ABEF8FB846AFULL},  // 10^-83
-    {0x309114B688A6C086ULL, 0xFEFA16EB73A6585BULL},  // 10^-82
-    {0x3CB559E42AD070A8ULL, 0xBEB89CA6508FEE71ULL},  // 10^-81
-    {0x25F1582E9AC24669ULL, 0x773361E7F259F507ULL},  // 10^-80
-    {0x2F6DAE3A4172D803ULL, 0xD5003A61EEF07249ULL},  // 10^-79
-    {0x3B4919C8D1CF8E04ULL, 0xCA4048FA6AAC8EDBULL},  // 10^-78
-    {0x250DB01D8321B8C2ULL, 0xFE682D9C82ABD949ULL},  // 10^-77
-    {0x2E511C24E3EA26F3ULL, 0xBE023903A356CF9BULL},  // 10^-76
-    {0x39E5632E1CE4B0B0ULL, 0xAD82C7448C2C8382ULL},  // 10^-75
-    {0x242F5DFCD20EEE6EULL, 0x6C71BC8AD79BD231ULL},  // 10^-74
-    {0x2D3B357C0692AA0AULL, 0x078E2BAD8D82C6BDULL},  // 10^-73
-    {0x388A02DB0837548CULL, 0x8971B698F0E3786DULL},  // 10^-72
-    {0x235641C8E52294D7ULL, 0xD5E7121F968E2B44ULL},  // 10^-71
-    {0x2C2BD23B1E6B3A0DULL, 0xCB60D6A77C31B615ULL},  // 10^-70
-    {0x3736C6C9E6060891ULL, 0x3E390C515B3E239AULL},  // 10^-69
-    {0x22823C3E2FC3C55AULL, 0xC6E3A7B2D906D640ULL},  // 10^-68
-    {0x2B22CB4DBBB4B6B1ULL, 0x789C919F8F488BD0ULL},  // 10^-67
-    {0x35EB7E212AA1E45DULL, 0xD6C3B607731AAEC4ULL},  // 10^-66
-    {0x21B32ED4BAA52EBAULL, 0xA63A51C4A7F0AD3BULL},  // 10^-65
-    {0x2A1FFA89E94E7A69ULL, 0x4FC8E635D1ECD88AULL},  // 10^-64
-    {0x34A7F92C63A21903ULL, 0xA3BB1FC346680EACULL},  // 10^-63
-    {0x20E8FBBBBE454FA2ULL, 0x4654F3DA0C01092CULL},  // 10^-62
-    {0x29233AAAADD6A38AULL, 0xD7EA30D08F014B76ULL},  // 10^-61
-    {0x336C0955594C4C6DULL, 0x8DE4BD04B2C19E54ULL},  // 10^-60
-    {0x202385D557CFAFC4ULL, 0x78AEF622EFB902F5ULL},  // 10^-59
-    {0x282C674AADC39BB5ULL, 0x96DAB3ABABA743B2ULL},  // 10^-58
-    {0x3237811D593482A2ULL, 0xFC9160969691149EULL},  // 10^-57
-    {0x3EC56164AF81A34BULL, 0xBBB5B8BC3C3559C5ULL},  // 10^-56
-    {0x273B5CDEEDB1060FULL, 0x55519375A5A1581BULL},  // 10^-55
-    {0x310A3416A91D4793ULL, 0x2AA5F8530F09AE22ULL},  // 10^-54
-    {0x3D4CC11C53649977ULL, 0xF54F7667D2CC19ABULL},  // 10^-53
-    {0x264FF8B1B41EDFEAULL, 0xF951AA00E3BF900BULL},  // 10^-52
-    {0x2FE3F6DE212697E5ULL, 0xB7A614811CAF740DULL},  // 10^-51
-    {0x3BDCF495A9703DDFULL, 0x258F99A163DB5111ULL},  // 10^-50
-    {0x256A18DD89E626ABULL, 0x7779C004DE6912ABULL},  // 10^-49
-    {0x2EC49F14EC5FB056ULL, 0x5558300616035755ULL},  // 10^-48
-    {0x3A75C6DA27779C6BULL, 0xEAAE3C079B842D2AULL},  // 10^-47
-    {0x24899C4858AAC1C3ULL, 0x72ACE584C1329C3BULL},  // 10^-46
-    {0x2DAC035A6ED57234ULL, 0x4F581EE5F17F4349ULL},  // 10^-45
-    {0x391704310A8ACEC1ULL, 0x632E269F6DDF141BULL},  // 10^-44
-    {0x23AE629EA696C138ULL, 0xDDFCD823A4AB6C91ULL},  // 10^-43
-    {0x2C99FB46503C7187ULL, 0x157C0E2C8DD647B5ULL},  // 10^-42
-    {0x37C07A17E44B8DE8ULL, 0xDADB11B7B14BD9A3ULL},  // 10^-41
-    {0x22D84C4EEEAF38B1ULL, 0x88C8EB12CECF6806ULL},  // 10^-40
-    {0x2B8E5F62AA5B06DDULL, 0xEAFB25D782834207ULL},  // 10^-39
-    {0x3671F73B54F1C895ULL, 0x65B9EF4D63241289ULL},  // 10^-38
-    {0x22073A8515171D5DULL, 0x5F9435905DF68B96ULL},  // 10^-37
-    {0x2A8909265A5CE4B4ULL, 0xB77942F475742E7BULL},  // 10^-36
-    {0x352B4B6FF0F41DE1ULL, 0xE55793B192D13A1AULL},  // 10^-35
-    {0x213B0F25F69892ADULL, 0x2F56BC4EFBC2C450ULL},  // 10^-34
-    {0x2989D2EF743EB758ULL, 0x7B2C6B62BAB37564ULL},  // 10^-33
-    {0x33EC47AB514E652EULL, 0x99F7863B696052BDULL},  // 10^-32
-    {0x2073ACCB12D0FF3DULL, 0x203AB3E521DC33B6ULL},  // 10^-31
-    {0x289097FDD7853F0CULL, 0x684960DE6A5340A4ULL},  // 10^-30
-    {0x32B4BDFD4D668ECFULL, 0x825BB91604E810CDULL},  // 10^-29
-    {0x3F61ED7CA0C03283ULL, 0x62F2A75B86221500ULL},  // 10^-28
-    {0x279D346DE4781F92ULL, 0x1DD7A89933D54D20ULL},  // 10^-27
-    {0x318481895D962776ULL, 0xA54D92BF80CAA068ULL},  // 10^-26
-    {0x3DE5A1EBB4FBB154ULL, 0x4EA0F76F60FD4882ULL},  // 10^-25
-    {0x26AF8533511D4ED4ULL, 0xB1249AA59C9E4D51ULL},  // 10^-24
-    {0x305B66802564A289ULL, 0xDD6DC14F03C5E0A5ULL},  // 10^-23
-    {0x3C7240202EBDCB2CULL, 0x54C931A2C4B758CFULL},  // 10^-22
-    {0x25C768141D369EFBULL, 0xB4FDBF05BAF29781ULL},  // 10^-21
-    {0x2F394219248446BAULL, 0xA23D2EC729AF3D62ULL},  // 10^-20
-    {0x3B07929F6DA55869ULL, 0x4ACC7A78F41B0CBAULL},  // 10^-19
-    {0x24E4BBA3A4875741ULL, 0xCEBFCC8B9890E7F4ULL},  // 10^-18
-    {0x2E1DEA8C8DA92D12ULL, 0x426FBFAE7EB521F1ULL},  // 10^-17
-    {0x39A5652FB1137856ULL, 0xD30BAF9A1E626A6DULL},  // 10^-16
-    {0x24075F3DCEAC2B36ULL, 0x43E74DC052FD8285ULL},  // 10^-15
-    {0x2D09370D42573603ULL, 0xD4E1213067BCE326ULL},  // 10^-14
-    {0x384B84D092ED0384ULL, 0xCA19697C81AC1BEFULL},  // 10^-13
-    {0x232F33025BD42232ULL, 0xFE4FE1EDD10B9175ULL},  // 10^-12
-    {0x2BFAFFC2F2C92ABFULL, 0xBDE3DA69454E75D3ULL},  // 10^-11
-    {0x36F9BFB3AF7B756FULL, 0xAD5CD10396A21347ULL},  // 10^-10
-    {0x225C17D04DAD2965ULL, 0xCC5A02A23E254C0DULL},  // 10^-9
-    {0x2AF31DC4611873BFULL, 0x3F70834ACDAE9F10ULL},  // 10^-8
-    {0x35AFE535795E90AFULL, 0x0F4CA41D811A46D4ULL},  // 10^-7
-    {0x218DEF416BDB1A6DULL, 0x698FE69270B06C44ULL},  // 10^-6
-    {0x29F16B11C6D1E108ULL, 0xC3F3E0370CDC8755ULL},  // 10^-5
-    {0x346DC5D63886594AULL, 0xF4F0D844D013A92BULL},  // 10^-4
-    {0x20C49BA5E353F7CEULL, 0xD916872B020C49BBULL},  // 10^-3
-    {0x28F5C28F5C28F5C2ULL, 0x8F5C28F5C28F5C29ULL},  // 10^-2
-    {0x3333333333333333ULL, 0x3333333333333334ULL},  // 10^-1
-    {0x2000000000000000ULL, 0x0000000000000001ULL},  // 10^0
-    {0x2800000000000000ULL, 0x0000000000000001ULL},  // 10^1
-    {0x3200000000000000ULL, 0x0000000000000001ULL},  // 10^2
-    {0x3E80000000000000ULL, 0x0000000000000001ULL},  // 10^3
-    {0x2710000000000000ULL, 0x0000000000000001ULL},  // 10^4
-    {0x30D4000000000000ULL, 0x0000000000000001ULL},  // 10^5
-    {0x3D09000000000000ULL, 0x0000000000000001ULL},  // 10^6
-    {0x2625A00000000000ULL, 0x0000000000000001ULL},  // 10^7
-    {0x2FAF080000000000ULL, 0x0000000000000001ULL},  // 10^8
-    {0x3B9ACA0000000000ULL, 0x0000000000000001ULL},  // 10^9
-    {0x2540BE4000000000ULL, 0x0000000000000001ULL},  // 10^10
-    {0x2E90EDD000000000ULL, 0x0000000000000001ULL},  // 10^11
-    {0x3A35294400000000ULL, 0x0000000000000001ULL},  // 10^12
-    {0x246139CA80000000ULL, 0x0000000000000001ULL},  // 10^13
-    {0x2D79883D20000000ULL, 0x0000000000000001ULL},  // 10^14
-    {0x38D7EA4C68000000ULL, 0x0000000000000001ULL},  // 10^15
-    {0x2386F26FC1000000ULL, 0x0000000000000001ULL},  // 10^16
-    {0x2C68AF0BB1400000ULL, 0x0000000000000001ULL},  // 10^17
-    {0x3782DACE9D900000ULL, 0x0000000000000001ULL},  // 10^18
-    {0x22B1C8C1227A0000ULL, 0x0000000000000001ULL},  // 10^19
-    {0x2B5E3AF16B188000ULL, 0x0000000000000001ULL},  // 10^20
-    {0x3635C9ADC5DEA000ULL, 0x0000000000000001ULL},  // 10^21
-    {0x21E19E0C9BAB2400ULL, 0x0000000000000001ULL},  // 10^22
-    {0x2A5A058FC295ED00ULL, 0x0000000000000001ULL},  // 10^23
-    {0x34F086F3B33B6840ULL, 0x0000000000000001ULL},  // 10^24
-    {0x2116545850052128ULL, 0x0000000000000001ULL},  // 10^25
-    {0x295BE96E64066972ULL, 0x0000000000000001ULL},  // 10^26
-    {0x33B2E3C9FD0803CEULL, 0x8000000000000001ULL},  // 10^27
-    {0x204FCE5E3E250261ULL, 0x1000000000000001ULL},  // 10^28
-    {0x2863C1F5CDAE42F9ULL, 0x5400000000000001ULL},  // 10^29
-    {0x327CB2734119D3B7ULL, 0xA900000000000001ULL},  // 10^30
-    {0x3F1BDF10116048A5ULL, 0x9340000000000001ULL},  // 10^31
-    {0x27716B6A0ADC2D67ULL, 0x7C08000000000001ULL},  // 10^32
-    {0x314DC6448D9338C1ULL, 0x5B0A000000000001ULL},  // 10^33
-    {0x3DA137D5B0F806F1ULL, 0xB1CC800000000001ULL},  // 10^34
-    {0x2684C2E58E9B0457ULL, 0x0F1FD00000000001ULL},  // 10^35
-    {0x3025F39EF241C56CULL, 0xD2E7C40000000001ULL},  // 10^36
-    {0x3C2F7086AED236C8ULL, 0x07A1B50000000001ULL},  // 10^37
-    {0x259DA6542D43623DULL, 0x04C5112000000001ULL},  // 10^38
-    {0x2F050FE938943ACCULL, 0x45F6556800000001ULL},  // 10^39
-    {0x3AC653E386B9497FULL, 0x5773EAC200000001ULL},  // 10^40
-    {0x24BBF46E3433CDEFULL, 0x96A872B940000001ULL},  // 10^41
-    {0x2DEAF189C140C16BULL, 0x7C528F6790000001ULL},  // 10^42
-    {0x3965ADEC3190F1C6ULL, 0x5B67334174000001ULL},  // 10^43
-    {0x23DF8CB39EFA971BULL, 0xF9208008E8800001ULL},  // 10^44
-    {0x2CD76FE086B93CE2ULL, 0xF768A00B22A00001ULL},  // 10^45
-    {0x380D4BD8A8678C1BULL, 0xB542C80DEB480001ULL},  // 10^46
-    {0x23084F676940B791ULL, 0x5149BD08B30D0001ULL},  // 10^47
-    {0x2BCA63414390E575ULL, 0xA59C2C4ADFD04001ULL},  // 10^48
-    {0x36BCFC1194751ED3ULL, 0x0F03375D97C45001ULL},  // 10^49
-    {0x22361D8AFCC93343ULL, 0xE962029A7EDAB201ULL},  // 10^50
-    {0x2AC3A4EDBBFB8014ULL, 0xE3BA83411E915E81ULL},  // 10^51
-    {0x35748E292AFA601AULL, 0x1CA924116635B621ULL},  // 10^52
-    {0x2168D8D9BADC7C10ULL, 0x51E9B68ADFE191D5ULL},  // 10^53
-    {0x29C30F1029939B14ULL, 0x6664242D97D9F64AULL},  // 10^54
-    {0x3433D2D433F881D9ULL, 0x7FFD2D38FDD073DCULL},  // 10^55
-    {0x20A063C4A07B5127ULL, 0xEFFE3C439EA2486AULL},  // 10^56
-    {0x28C87CB5C89A2571ULL, 0xEBFDCB54864ADA84ULL},  // 10^57
-    {0x32FA9BE33AC0AECEULL, 0x66FD3E29A7DD9125ULL},  // 10^58
-    {0x3FB942DC0970DA82ULL, 0x00BC8DB411D4F56EULL},  // 10^59
-    {0x27D3C9C985E68891ULL, 0x4075D8908B251965ULL},  // 10^60
-    {0x31C8BC3BE7602AB5ULL, 0x90934EB4ADEE5FBEULL},  // 10^61
-    {0x3E3AEB4AE1383562ULL, 0xF4B82261D969F7ADULL},  // 10^62
-    {0x26E4D30ECCC3215DULL, 0xD8F3157D27E23ACCULL},  // 10^63
-    {0x309E07D27FF3E9B5ULL, 0x4F2FDADC71DAC97FULL},  // 10^64
-    {0x3CC589C71FF0E422ULL, 0xA2FBD1938E517BDFULL},  // 10^65
-    {0x25FB761C73F68E95ULL, 0xA5DD62FC38F2ED6CULL},  // 10^66
-    {0x2F7A53A390F4323BULL, 0x0F54BBBB472FA8C6ULL},  // 10^67
-    {0x3B58E88C75313EC9ULL, 0xD329EAAA18FB92F8ULL},  // 10^68
-    {0x25179157C93EC73EULL, 0x23FA32AA4F9D3BDBULL},  // 10^69
-    {0x2E5D75ADBB8E790DULL, 0xACF8BF54E3848AD2ULL},  // 10^70
-    {0x39F4D3192A721751ULL, 0x1836EF2A1C65AD86ULL},  // 10^71
-    {0x243903EFBA874E92ULL, 0xAF22557A51BF8C74ULL},  // 10^72
-    {0x2D4744EBA9292237ULL, 0x5AEAEAD8E62F6F91ULL},  // 10^73
-    {0x3899162693736AC5ULL, 0x31A5A58F1FBB4B75ULL},  // 10^74
-    {0x235FADD81C2822BBULL, 0x3F07877973D50F29ULL},  // 10^75
-    {0x2C37994E23322B6AULL, 0x0EC96957D0CA52F3ULL},  // 10^76
-    {0x37457FA1ABFEB644ULL, 0x927BC3ADC4FCE7B0ULL},  // 10^77
-    {0x228B6FC50B7F31EAULL, 0xDB8D5A4C9B1E10CEULL},  // 10^78
-    {0x2B2E4BB64E5EFE65ULL, 0x9270B0DFC1E59502ULL},  // 10^79
-    {0x35F9DEA3E1F6BDFEULL, 0xF70CDD17B25EFA42ULL},  // 10^80
-    {0x21BC2B266D3A36BFULL, 0x5A680A2ECF7B5C69ULL},  // 10^81
-    {0x2A2B35F00888C46FULL, 0x31020CBA835A3384ULL},  // 10^82
-    {0x34B6036C0AAAF58AULL, 0xFD428FE92430C065ULL},  // 10^83
-    {0x20F1C22386AAD976ULL, 0xDE4999F1B69E783FULL},  // 10^84
-    {0x292E32AC68558FD4ULL, 0x95DC006E2446164FULL},  // 10^85
-    {0x3379BF57826AF3C9ULL, 0xBB530089AD579BE2ULL},  // 10^86
-    {0x202C1796B182D85EULL, 0x1513E0560C56C16EULL},  // 10^87
-    {0x28371D7C5DE38E75ULL, 0x9A58D86B8F6C71C9ULL},  // 10^88
-    {0x3244E4DB755C7213ULL, 0x00EF0E8673478E3BULL},  // 10^89
-    {0x3ED61E1252B38E97ULL, 0xC12AD228101971C9ULL},  // 10^90
-    {0x2745D2CB73B0391EULL, 0xD8BAC3590A0FE71EULL},  // 10^91
-    {0x3117477E509C4766ULL, 0x8EE9742F4C93E0E6ULL},  // 10^92
-    {0x3D5D195DE4C35940ULL, 0x32A3D13B1FB8D91FULL},  // 10^93
-    {0x265A2FDAAEFA17C8ULL, 0x1FA662C4F3D387B3ULL},  // 10^94
-    {0x2FF0BBD15AB89DBAULL, 0x278FFB7630C869A0ULL},  // 10^95
-    {0x3BECEAC5B166C528ULL, 0xB173FA53BCFA8408ULL},  // 10^96
-    {0x257412BB8EE03B39ULL, 0x6EE87C74561C9285ULL},  // 10^97
-    {0x2ED1176A72984A07ULL, 0xCAA29B916BA3B726ULL},  // 10^98
-    {0x3A855D450F3E5C89ULL, 0xBD4B4275C68CA4F0ULL},  // 10^99
-    {0x24935A4B2986F9D6ULL, 0x164F09899C17E716ULL},  // 10^100
-    {0x2DB830DDF3E8B84BULL, 0x9BE2CBEC031DE0DCULL},  // 10^101
-    {0x39263D1570E2E65EULL, 0x82DB7EE703E55912ULL},  // 10^102
-    {0x23B7E62D668DCFFBULL, 0x11C92F50626F57ACULL},  // 10^103
-    {0x2CA5DFB8C03143F9ULL, 0xD63B7B247B0B2D96ULL},  // 10^104
-    {0x37CF57A6F03D94F8ULL, 0x4BCA59ED99CDF8FCULL},  // 10^105
-    {0x22E196C856267D1BULL, 0x2F5E78348020BB9EULL},  // 10^106
-    {0x2B99FC7A6BB01C61ULL, 0xFB361641A028EA85ULL},  // 10^107
-    {0x36807B99069C237AULL, 0x7A039BD208332526ULL},  // 10^108
-    {0x22104D3FA421962CULL, 0x8C424163451FF738ULL},  // 10^109
-    {0x2A94608F8D29FBB7ULL, 0xAF52D1BC1667F506ULL},  // 10^110
-    {0x353978B370747AA5ULL, 0x9B27862B1C01F247ULL},  // 10^111
-    {0x2143EB702648CCA7ULL, 0x80F8B3DAF181376DULL},  // 10^112
-    {0x2994E64C2FDAFFD1ULL, 0x6136E0D1ADE18548ULL},  // 10^113
-    {0x33FA1FDF3BD1BFC5ULL, 0xB98499061959E699ULL},  // 10^114
-    {0x207C53EB856317DBULL, 0x93F2DFA3CFD83020ULL},  // 10^115
-    {0x289B68E666BBDDD2ULL, 0x78EF978CC3CE3C28ULL},  // 10^116
-    {0x32C24320006AD547ULL, 0x172B7D6FF4C1CB32ULL},  // 10^117
-    {0x3F72D3E800858A98ULL, 0xDCF65CCBF1F23DFEULL},  // 10^118
-    {0x27A7C4710053769FULL, 0x8A19F9FF773766BFULL},  // 10^119
-    {0x3191B58D40685447ULL, 0x6CA0787F5505406FULL},  // 10^120
-    {0x3DF622F090826959ULL, 0x47C8969F2A46908AULL},  // 10^121
-    {0x26B9D5D65A5181D7ULL, 0xCCDD5E237A6C1A57ULL},  // 10^122
-    {0x30684B4BF0E5E24DULL, 0xC014B5AC590720ECULL},  // 10^123
-    {0x3C825E1EED1F5AE1ULL, 0x3019E3176F48E927ULL},  // 10^124
-    {0x25D17AD3543398CCULL, 0xBE102DEEA58D91B9ULL},  // 10^125
-    {0x2F45D98829407EFFULL, 0xED94396A4EF0F627ULL},  // 10^126
-    {0x3B174FEA33909EBFULL, 0xE8F947C4E2AD33B0ULL},  // 10^127
-    {0x24EE91F2603A6337ULL, 0xF19BCCDB0DAC404EULL},  // 10^128
-    {0x2E2A366EF848FC05ULL, 0xEE02C011D1175062ULL},  // 10^129
-    {0x39B4C40AB65B3B07ULL, 0x69837016455D247AULL},  // 10^130
-    {0x2410FA86B1F904E4ULL, 0xA1F2260DEB5A36CCULL},  // 10^131
-    {0x2D1539285E77461DULL, 0xCA6EAF916630C47FULL},  // 10^132
-    {0x385A8772761517A5ULL, 0x3D0A5B75BFBCF59FULL},  // 10^133
-    {0x233894A789CD2EC7ULL, 0x4626792997D61984ULL},  // 10^134
-    {0x2C06B9D16C407A79ULL, 0x17B01773FDCB9FE4ULL},  // 10^135
-    {0x37086845C7509917ULL, 0x5D9C1D50FD3E87DDULL},  // 10^136
-    {0x2265412B9C925FAEULL, 0x9A8192529E4714EBULL},  // 10^137
-    {0x2AFE917683B6F79AULL, 0x4121F6E745D8DA25ULL},  // 10^138
-    {0x35BE35D424A4B580ULL, 0xD16A74A1174F10AEULL},  // 10^139
-    {0x2196E1A496E6F170ULL, 0x82E288E4AE916A6DULL},  // 10^140
-    {0x29FC9A0DBCA0ADCCULL, 0xA39B2B1DDA35C508ULL},  // 10^141
-    {0x347BC0912BC8D93FULL, 0xCC81F5E550C3364AULL},  // 10^142
-    {0x20CD585ABB5D87C7ULL, 0xDFD139AF527A01EFULL},  // 10^143
-    {0x2900AE716A34E9B9ULL, 0xD7C5881B2718826AULL},  // 10^144
-    {0x3340DA0DC4C22428ULL, 0x4DB6EA21F0DEA304ULL},  // 10^145
-    {0x200888489AF95699ULL, 0x30925255368B25E3ULL},  // 10^146
-    {0x280AAA5AC1B7AC3FULL, 0x7CB6E6EA842DEF5CULL},  // 10^147
-    {0x320D54F17225974FULL, 0x5BE4A0A525396B32ULL},  // 10^148
-    {0x3E90AA2DCEAEFD23ULL, 0x32DDC8CE6E87C5FFULL},  // 10^149
-    {0x271A6A5CA12D5E35ULL, 0xFFCA9D810514DBBFULL},  // 10^150
-    {0x30E104F3C978B5C3ULL, 0x7FBD44E1465A12AFULL},  // 10^151
-    {0x3D194630BBD6E334ULL, 0x5FAC961997F0975BULL},  // 10^152
-    {0x262FCBDE75664E00ULL, 0xBBCBDDCFFEF65E99ULL},  // 10^153
-    {0x2FBBBED612BFE180ULL, 0xEABED543FEB3F63FULL},  // 10^154
-    {0x3BAAAE8B976FD9E1ULL, 0x256E8A94FE60F3CFULL},  // 10^155
-    {0x254AAD173EA5E82CULL, 0xB765169D1EFC9861ULL},  // 10^156
-    {0x2E9D585D0E4F6237ULL, 0xE53E5C4466BBBE7AULL},  // 10^157
-    {0x3A44AE7451E33AC5ULL, 0xDE8DF355806AAE18ULL},  // 10^158
-    {0x246AED08B32E04BBULL, 0xAB18B8157042ACCFULL},  // 10^159
-    {0x2D85A84ADFF985EAULL, 0x95DEE61ACC535803ULL},  // 10^160
-    {0x38E7125D97F7E765ULL, 0x3B569FA17F682E03ULL},  // 10^161
-    {0x23906B7A7EFAF09FULL, 0x451623C4EFA11CC2ULL},  // 10^162
-    {0x2C7486591EB9ACC7ULL, 0x165BACB62B8963F3ULL},  // 10^163
-    {0x3791A7EF666817F8ULL, 0xDBF297E3B66BBCEFULL},  // 10^164
-    {0x22BB08F5A0010EFBULL, 0x89779EEE52035616ULL},  // 10^165
-    {0x2B69CB33080152BAULL, 0x6BD586A9E6842B9BULL},  // 10^166
-    {0x36443DFFCA01A769ULL, 0x06CAE85460253682ULL},  // 10^167
-    {0x21EAA6BFDE4108A1ULL, 0xA43ED134BC174211ULL},  // 10^168
-    {0x2A65506FD5D14ACAULL, 0x0D4E8581EB1D1295ULL},  // 10^169
-    {0x34FEA48BCB459D7CULL, 0x90A226E265E4573BULL},  // 10^170
-    {0x211F26D75F0B826DULL, 0xDA65584D7FAEB685ULL},  // 10^171
-    {0x2966F08D36CE6309ULL, 0x50FEAE60DF9A6426ULL},  // 10^172
-    {0x33C0ACB08481FBCBULL, 0xA53E59F91780FD2FULL},  // 10^173
-    {0x20586BEE52D13D5FULL, 0x4746F83BAEB09E3EULL},  // 10^174
-    {0x286E86E9E7858CB7ULL, 0x1918B64A9A5CC5CDULL},  // 10^175
-    {0x328A28A46166EFE4ULL, 0xDF5EE3DD40F3F740ULL},  // 10^176
-    {0x3F2CB2CD79C0ABDEULL, 0x17369CD49130F510ULL},  // 10^177
-    {0x277BEFC06C186B6AULL, 0xCE822204DABE992AULL},  // 10^178
-    {0x315AEBB0871E8645ULL, 0x8222AA86116E3F75ULL},  // 10^179
-    {0x3DB1A69CA8E627D6ULL, 0xE2AB552795C9CF52ULL},  // 10^180
-    {0x268F0821E98FD8E6ULL, 0x4DAB1538BD9E2193ULL},  // 10^181
-    {0x3032CA2A63F3CF1FULL, 0xE115DA86ED05A9F8ULL},  // 10^182
-    {0x3C3F7CB4FCF0C2E7ULL, 0xD95B5128A8471476ULL},  // 10^183
-    {0x25A7ADF11E1679D0ULL, 0xE7D912B9692C6CCAULL},  // 10^184
-    {0x2F11996D659C1845ULL, 0x21CF5767C37787FCULL},  // 10^185
-    {0x3AD5FFC8BF031E56ULL, 0x6A432D41B45569FBULL},  // 10^186
-    {0x24C5BFDD7761F2F6ULL, 0x0269FC4910B5623DULL},  // 10^187
-    {0x2DF72FD4D53A6FB3ULL, 0x83047B5B54E2BACCULL},  // 10^188
-    {0x3974FBCA0A890BA0ULL, 0x63C59A322A1B697FULL},  // 10^189
-    {0x23E91D5E4695A744ULL, 0x3E5B805F5A5121F0ULL},  // 10^190
-    {0x2CE364B5D83B1115ULL, 0x4DF2607730E56A6CULL},  // 10^191
-    {0x381C3DE34E49D55AULL, 0xA16EF894FD1EC506ULL},  // 10^192
-    {0x2311A6AE10EE2558ULL, 0xA4E55B5D1E333B24ULL},  // 10^193
-    {0x2BD610599529AEAEULL, 0xCE1EB23465C009EDULL},  // 10^194
-    {0x36CB946FFA741A5AULL, 0x81A65EC17F300C68ULL},  // 10^195
-    {0x223F3CC5FC889078ULL, 0x9107FB38EF7E07C1ULL},  // 10^196
-    {0x2ACF0BF77BAAB496ULL, 0xB549FA072B5D89B1ULL},  // 10^197
-    {0x3582CEF55A9561BCULL, 0x629C7888F634EC1EULL},  // 10^198
-    {0x2171C159589D5D15ULL, 0xBDA1CB5599E11393ULL},  // 10^199
-    {0x29CE31AFAEC4B45BULL, 0x2D0A3E2B00595877ULL},  // 10^200
-    {0x3441BE1B9A75E171ULL, 0xF84CCDB5C06FAE95ULL},  // 10^201
-    {0x20A916D14089ACE7ULL, 0x3B3000919845CD1DULL},  // 10^202
-    {0x28D35C8590AC1821ULL, 0x09FC00B5FE574065ULL},  // 10^203
-    {0x330833A6F4D71E29ULL, 0x4C7B00E37DED107EULL},  // 10^204
-    {0x3FCA4090B20CE5B3ULL, 0x9F99C11C5D68549DULL},  // 10^205
-    {0x27DE685A6F480F90ULL, 0x43C018B1BA6134E2ULL},  // 10^206
-    {0x31D602710B1A1374ULL, 0x54B01EDE28F9821BULL},  // 10^207
-    {0x3E4B830D4DE09851ULL, 0x69DC2695B337E2A1ULL},  // 10^208
-    {0x26EF31E850AC5F32ULL, 0xE229981D9002EDA5ULL},  // 10^209
-    {0x30AAFE6264D776FFULL, 0x9AB3FE24F403A90EULL},  // 10^210
-    {0x3CD5BDFAFE0D54BFULL, 0x8160FDAE31049351ULL},  // 10^211
-    {0x260596BCDEC854F7ULL, 0xB0DC9E8CDEA2DC13ULL},  // 10^212
-    {0x2F86FC6C167A6A35ULL, 0x9D13C630164B9318ULL},  // 10^213
-    {0x3B68BB871C1904C3ULL, 0x0458B7BC1BDE77DDULL},  // 10^214
-    {0x25217534718FA2F9ULL, 0xE2B772D5916B0AEBULL},  // 10^215
-    {0x2E69D2818DF38BB8ULL, 0x5B654F8AF5C5CDA5ULL},  // 10^216
-    {0x3A044721F1706EA6ULL, 0x723EA36DB337410EULL},  // 10^217
-    {0x2442AC7536E64528ULL, 0x07672624900288A9ULL},  // 10^218
-    {0x2D535792849FD672ULL, 0x0940EFADB4032AD3ULL},  // 10^219
-    {0x38A82D7725C7CC0EULL, 0x8B912B992103F588ULL},  // 10^220
-    {0x23691C6A779CDF89ULL, 0x173ABB3FB4A27975ULL},  // 10^221
-    {0x2C4363851584176BULL, 0x5D096A0FA1CB17D2ULL},  // 10^222
-    {0x37543C665AE51D46ULL, 0x344BC4938A3DDDC7ULL},  // 10^223
-    {0x2294A5BFF8CF324BULL, 0xE0AF5ADC3666AA9CULL},  // 10^224
-    {0x2B39CF2FF702FEDEULL, 0xD8DB319344005543ULL},  // 10^225
-    {0x360842FBF4C3BE96ULL, 0x8F11FDF815006A94ULL},  // 10^226
-    {0x21C529DD78FA571EULL, 0x196B3EBB0D20429DULL},  // 10^227
-    {0x2A367454D738ECE5ULL, 0x9FC60E69D0685344ULL},  // 10^228
-    {0x34C4116A0D07281FULL, 0x07B7920444826815ULL},  // 10^229
-    {0x20FA8AE248247913ULL, 0x64D2BB42AAD1810DULL},  // 10^230
-    {0x29392D9ADA2D9758ULL, 0x3E076A135585E150ULL},  // 10^231
-    {0x3387790190B8FD2EULL, 0x4D8944982AE759A4ULL},  // 10^232
-    {0x2034ABA0FA739E3CULL, 0xF075CADF1AD09807ULL},  // 10^233
-    {0x2841D689391085CCULL, 0x2C933D96E184BE08ULL},  // 10^234
-    {0x32524C2B8754A73FULL, 0x37B80CFC99E5ED8AULL},  // 10^235
-    {0x3EE6DF366929D10FULL, 0x05A6103BC05F68EDULL},  // 10^236
-    {0x27504B8201BA22A9ULL, 0x6387CA25583BA194ULL},  // 10^237
-    {0x31245E628228AB53ULL, 0xBC69BCAEAE4A89F9ULL},  // 10^238
-    {0x3D6D75FB22B2D628ULL, 0xAB842BDA59DD2C77ULL},  // 10^239
-    {0x266469BCF5AFC5D9ULL, 0x6B329B68782A3BCBULL},  // 10^240
-    {0x2FFD842C331BB74FULL, 0xC5FF42429634CABDULL},  // 10^241
-    {0x3BFCE5373FE2A523ULL, 0xB77F12D33BC1FD6DULL},  // 10^242
-    {0x257E0F4287EDA736ULL, 0x52AF6BC405593E64ULL},  // 10^243
-    {0x2EDD931329E91103ULL, 0xE75B46B506AF8DFDULL},  // 10^244
-    {0x3A94F7D7F4635544ULL, 0xE1321862485B717CULL},  // 10^245
-    {0x249D1AE6F8BE154BULL, 0x0CBF4F3D6D3926EEULL},  // 10^246
-    {0x2DC461A0B6ED9A9DULL, 0xCFEF230CC88770A9ULL},  // 10^247
-    {0x39357A08E4A90145ULL, 0x43EAEBCFFAA94CD3ULL},  // 10^248
-    {0x23C16C458EE9A0CBULL, 0x4A72D361FCA9D004ULL},  // 10^249
-    {0x2CB1C756F2A408FEULL, 0x1D0F883A7BD44405ULL},  // 10^250
-    {0x37DE392CAF4D0B3DULL, 0xA4536A491AC95506ULL},  // 10^251
-    {0x22EAE3BBED902706ULL, 0x86B4226DB0BDD524ULL},  // 10^252
-    {0x2BA59CAAE8F430C8ULL, 0x28612B091CED4A6DULL},  // 10^253
-    {0x368F03D5A3313CFAULL, 0x327975CB64289D08ULL},  // 10^254
-    {0x2219626585FEC61CULL, 0x5F8BE99F1E996225ULL},  // 10^255
-    {0x2A9FBAFEE77E77A3ULL, 0x776EE406E63FBAAEULL},  // 10^256
-    {0x3547A9BEA15E158CULL, 0x554A9D089FCFA95AULL},  // 10^257
-    {0x214CCA1724DACD77ULL, 0xB54EA22563E1C9D8ULL},  // 10^258
-    {0x299FFC9CEE1180D5ULL, 0xA2A24AAEBCDA3C4EULL},  // 10^259
-    {0x3407FBC42995E10BULL, 0x0B4ADD5A6C10CB62ULL},  // 10^260
-    {0x2084FD5A99FDACA6ULL, 0xE70ECA58838A7F1DULL},  // 10^261
-    {0x28A63CB1407D17D0ULL, 0xA0D27CEEA46D1EE4ULL},  // 10^262
-    {0x32CFCBDD909C5DC4ULL, 0xC9071C2A4D88669DULL},  // 10^263
-    {0x3F83BED4F4C37535ULL, 0xFB48E334E0EA8045ULL},  // 10^264
-    {0x27B2574518FA2941ULL, 0xBD0D8E010C92902BULL},  // 10^265
-    {0x319EED165F38B392ULL, 0x2C50F1814FB73436ULL},  // 10^266
-    {0x3E06A85BF706E076ULL, 0xB7652DE1A3A50143ULL},  // 10^267
-    {0x26C429397A644C4AULL, 0x329F3CAD064720CAULL},  // 10^268
-    {0x30753387D8FD5F5CULL, 0xBF470BD847D8E8FDULL},  // 10^269
-    {0x3C928069CF3CB733ULL, 0xEF18CECE59CF233CULL},  // 10^270
-    {0x25DB90422185F280ULL, 0x756F8140F8217605ULL},  // 10^271
-    {0x2F527452A9E76F20ULL, 0x92CB61913629D387ULL},  // 10^272
-    {0x3B27116754614AE8ULL, 0xB77E39F583B44868ULL},  // 10^273
-    {0x24F86AE094BCCED1ULL, 0x72AEE4397250AD41ULL},  // 10^274
-    {0x2E368598B9EC0285ULL, 0xCF5A9D47CEE4D891ULL},  // 10^275
-    {0x39C426FEE8670327ULL, 0x43314499C29E0EB6ULL},  // 10^276
-    {0x241A985F514061F8ULL, 0x89FECAE019A2C932ULL},  // 10^277
-    {0x2D213E7725907A76ULL, 0xAC7E7D98200B7B7EULL},  // 10^278
-    {0x38698E14EEF49914ULL, 0x579E1CFE280E5A5DULL},  // 10^279
-    {0x2341F8CD1558DFACULL, 0xB6C2D21ED908F87BULL},  // 10^280
-    {0x2C1277005AAF1797ULL, 0xE47386A68F4B3699ULL},  // 10^281
-    {0x371714C0715ADD7DULL, 0xDD906850331E043FULL},  // 10^282
-    {0x226E6CF846D8CA6EULL, 0xAA7A41321FF2C2A8ULL},  // 10^283
-    {0x2B0A0836588EFD0AULL, 0x5518D17EA7EF7352ULL},  // 10^284
-    {0x35CC8A43EEB2BC4CULL, 0xEA5F05DE51EB5026ULL},  // 10^285
-    {0x219FD66A752FB5B0ULL, 0x127B63AAF3331218ULL},  // 10^286
-    {0x2A07CC05127BA31CULL, 0x171A3C95AFFFD69EULL},  // 10^287
-    {0x3489BF06571A8BE3ULL, 0x1CE0CBBB1BFFCC45ULL},  // 10^288
-    {0x20D61763F670976DULL, 0xF20C7F54F17FDFABULL},  // 10^289
-    {0x290B9D3CF40CBD49ULL, 0x6E8F9F2A2DDFD796ULL},  // 10^290
-    {0x334E848C310FEC9BULL, 0xCA3386F4B957CD7BULL},  // 10^291
-    {0x201112D79EA9F3E1ULL, 0x5E603458F3D6E06DULL},  // 10^292
-    {0x2815578D865470D9ULL, 0xB5F8416F30CC9888ULL},  // 10^293
-    {0x321AAD70E7E98D10ULL, 0x237651CAFCFFBEAAULL},  // 10^294
-    {0x3EA158CD21E3F054ULL, 0x2C53E63DBC3FAE55ULL},  // 10^295
-    {0x2724D780352E7634ULL, 0x9BB46FE695A7CCF5ULL},  // 10^296
-    {0x30EE0D60427A13C1ULL, 0xC2A18BE03B11C033ULL},  // 10^297
-    {0x3D2990B8531898B2ULL, 0x3349EED849D6303FULL},  // 10^298
-    {0x2639FA7333EF5F6FULL, 0x600E35472E25DE28ULL},  // 10^299
-    {0x2FC8791000EB374BULL, 0x3811C298F9AF55B1ULL},  // 10^300
-    {0x3BBA97540126051EULL, 0x0616333F381B2B1EULL},  // 10^301
-    {0x25549E9480B7C332ULL, 0xC3CDE0078310FAF3ULL},  // 10^302
-    {0x2EA9C639A0E5B3FFULL, 0x74C1580963D539AFULL},  // 10^303
-    {0x3A5437C8091F20FFULL, 0x51F1AE0BBCCA881BULL},  // 10^304
-    {0x2474A2DD05B3749FULL, 0x93370CC755FE9511ULL},  // 10^305
-    {0x2D91CB94472051C7ULL, 0x7804CFF92B7E3A55ULL},  // 10^306
-    {0x38F63E7958E86639ULL, 0x560603F7765DC8EAULL},  // 10^307
-    {0x2399E70BD7913FE3ULL, 0xD5C3C27AA9FA9D93ULL},  // 10^308
-    {0x2C8060CECD758FDCULL, 0xCB34B319547944F7ULL},  // 10^309
-    {0x37A0790280D2F3D3ULL, 0xFE01DFDFA9979635ULL},  // 10^310
-    {0x22C44BA19083D864ULL, 0x7EC12BEBC9FEBDE1ULL},  // 10^311
-    {0x2B755E89F4A4CE7DULL, 0x9E7176E6BC7E6D59ULL},  // 10^312
-    {0x3652B62C71CE021DULL, 0x060DD4A06B9E08B0ULL},  // 10^313
-    {0x21F3B1DBC720C152ULL, 0x23C8A4E44342C56EULL},  // 10^314
-    {0x2A709E52B8E8F1A6ULL, 0xACBACE1D541376C9ULL},  // 10^315
-    {0x350CC5E767232E10ULL, 0x57E981A4A918547BULL},  // 10^316
-    {0x2127FBB0A075FCCAULL, 0x36F1F106E9AF34CDULL},  // 10^317
-    {0x2971FA9CC8937BFCULL, 0xC4AE6D48A41B0201ULL},  // 10^318
-    {0x33CE7943FAB85AFBULL, 0xF5DA089ACD21C281ULL},  // 10^319
-    {0x20610BCA7CB338DDULL, 0x79A84560C0351991ULL},  // 10^320
-    {0x28794EBD1BE00714ULL, 0xD81256B8F0425FF5ULL},  // 10^321
-    {0x3297A26C62D808DAULL, 0x0E16EC672C52F7F2ULL},  // 10^322
-    {0x3F3D8B077B8E0B10ULL, 0x919CA780F767B5EEULL},  // 10^323
-    {0x278676E4AD38C6EAULL, 0x5B01E8B09AA0D1B5ULL},  // 10^324
-};
-
-}  // namespace parse::detail
-ELECTRON_END_NAMESPACE
-
-#endif  // ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_TABLE_HPP
-// ---- end electron/parse/detail/format_float_table.hpp ----
-
-#include <bit>
-#include <cstdint>
-
-ELECTRON_BEGIN_NAMESPACE
-namespace parse::detail {
-
-__extension__ using uint128 = unsigned __int128;
-
-/// digits * 10^exponent (shortest_decimal's digits have no trailing zeros).
-struct decimal_fp {
-  std::uint64_t digits;
-  int exponent;
-};
-
-/// IEEE layout of float and double.
-template <class T>
-struct ieee_traits;
-template <>
-struct ieee_traits<double> {
-  using bits_type = std::uint64_t;
-  static constexpr int significand_bits = 52;  // stored, without the hidden bit
-  static constexpr int exponent_bits = 11;
-  static constexpr int q_min = -1074;  // exponent of the subnormals
-  static constexpr int bias = 1075;    // q = biased - bias for normal numbers
-};
-template <>
-struct ieee_traits<float> {
-  using bits_type = std::uint32_t;
-  static constexpr int significand_bits = 23;
-  static constexpr int exponent_bits = 8;
-  static constexpr int q_min = -149;
-  static constexpr int bias = 150;
-};
-
-/// floor(q * log10(2)), floor(q * log10(2) + log10(3/4)) and
-/// floor(e * log2(10)) as multiply-shifts; scripts/gen_pow10_schubfach.py
-/// checks them for |q| < 1200 and |e| < 400 (wider than any use).
-constexpr int floor_log10_pow2(int q) noexcept { return (q * 315653) >> 20; }
-constexpr int floor_log10_three_quarters_pow2(int q) noexcept { return (q * 315653 - 131237) >> 20; }
-constexpr int floor_log2_pow10_schubfach(int e) noexcept { return (e * 1741647) >> 19; }
-
-/// Round to odd of g * cp / 2^127 (g = the table entry, 126 bits): the
-/// floor, with bit 0 set when the bits below it are not all zero. Only
-/// floor(g * cp / 2^64) is formed (the low product's low half is dropped);
-/// as g overestimates 10^e by less than one unit, a zero remainder below
-/// 2^64 means an exact product (the paper's section 9).
-constexpr std::uint64_t round_to_odd(const pow10_g& g, std::uint64_t cp) noexcept {
-  const auto x1 = static_cast<std::uint64_t>((static_cast<uint128>(g.low) * cp) >> 64);
-  const uint128 z = static_cast<uint128>(g.high) * cp + x1;
-  const auto vb = static_cast<std::uint64_t>(z >> 63);
-  const auto rest = static_cast<std::uint64_t>(z) & ((std::uint64_t{1} << 63) - 1);
-  return vb | (rest != 0 ? 1u : 0u);
-}
-
-/// x / 10^k when 10^k divides x, else a value above (2^64 - 1) / 10^k:
-/// x times the inverse of 5^k modulo 2^64, rotated right by k (the
-/// divisibility test of T. Granlund and P. Montgomery, "Division by
-/// invariant integers using multiplication", 1994, as J. Jeon uses it to
-/// remove trailing zeros in "Dragonbox", 2020). One multiply, no division.
-template <int K>
-constexpr std::uint64_t exact_quotient_pow10(std::uint64_t x) noexcept {
-  std::uint64_t inverse = 1;
-  for (int i = 0; i < K; ++i) inverse *= 0xCCCCCCCCCCCCCCCDULL;  // 5 * 0xCC..CD == 1 (mod 2^64)
-  return std::rotr(x * inverse, K);
-}
-
-/// Removes the trailing zeros of d (d > 0), adding them to e: 8 at a time
-/// (doubles can carry up to 16 of them), then 4, 2 and 1 once each.
-constexpr decimal_fp strip_zeros(std::uint64_t d, int e) noexcept {
-  for (;;) {
-    const std::uint64_t q = exact_quotient_pow10<8>(d);
-    if (q > 0xFFFFFFFFFFFFFFFFULL / 100000000) break;
-    d = q;
-    e += 8;
-  }
-  std::uint64_t q = exact_quotient_pow10<4>(d);
-  const bool by4 = q <= 0xFFFFFFFFFFFFFFFFULL / 10000;
-  d = by4 ? q : d;
-  e += by4 ? 4 : 0;
-  q = exact_quotient_pow10<2>(d);
-  const bool by2 = q <= 0xFFFFFFFFFFFFFFFFULL / 100;
-  d = by2 ? q : d;
-  e += by2 ? 2 : 0;
-  q = exact_quotient_pow10<1>(d);
-  const bool by1 = q <= 0xFFFFFFFFFFFFFFFFULL / 10;
-  d = by1 ? q : d;
-  e += by1 ? 1 : 0;
-  return {d, e};
-}
-
-constexpr decimal_fp strip_zeros_any(decimal_fp d) noexcept { return strip_zeros(d.digits, d.exponent); }
-
-/// Round to odd of g1 * cp / 2^95 for float, with g1 = floor(g / 2^63) + 1
-/// (63 bits): one 64x64-bit product. Float's 24-bit significands leave room
-/// for the coarser factor; checked, not proved, here: equal to the 128-bit
-/// path on every positive finite float (docs/parse.md).
-constexpr std::uint64_t round_to_odd_float(std::uint64_t g1, std::uint64_t cp) noexcept {
-  const auto x1 = static_cast<std::uint64_t>((static_cast<uint128>(g1) * cp) >> 64);
-  return (x1 >> 31) | ((x1 & ((std::uint64_t{1} << 31) - 1)) != 0 ? 1u : 0u);
-}
-
-/// Schubfach proper: v = c * 2^q (c > 0); c_is_min when c is the smallest
-/// normal significand (the lower neighbour is closer); out_inclusive when
-/// the interval's ends read back as v (c even). Inlined into its one
-/// caller, whose flags then become plain conditions on the bits.
-template <class T>
-constexpr ELECTRON_ALWAYS_INLINE decimal_fp schubfach(std::uint64_t c, int q, bool c_is_min,
-                                                      bool out_inclusive) noexcept {
-  const std::uint64_t out = out_inclusive ? 0 : 1;  // the paper's "out": 1 when the ends are excluded
-  const std::uint64_t cb = c << 2;
-  const std::uint64_t cbr = cb + 2;
-  std::uint64_t cbl;
-  int k;
-  if (!c_is_min) {
-    cbl = cb - 2;
-    k = floor_log10_pow2(q);
-  } else {
-    // At a power of two the lower neighbour is half an ulp away: the
-    // interval is asymmetric, and 10^k follows its lower end (3/4 * 2^q).
-    cbl = cb - 1;
-    k = floor_log10_three_quarters_pow2(q);
-  }
-  const pow10_g& g = pow10_g_table[-k - pow10_g_smallest];
-  std::uint64_t vb, vbl, vbr;
-  if constexpr (sizeof(T) == 8) {
-    const int h = q + floor_log2_pow10_schubfach(-k) + 2;  // 0 <= h <= 3: cb << h fits 64 bits
-    vb = round_to_odd(g, cb << h);
-    vbl = round_to_odd(g, cbl << h);
-    vbr = round_to_odd(g, cbr << h);
-  } else {
-    const int h = q + floor_log2_pow10_schubfach(-k) + 33;  // 31 <= h <= 34: cb << h < 2^61
-    const std::uint64_t g1 = ((g.high << 1) | (g.low >> 63)) + 1;
-    vb = round_to_odd_float(g1, cb << h);
-    vbl = round_to_odd_float(g1, cbl << h);
-    vbr = round_to_odd_float(g1, cbr << h);
-  }
-  const std::uint64_t s = vb >> 2;
-  if (s >= 10) {
-    // One digit fewer: is exactly one multiple of 10 in R_v? (R_v is
-    // narrower than 10^(k+1), so never two.) For normal numbers s has 16 or
-    // more digits; the small subnormals need the test from s = 10 on, where
-    // the paper rescales them instead.
-    const std::uint64_t sp10 = s / 10 * 10;
-    const std::uint64_t tp10 = sp10 + 10;
-    const bool upin = vbl + out <= sp10 << 2;
-    const bool wpin = (tp10 << 2) + out <= vbr;
-    if (upin != wpin) return {upin ? sp10 : tp10, k};
-  }
-  const std::uint64_t t = s + 1;
-  const bool uin = vbl + out <= s << 2;
-  const bool win = (t << 2) + out <= vbr;
-  if (uin != win) return {uin ? s : t, k};
-  // Both in R_v: the closer to v, ties to the even one.
-  const auto cmp = static_cast<std::int64_t>(vb - ((s + t) << 1));
-  return {cmp < 0 || (cmp == 0 && (s & 1) == 0) ? s : t, k};
-}
-
-/// The shortest decimal of a finite, nonzero, positive value with these
-/// biased exponent and stored significand bits, possibly with trailing
-/// zeros (at most 17 digits for double, 9 for float).
-template <class T>
-constexpr ELECTRON_ALWAYS_INLINE decimal_fp shortest_digits(std::uint64_t biased, std::uint64_t fraction) noexcept {
-  using tr = ieee_traits<T>;
-  constexpr std::uint64_t hidden = std::uint64_t{1} << tr::significand_bits;
-  // The smallest subnormals need no special case: the tests check every
-  // float subnormal and the doubles with c < 2^24 against std::to_chars.
-  std::uint64_t c = fraction;
-  int q = tr::q_min;
-  if (biased != 0) {
-    c = fraction | hidden;
-    q = static_cast<int>(biased) - tr::bias;
-    // An integer below 2^53 (2^24 for float): its interval is narrower
-    // than 1, so its own digits are the shortest; no scaling needed.
-    if (q < 0 && q > -tr::significand_bits - 1) {
-      const std::uint64_t f = c >> -q;
-      if ((f << -q) == c) return {f, 0};
-    }
-  }
-  return schubfach<T>(c, q, fraction == 0 && biased > 1, (c & 1) == 0);
-}
-
-/// The same without trailing zeros.
-template <class T>
-constexpr decimal_fp shortest_decimal(std::uint64_t biased, std::uint64_t fraction) noexcept {
-  return strip_zeros_any(shortest_digits<T>(biased, fraction));
-}
-
-}  // namespace parse::detail
-ELECTRON_END_NAMESPACE
-
-#endif  // ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_SHORTEST_HPP
-// ---- end electron/parse/detail/format_float_shortest.hpp ----
-// ---- begin electron/parse/detail/format_float_write.hpp ----
-// electron/parse/detail/format_float_write.hpp: the text layouts behind
-// electron/parse/format_float.hpp: the shortest form's choice between
-// fixed and scientific and its writer, and the bounded writer of the forms
-// with a format or a precision.
-#ifndef ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_WRITE_HPP
-#define ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_WRITE_HPP
-
-
-#include <bit>
-#include <cstdint>
-#include <string_view>
-#include <system_error>
-#include <type_traits>
-
-ELECTRON_BEGIN_NAMESPACE
-namespace parse::detail {
-
-// ---------------------------------------------------------------------------
-// The shortest form
-//
-// libstdc++'s std::to_chars prints the shortest digits in the printf %f or
-// %e form with the fewer characters, ties to %f. The writer below decides
-// and writes in one pass, branching on the form only:
-// - the digits (up to 17, 9 for float) are scaled to exactly 17 (9) by a
-//   power of ten and converted 8 at a time (SWAR, parse/detail/int_digits),
-//   so the first digit and the blocks after it always land at fixed
-//   places; the trailing zeros (the decimal may have some) are counted in
-//   the converted blocks (a leading-zero count of the digit values) instead
-//   of by division;
-// - a '.' after the first digit (scientific) or after the integer digits
-//   (123.45) is inserted by shifting the blocks as one 128-bit value;
-// - stores are whole words, so the text is written together with some
-//   bytes after it, up to shortest_reach bytes from the start (never past
-//   last: a shorter buffer goes through a local one).
-// ---------------------------------------------------------------------------
-
-/// How far the shortest writer may write, from the first character after
-/// the sign: the digit blocks end 18 bytes in, "0.000" + 17 digits 22, an
-/// exponent after 17 digits at 23.
-inline constexpr int shortest_reach = 23;
-
-inline constexpr std::uint64_t pow10_16 = 10000000000000000ULL;
-inline constexpr std::uint64_t pow10_19 = 10000000000000000000ULL;
-
-/// x, through an empty asm statement the optimizer cannot see into (no
-/// instruction). Keeps the two 8-digit conversions of a double's digits
-/// apart: side by side, compilers' SLP vectorizers pack them into vector
-/// registers, where a 64-bit lane multiply (vpmullq) takes 15 cycles and the
-/// whole is slower than the two scalar chains.
-constexpr std::uint64_t opaque(std::uint64_t x) noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-  if (!std::is_constant_evaluated()) asm("" : "+r"(x));
-#endif
-  return x;
-}
-
-/// The 16 digit values (not ASCII; leading zeros) of x < 10^16, the first
-/// in the low byte of the low half.
-constexpr uint128 digit_values16(std::uint64_t x) noexcept {
-  const std::uint64_t high = opaque(ascii8(static_cast<std::uint32_t>(x / 100000000)) ^ ascii_zeros);
-  const std::uint64_t low = ascii8(static_cast<std::uint32_t>(x % 100000000)) ^ ascii_zeros;
-  return (static_cast<uint128>(low) << 64) | high;
-}
-
-/// "00" to "99", two characters each.
-inline constexpr char digit_pairs[201] =
-    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-    "8081828384858687888990919293949596979899";
-
-/// Writes 'e', the sign and the two or three digits of the exponent x
-/// (|x| < 1000) at p[0, 5); returns the end (p + 4 or p + 5).
-constexpr char* write_exponent(char* p, int x) noexcept {
-  const auto ax = static_cast<std::uint32_t>(x < 0 ? -x : x);
-  p[0] = 'e';
-  p[1] = x < 0 ? '-' : '+';
-  const std::uint32_t h = (ax * 5243) >> 19;  // ax / 100 for ax < 1000
-  const std::uint32_t r = ax - h * 100;
-  p[2] = static_cast<char>('0' + h);
-  const int wide = h != 0 ? 1 : 0;
-  p[2 + wide] = digit_pairs[2 * r];
-  p[3 + wide] = digit_pairs[2 * r + 1];
-  return p + 4 + wide;
-}
-
-/// The integer c * 2^q (q > 0, below 10^23) in full, as %f prints it; the
-/// shortest digits are not enough there (2^70 prints all 22 digits).
-constexpr char* write_exact_integer(char* out, std::uint64_t c, int q) noexcept {
-  const uint128 v = static_cast<uint128>(c) << q;
-  // v / 10^19 as (v / 2^19) / 5^19: nested floors, one 64-bit division
-  // (v < 2^77, so v / 2^19 fits 64 bits).
-  const std::uint64_t high = static_cast<std::uint64_t>(v >> 19) / 19073486328125ULL;
-  const auto low = static_cast<std::uint64_t>(v - static_cast<uint128>(high) * pow10_19);
-  if (high == 0) {
-    const std::size_t n = decimal_digits(low);
-    decimal_forward(out, low, n);
-    return out + n;
-  }
-  const std::size_t hn = decimal_digits(high);
-  decimal_forward(out, high, hn);
-  out += hn;
-  // the low half as exactly 19 digits, with its leading zeros
-  const std::uint64_t low_top = low / pow10_16;  // < 1000
-  const std::uint64_t low_rest = low - low_top * pow10_16;
-  store_bytes(out, ascii8(static_cast<std::uint32_t>(low_top)) >> 40, 3);
-  store_bytes(out + 3, ascii8(static_cast<std::uint32_t>(low_rest / 100000000)), 8);
-  store_bytes(out + 11, ascii8(static_cast<std::uint32_t>(low_rest % 100000000)), 8);
-  return out + 19;
-}
-
-/// Writes the shortest text of a finite, nonzero, positive value with
-/// these biased exponent and stored significand bits at out and returns
-/// its end. Writes into [out, out + shortest_reach) whatever the length.
-template <class T>
-constexpr char* write_shortest(char* out, std::uint64_t biased, std::uint64_t fraction) noexcept {
-  using tr = ieee_traits<T>;
-  constexpr bool is_double = sizeof(T) == 8;
-  constexpr int width = is_double ? 17 : 9;  // the most shortest digits
-  const decimal_fp d = shortest_digits<T>(biased, fraction);
-  const int len = static_cast<int>(decimal_digits(d.digits));
-  const int x = d.exponent + len - 1;  // the exponent of the first digit
-  // The digits scaled to `width`: the first, then the others as digit
-  // values, the second digit in the low byte.
-  const std::uint64_t scaled = d.digits * pow10_u64[static_cast<std::size_t>(width - len)];
-  std::uint64_t first;
-  uint128 rest;
-  int zero_bits;  // 8 per trailing zero digit
-  if constexpr (is_double) {
-    first = scaled / pow10_16;
-    rest = digit_values16(scaled - first * pow10_16);
-    const auto high = static_cast<std::uint64_t>(rest >> 64);
-    zero_bits = high != 0 ? std::countl_zero(high) : 64 + std::countl_zero(static_cast<std::uint64_t>(rest));
-  } else {
-    first = scaled / 100000000;
-    const std::uint64_t low = ascii8(static_cast<std::uint32_t>(scaled - first * 100000000)) ^ ascii_zeros;
-    rest = low;
-    zero_bits = std::countl_zero(low);
-  }
-  const int n = width - (zero_bits >> 3);  // digits without trailing zeros
-  const int ax = x < 0 ? -x : x;
-  const int sci = n + (n > 1 ? 1 : 0) + (ax >= 100 ? 5 : 4);
-  constexpr uint128 zeros128 = (static_cast<uint128>(ascii_zeros) << 64) | ascii_zeros;
-  const uint128 blocks = rest | zeros128;
-  const auto lead = static_cast<char>('0' + first);
-  // A fixed form can win only for 10^-4 <= v < 10^(width + 5) (at most 5
-  // zeros after the digits, 3 after the point): outside [2^-14, 2^74)
-  // (2^47 for float) the form is scientific, known from the exponent bits
-  // long before the digits are.
-  constexpr std::uint64_t biased_one = tr::bias - tr::significand_bits;
-  constexpr std::uint64_t fixed_binades = is_double ? 14 + 74 : 14 + 47;
-  if (biased - (biased_one - 14) < fixed_binades) {
-    const int e = x - n + 1;  // the exponent of the last digit
-    if (biased >= biased_one) {
-      if (e >= 0) {
-        // An integer: %f is the digits and e zeros.
-        if (n + e <= sci) {
-          const int q = static_cast<int>(biased) - tr::bias;
-          if (e > 0 && q > 0) return write_exact_integer(out, fraction | (std::uint64_t{1} << tr::significand_bits), q);
-          // Below 2^53 (2^24) when e > 0, or the digits alone: at most
-          // `width` characters, which the scaled digits already hold
-          // (their zeros included).
-          out[0] = lead;
-          store_bytes(out + 1, static_cast<std::uint64_t>(blocks), 8);
-          if constexpr (is_double) store_bytes(out + 9, static_cast<std::uint64_t>(blocks >> 64), 8);
-          return out + n + e;
-        }
-      } else {
-        // ddd.ddd (always shorter than scientific): the '.' after digit x.
-        const int shift = 8 * x;  // x <= n - 2 <= 15
-        const uint128 below = shift == 0 ? 0 : blocks & ((static_cast<uint128>(1) << shift) - 1);
-        const uint128 text = below | (static_cast<uint128>('.') << shift) | ((blocks - below) << 8);
-        out[0] = lead;
-        store_bytes(out + 1, static_cast<std::uint64_t>(text), 8);
-        if constexpr (is_double) {
-          store_bytes(out + 9, static_cast<std::uint64_t>(text >> 64), 8);
-          out[17] = static_cast<char>(static_cast<std::uint64_t>(blocks >> 120));  // shifted out: digit 16
-        } else {
-          out[9] = static_cast<char>(static_cast<std::uint64_t>(blocks >> 56));  // digit 8
-        }
-        return out + n + 1;
-      }
-    } else if (n + 1 - x <= sci) {
-      // 0.000ddd, when no longer than d.ddde-XX
-      const int zeros = -x - 1;                    // at most 3
-      store_bytes(out, 0x3030303030302E30ULL, 8);  // "0.000000"
-      char* p = out + 2 + zeros;
-      p[0] = lead;
-      store_bytes(p + 1, static_cast<std::uint64_t>(blocks), 8);
-      if constexpr (is_double) store_bytes(p + 9, static_cast<std::uint64_t>(blocks >> 64), 8);
-      return p + n;
-    }
-  }
-  // d.ddde+XX: the '.' after the first digit (overwritten by the 'e' when n == 1)
-  out[0] = lead;
-  out[1] = '.';
-  store_bytes(out + 2, static_cast<std::uint64_t>(blocks), 8);
-  if constexpr (is_double) store_bytes(out + 10, static_cast<std::uint64_t>(blocks >> 64), 8);
-  return write_exponent(out + n + (n > 1 ? 1 : 0), x);
-}
-
-/// The text of a non-finite value or a zero ("inf", "-nan", "0", ...), or
-/// an empty view for the others.
-constexpr std::string_view special_text(bool negative, std::uint64_t biased, std::uint64_t fraction,
-                                        std::uint64_t max_biased) noexcept {
-  if (biased == max_biased) {
-    if (fraction == 0) return negative ? std::string_view("-inf") : std::string_view("inf");
-    return negative ? std::string_view("-nan") : std::string_view("nan");
-  }
-  if (biased == 0 && fraction == 0) return negative ? std::string_view("-0") : std::string_view("0");
-  return {};
-}
-
-template <class T>
-struct float_fields {
-  bool negative;
-  std::uint64_t biased;
-  std::uint64_t fraction;
-};
-
-template <class T>
-constexpr float_fields<T> fields_of(T v) noexcept {
-  using tr = ieee_traits<T>;
-  const auto bits = static_cast<std::uint64_t>(std::bit_cast<typename tr::bits_type>(v));
-  return {((bits >> (tr::significand_bits + tr::exponent_bits)) & 1) != 0,
-          (bits >> tr::significand_bits) & ((std::uint64_t{1} << tr::exponent_bits) - 1),
-          bits & ((std::uint64_t{1} << tr::significand_bits) - 1)};
-}
-
-/// Writes into [p, last) one character at a time; once full, stops writing
-/// and remembers it.
-struct bounded_out {
-  char* p;
-  char* last;
-  bool full = false;
-  constexpr void put(char c) noexcept {
-    if (p == last) {
-      full = true;
-      return;
-    }
-    *p++ = c;
-  }
-  constexpr void fill(char c, long long n) noexcept {
-    for (long long i = 0; i < n && !full; ++i) put(c);
-  }
-  constexpr format_result result() const noexcept {
-    return full ? format_result{last, std::errc::value_too_large} : format_result{p, std::errc{}};
-  }
-};
-
-/// The k-th digit of x as a character, '0' outside [0, count).
-constexpr char digit_at(const decimal_expansion& x, long long k) noexcept {
-  return k >= 0 && k < x.count ? static_cast<char>('0' + x.d[k]) : '0';
-}
-
-/// x (already rounded) in fixed form with `fraction` digits after the point.
-constexpr void put_fixed(bounded_out& o, const decimal_expansion& x, long long fraction) noexcept {
-  if (x.count == 0 || x.point <= 0) {
-    o.put('0');
-  } else {
-    for (long long k = 0; k < x.point && !o.full; ++k) o.put(digit_at(x, k));
-  }
-  if (fraction > 0) {
-    o.put('.');
-    const long long start = x.count == 0 ? 0 : x.point;
-    for (long long k = 0; k < fraction && !o.full; ++k) o.put(x.count == 0 ? '0' : digit_at(x, start + k));
-  }
-}
-
-/// x (already rounded) in scientific form with `fraction` digits after the point.
-constexpr void put_scientific(bounded_out& o, const decimal_expansion& x, long long fraction) noexcept {
-  o.put(digit_at(x, 0));
-  if (fraction > 0) {
-    o.put('.');
-    for (long long k = 1; k <= fraction && !o.full; ++k) o.put(digit_at(x, k));
-  }
-  const int e = x.count == 0 ? 0 : x.point - 1;
-  o.put('e');
-  o.put(e < 0 ? '-' : '+');
-  const auto ue = static_cast<unsigned>(e < 0 ? -e : e);
-  if (ue >= 100) o.put(static_cast<char>('0' + ue / 100));
-  o.put(static_cast<char>('0' + ue / 10 % 10));
-  o.put(static_cast<char>('0' + ue % 10));
-}
-
-/// The exact digits of a finite float or double's magnitude.
-template <class T>
-constexpr void exact_of(decimal_expansion& x, std::uint64_t biased, std::uint64_t fraction) noexcept {
-  using tr = ieee_traits<T>;
-  if (biased == 0) {
-    expand_exact(x, fraction, tr::q_min);
-  } else {
-    expand_exact(x, fraction | (std::uint64_t{1} << tr::significand_bits), static_cast<int>(biased) - tr::bias);
-  }
-}
-
-/// The shortest digits as an decimal_expansion (for the shortest fixed,
-/// scientific and general forms).
-constexpr void shortest_as_exact(decimal_expansion& x, const decimal_fp& d) noexcept {
-  const int n = static_cast<int>(decimal_digits(d.digits));
-  std::uint64_t v = d.digits;
-  for (int i = n - 1; i >= 0; --i) {
-    x.d[i] = static_cast<unsigned char>(v % 10);
-    v /= 10;
-  }
-  x.count = n;
-  x.point = d.exponent + n;
-}
-
-}  // namespace parse::detail
-ELECTRON_END_NAMESPACE
-
-#endif  // ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_WRITE_HPP
-// ---- end electron/parse/detail/format_float_write.hpp ----
-
-#include <bit>
-#include <charconv>
-#include <concepts>
-#include <cstddef>
-#include <cstdint>
-#include <string_view>
-#include <system_error>
-
-ELECTRON_BEGIN_NAMESPACE
-namespace parse {
-
-/// The types format_float writes: float and double (IEEE binary32/64).
-template <class T>
-concept formattable_float = std::same_as<T, float> || std::same_as<T, double>;
-
-/// Most characters format_float writes for any float or double:
-/// "-1.7976931348623157e+308" and the longest fixed forms have 24.
-inline constexpr std::size_t max_float_chars = 24;
-
-/// Writes the shortest text of v that reads back as v (std::from_chars,
-/// parse_float, strtod), exactly as std::to_chars(first, last, v) does
-/// (libstdc++, and what the standard specifies): the printf %f or %e form
-/// with the fewest characters, ties to %f ("1e+05", "10000", "0.001",
-/// "1e-04", "123456789012345683968" for 1.2345678901234568e20, as %f prints an
-/// integer exactly); exponents "e+XX"/"e-XX" with at least two digits;
-/// "inf", "-inf", "nan", "-nan" (the sign bit of a NaN is shown; payloads
-/// are not); "-0" for negative zero.
-/// - {one past the last character, errc{}} on success (the bytes after
-///   it, up to last, may have been overwritten: the text is stored in
-///   whole words when there is room);
-/// - {last, value_too_large} when the text does not fit: nothing is written
-///   past last (what [first, last) holds then is unspecified).
-/// O(1); noexcept, constexpr, no allocation; at most max_float_chars (24).
-template <formattable_float T>
-constexpr format_result format_float(char* first, char* last, T v) noexcept {
-  using tr = detail::ieee_traits<T>;
-  const auto f = detail::fields_of(v);
-  const auto room = static_cast<std::size_t>(last - first);
-  const std::size_t sign = f.negative ? 1 : 0;
-  const std::string_view special =
-      detail::special_text(f.negative, f.biased, f.fraction, (std::uint64_t{1} << tr::exponent_bits) - 1);
-  if (!special.empty()) {
-    if (special.size() > room) return {last, std::errc::value_too_large};
-    for (std::size_t i = 0; i < special.size(); ++i) first[i] = special[i];
-    return {first + special.size(), std::errc{}};
-  }
-  // The writer stores whole words past the text's end: straight into a
-  // buffer with room for that, through a local one otherwise.
-  if (room >= sign + detail::shortest_reach) {
-    if (f.negative) *first = '-';
-    return {detail::write_shortest<T>(first + sign, f.biased, f.fraction), std::errc{}};
-  }
-  char text[detail::shortest_reach] = {};
-  const auto n = static_cast<std::size_t>(detail::write_shortest<T>(text, f.biased, f.fraction) - text);
-  if (sign + n > room) return {last, std::errc::value_too_large};
-  if (f.negative) *first = '-';
-  for (std::size_t i = 0; i < n; ++i) first[sign + i] = text[i];
-  return {first + sign + n, std::errc{}};
-}
-
-/// v in the form of `fmt` with `precision`, exactly as
-/// std::to_chars(first, last, v, fmt, precision) (printf's %.Nf, %.Ne,
-/// %.Ng): fixed (`precision` digits after the point), scientific
-/// (`precision` digits after the first one), general (`precision`
-/// significant digits, 0 meaning 1; %f when -4 <= exponent < precision,
-/// else %e; trailing zeros removed). The value is rounded from its exact
-/// binary expansion, half to even on an exact tie; a negative precision
-/// means 6. inf/nan and the sign as format_float. chars_format::hex is not
-/// supported: {first, invalid_argument}. Same buffer rules as format_float
-/// (any precision: digits past the exact expansion are zeros). O(exact
-/// digits^2 + output); noexcept, constexpr, no allocation (about 5 KiB of
-/// stack).
-template <formattable_float T>
-constexpr format_result format_float(char* first, char* last, T v, std::chars_format fmt, int precision) noexcept {
-  using tr = detail::ieee_traits<T>;
-  if (fmt != std::chars_format::fixed && fmt != std::chars_format::scientific && fmt != std::chars_format::general) {
-    return {first, std::errc::invalid_argument};
-  }
-  if (precision < 0) precision = 6;
-  const auto f = detail::fields_of(v);
-  if (f.biased == (std::uint64_t{1} << tr::exponent_bits) - 1) return format_float(first, last, v);
-  detail::bounded_out o{first, last};
-  if (f.negative) o.put('-');
-  detail::decimal_expansion x{};
-  detail::exact_of<T>(x, f.biased, f.fraction);
-  const long long p = precision;
-  if (fmt == std::chars_format::fixed) {
-    if (x.count != 0) detail::round_expansion(x, static_cast<int>(x.point + p < 100000 ? x.point + p : 100000));
-    detail::put_fixed(o, x, p);
-  } else if (fmt == std::chars_format::scientific) {
-    if (x.count != 0) detail::round_expansion(x, static_cast<int>(p + 1 < 100000 ? p + 1 : 100000));
-    detail::put_scientific(o, x, p);
-  } else {
-    const long long g = p == 0 ? 1 : p;
-    if (x.count != 0) detail::round_expansion(x, static_cast<int>(g < 100000 ? g : 100000));
-    const long long e = x.count == 0 ? 0 : x.point - 1;
-    if (e < g && e >= -4) {
-      // %f with g - 1 - e fraction digits, without the trailing zeros
-      const long long shown = x.count - x.point;
-      detail::put_fixed(o, x, shown > 0 ? shown : 0);
-    } else {
-      detail::put_scientific(o, x, x.count > 1 ? x.count - 1 : 0);
-    }
-  }
-  return o.result();
-}
-
-/// v in the form of `fmt` with the shortest digits that read back as v, as
-/// std::to_chars(first, last, v, fmt) (libstdc++): fixed (an integer is
-/// printed exactly: 1e300 has 301 digits), scientific, or general (the
-/// fixed form when -4 <= exponent < 6, as %g with its default precision,
-/// else scientific; the shortest digits either way). hex is not supported:
-/// {first, invalid_argument}. Same buffer rules as format_float.
-template <formattable_float T>
-constexpr format_result format_float(char* first, char* last, T v, std::chars_format fmt) noexcept {
-  using tr = detail::ieee_traits<T>;
-  if (fmt != std::chars_format::fixed && fmt != std::chars_format::scientific && fmt != std::chars_format::general) {
-    return {first, std::errc::invalid_argument};
-  }
-  const auto f = detail::fields_of(v);
-  if (f.biased == (std::uint64_t{1} << tr::exponent_bits) - 1) return format_float(first, last, v);
-  detail::bounded_out o{first, last};
-  if (f.negative) o.put('-');
-  detail::decimal_expansion x{};
-  if (f.biased != 0 || f.fraction != 0) {
-    const detail::decimal_fp d = detail::shortest_decimal<T>(f.biased, f.fraction);
-    if (fmt == std::chars_format::fixed && d.exponent > 0) {
-      detail::exact_of<T>(x, f.biased, f.fraction);  // an integer: printed exactly
-    } else {
-      detail::shortest_as_exact(x, d);
-    }
-  }
-  const long long shown = x.count - x.point;
-  if (fmt == std::chars_format::fixed) {
-    detail::put_fixed(o, x, shown > 0 ? shown : 0);
-  } else if (fmt == std::chars_format::scientific) {
-    detail::put_scientific(o, x, x.count > 1 ? x.count - 1 : 0);
-  } else {
-    // libstdc++ decides as %g does with its default precision, 6: the
-    // fixed form when -4 <= exponent < 6, whatever the digit count.
-    const long long e = x.count == 0 ? 0 : x.point - 1;
-    if (e < 6 && e >= -4) {
-      detail::put_fixed(o, x, shown > 0 ? shown : 0);
-    } else {
-      detail::put_scientific(o, x, x.count > 1 ? x.count - 1 : 0);
-    }
-  }
-  return o.result();
-}
-
-/// Most characters format_float_ecmascript writes: "-0.0000012345678901234567"
-/// style values take 25.
-inline constexpr std::size_t max_ecmascript_chars = 25;
-
-/// Writes v as JavaScript's String(v) / Number.prototype.toString() does
-/// (ECMA-262, Number::toString, radix 10), from the same shortest digits:
-/// with k digits and the decimal point n places after the first one,
-/// - k <= n <= 21: the digits and n - k zeros ("1e+21" starts at n = 22);
-/// - 0 < n <= 21: the digits with a '.' after the n-th;
-/// - -6 < n <= 0: "0.", -n zeros, the digits (1e-7 is "1e-7");
-/// - otherwise d[.ddd]e+X / e-X with no leading zeros in the exponent;
-/// "NaN", "Infinity", "-Infinity"; both zeros print "0".
-/// Same result and buffer rules as format_float; at most
-/// max_ecmascript_chars (25). noexcept, constexpr, no allocation.
-constexpr format_result format_float_ecmascript(char* first, char* last, double v) noexcept {
-  const auto f = detail::fields_of(v);
-  const auto room = static_cast<std::size_t>(last - first);
-  std::string_view special;
-  if (f.biased == 0x7FF) {
-    special = f.fraction != 0 ? std::string_view("NaN")
-              : f.negative    ? std::string_view("-Infinity")
-                              : std::string_view("Infinity");
-  } else if (f.biased == 0 && f.fraction == 0) {
-    special = "0";
-  }
-  if (!special.empty()) {
-    if (special.size() > room) return {last, std::errc::value_too_large};
-    for (std::size_t i = 0; i < special.size(); ++i) first[i] = special[i];
-    return {first + special.size(), std::errc{}};
-  }
-  const detail::decimal_fp d = detail::shortest_decimal<double>(f.biased, f.fraction);
-  const int k = static_cast<int>(detail::decimal_digits(d.digits));
-  const int n = d.exponent + k;
-  const int sign = f.negative ? 1 : 0;
-  int length;
-  if (k <= n && n <= 21) {
-    length = n;
-  } else if (0 < n && n <= 21) {
-    length = k + 1;
-  } else if (-6 < n && n <= 0) {
-    length = 2 - n + k;
-  } else {
-    const int x = n - 1 < 0 ? 1 - n : n - 1;
-    length = k + (k > 1 ? 1 : 0) + 2 + (x >= 100 ? 3 : x >= 10 ? 2 : 1);
-  }
-  if (static_cast<std::size_t>(sign) + static_cast<std::size_t>(length) > room)
-    return {last, std::errc::value_too_large};
-  char* out = first;
-  if (f.negative) *out++ = '-';
-  if (k <= n && n <= 21) {
-    detail::decimal_forward(out, d.digits, static_cast<std::size_t>(k));
-    for (char* z = out + k; z != out + n; ++z) *z = '0';
-  } else if (0 < n && n <= 21) {
-    detail::decimal_forward(out + 1, d.digits, static_cast<std::size_t>(k));
-    for (int i = 0; i < n; ++i) out[i] = out[i + 1];
-    out[n] = '.';
-  } else if (-6 < n && n <= 0) {
-    out[0] = '0';
-    out[1] = '.';
-    for (char* z = out + 2; z != out + 2 - n; ++z) *z = '0';
-    detail::decimal_forward(out + 2 - n, d.digits, static_cast<std::size_t>(k));
-  } else {
-    detail::decimal_forward(out + 1, d.digits, static_cast<std::size_t>(k));
-    out[0] = out[1];
-    char* p = out + 1;
-    if (k > 1) {
-      out[1] = '.';
-      p = out + k + 1;
-    }
-    *p++ = 'e';
-    *p++ = n - 1 < 0 ? '-' : '+';
-    const int x = n - 1 < 0 ? 1 - n : n - 1;
-    detail::decimal_forward(p, static_cast<std::uint64_t>(x), detail::decimal_digits(static_cast<std::uint64_t>(x)));
-  }
-  return {first + sign + length, std::errc{}};
-}
-
-/// The shortest text of one float or double, held by value (as
-/// format_float writes it): data()/size()/view()/c_str() read it. 26 bytes,
-/// trivially copyable, no allocation; constexpr.
-///
-///   electron::parse::float_chars t(0.3);  // t.view() == "0.3", t.c_str() is NUL-terminated
-class float_chars {
- public:
-  /// The text of v.
-  template <formattable_float T>
-  constexpr explicit float_chars(T v) noexcept : m_buf{}, m_size{} {
-    const format_result r = format_float(m_buf, m_buf + max_float_chars, v);
-    m_size = static_cast<std::uint8_t>(r.ptr - m_buf);
-    m_buf[m_size] = '\0';
-  }
-
-  /// The first character (the text is followed by a NUL).
-  [[nodiscard]] constexpr const char* data() const noexcept { return m_buf; }
-  /// The same pointer, NUL-terminated.
-  [[nodiscard]] constexpr const char* c_str() const noexcept { return m_buf; }
-  /// Number of characters (no NUL).
-  [[nodiscard]] constexpr std::size_t size() const noexcept { return m_size; }
-  /// The text, valid as long as this object.
-  [[nodiscard]] constexpr std::string_view view() const noexcept { return {m_buf, m_size}; }
-  constexpr explicit operator std::string_view() const noexcept { return view(); }
-  [[nodiscard]] constexpr const char* begin() const noexcept { return m_buf; }
-  [[nodiscard]] constexpr const char* end() const noexcept { return m_buf + m_size; }
-
- private:
-  char m_buf[max_float_chars + 1];
-  std::uint8_t m_size;
-};
-
-/// Appends v's shortest text (as format_float) to `sink`
-/// (strings::basic_builder<S>, std::string, ...) with one
-/// append(std::string_view) call and returns sink. Only what sink.append
-/// does may allocate or throw.
-///
-///   electron::strings::builder b;  electron::parse::append_float(b, 0.5).append(",");
-template <text_sink B, formattable_float T>
-constexpr B& append_float(B& sink, T v) {
-  const float_chars text(v);
-  sink.append(text.view());
-  return sink;
-}
-
-}  // namespace parse
-ELECTRON_END_NAMESPACE
-
-#endif  // ELECTRON_PARSE_FORMAT_FLOAT_HPP
-// ---- end electron/parse/format_float.hpp ----
-// ---- begin electron/parse/int.hpp ----
-// electron/parse/int.hpp: integers from text and back.
-//
-//   parse_int<T> / parse_uint<T>   text -> integer (whole string, or a prefix of [first, last))
-//   format_int / format_uint       integer -> text in a caller buffer
-//   int_chars                      integer -> text in a small value (like fmt::format_int)
-//   append_int                     integer -> text appended to a builder (any text_sink)
-//
-// Everything here is constexpr; everything but append_int (whose sink may
-// allocate) is noexcept and never allocates. Parsing never reads outside
-// [first, last); formatting never writes past last. No locale (only ASCII
-// digits and letters), no whitespace skipping.
-//
-//   auto r = electron::parse::parse_int<int>("-42");          // r.value == -42, bool(r)
-//   auto h = electron::parse::parse_uint<std::uint32_t>("0xff", 0);  // 255
-//   electron::parse::int_chars t(-42);                          // t.view() == "-42"
-#ifndef ELECTRON_PARSE_INT_HPP
-#define ELECTRON_PARSE_INT_HPP
-
-
-#include <bit>
-#include <concepts>
-#include <cstddef>
-#include <cstdint>
-#include <limits>
-#include <string_view>
-#include <system_error>
-#include <type_traits>
-
-ELECTRON_BEGIN_NAMESPACE
-namespace parse {
-
-/// The standard integer types: signed char, short, int, long, long long and
-/// their unsigned versions (std::int8_t ... std::uint64_t). Not bool, char
-/// or the character types (char8_t, char16_t, char32_t, wchar_t).
-template <class T>
-concept standard_integer =
-    std::integral<T> && !std::same_as<std::remove_cv_t<T>, bool> && !std::same_as<std::remove_cv_t<T>, char> &&
-    !std::same_as<std::remove_cv_t<T>, char8_t> && !std::same_as<std::remove_cv_t<T>, char16_t> &&
-    !std::same_as<std::remove_cv_t<T>, char32_t> && !std::same_as<std::remove_cv_t<T>, wchar_t> &&
-    !std::is_const_v<T> && !std::is_volatile_v<T> && sizeof(T) <= 8;
-
-/// An unsigned standard_integer.
-template <class T>
-concept standard_unsigned = standard_integer<T> && std::is_unsigned_v<T>;
-
-/// `const char*` or `char*`: the end of a [first, last) range. (A template
-/// parameter, so that `parse_int<int>("10", 0)` means base 0, not last = 0.)
-template <class P>
-concept char_pointer = std::same_as<P, const char*> || std::same_as<P, char*>;
-
-// ===========================================================================
-// Parsing
-// ===========================================================================
-
-namespace detail {
-/// parse_int in every base and every range (out of line: the decimal path
-/// inside a longer text, inlined at the call, covers the common case).
-template <class T>
-constexpr parse_result<T> parse_int_any(const char* first, const char* end, int base, number_options options) noexcept {
-  using U = std::make_unsigned_t<T>;
-  parse_result<T> r{T{}, first, std::errc::invalid_argument};
-  if (base < 0 || base == 1 || base > 36) return r;
-  const char* p = first;
-  bool negative = false;
-  if (p != end) {
-    // Flags, not branches: a sign that comes and goes at random costs no
-    // misprediction.
-    const bool minus = *p == '-';
-    const bool plus = *p == '+' && has(options, number_options::allow_plus);
-    if constexpr (std::is_unsigned_v<T>) {
-      if (minus) return r;
-    }
-    negative = minus;
-    p += (minus || plus) ? 1 : 0;
-  }
-  auto b = static_cast<unsigned>(base);
-  if (b == 0) {
-    b = 10;
-    if (end - p >= 3 && p[0] == '0') {
-      const char c = static_cast<char>(p[1] | 0x20);
-      const unsigned prefixed = c == 'x' ? 16 : c == 'b' ? 2 : c == 'o' ? 8 : 0;
-      if (prefixed != 0 && detail::digit_value(p[2]) < prefixed) {
-        b = prefixed;
-        p += 2;
-      }
-    }
-  }
-  if (p == end || detail::digit_value(*p) >= b) return r;
-  const detail::digit_run run = b == 10 ? detail::decimal_run(first, p, end) : detail::radix_run(p, end, b);
-  r.ptr = run.end;
-  // The largest magnitude: max for a positive value, max + 1 for a negative one.
-  const std::uint64_t limit = std::uint64_t{static_cast<U>(std::numeric_limits<T>::max())} + (negative ? 1 : 0);
-  if (run.overflow || run.value > limit) {
-    r.ec = std::errc::result_out_of_range;
-    return r;
-  }
-  const auto magnitude = static_cast<U>(run.value);
-  r.value = static_cast<T>(negative ? static_cast<U>(U{0} - magnitude) : magnitude);
-  r.ec = std::errc{};
-  return r;
-}
-
-}  // namespace detail
-
-/// Parses an integer at the start of [first, last), as std::from_chars does,
-/// and stops at the first character that is not a digit of the base.
-///
-/// - Grammar: an optional '-' (signed T only), or '+' when `options` has
-///   number_options::allow_plus (one sign at most), then one or more digits
-///   of `base`: '0'-'9', then 'a'-'z' or 'A'-'Z' for 10-35.
-/// - `base`: 2 to 36, or 0: "0x"/"0X" (16), "0b"/"0B" (2) or "0o"/"0O" (8)
-///   after the sign picks the base, else base 10. A lone leading 0 does NOT
-///   mean octal ("010" is ten). A prefix counts only when a digit of its
-///   base follows it: "0x" and "0xg" parse as 0, stopping at the 'x'.
-///   Prefixes are not accepted with an explicit base ("0x1f" in base 16 is
-///   0, stopping at the 'x').
-/// - Errors (value is T{} after every error):
-///   - invalid_argument, ptr == first: no digit where one must be (empty
-///     input, a bare sign, a non-digit first), '-' for an unsigned T (even
-///     "-0"), '+' without allow_plus, a base outside {0, 2..36}.
-///   - result_out_of_range, ptr past every digit: the number does not fit T.
-/// - No locale, no whitespace skipping, no digit separators.
-///
-/// O(ptr - first); reads nothing outside [first, last) (decimal digits are
-/// read 8 bytes at a time, within the range); noexcept, constexpr, no
-/// allocation.
-template <standard_integer T = std::int64_t, char_pointer Last>
-[[nodiscard]] ELECTRON_ALWAYS_INLINE constexpr parse_result<T> parse_int(
-    const char* first, Last last, int base = 10, number_options options = number_options::none) noexcept {
-  using U = std::make_unsigned_t<T>;
-  const char* const end = last;
-  parse_result<T> r{T{}, first, std::errc::invalid_argument};
-  if (base == 10 && end - first >= 25) {
-    // Inside a longer text (a CSV field, a JSON array), the common case:
-    // the word at first and the one a byte later are loaded together, and
-    // the sign only selects between them, so the digits' load does not
-    // wait for the sign test. Up to seven digits end here with no branch
-    // on their number.
-    const std::uint64_t w0 = detail::load8(first);
-    const std::uint64_t w1 = detail::load8(first + 1);
-    const auto c = static_cast<char>(w0 & 0xFF);
-    const bool minus = c == '-';
-    if constexpr (std::is_unsigned_v<T>) {
-      if (minus) return r;
-    }
-    const bool has_sign = minus || (c == '+' && has(options, number_options::allow_plus));
-    // A blend through a mask the compiler cannot see into: clang 14 turns
-    // `has_sign ? w1 : w0` (and a plain mask) back into a branch.
-    const std::uint64_t pick = detail::opaque_word(std::uint64_t{0} - static_cast<std::uint64_t>(has_sign));
-    const std::uint64_t x = ((w1 & pick) | (w0 & ~pick)) ^ detail::ascii_zeros;
-    const int n = std::countr_zero(detail::non_digit_bits(x)) >> 3;
-    const char* const p = first + (pick & 1);
-    if (n == 0) return r;
-    if (n < 8 && (sizeof(T) >= 4 || n <= std::numeric_limits<T>::digits10)) {
-      const auto magnitude = static_cast<U>(detail::leading_digits(x, n));
-      r.ptr = p + n;
-      r.value = static_cast<T>(minus ? static_cast<U>(U{0} - magnitude) : magnitude);
-      r.ec = std::errc{};
-      return r;
-    }
-    const detail::digit_run run = detail::decimal_run(first, p, end);
-    r.ptr = run.end;
-    const std::uint64_t limit = std::uint64_t{static_cast<U>(std::numeric_limits<T>::max())} + (minus ? 1 : 0);
-    if (run.overflow || run.value > limit) {
-      r.ec = std::errc::result_out_of_range;
-      return r;
-    }
-    const auto magnitude = static_cast<U>(run.value);
-    r.value = static_cast<T>(minus ? static_cast<U>(U{0} - magnitude) : magnitude);
-    r.ec = std::errc{};
-    return r;
-  }
-  return detail::parse_int_any<T>(first, end, base, options);
-}
-
-/// Parses all of `text` as an integer: the [first, last) form, and then
-/// anything left over is an error: invalid_argument with ptr at the first
-/// unused character (value T{}). Leftovers win over result_out_of_range
-/// ("99999999999999999999x" is invalid_argument at the 'x'). Same grammar,
-/// base and options; noexcept, constexpr, no allocation.
-///
-///   parse_int<int>("123") -> {123, end, errc{}};  parse_int<int>("12a") -> {0, "a", invalid_argument}
-template <standard_integer T = std::int64_t>
-[[nodiscard]] ELECTRON_ALWAYS_INLINE constexpr parse_result<T> parse_int(
-    std::string_view text, int base = 10, number_options options = number_options::none) noexcept {
-  const char* const last = text.data() + text.size();
-  parse_result<T> r = parse_int<T>(text.data(), last, base, options);
-  if (r.ptr != last && r.ec != std::errc::invalid_argument) {
-    r.value = T{};
-    r.ec = std::errc::invalid_argument;
-  }
-  return r;
-}
-
-/// parse_int for an unsigned T only (the name says so at the call). A '-'
-/// is invalid_argument, even in "-0", as std::from_chars does for unsigned types.
-template <standard_unsigned T = std::uint64_t, char_pointer Last>
-[[nodiscard]] constexpr parse_result<T> parse_uint(const char* first, Last last, int base = 10,
-                                                   number_options options = number_options::none) noexcept {
-  return parse_int<T>(first, last, base, options);
-}
-
-/// parse_int (whole string) for an unsigned T only.
-template <standard_unsigned T = std::uint64_t>
-[[nodiscard]] constexpr parse_result<T> parse_uint(std::string_view text, int base = 10,
-                                                   number_options options = number_options::none) noexcept {
-  return parse_int<T>(text, base, options);
-}
-
-// ===========================================================================
-// Formatting
-// ===========================================================================
-
-/// Most characters format_int writes for any standard integer in any base:
-/// 64 binary digits and a '-'.
-inline constexpr std::size_t max_int_chars = 65;
-
-/// Writes v in `base` (2-36; lowercase letters, '-' before a negative
-/// value, no prefix, no leading zeros; the minimum value is exact) to
-/// [first, last), as std::to_chars does.
-/// - {one past the last character, errc{}} on success;
-/// - {last, value_too_large} when the text does not fit: nothing is written
-///   past last (what [first, last) holds then is unspecified);
-/// - {first, invalid_argument} for a base outside 2..36 (nothing written).
-/// O(digits); noexcept, constexpr, no allocation; decimal text at most 20
-/// characters (with the sign), max_int_chars in any base.
-template <standard_integer T>
-constexpr format_result format_int(char* first, char* last, T v, int base = 10) noexcept {
-  if (base < 2 || base > 36) return {first, std::errc::invalid_argument};
-  using U = std::make_unsigned_t<T>;
-  auto magnitude = static_cast<U>(v);
-  bool negative = false;
-  if constexpr (std::is_signed_v<T>) {
-    if (v < 0) {
-      negative = true;
-      magnitude = static_cast<U>(U{0} - magnitude);
-    }
-  }
-  const auto room = static_cast<std::size_t>(last - first);
-  const std::size_t sign = negative ? 1 : 0;
-  if (base == 10) {
-    const std::size_t n = sign + detail::decimal_digits(magnitude);
-    if (n > room) return {last, std::errc::value_too_large};
-    // No branch on the sign (a random one would mispredict): the '-' is
-    // written either way, and the first digit overwrites it when the value
-    // is not negative (n >= 1 characters fit).
-    *first = '-';
-    detail::decimal_forward(first + sign, magnitude, n - sign);
-    return {first + n, std::errc{}};
-  }
-  char tmp[max_int_chars];
-  char* const tmp_end = tmp + max_int_chars;
-  const char* const digits = detail::radix_backward(tmp_end, magnitude, static_cast<unsigned>(base));
-  const auto count = static_cast<std::size_t>(tmp_end - digits);
-  if (sign + count > room) return {last, std::errc::value_too_large};
-  if (negative) *first++ = '-';
-  for (std::size_t i = 0; i < count; ++i) first[i] = digits[i];
-  return {first + count, std::errc{}};
-}
-
-/// format_int for an unsigned T only.
-template <standard_unsigned T>
-constexpr format_result format_uint(char* first, char* last, T v, int base = 10) noexcept {
-  return format_int(first, last, v, base);
-}
-
-/// The text of one integer, held by value: formats on construction (in
-/// decimal, whole 8-digit blocks are written back from the end, as many as
-/// the value needs, and the significant digits are shown), then
-/// data()/size()/view()/c_str() read it. Like fmt::format_int, in any
-/// base 2-36. 67 bytes, trivially copyable, no allocation; constexpr.
-///
-///   electron::parse::int_chars t(255, 16);  // t.view() == "ff", t.c_str() is NUL-terminated
-class int_chars {
- public:
-  /// The text of v in `base`. Precondition: 2 <= base <= 36
-  /// (ELECTRON_ASSERT; with assertions off the text is empty).
-  template <standard_integer T>
-  constexpr explicit int_chars(T v, int base = 10) noexcept {
-    if (std::is_constant_evaluated()) {
-      for (char& c : m_buf) c = '\0';  // a constant may not hold indeterminate bytes
-    }
-    m_buf[max_int_chars] = '\0';
-    char* const end = m_buf + max_int_chars;
-    m_begin = static_cast<std::uint8_t>(max_int_chars);
-    ELECTRON_ASSERT(base >= 2 && base <= 36, "electron::parse::int_chars: base outside 2..36");
-    if (base < 2 || base > 36) return;
-    using U = std::make_unsigned_t<T>;
-    auto magnitude = static_cast<U>(v);
-    bool negative = false;
-    if constexpr (std::is_signed_v<T>) {
-      if (v < 0) {
-        negative = true;
-        magnitude = static_cast<U>(U{0} - magnitude);
-      }
-    }
-    char* p = base == 10 ? detail::decimal_backward_blocks(end, magnitude)
-                         : detail::radix_backward(end, magnitude, static_cast<unsigned>(base));
-    // The '-' written either way, before the digits, and kept or not: no
-    // branch on the sign (there is room: at most 24 digits are written).
-    *(p - 1) = '-';
-    p -= negative ? 1 : 0;
-    m_begin = static_cast<std::uint8_t>(p - m_buf);
-  }
-
-  /// The first character (not NUL-terminated as seen through size(); c_str() is).
-  [[nodiscard]] constexpr const char* data() const noexcept { return m_buf + m_begin; }
-  /// The same pointer: the text is followed by a NUL.
-  [[nodiscard]] constexpr const char* c_str() const noexcept { return m_buf + m_begin; }
-  /// Number of characters (no NUL).
-  [[nodiscard]] constexpr std::size_t size() const noexcept { return max_int_chars - m_begin; }
-  /// The text, valid as long as this object.
-  [[nodiscard]] constexpr std::string_view view() const noexcept { return {data(), size()}; }
-  constexpr explicit operator std::string_view() const noexcept { return view(); }
-  [[nodiscard]] constexpr const char* begin() const noexcept { return data(); }
-  [[nodiscard]] constexpr const char* end() const noexcept { return m_buf + max_int_chars; }
-
- private:
-  char m_buf[max_int_chars + 1];
-  std::uint8_t m_begin;
-};
-
-/// Appends v's text in `base` to `sink` (strings::basic_builder<S> for any
-/// buffer source S, std::string, ...) with one append(std::string_view) call
-/// and returns sink. Precondition: 2 <= base <= 36 (as int_chars). Only what
-/// sink.append does may allocate or throw.
-///
-///   electron::strings::builder b;  electron::parse::append_int(b, -7).append(",");
-template <text_sink B, standard_integer T>
-constexpr B& append_int(B& sink, T v, int base = 10) {
-  const int_chars text(v, base);
-  sink.append(text.view());
-  return sink;
-}
-
-}  // namespace parse
-ELECTRON_END_NAMESPACE
-
-#endif  // ELECTRON_PARSE_INT_HPP
-// ---- end electron/parse/int.hpp ----
 // ---- begin electron/parse/url.hpp ----
 // electron/parse/url.hpp: RFC 3986 URI references, parsed in place.
 //
@@ -9708,2930 +16212,6 @@ ELECTRON_END_NAMESPACE
 #ifndef ELECTRON_PARSE_URL_HPP
 #define ELECTRON_PARSE_URL_HPP
 
-// ---- begin electron/result.hpp ----
-// electron/result.hpp: result<T, E>, a value or an error (the subset of
-// C++23 std::expected the library needs, for C++20).
-//
-//   electron::result<int, std::errc> r = electron::result<int, std::errc>::failure(std::errc::invalid_argument);
-//   if (!r) report(r.error());
-#ifndef ELECTRON_RESULT_HPP
-#define ELECTRON_RESULT_HPP
-
-
-#include <cstddef>
-#include <type_traits>
-#include <utility>
-#include <variant>
-
-ELECTRON_BEGIN_NAMESPACE
-
-/// A value of type T or an error of type E. Both must be object types that
-/// are nothrow destructible. value() / operator* on an error (or error() on
-/// a value) is a precondition violation (ELECTRON_ASSERT), never a throw.
-template <class T, class E>
-requires std::is_object_v<T> && std::is_object_v<E> && std::is_nothrow_destructible_v<T> &&
-    std::is_nothrow_destructible_v<E>
-class [[nodiscard]] result {
- public:
-  using value_type = T;
-  using error_type = E;
-
-  /// A result holding a value.
-  template <class U = T>
-  requires std::is_constructible_v<T, U&&>
-  constexpr result(U&& v) noexcept(std::is_nothrow_constructible_v<T, U&&>)  // NOLINT: implicit, like expected
-      : m_state(std::in_place_index<0>, std::forward<U>(v)) {}
-  /// A result holding an error.
-  [[nodiscard]] static constexpr result failure(E e) noexcept(std::is_nothrow_move_constructible_v<E>) {
-    return result(failure_tag{}, std::move(e));
-  }
-
-  [[nodiscard]] constexpr bool has_value() const noexcept { return m_state.index() == 0; }
-  constexpr explicit operator bool() const noexcept { return has_value(); }
-
-  [[nodiscard]] constexpr T& value() & noexcept {
-    ELECTRON_ASSERT(has_value(), "electron::result::value() on an error");
-    return alternative<0>(m_state);
-  }
-  [[nodiscard]] constexpr const T& value() const& noexcept {
-    ELECTRON_ASSERT(has_value(), "electron::result::value() on an error");
-    return alternative<0>(m_state);
-  }
-  [[nodiscard]] constexpr T&& value() && noexcept { return std::move(value()); }
-  [[nodiscard]] constexpr const E& error() const noexcept {
-    ELECTRON_ASSERT(!has_value(), "electron::result::error() on a value");
-    return alternative<1>(m_state);
-  }
-  constexpr T& operator*() & noexcept { return value(); }
-  constexpr const T& operator*() const& noexcept { return value(); }
-  constexpr T* operator->() noexcept { return &value(); }
-  constexpr const T* operator->() const noexcept { return &value(); }
-  /// The value, or `fallback` on an error.
-  template <class U>
-  [[nodiscard]] constexpr T value_or(U&& fallback) const& {
-    return has_value() ? value() : static_cast<T>(std::forward<U>(fallback));
-  }
-
- private:
-  struct failure_tag {};
-  // The index is a checked precondition of value() and error(): saying so
-  // removes the null path g++ -O3 -Wnull-dereference would warn about.
-  // (In constant evaluation std::get: g++ 12 refuses get_if's null test on
-  // a temporary's member there, e.g. `static_assert(*f() == 4)`.)
-  template <class P>
-  static constexpr P* not_null(P* p) noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-    if (p == nullptr) __builtin_unreachable();
-#endif
-    return p;
-  }
-  template <std::size_t I, class V>
-  static constexpr auto& alternative(V& state) noexcept {
-    if (std::is_constant_evaluated()) return std::get<I>(state);
-    return *not_null(std::get_if<I>(&state));
-  }
-  constexpr result(failure_tag, E&& e) noexcept(std::is_nothrow_move_constructible_v<E>)
-      : m_state(std::in_place_index<1>, std::move(e)) {}
-  std::variant<T, E> m_state;
-};
-
-ELECTRON_END_NAMESPACE
-
-#endif  // ELECTRON_RESULT_HPP
-// ---- end electron/result.hpp ----
-// ---- begin electron/strings.hpp ----
-// electron/strings.hpp: zero-allocation string utilities.
-//
-// - as_bytes / as_string_view: views of the same memory as bytes or characters.
-// - builder: appends strings, characters and integers; clear() keeps the
-//   capacity; can draw its buffer from any pool::buffer_source
-//   (basic_builder<S>; builder is basic_builder<pool::buffer_pool>).
-// - index_any / contains_any: first byte from a set (vectorized).
-// - equal_fold: case-insensitive equality with Unicode simple case folding
-//   over UTF-8 (the semantics of Go's strings.EqualFold), with a vectorized
-//   ASCII fast path. Invalid UTF-8 compares byte-wise.
-// - lines / split / split_any / fields: lazy views of the pieces of a text
-//   ('\n' lines, Python's str.split(sep) and str.split() semantics);
-//   cut / cut_last: the text around a separator; trim / trim_left /
-//   trim_right: without ASCII whitespace or a set of bytes.
-//
-// Nothing here allocates except builder's growth (tested with the
-// allocation counter).
-//
-//   electron::strings::builder b;
-//   b.append("user=").append(42).append(',').append("ok");
-//   std::string_view line = b.view();                       // "user=42,ok"
-//   bool same = electron::strings::equal_fold("Straße", "STRASSE");   // false: ß has no simple fold to "ss"
-//   bool kelvin = electron::strings::equal_fold("\u212A", "k");        // true (KELVIN SIGN folds to k)
-//   for (std::string_view row : electron::strings::lines(csv))
-//     for (std::string_view cell : electron::strings::split(row, ',')) ...
-#ifndef ELECTRON_STRINGS_HPP
-#define ELECTRON_STRINGS_HPP
-
-// ---- begin electron/detail/byte_kernels.hpp ----
-// electron/detail/byte_kernels.hpp: the byte kernels behind electron::simd
-// and electron::strings (equal, index_byte, last_index_byte, count, find,
-// index_any).
-//
-// Every kernel has a scalar overload (detail::scalar_arch, plain loops) and a
-// template on an xsimd architecture. xsimd 8 has no batch_bool -> bit mask
-// operation, so `to_mask` is a small per-ISA shim (PMOVMSKB, VPMOVMSKB, the
-// AVX-512BW mask register itself, or a narrowing shift on NEON).
-//
-// No kernel reads outside [p, p + n): full vectors inside the range, then
-// either one more vector that overlaps the previous one and ends at p + n, a
-// masked load (AVX-512BW), overlapping 64/32-bit words, or scalar code.
-#ifndef ELECTRON_DETAIL_BYTE_KERNELS_HPP
-#define ELECTRON_DETAIL_BYTE_KERNELS_HPP
-
-
-#include <bit>
-#include <cstddef>
-#include <cstdint>
-#include <cstring>
-#include <span>
-#include <string_view>
-#include <type_traits>
-
-/// 1 when the byte kernels are vector ones (x86 SSE2 and up, AArch64 NEON),
-/// 0 when every byte kernel is its scalar twin.
-/// (Little-endian only: byte i of a 64-bit word is bits 8i..8i+7.)
-#if ELECTRON_HAS_SIMD && (ELECTRON_ARCH_X86 || (defined(__aarch64__) && defined(__ARM_NEON) && \
-                                                defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__))
-#define ELECTRON_SIMD_BYTE_KERNELS 1
-#else
-#define ELECTRON_SIMD_BYTE_KERNELS 0
-#endif
-
-#if ELECTRON_SIMD_BYTE_KERNELS && ELECTRON_ARCH_X86
-#include <immintrin.h>
-#elif ELECTRON_SIMD_BYTE_KERNELS
-#include <arm_neon.h>
-#endif
-
-ELECTRON_BEGIN_NAMESPACE
-namespace detail {
-
-inline const byte* bytes_of(std::string_view s) noexcept { return reinterpret_cast<const byte*>(s.data()); }
-inline const byte* bytes_of(std::span<const std::byte> s) noexcept { return reinterpret_cast<const byte*>(s.data()); }
-
-// ---------------------------------------------------------------------------
-// Scalar twins
-// ---------------------------------------------------------------------------
-inline bool equal(scalar_arch, const byte* a, const byte* b, std::size_t n) noexcept {
-  for (std::size_t i = 0; i < n; ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
-}
-inline std::size_t index_byte(scalar_arch, const byte* p, std::size_t n, byte c) noexcept {
-  for (std::size_t i = 0; i < n; ++i) {
-    if (p[i] == c) return i;
-  }
-  return npos;
-}
-/// index_byte for a byte usually found near the start (the next separator
-/// of a split): the same result.
-inline std::size_t index_byte_near(scalar_arch, const byte* p, std::size_t n, byte c) noexcept {
-  return index_byte(scalar_arch{}, p, n, c);
-}
-/// One of the ASCII whitespace bytes: space, \t, \n, \v, \f, \r.
-constexpr bool is_ascii_space(byte c) noexcept { return c == ' ' || (c >= '\t' && c <= '\r'); }
-/// The next run of non-whitespace bytes in p[0, n): its start (npos when the
-/// rest is all whitespace) and, through len, its length.
-inline std::size_t next_field(scalar_arch, const byte* p, std::size_t n, std::size_t& len) noexcept {
-  std::size_t i = 0;
-  while (i < n && is_ascii_space(p[i])) ++i;
-  if (i == n) return npos;
-  std::size_t j = i + 1;
-  while (j < n && !is_ascii_space(p[j])) ++j;
-  len = j - i;
-  return i;
-}
-/// Index of the last byte equal to c, or npos.
-inline std::size_t last_index_byte(scalar_arch, const byte* p, std::size_t n, byte c) noexcept {
-  for (std::size_t i = n; i-- > 0;) {
-    if (p[i] == c) return i;
-  }
-  return npos;
-}
-inline std::size_t count(scalar_arch, const byte* p, std::size_t n, byte c) noexcept {
-  std::size_t k = 0;
-  for (std::size_t i = 0; i < n; ++i) k += p[i] == c;
-  return k;
-}
-
-/// Index of the first byte of p that is in set[0, k), or npos.
-inline std::size_t index_any(scalar_arch, const byte* p, std::size_t n, const byte* set, std::size_t k) noexcept {
-  std::uint64_t bits[4] = {0, 0, 0, 0};
-  for (std::size_t j = 0; j < k; ++j) bits[set[j] >> 6] |= std::uint64_t{1} << (set[j] & 63);
-  for (std::size_t i = 0; i < n; ++i) {
-    if ((bits[p[i] >> 6] >> (p[i] & 63)) & 1) return i;
-  }
-  return npos;
-}
-
-// ---------------------------------------------------------------------------
-// Substring search. Candidates come from a filter (first and last byte of the
-// needle, Muła, "SIMD-friendly algorithms for substring searching", 2016) and
-// are verified with memcmp. Verification work is bounded: past a budget
-// linear in the haystack, the rest of the search goes to a linear-time
-// algorithm (glibc's memmem is Crochemore-Perrin Two-Way), so adversarial
-// inputs (needle a...ab in a...a) stay O(n + m).
-// ---------------------------------------------------------------------------
-inline std::size_t find_linear(const byte* h, std::size_t n, const byte* s, std::size_t m) noexcept {
-#if defined(__GLIBC__) || defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) || defined(__NetBSD__)
-  const void* r = ::memmem(h, n, s, m);
-  return r == nullptr ? npos : static_cast<std::size_t>(static_cast<const byte*>(r) - h);
-#else
-  // No memmem here: a plain scan (quadratic in the worst case on such
-  // platforms; documented in electron/simd.hpp).
-  for (std::size_t i = 0; i + m <= n; ++i)
-    if (std::memcmp(h + i, s, m) == 0) return i;
-  return npos;
-#endif
-}
-
-/// Verification budget: how many bytes memcmp may compare in total before the
-/// search switches to find_linear.
-constexpr std::size_t verify_budget(std::size_t n) noexcept { return 4 * n + 256; }
-
-inline std::size_t find(scalar_arch, const byte* h, std::size_t n, const byte* s, std::size_t m) noexcept {
-  if (m == 0) return 0;
-  if (m > n) return npos;
-  std::size_t budget = verify_budget(n);
-  for (std::size_t i = 0; i + m <= n; ++i) {
-    if (h[i] != s[0] || h[i + m - 1] != s[m - 1]) continue;
-    if (std::memcmp(h + i, s, m) == 0) return i;
-    if (budget < m) {
-      const std::size_t r = find_linear(h + i + 1, n - i - 1, s, m);
-      return r == npos ? npos : r + i + 1;
-    }
-    budget -= m;
-  }
-  return npos;
-}
-
-#if ELECTRON_SIMD_BYTE_KERNELS
-// ---------------------------------------------------------------------------
-// Vector kernels (x86: SSE2 and up; AArch64: NEON)
-// ---------------------------------------------------------------------------
-
-// The architecture byte kernels really run on: AVX-512 without BW has no byte
-// compares into mask registers (use AVX2), AVX1 has no 256-bit integer
-// compares (use SSE4.2), FMA variants are their base ISA. On Arm, only
-// AArch64's NEON (xsimd's neon64); 32-bit NEON stays scalar.
-template <class Arch>
-using byte_arch = std::conditional_t<
-    std::is_base_of_v<xsimd::avx512bw, Arch>, xsimd::avx512bw,
-    std::conditional_t<
-        std::is_base_of_v<xsimd::avx512f, Arch> || std::is_base_of_v<xsimd::avx2, Arch>, xsimd::avx2,
-        std::conditional_t<std::is_base_of_v<xsimd::sse2, Arch> || std::is_base_of_v<xsimd::avx, Arch> ||
-                               std::is_base_of_v<xsimd::fma4, Arch>,
-                           xsimd::sse2,
-                           std::conditional_t<std::is_base_of_v<xsimd::neon64, Arch>, xsimd::neon64, void>>>>;
-
-template <class Arch>
-concept vector_arch = electron::detail::is_simd_arch<Arch> && !std::is_void_v<byte_arch<Arch>>;
-
-template <class A>
-using bytes = xsimd::batch<byte, A>;
-template <class A>
-using bytes_bool = xsimd::batch_bool<byte, A>;
-
-/// log2 of the bits per byte lane in a to_mask result: 0 on x86 (one bit per
-/// lane), 2 on NEON (lane i at bit 4i).
-template <class A>
-inline constexpr int lane_shift = std::is_same_v<A, xsimd::neon64> ? 2 : 0;
-
-/// A bit mask of a byte comparison, lowest lane lowest: exactly one bit per
-/// true lane, at bit `i << lane_shift<A>` for lane i.
-template <class A>
-ELECTRON_ALWAYS_INLINE std::uint64_t to_mask(const bytes_bool<A>& b) noexcept {
-#if ELECTRON_ARCH_X86
-  if constexpr (std::is_same_v<A, xsimd::avx512bw>) {
-    return static_cast<std::uint64_t>(b.data);
-  } else if constexpr (std::is_same_v<A, xsimd::avx2>) {
-    return static_cast<std::uint32_t>(_mm256_movemask_epi8(b.data));
-  } else {
-    return static_cast<std::uint32_t>(_mm_movemask_epi8(b.data));
-  }
-#else
-  // NEON has no movemask. Each 16-bit pair of compare lanes (0x00 or 0xFF
-  // bytes) shifted right by 4 and narrowed to 8 bits keeps the top nibble of
-  // its low lane and the bottom nibble of its high lane, so one SHRN turns the
-  // 16 lanes into 16 nibbles of a 64-bit value, lane i at bits 4i..4i+3
-  // (D. Kutenin, "Porting x86 vector bitmask optimizations to Arm NEON", Arm
-  // community blog, 2022). One bit of each nibble is kept, so that popcount
-  // counts lanes and clearing the lowest bit clears one lane.
-  const uint8x8_t nibbles = vshrn_n_u16(vreinterpretq_u16_u8(b.data), 4);
-  return vget_lane_u64(vreinterpret_u64_u8(nibbles), 0) & 0x1111111111111111u;
-#endif
-}
-
-/// The lane of a to_mask result's lowest set bit (m != 0).
-template <class A>
-ELECTRON_ALWAYS_INLINE std::size_t first_lane(std::uint64_t m) noexcept {
-  return static_cast<std::size_t>(std::countr_zero(m)) >> lane_shift<A>;
-}
-/// The lane of a to_mask result's highest set bit (m != 0). On NEON lane i
-/// is bit 4i (one bit kept per nibble), so 63 - countl_zero is 4i there too.
-template <class A>
-ELECTRON_ALWAYS_INLINE std::size_t last_lane(std::uint64_t m) noexcept {
-  return static_cast<std::size_t>(63 - std::countl_zero(m)) >> lane_shift<A>;
-}
-/// How many lanes a to_mask result has set.
-ELECTRON_ALWAYS_INLINE std::size_t lane_count(std::uint64_t m) noexcept {
-  return static_cast<std::size_t>(std::popcount(m));
-}
-
-#if ELECTRON_ARCH_X86
-/// Bytes of [p, p + n), n < width, as one vector's mask of `c` matches, without
-/// reading outside the range (AVX-512BW: masked load). Only for avx512bw.
-inline std::uint64_t short_match_avx512(const byte* p, std::size_t n, byte c) noexcept {
-  const __mmask64 live = n >= 64 ? ~__mmask64{0} : ((__mmask64{1} << n) - 1);
-  const __m512i v = _mm512_maskz_loadu_epi8(live, p);
-  return static_cast<std::uint64_t>(_mm512_mask_cmpeq_epi8_mask(live, v, _mm512_set1_epi8(static_cast<char>(c))));
-}
-#endif
-
-// ---------------------------------------------------------------------------
-// Short inputs (up to short_vectors vectors). Lines and fields come in random
-// lengths, so a branch on the length is mispredicted about as often as not,
-// and each miss costs more than scanning the bytes. The short path therefore
-// reads every input of w..short_vectors*w bytes the same way, with no branch
-// on its length: vector k at min(k*w, n - w) (the last ones overlap bytes
-// already seen), and the first match is picked with conditional moves.
-// AVX-512BW does the same with masked loads, which also covers n < w. Other
-// ISAs take n < w in 64-bit words (SWAR), again without reading outside the
-// input: words at min(8k, n - 8), or two overlapping 32-bit halves for n < 8.
-// ---------------------------------------------------------------------------
-inline constexpr std::uint64_t swar_ones = 0x0101010101010101u;
-inline constexpr std::uint64_t swar_highs = 0x8080808080808080u;
-
-/// 0x80 in each zero byte of x. Only bytes above a real zero byte can be
-/// flagged falsely (by the borrow), so the lowest flag is always exact
-/// (H. S. Warren, "Hacker's Delight", 2nd ed., section 6-1).
-constexpr std::uint64_t zero_bytes(std::uint64_t x) noexcept { return (x - swar_ones) & ~x & swar_highs; }
-
-static_assert(std::endian::native == std::endian::little, "the SWAR paths number bytes from the low end");
-ELECTRON_ALWAYS_INLINE std::uint64_t load_u64(const byte* p) noexcept {
-  std::uint64_t v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-ELECTRON_ALWAYS_INLINE std::uint64_t load_u32(const byte* p) noexcept {
-  std::uint32_t v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-/// Matches one byte value: `vec` on a vector, `word` on 8 bytes (SWAR).
-template <class A>
-struct byte_matcher {
-  bytes<A> needle;
-  std::uint64_t repeated;
-  explicit byte_matcher(byte c) noexcept : needle(c), repeated(swar_ones * c) {}
-  ELECTRON_ALWAYS_INLINE bytes_bool<A> vec(const bytes<A>& v) const noexcept { return v == needle; }
-  ELECTRON_ALWAYS_INLINE std::uint64_t word(std::uint64_t x) const noexcept { return zero_bytes(x ^ repeated); }
-};
-
-/// Sets of up to this many bytes are matched with one compare per member;
-/// larger sets use the scalar bitmap.
-inline constexpr std::size_t max_vector_set = 8;
-
-/// Matches any byte of a set of 1..max_vector_set bytes.
-template <class A>
-struct set_matcher {
-  bytes<A> members[max_vector_set];
-  std::size_t k;
-  set_matcher(const byte* set, std::size_t size) noexcept : k(size) {
-    for (std::size_t j = 0; j < max_vector_set; ++j) members[j] = bytes<A>(set[j < k ? j : 0]);
-  }
-  ELECTRON_ALWAYS_INLINE bytes_bool<A> vec(const bytes<A>& v) const noexcept {
-    auto any = v == members[0];
-    for (std::size_t j = 1; j < k; ++j) any = any || (v == members[j]);
-    return any;
-  }
-};
-
-/// Inputs up to this many vectors take the short path: 256 bytes on AVX2 and
-/// AVX-512BW, 64 on 16-byte vectors. (On AVX2, 4 vectors left the 129-160 B
-/// quarter of the random 4-160 B bench to the loop: 14.3 ns against 10.4 ns
-/// with 8, clang, same run.)
-template <class A>
-inline constexpr std::size_t short_vectors = std::is_same_v<A, xsimd::avx2> ? 8 : 4;
-template <class A>
-inline constexpr std::size_t short_limit = short_vectors<A>* bytes<A>::size;
-
-// An empty asm statement: the compiler cannot see what comes out of it, so
-// it cannot turn arithmetic on it back into a compare and a branch.
-ELECTRON_ALWAYS_INLINE std::uint64_t opaque(std::uint64_t x) noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-  __asm__("" : "+r"(x));
-#endif
-  return x;
-}
-
-/// min(a, b), as a conditional move. (Hiding it from clang as arithmetic cost
-/// more than it saved: the clamps no longer moved out of loops over a fixed
-/// length, 13 ns against 5 ns at 64 B.)
-ELECTRON_ALWAYS_INLINE std::size_t min_no_branch(std::size_t a, std::size_t b) noexcept {
-#if defined(__GNUC__) && !defined(__clang__)
-  return __builtin_expect_with_probability(a < b, 1, 0.5) ? a : b;
-#else
-  return a < b ? a : b;
-#endif
-}
-/// The low `bits` bits set, bits in [0, 64], by arithmetic (two shifts, so
-/// that 64 wraps to all ones rather than shifting by the width).
-ELECTRON_ALWAYS_INLINE std::uint64_t low_bits(std::size_t bits) noexcept {
-  return ((std::uint64_t{1} << (bits >> 1)) << (bits - (bits >> 1))) - 1;
-}
-/// The answer from V match masks, mask k for the bytes from at(k) on with one
-/// bit per byte at (byte << Shift): at(k) plus the first set byte of the first
-/// nonzero mask, npos if none.
-///
-/// A chain of selects from the last mask to the first, kept free of branches
-/// for each compiler: g++ keeps a select it is told is unpredictable as a
-/// conditional move; clang would turn the selects inside the caller's loop
-/// back into branches (its cmov conversion), so it gets a blend through a
-/// mask it cannot see into.
-template <int Shift, std::size_t V, class At>
-ELECTRON_ALWAYS_INLINE std::size_t first_of_masks(const std::uint64_t (&m)[V], const At& at) noexcept {
-  std::size_t r = npos;
-  for (std::size_t k = V; k-- > 0;) {
-    const std::size_t here = at(k) + (static_cast<std::size_t>(std::countr_zero(m[k])) >> Shift);
-#if defined(__clang__)
-    r ^= (r ^ here) & opaque(std::size_t{0} - static_cast<std::size_t>(m[k] != 0));
-#elif defined(__GNUC__)
-    r = __builtin_expect_with_probability(m[k] != 0, 1, 0.5) ? here : r;
-#else
-    r = m[k] != 0 ? here : r;
-#endif
-  }
-  return r;
-}
-
-/// Index of the first byte of [p, p + n) that `match` accepts, or npos;
-/// n <= short_limit<A>. Reads nothing outside the input.
-template <class A, class M>
-ELECTRON_ALWAYS_INLINE std::size_t first_match_short(const byte* p, std::size_t n, const M& match) noexcept {
-  constexpr std::size_t w = bytes<A>::size;
-  constexpr std::size_t vectors = short_vectors<A>;
-#if ELECTRON_ARCH_X86
-  if constexpr (std::is_same_v<A, xsimd::avx512bw>) {
-    std::uint64_t m[vectors];
-    for (std::size_t k = 0; k < vectors; ++k) {
-      const std::size_t from = min_no_branch(k * w, n);  // keeps the pointer inside the input
-      const __mmask64 live = low_bits(min_no_branch(n - from, w));
-      m[k] = to_mask<A>(match.vec(bytes<A>(_mm512_maskz_loadu_epi8(live, p + from)))) & live;
-    }
-    return first_of_masks<lane_shift<A>, vectors>(m, [](std::size_t k) { return k * w; });
-  } else
-#endif
-  {
-    if (n >= w) {
-      // Vector k at min(k * w, n - w). The bytes a vector shares with an
-      // earlier one did not match there, so the first vector with a match
-      // has the answer in its first matching lane.
-      auto at = [n](std::size_t k) { return min_no_branch(k * w, n - w); };
-      std::uint64_t m[vectors];
-      for (std::size_t k = 0; k < vectors; ++k) m[k] = to_mask<A>(match.vec(bytes<A>::load_unaligned(p + at(k))));
-      return first_of_masks<lane_shift<A>, vectors>(m, at);
-    }
-    if (n >= 8) {                           // 64-bit words at min(8k, n - 8)
-      constexpr std::size_t words = w / 8;  // 8 * words > n
-      auto at = [n](std::size_t k) { return min_no_branch(8 * k, n - 8); };
-      std::uint64_t t[words];
-      for (std::size_t k = 0; k < words; ++k) t[k] = match.word(load_u64(p + at(k)));
-      return first_of_masks<3, words>(t, at);
-    }
-  }
-  if (n >= 4) {  // bytes 0..3 and n-4..n-1
-    const std::uint64_t t = match.word(load_u32(p) | (load_u32(p + n - 4) << 32));
-    const std::size_t b = static_cast<std::size_t>(std::countr_zero(t)) >> 3;
-    return t == 0 ? npos : (b < 4 ? b : b + n - 8);
-  }
-  if (n == 0) return npos;
-  // Bytes 0, n/2 and n-1 (all of them for n <= 3); the last one fills the word.
-  const std::uint64_t x =
-      std::uint64_t{p[0]} | (std::uint64_t{p[n / 2]} << 8) | (std::uint64_t{p[n - 1]} * 0x0101010101010000u);
-  const std::uint64_t t = match.word(x);
-  const std::size_t b = static_cast<std::size_t>(std::countr_zero(t)) >> 3;
-  return t == 0 ? npos : (b == 0 ? 0 : b == 1 ? n / 2 : n - 1);
-}
-
-// ---------------------------------------------------------------------------
-// Long inputs
-// ---------------------------------------------------------------------------
-template <class A>
-std::size_t index_byte_long(const byte* p, std::size_t n, byte c) noexcept {
-  constexpr std::size_t w = bytes<A>::size;
-  const bytes<A> needle(c);
-  if (n < w) return first_match_short<A>(p, n, byte_matcher<A>(c));
-  std::size_t i = 0;
-  if (n >= 8 * w) {
-    // The first vector, then vectors from the next w-aligned address on
-    // (bytes between the two were in the first vector): no load straddles
-    // two cache lines. With a 64-byte vector every unaligned load does, and
-    // a split 512-bit load costs more on CPUs that run 512-bit operations
-    // as two 256-bit halves (AMD Zen 4) than on Intel's; glibc's memchr
-    // aligns its loop the same way.
-    if (const std::uint64_t m = to_mask<A>(bytes<A>::load_unaligned(p) == needle)) return first_lane<A>(m);
-    i = w - (reinterpret_cast<std::uintptr_t>(p) & (w - 1));
-  }
-  // Four vectors per step, one branch: the common "not here" case is cheap.
-  for (; i + 4 * w <= n; i += 4 * w) {
-    const auto e0 = bytes<A>::load_unaligned(p + i) == needle;
-    const auto e1 = bytes<A>::load_unaligned(p + i + w) == needle;
-    const auto e2 = bytes<A>::load_unaligned(p + i + 2 * w) == needle;
-    const auto e3 = bytes<A>::load_unaligned(p + i + 3 * w) == needle;
-    if (xsimd::any((e0 || e1) || (e2 || e3))) {
-      if (const std::uint64_t m = to_mask<A>(e0)) return i + first_lane<A>(m);
-      if (const std::uint64_t m = to_mask<A>(e1)) return i + w + first_lane<A>(m);
-      if (const std::uint64_t m = to_mask<A>(e2)) return i + 2 * w + first_lane<A>(m);
-      return i + 3 * w + first_lane<A>(to_mask<A>(e3));
-    }
-  }
-  for (; i + w <= n; i += w) {
-    if (const std::uint64_t m = to_mask<A>(bytes<A>::load_unaligned(p + i) == needle)) {
-      return i + first_lane<A>(m);
-    }
-  }
-  if (i < n) {  // the last vector, overlapping bytes already seen (none of them matched)
-    const std::size_t last = n - w;
-    if (const std::uint64_t m = to_mask<A>(bytes<A>::load_unaligned(p + last) == needle)) {
-      return last + first_lane<A>(m);
-    }
-  }
-  return npos;
-}
-
-/// 0x80 in exactly the zero bytes of x: unlike zero_bytes, no borrow crosses
-/// bytes, so the highest flag is exact too (Hacker's Delight, 6-1).
-constexpr std::uint64_t zero_bytes_exact(std::uint64_t x) noexcept {
-  constexpr std::uint64_t lows = ~swar_highs;
-  return ~(((x & lows) + lows) | x | lows);
-}
-
-/// last_index_byte below one vector: 64-bit words from the end, then one
-/// word that overlaps bytes already seen (or two 32-bit halves, or bytes).
-inline std::size_t last_index_byte_swar(const byte* p, std::size_t n, byte c) noexcept {
-  const std::uint64_t repeated = swar_ones * c;
-  auto top = [](std::uint64_t t) { return static_cast<std::size_t>(63 - std::countl_zero(t)) >> 3; };
-  if (n >= 8) {
-    std::size_t i = n;
-    for (; i >= 8; i -= 8) {
-      if (const std::uint64_t t = zero_bytes_exact(load_u64(p + i - 8) ^ repeated)) return i - 8 + top(t);
-    }
-    if (i == 0) return npos;
-    // Bytes i..n-1 did not match, so a match in bytes 0..7 is below i.
-    const std::uint64_t t = zero_bytes_exact(load_u64(p) ^ repeated);
-    return t == 0 ? npos : top(t);
-  }
-  if (n >= 4) {  // bytes 0..3 (low half) and n-4..n-1 (high half, the later ones)
-    const std::uint64_t t = zero_bytes_exact((load_u32(p) | (load_u32(p + n - 4) << 32)) ^ repeated);
-    if (t == 0) return npos;
-    const std::size_t b = top(t);
-    return b >= 4 ? b + n - 8 : b;
-  }
-  return last_index_byte(scalar_arch{}, p, n, c);
-}
-
-/// last_index_byte: vectors from the end, four per branch; the first bytes
-/// (fewer than a vector) through one vector at p that overlaps bytes already
-/// seen, or SWAR below one vector (masked loads on AVX-512BW).
-template <class A>
-std::size_t last_index_byte_impl(const byte* p, std::size_t n, byte c) noexcept {
-  constexpr std::size_t w = bytes<A>::size;
-  if (n < w) {
-#if ELECTRON_ARCH_X86
-    if constexpr (std::is_same_v<A, xsimd::avx512bw>) {
-      const std::uint64_t m = short_match_avx512(p, n, c);
-      return m == 0 ? npos : last_lane<A>(m);
-    }
-#endif
-    return last_index_byte_swar(p, n, c);
-  }
-  const bytes<A> needle(c);
-  std::size_t i = n;  // bytes i..n-1 are done
-  if (n >= 8 * w) {
-    // The last vector, then vectors ending at w-aligned addresses: loads
-    // that never straddle two cache lines (this kept up with memrchr at
-    // 64 KiB; unaligned, it took 1.25x longer).
-    if (const std::uint64_t m = to_mask<A>(bytes<A>::load_unaligned(p + n - w) == needle)) {
-      return n - w + last_lane<A>(m);
-    }
-    i = n - (reinterpret_cast<std::uintptr_t>(p + n) & (w - 1));
-  }
-  for (; i >= 4 * w; i -= 4 * w) {
-    const auto e3 = bytes<A>::load_unaligned(p + i - w) == needle;
-    const auto e2 = bytes<A>::load_unaligned(p + i - 2 * w) == needle;
-    const auto e1 = bytes<A>::load_unaligned(p + i - 3 * w) == needle;
-    const auto e0 = bytes<A>::load_unaligned(p + i - 4 * w) == needle;
-    if (xsimd::any((e0 || e1) || (e2 || e3))) {
-      if (const std::uint64_t m = to_mask<A>(e3)) return i - w + last_lane<A>(m);
-      if (const std::uint64_t m = to_mask<A>(e2)) return i - 2 * w + last_lane<A>(m);
-      if (const std::uint64_t m = to_mask<A>(e1)) return i - 3 * w + last_lane<A>(m);
-      return i - 4 * w + last_lane<A>(to_mask<A>(e0));
-    }
-  }
-  for (; i >= w; i -= w) {
-    if (const std::uint64_t m = to_mask<A>(bytes<A>::load_unaligned(p + i - w) == needle)) {
-      return i - w + last_lane<A>(m);
-    }
-  }
-  if (i > 0) {  // the first vector, overlapping bytes i.. already seen (none matched)
-    if (const std::uint64_t m = to_mask<A>(bytes<A>::load_unaligned(p) == needle)) return last_lane<A>(m);
-  }
-  return npos;
-}
-
-/// index_byte: short inputs inline, without a call; long ones out of line.
-template <class A>
-ELECTRON_ALWAYS_INLINE std::size_t index_byte_impl(const byte* p, std::size_t n, byte c) noexcept {
-  if (ELECTRON_LIKELY(n <= short_limit<A>)) return first_match_short<A>(p, n, byte_matcher<A>(c));
-  return index_byte_long<A>(p, n, c);
-}
-
-/// index_byte_near: the first vector alone (one compare, and a branch that
-/// a loop over short fields predicts well), then index_byte on the rest. The
-/// short path of index_byte reads up to short_limit bytes whatever the
-/// input; fields of a few bytes cost less this way, like memchr's first
-/// vector. Below one vector: one masked load (AVX-512BW) or the short path.
-template <class A>
-ELECTRON_ALWAYS_INLINE std::size_t index_byte_near_impl(const byte* p, std::size_t n, byte c) noexcept {
-  constexpr std::size_t w = bytes<A>::size;
-  if (n >= w) {
-    if (const std::uint64_t m = to_mask<A>(bytes<A>::load_unaligned(p) == bytes<A>(c))) return first_lane<A>(m);
-    const std::size_t r = index_byte_impl<A>(p + w, n - w, c);
-    return r == npos ? npos : r + w;
-  }
-#if ELECTRON_ARCH_X86
-  if constexpr (std::is_same_v<A, xsimd::avx512bw>) {
-    const std::uint64_t m = short_match_avx512(p, n, c);
-    return m == 0 ? npos : static_cast<std::size_t>(std::countr_zero(m));
-  }
-#endif
-  return first_match_short<A>(p, n, byte_matcher<A>(c));
-}
-
-/// The sum of the 8-bit lanes of four vectors, in 64 bits (SAD against zero
-/// on x86, added as 64-bit lanes, then one reduction; widening adds across
-/// the vector on NEON). Not for AVX-512 (count keeps masks there).
-template <class A>
-ELECTRON_ALWAYS_INLINE std::size_t lane_sum(const bytes<A>& a, const bytes<A>& b, const bytes<A>& c,
-                                            const bytes<A>& d) noexcept {
-#if ELECTRON_ARCH_X86
-  if constexpr (std::is_same_v<A, xsimd::avx2>) {
-    const __m256i z = _mm256_setzero_si256();
-    const __m256i s = _mm256_add_epi64(_mm256_add_epi64(_mm256_sad_epu8(a.data, z), _mm256_sad_epu8(b.data, z)),
-                                       _mm256_add_epi64(_mm256_sad_epu8(c.data, z), _mm256_sad_epu8(d.data, z)));
-    const __m128i t = _mm_add_epi64(_mm256_castsi256_si128(s), _mm256_extracti128_si256(s, 1));
-    return static_cast<std::size_t>(_mm_cvtsi128_si64(_mm_add_epi64(t, _mm_unpackhi_epi64(t, t))));
-  } else {
-    const __m128i z = _mm_setzero_si128();
-    const __m128i s = _mm_add_epi64(_mm_add_epi64(_mm_sad_epu8(a.data, z), _mm_sad_epu8(b.data, z)),
-                                    _mm_add_epi64(_mm_sad_epu8(c.data, z), _mm_sad_epu8(d.data, z)));
-    return static_cast<std::size_t>(_mm_cvtsi128_si64(_mm_add_epi64(s, _mm_unpackhi_epi64(s, s))));
-  }
-#else
-  return static_cast<std::size_t>(vaddlvq_u8(a.data)) + vaddlvq_u8(b.data) + vaddlvq_u8(c.data) + vaddlvq_u8(d.data);
-#endif
-}
-
-/// acc plus one in every lane where e holds (8-bit lanes, wrapping). For
-/// ISAs whose compares give a vector (not AVX-512's mask registers).
-template <class A>
-ELECTRON_ALWAYS_INLINE bytes<A> add_matches(const bytes<A>& acc, const bytes_bool<A>& e) noexcept {
-  static_assert(!std::is_same_v<A, xsimd::avx512bw>);
-  // A true lane is all ones, -1 as a byte: subtracting it adds one.
-  return acc - bytes<A>(e.data);
-}
-
-/// count: from 8 vectors on, the loop reads w-aligned vectors (the lanes
-/// before the first aligned address come from one unaligned vector). Where
-/// a compare gives a vector (SSE2, AVX2, NEON), per-lane 8-bit counters
-/// take the matches and are summed across the vector (lane_sum) before they
-/// could wrap: no mask leaves the vector unit and no popcount per vector.
-/// AVX-512 compares into masks and counts them with POPCNT. The last,
-/// overlapping vector goes through a mask.
-template <class A>
-ELECTRON_ALWAYS_INLINE std::size_t count_impl(const byte* p, std::size_t n, byte c) noexcept {
-  constexpr std::size_t w = bytes<A>::size;
-  const bytes<A> needle(c);
-  if (n < w) {
-#if ELECTRON_ARCH_X86
-    if constexpr (std::is_same_v<A, xsimd::avx512bw>) {
-      return static_cast<std::size_t>(std::popcount(short_match_avx512(p, n, c)));
-    }
-#endif
-    return count(scalar_arch{}, p, n, c);
-  }
-  std::size_t k = 0, i = 0;
-  if (n >= 8 * w) {
-    // Lanes before the first w-aligned address, from the first vector.
-    i = w - (reinterpret_cast<std::uintptr_t>(p) & (w - 1));
-    k += lane_count(to_mask<A>(bytes<A>::load_unaligned(p) == needle) & low_bits(i << lane_shift<A>));
-#if ELECTRON_ARCH_X86
-    if constexpr (std::is_same_v<A, xsimd::avx512bw>) {
-      // Compares into mask registers: moving a mask back into a vector for
-      // the counters would cost a second port-5 operation per vector on
-      // Intel (VPMOVM2B); a mask to a general register and POPCNT run on
-      // other ports.
-      for (; i + 4 * w <= n; i += 4 * w) {
-        k += lane_count(to_mask<A>(bytes<A>::load_unaligned(p + i) == needle)) +
-             lane_count(to_mask<A>(bytes<A>::load_unaligned(p + i + w) == needle)) +
-             lane_count(to_mask<A>(bytes<A>::load_unaligned(p + i + 2 * w) == needle)) +
-             lane_count(to_mask<A>(bytes<A>::load_unaligned(p + i + 3 * w) == needle));
-      }
-    } else
-#endif
-    {
-      while (n - i >= 4 * w) {
-        // At most 255 steps: a lane counts one match per step.
-        const std::size_t left = (n - i) / (4 * w);
-        const std::size_t steps = left < 255 ? left : 255;
-        bytes<A> c0(byte{0}), c1(byte{0}), c2(byte{0}), c3(byte{0});
-        for (std::size_t s = 0; s < steps; ++s, i += 4 * w) {
-          c0 = add_matches<A>(c0, bytes<A>::load_unaligned(p + i) == needle);
-          c1 = add_matches<A>(c1, bytes<A>::load_unaligned(p + i + w) == needle);
-          c2 = add_matches<A>(c2, bytes<A>::load_unaligned(p + i + 2 * w) == needle);
-          c3 = add_matches<A>(c3, bytes<A>::load_unaligned(p + i + 3 * w) == needle);
-        }
-        k += lane_sum<A>(c0, c1, c2, c3);
-      }
-    }
-  }
-  for (; i + w <= n; i += w) {
-    k += lane_count(to_mask<A>(bytes<A>::load_unaligned(p + i) == needle));
-  }
-  if (i < n) {  // last vector overlapping: count only its new bytes
-    const std::size_t fresh = n - i;
-    k += lane_count(to_mask<A>(bytes<A>::load_unaligned(p + n - w) == needle) >> ((w - fresh) << lane_shift<A>));
-  }
-  return k;
-}
-
-/// True when every byte of d is zero: one test instruction and a branch
-/// (VPTESTMB into a mask on AVX-512BW, VPTEST on AVX2, a compare and
-/// PMOVMSKB on SSE2, a maximum across the vector on NEON).
-template <class A>
-ELECTRON_ALWAYS_INLINE bool all_zero(const bytes<A>& d) noexcept {
-#if ELECTRON_ARCH_X86
-  if constexpr (std::is_same_v<A, xsimd::avx512bw>) {
-    return _mm512_test_epi8_mask(d.data, d.data) == 0;
-  } else if constexpr (std::is_same_v<A, xsimd::avx2>) {
-    return _mm256_testz_si256(d.data, d.data) != 0;
-  } else {
-    return _mm_movemask_epi8(_mm_cmpeq_epi8(d.data, _mm_setzero_si128())) == 0xFFFF;
-  }
-#else
-  return vmaxvq_u8(d.data) == 0;
-#endif
-}
-
-template <class A>
-bool equal_impl(const byte* a, const byte* b, std::size_t n) noexcept {
-  constexpr std::size_t w = bytes<A>::size;
-  if (n < w) {
-#if ELECTRON_ARCH_X86
-    if constexpr (std::is_same_v<A, xsimd::avx512bw>) {
-      const __mmask64 live = (__mmask64{1} << n) - 1;
-      return _mm512_mask_cmpneq_epi8_mask(live, _mm512_maskz_loadu_epi8(live, a), _mm512_maskz_loadu_epi8(live, b)) ==
-             0;
-    }
-#endif
-    return equal(scalar_arch{}, a, b, n);
-  }
-  std::size_t i = 0;
-  if (n >= 8 * w) {
-    // The first vector, then a's vectors from its next w-aligned address
-    // on: half the loads at most straddle two cache lines (b's, unless b
-    // is aligned the same way).
-    if (!all_zero<A>(bytes<A>::load_unaligned(a) ^ bytes<A>::load_unaligned(b))) return false;
-    i = w - (reinterpret_cast<std::uintptr_t>(a) & (w - 1));
-  }
-  // Four vectors per step: XOR each pair, OR the four differences, one test
-  // and one branch (no compare per vector).
-  for (; i + 4 * w <= n; i += 4 * w) {
-    const bytes<A> d0 = bytes<A>::load_unaligned(a + i) ^ bytes<A>::load_unaligned(b + i);
-    const bytes<A> d1 = bytes<A>::load_unaligned(a + i + w) ^ bytes<A>::load_unaligned(b + i + w);
-    const bytes<A> d2 = bytes<A>::load_unaligned(a + i + 2 * w) ^ bytes<A>::load_unaligned(b + i + 2 * w);
-    const bytes<A> d3 = bytes<A>::load_unaligned(a + i + 3 * w) ^ bytes<A>::load_unaligned(b + i + 3 * w);
-    if (!all_zero<A>((d0 | d1) | (d2 | d3))) return false;
-  }
-  for (; i + w <= n; i += w) {
-    if (xsimd::any(bytes<A>::load_unaligned(a + i) != bytes<A>::load_unaligned(b + i))) return false;
-  }
-  if (i < n && xsimd::any(bytes<A>::load_unaligned(a + n - w) != bytes<A>::load_unaligned(b + n - w))) return false;
-  return true;
-}
-
-template <class A>
-std::size_t find_impl(const byte* h, std::size_t n, const byte* s, std::size_t m) noexcept {
-  constexpr std::size_t w = bytes<A>::size;
-  if (m == 0) return 0;
-  if (m > n) return npos;
-  if (m == 1) return index_byte_impl<A>(h, n, s[0]);
-  const bytes<A> first(s[0]), last(s[m - 1]);
-  std::size_t budget = verify_budget(n);
-  std::size_t i = 0;
-  // Positions i .. i+w-1 need bytes up to i + w - 1 + m - 1 < n.
-  for (; i + w + m - 1 <= n; i += w) {
-    std::uint64_t cand =
-        to_mask<A>((bytes<A>::load_unaligned(h + i) == first) && (bytes<A>::load_unaligned(h + i + m - 1) == last));
-    while (cand != 0) {
-      const std::size_t at = i + first_lane<A>(cand);
-      if (std::memcmp(h + at + 1, s + 1, m - 2) == 0) return at;
-      if (budget < m) {
-        const std::size_t r = find_linear(h + at + 1, n - at - 1, s, m);
-        return r == npos ? npos : r + at + 1;
-      }
-      budget -= m;
-      cand &= cand - 1;
-    }
-  }
-  // The last positions (fewer than w of them; all of them for a short haystack).
-  const std::size_t left = n - m + 1 - i;
-#if ELECTRON_ARCH_X86
-  if constexpr (std::is_same_v<A, xsimd::avx512bw>) {
-    // Masked loads read only the live bytes: h+i .. h+i+left-1 and
-    // h+i+m-1 .. h+n-1.
-    const __mmask64 live = (__mmask64{1} << left) - 1;
-    const __m512i f = _mm512_maskz_loadu_epi8(live, h + i);
-    const __m512i l = _mm512_maskz_loadu_epi8(live, h + i + m - 1);
-    std::uint64_t cand = _mm512_mask_cmpeq_epi8_mask(live, f, _mm512_set1_epi8(static_cast<char>(s[0]))) &
-                         _mm512_mask_cmpeq_epi8_mask(live, l, _mm512_set1_epi8(static_cast<char>(s[m - 1])));
-    for (; cand != 0; cand &= cand - 1) {
-      const std::size_t at = i + static_cast<std::size_t>(std::countr_zero(cand));
-      if (std::memcmp(h + at + 1, s + 1, m - 2) == 0) return at;
-    }
-    return npos;
-  }
-#endif
-  // Jump between occurrences of the first byte with the vector index_byte.
-  for (std::size_t at = i; at < i + left;) {
-    const std::size_t k = index_byte_impl<A>(h + at, i + left - at, s[0]);
-    if (k == npos) return npos;
-    at += k;
-    if (h[at + m - 1] == s[m - 1] && std::memcmp(h + at + 1, s + 1, m - 2) == 0) return at;
-    ++at;
-  }
-  return npos;
-}
-
-template <class A>
-std::size_t index_any_long(const byte* p, std::size_t n, const set_matcher<A>& match) noexcept {
-  constexpr std::size_t w = bytes<A>::size;
-  std::size_t i = 0;
-  for (; i + w <= n; i += w) {
-    if (const std::uint64_t m = to_mask<A>(match.vec(bytes<A>::load_unaligned(p + i)))) return i + first_lane<A>(m);
-  }
-  if (i < n) {  // last vector, overlapping bytes that did not match
-    if (const std::uint64_t m = to_mask<A>(match.vec(bytes<A>::load_unaligned(p + n - w)))) {
-      return n - w + first_lane<A>(m);
-    }
-  }
-  return npos;
-}
-
-template <class A>
-ELECTRON_ALWAYS_INLINE std::size_t index_any_impl(const byte* p, std::size_t n, const byte* set,
-                                                  std::size_t k) noexcept {
-  if (k == 0) return npos;
-  if (k > max_vector_set) return index_any(scalar_arch{}, p, n, set, k);
-  // Not the short path of index_byte: with one compare per member per
-  // vector it cost more than it saved (random 4-160 B lines: 27 -> 45 ns on
-  // AVX2 with clang; fixed 64 B: 2 -> 25 ns on AVX-512), so short inputs
-  // stay scalar here.
-  if (n < bytes<A>::size) return index_any(scalar_arch{}, p, n, set, k);
-  return index_any_long<A>(p, n, set_matcher<A>(set, k));
-}
-
-template <vector_arch Arch>
-ELECTRON_ALWAYS_INLINE std::size_t index_any(Arch, const byte* p, std::size_t n, const byte* set,
-                                             std::size_t k) noexcept {
-  return index_any_impl<byte_arch<Arch>>(p, n, set, k);
-}
-
-// space_scan: the whitespace bytes of a 64-byte block (16 on NEON, whose
-// to_mask keeps one bit per nibble) as one bit mask, so that a fields loop
-// finds each field's start and end with a count of trailing zeros instead of
-// a data-dependent branch per byte. Space is ' ' or \t..\r (an unsigned
-// range test: min(v - 9, 4) == v - 9).
-template <class A>
-ELECTRON_ALWAYS_INLINE std::uint64_t space_lanes(const byte* p) noexcept {
-  const bytes<A> v = bytes<A>::load_unaligned(p);
-  const bytes<A> r = v - bytes<A>(static_cast<byte>('\t'));
-  return to_mask<A>((v == bytes<A>(static_cast<byte>(' '))) | (xsimd::min(r, bytes<A>(static_cast<byte>(4))) == r));
-}
-
-template <class Arch>
-struct space_scan {
-  using A = byte_arch<Arch>;
-  /// log2 of the bits per byte in a mask.
-  static constexpr int shift = lane_shift<A>;
-  /// Bytes a block covers.
-  static constexpr std::size_t block = 64u >> shift;
-  static constexpr std::uint64_t all = shift == 0 ? ~std::uint64_t{0} : 0x1111111111111111u;
-
-  /// The whitespace bits of [p, p + min(block, last - p)) (byte k at bit
-  /// k << shift) and, through valid, the bits inside the text. Reads only
-  /// [first, last), first <= p < last.
-  static ELECTRON_ALWAYS_INLINE std::uint64_t load(const byte* p, const byte* first, const byte* last,
-                                                   std::uint64_t& valid) noexcept {
-    const auto avail = static_cast<std::size_t>(last - p);
-    if (avail >= block) {
-      valid = all;
-      return full(p);
-    }
-    if (static_cast<std::size_t>(last - first) >= block) {  // the block that ends at last, shifted down
-      const std::size_t drop = (block - avail) << shift;
-      valid = all >> drop;
-      return full(last - block) >> drop;
-    }
-    std::uint64_t m = 0;  // a text shorter than a block: byte by byte, without branches
-    for (std::size_t k = 0; k < avail; ++k) {
-      const byte c = p[k];
-      m |= static_cast<std::uint64_t>(c == ' ' || static_cast<byte>(c - '\t') <= 4) << (k << shift);
-    }
-    valid = all >> ((block - avail) << shift);
-    return m;
-  }
-
- private:
-  static ELECTRON_ALWAYS_INLINE std::uint64_t full(const byte* p) noexcept {
-    constexpr std::size_t w = bytes<A>::size;
-    if constexpr (w >= block) {
-      return space_lanes<A>(p);
-    } else {
-      std::uint64_t m = 0;
-      for (std::size_t k = 0; k < block / w; ++k) m |= space_lanes<A>(p + k * w) << (k * w);
-      return m;
-    }
-  }
-};
-
-template <vector_arch Arch>
-bool equal(Arch, const byte* a, const byte* b, std::size_t n) noexcept {
-  return equal_impl<byte_arch<Arch>>(a, b, n);
-}
-template <vector_arch Arch>
-ELECTRON_ALWAYS_INLINE std::size_t index_byte(Arch, const byte* p, std::size_t n, byte c) noexcept {
-  return index_byte_impl<byte_arch<Arch>>(p, n, c);
-}
-template <vector_arch Arch>
-ELECTRON_ALWAYS_INLINE std::size_t index_byte_near(Arch, const byte* p, std::size_t n, byte c) noexcept {
-  return index_byte_near_impl<byte_arch<Arch>>(p, n, c);
-}
-template <vector_arch Arch>
-ELECTRON_ALWAYS_INLINE std::size_t last_index_byte(Arch, const byte* p, std::size_t n, byte c) noexcept {
-  return last_index_byte_impl<byte_arch<Arch>>(p, n, c);
-}
-template <vector_arch Arch>
-ELECTRON_ALWAYS_INLINE std::size_t count(Arch, const byte* p, std::size_t n, byte c) noexcept {
-  return count_impl<byte_arch<Arch>>(p, n, c);
-}
-template <vector_arch Arch>
-std::size_t find(Arch, const byte* h, std::size_t n, const byte* s, std::size_t m) noexcept {
-  return find_impl<byte_arch<Arch>>(h, n, s, m);
-}
-#endif  // ELECTRON_SIMD_BYTE_KERNELS
-
-/// The architecture the public functions use for byte kernels: the SIMD one
-/// on x86 and AArch64, the scalar twins elsewhere.
-#if ELECTRON_SIMD_BYTE_KERNELS
-using kernel_arch = electron::detail::default_arch;
-#else
-using kernel_arch = scalar_arch;
-#endif
-
-}  // namespace detail
-ELECTRON_END_NAMESPACE
-
-#endif  // ELECTRON_DETAIL_BYTE_KERNELS_HPP
-// ---- end electron/detail/byte_kernels.hpp ----
-// ---- begin electron/pool.hpp ----
-// electron/pool.hpp: object and buffer pools with per-thread caches.
-//
-// - object_pool<T>: reuses objects; each comes back reset (t.reset(), or a
-//   reset function of yours). get()/put() or RAII acquire().
-// - buffer_pool: byte buffers in 14 power-of-two classes, 512 B to 4 MiB;
-//   larger requests are served and freed, not pooled.
-// - sized_pool: the same with four classes (<1 KiB, 1-8 KiB, 8-64 KiB, and
-//   >64 KiB in 64 KiB steps).
-//
-// Concurrency follows Go's sync.Pool: every thread has a small cache per
-// class in front of a shared depot (a mutex and a vector), so get/put are a
-// few loads and stores on the calling thread's cache, and a buffer put on
-// one thread can be got on another (caches spill into and refill from the
-// depot in batches). Retained memory is bounded per class; trim() returns
-// the depot's and the calling thread's cached items to the upstream
-// std::pmr::memory_resource every pool allocates from (default:
-// std::pmr::new_delete_resource()).
-//
-// Sizes: a buffer pool's get(n) refuses n > max_size() (2^47 bytes on 64-bit
-// targets) with std::length_error before anything is allocated, as
-// std::vector does beyond its max_size(); below that, a request the upstream
-// resource cannot serve throws what it throws (std::bad_alloc by default).
-// So a length read from the network can never yield a buffer whose size()
-// is larger than its memory.
-//
-//   electron::pool::buffer_pool pool;
-//   {
-//     auto buf = pool.get(4096);               // capacity >= 4096, 64-byte aligned
-//     std::memcpy(buf.data(), src, 4096);
-//   }                                          // back in the pool
-//
-// All pools are thread-safe. A pool must outlive the objects and buffers it
-// handed out, and every thread's use of it. Internals (thread slots, the free
-// lists) live in electron/pool/detail/.
-#ifndef ELECTRON_POOL_HPP
-#define ELECTRON_POOL_HPP
-
-// ---- begin electron/pool/detail/free_lists.hpp ----
-// electron/pool/detail/free_lists.hpp: K classes of free pointers behind
-// per-thread caches and a shared depot per class; the store under
-// object_pool and the buffer pools (docs/adr/0006). Every byte of its own
-// bookkeeping (thread caches, depot arrays) comes from the pool's upstream
-// std::pmr::memory_resource.
-#ifndef ELECTRON_POOL_DETAIL_FREE_LISTS_HPP
-#define ELECTRON_POOL_DETAIL_FREE_LISTS_HPP
-
-
-#include <algorithm>
-#include <cstddef>
-#include <cstdint>
-#include <memory_resource>
-#include <mutex>
-#include <utility>
-#include <vector>
-
-ELECTRON_BEGIN_NAMESPACE
-namespace pool {
-namespace detail {
-
-using electron::detail::max_thread_slots;
-using electron::detail::slot_none;
-using electron::detail::slot_registry;
-using electron::detail::slots;
-using electron::detail::thread_slot;
-
-// ===========================================================================
-// free_lists<K>: K classes of free pointers, per-thread caches + depot.
-// ===========================================================================
-template <std::size_t K>
-class free_lists {
- public:
-  struct limits {
-    std::uint32_t local[K];  // items a thread cache holds per class (>= 1)
-    std::size_t depot[K];    // items the depot holds per class
-  };
-
-  /// Lists with the given bounds whose caches and depot arrays come from
-  /// `upstream` (which must outlive them).
-  free_lists(const limits& l, std::pmr::memory_resource* upstream)
-      : free_lists(l, upstream, std::make_index_sequence<K>{}) {}
-  free_lists(const free_lists&) = delete;
-  free_lists& operator=(const free_lists&) = delete;
-  // The owning pool calls drain() in its destructor; lists it never filled
-  // (its constructor threw after ours) hold nothing to free.
-  ~free_lists() = default;
-
-  /// A free item of class c, or nullptr.
-  ELECTRON_ALWAYS_INLINE void* pop(std::size_t c) noexcept {
-    const std::uint32_t s = thread_slot();
-    if (ELECTRON_LIKELY(s != slot_none)) {
-      cache* tc = m_caches[s];
-      if (ELECTRON_LIKELY(tc != nullptr && tc->count[c] != 0)) return tc->items[c][--tc->count[c]];
-    }
-    return pop_slow(c, s);
-  }
-
-  /// Stores a free item of class c; false when every level is full (the
-  /// caller then frees it). Never throws.
-  ELECTRON_ALWAYS_INLINE bool push(std::size_t c, void* p) noexcept {
-    const std::uint32_t s = thread_slot();
-    if (ELECTRON_LIKELY(s != slot_none)) {
-      cache* tc = m_caches[s];
-      if (ELECTRON_LIKELY(tc != nullptr && tc->count[c] < m_limits.local[c])) {
-        tc->items[c][tc->count[c]++] = p;
-        return true;
-      }
-    }
-    return push_slow(c, p, s);
-  }
-
-  /// Hands every item of the depot, of the calling thread's cache and of the
-  /// caches of slots no thread holds now (their threads exited) to
-  /// free_fn(class, item).
-  template <class Fn>
-  void trim(Fn&& free_fn) {
-    const std::uint32_t s = thread_slot();
-    if (s != slot_none && m_caches[s] != nullptr) drain_cache(*m_caches[s], free_fn);
-    {
-      // A free slot has no owner; the registry's mutex orders this after the
-      // exiting thread gave it back and before the next thread takes it.
-      slot_registry& r = slots();
-      std::lock_guard<std::mutex> lock(r.mutex);
-      for (std::uint32_t i = 0; i < r.free_count; ++i) {
-        if (m_caches[r.free[i]] != nullptr) drain_cache(*m_caches[r.free[i]], free_fn);
-      }
-    }
-    for (std::size_t c = 0; c < K; ++c) {
-      std::pmr::vector<void*> items(m_upstream);  // same resource: swap moves no element
-      {
-        std::lock_guard<std::mutex> lock(m_depot[c].mutex);
-        items.swap(m_depot[c].items);
-      }
-      for (void* p : items) free_fn(c, p);
-    }
-  }
-
-  /// Hands every item of every level to free_fn(class, item) and frees the
-  /// caches. Only when no other thread uses the lists (destruction).
-  template <class Fn>
-  void drain(Fn&& free_fn) noexcept {
-    for (cache*& tc : m_caches) {
-      if (tc == nullptr) continue;
-      drain_cache(*tc, free_fn);
-      destroy_cache(tc);
-      tc = nullptr;
-    }
-    for (std::size_t c = 0; c < K; ++c) {
-      for (void* p : m_depot[c].items) free_fn(c, p);
-      m_depot[c].items.clear();
-      m_depot[c].items.shrink_to_fit();
-    }
-  }
-
-  /// Items in the depot of class c (a snapshot).
-  std::size_t depot_size(std::size_t c) {
-    std::lock_guard<std::mutex> lock(m_depot[c].mutex);
-    return m_depot[c].items.size();
-  }
-
- private:
-  struct cache {
-    std::uint32_t count[K];
-    void** items[K];
-  };
-  struct alignas(cache_line_size) depot {
-    explicit depot(std::pmr::memory_resource* r) noexcept : items(r) {}
-    std::mutex mutex;
-    std::pmr::vector<void*> items;
-  };
-
-  template <std::size_t... I>
-  free_lists(const limits& l, std::pmr::memory_resource* upstream, std::index_sequence<I...>)
-      : m_limits(l), m_upstream(upstream), m_depot{make_depot(I, upstream)...} {
-    for (auto& c : m_caches) c = nullptr;
-  }
-  // A prvalue: the array elements are initialized in place (a depot holds a
-  // mutex and cannot move).
-  static depot make_depot(std::size_t, std::pmr::memory_resource* r) noexcept { return depot(r); }
-
-  // One block: the cache header, then the item arrays of every class.
-  std::size_t cache_bytes() const noexcept {
-    std::size_t total = 0;
-    for (std::size_t c = 0; c < K; ++c) total += m_limits.local[c];
-    return sizeof(cache) + total * sizeof(void*);
-  }
-
-  // nullptr when memory is short: the caller then works on the depot alone.
-  cache* make_cache() noexcept {
-    void* block = nullptr;
-#if ELECTRON_HAS_EXCEPTIONS
-    try {
-      block = m_upstream->allocate(cache_bytes(), alignof(cache));
-    } catch (...) {
-      return nullptr;
-    }
-#else
-    block = m_upstream->allocate(cache_bytes(), alignof(cache));
-#endif
-    auto* tc = ::new (block) cache;
-    void** storage = reinterpret_cast<void**>(static_cast<unsigned char*>(block) + sizeof(cache));
-    for (std::size_t c = 0; c < K; ++c) {
-      tc->count[c] = 0;
-      tc->items[c] = storage;
-      storage += m_limits.local[c];
-    }
-    return tc;
-  }
-  void destroy_cache(cache* tc) noexcept { m_upstream->deallocate(tc, cache_bytes(), alignof(cache)); }
-  template <class Fn>
-  static void drain_cache(cache& tc, Fn& free_fn) noexcept {
-    for (std::size_t c = 0; c < K; ++c) {
-      while (tc.count[c] != 0) free_fn(c, tc.items[c][--tc.count[c]]);
-    }
-  }
-
-  ELECTRON_NOINLINE void* pop_slow(std::size_t c, std::uint32_t s) noexcept {
-    depot& d = m_depot[c];
-    cache* tc = s == slot_none ? nullptr : m_caches[s];
-    if (s != slot_none && tc == nullptr) tc = m_caches[s] = make_cache();
-    std::lock_guard<std::mutex> lock(d.mutex);
-    if (d.items.empty()) return nullptr;
-    // Refill half the cache in one lock (when there is one), return one item.
-    const std::size_t want = tc == nullptr ? 1 : std::max<std::size_t>(1, m_limits.local[c] / 2);
-    const std::size_t n = std::min(want, d.items.size());
-    const std::size_t from = d.items.size() - n;
-    for (std::size_t i = from + 1; i < d.items.size(); ++i) tc->items[c][tc->count[c]++] = d.items[i];
-    void* p = d.items[from];
-    d.items.resize(from);
-    return p;
-  }
-
-  // Never throws: when the depot cannot grow the caller frees the item.
-  ELECTRON_NOINLINE bool push_slow(std::size_t c, void* p, std::uint32_t s) noexcept {
-    depot& d = m_depot[c];
-    cache* tc = s == slot_none ? nullptr : m_caches[s];
-    if (s != slot_none && tc == nullptr) {
-      tc = m_caches[s] = make_cache();
-      if (tc != nullptr) {
-        tc->items[c][tc->count[c]++] = p;
-        return true;
-      }
-    }
-    std::lock_guard<std::mutex> lock(d.mutex);
-    const std::size_t room = m_limits.depot[c] > d.items.size() ? m_limits.depot[c] - d.items.size() : 0;
-    // Without a cache: p alone. With a full cache: half of it, keeping p.
-    const std::size_t n = tc == nullptr ? 1 : std::max<std::uint32_t>(1, m_limits.local[c] / 2);
-    if (room < n) return false;
-    if (d.items.capacity() < d.items.size() + n) {
-#if ELECTRON_HAS_EXCEPTIONS
-      try {
-        d.items.reserve(std::min(m_limits.depot[c], std::max<std::size_t>(2 * d.items.capacity(), d.items.size() + n)));
-      } catch (...) {
-        return false;
-      }
-#else
-      d.items.reserve(std::min(m_limits.depot[c], std::max<std::size_t>(2 * d.items.capacity(), d.items.size() + n)));
-#endif
-    }
-    if (tc == nullptr) {
-      d.items.push_back(p);
-      return true;
-    }
-    for (std::size_t i = 0; i < n; ++i) d.items.push_back(tc->items[c][--tc->count[c]]);
-    tc->items[c][tc->count[c]++] = p;
-    return true;
-  }
-
-  limits m_limits;
-  std::pmr::memory_resource* m_upstream;
-  cache* m_caches[max_thread_slots];
-  depot m_depot[K];
-};
-
-}  // namespace detail
-}  // namespace pool
-ELECTRON_END_NAMESPACE
-
-#endif  // ELECTRON_POOL_DETAIL_FREE_LISTS_HPP
-// ---- end electron/pool/detail/free_lists.hpp ----
-
-#include <algorithm>
-#include <atomic>
-#include <bit>
-#include <concepts>
-#include <cstddef>
-#include <cstdint>
-#include <cstring>
-#include <functional>
-#include <memory>
-#include <memory_resource>
-#include <new>
-#include <span>
-#include <stdexcept>
-#include <string_view>
-#include <tuple>
-#include <type_traits>
-#include <utility>
-
-ELECTRON_BEGIN_NAMESPACE
-namespace pool {
-
-// ===========================================================================
-// Concepts
-// ===========================================================================
-
-// "reset" means one thing in this module: an object (or the per-request
-// memory of an arena_of_pools) goes back to its fresh state in place,
-// keeping what it owns for the next use. Giving memory back is put() (to a
-// pool) or give_back() (by a buffer handle).
-
-/// A type with a reset() member that returns it to a reusable state.
-template <class T>
-concept resettable = requires(T& t) {
-  t.reset();
-};
-
-/// A pool of reusable contexts: get() hands out a
-/// reset context, put(c) takes it back, reset(c) resets it in place.
-template <class P>
-concept context_pool = requires(P& p, typename P::pointer c) {
-  typename P::value_type;
-  { p.get() } -> std::same_as<typename P::pointer>;
-  p.put(c);
-  p.reset(c);
-};
-
-/// A source of byte buffers, as strings::basic_builder and arena_of_pools
-/// use one. p.get(n) returns a buffer handle that
-/// - has data() (convertible to std::byte*) and size() >= n: its bytes;
-/// - is default-constructible (an empty handle that owns nothing) and
-///   movable (moving transfers the bytes; assigning over a handle gives
-///   its old bytes back);
-/// - gives its bytes back to the source when destroyed.
-/// get(n) reports a request it cannot serve by throwing. A capacity()
-/// member (>= size()), when the handle has one, tells the builder how many
-/// bytes it may use beyond size(). buffer_pool and sized_pool satisfy it.
-template <class P>
-concept buffer_source = requires(P& p, std::size_t n) {
-  { p.get(n).data() } -> std::convertible_to<std::byte*>;
-  { p.get(n).size() } -> std::convertible_to<std::size_t>;
-  requires std::movable<decltype(p.get(n))>;
-  requires std::default_initializable<decltype(p.get(n))>;
-};
-
-// ===========================================================================
-// object_pool
-// ===========================================================================
-
-/// Resets an object by calling its reset() member.
-struct member_reset {
-  template <resettable T>
-  void operator()(T& t) const noexcept(noexcept(t.reset())) {
-    t.reset();
-  }
-};
-
-/// A pool of reusable T objects (value-initialized when new). put() resets
-/// an object with ResetFn and keeps it for the next get(); objects beyond
-/// the pool's bound are destroyed. Satisfies context_pool. Every allocation
-/// (objects, each thread's cache, the depot) comes from the upstream
-/// std::pmr::memory_resource given to the constructor (default:
-/// std::pmr::new_delete_resource()) and goes back to it.
-///
-/// Debug checks (ELECTRON_ASSERT): put() of an object that did not come from
-/// this pool, a second put() of the same object, and destroying the pool
-/// while objects are out.
-template <class T, class ResetFn = member_reset>
-requires std::default_initializable<T> && std::invocable<ResetFn&, T&>
-class object_pool {
- public:
-  using value_type = T;
-  using pointer = T*;
-
-  /// The largest `thread_cache` the constructor accepts.
-  static constexpr std::uint32_t max_thread_cache = 65536;
-
-  /// Keeps at most `max_retained` idle objects in the shared depot (plus up
-  /// to `thread_cache` in each thread's cache, whose array of that many
-  /// pointers is allocated on the thread's first use). Memory comes from
-  /// `upstream`, which must outlive the pool. Throws std::length_error when
-  /// thread_cache > max_thread_cache.
-  ///
-  ///   object_pool<ctx> p(1024, 32, {}, &my_resource);
-  explicit object_pool(std::size_t max_retained = 1024, std::uint32_t thread_cache = 32, ResetFn reset_fn = {},
-                       std::pmr::memory_resource* upstream = std::pmr::new_delete_resource())
-      : m_lists(make_limits(max_retained, thread_cache), upstream), m_reset(std::move(reset_fn)), m_upstream(upstream) {
-    ELECTRON_ASSERT(upstream != nullptr, "object_pool: upstream resource is null");
-  }
-  object_pool(const object_pool&) = delete;
-  object_pool& operator=(const object_pool&) = delete;
-  ~object_pool() {
-    ELECTRON_ASSERT(m_outstanding.load(std::memory_order_relaxed) == 0,
-                    "object_pool destroyed while objects are still out");
-    m_lists.drain([this](std::size_t, void* n) noexcept { destroy_node(static_cast<node*>(n)); });
-  }
-
-  /// A reset object: a pooled one, or a new value-initialized T.
-  [[nodiscard]] T* get() {
-    node* n = static_cast<node*>(m_lists.pop(0));
-    if (ELECTRON_UNLIKELY(n == nullptr)) n = new_node();
-    ELECTRON_ASSERT(n->state == state_in, "object_pool: corrupt free list");
-    n->state = state_out;
-    count_out(1);
-    return std::addressof(n->value);  // not &: T may overload unary operator&
-  }
-
-  /// Resets `p` and takes it back (or destroys it when the pool is full).
-  /// Precondition: p came from this pool's get() and was not put since
-  /// (checked in debug builds). nullptr is ignored.
-  void put(T* p) noexcept(std::is_nothrow_invocable_v<ResetFn&, T&>) {
-    if (p == nullptr) return;
-    node* n = node_of(p);
-    ELECTRON_ASSERT(n->owner == this, "object_pool::put: object is not from this pool");
-    ELECTRON_ASSERT(n->state == state_out, "object_pool::put: object put twice");
-    std::invoke(m_reset, *p);
-    n->state = state_in;
-    count_out(-1);
-    if (ELECTRON_UNLIKELY(!m_lists.push(0, n))) destroy_node(n);  // full: destroy
-  }
-
-  /// Resets `p` in place without returning it.
-  void reset(T* p) noexcept(std::is_nothrow_invocable_v<ResetFn&, T&>) { std::invoke(m_reset, *p); }
-
-  /// Returns the object to the pool on destruction.
-  struct returner {
-    object_pool* pool;
-    void operator()(T* p) const noexcept { pool->put(p); }
-  };
-  using handle = std::unique_ptr<T, returner>;
-
-  /// get() wrapped in a handle that put()s it back.
-  [[nodiscard]] handle acquire() { return handle(get(), returner{this}); }
-
-  /// The resource the pool allocates from.
-  [[nodiscard]] std::pmr::memory_resource* upstream() const noexcept { return m_upstream; }
-
-  /// Destroys the idle objects of the depot and of the calling thread's cache.
-  void trim() {
-    m_lists.trim([this](std::size_t, void* n) { destroy_node(static_cast<node*>(n)); });
-  }
-
- private:
-  static constexpr std::uint32_t state_in = 0x1D1E0B1Eu;
-  static constexpr std::uint32_t state_out = 0x0B1EC7EDu;
-
-  // The value comes first; the bookkeeping sits after it, so a node is a T
-  // at its own address.
-  struct node {
-    T value{};
-    const object_pool* owner;
-    std::uint32_t state;
-  };
-  // value is the first member of a node (which has no virtual functions and
-  // no base), so a node and its value share an address on every ABI Electron
-  // supports (guaranteed by the standard when T is standard-layout).
-  static node* node_of(T* p) noexcept { return reinterpret_cast<node*>(p); }
-
-  node* new_node() {
-    void* mem = m_upstream->allocate(sizeof(node), alignof(node));
-    node* n = nullptr;
-#if ELECTRON_HAS_EXCEPTIONS
-    try {
-      n = ::new (mem) node{};
-    } catch (...) {
-      m_upstream->deallocate(mem, sizeof(node), alignof(node));
-      throw;
-    }
-#else
-    n = ::new (mem) node{};
-#endif
-    n->owner = this;
-    n->state = state_in;
-    return n;
-  }
-  void destroy_node(node* n) noexcept {
-    n->~node();
-    m_upstream->deallocate(n, sizeof(node), alignof(node));
-  }
-
-  void count_out([[maybe_unused]] int d) noexcept {
-#if ELECTRON_ASSERTS_ENABLED
-    m_outstanding.fetch_add(d, std::memory_order_relaxed);
-#endif
-  }
-
-  static typename detail::free_lists<1>::limits make_limits(std::size_t max_retained, std::uint32_t thread_cache) {
-    if (thread_cache > max_thread_cache) {
-      electron::detail::throw_error<std::length_error>("electron::pool::object_pool: thread_cache too large");
-    }
-    typename detail::free_lists<1>::limits l{};
-    l.local[0] = thread_cache == 0 ? 1 : thread_cache;
-    l.depot[0] = max_retained;
-    return l;
-  }
-
-  detail::free_lists<1> m_lists;
-  [[no_unique_address]] ResetFn m_reset;
-  std::pmr::memory_resource* m_upstream;
-  std::atomic<long> m_outstanding{0};
-};
-
-// ===========================================================================
-// Byte buffers
-// ===========================================================================
-
-/// A byte buffer from a pool: data(), size() (what was asked for),
-/// capacity() (>= size()); goes back to its pool when destroyed, assigned
-/// over, or by give_back(). Move-only; a default-constructed one is empty.
-template <class Pool>
-class basic_pooled_buffer {
- public:
-  basic_pooled_buffer() noexcept = default;
-  basic_pooled_buffer(basic_pooled_buffer&& o) noexcept
-      : m_data(std::exchange(o.m_data, nullptr)),
-        m_size(std::exchange(o.m_size, 0)),
-        m_capacity(std::exchange(o.m_capacity, 0)),
-        m_pool(std::exchange(o.m_pool, nullptr)) {}
-  basic_pooled_buffer& operator=(basic_pooled_buffer&& o) noexcept {
-    if (this != &o) {
-      give_back();
-      m_data = std::exchange(o.m_data, nullptr);
-      m_size = std::exchange(o.m_size, 0);
-      m_capacity = std::exchange(o.m_capacity, 0);
-      m_pool = std::exchange(o.m_pool, nullptr);
-    }
-    return *this;
-  }
-  basic_pooled_buffer(const basic_pooled_buffer&) = delete;
-  basic_pooled_buffer& operator=(const basic_pooled_buffer&) = delete;
-  ~basic_pooled_buffer() { give_back(); }
-
-  [[nodiscard]] std::byte* data() noexcept { return m_data; }
-  [[nodiscard]] const std::byte* data() const noexcept { return m_data; }
-  [[nodiscard]] std::size_t size() const noexcept { return m_size; }
-  [[nodiscard]] std::size_t capacity() const noexcept { return m_capacity; }
-  [[nodiscard]] bool empty() const noexcept { return m_size == 0; }
-  [[nodiscard]] std::byte* begin() noexcept { return m_data; }
-  [[nodiscard]] std::byte* end() noexcept { return m_data + m_size; }
-  [[nodiscard]] const std::byte* begin() const noexcept { return m_data; }
-  [[nodiscard]] const std::byte* end() const noexcept { return m_data + m_size; }
-  [[nodiscard]] std::byte& operator[](std::size_t i) noexcept {
-    ELECTRON_ASSERT(i < m_size, "pooled buffer index out of range");
-    return m_data[i];
-  }
-  [[nodiscard]] const std::byte& operator[](std::size_t i) const noexcept {
-    ELECTRON_ASSERT(i < m_size, "pooled buffer index out of range");
-    return m_data[i];
-  }
-  [[nodiscard]] std::span<std::byte> span() noexcept { return {m_data, m_size}; }
-  [[nodiscard]] std::span<const std::byte> span() const noexcept { return {m_data, m_size}; }
-  /// Sets size() to n. Precondition: n <= capacity() (ELECTRON_ASSERT).
-  void resize(std::size_t n) noexcept {
-    ELECTRON_ASSERT(n <= m_capacity, "pooled buffer: resize beyond capacity");
-    m_size = n;
-  }
-  /// Gives the bytes back to their pool now; the handle becomes empty (what
-  /// std::unique_ptr::reset() does to its pointer). Nothing on an empty one.
-  void give_back() noexcept {
-    if (m_data != nullptr) m_pool->recycle(m_data, m_capacity);
-    m_data = nullptr;
-    m_size = m_capacity = 0;
-    m_pool = nullptr;
-  }
-
- private:
-  friend Pool;
-  basic_pooled_buffer(std::byte* d, std::size_t size, std::size_t cap, Pool* p) noexcept
-      : m_data(d), m_size(size), m_capacity(cap), m_pool(p) {}
-  std::byte* m_data = nullptr;
-  std::size_t m_size = 0;
-  std::size_t m_capacity = 0;
-  Pool* m_pool = nullptr;
-};
-
-/// Size classes of buffer_pool: 14 powers of two from 512 B to 4 MiB.
-struct pow2_classes {
-  static constexpr std::size_t count = 14;
-  static constexpr std::size_t min_size = 512;
-  static constexpr std::size_t max_pooled = min_size << (count - 1);  // 4 MiB
-  /// Class of a request, or count when it is not pooled.
-  static constexpr std::size_t class_of(std::size_t n) noexcept {
-    if (n <= min_size) return 0;
-    if (n > max_pooled) return count;
-    return static_cast<std::size_t>(std::bit_width(n - 1)) - 9;  // 2^9 = 512
-  }
-  static constexpr std::size_t capacity(std::size_t cls, std::size_t) noexcept { return min_size << cls; }
-  static constexpr bool variable(std::size_t) noexcept { return false; }
-};
-
-/// Size classes of sized_pool: < 1 KiB, 1-8 KiB, 8-64 KiB, and > 64 KiB in
-/// 64 KiB steps up to 4 MiB (that class holds buffers of several
-/// capacities; its retention limits are counted in 4 MiB buffers, so the
-/// byte bounds hold); larger requests are not pooled.
-struct four_classes {
-  static constexpr std::size_t count = 4;
-  static constexpr std::size_t huge_step = 64 * 1024;
-  static constexpr std::size_t max_pooled = std::size_t{4} << 20;
-  static constexpr std::size_t class_of(std::size_t n) noexcept {
-    if (n <= 1024) return 0;
-    if (n <= 8 * 1024) return 1;
-    if (n <= 64 * 1024) return 2;
-    return n <= max_pooled ? 3 : count;
-  }
-  static constexpr std::size_t capacity(std::size_t cls, std::size_t n) noexcept {
-    constexpr std::size_t fixed[3] = {1024, 8 * 1024, 64 * 1024};
-    return cls < 3 ? fixed[cls] : (n + huge_step - 1) / huge_step * huge_step;
-  }
-  static constexpr bool variable(std::size_t cls) noexcept { return cls == 3; }
-};
-
-/// How much a buffer pool keeps.
-struct buffer_pool_options {
-  /// Bytes of idle buffers the shared depot keeps per class.
-  std::size_t max_retained_bytes_per_class = 16u << 20;
-  /// Bytes of idle buffers each thread's cache keeps per class (at least one buffer).
-  std::size_t thread_cache_bytes_per_class = 256u << 10;
-};
-
-/// A pool of byte buffers in size classes (see pow2_classes, four_classes).
-/// get(size) returns a buffer of capacity >= size, aligned to 64 bytes, that
-/// returns itself on destruction. Requests over the largest class are served
-/// and freed, not pooled. Sizes above max_size() throw std::length_error
-/// before anything is allocated. Every allocation (buffers, each thread's
-/// cache, the depot) comes from the upstream std::pmr::memory_resource
-/// (default: std::pmr::new_delete_resource()) and goes back to it.
-/// Thread-safe.
-template <class Classes>
-class basic_buffer_pool {
- public:
-  using buffer = basic_pooled_buffer<basic_buffer_pool>;
-  static constexpr std::size_t buffer_alignment = 64;
-
-  /// A pool with the given retention bounds that allocates from `upstream`
-  /// (which must outlive the pool).
-  ///
-  ///   buffer_pool p({}, &my_resource);
-  explicit basic_buffer_pool(const buffer_pool_options& opt = {},
-                             std::pmr::memory_resource* upstream = std::pmr::new_delete_resource())
-      : m_lists(make_limits(opt), upstream), m_upstream(upstream) {
-    ELECTRON_ASSERT(upstream != nullptr, "buffer pool: upstream resource is null");
-  }
-  basic_buffer_pool(const basic_buffer_pool&) = delete;
-  basic_buffer_pool& operator=(const basic_buffer_pool&) = delete;
-  ~basic_buffer_pool() {
-    m_lists.drain([this](std::size_t c, void* p) noexcept { free_buffer(p, stored_capacity(c, p)); });
-  }
-
-  /// The largest size get() accepts: electron::detail::max_allocation_size,
-  /// 2^47 bytes on 64-bit targets (2^30 on 32-bit ones).
-  [[nodiscard]] static constexpr std::size_t max_size() noexcept { return electron::detail::max_allocation_size; }
-
-  /// A buffer with size() == n and capacity() >= n. Throws std::length_error
-  /// when n > max_size() (the pool is unchanged); what the upstream throws
-  /// (std::bad_alloc by default) when it cannot serve n.
-  [[nodiscard]] ELECTRON_ALWAYS_INLINE buffer get(std::size_t n) {
-    const std::size_t c = Classes::class_of(n);
-    if (ELECTRON_LIKELY(c < Classes::count)) {
-      if (void* p = m_lists.pop(c)) {
-        const std::size_t cap = stored_capacity(c, p);
-        if (ELECTRON_LIKELY(cap >= n)) return buffer(static_cast<std::byte*>(p), n, cap, this);
-        free_buffer(p, cap);  // a variable-class buffer too small for this request
-      }
-    }
-    return get_new(n, c);
-  }
-
-  /// Takes a buffer back (the same as destroying it).
-  void put(buffer&& b) noexcept { b.give_back(); }
-
-  /// Frees the idle buffers of the depot and of the calling thread's cache.
-  void trim() {
-    m_lists.trim([this](std::size_t c, void* p) { free_buffer(p, stored_capacity(c, p)); });
-  }
-
-  /// The resource the pool allocates from.
-  [[nodiscard]] std::pmr::memory_resource* upstream() const noexcept { return m_upstream; }
-
-  /// Idle buffers of class c in the shared depot (a snapshot).
-  [[nodiscard]] std::size_t depot_size(std::size_t c) { return m_lists.depot_size(c); }
-
- private:
-  friend buffer;
-  // Called by a buffer when it lets go of its bytes.
-  void recycle(std::byte* p, std::size_t cap) noexcept {
-    const std::size_t c = Classes::class_of(cap);
-    if (ELECTRON_LIKELY(c < Classes::count && Classes::capacity(c, cap) == cap)) {
-      // Variable-capacity classes keep the capacity in the idle buffer itself.
-      if (Classes::variable(c)) std::memcpy(p, &cap, sizeof cap);
-      if (ELECTRON_LIKELY(m_lists.push(c, p))) return;
-    }
-    free_buffer(p, cap);
-  }
-
-  static std::size_t stored_capacity(std::size_t c, void* p) noexcept {
-    if (Classes::variable(c)) {
-      std::size_t cap = 0;
-      std::memcpy(&cap, p, sizeof cap);
-      return cap;
-    }
-    return Classes::capacity(c, 0);
-  }
-  ELECTRON_NOINLINE buffer get_new(std::size_t n, std::size_t c) {
-    // Checked here, off the pooled path: every class is far below the limit.
-    // An aligned allocation rounds the size up to the alignment, which
-    // wrapped around to a tiny block for n within 63 of SIZE_MAX (libstdc++
-    // 12's aligned operator new, under new_delete_resource()).
-    if (ELECTRON_UNLIKELY(n > max_size())) {
-      electron::detail::throw_error<std::length_error>("electron::pool: buffer size above max_size()");
-    }
-    const std::size_t cap = c < Classes::count ? Classes::capacity(c, n) : (n == 0 ? 1 : n);
-    auto* p = static_cast<std::byte*>(m_upstream->allocate(cap, buffer_alignment));
-    return buffer(p, n, cap, this);
-  }
-  void free_buffer(void* p, std::size_t cap) noexcept { m_upstream->deallocate(p, cap, buffer_alignment); }
-  static typename detail::free_lists<Classes::count>::limits make_limits(const buffer_pool_options& opt) {
-    typename detail::free_lists<Classes::count>::limits l{};
-    for (std::size_t c = 0; c < Classes::count; ++c) {
-      // A variable class is counted at its largest capacity, so the byte bounds hold.
-      const std::size_t cap = Classes::variable(c) ? Classes::max_pooled : Classes::capacity(c, 0);
-      const std::size_t local = opt.thread_cache_bytes_per_class / cap;
-      l.local[c] = static_cast<std::uint32_t>(std::clamp<std::size_t>(local, 1, 64));
-      l.depot[c] = opt.max_retained_bytes_per_class / cap;  // may be 0: nothing kept in the depot
-    }
-    return l;
-  }
-
-  detail::free_lists<Classes::count> m_lists;
-  std::pmr::memory_resource* m_upstream;
-};
-
-/// 14 power-of-two classes, 512 B to 4 MiB.
-using buffer_pool = basic_buffer_pool<pow2_classes>;
-/// Four classes: < 1 KiB, 1-8 KiB, 8-64 KiB, > 64 KiB.
-using sized_pool = basic_buffer_pool<four_classes>;
-/// buffer_pool's buffer type (sized_pool's is sized_pool::buffer).
-using pooled_buffer = buffer_pool::buffer;
-
-static_assert(buffer_source<buffer_pool> && buffer_source<sized_pool>);
-
-// ===========================================================================
-// arena_of_pools
-// ===========================================================================
-
-/// Per-request memory in one place: contexts from
-/// an object pool, byte buffers from a buffer pool, and strings and small
-/// objects bumped from an arena that reset() rewinds at the end of each
-/// request. Any types satisfying the concepts plug in.
-///
-/// A request loop allocates nothing from the system once warm: contexts and
-/// buffers are reused, the arena keeps its largest block.
-///
-///   electron::pool::arena_of_pools<request_context> mem;
-///   for (auto& req : requests) {
-///     auto* ctx = mem.allocate_context();
-///     auto body = mem.allocate_buffer(req.size);
-///     std::string_view path = mem.make_string(req.path);
-///     handle(*ctx, body, path);
-///     mem.release_context(ctx);
-///     mem.reset();  // strings gone; body returns to its pool at the end of the iteration
-///   }
-///
-/// Thread safety: the arena part is single-threaded, so one arena_of_pools
-/// serves one thread at a time.
-///
-/// Destruction: the arena (and the objects make<T> put in it) first, then
-/// the contexts, then the buffer pool, so an idle context may keep a buffer
-/// and an arena object may hold a context or a buffer until then.
-template <class Context, arena::bump_allocator Arena = arena::arena, context_pool ContextPool = object_pool<Context>,
-          buffer_source BufferPool = buffer_pool>
-requires std::same_as<typename ContextPool::value_type, Context>
-class arena_of_pools {
- public:
-  using context_type = Context;
-  using context_pointer = typename ContextPool::pointer;
-  using buffer = decltype(std::declval<BufferPool&>().get(std::size_t{}));
-
-  arena_of_pools() = default;
-  /// Builds each part in place from a tuple of constructor arguments, e.g.
-  /// arena_of_pools<ctx> m(std::piecewise_construct, std::forward_as_tuple(256 * 1024),
-  ///                      std::forward_as_tuple(64), std::forward_as_tuple(buffer_pool_options{}));
-  template <class... A, class... C, class... B>
-  arena_of_pools(std::piecewise_construct_t, std::tuple<A...> arena_args, std::tuple<C...> context_args,
-                 std::tuple<B...> buffer_args)
-      : m_buffers(std::make_from_tuple<BufferPool>(std::move(buffer_args))),
-        m_contexts(std::make_from_tuple<ContextPool>(std::move(context_args))),
-        m_arena(std::make_from_tuple<Arena>(std::move(arena_args))) {}
-
-  /// A reset context from the pool.
-  [[nodiscard]] context_pointer allocate_context() { return m_contexts.get(); }
-  /// Gives a context back (it is reset on the way in).
-  void release_context(context_pointer c) { m_contexts.put(c); }
-  /// A buffer of at least n bytes; it goes back to the pool when destroyed.
-  /// A size the pool refuses throws what the pool's get() throws
-  /// (buffer_pool: std::length_error above max_size()).
-  [[nodiscard]] buffer allocate_buffer(std::size_t n) { return m_buffers.get(n); }
-  /// A copy of s that lives until the next reset(). A size the arena refuses
-  /// throws what the arena throws (arena::arena: std::bad_alloc).
-  [[nodiscard]] std::string_view make_string(std::string_view s) { return arena::make_string(m_arena, s); }
-  /// Ends a request: rewinds the arena (strings from make_string are gone).
-  void reset() noexcept(noexcept(std::declval<Arena&>().reset())) { m_arena.reset(); }
-
-  [[nodiscard]] Arena& get_arena() noexcept { return m_arena; }
-  [[nodiscard]] ContextPool& contexts() noexcept { return m_contexts; }
-  [[nodiscard]] BufferPool& buffers() noexcept { return m_buffers; }
-
- private:
-  // Destroyed in reverse: first the arena (its objects may hold contexts and
-  // buffers), then the contexts (an idle one keeps what it owns, which may
-  // be a buffer), then the buffer pool they all give back to. The other
-  // order destroyed the buffer pool first, so an idle context's buffer, or
-  // an arena object's context, went back to a destroyed pool.
-  BufferPool m_buffers;
-  ContextPool m_contexts;
-  Arena m_arena;
-};
-
-}  // namespace pool
-ELECTRON_END_NAMESPACE
-
-#endif  // ELECTRON_POOL_HPP
-// ---- end electron/pool.hpp ----
-// ---- begin electron/strings/detail/equal_fold.hpp ----
-// electron/strings/detail/equal_fold.hpp: the machinery behind
-// electron::strings::equal_fold: simple case folding through the generated
-// table, a UTF-8 decoder, and the vectorized ASCII prefix.
-#ifndef ELECTRON_STRINGS_DETAIL_EQUAL_FOLD_HPP
-#define ELECTRON_STRINGS_DETAIL_EQUAL_FOLD_HPP
-
-// ---- begin electron/strings/detail/casefold_table.hpp ----
-// Generated by scripts/gen_casefold.py from the Unicode Character Database,
-// CaseFolding-15.0.0.txt: the simple case foldings (status C and S).
-// Do not edit.
-#ifndef ELECTRON_STRINGS_DETAIL_CASEFOLD_TABLE_HPP
-#define ELECTRON_STRINGS_DETAIL_CASEFOLD_TABLE_HPP
-
-
-#include <cstdint>
-
-ELECTRON_BEGIN_NAMESPACE
-namespace strings::detail {
-
-struct fold_pair {
-  char32_t from;
-  char32_t to;
-};
-
-/// 1454 code points and their simple case folding, sorted by code point.
-inline constexpr fold_pair fold_table[1454] = {
-    {0x0041, 0x0061}, {0x0042, 0x0062}, {0x0043, 0x0063}, {0x0044, 0x0064}, {0x0045, 0x0065}, {0x0046, 0x0066},
-    {0x0047, 0x0067}, {0x0048, 0x0068}, {0x0049, 0x0069}, {0x004A, 0x006A}, {0x004B, 0x006B}, {0x004C, 0x006C},
-    {0x004D, 0x006D}, {0x004E, 0x006E}, {0x004F, 0x006F}, {0x0050, 0x0070}, {0x0051, 0x0071}, {0x0052, 0x0072},
-    {0x0053, 0x0073}, {0x0054, 0x0074}, {0x0055, 0x0075}, {0x0056, 0x0076}, {0x0057, 0x0077}, {0x0058, 0x0078},
-    {0x0059, 0x0079}, {0x005A, 0x007A}, {0x00B5, 0x03BC}, {0x00C0, 0x00E0}, {0x00C1, 0x00E1}, {0x00C2, 0x00E2},
-    {0x00C3, 0x00E3}, {0x00C4, 0x00E4}, {0x00C5, 0x00E5}, {0x00C6, 0x00E6}, {0x00C7, 0x00E7}, {0x00C8, 0x00E8},
-    {0x00C9, 0x00E9}, {0x00CA, 0x00EA}, {0x00CB, 0x00EB}, {0x00CC, 0x00EC}, {0x00CD, 0x00ED}, {0x00CE, 0x00EE},
-    {0x00CF, 0x00EF}, {0x00D0, 0x00F0}, {0x00D1, 0x00F1}, {0x00D2, 0x00F2}, {0x00D3, 0x00F3}, {0x00D4, 0x00F4},
-    {0x00D5, 0x00F5}, {0x00D6, 0x00F6}, {0x00D8, 0x00F8}, {0x00D9, 0x00F9}, {0x00DA, 0x00FA}, {0x00DB, 0x00FB},
-    {0x00DC, 0x00FC}, {0x00DD, 0x00FD}, {0x00DE, 0x00FE}, {0x0100, 0x0101}, {0x0102, 0x0103}, {0x0104, 0x0105},
-    {0x0106, 0x0107}, {0x0108, 0x0109}, {0x010A, 0x010B}, {0x010C, 0x010D}, {0x010E, 0x010F}, {0x0110, 0x0111},
-    {0x0112, 0x0113}, {0x0114, 0x0115}, {0x0116, 0x0117}, {0x0118, 0x0119}, {0x011A, 0x011B}, {0x011C, 0x011D},
-    {0x011E, 0x011F}, {0x0120, 0x0121}, {0x0122, 0x0123}, {0x0124, 0x0125}, {0x0126, 0x0127}, {0x0128, 0x0129},
-    {0x012A, 0x012B}, {0x012C, 0x012D}, {0x012E, 0x012F}, {0x0132, 0x0133}, {0x0134, 0x0135}, {0x0136, 0x0137},
-    {0x0139, 0x013A}, {0x013B, 0x013C}, {0x013D, 0x013E}, {0x013F, 0x0140}, {0x0141, 0x0142}, {0x0143, 0x0144},
-    {0x0145, 0x0146}, {0x0147, 0x0148}, {0x014A, 0x014B}, {0x014C, 0x014D}, {0x014E, 0x014F}, {0x0150, 0x0151},
-    {0x0152, 0x0153}, {0x0154, 0x0155}, {0x0156, 0x0157}, {0x0158, 0x0159}, {0x015A, 0x015B}, {0x015C, 0x015D},
-    {0x015E, 0x015F}, {0x0160, 0x0161}, {0x0162, 0x0163}, {0x0164, 0x0165}, {0x0166, 0x0167}, {0x0168, 0x0169},
-    {0x016A, 0x016B}, {0x016C, 0x016D}, {0x016E, 0x016F}, {0x0170, 0x0171}, {0x0172, 0x0173}, {0x0174, 0x0175},
-    {0x0176, 0x0177}, {0x0178, 0x00FF}, {0x0179, 0x017A}, {0x017B, 0x017C}, {0x017D, 0x017E}, {0x017F, 0x0073},
-    {0x0181, 0x0253}, {0x0182, 0x0183}, {0x0184, 0x0185}, {0x0186, 0x0254}, {0x0187, 0x0188}, {0x0189, 0x0256},
-    {0x018A, 0x0257}, {0x018B, 0x018C}, {0x018E, 0x01DD}, {0x018F, 0x0259}, {0x0190, 0x025B}, {0x0191, 0x0192},
-    {0x0193, 0x0260}, {0x0194, 0x0263}, {0x0196, 0x0269}, {0x0197, 0x0268}, {0x0198, 0x0199}, {0x019C, 0x026F},
-    {0x019D, 0x0272}, {0x019F, 0x0275}, {0x01A0, 0x01A1}, {0x01A2, 0x01A3}, {0x01A4, 0x01A5}, {0x01A6, 0x0280},
-    {0x01A7, 0x01A8}, {0x01A9, 0x0283}, {0x01AC, 0x01AD}, {0x01AE, 0x0288}, {0x01AF, 0x01B0}, {0x01B1, 0x028A},
-    {0x01B2, 0x028B}, {0x01B3, 0x01B4}, {0x01B5, 0x01B6}, {0x01B7, 0x0292}, {0x01B8, 0x01B9}, {0x01BC, 0x01BD},
-    {0x01C4, 0x01C6}, {0x01C5, 0x01C6}, {0x01C7, 0x01C9}, {0x01C8, 0x01C9}, {0x01CA, 0x01CC}, {0x01CB, 0x01CC},
-    {0x01CD, 0x01CE}, {0x01CF, 0x01D0}, {0x01D1, 0x01D2}, {0x01D3, 0x01D4}, {0x01D5, 0x01D6}, {0x01D7, 0x01D8},
-    {0x01D9, 0x01DA}, {0x01DB, 0x01DC}, {0x01DE, 0x01DF}, {0x01E0, 0x01E1}, {0x01E2, 0x01E3}, {0x01E4, 0x01E5},
-    {0x01E6, 0x01E7}, {0x01E8, 0x01E9}, {0x01EA, 0x01EB}, {0x01EC, 0x01ED}, {0x01EE, 0x01EF}, {0x01F1, 0x01F3},
-    {0x01F2, 0x01F3}, {0x01F4, 0x01F5}, {0x01F6, 0x0195}, {0x01F7, 0x01BF}, {0x01F8, 0x01F9}, {0x01FA, 0x01FB},
-    {0x01FC, 0x01FD}, {0x01FE, 0x01FF}, {0x0200, 0x0201}, {0x0202, 0x0203}, {0x0204, 0x0205}, {0x0206, 0x0207},
-    {0x0208, 0x0209}, {0x020A, 0x020B}, {0x020C, 0x020D}, {0x020E, 0x020F}, {0x0210, 0x0211}, {0x0212, 0x0213},
-    {0x0214, 0x0215}, {0x0216, 0x0217}, {0x0218, 0x0219}, {0x021A, 0x021B}, {0x021C, 0x021D}, {0x021E, 0x021F},
-    {0x0220, 0x019E}, {0x0222, 0x0223}, {0x0224, 0x0225}, {0x0226, 0x0227}, {0x0228, 0x0229}, {0x022A, 0x022B},
-    {0x022C, 0x022D}, {0x022E, 0x022F}, {0x0230, 0x0231}, {0x0232, 0x0233}, {0x023A, 0x2C65}, {0x023B, 0x023C},
-    {0x023D, 0x019A}, {0x023E, 0x2C66}, {0x0241, 0x0242}, {0x0243, 0x0180}, {0x0244, 0x0289}, {0x0245, 0x028C},
-    {0x0246, 0x0247}, {0x0248, 0x0249}, {0x024A, 0x024B}, {0x024C, 0x024D}, {0x024E, 0x024F}, {0x0345, 0x03B9},
-    {0x0370, 0x0371}, {0x0372, 0x0373}, {0x0376, 0x0377}, {0x037F, 0x03F3}, {0x0386, 0x03AC}, {0x0388, 0x03AD},
-    {0x0389, 0x03AE}, {0x038A, 0x03AF}, {0x038C, 0x03CC}, {0x038E, 0x03CD}, {0x038F, 0x03CE}, {0x0391, 0x03B1},
-    {0x0392, 0x03B2}, {0x0393, 0x03B3}, {0x0394, 0x03B4}, {0x0395, 0x03B5}, {0x0396, 0x03B6}, {0x0397, 0x03B7},
-    {0x0398, 0x03B8}, {0x0399, 0x03B9}, {0x039A, 0x03BA}, {0x039B, 0x03BB}, {0x039C, 0x03BC}, {0x039D, 0x03BD},
-    {0x039E, 0x03BE}, {0x039F, 0x03BF}, {0x03A0, 0x03C0}, {0x03A1, 0x03C1}, {0x03A3, 0x03C3}, {0x03A4, 0x03C4},
-    {0x03A5, 0x03C5}, {0x03A6, 0x03C6}, {0x03A7, 0x03C7}, {0x03A8, 0x03C8}, {0x03A9, 0x03C9}, {0x03AA, 0x03CA},
-    {0x03AB, 0x03CB}, {0x03C2, 0x03C3}, {0x03CF, 0x03D7}, {0x03D0, 0x03B2}, {0x03D1, 0x03B8}, {0x03D5, 0x03C6},
-    {0x03D6, 0x03C0}, {0x03D8, 0x03D9}, {0x03DA, 0x03DB}, {0x03DC, 0x03DD}, {0x03DE, 0x03DF}, {0x03E0, 0x03E1},
-    {0x03E2, 0x03E3}, {0x03E4, 0x03E5}, {0x03E6, 0x03E7}, {0x03E8, 0x03E9}, {0x03EA, 0x03EB}, {0x03EC, 0x03ED},
-    {0x03EE, 0x03EF}, {0x03F0, 0x03BA}, {0x03F1, 0x03C1}, {0x03F4, 0x03B8}, {0x03F5, 0x03B5}, {0x03F7, 0x03F8},
-    {0x03F9, 0x03F2}, {0x03FA, 0x03FB}, {0x03FD, 0x037B}, {0x03FE, 0x037C}, {0x03FF, 0x037D}, {0x0400, 0x0450},
-    {0x0401, 0x0451}, {0x0402, 0x0452}, {0x0403, 0x0453}, {0x0404, 0x0454}, {0x0405, 0x0455}, {0x0406, 0x0456},
-    {0x0407, 0x0457}, {0x0408, 0x0458}, {0x0409, 0x0459}, {0x040A, 0x045A}, {0x040B, 0x045B}, {0x040C, 0x045C},
-    {0x040D, 0x045D}, {0x040E, 0x045E}, {0x040F, 0x045F}, {0x0410, 0x0430}, {0x0411, 0x0431}, {0x0412, 0x0432},
-    {0x0413, 0x0433}, {0x0414, 0x0434}, {0x0415, 0x0435}, {0x0416, 0x0436}, {0x0417, 0x0437}, {0x0418, 0x0438},
-    {0x0419, 0x0439}, {0x041A, 0x043A}, {0x041B, 0x043B}, {0x041C, 0x043C}, {0x041D, 0x043D}, {0x041E, 0x043E},
-    {0x041F, 0x043F}, {0x0420, 0x0440}, {0x0421, 0x0441}, {0x0422, 0x0442}, {0x0423, 0x0443}, {0x0424, 0x0444},
-    {0x0425, 0x0445}, {0x0426, 0x0446}, {0x0427, 0x0447}, {0x0428, 0x0448}, {0x0429, 0x0449}, {0x042A, 0x044A},
-    {0x042B, 0x044B}, {0x042C, 0x044C}, {0x042D, 0x044D}, {0x042E, 0x044E}, {0x042F, 0x044F}, {0x0460, 0x0461},
-    {0x0462, 0x0463}, {0x0464, 0x0465}, {0x0466, 0x0467}, {0x0468, 0x0469}, {0x046A, 0x046B}, {0x046C, 0x046D},
-    {0x046E, 0x046F}, {0x0470, 0x0471}, {0x0472, 0x0473}, {0x0474, 0x0475}, {0x0476, 0x0477}, {0x0478, 0x0479},
-    {0x047A, 0x047B}, {0x047C, 0x047D}, {0x047E, 0x047F}, {0x0480, 0x0481}, {0x048A, 0x048B}, {0x048C, 0x048D},
-    {0x048E, 0x048F}, {0x0490, 0x0491}, {0x0492, 0x0493}, {0x0494, 0x0495}, {0x0496, 0x0497}, {0x0498, 0x0499},
-    {0x049A, 0x049B}, {0x049C, 0x049D}, {0x049E, 0x049F}, {0x04A0, 0x04A1}, {0x04A2, 0x04A3}, {0x04A4, 0x04A5},
-    {0x04A6, 0x04A7}, {0x04A8, 0x04A9}, {0x04AA, 0x04AB}, {0x04AC, 0x04AD}, {0x04AE, 0x04AF}, {0x04B0, 0x04B1},
-    {0x04B2, 0x04B3}, {0x04B4, 0x04B5}, {0x04B6, 0x04B7}, {0x04B8, 0x04B9}, {0x04BA, 0x04BB}, {0x04BC, 0x04BD},
-    {0x04BE, 0x04BF}, {0x04C0, 0x04CF}, {0x04C1, 0x04C2}, {0x04C3, 0x04C4}, {0x04C5, 0x04C6}, {0x04C7, 0x04C8},
-    {0x04C9, 0x04CA}, {0x04CB, 0x04CC}, {0x04CD, 0x04CE}, {0x04D0, 0x04D1}, {0x04D2, 0x04D3}, {0x04D4, 0x04D5},
-    {0x04D6, 0x04D7}, {0x04D8, 0x04D9}, {0x04DA, 0x04DB}, {0x04DC, 0x04DD}, {0x04DE, 0x04DF}, {0x04E0, 0x04E1},
-    {0x04E2, 0x04E3}, {0x04E4, 0x04E5}, {0x04E6, 0x04E7}, {0x04E8, 0x04E9}, {0x04EA, 0x04EB}, {0x04EC, 0x04ED},
-    {0x04EE, 0x04EF}, {0x04F0, 0x04F1}, {0x04F2, 0x04F3}, {0x04F4, 0x04F5}, {0x04F6, 0x04F7}, {0x04F8, 0x04F9},
-    {0x04FA, 0x04FB}, {0x04FC, 0x04FD}, {0x04FE, 0x04FF}, {0x0500, 0x0501}, {0x0502, 0x0503}, {0x0504, 0x0505},
-    {0x0506, 0x0507}, {0x0508, 0x0509}, {0x050A, 0x050B}, {0x050C, 0x050D}, {0x050E, 0x050F}, {0x0510, 0x0511},
-    {0x0512, 0x0513}, {0x0514, 0x0515}, {0x0516, 0x0517}, {0x0518, 0x0519}, {0x051A, 0x051B}, {0x051C, 0x051D},
-    {0x051E, 0x051F}, {0x0520, 0x0521}, {0x0522, 0x0523}, {0x0524, 0x0525}, {0x0526, 0x0527}, {0x0528, 0x0529},
-    {0x052A, 0x052B}, {0x052C, 0x052D}, {0x052E, 0x052F}, {0x0531, 0x0561}, {0x0532, 0x0562}, {0x0533, 0x0563},
-    {0x0534, 0x0564}, {0x0535, 0x0565}, {0x0536, 0x0566}, {0x0537, 0x0567}, {0x0538, 0x0568}, {0x0539, 0x0569},
-    {0x053A, 0x056A}, {0x053B, 0x056B}, {0x053C, 0x056C}, {0x053D, 0x056D}, {0x053E, 0x056E}, {0x053F, 0x056F},
-    {0x0540, 0x0570}, {0x0541, 0x0571}, {0x0542, 0x0572}, {0x0543, 0x0573}, {0x0544, 0x0574}, {0x0545, 0x0575},
-    {0x0546, 0x0576}, {0x0547, 0x0577}, {0x0548, 0x0578}, {0x0549, 0x0579}, {0x054A, 0x057A}, {0x054B, 0x057B},
-    {0x054C, 0x057C}, {0x054D, 0x057D}, {0x054E, 0x057E}, {0x054F, 0x057F}, {0x0550, 0x0580}, {0x0551, 0x0581},
-    {0x0552, 0x0582}, {0x0553, 0x0583}, {0x0554, 0x0584}, {0x0555, 0x0585}, {0x0556, 0x0586}, {0x10A0, 0x2D00},
-    {0x10A1, 0x2D01}, {0x10A2, 0x2D02}, {0x10A3, 0x2D03}, {0x10A4, 0x2D04}, {0x10A5, 0x2D05}, {0x10A6, 0x2D06},
-    {0x10A7, 0x2D07}, {0x10A8, 0x2D08}, {0x10A9, 0x2D09}, {0x10AA, 0x2D0A}, {0x10AB, 0x2D0B}, {0x10AC, 0x2D0C},
-    {0x10AD, 0x2D0D}, {0x10AE, 0x2D0E}, {0x10AF, 0x2D0F}, {0x10B0, 0x2D10}, {0x10B1, 0x2D11}, {0x10B2, 0x2D12},
-    {0x10B3, 0x2D13}, {0x10B4, 0x2D14}, {0x10B5, 0x2D15}, {0x10B6, 0x2D16}, {0x10B7, 0x2D17}, {0x10B8, 0x2D18},
-    {0x10B9, 0x2D19}, {0x10BA, 0x2D1A}, {0x10BB, 0x2D1B}, {0x10BC, 0x2D1C}, {0x10BD, 0x2D1D}, {0x10BE, 0x2D1E},
-    {0x10BF, 0x2D1F}, {0x10C0, 0x2D20}, {0x10C1, 0x2D21}, {0x10C2, 0x2D22}, {0x10C3, 0x2D23}, {0x10C4, 0x2D24},
-    {0x10C5, 0x2D25}, {0x10C7, 0x2D27}, {0x10CD, 0x2D2D}, {0x13F8, 0x13F0}, {0x13F9, 0x13F1}, {0x13FA, 0x13F2},
-    {0x13FB, 0x13F3}, {0x13FC, 0x13F4}, {0x13FD, 0x13F5}, {0x1C80, 0x0432}, {0x1C81, 0x0434}, {0x1C82, 0x043E},
-    {0x1C83, 0x0441}, {0x1C84, 0x0442}, {0x1C85, 0x0442}, {0x1C86, 0x044A}, {0x1C87, 0x0463}, {0x1C88, 0xA64B},
-    {0x1C90, 0x10D0}, {0x1C91, 0x10D1}, {0x1C92, 0x10D2}, {0x1C93, 0x10D3}, {0x1C94, 0x10D4}, {0x1C95, 0x10D5},
-    {0x1C96, 0x10D6}, {0x1C97, 0x10D7}, {0x1C98, 0x10D8}, {0x1C99, 0x10D9}, {0x1C9A, 0x10DA}, {0x1C9B, 0x10DB},
-    {0x1C9C, 0x10DC}, {0x1C9D, 0x10DD}, {0x1C9E, 0x10DE}, {0x1C9F, 0x10DF}, {0x1CA0, 0x10E0}, {0x1CA1, 0x10E1},
-    {0x1CA2, 0x10E2}, {0x1CA3, 0x10E3}, {0x1CA4, 0x10E4}, {0x1CA5, 0x10E5}, {0x1CA6, 0x10E6}, {0x1CA7, 0x10E7},
-    {0x1CA8, 0x10E8}, {0x1CA9, 0x10E9}, {0x1CAA, 0x10EA}, {0x1CAB, 0x10EB}, {0x1CAC, 0x10EC}, {0x1CAD, 0x10ED},
-    {0x1CAE, 0x10EE}, {0x1CAF, 0x10EF}, {0x1CB0, 0x10F0}, {0x1CB1, 0x10F1}, {0x1CB2, 0x10F2}, {0x1CB3, 0x10F3},
-    {0x1CB4, 0x10F4}, {0x1CB5, 0x10F5}, {0x1CB6, 0x10F6}, {0x1CB7, 0x10F7}, {0x1CB8, 0x10F8}, {0x1CB9, 0x10F9},
-    {0x1CBA, 0x10FA}, {0x1CBD, 0x10FD}, {0x1CBE, 0x10FE}, {0x1CBF, 0x10FF}, {0x1E00, 0x1E01}, {0x1E02, 0x1E03},
-    {0x1E04, 0x1E05}, {0x1E06, 0x1E07}, {0x1E08, 0x1E09}, {0x1E0A, 0x1E0B}, {0x1E0C, 0x1E0D}, {0x1E0E, 0x1E0F},
-    {0x1E10, 0x1E11}, {0x1E12, 0x1E13}, {0x1E14, 0x1E15}, {0x1E16, 0x1E17}, {0x1E18, 0x1E19}, {0x1E1A, 0x1E1B},
-    {0x1E1C, 0x1E1D}, {0x1E1E, 0x1E1F}, {0x1E20, 0x1E21}, {0x1E22, 0x1E23}, {0x1E24, 0x1E25}, {0x1E26, 0x1E27},
-    {0x1E28, 0x1E29}, {0x1E2A, 0x1E2B}, {0x1E2C, 0x1E2D}, {0x1E2E, 0x1E2F}, {0x1E30, 0x1E31}, {0x1E32, 0x1E33},
-    {0x1E34, 0x1E35}, {0x1E36, 0x1E37}, {0x1E38, 0x1E39}, {0x1E3A, 0x1E3B}, {0x1E3C, 0x1E3D}, {0x1E3E, 0x1E3F},
-    {0x1E40, 0x1E41}, {0x1E42, 0x1E43}, {0x1E44, 0x1E45}, {0x1E46, 0x1E47}, {0x1E48, 0x1E49}, {0x1E4A, 0x1E4B},
-    {0x1E4C, 0x1E4D}, {0x1E4E, 0x1E4F}, {0x1E50, 0x1E51}, {0x1E52, 0x1E53}, {0x1E54, 0x1E55}, {0x1E56, 0x1E57},
-    {0x1E58, 0x1E59}, {0x1E5A, 0x1E5B}, {0x1E5C, 0x1E5D}, {0x1E5E, 0x1E5F}, {0x1E60, 0x1E61}, {0x1E62, 0x1E63},
-    {0x1E64, 0x1E65}, {0x1E66, 0x1E67}, {0x1E68, 0x1E69}, {0x1E6A, 0x1E6B}, {0x1E6C, 0x1E6D}, {0x1E6E, 0x1E6F},
-    {0x1E70, 0x1E71}, {0x1E72, 0x1E73}, {0x1E74, 0x1E75}, {0x1E76, 0x1E77}, {0x1E78, 0x1E79}, {0x1E7A, 0x1E7B},
-    {0x1E7C, 0x1E7D}, {0x1E7E, 0x1E7F}, {0x1E80, 0x1E81}, {0x1E82, 0x1E83}, {0x1E84, 0x1E85}, {0x1E86, 0x1E87},
-    {0x1E88, 0x1E89}, {0x1E8A, 0x1E8B}, {0x1E8C, 0x1E8D}, {0x1E8E, 0x1E8F}, {0x1E90, 0x1E91}, {0x1E92, 0x1E93},
-    {0x1E94, 0x1E95}, {0x1E9B, 0x1E61}, {0x1E9E, 0x00DF}, {0x1EA0, 0x1EA1}, {0x1EA2, 0x1EA3}, {0x1EA4, 0x1EA5},
-    {0x1EA6, 0x1EA7}, {0x1EA8, 0x1EA9}, {0x1EAA, 0x1EAB}, {0x1EAC, 0x1EAD}, {0x1EAE, 0x1EAF}, {0x1EB0, 0x1EB1},
-    {0x1EB2, 0x1EB3}, {0x1EB4, 0x1EB5}, {0x1EB6, 0x1EB7}, {0x1EB8, 0x1EB9}, {0x1EBA, 0x1EBB}, {0x1EBC, 0x1EBD},
-    {0x1EBE, 0x1EBF}, {0x1EC0, 0x1EC1}, {0x1EC2, 0x1EC3}, {0x1EC4, 0x1EC5}, {0x1EC6, 0x1EC7}, {0x1EC8, 0x1EC9},
-    {0x1ECA, 0x1ECB}, {0x1ECC, 0x1ECD}, {0x1ECE, 0x1ECF}, {0x1ED0, 0x1ED1}, {0x1ED2, 0x1ED3}, {0x1ED4, 0x1ED5},
-    {0x1ED6, 0x1ED7}, {0x1ED8, 0x1ED9}, {0x1EDA, 0x1EDB}, {0x1EDC, 0x1EDD}, {0x1EDE, 0x1EDF}, {0x1EE0, 0x1EE1},
-    {0x1EE2, 0x1EE3}, {0x1EE4, 0x1EE5}, {0x1EE6, 0x1EE7}, {0x1EE8, 0x1EE9}, {0x1EEA, 0x1EEB}, {0x1EEC, 0x1EED},
-    {0x1EEE, 0x1EEF}, {0x1EF0, 0x1EF1}, {0x1EF2, 0x1EF3}, {0x1EF4, 0x1EF5}, {0x1EF6, 0x1EF7}, {0x1EF8, 0x1EF9},
-    {0x1EFA, 0x1EFB}, {0x1EFC, 0x1EFD}, {0x1EFE, 0x1EFF}, {0x1F08, 0x1F00}, {0x1F09, 0x1F01}, {0x1F0A, 0x1F02},
-    {0x1F0B, 0x1F03}, {0x1F0C, 0x1F04}, {0x1F0D, 0x1F05}, {0x1F0E, 0x1F06}, {0x1F0F, 0x1F07}, {0x1F18, 0x1F10},
-    {0x1F19, 0x1F11}, {0x1F1A, 0x1F12}, {0x1F1B, 0x1F13}, {0x1F1C, 0x1F14}, {0x1F1D, 0x1F15}, {0x1F28, 0x1F20},
-    {0x1F29, 0x1F21}, {0x1F2A, 0x1F22}, {0x1F2B, 0x1F23}, {0x1F2C, 0x1F24}, {0x1F2D, 0x1F25}, {0x1F2E, 0x1F26},
-    {0x1F2F, 0x1F27}, {0x1F38, 0x1F30}, {0x1F39, 0x1F31}, {0x1F3A, 0x1F32}, {0x1F3B, 0x1F33}, {0x1F3C, 0x1F34},
-    {0x1F3D, 0x1F35}, {0x1F3E, 0x1F36}, {0x1F3F, 0x1F37}, {0x1F48, 0x1F40}, {0x1F49, 0x1F41}, {0x1F4A, 0x1F42},
-    {0x1F4B, 0x1F43}, {0x1F4C, 0x1F44}, {0x1F4D, 0x1F45}, {0x1F59, 0x1F51}, {0x1F5B, 0x1F53}, {0x1F5D, 0x1F55},
-    {0x1F5F, 0x1F57}, {0x1F68, 0x1F60}, {0x1F69, 0x1F61}, {0x1F6A, 0x1F62}, {0x1F6B, 0x1F63}, {0x1F6C, 0x1F64},
-    {0x1F6D, 0x1F65}, {0x1F6E, 0x1F66}, {0x1F6F, 0x1F67}, {0x1F88, 0x1F80}, {0x1F89, 0x1F81}, {0x1F8A, 0x1F82},
-    {0x1F8B, 0x1F83}, {0x1F8C, 0x1F84}, {0x1F8D, 0x1F85}, {0x1F8E, 0x1F86}, {0x1F8F, 0x1F87}, {0x1F98, 0x1F90},
-    {0x1F99, 0x1F91}, {0x1F9A, 0x1F92}, {0x1F9B, 0x1F93}, {0x1F9C, 0x1F94}, {0x1F9D, 0x1F95}, {0x1F9E, 0x1F96},
-    {0x1F9F, 0x1F97}, {0x1FA8, 0x1FA0}, {0x1FA9, 0x1FA1}, {0x1FAA, 0x1FA2}, {0x1FAB, 0x1FA3}, {0x1FAC, 0x1FA4},
-    {0x1FAD, 0x1FA5}, {0x1FAE, 0x1FA6}, {0x1FAF, 0x1FA7}, {0x1FB8, 0x1FB0}, {0x1FB9, 0x1FB1}, {0x1FBA, 0x1F70},
-    {0x1FBB, 0x1F71}, {0x1FBC, 0x1FB3}, {0x1FBE, 0x03B9}, {0x1FC8, 0x1F72}, {0x1FC9, 0x1F73}, {0x1FCA, 0x1F74},
-    {0x1FCB, 0x1F75}, {0x1FCC, 0x1FC3}, {0x1FD8, 0x1FD0}, {0x1FD9, 0x1FD1}, {0x1FDA, 0x1F76}, {0x1FDB, 0x1F77},
-    {0x1FE8, 0x1FE0}, {0x1FE9, 0x1FE1}, {0x1FEA, 0x1F7A}, {0x1FEB, 0x1F7B}, {0x1FEC, 0x1FE5}, {0x1FF8, 0x1F78},
-    {0x1FF9, 0x1F79}, {0x1FFA, 0x1F7C}, {0x1FFB, 0x1F7D}, {0x1FFC, 0x1FF3}, {0x2126, 0x03C9}, {0x212A, 0x006B},
-    {0x212B, 0x00E5}, {0x2132, 0x214E}, {0x2160, 0x2170}, {0x2161, 0x2171}, {0x2162, 0x2172}, {0x2163, 0x2173},
-    {0x2164, 0x2174}, {0x2165, 0x2175}, {0x2166, 0x2176}, {0x2167, 0x2177}, {0x2168, 0x2178}, {0x2169, 0x2179},
-    {0x216A, 0x217A}, {0x216B, 0x217B}, {0x216C, 0x217C}, {0x216D, 0x217D}, {0x216E, 0x217E}, {0x216F, 0x217F},
-    {0x2183, 0x2184}, {0x24B6, 0x24D0}, {0x24B7, 0x24D1}, {0x24B8, 0x24D2}, {0x24B9, 0x24D3}, {0x24BA, 0x24D4},
-    {0x24BB, 0x24D5}, {0x24BC, 0x24D6}, {0x24BD, 0x24D7}, {0x24BE, 0x24D8}, {0x24BF, 0x24D9}, {0x24C0, 0x24DA},
-    {0x24C1, 0x24DB}, {0x24C2, 0x24DC}, {0x24C3, 0x24DD}, {0x24C4, 0x24DE}, {0x24C5, 0x24DF}, {0x24C6, 0x24E0},
-    {0x24C7, 0x24E1}, {0x24C8, 0x24E2}, {0x24C9, 0x24E3}, {0x24CA, 0x24E4}, {0x24CB, 0x24E5}, {0x24CC, 0x24E6},
-    {0x24CD, 0x24E7}, {0x24CE, 0x24E8}, {0x24CF, 0x24E9}, {0x2C00, 0x2C30}, {0x2C01, 0x2C31}, {0x2C02, 0x2C32},
-    {0x2C03, 0x2C33}, {0x2C04, 0x2C34}, {0x2C05, 0x2C35}, {0x2C06, 0x2C36}, {0x2C07, 0x2C37}, {0x2C08, 0x2C38},
-    {0x2C09, 0x2C39}, {0x2C0A, 0x2C3A}, {0x2C0B, 0x2C3B}, {0x2C0C, 0x2C3C}, {0x2C0D, 0x2C3D}, {0x2C0E, 0x2C3E},
-    {0x2C0F, 0x2C3F}, {0x2C10, 0x2C40}, {0x2C11, 0x2C41}, {0x2C12, 0x2C42}, {0x2C13, 0x2C43}, {0x2C14, 0x2C44},
-    {0x2C15, 0x2C45}, {0x2C16, 0x2C46}, {0x2C17, 0x2C47}, {0x2C18, 0x2C48}, {0x2C19, 0x2C49}, {0x2C1A, 0x2C4A},
-    {0x2C1B, 0x2C4B}, {0x2C1C, 0x2C4C}, {0x2C1D, 0x2C4D}, {0x2C1E, 0x2C4E}, {0x2C1F, 0x2C4F}, {0x2C20, 0x2C50},
-    {0x2C21, 0x2C51}, {0x2C22, 0x2C52}, {0x2C23, 0x2C53}, {0x2C24, 0x2C54}, {0x2C25, 0x2C55}, {0x2C26, 0x2C56},
-    {0x2C27, 0x2C57}, {0x2C28, 0x2C58}, {0x2C29, 0x2C59}, {0x2C2A, 0x2C5A}, {0x2C2B, 0x2C5B}, {0x2C2C, 0x2C5C},
-    {0x2C2D, 0x2C5D}, {0x2C2E, 0x2C5E}, {0x2C2F, 0x2C5F}, {0x2C60, 0x2C61}, {0x2C62, 0x026B}, {0x2C63, 0x1D7D},
-    {0x2C64, 0x027D}, {0x2C67, 0x2C68}, {0x2C69, 0x2C6A}, {0x2C6B, 0x2C6C}, {0x2C6D, 0x0251}, {0x2C6E, 0x0271},
-    {0x2C6F, 0x0250}, {0x2C70, 0x0252}, {0x2C72, 0x2C73}, {0x2C75, 0x2C76}, {0x2C7E, 0x023F}, {0x2C7F, 0x0240},
-    {0x2C80, 0x2C81}, {0x2C82, 0x2C83}, {0x2C84, 0x2C85}, {0x2C86, 0x2C87}, {0x2C88, 0x2C89}, {0x2C8A, 0x2C8B},
-    {0x2C8C, 0x2C8D}, {0x2C8E, 0x2C8F}, {0x2C90, 0x2C91}, {0x2C92, 0x2C93}, {0x2C94, 0x2C95}, {0x2C96, 0x2C97},
-    {0x2C98, 0x2C99}, {0x2C9A, 0x2C9B}, {0x2C9C, 0x2C9D}, {0x2C9E, 0x2C9F}, {0x2CA0, 0x2CA1}, {0x2CA2, 0x2CA3},
-    {0x2CA4, 0x2CA5}, {0x2CA6, 0x2CA7}, {0x2CA8, 0x2CA9}, {0x2CAA, 0x2CAB}, {0x2CAC, 0x2CAD}, {0x2CAE, 0x2CAF},
-    {0x2CB0, 0x2CB1}, {0x2CB2, 0x2CB3}, {0x2CB4, 0x2CB5}, {0x2CB6, 0x2CB7}, {0x2CB8, 0x2CB9}, {0x2CBA, 0x2CBB},
-    {0x2CBC, 0x2CBD}, {0x2CBE, 0x2CBF}, {0x2CC0, 0x2CC1}, {0x2CC2, 0x2CC3}, {0x2CC4, 0x2CC5}, {0x2CC6, 0x2CC7},
-    {0x2CC8, 0x2CC9}, {0x2CCA, 0x2CCB}, {0x2CCC, 0x2CCD}, {0x2CCE, 0x2CCF}, {0x2CD0, 0x2CD1}, {0x2CD2, 0x2CD3},
-    {0x2CD4, 0x2CD5}, {0x2CD6, 0x2CD7}, {0x2CD8, 0x2CD9}, {0x2CDA, 0x2CDB}, {0x2CDC, 0x2CDD}, {0x2CDE, 0x2CDF},
-    {0x2CE0, 0x2CE1}, {0x2CE2, 0x2CE3}, {0x2CEB, 0x2CEC}, {0x2CED, 0x2CEE}, {0x2CF2, 0x2CF3}, {0xA640, 0xA641},
-    {0xA642, 0xA643}, {0xA644, 0xA645}, {0xA646, 0xA647}, {0xA648, 0xA649}, {0xA64A, 0xA64B}, {0xA64C, 0xA64D},
-    {0xA64E, 0xA64F}, {0xA650, 0xA651}, {0xA652, 0xA653}, {0xA654, 0xA655}, {0xA656, 0xA657}, {0xA658, 0xA659},
-    {0xA65A, 0xA65B}, {0xA65C, 0xA65D}, {0xA65E, 0xA65F}, {0xA660, 0xA661}, {0xA662, 0xA663}, {0xA664, 0xA665},
-    {0xA666, 0xA667}, {0xA668, 0xA669}, {0xA66A, 0xA66B}, {0xA66C, 0xA66D}, {0xA680, 0xA681}, {0xA682, 0xA683},
-    {0xA684, 0xA685}, {0xA686, 0xA687}, {0xA688, 0xA689}, {0xA68A, 0xA68B}, {0xA68C, 0xA68D}, {0xA68E, 0xA68F},
-    {0xA690, 0xA691}, {0xA692, 0xA693}, {0xA694, 0xA695}, {0xA696, 0xA697}, {0xA698, 0xA699}, {0xA69A, 0xA69B},
-    {0xA722, 0xA723}, {0xA724, 0xA725}, {0xA726, 0xA727}, {0xA728, 0xA729}, {0xA72A, 0xA72B}, {0xA72C, 0xA72D},
-    {0xA72E, 0xA72F}, {0xA732, 0xA733}, {0xA734, 0xA735}, {0xA736, 0xA737}, {0xA738, 0xA739}, {0xA73A, 0xA73B},
-    {0xA73C, 0xA73D}, {0xA73E, 0xA73F}, {0xA740, 0xA741}, {0xA742, 0xA743}, {0xA744, 0xA745}, {0xA746, 0xA747},
-    {0xA748, 0xA749}, {0xA74A, 0xA74B}, {0xA74C, 0xA74D}, {0xA74E, 0xA74F}, {0xA750, 0xA751}, {0xA752, 0xA753},
-    {0xA754, 0xA755}, {0xA756, 0xA757}, {0xA758, 0xA759}, {0xA75A, 0xA75B}, {0xA75C, 0xA75D}, {0xA75E, 0xA75F},
-    {0xA760, 0xA761}, {0xA762, 0xA763}, {0xA764, 0xA765}, {0xA766, 0xA767}, {0xA768, 0xA769}, {0xA76A, 0xA76B},
-    {0xA76C, 0xA76D}, {0xA76E, 0xA76F}, {0xA779, 0xA77A}, {0xA77B, 0xA77C}, {0xA77D, 0x1D79}, {0xA77E, 0xA77F},
-    {0xA780, 0xA781}, {0xA782, 0xA783}, {0xA784, 0xA785}, {0xA786, 0xA787}, {0xA78B, 0xA78C}, {0xA78D, 0x0265},
-    {0xA790, 0xA791}, {0xA792, 0xA793}, {0xA796, 0xA797}, {0xA798, 0xA799}, {0xA79A, 0xA79B}, {0xA79C, 0xA79D},
-    {0xA79E, 0xA79F}, {0xA7A0, 0xA7A1}, {0xA7A2, 0xA7A3}, {0xA7A4, 0xA7A5}, {0xA7A6, 0xA7A7}, {0xA7A8, 0xA7A9},
-    {0xA7AA, 0x0266}, {0xA7AB, 0x025C}, {0xA7AC, 0x0261}, {0xA7AD, 0x026C}, {0xA7AE, 0x026A}, {0xA7B0, 0x029E},
-    {0xA7B1, 0x0287}, {0xA7B2, 0x029D}, {0xA7B3, 0xAB53}, {0xA7B4, 0xA7B5}, {0xA7B6, 0xA7B7}, {0xA7B8, 0xA7B9},
-    {0xA7BA, 0xA7BB}, {0xA7BC, 0xA7BD}, {0xA7BE, 0xA7BF}, {0xA7C0, 0xA7C1}, {0xA7C2, 0xA7C3}, {0xA7C4, 0xA794},
-    {0xA7C5, 0x0282}, {0xA7C6, 0x1D8E}, {0xA7C7, 0xA7C8}, {0xA7C9, 0xA7CA}, {0xA7D0, 0xA7D1}, {0xA7D6, 0xA7D7},
-    {0xA7D8, 0xA7D9}, {0xA7F5, 0xA7F6}, {0xAB70, 0x13A0}, {0xAB71, 0x13A1}, {0xAB72, 0x13A2}, {0xAB73, 0x13A3},
-    {0xAB74, 0x13A4}, {0xAB75, 0x13A5}, {0xAB76, 0x13A6}, {0xAB77, 0x13A7}, {0xAB78, 0x13A8}, {0xAB79, 0x13A9},
-    {0xAB7A, 0x13AA}, {0xAB7B, 0x13AB}, {0xAB7C, 0x13AC}, {0xAB7D, 0x13AD}, {0xAB7E, 0x13AE}, {0xAB7F, 0x13AF},
-    {0xAB80, 0x13B0}, {0xAB81, 0x13B1}, {0xAB82, 0x13B2}, {0xAB83, 0x13B3}, {0xAB84, 0x13B4}, {0xAB85, 0x13B5},
-    {0xAB86, 0x13B6}, {0xAB87, 0x13B7}, {0xAB88, 0x13B8}, {0xAB89, 0x13B9}, {0xAB8A, 0x13BA}, {0xAB8B, 0x13BB},
-    {0xAB8C, 0x13BC}, {0xAB8D, 0x13BD}, {0xAB8E, 0x13BE}, {0xAB8F, 0x13BF}, {0xAB90, 0x13C0}, {0xAB91, 0x13C1},
-    {0xAB92, 0x13C2}, {0xAB93, 0x13C3}, {0xAB94, 0x13C4}, {0xAB95, 0x13C5}, {0xAB96, 0x13C6}, {0xAB97, 0x13C7},
-    {0xAB98, 0x13C8}, {0xAB99, 0x13C9}, {0xAB9A, 0x13CA}, {0xAB9B, 0x13CB}, {0xAB9C, 0x13CC}, {0xAB9D, 0x13CD},
-    {0xAB9E, 0x13CE}, {0xAB9F, 0x13CF}, {0xABA0, 0x13D0}, {0xABA1, 0x13D1}, {0xABA2, 0x13D2}, {0xABA3, 0x13D3},
-    {0xABA4, 0x13D4}, {0xABA5, 0x13D5}, {0xABA6, 0x13D6}, {0xABA7, 0x13D7}, {0xABA8, 0x13D8}, {0xABA9, 0x13D9},
-    {0xABAA, 0x13DA}, {0xABAB, 0x13DB}, {0xABAC, 0x13DC}, {0xABAD, 0x13DD}, {0xABAE, 0x13DE}, {0xABAF, 0x13DF},
-    {0xABB0, 0x13E0}, {0xABB1, 0x13E1}, {0xABB2, 0x13E2}, {0xABB3, 0x13E3}, {0xABB4, 0x13E4}, {0xABB5, 0x13E5},
-    {0xABB6, 0x13E6}, {0xABB7, 0x13E7}, {0xABB8, 0x13E8}, {0xABB9, 0x13E9}, {0xABBA, 0x13EA}, {0xABBB, 0x13EB},
-    {0xABBC, 0x13EC}, {0xABBD, 0x13ED}, {0xABBE, 0x13EE}, {0xABBF, 0x13EF}, {0xFF21, 0xFF41}, {0xFF22, 0xFF42},
-    {0xFF23, 0xFF43}, {0xFF24, 0xFF44}, {0xFF25, 0xFF45}, {0xFF26, 0xFF46}, {0xFF27, 0xFF47}, {0xFF28, 0xFF48},
-    {0xFF29, 0xFF49}, {0xFF2A, 0xFF4A}, {0xFF2B, 0xFF4B}, {0xFF2C, 0xFF4C}, {0xFF2D, 0xFF4D}, {0xFF2E, 0xFF4E},
-    {0xFF2F, 0xFF4F}, {0xFF30, 0xFF50}, {0xFF31, 0xFF51}, {0xFF32, 0xFF52}, {0xFF33, 0xFF53}, {0xFF34, 0xFF54},
-    {0xFF35, 0xFF55}, {0xFF36, 0xFF56}, {0xFF37, 0xFF57}, {0xFF38, 0xFF58}, {0xFF39, 0xFF59}, {0xFF3A, 0xFF5A},
-    {0x10400, 0x10428}, {0x10401, 0x10429}, {0x10402, 0x1042A}, {0x10403, 0x1042B}, {0x10404, 0x1042C}, {0x10405, 0x1042D},
-    {0x10406, 0x1042E}, {0x10407, 0x1042F}, {0x10408, 0x10430}, {0x10409, 0x10431}, {0x1040A, 0x10432}, {0x1040B, 0x10433},
-    {0x1040C, 0x10434}, {0x1040D, 0x10435}, {0x1040E, 0x10436}, {0x1040F, 0x10437}, {0x10410, 0x10438}, {0x10411, 0x10439},
-    {0x10412, 0x1043A}, {0x10413, 0x1043B}, {0x10414, 0x1043C}, {0x10415, 0x1043D}, {0x10416, 0x1043E}, {0x10417, 0x1043F},
-    {0x10418, 0x10440}, {0x10419, 0x10441}, {0x1041A, 0x10442}, {0x1041B, 0x10443}, {0x1041C, 0x10444}, {0x1041D, 0x10445},
-    {0x1041E, 0x10446}, {0x1041F, 0x10447}, {0x10420, 0x10448}, {0x10421, 0x10449}, {0x10422, 0x1044A}, {0x10423, 0x1044B},
-    {0x10424, 0x1044C}, {0x10425, 0x1044D}, {0x10426, 0x1044E}, {0x10427, 0x1044F}, {0x104B0, 0x104D8}, {0x104B1, 0x104D9},
-    {0x104B2, 0x104DA}, {0x104B3, 0x104DB}, {0x104B4, 0x104DC}, {0x104B5, 0x104DD}, {0x104B6, 0x104DE}, {0x104B7, 0x104DF},
-    {0x104B8, 0x104E0}, {0x104B9, 0x104E1}, {0x104BA, 0x104E2}, {0x104BB, 0x104E3}, {0x104BC, 0x104E4}, {0x104BD, 0x104E5},
-    {0x104BE, 0x104E6}, {0x104BF, 0x104E7}, {0x104C0, 0x104E8}, {0x104C1, 0x104E9}, {0x104C2, 0x104EA}, {0x104C3, 0x104EB},
-    {0x104C4, 0x104EC}, {0x104C5, 0x104ED}, {0x104C6, 0x104EE}, {0x104C7, 0x104EF}, {0x104C8, 0x104F0}, {0x104C9, 0x104F1},
-    {0x104CA, 0x104F2}, {0x104CB, 0x104F3}, {0x104CC, 0x104F4}, {0x104CD, 0x104F5}, {0x104CE, 0x104F6}, {0x104CF, 0x104F7},
-    {0x104D0, 0x104F8}, {0x104D1, 0x104F9}, {0x104D2, 0x104FA}, {0x104D3, 0x104FB}, {0x10570, 0x10597}, {0x10571, 0x10598},
-    {0x10572, 0x10599}, {0x10573, 0x1059A}, {0x10574, 0x1059B}, {0x10575, 0x1059C}, {0x10576, 0x1059D}, {0x10577, 0x1059E},
-    {0x10578, 0x1059F}, {0x10579, 0x105A0}, {0x1057A, 0x105A1}, {0x1057C, 0x105A3}, {0x1057D, 0x105A4}, {0x1057E, 0x105A5},
-    {0x1057F, 0x105A6}, {0x10580, 0x105A7}, {0x10581, 0x105A8}, {0x10582, 0x105A9}, {0x10583, 0x105AA}, {0x10584, 0x105AB},
-    {0x10585, 0x105AC}, {0x10586, 0x105AD}, {0x10587, 0x105AE}, {0x10588, 0x105AF}, {0x10589, 0x105B0}, {0x1058A, 0x105B1},
-    {0x1058C, 0x105B3}, {0x1058D, 0x105B4}, {0x1058E, 0x105B5}, {0x1058F, 0x105B6}, {0x10590, 0x105B7}, {0x10591, 0x105B8},
-    {0x10592, 0x105B9}, {0x10594, 0x105BB}, {0x10595, 0x105BC}, {0x10C80, 0x10CC0}, {0x10C81, 0x10CC1}, {0x10C82, 0x10CC2},
-    {0x10C83, 0x10CC3}, {0x10C84, 0x10CC4}, {0x10C85, 0x10CC5}, {0x10C86, 0x10CC6}, {0x10C87, 0x10CC7}, {0x10C88, 0x10CC8},
-    {0x10C89, 0x10CC9}, {0x10C8A, 0x10CCA}, {0x10C8B, 0x10CCB}, {0x10C8C, 0x10CCC}, {0x10C8D, 0x10CCD}, {0x10C8E, 0x10CCE},
-    {0x10C8F, 0x10CCF}, {0x10C90, 0x10CD0}, {0x10C91, 0x10CD1}, {0x10C92, 0x10CD2}, {0x10C93, 0x10CD3}, {0x10C94, 0x10CD4},
-    {0x10C95, 0x10CD5}, {0x10C96, 0x10CD6}, {0x10C97, 0x10CD7}, {0x10C98, 0x10CD8}, {0x10C99, 0x10CD9}, {0x10C9A, 0x10CDA},
-    {0x10C9B, 0x10CDB}, {0x10C9C, 0x10CDC}, {0x10C9D, 0x10CDD}, {0x10C9E, 0x10CDE}, {0x10C9F, 0x10CDF}, {0x10CA0, 0x10CE0},
-    {0x10CA1, 0x10CE1}, {0x10CA2, 0x10CE2}, {0x10CA3, 0x10CE3}, {0x10CA4, 0x10CE4}, {0x10CA5, 0x10CE5}, {0x10CA6, 0x10CE6},
-    {0x10CA7, 0x10CE7}, {0x10CA8, 0x10CE8}, {0x10CA9, 0x10CE9}, {0x10CAA, 0x10CEA}, {0x10CAB, 0x10CEB}, {0x10CAC, 0x10CEC},
-    {0x10CAD, 0x10CED}, {0x10CAE, 0x10CEE}, {0x10CAF, 0x10CEF}, {0x10CB0, 0x10CF0}, {0x10CB1, 0x10CF1}, {0x10CB2, 0x10CF2},
-    {0x118A0, 0x118C0}, {0x118A1, 0x118C1}, {0x118A2, 0x118C2}, {0x118A3, 0x118C3}, {0x118A4, 0x118C4}, {0x118A5, 0x118C5},
-    {0x118A6, 0x118C6}, {0x118A7, 0x118C7}, {0x118A8, 0x118C8}, {0x118A9, 0x118C9}, {0x118AA, 0x118CA}, {0x118AB, 0x118CB},
-    {0x118AC, 0x118CC}, {0x118AD, 0x118CD}, {0x118AE, 0x118CE}, {0x118AF, 0x118CF}, {0x118B0, 0x118D0}, {0x118B1, 0x118D1},
-    {0x118B2, 0x118D2}, {0x118B3, 0x118D3}, {0x118B4, 0x118D4}, {0x118B5, 0x118D5}, {0x118B6, 0x118D6}, {0x118B7, 0x118D7},
-    {0x118B8, 0x118D8}, {0x118B9, 0x118D9}, {0x118BA, 0x118DA}, {0x118BB, 0x118DB}, {0x118BC, 0x118DC}, {0x118BD, 0x118DD},
-    {0x118BE, 0x118DE}, {0x118BF, 0x118DF}, {0x16E40, 0x16E60}, {0x16E41, 0x16E61}, {0x16E42, 0x16E62}, {0x16E43, 0x16E63},
-    {0x16E44, 0x16E64}, {0x16E45, 0x16E65}, {0x16E46, 0x16E66}, {0x16E47, 0x16E67}, {0x16E48, 0x16E68}, {0x16E49, 0x16E69},
-    {0x16E4A, 0x16E6A}, {0x16E4B, 0x16E6B}, {0x16E4C, 0x16E6C}, {0x16E4D, 0x16E6D}, {0x16E4E, 0x16E6E}, {0x16E4F, 0x16E6F},
-    {0x16E50, 0x16E70}, {0x16E51, 0x16E71}, {0x16E52, 0x16E72}, {0x16E53, 0x16E73}, {0x16E54, 0x16E74}, {0x16E55, 0x16E75},
-    {0x16E56, 0x16E76}, {0x16E57, 0x16E77}, {0x16E58, 0x16E78}, {0x16E59, 0x16E79}, {0x16E5A, 0x16E7A}, {0x16E5B, 0x16E7B},
-    {0x16E5C, 0x16E7C}, {0x16E5D, 0x16E7D}, {0x16E5E, 0x16E7E}, {0x16E5F, 0x16E7F}, {0x1E900, 0x1E922}, {0x1E901, 0x1E923},
-    {0x1E902, 0x1E924}, {0x1E903, 0x1E925}, {0x1E904, 0x1E926}, {0x1E905, 0x1E927}, {0x1E906, 0x1E928}, {0x1E907, 0x1E929},
-    {0x1E908, 0x1E92A}, {0x1E909, 0x1E92B}, {0x1E90A, 0x1E92C}, {0x1E90B, 0x1E92D}, {0x1E90C, 0x1E92E}, {0x1E90D, 0x1E92F},
-    {0x1E90E, 0x1E930}, {0x1E90F, 0x1E931}, {0x1E910, 0x1E932}, {0x1E911, 0x1E933}, {0x1E912, 0x1E934}, {0x1E913, 0x1E935},
-    {0x1E914, 0x1E936}, {0x1E915, 0x1E937}, {0x1E916, 0x1E938}, {0x1E917, 0x1E939}, {0x1E918, 0x1E93A}, {0x1E919, 0x1E93B},
-    {0x1E91A, 0x1E93C}, {0x1E91B, 0x1E93D}, {0x1E91C, 0x1E93E}, {0x1E91D, 0x1E93F}, {0x1E91E, 0x1E940}, {0x1E91F, 0x1E941},
-    {0x1E920, 0x1E942}, {0x1E921, 0x1E943},
-};
-
-}  // namespace strings::detail
-ELECTRON_END_NAMESPACE
-
-#endif  // ELECTRON_STRINGS_DETAIL_CASEFOLD_TABLE_HPP
-// ---- end electron/strings/detail/casefold_table.hpp ----
-
-#include <algorithm>
-#include <bit>
-#include <cstddef>
-#include <cstdint>
-#include <cstring>
-#include <string_view>
-
-ELECTRON_BEGIN_NAMESPACE
-namespace strings {
-
-namespace detail {
-
-/// The simple case folding of a code point (itself when it has none).
-inline char32_t simple_fold(char32_t c) noexcept {
-  if (c < 0x80) return (c >= 'A' && c <= 'Z') ? c + 0x20 : c;
-  const fold_pair* first = fold_table;
-  const fold_pair* last = fold_table + sizeof(fold_table) / sizeof(fold_table[0]);
-  const fold_pair* it = std::lower_bound(first, last, c, [](const fold_pair& p, char32_t v) { return p.from < v; });
-  return (it != last && it->from == c) ? it->to : c;
-}
-
-/// Decodes one UTF-8 sequence at p (n > 0 bytes left). Returns its length,
-/// or 0 when the bytes there are not valid UTF-8 (overlong forms,
-/// surrogates and values above U+10FFFF are invalid).
-inline std::size_t decode(const byte* p, std::size_t n, char32_t& out) noexcept {
-  const byte b0 = p[0];
-  if (b0 < 0x80) {
-    out = b0;
-    return 1;
-  }
-  std::size_t len;
-  char32_t c;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    len = 2;
-    c = b0 & 0x1F;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    len = 3;
-    c = b0 & 0x0F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    len = 4;
-    c = b0 & 0x07;
-  } else {
-    return 0;
-  }
-  if (n < len) return 0;
-  for (std::size_t i = 1; i < len; ++i) {
-    if ((p[i] & 0xC0) != 0x80) return 0;
-    c = (c << 6) | (p[i] & 0x3F);
-  }
-  if ((len == 3 && (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))) || (len == 4 && (c < 0x10000 || c > 0x10FFFF))) {
-    return 0;
-  }
-  out = c;
-  return len;
-}
-
-// ASCII fast path: how many leading bytes of a and b (same length n) are
-// ASCII and equal up to ASCII case, in whole vectors; stops at the first
-// vector with a non-ASCII byte or a difference (the caller resumes there).
-inline std::size_t ascii_fold_prefix(electron::detail::scalar_arch, const byte* a, const byte* b,
-                                     std::size_t n) noexcept {
-  std::size_t i = 0;
-  for (; i < n; ++i) {
-    const byte x = a[i], y = b[i];
-    if ((x | y) >= 0x80) break;
-    const byte fx = (x >= 'A' && x <= 'Z') ? static_cast<byte>(x | 0x20) : x;
-    const byte fy = (y >= 'A' && y <= 'Z') ? static_cast<byte>(y | 0x20) : y;
-    if (fx != fy) break;
-  }
-  return i;
-}
-
-#if ELECTRON_SIMD_BYTE_KERNELS
-template <class Arch>
-requires electron::detail::vector_arch<Arch> std::size_t ascii_fold_prefix(Arch, const byte* a, const byte* b,
-                                                                           std::size_t n)
-noexcept {
-  using A = electron::detail::byte_arch<Arch>;
-  using v = xsimd::batch<byte, A>;
-  constexpr std::size_t w = v::size;
-  const v zero(0), bit(0x20), high(0x80), lower_a('a'), lower_z('z');
-  std::size_t i = 0;
-  for (; i + w <= n; i += w) {
-    const v x = v::load_unaligned(a + i), y = v::load_unaligned(b + i);
-    // Equal up to ASCII case: the same byte, or bytes differing only in 0x20
-    // where that byte (lowered) is a letter. (Compares only: xsimd 8's
-    // select on AVX-512BW bytes does not compile.)
-    const v diff = x ^ y, lowered = x | bit;
-    const auto same = (diff == zero) || ((diff == bit) && (lowered >= lower_a) && (lowered <= lower_z));
-    if (xsimd::any((x | y) >= high) || !xsimd::all(same)) break;
-  }
-#if ELECTRON_ARCH_X86
-  if constexpr (std::is_same_v<A, xsimd::avx512bw>) {
-    if (i + w > n && i < n) {
-      // The rest (< 64 bytes) with masked loads; the first bad lane ends the prefix.
-      const std::size_t r = n - i;
-      const __mmask64 live = (__mmask64{1} << r) - 1;
-      const v x(_mm512_maskz_loadu_epi8(live, a + i)), y(_mm512_maskz_loadu_epi8(live, b + i));
-      const v diff = x ^ y, lowered = x | bit;
-      const auto same = (diff == zero) || ((diff == bit) && (lowered >= lower_a) && (lowered <= lower_z));
-      const std::uint64_t bad =
-          (~electron::detail::to_mask<A>(same) | electron::detail::to_mask<A>((x | y) >= high)) & live;
-      return bad == 0 ? n : i + static_cast<std::size_t>(std::countr_zero(bad));
-    }
-  }
-#endif
-  return i + ascii_fold_prefix(electron::detail::scalar_arch{}, a + i, b + i, n - i);
-}
-#endif
-
-template <class Arch>
-bool equal_fold(Arch arch, std::string_view s, std::string_view t) noexcept {
-  const auto* a = reinterpret_cast<const byte*>(s.data());
-  const auto* b = reinterpret_cast<const byte*>(t.data());
-  const std::size_t common = std::min(s.size(), t.size());
-  // ASCII runs are one byte per code point in both strings: a common prefix
-  // that folds equal can be skipped in both.
-  std::size_t i = ascii_fold_prefix(arch, a, b, common), j = i;
-  while (i < s.size() && j < t.size()) {
-    char32_t x = 0, y = 0;
-    const std::size_t lx = decode(a + i, s.size() - i, x);
-    const std::size_t ly = decode(b + j, t.size() - j, y);
-    if (lx == 0 || ly == 0) {  // invalid UTF-8 on either side: byte-wise
-      if (a[i] != b[j]) return false;
-      ++i;
-      ++j;
-      continue;
-    }
-    if (x != y && simple_fold(x) != simple_fold(y)) return false;
-    i += lx;
-    j += ly;
-    if (lx == 1 && ly == 1) {  // back in ASCII: take the fast path again
-      const std::size_t k = ascii_fold_prefix(arch, a + i, b + j, std::min(s.size() - i, t.size() - j));
-      i += k;
-      j += k;
-    }
-  }
-  return i == s.size() && j == t.size();
-}
-}  // namespace detail
-
-}  // namespace strings
-ELECTRON_END_NAMESPACE
-
-#endif  // ELECTRON_STRINGS_DETAIL_EQUAL_FOLD_HPP
-// ---- end electron/strings/detail/equal_fold.hpp ----
-// ---- begin electron/strings/detail/text.hpp ----
-// electron/strings/detail/text.hpp: the machinery behind strings::lines,
-// split, split_any, fields and trim: cutters that find the next piece of a
-// text with the byte kernels, and the forward view over them.
-#ifndef ELECTRON_STRINGS_DETAIL_TEXT_HPP
-#define ELECTRON_STRINGS_DETAIL_TEXT_HPP
-
-
-#include <cstddef>
-#include <cstdint>
-#include <iterator>
-#include <ranges>
-#include <string_view>
-
-ELECTRON_BEGIN_NAMESPACE
-namespace strings::detail {
-
-/// One of the ASCII whitespace bytes: space, \t, \n, \v, \f, \r.
-constexpr bool is_ascii_space(char c) noexcept {
-  return c == ' ' || (static_cast<unsigned char>(c) >= '\t' && static_cast<unsigned char>(c) <= '\r');
-}
-
-/// A set of bytes as a 256-bit table (for trim with a set).
-struct byte_table {
-  std::uint64_t bits[4] = {0, 0, 0, 0};
-  constexpr explicit byte_table(std::string_view chars) noexcept {
-    for (const char ch : chars) {
-      const auto b = static_cast<unsigned char>(ch);
-      bits[b >> 6] |= std::uint64_t{1} << (b & 63);
-    }
-  }
-  [[nodiscard]] constexpr bool contains(char ch) const noexcept {
-    const auto b = static_cast<unsigned char>(ch);
-    return ((bits[b >> 6] >> (b & 63)) & 1) != 0;
-  }
-};
-
-inline const byte* text_bytes(const char* p) noexcept { return reinterpret_cast<const byte*>(p); }
-
-// A cutter finds the next piece: from `rest` (nullptr: no piece left) up to
-// `last`, it sets `piece` and moves `rest` past the piece's separator (nullptr
-// when the text is used up), or returns false when there is no piece.
-
-/// Lines: '\n' ends a line, one '\r' before it is dropped; no empty line
-/// after a final '\n'.
-struct line_cutter {
-  bool next(const char*& rest, const char* last, std::string_view& piece) const noexcept {
-    if (rest == nullptr || rest == last) return false;
-    const auto n = static_cast<std::size_t>(last - rest);
-    const std::size_t i = electron::detail::index_byte_near(electron::detail::kernel_arch{}, text_bytes(rest), n, '\n');
-    if (i == npos) {
-      piece = std::string_view(rest, n);
-      rest = nullptr;
-    } else {
-      piece = std::string_view(rest, i != 0 && rest[i - 1] == '\r' ? i - 1 : i);
-      rest += i + 1;
-    }
-    return true;
-  }
-};
-
-/// Fields between separators found by `Find` (one byte, or a set): every
-/// separator ends a field, so n separators make n + 1 fields.
-template <class Find>
-struct split_cutter {
-  Find find;
-  bool next(const char*& rest, const char* last, std::string_view& piece) const noexcept {
-    if (rest == nullptr) return false;
-    const auto n = static_cast<std::size_t>(last - rest);
-    const std::size_t i = find(rest, n);
-    if (i == npos) {
-      piece = std::string_view(rest, n);
-      rest = nullptr;
-    } else {
-      piece = std::string_view(rest, i);
-      rest += i + 1;
-    }
-    return true;
-  }
-};
-struct find_byte {
-  char sep = '\0';
-  std::size_t operator()(const char* p, std::size_t n) const noexcept {
-    return electron::detail::index_byte_near(electron::detail::kernel_arch{}, text_bytes(p), n, static_cast<byte>(sep));
-  }
-};
-struct find_any {
-  std::string_view set;
-  std::size_t operator()(const char* p, std::size_t n) const noexcept {
-    return electron::detail::index_any(electron::detail::kernel_arch{}, text_bytes(p), n, text_bytes(set.data()),
-                                       set.size());
-  }
-};
-
-/// Runs of ASCII whitespace separate fields; no empty fields. With SIMD byte
-/// kernels the cutter classifies a block of the text at a time (64 bytes;
-/// 16 on NEON) into a bit mask and keeps it, so that each field costs two
-/// counts of trailing zeros rather than a mispredicted branch per field
-/// boundary; the scalar twin walks the bytes.
-struct fields_cutter {
-#if ELECTRON_SIMD_BYTE_KERNELS
-  using scan = electron::detail::space_scan<electron::detail::kernel_arch>;
-  const byte* m_first = nullptr;  // the text's start: reads stay in [m_first, last)
-  const byte* m_block = nullptr;  // the classified block
-  std::uint64_t m_space = 0;      // its whitespace bits
-  std::uint64_t m_valid = 0;      // its bits inside the text
-
-  static constexpr std::uint64_t from_bit(std::size_t k) noexcept { return k < 64 ? ~std::uint64_t{0} << k : 0; }
-
-  void fill(const byte* at, const byte* last) noexcept {
-    m_block = at;
-    m_space = scan::load(at, m_first, last, m_valid);
-  }
-
-  bool next(const char*& rest, const char* last_char, std::string_view& piece) noexcept {
-    if (rest == nullptr) return false;
-    const byte* p = text_bytes(rest);
-    const byte* last = text_bytes(last_char);
-    if (m_first == nullptr) m_first = p;  // the first call starts at the text's start
-    if (p == last) return false;
-    if (m_block == nullptr || static_cast<std::size_t>(p - m_block) >= scan::block) fill(p, last);
-    // The field's start: the first non-space at or after p.
-    std::uint64_t word = ~m_space & m_valid & from_bit(static_cast<std::size_t>(p - m_block) << scan::shift);
-    while (word == 0) {
-      if (static_cast<std::size_t>(last - m_block) <= scan::block) {
-        rest = nullptr;
-        return false;
-      }
-      fill(m_block + scan::block, last);
-      word = ~m_space & m_valid;
-    }
-    const byte* start = m_block + (static_cast<std::size_t>(std::countr_zero(word)) >> scan::shift);
-    // Its end: the first space after the start, or the end of the text.
-    std::uint64_t space = m_space & m_valid & from_bit(static_cast<std::size_t>(start - m_block + 1) << scan::shift);
-    const byte* end = last;
-    for (;;) {
-      if (space != 0) {
-        end = m_block + (static_cast<std::size_t>(std::countr_zero(space)) >> scan::shift);
-        break;
-      }
-      if (static_cast<std::size_t>(last - m_block) <= scan::block) break;
-      fill(m_block + scan::block, last);
-      space = m_space & m_valid;
-    }
-    piece = std::string_view(rest + (start - p), static_cast<std::size_t>(end - start));
-    rest = end == last ? nullptr : rest + (end - p) + 1;
-    return true;
-  }
-#else
-  bool next(const char*& rest, const char* last, std::string_view& piece) const noexcept {
-    if (rest == nullptr) return false;
-    while (rest != last && is_ascii_space(*rest)) ++rest;
-    if (rest == last) return false;
-    const char* end = rest + 1;
-    while (end != last && !is_ascii_space(*end)) ++end;
-    piece = std::string_view(rest, static_cast<std::size_t>(end - rest));
-    rest = end == last ? nullptr : end + 1;
-    return true;
-  }
-#endif
-};
-
-/// Runs of bytes from a set separate fields; no empty fields. The set is
-/// skipped through a 256-bit table and the field's end found with the
-/// index_any kernel (vectorized for up to 8 separators).
-struct fields_any_cutter {
-  std::string_view set;
-  byte_table table{std::string_view{}};
-
-  bool next(const char*& rest, const char* last, std::string_view& piece) const noexcept {
-    if (rest == nullptr) return false;
-    while (rest != last && table.contains(*rest)) ++rest;
-    if (rest == last) return false;
-    const auto tail = static_cast<std::size_t>(last - rest) - 1;
-    const std::size_t i = electron::detail::index_any(electron::detail::kernel_arch{}, text_bytes(rest + 1), tail,
-                                                      text_bytes(set.data()), set.size());
-    const char* end = i == npos ? last : rest + 1 + i;
-    piece = std::string_view(rest, static_cast<std::size_t>(end - rest));
-    rest = end == last ? nullptr : end + 1;
-    return true;
-  }
-};
-
-/// A forward view of the pieces a Cutter finds in a text. The iterators hold
-/// the current piece and the position after it; a piece is a view of the
-/// text (a borrowed range: valid while the text is, not the view).
-/// (std::ranges::view_base rather than view_interface: clang 14 with
-/// libstdc++ 12 checks view_interface's constraints on the still incomplete
-/// derived class and rejects it.)
-template <class Cutter>
-class piece_view : public std::ranges::view_base {
- public:
-  class iterator {
-   public:
-    using value_type = std::string_view;
-    using reference = std::string_view;
-    using difference_type = std::ptrdiff_t;
-    using iterator_concept = std::forward_iterator_tag;
-    using iterator_category = std::input_iterator_tag;  // operator* returns a value
-
-    iterator() noexcept = default;
-
-    [[nodiscard]] std::string_view operator*() const noexcept { return m_piece; }
-    iterator& operator++() noexcept {
-      m_done = !m_cut.next(m_rest, m_last, m_piece);
-      return *this;
-    }
-    iterator operator++(int) noexcept {
-      iterator old = *this;
-      ++*this;
-      return old;
-    }
-    // Pieces start at strictly increasing positions, so the start tells two
-    // positions in the same text apart.
-    friend bool operator==(const iterator& a, const iterator& b) noexcept {
-      return a.m_done == b.m_done && (a.m_done || a.m_piece.data() == b.m_piece.data());
-    }
-
-   private:
-    friend class piece_view;
-    iterator(Cutter cut, std::string_view text) noexcept
-        : m_cut(cut), m_rest(text.data()), m_last(text.data() + text.size()) {
-      m_done = !m_cut.next(m_rest, m_last, m_piece);
-    }
-
-    Cutter m_cut{};
-    const char* m_rest = nullptr;
-    const char* m_last = nullptr;
-    std::string_view m_piece;
-    bool m_done = true;
-  };
-
-  piece_view() noexcept = default;
-  // An empty text with a null data() (std::string_view{}) points at a
-  // literal instead: a null position means "no piece left".
-  piece_view(std::string_view text, Cutter cut) noexcept
-      : m_text(text.data() != nullptr ? text : std::string_view("")), m_cut(cut) {}
-
-  /// O(length of the first piece).
-  [[nodiscard]] iterator begin() const noexcept { return iterator(m_cut, m_text); }
-  [[nodiscard]] iterator end() const noexcept { return iterator(); }
-  /// True when there is no piece. O(length of the first piece).
-  [[nodiscard]] bool empty() const noexcept { return begin() == end(); }
-  [[nodiscard]] explicit operator bool() const noexcept { return !empty(); }
-  /// The first piece. Precondition: !empty() (ELECTRON_ASSERT).
-  [[nodiscard]] std::string_view front() const noexcept {
-    const iterator it = begin();
-    ELECTRON_ASSERT(it != end(), "front() of an empty text view");
-    return *it;
-  }
-  /// The whole text the pieces come from.
-  [[nodiscard]] std::string_view text() const noexcept { return m_text; }
-
- private:
-  std::string_view m_text = std::string_view("");
-  Cutter m_cut{};
-};
-
-}  // namespace strings::detail
-ELECTRON_END_NAMESPACE
-
-// The text views are borrowed ranges: their pieces point into the text, not
-// into the view.
-template <class Cutter>
-inline constexpr bool std::ranges::enable_borrowed_range<electron::strings::detail::piece_view<Cutter>> = true;
-
-#endif  // ELECTRON_STRINGS_DETAIL_TEXT_HPP
-// ---- end electron/strings/detail/text.hpp ----
-
-#include <algorithm>
-#include <charconv>
-#include <concepts>
-#include <cstddef>
-#include <cstdint>
-#include <cstring>
-#include <limits>
-#include <memory>
-#include <span>
-#include <string>
-#include <string_view>
-#include <type_traits>
-#include <utility>
-
-ELECTRON_BEGIN_NAMESPACE
-namespace strings {
-
-// ===========================================================================
-// Views
-// ===========================================================================
-
-/// The bytes of a string, no copy (a view of the same memory). Unambiguous
-/// next to std::as_bytes, which takes only spans.
-inline std::span<const std::byte> as_bytes(std::string_view s) noexcept {
-  return std::as_bytes(std::span<const char>(s.data(), s.size()));
-}
-/// The characters of bytes, no copy (a view of the same memory).
-inline std::string_view as_string_view(std::span<const std::byte> b) noexcept {
-  return {reinterpret_cast<const char*>(b.data()), b.size()};
-}
-
-// ===========================================================================
-// index_any / contains_any
-// ===========================================================================
-
-/// Index of the first byte of s that is one of the bytes of chars, or npos.
-/// The set is bytes (not code points): for ASCII sets that is the same.
-/// Vectorized for sets of up to 8 bytes, a 256-bit table otherwise.
-inline std::size_t index_any(std::string_view s, std::string_view chars) noexcept {
-  namespace sd = electron::detail;
-  return sd::index_any(sd::kernel_arch{}, reinterpret_cast<const electron::byte*>(s.data()), s.size(),
-                       reinterpret_cast<const electron::byte*>(chars.data()), chars.size());
-}
-/// True when s contains any byte of chars.
-inline bool contains_any(std::string_view s, std::string_view chars) noexcept { return index_any(s, chars) != npos; }
-
-// ===========================================================================
-// equal_fold (internals in electron/strings/detail/equal_fold.hpp)
-// ===========================================================================
-
-/// Case-insensitive equality under Unicode simple case folding (Unicode
-/// CaseFolding.txt, status C and S; the semantics of Go's strings.EqualFold
-/// for valid UTF-8). The strings may differ in byte length ("K" and U+212A
-/// KELVIN SIGN are equal). Bytes that are not valid UTF-8 compare byte-wise.
-inline bool equal_fold(std::string_view s, std::string_view t) noexcept {
-  return detail::equal_fold(electron::detail::kernel_arch{}, s, t);
-}
-
-// ===========================================================================
-// builder
-// ===========================================================================
-
-/// Builds a string by appending. view() sees the bytes without copying;
-/// clear() empties it and keeps the capacity, so a builder reused in a loop
-/// stops allocating. Storage comes from the heap, or, when constructed with
-/// a source, from (and back to) any pool::buffer_source S: buffer_pool
-/// (the `builder` alias), sized_pool, or a type of your own. The builder
-/// uses a buffer's capacity() when it has one, else its size(). Not
-/// thread-safe. Move-only.
-///
-/// Sizes: like std::string, a size above max_size() (2^47 bytes on 64-bit
-/// targets) throws std::length_error, from append(), reserve() and the
-/// constructor, before anything is allocated or changed. What the source's
-/// get() throws (std::bad_alloc, ...) passes through, the text unchanged.
-///
-///   electron::pool::sized_pool pool;
-///   electron::strings::basic_builder<electron::pool::sized_pool> b(pool);
-template <pool::buffer_source S>
-class basic_builder {
-  using buffer_type = std::remove_cvref_t<decltype(std::declval<S&>().get(std::size_t{}))>;
-  static constexpr bool nothrow_move = std::is_nothrow_move_assignable_v<buffer_type>;
-
- public:
-  /// The buffer source type.
-  using source_type = S;
-
-  /// The largest size() and capacity(): electron::detail::max_allocation_size,
-  /// what buffer_pool serves.
-  [[nodiscard]] static constexpr std::size_t max_size() noexcept { return electron::detail::max_allocation_size; }
-
-  /// An empty builder whose storage will come from the heap.
-  basic_builder() noexcept = default;
-  /// Storage from `source`, which must outlive the builder. Throws
-  /// std::length_error when initial > max_size().
-  explicit basic_builder(S& source, std::size_t initial = 512) : m_source(std::addressof(source)) { reserve(initial); }
-  basic_builder(basic_builder&& o) noexcept(nothrow_move) { take(o); }
-  basic_builder& operator=(basic_builder&& o) noexcept(nothrow_move) {
-    if (this != &o) take(o);
-    return *this;
-  }
-  basic_builder(const basic_builder&) = delete;
-  basic_builder& operator=(const basic_builder&) = delete;
-
-  /// Appends s; s may be a view of this builder's own text. Throws
-  /// std::length_error when size() + s.size() > max_size() (s is not read).
-  basic_builder& append(std::string_view s) {
-    if (s.size() > m_capacity - m_size) {
-      grow_with(s);  // copies s before the old storage is let go
-    } else if (!s.empty()) {
-      std::memcpy(m_data + m_size, s.data(), s.size());  // source before m_size: no overlap
-      m_size += s.size();
-    }
-    return *this;
-  }
-  /// Appends one character. Only a real char: other types do not convert.
-  template <std::same_as<char> C>
-  basic_builder& append(C c) {
-    return append(std::string_view(&c, 1));
-  }
-  /// Decimal text of an integer (std::to_chars, no locale, no allocation).
-  /// signed/unsigned char count as numbers; bool and the character types
-  /// (char, char8_t, char16_t, char32_t, wchar_t) are not accepted here.
-  template <class Int>
-  requires std::integral<Int> &&(!std::same_as<Int, bool>)&&(!std::same_as<Int, char>)&&(!std::same_as<Int, char8_t>)&&(
-      !std::same_as<Int, char16_t>)&&(!std::same_as<Int, char32_t>)&&(!std::same_as<Int, wchar_t>)
-      basic_builder& append(Int v) {
-    char tmp[std::numeric_limits<Int>::digits10 + 3];  // all digits, and a sign
-    const auto r = std::to_chars(tmp, tmp + sizeof tmp, v);
-    ELECTRON_ASSERT(r.ec == std::errc{}, "builder: integer text buffer too small");
-    return append(std::string_view(tmp, static_cast<std::size_t>(r.ptr - tmp)));
-  }
-  /// append(s).
-  basic_builder& operator+=(std::string_view s) { return append(s); }
-  /// append(c), for a char only.
-  template <std::same_as<char> C>
-  basic_builder& operator+=(C c) {
-    return append(c);
-  }
-
-  /// The text so far (valid until the next append, clear or destruction).
-  [[nodiscard]] std::string_view view() const noexcept { return {m_data, m_size}; }
-  /// A copy as a std::string.
-  [[nodiscard]] std::string str() const { return std::string(view()); }
-  /// Bytes appended since construction or the last clear().
-  [[nodiscard]] std::size_t size() const noexcept { return m_size; }
-  /// size() == 0.
-  [[nodiscard]] bool empty() const noexcept { return m_size == 0; }
-  /// Bytes the current storage holds before the next allocation.
-  [[nodiscard]] std::size_t capacity() const noexcept { return m_capacity; }
-  /// Empties the builder and keeps the capacity (std::string::clear()).
-  void clear() noexcept { m_size = 0; }
-  /// Keeps the first n bytes (n <= size()) and the capacity.
-  void truncate(std::size_t n) noexcept {
-    ELECTRON_ASSERT(n <= m_size, "builder::truncate: n above size()");
-    m_size = n;
-  }
-  /// Room for n more bytes: a pointer to size() + [0, n) of the storage,
-  /// valid until the next append, prepare, reserve or clear. Throws
-  /// std::length_error when size() + n > max_size(), the text unchanged.
-  /// With commit(), this makes the builder an encoding::contiguous_byte_sink.
-  [[nodiscard]] char* prepare(std::size_t n) {
-    if (n > m_capacity - m_size) {
-      if (n > max_size() - m_size) too_long();
-      const std::size_t doubled = m_capacity > max_size() / 2 ? max_size() : std::max<std::size_t>(64, m_capacity * 2);
-      reallocate(std::max(m_size + n, doubled));
-    }
-    return m_data + m_size;
-  }
-  /// Appends the first k bytes written at the pointer the last prepare(n)
-  /// returned (k <= n).
-  void commit(std::size_t k) noexcept {
-    ELECTRON_ASSERT(k <= m_capacity - m_size, "builder::commit: more than prepare() handed out");
-    m_size += k;
-  }
-  /// Makes room for n bytes in total. Throws std::length_error when n > max_size().
-  void reserve(std::size_t n) {
-    if (n > max_size()) too_long();
-    if (n > m_capacity) reallocate(n);
-  }
-
- private:
-  // Grows to hold m_size + extra.size() bytes and appends extra, which may
-  // point into the current storage: the old storage is released last.
-  void grow_with(std::string_view extra) {
-    if (extra.size() > max_size() - m_size) too_long();
-    // Doubling stops at max_size(): a long text must not double past what
-    // can be allocated when what it needs would still fit.
-    const std::size_t doubled = m_capacity > max_size() / 2 ? max_size() : std::max<std::size_t>(64, m_capacity * 2);
-    reallocate(std::max(m_size + extra.size(), doubled), extra);
-  }
-  [[noreturn]] ELECTRON_NOINLINE ELECTRON_COLD static void too_long() {
-    electron::detail::throw_error<std::length_error>("electron::strings::builder: size above max_size()");
-  }
-  // The bytes of a buffer the builder may use.
-  static std::size_t usable(buffer_type& b) noexcept {
-    if constexpr (requires { b.capacity(); }) {
-      return static_cast<std::size_t>(b.capacity());
-    } else {
-      return static_cast<std::size_t>(b.size());
-    }
-  }
-  void reallocate(std::size_t cap, std::string_view extra = {}) {
-    if (m_source != nullptr) {
-      buffer_type next = m_source->get(cap);
-      std::byte* bytes = next.data();
-      auto* d = reinterpret_cast<char*>(bytes);
-      const std::size_t got = usable(next);
-      ELECTRON_ASSERT(got >= cap && (got == 0 || d != nullptr), "builder: buffer source returned a short buffer");
-      if (m_size != 0) std::memcpy(d, m_data, m_size);
-      if (!extra.empty()) std::memcpy(d + m_size, extra.data(), extra.size());
-      m_capacity = got;
-      m_data = d;
-      m_buffer = std::move(next);  // the old buffer goes back to its source only now
-    } else {
-      auto next = std::make_unique_for_overwrite<char[]>(cap);
-      if (m_size != 0) std::memcpy(next.get(), m_data, m_size);
-      if (!extra.empty()) std::memcpy(next.get() + m_size, extra.data(), extra.size());
-      m_capacity = cap;
-      m_data = next.get();
-      m_heap = std::move(next);  // the old storage is freed only now
-    }
-    m_size += extra.size();
-  }
-
-  void take(basic_builder& o) noexcept(nothrow_move) {
-    m_source = o.m_source;
-    m_buffer = std::move(o.m_buffer);
-    m_heap = std::move(o.m_heap);
-    m_data = std::exchange(o.m_data, nullptr);
-    m_size = std::exchange(o.m_size, 0);
-    m_capacity = std::exchange(o.m_capacity, 0);
-  }
-
-  S* m_source = nullptr;
-  buffer_type m_buffer{};
-  std::unique_ptr<char[]> m_heap;
-  char* m_data = nullptr;
-  std::size_t m_size = 0;
-  std::size_t m_capacity = 0;
-};
-
-/// The builder over pool::buffer_pool (or the heap, default-constructed).
-using builder = basic_builder<pool::buffer_pool>;
-
-// ===========================================================================
-// Text: lines, split, split_any, fields, cut, cut_any, cut_last, trim
-//
-// Lazy views of std::string_view pieces of a text: nothing is copied or
-// allocated, and a piece stays valid as long as the text does (the views are
-// borrowed ranges, so a piece obtained from a temporary view is fine, a piece
-// of a temporary std::string is not). Separators are found with the byte
-// kernels (index_byte_near: index_byte after one vector, since separators
-// are usually close; index_any; last_index_byte).
-//
-//   for (std::string_view line : es::lines(log)) {
-//     auto [method, rest, found] = es::cut(line, ' ');
-//     for (std::string_view field : es::fields(rest)) ...
-//   }
-// ===========================================================================
-
-/// The ASCII whitespace bytes: space, \t, \n, \v, \f, \r (C's isspace in the
-/// "C" locale; Python's bytes.split() and bytes.strip()).
-inline constexpr std::string_view ascii_whitespace = " \t\n\v\f\r";
-
-/// The view lines() returns.
-using lines_view = detail::piece_view<detail::line_cutter>;
-/// The view split() returns.
-using split_view = detail::piece_view<detail::split_cutter<detail::find_byte>>;
-/// The view split_any() returns.
-using split_any_view = detail::piece_view<detail::split_cutter<detail::find_any>>;
-/// The view fields() returns.
-using fields_view = detail::piece_view<detail::fields_cutter>;
-/// The view fields(s, seps) returns.
-using fields_any_view = detail::piece_view<detail::fields_any_cutter>;
-
-/// The lines of a text, lazily: each ends at '\n' (not included), and one
-/// '\r' right before the '\n' is dropped too; a last line without '\n'
-/// counts; there is no empty line after a final '\n'. "" has no lines,
-/// "\n" one empty line, "a\r\nb" {"a", "b"}, "a\r" {"a\r"}. A forward,
-/// borrowed range; no allocation; O(1) per byte (index_byte kernel).
-///
-///   for (std::string_view line : electron::strings::lines(text)) ...
-[[nodiscard]] inline lines_view lines(std::string_view text) noexcept { return lines_view(text, {}); }
-
-/// The fields of s between separator bytes, lazily, with the semantics of
-/// Python's s.split(sep): n separators give n + 1 fields, so "a,,b" is
-/// {"a", "", "b"}, "a," {"a", ""} and "" {""}. A forward, borrowed range; no
-/// allocation (index_byte kernel).
-[[nodiscard]] inline split_view split(std::string_view s, char sep) noexcept {
-  return split_view(s, {detail::find_byte{sep}});
-}
-
-/// Like split, where any byte of `seps` separates (each one separately: two
-/// in a row make an empty field). With an empty `seps`, the single field s.
-/// `seps` must outlive the view's iterators (a literal does). index_any
-/// kernel: vectorized for up to 8 separators.
-///
-///   split_any("k=v;x=y", "=;")  // {"k", "v", "x", "y"}
-[[nodiscard]] inline split_any_view split_any(std::string_view s, std::string_view seps) noexcept {
-  return split_any_view(s, {detail::find_any{seps}});
-}
-
-/// The fields of s separated by runs of ASCII whitespace (ascii_whitespace),
-/// lazily, with no empty fields: Python's s.split() with no argument,
-/// restricted to ASCII whitespace (bytes >= 0x80 are never separators).
-/// "  a \t b\n" is {"a", "b"}; "" and "   " have none. A forward, borrowed
-/// range; no allocation.
-[[nodiscard]] inline fields_view fields(std::string_view s) noexcept { return fields_view(s, {}); }
-
-/// The fields of s separated by runs of bytes from `seps`, lazily, with no
-/// empty fields: fields(s, ascii_whitespace) is fields(s), and
-/// fields("a,,b;", ",;") is {"a", "b"}. With an empty `seps`, the single
-/// field s (none when s is empty). `seps` must outlive the view's iterators
-/// (a literal does). A forward, borrowed range; no allocation (index_any
-/// kernel: vectorized for up to 8 separators).
-[[nodiscard]] inline fields_any_view fields(std::string_view s, std::string_view seps) noexcept {
-  return fields_any_view(s, {seps, detail::byte_table(seps)});
-}
-
-/// What cut and cut_last return: the text before and after the separator,
-/// and whether there was one. Not found: before is the whole text, after is
-/// empty (Go's strings.Cut).
-struct cut_result {
-  std::string_view before;
-  std::string_view after;
-  bool found = false;
-};
-
-/// Splits s around the first `sep`: cut("key=value=x", '=') is {"key",
-/// "value=x", true}. O(position) (index_byte kernel).
-[[nodiscard]] inline cut_result cut(std::string_view s, char sep) noexcept {
-  const std::size_t i = electron::detail::index_byte_near(electron::detail::kernel_arch{}, detail::text_bytes(s.data()),
-                                                          s.size(), static_cast<byte>(sep));
-  if (i == npos) return {s, s.substr(s.size()), false};
-  return {s.substr(0, i), s.substr(i + 1), true};
-}
-/// Splits s around the first occurrence of `sep` (a string; an empty one is
-/// found at 0): cut("a: b: c", ": ") is {"a", "b: c", true}. O(n + m).
-[[nodiscard]] inline cut_result cut(std::string_view s, std::string_view sep) noexcept {
-  const std::size_t i = electron::detail::find(electron::detail::kernel_arch{}, detail::text_bytes(s.data()), s.size(),
-                                               detail::text_bytes(sep.data()), sep.size());
-  if (i == npos) return {s, s.substr(s.size()), false};
-  return {s.substr(0, i), s.substr(i + sep.size()), true};
-}
-/// Splits s around the first byte that is in `seps` (the separator is then
-/// s[before.size()]): cut_any("k: v=1", "=:") is {"k", " v=1", true}. An
-/// empty `seps` is never found. O(position) (index_any kernel).
-[[nodiscard]] inline cut_result cut_any(std::string_view s, std::string_view seps) noexcept {
-  const std::size_t i = electron::detail::index_any(electron::detail::kernel_arch{}, detail::text_bytes(s.data()),
-                                                    s.size(), detail::text_bytes(seps.data()), seps.size());
-  if (i == npos) return {s, s.substr(s.size()), false};
-  return {s.substr(0, i), s.substr(i + 1), true};
-}
-/// Splits s around the last `sep`: cut_last("/var/log/a.log", '/') is
-/// {"/var/log", "a.log", true}. Not found: {s, "", false}, as cut.
-/// (last_index_byte kernel.)
-[[nodiscard]] inline cut_result cut_last(std::string_view s, char sep) noexcept {
-  const std::size_t i = electron::detail::last_index_byte(electron::detail::kernel_arch{}, detail::text_bytes(s.data()),
-                                                          s.size(), static_cast<byte>(sep));
-  if (i == npos) return {s, s.substr(s.size()), false};
-  return {s.substr(0, i), s.substr(i + 1), true};
-}
-
-/// s without its leading ASCII whitespace (ascii_whitespace).
-[[nodiscard]] constexpr std::string_view trim_left(std::string_view s) noexcept {
-  std::size_t i = 0;
-  while (i < s.size() && detail::is_ascii_space(s[i])) ++i;
-  return s.substr(i);
-}
-/// s without its trailing ASCII whitespace.
-[[nodiscard]] constexpr std::string_view trim_right(std::string_view s) noexcept {
-  std::size_t n = s.size();
-  while (n > 0 && detail::is_ascii_space(s[n - 1])) --n;
-  return s.substr(0, n);
-}
-/// s without leading and trailing ASCII whitespace: Python's bytes.strip().
-/// trim(" \t key \r\n") is "key".
-[[nodiscard]] constexpr std::string_view trim(std::string_view s) noexcept { return trim_right(trim_left(s)); }
-
-/// s without its leading bytes that are in `chars` (Python's lstrip(chars)).
-[[nodiscard]] constexpr std::string_view trim_left(std::string_view s, std::string_view chars) noexcept {
-  const detail::byte_table set(chars);
-  std::size_t i = 0;
-  while (i < s.size() && set.contains(s[i])) ++i;
-  return s.substr(i);
-}
-/// s without its trailing bytes that are in `chars` (Python's rstrip(chars)).
-[[nodiscard]] constexpr std::string_view trim_right(std::string_view s, std::string_view chars) noexcept {
-  const detail::byte_table set(chars);
-  std::size_t n = s.size();
-  while (n > 0 && set.contains(s[n - 1])) --n;
-  return s.substr(0, n);
-}
-/// s without leading and trailing bytes that are in `chars` (Python's
-/// strip(chars)): trim("--a-b--", "-") is "a-b".
-[[nodiscard]] constexpr std::string_view trim(std::string_view s, std::string_view chars) noexcept {
-  return trim_right(trim_left(s, chars), chars);
-}
-
-}  // namespace strings
-ELECTRON_END_NAMESPACE
-
-#endif  // ELECTRON_STRINGS_HPP
-// ---- end electron/strings.hpp ----
 
 #include <cstddef>
 #include <cstdint>
