@@ -9,7 +9,9 @@
 #include "electron/arena.hpp"
 #include "electron/bits.hpp"
 #include "electron/cache.hpp"
+#include "electron/encoding.hpp"
 #include "electron/hash.hpp"
+#include "electron/io.hpp"
 #include "electron/lockfree.hpp"
 #include "electron/parse.hpp"
 #include "electron/pool.hpp"
@@ -24,6 +26,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <memory_resource>
 #include <new>
@@ -47,6 +50,8 @@ namespace el = electron::lockfree;
 namespace ep = electron::pool;
 namespace es = electron::strings;
 namespace esc = electron::sched;
+namespace eio = electron::io;
+namespace enc = electron::encoding;
 
 namespace {
 
@@ -256,6 +261,14 @@ TEST_CASE("contract: pools, queues and the stack are neither copyable nor movabl
   STATIC_REQUIRE(!std::is_move_constructible_v<el::spsc_queue<int>>);
   STATIC_REQUIRE(!std::is_move_constructible_v<el::stack<int>>);
   STATIC_REQUIRE(!std::is_copy_assignable_v<el::stack<int>>);
+  STATIC_REQUIRE(!std::is_move_constructible_v<eio::ring_buffer>);
+  STATIC_REQUIRE(!std::is_copy_assignable_v<eio::ring_buffer>);
+  // Writers hold a position in their sink: neither copied nor moved. The
+  // reader is a cursor: copies are independent.
+  STATIC_REQUIRE(!std::is_copy_constructible_v<enc::json_writer<std::string>>);
+  STATIC_REQUIRE(!std::is_move_constructible_v<eio::writer<eio::string_output>>);
+  STATIC_REQUIRE(std::is_nothrow_copy_constructible_v<eio::reader>);
+  STATIC_REQUIRE(std::is_nothrow_copy_assignable_v<eio::reader>);
   // Move-only handles: moves are noexcept.
   STATIC_REQUIRE(!std::is_copy_constructible_v<ep::buffer_pool::buffer>);
   STATIC_REQUIRE(std::is_nothrow_move_constructible_v<ep::buffer_pool::buffer>);
@@ -376,6 +389,39 @@ TEST_CASE("contract: object_pool and buffer_pool get() leave the pool usable whe
   }
   CHECK(r.control().live() == 0);
   CHECK(r.control().errors() == 0);
+}
+
+TEST_CASE("contract: a byte ring whose memory cannot be allocated throws and leaks nothing",
+          "[contract][alloc][ring_buffer]") {
+  et::failing_resource r;
+  r.control().fail_nth(1);
+  CHECK_THROWS_AS(eio::ring_buffer(4096, &r), std::bad_alloc);
+  CHECK(r.control().failures() == 1);
+  CHECK(r.control().live() == 0);
+  r.control().disarm();
+  {
+    eio::ring_buffer ring(4096, &r);
+    CHECK(ring.try_write(std::string_view("kept")));
+    CHECK(r.control().live() == 1);
+  }
+  CHECK(r.control().live() == 0);
+}
+
+TEST_CASE("contract: a reader copied mid-stream is an independent cursor; a self-assigned one is unchanged",
+          "[contract][move][reader]") {
+  const std::string bytes = "\x01\x02\x03\x04\xac\x02tail";
+  eio::reader a(bytes);
+  CHECK(a.u16_le() == 0x0201);
+  eio::reader b = a;
+  CHECK(b.u16_le() == 0x0403);
+  CHECK(a.offset() == 2);
+  CHECK(a.u16_le() == 0x0403);
+  auto& alias = a;
+  a = alias;  // self-copy
+  CHECK(a.offset() == 4);
+  CHECK(a.varint() == 300);
+  CHECK(a.rest() == "tail");
+  CHECK(a.rest().data() == bytes.data() + 6);  // a view of the caller's bytes, not a copy
 }
 
 TEST_CASE("contract: a queue whose ring cannot be allocated throws and leaks nothing", "[contract][alloc][queue]") {
@@ -584,6 +630,7 @@ TEST_CASE("contract: sizes near SIZE_MAX are refused before anything is allocate
       CHECK_THROWS_AS(es::builder(pool, n), std::length_error);
       CHECK_THROWS_AS(el::mpmc_queue<int>(n, &r), std::length_error);
       CHECK_THROWS_AS(el::spsc_queue<int>(n, &r), std::length_error);
+      CHECK_THROWS_AS(eio::ring_buffer(n, &r), std::length_error);
       CHECK_THROWS_AS(eh::string_interner(eh::xxh3_64_hasher{}, n, &r), std::length_error);
     }
     CHECK(b.view() == "kept");
@@ -663,6 +710,25 @@ struct handoff<el::stack<int>> {
   }
 };
 
+template <>
+struct handoff<eio::ring_buffer> {
+  // An int travels as its 4 bytes; a ring of 8 bytes makes wrap-around and
+  // a full ring common.
+  static eio::ring_buffer* make() { return new eio::ring_buffer(8); }
+  static void put(eio::ring_buffer& r, int v) {
+    electron::byte b[sizeof v];
+    std::memcpy(b, &v, sizeof v);
+    while (!r.try_write(std::span<const electron::byte>(b))) std::this_thread::yield();
+  }
+  static int take(eio::ring_buffer& r) {
+    electron::byte b[sizeof(int)];
+    while (!r.try_read(std::span<electron::byte>(b))) std::this_thread::yield();
+    int v = 0;
+    std::memcpy(&v, b, sizeof v);
+    return v;
+  }
+};
+
 // A consumer deletes the container as soon as it has taken the one item a
 // producer put in: the producer's put() must not touch the container after
 // the item became visible (TSan and ASan see it when it does).
@@ -728,12 +794,13 @@ void check_two_instances() {
 }  // namespace
 
 TEMPLATE_TEST_CASE("contract: a consumer may destroy the container right after the last handoff",
-                   "[contract][threads][handoff]", el::mpmc_queue<int>, el::spsc_queue<int>, el::stack<int>) {
+                   "[contract][threads][handoff]", el::mpmc_queue<int>, el::spsc_queue<int>, el::stack<int>,
+                   eio::ring_buffer) {
   check_destroy_after_handoff<TestType>();
 }
 
 TEMPLATE_TEST_CASE("contract: two instances used from the same threads stay apart", "[contract][threads]",
-                   el::mpmc_queue<int>, el::spsc_queue<int>, el::stack<int>) {
+                   el::mpmc_queue<int>, el::spsc_queue<int>, el::stack<int>, eio::ring_buffer) {
   check_two_instances<TestType>();
 }
 

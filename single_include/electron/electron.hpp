@@ -4003,13 +4003,236 @@ ELECTRON_END_NAMESPACE
 #ifndef ELECTRON_ENCODING_DETAIL_JSON_NUMBER_HPP
 #define ELECTRON_ENCODING_DETAIL_JSON_NUMBER_HPP
 
-// ---- begin electron/parse/detail/format_float_write.hpp ----
-// electron/parse/detail/format_float_write.hpp: the text layouts behind
-// electron/parse/format_float.hpp: the shortest form's choice between
-// fixed and scientific and its writer, and the bounded writer of the forms
-// with a format or a precision.
-#ifndef ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_WRITE_HPP
-#define ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_WRITE_HPP
+// ---- begin electron/detail/digits.hpp ----
+// electron/detail/digits.hpp: internal. Decimal digit writers shared by
+// parse (format_int, format_float) and encoding (json_writer's numbers).
+#ifndef ELECTRON_DETAIL_DIGITS_HPP
+#define ELECTRON_DETAIL_DIGITS_HPP
+
+
+#include <cstdint>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace detail {
+
+/// '0' in every byte of a word.
+inline constexpr std::uint64_t ascii_zeros = 0x3030303030303030ULL;
+
+/// The 8 ASCII digits of x < 10^8 (leading zeros), the first in the low
+/// byte: SWAR, every digit at once. The two 4-digit halves sit in 32-bit
+/// lanes, are split into 2-digit values in 16-bit lanes and then into
+/// digits in bytes, dividing by 100 and by 10 as multiplications by
+/// 10486 / 2^20 and 103 / 2^10 (exact for values below 10^4 and 10^2; the
+/// products stay inside their lanes).
+constexpr std::uint64_t ascii8(std::uint32_t x) noexcept {
+  std::uint64_t w = std::uint64_t{x / 10000} | (std::uint64_t{x % 10000} << 32);
+  const std::uint64_t hundreds = ((w * 10486) >> 20) & 0x0000007F0000007FULL;
+  w = hundreds | ((w - hundreds * 100) << 16);
+  const std::uint64_t tens = ((w * 103) >> 10) & 0x000F000F000F000FULL;
+  w = tens | ((w - tens * 10) << 8);
+  return w | ascii_zeros;
+}
+
+/// "00" to "99", two characters each.
+inline constexpr char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+}  // namespace detail
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_DETAIL_DIGITS_HPP
+// ---- end electron/detail/digits.hpp ----
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace encoding {
+namespace detail {
+
+inline constexpr std::uint64_t json_powers_of_10[20] = {1u,
+                                                        10u,
+                                                        100u,
+                                                        1000u,
+                                                        10000u,
+                                                        100000u,
+                                                        1000000u,
+                                                        10000000u,
+                                                        100000000u,
+                                                        1000000000u,
+                                                        10000000000u,
+                                                        100000000000u,
+                                                        1000000000000u,
+                                                        10000000000000u,
+                                                        100000000000000u,
+                                                        1000000000000000u,
+                                                        10000000000000000u,
+                                                        100000000000000000u,
+                                                        1000000000000000000u,
+                                                        10000000000000000000u};
+
+/// Decimal digits of v (1 for 0): floor(log10(2) * bit width) + 1 is exact
+/// or one too many, which one comparison with a power of 10 settles
+/// (1233 / 4096 approximates log10(2) closely enough for 64 bits).
+constexpr int json_digit_count(std::uint64_t v) noexcept {
+  const int t = static_cast<int>((std::bit_width(v | 1) * 1233) >> 12);
+  return t + 1 - (v < json_powers_of_10[t] ? 1 : 0);
+}
+
+/// The n <= 8 last digits of x < 10^8 stored as one word at out (8 bytes
+/// written); returns out + n.
+inline char* json_store_digits(char* out, std::uint32_t x, int n) noexcept {
+  const std::uint64_t w = electron::detail::ascii8(x) >> (8 * (8 - n));
+  std::memcpy(out, &w, 8);
+  return out + n;
+}
+
+/// Writes v in decimal at out, which has room for 24 bytes (whole words are
+/// stored past the digits); returns the end. Little-endian targets convert 8
+/// digits at once (parse's SWAR ascii8), others two at a time.
+inline char* json_write_u64(char* out, std::uint64_t v) noexcept {
+  if (v < 10) {
+    *out = static_cast<char>('0' + v);
+    return out + 1;
+  }
+  if constexpr (std::endian::native == std::endian::little) {
+    constexpr std::uint64_t e8 = 100000000u;
+    if (v < e8) return json_store_digits(out, static_cast<std::uint32_t>(v), json_digit_count(v));
+    if (v < e8 * e8) {
+      const std::uint64_t high = v / e8;
+      out = json_store_digits(out, static_cast<std::uint32_t>(high), json_digit_count(high));
+      return json_store_digits(out, static_cast<std::uint32_t>(v - high * e8), 8);
+    }
+    const std::uint64_t top = v / (e8 * e8);  // at most 1844
+    const std::uint64_t rest = v - top * (e8 * e8);
+    out = json_store_digits(out, static_cast<std::uint32_t>(top), json_digit_count(top));
+    out = json_store_digits(out, static_cast<std::uint32_t>(rest / e8), 8);
+    return json_store_digits(out, static_cast<std::uint32_t>(rest % e8), 8);
+  }
+  const int n = json_digit_count(v);
+  char* const end = out + n;
+  char* q = end;
+  while (v >= 100) {
+    q -= 2;
+    std::memcpy(q, &electron::detail::digit_pairs[2 * (v % 100)], 2);
+    v /= 100;
+  }
+  if (v >= 10) {
+    std::memcpy(q - 2, &electron::detail::digit_pairs[2 * v], 2);
+  } else {
+    q[-1] = static_cast<char>('0' + v);
+  }
+  return end;
+}
+
+/// Writes v in decimal at out (room for 25 bytes); returns the end.
+inline char* json_write_i64(char* out, std::int64_t v) noexcept {
+  std::uint64_t u = static_cast<std::uint64_t>(v);
+  if (v < 0) {
+    *out++ = '-';
+    u = 0 - u;
+  }
+  return json_write_u64(out, u);
+}
+
+}  // namespace detail
+}  // namespace encoding
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_ENCODING_DETAIL_JSON_NUMBER_HPP
+// ---- end electron/encoding/detail/json_number.hpp ----
+// ---- begin electron/encoding/sink.hpp ----
+// electron/encoding/sink.hpp: the byte_sink concept that the encoders
+// (json_writer, varint's appending forms) and io::writer write into.
+//
+// A byte_sink takes bytes through append(std::string_view): std::string,
+// strings::basic_builder and io::writer are byte_sinks as they are. A sink
+// that can also hand out room to write into (prepare(n) / commit(k)) is a
+// contiguous_byte_sink, and the encoders then write straight into it with
+// no staging copy; into any other sink they write through a small buffer
+// of their own, appended when full and when flushed.
+//
+//   electron::strings::builder b;        // a contiguous_byte_sink
+//   char* p = electron::encoding::sink_prepare(b, 8);   // room for 8 bytes
+//   p[0] = 'd';
+//   electron::encoding::sink_commit(b, 1);              // b.view() == "d"
+#ifndef ELECTRON_ENCODING_SINK_HPP
+#define ELECTRON_ENCODING_SINK_HPP
+
+
+#include <concepts>
+#include <cstddef>
+#include <string_view>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace encoding {
+
+/// Anything bytes can be appended to with `s.append(std::string_view)`.
+/// What append throws (std::bad_alloc, std::length_error, ...) passes
+/// through the encoders unchanged.
+template <class S>
+concept byte_sink = requires(S& s, std::string_view bytes) {
+  s.append(bytes);
+};
+
+/// A byte_sink that hands out contiguous room: `s.prepare(n)` returns a
+/// pointer to at least n writable bytes (it may grow, flush or throw), and
+/// `s.commit(k)`, k <= n, appends the first k of them. Bytes prepared and
+/// not committed are not output; the next prepare() or append() may reuse
+/// them.
+template <class S>
+concept contiguous_byte_sink = byte_sink<S> && requires(S& s, std::size_t n) {
+  { s.prepare(n) } -> std::same_as<char*>;
+  s.commit(n);
+};
+
+/// Appends `bytes` to `s`.
+template <byte_sink S>
+constexpr void sink_append(S& s, std::string_view bytes) {
+  s.append(bytes);
+}
+
+/// prepare/commit of a contiguous_byte_sink.
+template <contiguous_byte_sink S>
+constexpr char* sink_prepare(S& s, std::size_t n) {
+  return s.prepare(n);
+}
+/// See sink_prepare.
+template <contiguous_byte_sink S>
+constexpr void sink_commit(S& s, std::size_t k) {
+  s.commit(k);
+}
+
+}  // namespace encoding
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_ENCODING_SINK_HPP
+// ---- end electron/encoding/sink.hpp ----
+// ---- begin electron/parse/format_float.hpp ----
+// electron/parse/format_float.hpp: float and double to text, the shortest
+// form that reads back as the same value.
+//
+//   format_float(first, last, v)   v -> text in a caller buffer, byte for byte
+//                                  what std::to_chars(first, last, v) writes
+//   format_float(.., fmt[, prec])  fixed / scientific / general, as std::to_chars
+//   format_float_ecmascript        double -> text as JavaScript's String(v)
+//   float_chars                    v -> text in a small value
+//   append_float                   v -> text appended to a builder (any text_sink)
+//
+// Everything here is constexpr; everything but append_float (whose sink may
+// allocate) is noexcept and never allocates. Formatting never writes past
+// last. Algorithm: Schubfach (R. Giulietti, "The Schubfach way to render
+// doubles", 2020) for the digits, see docs/parse.md.
+//
+//   char buf[electron::parse::max_float_chars];
+//   auto r = electron::parse::format_float(buf, buf + sizeof buf, 0.1);  // "0.1"
+//   electron::parse::float_chars t(1e21);                                // t.view() == "1e+21"
+#ifndef ELECTRON_PARSE_FORMAT_FLOAT_HPP
+#define ELECTRON_PARSE_FORMAT_FLOAT_HPP
 
 // ---- begin electron/parse/common.hpp ----
 // electron/parse/common.hpp: what the parse module's functions share:
@@ -5041,6 +5264,14 @@ ELECTRON_END_NAMESPACE
 
 #endif  // ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_SHORTEST_HPP
 // ---- end electron/parse/detail/format_float_shortest.hpp ----
+// ---- begin electron/parse/detail/format_float_write.hpp ----
+// electron/parse/detail/format_float_write.hpp: the text layouts behind
+// electron/parse/format_float.hpp: the shortest form's choice between
+// fixed and scientific and its writer, and the bounded writer of the forms
+// with a format or a precision.
+#ifndef ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_WRITE_HPP
+#define ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_WRITE_HPP
+
 // ---- begin electron/parse/detail/int_digits.hpp ----
 // electron/parse/detail/int_digits.hpp: the digit kernels behind
 // electron/parse/int.hpp (reading runs of digits, writing them back).
@@ -5133,7 +5364,8 @@ constexpr digit_run radix_run(const char* p, const char* last, unsigned base) no
 // multiply-add, then the four pairs are combined with two 32x32 products
 // that land in the word's high half.
 
-inline constexpr std::uint64_t ascii_zeros = 0x3030303030303030ULL;
+using electron::detail::ascii8;
+using electron::detail::ascii_zeros;
 
 /// 8 bytes from p in memory order (p[0] in the low byte).
 constexpr std::uint64_t load8(const char* p) noexcept {
@@ -5293,21 +5525,6 @@ constexpr std::size_t decimal_digits(std::uint64_t v) noexcept {
   return static_cast<std::size_t>(e.digits + (v >= e.threshold ? 1 : 0));
 }
 
-/// The 8 ASCII digits of x < 10^8 (leading zeros), the first in the low
-/// byte: SWAR, every digit at once. The two 4-digit halves sit in 32-bit
-/// lanes, are split into 2-digit values in 16-bit lanes and then into
-/// digits in bytes, dividing by 100 and by 10 as multiplications by
-/// 10486 / 2^20 and 103 / 2^10 (exact for values below 10^4 and 10^2; the
-/// products stay inside their lanes).
-constexpr std::uint64_t ascii8(std::uint32_t x) noexcept {
-  std::uint64_t w = std::uint64_t{x / 10000} | (std::uint64_t{x % 10000} << 32);
-  const std::uint64_t hundreds = ((w * 10486) >> 20) & 0x0000007F0000007FULL;
-  w = hundreds | ((w - hundreds * 100) << 16);
-  const std::uint64_t tens = ((w * 103) >> 10) & 0x000F000F000F000FULL;
-  w = tens | ((w - tens * 10) << 8);
-  return w | ascii_zeros;
-}
-
 /// Stores the low n bytes of w (1 <= n <= 8) at out in memory order.
 constexpr void store_bytes(char* out, std::uint64_t w, std::size_t n) noexcept {
   if (std::is_constant_evaluated() || std::endian::native != std::endian::little) {
@@ -5457,11 +5674,7 @@ constexpr uint128 digit_values16(std::uint64_t x) noexcept {
   return (static_cast<uint128>(low) << 64) | high;
 }
 
-/// "00" to "99", two characters each.
-inline constexpr char digit_pairs[201] =
-    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-    "8081828384858687888990919293949596979899";
+using electron::detail::digit_pairs;
 
 /// Writes 'e', the sign and the two or three digits of the exponent x
 /// (|x| < 1000) at p[0, 5); returns the end (p + 4 or p + 5).
@@ -5706,196 +5919,6 @@ ELECTRON_END_NAMESPACE
 
 #endif  // ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_WRITE_HPP
 // ---- end electron/parse/detail/format_float_write.hpp ----
-
-#include <bit>
-#include <cstddef>
-#include <cstdint>
-#include <cstring>
-
-ELECTRON_BEGIN_NAMESPACE
-namespace encoding {
-namespace detail {
-
-inline constexpr std::uint64_t json_powers_of_10[20] = {1u,
-                                                        10u,
-                                                        100u,
-                                                        1000u,
-                                                        10000u,
-                                                        100000u,
-                                                        1000000u,
-                                                        10000000u,
-                                                        100000000u,
-                                                        1000000000u,
-                                                        10000000000u,
-                                                        100000000000u,
-                                                        1000000000000u,
-                                                        10000000000000u,
-                                                        100000000000000u,
-                                                        1000000000000000u,
-                                                        10000000000000000u,
-                                                        100000000000000000u,
-                                                        1000000000000000000u,
-                                                        10000000000000000000u};
-
-/// Decimal digits of v (1 for 0): floor(log10(2) * bit width) + 1 is exact
-/// or one too many, which one comparison with a power of 10 settles
-/// (1233 / 4096 approximates log10(2) closely enough for 64 bits).
-constexpr int json_digit_count(std::uint64_t v) noexcept {
-  const int t = static_cast<int>((std::bit_width(v | 1) * 1233) >> 12);
-  return t + 1 - (v < json_powers_of_10[t] ? 1 : 0);
-}
-
-/// The n <= 8 last digits of x < 10^8 stored as one word at out (8 bytes
-/// written); returns out + n.
-inline char* json_store_digits(char* out, std::uint32_t x, int n) noexcept {
-  const std::uint64_t w = parse::detail::ascii8(x) >> (8 * (8 - n));
-  std::memcpy(out, &w, 8);
-  return out + n;
-}
-
-/// Writes v in decimal at out, which has room for 24 bytes (whole words are
-/// stored past the digits); returns the end. Little-endian targets convert 8
-/// digits at once (parse's SWAR ascii8), others two at a time.
-inline char* json_write_u64(char* out, std::uint64_t v) noexcept {
-  if (v < 10) {
-    *out = static_cast<char>('0' + v);
-    return out + 1;
-  }
-  if constexpr (std::endian::native == std::endian::little) {
-    constexpr std::uint64_t e8 = 100000000u;
-    if (v < e8) return json_store_digits(out, static_cast<std::uint32_t>(v), json_digit_count(v));
-    if (v < e8 * e8) {
-      const std::uint64_t high = v / e8;
-      out = json_store_digits(out, static_cast<std::uint32_t>(high), json_digit_count(high));
-      return json_store_digits(out, static_cast<std::uint32_t>(v - high * e8), 8);
-    }
-    const std::uint64_t top = v / (e8 * e8);  // at most 1844
-    const std::uint64_t rest = v - top * (e8 * e8);
-    out = json_store_digits(out, static_cast<std::uint32_t>(top), json_digit_count(top));
-    out = json_store_digits(out, static_cast<std::uint32_t>(rest / e8), 8);
-    return json_store_digits(out, static_cast<std::uint32_t>(rest % e8), 8);
-  }
-  const int n = json_digit_count(v);
-  char* const end = out + n;
-  char* q = end;
-  while (v >= 100) {
-    q -= 2;
-    std::memcpy(q, &parse::detail::digit_pairs[2 * (v % 100)], 2);
-    v /= 100;
-  }
-  if (v >= 10) {
-    std::memcpy(q - 2, &parse::detail::digit_pairs[2 * v], 2);
-  } else {
-    q[-1] = static_cast<char>('0' + v);
-  }
-  return end;
-}
-
-/// Writes v in decimal at out (room for 25 bytes); returns the end.
-inline char* json_write_i64(char* out, std::int64_t v) noexcept {
-  std::uint64_t u = static_cast<std::uint64_t>(v);
-  if (v < 0) {
-    *out++ = '-';
-    u = 0 - u;
-  }
-  return json_write_u64(out, u);
-}
-
-}  // namespace detail
-}  // namespace encoding
-ELECTRON_END_NAMESPACE
-
-#endif  // ELECTRON_ENCODING_DETAIL_JSON_NUMBER_HPP
-// ---- end electron/encoding/detail/json_number.hpp ----
-// ---- begin electron/encoding/sink.hpp ----
-// electron/encoding/sink.hpp: the byte_sink concept that the encoders
-// (json_writer, varint's appending forms) and io::writer write into.
-//
-// A byte_sink takes bytes through append(std::string_view): std::string,
-// strings::basic_builder and io::writer are byte_sinks as they are. A sink
-// that can also hand out room to write into (prepare(n) / commit(k)) is a
-// contiguous_byte_sink, and the encoders then write straight into it with
-// no staging copy; into any other sink they write through a small buffer
-// of their own, appended when full and when flushed.
-//
-//   electron::strings::builder b;        // a contiguous_byte_sink
-//   char* p = electron::encoding::sink_prepare(b, 8);   // room for 8 bytes
-//   p[0] = 'd';
-//   electron::encoding::sink_commit(b, 1);              // b.view() == "d"
-#ifndef ELECTRON_ENCODING_SINK_HPP
-#define ELECTRON_ENCODING_SINK_HPP
-
-
-#include <concepts>
-#include <cstddef>
-#include <string_view>
-
-ELECTRON_BEGIN_NAMESPACE
-namespace encoding {
-
-/// Anything bytes can be appended to with `s.append(std::string_view)`.
-/// What append throws (std::bad_alloc, std::length_error, ...) passes
-/// through the encoders unchanged.
-template <class S>
-concept byte_sink = requires(S& s, std::string_view bytes) {
-  s.append(bytes);
-};
-
-/// A byte_sink that hands out contiguous room: `s.prepare(n)` returns a
-/// pointer to at least n writable bytes (it may grow, flush or throw), and
-/// `s.commit(k)`, k <= n, appends the first k of them. Bytes prepared and
-/// not committed are not output; the next prepare() or append() may reuse
-/// them.
-template <class S>
-concept contiguous_byte_sink = byte_sink<S> && requires(S& s, std::size_t n) {
-  { s.prepare(n) } -> std::same_as<char*>;
-  s.commit(n);
-};
-
-/// Appends `bytes` to `s`.
-template <byte_sink S>
-constexpr void sink_append(S& s, std::string_view bytes) {
-  s.append(bytes);
-}
-
-/// prepare/commit of a contiguous_byte_sink.
-template <contiguous_byte_sink S>
-constexpr char* sink_prepare(S& s, std::size_t n) {
-  return s.prepare(n);
-}
-/// See sink_prepare.
-template <contiguous_byte_sink S>
-constexpr void sink_commit(S& s, std::size_t k) {
-  s.commit(k);
-}
-
-}  // namespace encoding
-ELECTRON_END_NAMESPACE
-
-#endif  // ELECTRON_ENCODING_SINK_HPP
-// ---- end electron/encoding/sink.hpp ----
-// ---- begin electron/parse/format_float.hpp ----
-// electron/parse/format_float.hpp: float and double to text, the shortest
-// form that reads back as the same value.
-//
-//   format_float(first, last, v)   v -> text in a caller buffer, byte for byte
-//                                  what std::to_chars(first, last, v) writes
-//   format_float(.., fmt[, prec])  fixed / scientific / general, as std::to_chars
-//   format_float_ecmascript        double -> text as JavaScript's String(v)
-//   float_chars                    v -> text in a small value
-//   append_float                   v -> text appended to a builder (any text_sink)
-//
-// Everything here is constexpr; everything but append_float (whose sink may
-// allocate) is noexcept and never allocates. Formatting never writes past
-// last. Algorithm: Schubfach (R. Giulietti, "The Schubfach way to render
-// doubles", 2020) for the digits, see docs/parse.md.
-//
-//   char buf[electron::parse::max_float_chars];
-//   auto r = electron::parse::format_float(buf, buf + sizeof buf, 0.1);  // "0.1"
-//   electron::parse::float_chars t(1e21);                                // t.view() == "1e+21"
-#ifndef ELECTRON_PARSE_FORMAT_FLOAT_HPP
-#define ELECTRON_PARSE_FORMAT_FLOAT_HPP
-
 
 #include <bit>
 #include <charconv>
@@ -7616,7 +7639,7 @@ ELECTRON_END_NAMESPACE
 // loop for the last value.
 //
 // A shuffle-table decoder (Masked VByte: Plaisance, Kurz, Lemire, "Vectorized
-// VByte Decoding", 2015) was not built; docs/encoding_varint.md has the
+// VByte Decoding", 2015) was not built; docs/encoding.md (varints) has the
 // measured ratio of this kernel to the byte loop.
 #ifndef ELECTRON_ENCODING_DETAIL_VARINT_BULK_HPP
 #define ELECTRON_ENCODING_DETAIL_VARINT_BULK_HPP

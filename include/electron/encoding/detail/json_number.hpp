@@ -6,8 +6,7 @@
 #define ELECTRON_ENCODING_DETAIL_JSON_NUMBER_HPP
 
 #include "electron/config.hpp"
-#include "electron/parse/detail/format_float_write.hpp"
-#include "electron/parse/detail/int_digits.hpp"
+#include "electron/detail/digits.hpp"
 
 #include <bit>
 #include <cstddef>
@@ -50,7 +49,7 @@ constexpr int json_digit_count(std::uint64_t v) noexcept {
 /// The n <= 8 last digits of x < 10^8 stored as one word at out (8 bytes
 /// written); returns out + n.
 inline char* json_store_digits(char* out, std::uint32_t x, int n) noexcept {
-  const std::uint64_t w = parse::detail::ascii8(x) >> (8 * (8 - n));
+  const std::uint64_t w = electron::detail::ascii8(x) >> (8 * (8 - n));
   std::memcpy(out, &w, 8);
   return out + n;
 }
@@ -82,11 +81,11 @@ inline char* json_write_u64(char* out, std::uint64_t v) noexcept {
   char* q = end;
   while (v >= 100) {
     q -= 2;
-    std::memcpy(q, &parse::detail::digit_pairs[2 * (v % 100)], 2);
+    std::memcpy(q, &electron::detail::digit_pairs[2 * (v % 100)], 2);
     v /= 100;
   }
   if (v >= 10) {
-    std::memcpy(q - 2, &parse::detail::digit_pairs[2 * v], 2);
+    std::memcpy(q - 2, &electron::detail::digit_pairs[2 * v], 2);
   } else {
     q[-1] = static_cast<char>('0' + v);
   }

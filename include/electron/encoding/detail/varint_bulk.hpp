@@ -10,7 +10,7 @@
 // loop for the last value.
 //
 // A shuffle-table decoder (Masked VByte: Plaisance, Kurz, Lemire, "Vectorized
-// VByte Decoding", 2015) was not built; docs/encoding_varint.md has the
+// VByte Decoding", 2015) was not built; docs/encoding.md (varints) has the
 // measured ratio of this kernel to the byte loop.
 #ifndef ELECTRON_ENCODING_DETAIL_VARINT_BULK_HPP
 #define ELECTRON_ENCODING_DETAIL_VARINT_BULK_HPP

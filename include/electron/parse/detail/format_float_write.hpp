@@ -7,6 +7,7 @@
 #define ELECTRON_PARSE_DETAIL_FORMAT_FLOAT_WRITE_HPP
 
 #include "electron/config.hpp"
+#include "electron/detail/digits.hpp"
 #include "electron/parse/common.hpp"
 #include "electron/parse/detail/format_float_exact.hpp"
 #include "electron/parse/detail/format_float_shortest.hpp"
@@ -68,11 +69,7 @@ constexpr uint128 digit_values16(std::uint64_t x) noexcept {
   return (static_cast<uint128>(low) << 64) | high;
 }
 
-/// "00" to "99", two characters each.
-inline constexpr char digit_pairs[201] =
-    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-    "8081828384858687888990919293949596979899";
+using electron::detail::digit_pairs;
 
 /// Writes 'e', the sign and the two or three digits of the exponent x
 /// (|x| < 1000) at p[0, 5); returns the end (p + 4 or p + 5).

@@ -5,6 +5,7 @@
 #define ELECTRON_PARSE_DETAIL_INT_DIGITS_HPP
 
 #include "electron/config.hpp"
+#include "electron/detail/digits.hpp"
 
 #include <array>
 #include <bit>
@@ -91,7 +92,8 @@ constexpr digit_run radix_run(const char* p, const char* last, unsigned base) no
 // multiply-add, then the four pairs are combined with two 32x32 products
 // that land in the word's high half.
 
-inline constexpr std::uint64_t ascii_zeros = 0x3030303030303030ULL;
+using electron::detail::ascii8;
+using electron::detail::ascii_zeros;
 
 /// 8 bytes from p in memory order (p[0] in the low byte).
 constexpr std::uint64_t load8(const char* p) noexcept {
@@ -249,21 +251,6 @@ inline constexpr std::array<digits_at_width, 64> digits_by_leading_zeros = [] {
 constexpr std::size_t decimal_digits(std::uint64_t v) noexcept {
   const digits_at_width& e = digits_by_leading_zeros[static_cast<std::size_t>(std::countl_zero(v | 1))];
   return static_cast<std::size_t>(e.digits + (v >= e.threshold ? 1 : 0));
-}
-
-/// The 8 ASCII digits of x < 10^8 (leading zeros), the first in the low
-/// byte: SWAR, every digit at once. The two 4-digit halves sit in 32-bit
-/// lanes, are split into 2-digit values in 16-bit lanes and then into
-/// digits in bytes, dividing by 100 and by 10 as multiplications by
-/// 10486 / 2^20 and 103 / 2^10 (exact for values below 10^4 and 10^2; the
-/// products stay inside their lanes).
-constexpr std::uint64_t ascii8(std::uint32_t x) noexcept {
-  std::uint64_t w = std::uint64_t{x / 10000} | (std::uint64_t{x % 10000} << 32);
-  const std::uint64_t hundreds = ((w * 10486) >> 20) & 0x0000007F0000007FULL;
-  w = hundreds | ((w - hundreds * 100) << 16);
-  const std::uint64_t tens = ((w * 103) >> 10) & 0x000F000F000F000FULL;
-  w = tens | ((w - tens * 10) << 8);
-  return w | ascii_zeros;
 }
 
 /// Stores the low n bytes of w (1 <= n <= 8) at out in memory order.
