@@ -24,8 +24,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -109,12 +107,14 @@ int main(int argc, char** argv) {
   std::string log;
   const char* out_path = nullptr;
   if (argc >= 3 && std::strcmp(argv[1], "--file") == 0) {
-    std::ifstream f(argv[2], std::ios::binary);
-    if (!f) {
+    std::FILE* in = std::fopen(argv[2], "rb");
+    if (in == nullptr) {
       std::fprintf(stderr, "binlog_to_json: cannot read %s\n", argv[2]);
       return 1;
     }
-    log.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+    char chunk[64 * 1024];
+    for (std::size_t n; (n = std::fread(chunk, 1, sizeof chunk, in)) != 0;) log.append(chunk, n);
+    std::fclose(in);
     if (argc >= 4) out_path = argv[3];
   } else {
     const std::size_t n = argc >= 2 ? std::strtoull(argv[1], nullptr, 10) : 5;
