@@ -10406,6 +10406,14 @@ inline constexpr std::size_t short_copy_max = 64;
 /// costs more than the copy. With AVX-512BW: one masked load (masked-off
 /// bytes are not read, so no fault past the source) and one store;
 /// otherwise two overlapping fixed-size copies chosen by the length's class.
+// g++ 12 reports the branches for longer lengths as out of bounds when it
+// inlines a copy from a smaller object, though the length rules them out.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#pragma GCC diagnostic ignored "-Wstringop-overflow"
+#pragma GCC diagnostic ignored "-Wstringop-overread"
+#endif
 ELECTRON_ALWAYS_INLINE void copy_short_scalar(char* d, const char* p, std::size_t n) noexcept {
   if (n >= 16) {
     if (n >= 32) {
@@ -10429,6 +10437,9 @@ ELECTRON_ALWAYS_INLINE void copy_short_scalar(char* d, const char* p, std::size_
     d[n - 1] = p[n - 1];
   }
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 /// See copy_short_scalar; the AVX-512BW masked copy when the target has it.
 ELECTRON_ALWAYS_INLINE void copy_short(char* d, const char* p, std::size_t n) noexcept {
 #if ELECTRON_IO_DETAIL_MASKED_COPY
