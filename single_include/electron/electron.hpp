@@ -6546,6 +6546,7 @@ ELECTRON_END_NAMESPACE
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -6650,7 +6651,8 @@ template <byte_sink S>
 class json_writer {
  public:
   /// A writer at the start of a document in `sink`.
-  explicit json_writer(S& sink, const json_options& options = {}) noexcept : m_sink(&sink), m_options(options) {
+  explicit json_writer(S& sink, const json_options& options = {}) noexcept
+      : m_sink(std::addressof(sink)), m_options(options) {
     m_options.indent = std::min(m_options.indent, 16u);
     m_mode.escape_slash = options.escape_slash;
     m_mode.escape_line_separators = options.escape_line_separators;
@@ -6663,7 +6665,19 @@ class json_writer {
   json_writer& operator=(const json_writer&) = delete;
   /// Flushes (an exception from the sink's append here ends the program, as
   /// from any destructor: call flush() first when append may throw).
-  ~json_writer() { flush(); }
+  /// Flushes. A sink that throws here (std::bad_alloc, ...) loses the
+  /// bytes still buffered; the destructor never throws. Call flush() or
+  /// finish() first to see such an error.
+  ~json_writer() {
+#if ELECTRON_HAS_EXCEPTIONS
+    try {
+      flush();
+    } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw; see above
+    }
+#else
+    flush();
+#endif
+  }
 
   /// Writes null.
   void null() {
