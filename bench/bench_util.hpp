@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <random>
 #include <string>
@@ -79,6 +80,14 @@ inline __attribute__((always_inline)) void escape(T& object) noexcept {
 /// A compiler barrier: every write before it is performed, every read after it
 /// is made again.
 inline __attribute__((always_inline)) void clobber() noexcept { asm volatile("" : : : "memory"); }
+
+/// True in the token run ctest makes of every bench (ELECTRON_BENCH_SMOKE is
+/// set): benches then leave out their largest sizes, which would only slow
+/// the test suite down.
+inline bool smoke_run() noexcept {
+  const char* v = std::getenv("ELECTRON_BENCH_SMOKE");
+  return v != nullptr && *v != '\0' && *v != '0';
+}
 
 /// Reports allocs/op and bytes/op for the benchmark's loop in the *_allocs
 /// variant; nothing in the timing variant.

@@ -10,6 +10,7 @@
 #include "electron/cache.hpp"
 #include "electron/config.hpp"
 #include "electron/cpu.hpp"
+#include "electron/dense.hpp"
 #include "electron/encoding.hpp"
 #include "electron/hash.hpp"
 #include "electron/io.hpp"

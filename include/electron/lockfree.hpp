@@ -32,7 +32,7 @@
 #ifndef ELECTRON_LOCKFREE_HPP
 #define ELECTRON_LOCKFREE_HPP
 
-#include "electron/cache.hpp"
+#include "electron/cache/padded.hpp"
 #include "electron/config.hpp"
 #include "electron/detail/backoff.hpp"
 #include "electron/detail/thread_slots.hpp"

@@ -31,7 +31,7 @@
 #ifndef ELECTRON_SYNC_HPP
 #define ELECTRON_SYNC_HPP
 
-#include "electron/cache.hpp"
+#include "electron/cache/padded.hpp"
 #include "electron/config.hpp"
 #include "electron/detail/backoff.hpp"
 #include "electron/detail/waiter.hpp"

@@ -35,7 +35,7 @@
 #ifndef ELECTRON_IO_RING_BUFFER_HPP
 #define ELECTRON_IO_RING_BUFFER_HPP
 
-#include "electron/cache.hpp"
+#include "electron/cache/padded.hpp"
 #include "electron/config.hpp"
 #include "electron/io/detail/ring_memory.hpp"
 

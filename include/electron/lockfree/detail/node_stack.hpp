@@ -4,7 +4,7 @@
 #ifndef ELECTRON_LOCKFREE_DETAIL_NODE_STACK_HPP
 #define ELECTRON_LOCKFREE_DETAIL_NODE_STACK_HPP
 
-#include "electron/cache.hpp"
+#include "electron/cache/padded.hpp"
 #include "electron/config.hpp"
 #include "electron/lockfree/detail/ring.hpp"
 

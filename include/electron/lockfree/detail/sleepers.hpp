@@ -4,7 +4,7 @@
 #ifndef ELECTRON_LOCKFREE_DETAIL_SLEEPERS_HPP
 #define ELECTRON_LOCKFREE_DETAIL_SLEEPERS_HPP
 
-#include "electron/cache.hpp"
+#include "electron/cache/padded.hpp"
 #include "electron/config.hpp"
 #include "electron/detail/waiter.hpp"
 

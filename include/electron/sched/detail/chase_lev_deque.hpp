@@ -9,7 +9,7 @@
 #ifndef ELECTRON_SCHED_DETAIL_CHASE_LEV_DEQUE_HPP
 #define ELECTRON_SCHED_DETAIL_CHASE_LEV_DEQUE_HPP
 
-#include "electron/cache.hpp"
+#include "electron/cache/padded.hpp"
 #include "electron/config.hpp"
 
 #include <atomic>

@@ -5,7 +5,7 @@
 #ifndef ELECTRON_SCHED_DETAIL_SCHEDULER_CORE_HPP
 #define ELECTRON_SCHED_DETAIL_SCHEDULER_CORE_HPP
 
-#include "electron/cache.hpp"
+#include "electron/cache/padded.hpp"
 #include "electron/config.hpp"
 #include "electron/detail/backoff.hpp"
 #include "electron/detail/waiter.hpp"

@@ -4,7 +4,7 @@
 #ifndef ELECTRON_SCHED_DETAIL_TASK_HPP
 #define ELECTRON_SCHED_DETAIL_TASK_HPP
 
-#include "electron/cache.hpp"
+#include "electron/cache/padded.hpp"
 #include "electron/config.hpp"
 #include "electron/sched/detail/chase_lev_deque.hpp"
 
