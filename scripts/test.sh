@@ -13,7 +13,7 @@ presets=("$@")
 [[ ${#presets[@]} -eq 0 ]] && presets=(debug-asan release)
 
 for p in "${presets[@]}"; do
-  echo "== electron tests: preset $p"
+  echo "== electron tests: preset $p (at $((SECONDS / 60)) min $((SECONDS % 60)) s)"
   cmake --preset "$p" >/dev/null
   cmake --build --preset "$p"
   ctest --preset "$p"
