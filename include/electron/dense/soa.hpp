@@ -54,7 +54,7 @@ namespace dense {
 /// type std::allocator_traits accepts) that is copyable and comparable.
 template <class A>
 concept soa_allocator = std::copy_constructible<A> && std::equality_comparable<A> && requires(A& a) {
-  typename std::allocator_traits<A>::value_type;
+  typename A::value_type;
   a.allocate(std::size_t{1});
 };
 
@@ -335,6 +335,8 @@ requires(sizeof...(Ts) > 0) class basic_soa {
   [[nodiscard]] reverse_iterator rend() noexcept { return reverse_iterator(begin()); }
   [[nodiscard]] const_reverse_iterator rbegin() const noexcept { return const_reverse_iterator(end()); }
   [[nodiscard]] const_reverse_iterator rend() const noexcept { return const_reverse_iterator(begin()); }
+  [[nodiscard]] const_reverse_iterator crbegin() const noexcept { return rbegin(); }
+  [[nodiscard]] const_reverse_iterator crend() const noexcept { return rend(); }
 
   // ---- whole container ----------------------------------------------------
   /// Exchanges the contents (and the allocators when they propagate on
@@ -585,7 +587,6 @@ requires(member_of<Members, Struct>&&...) class basic_soa_of
  public:
   using struct_type = Struct;
   using base::base;
-  using base::column;
   using base::push_back;
 
   /// Whether M is one of the listed members.
@@ -601,13 +602,33 @@ requires(member_of<Members, Struct>&&...) class basic_soa_of
     return i;
   }();
 
-  /// The column of member M.
+  /// The column index of M: a listed member, or an index.
   template <auto M>
-  requires has_member<M>
-  [[nodiscard]] auto column() noexcept { return base::template column<index_of<M>>(); }
+  requires(has_member<M> || std::is_integral_v<decltype(M)>) static constexpr std::size_t column_index() noexcept {
+    if constexpr (std::is_integral_v<decltype(M)>) {
+      return static_cast<std::size_t>(M);
+    } else {
+      return index_of<M>;
+    }
+  }
+
+  /// The column of member M; column<I>() and column<T>() as in basic_soa
+  /// (declared again here: a member template of the same signature would
+  /// hide the base's).
   template <auto M>
-  requires has_member<M>
-  [[nodiscard]] auto column() const noexcept { return base::template column<index_of<M>>(); }
+  requires(has_member<M> || std::is_integral_v<decltype(M)>) [[nodiscard]] auto column() noexcept {
+    return base::template column<column_index<M>()>();
+  }
+  template <auto M>
+  requires(has_member<M> || std::is_integral_v<decltype(M)>) [[nodiscard]] auto column() const noexcept {
+    return base::template column<column_index<M>()>();
+  }
+  template <class T>
+  requires unique_column<T, typename detail::member_pointer_parts<decltype(Members)>::member_type...>
+  [[nodiscard]] auto column() noexcept { return base::template column<T>(); }
+  template <class T>
+  requires unique_column<T, typename detail::member_pointer_parts<decltype(Members)>::member_type...>
+  [[nodiscard]] auto column() const noexcept { return base::template column<T>(); }
   /// Appends the listed members of s (copied). Strong guarantee as push_back.
   void push_back(const Struct& s) { base::emplace_back(s.*Members...); }
   /// Appends the listed members of s (moved).
