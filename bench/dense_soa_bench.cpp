@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: MIT
 // electron::dense::soa against an array of structs, in the dense bench:
 // - sum_float_field/<rows>/<impl>: the sum of one float field of a 64-byte
-//   row, read from the soa's column (soa), from a std::vector of the 64-byte
+//   row, read from the soa's column, from a std::vector of the 64-byte
 //   struct (aos), and from a hand-written std::vector<float> holding only
-//   that field (vector: the memory-bandwidth limit). The same 16-accumulator
-//   loop for all three (one compiled copy for soa and vector); bytes/s counts the float column only (4 bytes a
-//   row), so the rates compare directly.
+//   that field (vector: the memory-bandwidth limit). The soa is built two
+//   ways: row by row with emplace_back after reserve (soa), and with
+//   resize(n) then one column at a time (soa_columns). The first touches
+//   the pages of its twelve columns in turn, so the kernel hands each column
+//   every twelfth physical page; the second faults each column's pages in
+//   order, as the vector's are: at 10M rows that alone moves the scan by
+//   10-20%. The same 16-accumulator loop for every layout (one compiled
+//   copy for all contiguous ones); bytes/s counts the float column only (4
+//   bytes a row), so the rates compare directly.
 // - sort_by_key/<rows>/<impl>: sorting rows of {float key, int, double,
 //   uint64} by the key, with std::sort over the soa's proxy iterators
 //   (soa_std_sort), std::ranges::sort with a projection (soa_ranges_sort),
@@ -72,7 +78,8 @@ float value_of(std::size_t i) noexcept { return static_cast<float>(i % 1024) * 0
 // The three layouts of the same rows, built once per size.
 struct sum_data {
   std::vector<wide_row> aos;
-  wide_soa soa;
+  wide_soa soa;          // filled row by row with emplace_back
+  wide_soa soa_columns;  // resize(n), then filled column by column
   std::vector<float> floats;
   explicit sum_data(std::size_t n) {
     aos.resize(n);
@@ -86,6 +93,8 @@ struct sum_data {
                        std::int32_t{2});
       floats[i] = v;
     }
+    soa_columns.resize(n);
+    std::ranges::copy(floats, soa_columns.column<0>().begin());
   }
 };
 
@@ -99,18 +108,22 @@ sum_data& data_for(std::size_t n) {
   return *d;
 }
 
-enum class layout { soa, aos, vector };
+enum class layout { soa, soa_columns, aos, vector };
 
 void sum_float_field(benchmark::State& state, layout which, std::size_t n) {
   sum_data& d = data_for(n);
   const float* column = d.soa.column<0>().data();
   const wide_row* rows = d.aos.data();
   const float* floats = d.floats.data();
+  const float* by_columns = d.soa_columns.column<0>().data();
   for (auto _ : state) {
     float s = 0;
     switch (which) {
       case layout::soa:
         s = sum_contiguous(column, n);
+        break;
+      case layout::soa_columns:
+        s = sum_contiguous(by_columns, n);
         break;
       case layout::aos:
         s = sum16(n, [&](std::size_t i) { return rows[i].value; });
@@ -186,6 +199,8 @@ void register_all() {
     benchmark::RegisterBenchmark(("sum_float_field" + size + "/soa").c_str(), sum_float_field, layout::soa, n);
     benchmark::RegisterBenchmark(("sum_float_field" + size + "/aos").c_str(), sum_float_field, layout::aos, n);
     benchmark::RegisterBenchmark(("sum_float_field" + size + "/vector").c_str(), sum_float_field, layout::vector, n);
+    benchmark::RegisterBenchmark(("sum_float_field" + size + "/soa_columns").c_str(), sum_float_field,
+                                 layout::soa_columns, n);
   }
   for (std::size_t n : sort_sizes) {
     const std::string size = "/" + std::to_string(n);
