@@ -598,6 +598,14 @@ TEST_CASE("soa: constructors", "[dense][soa]") {
   d.push_back(d[0]);
   CHECK(d.size() == 4);
   CHECK(d[3] == d[0]);
+  // A large reserve (its pages touched column by column) keeps the rows.
+  d.reserve(40000);
+  CHECK(d.capacity() >= 40000);
+  CHECK(d[3] == d[0]);
+  CHECK(get<1>(d[1]) == "x");
+  for (int i = 0; i < 40000 - 4; ++i) d.emplace_back(i, "y", 0.5);
+  CHECK(d.capacity() == 40000);
+  CHECK(get<0>(d.back()) == 40000 - 5);
 }
 
 // ---------------------------------------------------------------------------

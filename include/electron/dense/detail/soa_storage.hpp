@@ -136,6 +136,18 @@ void fill_construct(A& alloc, T* p, std::size_t n, const Args&... args) {
   undo.dismiss();
 }
 
+// Writes one byte in every 4 KiB page of raw (not yet constructed) memory,
+// in address order, when the range is large enough for page placement to
+// matter: the kernel then backs the range with pages faulted in order
+// instead of interleaved with the other columns' (see basic_soa::reserve).
+inline void touch_pages(void* raw, std::size_t bytes) noexcept {
+  constexpr std::size_t page = 4096;
+  constexpr std::size_t worth_it = 256 * 1024;
+  if (bytes < worth_it) return;
+  auto* p = static_cast<volatile unsigned char*>(raw);
+  for (std::size_t at = 0; at < bytes; at += page) p[at] = 0;
+}
+
 }  // namespace detail
 }  // namespace dense
 ELECTRON_END_NAMESPACE
