@@ -168,9 +168,13 @@ requires(sizeof...(Ts) > 0) class basic_soa {
   }
   /// Move assignment: O(1) when the allocator propagates or compares equal,
   /// else the rows are moved one by one. Self-move leaves it unchanged.
+  // Not noexcept with unequal allocators that do not propagate (they must
+  // allocate), as std::vector.
+  // NOLINTBEGIN(performance-noexcept-move-constructor)
   basic_soa& operator=(basic_soa&& other) noexcept(
       std::allocator_traits<Alloc>::propagate_on_container_move_assignment::value ||
       std::allocator_traits<Alloc>::is_always_equal::value) {
+    // NOLINTEND(performance-noexcept-move-constructor)
     if (this == std::addressof(other)) return *this;
     if constexpr (std::allocator_traits<Alloc>::propagate_on_container_move_assignment::value) {
       release();
