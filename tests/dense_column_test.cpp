@@ -261,6 +261,14 @@ TEMPLATE_TEST_CASE("scans match plain loops on every length and alignment", "[ke
         bool gather_ok = true;
         for (std::size_t i = 0; i < got.size(); ++i) gather_ok = gather_ok && same_value(got[i], selected[i]);
         CHECK(gather_ok);
+        // The scalar kernel, into a larger buffer (the vector stores' path).
+        std::vector<T> wide(n + 64);
+        REQUIRE(ed::detail::gather(scalar_arch{}, p, n, sel.data(), wide.data(), wide.data() + wide.size()) ==
+                selected.size());
+        const std::size_t k = ed::gather(data, sel, std::span<T>(wide));
+        REQUIRE(k == selected.size());
+        for (std::size_t i = 0; i < k; ++i) gather_ok = gather_ok && same_value(wide[i], selected[i]);
+        CHECK(gather_ok);
       }
     }
   }

@@ -191,7 +191,8 @@ template <column_scalar T, bits::word_allocator A>
 std::size_t gather(std::span<const T> data, const bits::basic_bitset<A>& sel, std::span<T> out) noexcept {
   ELECTRON_ASSERT(sel.size() == data.size(), "dense::gather: selection and data sizes differ");
   ELECTRON_ASSERT(out.size() >= sel.count(), "dense::gather: output too small");
-  return detail::gather(data.data(), sel.data(), sel.word_count(), out.data());
+  return detail::gather(electron::detail::default_arch{}, data.data(), data.size(), sel.data(), out.data(),
+                        out.data() + out.size());
 }
 
 /// The selected values as a vector (one allocation, of sel.count() values).
@@ -206,7 +207,10 @@ template <column_scalar T, bits::word_allocator A>
     return out;
   } else {
     std::vector<T> out(sel.count());
-    if (!out.empty()) detail::gather(data.data(), sel.data(), sel.word_count(), out.data());
+    if (!out.empty()) {
+      detail::gather(electron::detail::default_arch{}, data.data(), data.size(), sel.data(), out.data(),
+                     out.data() + out.size());
+    }
     return out;
   }
 }

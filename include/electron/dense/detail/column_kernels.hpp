@@ -376,24 +376,55 @@ inline std::size_t count(Arch arch, const T* p, std::size_t n, cmp_kind c, T v) 
   });
 }
 
-/// Copies p[i] for every set bit i of words[0, word_count) to out, lowest
-/// first; returns how many. out has room for all of them.
+// The set bits of one word, lowest first (m may be partial: the last word).
 template <class T>
-inline std::size_t gather(const T* p, const std::uint64_t* words, std::size_t word_count, T* out) noexcept {
+ELECTRON_ALWAYS_INLINE T* gather_word(const T* base, std::uint64_t m, T* o) noexcept {
+  if (m == ~std::uint64_t{0}) {
+    for (std::size_t j = 0; j < 64; ++j) o[j] = base[j];
+    return o + 64;
+  }
+  while (m != 0) {
+    *o++ = base[std::countr_zero(m)];
+    m &= m - 1;
+  }
+  return o;
+}
+
+/// Copies p[i] for every set bit i of the selection words (bit i % 64 of
+/// word i / 64; none at or past n) to out, lowest first; returns how many.
+/// [out, out_end) has room for all of them.
+template <class Arch, class T>
+inline std::size_t gather(Arch, const T* p, std::size_t n, const std::uint64_t* words, T* out,
+                          [[maybe_unused]] T* out_end) noexcept {
   T* o = out;
-  for (std::size_t w = 0; w < word_count; ++w) {
-    std::uint64_t m = words[w];
-    const T* base = p + w * 64;
-    if (m == ~std::uint64_t{0}) {
-      for (std::size_t j = 0; j < 64; ++j) o[j] = base[j];
-      o += 64;
-      continue;
-    }
-    while (m != 0) {
-      *o++ = base[std::countr_zero(m)];
-      m &= m - 1;
+  std::size_t w = 0;
+#if ELECTRON_HAS_SIMD && ELECTRON_ARCH_X86
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch> && (sizeof(T) == 4 || sizeof(T) == 8)) {
+    // VPCOMPRESSD/Q packs the selected lanes of a vector to its low end; a
+    // full-width store then writes them (and garbage above, overwritten by
+    // the next store), so it needs a vector's room left before out_end.
+    constexpr std::size_t lanes = 64 / sizeof(T);
+    for (; w < n / 64; ++w) {
+      const std::uint64_t m = words[w];
+      const T* base = p + w * 64;
+      for (std::size_t k = 0; k < 64 / lanes; ++k) {
+        const auto part = static_cast<unsigned>(m >> (k * lanes)) & ((1u << lanes) - 1u);
+        const __m512i v = _mm512_loadu_si512(base + k * lanes);
+        if (static_cast<std::size_t>(out_end - o) >= lanes) {
+          if constexpr (sizeof(T) == 4) {
+            _mm512_storeu_si512(o, _mm512_maskz_compress_epi32(static_cast<__mmask16>(part), v));
+          } else {
+            _mm512_storeu_si512(o, _mm512_maskz_compress_epi64(static_cast<__mmask8>(part), v));
+          }
+          o += std::popcount(part);
+        } else {
+          o = gather_word(base + k * lanes, part, o);
+        }
+      }
     }
   }
+#endif
+  for (; w < (n + 63) / 64; ++w) o = gather_word(p + w * 64, words[w], o);
   return static_cast<std::size_t>(o - out);
 }
 
