@@ -376,13 +376,9 @@ inline std::size_t count(Arch arch, const T* p, std::size_t n, cmp_kind c, T v) 
   });
 }
 
-// The set bits of one word, lowest first (m may be partial: the last word).
+// The values at the set bits of m, lowest first.
 template <class T>
-ELECTRON_ALWAYS_INLINE T* gather_word(const T* base, std::uint64_t m, T* o) noexcept {
-  if (m == ~std::uint64_t{0}) {
-    for (std::size_t j = 0; j < 64; ++j) o[j] = base[j];
-    return o + 64;
-  }
+ELECTRON_ALWAYS_INLINE T* gather_bits(const T* base, std::uint64_t m, T* o) noexcept {
   while (m != 0) {
     *o++ = base[std::countr_zero(m)];
     m &= m - 1;
@@ -418,13 +414,23 @@ inline std::size_t gather(Arch, const T* p, std::size_t n, const std::uint64_t* 
           }
           o += std::popcount(part);
         } else {
-          o = gather_word(base + k * lanes, part, o);
+          o = gather_bits(base + k * lanes, part, o);
         }
       }
     }
   }
 #endif
-  for (; w < (n + 63) / 64; ++w) o = gather_word(p + w * 64, words[w], o);
+  for (; w < n / 64; ++w) {
+    const std::uint64_t m = words[w];
+    if (m == ~std::uint64_t{0}) {
+      for (std::size_t j = 0; j < 64; ++j) o[j] = p[w * 64 + j];
+      o += 64;
+    } else {
+      o = gather_bits(p + w * 64, m, o);
+    }
+  }
+  // The last word's bits past n are zero: never the full-word copy.
+  if (n % 64 != 0) o = gather_bits(p + w * 64, words[w], o);
   return static_cast<std::size_t>(o - out);
 }
 
