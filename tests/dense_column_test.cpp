@@ -7,6 +7,7 @@
 
 #include "electron/test.hpp"
 #include "electron_catch.hpp"
+#include "fuzz/dense_column_property.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -718,4 +719,9 @@ TEST_CASE("append_row allocates amortized O(1) and is all-or-nothing", "[store][
     if (!threw) break;
     CHECK(s.size() >= before);
   }
+}
+
+TEST_CASE("fuzz property: operation sequences against the model", "[fuzz]") {
+  CHECK(et::fuzz_string(electron_fuzz::dense_column_property, {.seed = 1, .runs = 3000, .max_size = 200}));
+  CHECK(et::fuzz_string(electron_fuzz::dense_column_property, {.seed = 2, .runs = 300, .max_size = 2000}));
 }

@@ -126,10 +126,13 @@ using sum_type = detail::sum_of<T>;
 /// The sum of data, in sum_type<T>. O(n).
 /// - Integers: exact modulo 2^64 (a total outside int64_t / uint64_t wraps;
 ///   no undefined behaviour).
-/// - double: lane accumulators (value i goes to accumulator i mod L, with L
-///   4 vectors of the target's width, or 8 scalars), combined pairwise at the
-///   end. The result may differ from a sequential loop's in the last bits;
-///   it does not depend on the span's alignment.
+/// - double: lane accumulators. With SIMD, 4 vectors of L lanes take value
+///   i into lane i mod 4L; they are added ((a0 + a1) + (a2 + a3)), the
+///   values past the last full vector added to lane 0 in order, and the L
+///   lanes combined pairwise (halving). Without SIMD, 8 scalars the same
+///   way. The result may differ from a sequential loop's in the last bits
+///   (usually it is closer to the exact sum); it depends on the target's
+///   vector width but not on the span's alignment.
 /// - float: the same over blocks of 1024 values in float, each block's total
 ///   added to a double.
 /// - Empty: 0. NaN or inf in, NaN or inf out (IEEE addition).
