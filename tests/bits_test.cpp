@@ -712,3 +712,20 @@ TEST_CASE("bitset: set_bits() of a temporary does not compile", "[bits][bitset][
   for (std::size_t i : both.set_bits()) got.push_back(i);
   CHECK(got == std::vector<std::size_t>{150, 199});
 }
+
+TEST_CASE("bitset: words written through data() and clear_unused_bits keep the invariant", "[bitset]") {
+  for (const std::size_t n : {1u, 63u, 64u, 65u, 130u}) {
+    electron::bits::bitset b(n);
+    for (std::size_t w = 0; w < b.word_count(); ++w) b.data()[w] = ~std::uint64_t{0};
+    b.clear_unused_bits();
+    CHECK(b.count() == n);
+    CHECK(b.all());
+    CHECK(b == electron::bits::bitset(n, true));
+    std::size_t last = 0;
+    for (const std::size_t i : b.set_bits()) last = i;
+    CHECK(last == n - 1);
+  }
+  electron::bits::bitset empty;
+  empty.clear_unused_bits();
+  CHECK(empty.count() == 0);
+}

@@ -266,6 +266,19 @@ class basic_bitset {
   /// Read-only view of the words; bit i is bit (i % 64) of word i / 64, and
   /// the bits past size() in the last word are always zero.
   [[nodiscard]] const word_type* data() const noexcept { return m_words.data(); }
+  /// Writable words, for kernels that build a selection a word at a time
+  /// (dense::filter). The bits past size() in the last word must read zero
+  /// again before the next other call: write them as zero, or call
+  /// clear_unused_bits(). O(1), noexcept.
+  ///   b.resize(n); fill(b.data(), b.word_count()); b.clear_unused_bits();
+  [[nodiscard]] word_type* data() noexcept { return m_words.data(); }
+  /// Zeroes the bits past size() in the last word (after writes through
+  /// data()). O(1), noexcept.
+  void clear_unused_bits() noexcept {
+    if (const size_type rest = m_size % bits_per_word; rest != 0) {
+      m_words.back() &= ~word_type{0} >> (bits_per_word - rest);
+    }
+  }
 
   /// Changes the size to n; new bits are `value`. Keeps the first min(n, size()) bits.
   /// Throws std::length_error when n > max_size(); if it throws, nothing changed.

@@ -171,12 +171,11 @@ template <column_numeric T, bits::word_allocator A>
 void filter(std::span<const T> data, compare cmp, std::type_identity_t<T> v, bits::basic_bitset<A>& out) {
   out.resize(data.size());
   if (data.empty()) return;
-  // The bitset's words are those of a non-const object; every word is
-  // written whole and the bits past data.size() are written as zero, which
-  // keeps the bitset's invariant.
-  auto* words = const_cast<std::uint64_t*>(out.data());  // NOLINT(cppcoreguidelines-pro-type-const-cast)
+  // Every word is written whole; the bits past data.size() come out zero,
+  // and clear_unused_bits() keeps the bitset's invariant regardless.
   detail::filter_words(electron::detail::default_arch{}, data.data(), data.size(), static_cast<detail::cmp_kind>(cmp),
-                       v, words);
+                       v, out.data());
+  out.clear_unused_bits();
 }
 
 /// The selection of the values with `data[i] cmp v`, as a new bitset.
