@@ -7,6 +7,7 @@
 #include "electron/test.hpp"
 #include "fuzz/bitset_property.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -16,6 +17,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -426,6 +428,49 @@ int main() {
         "  ring_buffer(4096): 1 MiB from one thread to another through prepare/commit and peek/consume, in order: %s\n",
         in_order ? "yes" : "NO");
     expect(in_order, "ring_buffer keeps every byte once, in order");
+  }
+
+  std::printf("\n== dense: struct-of-arrays and a column store\n");
+  {
+    namespace dense = electron::dense;
+    struct trade {
+      std::uint64_t id;
+      float price;
+      std::int32_t qty;
+    };
+    dense::soa_of<trade, &trade::id, &trade::price, &trade::qty> trades;
+    for (std::uint64_t i = 0; i < 1000; ++i) {
+      trades.push_back(trade{i, static_cast<float>((i * 7919) % 1000) / 10.0f, static_cast<std::int32_t>(i % 50)});
+    }
+    // One field is one contiguous, aligned array: a scan reads only it.
+    const auto prices = trades.column<&trade::price>();
+    double total = 0;
+    for (const float p : prices) total += static_cast<double>(p);
+    std::ranges::sort(trades, {}, dense::field<1>);  // the rows, sorted by price
+    const auto sorted = trades.column<&trade::price>();
+    const bool ordered = std::ranges::is_sorted(sorted);
+    std::printf("  1,000 trades: price column %zu floats at a 64-byte boundary: %s; sum %.1f; sorted by price: %s\n",
+                prices.size(), reinterpret_cast<std::uintptr_t>(prices.data()) % 64 == 0 ? "yes" : "no", total,
+                ordered ? "yes" : "no");
+    expect(ordered, "soa rows sort by one field with std::ranges::sort");
+
+    dense::column_store t;
+    t.add_column<std::int64_t>("id").add_column<double>("price").add_column<std::string_view>("city");
+    const char* cities[] = {"Oslo", "Lima", "Pune", "Kyiv"};
+    for (std::int64_t i = 0; i < 10'000; ++i) t.append_row(i, static_cast<double>(i % 100), cities[i % 4]);
+    const auto expensive = t.filter<double>("price", dense::compare::greater, 90.0);
+    const auto ids_sel = t.gather<std::int64_t>("id", expensive);
+    std::printf("  column_store of 10,000 rows: sum(price) = %.0f, %zu rows with price > 90, %zu distinct cities\n",
+                t.sum<double>("price"), expensive.count(), t.strings("city").distinct_count());
+    expect(expensive.count() == 900 && ids_sel.size() == 900 && ids_sel.front() == 91,
+           "filter into a bitset and gather the selected ids");
+    try {
+      (void)t.column<float>("price");
+      expect(false, "asking for the wrong type throws");
+    } catch (const std::invalid_argument& e) {
+      std::printf("  column<float>(\"price\"): %s\n", e.what());
+      expect(true, "asking for the wrong type throws std::invalid_argument");
+    }
   }
 
   std::printf("\n== test: allocation counter and property checks\n");

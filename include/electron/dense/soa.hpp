@@ -75,7 +75,7 @@ concept unique_column = (static_cast<int>(std::is_same_v<T, Ts>) + ... + 0) == 1
 /// element constructor throws. erase/erase_swap assign rows by move: the
 /// basic guarantee if such a move throws. Assigning through a row writes
 /// field by field (basic guarantee).
-template <soa_allocator Alloc, column_type... Ts>
+template <soa_allocator Alloc, soa_element... Ts>
 requires(sizeof...(Ts) > 0) class basic_soa {
  public:
   using value_type = std::tuple<Ts...>;
@@ -556,7 +556,7 @@ requires(sizeof...(Ts) > 0) class basic_soa {
 };
 
 /// A soa with std::allocator.
-template <column_type... Ts>
+template <soa_element... Ts>
 using soa = basic_soa<std::allocator<std::byte>, Ts...>;
 
 // ===========================================================================
@@ -663,7 +663,7 @@ using soa_of = basic_soa_of<std::allocator<std::byte>, Struct, Members...>;
 
 namespace pmr {
 /// A soa drawing from a std::pmr::memory_resource.
-template <column_type... Ts>
+template <soa_element... Ts>
 using soa = basic_soa<std::pmr::polymorphic_allocator<std::byte>, Ts...>;
 /// A soa_of drawing from a std::pmr::memory_resource.
 template <class Struct, auto... Members>

@@ -8,6 +8,7 @@
 #define ELECTRON_DENSE_DETAIL_COLUMN_BUFFER_HPP
 
 #include "electron/config.hpp"
+#include "electron/dense/detail/alignment.hpp"
 
 #include <cstddef>
 #include <cstdio>
@@ -39,9 +40,6 @@ template <class E>
   std::abort();
 #endif
 }
-
-/// Byte alignment of every column's first value.
-inline constexpr std::size_t column_alignment = 64;
 
 /// A growable array of a trivially copyable T in one 64-byte-aligned block.
 /// Copies allocate exactly size() values; growth doubles.
