@@ -9,6 +9,7 @@
 #include "electron/arena.hpp"
 #include "electron/bits.hpp"
 #include "electron/cache.hpp"
+#include "electron/dense.hpp"
 #include "electron/encoding.hpp"
 #include "electron/hash.hpp"
 #include "electron/io.hpp"
@@ -52,6 +53,7 @@ namespace es = electron::strings;
 namespace esc = electron::sched;
 namespace eio = electron::io;
 namespace enc = electron::encoding;
+namespace ed = electron::dense;
 
 namespace {
 
@@ -156,6 +158,54 @@ struct builder_subject {
   static void grow(type& b) { b.append(std::string(b.capacity() * 2 + 100, 'y')); }
 };
 
+// A soa of a string and an integer column, filled until the next push_back
+// reallocates (the growth sequence is deterministic, so a probe finds where).
+struct soa_subject {
+  using allocator_type = et::failing_allocator<std::byte>;
+  using type = ed::basic_soa<allocator_type, std::string, std::uint64_t>;
+  static constexpr bool copyable = true;
+  struct context {
+    et::failing_resource& memory;
+  };
+  static allocator_type allocator(context& cx) { return allocator_type(cx.memory.control()); }
+  static void push(type& s, std::uint64_t i) {
+    s.emplace_back("row " + std::to_string(i) + " of a soa, longer than a short string", i * 3);
+  }
+  static type make(context& cx) {
+    type probe(allocator(cx));
+    std::uint64_t rows = 0;
+    for (;; ++rows) {
+      const std::size_t cap = probe.capacity();
+      push(probe, rows);
+      if (rows >= 20 && probe.capacity() != cap) break;
+    }
+    type s(allocator(cx));
+    for (std::uint64_t i = 0; i < rows; ++i) push(s, i);
+    return s;  // the next push_back grows
+  }
+  static type make_empty(context& cx) { return type(allocator(cx)); }
+  static std::string fingerprint(const type& s) {
+    std::string f = std::to_string(s.size()) + ":";
+    for (std::size_t i = 0; i < s.size(); ++i) f += get<0>(s[i]) + "=" + std::to_string(get<1>(s[i])) + ",";
+    return f;
+  }
+  static bool valid(const type& s) {
+    if (s.size() > s.capacity()) return false;
+    const auto names = s.column<0>();
+    const auto values = s.column<1>();
+    if (names.size() != s.size() || values.size() != s.size()) return false;
+    if (s.capacity() != 0 && (reinterpret_cast<std::uintptr_t>(values.data()) % 64 != 0 ||
+                              reinterpret_cast<std::uintptr_t>(names.data()) % 64 != 0)) {
+      return false;
+    }
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      if (get<1>(s[i]) != values[i] || &get<0>(s[i]) != &names[i]) return false;
+    }
+    return true;
+  }
+  static void grow(type& s) { push(s, s.size()); }
+};
+
 // Checks copy (when copyable), move and self-assignment of a subject.
 template <class S>
 void check_copy_and_move() {
@@ -244,7 +294,7 @@ void check_strong_growth() {
 // ===========================================================================
 
 TEMPLATE_TEST_CASE("contract: copy, move, self-copy and self-move", "[contract][move]", interner_subject,
-                   builder_subject) {
+                   builder_subject, soa_subject) {
   check_copy_and_move<TestType>();
 }
 
@@ -301,7 +351,7 @@ TEST_CASE("contract: a pooled buffer moves and self-moves", "[contract][move][bu
 // ===========================================================================
 
 TEMPLATE_TEST_CASE("contract: a growing operation has the strong guarantee when any allocation fails",
-                   "[contract][alloc]", interner_subject, builder_subject) {
+                   "[contract][alloc]", interner_subject, builder_subject, soa_subject) {
   check_strong_growth<TestType>();
 }
 
@@ -1745,4 +1795,158 @@ TEST_CASE("contract: url_view copies and self-assigns as a view of the same text
   CHECK(u.query() == "x=1&y");
   CHECK(u.fragment() == "frag");
   CHECK(u.host().data() == text.data() + text.find("example.com"));
+}
+
+// ===========================================================================
+// dense: soa and column_store
+// ===========================================================================
+
+TEST_CASE("contract: soa holds a type that overloads operator& and operator, and keeps lifetimes balanced",
+          "[contract][addressof][lifetime][dense]") {
+  CHECK(et::check_lifetimes([] {
+    ed::soa<et::hostile_operators, et::lifetime_tracked> s;
+    for (int i = 0; i < 100; ++i) s.emplace_back(i, et::lifetime_tracked(i));
+    s.erase_swap(3);
+    s.erase(s.begin() + 10, s.begin() + 20);
+    s.pop_back();
+    ed::soa<et::hostile_operators, et::lifetime_tracked> copy(s);
+    std::sort(copy.begin(), copy.end(), [](const auto& a, const auto& b) { return get<0>(a).value > get<0>(b).value; });
+    CHECK(copy.size() == 88);
+    CHECK(get<0>(copy[0]).value == 99);
+    CHECK(std::addressof(get<0>(copy[1])) == copy.column<0>().data() + 1);
+    s = std::move(copy);
+    et::self_move_assign(s);
+    CHECK(s.size() == 88);
+  }));
+}
+
+TEST_CASE("contract: soa stays unchanged when a value's copy throws", "[contract][throw][dense]") {
+  using tv = et::throwing_value<true>;
+  ed::soa<std::uint64_t, tv> s;
+  for (int i = 0; i < 16; ++i) s.emplace_back(static_cast<std::uint64_t>(i), tv(i));
+  s.shrink_to_fit();
+  const auto fingerprint = [&] {
+    std::string f;
+    for (std::size_t i = 0; i < s.size(); ++i) f += std::to_string(get<0>(s[i])) + ",";
+    return f + std::to_string(s.size());
+  };
+  const std::string before = fingerprint();
+  const tv extra(99);
+  for (int n = 1; n <= 3; ++n) {
+    et::throwing_value_fail_nth(n);
+    try {
+      s.push_back(std::tuple<std::uint64_t, tv>(99, extra));  // copies extra, then moves rows (noexcept)
+    } catch (const std::runtime_error&) {
+      et::throwing_value_disarm();
+      CHECK(fingerprint() == before);
+      continue;
+    }
+    et::throwing_value_disarm();
+    break;
+  }
+  CHECK(s.size() == 17);
+}
+
+TEST_CASE("contract: column_store copies, moves and self-assigns", "[contract][move][dense]") {
+  ed::column_store t;
+  t.add_column<std::int64_t>("id").add_column<double>("x").add_column<std::string_view>("tag");
+  for (std::int64_t i = 0; i < 100; ++i) t.append_row(i, static_cast<double>(i) / 4, i % 2 == 0 ? "even" : "odd");
+  const auto fingerprint = [](const ed::column_store& c) {
+    std::string f = std::to_string(c.size()) + ":";
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      f += std::to_string(c.column<std::int64_t>("id")[i]) + "/" + std::to_string(c.column<double>("x")[i]) + "/" +
+           std::string(c.string_at("tag", i)) + ",";
+    }
+    return f;
+  };
+  const std::string ft = fingerprint(t);
+  ed::column_store copy(t);
+  CHECK(fingerprint(copy) == ft);
+  copy.column<double>("x")[0] = -1;  // independent
+  CHECK(fingerprint(t) == ft);
+  et::self_copy_assign(t);
+  CHECK(fingerprint(t) == ft);
+  ed::column_store moved(std::move(copy));
+  CHECK(moved.size() == 100);
+  et::self_move_assign(t);
+  CHECK(fingerprint(t) == ft);
+  t.append_row(std::int64_t{100}, 0.5, "new");
+  CHECK(t.size() == 101);
+  STATIC_REQUIRE(std::is_nothrow_move_constructible_v<ed::column_store>);
+  STATIC_REQUIRE(std::is_nothrow_move_assignable_v<ed::column_store>);
+}
+
+TEST_CASE("contract: column_store append_row has the strong guarantee when any allocation fails",
+          "[contract][alloc][dense]") {
+  if (!et::allocation_failures_supported()) {
+    WARN("fail_nth_allocation needs the counting operator new without a sanitizer: not run");
+    return;
+  }
+  ed::column_store t;
+  t.add_column<std::int64_t>("id").add_column<double>("x").add_column<std::string_view>("tag");
+  std::int64_t next = 0;
+  const auto rows_before = [&] { return t.size(); };
+  // Grow through several reallocations; each append_row is tried with its
+  // 1st, 2nd, ... allocation failing until it succeeds.
+  for (int round = 0; round < 40; ++round) {
+    const std::size_t size = rows_before();
+    const std::string tag = "tag number " + std::to_string(next) + " long enough to be allocated";
+    for (std::int64_t n = 1;; ++n) {
+      bool failed = false;
+      {
+        et::fail_nth_allocation f(n);
+        try {
+          t.append_row(next, 1.5, tag);
+        } catch (const std::bad_alloc&) {
+          failed = true;
+        }
+      }
+      if (!failed) break;
+      REQUIRE(t.size() == size);
+      REQUIRE(t.column<std::int64_t>("id").size() == size);
+      if (size > 0) REQUIRE(t.column<std::int64_t>("id")[size - 1] == next - 1);
+    }
+    REQUIRE(t.size() == size + 1);
+    CHECK(t.string_at("tag", size) == tag);
+    ++next;
+  }
+}
+
+// Above max_size(): std::length_error before the allocator is asked; below
+// it (2^48 rows and up): what the allocator throws. Either way unchanged.
+template <class Fn>
+bool refuses_size(Fn&& fn) {
+  try {
+    fn();
+  } catch (const std::length_error&) {
+    return true;
+  } catch (const std::bad_alloc&) {
+    return true;
+  }
+  return false;
+}
+
+TEST_CASE("contract: soa and column_store refuse sizes near SIZE_MAX and stay unchanged", "[contract][huge][dense]") {
+  et::failing_resource memory;
+  {
+    soa_subject::context cx{memory};
+    soa_subject::type s = soa_subject::make(cx);
+    const std::string before = soa_subject::fingerprint(s);
+    const std::size_t live = memory.control().live();
+    for (const std::size_t n : et::huge_sizes()) {
+      CHECK(refuses_size([&] { s.reserve(n); }));
+      CHECK(memory.control().live() == live);
+      if (n > s.max_size()) CHECK_THROWS_AS(s.reserve(n), std::length_error);
+    }
+    CHECK(soa_subject::fingerprint(s) == before);
+  }
+  CHECK(memory.control().live() == 0);
+  ed::column_store t;
+  t.add_column<std::int64_t>("id").add_column<std::string_view>("tag");
+  t.append_row(1, "one");
+  for (const std::size_t n : et::huge_sizes()) {
+    CHECK(refuses_size([&] { t.reserve(n); }));
+    CHECK(t.size() == 1);
+  }
+  CHECK(t.string_at("tag", 0) == "one");
 }
