@@ -8,6 +8,7 @@
 #include "electron_catch.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -1022,4 +1023,54 @@ TEST_CASE("soa_of: range construction, insert of structs and sort by member", "[
   std::vector<person> moved = m;
   people_t other(std::make_move_iterator(moved.begin()), std::make_move_iterator(moved.end()));
   CHECK(other.size() == m.size());
+}
+
+TEST_CASE("soa: sort_by on arithmetic keys (radix order) equals std::stable_sort", "[dense][soa][sort]") {
+  std::mt19937_64 rng(11);
+  auto check = [&](auto key_tag, auto comp, auto gen) {
+    using K = decltype(key_tag);
+    for (std::size_t n : {1U, 2U, 31U, 4000U}) {
+      std::vector<std::pair<K, int>> m;
+      ed::soa<K, int, std::string> s;
+      for (std::size_t i = 0; i < n; ++i) {
+        const K k = gen();
+        m.emplace_back(k, static_cast<int>(i));
+        s.emplace_back(k, static_cast<int>(i), std::to_string(i));
+      }
+      std::stable_sort(m.begin(), m.end(), [&](const auto& a, const auto& b) { return comp(a.first, b.first); });
+      auto u = s;
+      s.template stable_sort_by<0>(comp);
+      u.template sort_by<0>(comp);
+      for (std::size_t i = 0; i < n; ++i) {
+        REQUIRE(std::bit_cast<K>(get<0>(s[i])) == std::bit_cast<K>(m[i].first));  // -0.0 and +0.0 kept apart
+        REQUIRE(get<1>(s[i]) == m[i].second);
+        REQUIRE(get<2>(s[i]) == std::to_string(m[i].second));
+        REQUIRE(!comp(get<0>(m[i]), get<0>(u[i])));
+        REQUIRE(!comp(get<0>(u[i]), get<0>(m[i])));
+        REQUIRE(get<2>(u[i]) == std::to_string(get<1>(u[i])));
+      }
+    }
+  };
+  auto dbl = [&] {
+    const double specials[] = {0.0,
+                               -0.0,
+                               1.0,
+                               -1.0,
+                               std::numeric_limits<double>::infinity(),
+                               -std::numeric_limits<double>::infinity(),
+                               std::numeric_limits<double>::denorm_min(),
+                               -std::numeric_limits<double>::max()};
+    return rng() % 4 == 0 ? specials[rng() % 8]
+                          : static_cast<double>(static_cast<std::int64_t>(rng() % 2001) - 1000) / 8;
+  };
+  check(0.0, std::ranges::less{}, dbl);
+  check(0.0, std::greater<>{}, dbl);
+  check(0.0f, std::less<float>{}, [&] { return static_cast<float>(dbl()); });
+  check(std::int64_t{}, std::ranges::greater{},
+        [&] { return static_cast<std::int64_t>(rng() >> (rng() % 64)) * ((rng() & 1) ? -1 : 1); });
+  check(std::uint8_t{}, std::ranges::less{}, [&] { return static_cast<std::uint8_t>(rng() % 7); });
+  check(std::int16_t{}, std::less<>{},
+        [&] { return static_cast<std::int16_t>(static_cast<int>(rng() % 65536) - 32768); });
+  check(std::uint32_t{}, std::ranges::less{},
+        [&] { return static_cast<std::uint32_t>(rng() % 3) << 24; });  // one byte varies
 }

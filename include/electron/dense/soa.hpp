@@ -623,15 +623,47 @@ requires(sizeof...(Ts) > 0) class basic_soa {
   template <std::size_t K, class Index, class Comp, class Proj>
   void sort_with(bool stable, Comp& comp, Proj& proj) {
     auto perm = detail::sort_permutation<Index>(m_alloc, col<K>(), m_size, stable, comp, proj);
+    // Trivially copyable columns are gathered through one scratch column;
+    // the others (and only they) follow the permutation's cycles. All the
+    // scratch memory is taken before any row moves.
+    constexpr std::size_t gathered_bytes = std::max({(std::is_trivially_copyable_v<Ts> ? sizeof(Ts) : 0)...});
+    constexpr bool any_cycled = !(std::is_trivially_copyable_v<Ts> && ...);
+    block_alloc blocks(m_alloc);
+    const size_type scratch_blocks = gathered_bytes == 0 ? 0 : (m_size * gathered_bytes + alignment - 1) / alignment;
+    block* scratch =
+        scratch_blocks == 0 ? nullptr : std::allocator_traits<block_alloc>::allocate(blocks, scratch_blocks);
+    detail::rollback free_scratch([&] {
+      if (scratch != nullptr) std::allocator_traits<block_alloc>::deallocate(blocks, scratch, scratch_blocks);
+    });
     decltype(perm) order(perm.get_allocator());
     decltype(perm) ends(perm.get_allocator());
-    order.reserve(m_size);
-    ends.reserve(m_size / 2);
-    detail::permutation_cycles<Index>(perm, order, ends);
+    if constexpr (any_cycled) {
+      order.reserve(m_size);
+      ends.reserve(m_size / 2);
+    }
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (detail::apply_cycles(col<I>(), order.data(), ends.data(), ends.size()), ...);
+      (
+          [&] {
+            if constexpr (std::is_trivially_copyable_v<Ts>) {
+              detail::apply_by_gather(col<I>(), perm.data(), m_size, scratch);
+            }
+          }(),
+          ...);
     }
     (std::index_sequence_for<Ts...>{});
+    if constexpr (any_cycled) {
+      detail::permutation_cycles<Index>(perm, order, ends);
+      [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (
+            [&] {
+              if constexpr (!std::is_trivially_copyable_v<Ts>) {
+                detail::apply_cycles(col<I>(), order.data(), ends.data(), ends.size());
+              }
+            }(),
+            ...);
+      }
+      (std::index_sequence_for<Ts...>{});
+    }
   }
 
   // Builds row i of b from src's fields, column by column; a throwing

@@ -8,8 +8,12 @@
 #include "electron/config.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <iterator>
 #include <limits>
@@ -42,6 +46,82 @@ concept permutation_index = std::is_same_v<Index, std::uint32_t> || std::is_same
 template <class A, class T>
 using rebound = typename std::allocator_traits<A>::template rebind_alloc<T>;
 
+template <std::size_t Bytes>
+struct unsigned_of;
+template <>
+struct unsigned_of<1> {
+  using type = std::uint8_t;
+};
+template <>
+struct unsigned_of<2> {
+  using type = std::uint16_t;
+};
+template <>
+struct unsigned_of<4> {
+  using type = std::uint32_t;
+};
+template <>
+struct unsigned_of<8> {
+  using type = std::uint64_t;
+};
+
+/// Comp over proj on T is the natural ascending (or descending) order of an
+/// arithmetic key, which a radix sort on the key's bits reproduces.
+template <class T, class Comp, class Proj>
+concept radix_ascending = std::is_arithmetic_v<T> && !std::is_same_v<T, bool> && std::is_same_v<Proj, std::identity> &&
+                          (std::is_same_v<Comp, std::ranges::less> || std::is_same_v<Comp, std::less<>> ||
+                           std::is_same_v<Comp, std::less<T>>);
+template <class T, class Comp, class Proj>
+concept radix_descending = std::is_arithmetic_v<T> && !std::is_same_v<T, bool> && std::is_same_v<Proj, std::identity> &&
+                           (std::is_same_v<Comp, std::ranges::greater> || std::is_same_v<Comp, std::greater<>> ||
+                            std::is_same_v<Comp, std::greater<T>>);
+
+// The key's bits as an unsigned integer in the key's order: the sign bit
+// flipped for signed integers; for IEEE floats all bits flipped when
+// negative, the sign bit set otherwise, and -0.0 taken as +0.0 (they compare
+// equal). NaN has no place in a strict weak order (a precondition).
+template <class T>
+constexpr typename unsigned_of<sizeof(T)>::type radix_bits(T key) noexcept {
+  using U = typename unsigned_of<sizeof(T)>::type;
+  constexpr U sign = static_cast<U>(U{1} << (8 * sizeof(T) - 1));
+  if constexpr (std::is_floating_point_v<T>) {
+    static_assert(std::numeric_limits<T>::is_iec559, "radix order needs IEEE floats");
+    U u = std::bit_cast<U>(key);
+    if (u == sign) u = 0;
+    return (u & sign) != 0 ? static_cast<U>(~u) : static_cast<U>(u | sign);
+  } else if constexpr (std::is_signed_v<T>) {
+    return static_cast<U>(static_cast<U>(key) ^ sign);
+  } else {
+    return static_cast<U>(key);
+  }
+}
+
+// LSD radix sort (a byte a pass, stable) of {bits, index} items, ping-pong
+// with `spare`; passes whose byte is the same in every key are skipped.
+// The result ends in `items`.
+template <class Item, class V>
+void radix_sort_items(V& items, V& spare) {
+  using U = decltype(Item::bits);
+  constexpr std::size_t passes = sizeof(U);
+  const std::size_t n = items.size();
+  std::array<std::array<std::size_t, 256>, passes> counts{};
+  for (const Item& it : items) {
+    for (std::size_t p = 0; p < passes; ++p) ++counts[p][(it.bits >> (8 * p)) & 0xffU];
+  }
+  spare.resize(n);
+  Item* from = items.data();
+  Item* to = spare.data();
+  for (std::size_t p = 0; p < passes; ++p) {
+    auto& c = counts[p];
+    if (c[(from[0].bits >> (8 * p)) & 0xffU] == n) continue;
+    std::size_t at = 0;
+    for (std::size_t& b : c) at += std::exchange(b, at);
+    for (std::size_t i = 0; i < n; ++i) to[c[(from[i].bits >> (8 * p)) & 0xffU]++] = from[i];
+    std::swap(from, to);
+  }
+  if (from != items.data()) std::copy(from, from + n, items.data());
+}
+
 // The permutation that sorts keys[0, n) by comp over proj: perm[k] is the
 // row that goes to position k. Small trivially copyable keys are copied next
 // to their index and sorted as pairs (contiguous, no indirection); other keys
@@ -51,7 +131,27 @@ template <permutation_index Index, class A, class T, class Comp, class Proj>
 std::vector<Index, rebound<A, Index>> sort_permutation(const A& alloc, const T* keys, std::size_t n, bool stable,
                                                        Comp& comp, Proj& proj) {
   std::vector<Index, rebound<A, Index>> perm(n, Index{}, rebound<A, Index>(alloc));
-  if constexpr (std::is_trivially_copyable_v<T> && sizeof(T) <= sizeof(std::uint64_t)) {
+  if constexpr (radix_ascending<T, Comp, Proj> || radix_descending<T, Comp, Proj>) {
+    // Ascending or descending arithmetic keys: a radix sort, stable, O(n)
+    // per key byte, with no comparison to mispredict.
+    using U = typename unsigned_of<sizeof(T)>::type;
+    struct item {
+      U bits;
+      Index index;
+    };
+    std::vector<item, rebound<A, item>> items(rebound<A, item>{alloc});
+    std::vector<item, rebound<A, item>> spare(rebound<A, item>{alloc});
+    items.reserve(n);
+    spare.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      U bits = radix_bits(keys[i]);
+      if constexpr (radix_descending<T, Comp, Proj>) bits = static_cast<U>(~bits);
+      items.push_back(item{bits, static_cast<Index>(i)});
+    }
+    radix_sort_items<item>(items, spare);
+    for (std::size_t k = 0; k < n; ++k) perm[k] = items[k].index;
+    static_cast<void>(stable);
+  } else if constexpr (std::is_trivially_copyable_v<T> && sizeof(T) <= sizeof(std::uint64_t)) {
     struct keyed {
       T key;
       Index index;
@@ -105,6 +205,17 @@ void permutation_cycles(V& perm, V& order, V& ends) {
     }
     ends.push_back(static_cast<Index>(order.size()));
   }
+}
+
+// Moves column[perm[k]] to position k for every k through `scratch` (room
+// for n trivially copyable T): the loads are independent of each other,
+// unlike a walk along the cycles.
+template <class T, class Index>
+void apply_by_gather(T* column, const Index* perm, std::size_t n, void* scratch) noexcept {
+  static_assert(std::is_trivially_copyable_v<T>);
+  T* out = static_cast<T*>(scratch);
+  for (std::size_t k = 0; k < n; ++k) out[k] = column[perm[k]];
+  std::memcpy(static_cast<void*>(column), scratch, n * sizeof(T));
 }
 
 // Applies the cycles to one column: the row at order[t] takes the row from
