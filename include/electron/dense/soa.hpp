@@ -20,7 +20,10 @@
 // Invalidation (as std::vector): an operation that grows the capacity
 // (push_back/emplace_back at capacity, reserve, resize beyond capacity) and
 // shrink_to_fit invalidate every iterator, row and span; otherwise
-// push_back/emplace_back/resize invalidate only end(); erase(i..) invalidates
+// push_back/emplace_back/resize invalidate only end(); insert/emplace at a
+// position invalidate rows and iterators at and after it (every one when
+// they grow the capacity); sort_by/stable_sort_by invalidate nothing (rows
+// and spans then see the sorted rows); erase(i..) invalidates
 // rows and iterators at and after the first erased row; erase_swap(i)
 // invalidates the rows at i and at the old last index; pop_back the last
 // row; clear all of them. Spans from column<>() have the size they were made
