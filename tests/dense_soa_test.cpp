@@ -75,9 +75,9 @@ rec random_rec(std::mt19937_64& rng) {
 // ---------------------------------------------------------------------------
 // Concepts and iterator categories
 // ---------------------------------------------------------------------------
-static_assert(ed::column_type<int> && ed::column_type<std::string> && ed::column_type<std::unique_ptr<int>>);
-static_assert(!ed::column_type<const int> && !ed::column_type<int&> && !ed::column_type<int[3]> &&
-              !ed::column_type<void>);
+static_assert(ed::soa_element<int> && ed::soa_element<std::string> && ed::soa_element<std::unique_ptr<int>>);
+static_assert(!ed::soa_element<const int> && !ed::soa_element<int&> && !ed::soa_element<int[3]> &&
+              !ed::soa_element<void>);
 static_assert(ed::row_field<int&> && ed::row_field<const int&> && ed::row_field<int&&> && !ed::row_field<int>);
 static_assert(ed::soa_allocator<std::allocator<int>> && ed::soa_allocator<std::pmr::polymorphic_allocator<int>>);
 static_assert(!ed::soa_allocator<int>);

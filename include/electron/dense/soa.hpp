@@ -101,7 +101,7 @@ concept row_source = std::constructible_from<std::tuple<Ts...>, R> ||
 /// the soa holds a prefix of the new rows). sort_by/stable_sort_by leave
 /// the rows unchanged when a comparison or an allocation throws; a
 /// throwing move gives the basic guarantee.
-template <soa_allocator Alloc, column_type... Ts>
+template <soa_allocator Alloc, soa_element... Ts>
 requires(sizeof...(Ts) > 0) class basic_soa {
  public:
   using value_type = std::tuple<Ts...>;
@@ -778,7 +778,7 @@ requires(sizeof...(Ts) > 0) class basic_soa {
 };
 
 /// A soa with std::allocator.
-template <column_type... Ts>
+template <soa_element... Ts>
 using soa = basic_soa<std::allocator<std::byte>, Ts...>;
 
 // ===========================================================================
@@ -916,7 +916,7 @@ using soa_of = basic_soa_of<std::allocator<std::byte>, Struct, Members...>;
 
 namespace pmr {
 /// A soa drawing from a std::pmr::memory_resource.
-template <column_type... Ts>
+template <soa_element... Ts>
 using soa = basic_soa<std::pmr::polymorphic_allocator<std::byte>, Ts...>;
 /// A soa_of drawing from a std::pmr::memory_resource.
 template <class Struct, auto... Members>

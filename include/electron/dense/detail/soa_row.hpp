@@ -22,7 +22,7 @@ namespace dense {
 /// A type a soa column can hold: a non-const, non-volatile, non-array
 /// object type that can be destroyed and move-constructed.
 template <class T>
-concept column_type = std::is_object_v<T> && !std::is_const_v<T> && !std::is_volatile_v<T> && !std::is_array_v<T> &&
+concept soa_element = std::is_object_v<T> && !std::is_const_v<T> && !std::is_volatile_v<T> && !std::is_array_v<T> &&
                       std::destructible<T> && std::move_constructible<T>;
 
 /// One field of a soa_row: an lvalue or rvalue reference to an object.
@@ -239,7 +239,7 @@ using maybe_const = std::conditional_t<Const, const T, T>;
 /// index; dereferencing gives a soa_row. Models std::random_access_iterator
 /// (and, when not Const, std::sortable with the default comparator where the
 /// fields are ordered). Invalidated as soa's documentation says.
-template <bool Const, column_type... Ts>
+template <bool Const, soa_element... Ts>
 class soa_iterator {
  public:
   using value_type = std::tuple<Ts...>;

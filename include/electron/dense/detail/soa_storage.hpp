@@ -5,6 +5,7 @@
 #define ELECTRON_DENSE_DETAIL_SOA_STORAGE_HPP
 
 #include "electron/config.hpp"
+#include "electron/dense/detail/alignment.hpp"
 
 #include <algorithm>
 #include <array>
@@ -20,9 +21,6 @@ ELECTRON_BEGIN_NAMESPACE
 namespace dense {
 namespace detail {
 
-/// The alignment of every column: the widest SIMD register (AVX-512, 64
-/// bytes), or more for an over-aligned element type.
-inline constexpr std::size_t column_alignment = 64;
 
 // Columns live one after another in one allocation of `capacity` rows each,
 // every column starting on a multiple of `align`: a growth is one allocation,
