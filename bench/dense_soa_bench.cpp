@@ -15,7 +15,11 @@
 // - sort_by_key/<rows>/<impl>: sorting rows of {float key, int, double,
 //   uint64} by the key, with std::sort over the soa's proxy iterators
 //   (soa_std_sort), std::ranges::sort with a projection (soa_ranges_sort),
-//   and std::sort over a std::vector of the struct (aos). Each iteration
+//   and std::sort over a std::vector of the struct (aos), and the soa's own
+//   sort_by<0>() (soa_permutation: a permutation of the row indices sorted
+//   by key, applied to each column: a radix sort for the default order
+//   of an arithmetic key), and sort_by<0>(lambda) (soa_permutation_comp:
+//   the comparison sort of {key, index} pairs a comparator of its own gets). Each iteration
 //   sorts a fresh copy of the same random rows (the copy is not timed).
 #include "electron/dense/soa.hpp"
 
@@ -155,7 +159,7 @@ std::vector<key_row> random_key_rows(std::size_t n) {
   return rows;
 }
 
-enum class sorter { soa_std, soa_ranges, aos };
+enum class sorter { soa_std, soa_ranges, soa_permutation, soa_permutation_comp, aos };
 
 void sort_by_key(benchmark::State& state, sorter which, std::size_t n) {
   const std::vector<key_row> source = random_key_rows(n);
@@ -176,6 +180,14 @@ void sort_by_key(benchmark::State& state, sorter which, std::size_t n) {
         break;
       case sorter::soa_ranges:
         std::ranges::sort(soa, std::ranges::less{}, ed::field<0>);
+        keep(soa.column<0>()[n / 2]);
+        break;
+      case sorter::soa_permutation:
+        soa.sort_by<0>();
+        keep(soa.column<0>()[n / 2]);
+        break;
+      case sorter::soa_permutation_comp:  // a comparator of its own: no radix sort
+        soa.sort_by<0>([](float a, float b) { return a < b; });
         keep(soa.column<0>()[n / 2]);
         break;
       case sorter::aos:
@@ -208,6 +220,12 @@ void register_all() {
         ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark(("sort_by_key" + size + "/soa_ranges_sort").c_str(), sort_by_key, sorter::soa_ranges,
                                  n)
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark(("sort_by_key" + size + "/soa_permutation").c_str(), sort_by_key,
+                                 sorter::soa_permutation, n)
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark(("sort_by_key" + size + "/soa_permutation_comp").c_str(), sort_by_key,
+                                 sorter::soa_permutation_comp, n)
         ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark(("sort_by_key" + size + "/aos").c_str(), sort_by_key, sorter::aos, n)
         ->Unit(benchmark::kMillisecond);

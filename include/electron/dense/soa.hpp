@@ -20,7 +20,10 @@
 // Invalidation (as std::vector): an operation that grows the capacity
 // (push_back/emplace_back at capacity, reserve, resize beyond capacity) and
 // shrink_to_fit invalidate every iterator, row and span; otherwise
-// push_back/emplace_back/resize invalidate only end(); erase(i..) invalidates
+// push_back/emplace_back/resize invalidate only end(); insert/emplace at a
+// position invalidate rows and iterators at and after it (every one when
+// they grow the capacity); sort_by/stable_sort_by invalidate nothing (rows
+// and spans then see the sorted rows); erase(i..) invalidates
 // rows and iterators at and after the first erased row; erase_swap(i)
 // invalidates the rows at i and at the old last index; pop_back the last
 // row; clear all of them. Spans from column<>() have the size they were made
@@ -31,20 +34,26 @@
 
 #include "electron/config.hpp"
 #include "electron/dense/detail/soa_row.hpp"
+#include "electron/dense/detail/soa_sort.hpp"
 #include "electron/dense/detail/soa_storage.hpp"
 
 #include <algorithm>
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <iterator>
+#include <limits>
 #include <memory>
 #include <memory_resource>
+#include <ranges>
 #include <span>
 #include <stdexcept>
 #include <tuple>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 ELECTRON_BEGIN_NAMESPACE
 namespace dense {
@@ -62,6 +71,16 @@ concept soa_allocator = std::copy_constructible<A> && std::equality_comparable<A
 template <class T, class... Ts>
 concept unique_column = (static_cast<int>(std::is_same_v<T, Ts>) + ... + 0) == 1;
 
+/// R (an iterator's reference) builds a row of Ts: a std::tuple or soa_row
+/// of fields each column is constructible from, or anything convertible to
+/// std::tuple<Ts...>.
+template <class R, class... Ts>
+concept row_source = std::constructible_from<std::tuple<Ts...>, R> ||
+    (detail::row_like<R>&& std::tuple_size_v<std::remove_cvref_t<R>> ==
+     sizeof...(Ts) &&[]<std::size_t... I>(std::index_sequence<I...>) {
+       return (std::constructible_from<Ts, detail::field_of_t<I, R>> && ...);
+     }(std::index_sequence_for<Ts...>{}));
+
 /// A struct-of-arrays vector of rows (Ts...) with allocator Alloc (rebound
 /// to its storage blocks); see the file comment. One allocation per growth
 /// holds all columns, each aligned to 64 bytes (or the element's alignment
@@ -74,7 +93,14 @@ concept unique_column = (static_cast<int>(std::is_same_v<T, Ts>) + ... + 0) == 1
 /// growth. resize(n) keeps the old rows and builds no new one when an
 /// element constructor throws. erase/erase_swap assign rows by move: the
 /// basic guarantee if such a move throws. Assigning through a row writes
-/// field by field (basic guarantee).
+/// field by field (basic guarantee). insert/emplace append the new rows
+/// (the strong guarantee above) and rotate them into place: the strong
+/// guarantee at end(), or anywhere when every column's move and swap are
+/// noexcept; the basic guarantee otherwise (std::vector gives the strong
+/// one only at the end). assign gives the basic guarantee (on an exception
+/// the soa holds a prefix of the new rows). sort_by/stable_sort_by leave
+/// the rows unchanged when a comparison or an allocation throws; a
+/// throwing move gives the basic guarantee.
 template <soa_allocator Alloc, soa_element... Ts>
 requires(sizeof...(Ts) > 0) class basic_soa {
  public:
@@ -104,19 +130,26 @@ requires(sizeof...(Ts) > 0) class basic_soa {
   /// n value-initialized rows.
   explicit basic_soa(size_type n, const Alloc& alloc = Alloc()) requires(std::default_initializable<Ts>&&...)
       : m_alloc(alloc) {
-    resize(n);
+    build([&] { resize(n); });
   }
   /// n copies of a row.
   basic_soa(size_type n, const value_type& row, const Alloc& alloc = Alloc()) requires(std::copy_constructible<Ts>&&...)
       : m_alloc(alloc) {
-    resize(n, row);
+    build([&] { resize(n, row); });
   }
   /// The rows of a list.
   basic_soa(std::initializer_list<value_type> rows,
             const Alloc& alloc = Alloc()) requires(std::copy_constructible<Ts>&&...)
       : m_alloc(alloc) {
-    reserve(rows.size());
-    for (const value_type& r : rows) push_back(r);
+    build([&] { append_range(rows.begin(), rows.end(), true); });
+  }
+  /// The rows of [first, last): std::tuples or soa_rows of fields, or
+  /// anything convertible to value_type. One allocation when the iterators
+  /// are forward iterators.
+  template <std::input_iterator It, std::sentinel_for<It> S>
+  requires row_source<std::iter_reference_t<It>, Ts...> basic_soa(It first, S last, const Alloc& alloc = Alloc())
+      : m_alloc(alloc) {
+    build([&] { append_range(std::move(first), std::move(last), true); });
   }
   /// A copy (allocator from select_on_container_copy_construction).
   basic_soa(const basic_soa& other) requires(std::copy_constructible<Ts>&&...)
@@ -244,6 +277,23 @@ requires(sizeof...(Ts) > 0) class basic_soa {
     destroy_rows(m_buf, 0, m_size);
     m_size = 0;
   }
+  /// Replaces the rows with n copies of row (basic guarantee).
+  void assign(size_type n, const value_type& row) requires(std::copy_constructible<Ts>&&...) {
+    clear();
+    resize(n, row);
+  }
+  /// Replaces the rows with those of [first, last), which must not refer
+  /// into this soa (basic guarantee).
+  template <std::input_iterator It, std::sentinel_for<It> S>
+  requires row_source<std::iter_reference_t<It>, Ts...>
+  void assign(It first, S last) {
+    clear();
+    append_range(std::move(first), std::move(last), true);
+  }
+  /// Replaces the rows with those of a list (basic guarantee).
+  void assign(std::initializer_list<value_type> rows) requires(std::copy_constructible<Ts>&&...) {
+    assign(rows.begin(), rows.end());
+  }
 
   // ---- rows ---------------------------------------------------------------
   /// Appends a row (copies the fields). Amortized O(1); strong guarantee.
@@ -257,6 +307,68 @@ requires(sizeof...(Ts) > 0) class basic_soa {
       emplace_back(Args&&... args) {
     return emplace_row(std::forward_as_tuple(std::forward<Args>(args)...));
   }
+  /// Inserts a copy of row before pos; returns the iterator to it.
+  /// O(size() - index); see the class comment for the guarantee.
+  iterator insert(const_iterator pos, const value_type& row) requires(std::copy_constructible<Ts>&&...) {
+    return insert_with(pos, [&] { emplace_row(row); });
+  }
+  /// Inserts row (moved) before pos; returns the iterator to it.
+  iterator insert(const_iterator pos, value_type&& row) {
+    return insert_with(pos, [&] { emplace_row(std::move(row)); });
+  }
+  /// Inserts n copies of row before pos; returns the iterator to the first
+  /// (pos when n == 0).
+  iterator insert(const_iterator pos, size_type n, const value_type& row) requires(std::copy_constructible<Ts>&&...) {
+    return insert_with(pos, [&] {
+      if (n == 0) return;
+      make_room(n);
+      fill_columns<true>(m_size + n, std::addressof(row));
+      m_size += n;
+    });
+  }
+  /// Inserts the rows of [first, last) (see the range constructor) before
+  /// pos; returns the iterator to the first. The range must not refer into
+  /// this soa.
+  template <std::input_iterator It, std::sentinel_for<It> S>
+  requires row_source<std::iter_reference_t<It>, Ts...> iterator insert(const_iterator pos, It first, S last) {
+    return insert_with(pos, [&] { append_range(std::move(first), std::move(last)); });
+  }
+  /// Inserts the rows of a list before pos.
+  iterator insert(const_iterator pos,
+                  std::initializer_list<value_type> rows) requires(std::copy_constructible<Ts>&&...) {
+    return insert(pos, rows.begin(), rows.end());
+  }
+  /// Inserts a row built field by field from args (one per column; they
+  /// may refer into this soa) before pos; returns the iterator to it.
+  template <class... Args>
+  requires(sizeof...(Args) == sizeof...(Ts) && (std::constructible_from<Ts, Args> && ...)) iterator
+      emplace(const_iterator pos, Args&&... args) {
+    return insert_with(pos, [&] { emplace_row(std::forward_as_tuple(std::forward<Args>(args)...)); });
+  }
+
+  /// Sorts the rows by column I: comp over proj(key) (a strict weak
+  /// order). Computes the sorting permutation of the row indices (the keys
+  /// copied next to their indices when small and trivially copyable, else
+  /// compared in place), then moves each column's rows along the
+  /// permutation's cycles in place: O(n log n) comparisons, O(n) moves per
+  /// column, n indices (and keys) of scratch memory from the allocator. Only
+  /// moves rows, so move-only columns sort (std::sort over the proxies
+  /// needs copyable rows). Not stable.
+  template <std::size_t I, class Comp = std::ranges::less, class Proj = std::identity>
+  requires(I < sizeof...(Ts) && (std::is_move_assignable_v<Ts> && ...) &&
+           std::indirect_strict_weak_order<
+               Comp, std::projected<const column_type_t<I>*, Proj>>) void sort_by(Comp comp = {}, Proj proj = {}) {
+    sort_impl<I>(false, comp, proj);
+  }
+  /// As sort_by, keeping rows with equivalent keys in their order.
+  template <std::size_t I, class Comp = std::ranges::less, class Proj = std::identity>
+  requires(I < sizeof...(Ts) && (std::is_move_assignable_v<Ts> && ...) &&
+           std::indirect_strict_weak_order<
+               Comp, std::projected<const column_type_t<I>*, Proj>>) void stable_sort_by(Comp comp = {},
+                                                                                         Proj proj = {}) {
+    sort_impl<I>(true, comp, proj);
+  }
+
   /// Removes the last row. Precondition: !empty().
   void pop_back() noexcept {
     ELECTRON_ASSERT(m_size != 0, "soa::pop_back on an empty soa");
@@ -447,6 +559,116 @@ requires(sizeof...(Ts) > 0) class basic_soa {
     m_size = std::exchange(other.m_size, 0);
   }
 
+  // Runs a constructor's body: on an exception frees what it built (the
+  // destructor does not run for an object whose constructor threw).
+  template <class F>
+  void build(F&& body) {
+    detail::rollback undo([&] { release(); });
+    std::forward<F>(body)();
+    undo.dismiss();
+  }
+  // Makes room for n more rows (growing geometrically, or to exactly
+  // size() + n); strong guarantee.
+  void make_room(size_type n, bool exact = false) {
+    if (n > max_size() - m_size)
+      electron::detail::throw_error<std::length_error>("electron::dense::soa: size beyond max_size()");
+    if (m_size + n > m_buf.capacity) reserve(exact ? m_size + n : grown_capacity(m_size + n));
+  }
+  // Appends one row from an iterator's reference.
+  template <class R>
+  void append_one(R&& r) {
+    if constexpr (detail::row_like<R> && std::tuple_size_v<std::remove_cvref_t<R>> == sizeof...(Ts)) {
+      emplace_row(std::forward<R>(r));
+    } else {
+      emplace_row(value_type(std::forward<R>(r)));
+    }
+  }
+  // Appends the rows of [first, last): all of them, or none on an exception
+  // (the capacity may have grown).
+  template <class It, class S>
+  void append_range(It first, S last, bool exact = false) {
+    if constexpr (std::forward_iterator<It>) {
+      make_room(detail::range_length(first, last), exact);
+    }
+    const size_type old = m_size;
+    detail::rollback undo([&] {
+      destroy_rows(m_buf, old, m_size);
+      m_size = old;
+    });
+    for (; first != last; ++first) append_one(*first);
+    undo.dismiss();
+  }
+  // insert/emplace: `append` adds rows at the end (all or none), which are
+  // then rotated into place before pos, column by column.
+  template <class F>
+  iterator insert_with(const_iterator pos, F&& append) {
+    const auto at = static_cast<size_type>(pos.index());
+    ELECTRON_ASSERT(at <= m_size, "soa::insert position out of range");
+    const size_type old = m_size;
+    std::forward<F>(append)();
+    if (at != old && old != m_size) {
+      [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (std::rotate(col<I>() + at, col<I>() + old, col<I>() + m_size), ...);
+      }
+      (std::index_sequence_for<Ts...>{});
+    }
+    return begin() + static_cast<difference_type>(at);
+  }
+  template <std::size_t K, class Comp, class Proj>
+  void sort_impl(bool stable, Comp& comp, Proj& proj) {
+    if (m_size < 2) return;
+    if (m_size <= std::numeric_limits<std::uint32_t>::max()) {
+      sort_with<K, std::uint32_t>(stable, comp, proj);
+    } else {
+      sort_with<K, std::size_t>(stable, comp, proj);
+    }
+  }
+  template <std::size_t K, class Index, class Comp, class Proj>
+  void sort_with(bool stable, Comp& comp, Proj& proj) {
+    auto perm = detail::sort_permutation<Index>(m_alloc, col<K>(), m_size, stable, comp, proj);
+    // Trivially copyable columns are gathered through one scratch column;
+    // the others (and only they) follow the permutation's cycles. All the
+    // scratch memory is taken before any row moves.
+    constexpr std::size_t gathered_bytes = std::max({(std::is_trivially_copyable_v<Ts> ? sizeof(Ts) : 0)...});
+    constexpr bool any_cycled = !(std::is_trivially_copyable_v<Ts> && ...);
+    block_alloc blocks(m_alloc);
+    const size_type scratch_blocks = gathered_bytes == 0 ? 0 : (m_size * gathered_bytes + alignment - 1) / alignment;
+    block* scratch =
+        scratch_blocks == 0 ? nullptr : std::allocator_traits<block_alloc>::allocate(blocks, scratch_blocks);
+    detail::rollback free_scratch([&] {
+      if (scratch != nullptr) std::allocator_traits<block_alloc>::deallocate(blocks, scratch, scratch_blocks);
+    });
+    decltype(perm) order(perm.get_allocator());
+    decltype(perm) ends(perm.get_allocator());
+    if constexpr (any_cycled) {
+      order.reserve(m_size);
+      ends.reserve(m_size / 2);
+    }
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (
+          [&] {
+            if constexpr (std::is_trivially_copyable_v<Ts>) {
+              detail::apply_by_gather(col<I>(), perm.data(), m_size, scratch);
+            }
+          }(),
+          ...);
+    }
+    (std::index_sequence_for<Ts...>{});
+    if constexpr (any_cycled) {
+      detail::permutation_cycles<Index>(perm, order, ends);
+      [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (
+            [&] {
+              if constexpr (!std::is_trivially_copyable_v<Ts>) {
+                detail::apply_cycles(col<I>(), order.data(), ends.data(), ends.size());
+              }
+            }(),
+            ...);
+      }
+      (std::index_sequence_for<Ts...>{});
+    }
+  }
+
   // Builds row i of b from src's fields, column by column; a throwing
   // constructor undoes the columns already built.
   template <std::size_t I = 0, class Src>
@@ -601,6 +823,7 @@ requires(member_of<Members, Struct>&&...) class basic_soa_of
  public:
   using struct_type = Struct;
   using base::base;
+  using base::insert;
   using base::push_back;
 
   /// Whether M is one of the listed members.
@@ -643,6 +866,36 @@ requires(member_of<Members, Struct>&&...) class basic_soa_of
   template <class T>
   requires unique_column<T, typename detail::member_pointer_parts<decltype(Members)>::member_type...>
   [[nodiscard]] auto column() const noexcept { return base::template column<T>(); }
+  /// The listed members of each Struct in [first, last) (copied, or moved
+  /// from rvalues), one row each.
+  template <std::input_iterator It, std::sentinel_for<It> S>
+  requires std::convertible_to < std::iter_reference_t<It>,
+  const Struct& > basic_soa_of(It first, S last, const Alloc& alloc = Alloc()) : base(alloc) {
+    if constexpr (std::forward_iterator<It>) base::reserve(detail::range_length(first, last));
+    for (; first != last; ++first) push_back(*first);
+  }
+  /// Inserts the listed members of s (copied) before pos; returns the
+  /// iterator to the new row. Guarantees as basic_soa::insert.
+  typename base::iterator insert(typename base::const_iterator pos, const Struct& s) {
+    return base::emplace(pos, s.*Members...);
+  }
+  /// Inserts the listed members of s (moved) before pos.
+  typename base::iterator insert(typename base::const_iterator pos, Struct&& s) {
+    return base::emplace(pos, std::move(s.*Members)...);
+  }
+  /// Sorts the rows by the column of member M (or index M); see
+  /// basic_soa::sort_by.
+  template <auto M, class Comp = std::ranges::less, class Proj = std::identity>
+  requires(has_member<M> || std::is_integral_v<decltype(M)>) void sort_by(Comp comp = {}, Proj proj = {}) {
+    base::template sort_by<column_index<M>()>(std::move(comp), std::move(proj));
+  }
+  /// Stable sort by the column of member M (or index M); see
+  /// basic_soa::stable_sort_by.
+  template <auto M, class Comp = std::ranges::less, class Proj = std::identity>
+  requires(has_member<M> || std::is_integral_v<decltype(M)>) void stable_sort_by(Comp comp = {}, Proj proj = {}) {
+    base::template stable_sort_by<column_index<M>()>(std::move(comp), std::move(proj));
+  }
+
   /// Appends the listed members of s (copied). Strong guarantee as push_back.
   void push_back(const Struct& s) { base::emplace_back(s.*Members...); }
   /// Appends the listed members of s (moved).
