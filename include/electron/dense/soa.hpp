@@ -245,7 +245,7 @@ requires(sizeof...(Ts) > 0) class basic_soa {
   /// page, column after column), so the operating system maps each
   /// column's pages in order: rows appended one by one afterwards would
   /// otherwise fault the columns' pages in turn, and a 10M-row column scan
-  /// then runs 10-50% slower (docs/dense_soa.md). The reserved memory is
+  /// then runs 10-50% slower (docs/dense.md). The reserved memory is
   /// therefore resident at once.
   void reserve(size_type n) {
     if (n <= m_buf.capacity) return;
