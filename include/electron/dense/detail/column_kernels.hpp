@@ -154,7 +154,7 @@ ELECTRON_ALWAYS_INLINE std::uint64_t mask_tail(const T* p, std::size_t n, T v) n
 }
 template <cmp_kind C, class T>
 ELECTRON_ALWAYS_INLINE std::uint64_t mask64(scalar_arch, const T* p, T v) noexcept {
-  return mask_tail<C>(p, 64, v);
+  return mask_tail<kind>(p, 64, v);
 }
 
 // ---------------------------------------------------------------------------
@@ -344,16 +344,16 @@ ELECTRON_ALWAYS_INLINE decltype(auto) with_cmp(cmp_kind c, F&& f) {
 template <class Arch, class T>
 inline void filter_words(Arch arch, const T* p, std::size_t n, cmp_kind c, T v, std::uint64_t* words) noexcept {
   with_cmp(c, [&](auto k) {
-    constexpr cmp_kind C = decltype(k)::value;
+    constexpr cmp_kind kind = decltype(k)::value;
     std::size_t i = 0;
     for (; i + 64 <= n; i += 64) {
       if constexpr (vector_kernel<Arch, T>) {
-        *words++ = mask64<C>(arch, p + i, v);
+        *words++ = mask64<kind>(arch, p + i, v);
       } else {
-        *words++ = mask64<C>(scalar_arch{}, p + i, v);
+        *words++ = mask64<kind>(scalar_arch{}, p + i, v);
       }
     }
-    if (i < n) *words = mask_tail<C>(p + i, n - i, v);
+    if (i < n) *words = mask_tail<kind>(p + i, n - i, v);
   });
 }
 
@@ -361,17 +361,17 @@ inline void filter_words(Arch arch, const T* p, std::size_t n, cmp_kind c, T v, 
 template <class Arch, class T>
 inline std::size_t count(Arch arch, const T* p, std::size_t n, cmp_kind c, T v) noexcept {
   return with_cmp(c, [&](auto k) {
-    constexpr cmp_kind C = decltype(k)::value;
+    constexpr cmp_kind kind = decltype(k)::value;
     std::size_t total = 0;
     std::size_t i = 0;
     for (; i + 64 <= n; i += 64) {
       if constexpr (vector_kernel<Arch, T>) {
-        total += static_cast<std::size_t>(std::popcount(mask64<C>(arch, p + i, v)));
+        total += static_cast<std::size_t>(std::popcount(mask64<kind>(arch, p + i, v)));
       } else {
-        total += static_cast<std::size_t>(std::popcount(mask64<C>(scalar_arch{}, p + i, v)));
+        total += static_cast<std::size_t>(std::popcount(mask64<kind>(scalar_arch{}, p + i, v)));
       }
     }
-    if (i < n) total += static_cast<std::size_t>(std::popcount(mask_tail<C>(p + i, n - i, v)));
+    if (i < n) total += static_cast<std::size_t>(std::popcount(mask_tail<kind>(p + i, n - i, v)));
     return total;
   });
 }

@@ -21,7 +21,6 @@ ELECTRON_BEGIN_NAMESPACE
 namespace dense {
 namespace detail {
 
-
 // Columns live one after another in one allocation of `capacity` rows each,
 // every column starting on a multiple of `align`: a growth is one allocation,
 // and a column is contiguous and aligned for the widest vector load.
