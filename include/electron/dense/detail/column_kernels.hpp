@@ -154,7 +154,7 @@ ELECTRON_ALWAYS_INLINE std::uint64_t mask_tail(const T* p, std::size_t n, T v) n
 }
 template <cmp_kind C, class T>
 ELECTRON_ALWAYS_INLINE std::uint64_t mask64(scalar_arch, const T* p, T v) noexcept {
-  return mask_tail<kind>(p, 64, v);
+  return mask_tail<C>(p, 64, v);
 }
 
 // ---------------------------------------------------------------------------
