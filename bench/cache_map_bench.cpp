@@ -51,7 +51,8 @@ namespace ec = electron::cache;
 struct u64_mix_hash {
   using is_avalanching = void;
   std::size_t operator()(std::uint64_t x) const noexcept {
-    const unsigned __int128 r = static_cast<unsigned __int128>(x) * 0x9E3779B97F4A7C15ULL;
+    __extension__ using uint128 = unsigned __int128;
+    const uint128 r = static_cast<uint128>(x) * 0x9E3779B97F4A7C15ULL;
     return static_cast<std::size_t>(static_cast<std::uint64_t>(r) ^ static_cast<std::uint64_t>(r >> 64));
   }
 };
@@ -238,7 +239,7 @@ void find_miss(benchmark::State& state) {
   std::size_t i = 0;
   std::uint64_t found = 0;
   for (auto _ : state) {
-    found += m.find(ks.misses[i]) != m.end() ? 1 : 0;
+    found += m.find(ks.misses[i]) != m.end() ? 1u : 0u;
     i = i + 1 == n ? 0 : i + 1;
   }
   electron_bench::keep(found);
