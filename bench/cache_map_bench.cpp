@@ -222,7 +222,7 @@ void find_hit(benchmark::State& state) {
   std::uint64_t sum = 0;
   for (auto _ : state) {
     auto it = m.find(ks.lookups[i]);
-    sum += it->second;
+    if (it != m.end()) sum += it->second;
     i = i + 1 == n ? 0 : i + 1;
   }
   electron_bench::keep(sum);
