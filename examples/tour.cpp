@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <iterator>
 #include <memory_resource>
 #include <mutex>
 #include <shared_mutex>
@@ -428,6 +429,39 @@ int main() {
         "  ring_buffer(4096): 1 MiB from one thread to another through prepare/commit and peek/consume, in order: %s\n",
         in_order ? "yes" : "NO");
     expect(in_order, "ring_buffer keeps every byte once, in order");
+  }
+
+  std::printf("\n== cache: compact_map, an open-addressing map with SIMD-matched tags\n");
+  {
+    namespace cache = electron::cache;
+    // Sequential integer keys under std::hash (the identity): the map mixes
+    // the bits, so they spread over the groups instead of clustering.
+    cache::compact_map<std::uint64_t, std::uint32_t> ids;
+    ids.reserve(100'000);
+    for (std::uint32_t i = 0; i < 100'000; ++i) ids.try_emplace(i * 8, i);
+    std::size_t hits = 0;
+    const auto lookups = electron::test::check_no_alloc([&] {
+      for (std::uint64_t k = 0; k < 800'000; k += 8) hits += ids.contains(k) ? 1 : 0;
+      for (std::uint64_t k = 1; k < 800'000; k += 8) hits += ids.contains(k) ? 1 : 0;
+    });
+    std::printf("  100,000 keys 0, 8, 16, ...: %zu of 200,000 lookups hit, load factor %.2f, %zu slots\n", hits,
+                static_cast<double>(ids.load_factor()), ids.capacity());
+    expect(hits == 100'000 && static_cast<bool>(lookups),
+           "compact_map finds every key, misses every other, allocates nothing");
+    // std::string keys found by std::string_view: no temporary string.
+    cache::compact_map<std::string, int, electron::hash::xxh3_64_hasher, std::equal_to<>> words;
+    for (const char* w : {"alpha", "beta", "gamma", "a key longer than the small-string buffer"}) ++words[w];
+    ++words["beta"];
+    int beta = 0;
+    const auto hetero = electron::test::check_no_alloc([&] {
+      const auto it = words.find(std::string_view("beta"));
+      beta = it == words.end() ? 0 : it->second;
+    });
+    expect(beta == 2 && static_cast<bool>(hetero), "find(std::string_view) on std::string keys allocates nothing");
+    // Erasing while iterating: erase(it) returns the next element.
+    for (auto it = ids.begin(); it != ids.end();) it = it->second % 2 == 0 ? ids.erase(it) : std::next(it);
+    expect(ids.size() == 50'000 && !ids.contains(0) && ids.contains(8),
+           "erase(it) while iterating keeps the odd values");
   }
 
   std::printf("\n== dense: struct-of-arrays and a column store\n");
