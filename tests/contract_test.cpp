@@ -206,6 +206,52 @@ struct soa_subject {
   static void grow(type& s) { push(s, s.size()); }
 };
 
+// A compact_map filled until the next new key grows the table (the growth
+// sequence is deterministic, so a probe finds where).
+struct map_subject {
+  using value_type = std::pair<const std::string, std::uint64_t>;
+  using allocator_type = et::failing_allocator<value_type>;
+  using type = ec::compact_map<std::string, std::uint64_t, std::hash<std::string>, std::equal_to<>, allocator_type>;
+  static constexpr bool copyable = true;
+  struct context {
+    et::failing_resource& memory;
+  };
+  static allocator_type allocator(context& cx) { return allocator_type(cx.memory.control()); }
+  static std::string key(std::uint64_t i) {
+    return "key " + std::to_string(i) + " of a map, longer than a short string";
+  }
+  static type make(context& cx) {
+    type probe(allocator(cx));
+    std::uint64_t n = 0;
+    for (;; ++n) {
+      const std::size_t cap = probe.capacity();
+      probe.try_emplace(key(n), n);
+      if (n >= 20 && probe.capacity() != cap) break;
+    }
+    type m(allocator(cx));
+    for (std::uint64_t i = 0; i < n; ++i) m.try_emplace(key(i), i);
+    return m;  // the next new key grows the table
+  }
+  static type make_empty(context& cx) { return type(allocator(cx)); }
+  static std::string fingerprint(const type& m) {
+    std::vector<std::pair<std::string, std::uint64_t>> items(m.begin(), m.end());
+    std::sort(items.begin(), items.end());
+    std::string f = std::to_string(m.size()) + ":";
+    for (const auto& [k, v] : items) f += k + "=" + std::to_string(v) + ",";
+    return f;
+  }
+  static bool valid(const type& m) {
+    std::size_t n = 0;
+    for (const auto& [k, v] : m) {
+      const auto it = m.find(k);
+      if (it == m.end() || it->second != v) return false;
+      ++n;
+    }
+    return n == m.size() && m.size() <= m.capacity() && !m.contains(std::string("never inserted"));
+  }
+  static void grow(type& m) { m.try_emplace(key(m.size()), m.size()); }
+};
+
 // Checks copy (when copyable), move and self-assignment of a subject.
 template <class S>
 void check_copy_and_move() {
@@ -294,7 +340,7 @@ void check_strong_growth() {
 // ===========================================================================
 
 TEMPLATE_TEST_CASE("contract: copy, move, self-copy and self-move", "[contract][move]", interner_subject,
-                   builder_subject, soa_subject) {
+                   builder_subject, soa_subject, map_subject) {
   check_copy_and_move<TestType>();
 }
 
@@ -351,7 +397,7 @@ TEST_CASE("contract: a pooled buffer moves and self-moves", "[contract][move][bu
 // ===========================================================================
 
 TEMPLATE_TEST_CASE("contract: a growing operation has the strong guarantee when any allocation fails",
-                   "[contract][alloc]", interner_subject, builder_subject, soa_subject) {
+                   "[contract][alloc]", interner_subject, builder_subject, soa_subject, map_subject) {
   check_strong_growth<TestType>();
 }
 
@@ -1949,4 +1995,72 @@ TEST_CASE("contract: soa and column_store refuse sizes near SIZE_MAX and stay un
     CHECK(t.size() == 1);
   }
   CHECK(t.string_at("tag", 0) == "one");
+}
+
+// ===========================================================================
+// cache::compact_map
+// ===========================================================================
+
+TEST_CASE("contract: compact_map holds keys and values that overload operator& and operator,",
+          "[contract][addressof][lifetime][map]") {
+  struct hostile_hash {
+    std::size_t operator()(const et::hostile_operators& h) const noexcept { return std::hash<int>{}(h.value); }
+  };
+  CHECK(et::check_lifetimes([&] {
+    ec::compact_map<et::hostile_operators, et::lifetime_tracked, hostile_hash> m;
+    for (int i = 0; i < 200; ++i) m.try_emplace(et::hostile_operators(i), i);
+    for (int i = 0; i < 200; i += 3) CHECK(m.erase(et::hostile_operators(i)) == 1);
+    auto copy = m;
+    CHECK(copy.size() == m.size());
+    const auto it = copy.find(et::hostile_operators(7));
+    REQUIRE(it != copy.end());
+    CHECK(std::addressof(*it) == std::addressof(*copy.find(et::hostile_operators(7))));
+    m = std::move(copy);
+    et::self_move_assign(m);
+    et::self_copy_assign(m);
+    CHECK(m.size() == 133);
+    ec::compact_set<et::hostile_operators, hostile_hash> set;
+    for (int i = 0; i < 50; ++i) set.insert(et::hostile_operators(i % 10));
+    CHECK(set.size() == 10);
+  }));
+}
+
+TEST_CASE("contract: compact_map stays unchanged when a value's copy throws", "[contract][throw][map]") {
+  using tv = et::throwing_value<true>;
+  ec::compact_map<int, tv> m;
+  for (int i = 0; i < 100; ++i) m.try_emplace(i, i);
+  const tv extra(1000);
+  for (int n = 1; n <= 2; ++n) {
+    et::throwing_value_fail_nth(n);
+    try {
+      m.try_emplace(1000, extra);
+    } catch (const std::runtime_error&) {
+      et::throwing_value_disarm();
+      CHECK(m.size() == 100);
+      CHECK(!m.contains(1000));
+      continue;
+    }
+    et::throwing_value_disarm();
+    break;
+  }
+  CHECK(m.size() == 101);
+  for (int i = 0; i < 100; ++i) CHECK(m.contains(i));
+}
+
+TEST_CASE("contract: compact_map refuses sizes near SIZE_MAX and stays unchanged", "[contract][huge][map]") {
+  et::failing_resource memory;
+  {
+    map_subject::context cx{memory};
+    map_subject::type m = map_subject::make(cx);
+    const std::string before = map_subject::fingerprint(m);
+    const std::size_t live = memory.control().live();
+    for (const std::size_t n : et::huge_sizes()) {
+      CHECK(refuses_size([&] { m.reserve(n); }));
+      CHECK(refuses_size([&] { m.rehash(n); }));
+      CHECK(memory.control().live() == live);
+      if (n > m.max_size()) CHECK_THROWS_AS(m.reserve(n), std::length_error);
+    }
+    CHECK(map_subject::fingerprint(m) == before);
+  }
+  CHECK(memory.control().live() == 0);
 }
