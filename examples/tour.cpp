@@ -441,8 +441,8 @@ int main() {
     for (std::uint32_t i = 0; i < 100'000; ++i) ids.try_emplace(i * 8, i);
     std::size_t hits = 0;
     const auto lookups = electron::test::check_no_alloc([&] {
-      for (std::uint64_t k = 0; k < 800'000; k += 8) hits += ids.contains(k) ? 1 : 0;
-      for (std::uint64_t k = 1; k < 800'000; k += 8) hits += ids.contains(k) ? 1 : 0;
+      for (std::uint64_t k = 0; k < 800'000; k += 8) hits += ids.contains(k) ? 1U : 0U;
+      for (std::uint64_t k = 1; k < 800'000; k += 8) hits += ids.contains(k) ? 1U : 0U;
     });
     std::printf("  100,000 keys 0, 8, 16, ...: %zu of 200,000 lookups hit, load factor %.2f, %zu slots\n", hits,
                 static_cast<double>(ids.load_factor()), ids.capacity());
