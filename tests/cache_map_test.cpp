@@ -712,7 +712,10 @@ TEST_CASE("compact_map: 1M sequential uint64 keys with the identity hash", "[cac
     for (std::uint64_t i = 0; i < n; ++i) m.emplace(i * stride, i);
     REQUIRE(m.size() == n);
     std::uint64_t found = 0;
-    for (std::uint64_t i = 0; i < n; ++i) found += m.find(i * stride)->second == i ? 1u : 0u;
+    for (std::uint64_t i = 0; i < n; ++i) {
+      const auto it = m.find(i * stride);
+      found += it != m.end() && it->second == i ? 1u : 0u;
+    }
     for (std::uint64_t i = n; i < n + 1000; ++i) found += m.contains(i * stride) ? 1u : 0u;
     CHECK(found == n);
     const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -784,7 +787,8 @@ TEST_CASE("compact_map: heterogeneous lookup does not allocate", "[cache][compac
   const char* cs = k42.c_str();
   bool ok = true;
   CHECK(et::check_no_alloc([&] {
-    ok = ok && m.find(sv) != m.end() && m.find(sv)->second == 42;
+    const auto it = m.find(sv);
+    ok = ok && it != m.end() && it->second == 42;
     ok = ok && m.find(cs) != m.end();
     ok = ok && m.contains(sv) && m.contains(cs) && !m.contains(std::string_view("key-with-a-heap-buffer-x"));
     ok = ok && m.count(sv) == 1 && m.count("key-with-a-heap-buffer-1000") == 0;
@@ -1005,6 +1009,48 @@ TEST_CASE("compact_map: churn without growth keeps the other elements in place",
   CHECK(m.capacity() == cap);  // reserve(1024) held at most 1000 elements throughout
   CHECK(moved_checks == 40);
   CHECK(m.size() == 400 + live.size());
+}
+
+TEST_CASE("compact_map: churn within reserve() through overflowing groups keeps elements in place",
+          "[cache][compact_map]") {
+  // A hasher that says it avalanches (so the map uses its bits as they are)
+  // but sends every key to one of two home groups: groups overflow, and
+  // erasing from them is what makes a table with overflow bits plan an
+  // early cleanup. Within the size reserve() asked for, no insert may move
+  // the other elements (the documented rule: only an insert that grows,
+  // reserve and rehash invalidate).
+  struct two_homes {
+    using is_avalanching = void;
+    std::size_t operator()(std::uint64_t k) const noexcept {
+      const std::uint64_t h = k * 0x9E3779B97F4A7C15ULL;
+      return static_cast<std::size_t>((h >> 12) | ((k & 1) << 63));  // the top 12 bits: two values
+    }
+  };
+  ec::compact_map<std::uint64_t, std::uint64_t, two_homes> m;
+  m.reserve(512);
+  const auto cap = m.capacity();
+  std::vector<const std::uint64_t*> where;
+  for (std::uint64_t i = 0; i < 100; ++i) where.push_back(&m.emplace(i, i).first->second);
+  std::mt19937_64 rng(12);
+  std::vector<std::uint64_t> live;
+  for (int round = 0; round < 20000; ++round) {
+    if (live.size() < 300 && (live.empty() || rng() % 2 == 0)) {
+      const std::uint64_t k = (rng() | 1u) << 20;
+      if (m.emplace(k, k).second) live.push_back(k);
+    } else {
+      const std::size_t at = static_cast<std::size_t>(rng() % live.size());
+      REQUIRE(m.erase(live[at]) == 1);
+      live[at] = live.back();
+      live.pop_back();
+    }
+    if (m.capacity() != cap) break;  // grew: invalidation allowed (and reported below)
+    if (round % 100 == 0) {
+      INFO("round " << round);
+      for (std::uint64_t i = 0; i < 100; ++i) REQUIRE(&m.find(i)->second == where[i]);
+    }
+  }
+  CHECK(m.capacity() == cap);  // 400 elements at most, 512 reserved
+  for (std::uint64_t i = 0; i < 100; ++i) CHECK(m.at(i) == i);
 }
 
 TEST_CASE("compact_map: arguments that refer into the map itself", "[cache][compact_map]") {
@@ -1463,6 +1509,81 @@ TEST_CASE("seeded_hash: the seed changes the hash; a map with it works", "[cache
   const auto copy = m;  // the copy keeps the seed
   CHECK(copy == m);
   CHECK(copy.hash_function()(std::string("x")) == m.hash_function()(std::string("x")));
+}
+
+TEST_CASE("seeded_hash: maps with different seeds copy, move, swap and compare", "[cache][seeded_hash]") {
+  using hash = ec::seeded_hash<std::uint64_t>;
+  using map = ec::compact_map<std::uint64_t, std::uint64_t, hash>;
+  const auto fill = [](map& m, std::uint64_t n) {
+    for (std::uint64_t i = 0; i < n; ++i) m.emplace(i * 3, i);
+  };
+  const auto all_found = [](const map& m, std::uint64_t n) {
+    if (m.size() != n) return false;
+    for (std::uint64_t i = 0; i < n; ++i) {
+      const auto it = m.find(i * 3);
+      if (it == m.end() || it->second != i) return false;
+    }
+    return true;
+  };
+  map a(0, hash(1));
+  map b(0, hash(2));
+  fill(a, 500);
+  fill(b, 500);
+  CHECK(a == b);  // equal contents, different seeds
+  CHECK(b == a);
+  map c(0, hash(3));
+  c.emplace(1, 1);
+  c = a;  // the copy takes a's hasher with the elements
+  CHECK(all_found(c, 500));
+  CHECK(c.hash_function().seed() == 1);
+  map d(0, hash(4));
+  fill(d, 10);
+  d = std::move(b);
+  CHECK(all_found(d, 500));
+  map e(0, hash(5));
+  fill(e, 20);
+  swap(a, e);
+  CHECK(all_found(a, 20));
+  CHECK(all_found(e, 500));
+  a.emplace(999, 999);  // inserts after the swap use the swapped hasher
+  CHECK(a.contains(999));
+  // A non-propagating allocator: the move is element-wise, the hasher still moves.
+  std::int64_t live = 0;
+  using alloc = sticky_allocator<std::pair<const std::uint64_t, std::uint64_t>>;
+  using smap = ec::compact_map<std::uint64_t, std::uint64_t, hash, std::equal_to<std::uint64_t>, alloc>;
+  {
+    smap f(0, hash(6), {}, alloc{1, &live});
+    smap g(0, hash(7), {}, alloc{2, &live});
+    for (std::uint64_t i = 0; i < 300; ++i) f.emplace(i, i);
+    g.emplace(5, 5);
+    g = std::move(f);
+    CHECK(g.size() == 300);
+    for (std::uint64_t i = 0; i < 300; ++i) REQUIRE(g.at(i) == i);
+    smap h(0, hash(8), {}, alloc{3, &live});
+    h = g;
+    for (std::uint64_t i = 0; i < 300; ++i) REQUIRE(h.at(i) == i);
+  }
+  CHECK(live == 0);
+}
+
+TEST_CASE("compact_map: storage freed by rehash(0) and reused", "[cache][compact_map]") {
+  u64_map m;
+  for (std::uint64_t i = 0; i < 100; ++i) m.emplace(i, i);
+  m.clear();
+  m.rehash(0);
+  CHECK(m.begin() == m.end());
+  CHECK(m.find(3) == m.end());
+  CHECK(m.erase(3) == 0);
+  CHECK(m.load_factor() == 0.0f);
+  u64_map copy = m;
+  CHECK(copy.empty());
+  m.emplace(3, 4);
+  CHECK(m.at(3) == 4);
+  CHECK(std::distance(m.begin(), m.end()) == 1);
+  // erase(begin, end) over everything.
+  for (std::uint64_t i = 0; i < 100; ++i) m.emplace(i, i);
+  CHECK(m.erase(m.cbegin(), m.cend()) == m.end());
+  CHECK(m.empty());
 }
 
 // ---------------------------------------------------------------------------
