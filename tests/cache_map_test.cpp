@@ -23,6 +23,7 @@
 #include <memory_resource>
 #include <new>
 #include <random>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -746,6 +747,57 @@ TEST_CASE("compact_map: string keys", "[cache][compact_map]") {
   CHECK(m.at("") == want.at(""));
 }
 
+namespace {
+/// A single-pass input iterator over a vector of pairs (no multi-pass, no
+/// std::distance): range inserts must not need more.
+struct input_pairs {
+  using iterator_category = std::input_iterator_tag;
+  using value_type = std::pair<std::uint64_t, std::string>;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const value_type*;
+  using reference = const value_type&;
+  const std::vector<value_type>* v = nullptr;
+  std::size_t i = 0;
+  reference operator*() const { return (*v)[i]; }
+  pointer operator->() const { return &(*v)[i]; }
+  input_pairs& operator++() {
+    ++i;
+    return *this;
+  }
+  void operator++(int) { ++i; }
+  friend bool operator==(const input_pairs& a, const input_pairs& b) noexcept { return a.i == b.i; }
+};
+}  // namespace
+
+TEST_CASE("compact_map: keys built from emplace arguments; single-pass ranges", "[cache][compact_map]") {
+  ec::compact_map<std::string, int> m;
+  CHECK(m.emplace("literal key that is long enough for the heap", 1).second);
+  CHECK(!m.emplace("literal key that is long enough for the heap", 2).second);
+  CHECK(m.emplace(std::piecewise_construct, std::forward_as_tuple(20, 'k'), std::forward_as_tuple(3)).second);
+  CHECK(m.at(std::string(20, 'k')) == 3);
+  CHECK(m.try_emplace("short", 4).second);
+  CHECK(m.insert_or_assign("short", 5).first->second == 5);
+  std::string moved_key = long_key(77);
+  m[std::move(moved_key)] = 6;
+  CHECK(m.at(long_key(77)) == 6);
+  CHECK(m.size() == 4);
+  CHECK(m.at("literal key that is long enough for the heap") == 1);
+
+  std::vector<std::pair<std::uint64_t, std::string>> src;
+  for (std::uint64_t i = 0; i < 100; ++i) src.emplace_back(i % 60, long_key(i));
+  ec::compact_map<std::uint64_t, std::string> r(input_pairs{&src, 0}, input_pairs{&src, src.size()});
+  CHECK(r.size() == 60);
+  CHECK(r.at(5) == long_key(5));
+  ec::compact_map<std::uint64_t, std::string> r2;
+  r2.insert(input_pairs{&src, 0}, input_pairs{&src, src.size()});
+  CHECK(r2 == r);
+  std::istringstream numbers("1 2 3 2 40 1");
+  ec::compact_set<std::uint64_t> s(std::istream_iterator<std::uint64_t>(numbers),
+                                   std::istream_iterator<std::uint64_t>{});
+  CHECK(s.size() == 4);
+  CHECK(s.contains(40));
+}
+
 TEST_CASE("compact_map: keys that all collide (overflow path)", "[cache][compact_map]") {
   ec::compact_map<std::uint64_t, std::uint64_t, constant_hash> m;
   std::unordered_map<std::uint64_t, std::uint64_t> want;
@@ -835,8 +887,10 @@ TEST_CASE("compact_map: move-only keys and values", "[cache][compact_map]") {
     auto p = std::make_unique<int>(i);
     REQUIRE(*m.at(p) == i * 2);
   }
+  m[std::make_unique<int>(1000)] = std::make_unique<int>(1);  // operator[] with an rvalue key
+  CHECK(*m.at(std::make_unique<int>(1000)) == 1);
   auto moved = std::move(m);
-  CHECK(moved.size() == 499);
+  CHECK(moved.size() == 500);
   ec::compact_map<std::uint64_t, std::unique_ptr<int>> um;
   um[1] = std::make_unique<int>(1);
   um.insert({2, std::make_unique<int>(2)});
