@@ -165,6 +165,11 @@ static_assert(noexcept(std::declval<const u64_map&>().empty()));
 static_assert(noexcept(std::declval<const u64_map&>().capacity()));
 static_assert(noexcept(std::declval<u64_map&>().begin()));
 static_assert(noexcept(std::declval<u64_map&>().clear()));
+static_assert(noexcept(std::declval<u64_map&>().erase(std::declval<u64_map::const_iterator>())));
+static_assert(noexcept(std::declval<u64_map&>().erase(std::declval<u64_map::iterator>())));
+static_assert(noexcept(std::declval<const u64_map&>().load_factor()));
+static_assert(noexcept(std::declval<const u64_map&>().get_allocator()));
+static_assert(std::is_nothrow_move_constructible_v<ec::pmr::compact_map<int, int>>);
 static_assert(std::is_same_v<decltype(std::declval<u64_map&>().insert(std::declval<u64_map::value_type>())),
                              std::pair<u64_map::iterator, bool>>);
 static_assert(std::is_same_v<decltype(std::declval<u64_map&>().erase(std::uint64_t{})), std::size_t>);
