@@ -21,6 +21,7 @@
 
 #include "electron/cache/detail/map_group.hpp"
 #include "electron/config.hpp"
+#include "electron/hash/detail/common.hpp"
 #include "electron/hash/hasher.hpp"
 
 #include <algorithm>
@@ -39,21 +40,12 @@
 ELECTRON_BEGIN_NAMESPACE
 namespace cache::detail {
 
-/// The 64x64 -> 128-bit multiply, folded (high ^ low): the mixer applied to
-/// hashers that do not declare is_avalanching (std::hash<int> is the
-/// identity), so consecutive keys spread over groups and tags.
+/// The mixer applied to hashers that do not declare is_avalanching
+/// (std::hash<int> is the identity): the 64x64 -> 128-bit product with
+/// 2^64 / golden ratio, folded high ^ low, so consecutive keys spread over
+/// groups and tags.
 ELECTRON_ALWAYS_INLINE constexpr std::uint64_t mulx_fold(std::uint64_t a, std::uint64_t b) noexcept {
-#if defined(__SIZEOF_INT128__)
-  const unsigned __int128 r = static_cast<unsigned __int128>(a) * b;
-  return static_cast<std::uint64_t>(r) ^ static_cast<std::uint64_t>(r >> 64);
-#else
-  const std::uint64_t a_lo = a & 0xFFFFFFFFu, a_hi = a >> 32, b_lo = b & 0xFFFFFFFFu, b_hi = b >> 32;
-  const std::uint64_t ll = a_lo * b_lo, lh = a_lo * b_hi, hl = a_hi * b_lo, hh = a_hi * b_hi;
-  const std::uint64_t mid = (ll >> 32) + (lh & 0xFFFFFFFFu) + (hl & 0xFFFFFFFFu);
-  const std::uint64_t lo = (ll & 0xFFFFFFFFu) | (mid << 32);
-  const std::uint64_t hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
-  return lo ^ hi;
-#endif
+  return hash::detail::mul128_fold64(a, b);
 }
 /// 2^64 / golden ratio, odd.
 inline constexpr std::uint64_t golden_multiplier = 0x9E3779B97F4A7C15ULL;
@@ -226,7 +218,7 @@ class table {
     if (this == &other) return *this;
     constexpr bool pocca = alloc_traits::propagate_on_container_copy_assignment::value;
     table tmp(other, pocca ? other.m_alloc : m_alloc);
-    swap_all(tmp);
+    swap_all<pocca>(tmp);
     return *this;
   }
   table& operator=(table&& other) noexcept((alloc_traits::propagate_on_container_move_assignment::value ||
@@ -251,7 +243,7 @@ class table {
         steal(other);
       } else {
         table tmp(std::move(other), m_alloc);
-        swap_all(tmp);
+        swap_all<false>(tmp);
       }
     }
     return *this;
@@ -505,8 +497,11 @@ class table {
     }
   }
 
+  // Room for 1/64 more elements than now at least: when erases from
+  // overflowed groups have lowered the limit, a rehash at the same size
+  // could otherwise come back after every few inserts under steady churn.
   ELECTRON_NOINLINE void grow() {
-    const size_type need = groups_for(m_size + 1);
+    const size_type need = groups_for(m_size + m_size / 64 + 1);
     rehash_to(m_slots == nullptr ? need : std::max(need, groups()));
   }
 
@@ -583,11 +578,14 @@ class table {
     std::swap(m_shift, other.m_shift);
     std::swap(m_growth_limit, other.m_growth_limit);
   }
+  // With SwapAlloc false the two allocators must be equal (the storage then
+  // may change hands without them; polymorphic_allocator cannot be assigned).
+  template <bool SwapAlloc>
   void swap_all(table& other) noexcept {
     using std::swap;
     swap(m_hash, other.m_hash);
     swap(m_eq, other.m_eq);
-    swap(m_alloc, other.m_alloc);
+    if constexpr (SwapAlloc) swap(m_alloc, other.m_alloc);
     swap_storage(other);
   }
   void set_geometry(size_type g) noexcept {
