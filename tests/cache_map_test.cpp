@@ -1304,6 +1304,35 @@ TEST_CASE("compact_map: std::pmr with an arena and a monotonic buffer", "[cache]
   CHECK(moved.get_allocator().resource() == &res);
   CHECK(same_as_model(moved, want));
 
+  // Assignment between pmr maps: the allocator never propagates; equal
+  // resources take the storage, unequal ones copy or move element-wise.
+  std::pmr::unsynchronized_pool_resource pool;
+  for (std::pmr::memory_resource* other :
+       {static_cast<std::pmr::memory_resource*>(&res), static_cast<std::pmr::memory_resource*>(&pool)}) {
+    ec::pmr::compact_map<std::uint64_t, std::uint64_t> x(other);
+    x.emplace(1, 1);
+    x = moved;
+    CHECK(x.get_allocator().resource() == other);
+    CHECK(same_as_model(x, want));
+    ec::pmr::compact_map<std::uint64_t, std::uint64_t> y(other);
+    y.emplace(2, 2);
+    y = std::move(x);
+    CHECK(y.get_allocator().resource() == other);
+    CHECK(same_as_model(y, want));
+    ec::pmr::compact_map<std::uint64_t, std::uint64_t> z(other);
+    z.swap(y);  // equal resources
+    CHECK(same_as_model(z, want));
+    CHECK(y.empty());
+    ec::pmr::compact_set<std::uint64_t> s1(other);
+    ec::pmr::compact_set<std::uint64_t> s2(&res);
+    for (std::uint64_t i = 0; i < 100; ++i) s2.insert(i);
+    s1 = s2;
+    CHECK(s1.size() == 100);
+    s1 = std::move(s2);
+    CHECK(s1.size() == 100);
+    CHECK(s1.get_allocator().resource() == other);
+  }
+
   // No allocation on the heap when a buffer serves everything.
   alignas(64) static std::byte buffer[1 << 20];
   std::pmr::monotonic_buffer_resource mono(buffer, sizeof buffer, std::pmr::null_memory_resource());
