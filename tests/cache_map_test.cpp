@@ -1070,6 +1070,17 @@ TEST_CASE("compact_map: churn without growth keeps the other elements in place",
   CHECK(m.size() == 400 + live.size());
 }
 
+namespace {
+/// Says it avalanches, but its top 12 bits take two values: two home groups.
+struct two_homes {
+  using is_avalanching = void;
+  std::size_t operator()(std::uint64_t k) const noexcept {
+    const std::uint64_t h = k * 0x9E3779B97F4A7C15ULL;
+    return static_cast<std::size_t>((h >> 12) | ((k & 1) << 63));  // the top 12 bits: two values
+  }
+};
+}  // namespace
+
 TEST_CASE("compact_map: churn within reserve() through overflowing groups keeps elements in place",
           "[cache][compact_map]") {
   // A hasher that says it avalanches (so the map uses its bits as they are)
@@ -1078,13 +1089,6 @@ TEST_CASE("compact_map: churn within reserve() through overflowing groups keeps 
   // early cleanup. Within the size reserve() asked for, no insert may move
   // the other elements (the documented rule: only an insert that grows,
   // reserve and rehash invalidate).
-  struct two_homes {
-    using is_avalanching = void;
-    std::size_t operator()(std::uint64_t k) const noexcept {
-      const std::uint64_t h = k * 0x9E3779B97F4A7C15ULL;
-      return static_cast<std::size_t>((h >> 12) | ((k & 1) << 63));  // the top 12 bits: two values
-    }
-  };
   ec::compact_map<std::uint64_t, std::uint64_t, two_homes> m;
   m.reserve(512);
   const auto cap = m.capacity();
