@@ -929,6 +929,33 @@ TEST_CASE("compact_map: over-aligned values", "[cache][compact_map]") {
   for (std::uint64_t i = 0; i < 500; ++i) REQUIRE(am.at(i).value == i);
 }
 
+TEST_CASE("compact_map: values and keys with a hostile operator& and operator comma", "[cache][compact_map]") {
+  struct hostile_hash {
+    std::size_t operator()(const et::hostile_operators& h) const noexcept { return std::hash<int>{}(h.value); }
+  };
+  ec::compact_map<std::uint64_t, et::hostile_operators> m;
+  for (std::uint64_t i = 0; i < 300; ++i) m.emplace(i, static_cast<int>(i));
+  m.insert_or_assign(3, 30);
+  m[4] = 40;
+  m.try_emplace(500, 5);
+  m.erase(7);
+  ec::erase_if(m, [](const auto& kv) { return kv.first % 50 == 1; });
+  auto copy = m;
+  CHECK(copy == m);
+  m.rehash(2000);
+  CHECK(m.at(3).value == 30);
+  CHECK(m.at(4).value == 40);
+  CHECK(m.at(500).value == 5);
+  CHECK(!m.contains(7));
+  ec::compact_set<et::hostile_operators, hostile_hash> s;
+  for (int i = 0; i < 100; ++i) s.insert(i);
+  s.erase(et::hostile_operators(5));
+  s.erase(s.begin());
+  CHECK(s.size() == 98);
+  auto t = s;
+  CHECK(t == s);
+}
+
 // ---------------------------------------------------------------------------
 // compact_set
 // ---------------------------------------------------------------------------
