@@ -327,13 +327,16 @@ class table {
     size_type step = 0;
     for (;;) {
       group* g = m_groups + pos;
-      value_type* base = m_slots + pos * group_slots;
-      electron::detail::prefetch_read(base);
       std::uint32_t m = group_match(*g, t);
-      while (m != 0) {
-        const unsigned j = lowest(m);
-        if (ELECTRON_LIKELY(m_eq(k, Policy::key(base[j])))) return {g->tags + j, base + j};
-        m &= m - 1;
+      if (m != 0) {
+        // Only a group with a matching tag has its slots read: a miss
+        // (almost always no match) touches no element line.
+        value_type* base = m_slots + pos * group_slots;
+        do {
+          const unsigned j = lowest(m);
+          if (ELECTRON_LIKELY(m_eq(k, Policy::key(base[j])))) return {g->tags + j, base + j};
+          m &= m - 1;
+        } while (m != 0);
       }
       if (ELECTRON_LIKELY((g->overflow() & ob) == 0)) return {nullptr, nullptr};
       if (ELECTRON_UNLIKELY(step >= m_group_mask)) return {nullptr, nullptr};
