@@ -133,8 +133,11 @@ struct robin_impl {
 #if defined(ELECTRON_BENCH_HAVE_TSL_HOPSCOTCH_MAP)
 struct hopscotch_impl {
   static constexpr const char* name = "tsl_hopscotch";
+  // Its overflow list is a std::list<std::pair<K, V>, A>: libstdc++ 12 in
+  // C++20 insists on A's value_type being that pair (non-const key).
   template <class K, class V, class H, class A>
-  using map = tsl::hopscotch_map<K, V, H, std::equal_to<K>, A>;
+  using map = tsl::hopscotch_map<K, V, H, std::equal_to<K>,
+                                 typename std::allocator_traits<A>::template rebind_alloc<std::pair<K, V>>>;
   template <class K>
   using own_hash = std::hash<K>;
 };
