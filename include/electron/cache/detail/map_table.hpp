@@ -29,6 +29,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <iterator>
 #include <limits>
 #include <memory>
@@ -194,7 +195,10 @@ class table {
                        std::is_nothrow_default_constructible_v<Alloc>)
       : table(0, Hash(), Eq(), Alloc()) {}
   table(size_type n, const Hash& h, const Eq& e, const Alloc& a) : m_hash(h), m_eq(e), m_alloc(a) {
-    if (n != 0) rehash_to(groups_for(n));
+    if (n != 0) {
+      rehash_to(groups_for(n));
+      m_reserved = n;
+    }
   }
   table(const table& other, const Alloc& a) : m_hash(other.m_hash), m_eq(other.m_eq), m_alloc(a) {
     clone_from(other, [this](value_type* dst, const value_type& src) { alloc_traits::construct(m_alloc, dst, src); });
@@ -303,6 +307,17 @@ class table {
   Alloc& allocator_ref() noexcept { return m_alloc; }
 
   // ---- lookup -----------------------------------------------------------
+  /// Whether a lookup of a KeyLike cannot throw: hashing it and comparing
+  /// it with a key are noexcept.
+  template <class KeyLike>
+  static constexpr bool nothrow_lookup =
+      noexcept(static_cast<std::uint64_t>(std::declval<const Hash&>()(std::declval<const KeyLike&>()))) &&
+      (noexcept(static_cast<bool>(std::declval<const Eq&>()(std::declval<const KeyLike&>(),
+                                                            std::declval<const key_type&>()))) ||
+       // std::equal_to<T>::operator() is not declared noexcept; on scalars it
+       // is a built-in comparison.
+       (std::is_same_v<Eq, std::equal_to<key_type>> && std::is_scalar_v<key_type> &&
+        std::is_same_v<KeyLike, key_type>));
   template <class KeyLike>
   ELECTRON_ALWAYS_INLINE std::uint64_t hash_of(const KeyLike& k) const {
     const auto h = static_cast<std::uint64_t>(m_hash(k));
@@ -384,10 +399,45 @@ class table {
   /// Places a new element whose hash is h (absent from the table), built by
   /// build(slot).
   template <class Build>
-  locator insert_new(std::uint64_t h, Build&& build) {
-    if (ELECTRON_UNLIKELY(m_size >= m_growth_limit)) grow();
+  ELECTRON_ALWAYS_INLINE locator insert_new(std::uint64_t h, Build&& build) {
+    if (ELECTRON_UNLIKELY(m_size >= m_growth_limit)) {
+      if (m_size < m_reserved && m_slots != nullptr) {
+        // Inside the count last passed to reserve(): no rehash (iterators
+        // and references stay valid); the table has a free slot, since
+        // m_reserved <= the 7/8 limit of this capacity.
+        m_growth_limit = m_reserved;
+      } else {
+        return insert_growing(h, build);
+      }
+    }
     const locator l = free_slot(h);
     build(l.slot);
+    *l.tag = tag_of(h);
+    ++m_size;
+    return l;
+  }
+
+  /// insert_new when the table must grow. The element is built aside
+  /// before the old storage is freed: the arguments (and the key) may refer
+  /// to an element of this table. If the build throws, nothing changed; if
+  /// the final transfer throws (a copy), the table has grown but holds the
+  /// same elements.
+  template <class Build>
+  ELECTRON_NOINLINE locator insert_growing(std::uint64_t h, Build& build) {
+    union holder {
+      holder() noexcept {}
+      ~holder() {}
+      value_type v;
+    } tmp;
+    build(std::addressof(tmp.v));
+    struct destroy_guard {
+      table* t;
+      value_type* p;
+      ~destroy_guard() { alloc_traits::destroy(t->m_alloc, p); }
+    } guard{this, std::addressof(tmp.v)};
+    grow();
+    const locator l = free_slot(h);
+    Policy::transfer(m_alloc, l.slot, tmp.v);
     *l.tag = tag_of(h);
     ++m_size;
     return l;
@@ -428,8 +478,8 @@ class table {
   // ---- capacity ---------------------------------------------------------
   /// Room for n elements without a rehash.
   void reserve(size_type n) {
-    if (n <= m_growth_limit) return;
-    rehash_to(std::max(groups_for(n), m_slots == nullptr ? size_type{1} : groups()));
+    if (n > m_growth_limit) rehash_to(std::max(groups_for(n), m_slots == nullptr ? size_type{1} : groups()));
+    m_reserved = std::max(m_reserved, n);
   }
   /// At least n slots (and room for size()); may shrink; rehash(0) on an
   /// empty table frees the storage.
@@ -563,6 +613,7 @@ class table {
     m_group_mask = 0;
     m_shift = 63;
     m_growth_limit = 0;
+    m_reserved = 0;
   }
   void steal(table& other) noexcept {
     m_groups = other.m_groups;
@@ -571,6 +622,7 @@ class table {
     m_group_mask = other.m_group_mask;
     m_shift = other.m_shift;
     m_growth_limit = other.m_growth_limit;
+    m_reserved = other.m_reserved;
     other.reset_empty();
   }
   void swap_storage(table& other) noexcept {
@@ -580,6 +632,7 @@ class table {
     std::swap(m_group_mask, other.m_group_mask);
     std::swap(m_shift, other.m_shift);
     std::swap(m_growth_limit, other.m_growth_limit);
+    std::swap(m_reserved, other.m_reserved);
   }
   // With SwapAlloc false the two allocators must be equal (the storage then
   // may change hands without them; polymorphic_allocator cannot be assigned).
@@ -632,6 +685,7 @@ class table {
     m_size = other.m_size;
     set_geometry(g);
     m_growth_limit = other.m_growth_limit;
+    m_reserved = other.m_reserved;
   }
 
   /// Moves every element into a new table of g groups. When elements move
@@ -689,6 +743,7 @@ class table {
         m_size = moved;
         set_geometry(g);
         m_growth_limit = limit_of(g);
+        m_reserved = std::min(m_reserved, m_growth_limit);
         throw;
       }
 #endif
@@ -719,6 +774,7 @@ class table {
     m_slots = s.slots;
     set_geometry(g);
     m_growth_limit = limit_of(g);
+    m_reserved = std::min(m_reserved, m_growth_limit);
   }
 
   void destroy_storage_elements(const storage& s, size_type g) noexcept {
@@ -754,6 +810,10 @@ class table {
   size_type m_group_mask = 0;
   unsigned m_shift = 63;
   size_type m_growth_limit = 0;
+  // The largest count passed to reserve() (at most limit_of(groups())):
+  // below it an insert never rehashes, even when erases from overflowed
+  // groups have lowered m_growth_limit.
+  size_type m_reserved = 0;
   [[no_unique_address]] Hash m_hash;
   [[no_unique_address]] Eq m_eq;
   [[no_unique_address]] Alloc m_alloc;
