@@ -98,8 +98,13 @@ template <class Policy, class Hash, class Eq, class Alloc>
 class table;
 
 /// Forward iterator over a table: the slot's tag byte (which tells the
-/// group and the index in it) and the slot. Equality compares tags only, so
-/// the end of a table without storage needs no slot.
+/// group and the index in it), the slot, and a hint: the occupied slots of
+/// the same group after this one when the iterator was last advanced (0:
+/// unknown). ++ takes the next hinted slot when its tag is still set (an
+/// element erased through another iterator clears it; the group is then
+/// matched again), so walking a group costs no vector load per element.
+/// Equality compares tags only, so the end of a table without storage needs
+/// no slot.
 template <class Value, bool Const>
 class table_iterator {
  public:
@@ -114,7 +119,7 @@ class table_iterator {
   template <bool C = Const>
   requires C table_iterator(const table_iterator<Value, false>& other)
   noexcept  // NOLINT: implicit like std's
-      : m_tag(other.m_tag), m_slot(other.m_slot) {}
+      : m_tag(other.m_tag), m_slot(other.m_slot), m_rest(other.m_rest) {}
 
   reference operator*() const noexcept { return *m_slot; }
   pointer operator->() const noexcept { return m_slot; }
@@ -136,15 +141,30 @@ class table_iterator {
   friend class table;
 
   table_iterator(const byte* tag, Value* slot) noexcept : m_tag(tag), m_slot(slot) {}
+  table_iterator(const byte* tag, Value* slot, std::uint32_t rest) noexcept : m_tag(tag), m_slot(slot), m_rest(rest) {}
 
   // The next occupied slot, or the sentinel (which counts as occupied, so
   // the loop ends there).
-  void advance() noexcept {
+  ELECTRON_ALWAYS_INLINE void advance() noexcept {
     const auto j = static_cast<unsigned>(reinterpret_cast<std::uintptr_t>(m_tag) & 15u);
+    if (ELECTRON_LIKELY(m_rest != 0)) {
+      const unsigned k = lowest(m_rest);
+      m_rest &= m_rest - 1;
+      const byte* t = m_tag + (k - j);
+      if (ELECTRON_LIKELY(*t != empty_tag)) {
+        m_tag = t;
+        m_slot += k - j;
+        return;
+      }
+    }
+    advance_slow(j);
+  }
+  void advance_slow(unsigned j) noexcept {
     const group* g = reinterpret_cast<const group*>(m_tag - j);
     std::uint32_t m = group_match_occupied(*g) & (group_slot_mask << (j + 1)) & group_slot_mask;
     if (m != 0) {
       const unsigned k = lowest(m);
+      m_rest = m & (m - 1);
       m_tag += k - j;
       m_slot += k - j;
       return;
@@ -155,6 +175,7 @@ class table_iterator {
       m = group_match_occupied(*g);
       if (m != 0) {
         const unsigned k = lowest(m);
+        m_rest = m & (m - 1);
         m_tag = g->tags + k;
         m_slot += k;
         return;
@@ -165,6 +186,7 @@ class table_iterator {
 
   const byte* m_tag = nullptr;
   Value* m_slot = nullptr;
+  std::uint32_t m_rest = 0;
 };
 
 /// The table. Policy: map_policy or set_policy; Alloc: an allocator of
@@ -286,7 +308,7 @@ class table {
       const std::uint32_t m = group_match_occupied(*g);
       if (m != 0) {
         const unsigned k = lowest(m);
-        return iterator(g->tags + k, s + k);
+        return iterator(g->tags + k, s + k, m & (m - 1));
       }
       ++g;
       s += group_slots;
@@ -337,7 +359,6 @@ class table {
   template <class KeyLike>
   ELECTRON_ALWAYS_INLINE locator find_at(const KeyLike& k, std::uint64_t h) const {
     const byte t = tag_of(h);
-    const byte ob = overflow_bit_of(h);
     size_type pos = home_of(h);
     size_type step = 0;
     for (;;) {
@@ -353,7 +374,7 @@ class table {
           m &= m - 1;
         } while (m != 0);
       }
-      if (ELECTRON_LIKELY((g->overflow() & ob) == 0)) return {nullptr, nullptr};
+      if (ELECTRON_LIKELY((g->overflow() & overflow_bit_of(h)) == 0)) return {nullptr, nullptr};
       if (ELECTRON_UNLIKELY(step >= m_group_mask)) return {nullptr, nullptr};
       ++step;
       pos = (pos + step) & m_group_mask;
