@@ -97,7 +97,8 @@ struct set_policy {
 template <class Policy, class Hash, class Eq, class Alloc>
 class table;
 
-/// Forward iterator over a table: the slot's tag byte (which tells the
+/// Forward iterator over a table (end: both pointers null): the slot's tag
+/// byte (which tells the
 /// group and the index in it), the slot, and a hint: the occupied slots of
 /// the same group after this one when the iterator was last advanced (0:
 /// unknown). ++ takes the next hinted slot when its tag is still set (an
@@ -151,7 +152,7 @@ class table_iterator {
       const unsigned k = lowest(m_rest);
       m_rest &= m_rest - 1;
       const byte* t = m_tag + (k - j);
-      if (ELECTRON_LIKELY(*t != empty_tag)) {
+      if (ELECTRON_LIKELY(*t > sentinel_tag)) {
         m_tag = t;
         m_slot += k - j;
         return;
@@ -167,6 +168,7 @@ class table_iterator {
       m_rest = m & (m - 1);
       m_tag += k - j;
       m_slot += k - j;
+      if (ELECTRON_UNLIKELY(*m_tag == sentinel_tag)) *this = table_iterator();
       return;
     }
     m_slot += group_slots - j;
@@ -178,6 +180,7 @@ class table_iterator {
         m_rest = m & (m - 1);
         m_tag = g->tags + k;
         m_slot += k;
+        if (ELECTRON_UNLIKELY(*m_tag == sentinel_tag)) *this = table_iterator();
         return;
       }
       m_slot += group_slots;
@@ -314,11 +317,9 @@ class table {
       s += group_slots;
     }
   }
-  iterator end() noexcept {
-    const group& last = m_groups[m_group_mask];
-    return iterator(last.tags + (group_slots - 1),
-                    m_slots == nullptr ? nullptr : m_slots + (groups() * group_slots - 1));
-  }
+  // ++ turns an iterator that reaches the end sentinel into the null one, so
+  // end() is null and `find(k) != end()` compiles to the lookup's own test.
+  iterator end() noexcept { return iterator(); }
   const_iterator begin() const noexcept { return const_cast<table*>(this)->begin(); }
   const_iterator end() const noexcept { return const_cast<table*>(this)->end(); }
 
