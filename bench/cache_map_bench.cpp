@@ -126,7 +126,8 @@ struct absl_impl {
 struct robin_impl {
   static constexpr const char* name = "tsl_robin";
   template <class K, class V, class H, class A>
-  using map = tsl::robin_map<K, V, H, std::equal_to<K>, typename std::allocator_traits<A>::template rebind_alloc<std::pair<K, V>>>;
+  using map = tsl::robin_map<K, V, H, std::equal_to<K>,
+                             typename std::allocator_traits<A>::template rebind_alloc<std::pair<K, V>>>;
   template <class K>
   using own_hash = std::hash<K>;
 };
@@ -135,7 +136,8 @@ struct robin_impl {
 struct hopscotch_impl {
   static constexpr const char* name = "tsl_hopscotch";
   template <class K, class V, class H, class A>
-  using map = tsl::hopscotch_map<K, V, H, std::equal_to<K>, typename std::allocator_traits<A>::template rebind_alloc<std::pair<K, V>>>;
+  using map = tsl::hopscotch_map<K, V, H, std::equal_to<K>,
+                                 typename std::allocator_traits<A>::template rebind_alloc<std::pair<K, V>>>;
   template <class K>
   using own_hash = std::hash<K>;
 };
