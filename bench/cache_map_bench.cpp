@@ -122,10 +122,12 @@ struct absl_impl {
 };
 #endif
 #if defined(ELECTRON_BENCH_HAVE_TSL_ROBIN_MAP)
+/// tsl stores std::pair<K, V> (not pair<const K, V>): the allocator is rebound.
 struct robin_impl {
   static constexpr const char* name = "tsl_robin";
   template <class K, class V, class H, class A>
-  using map = tsl::robin_map<K, V, H, std::equal_to<K>, A>;
+  using map = tsl::robin_map<K, V, H, std::equal_to<K>,
+                             typename std::allocator_traits<A>::template rebind_alloc<std::pair<K, V>>>;
   template <class K>
   using own_hash = std::hash<K>;
 };

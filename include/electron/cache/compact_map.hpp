@@ -281,12 +281,11 @@ class compact_map {
     return iterator_of(last);
   }
   /// Removes the element with key k; returns 0 or 1.
-  size_type erase(const K& k) { return m_t.erase_key(k); }
+  size_type erase(const K& k) noexcept(table_type::template nothrow_lookup<K>) { return m_t.erase_key(k); }
   template <class KeyLike>
   requires(transparent && !std::convertible_to<KeyLike, iterator> &&
-           !std::convertible_to<KeyLike, const_iterator>) size_type erase(const KeyLike& k) {
-    return m_t.erase_key(k);
-  }
+           !std::convertible_to<KeyLike, const_iterator>) size_type erase(const KeyLike& k)
+  noexcept(table_type::template nothrow_lookup<KeyLike>) { return m_t.erase_key(k); }
   /// Destroys every element; keeps the storage.
   void clear() noexcept { m_t.clear(); }
   void swap(compact_map& o) noexcept(noexcept(std::declval<table_type&>().swap(std::declval<table_type&>()))) {
@@ -295,20 +294,29 @@ class compact_map {
   friend void swap(compact_map& a, compact_map& b) noexcept(noexcept(a.swap(b))) { a.swap(b); }
 
   // ---- lookup -------------------------------------------------------------
-  iterator find(const K& k) { return iterator_of(m_t.find_at(k, m_t.hash_of(k))); }
-  const_iterator find(const K& k) const { return iterator_of(m_t.find_at(k, m_t.hash_of(k))); }
+  iterator find(const K& k) noexcept(table_type::template nothrow_lookup<K>) {
+    return iterator_of(m_t.find_at(k, m_t.hash_of(k)));
+  }
+  const_iterator find(const K& k) const noexcept(table_type::template nothrow_lookup<K>) {
+    return iterator_of(m_t.find_at(k, m_t.hash_of(k)));
+  }
   template <class KeyLike>
-  requires transparent iterator find(const KeyLike& k) { return iterator_of(m_t.find_at(k, m_t.hash_of(k))); }
+  requires transparent iterator find(const KeyLike& k)
+  noexcept(table_type::template nothrow_lookup<KeyLike>) { return iterator_of(m_t.find_at(k, m_t.hash_of(k))); }
   template <class KeyLike>
   requires transparent const_iterator find(const KeyLike& k)
-  const { return iterator_of(m_t.find_at(k, m_t.hash_of(k))); }
-  bool contains(const K& k) const { return m_t.find_slot(k) != nullptr; }
+  const noexcept(table_type::template nothrow_lookup<KeyLike>) { return iterator_of(m_t.find_at(k, m_t.hash_of(k))); }
+  bool contains(const K& k) const noexcept(table_type::template nothrow_lookup<K>) {
+    return m_t.find_slot(k) != nullptr;
+  }
   template <class KeyLike>
-  requires transparent bool contains(const KeyLike& k) const { return m_t.find_slot(k) != nullptr; }
-  size_type count(const K& k) const { return contains(k) ? 1 : 0; }
+  requires transparent bool contains(const KeyLike& k) const noexcept(table_type::template nothrow_lookup<KeyLike>) {
+    return m_t.find_slot(k) != nullptr;
+  }
+  size_type count(const K& k) const noexcept(table_type::template nothrow_lookup<K>) { return contains(k) ? 1 : 0; }
   template <class KeyLike>
   requires transparent size_type count(const KeyLike& k)
-  const { return contains(k) ? 1 : 0; }
+  const noexcept(table_type::template nothrow_lookup<KeyLike>) { return contains(k) ? 1 : 0; }
   /// The mapped value of k; throws std::out_of_range when absent.
   V& at(const K& k) { return at_impl(k); }
   const V& at(const K& k) const { return const_cast<compact_map*>(this)->at_impl(k); }
@@ -478,28 +486,33 @@ class compact_set {
     while (first != last) first = m_t.erase(first);
     return last;
   }
-  size_type erase(const K& k) { return m_t.erase_key(k); }
+  size_type erase(const K& k) noexcept(table_type::template nothrow_lookup<K>) { return m_t.erase_key(k); }
   template <class KeyLike>
-  requires(transparent && !std::convertible_to<KeyLike, const_iterator>) size_type erase(const KeyLike& k) {
-    return m_t.erase_key(k);
-  }
+  requires(transparent && !std::convertible_to<KeyLike, const_iterator>) size_type erase(const KeyLike& k)
+  noexcept(table_type::template nothrow_lookup<KeyLike>) { return m_t.erase_key(k); }
   void clear() noexcept { m_t.clear(); }
   void swap(compact_set& o) noexcept(noexcept(std::declval<table_type&>().swap(std::declval<table_type&>()))) {
     m_t.swap(o.m_t);
   }
   friend void swap(compact_set& a, compact_set& b) noexcept(noexcept(a.swap(b))) { a.swap(b); }
 
-  iterator find(const K& k) const { return iterator_of(m_t.find_at(k, m_t.hash_of(k))); }
+  iterator find(const K& k) const noexcept(table_type::template nothrow_lookup<K>) {
+    return iterator_of(m_t.find_at(k, m_t.hash_of(k)));
+  }
   template <class KeyLike>
   requires transparent iterator find(const KeyLike& k)
-  const { return iterator_of(m_t.find_at(k, m_t.hash_of(k))); }
-  bool contains(const K& k) const { return m_t.find_slot(k) != nullptr; }
+  const noexcept(table_type::template nothrow_lookup<KeyLike>) { return iterator_of(m_t.find_at(k, m_t.hash_of(k))); }
+  bool contains(const K& k) const noexcept(table_type::template nothrow_lookup<K>) {
+    return m_t.find_slot(k) != nullptr;
+  }
   template <class KeyLike>
-  requires transparent bool contains(const KeyLike& k) const { return m_t.find_slot(k) != nullptr; }
-  size_type count(const K& k) const { return contains(k) ? 1 : 0; }
+  requires transparent bool contains(const KeyLike& k) const noexcept(table_type::template nothrow_lookup<KeyLike>) {
+    return m_t.find_slot(k) != nullptr;
+  }
+  size_type count(const K& k) const noexcept(table_type::template nothrow_lookup<K>) { return contains(k) ? 1 : 0; }
   template <class KeyLike>
   requires transparent size_type count(const KeyLike& k)
-  const { return contains(k) ? 1 : 0; }
+  const noexcept(table_type::template nothrow_lookup<KeyLike>) { return contains(k) ? 1 : 0; }
 
   hasher hash_function() const { return m_t.hash_function(); }
   key_equal key_eq() const { return m_t.key_eq(); }
