@@ -176,6 +176,9 @@ class compact_map {
   /// Takes o's storage when the allocators are equal, else moves element by element.
   compact_map(compact_map&& o, const Alloc& a) : m_t(std::move(o.m_t), a) {}
   compact_map& operator=(const compact_map&) = default;
+  // Not noexcept with unequal allocators that do not propagate: the
+  // elements must then be moved one by one into new storage (as std::vector).
+  // NOLINTNEXTLINE(performance-noexcept-move-constructor)
   compact_map& operator=(compact_map&&) noexcept(std::is_nothrow_move_assignable_v<table_type>) = default;
   compact_map& operator=(std::initializer_list<value_type> il) {
     clear();
@@ -245,6 +248,9 @@ class compact_map {
   }
   template <class... Args>
   requires std::constructible_from<V, Args&&...> std::pair<iterator, bool> try_emplace(K&& k, Args&&... args) {
+    // forward_as_tuple only binds a reference: k is moved from when the
+    // element is built, after try_emplace_key has hashed and probed it.
+    // NOLINTNEXTLINE(bugprone-use-after-move)
     return wrap(m_t.try_emplace_key(k, std::piecewise_construct, std::forward_as_tuple(std::move(k)),
                                     std::forward_as_tuple(std::forward<Args>(args)...)));
   }
@@ -440,6 +446,9 @@ class compact_set {
   compact_set(compact_set&& o) noexcept(std::is_nothrow_move_constructible_v<table_type>) = default;
   compact_set(compact_set&& o, const Alloc& a) : m_t(std::move(o.m_t), a) {}
   compact_set& operator=(const compact_set&) = default;
+  // Not noexcept with unequal allocators that do not propagate: the
+  // elements must then be moved one by one into new storage (as std::vector).
+  // NOLINTNEXTLINE(performance-noexcept-move-constructor)
   compact_set& operator=(compact_set&&) noexcept(std::is_nothrow_move_assignable_v<table_type>) = default;
   compact_set& operator=(std::initializer_list<K> il) {
     clear();

@@ -250,10 +250,14 @@ class table {
     swap_all<pocca>(tmp);
     return *this;
   }
+  // Not noexcept with unequal allocators that do not propagate: the elements
+  // are then moved one by one into new storage (as std::vector does).
+  // NOLINTBEGIN(performance-noexcept-move-constructor)
   table& operator=(table&& other) noexcept((alloc_traits::propagate_on_container_move_assignment::value ||
                                             alloc_traits::is_always_equal::value) &&
                                            std::is_nothrow_move_assignable_v<Hash> &&
                                            std::is_nothrow_move_assignable_v<Eq>) {
+    // NOLINTEND(performance-noexcept-move-constructor)
     if (this == &other) return *this;
     constexpr bool pocma = alloc_traits::propagate_on_container_move_assignment::value;
     if constexpr (pocma || alloc_traits::is_always_equal::value) {
