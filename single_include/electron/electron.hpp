@@ -3222,6 +3222,7 @@ ELECTRON_END_NAMESPACE
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <iterator>
 #include <limits>
 #include <memory>
@@ -3289,9 +3290,15 @@ struct set_policy {
 template <class Policy, class Hash, class Eq, class Alloc>
 class table;
 
-/// Forward iterator over a table: the slot's tag byte (which tells the
-/// group and the index in it) and the slot. Equality compares tags only, so
-/// the end of a table without storage needs no slot.
+/// Forward iterator over a table (end: both pointers null): the slot's tag
+/// byte (which tells the
+/// group and the index in it), the slot, and a hint: the occupied slots of
+/// the same group after this one when the iterator was last advanced (0:
+/// unknown). ++ takes the next hinted slot when its tag is still set (an
+/// element erased through another iterator clears it; the group is then
+/// matched again), so walking a group costs no vector load per element.
+/// Equality compares tags only, so the end of a table without storage needs
+/// no slot.
 template <class Value, bool Const>
 class table_iterator {
  public:
@@ -3306,7 +3313,7 @@ class table_iterator {
   template <bool C = Const>
   requires C table_iterator(const table_iterator<Value, false>& other)
   noexcept  // NOLINT: implicit like std's
-      : m_tag(other.m_tag), m_slot(other.m_slot) {}
+      : m_tag(other.m_tag), m_slot(other.m_slot), m_rest(other.m_rest) {}
 
   reference operator*() const noexcept { return *m_slot; }
   pointer operator->() const noexcept { return m_slot; }
@@ -3328,17 +3335,33 @@ class table_iterator {
   friend class table;
 
   table_iterator(const byte* tag, Value* slot) noexcept : m_tag(tag), m_slot(slot) {}
+  table_iterator(const byte* tag, Value* slot, std::uint32_t rest) noexcept : m_tag(tag), m_slot(slot), m_rest(rest) {}
 
   // The next occupied slot, or the sentinel (which counts as occupied, so
   // the loop ends there).
-  void advance() noexcept {
+  ELECTRON_ALWAYS_INLINE void advance() noexcept {
     const auto j = static_cast<unsigned>(reinterpret_cast<std::uintptr_t>(m_tag) & 15u);
+    if (ELECTRON_LIKELY(m_rest != 0)) {
+      const unsigned k = lowest(m_rest);
+      m_rest &= m_rest - 1;
+      const byte* t = m_tag + (k - j);
+      if (ELECTRON_LIKELY(*t > sentinel_tag)) {
+        m_tag = t;
+        m_slot += k - j;
+        return;
+      }
+    }
+    advance_slow(j);
+  }
+  void advance_slow(unsigned j) noexcept {
     const group* g = reinterpret_cast<const group*>(m_tag - j);
     std::uint32_t m = group_match_occupied(*g) & (group_slot_mask << (j + 1)) & group_slot_mask;
     if (m != 0) {
       const unsigned k = lowest(m);
+      m_rest = m & (m - 1);
       m_tag += k - j;
       m_slot += k - j;
+      if (ELECTRON_UNLIKELY(*m_tag == sentinel_tag)) *this = table_iterator();
       return;
     }
     m_slot += group_slots - j;
@@ -3347,8 +3370,10 @@ class table_iterator {
       m = group_match_occupied(*g);
       if (m != 0) {
         const unsigned k = lowest(m);
+        m_rest = m & (m - 1);
         m_tag = g->tags + k;
         m_slot += k;
+        if (ELECTRON_UNLIKELY(*m_tag == sentinel_tag)) *this = table_iterator();
         return;
       }
       m_slot += group_slots;
@@ -3357,6 +3382,7 @@ class table_iterator {
 
   const byte* m_tag = nullptr;
   Value* m_slot = nullptr;
+  std::uint32_t m_rest = 0;
 };
 
 /// The table. Policy: map_policy or set_policy; Alloc: an allocator of
@@ -3387,7 +3413,10 @@ class table {
                        std::is_nothrow_default_constructible_v<Alloc>)
       : table(0, Hash(), Eq(), Alloc()) {}
   table(size_type n, const Hash& h, const Eq& e, const Alloc& a) : m_hash(h), m_eq(e), m_alloc(a) {
-    if (n != 0) rehash_to(groups_for(n));
+    if (n != 0) {
+      rehash_to(groups_for(n));
+      m_reserved = n;
+    }
   }
   table(const table& other, const Alloc& a) : m_hash(other.m_hash), m_eq(other.m_eq), m_alloc(a) {
     clone_from(other, [this](value_type* dst, const value_type& src) { alloc_traits::construct(m_alloc, dst, src); });
@@ -3414,10 +3443,14 @@ class table {
     swap_all<pocca>(tmp);
     return *this;
   }
+  // Not noexcept with unequal allocators that do not propagate: the elements
+  // are then moved one by one into new storage (as std::vector does).
+  // NOLINTBEGIN(performance-noexcept-move-constructor)
   table& operator=(table&& other) noexcept((alloc_traits::propagate_on_container_move_assignment::value ||
                                             alloc_traits::is_always_equal::value) &&
                                            std::is_nothrow_move_assignable_v<Hash> &&
                                            std::is_nothrow_move_assignable_v<Eq>) {
+    // NOLINTEND(performance-noexcept-move-constructor)
     if (this == &other) return *this;
     constexpr bool pocma = alloc_traits::propagate_on_container_move_assignment::value;
     if constexpr (pocma || alloc_traits::is_always_equal::value) {
@@ -3475,17 +3508,15 @@ class table {
       const std::uint32_t m = group_match_occupied(*g);
       if (m != 0) {
         const unsigned k = lowest(m);
-        return iterator(g->tags + k, s + k);
+        return iterator(g->tags + k, s + k, m & (m - 1));
       }
       ++g;
       s += group_slots;
     }
   }
-  iterator end() noexcept {
-    const group& last = m_groups[m_group_mask];
-    return iterator(last.tags + (group_slots - 1),
-                    m_slots == nullptr ? nullptr : m_slots + (groups() * group_slots - 1));
-  }
+  // ++ turns an iterator that reaches the end sentinel into the null one, so
+  // end() is null and `find(k) != end()` compiles to the lookup's own test.
+  iterator end() noexcept { return iterator(); }
   const_iterator begin() const noexcept { return const_cast<table*>(this)->begin(); }
   const_iterator end() const noexcept { return const_cast<table*>(this)->end(); }
 
@@ -3496,6 +3527,17 @@ class table {
   Alloc& allocator_ref() noexcept { return m_alloc; }
 
   // ---- lookup -----------------------------------------------------------
+  /// Whether a lookup of a KeyLike cannot throw: hashing it and comparing
+  /// it with a key are noexcept.
+  template <class KeyLike>
+  static constexpr bool nothrow_lookup =
+      noexcept(static_cast<std::uint64_t>(std::declval<const Hash&>()(std::declval<const KeyLike&>()))) &&
+      (noexcept(static_cast<bool>(std::declval<const Eq&>()(std::declval<const KeyLike&>(),
+                                                            std::declval<const key_type&>()))) ||
+       // std::equal_to<T>::operator() is not declared noexcept; on scalars it
+       // is a built-in comparison.
+       (std::is_same_v<Eq, std::equal_to<key_type>> && std::is_scalar_v<key_type> &&
+        std::is_same_v<KeyLike, key_type>));
   template <class KeyLike>
   ELECTRON_ALWAYS_INLINE std::uint64_t hash_of(const KeyLike& k) const {
     const auto h = static_cast<std::uint64_t>(m_hash(k));
@@ -3515,7 +3557,6 @@ class table {
   template <class KeyLike>
   ELECTRON_ALWAYS_INLINE locator find_at(const KeyLike& k, std::uint64_t h) const {
     const byte t = tag_of(h);
-    const byte ob = overflow_bit_of(h);
     size_type pos = home_of(h);
     size_type step = 0;
     for (;;) {
@@ -3531,7 +3572,7 @@ class table {
           m &= m - 1;
         } while (m != 0);
       }
-      if (ELECTRON_LIKELY((g->overflow() & ob) == 0)) return {nullptr, nullptr};
+      if (ELECTRON_LIKELY((g->overflow() & overflow_bit_of(h)) == 0)) return {nullptr, nullptr};
       if (ELECTRON_UNLIKELY(step >= m_group_mask)) return {nullptr, nullptr};
       ++step;
       pos = (pos + step) & m_group_mask;
@@ -3577,10 +3618,45 @@ class table {
   /// Places a new element whose hash is h (absent from the table), built by
   /// build(slot).
   template <class Build>
-  locator insert_new(std::uint64_t h, Build&& build) {
-    if (ELECTRON_UNLIKELY(m_size >= m_growth_limit)) grow();
+  ELECTRON_ALWAYS_INLINE locator insert_new(std::uint64_t h, Build&& build) {
+    if (ELECTRON_UNLIKELY(m_size >= m_growth_limit)) {
+      if (m_size < m_reserved && m_slots != nullptr) {
+        // Inside the count last passed to reserve(): no rehash (iterators
+        // and references stay valid); the table has a free slot, since
+        // m_reserved <= the 7/8 limit of this capacity.
+        m_growth_limit = m_reserved;
+      } else {
+        return insert_growing(h, build);
+      }
+    }
     const locator l = free_slot(h);
     build(l.slot);
+    *l.tag = tag_of(h);
+    ++m_size;
+    return l;
+  }
+
+  /// insert_new when the table must grow. The element is built aside
+  /// before the old storage is freed: the arguments (and the key) may refer
+  /// to an element of this table. If the build throws, nothing changed; if
+  /// the final transfer throws (a copy), the table has grown but holds the
+  /// same elements.
+  template <class Build>
+  ELECTRON_NOINLINE locator insert_growing(std::uint64_t h, Build& build) {
+    union holder {
+      holder() noexcept {}
+      ~holder() {}
+      value_type v;
+    } tmp;
+    build(std::addressof(tmp.v));
+    struct destroy_guard {
+      table* t;
+      value_type* p;
+      ~destroy_guard() { alloc_traits::destroy(t->m_alloc, p); }
+    } guard{this, std::addressof(tmp.v)};
+    grow();
+    const locator l = free_slot(h);
+    Policy::transfer(m_alloc, l.slot, tmp.v);
     *l.tag = tag_of(h);
     ++m_size;
     return l;
@@ -3621,8 +3697,8 @@ class table {
   // ---- capacity ---------------------------------------------------------
   /// Room for n elements without a rehash.
   void reserve(size_type n) {
-    if (n <= m_growth_limit) return;
-    rehash_to(std::max(groups_for(n), m_slots == nullptr ? size_type{1} : groups()));
+    if (n > m_growth_limit) rehash_to(std::max(groups_for(n), m_slots == nullptr ? size_type{1} : groups()));
+    m_reserved = std::max(m_reserved, n);
   }
   /// At least n slots (and room for size()); may shrink; rehash(0) on an
   /// empty table frees the storage.
@@ -3756,6 +3832,7 @@ class table {
     m_group_mask = 0;
     m_shift = 63;
     m_growth_limit = 0;
+    m_reserved = 0;
   }
   void steal(table& other) noexcept {
     m_groups = other.m_groups;
@@ -3764,6 +3841,7 @@ class table {
     m_group_mask = other.m_group_mask;
     m_shift = other.m_shift;
     m_growth_limit = other.m_growth_limit;
+    m_reserved = other.m_reserved;
     other.reset_empty();
   }
   void swap_storage(table& other) noexcept {
@@ -3773,6 +3851,7 @@ class table {
     std::swap(m_group_mask, other.m_group_mask);
     std::swap(m_shift, other.m_shift);
     std::swap(m_growth_limit, other.m_growth_limit);
+    std::swap(m_reserved, other.m_reserved);
   }
   // With SwapAlloc false the two allocators must be equal (the storage then
   // may change hands without them; polymorphic_allocator cannot be assigned).
@@ -3825,6 +3904,7 @@ class table {
     m_size = other.m_size;
     set_geometry(g);
     m_growth_limit = other.m_growth_limit;
+    m_reserved = other.m_reserved;
   }
 
   /// Moves every element into a new table of g groups. When elements move
@@ -3882,6 +3962,7 @@ class table {
         m_size = moved;
         set_geometry(g);
         m_growth_limit = limit_of(g);
+        m_reserved = std::min(m_reserved, m_growth_limit);
         throw;
       }
 #endif
@@ -3912,6 +3993,7 @@ class table {
     m_slots = s.slots;
     set_geometry(g);
     m_growth_limit = limit_of(g);
+    m_reserved = std::min(m_reserved, m_growth_limit);
   }
 
   void destroy_storage_elements(const storage& s, size_type g) noexcept {
@@ -3947,6 +4029,10 @@ class table {
   size_type m_group_mask = 0;
   unsigned m_shift = 63;
   size_type m_growth_limit = 0;
+  // The largest count passed to reserve() (at most limit_of(groups())):
+  // below it an insert never rehashes, even when erases from overflowed
+  // groups have lowered m_growth_limit.
+  size_type m_reserved = 0;
   [[no_unique_address]] Hash m_hash;
   [[no_unique_address]] Eq m_eq;
   [[no_unique_address]] Alloc m_alloc;
@@ -4104,6 +4190,9 @@ class compact_map {
   /// Takes o's storage when the allocators are equal, else moves element by element.
   compact_map(compact_map&& o, const Alloc& a) : m_t(std::move(o.m_t), a) {}
   compact_map& operator=(const compact_map&) = default;
+  // Not noexcept with unequal allocators that do not propagate: the
+  // elements must then be moved one by one into new storage (as std::vector).
+  // NOLINTNEXTLINE(performance-noexcept-move-constructor)
   compact_map& operator=(compact_map&&) noexcept(std::is_nothrow_move_assignable_v<table_type>) = default;
   compact_map& operator=(std::initializer_list<value_type> il) {
     clear();
@@ -4173,6 +4262,9 @@ class compact_map {
   }
   template <class... Args>
   requires std::constructible_from<V, Args&&...> std::pair<iterator, bool> try_emplace(K&& k, Args&&... args) {
+    // forward_as_tuple only binds a reference: k is moved from when the
+    // element is built, after try_emplace_key has hashed and probed it.
+    // NOLINTNEXTLINE(bugprone-use-after-move)
     return wrap(m_t.try_emplace_key(k, std::piecewise_construct, std::forward_as_tuple(std::move(k)),
                                     std::forward_as_tuple(std::forward<Args>(args)...)));
   }
@@ -4209,12 +4301,11 @@ class compact_map {
     return iterator_of(last);
   }
   /// Removes the element with key k; returns 0 or 1.
-  size_type erase(const K& k) { return m_t.erase_key(k); }
+  size_type erase(const K& k) noexcept(table_type::template nothrow_lookup<K>) { return m_t.erase_key(k); }
   template <class KeyLike>
   requires(transparent && !std::convertible_to<KeyLike, iterator> &&
-           !std::convertible_to<KeyLike, const_iterator>) size_type erase(const KeyLike& k) {
-    return m_t.erase_key(k);
-  }
+           !std::convertible_to<KeyLike, const_iterator>) size_type erase(const KeyLike& k)
+  noexcept(table_type::template nothrow_lookup<KeyLike>) { return m_t.erase_key(k); }
   /// Destroys every element; keeps the storage.
   void clear() noexcept { m_t.clear(); }
   void swap(compact_map& o) noexcept(noexcept(std::declval<table_type&>().swap(std::declval<table_type&>()))) {
@@ -4223,20 +4314,29 @@ class compact_map {
   friend void swap(compact_map& a, compact_map& b) noexcept(noexcept(a.swap(b))) { a.swap(b); }
 
   // ---- lookup -------------------------------------------------------------
-  iterator find(const K& k) { return iterator_of(m_t.find_at(k, m_t.hash_of(k))); }
-  const_iterator find(const K& k) const { return iterator_of(m_t.find_at(k, m_t.hash_of(k))); }
+  iterator find(const K& k) noexcept(table_type::template nothrow_lookup<K>) {
+    return iterator_of(m_t.find_at(k, m_t.hash_of(k)));
+  }
+  const_iterator find(const K& k) const noexcept(table_type::template nothrow_lookup<K>) {
+    return iterator_of(m_t.find_at(k, m_t.hash_of(k)));
+  }
   template <class KeyLike>
-  requires transparent iterator find(const KeyLike& k) { return iterator_of(m_t.find_at(k, m_t.hash_of(k))); }
+  requires transparent iterator find(const KeyLike& k)
+  noexcept(table_type::template nothrow_lookup<KeyLike>) { return iterator_of(m_t.find_at(k, m_t.hash_of(k))); }
   template <class KeyLike>
   requires transparent const_iterator find(const KeyLike& k)
-  const { return iterator_of(m_t.find_at(k, m_t.hash_of(k))); }
-  bool contains(const K& k) const { return m_t.find_slot(k) != nullptr; }
+  const noexcept(table_type::template nothrow_lookup<KeyLike>) { return iterator_of(m_t.find_at(k, m_t.hash_of(k))); }
+  bool contains(const K& k) const noexcept(table_type::template nothrow_lookup<K>) {
+    return m_t.find_slot(k) != nullptr;
+  }
   template <class KeyLike>
-  requires transparent bool contains(const KeyLike& k) const { return m_t.find_slot(k) != nullptr; }
-  size_type count(const K& k) const { return contains(k) ? 1 : 0; }
+  requires transparent bool contains(const KeyLike& k) const noexcept(table_type::template nothrow_lookup<KeyLike>) {
+    return m_t.find_slot(k) != nullptr;
+  }
+  size_type count(const K& k) const noexcept(table_type::template nothrow_lookup<K>) { return contains(k) ? 1 : 0; }
   template <class KeyLike>
   requires transparent size_type count(const KeyLike& k)
-  const { return contains(k) ? 1 : 0; }
+  const noexcept(table_type::template nothrow_lookup<KeyLike>) { return contains(k) ? 1 : 0; }
   /// The mapped value of k; throws std::out_of_range when absent.
   V& at(const K& k) { return at_impl(k); }
   const V& at(const K& k) const { return const_cast<compact_map*>(this)->at_impl(k); }
@@ -4360,6 +4460,9 @@ class compact_set {
   compact_set(compact_set&& o) noexcept(std::is_nothrow_move_constructible_v<table_type>) = default;
   compact_set(compact_set&& o, const Alloc& a) : m_t(std::move(o.m_t), a) {}
   compact_set& operator=(const compact_set&) = default;
+  // Not noexcept with unequal allocators that do not propagate: the
+  // elements must then be moved one by one into new storage (as std::vector).
+  // NOLINTNEXTLINE(performance-noexcept-move-constructor)
   compact_set& operator=(compact_set&&) noexcept(std::is_nothrow_move_assignable_v<table_type>) = default;
   compact_set& operator=(std::initializer_list<K> il) {
     clear();
@@ -4406,28 +4509,33 @@ class compact_set {
     while (first != last) first = m_t.erase(first);
     return last;
   }
-  size_type erase(const K& k) { return m_t.erase_key(k); }
+  size_type erase(const K& k) noexcept(table_type::template nothrow_lookup<K>) { return m_t.erase_key(k); }
   template <class KeyLike>
-  requires(transparent && !std::convertible_to<KeyLike, const_iterator>) size_type erase(const KeyLike& k) {
-    return m_t.erase_key(k);
-  }
+  requires(transparent && !std::convertible_to<KeyLike, const_iterator>) size_type erase(const KeyLike& k)
+  noexcept(table_type::template nothrow_lookup<KeyLike>) { return m_t.erase_key(k); }
   void clear() noexcept { m_t.clear(); }
   void swap(compact_set& o) noexcept(noexcept(std::declval<table_type&>().swap(std::declval<table_type&>()))) {
     m_t.swap(o.m_t);
   }
   friend void swap(compact_set& a, compact_set& b) noexcept(noexcept(a.swap(b))) { a.swap(b); }
 
-  iterator find(const K& k) const { return iterator_of(m_t.find_at(k, m_t.hash_of(k))); }
+  iterator find(const K& k) const noexcept(table_type::template nothrow_lookup<K>) {
+    return iterator_of(m_t.find_at(k, m_t.hash_of(k)));
+  }
   template <class KeyLike>
   requires transparent iterator find(const KeyLike& k)
-  const { return iterator_of(m_t.find_at(k, m_t.hash_of(k))); }
-  bool contains(const K& k) const { return m_t.find_slot(k) != nullptr; }
+  const noexcept(table_type::template nothrow_lookup<KeyLike>) { return iterator_of(m_t.find_at(k, m_t.hash_of(k))); }
+  bool contains(const K& k) const noexcept(table_type::template nothrow_lookup<K>) {
+    return m_t.find_slot(k) != nullptr;
+  }
   template <class KeyLike>
-  requires transparent bool contains(const KeyLike& k) const { return m_t.find_slot(k) != nullptr; }
-  size_type count(const K& k) const { return contains(k) ? 1 : 0; }
+  requires transparent bool contains(const KeyLike& k) const noexcept(table_type::template nothrow_lookup<KeyLike>) {
+    return m_t.find_slot(k) != nullptr;
+  }
+  size_type count(const K& k) const noexcept(table_type::template nothrow_lookup<K>) { return contains(k) ? 1 : 0; }
   template <class KeyLike>
   requires transparent size_type count(const KeyLike& k)
-  const { return contains(k) ? 1 : 0; }
+  const noexcept(table_type::template nothrow_lookup<KeyLike>) { return contains(k) ? 1 : 0; }
 
   hasher hash_function() const { return m_t.hash_function(); }
   key_equal key_eq() const { return m_t.key_eq(); }
