@@ -106,17 +106,18 @@ void radix_sort_items(V& items, V& spare) {
   const std::size_t n = items.size();
   std::array<std::array<std::size_t, 256>, passes> counts{};
   for (const Item& it : items) {
-    for (std::size_t p = 0; p < passes; ++p) ++counts[p][(it.bits >> (8 * p)) & 0xffU];
+    for (std::size_t p = 0; p < passes; ++p) ++counts[p][(static_cast<std::uint64_t>(it.bits) >> (8 * p)) & 0xffU];
   }
   spare.resize(n);
   Item* from = items.data();
   Item* to = spare.data();
   for (std::size_t p = 0; p < passes; ++p) {
     auto& c = counts[p];
-    if (c[(from[0].bits >> (8 * p)) & 0xffU] == n) continue;
+    if (c[(static_cast<std::uint64_t>(from[0].bits) >> (8 * p)) & 0xffU] == n) continue;
     std::size_t at = 0;
     for (std::size_t& b : c) at += std::exchange(b, at);
-    for (std::size_t i = 0; i < n; ++i) to[c[(from[i].bits >> (8 * p)) & 0xffU]++] = from[i];
+    for (std::size_t i = 0; i < n; ++i)
+      to[c[(static_cast<std::uint64_t>(from[i].bits) >> (8 * p)) & 0xffU]++] = from[i];
     std::swap(from, to);
   }
   if (from != items.data()) std::copy(from, from + n, items.data());
