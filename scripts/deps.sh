@@ -12,10 +12,10 @@
 #                              (scripts/check-format.sh, scripts/tidy.sh)
 set -euo pipefail
 
-required=(g++ clang cmake ninja-build python3 git libxsimd-dev catch2 libclang-rt-14-dev)
+required=(g++ clang cmake ninja-build python3 git libxsimd-dev catch2 libclang-rt-14-dev python3-prometheus-client)
 bench=(libbenchmark-dev libboost1.81-dev libboost-url1.81-dev libboost-json1.81-dev libabsl-dev libxxhash-dev libconcurrentqueue-dev libfast-float-dev
        libtbb-dev libfmt-dev libdragonbox-dev libmimalloc-dev liburiparser-dev libcurl4-openssl-dev libdouble-conversion-dev
-       rapidjson-dev nlohmann-json3-dev libprotobuf-dev libstreamvbyte-dev robin-map-dev libtsl-hopscotch-map-dev)
+       rapidjson-dev nlohmann-json3-dev libprotobuf-dev libstreamvbyte-dev robin-map-dev libtsl-hopscotch-map-dev prometheus-cpp-dev)
 
 lint=(clang-format-14 clang-tidy-14 git)
 

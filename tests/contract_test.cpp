@@ -58,21 +58,6 @@ namespace ed = electron::dense;
 
 namespace {
 
-// A size no allocation can serve is refused: std::length_error above
-// max_size(), before the allocator is asked; below it, what the allocator
-// throws (std::bad_alloc).
-template <class Fn>
-bool refuses_size(Fn&& fn) {
-  try {
-    fn();
-  } catch (const std::length_error&) {
-    return true;
-  } catch (const std::bad_alloc&) {
-    return true;
-  }
-  return false;
-}
-
 // object_pool's reset function for value types without a reset() member.
 struct no_reset {
   template <class T>
@@ -519,138 +504,6 @@ TEST_CASE("contract: a byte ring whose memory cannot be allocated throws and lea
   CHECK(r.control().live() == 0);
 }
 
-namespace {
-// One small document through json_writer<S>: objects, arrays, escapes, numbers, bytes.
-template <class W>
-void write_document(W& w) {
-  w.begin_object();
-  w.write("id", 42);
-  w.write("name", "caf\xc3\xa9 \"q\"\n");
-  w.key("values");
-  w.begin_array();
-  for (int i = 0; i < 200; ++i) w.number(i * 0.25);
-  w.end_array();
-  w.key("blob");
-  w.bytes(std::string_view("\x00\x01\x02 binary"));
-  w.end_object();
-}
-using failing_string = std::basic_string<char, std::char_traits<char>, et::failing_allocator<char>>;
-
-// A sink whose unary operator& and operator, are hostile: the writer must
-// reach it through std::addressof.
-struct hostile_sink {
-  std::string text;
-  void append(std::string_view s) { text.append(s); }
-  hostile_sink* operator&() noexcept { return nullptr; }
-  const hostile_sink* operator&() const noexcept { return nullptr; }
-  template <class U>
-  et::useless operator,(U&&) const noexcept {
-    return {};
-  }
-};
-}  // namespace
-
-TEST_CASE("contract: json_writer over a sink whose allocation fails passes bad_alloc through and leaves a prefix",
-          "[contract][alloc][json_writer]") {
-  std::string expected;
-  {
-    enc::json_writer<std::string> w(expected);
-    write_document(w);
-    REQUIRE(w.finish() == enc::json_error::none);
-  }
-  et::allocation_control ctl;
-  {
-    failing_string out{et::failing_allocator<char>(ctl)};
-    const auto op = [&] {
-      out.clear();
-      out.shrink_to_fit();
-      enc::json_writer<failing_string> w(out, {});
-      write_document(w);
-      (void)w.finish();
-    };
-    // After any failure the sink holds a prefix of the document, never other bytes.
-    CHECK(et::check_allocation_failures(ctl, op, [&] {
-      return std::string_view(out.data(), out.size()) == std::string_view(expected).substr(0, out.size());
-    }));
-    CHECK(std::string_view(out.data(), out.size()) == expected);
-  }
-  CHECK(ctl.live() == 0);  // every buffer the sink took, given back
-
-  // A contiguous sink: a builder whose buffer source fails.
-  et::failing_resource r;
-  ep::buffer_pool pool({}, &r);
-  es::basic_builder<ep::buffer_pool> b(pool, 16);
-  CHECK(et::check_allocation_failures(
-      r.control(),
-      [&] {
-        b.clear();
-        enc::json_writer<es::basic_builder<ep::buffer_pool>> w(b);
-        write_document(w);
-        (void)w.finish();
-      },
-      [&] { return b.view() == std::string_view(expected).substr(0, b.size()); }));
-  CHECK(b.view() == expected);
-}
-
-TEST_CASE("contract: json_writer, append_varint and io::writer reach a sink that overloads operator&",
-          "[contract][addressof][encoding]") {
-  hostile_sink sink;
-  {
-    enc::json_writer<hostile_sink> w(sink);
-    write_document(w);
-    CHECK(w.finish() == enc::json_error::none);
-  }
-  std::string expected;
-  {
-    enc::json_writer<std::string> w(expected);
-    write_document(w);
-    (void)w.finish();
-  }
-  CHECK(sink.text == expected);
-  hostile_sink v;
-  enc::append_varint(v, 300);
-  enc::append_zigzag(v, -1);
-  CHECK(v.text == "\xac\x02\x01");
-  hostile_sink w_out;
-  {
-    eio::writer<eio::sink_output<hostile_sink>> w(eio::sink_output<hostile_sink>(w_out), 64);
-    w.u16_le(0x4142);
-    w.varint(300);
-    CHECK(!w.flush());
-  }
-  CHECK(w_out.text == "BA\xac\x02");
-}
-
-TEST_CASE("contract: encoders refuse sizes near SIZE_MAX before writing anything", "[contract][huge][encoding]") {
-  et::failing_resource r;
-  {
-    ep::buffer_pool pool({}, &r);
-    es::basic_builder<ep::buffer_pool> b(pool, 16);
-    b.append("kept");
-    for (const std::size_t n : et::huge_sizes(64)) {
-      CHECK_THROWS_AS((void)enc::sink_prepare(b, n), std::length_error);
-      CHECK(b.view() == "kept");
-    }
-    // A json_writer whose contiguous sink refuses the room it asks for
-    // leaves the sink as it was.
-    enc::json_writer<es::basic_builder<ep::buffer_pool>> w(b);
-    r.control().fail_above(0);
-    CHECK_THROWS_AS(w.begin_array(), std::bad_alloc);
-    r.control().disarm();
-    CHECK(b.view() == "kept");
-  }
-  CHECK(r.control().live() == 0);
-  // Decoding a varint from a huge claimed length reads only what is there.
-  const char one[] = {'\x80'};
-  const auto d = enc::decode_varint(std::string_view(one, 1));
-  CHECK(d.error == enc::varint_error::truncated);
-  eio::reader rd(
-      std::string_view("\x05"
-                       "ab"));
-  CHECK(rd.string(static_cast<std::size_t>(-1)).empty());
-  CHECK((!rd.ok() && rd.error_offset() == 0));
-}
-
 TEST_CASE("contract: a reader copied mid-stream is an independent cursor; a self-assigned one is unchanged",
           "[contract][move][reader]") {
   const std::string bytes = "\x01\x02\x03\x04\xac\x02tail";
@@ -892,9 +745,9 @@ TEST_CASE("contract: sizes near SIZE_MAX are refused before anything is allocate
     const std::string before = bitset_subject::fingerprint(b);
     ctl.fail_above(std::size_t{1} << 20);
     for (const std::size_t n : et::huge_sizes(64)) {
-      CHECK(refuses_size([&] { b.resize(n, true); }));
-      CHECK(refuses_size([&] { b.reserve(n); }));
-      CHECK(refuses_size([&] { bitset_subject::type c(n, true, et::failing_allocator<std::uint64_t>(ctl)); }));
+      CHECK(et::refuses_size([&] { b.resize(n, true); }));
+      CHECK(et::refuses_size([&] { b.reserve(n); }));
+      CHECK(et::refuses_size([&] { bitset_subject::type c(n, true, et::failing_allocator<std::uint64_t>(ctl)); }));
     }
     ctl.disarm();
     CHECK(bitset_subject::fingerprint(b) == before);
@@ -1849,156 +1702,6 @@ TEST_CASE("contract: url_view copies and self-assigns as a view of the same text
 }
 
 // ===========================================================================
-// dense: soa and column_store
-// ===========================================================================
-
-TEST_CASE("contract: soa holds a type that overloads operator& and operator, and keeps lifetimes balanced",
-          "[contract][addressof][lifetime][dense]") {
-  CHECK(et::check_lifetimes([] {
-    ed::soa<et::hostile_operators, et::lifetime_tracked> s;
-    for (int i = 0; i < 100; ++i) s.emplace_back(i, et::lifetime_tracked(i));
-    s.erase_swap(3);
-    s.erase(s.begin() + 10, s.begin() + 20);
-    s.pop_back();
-    ed::soa<et::hostile_operators, et::lifetime_tracked> copy(s);
-    std::sort(copy.begin(), copy.end(), [](const auto& a, const auto& b) { return get<0>(a).value > get<0>(b).value; });
-    CHECK(copy.size() == 88);
-    CHECK(get<0>(copy[0]).value == 99);
-    CHECK(std::addressof(get<0>(copy[1])) == copy.column<0>().data() + 1);
-    s = std::move(copy);
-    et::self_move_assign(s);
-    CHECK(s.size() == 88);
-  }));
-}
-
-TEST_CASE("contract: soa stays unchanged when a value's copy throws", "[contract][throw][dense]") {
-  using tv = et::throwing_value<true>;
-  ed::soa<std::uint64_t, tv> s;
-  for (int i = 0; i < 16; ++i) s.emplace_back(static_cast<std::uint64_t>(i), tv(i));
-  s.shrink_to_fit();
-  const auto fingerprint = [&] {
-    std::string f;
-    for (std::size_t i = 0; i < s.size(); ++i) f += std::to_string(get<0>(s[i])) + ",";
-    return f + std::to_string(s.size());
-  };
-  const std::string before = fingerprint();
-  const tv extra(99);
-  for (int n = 1; n <= 3; ++n) {
-    et::throwing_value_fail_nth(n);
-    try {
-      s.push_back(std::tuple<std::uint64_t, tv>(99, extra));  // copies extra, then moves rows (noexcept)
-    } catch (const std::runtime_error&) {
-      et::throwing_value_disarm();
-      CHECK(fingerprint() == before);
-      continue;
-    }
-    et::throwing_value_disarm();
-    break;
-  }
-  CHECK(s.size() == 17);
-}
-
-TEST_CASE("contract: column_store copies, moves and self-assigns", "[contract][move][dense]") {
-  ed::column_store t;
-  t.add_column<std::int64_t>("id").add_column<double>("x").add_column<std::string_view>("tag");
-  for (std::int64_t i = 0; i < 100; ++i) t.append_row(i, static_cast<double>(i) / 4, i % 2 == 0 ? "even" : "odd");
-  const auto fingerprint = [](const ed::column_store& c) {
-    std::string f = std::to_string(c.size()) + ":";
-    for (std::size_t i = 0; i < c.size(); ++i) {
-      f += std::to_string(c.column<std::int64_t>("id")[i]) + "/" + std::to_string(c.column<double>("x")[i]) + "/" +
-           std::string(c.string_at("tag", i)) + ",";
-    }
-    return f;
-  };
-  const std::string ft = fingerprint(t);
-  ed::column_store copy(t);
-  CHECK(fingerprint(copy) == ft);
-  copy.column<double>("x")[0] = -1;  // independent
-  CHECK(fingerprint(t) == ft);
-  et::self_copy_assign(t);
-  CHECK(fingerprint(t) == ft);
-  ed::column_store moved(std::move(copy));
-  CHECK(moved.size() == 100);
-  et::self_move_assign(t);
-  CHECK(fingerprint(t) == ft);
-  t.append_row(std::int64_t{100}, 0.5, "new");
-  CHECK(t.size() == 101);
-  STATIC_REQUIRE(std::is_nothrow_move_constructible_v<ed::column_store>);
-  STATIC_REQUIRE(std::is_nothrow_move_assignable_v<ed::column_store>);
-}
-
-TEST_CASE("contract: column_store append_row has the strong guarantee when any allocation fails",
-          "[contract][alloc][dense]") {
-  if (!et::allocation_failures_supported()) {
-    WARN("fail_nth_allocation needs the counting operator new without a sanitizer: not run");
-    return;
-  }
-  ed::column_store t;
-  t.add_column<std::int64_t>("id").add_column<double>("x").add_column<std::string_view>("tag");
-  std::int64_t next = 0;
-  const auto rows_before = [&] { return t.size(); };
-  // Grow through several reallocations; each append_row is tried with its
-  // 1st, 2nd, ... allocation failing until it succeeds.
-  for (int round = 0; round < 40; ++round) {
-    const std::size_t size = rows_before();
-    const std::string tag = "tag number " + std::to_string(next) + " long enough to be allocated";
-    for (std::int64_t n = 1;; ++n) {
-      bool failed = false;
-      {
-        et::fail_nth_allocation f(n);
-        try {
-          t.append_row(next, 1.5, tag);
-        } catch (const std::bad_alloc&) {
-          failed = true;
-        }
-      }
-      if (!failed) break;
-      REQUIRE(t.size() == size);
-      REQUIRE(t.column<std::int64_t>("id").size() == size);
-      if (size > 0) REQUIRE(t.column<std::int64_t>("id")[size - 1] == next - 1);
-    }
-    REQUIRE(t.size() == size + 1);
-    CHECK(t.string_at("tag", size) == tag);
-    ++next;
-  }
-}
-
-// Sizes operator new would be asked for: a sanitizer's allocator aborts on
-// them instead of throwing std::bad_alloc, so those builds try column_store
-// (which has no allocator to fail) only above max_size() (all SIZE_MAX - k).
-bool allocator_may_see(std::size_t n) {
-  return (ELECTRON_ASAN || ELECTRON_TSAN) && n <= (std::numeric_limits<std::size_t>::max() >> 1);
-}
-
-TEST_CASE("contract: soa and column_store refuse sizes near SIZE_MAX and stay unchanged", "[contract][huge][dense]") {
-  et::failing_resource memory;
-  {
-    soa_subject::context cx{memory};
-    soa_subject::type s = soa_subject::make(cx);
-    const std::string before = soa_subject::fingerprint(s);
-    const std::size_t live = memory.control().live();
-    memory.control().fail_above(std::size_t{1} << 20);  // what reaches the allocator fails, even under a sanitizer
-    for (const std::size_t n : et::huge_sizes()) {
-      CHECK(refuses_size([&] { s.reserve(n); }));
-      CHECK(memory.control().live() == live);
-      if (n > s.max_size()) CHECK_THROWS_AS(s.reserve(n), std::length_error);
-    }
-    memory.control().disarm();
-    CHECK(soa_subject::fingerprint(s) == before);
-  }
-  CHECK(memory.control().live() == 0);
-  ed::column_store t;
-  t.add_column<std::int64_t>("id").add_column<std::string_view>("tag");
-  t.append_row(1, "one");
-  for (const std::size_t n : et::huge_sizes()) {
-    if (allocator_may_see(n)) continue;
-    CHECK(refuses_size([&] { t.reserve(n); }));
-    CHECK(t.size() == 1);
-  }
-  CHECK(t.string_at("tag", 0) == "one");
-}
-
-// ===========================================================================
 // cache::compact_map
 // ===========================================================================
 
@@ -2057,8 +1760,8 @@ TEST_CASE("contract: compact_map refuses sizes near SIZE_MAX and stays unchanged
     const std::size_t live = memory.control().live();
     memory.control().fail_above(std::size_t{1} << 20);  // what reaches the allocator fails, even under a sanitizer
     for (const std::size_t n : et::huge_sizes()) {
-      CHECK(refuses_size([&] { m.reserve(n); }));
-      CHECK(refuses_size([&] { m.rehash(n); }));
+      CHECK(et::refuses_size([&] { m.reserve(n); }));
+      CHECK(et::refuses_size([&] { m.rehash(n); }));
       CHECK(memory.control().live() == live);
       if (n > m.max_size()) CHECK_THROWS_AS(m.reserve(n), std::length_error);
     }

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <memory_resource>
+#include <new>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -293,6 +294,19 @@ TEST_CASE("huge_sizes: every size that wraps when rounded up, then the large pow
     CHECK(sizes.back() == std::size_t{1} << 63);
   }
   CHECK(et::huge_sizes(1).size() == sizes.size() - 63);
+}
+
+TEST_CASE("refuses_size: length_error and bad_alloc are refusals; a return is not; others propagate", "[test][sizes]") {
+  CHECK(et::refuses_size([] { throw std::length_error("too long"); }));
+  CHECK(et::refuses_size([] { throw std::bad_alloc(); }));
+  CHECK(et::refuses_size([] { throw std::bad_array_new_length(); }));  // a bad_alloc
+  int calls = 0;
+  CHECK_FALSE(et::refuses_size([&] { ++calls; }));
+  CHECK(calls == 1);
+  CHECK_THROWS_AS(et::refuses_size([] { throw std::out_of_range("other"); }), std::out_of_range);
+  std::vector<int> v;
+  CHECK(et::refuses_size([&] { v.reserve(v.max_size() + 1); }));
+  CHECK(v.capacity() == 0);
 }
 
 // ===========================================================================

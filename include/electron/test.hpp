@@ -134,6 +134,29 @@ inline std::vector<std::size_t> huge_sizes(std::size_t below = 64) {
   return sizes;
 }
 
+/// True when `fn()` refuses a size no allocation can serve: it throws
+/// std::length_error (above max_size(), before any allocator is asked) or
+/// std::bad_alloc (what the allocator or resource threw). Returns false when
+/// `fn()` returns normally; other exceptions propagate. Without exceptions
+/// it cannot observe a refusal and returns false after `fn()` returns.
+///
+///   for (std::size_t n : electron::test::huge_sizes()) CHECK(electron::test::refuses_size([&] { v.reserve(n); }));
+template <class Fn>
+bool refuses_size(Fn&& fn) {
+#if ELECTRON_HAS_EXCEPTIONS
+  try {
+    std::forward<Fn>(fn)();
+  } catch (const std::length_error&) {
+    return true;
+  } catch (const std::bad_alloc&) {
+    return true;
+  }
+#else
+  std::forward<Fn>(fn)();
+#endif
+  return false;
+}
+
 /// True when this program counts allocations (one TU defined
 /// ELECTRON_TEST_COUNT_ALLOCATIONS). Without it every count reads 0, so the
 /// checks below fail rather than pass vacuously.

@@ -8352,24 +8352,11 @@ concept permutation_index = std::is_same_v<Index, std::uint32_t> || std::is_same
 template <class A, class T>
 using rebound = typename std::allocator_traits<A>::template rebind_alloc<T>;
 
+/// The unsigned integer of Bytes bytes (1, 2, 4 or 8).
 template <std::size_t Bytes>
-struct unsigned_of;
-template <>
-struct unsigned_of<1> {
-  using type = std::uint8_t;
-};
-template <>
-struct unsigned_of<2> {
-  using type = std::uint16_t;
-};
-template <>
-struct unsigned_of<4> {
-  using type = std::uint32_t;
-};
-template <>
-struct unsigned_of<8> {
-  using type = std::uint64_t;
-};
+using unsigned_of = std::conditional_t<
+    Bytes == 1, std::uint8_t,
+    std::conditional_t<Bytes == 2, std::uint16_t, std::conditional_t<Bytes == 4, std::uint32_t, std::uint64_t>>>;
 
 /// Comp over proj on T is the natural ascending (or descending) order of an
 /// arithmetic key, which a radix sort on the key's bits reproduces.
@@ -8387,8 +8374,8 @@ concept radix_descending = std::is_arithmetic_v<T> && !std::is_same_v<T, bool> &
 // negative, the sign bit set otherwise, and -0.0 taken as +0.0 (they compare
 // equal). NaN has no place in a strict weak order (a precondition).
 template <class T>
-constexpr typename unsigned_of<sizeof(T)>::type radix_bits(T key) noexcept {
-  using U = typename unsigned_of<sizeof(T)>::type;
+constexpr unsigned_of<sizeof(T)> radix_bits(T key) noexcept {
+  using U = unsigned_of<sizeof(T)>;
   constexpr U sign = static_cast<U>(U{1} << (8 * sizeof(T) - 1));
   if constexpr (std::is_floating_point_v<T>) {
     static_assert(std::numeric_limits<T>::is_iec559, "radix order needs IEEE floats");
@@ -8441,7 +8428,7 @@ std::vector<Index, rebound<A, Index>> sort_permutation(const A& alloc, const T* 
   if constexpr (radix_ascending<T, Comp, Proj> || radix_descending<T, Comp, Proj>) {
     // Ascending or descending arithmetic keys: a radix sort, stable, O(n)
     // per key byte, with no comparison to mispredict.
-    using U = typename unsigned_of<sizeof(T)>::type;
+    using U = unsigned_of<sizeof(T)>;
     struct item {
       U bits;
       Index index;
