@@ -145,7 +145,7 @@ class text_writer {
   /// (Go's text) or an integer (exact). `timestamp_ms`, when given, takes
   /// the place of the options' one.
   template <class V>
-    requires std::is_arithmetic_v<V>
+  requires std::is_arithmetic_v<V>
   void sample(std::string_view name, std::span<const label> labels, V value,
               std::optional<std::int64_t> timestamp_ms = std::nullopt) {
     raw(name);
@@ -166,7 +166,7 @@ class text_writer {
   }
   /// A sample line without labels.
   template <class V>
-    requires std::is_arithmetic_v<V>
+  requires std::is_arithmetic_v<V>
   void sample(std::string_view name, V value, std::optional<std::int64_t> timestamp_ms = std::nullopt) {
     sample(name, std::span<const label>{}, value, timestamp_ms);
   }
@@ -176,11 +176,12 @@ class text_writer {
   /// and `extra` (one more escaped label such as `le="0.5"`, may be empty)
   /// in braces when either is not empty, then the value and the timestamp.
   template <class V>
-    requires std::is_arithmetic_v<V>
-  ELECTRON_ALWAYS_INLINE void sample_escaped(std::string_view name, std::string_view suffix,
-                                             std::string_view escaped_labels, std::string_view extra, V value) {
-    const std::size_t n = name.size() + suffix.size() + escaped_labels.size() + extra.size() + 4 +
-                          detail::export_float_chars + 24;
+  requires std::is_arithmetic_v<V> ELECTRON_ALWAYS_INLINE void sample_escaped(std::string_view name,
+                                                                              std::string_view suffix,
+                                                                              std::string_view escaped_labels,
+                                                                              std::string_view extra, V value) {
+    const std::size_t n =
+        name.size() + suffix.size() + escaped_labels.size() + extra.size() + 4 + detail::export_float_chars + 24;
     if (n > window) [[unlikely]] {
       sample_escaped_long(name, suffix, escaped_labels, extra, value);
       return;

@@ -153,8 +153,8 @@ inline alloc_statistics alloc_stats() noexcept {
 /// What the process collector reads; fields a platform cannot read are 0
 /// with their flag false.
 struct process_statistics {
-  double cpu_seconds = 0;           ///< user + system CPU time
-  double start_time_seconds = 0;    ///< since the Unix epoch
+  double cpu_seconds = 0;         ///< user + system CPU time
+  double start_time_seconds = 0;  ///< since the Unix epoch
   std::uint64_t resident_bytes = 0;
   std::uint64_t virtual_bytes = 0;
   std::uint64_t open_fds = 0;
@@ -239,8 +239,9 @@ class process_collector final : public collector {
     }
   }
   [[nodiscard]] std::vector<std::string> family_names() const override {
-    return {"process_cpu_seconds_total",    "process_open_fds",           "process_max_fds",
-            "process_virtual_memory_bytes", "process_resident_memory_bytes", "process_start_time_seconds"};
+    return {
+        "process_cpu_seconds_total",     "process_open_fds",          "process_max_fds", "process_virtual_memory_bytes",
+        "process_resident_memory_bytes", "process_start_time_seconds"};
   }
 };
 

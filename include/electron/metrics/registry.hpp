@@ -159,7 +159,8 @@ inline constexpr int export_kind<histogram> = 5;
 
 /// The metric types a family holds.
 template <class M>
-concept family_metric = detail::export_kind<M> != 0;
+concept family_metric = detail::export_kind<M>
+!= 0;
 
 /// A metric family: one metric M per set of label values. Made by a
 /// registry (which owns it); see the header comment.
@@ -210,9 +211,7 @@ class family final : public detail::export_family_base {
   /// Made by registry only.
   family(std::string_view name, std::string_view help, metric_type type, std::span<const std::string_view> label_names,
          histogram_family_options options = {})
-      : export_family_base(name, help, type, label_names),
-        m_options(std::move(options)),
-        m_series(label_names.size()) {
+      : export_family_base(name, help, type, label_names), m_options(std::move(options)), m_series(label_names.size()) {
     kind = detail::export_kind<M>;
     if constexpr (std::is_same_v<M, histogram>) {
       for (const double b : m_options.buckets) {
@@ -270,7 +269,8 @@ class family final : public detail::export_family_base {
         }
         cumulative += count;
       });
-      for (; b < m_thresholds.size(); ++b) out.sample_escaped(m_name, "_bucket", s.labels, m_bound_labels[b], cumulative);
+      for (; b < m_thresholds.size(); ++b)
+        out.sample_escaped(m_name, "_bucket", s.labels, m_bound_labels[b], cumulative);
       out.sample_escaped(m_name, "_bucket", s.labels, m_inf_label, total);
     } else {
       for (std::size_t q = 0; q < m_quantile_labels.size(); ++q) {
@@ -329,8 +329,7 @@ class registry {
   }
   /// See above; label names as a span.
   family<histogram>& histogram_family(std::string_view name, std::string_view help,
-                                      std::span<const std::string_view> label_names,
-                                      histogram_family_options options) {
+                                      std::span<const std::string_view> label_names, histogram_family_options options) {
     check_histogram_options(name, options);
     const bool summary = options.export_as == histogram_export::summary;
     return add<histogram>(name, help, summary ? metric_type::summary : metric_type::histogram, label_names,
@@ -339,8 +338,8 @@ class registry {
   /// A histogram family exported as a summary with these quantiles.
   family<histogram>& summary_family(std::string_view name, std::string_view help,
                                     std::initializer_list<std::string_view> label_names,
-                                    std::vector<double> quantiles = {0.5, 0.9, 0.99},
-                                    histogram_options histogram = {}, double unit_divisor = 1.0) {
+                                    std::vector<double> quantiles = {0.5, 0.9, 0.99}, histogram_options histogram = {},
+                                    double unit_divisor = 1.0) {
     histogram_family_options o;
     o.histogram = histogram;
     o.export_as = histogram_export::summary;
@@ -390,7 +389,8 @@ class registry {
     return {l.begin(), l.size()};
   }
   static void check_histogram_options(std::string_view name, histogram_family_options& o) {
-    if (!(o.unit_divisor > 0) || !std::isfinite(o.unit_divisor)) detail::export_invalid("unit divisor not positive", name);
+    if (!(o.unit_divisor > 0) || !std::isfinite(o.unit_divisor))
+      detail::export_invalid("unit divisor not positive", name);
     if (!o.buckets.empty() && std::isinf(o.buckets.back()) && o.buckets.back() > 0) o.buckets.pop_back();
     for (std::size_t i = 0; i < o.buckets.size(); ++i) {
       if (std::isnan(o.buckets[i]) || (i != 0 && !(o.buckets[i - 1] < o.buckets[i]))) {

@@ -40,13 +40,13 @@ inline long process_read_file(const char* path, char* buf, std::size_t n) noexce
 
 // The fields of /proc/self/stat the collector needs (proc(5)).
 struct process_stat_fields {
-  std::uint64_t minor_faults = 0;   // field 10, minflt
-  std::uint64_t major_faults = 0;   // field 12, majflt
-  std::uint64_t user_ticks = 0;     // field 14, utime
-  std::uint64_t system_ticks = 0;   // field 15, stime
-  std::uint64_t start_ticks = 0;    // field 22, starttime (ticks after boot)
-  std::uint64_t virtual_bytes = 0;  // field 23, vsize
-  std::uint64_t resident_pages = 0; // field 24, rss
+  std::uint64_t minor_faults = 0;    // field 10, minflt
+  std::uint64_t major_faults = 0;    // field 12, majflt
+  std::uint64_t user_ticks = 0;      // field 14, utime
+  std::uint64_t system_ticks = 0;    // field 15, stime
+  std::uint64_t start_ticks = 0;     // field 22, starttime (ticks after boot)
+  std::uint64_t virtual_bytes = 0;   // field 23, vsize
+  std::uint64_t resident_pages = 0;  // field 24, rss
 };
 
 inline bool process_read_stat(process_stat_fields& out) noexcept {
@@ -65,14 +65,29 @@ inline bool process_read_stat(process_stat_fields& out) noexcept {
     const char* q = p;
     while (*q >= '0' && *q <= '9') v = v * 10 + static_cast<std::uint64_t>(*q++ - '0');
     switch (field) {
-      case 10: out.minor_faults = v; break;
-      case 12: out.major_faults = v; break;
-      case 14: out.user_ticks = v; break;
-      case 15: out.system_ticks = v; break;
-      case 22: out.start_ticks = v; break;
-      case 23: out.virtual_bytes = v; break;
-      case 24: out.resident_pages = v; break;
-      default: break;
+      case 10:
+        out.minor_faults = v;
+        break;
+      case 12:
+        out.major_faults = v;
+        break;
+      case 14:
+        out.user_ticks = v;
+        break;
+      case 15:
+        out.system_ticks = v;
+        break;
+      case 22:
+        out.start_ticks = v;
+        break;
+      case 23:
+        out.virtual_bytes = v;
+        break;
+      case 24:
+        out.resident_pages = v;
+        break;
+      default:
+        break;
     }
     while (*p != ' ' && *p != '\0') ++p;
   }
