@@ -17,14 +17,14 @@
 #include <unistd.h>
 #include <algorithm>
 #include <atomic>
-#include <chrono>
-#include <ctime>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -126,9 +126,15 @@ std::vector<std::string> json_string_array(const std::string& text, std::string_
       }
       const char c = text[++p];
       switch (c) {
-        case 'n': s += '\n'; break;
-        case 't': s += '\t'; break;
-        case 'r': s += '\r'; break;
+        case 'n':
+          s += '\n';
+          break;
+        case 't':
+          s += '\t';
+          break;
+        case 'r':
+          s += '\r';
+          break;
         case 'u': {
           unsigned u = hex(p + 1);
           p += 4;
@@ -139,7 +145,9 @@ std::vector<std::string> json_string_array(const std::string& text, std::string_
           put_utf8(s, u);
           break;
         }
-        default: s += c; break;
+        default:
+          s += c;
+          break;
       }
     }
     out.push_back(s);
@@ -349,7 +357,8 @@ TEST_CASE("text_writer output is byte-equal to the Go reference writer's") {
   SECTION("the registry writes the same text where it holds the same metrics") {
     em::registry gauges;
     auto& g = gauges.gauge_f64_family("gauge_name", "gauge\ndoc\nstr\"ing", {"name_1", "name_2"});
-    g.labels({"val with\nnew line", "val with \\backslash and \"quotes\""}).set(std::numeric_limits<double>::infinity());
+    g.labels({"val with\nnew line", "val with \\backslash and \"quotes\""})
+        .set(std::numeric_limits<double>::infinity());
     g.labels({"Bj\xC3\xB6rn", "\xE4\xBD\x96\xE4\xBD\xA5"}).set(3.14e42);
     CHECK(gauges.text() == cases[1]);
 
@@ -464,10 +473,14 @@ TEST_CASE("many label sets against a model of the text") {
   auto esc = [](const std::string& s) {
     std::string o;
     for (const char c : s) {
-      if (c == '\\') o += "\\\\";
-      else if (c == '"') o += "\\\"";
-      else if (c == '\n') o += "\\n";
-      else o += c;
+      if (c == '\\')
+        o += "\\\\";
+      else if (c == '"')
+        o += "\\\"";
+      else if (c == '\n')
+        o += "\\n";
+      else
+        o += c;
     }
     return o;
   };
@@ -492,8 +505,8 @@ TEST_CASE("histogram buckets are the cumulative counts of a model") {
     values.push_back(v);
     h.record(v);
   }
-  h.record(-1);          // out of range: counted in +Inf and _count
-  h.record(5'000'000);   // out of range
+  h.record(-1);         // out of range: counted in +Inf and _count
+  h.record(5'000'000);  // out of range
   std::string expected = "# TYPE lat histogram\n";
   double sum = 0;
   for (const auto v : values) sum += static_cast<double>(v);
@@ -526,7 +539,8 @@ TEST_CASE("summary quantiles are within the histogram's precision of the exact o
     const std::size_t at = text.find(key);
     REQUIRE(at != std::string::npos);
     const double got = std::strtod(text.c_str() + at + key.size(), nullptr);
-    const std::size_t rank = q == 0 ? 0 : static_cast<std::size_t>(std::ceil(q * static_cast<double>(values.size()))) - 1;
+    const std::size_t rank =
+        q == 0 ? 0 : static_cast<std::size_t>(std::ceil(q * static_cast<double>(values.size()))) - 1;
     const double exact = static_cast<double>(values[rank]) / 1e9;
     INFO("q " << q << " got " << got << " exact " << exact);
     CHECK(std::fabs(got - exact) <= exact * 2e-3);
@@ -584,7 +598,8 @@ TEST_CASE("threads registering, updating and scraping at once") {
   std::uint64_t shared = 0;
   for (int k = 0; k < 7; ++k) shared += f.labels({"shared", std::to_string(k)}).value();
   CHECK(shared == static_cast<std::uint64_t>(threads) * static_cast<std::uint64_t>((per + 99) / 100));
-  for (int t = 0; t < threads; ++t) CHECK(f.labels({std::to_string(t), "own"}).value() == static_cast<std::uint64_t>(per));
+  for (int t = 0; t < threads; ++t)
+    CHECK(f.labels({std::to_string(t), "own"}).value() == static_cast<std::uint64_t>(per));
   CHECK(f.size() == threads + 7);
 }
 
@@ -732,7 +747,7 @@ TEST_CASE("exposition for the Python parser", "[.python]") {
       j.end_array();
     };
     const std::string awkward[] = {"plain", "quote \" here", "back\\slash", "new\nline", "Bj\xC3\xB6rn \xE4\xBD\x96",
-                                   "", "\\n literal", "end\\"};
+                                   "",      "\\n literal",   "end\\"};
     auto& c = reg.counter_family("app_requests_total", "Requests.\nSecond line \\ with backslash.", {"path", "code"});
     for (std::size_t i = 0; i < std::size(awkward); ++i) {
       c.labels({awkward[i], std::to_string(200 + i)}).add(i * 1000003);
@@ -775,10 +790,12 @@ TEST_CASE("exposition for the Python parser", "[.python]") {
     }
     const auto snap = hr.snapshot();
     for (const double b : ho.buckets) {
-      expect("histogram", "app_latency_seconds", "app_latency_seconds_bucket", {{"op", "re\"ad\n"}, {"le", go_float(b)}},
+      expect("histogram", "app_latency_seconds", "app_latency_seconds_bucket",
+             {{"op", "re\"ad\n"}, {"le", go_float(b)}},
              static_cast<double>(snap.count_at_or_below(em::detail::export_bucket_threshold(b, 1e6))));
     }
-    expect("histogram", "app_latency_seconds", "app_latency_seconds_bucket", {{"op", "re\"ad\n"}, {"le", "+Inf"}}, 1000);
+    expect("histogram", "app_latency_seconds", "app_latency_seconds_bucket", {{"op", "re\"ad\n"}, {"le", "+Inf"}},
+           1000);
     double sum = 0;
     for (const auto v : recorded) sum += static_cast<double>(v);
     expect("histogram", "app_latency_seconds", "app_latency_seconds_sum", {{"op", "re\"ad\n"}}, sum / 1e6);
