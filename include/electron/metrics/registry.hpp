@@ -46,7 +46,9 @@
 #include "electron/metrics/exposition.hpp"
 #include "electron/metrics/histogram.hpp"
 
+#include <atomic>
 #include <cmath>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -366,11 +368,28 @@ class registry {
     for (const auto& c : m_collectors) c->collect(out);
   }
   /// Writes the exposition into any byte sink.
+  /// A sink with reserve() and size() (std::string, std::vector<char>)
+  /// first reserves room for as many bytes as the last exposition took, so
+  /// it grows once rather than by doubling.
   template <encoding::byte_sink S>
   void write_text(S& sink, const exposition_options& options = {}) const {
-    text_writer out(sink, options);
-    write_text(out);
-    out.flush();
+    if constexpr (requires(S & s) {
+                    s.reserve(s.size());
+                    { s.size() } -> std::convertible_to<std::size_t>;
+                  }) {
+      const std::size_t before = sink.size();
+      sink.reserve(before + m_last_size.load(std::memory_order_relaxed));
+      {
+        text_writer out(sink, options);
+        write_text(out);
+        out.flush();
+      }
+      m_last_size.store(sink.size() - before, std::memory_order_relaxed);
+    } else {
+      text_writer out(sink, options);
+      write_text(out);
+      out.flush();
+    }
   }
   /// The exposition as a string.
   [[nodiscard]] std::string text(const exposition_options& options = {}) const {
@@ -429,6 +448,7 @@ class registry {
   std::vector<std::unique_ptr<detail::export_family_base>> m_families;
   std::map<std::string, detail::export_family_base*, std::less<>> m_names;  // null: a collector's
   std::vector<std::unique_ptr<collector>> m_collectors;
+  mutable std::atomic<std::size_t> m_last_size{0};  // bytes of the last exposition into a string
 };
 
 }  // namespace metrics
