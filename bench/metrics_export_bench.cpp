@@ -257,7 +257,3 @@ BENCHMARK(exposition_prometheus_cpp_serialize)->Name("exposition_1000/prometheus
 #endif
 
 }  // namespace
-
-#if defined(ELECTRON_BENCH_METRICS_EXPORT_STANDALONE)
-BENCHMARK_MAIN();
-#endif
