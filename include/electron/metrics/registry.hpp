@@ -115,9 +115,9 @@ namespace detail {
 // What the registry keeps of every family, whatever its metric type.
 class export_family_base {
  public:
-  export_family_base(std::string_view name, std::string_view help, metric_type type,
+  export_family_base(int family_kind, std::string_view name, std::string_view help, metric_type type,
                      std::span<const std::string_view> label_names)
-      : m_name(name), m_help(help), m_type(type), m_label_names(label_names.begin(), label_names.end()) {}
+      : m_kind(family_kind), m_name(name), m_help(help), m_type(type), m_label_names(label_names.begin(), label_names.end()) {}
   export_family_base(const export_family_base&) = delete;
   export_family_base& operator=(const export_family_base&) = delete;
   virtual ~export_family_base() = default;
@@ -135,9 +135,10 @@ class export_family_base {
     return true;
   }
   // Which family<M> this is: registry's downcast without RTTI.
-  int kind = 0;
+  [[nodiscard]] int kind() const noexcept { return m_kind; }
 
  protected:
+  int m_kind;
   std::string m_name;
   std::string m_help;
   metric_type m_type;
@@ -213,8 +214,7 @@ class family final : public detail::export_family_base {
   /// Made by registry only.
   family(std::string_view name, std::string_view help, metric_type type, std::span<const std::string_view> label_names,
          histogram_family_options options = {})
-      : export_family_base(name, help, type, label_names), m_options(std::move(options)), m_series(label_names.size()) {
-    kind = detail::export_kind<M>;
+      : export_family_base(detail::export_kind<M>, name, help, type, label_names), m_options(std::move(options)), m_series(label_names.size()) {
     if constexpr (std::is_same_v<M, histogram>) {
       for (const double b : m_options.buckets) {
         m_thresholds.push_back(detail::export_bucket_threshold(b, m_options.unit_divisor));
@@ -431,14 +431,14 @@ class registry {
     const std::lock_guard<std::mutex> lock(m_mutex);
     if (const auto it = m_names.find(name); it != m_names.end()) {
       detail::export_family_base* f = it->second;
-      if (f == nullptr || f->kind != detail::export_kind<M> || f->type() != type || !f->same_labels(label_names)) {
+      if (f == nullptr || f->kind() != detail::export_kind<M> || f->type() != type || !f->same_labels(label_names)) {
         detail::export_invalid("metric name already registered with another type or labels", name);
       }
       return static_cast<family<M>&>(*f);
     }
     auto f = std::make_unique<family<M>>(name, help, type, label_names, std::move(options));
     family<M>& ref = *f;
-    m_families.reserve(m_families.size() + 1);
+    if (m_families.size() == m_families.capacity()) m_families.reserve(m_families.empty() ? 8 : 2 * m_families.size());
     m_names.emplace(std::string(name), f.get());
     m_families.push_back(std::move(f));
     return ref;

@@ -86,8 +86,8 @@ class export_series_table {
   Series& insert(std::span<const std::string_view> values, Make&& make) {
     std::unique_ptr<Series> node = make();
     if (2 * (m_series.size() + 1) > m_table.size()) grow();
-    m_series.reserve(m_series.size() + 1);
-    m_ids.reserve(m_ids.size() + m_labels);
+    if (m_series.size() == m_series.capacity()) m_series.reserve(m_series.empty() ? 8 : 2 * m_series.size());
+    if (m_ids.capacity() - m_ids.size() < m_labels) m_ids.reserve(2 * m_ids.size() + m_labels);
     std::array<std::uint32_t, max_labels> ids{};
     for (std::size_t i = 0; i < m_labels; ++i) ids[i] = m_values.intern(values[i]).id;
     // Nothing below throws.
