@@ -115,6 +115,8 @@ inline std::uint64_t steady_ns() noexcept {
 }
 
 #if ELECTRON_TRACE_HAS_TSC
+__extension__ using uint128 = unsigned __int128;
+
 inline bool tsc_invariant() noexcept {
   unsigned a = 0, b = 0, c = 0, d = 0;
   if (__get_cpuid(0x80000000u, &a, &b, &c, &d) == 0 || a < 0x80000007u) return false;
@@ -193,10 +195,12 @@ struct registry {
   std::atomic<std::size_t> capacity{8192};           // events per new buffer (a power of two)
   std::atomic<std::uint64_t> unbuffered_dropped{0};  // events with no buffer to go to
   bool tsc = false;
-  clock_pair origin;                                           // taken at creation
-  bool calibrated = false;                                     // under the mutex
-  clock_pair calib_base;                                       // under the mutex
-  unsigned __int128 ns_per_tick_q32 = std::uint64_t{1} << 32;  // ns per tick * 2^32, under the mutex
+  clock_pair origin;        // taken at creation
+  bool calibrated = false;  // under the mutex
+  clock_pair calib_base;    // under the mutex
+#if ELECTRON_TRACE_HAS_TSC
+  uint128 ns_per_tick_q32 = std::uint64_t{1} << 32;  // ns per tick * 2^32, under the mutex
+#endif
 
   registry() noexcept {
 #if ELECTRON_TRACE_HAS_TSC
@@ -220,29 +224,33 @@ struct registry {
 
   // Under the mutex. Fixes the tick rate on first use.
   void calibrate() noexcept {
-    if (calibrated || !tsc) {
-      calibrated = true;
-      return;
-    }
+    if (calibrated) return;
+    calibrated = true;
+#if ELECTRON_TRACE_HAS_TSC
+    if (!tsc) return;
     clock_pair now = read_pair();
     if (now.ns - origin.ns < 10'000'000) {
       std::this_thread::sleep_for(std::chrono::nanoseconds(10'000'000 - (now.ns - origin.ns)));
       now = read_pair();
     }
     const std::uint64_t dt = std::max<std::uint64_t>(now.tick - origin.tick, 1);
-    ns_per_tick_q32 = (static_cast<unsigned __int128>(now.ns - origin.ns) << 32) / dt;
+    ns_per_tick_q32 = (static_cast<uint128>(now.ns - origin.ns) << 32) / dt;
     calib_base = origin;
-    calibrated = true;
+#endif
   }
   // Under the mutex, after calibrate().
   [[nodiscard]] std::uint64_t to_ns(std::uint64_t tick) const noexcept {
-    if (!tsc) return tick;
-    if (tick >= calib_base.tick) {
-      return calib_base.ns + static_cast<std::uint64_t>(
-                                 (static_cast<unsigned __int128>(tick - calib_base.tick) * ns_per_tick_q32) >> 32);
+#if ELECTRON_TRACE_HAS_TSC
+    if (tsc) {
+      if (tick >= calib_base.tick) {
+        return calib_base.ns +
+               static_cast<std::uint64_t>((static_cast<uint128>(tick - calib_base.tick) * ns_per_tick_q32) >> 32);
+      }
+      return calib_base.ns -
+             static_cast<std::uint64_t>((static_cast<uint128>(calib_base.tick - tick) * ns_per_tick_q32) >> 32);
     }
-    return calib_base.ns -
-           static_cast<std::uint64_t>((static_cast<unsigned __int128>(calib_base.tick - tick) * ns_per_tick_q32) >> 32);
+#endif
+    return tick;
   }
 };
 
