@@ -348,6 +348,51 @@ TEST_CASE("trace export is Chrome Trace Event JSON that nests") {
   std::filesystem::remove(path);
 }
 
+// A byte_sink that keeps nothing: an export into it must not allocate, so its
+// memory is json_writer's fixed window whatever the number of events.
+struct counting_sink {
+  std::size_t bytes = 0;
+  std::size_t appends = 0;
+  void append(std::string_view s) noexcept {
+    bytes += s.size();
+    ++appends;
+  }
+};
+
+TEST_CASE("trace export streams with bounded memory") {
+  (void)drain_all();
+  for (int i = 0; i < 5000; ++i) {
+    trace::span s("streamed");
+    s.attr("i", i).attr("s", "some text");
+  }
+  counting_sink sink;
+  trace::drain_stats st;
+  CHECK(et::check_no_alloc([&] { st = trace::collector{}.write_json(sink); }));
+  CHECK(st.events == 5000);
+  CHECK(sink.bytes > 5000 * 100);
+  CHECK(sink.appends > 10);  // went out in windows, not as one string
+}
+
+TEST_CASE("trace checker rejects overlapping spans") {
+  // The checker must be able to fail: a child that ends after its parent.
+  const std::string path = temp_path("electron_trace_bad");
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  REQUIRE(f != nullptr);
+  const std::string_view bad = R"({"traceEvents":[{"name":"thread_name","ph":"M","pid":1,"tid":1,"args":{"name":"t"}},)"
+                               R"({"name":"parent","ph":"X","pid":1,"tid":1,"ts":1.000,"dur":2.000},)"
+                               R"({"name":"child","ph":"X","pid":1,"tid":1,"ts":1.500,"dur":1.501}],)"
+                               R"("displayTimeUnit":"ns","otherData":{"dropped_events":0,"exported_events":2}})";
+  CHECK(std::fwrite(bad.data(), 1, bad.size(), f) == bad.size());
+  std::fclose(f);
+  const int rc = run_checker(path, "");
+  if (rc == 77) {
+    WARN("/usr/bin/python3 not found: the checker was not run");
+  } else {
+    CHECK(rc == 1);
+  }
+  std::filesystem::remove(path);
+}
+
 TEST_CASE("trace export of an empty trace is valid") {
   (void)drain_all();
   std::string out;

@@ -102,11 +102,12 @@ namespace detail {
 // ===========================================================================
 // Clock. On x86-64 with an invariant TSC (CPUID 8000_0007h EDX bit 8: the
 // counter runs at a constant rate in every P-, C- and T-state) the recorder
-// reads rdtsc, which costs about half of a steady_clock::now() through the
-// vDSO (bench/trace_bench: clock_read/*). Ticks become steady_clock
-// nanoseconds at drain time with one rate, measured between the registry's
-// creation and the first drain (at least 10 ms apart), fixed from then on so
-// every export converts the same tick to the same nanosecond.
+// reads rdtsc, which costs well under half of a steady_clock::now() through
+// the vDSO on the machines measured (bench/trace_bench: clock_read/*). Ticks
+// become steady_clock nanoseconds at drain time with one rate, measured
+// between the registry's creation and the first drain (at least
+// calibration_ns apart; the first drain waits for the rest), fixed from then
+// on so every export converts the same tick to the same nanosecond.
 // ===========================================================================
 inline std::uint64_t steady_ns() noexcept {
   return static_cast<std::uint64_t>(
@@ -124,6 +125,10 @@ inline bool tsc_invariant() noexcept {
   return ((d >> 8) & 1u) != 0;
 }
 #endif
+
+/// The shortest interval over which the counter's rate is measured: about
+/// 1 ppm of rate error from readings a few tens of ns wide.
+inline constexpr std::uint64_t calibration_ns = 50'000'000;
 
 /// A pair of readings of the two clocks, taken close together.
 struct clock_pair {
@@ -209,13 +214,23 @@ struct registry {
     origin = read_pair();
   }
 
+  // The best of a few readings: the one whose two counter reads are
+  // closest, the steady_clock reading between them taken as at their middle.
   [[nodiscard]] clock_pair read_pair() const noexcept {
 #if ELECTRON_TRACE_HAS_TSC
     if (tsc) {
-      const std::uint64_t t0 = __rdtsc();
-      const std::uint64_t ns = steady_ns();
-      const std::uint64_t t1 = __rdtsc();
-      return {t0 + (t1 - t0) / 2, ns};
+      clock_pair best;
+      std::uint64_t best_window = ~std::uint64_t{0};
+      for (int i = 0; i < 7; ++i) {
+        const std::uint64_t t0 = __rdtsc();
+        const std::uint64_t ns = steady_ns();
+        const std::uint64_t t1 = __rdtsc();
+        if (t1 - t0 < best_window) {
+          best_window = t1 - t0;
+          best = {t0 + (t1 - t0) / 2, ns};
+        }
+      }
+      return best;
     }
 #endif
     const std::uint64_t ns = steady_ns();
@@ -229,8 +244,8 @@ struct registry {
 #if ELECTRON_TRACE_HAS_TSC
     if (!tsc) return;
     clock_pair now = read_pair();
-    if (now.ns - origin.ns < 10'000'000) {
-      std::this_thread::sleep_for(std::chrono::nanoseconds(10'000'000 - (now.ns - origin.ns)));
+    if (now.ns - origin.ns < calibration_ns) {
+      std::this_thread::sleep_for(std::chrono::nanoseconds(calibration_ns - (now.ns - origin.ns)));
       now = read_pair();
     }
     const std::uint64_t dt = std::max<std::uint64_t>(now.tick - origin.tick, 1);
