@@ -9,10 +9,15 @@
 # begin times per thread in recording order of the spans' begins, and counts.
 # Expected counts, when given: X=<n> i=<n> (instants other than the drop
 # reports) C=<n> M=<n> dropped=<n>
-# threads=<n> (threads with a thread_name event). Exit 0 when all holds.
+# threads=<n> (threads with a thread_name event). With forms=<dir> (a
+# directory of reference traces, e.g. catapult's test data), every event must
+# use a phase, keys, metadata names and instant scopes that the references
+# use too. Exit 0 when all holds.
 import collections
 import decimal
+import glob
 import json
+import os
 import sys
 
 
@@ -21,13 +26,52 @@ def fail(msg):
     sys.exit(1)
 
 
+def reference_forms(directory):
+    """Per phase: the keys, metadata names and instant scopes the reference traces use."""
+    keys = collections.defaultdict(set)
+    values = collections.defaultdict(set)
+    files = sorted(glob.glob(os.path.join(directory, "*.json")))
+    if not files:
+        fail("no reference traces in %s" % directory)
+    for path in files:
+        with open(path, "rb") as f:
+            doc = json.loads(f.read().decode("utf-8"))
+        for ev in doc["traceEvents"] if isinstance(doc, dict) else doc:
+            ph = ev.get("ph")
+            keys[ph].update(ev.keys())
+            if ph == "M":
+                values["M"].add(ev.get("name"))
+            if ph == "i" and "s" in ev:
+                values["i"].add(ev["s"])
+    return keys, values
+
+
+def check_forms(events, directory):
+    keys, values = reference_forms(directory)
+    for ev in events:
+        ph = ev["ph"]
+        if ph not in keys:
+            fail("phase %r is in no reference trace" % ph)
+        extra = set(ev.keys()) - keys[ph]
+        if extra:
+            fail("keys %r of a %r event are in no reference trace" % (sorted(extra), ph))
+        if ph == "M" and ev["name"] not in values["M"]:
+            fail("metadata %r is in no reference trace" % ev["name"])
+        if ph == "i" and ev.get("s") not in values["i"]:
+            fail("instant scope %r is in no reference trace" % ev.get("s"))
+
+
 def main():
     if len(sys.argv) < 2:
         fail("usage: trace_check.py FILE [key=value ...]")
     expect = {}
+    forms = None
     for kv in sys.argv[2:]:
         k, v = kv.split("=", 1)
-        expect[k] = int(v)
+        if k == "forms":
+            forms = v
+        else:
+            expect[k] = int(v)
     with open(sys.argv[1], "rb") as f:
         doc = json.loads(f.read().decode("utf-8"), parse_float=decimal.Decimal)
     if not isinstance(doc, dict) or not isinstance(doc.get("traceEvents"), list):
@@ -119,6 +163,9 @@ def main():
     for k, v in expect.items():
         if got.get(k) != v:
             fail("%s: expected %d, got %r" % (k, v, got.get(k)))
+    if forms:
+        check_forms(doc["traceEvents"], forms)
+        got["forms"] = "as in " + os.path.basename(os.path.normpath(forms))
     print("trace_check: ok %r" % got)
 
 
