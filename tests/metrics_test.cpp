@@ -815,8 +815,8 @@ TEST_CASE("now_ns follows steady_clock and names its clock") {
   const auto measured = static_cast<double>(b - a);
   INFO("clock " << name << " now_ns " << measured << " steady " << steady);
   CHECK(b > a);
-  // Within 1% plus scheduling noise of the two back-to-back reads.
-  CHECK(std::abs(measured - steady) <= 0.01 * steady + 2e6);
+  // Within 1% plus scheduling noise between the back-to-back reads (5 ms).
+  CHECK(std::abs(measured - steady) <= 0.01 * steady + 5e6);
   // Same epoch as steady_clock (to within calibration drift).
   const double epoch_gap = std::abs(static_cast<double>(em::now_ns()) -
                                     static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(
