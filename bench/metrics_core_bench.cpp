@@ -16,6 +16,10 @@
 #include <random>
 #include <vector>
 
+#if defined(__linux__)
+#include <sched.h>
+#endif
+
 #if defined(ELECTRON_BENCH_HAVE_PROMETHEUS_CPP)
 ELECTRON_BENCH_PEER_HEADERS_BEGIN
 #include <prometheus/client_metric.h>
@@ -76,6 +80,25 @@ void counter_inc_prometheus_cpp(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
   electron_bench::keep(c.Value());
 }
+#endif
+
+#if defined(__linux__)
+// The per-CPU alternative the design was weighed against: a padded cell per
+// CPU picked by sched_getcpu (a vDSO call), with fetch_add since two threads
+// may share a CPU between preemptions.
+void counter_inc_percpu_sched_getcpu(benchmark::State& state) {
+  static electron::cache::padded<std::atomic<std::uint64_t>> cells[256];
+  for (auto _ : state) {
+    const int cpu = sched_getcpu();
+    cells[static_cast<unsigned>(cpu) & 255u]->fetch_add(1, std::memory_order_relaxed);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(counter_inc_percpu_sched_getcpu)
+    ->Name("counter_inc/percpu_sched_getcpu")
+    ->Threads(1)
+    ->Threads(2)
+    ->UseRealTime();
 #endif
 
 BENCHMARK(counter_inc_electron)->Name("counter_inc/electron")->Threads(1)->Threads(2)->UseRealTime();

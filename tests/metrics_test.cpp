@@ -767,6 +767,41 @@ TEST_CASE("histogram merge from another thread while recording loses nothing") {
   CHECK(target.total_count() == 20'000 + 10 * 1000);
 }
 
+TEST_CASE("more live threads than slots fall back to the shared cell and shard without losing counts") {
+  // 128 slots: with 150 threads alive at once, at least 22 have none and go
+  // through the fetch_add path.
+  constexpr int threads = 150;
+  em::counter c;
+  em::histogram h({1, 1'000'000, 2});
+  std::atomic<int> started{0};
+  std::atomic<int> finished{0};
+  std::atomic<int> without_slot{0};
+  std::vector<std::thread> ts;
+  ts.reserve(threads);
+  for (int t = 0; t < threads; ++t) {
+    ts.emplace_back([&, t] {
+      started.fetch_add(1);
+      while (started.load() < threads) std::this_thread::yield();
+      for (int i = 0; i < 100; ++i) {
+        c.inc();
+        h.record(t * 100 + i);
+      }
+      if (electron::detail::thread_slot() == electron::detail::slot_none) without_slot.fetch_add(1);
+      // Keep the slot until every thread has recorded.
+      finished.fetch_add(1);
+      while (finished.load() < threads) std::this_thread::yield();
+    });
+  }
+  for (auto& t : ts) t.join();
+  CHECK(without_slot.load() >= threads - static_cast<int>(electron::detail::max_thread_slots));
+  CHECK(c.value() == threads * 100);
+  CHECK(h.total_count() == threads * 100);
+  CHECK(h.lost_count() == 0);
+  const em::histogram_snapshot s = h.snapshot();
+  CHECK(s.total_count() == threads * 100);
+  CHECK(s.sum() == static_cast<double>(threads * 100) * (threads * 100 - 1) / 2.0);
+}
+
 TEST_CASE("histogram record allocates nothing once the thread has its shard") {
   em::histogram h;
   h.record(1);
@@ -815,8 +850,8 @@ TEST_CASE("now_ns follows steady_clock and names its clock") {
   const auto measured = static_cast<double>(b - a);
   INFO("clock " << name << " now_ns " << measured << " steady " << steady);
   CHECK(b > a);
-  // Within 1% plus scheduling noise of the two back-to-back reads.
-  CHECK(std::abs(measured - steady) <= 0.01 * steady + 2e6);
+  // Within 1% plus scheduling noise between the back-to-back reads (5 ms).
+  CHECK(std::abs(measured - steady) <= 0.01 * steady + 5e6);
   // Same epoch as steady_clock (to within calibration drift).
   const double epoch_gap = std::abs(static_cast<double>(em::now_ns()) -
                                     static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(

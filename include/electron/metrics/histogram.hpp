@@ -65,10 +65,14 @@ class histogram_snapshot {
   /// The value at or below which p percent of the recorded values lie, at
   /// the histogram's resolution: HdrHistogram_c's hdr_value_at_percentile,
   /// which returns the highest value equivalent to the bucket that holds the
-  /// ceil-rounded p-th count (the lowest one for p == 0). 0 when empty.
+  /// count of rank round(p / 100 * total) (at least 1; the lowest value of
+  /// the bucket for p == 0). 0 when empty.
   /// O(counts_len()).
   [[nodiscard]] std::int64_t value_at_percentile(double p) const noexcept {
     const double requested = p < 100.0 ? (p > 0.0 ? p : 0.0) : 100.0;
+    // Truncating x + 0.5 is HdrHistogram_c's rounding of the rank (its
+    // answers are the reference), kept as it is rather than std::lround.
+    // NOLINTNEXTLINE(bugprone-incorrect-roundings)
     auto wanted = static_cast<std::uint64_t>(requested / 100.0 * static_cast<double>(m_total) + 0.5);
     if (wanted < 1) wanted = 1;
     std::uint64_t seen = 0;
