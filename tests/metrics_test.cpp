@@ -615,6 +615,15 @@ TEST_CASE("histogram percentiles counts and sums agree with an exact model on ra
         CHECK(s.count_at_or_below(probe) == want);
       }
       CHECK(s.count_at_or_below(-1) == 0);
+      // The one-pass fold onto ascending bounds agrees with the single query.
+      std::vector<std::int64_t> bounds = {-5, 0, 1, 7, 100, 1000, 12'345, 1'000'000, 50'000'000, highest};
+      for (int k = 0; k < 20; ++k) bounds.push_back(values[static_cast<std::size_t>(rng() % values.size())]);
+      std::sort(bounds.begin(), bounds.end());
+      std::vector<std::uint64_t> folded(bounds.size());
+      s.counts_at_or_below(bounds, folded);
+      bool fold_ok = true;
+      for (std::size_t b = 0; b < bounds.size(); ++b) fold_ok = fold_ok && folded[b] == s.count_at_or_below(bounds[b]);
+      CHECK(fold_ok);
       CHECK(s.count_at_or_below(std::numeric_limits<std::int64_t>::max()) == values.size());
 
       // Buckets: each holds exactly the model's values in [lowest, highest].

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <memory>
 #include <new>
+#include <span>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -136,6 +137,22 @@ class histogram_snapshot {
     std::uint64_t n = 0;
     for (std::size_t i = 0; i <= last && i < m_counts.size(); ++i) n += m_counts[i];
     return n;
+  }
+
+  /// count_at_or_below(bounds[i]) into out[i] for every i, in one pass over
+  /// the buckets: folding onto Prometheus `le` bounds. Preconditions: bounds
+  /// ascending, out.size() >= bounds.size(). O(counts_len() + bounds.size()).
+  void counts_at_or_below(std::span<const std::int64_t> bounds, std::span<std::uint64_t> out) const noexcept {
+    ELECTRON_ASSERT(out.size() >= bounds.size(), "counts_at_or_below: out is shorter than bounds");
+    std::uint64_t n = 0;
+    std::size_t i = 0;  // the next bucket to add
+    for (std::size_t b = 0; b < bounds.size(); ++b) {
+      if (bounds[b] >= 0 && !m_counts.empty()) {
+        const std::size_t last = std::min(m_layout.index_of(bounds[b]), m_counts.size() - 1);
+        for (; i <= last; ++i) n += m_counts[i];
+      }
+      out[b] = n;
+    }
   }
 
   /// Calls f(lowest, highest, count) for each non-empty bucket, in
