@@ -650,6 +650,42 @@ TEST_CASE("histogram percentiles counts and sums agree with an exact model on ra
   }
 }
 
+TEST_CASE("histogram record_corrected agrees with recording each missing value") {
+  std::mt19937_64 rng(99);
+  for (int round = 0; round < 300; ++round) {
+    const int digits = 1 + static_cast<int>(rng() % 3);
+    em::histogram fast({1, 100'000'000, digits});
+    em::histogram naive({1, 100'000'000, digits});
+    const auto v = static_cast<std::int64_t>(rng() % 2'000'000);
+    const auto interval = static_cast<std::int64_t>(rng() % 5000) - 10;  // some <= 0
+    fast.record_corrected(v, interval);
+    naive.record(v);
+    if (interval > 0) {
+      for (std::int64_t m = v - interval; m >= interval; m -= interval) naive.record(m);
+    }
+    std::vector<em::histogram_bucket> a;
+    std::vector<em::histogram_bucket> b;
+    fast.for_each_bucket([&](std::int64_t lo, std::int64_t hi, std::uint64_t n) { a.push_back({lo, hi, n}); });
+    naive.for_each_bucket([&](std::int64_t lo, std::int64_t hi, std::uint64_t n) { b.push_back({lo, hi, n}); });
+    INFO("v " << v << " interval " << interval << " digits " << digits);
+    REQUIRE(a.size() == b.size());
+    bool same = true;
+    for (std::size_t i = 0; i < a.size(); ++i) same = same && a[i].lowest == b[i].lowest && a[i].count == b[i].count;
+    CHECK(same);
+    CHECK(fast.total_count() == naive.total_count());
+    CHECK(fast.sum() == naive.sum());
+  }
+  // Out of range: only counted, no missing values (HdrHistogram_c's rule).
+  em::histogram h({1, 1000, 2});
+  h.record_corrected(5000, 100);
+  CHECK(h.total_count() == 0);
+  CHECK(h.out_of_range_count() == 1);
+  // A huge value with a unit interval: bucket by bucket, not 2^62 records.
+  em::histogram big({1, std::numeric_limits<std::int64_t>::max(), 2});
+  big.record_corrected(std::int64_t{1} << 62, 1);
+  CHECK(big.total_count() == std::uint64_t{1} << 62);
+}
+
 TEST_CASE("histogram counts out of range values and keeps them out of the buckets") {
   em::histogram h({1, 1000, 3});
   h.record(-1);

@@ -311,31 +311,38 @@ class histogram {
       m_out_of_range.fetch_add(count, std::memory_order_relaxed);
       return;
     }
-    const std::size_t i = m_layout.index_of(v);
-    const std::uint32_t s = electron::detail::thread_slot();
-    if (ELECTRON_LIKELY(s < electron::detail::max_thread_slots)) {
-      // Only the slot's owner stores this pointer (slots change owner under
-      // a mutex), and only it writes the shard: relaxed load + store.
-      std::atomic<std::uint64_t>* shard = m_shards[s].load(std::memory_order_relaxed);
-      if (ELECTRON_LIKELY(shard != nullptr)) {
-        bump(shard[header_total], count);
-        bump(shard[header_sum], static_cast<std::uint64_t>(v) * count);
-        bump(shard[header_size + i], count);
-        return;
-      }
-    }
-    record_slow(s, i, v, count);
+    add(m_layout.index_of(v), count, static_cast<std::uint64_t>(v) * count);
   }
 
   /// Records v and, when v exceeds expected_interval, the values
   /// v - expected_interval, v - 2 * expected_interval, ... down to
   /// expected_interval: the samples a stalled measuring loop failed to take
-  /// (coordinated omission; HdrHistogram's recordValueWithExpectedInterval).
+  /// (coordinated omission; HdrHistogram's recordValueWithExpectedInterval,
+  /// with its rule that nothing more is recorded when v is out of range).
+  /// The missing values are added bucket by bucket, so the cost is
+  /// O(buckets they span), not O(v / expected_interval).
   void record_corrected(std::int64_t v, std::int64_t expected_interval) noexcept {
-    record(v);
+    if (static_cast<std::uint64_t>(v) > static_cast<std::uint64_t>(m_layout.highest)) {
+      m_out_of_range.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    add(m_layout.index_of(v), 1, static_cast<std::uint64_t>(v));
     if (expected_interval <= 0 || v <= expected_interval) return;
-    for (std::int64_t missing = v - expected_interval; missing >= expected_interval; missing -= expected_interval) {
-      record(missing);
+    // The missing values v - k * I for k = 1..K, K = v / I - 1 (all >= I),
+    // from the smallest up, one bucket at a time.
+    const std::int64_t interval = expected_interval;
+    const std::int64_t largest = v - interval;
+    const std::int64_t k_max = v / interval - 1;
+    std::int64_t x = v - k_max * interval;
+    while (x <= largest) {
+      const std::int64_t top = std::min(m_layout.highest_equivalent(x), largest);
+      const std::int64_t n = (top - x) / interval + 1;
+      // Sum of x, x + I, ..., x + (n - 1) I, modulo 2^64 like every sum here.
+      const auto un = static_cast<std::uint64_t>(n);
+      const std::uint64_t pairs = (un % 2 == 0) ? (un / 2) * (un - 1) : un * ((un - 1) / 2);
+      add(m_layout.index_of(x), un, static_cast<std::uint64_t>(x) * un + pairs * static_cast<std::uint64_t>(interval));
+      if (top == largest) break;
+      x += n * interval;
     }
   }
 
@@ -488,12 +495,29 @@ class histogram {
     return shard;
   }
 
-  ELECTRON_NOINLINE void record_slow(std::uint32_t s, std::size_t i, std::int64_t v, std::uint64_t count) noexcept {
+  // count values, summing to sum, into bucket i of the calling thread's shard.
+  ELECTRON_ALWAYS_INLINE void add(std::size_t i, std::uint64_t count, std::uint64_t sum) noexcept {
+    const std::uint32_t s = electron::detail::thread_slot();
+    if (ELECTRON_LIKELY(s < electron::detail::max_thread_slots)) {
+      // Only the slot's owner stores this pointer (slots change owner under
+      // a mutex), and only it writes the shard: relaxed load + store.
+      std::atomic<std::uint64_t>* shard = m_shards[s].load(std::memory_order_relaxed);
+      if (ELECTRON_LIKELY(shard != nullptr)) {
+        bump(shard[header_total], count);
+        bump(shard[header_sum], sum);
+        bump(shard[header_size + i], count);
+        return;
+      }
+    }
+    add_slow(s, i, count, sum);
+  }
+
+  ELECTRON_NOINLINE void add_slow(std::uint32_t s, std::size_t i, std::uint64_t count, std::uint64_t sum) noexcept {
     if (s < electron::detail::max_thread_slots) {
       std::atomic<std::uint64_t>* shard = new_shard();
       if (shard != nullptr) {
         bump(shard[header_total], count);
-        bump(shard[header_sum], static_cast<std::uint64_t>(v) * count);
+        bump(shard[header_sum], sum);
         bump(shard[header_size + i], count);
         m_shards[s].store(shard, std::memory_order_release);
         std::uint32_t used = m_used.load(std::memory_order_relaxed);
@@ -509,7 +533,7 @@ class histogram {
       return;
     }
     shard[header_total].fetch_add(count, std::memory_order_relaxed);
-    shard[header_sum].fetch_add(static_cast<std::uint64_t>(v) * count, std::memory_order_relaxed);
+    shard[header_sum].fetch_add(sum, std::memory_order_relaxed);
     shard[header_size + i].fetch_add(count, std::memory_order_relaxed);
   }
 
