@@ -9,13 +9,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <fstream>
 #include <limits>
-#include <map>
 #include <memory>
 #include <random>
 #include <sstream>
