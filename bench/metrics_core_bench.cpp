@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <random>
+#include <thread>
 #include <vector>
 
 #if defined(__linux__)
@@ -144,6 +145,29 @@ BENCHMARK(histogram_record_prometheus_cpp)
     ->Threads(2)
     ->UseRealTime();
 #endif
+
+// The read side (a scrape): merge the shards of a default histogram
+// (23,552 buckets) recorded by 2 threads, then p50 and p99.
+void histogram_snapshot_electron(benchmark::State& state) {
+  static em::histogram h;
+  static const bool filled = [] {
+    auto fill = [] {
+      for (const std::int64_t v : latencies()) h.record(v);
+    };
+    std::thread a(fill);
+    std::thread b(fill);
+    a.join();
+    b.join();
+    return true;
+  }();
+  electron_bench::keep(filled);
+  for (auto _ : state) {
+    const em::histogram_snapshot s = h.snapshot();
+    electron_bench::keep(s.value_at_percentile(50.0));
+    electron_bench::keep(s.value_at_percentile(99.0));
+  }
+}
+BENCHMARK(histogram_snapshot_electron)->Name("histogram_snapshot/electron");
 
 // ---------------------------------------------------------------------------
 // clock and timer

@@ -9,13 +9,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <fstream>
 #include <limits>
-#include <map>
 #include <memory>
 #include <random>
 #include <sstream>
@@ -615,6 +615,15 @@ TEST_CASE("histogram percentiles counts and sums agree with an exact model on ra
         CHECK(s.count_at_or_below(probe) == want);
       }
       CHECK(s.count_at_or_below(-1) == 0);
+      // The one-pass fold onto ascending bounds agrees with the single query.
+      std::vector<std::int64_t> bounds = {-5, 0, 1, 7, 100, 1000, 12'345, 1'000'000, 50'000'000, highest};
+      for (int k = 0; k < 20; ++k) bounds.push_back(values[static_cast<std::size_t>(rng() % values.size())]);
+      std::sort(bounds.begin(), bounds.end());
+      std::vector<std::uint64_t> folded(bounds.size());
+      s.counts_at_or_below(bounds, folded);
+      bool fold_ok = true;
+      for (std::size_t b = 0; b < bounds.size(); ++b) fold_ok = fold_ok && folded[b] == s.count_at_or_below(bounds[b]);
+      CHECK(fold_ok);
       CHECK(s.count_at_or_below(std::numeric_limits<std::int64_t>::max()) == values.size());
 
       // Buckets: each holds exactly the model's values in [lowest, highest].
@@ -639,6 +648,42 @@ TEST_CASE("histogram percentiles counts and sums agree with an exact model on ra
       CHECK(std::abs(s.stddev() - exact_sd) <= 2 * rel * exact_sd + static_cast<double>(lowest));
     }
   }
+}
+
+TEST_CASE("histogram record_corrected agrees with recording each missing value") {
+  std::mt19937_64 rng(99);
+  for (int round = 0; round < 300; ++round) {
+    const int digits = 1 + static_cast<int>(rng() % 3);
+    em::histogram fast({1, 100'000'000, digits});
+    em::histogram naive({1, 100'000'000, digits});
+    const auto v = static_cast<std::int64_t>(rng() % 2'000'000);
+    const auto interval = static_cast<std::int64_t>(rng() % 5000) - 10;  // some <= 0
+    fast.record_corrected(v, interval);
+    naive.record(v);
+    if (interval > 0) {
+      for (std::int64_t m = v - interval; m >= interval; m -= interval) naive.record(m);
+    }
+    std::vector<em::histogram_bucket> a;
+    std::vector<em::histogram_bucket> b;
+    fast.for_each_bucket([&](std::int64_t lo, std::int64_t hi, std::uint64_t n) { a.push_back({lo, hi, n}); });
+    naive.for_each_bucket([&](std::int64_t lo, std::int64_t hi, std::uint64_t n) { b.push_back({lo, hi, n}); });
+    INFO("v " << v << " interval " << interval << " digits " << digits);
+    REQUIRE(a.size() == b.size());
+    bool same = true;
+    for (std::size_t i = 0; i < a.size(); ++i) same = same && a[i].lowest == b[i].lowest && a[i].count == b[i].count;
+    CHECK(same);
+    CHECK(fast.total_count() == naive.total_count());
+    CHECK(fast.sum() == naive.sum());
+  }
+  // Out of range: only counted, no missing values (HdrHistogram_c's rule).
+  em::histogram h({1, 1000, 2});
+  h.record_corrected(5000, 100);
+  CHECK(h.total_count() == 0);
+  CHECK(h.out_of_range_count() == 1);
+  // A huge value with a unit interval: bucket by bucket, not 2^62 records.
+  em::histogram big({1, std::numeric_limits<std::int64_t>::max(), 2});
+  big.record_corrected(std::int64_t{1} << 62, 1);
+  CHECK(big.total_count() == std::uint64_t{1} << 62);
 }
 
 TEST_CASE("histogram counts out of range values and keeps them out of the buckets") {
@@ -708,6 +753,16 @@ TEST_CASE("histogram merge adds counts with equal and with different options") {
 
   a.merge(a);  // self-merge doubles
   CHECK(a.total_count() == 2 * all.size());
+  CHECK(a.sum() == 2 * sum);
+  // The sum merges exactly beyond 2^53 (it is an integer sum, not a double).
+  em::histogram x({1, std::int64_t{1} << 62, 2});
+  em::histogram y({1, std::int64_t{1} << 62, 2});
+  // 2^60 + 100 rounds to 2^60 as a double, but 2^60 + 200 to 2^60 + 256.
+  x.record((std::int64_t{1} << 60) + 100);
+  y.record(100);
+  y.merge(x);
+  CHECK(y.sum() == static_cast<double>((std::uint64_t{1} << 60) + 200));
+  CHECK(y.snapshot().sum() == static_cast<double>((std::uint64_t{1} << 60) + 200));
   a.reset();
   CHECK(a.total_count() == 0);
   CHECK(a.snapshot().total_count() == 0);
