@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <iterator>
 #include <memory_resource>
@@ -21,6 +22,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -32,7 +34,10 @@ void expect(bool ok, const char* what) {
 }
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  // Where the trace section writes its file: argv[1], or the temp directory.
+  const std::string trace_path =
+      (argc > 1 ? std::string(argv[1]) : std::filesystem::temp_directory_path().string()) + "/electron_tour_trace.json";
   // First of all: refuse clearly, rather than crash, on a CPU without the
   // instructions this binary was compiled for.
   if (const electron::cpu_check c = electron::check_cpu(); !c) {
@@ -505,6 +510,85 @@ int main() {
       std::printf("  column<float>(\"price\"): %s\n", e.what());
       expect(true, "asking for the wrong type throws std::invalid_argument");
     }
+  }
+
+  std::printf("\n== metrics: counters, histograms and the Prometheus text format\n");
+  {
+    namespace metrics = electron::metrics;
+    metrics::registry reg;
+    auto& requests = reg.counter_family("tour_requests_total", "Requests served by the tour.", {"method", "code"});
+    metrics::histogram_family_options latency;
+    latency.buckets = {1e-6, 1e-5, 1e-4, 1e-3};  // le bounds in seconds
+    latency.unit_divisor = 1e9;                 // nanoseconds recorded, seconds exported
+    auto& durations = reg.histogram_family("tour_request_duration_seconds", "Time to answer.", {}, latency);
+    metrics::histogram& h = durations.get();
+    metrics::counter& ok = requests.labels({"GET", "200"});
+    std::atomic<std::uint64_t> checksum{0};
+    std::vector<std::thread> workers;
+    for (int w = 0; w < 2; ++w) {
+      workers.emplace_back([&] {
+        std::uint64_t x = 0;
+        for (int i = 0; i < 50'000; ++i) {
+          metrics::timer t(h);  // records the elapsed nanoseconds at scope exit
+          x += electron::hash::xxhash64(std::as_bytes(std::span(&i, 1)));
+          ok.inc();  // a per-thread cell: no shared write
+        }
+        checksum += x;
+      });
+    }
+    for (auto& t : workers) t.join();
+    requests.labels({"GET", "404"}).add(3);
+    metrics::add_process_collector(reg);
+    std::string text;
+    reg.write_text(text);
+    std::printf("  2 threads, 100,000 timed requests (clock: %s): p50 %lld ns, p99 %lld ns, max %lld ns\n",
+                metrics::clock_name(), static_cast<long long>(h.value_at_percentile(50)),
+                static_cast<long long>(h.value_at_percentile(99)), static_cast<long long>(h.max()));
+    std::printf("  the exposition (%zu bytes), its first lines:\n", text.size());
+    std::size_t line_start = 0;
+    for (int lines = 0; lines < 8 && line_start < text.size(); ++lines) {
+      const std::size_t end = text.find('\n', line_start);
+      std::printf("    %.*s\n", static_cast<int>(end - line_start), text.data() + line_start);
+      line_start = end + 1;
+    }
+    expect(ok.value() == 100'000 && h.total_count() == 100'000, "every increment and every timing counted");
+    expect(text.find("tour_requests_total{method=\"GET\",code=\"200\"} 100000\n") != std::string::npos &&
+               text.find("tour_request_duration_seconds_count 100000\n") != std::string::npos &&
+               text.find("process_resident_memory_bytes ") != std::string::npos,
+           "the text format carries the counter, the histogram and the process metrics");
+  }
+
+  std::printf("\n== trace: spans into per-thread buffers, Chrome Trace Event JSON out\n");
+  {
+    namespace trace = electron::trace;
+    trace::set_thread_name("tour main");
+    std::vector<std::thread> workers;
+    for (int w = 0; w < 2; ++w) {
+      workers.emplace_back([w] {
+        trace::set_thread_name(w == 0 ? "tour worker 0" : "tour worker 1");
+        for (int job = 0; job < 20; ++job) {
+          trace::span s("job");
+          s.attr("job", job).attr("worker", w);
+          std::uint64_t x = 0;
+          {
+            trace::span p("hash");
+            for (int i = 0; i < 2000; ++i) x += electron::hash::xxhash64(std::as_bytes(std::span(&i, 1)));
+          }
+          trace::counter("hash_low_bits", static_cast<double>(x & 0xFF));
+        }
+        trace::instant("worker done");
+      });
+    }
+    for (auto& t : workers) t.join();
+    const std::string path = trace_path;
+    trace::collector c;
+    trace::drain_stats stats{};
+    const std::error_code ec = c.write_json_file(path.c_str(), {}, &stats);
+    std::printf("  %llu events from %llu threads (clock: %s), %llu dropped, written to %s\n",
+                static_cast<unsigned long long>(stats.events), static_cast<unsigned long long>(stats.threads),
+                trace::clock_name(), static_cast<unsigned long long>(stats.dropped), path.c_str());
+    std::printf("  open it in https://ui.perfetto.dev (Open trace file) or chrome://tracing (Load)\n");
+    expect(!ec && stats.dropped == 0 && stats.events >= 2 * (20 * 3 + 1), "every span, counter and instant exported");
   }
 
   std::printf("\n== test: allocation counter and property checks\n");

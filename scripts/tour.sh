@@ -13,11 +13,11 @@ cmake --preset release >/dev/null
 # Every module's side-by-side bench. (test_bench is left out: it measures the
 # allocation counter's own overhead, not Electron against a peer.)
 benches=(bits_bench arena_bench pool_bench hash_bench simd_bench strings_bench cache_bench lockfree_bench sync_bench
-         sched_bench parse_bench encoding_bench io_bench dense_bench cpu_bench)
+         sched_bench parse_bench encoding_bench io_bench dense_bench metrics_bench trace_bench cpu_bench)
 cmake --build --preset release --target tour access_log "${benches[@]}"
 
 echo
-build/release/examples/tour
+build/release/examples/tour build/release  # writes build/release/electron_tour_trace.json
 
 echo
 echo "== an application: examples/access_log.cpp, written with Electron and with std only (same threads, same output)"

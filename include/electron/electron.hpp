@@ -15,6 +15,7 @@
 #include "electron/hash.hpp"
 #include "electron/io.hpp"
 #include "electron/lockfree.hpp"
+#include "electron/metrics.hpp"
 #include "electron/parse.hpp"
 #include "electron/pool.hpp"
 #include "electron/result.hpp"
@@ -22,6 +23,7 @@
 #include "electron/simd.hpp"
 #include "electron/strings.hpp"
 #include "electron/sync.hpp"
+#include "electron/trace.hpp"
 #include "electron/version.hpp"
 
 #endif  // ELECTRON_ELECTRON_HPP

@@ -6,14 +6,13 @@
 #define ELECTRON_METRICS_TIMER_HPP
 
 #include "electron/config.hpp"
+#include "electron/detail/tsc.hpp"
 #include "electron/metrics/histogram.hpp"
 
 #include <chrono>
 #include <cstdint>
 
-#if ELECTRON_ARCH_X86 && (defined(__GNUC__) || defined(__clang__)) && !defined(ELECTRON_METRICS_STEADY_CLOCK)
-#include <cpuid.h>
-#include <x86intrin.h>
+#if ELECTRON_DETAIL_HAVE_TSC && !defined(ELECTRON_METRICS_STEADY_CLOCK)
 #define ELECTRON_METRICS_HAVE_TSC 1
 #else
 #define ELECTRON_METRICS_HAVE_TSC 0
@@ -23,66 +22,25 @@ ELECTRON_BEGIN_NAMESPACE
 namespace metrics {
 namespace detail {
 
-[[nodiscard]] inline std::int64_t steady_ns() noexcept {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-// The TSC's conversion to steady_clock nanoseconds:
-// ns = steady0 + ((tsc - tsc0) * mult) >> 32.
-#if ELECTRON_METRICS_HAVE_TSC
-__extension__ using int128 = __int128;
-#endif
+[[nodiscard]] inline std::int64_t steady_ns() noexcept { return electron::detail::steady_ns(); }
 
 struct tsc_clock {
   bool use_tsc = false;
-  std::uint64_t tsc0 = 0;
-  std::int64_t steady0 = 0;
-  std::uint64_t mult = 0;  // nanoseconds per tick, times 2^32
-  double ticks_per_second = 0.0;
+  electron::detail::tsc_rate rate;  // ticks to steady_clock nanoseconds
 };
 
-#if ELECTRON_METRICS_HAVE_TSC
-// CPUID 0x80000007 EDX bit 8: the TSC ticks at a constant rate in every
-// P-, C- and T-state (Intel SDM vol. 3 section 17.17; AMD APM vol. 3), so it
-// can be a clock.
-inline bool invariant_tsc() noexcept {
-  unsigned a = 0;
-  unsigned b = 0;
-  unsigned c = 0;
-  unsigned d = 0;
-  if (__get_cpuid(0x80000000u, &a, &b, &c, &d) == 0 || a < 0x80000007u) return false;
-  if (__get_cpuid(0x80000007u, &a, &b, &c, &d) == 0) return false;
-  return ((d >> 8) & 1u) != 0;
-}
-
-// Calibrates the TSC against steady_clock over about 10 ms (the two clocks
-// are read back to back; their skew, tens of nanoseconds, is a few parts per
-// million of the interval). Refuses implausible rates (a hypervisor that
-// traps rdtsc badly): steady_clock is then used.
+// Calibrates the TSC against steady_clock over about 10 ms (paired readings,
+// electron/detail/tsc.hpp: a few ppm of rate error). An implausible rate (a
+// hypervisor that traps rdtsc badly) leaves steady_clock in use.
 inline tsc_clock calibrate_tsc() noexcept {
   tsc_clock c;
-  if (!invariant_tsc()) return c;
-  const std::int64_t s0 = steady_ns();
-  const std::uint64_t t0 = __rdtsc();
-  std::int64_t s1 = s0;
-  std::uint64_t t1 = t0;
-  while (s1 - s0 < 10'000'000) {
-    s1 = steady_ns();
-    t1 = __rdtsc();
+  if (!electron::detail::invariant_tsc()) return c;
+  const electron::detail::tsc_pair from = electron::detail::read_tsc_pair();
+  while (electron::detail::steady_ns() - from.ns < 10'000'000) {
   }
-  const double ticks = static_cast<double>(t1 - t0);
-  const double ns = static_cast<double>(s1 - s0);
-  const double hz = ticks / ns * 1e9;
-  if (!(hz > 1e8 && hz < 1e11)) return c;
-  c.use_tsc = true;
-  c.tsc0 = t1;
-  c.steady0 = s1;
-  c.ticks_per_second = hz;
-  c.mult = static_cast<std::uint64_t>(ns / ticks * 4294967296.0);
+  c.use_tsc = c.rate.measure(from, electron::detail::read_tsc_pair());
   return c;
 }
-#endif
 
 inline const tsc_clock& metrics_clock() noexcept {
 #if ELECTRON_METRICS_HAVE_TSC
@@ -105,14 +63,7 @@ inline const tsc_clock& metrics_clock() noexcept {
 [[nodiscard]] inline std::int64_t now_ns() noexcept {
 #if ELECTRON_METRICS_HAVE_TSC
   const detail::tsc_clock& c = detail::metrics_clock();
-  if (ELECTRON_LIKELY(c.use_tsc)) {
-    const std::uint64_t ticks = __rdtsc() - c.tsc0;
-    // Before tsc0 (another thread calibrated) the difference wraps; the
-    // signed view keeps it a small negative number of ticks.
-    const auto signed_ticks = static_cast<std::int64_t>(ticks);
-    const auto prod = static_cast<detail::int128>(signed_ticks) * static_cast<detail::int128>(c.mult);
-    return c.steady0 + static_cast<std::int64_t>(prod >> 32);
-  }
+  if (ELECTRON_LIKELY(c.use_tsc)) return c.rate.to_ns(electron::detail::read_tsc());
 #endif
   return detail::steady_ns();
 }
@@ -124,7 +75,7 @@ inline const tsc_clock& metrics_clock() noexcept {
 
 /// The calibrated TSC rate in ticks per second, or 0 when now_ns() reads
 /// steady_clock.
-[[nodiscard]] inline double tsc_ticks_per_second() noexcept { return detail::metrics_clock().ticks_per_second; }
+[[nodiscard]] inline double tsc_ticks_per_second() noexcept { return detail::metrics_clock().rate.ticks_per_second; }
 
 /// Records the nanoseconds between its construction and its destruction (or
 /// stop()) into a histogram. Not copyable or movable; noexcept.
