@@ -28,6 +28,7 @@
 #include "electron/metrics/registry.hpp"
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -48,7 +49,12 @@
 #define ELECTRON_METRICS_DETAIL_MALLINFO2 0
 #endif
 #if ELECTRON_ASAN || ELECTRON_TSAN
+#if __has_include(<sanitizer/allocator_interface.h>)
 #include <sanitizer/allocator_interface.h>
+#else
+// g++ does not install this header of the sanitizer runtime it links.
+extern "C" std::size_t __sanitizer_get_current_allocated_bytes();  // NOLINT(bugprone-reserved-identifier)
+#endif
 #endif
 
 ELECTRON_BEGIN_NAMESPACE
