@@ -255,7 +255,7 @@ class text_writer {
     encoding::sink_append(*static_cast<S*>(sink), bytes);
   }
   static char* put(char* p, std::string_view s) noexcept {
-    std::memcpy(p, s.data(), s.size());
+    if (!s.empty()) std::memcpy(p, s.data(), s.size());  // an empty view's data() may be null
     return p + s.size();
   }
   template <class V>

@@ -173,7 +173,8 @@ struct process_statistics {
   bool has_max_fds = false;
 };
 
-/// Reads the figures of the process collector. noexcept; no allocation.
+/// Reads the figures of the process collector. noexcept; a few system
+/// calls (on Linux, opendir() allocates its buffer: the one allocation).
 inline process_statistics process_stats() noexcept {
   process_statistics p;
 #if defined(__linux__)
