@@ -14,7 +14,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <random>
+#include <thread>
 #include <vector>
+
+#if defined(__linux__)
+#include <sched.h>
+#endif
 
 #if defined(ELECTRON_BENCH_HAVE_PROMETHEUS_CPP)
 ELECTRON_BENCH_PEER_HEADERS_BEGIN
@@ -78,6 +83,25 @@ void counter_inc_prometheus_cpp(benchmark::State& state) {
 }
 #endif
 
+#if defined(__linux__)
+// The per-CPU alternative the design was weighed against: a padded cell per
+// CPU picked by sched_getcpu (a vDSO call), with fetch_add since two threads
+// may share a CPU between preemptions.
+void counter_inc_percpu_sched_getcpu(benchmark::State& state) {
+  static electron::cache::padded<std::atomic<std::uint64_t>> cells[256];
+  for (auto _ : state) {
+    const int cpu = sched_getcpu();
+    cells[static_cast<unsigned>(cpu) & 255u]->fetch_add(1, std::memory_order_relaxed);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(counter_inc_percpu_sched_getcpu)
+    ->Name("counter_inc/percpu_sched_getcpu")
+    ->Threads(1)
+    ->Threads(2)
+    ->UseRealTime();
+#endif
+
 BENCHMARK(counter_inc_electron)->Name("counter_inc/electron")->Threads(1)->Threads(2)->UseRealTime();
 BENCHMARK(counter_inc_std_atomic)->Name("counter_inc/std_atomic")->Threads(1)->Threads(2)->UseRealTime();
 #if defined(ELECTRON_BENCH_HAVE_PROMETHEUS_CPP)
@@ -121,6 +145,29 @@ BENCHMARK(histogram_record_prometheus_cpp)
     ->Threads(2)
     ->UseRealTime();
 #endif
+
+// The read side (a scrape): merge the shards of a default histogram
+// (23,552 buckets) recorded by 2 threads, then p50 and p99.
+void histogram_snapshot_electron(benchmark::State& state) {
+  static em::histogram h;
+  static const bool filled = [] {
+    auto fill = [] {
+      for (const std::int64_t v : latencies()) h.record(v);
+    };
+    std::thread a(fill);
+    std::thread b(fill);
+    a.join();
+    b.join();
+    return true;
+  }();
+  electron_bench::keep(filled);
+  for (auto _ : state) {
+    const em::histogram_snapshot s = h.snapshot();
+    electron_bench::keep(s.value_at_percentile(50.0));
+    electron_bench::keep(s.value_at_percentile(99.0));
+  }
+}
+BENCHMARK(histogram_snapshot_electron)->Name("histogram_snapshot/electron");
 
 // ---------------------------------------------------------------------------
 // clock and timer

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <memory>
 #include <new>
+#include <span>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -65,10 +66,14 @@ class histogram_snapshot {
   /// The value at or below which p percent of the recorded values lie, at
   /// the histogram's resolution: HdrHistogram_c's hdr_value_at_percentile,
   /// which returns the highest value equivalent to the bucket that holds the
-  /// ceil-rounded p-th count (the lowest one for p == 0). 0 when empty.
+  /// count of rank round(p / 100 * total) (at least 1; the lowest value of
+  /// the bucket for p == 0). 0 when empty.
   /// O(counts_len()).
   [[nodiscard]] std::int64_t value_at_percentile(double p) const noexcept {
     const double requested = p < 100.0 ? (p > 0.0 ? p : 0.0) : 100.0;
+    // Truncating x + 0.5 is HdrHistogram_c's rounding of the rank (its
+    // answers are the reference), kept as it is rather than std::lround.
+    // NOLINTNEXTLINE(bugprone-incorrect-roundings)
     auto wanted = static_cast<std::uint64_t>(requested / 100.0 * static_cast<double>(m_total) + 0.5);
     if (wanted < 1) wanted = 1;
     std::uint64_t seen = 0;
@@ -132,6 +137,22 @@ class histogram_snapshot {
     std::uint64_t n = 0;
     for (std::size_t i = 0; i <= last && i < m_counts.size(); ++i) n += m_counts[i];
     return n;
+  }
+
+  /// count_at_or_below(bounds[i]) into out[i] for every i, in one pass over
+  /// the buckets: folding onto Prometheus `le` bounds. Preconditions: bounds
+  /// ascending, out.size() >= bounds.size(). O(counts_len() + bounds.size()).
+  void counts_at_or_below(std::span<const std::int64_t> bounds, std::span<std::uint64_t> out) const noexcept {
+    ELECTRON_ASSERT(out.size() >= bounds.size(), "counts_at_or_below: out is shorter than bounds");
+    std::uint64_t n = 0;
+    std::size_t i = 0;  // the next bucket to add
+    for (std::size_t b = 0; b < bounds.size(); ++b) {
+      if (bounds[b] >= 0 && !m_counts.empty()) {
+        const std::size_t last = std::min(m_layout.index_of(bounds[b]), m_counts.size() - 1);
+        for (; i <= last; ++i) n += m_counts[i];
+      }
+      out[b] = n;
+    }
   }
 
   /// Calls f(lowest, highest, count) for each non-empty bucket, in
@@ -290,31 +311,38 @@ class histogram {
       m_out_of_range.fetch_add(count, std::memory_order_relaxed);
       return;
     }
-    const std::size_t i = m_layout.index_of(v);
-    const std::uint32_t s = electron::detail::thread_slot();
-    if (ELECTRON_LIKELY(s < electron::detail::max_thread_slots)) {
-      // Only the slot's owner stores this pointer (slots change owner under
-      // a mutex), and only it writes the shard: relaxed load + store.
-      std::atomic<std::uint64_t>* shard = m_shards[s].load(std::memory_order_relaxed);
-      if (ELECTRON_LIKELY(shard != nullptr)) {
-        bump(shard[header_total], count);
-        bump(shard[header_sum], static_cast<std::uint64_t>(v) * count);
-        bump(shard[header_size + i], count);
-        return;
-      }
-    }
-    record_slow(s, i, v, count);
+    add(m_layout.index_of(v), count, static_cast<std::uint64_t>(v) * count);
   }
 
   /// Records v and, when v exceeds expected_interval, the values
   /// v - expected_interval, v - 2 * expected_interval, ... down to
   /// expected_interval: the samples a stalled measuring loop failed to take
-  /// (coordinated omission; HdrHistogram's recordValueWithExpectedInterval).
+  /// (coordinated omission; HdrHistogram's recordValueWithExpectedInterval,
+  /// with its rule that nothing more is recorded when v is out of range).
+  /// The missing values are added bucket by bucket, so the cost is
+  /// O(buckets they span), not O(v / expected_interval).
   void record_corrected(std::int64_t v, std::int64_t expected_interval) noexcept {
-    record(v);
+    if (static_cast<std::uint64_t>(v) > static_cast<std::uint64_t>(m_layout.highest)) {
+      m_out_of_range.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    add(m_layout.index_of(v), 1, static_cast<std::uint64_t>(v));
     if (expected_interval <= 0 || v <= expected_interval) return;
-    for (std::int64_t missing = v - expected_interval; missing >= expected_interval; missing -= expected_interval) {
-      record(missing);
+    // The missing values v - k * I for k = 1..K, K = v / I - 1 (all >= I),
+    // from the smallest up, one bucket at a time.
+    const std::int64_t interval = expected_interval;
+    const std::int64_t largest = v - interval;
+    const std::int64_t k_max = v / interval - 1;
+    std::int64_t x = v - k_max * interval;
+    while (x <= largest) {
+      const std::int64_t top = std::min(m_layout.highest_equivalent(x), largest);
+      const std::int64_t n = (top - x) / interval + 1;
+      // Sum of x, x + I, ..., x + (n - 1) I, modulo 2^64 like every sum here.
+      const auto un = static_cast<std::uint64_t>(n);
+      const std::uint64_t pairs = (un % 2 == 0) ? (un / 2) * (un - 1) : un * ((un - 1) / 2);
+      add(m_layout.index_of(x), un, static_cast<std::uint64_t>(x) * un + pairs * static_cast<std::uint64_t>(interval));
+      if (top == largest) break;
+      x += n * interval;
     }
   }
 
@@ -467,12 +495,29 @@ class histogram {
     return shard;
   }
 
-  ELECTRON_NOINLINE void record_slow(std::uint32_t s, std::size_t i, std::int64_t v, std::uint64_t count) noexcept {
+  // count values, summing to sum, into bucket i of the calling thread's shard.
+  ELECTRON_ALWAYS_INLINE void add(std::size_t i, std::uint64_t count, std::uint64_t sum) noexcept {
+    const std::uint32_t s = electron::detail::thread_slot();
+    if (ELECTRON_LIKELY(s < electron::detail::max_thread_slots)) {
+      // Only the slot's owner stores this pointer (slots change owner under
+      // a mutex), and only it writes the shard: relaxed load + store.
+      std::atomic<std::uint64_t>* shard = m_shards[s].load(std::memory_order_relaxed);
+      if (ELECTRON_LIKELY(shard != nullptr)) {
+        bump(shard[header_total], count);
+        bump(shard[header_sum], sum);
+        bump(shard[header_size + i], count);
+        return;
+      }
+    }
+    add_slow(s, i, count, sum);
+  }
+
+  ELECTRON_NOINLINE void add_slow(std::uint32_t s, std::size_t i, std::uint64_t count, std::uint64_t sum) noexcept {
     if (s < electron::detail::max_thread_slots) {
       std::atomic<std::uint64_t>* shard = new_shard();
       if (shard != nullptr) {
         bump(shard[header_total], count);
-        bump(shard[header_sum], static_cast<std::uint64_t>(v) * count);
+        bump(shard[header_sum], sum);
         bump(shard[header_size + i], count);
         m_shards[s].store(shard, std::memory_order_release);
         std::uint32_t used = m_used.load(std::memory_order_relaxed);
@@ -488,7 +533,7 @@ class histogram {
       return;
     }
     shard[header_total].fetch_add(count, std::memory_order_relaxed);
-    shard[header_sum].fetch_add(static_cast<std::uint64_t>(v) * count, std::memory_order_relaxed);
+    shard[header_sum].fetch_add(sum, std::memory_order_relaxed);
     shard[header_size + i].fetch_add(count, std::memory_order_relaxed);
   }
 

@@ -117,7 +117,7 @@ struct hdr_layout {
   }
 
   [[nodiscard]] constexpr std::int64_t highest_equivalent(std::int64_t v) const noexcept {
-    return lowest_equivalent(v) + size_of_equivalent_range(v) - 1;
+    return lowest_equivalent(v) + (size_of_equivalent_range(v) - 1);  // no overflow at INT64_MAX
   }
 
   [[nodiscard]] constexpr std::int64_t median_equivalent(std::int64_t v) const noexcept {
