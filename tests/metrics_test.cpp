@@ -9,13 +9,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <fstream>
 #include <limits>
-#include <map>
 #include <memory>
 #include <random>
 #include <sstream>
@@ -753,6 +753,16 @@ TEST_CASE("histogram merge adds counts with equal and with different options") {
 
   a.merge(a);  // self-merge doubles
   CHECK(a.total_count() == 2 * all.size());
+  CHECK(a.sum() == 2 * sum);
+  // The sum merges exactly beyond 2^53 (it is an integer sum, not a double).
+  em::histogram x({1, std::int64_t{1} << 62, 2});
+  em::histogram y({1, std::int64_t{1} << 62, 2});
+  // 2^60 + 100 rounds to 2^60 as a double, but 2^60 + 200 to 2^60 + 256.
+  x.record((std::int64_t{1} << 60) + 100);
+  y.record(100);
+  y.merge(x);
+  CHECK(y.sum() == static_cast<double>((std::uint64_t{1} << 60) + 200));
+  CHECK(y.snapshot().sum() == static_cast<double>((std::uint64_t{1} << 60) + 200));
   a.reset();
   CHECK(a.total_count() == 0);
   CHECK(a.snapshot().total_count() == 0);

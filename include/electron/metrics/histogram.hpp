@@ -237,6 +237,7 @@ class histogram_snapshot {
   std::vector<std::uint64_t> m_counts;
   std::uint64_t m_total = 0;
   double m_sum = 0.0;
+  std::uint64_t m_sum_raw = 0;  // the integer sum (modulo 2^64), for merge
   std::uint64_t m_out_of_range = 0;
 };
 
@@ -364,6 +365,7 @@ class histogram {
     add(m_shared.load(std::memory_order_acquire));
     for (const std::uint64_t n : r.m_counts) r.m_total += n;
     r.m_sum = static_cast<double>(sum);
+    r.m_sum_raw = sum;
     r.m_out_of_range = m_out_of_range.load(std::memory_order_relaxed);
     return r;
   }
@@ -412,7 +414,7 @@ class histogram {
         if (o.m_counts[i] != 0) shard[header_size + i].fetch_add(o.m_counts[i], std::memory_order_relaxed);
       }
       shard[header_total].fetch_add(o.m_total, std::memory_order_relaxed);
-      shard[header_sum].fetch_add(static_cast<std::uint64_t>(o.m_sum), std::memory_order_relaxed);
+      shard[header_sum].fetch_add(o.m_sum_raw, std::memory_order_relaxed);
       return;
     }
     o.for_each_bucket([&](std::int64_t lo, std::int64_t, std::uint64_t n) {
