@@ -548,7 +548,7 @@ TEST_CASE("summary quantiles are within the histogram's precision of the exact o
   CHECK(text.find("rt_seconds_count 10000\n") != std::string::npos);
 }
 
-TEST_CASE("writing into a sink other than std::string, past the writer's buffer") {
+TEST_CASE("writing into a sink other than std::string past the writer's buffer") {
   struct counting_sink {
     std::string data;
     int appends = 0;
@@ -570,7 +570,7 @@ TEST_CASE("writing into a sink other than std::string, past the writer's buffer"
   CHECK(sink.data.find("c{k=\"1999\"} 1999\n") != std::string::npos);
 }
 
-TEST_CASE("threads registering, updating and scraping at once") {
+TEST_CASE("threads registering and updating while another scrapes") {
   em::registry reg;
   auto& f = reg.counter_family("ops_total", "", {"worker", "kind"});
   constexpr int threads = 4;
@@ -815,4 +815,66 @@ TEST_CASE("exposition for the Python parser", "[.python]") {
   em::add_process_collector(reg);
   std::ofstream(std::string(dir) + "/exposition.txt", std::ios::binary) << reg.text();
   std::ofstream(std::string(dir) + "/expected.json", std::ios::binary) << expected;
+}
+
+namespace {
+// One tab-separated field of the rebuild spec, unescaped (\\, \t, \n).
+std::vector<std::string> spec_fields(const std::string& line) {
+  std::vector<std::string> out(1);
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == '\t') {
+      out.emplace_back();
+    } else if (c == '\\' && i + 1 < line.size()) {
+      const char e = line[++i];
+      out.back() += e == 't' ? '\t' : e == 'n' ? '\n' : e;
+    } else {
+      out.back() += c;
+    }
+  }
+  return out;
+}
+}  // namespace
+
+// Not run by default: tests/metrics_prometheus_parse.py parses the Go
+// server's text of the corpus (prometheus-common-expfmt-testdata-text.txt)
+// with prometheus_client, hands the families here as a spec
+// (ELECTRON_METRICS_REBUILD_SPEC), and compares what text_writer writes
+// (ELECTRON_METRICS_EXPORT_OUT/rebuilt.txt) with the original.
+TEST_CASE("families rebuilt from a parsed text", "[.python_rebuild]") {
+  const char* spec = std::getenv("ELECTRON_METRICS_REBUILD_SPEC");
+  const char* dir = std::getenv("ELECTRON_METRICS_EXPORT_OUT");
+  REQUIRE((spec != nullptr && dir != nullptr));
+  std::ifstream in(spec, std::ios::binary);
+  std::string out;
+  {
+    em::text_writer w(out);
+    std::string line;
+    while (std::getline(in, line)) {
+      const std::vector<std::string> f = spec_fields(line);
+      if (f[0] == "F") {
+        REQUIRE(f.size() == 4);
+        em::metric_type t = em::metric_type::untyped;
+        for (const em::metric_type c :
+             {em::metric_type::counter, em::metric_type::gauge, em::metric_type::histogram, em::metric_type::summary}) {
+          if (f[1] == em::metric_type_name(c)) t = c;
+        }
+        w.family(f[2], f[3], t);
+      } else {
+        REQUIRE(f.size() >= 5);
+        const auto n = static_cast<std::size_t>(std::stoul(f[3]));
+        REQUIRE(f.size() == 5 + 2 * n);
+        std::vector<em::label> labels;
+        for (std::size_t i = 0; i < n; ++i) labels.push_back({f[4 + 2 * i], f[5 + 2 * i]});
+        const double v = std::strtod(f[2].c_str(), nullptr);
+        const std::string& ts = f[4 + 2 * n];
+        if (ts.empty()) {
+          w.sample(f[1], labels, v);
+        } else {
+          w.sample(f[1], labels, v, std::stoll(ts));
+        }
+      }
+    }
+  }
+  std::ofstream(std::string(dir) + "/rebuilt.txt", std::ios::binary) << out;
 }

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """Parses Electron's Prometheus text exposition with prometheus_client.
 
-Usage: metrics_prometheus_parse.py <metrics_export_test binary>
+Usage: metrics_prometheus_parse.py <metrics_export_test binary> [corpus dir]
 
 Runs the binary's hidden "[.python]" test case, which writes a registry
 with every metric type, awkward label values and special floats (and the
@@ -10,7 +10,13 @@ process collector) to exposition.txt, and what it recorded to
 expected.json. The text is parsed with prometheus_client's
 text_string_to_metric_families (Debian's python3-prometheus-client) and
 every recorded sample must come back with its labels, value and family
-type. Exit 77 (skipped) when prometheus_client is missing.
+type.
+
+With the corpus directory, the Go server's text of
+metrics/prometheus-common-expfmt-testdata-text.txt is parsed too, its
+families handed to the binary's hidden "[.python_rebuild]" test, and what
+Electron's text_writer writes from them must be byte-equal to the original.
+Exit 77 (skipped) when prometheus_client is missing.
 """
 import json
 import math
@@ -82,6 +88,53 @@ def main():
         print(failures, "failures")
         return 1
     print(len(expected), "recorded samples and", len(samples), "process samples parsed back by prometheus_client")
+    if len(sys.argv) > 2:
+        return rebuild(binary, os.path.join(sys.argv[2], "metrics", "prometheus-common-expfmt-testdata-text.txt"))
+    return 0
+
+
+def escape(s):
+    return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+
+def rebuild(binary, path):
+    if not os.path.exists(path):
+        print("skipped the rebuild: corpus file not found:", path)
+        return 0
+    with open(path, encoding="utf-8") as f:
+        original = f.read()
+    lines = []
+    families = 0
+    for family in text_string_to_metric_families(original):
+        families += 1
+        type_ = "untyped" if family.type == "unknown" else family.type
+        name = family.name
+        if type_ == "counter" and family.samples and all(s.name == name + "_total" for s in family.samples):
+            name += "_total"
+        lines.append("\t".join(["F", type_, escape(name), escape(family.documentation)]))
+        for s in family.samples:
+            fields = ["S", escape(s.name), repr(s.value), str(len(s.labels))]
+            for k, v in s.labels.items():
+                fields += [escape(k), escape(v)]
+            fields.append("" if s.timestamp is None else str(int(round(float(s.timestamp) * 1000))))
+            lines.append("\t".join(fields))
+    with tempfile.TemporaryDirectory() as d:
+        spec = os.path.join(d, "spec.tsv")
+        with open(spec, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+        env = dict(os.environ, ELECTRON_METRICS_EXPORT_OUT=d, ELECTRON_METRICS_REBUILD_SPEC=spec)
+        subprocess.run([binary, "[.python_rebuild]"], env=env, check=True, stdout=subprocess.DEVNULL)
+        with open(os.path.join(d, "rebuilt.txt"), encoding="utf-8") as f:
+            rebuilt = f.read()
+    if rebuilt != original:
+        a, b = original.splitlines(), rebuilt.splitlines()
+        for i, (x, y) in enumerate(zip(a, b)):
+            if x != y:
+                print("rebuilt text differs at line", i + 1, ":", repr(x), "vs", repr(y))
+                break
+        print("lengths", len(original), len(rebuilt))
+        return 1
+    print(families, "families of the Go server's text rebuilt byte for byte (%d bytes)" % len(original))
     return 0
 
 

@@ -51,7 +51,16 @@ namespace metrics {
 inline constexpr std::string_view text_content_type = "text/plain; version=0.0.4; charset=utf-8";
 
 /// The TYPE of a metric family.
+#if defined(__GNUC__) && !defined(__clang__)
+// g++ takes the scoped enumerators for shadows of the metric types of the
+// same names (metrics::counter, ...).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
+#endif
 enum class metric_type : std::uint8_t { counter, gauge, histogram, summary, untyped };
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 /// The word the text format uses for t ("counter", ...).
 constexpr std::string_view metric_type_name(metric_type t) noexcept {
@@ -246,7 +255,7 @@ class text_writer {
     encoding::sink_append(*static_cast<S*>(sink), bytes);
   }
   static char* put(char* p, std::string_view s) noexcept {
-    std::memcpy(p, s.data(), s.size());
+    if (!s.empty()) std::memcpy(p, s.data(), s.size());  // an empty view's data() may be null
     return p + s.size();
   }
   template <class V>

@@ -28,6 +28,7 @@
 #include "electron/metrics/registry.hpp"
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -48,7 +49,12 @@
 #define ELECTRON_METRICS_DETAIL_MALLINFO2 0
 #endif
 #if ELECTRON_ASAN || ELECTRON_TSAN
+#if __has_include(<sanitizer/allocator_interface.h>)
 #include <sanitizer/allocator_interface.h>
+#else
+// g++ does not install this header of the sanitizer runtime it links.
+extern "C" std::size_t __sanitizer_get_current_allocated_bytes();  // NOLINT(bugprone-reserved-identifier)
+#endif
 #endif
 
 ELECTRON_BEGIN_NAMESPACE
@@ -167,7 +173,8 @@ struct process_statistics {
   bool has_max_fds = false;
 };
 
-/// Reads the figures of the process collector. noexcept; no allocation.
+/// Reads the figures of the process collector. noexcept; a few system
+/// calls (on Linux, opendir() allocates its buffer: the one allocation).
 inline process_statistics process_stats() noexcept {
   process_statistics p;
 #if defined(__linux__)

@@ -117,7 +117,11 @@ class export_family_base {
  public:
   export_family_base(int family_kind, std::string_view name, std::string_view help, metric_type type,
                      std::span<const std::string_view> label_names)
-      : m_kind(family_kind), m_name(name), m_help(help), m_type(type), m_label_names(label_names.begin(), label_names.end()) {}
+      : m_kind(family_kind),
+        m_name(name),
+        m_help(help),
+        m_type(type),
+        m_label_names(label_names.begin(), label_names.end()) {}
   export_family_base(const export_family_base&) = delete;
   export_family_base& operator=(const export_family_base&) = delete;
   virtual ~export_family_base() = default;
@@ -214,7 +218,9 @@ class family final : public detail::export_family_base {
   /// Made by registry only.
   family(std::string_view name, std::string_view help, metric_type type, std::span<const std::string_view> label_names,
          histogram_family_options options = {})
-      : export_family_base(detail::export_kind<M>, name, help, type, label_names), m_options(std::move(options)), m_series(label_names.size()) {
+      : export_family_base(detail::export_kind<M>, name, help, type, label_names),
+        m_options(std::move(options)),
+        m_series(label_names.size()) {
     if constexpr (std::is_same_v<M, histogram>) {
       for (const double b : m_options.buckets) {
         m_thresholds.push_back(detail::export_bucket_threshold(b, m_options.unit_divisor));
