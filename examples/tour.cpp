@@ -519,7 +519,7 @@ int main(int argc, char** argv) {
     auto& requests = reg.counter_family("tour_requests_total", "Requests served by the tour.", {"method", "code"});
     metrics::histogram_family_options latency;
     latency.buckets = {1e-6, 1e-5, 1e-4, 1e-3};  // le bounds in seconds
-    latency.unit_divisor = 1e9;                 // nanoseconds recorded, seconds exported
+    latency.unit_divisor = 1e9;                  // nanoseconds recorded, seconds exported
     auto& durations = reg.histogram_family("tour_request_duration_seconds", "Time to answer.", {}, latency);
     metrics::histogram& h = durations.get();
     metrics::counter& ok = requests.labels({"GET", "200"});

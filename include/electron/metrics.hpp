@@ -11,6 +11,12 @@
 //   timer, now_ns          RAII latency into a histogram; the clock is a
 //                          calibrated invariant TSC or steady_clock
 //                          (electron/metrics/timer.hpp)
+//   registry               named families with labels, written in the
+//                          Prometheus text format 0.0.4 into any byte sink
+//                          (electron/metrics/registry.hpp; the writer itself:
+//                          electron/metrics/exposition.hpp)
+//   process_collector      the standard process_* metrics; mem_stats(),
+//   mem_stats, alloc_stats alloc_stats() (electron/metrics/process.hpp)
 //
 //   electron::metrics::counter requests;
 //   electron::metrics::histogram latency;   // 1 ns .. 3.6 s, 3 digits

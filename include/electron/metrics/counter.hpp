@@ -100,8 +100,8 @@ class basic_counter {
   using cell = cache::padded<std::atomic<T>>;
 
   ELECTRON_ALWAYS_INLINE void add_unchecked(T n) noexcept {
-    const std::uint32_t s = detail::thread_slot();
-    if (ELECTRON_LIKELY(s < detail::max_thread_slots)) {
+    const std::uint32_t s = electron::detail::thread_slot();
+    if (ELECTRON_LIKELY(s < electron::detail::max_thread_slots)) {
       // Only the slot's owner stores this pointer, and slots change owner
       // through a mutex: a relaxed load sees the owner's own store.
       cell* c = m_cells[s].load(std::memory_order_relaxed);
@@ -116,7 +116,7 @@ class basic_counter {
   }
 
   ELECTRON_NOINLINE void add_slow(std::uint32_t s, T n) noexcept {
-    if (s < detail::max_thread_slots) {
+    if (s < electron::detail::max_thread_slots) {
       cell* c = new (std::nothrow) cell(std::in_place, n);
       if (c != nullptr) {
         m_cells[s].store(c, std::memory_order_release);
@@ -140,7 +140,7 @@ class basic_counter {
     return sum;
   }
 
-  std::atomic<cell*> m_cells[detail::max_thread_slots] = {};
+  std::atomic<cell*> m_cells[electron::detail::max_thread_slots] = {};
   std::atomic<std::uint32_t> m_used{0};  // 1 + the highest slot with a cell
   std::atomic<T> m_base{};
   std::atomic<std::uint64_t> m_rejected{0};
