@@ -436,8 +436,8 @@ TEST_CASE("trace timestamps are exact nanoseconds in microseconds") {
   const auto comma = out.find(',', ts);
   REQUIRE((ts != std::string::npos && dot < comma));
   CHECK(comma - dot == 4);  // three decimals
-  const std::string us = out.substr(ts + 5, dot - ts - 5);
-  CHECK(std::stoull(us) * 1000 >= begin);  // later than the earlier span's begin
+  const std::uint64_t ns = std::stoull(out.substr(ts + 5, dot - ts - 5)) * 1000 + std::stoull(out.substr(dot + 1, 3));
+  CHECK(ns > end);  // "three" began after "two" ended, to the ns
 }
 
 TEST_CASE("trace threads record while the collector drains (conservation)") {
