@@ -203,9 +203,9 @@ struct registry {
   clock_pair origin;        // taken at creation
   bool calibrated = false;  // under the mutex
   clock_pair calib_base;    // under the mutex
-#if ELECTRON_TRACE_HAS_TSC
-  uint128 ns_per_tick_q32 = std::uint64_t{1} << 32;  // ns per tick * 2^32, under the mutex
-#endif
+  // ns per tick * 2^32, under the mutex. A member in every configuration, so
+  // the layout does not depend on ELECTRON_TRACE_STEADY_CLOCK.
+  std::uint64_t ns_per_tick_q32 = std::uint64_t{1} << 32;
 
   registry() noexcept {
 #if ELECTRON_TRACE_HAS_TSC
@@ -249,7 +249,7 @@ struct registry {
       now = read_pair();
     }
     const std::uint64_t dt = std::max<std::uint64_t>(now.tick - origin.tick, 1);
-    ns_per_tick_q32 = (static_cast<uint128>(now.ns - origin.ns) << 32) / dt;
+    ns_per_tick_q32 = static_cast<std::uint64_t>((static_cast<uint128>(now.ns - origin.ns) << 32) / dt);
     calib_base = origin;
 #endif
   }
