@@ -146,9 +146,9 @@ inline constexpr std::uint64_t tsc_min_tick_gap = 16;
 // A thread's buffer: a bounded single-producer single-consumer ring of event
 // records. The producer is the thread; the consumer is whoever holds the
 // registry's mutex (one drain at a time). Full ring: the new event is dropped
-// and counted (drop newest), so what a trace keeps is a prefix of each
-// thread's events between drains, never a span whose children were lost
-// after it was written.
+// and counted (drop newest), so what a drain hands out of a thread is a
+// prefix of its events since the previous drain. A span is written at its
+// end, after its children: children may be kept and their parent dropped.
 // ===========================================================================
 struct producer_side {
   std::atomic<std::uint64_t> head{0};     // events written; written by the thread only
