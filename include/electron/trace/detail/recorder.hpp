@@ -183,7 +183,24 @@ struct thread_buffer {
         return;
       }
     }
-    std::memcpy(static_cast<void*>(&slots[h & mask]), &e, offsetof(event, attrs) + e.attr_count * sizeof(attribute));
+    // Constant sizes, so both compilers copy inline (a variable size is a
+    // call to memcpy with g++).
+    void* const slot = &slots[h & mask];
+    constexpr std::size_t header = offsetof(event, attrs);
+    switch (e.attr_count) {
+      case 0:
+        std::memcpy(slot, &e, header);
+        break;
+      case 1:
+        std::memcpy(slot, &e, header + sizeof(attribute));
+        break;
+      case 2:
+        std::memcpy(slot, &e, header + 2 * sizeof(attribute));
+        break;
+      default:
+        std::memcpy(slot, &e, sizeof(event));
+        break;
+    }
     // release: the record is complete before the drainer sees head move.
     p.head.store(h + 1, std::memory_order_release);
   }
