@@ -170,8 +170,7 @@ struct thread_buffer {
   event* slots = nullptr;
   std::uint64_t mask = 0;
 
-  // Producer: append e (its first `bytes` bytes: the header and the
-  // attributes set), or count a drop.
+  // Producer: append e (its header and the attributes set), or count a drop.
   ELECTRON_ALWAYS_INLINE void push(const event& e) noexcept {
     producer_side& p = *producer;
     const std::uint64_t h = p.head.load(std::memory_order_relaxed);
