@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -436,8 +437,31 @@ TEST_CASE("trace timestamps are exact nanoseconds in microseconds") {
   const auto comma = out.find(',', ts);
   REQUIRE((ts != std::string::npos && dot < comma));
   CHECK(comma - dot == 4);  // three decimals
-  const std::string us = out.substr(ts + 5, dot - ts - 5);
-  CHECK(std::stoull(us) * 1000 >= begin);  // later than the earlier span's begin
+  const std::uint64_t ns = std::stoull(out.substr(ts + 5, dot - ts - 5)) * 1000 + std::stoull(out.substr(dot + 1, 3));
+  CHECK(ns > end);  // "three" began after "two" ended, to the ns
+}
+
+TEST_CASE("trace times are steady_clock nanoseconds") {
+  (void)drain_all();  // calibrates the counter's rate when the clock is the TSC
+  auto steady = [] {
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+            .count());
+  };
+  const std::uint64_t before = steady();
+  {
+    trace::span s("timed");
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  const std::uint64_t after = steady();
+  const drained d = drain_all();
+  REQUIRE(d.events.size() == 1);
+  // Within the steady_clock readings around it, give or take the rate's
+  // error (about 1 ppm of the time since the calibration origin) and noise.
+  constexpr std::uint64_t slack = 200'000;
+  CHECK(d.events[0].begin + slack >= before);
+  CHECK(d.events[0].end <= after + slack);
+  CHECK(d.events[0].end - d.events[0].begin >= 2'000'000 - slack / 10);
 }
 
 TEST_CASE("trace threads record while the collector drains (conservation)") {

@@ -146,9 +146,9 @@ inline constexpr std::uint64_t tsc_min_tick_gap = 16;
 // A thread's buffer: a bounded single-producer single-consumer ring of event
 // records. The producer is the thread; the consumer is whoever holds the
 // registry's mutex (one drain at a time). Full ring: the new event is dropped
-// and counted (drop newest), so what a trace keeps is a prefix of each
-// thread's events between drains, never a span whose children were lost
-// after it was written.
+// and counted (drop newest), so what a drain hands out of a thread is a
+// prefix of its events since the previous drain. A span is written at its
+// end, after its children: children may be kept and their parent dropped.
 // ===========================================================================
 struct producer_side {
   std::atomic<std::uint64_t> head{0};     // events written; written by the thread only
@@ -170,8 +170,7 @@ struct thread_buffer {
   event* slots = nullptr;
   std::uint64_t mask = 0;
 
-  // Producer: append e (its first `bytes` bytes: the header and the
-  // attributes set), or count a drop.
+  // Producer: append e (its header and the attributes set), or count a drop.
   ELECTRON_ALWAYS_INLINE void push(const event& e) noexcept {
     producer_side& p = *producer;
     const std::uint64_t h = p.head.load(std::memory_order_relaxed);
@@ -183,7 +182,24 @@ struct thread_buffer {
         return;
       }
     }
-    std::memcpy(static_cast<void*>(&slots[h & mask]), &e, offsetof(event, attrs) + e.attr_count * sizeof(attribute));
+    // Constant sizes, so both compilers copy inline (a variable size is a
+    // call to memcpy with g++).
+    void* const slot = &slots[h & mask];
+    constexpr std::size_t header = offsetof(event, attrs);
+    switch (e.attr_count) {
+      case 0:
+        std::memcpy(slot, &e, header);
+        break;
+      case 1:
+        std::memcpy(slot, &e, header + sizeof(attribute));
+        break;
+      case 2:
+        std::memcpy(slot, &e, header + 2 * sizeof(attribute));
+        break;
+      default:
+        std::memcpy(slot, &e, sizeof(event));
+        break;
+    }
     // release: the record is complete before the drainer sees head move.
     p.head.store(h + 1, std::memory_order_release);
   }
@@ -203,9 +219,9 @@ struct registry {
   clock_pair origin;        // taken at creation
   bool calibrated = false;  // under the mutex
   clock_pair calib_base;    // under the mutex
-#if ELECTRON_TRACE_HAS_TSC
-  uint128 ns_per_tick_q32 = std::uint64_t{1} << 32;  // ns per tick * 2^32, under the mutex
-#endif
+  // ns per tick * 2^32, under the mutex. A member in every configuration, so
+  // the layout does not depend on ELECTRON_TRACE_STEADY_CLOCK.
+  std::uint64_t ns_per_tick_q32 = std::uint64_t{1} << 32;
 
   registry() noexcept {
 #if ELECTRON_TRACE_HAS_TSC
@@ -249,7 +265,7 @@ struct registry {
       now = read_pair();
     }
     const std::uint64_t dt = std::max<std::uint64_t>(now.tick - origin.tick, 1);
-    ns_per_tick_q32 = (static_cast<uint128>(now.ns - origin.ns) << 32) / dt;
+    ns_per_tick_q32 = static_cast<std::uint64_t>((static_cast<uint128>(now.ns - origin.ns) << 32) / dt);
     calib_base = origin;
 #endif
   }
