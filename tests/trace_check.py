@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 # Checks a Chrome Trace Event JSON file written by electron::trace:
 #   trace_check.py FILE [key=value ...]

@@ -11,10 +11,10 @@
 #include <chrono>
 #include <cstdint>
 
-#if ELECTRON_ARCH_X86 && (defined(__GNUC__) || defined(__clang__))
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <cpuid.h>
 #include <x86intrin.h>
-/// 1 where the TSC can be read (x86 with GCC or Clang); whether it is usable
+/// 1 where the TSC can be read (x86-64 with GCC or Clang); whether it is usable
 /// as a clock is invariant_tsc()'s answer at run time.
 #define ELECTRON_DETAIL_HAVE_TSC 1
 #else
@@ -85,17 +85,21 @@ struct tsc_rate {
   double ticks_per_second = 0.0;
 
   /// The rate from `from` to `to`; false (and no change) when the interval
-  /// is empty or the rate is implausible (under 100 MHz or over 100 GHz: a
-  /// hypervisor that traps or scales rdtsc badly).
-  bool measure(const tsc_pair& from, const tsc_pair& to) noexcept {
+  /// is empty, or when `plausible_only` and the rate is implausible (under
+  /// 100 MHz or over 100 GHz: a hypervisor that traps or scales rdtsc
+  /// badly). A caller that has already recorded ticks passes false: they
+  /// need this rate, whatever it is.
+  bool measure(const tsc_pair& from, const tsc_pair& to, bool plausible_only = true) noexcept {
     if (to.tick <= from.tick || to.ns <= from.ns) return false;
     const auto ticks = static_cast<double>(to.tick - from.tick);
     const auto ns = static_cast<double>(to.ns - from.ns);
     const double hz = ticks / ns * 1e9;
-    if (!(hz > 1e8 && hz < 1e11)) return false;
+    if (plausible_only && !(hz > 1e8 && hz < 1e11)) return false;
+    const double q32 = ns / ticks * 4294967296.0;
+    if (!(q32 >= 1.0 && q32 < 18446744073709551616.0)) return false;  // a conversion that fits
     base = from;
     ticks_per_second = hz;
-    ns_per_tick_q32 = static_cast<std::uint64_t>(ns / ticks * 4294967296.0);
+    ns_per_tick_q32 = static_cast<std::uint64_t>(q32);
     return true;
   }
 

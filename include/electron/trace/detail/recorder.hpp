@@ -7,6 +7,7 @@
 
 #include "electron/cache/padded.hpp"
 #include "electron/config.hpp"
+#include "electron/detail/tsc.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -20,12 +21,10 @@
 #include <thread>
 #include <type_traits>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(ELECTRON_TRACE_STEADY_CLOCK)
-#include <cpuid.h>
-#include <x86intrin.h>
-/// 1 where trace may read the time stamp counter (x86-64, invariant TSC
-/// checked at run time). Define ELECTRON_TRACE_STEADY_CLOCK to always use
-/// std::chrono::steady_clock.
+/// 1 where trace may read the time stamp counter (x86, invariant TSC
+/// checked at run time; electron/detail/tsc.hpp). Define
+/// ELECTRON_TRACE_STEADY_CLOCK to always use std::chrono::steady_clock.
+#if ELECTRON_DETAIL_HAVE_TSC && !defined(ELECTRON_TRACE_STEADY_CLOCK)
 #define ELECTRON_TRACE_HAS_TSC 1
 #else
 #define ELECTRON_TRACE_HAS_TSC 0
@@ -109,32 +108,11 @@ namespace detail {
 // calibration_ns apart; the first drain waits for the rest), fixed from then
 // on so every export converts the same tick to the same nanosecond.
 // ===========================================================================
-inline std::uint64_t steady_ns() noexcept {
-  return static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-          .count());
-}
-
-#if ELECTRON_TRACE_HAS_TSC
-__extension__ using uint128 = unsigned __int128;
-
-inline bool tsc_invariant() noexcept {
-  unsigned a = 0, b = 0, c = 0, d = 0;
-  if (__get_cpuid(0x80000000u, &a, &b, &c, &d) == 0 || a < 0x80000007u) return false;
-  if (__get_cpuid(0x80000007u, &a, &b, &c, &d) == 0) return false;
-  return ((d >> 8) & 1u) != 0;
-}
-#endif
+inline std::uint64_t steady_ns() noexcept { return static_cast<std::uint64_t>(electron::detail::steady_ns()); }
 
 /// The shortest interval over which the counter's rate is measured: about
 /// 1 ppm of rate error from readings a few tens of ns wide.
 inline constexpr std::uint64_t calibration_ns = 50'000'000;
-
-/// A pair of readings of the two clocks, taken close together.
-struct clock_pair {
-  std::uint64_t tick = 0;
-  std::uint64_t ns = 0;
-};
 
 // Ticks between two events of one thread: a later event always gets a later
 // tick, at least min_tick_gap ticks on, so that after conversion (at most
@@ -216,41 +194,26 @@ struct registry {
   std::atomic<std::size_t> capacity{8192};           // events per new buffer (a power of two)
   std::atomic<std::uint64_t> unbuffered_dropped{0};  // events with no buffer to go to
   bool tsc = false;
-  clock_pair origin;        // taken at creation
-  bool calibrated = false;  // under the mutex
-  clock_pair calib_base;    // under the mutex
-  // ns per tick * 2^32, under the mutex. A member in every configuration, so
-  // the layout does not depend on ELECTRON_TRACE_STEADY_CLOCK.
-  std::uint64_t ns_per_tick_q32 = std::uint64_t{1} << 32;
+  electron::detail::tsc_pair origin;  // taken at creation
+  bool calibrated = false;            // under the mutex
+  // Ticks to steady_clock ns, set by calibrate() (under the mutex). A member
+  // in every configuration, so the layout does not depend on
+  // ELECTRON_TRACE_STEADY_CLOCK.
+  electron::detail::tsc_rate rate;
 
   registry() noexcept {
 #if ELECTRON_TRACE_HAS_TSC
-    tsc = tsc_invariant();
+    tsc = electron::detail::invariant_tsc();
 #endif
     origin = read_pair();
   }
 
-  // The best of a few readings: the one whose two counter reads are
-  // closest, the steady_clock reading between them taken as at their middle.
-  [[nodiscard]] clock_pair read_pair() const noexcept {
+  [[nodiscard]] electron::detail::tsc_pair read_pair() const noexcept {
 #if ELECTRON_TRACE_HAS_TSC
-    if (tsc) {
-      clock_pair best;
-      std::uint64_t best_window = ~std::uint64_t{0};
-      for (int i = 0; i < 7; ++i) {
-        const std::uint64_t t0 = __rdtsc();
-        const std::uint64_t ns = steady_ns();
-        const std::uint64_t t1 = __rdtsc();
-        if (t1 - t0 < best_window) {
-          best_window = t1 - t0;
-          best = {t0 + (t1 - t0) / 2, ns};
-        }
-      }
-      return best;
-    }
+    if (tsc) return electron::detail::read_tsc_pair();
 #endif
-    const std::uint64_t ns = steady_ns();
-    return {ns, ns};
+    const std::int64_t ns = electron::detail::steady_ns();
+    return {static_cast<std::uint64_t>(ns), ns};
   }
 
   // Under the mutex. Fixes the tick rate on first use.
@@ -259,27 +222,20 @@ struct registry {
     calibrated = true;
 #if ELECTRON_TRACE_HAS_TSC
     if (!tsc) return;
-    clock_pair now = read_pair();
-    if (now.ns - origin.ns < calibration_ns) {
-      std::this_thread::sleep_for(std::chrono::nanoseconds(calibration_ns - (now.ns - origin.ns)));
+    electron::detail::tsc_pair now = read_pair();
+    const auto wanted = static_cast<std::int64_t>(calibration_ns);
+    if (now.ns - origin.ns < wanted) {
+      std::this_thread::sleep_for(std::chrono::nanoseconds(wanted - (now.ns - origin.ns)));
       now = read_pair();
     }
-    const std::uint64_t dt = std::max<std::uint64_t>(now.tick - origin.tick, 1);
-    ns_per_tick_q32 = static_cast<std::uint64_t>((static_cast<uint128>(now.ns - origin.ns) << 32) / dt);
-    calib_base = origin;
+    // The ticks already recorded need this rate, plausible or not.
+    static_cast<void>(rate.measure(origin, now, false));
 #endif
   }
   // Under the mutex, after calibrate().
   [[nodiscard]] std::uint64_t to_ns(std::uint64_t tick) const noexcept {
 #if ELECTRON_TRACE_HAS_TSC
-    if (tsc) {
-      if (tick >= calib_base.tick) {
-        return calib_base.ns +
-               static_cast<std::uint64_t>((static_cast<uint128>(tick - calib_base.tick) * ns_per_tick_q32) >> 32);
-      }
-      return calib_base.ns -
-             static_cast<std::uint64_t>((static_cast<uint128>(calib_base.tick - tick) * ns_per_tick_q32) >> 32);
-    }
+    if (tsc) return static_cast<std::uint64_t>(rate.to_ns(tick));
 #endif
     return tick;
   }
@@ -385,7 +341,7 @@ ELECTRON_ALWAYS_INLINE thread_buffer* thread_buffer_for_write() noexcept {
 ELECTRON_ALWAYS_INLINE std::uint64_t next_tick(thread_state& ts) noexcept {
 #if ELECTRON_TRACE_HAS_TSC
   if (ELECTRON_LIKELY(ts.tsc)) {
-    std::uint64_t t = __rdtsc();
+    std::uint64_t t = electron::detail::read_tsc();
     if (ELECTRON_UNLIKELY(t < ts.last_tick + tsc_min_tick_gap)) t = ts.last_tick + tsc_min_tick_gap;
     ts.last_tick = t;
     return t;
