@@ -19263,6 +19263,2630 @@ ELECTRON_END_NAMESPACE
 
 #endif  // ELECTRON_LOCKFREE_HPP
 // ---- end electron/lockfree.hpp ----
+// ---- begin electron/metrics.hpp ----
+// electron/metrics.hpp: counts and latencies recorded at a few nanoseconds
+// (namespace electron::metrics).
+//
+//   counter, counter_f64   monotonic, sharded per thread, summed on read
+//   gauge, gauge_f64       one atomic value: set, add, sub
+//                          (electron/metrics/counter.hpp)
+//   histogram              HdrHistogram-style log-linear buckets, per-thread
+//                          shards merged on read; snapshot() for queries
+//                          (electron/metrics/histogram.hpp)
+//   timer, now_ns          RAII latency into a histogram; the clock is a
+//                          calibrated invariant TSC or steady_clock
+//                          (electron/metrics/timer.hpp)
+//   registry               named families with labels, written in the
+//                          Prometheus text format 0.0.4 into any byte sink
+//                          (electron/metrics/registry.hpp; the writer itself:
+//                          electron/metrics/exposition.hpp)
+//   process_collector      the standard process_* metrics; mem_stats(),
+//   mem_stats, alloc_stats alloc_stats() (electron/metrics/process.hpp)
+//
+//   electron::metrics::counter requests;
+//   electron::metrics::histogram latency;   // 1 ns .. 3.6 s, 3 digits
+//   { electron::metrics::timer t(latency); requests.inc(); serve(); }
+//   std::int64_t p99 = latency.value_at_percentile(99.0);
+//
+// docs/metrics.md has the reference and the measured comparison with a
+// shared std::atomic and prometheus-cpp.
+#ifndef ELECTRON_METRICS_HPP
+#define ELECTRON_METRICS_HPP
+
+// ---- begin electron/metrics/counter.hpp ----
+// electron/metrics/counter.hpp: a sharded monotonic counter (one padded cell
+// per thread, summed on read) and a gauge (one atomic value).
+#ifndef ELECTRON_METRICS_COUNTER_HPP
+#define ELECTRON_METRICS_COUNTER_HPP
+
+
+#include <atomic>
+#include <cmath>
+#include <concepts>
+#include <cstdint>
+#include <new>
+#include <type_traits>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace metrics {
+
+/// The value types a counter counts in: std::uint64_t and double.
+template <class T>
+concept counter_value = std::same_as<T, std::uint64_t> || std::same_as<T, double>;
+
+/// The value types a gauge holds: std::int64_t and double.
+template <class T>
+concept gauge_value = std::same_as<T, std::int64_t> || std::same_as<T, double>;
+
+/// A monotonic counter whose increments scale with the number of threads.
+///
+/// Each thread adds into a cell of its own (a cache line, allocated on the
+/// thread's first increment and indexed by electron/detail/thread_slots.hpp's
+/// dense per-thread index), with a relaxed load and store: no read-modify-write
+/// and no line shared between writers. `value()` sums the cells.
+///
+/// - `inc()` / `add(n)`: wait-free, noexcept; a few instructions once the
+///   thread's cell exists. The first increment of a thread allocates one cell
+///   (64 B); if that fails, or the process has more than 128 live threads
+///   with a slot, the increment goes to one shared cell with `fetch_add`.
+///   Nothing is lost.
+/// - `value()`: O(threads that ever incremented); monotonic for a reader
+///   (each later call returns at least the previous value) until `reset()`.
+/// - `add(n)` on `counter_f64` ignores a negative, NaN or infinite `n` and
+///   counts it in `rejected_count()` (a counter only goes up).
+/// - A cell stays with its slot when a thread exits: the next thread given
+///   the slot adds to it, so no count is stranded.
+/// - Neither copyable nor movable (threads hold no pointer to it, but its
+///   cells are its identity). Destruction frees the cells; it must not race
+///   with increments.
+///
+///   electron::metrics::counter requests;
+///   requests.inc();            // from any thread
+///   std::uint64_t n = requests.value();
+template <counter_value T>
+class basic_counter {
+ public:
+  using value_type = T;
+
+  basic_counter() noexcept = default;
+  basic_counter(const basic_counter&) = delete;
+  basic_counter& operator=(const basic_counter&) = delete;
+  ~basic_counter() {
+    const std::uint32_t n = m_used.load(std::memory_order_acquire);
+    for (std::uint32_t s = 0; s < n; ++s) delete m_cells[s].load(std::memory_order_acquire);
+  }
+
+  /// Adds one.
+  ELECTRON_ALWAYS_INLINE void inc() noexcept { add_unchecked(T{1}); }
+
+  /// Adds n. For counter_f64, n must be finite and >= 0; otherwise the call
+  /// does nothing but count itself in rejected_count().
+  ELECTRON_ALWAYS_INLINE void add(T n) noexcept {
+    if constexpr (std::is_floating_point_v<T>) {
+      if (ELECTRON_UNLIKELY(!(n >= 0.0) || !std::isfinite(n))) {
+        m_rejected.fetch_add(1, std::memory_order_relaxed);
+        return;
+      }
+    }
+    add_unchecked(n);
+  }
+
+  /// The sum of all increments since construction or the last reset().
+  [[nodiscard]] T value() const noexcept {
+    // The base first: a reset() that lands between the two reads then only
+    // makes this value larger, never negative.
+    const T base = m_base.load(std::memory_order_acquire);
+    return static_cast<T>(raw_sum() - base);
+  }
+
+  /// Starts the count again from zero. The cells are not written (only
+  /// their owners write them): the current sum becomes the base subtracted
+  /// by value(). Increments racing with reset() may land on either side.
+  void reset() noexcept { m_base.store(raw_sum(), std::memory_order_release); }
+
+  /// How many add(n) calls were ignored (counter_f64: n negative, NaN or
+  /// infinite; always 0 for the unsigned counter).
+  [[nodiscard]] std::uint64_t rejected_count() const noexcept { return m_rejected.load(std::memory_order_relaxed); }
+
+ private:
+  using cell = cache::padded<std::atomic<T>>;
+
+  ELECTRON_ALWAYS_INLINE void add_unchecked(T n) noexcept {
+    const std::uint32_t s = electron::detail::thread_slot();
+    if (ELECTRON_LIKELY(s < electron::detail::max_thread_slots)) {
+      // Only the slot's owner stores this pointer, and slots change owner
+      // through a mutex: a relaxed load sees the owner's own store.
+      cell* c = m_cells[s].load(std::memory_order_relaxed);
+      if (ELECTRON_LIKELY(c != nullptr)) {
+        // The owner is the only writer of its cell: load + store, no RMW.
+        std::atomic<T>& a = c->get();
+        a.store(static_cast<T>(a.load(std::memory_order_relaxed) + n), std::memory_order_relaxed);
+        return;
+      }
+    }
+    add_slow(s, n);
+  }
+
+  ELECTRON_NOINLINE void add_slow(std::uint32_t s, T n) noexcept {
+    if (s < electron::detail::max_thread_slots) {
+      cell* c = new (std::nothrow) cell(std::in_place, n);
+      if (c != nullptr) {
+        m_cells[s].store(c, std::memory_order_release);
+        std::uint32_t used = m_used.load(std::memory_order_relaxed);
+        while (used <= s &&
+               !m_used.compare_exchange_weak(used, s + 1, std::memory_order_release, std::memory_order_relaxed)) {
+        }
+        return;
+      }
+    }
+    m_shared->fetch_add(n, std::memory_order_relaxed);
+  }
+
+  [[nodiscard]] T raw_sum() const noexcept {
+    T sum = m_shared->load(std::memory_order_relaxed);
+    const std::uint32_t n = m_used.load(std::memory_order_acquire);
+    for (std::uint32_t s = 0; s < n; ++s) {
+      const cell* c = m_cells[s].load(std::memory_order_acquire);
+      if (c != nullptr) sum = static_cast<T>(sum + c->get().load(std::memory_order_relaxed));
+    }
+    return sum;
+  }
+
+  std::atomic<cell*> m_cells[electron::detail::max_thread_slots] = {};
+  std::atomic<std::uint32_t> m_used{0};  // 1 + the highest slot with a cell
+  std::atomic<T> m_base{};
+  std::atomic<std::uint64_t> m_rejected{0};
+  cache::padded<std::atomic<T>> m_shared{};  // threads without a slot or a cell
+};
+
+/// The unsigned counter (Prometheus counters of events, bytes...).
+using counter = basic_counter<std::uint64_t>;
+/// The floating-point counter (e.g. seconds spent).
+using counter_f64 = basic_counter<double>;
+
+/// A value that goes up and down: one atomic, so set() is exact and every
+/// operation is linearizable. add/sub/inc/dec are atomic read-modify-writes
+/// (a compare-exchange loop for double); a gauge updated from many threads
+/// at a high rate contends on its line, unlike a counter. Lock-free,
+/// noexcept, allocates nothing; neither copyable nor movable.
+///
+///   electron::metrics::gauge in_flight;
+///   in_flight.inc(); ... in_flight.dec();
+template <gauge_value T>
+class basic_gauge {
+ public:
+  using value_type = T;
+
+  constexpr basic_gauge() noexcept = default;
+  constexpr explicit basic_gauge(T initial) noexcept : m_value(initial) {}
+  basic_gauge(const basic_gauge&) = delete;
+  basic_gauge& operator=(const basic_gauge&) = delete;
+
+  void set(T v) noexcept { m_value.store(v, std::memory_order_relaxed); }
+  void add(T n) noexcept { m_value.fetch_add(n, std::memory_order_relaxed); }
+  void sub(T n) noexcept { m_value.fetch_sub(n, std::memory_order_relaxed); }
+  void inc() noexcept { add(T{1}); }
+  void dec() noexcept { sub(T{1}); }
+  [[nodiscard]] T value() const noexcept { return m_value.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<T> m_value{};
+};
+
+using gauge = basic_gauge<std::int64_t>;
+using gauge_f64 = basic_gauge<double>;
+
+}  // namespace metrics
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_METRICS_COUNTER_HPP
+// ---- end electron/metrics/counter.hpp ----
+// ---- begin electron/metrics/histogram.hpp ----
+// electron/metrics/histogram.hpp: a log-linear histogram of integer values
+// (latencies in nanoseconds, sizes in bytes) in the manner of Gil Tene's
+// HdrHistogram, recorded into per-thread shards and merged on read.
+#ifndef ELECTRON_METRICS_HISTOGRAM_HPP
+#define ELECTRON_METRICS_HISTOGRAM_HPP
+
+// ---- begin electron/metrics/detail/hdr_layout.hpp ----
+// electron/metrics/detail/hdr_layout.hpp: the bucket arithmetic of a
+// log-linear histogram in the manner of Gil Tene's HdrHistogram
+// (http://hdrhistogram.org/; the C port HdrHistogram_c defines the index
+// mapping and the configuration rules followed here): values are grouped in
+// buckets of 2^k equal sub-buckets, each bucket twice as wide as the one
+// before, so a value's sub-bucket is at most 10^-digits of it wide.
+#ifndef ELECTRON_METRICS_DETAIL_HDR_LAYOUT_HPP
+#define ELECTRON_METRICS_DETAIL_HDR_LAYOUT_HPP
+
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace metrics {
+namespace detail {
+
+/// Why a configuration is refused (none when it is valid); the rules of
+/// HdrHistogram_c's hdr_calculate_bucket_config.
+enum class hdr_config_error : std::uint8_t {
+  none,
+  lowest_below_one,         // lowest discernible value must be >= 1
+  digits_out_of_range,      // significant digits must be 1..5
+  highest_below_2_lowest,   // highest trackable value must be >= 2 * lowest
+  unit_magnitude_too_large  // the buckets would not fit 64-bit values
+};
+
+struct hdr_layout {
+  std::int64_t lowest = 1;
+  std::int64_t highest = 2;
+  int digits = 1;
+  int unit_magnitude = 0;                   // floor(log2(lowest))
+  int sub_bucket_half_count_magnitude = 0;  // log2(sub_bucket_count) - 1
+  std::int64_t sub_bucket_count = 0;
+  std::int64_t sub_bucket_half_count = 0;
+  std::int64_t sub_bucket_mask = 0;
+  int bucket_count = 0;
+  std::size_t counts_len = 0;
+
+  /// Checks the configuration and computes the layout; the error when it is
+  /// refused.
+  static constexpr hdr_config_error make(std::int64_t lowest_value, std::int64_t highest_value, int significant_digits,
+                                         hdr_layout& out) noexcept {
+    if (lowest_value < 1) return hdr_config_error::lowest_below_one;
+    if (significant_digits < 1 || significant_digits > 5) return hdr_config_error::digits_out_of_range;
+    if (lowest_value > highest_value / 2) return hdr_config_error::highest_below_2_lowest;
+    hdr_layout l;
+    l.lowest = lowest_value;
+    l.highest = highest_value;
+    l.digits = significant_digits;
+    std::int64_t single_unit_limit = 2;  // 2 * 10^digits: the largest value counted with unit resolution
+    for (int i = 0; i < significant_digits; ++i) single_unit_limit *= 10;
+    const int sub_bucket_count_magnitude =
+        static_cast<int>(std::bit_width(static_cast<std::uint64_t>(single_unit_limit - 1)));
+    l.sub_bucket_half_count_magnitude = (sub_bucket_count_magnitude > 1 ? sub_bucket_count_magnitude : 1) - 1;
+    l.unit_magnitude = static_cast<int>(std::bit_width(static_cast<std::uint64_t>(lowest_value))) - 1;
+    if (l.unit_magnitude + l.sub_bucket_half_count_magnitude > 61) return hdr_config_error::unit_magnitude_too_large;
+    l.sub_bucket_count = std::int64_t{1} << (l.sub_bucket_half_count_magnitude + 1);
+    l.sub_bucket_half_count = l.sub_bucket_count / 2;
+    l.sub_bucket_mask = (l.sub_bucket_count - 1) << l.unit_magnitude;
+    // Buckets needed to cover highest (HdrHistogram_c's buckets_needed_to_cover_value).
+    std::int64_t smallest_untrackable = l.sub_bucket_count << l.unit_magnitude;
+    int buckets = 1;
+    while (smallest_untrackable <= highest_value) {
+      if (smallest_untrackable > std::numeric_limits<std::int64_t>::max() / 2) {
+        ++buckets;
+        break;
+      }
+      smallest_untrackable <<= 1;
+      ++buckets;
+    }
+    l.bucket_count = buckets;
+    l.counts_len = static_cast<std::size_t>(buckets + 1) * static_cast<std::size_t>(l.sub_bucket_half_count);
+    out = l;
+    return hdr_config_error::none;
+  }
+
+  [[nodiscard]] constexpr int bucket_index(std::int64_t v) const noexcept {
+    const int pow2ceiling = 64 - std::countl_zero(static_cast<std::uint64_t>(v | sub_bucket_mask));
+    return pow2ceiling - unit_magnitude - (sub_bucket_half_count_magnitude + 1);
+  }
+
+  /// The counts index of v, 0 <= v; may be >= counts_len for v > highest.
+  [[nodiscard]] constexpr std::size_t index_of(std::int64_t v) const noexcept {
+    const int b = bucket_index(v);
+    // (b + 1) * half_count + (sub - half_count) == b * half_count + sub.
+    return (static_cast<std::size_t>(b) << sub_bucket_half_count_magnitude) +
+           static_cast<std::size_t>(v >> (b + unit_magnitude));
+  }
+
+  /// The lowest value that maps to index i.
+  [[nodiscard]] constexpr std::int64_t value_at_index(std::size_t i) const noexcept {
+    int b = static_cast<int>(i >> sub_bucket_half_count_magnitude) - 1;
+    auto sub =
+        static_cast<std::int64_t>(i & static_cast<std::size_t>(sub_bucket_half_count - 1)) + sub_bucket_half_count;
+    if (b < 0) {
+      sub -= sub_bucket_half_count;
+      b = 0;
+    }
+    return sub << (b + unit_magnitude);
+  }
+
+  [[nodiscard]] constexpr std::int64_t size_of_equivalent_range(std::int64_t v) const noexcept {
+    const int b = bucket_index(v);
+    const std::int64_t sub = v >> (b + unit_magnitude);
+    const int adjusted = sub >= sub_bucket_count ? b + 1 : b;
+    return std::int64_t{1} << (unit_magnitude + adjusted);
+  }
+
+  [[nodiscard]] constexpr std::int64_t lowest_equivalent(std::int64_t v) const noexcept {
+    const int b = bucket_index(v);
+    return (v >> (b + unit_magnitude)) << (b + unit_magnitude);
+  }
+
+  [[nodiscard]] constexpr std::int64_t highest_equivalent(std::int64_t v) const noexcept {
+    return lowest_equivalent(v) + (size_of_equivalent_range(v) - 1);  // no overflow at INT64_MAX
+  }
+
+  [[nodiscard]] constexpr std::int64_t median_equivalent(std::int64_t v) const noexcept {
+    return lowest_equivalent(v) + (size_of_equivalent_range(v) >> 1);
+  }
+
+  [[nodiscard]] constexpr bool same_as(const hdr_layout& o) const noexcept {
+    return lowest == o.lowest && highest == o.highest && digits == o.digits;
+  }
+};
+
+}  // namespace detail
+}  // namespace metrics
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_METRICS_DETAIL_HDR_LAYOUT_HPP
+// ---- end electron/metrics/detail/hdr_layout.hpp ----
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <new>
+#include <span>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace metrics {
+
+/// A histogram's range and precision, as in HdrHistogram:
+/// - `lowest`: the lowest discernible value (the unit of the finest buckets,
+///   rounded down to a power of two), >= 1. Values in [0, lowest) are
+///   recorded in the first bucket, as HdrHistogram does.
+/// - `highest`: the highest trackable value, >= 2 * lowest. Larger values
+///   (and negative ones) are counted in out_of_range_count().
+/// - `significant_digits`: 1..5; every recorded value is reported within a
+///   relative error of 10^-significant_digits (the bucket's width).
+/// The defaults track 1 ns .. 3.6 s at 3 digits (23,552 buckets, 184 KiB
+/// per recording thread).
+struct histogram_options {
+  std::int64_t lowest = 1;
+  std::int64_t highest = 3'600'000'000;
+  int significant_digits = 3;
+};
+
+/// One bucket of a histogram: the values lowest..highest (inclusive) that it
+/// holds and how many were recorded.
+struct histogram_bucket {
+  std::int64_t lowest;
+  std::int64_t highest;
+  std::uint64_t count;
+};
+
+/// A merged, immutable copy of a histogram's counts: every query of the
+/// histogram, answered from one consistent view. Copyable and movable; owns
+/// one vector of counts_len() counts.
+class histogram_snapshot {
+ public:
+  histogram_snapshot() = default;
+
+  /// Number of recorded values (in range).
+  [[nodiscard]] std::uint64_t total_count() const noexcept { return m_total; }
+  /// The exact sum of the recorded values (in range), as a double.
+  [[nodiscard]] double sum() const noexcept { return m_sum; }
+  /// Values refused because they were negative or above the highest
+  /// trackable value; counted, never folded into a bucket.
+  [[nodiscard]] std::uint64_t out_of_range_count() const noexcept { return m_out_of_range; }
+
+  /// The value at or below which p percent of the recorded values lie, at
+  /// the histogram's resolution: HdrHistogram_c's hdr_value_at_percentile,
+  /// which returns the highest value equivalent to the bucket that holds the
+  /// count of rank round(p / 100 * total) (at least 1; the lowest value of
+  /// the bucket for p == 0). 0 when empty.
+  /// O(counts_len()).
+  [[nodiscard]] std::int64_t value_at_percentile(double p) const noexcept {
+    const double requested = p < 100.0 ? (p > 0.0 ? p : 0.0) : 100.0;
+    // Truncating x + 0.5 is HdrHistogram_c's rounding of the rank (its
+    // answers are the reference), kept as it is rather than std::lround.
+    // NOLINTNEXTLINE(bugprone-incorrect-roundings)
+    auto wanted = static_cast<std::uint64_t>(requested / 100.0 * static_cast<double>(m_total) + 0.5);
+    if (wanted < 1) wanted = 1;
+    std::uint64_t seen = 0;
+    for (std::size_t i = 0; i < m_counts.size(); ++i) {
+      seen += m_counts[i];
+      if (seen >= wanted) {
+        const std::int64_t v = m_layout.value_at_index(i);
+        return p == 0.0 ? m_layout.lowest_equivalent(v) : m_layout.highest_equivalent(v);
+      }
+    }
+    return 0;
+  }
+
+  /// The exact mean of the recorded values (sum() / total_count()); 0 when
+  /// empty. (HdrHistogram_c's hdr_mean averages the buckets' middle values
+  /// instead; the two differ by at most half a bucket's width.)
+  [[nodiscard]] double mean() const noexcept { return m_total == 0 ? 0.0 : m_sum / static_cast<double>(m_total); }
+
+  /// The standard deviation, from the buckets' middle values about their
+  /// mean, as HdrHistogram_c's hdr_stddev computes it. 0 when empty.
+  [[nodiscard]] double stddev() const noexcept {
+    if (m_total == 0) return 0.0;
+    double weighted = 0.0;
+    for_each_bucket([&](std::int64_t lo, std::int64_t, std::uint64_t n) {
+      weighted += static_cast<double>(m_layout.median_equivalent(lo)) * static_cast<double>(n);
+    });
+    const double bucket_mean = weighted / static_cast<double>(m_total);
+    double dev_total = 0.0;
+    for_each_bucket([&](std::int64_t lo, std::int64_t, std::uint64_t n) {
+      const double dev = static_cast<double>(m_layout.median_equivalent(lo)) - bucket_mean;
+      dev_total += dev * dev * static_cast<double>(n);
+    });
+    return std::sqrt(dev_total / static_cast<double>(m_total));
+  }
+
+  /// The lowest recorded value at the histogram's resolution (the lowest
+  /// value of the first non-empty bucket; 0 when empty), as hdr_min.
+  [[nodiscard]] std::int64_t min() const noexcept {
+    for (std::size_t i = 0; i < m_counts.size(); ++i) {
+      if (m_counts[i] != 0) return m_layout.value_at_index(i);
+    }
+    return 0;
+  }
+
+  /// The highest recorded value at the histogram's resolution (the highest
+  /// value of the last non-empty bucket; 0 when empty), as hdr_max.
+  [[nodiscard]] std::int64_t max() const noexcept {
+    for (std::size_t i = m_counts.size(); i-- > 0;) {
+      if (m_counts[i] != 0) return m_layout.highest_equivalent(m_layout.value_at_index(i));
+    }
+    return 0;
+  }
+
+  /// How many recorded values lie in buckets whose lowest value is <= v:
+  /// every value <= v, plus those of v's own bucket above it. Folding onto a
+  /// Prometheus `le` bound b: count_at_or_below(b) is exact when b is a
+  /// bucket's highest value (highest_equivalent(b) == b).
+  [[nodiscard]] std::uint64_t count_at_or_below(std::int64_t v) const noexcept {
+    if (v < 0) return 0;
+    const std::size_t last = std::min(m_layout.index_of(v), m_counts.size() - 1);
+    std::uint64_t n = 0;
+    for (std::size_t i = 0; i <= last && i < m_counts.size(); ++i) n += m_counts[i];
+    return n;
+  }
+
+  /// count_at_or_below(bounds[i]) into out[i] for every i, in one pass over
+  /// the buckets: folding onto Prometheus `le` bounds. Preconditions: bounds
+  /// ascending, out.size() >= bounds.size(). O(counts_len() + bounds.size()).
+  void counts_at_or_below(std::span<const std::int64_t> bounds, std::span<std::uint64_t> out) const noexcept {
+    ELECTRON_ASSERT(out.size() >= bounds.size(), "counts_at_or_below: out is shorter than bounds");
+    std::uint64_t n = 0;
+    std::size_t i = 0;  // the next bucket to add
+    for (std::size_t b = 0; b < bounds.size(); ++b) {
+      if (bounds[b] >= 0 && !m_counts.empty()) {
+        const std::size_t last = std::min(m_layout.index_of(bounds[b]), m_counts.size() - 1);
+        for (; i <= last; ++i) n += m_counts[i];
+      }
+      out[b] = n;
+    }
+  }
+
+  /// Calls f(lowest, highest, count) for each non-empty bucket, in
+  /// increasing order of values.
+  template <class F>
+  void for_each_bucket(F&& f) const {
+    for (std::size_t i = 0; i < m_counts.size(); ++i) {
+      if (m_counts[i] == 0) continue;
+      const std::int64_t lo = m_layout.value_at_index(i);
+      f(lo, m_layout.highest_equivalent(lo), m_counts[i]);
+    }
+  }
+
+  /// HdrHistogram's linear iteration: calls f(level, count) for the levels
+  /// step, 2 * step, ..., where count is the number of values in buckets
+  /// above the previous level's bucket and up to this level's bucket, until
+  /// every recorded value was reported. Precondition: step >= 1.
+  template <class F>
+  void for_each_linear_step(std::int64_t step, F&& f) const {
+    std::int64_t level = step;
+    steps(f, [&] { return std::exchange(level, level + step); });
+  }
+
+  /// HdrHistogram's logarithmic iteration: levels first, first * base,
+  /// first * base^2, ... Preconditions: first >= 1, base > 1.
+  template <class F>
+  void for_each_log_step(std::int64_t first, double base, F&& f) const {
+    double level = static_cast<double>(first);
+    steps(f, [&] {
+      const double l = level;
+      level *= base;
+      return static_cast<std::int64_t>(l);
+    });
+  }
+
+  /// The lowest value of v's bucket.
+  [[nodiscard]] std::int64_t lowest_equivalent(std::int64_t v) const noexcept { return m_layout.lowest_equivalent(v); }
+  /// The highest value of v's bucket.
+  [[nodiscard]] std::int64_t highest_equivalent(std::int64_t v) const noexcept {
+    return m_layout.highest_equivalent(v);
+  }
+  /// True when a and b fall in the same bucket.
+  [[nodiscard]] bool equivalent(std::int64_t a, std::int64_t b) const noexcept {
+    return lowest_equivalent(a) == lowest_equivalent(b);
+  }
+  /// The number of buckets (HdrHistogram's counts_len).
+  [[nodiscard]] std::size_t counts_len() const noexcept { return m_counts.size(); }
+
+ private:
+  friend class histogram;
+
+  // HdrHistogram_c's linear and logarithmic iterators, step by step: each
+  // step moves through the buckets up to the one where the level's lowest
+  // equivalent value starts and reports the counts it passed; steps go on
+  // while counts remain, and (as in HdrHistogram_c) while the bucket after
+  // the current one starts above the next level's bucket.
+  template <class F, class Next>
+  void steps(F& f, Next next) const {
+    const std::size_t len = m_counts.size();
+    std::size_t pos = 0;  // one past the iterator's index (0: before the first bucket)
+    std::int64_t value = 0;
+    std::uint64_t seen = 0;
+    for (;;) {
+      const std::int64_t level = next();
+      const std::int64_t bound = m_layout.lowest_equivalent(level);
+      if (!(seen < m_total || (pos < len && m_layout.value_at_index(pos) > bound))) return;
+      std::uint64_t n = 0;
+      for (;;) {
+        if (value >= bound) break;
+        if (pos >= len) break;
+        n += m_counts[pos];
+        value = m_layout.value_at_index(pos);
+        ++pos;
+      }
+      seen += n;
+      f(level, n);
+      if (pos >= len && value < bound) return;  // ran past the last bucket
+    }
+  }
+
+  detail::hdr_layout m_layout{};
+  std::vector<std::uint64_t> m_counts;
+  std::uint64_t m_total = 0;
+  double m_sum = 0.0;
+  std::uint64_t m_sum_raw = 0;  // the integer sum (modulo 2^64), for merge
+  std::uint64_t m_out_of_range = 0;
+};
+
+/// A log-linear histogram of non-negative integer values (HdrHistogram's
+/// design, Gil Tene: http://hdrhistogram.org/; the bucket mapping, the
+/// configuration rules and the percentile semantics follow HdrHistogram_c).
+///
+/// Recording scales with threads: each thread records into a shard of its
+/// own (counts_len() counters, allocated on the thread's first record and
+/// indexed by the dense per-thread slot of electron/detail/thread_slots.hpp)
+/// with relaxed loads and stores; there is no shared write per record.
+/// Queries merge the shards (snapshot()).
+///
+/// - `record(v)`: wait-free, noexcept, O(1): a count-leading-zeros, two
+///   shifts and three load/store pairs. Allocates only on a thread's first
+///   record (one shard); if that allocation fails, or the thread has no slot
+///   (over 128 live threads), the record goes to a shared shard with
+///   fetch_add; if even that one cannot be allocated, the value is counted
+///   in lost_count(). Values below 0 or above `highest` are counted in
+///   out_of_range_count().
+/// - Queries are O(shards x counts_len()) and allocate one snapshot; take a
+///   snapshot() to run several queries on one view.
+/// - reset() and merge() may run while other threads record: merge() adds
+///   into the shared shard with fetch_add (no record is lost); reset()
+///   zeroes the shards, so a record racing with it may survive or vanish.
+/// - Neither copyable nor movable; destruction must not race with record().
+///
+///   electron::metrics::histogram latency;                 // 1 ns .. 3.6 s, 3 digits
+///   latency.record(elapsed_ns);                           // from any thread
+///   std::int64_t p99 = latency.value_at_percentile(99.0);
+class histogram {
+ public:
+  /// Throws std::invalid_argument when the options are refused (the rules
+  /// of HdrHistogram_c's hdr_init: lowest >= 1, 1 <= digits <= 5,
+  /// highest >= 2 * lowest, and the finest bucket and its sub-buckets must
+  /// fit 62 bits). Allocates nothing.
+  explicit histogram(histogram_options o = {}) {
+    switch (detail::hdr_layout::make(o.lowest, o.highest, o.significant_digits, m_layout)) {
+      case detail::hdr_config_error::none:
+        break;
+      case detail::hdr_config_error::lowest_below_one:
+        invalid("histogram: lowest must be >= 1");
+      case detail::hdr_config_error::digits_out_of_range:
+        invalid("histogram: significant_digits must be 1..5");
+      case detail::hdr_config_error::highest_below_2_lowest:
+        invalid("histogram: highest must be >= 2 * lowest");
+      case detail::hdr_config_error::unit_magnitude_too_large:
+        invalid("histogram: lowest too large for the digits");
+    }
+  }
+
+  /// True when histogram(o) would not throw.
+  [[nodiscard]] static bool valid(const histogram_options& o) noexcept {
+    detail::hdr_layout l;
+    return detail::hdr_layout::make(o.lowest, o.highest, o.significant_digits, l) == detail::hdr_config_error::none;
+  }
+
+  histogram(const histogram&) = delete;
+  histogram& operator=(const histogram&) = delete;
+  ~histogram() {
+    for (auto& s : m_shards) free_shard(s.load(std::memory_order_acquire));
+    free_shard(m_shared.load(std::memory_order_acquire));
+  }
+
+  /// Records one value.
+  ELECTRON_ALWAYS_INLINE void record(std::int64_t v) noexcept { record(v, 1); }
+
+  /// Records count occurrences of v.
+  ELECTRON_ALWAYS_INLINE void record(std::int64_t v, std::uint64_t count) noexcept {
+    // One unsigned comparison refuses negative values too.
+    if (ELECTRON_UNLIKELY(static_cast<std::uint64_t>(v) > static_cast<std::uint64_t>(m_layout.highest))) {
+      m_out_of_range.fetch_add(count, std::memory_order_relaxed);
+      return;
+    }
+    add(m_layout.index_of(v), count, static_cast<std::uint64_t>(v) * count);
+  }
+
+  /// Records v and, when v exceeds expected_interval, the values
+  /// v - expected_interval, v - 2 * expected_interval, ... down to
+  /// expected_interval: the samples a stalled measuring loop failed to take
+  /// (coordinated omission; HdrHistogram's recordValueWithExpectedInterval,
+  /// with its rule that nothing more is recorded when v is out of range).
+  /// The missing values are added bucket by bucket, so the cost is
+  /// O(buckets they span), not O(v / expected_interval).
+  void record_corrected(std::int64_t v, std::int64_t expected_interval) noexcept {
+    if (static_cast<std::uint64_t>(v) > static_cast<std::uint64_t>(m_layout.highest)) {
+      m_out_of_range.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    add(m_layout.index_of(v), 1, static_cast<std::uint64_t>(v));
+    if (expected_interval <= 0 || v <= expected_interval) return;
+    // The missing values v - k * I for k = 1..K, K = v / I - 1 (all >= I),
+    // from the smallest up, one bucket at a time.
+    const std::int64_t interval = expected_interval;
+    const std::int64_t largest = v - interval;
+    const std::int64_t k_max = v / interval - 1;
+    std::int64_t x = v - k_max * interval;
+    while (x <= largest) {
+      const std::int64_t top = std::min(m_layout.highest_equivalent(x), largest);
+      const std::int64_t n = (top - x) / interval + 1;
+      // Sum of x, x + I, ..., x + (n - 1) I, modulo 2^64 like every sum here.
+      const auto un = static_cast<std::uint64_t>(n);
+      const std::uint64_t pairs = (un % 2 == 0) ? (un / 2) * (un - 1) : un * ((un - 1) / 2);
+      add(m_layout.index_of(x), un, static_cast<std::uint64_t>(x) * un + pairs * static_cast<std::uint64_t>(interval));
+      if (top == largest) break;
+      x += n * interval;
+    }
+  }
+
+  /// A merged copy of all shards. Allocates counts_len() counts.
+  [[nodiscard]] histogram_snapshot snapshot() const {
+    histogram_snapshot r;
+    r.m_layout = m_layout;
+    r.m_counts.assign(m_layout.counts_len, 0);
+    std::uint64_t sum = 0;  // modulo 2^64: exact below 1.8e19
+    auto add = [&](const std::atomic<std::uint64_t>* shard) {
+      if (shard == nullptr) return;
+      sum += shard[header_sum].load(std::memory_order_relaxed);
+      for (std::size_t i = 0; i < m_layout.counts_len; ++i) {
+        r.m_counts[i] += shard[header_size + i].load(std::memory_order_relaxed);
+      }
+    };
+    const std::uint32_t used = m_used.load(std::memory_order_acquire);
+    for (std::uint32_t s = 0; s < used; ++s) add(m_shards[s].load(std::memory_order_acquire));
+    add(m_shared.load(std::memory_order_acquire));
+    for (const std::uint64_t n : r.m_counts) r.m_total += n;
+    r.m_sum = static_cast<double>(sum);
+    r.m_sum_raw = sum;
+    r.m_out_of_range = m_out_of_range.load(std::memory_order_relaxed);
+    return r;
+  }
+
+  [[nodiscard]] std::int64_t value_at_percentile(double p) const { return snapshot().value_at_percentile(p); }
+  [[nodiscard]] double mean() const { return snapshot().mean(); }
+  [[nodiscard]] double stddev() const { return snapshot().stddev(); }
+  [[nodiscard]] std::int64_t min() const { return snapshot().min(); }
+  [[nodiscard]] std::int64_t max() const { return snapshot().max(); }
+  [[nodiscard]] std::uint64_t count_at_or_below(std::int64_t v) const { return snapshot().count_at_or_below(v); }
+  template <class F>
+  void for_each_bucket(F&& f) const {
+    snapshot().for_each_bucket(std::forward<F>(f));
+  }
+
+  /// Number of recorded values (in range): the shards' totals, without a
+  /// snapshot. O(shards).
+  [[nodiscard]] std::uint64_t total_count() const noexcept { return header_sum_of(header_total); }
+
+  /// The exact sum of the recorded values (in range; modulo 2^64 per shard,
+  /// so exact below 1.8e19), without a snapshot. O(shards).
+  [[nodiscard]] double sum() const noexcept { return static_cast<double>(header_sum_of(header_sum)); }
+
+  /// Values refused as negative or above the highest trackable value.
+  [[nodiscard]] std::uint64_t out_of_range_count() const noexcept {
+    return m_out_of_range.load(std::memory_order_relaxed);
+  }
+
+  /// Records lost because no shard at all could be allocated (0 unless
+  /// memory ran out).
+  [[nodiscard]] std::uint64_t lost_count() const noexcept { return m_lost.load(std::memory_order_relaxed); }
+
+  /// Adds other's counts (and sum and out-of-range count) to this one. With
+  /// the same options the buckets add up exactly; otherwise each of other's
+  /// buckets is recorded at its lowest value, and those out of this range
+  /// are counted as out of range (HdrHistogram_c's hdr_add). Throws
+  /// std::bad_alloc when the snapshot or the shared shard cannot be
+  /// allocated. Safe while other threads record into either histogram.
+  void merge(const histogram& other) {
+    const histogram_snapshot o = other.snapshot();
+    std::atomic<std::uint64_t>* shard = shared_shard();
+    if (shard == nullptr) electron::detail::throw_error<std::bad_alloc>("histogram::merge: out of memory");
+    m_out_of_range.fetch_add(o.m_out_of_range, std::memory_order_relaxed);
+    if (m_layout.same_as(o.m_layout)) {
+      for (std::size_t i = 0; i < o.m_counts.size(); ++i) {
+        if (o.m_counts[i] != 0) shard[header_size + i].fetch_add(o.m_counts[i], std::memory_order_relaxed);
+      }
+      shard[header_total].fetch_add(o.m_total, std::memory_order_relaxed);
+      shard[header_sum].fetch_add(o.m_sum_raw, std::memory_order_relaxed);
+      return;
+    }
+    o.for_each_bucket([&](std::int64_t lo, std::int64_t, std::uint64_t n) {
+      if (static_cast<std::uint64_t>(lo) > static_cast<std::uint64_t>(m_layout.highest)) {
+        m_out_of_range.fetch_add(n, std::memory_order_relaxed);
+        return;
+      }
+      shard[header_size + m_layout.index_of(lo)].fetch_add(n, std::memory_order_relaxed);
+      shard[header_total].fetch_add(n, std::memory_order_relaxed);
+      shard[header_sum].fetch_add(static_cast<std::uint64_t>(lo) * n, std::memory_order_relaxed);
+    });
+  }
+
+  /// Empties the histogram (the shards stay allocated). Records racing with
+  /// it may survive or vanish.
+  void reset() noexcept {
+    auto clear = [&](std::atomic<std::uint64_t>* shard) {
+      if (shard == nullptr) return;
+      for (std::size_t i = 0; i < header_size + m_layout.counts_len; ++i) shard[i].store(0, std::memory_order_relaxed);
+    };
+    for (auto& s : m_shards) clear(s.load(std::memory_order_acquire));
+    clear(m_shared.load(std::memory_order_acquire));
+    m_out_of_range.store(0, std::memory_order_relaxed);
+    m_lost.store(0, std::memory_order_relaxed);
+  }
+
+  [[nodiscard]] histogram_options options() const noexcept {
+    return {m_layout.lowest, m_layout.highest, m_layout.digits};
+  }
+  /// The number of buckets (HdrHistogram's counts_len); a shard holds this
+  /// many 8-byte counters.
+  [[nodiscard]] std::size_t counts_len() const noexcept { return m_layout.counts_len; }
+  [[nodiscard]] std::int64_t lowest_equivalent(std::int64_t v) const noexcept { return m_layout.lowest_equivalent(v); }
+  [[nodiscard]] std::int64_t highest_equivalent(std::int64_t v) const noexcept {
+    return m_layout.highest_equivalent(v);
+  }
+
+ private:
+  // A shard: [total, sum, counts...], cache-line aligned and padded to whole
+  // lines so that no other thread's data shares its first or last line.
+  static constexpr std::size_t header_total = 0;
+  static constexpr std::size_t header_sum = 1;
+  static constexpr std::size_t header_size = 2;
+
+  [[noreturn]] static void invalid(const char* msg) { electron::detail::throw_error<std::invalid_argument>(msg); }
+
+  ELECTRON_ALWAYS_INLINE static void bump(std::atomic<std::uint64_t>& a, std::uint64_t n) noexcept {
+    a.store(a.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
+
+  [[nodiscard]] std::size_t shard_bytes() const noexcept {
+    const std::size_t bytes = (header_size + m_layout.counts_len) * sizeof(std::atomic<std::uint64_t>);
+    return (bytes + cache_line_size - 1) / cache_line_size * cache_line_size;
+  }
+
+  [[nodiscard]] std::atomic<std::uint64_t>* new_shard() const noexcept {
+    void* p = ::operator new (shard_bytes(), std::align_val_t{cache_line_size}, std::nothrow);
+    if (p == nullptr) return nullptr;
+    auto* a = static_cast<std::atomic<std::uint64_t>*>(p);
+    for (std::size_t i = 0; i < header_size + m_layout.counts_len; ++i)
+      ::new (static_cast<void*>(a + i)) std::atomic<std::uint64_t>(0);
+    return a;
+  }
+
+  void free_shard(std::atomic<std::uint64_t>* a) const noexcept {
+    if (a == nullptr) return;
+    // std::atomic<std::uint64_t> is trivially destructible.
+    ::operator delete (static_cast<void*>(a), std::align_val_t{cache_line_size});
+  }
+
+  std::atomic<std::uint64_t>* shared_shard() noexcept {
+    std::atomic<std::uint64_t>* shard = m_shared.load(std::memory_order_acquire);
+    if (shard != nullptr) return shard;
+    std::atomic<std::uint64_t>* fresh = new_shard();
+    if (fresh == nullptr) return nullptr;
+    if (m_shared.compare_exchange_strong(shard, fresh, std::memory_order_acq_rel, std::memory_order_acquire)) {
+      return fresh;
+    }
+    free_shard(fresh);
+    return shard;
+  }
+
+  // count values, summing to sum, into bucket i of the calling thread's shard.
+  ELECTRON_ALWAYS_INLINE void add(std::size_t i, std::uint64_t count, std::uint64_t sum) noexcept {
+    const std::uint32_t s = electron::detail::thread_slot();
+    if (ELECTRON_LIKELY(s < electron::detail::max_thread_slots)) {
+      // Only the slot's owner stores this pointer (slots change owner under
+      // a mutex), and only it writes the shard: relaxed load + store.
+      std::atomic<std::uint64_t>* shard = m_shards[s].load(std::memory_order_relaxed);
+      if (ELECTRON_LIKELY(shard != nullptr)) {
+        bump(shard[header_total], count);
+        bump(shard[header_sum], sum);
+        bump(shard[header_size + i], count);
+        return;
+      }
+    }
+    add_slow(s, i, count, sum);
+  }
+
+  ELECTRON_NOINLINE void add_slow(std::uint32_t s, std::size_t i, std::uint64_t count, std::uint64_t sum) noexcept {
+    if (s < electron::detail::max_thread_slots) {
+      std::atomic<std::uint64_t>* shard = new_shard();
+      if (shard != nullptr) {
+        bump(shard[header_total], count);
+        bump(shard[header_sum], sum);
+        bump(shard[header_size + i], count);
+        m_shards[s].store(shard, std::memory_order_release);
+        std::uint32_t used = m_used.load(std::memory_order_relaxed);
+        while (used <= s &&
+               !m_used.compare_exchange_weak(used, s + 1, std::memory_order_release, std::memory_order_relaxed)) {
+        }
+        return;
+      }
+    }
+    std::atomic<std::uint64_t>* shard = shared_shard();
+    if (shard == nullptr) {
+      m_lost.fetch_add(count, std::memory_order_relaxed);
+      return;
+    }
+    shard[header_total].fetch_add(count, std::memory_order_relaxed);
+    shard[header_sum].fetch_add(sum, std::memory_order_relaxed);
+    shard[header_size + i].fetch_add(count, std::memory_order_relaxed);
+  }
+
+  [[nodiscard]] std::uint64_t header_sum_of(std::size_t field) const noexcept {
+    std::uint64_t n = 0;
+    const std::uint32_t used = m_used.load(std::memory_order_acquire);
+    for (std::uint32_t s = 0; s < used; ++s) {
+      const std::atomic<std::uint64_t>* shard = m_shards[s].load(std::memory_order_acquire);
+      if (shard != nullptr) n += shard[field].load(std::memory_order_relaxed);
+    }
+    const std::atomic<std::uint64_t>* shared = m_shared.load(std::memory_order_acquire);
+    if (shared != nullptr) n += shared[field].load(std::memory_order_relaxed);
+    return n;
+  }
+
+  detail::hdr_layout m_layout{};
+  std::atomic<std::atomic<std::uint64_t>*> m_shards[electron::detail::max_thread_slots] = {};
+  std::atomic<std::uint32_t> m_used{0};  // 1 + the highest slot with a shard
+  std::atomic<std::atomic<std::uint64_t>*> m_shared{nullptr};
+  alignas(cache_line_size) std::atomic<std::uint64_t> m_out_of_range{0};
+  std::atomic<std::uint64_t> m_lost{0};
+};
+
+}  // namespace metrics
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_METRICS_HISTOGRAM_HPP
+// ---- end electron/metrics/histogram.hpp ----
+// ---- begin electron/metrics/process.hpp ----
+// electron/metrics/process.hpp: the process collector (the standard
+// process_* metrics of the Prometheus client libraries), mem_stats() and
+// alloc_stats().
+//
+//   electron::metrics::registry reg;
+//   electron::metrics::add_process_collector(reg);   // process_cpu_seconds_total, ...
+//   electron::metrics::memory_statistics m = electron::metrics::mem_stats();
+//
+// Per platform:
+// - Linux: everything, from /proc/self/stat (CPU time, virtual size,
+//   resident pages, page faults, start time with /proc/stat's btime),
+//   /proc/self/fd (open descriptors), getrlimit(RLIMIT_NOFILE) (max
+//   descriptors) and getrusage (peak resident).
+// - Other POSIX systems: mem_stats() has peak resident and page faults
+//   from getrusage (ru_maxrss is taken as KiB; macOS reports bytes), the
+//   collector writes process_cpu_seconds_total and process_max_fds; the rest
+//   is absent (not written, `available` flags false).
+// - Elsewhere: nothing; the collector writes no family.
+// alloc_stats(): see alloc_source.
+#ifndef ELECTRON_METRICS_PROCESS_HPP
+#define ELECTRON_METRICS_PROCESS_HPP
+
+// ---- begin electron/metrics/detail/process_linux.hpp ----
+// electron/metrics/detail/process_linux.hpp: reads of /proc/self for the
+// process collector and mem_stats(), without allocating.
+#ifndef ELECTRON_METRICS_DETAIL_PROCESS_LINUX_HPP
+#define ELECTRON_METRICS_DETAIL_PROCESS_LINUX_HPP
+
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+#if defined(__linux__)
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
+#endif
+
+ELECTRON_BEGIN_NAMESPACE
+namespace metrics {
+namespace detail {
+
+#if defined(__linux__)
+// Reads up to n - 1 bytes of a /proc file into buf, NUL-terminated; the
+// length, or -1.
+inline long process_read_file(const char* path, char* buf, std::size_t n) noexcept {
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  std::size_t got = 0;
+  while (got + 1 < n) {
+    const ssize_t r = ::read(fd, buf + got, n - 1 - got);
+    if (r <= 0) break;
+    got += static_cast<std::size_t>(r);
+  }
+  ::close(fd);
+  buf[got] = '\0';
+  return static_cast<long>(got);
+}
+
+// The fields of /proc/self/stat the collector needs (proc(5)).
+struct process_stat_fields {
+  std::uint64_t minor_faults = 0;    // field 10, minflt
+  std::uint64_t major_faults = 0;    // field 12, majflt
+  std::uint64_t user_ticks = 0;      // field 14, utime
+  std::uint64_t system_ticks = 0;    // field 15, stime
+  std::uint64_t start_ticks = 0;     // field 22, starttime (ticks after boot)
+  std::uint64_t virtual_bytes = 0;   // field 23, vsize
+  std::uint64_t resident_pages = 0;  // field 24, rss
+};
+
+inline bool process_read_stat(process_stat_fields& out) noexcept {
+  char buf[1024];
+  if (process_read_file("/proc/self/stat", buf, sizeof buf) <= 0) return false;
+  // The command name (field 2) is in parentheses and may hold spaces and
+  // parentheses itself: fields resume after the last ')'.
+  const char* p = std::strrchr(buf, ')');
+  if (p == nullptr) return false;
+  ++p;
+  // Field 3 (state) is the first after ')'.
+  for (int field = 3; field <= 24; ++field) {
+    while (*p == ' ') ++p;
+    if (*p == '\0') return false;
+    std::uint64_t v = 0;
+    const char* q = p;
+    while (*q >= '0' && *q <= '9') v = v * 10 + static_cast<std::uint64_t>(*q++ - '0');
+    switch (field) {
+      case 10:
+        out.minor_faults = v;
+        break;
+      case 12:
+        out.major_faults = v;
+        break;
+      case 14:
+        out.user_ticks = v;
+        break;
+      case 15:
+        out.system_ticks = v;
+        break;
+      case 22:
+        out.start_ticks = v;
+        break;
+      case 23:
+        out.virtual_bytes = v;
+        break;
+      case 24:
+        out.resident_pages = v;
+        break;
+      default:
+        break;
+    }
+    while (*p != ' ' && *p != '\0') ++p;
+  }
+  return true;
+}
+
+// "btime" of /proc/stat: the boot time in seconds since the epoch; 0 when
+// unknown.
+inline std::uint64_t process_boot_time() noexcept {
+  // /proc/stat may be long (an "intr" line of thousands of numbers comes
+  // before btime): scan it in chunks, a line at a time.
+  const int fd = ::open("/proc/stat", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  constexpr std::string_view key = "btime ";
+  char buf[4096];
+  std::size_t matched = 0;  // bytes of key matched at the start of this line (key.size() + 1: reading digits)
+  bool line_start = true;
+  std::uint64_t v = 0;
+  bool done = false;
+  while (!done) {
+    const ssize_t r = ::read(fd, buf, sizeof buf);
+    if (r <= 0) break;
+    for (ssize_t i = 0; i < r && !done; ++i) {
+      const char c = buf[i];
+      if (matched == key.size()) {
+        if (c >= '0' && c <= '9') {
+          v = v * 10 + static_cast<std::uint64_t>(c - '0');
+        } else {
+          done = true;
+        }
+      } else if (line_start && c == key[matched]) {
+        ++matched;
+      } else {
+        line_start = c == '\n';
+        matched = 0;
+        continue;
+      }
+      if (c == '\n') line_start = true;
+    }
+  }
+  ::close(fd);
+  return done || matched == key.size() ? v : 0;
+}
+
+// Open file descriptors: the entries of /proc/self/fd, less the one the
+// directory read itself holds. -1 when unreadable.
+inline long process_count_fds() noexcept {
+  DIR* d = ::opendir("/proc/self/fd");
+  if (d == nullptr) return -1;
+  const int own = ::dirfd(d);
+  long n = 0;
+  while (const dirent* e = ::readdir(d)) {
+    if (e->d_name[0] == '.') continue;
+    const std::string_view name(e->d_name);
+    long fd = 0;
+    for (const char c : name) fd = fd * 10 + (c - '0');
+    if (fd != own) ++n;
+  }
+  ::closedir(d);
+  return n;
+}
+#endif
+
+}  // namespace detail
+}  // namespace metrics
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_METRICS_DETAIL_PROCESS_LINUX_HPP
+// ---- end electron/metrics/detail/process_linux.hpp ----
+// ---- begin electron/metrics/exposition.hpp ----
+// electron/metrics/exposition.hpp: a writer of the Prometheus text
+// exposition format 0.0.4 into any encoding::byte_sink.
+//
+//   std::string out;
+//   {
+//     electron::metrics::text_writer w(out);
+//     w.family("http_requests_total", "Requests served.", electron::metrics::metric_type::counter);
+//     const electron::metrics::label l[] = {{"method", "GET"}, {"code", "200"}};
+//     w.sample("http_requests_total", l, std::uint64_t{1027});
+//   }   // out == "# HELP http_requests_total Requests served.\n"
+//       //        "# TYPE http_requests_total counter\n"
+//       //        "http_requests_total{method=\"GET\",code=\"200\"} 1027\n"
+//
+// What it writes is byte-equal to what the Go reference writer
+// (prometheus/common expfmt, MetricFamilyToText) writes for the same family:
+// HELP text with backslash and newline escaped; label values with backslash,
+// double quote and newline escaped; labels in the order given; doubles as
+// Go's strconv 'g' shortest form ("1.7560473e+06", "0.23", "+Inf", "-Inf",
+// "NaN"; 0 and -0 as "0"); optional timestamps as integer milliseconds.
+// Integers (counter and gauge values of integer type, bucket counts, _count)
+// are written exactly: where Go holds a counter as a double and writes
+// 1e+06, the integer counter 1000000 is written "1000000" (the same number
+// to every parser, and exact beyond 2^53).
+//
+// The registry (electron/metrics/registry.hpp) writes itself through this
+// writer; collectors use it to write families of their own.
+#ifndef ELECTRON_METRICS_EXPOSITION_HPP
+#define ELECTRON_METRICS_EXPOSITION_HPP
+
+// ---- begin electron/metrics/detail/export_text.hpp ----
+// electron/metrics/detail/export_text.hpp: the pieces of the Prometheus text
+// format 0.0.4 writer: Go-style float text, escaping, and name checks.
+#ifndef ELECTRON_METRICS_DETAIL_EXPORT_TEXT_HPP
+#define ELECTRON_METRICS_DETAIL_EXPORT_TEXT_HPP
+
+
+#include <charconv>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace metrics {
+namespace detail {
+
+/// Most bytes export_float writes: "-1.7976931348623157e+308" (24), and the
+/// fixed forms below 1e6 and from 1e-4 are shorter than 24 too.
+inline constexpr std::size_t export_float_chars = 32;
+
+// A double as the Go reference writer (prometheus/common expfmt writeFloat)
+// prints it: "NaN", "+Inf", "-Inf", 0 (either sign) as "0", and otherwise
+// strconv.FormatFloat(v, 'g', -1, 64): the shortest digits that read back
+// as v, in fixed form when the decimal exponent is in [-4, 6) and in
+// scientific form ("1e+06", "-1.23e-45", at least two exponent digits)
+// outside it (Go's %g picks the form by a precision of 6 when the digits
+// are the shortest). `out` has room for export_float_chars.
+inline char* export_float(char* out, double v) noexcept {
+  if (std::isnan(v)) {
+    std::memcpy(out, "NaN", 3);
+    return out + 3;
+  }
+  if (std::isinf(v)) {
+    std::memcpy(out, v > 0 ? "+Inf" : "-Inf", 4);
+    return out + 4;
+  }
+  if (v == 0) {
+    *out = '0';
+    return out + 1;
+  }
+  const double a = std::fabs(v);
+  // The shortest decimal of v is 1e6 exactly when v == 1e6 (1e6 is a
+  // double), and below 1e-4 exactly when v is below the double nearest 1e-4
+  // (the shortest text of that double is "0.0001"): so comparing v decides
+  // the exponent of its shortest text.
+  const auto fmt = (a < 1e-4 || a >= 1e6) ? std::chars_format::scientific : std::chars_format::fixed;
+  return parse::format_float(out, out + export_float_chars, v, fmt).ptr;
+}
+
+// An integer exactly, in decimal. Room for 20 bytes (21 with a sign).
+template <class T>
+inline char* export_integer(char* out, T v) noexcept {
+  return parse::format_int(out, out + 24, v).ptr;
+}
+
+// Bytes a label value takes escaped at most (each byte at most 2).
+constexpr std::size_t escaped_size_bound(std::size_t n) noexcept { return 2 * n; }
+
+// Escapes s into out (room for 2 * s.size()): backslash and newline always,
+// the double quote too when `quote` (label values; HELP text keeps it).
+// Returns the end. As text_create.go's writeEscapedString does.
+inline char* export_escape(char* out, std::string_view s, bool quote) noexcept {
+  for (const char c : s) {
+    if (c == '\\') {
+      *out++ = '\\';
+      *out++ = '\\';
+    } else if (c == '\n') {
+      *out++ = '\\';
+      *out++ = 'n';
+    } else if (c == '"' && quote) {
+      *out++ = '\\';
+      *out++ = '"';
+    } else {
+      *out++ = c;
+    }
+  }
+  return out;
+}
+
+// Appends s escaped (see export_escape) to a std::string.
+inline void export_escape_append(std::string& out, std::string_view s, bool quote) {
+  const std::size_t old = out.size();
+  out.resize(old + escaped_size_bound(s.size()));
+  char* const end = export_escape(out.data() + old, s, quote);
+  out.resize(static_cast<std::size_t>(end - out.data()));
+}
+
+constexpr bool export_name_start(char c, bool colon) noexcept {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (colon && c == ':');
+}
+constexpr bool export_name_char(char c, bool colon) noexcept {
+  return export_name_start(c, colon) || (c >= '0' && c <= '9');
+}
+constexpr bool export_valid_name(std::string_view s, bool colon) noexcept {
+  if (s.empty() || !export_name_start(s[0], colon)) return false;
+  for (const char c : s.substr(1)) {
+    if (!export_name_char(c, colon)) return false;
+  }
+  return true;
+}
+
+}  // namespace detail
+}  // namespace metrics
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_METRICS_DETAIL_EXPORT_TEXT_HPP
+// ---- end electron/metrics/detail/export_text.hpp ----
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <type_traits>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace metrics {
+
+/// The content type of the text exposition format 0.0.4, for an HTTP
+/// Content-Type header.
+inline constexpr std::string_view text_content_type = "text/plain; version=0.0.4; charset=utf-8";
+
+/// The TYPE of a metric family.
+#if defined(__GNUC__) && !defined(__clang__)
+// g++ takes the scoped enumerators for shadows of the metric types of the
+// same names (metrics::counter, ...).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
+#endif
+enum class metric_type : std::uint8_t { counter, gauge, histogram, summary, untyped };
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+/// The word the text format uses for t ("counter", ...).
+constexpr std::string_view metric_type_name(metric_type t) noexcept {
+  switch (t) {
+    case metric_type::counter:
+      return "counter";
+    case metric_type::gauge:
+      return "gauge";
+    case metric_type::histogram:
+      return "histogram";
+    case metric_type::summary:
+      return "summary";
+    case metric_type::untyped:
+      return "untyped";
+  }
+  return "untyped";
+}
+
+/// True when s is a valid metric name: [a-zA-Z_:][a-zA-Z0-9_:]*.
+constexpr bool is_valid_metric_name(std::string_view s) noexcept { return detail::export_valid_name(s, true); }
+
+/// True when s is a valid label name: [a-zA-Z_][a-zA-Z0-9_]* and not
+/// starting with "__" (reserved for Prometheus' internal labels).
+constexpr bool is_valid_label_name(std::string_view s) noexcept {
+  return detail::export_valid_name(s, false) && !s.starts_with("__");
+}
+
+/// One label of a sample: a name and its (unescaped) value.
+struct label {
+  std::string_view name;
+  std::string_view value;
+};
+
+/// Options of an exposition.
+struct exposition_options {
+  /// When set, every sample line ends with this timestamp (milliseconds
+  /// since the Unix epoch). Prometheus then stores the sample at this time
+  /// rather than at the scrape's; most exporters leave it unset.
+  std::optional<std::int64_t> timestamp_ms;
+};
+
+/// Writes the text exposition format into a byte sink (held by reference;
+/// it must outlive the writer), through a 16 KiB buffer of its own that is
+/// appended to the sink when full, on flush() and on destruction. No
+/// allocation of its own; what the sink's append throws passes through.
+/// Names are written as given: check them with is_valid_metric_name and
+/// is_valid_label_name (the registry does). Not thread-safe.
+class text_writer {
+ public:
+  /// A writer appending to `sink`.
+  template <encoding::byte_sink S>
+  explicit text_writer(S& sink, const exposition_options& options = {}) noexcept
+      : m_sink(std::addressof(sink)), m_append(&append_to<S>), m_timestamp(options.timestamp_ms) {}
+  text_writer(const text_writer&) = delete;
+  text_writer& operator=(const text_writer&) = delete;
+  /// Flushes; an exception from the sink here is swallowed (call flush()
+  /// first to see it).
+  ~text_writer() {
+#if ELECTRON_HAS_EXCEPTIONS
+    try {
+      flush();
+    } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw; see above
+    }
+#else
+    flush();
+#endif
+  }
+
+  /// "# HELP name text" (when help is not empty) and "# TYPE name type".
+  void family(std::string_view name, std::string_view help, metric_type type) {
+    if (!help.empty()) this->help(name, help);
+    this->type(name, type);
+  }
+  /// "# HELP name text", backslash and newline escaped.
+  void help(std::string_view name, std::string_view text) {
+    raw("# HELP ");
+    raw(name);
+    raw(" ");
+    escaped(text, false);
+    raw("\n");
+  }
+  /// "# TYPE name type".
+  void type(std::string_view name, metric_type t) {
+    raw("# TYPE ");
+    raw(name);
+    raw(" ");
+    raw(metric_type_name(t));
+    raw("\n");
+  }
+  /// A sample line: name{labels} value [timestamp]. The value is a double
+  /// (Go's text) or an integer (exact). `timestamp_ms`, when given, takes
+  /// the place of the options' one.
+  template <class V>
+  requires std::is_arithmetic_v<V>
+  void sample(std::string_view name, std::span<const label> labels, V value,
+              std::optional<std::int64_t> timestamp_ms = std::nullopt) {
+    raw(name);
+    if (!labels.empty()) {
+      raw("{");
+      bool first = true;
+      for (const label& l : labels) {
+        if (!first) raw(",");
+        first = false;
+        raw(l.name);
+        raw("=\"");
+        escaped(l.value, true);
+        raw("\"");
+      }
+      raw("}");
+    }
+    end_sample(value, timestamp_ms);
+  }
+  /// A sample line without labels.
+  template <class V>
+  requires std::is_arithmetic_v<V>
+  void sample(std::string_view name, V value, std::optional<std::int64_t> timestamp_ms = std::nullopt) {
+    sample(name, std::span<const label>{}, value, timestamp_ms);
+  }
+
+  /// Low level, for writers of pre-escaped series: name + suffix, then the
+  /// labels `escaped_labels` (already escaped, `a="x",b="y"`, may be empty)
+  /// and `extra` (one more escaped label such as `le="0.5"`, may be empty)
+  /// in braces when either is not empty, then the value and the timestamp.
+  template <class V>
+  requires std::is_arithmetic_v<V> ELECTRON_ALWAYS_INLINE void sample_escaped(std::string_view name,
+                                                                              std::string_view suffix,
+                                                                              std::string_view escaped_labels,
+                                                                              std::string_view extra, V value) {
+    const std::size_t n =
+        name.size() + suffix.size() + escaped_labels.size() + extra.size() + 4 + detail::export_float_chars + 24;
+    if (n > window) [[unlikely]] {
+      sample_escaped_long(name, suffix, escaped_labels, extra, value);
+      return;
+    }
+    char* p = reserve(n);
+    p = put(p, name);
+    p = put(p, suffix);
+    if (!escaped_labels.empty() || !extra.empty()) {
+      *p++ = '{';
+      p = put(p, escaped_labels);
+      if (!escaped_labels.empty() && !extra.empty()) *p++ = ',';
+      p = put(p, extra);
+      *p++ = '}';
+    }
+    *p++ = ' ';
+    p = put_value(p, value);
+    if (m_timestamp) {
+      *p++ = ' ';
+      p = detail::export_integer(p, *m_timestamp);
+    }
+    *p++ = '\n';
+    m_pos = p;
+  }
+
+  /// Appends bytes as they are.
+  void raw(std::string_view s) {
+    while (!s.empty()) {
+      const std::size_t k = s.size() < window ? s.size() : window;
+      char* p = reserve(k);
+      std::memcpy(p, s.data(), k);
+      m_pos = p + k;
+      s.remove_prefix(k);
+    }
+  }
+  /// Appends s escaped: backslash and newline, and the double quote when
+  /// `quote` (label values).
+  void escaped(std::string_view s, bool quote) {
+    while (!s.empty()) {
+      const std::size_t k = s.size() < window / 2 ? s.size() : window / 2;
+      m_pos = detail::export_escape(reserve(2 * k), s.substr(0, k), quote);
+      s.remove_prefix(k);
+    }
+  }
+
+  /// Hands the buffered bytes to the sink.
+  void flush() {
+    if (m_pos != m_buffer.data()) {
+      const std::string_view pending(m_buffer.data(), static_cast<std::size_t>(m_pos - m_buffer.data()));
+      m_pos = m_buffer.data();
+      m_append(m_sink, pending);
+    }
+  }
+
+  /// The timestamp every sample gets (exposition_options::timestamp_ms).
+  [[nodiscard]] std::optional<std::int64_t> timestamp_ms() const noexcept { return m_timestamp; }
+
+ private:
+  static constexpr std::size_t window = 16 * 1024;
+
+  template <class S>
+  static void append_to(void* sink, std::string_view bytes) {
+    encoding::sink_append(*static_cast<S*>(sink), bytes);
+  }
+  static char* put(char* p, std::string_view s) noexcept {
+    if (!s.empty()) std::memcpy(p, s.data(), s.size());  // an empty view's data() may be null
+    return p + s.size();
+  }
+  template <class V>
+  static char* put_value(char* p, V value) noexcept {
+    if constexpr (std::is_floating_point_v<V>) {
+      return detail::export_float(p, static_cast<double>(value));
+    } else if constexpr (std::is_same_v<V, bool>) {
+      *p = value ? '1' : '0';
+      return p + 1;
+    } else {
+      return detail::export_integer(p, value);
+    }
+  }
+  template <class V>
+  ELECTRON_NOINLINE void sample_escaped_long(std::string_view name, std::string_view suffix,
+                                             std::string_view escaped_labels, std::string_view extra, V value) {
+    raw(name);
+    raw(suffix);
+    if (!escaped_labels.empty() || !extra.empty()) {
+      raw("{");
+      raw(escaped_labels);
+      if (!escaped_labels.empty() && !extra.empty()) raw(",");
+      raw(extra);
+      raw("}");
+    }
+    end_sample(value, std::nullopt);
+  }
+  template <class V>
+  void end_sample(V value, std::optional<std::int64_t> timestamp_ms) {
+    char* p = reserve(detail::export_float_chars + 32);
+    *p++ = ' ';
+    p = put_value(p, value);
+    if (!timestamp_ms) timestamp_ms = m_timestamp;
+    if (timestamp_ms) {
+      *p++ = ' ';
+      p = detail::export_integer(p, *timestamp_ms);
+    }
+    *p++ = '\n';
+    m_pos = p;
+  }
+  // Room for n bytes at the returned pointer (n <= window, or the buffer is
+  // flushed and the piece goes out in one append of its own).
+  ELECTRON_ALWAYS_INLINE char* reserve(std::size_t n) {
+    if (static_cast<std::size_t>(m_buffer.data() + m_buffer.size() - m_pos) < n) [[unlikely]] {
+      flush();
+      ELECTRON_ASSERT(n <= window, "text_writer: a piece larger than the buffer");
+    }
+    return m_pos;
+  }
+
+  void* m_sink;
+  void (*m_append)(void*, std::string_view);
+  std::optional<std::int64_t> m_timestamp;
+  std::array<char, window> m_buffer;  // NOLINT(cppcoreguidelines-pro-type-member-init): written before read
+  char* m_pos = m_buffer.data();
+};
+
+}  // namespace metrics
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_METRICS_EXPOSITION_HPP
+// ---- end electron/metrics/exposition.hpp ----
+// ---- begin electron/metrics/registry.hpp ----
+// electron/metrics/registry.hpp: named metric families with label sets (the
+// Prometheus data model), exported in the text format 0.0.4.
+//
+//   electron::metrics::registry reg;
+//   auto& requests = reg.counter_family("http_requests_total", "Requests served.", {"method", "code"});
+//   electron::metrics::counter& ok = requests.labels({"GET", "200"});   // keep the reference
+//   ok.inc();                                                           // no lock, no lookup
+//   std::string text = reg.text();   // or reg.write_text(any_byte_sink)
+//
+// - A family is a name, a HELP text, a TYPE and the names of its labels.
+//   Registering the same name again with the same type and label names
+//   returns the family already there; anything else is an error.
+// - family.labels(values) returns the series for those label values,
+//   creating it the first time. The reference stays valid for the
+//   registry's life; updating it takes no lock. A lookup of an existing
+//   series allocates nothing (label values are interned, and the series is
+//   found by the ids of its values); it takes the family's mutex, so keep
+//   the reference on hot paths rather than calling labels() each time.
+// - Histogram families export either as a Prometheus histogram, the
+//   HdrHistogram's counts folded onto configured `le` bounds (cumulative,
+//   `_bucket{le="..."}`, `+Inf`, `_sum`, `_count`), or as a summary with
+//   configured quantiles (`{quantile="0.5"}`, `_sum`, `_count`): the caller
+//   chooses per family (histogram_family_options::export_as).
+// - Errors (std::invalid_argument, with the offending name in what()): a
+//   metric name not matching [a-zA-Z_:][a-zA-Z0-9_:]*; a label name not
+//   matching [a-zA-Z_][a-zA-Z0-9_]* or starting with "__"; a duplicate label
+//   name; `le` on a histogram family or `quantile` on a summary family; more
+//   than max_labels labels; a name already registered with another type or
+//   other labels (or by a collector); labels() with the wrong number of
+//   values; bucket bounds not increasing, quantiles outside [0, 1], a unit
+//   divisor not positive and finite.
+// - Thread safety: registration and labels() take mutexes; metrics are
+//   updated without any; write_text() may run concurrently with both and
+//   sees each value as one atomic read (a histogram's buckets, _sum and
+//   _count are read one after another, not as one snapshot).
+// - Families are written in registration order, series in creation order,
+//   then the collectors' families.
+#ifndef ELECTRON_METRICS_REGISTRY_HPP
+#define ELECTRON_METRICS_REGISTRY_HPP
+
+// ---- begin electron/metrics/detail/export_family.hpp ----
+// electron/metrics/detail/export_family.hpp: the series table of a metric
+// family (label values interned, series found without allocating) and the
+// checks of names and options.
+#ifndef ELECTRON_METRICS_DETAIL_EXPORT_FAMILY_HPP
+#define ELECTRON_METRICS_DETAIL_EXPORT_FAMILY_HPP
+
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace metrics {
+
+/// Most labels a family may have.
+inline constexpr std::size_t max_labels = 16;
+
+namespace detail {
+
+[[noreturn]] ELECTRON_NOINLINE ELECTRON_COLD inline void export_invalid(std::string_view what, std::string_view name) {
+  std::string msg = "electron::metrics: ";
+  msg.append(what);
+  msg.append(": \"");
+  msg.append(name);
+  msg.append("\"");
+  electron::detail::throw_error<std::invalid_argument>(msg.c_str());
+}
+
+// Checks a family's name and label names (throws std::invalid_argument).
+inline void export_check_names(std::string_view name, std::span<const std::string_view> label_names,
+                               std::string_view reserved_label) {
+  if (!is_valid_metric_name(name)) export_invalid("invalid metric name", name);
+  if (label_names.size() > max_labels) export_invalid("more than max_labels labels", name);
+  for (std::size_t i = 0; i < label_names.size(); ++i) {
+    if (!is_valid_label_name(label_names[i])) export_invalid("invalid label name", label_names[i]);
+    if (!reserved_label.empty() && label_names[i] == reserved_label) {
+      export_invalid("label name reserved for this metric type", label_names[i]);
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (label_names[j] == label_names[i]) export_invalid("duplicate label name", label_names[i]);
+    }
+  }
+}
+
+// The series of one family: label values interned, each series keyed by
+// the ids of its values, found through an open-addressing table of series
+// indices. Series are heap nodes, so references to them stay valid.
+// Not synchronised: the family holds a mutex around it.
+template <class Series>
+class export_series_table {
+ public:
+  explicit export_series_table(std::size_t labels) noexcept : m_labels(labels) {}
+
+  // The series with these values, or null. Allocates nothing.
+  [[nodiscard]] Series* find(std::span<const std::string_view> values) const noexcept {
+    if (m_table.empty()) return nullptr;
+    std::array<std::uint32_t, max_labels> ids{};
+    for (std::size_t i = 0; i < m_labels; ++i) {
+      const auto id = m_values.find(values[i]);
+      if (!id) return nullptr;
+      ids[i] = *id;
+    }
+    const std::uint64_t h = hash_ids(ids.data());
+    for (std::size_t i = static_cast<std::size_t>(h) & m_mask;; i = (i + 1) & m_mask) {
+      const std::uint32_t s = m_table[i];
+      if (s == 0) return nullptr;
+      if (same_ids(s - 1, ids.data())) return m_series[s - 1].get();
+    }
+  }
+
+  // Adds a series for values (absent), built by make(); returns it.
+  template <class Make>
+  Series& insert(std::span<const std::string_view> values, Make&& make) {
+    std::unique_ptr<Series> node = make();
+    if (2 * (m_series.size() + 1) > m_table.size()) grow();
+    if (m_series.size() == m_series.capacity()) m_series.reserve(m_series.empty() ? 8 : 2 * m_series.size());
+    if (m_ids.capacity() - m_ids.size() < m_labels) m_ids.reserve(2 * m_ids.size() + m_labels);
+    std::array<std::uint32_t, max_labels> ids{};
+    for (std::size_t i = 0; i < m_labels; ++i) ids[i] = m_values.intern(values[i]).id;
+    // Nothing below throws.
+    const auto index = static_cast<std::uint32_t>(m_series.size());
+    m_ids.insert(m_ids.end(), ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(m_labels));
+    m_series.push_back(std::move(node));
+    place(index);
+    return *m_series.back();
+  }
+
+  [[nodiscard]] std::size_t size() const noexcept { return m_series.size(); }
+  [[nodiscard]] const Series& operator[](std::size_t i) const noexcept { return *m_series[i]; }
+  // The i-th label value of series s.
+  [[nodiscard]] std::string_view value(std::size_t s, std::size_t i) const noexcept {
+    return m_values[m_ids[s * m_labels + i]];
+  }
+
+ private:
+  std::uint64_t hash_ids(const std::uint32_t* ids) const noexcept {
+    std::uint64_t h = 0x9E3779B97F4A7C15ull;
+    for (std::size_t i = 0; i < m_labels; ++i) h = electron::detail::mix64(h ^ ids[i]);
+    return electron::detail::mix64(h);
+  }
+  bool same_ids(std::uint32_t s, const std::uint32_t* ids) const noexcept {
+    for (std::size_t i = 0; i < m_labels; ++i) {
+      if (m_ids[s * m_labels + i] != ids[i]) return false;
+    }
+    return true;
+  }
+  void place(std::uint32_t s) noexcept {
+    std::size_t i = static_cast<std::size_t>(hash_ids(m_ids.data() + std::size_t{s} * m_labels)) & m_mask;
+    while (m_table[i] != 0) i = (i + 1) & m_mask;
+    m_table[i] = s + 1;
+  }
+  void grow() {
+    std::vector<std::uint32_t> table(m_table.empty() ? 16 : 2 * m_table.size(), 0);
+    m_table.swap(table);
+    m_mask = m_table.size() - 1;
+    for (std::uint32_t s = 0; s < m_series.size(); ++s) place(s);
+  }
+
+  std::size_t m_labels;
+  hash::string_interner m_values;
+  std::vector<std::unique_ptr<Series>> m_series;
+  std::vector<std::uint32_t> m_ids;    // m_labels value ids per series
+  std::vector<std::uint32_t> m_table;  // series index + 1, 0 = empty
+  std::size_t m_mask = 0;
+};
+
+// The largest integer i with i / divisor <= bound: the recorded value at
+// or below which an observation falls in the bucket `le="bound"`.
+inline std::int64_t export_bucket_threshold(double bound, double divisor) noexcept {
+  constexpr double top = 9223372036854775807.0;
+  const double x = std::floor(bound * divisor);
+  if (!(x < top)) return std::numeric_limits<std::int64_t>::max();
+  if (x < -top) return std::numeric_limits<std::int64_t>::min();
+  auto i = static_cast<std::int64_t>(x);
+  // bound * divisor rounds: step to the exact answer of the division test.
+  while (i < std::numeric_limits<std::int64_t>::max() && static_cast<double>(i + 1) / divisor <= bound) ++i;
+  while (i > std::numeric_limits<std::int64_t>::min() && static_cast<double>(i) / divisor > bound) --i;
+  return i;
+}
+
+// `le="..."` or `quantile="..."` for a bound.
+inline std::string export_bound_label(std::string_view name, double v) {
+  std::string s(name);
+  s.append("=\"");
+  char buf[export_float_chars];
+  s.append(buf, export_float(buf, v));
+  s.append("\"");
+  return s;
+}
+
+}  // namespace detail
+}  // namespace metrics
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_METRICS_DETAIL_EXPORT_FAMILY_HPP
+// ---- end electron/metrics/detail/export_family.hpp ----
+
+#include <atomic>
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+ELECTRON_BEGIN_NAMESPACE
+namespace metrics {
+
+/// How a histogram family is exported.
+enum class histogram_export : std::uint8_t {
+  buckets,  ///< TYPE histogram: cumulative `le` buckets, _sum, _count
+  summary,  ///< TYPE summary: `quantile` samples, _sum, _count
+};
+
+/// Options of a histogram family.
+struct histogram_family_options {
+  /// The range and precision of each series' histogram.
+  histogram_options histogram{};
+  /// Buckets or quantiles.
+  histogram_export export_as = histogram_export::buckets;
+  /// Upper bounds of the `le` buckets in exported units, increasing (an
+  /// +Inf bucket is always written; a trailing +Inf here is ignored). A
+  /// bucket counts the recorded values v with v / unit_divisor <= bound, to
+  /// the histogram's precision (values in the same HdrHistogram bucket as
+  /// the bound count as equal to it).
+  std::vector<double> buckets{};
+  /// Quantiles in [0, 1] written by a summary. A summary of an empty
+  /// histogram writes NaN for each, as the Prometheus client libraries do.
+  std::vector<double> quantiles{0.5, 0.9, 0.99};
+  /// Recorded values are divided by this on export (bounds, quantiles and
+  /// _sum): 1e9 exports nanoseconds recorded by a timer as seconds.
+  double unit_divisor = 1.0;
+};
+
+/// Writes families of its own into an exposition (the process collector).
+/// collect() runs on every write_text() of the registry it is added to,
+/// under the registry's mutex; it must not call back into the registry.
+class collector {
+ public:
+  collector() = default;
+  collector(const collector&) = delete;
+  collector& operator=(const collector&) = delete;
+  virtual ~collector() = default;
+  /// Writes this collector's families.
+  virtual void collect(text_writer& out) = 0;
+  /// The names of the families collect() writes (checked against the
+  /// registry's for collisions).
+  [[nodiscard]] virtual std::vector<std::string> family_names() const = 0;
+};
+
+class registry;
+
+namespace detail {
+
+// What the registry keeps of every family, whatever its metric type.
+class export_family_base {
+ public:
+  export_family_base(int family_kind, std::string_view name, std::string_view help, metric_type type,
+                     std::span<const std::string_view> label_names)
+      : m_kind(family_kind),
+        m_name(name),
+        m_help(help),
+        m_type(type),
+        m_label_names(label_names.begin(), label_names.end()) {}
+  export_family_base(const export_family_base&) = delete;
+  export_family_base& operator=(const export_family_base&) = delete;
+  virtual ~export_family_base() = default;
+  virtual void write(text_writer& out) const = 0;
+
+  [[nodiscard]] std::string_view name() const noexcept { return m_name; }
+  [[nodiscard]] std::string_view help() const noexcept { return m_help; }
+  [[nodiscard]] metric_type type() const noexcept { return m_type; }
+  [[nodiscard]] std::span<const std::string> label_names() const noexcept { return m_label_names; }
+  [[nodiscard]] bool same_labels(std::span<const std::string_view> names) const noexcept {
+    if (names.size() != m_label_names.size()) return false;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (names[i] != m_label_names[i]) return false;
+    }
+    return true;
+  }
+  // Which family<M> this is: registry's downcast without RTTI.
+  [[nodiscard]] int kind() const noexcept { return m_kind; }
+
+ protected:
+  int m_kind;
+  std::string m_name;
+  std::string m_help;
+  metric_type m_type;
+  std::vector<std::string> m_label_names;
+};
+
+template <class M>
+inline constexpr int export_kind = 0;
+template <>
+inline constexpr int export_kind<counter> = 1;
+template <>
+inline constexpr int export_kind<counter_f64> = 2;
+template <>
+inline constexpr int export_kind<gauge> = 3;
+template <>
+inline constexpr int export_kind<gauge_f64> = 4;
+template <>
+inline constexpr int export_kind<histogram> = 5;
+
+}  // namespace detail
+
+/// The metric types a family holds.
+template <class M>
+concept family_metric = detail::export_kind<M>
+!= 0;
+
+/// A metric family: one metric M per set of label values. Made by a
+/// registry (which owns it); see the header comment.
+template <family_metric M>
+class family final : public detail::export_family_base {
+ public:
+  /// The series for `values` (one per label name, in order), created on
+  /// first use. The reference is valid for the registry's life. Thread-safe
+  /// (a mutex); allocates only when the series is new. Throws
+  /// std::invalid_argument when the number of values is wrong.
+  M& labels(std::span<const std::string_view> values) {
+    if (values.size() != m_label_names.size()) [[unlikely]] {
+      detail::export_invalid("labels(): wrong number of label values for family", m_name);
+    }
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    if (series* s = m_series.find(values)) return s->metric;
+    return m_series.insert(values, [&] { return make_series(values); }).metric;
+  }
+  /// See labels(span).
+  M& labels(std::initializer_list<std::string_view> values) {
+    return labels(std::span<const std::string_view>(values.begin(), values.size()));
+  }
+  /// The one series of a family without labels (labels({})).
+  M& get() { return labels(std::span<const std::string_view>{}); }
+  /// Number of series.
+  [[nodiscard]] std::size_t size() const {
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    return m_series.size();
+  }
+  /// The options of a histogram family.
+  [[nodiscard]] const histogram_family_options& options() const noexcept { return m_options; }
+
+  /// Writes HELP, TYPE and every series.
+  void write(text_writer& out) const override {
+    out.family(m_name, m_help, m_type);
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    const std::size_t n = m_series.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      const series& s = m_series[i];
+      if constexpr (std::is_same_v<M, histogram>) {
+        write_histogram(out, s);
+      } else {
+        out.sample_escaped(m_name, {}, s.labels, {}, s.metric.value());
+      }
+    }
+  }
+
+  /// Made by registry only.
+  family(std::string_view name, std::string_view help, metric_type type, std::span<const std::string_view> label_names,
+         histogram_family_options options = {})
+      : export_family_base(detail::export_kind<M>, name, help, type, label_names),
+        m_options(std::move(options)),
+        m_series(label_names.size()) {
+    if constexpr (std::is_same_v<M, histogram>) {
+      for (const double b : m_options.buckets) {
+        m_thresholds.push_back(detail::export_bucket_threshold(b, m_options.unit_divisor));
+        m_bound_labels.push_back(detail::export_bound_label("le", b));
+      }
+      m_inf_label = "le=\"+Inf\"";
+      for (const double q : m_options.quantiles) m_quantile_labels.push_back(detail::export_bound_label("quantile", q));
+    }
+  }
+
+ private:
+  struct series {
+    template <class... A>
+    explicit series(A&&... args) : metric(std::forward<A>(args)...) {}
+    M metric;
+    std::string labels;  // name="value",... escaped
+  };
+
+  std::unique_ptr<series> make_series(std::span<const std::string_view> values) const {
+    std::unique_ptr<series> s;
+    if constexpr (std::is_same_v<M, histogram>) {
+      s = std::make_unique<series>(m_options.histogram);
+    } else {
+      s = std::make_unique<series>();
+    }
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (i != 0) s->labels += ',';
+      s->labels += m_label_names[i];
+      s->labels += "=\"";
+      detail::export_escape_append(s->labels, values[i], true);
+      s->labels += '"';
+    }
+    return s;
+  }
+
+  void write_histogram(text_writer& out, const series& s) const {
+    // One merged view per series: its buckets, _sum and _count agree.
+    const histogram_snapshot h = s.metric.snapshot();
+    const double div = m_options.unit_divisor;
+    // Values refused as out of range are in +Inf and _count (an observation
+    // above the highest trackable value belongs there; none is dropped) but
+    // not in _sum, which is the exact sum of the values in range.
+    const std::uint64_t total = h.total_count() + h.out_of_range_count();
+    if (m_options.export_as == histogram_export::buckets) {
+      // One pass over the buckets, the bounds in increasing order: a bound
+      // counts every bucket whose lowest value is at or below it
+      // (histogram_snapshot::count_at_or_below).
+      std::size_t b = 0;
+      std::uint64_t cumulative = 0;
+      h.for_each_bucket([&](std::int64_t lowest, std::int64_t, std::uint64_t count) {
+        while (b < m_thresholds.size() && m_thresholds[b] < lowest) {
+          out.sample_escaped(m_name, "_bucket", s.labels, m_bound_labels[b], cumulative);
+          ++b;
+        }
+        cumulative += count;
+      });
+      for (; b < m_thresholds.size(); ++b)
+        out.sample_escaped(m_name, "_bucket", s.labels, m_bound_labels[b], cumulative);
+      out.sample_escaped(m_name, "_bucket", s.labels, m_inf_label, total);
+    } else {
+      for (std::size_t q = 0; q < m_quantile_labels.size(); ++q) {
+        const double v = h.total_count() == 0
+                             ? std::numeric_limits<double>::quiet_NaN()
+                             : static_cast<double>(h.value_at_percentile(100.0 * m_options.quantiles[q])) / div;
+        out.sample_escaped(m_name, {}, s.labels, m_quantile_labels[q], v);
+      }
+    }
+    out.sample_escaped(m_name, "_sum", s.labels, {}, h.sum() / div);
+    out.sample_escaped(m_name, "_count", s.labels, {}, total);
+  }
+
+  histogram_family_options m_options;
+  mutable std::mutex m_mutex;
+  detail::export_series_table<series> m_series;
+  std::vector<std::int64_t> m_thresholds;
+  std::vector<std::string> m_bound_labels;
+  std::string m_inf_label;
+  std::vector<std::string> m_quantile_labels;
+};
+
+/// Metric families by name, and collectors; see the header comment.
+class registry {
+ public:
+  registry() = default;
+  registry(const registry&) = delete;
+  registry& operator=(const registry&) = delete;
+
+  /// A family of integer counters (TYPE counter).
+  family<counter>& counter_family(std::string_view name, std::string_view help,
+                                  std::initializer_list<std::string_view> label_names = {}) {
+    return add<counter>(name, help, metric_type::counter, span_of(label_names), {});
+  }
+  /// A family of double counters (TYPE counter).
+  family<counter_f64>& counter_f64_family(std::string_view name, std::string_view help,
+                                          std::initializer_list<std::string_view> label_names = {}) {
+    return add<counter_f64>(name, help, metric_type::counter, span_of(label_names), {});
+  }
+  /// A family of int64 gauges (TYPE gauge).
+  family<gauge>& gauge_family(std::string_view name, std::string_view help,
+                              std::initializer_list<std::string_view> label_names = {}) {
+    return add<gauge>(name, help, metric_type::gauge, span_of(label_names), {});
+  }
+  /// A family of double gauges (TYPE gauge).
+  family<gauge_f64>& gauge_f64_family(std::string_view name, std::string_view help,
+                                      std::initializer_list<std::string_view> label_names = {}) {
+    return add<gauge_f64>(name, help, metric_type::gauge, span_of(label_names), {});
+  }
+  /// A family of histograms, exported as options.export_as says (TYPE
+  /// histogram or summary).
+  family<histogram>& histogram_family(std::string_view name, std::string_view help,
+                                      std::initializer_list<std::string_view> label_names,
+                                      histogram_family_options options) {
+    return histogram_family(name, help, span_of(label_names), std::move(options));
+  }
+  /// See above; label names as a span.
+  family<histogram>& histogram_family(std::string_view name, std::string_view help,
+                                      std::span<const std::string_view> label_names, histogram_family_options options) {
+    check_histogram_options(name, options);
+    const bool summary = options.export_as == histogram_export::summary;
+    return add<histogram>(name, help, summary ? metric_type::summary : metric_type::histogram, label_names,
+                          std::move(options));
+  }
+  /// A histogram family exported as a summary with these quantiles.
+  family<histogram>& summary_family(std::string_view name, std::string_view help,
+                                    std::initializer_list<std::string_view> label_names,
+                                    std::vector<double> quantiles = {0.5, 0.9, 0.99}, histogram_options histogram = {},
+                                    double unit_divisor = 1.0) {
+    histogram_family_options o;
+    o.histogram = histogram;
+    o.export_as = histogram_export::summary;
+    o.quantiles = std::move(quantiles);
+    o.unit_divisor = unit_divisor;
+    return histogram_family(name, help, label_names, std::move(o));
+  }
+
+  /// Adds a collector, written after the families on each write_text().
+  /// Throws std::invalid_argument when one of its names is taken.
+  void add_collector(std::unique_ptr<collector> c) {
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    for (const std::string& n : c->family_names()) {
+      if (!is_valid_metric_name(n)) detail::export_invalid("invalid metric name", n);
+      if (!m_names.emplace(n, nullptr).second) detail::export_invalid("metric name already registered", n);
+    }
+    m_collectors.push_back(std::move(c));
+  }
+
+  /// Writes every family and collector into `out`.
+  void write_text(text_writer& out) const {
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    for (const auto& f : m_families) f->write(out);
+    for (const auto& c : m_collectors) c->collect(out);
+  }
+  /// Writes the exposition into any byte sink.
+  /// A sink with reserve() and size() (std::string, std::vector<char>)
+  /// first reserves room for as many bytes as the last exposition took, so
+  /// it grows once rather than by doubling.
+  template <encoding::byte_sink S>
+  void write_text(S& sink, const exposition_options& options = {}) const {
+    if constexpr (requires(S & s) {
+                    s.reserve(s.size());
+                    { s.size() } -> std::convertible_to<std::size_t>;
+                  }) {
+      const std::size_t before = sink.size();
+      sink.reserve(before + m_last_size.load(std::memory_order_relaxed));
+      {
+        text_writer out(sink, options);
+        write_text(out);
+        out.flush();
+      }
+      m_last_size.store(sink.size() - before, std::memory_order_relaxed);
+    } else {
+      text_writer out(sink, options);
+      write_text(out);
+      out.flush();
+    }
+  }
+  /// The exposition as a string.
+  [[nodiscard]] std::string text(const exposition_options& options = {}) const {
+    std::string s;
+    write_text(s, options);
+    return s;
+  }
+  /// Number of families (collectors not included).
+  [[nodiscard]] std::size_t size() const {
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    return m_families.size();
+  }
+
+ private:
+  static std::span<const std::string_view> span_of(std::initializer_list<std::string_view> l) noexcept {
+    return {l.begin(), l.size()};
+  }
+  static void check_histogram_options(std::string_view name, histogram_family_options& o) {
+    if (!(o.unit_divisor > 0) || !std::isfinite(o.unit_divisor))
+      detail::export_invalid("unit divisor not positive", name);
+    if (!o.buckets.empty() && std::isinf(o.buckets.back()) && o.buckets.back() > 0) o.buckets.pop_back();
+    for (std::size_t i = 0; i < o.buckets.size(); ++i) {
+      if (std::isnan(o.buckets[i]) || (i != 0 && !(o.buckets[i - 1] < o.buckets[i]))) {
+        detail::export_invalid("bucket bounds not increasing", name);
+      }
+    }
+    for (const double q : o.quantiles) {
+      if (!(q >= 0 && q <= 1)) detail::export_invalid("quantile outside [0, 1]", name);
+    }
+  }
+
+  template <class M>
+  family<M>& add(std::string_view name, std::string_view help, metric_type type,
+                 std::span<const std::string_view> label_names, histogram_family_options options) {
+    std::string_view reserved;
+    if (type == metric_type::histogram) reserved = "le";
+    if (type == metric_type::summary) reserved = "quantile";
+    detail::export_check_names(name, label_names, reserved);
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    if (const auto it = m_names.find(name); it != m_names.end()) {
+      detail::export_family_base* f = it->second;
+      if (f == nullptr || f->kind() != detail::export_kind<M> || f->type() != type || !f->same_labels(label_names)) {
+        detail::export_invalid("metric name already registered with another type or labels", name);
+      }
+      return static_cast<family<M>&>(*f);
+    }
+    auto f = std::make_unique<family<M>>(name, help, type, label_names, std::move(options));
+    family<M>& ref = *f;
+    if (m_families.size() == m_families.capacity()) m_families.reserve(m_families.empty() ? 8 : 2 * m_families.size());
+    m_names.emplace(std::string(name), f.get());
+    m_families.push_back(std::move(f));
+    return ref;
+  }
+
+  mutable std::mutex m_mutex;
+  std::vector<std::unique_ptr<detail::export_family_base>> m_families;
+  std::map<std::string, detail::export_family_base*, std::less<>> m_names;  // null: a collector's
+  std::vector<std::unique_ptr<collector>> m_collectors;
+  mutable std::atomic<std::size_t> m_last_size{0};  // bytes of the last exposition into a string
+};
+
+}  // namespace metrics
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_METRICS_REGISTRY_HPP
+// ---- end electron/metrics/registry.hpp ----
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#if defined(__unix__) || defined(__APPLE__)
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <unistd.h>
+#define ELECTRON_METRICS_DETAIL_POSIX 1
+#else
+#define ELECTRON_METRICS_DETAIL_POSIX 0
+#endif
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+#include <malloc.h>
+#define ELECTRON_METRICS_DETAIL_MALLINFO2 1
+#else
+#define ELECTRON_METRICS_DETAIL_MALLINFO2 0
+#endif
+#if ELECTRON_ASAN || ELECTRON_TSAN
+#if __has_include(<sanitizer/allocator_interface.h>)
+#include <sanitizer/allocator_interface.h>
+#else
+// g++ does not install this header of the sanitizer runtime it links.
+extern "C" std::size_t __sanitizer_get_current_allocated_bytes();  // NOLINT(bugprone-reserved-identifier)
+#endif
+#endif
+
+ELECTRON_BEGIN_NAMESPACE
+namespace metrics {
+
+/// Memory of this process. Fields a platform cannot read are 0 and their
+/// flag false.
+struct memory_statistics {
+  std::uint64_t resident_bytes = 0;       ///< resident set now (Linux)
+  std::uint64_t peak_resident_bytes = 0;  ///< highest resident set (getrusage ru_maxrss)
+  std::uint64_t virtual_bytes = 0;        ///< virtual size (Linux)
+  std::uint64_t minor_faults = 0;         ///< page faults served without I/O
+  std::uint64_t major_faults = 0;         ///< page faults that needed I/O
+  bool has_resident = false;              ///< resident_bytes and virtual_bytes were read
+  bool has_rusage = false;                ///< peak_resident_bytes and the faults were read
+};
+
+/// Reads the process's memory figures (see the header comment per
+/// platform). noexcept; allocates nothing; a few system calls.
+inline memory_statistics mem_stats() noexcept {
+  memory_statistics m;
+#if ELECTRON_METRICS_DETAIL_POSIX
+  rusage ru{};
+  if (::getrusage(RUSAGE_SELF, &ru) == 0) {
+#if defined(__APPLE__)
+    m.peak_resident_bytes = static_cast<std::uint64_t>(ru.ru_maxrss);
+#else
+    m.peak_resident_bytes = static_cast<std::uint64_t>(ru.ru_maxrss) * 1024;
+#endif
+    m.minor_faults = static_cast<std::uint64_t>(ru.ru_minflt);
+    m.major_faults = static_cast<std::uint64_t>(ru.ru_majflt);
+    m.has_rusage = true;
+  }
+#endif
+#if defined(__linux__)
+  detail::process_stat_fields f;
+  if (detail::process_read_stat(f)) {
+    m.resident_bytes = f.resident_pages * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+    m.virtual_bytes = f.virtual_bytes;
+    m.has_resident = true;
+  }
+#endif
+  return m;
+}
+
+/// Where alloc_stats() took its figures from.
+enum class alloc_source : std::uint8_t {
+  none,          ///< no source on this platform: every field is 0
+  mallinfo2,     ///< glibc >= 2.33: bytes_in_use = uordblks + hblkhd (heap and mmapped chunks in use);
+                 ///< no block counts or totals
+  sanitizer,     ///< ASan/TSan builds: __sanitizer_get_current_allocated_bytes(); no blocks or totals
+  test_counter,  ///< electron/test.hpp's counting operator new (use_test_alloc_counter()): every field
+};
+
+/// Heap allocation figures.
+struct alloc_statistics {
+  alloc_source source = alloc_source::none;
+  std::uint64_t bytes_in_use = 0;   ///< bytes allocated and not freed
+  std::uint64_t blocks_in_use = 0;  ///< allocations not freed (test_counter only)
+  std::uint64_t bytes_total = 0;    ///< bytes ever allocated (test_counter only)
+  std::uint64_t blocks_total = 0;   ///< allocations ever made (test_counter only)
+  /// True when blocks_in_use, bytes_total and blocks_total were counted.
+  [[nodiscard]] bool has_counts() const noexcept { return source == alloc_source::test_counter; }
+};
+
+/// A function that fills in alloc_statistics and returns true, or returns
+/// false to let alloc_stats() fall back to the platform's source.
+using alloc_stats_provider = bool (*)(alloc_statistics&) noexcept;
+
+namespace detail {
+inline std::atomic<alloc_stats_provider> g_alloc_stats_provider{nullptr};
+}  // namespace detail
+
+/// Makes alloc_stats() ask `p` first (null: the platform's source only).
+/// electron/metrics/detail/process_test_alloc.hpp installs the test
+/// allocation counter this way.
+inline void set_alloc_stats_provider(alloc_stats_provider p) noexcept {
+  detail::g_alloc_stats_provider.store(p, std::memory_order_release);
+}
+
+/// Heap figures: from the installed provider (the test allocation counter),
+/// else glibc's mallinfo2 (>= 2.33), else the sanitizer's allocator
+/// interface in ASan/TSan builds (which replace malloc), else none. See
+/// alloc_source for what each fills in. noexcept; allocates nothing
+/// (mallinfo2 walks the arenas under their locks).
+inline alloc_statistics alloc_stats() noexcept {
+  alloc_statistics s;
+  if (const alloc_stats_provider p = detail::g_alloc_stats_provider.load(std::memory_order_acquire)) {
+    if (p(s)) return s;
+    s = alloc_statistics{};
+  }
+#if ELECTRON_ASAN || ELECTRON_TSAN
+  s.source = alloc_source::sanitizer;
+  s.bytes_in_use = static_cast<std::uint64_t>(__sanitizer_get_current_allocated_bytes());
+#elif ELECTRON_METRICS_DETAIL_MALLINFO2
+  const struct mallinfo2 mi = ::mallinfo2();
+  s.source = alloc_source::mallinfo2;
+  s.bytes_in_use = static_cast<std::uint64_t>(mi.uordblks) + static_cast<std::uint64_t>(mi.hblkhd);
+#endif
+  return s;
+}
+
+/// What the process collector reads; fields a platform cannot read are 0
+/// with their flag false.
+struct process_statistics {
+  double cpu_seconds = 0;         ///< user + system CPU time
+  double start_time_seconds = 0;  ///< since the Unix epoch
+  std::uint64_t resident_bytes = 0;
+  std::uint64_t virtual_bytes = 0;
+  std::uint64_t open_fds = 0;
+  std::uint64_t max_fds = 0;
+  bool has_cpu = false;
+  bool has_start_time = false;
+  bool has_memory = false;
+  bool has_open_fds = false;
+  bool has_max_fds = false;
+};
+
+/// Reads the figures of the process collector. noexcept; a few system
+/// calls (on Linux, opendir() allocates its buffer: the one allocation).
+inline process_statistics process_stats() noexcept {
+  process_statistics p;
+#if defined(__linux__)
+  detail::process_stat_fields f;
+  if (detail::process_read_stat(f)) {
+    const auto ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
+    p.cpu_seconds = static_cast<double>(f.user_ticks + f.system_ticks) / ticks;
+    p.has_cpu = true;
+    p.resident_bytes = f.resident_pages * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+    p.virtual_bytes = f.virtual_bytes;
+    p.has_memory = true;
+    if (const std::uint64_t boot = detail::process_boot_time(); boot != 0) {
+      p.start_time_seconds = static_cast<double>(boot) + static_cast<double>(f.start_ticks) / ticks;
+      p.has_start_time = true;
+    }
+  }
+  if (const long n = detail::process_count_fds(); n >= 0) {
+    p.open_fds = static_cast<std::uint64_t>(n);
+    p.has_open_fds = true;
+  }
+#elif ELECTRON_METRICS_DETAIL_POSIX
+  rusage ru{};
+  if (::getrusage(RUSAGE_SELF, &ru) == 0) {
+    p.cpu_seconds = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                    static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+    p.has_cpu = true;
+  }
+#endif
+#if ELECTRON_METRICS_DETAIL_POSIX
+  rlimit rl{};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+    p.max_fds = static_cast<std::uint64_t>(rl.rlim_cur);
+    p.has_max_fds = true;
+  }
+#endif
+  return p;
+}
+
+/// The standard process metrics, with the names, types and HELP texts of
+/// the Prometheus client libraries: process_cpu_seconds_total (counter),
+/// process_open_fds, process_max_fds, process_virtual_memory_bytes,
+/// process_resident_memory_bytes, process_start_time_seconds (gauges).
+/// Read on each collect(); a figure the platform lacks is not written.
+class process_collector final : public collector {
+ public:
+  void collect(text_writer& out) override {
+    const process_statistics p = process_stats();
+    if (p.has_cpu) {
+      out.family("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", metric_type::counter);
+      out.sample("process_cpu_seconds_total", p.cpu_seconds);
+    }
+    if (p.has_open_fds) {
+      out.family("process_open_fds", "Number of open file descriptors.", metric_type::gauge);
+      out.sample("process_open_fds", p.open_fds);
+    }
+    if (p.has_max_fds) {
+      out.family("process_max_fds", "Maximum number of open file descriptors.", metric_type::gauge);
+      out.sample("process_max_fds", p.max_fds);
+    }
+    if (p.has_memory) {
+      out.family("process_virtual_memory_bytes", "Virtual memory size in bytes.", metric_type::gauge);
+      out.sample("process_virtual_memory_bytes", p.virtual_bytes);
+      out.family("process_resident_memory_bytes", "Resident memory size in bytes.", metric_type::gauge);
+      out.sample("process_resident_memory_bytes", p.resident_bytes);
+    }
+    if (p.has_start_time) {
+      out.family("process_start_time_seconds", "Start time of the process since unix epoch in seconds.",
+                 metric_type::gauge);
+      out.sample("process_start_time_seconds", p.start_time_seconds);
+    }
+  }
+  [[nodiscard]] std::vector<std::string> family_names() const override {
+    return {
+        "process_cpu_seconds_total",     "process_open_fds",          "process_max_fds", "process_virtual_memory_bytes",
+        "process_resident_memory_bytes", "process_start_time_seconds"};
+  }
+};
+
+/// Adds a process_collector to reg.
+inline void add_process_collector(registry& reg) { reg.add_collector(std::make_unique<process_collector>()); }
+
+}  // namespace metrics
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_METRICS_PROCESS_HPP
+// ---- end electron/metrics/process.hpp ----
+// ---- begin electron/metrics/timer.hpp ----
+// electron/metrics/timer.hpp: the metrics clock (a calibrated invariant TSC
+// on x86, else std::chrono::steady_clock) and an RAII timer that records
+// elapsed nanoseconds into a histogram.
+#ifndef ELECTRON_METRICS_TIMER_HPP
+#define ELECTRON_METRICS_TIMER_HPP
+
+// ---- begin electron/detail/tsc.hpp ----
+// electron/detail/tsc.hpp: the time stamp counter as a clock, shared by
+// metrics (timer, now_ns) and trace (span timestamps): detection of an
+// invariant TSC, paired readings of the counter and steady_clock, and the
+// tick-to-nanosecond rate measured between two such pairs.
+#ifndef ELECTRON_DETAIL_TSC_HPP
+#define ELECTRON_DETAIL_TSC_HPP
+
+
+#include <chrono>
+#include <cstdint>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <x86intrin.h>
+/// 1 where the TSC can be read (x86-64 with GCC or Clang); whether it is usable
+/// as a clock is invariant_tsc()'s answer at run time.
+#define ELECTRON_DETAIL_HAVE_TSC 1
+#else
+#define ELECTRON_DETAIL_HAVE_TSC 0
+#endif
+
+ELECTRON_BEGIN_NAMESPACE
+namespace detail {
+
+/// steady_clock now, in nanoseconds since its epoch.
+[[nodiscard]] inline std::int64_t steady_ns() noexcept {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+#if ELECTRON_DETAIL_HAVE_TSC
+__extension__ using tsc_uint128 = unsigned __int128;
+
+/// CPUID 8000_0007h EDX bit 8: the TSC ticks at a constant rate in every P-,
+/// C- and T-state (Intel SDM vol. 3, 17.17; AMD APM vol. 3, CPUID Fn8000_0007),
+/// so it can serve as a clock.
+[[nodiscard]] inline bool invariant_tsc() noexcept {
+  unsigned a = 0;
+  unsigned b = 0;
+  unsigned c = 0;
+  unsigned d = 0;
+  if (__get_cpuid(0x80000000u, &a, &b, &c, &d) == 0 || a < 0x80000007u) return false;
+  if (__get_cpuid(0x80000007u, &a, &b, &c, &d) == 0) return false;
+  return ((d >> 8) & 1u) != 0;
+}
+
+[[nodiscard]] ELECTRON_ALWAYS_INLINE std::uint64_t read_tsc() noexcept { return __rdtsc(); }
+#else
+[[nodiscard]] inline bool invariant_tsc() noexcept { return false; }
+[[nodiscard]] inline std::uint64_t read_tsc() noexcept { return static_cast<std::uint64_t>(steady_ns()); }
+#endif
+
+/// A reading of the counter and of steady_clock taken together.
+struct tsc_pair {
+  std::uint64_t tick = 0;
+  std::int64_t ns = 0;
+};
+
+/// The best of a few readings: the one whose two counter reads bracket the
+/// steady_clock read most tightly, that read taken as at their middle. Its
+/// error is a few tens of nanoseconds, whatever preempts a single reading.
+[[nodiscard]] inline tsc_pair read_tsc_pair() noexcept {
+  tsc_pair best{read_tsc(), steady_ns()};
+  std::uint64_t best_window = ~std::uint64_t{0};
+  for (int i = 0; i < 7; ++i) {
+    const std::uint64_t t0 = read_tsc();
+    const std::int64_t ns = steady_ns();
+    const std::uint64_t t1 = read_tsc();
+    if (t1 - t0 < best_window) {
+      best_window = t1 - t0;
+      best = {t0 + (t1 - t0) / 2, ns};
+    }
+  }
+  return best;
+}
+
+/// The counter's rate between two pairs taken far enough apart (the error
+/// is the pairs' few tens of ns over the interval: 10 ms gives a few ppm),
+/// and the conversion of a tick to steady_clock nanoseconds through it.
+struct tsc_rate {
+  tsc_pair base;
+  std::uint64_t ns_per_tick_q32 = std::uint64_t{1} << 32;  ///< ns per tick, times 2^32
+  double ticks_per_second = 0.0;
+
+  /// The rate from `from` to `to`; false (and no change) when the interval
+  /// is empty, or when `plausible_only` and the rate is implausible (under
+  /// 100 MHz or over 100 GHz: a hypervisor that traps or scales rdtsc
+  /// badly). A caller that has already recorded ticks passes false: they
+  /// need this rate, whatever it is.
+  bool measure(const tsc_pair& from, const tsc_pair& to, bool plausible_only = true) noexcept {
+    if (to.tick <= from.tick || to.ns <= from.ns) return false;
+    const auto ticks = static_cast<double>(to.tick - from.tick);
+    const auto ns = static_cast<double>(to.ns - from.ns);
+    const double hz = ticks / ns * 1e9;
+    if (plausible_only && !(hz > 1e8 && hz < 1e11)) return false;
+    const double q32 = ns / ticks * 4294967296.0;
+    if (!(q32 >= 1.0 && q32 < 18446744073709551616.0)) return false;  // a conversion that fits
+    base = from;
+    ticks_per_second = hz;
+    ns_per_tick_q32 = static_cast<std::uint64_t>(q32);
+    return true;
+  }
+
+  /// steady_clock nanoseconds of a tick, before or after the base.
+  [[nodiscard]] std::int64_t to_ns(std::uint64_t tick) const noexcept {
+#if ELECTRON_DETAIL_HAVE_TSC
+    if (tick >= base.tick) {
+      return base.ns + static_cast<std::int64_t>((static_cast<tsc_uint128>(tick - base.tick) * ns_per_tick_q32) >> 32);
+    }
+    return base.ns - static_cast<std::int64_t>((static_cast<tsc_uint128>(base.tick - tick) * ns_per_tick_q32) >> 32);
+#else
+    return static_cast<std::int64_t>(tick);
+#endif
+  }
+};
+
+}  // namespace detail
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_DETAIL_TSC_HPP
+// ---- end electron/detail/tsc.hpp ----
+
+#include <chrono>
+#include <cstdint>
+
+#if ELECTRON_DETAIL_HAVE_TSC && !defined(ELECTRON_METRICS_STEADY_CLOCK)
+#define ELECTRON_METRICS_HAVE_TSC 1
+#else
+#define ELECTRON_METRICS_HAVE_TSC 0
+#endif
+
+ELECTRON_BEGIN_NAMESPACE
+namespace metrics {
+namespace detail {
+
+[[nodiscard]] inline std::int64_t steady_ns() noexcept { return electron::detail::steady_ns(); }
+
+struct tsc_clock {
+  bool use_tsc = false;
+  electron::detail::tsc_rate rate;  // ticks to steady_clock nanoseconds
+};
+
+// Calibrates the TSC against steady_clock over about 10 ms (paired readings,
+// electron/detail/tsc.hpp: a few ppm of rate error). An implausible rate (a
+// hypervisor that traps rdtsc badly) leaves steady_clock in use.
+inline tsc_clock calibrate_tsc() noexcept {
+  tsc_clock c;
+  if (!electron::detail::invariant_tsc()) return c;
+  const electron::detail::tsc_pair from = electron::detail::read_tsc_pair();
+  while (electron::detail::steady_ns() - from.ns < 10'000'000) {
+  }
+  c.use_tsc = c.rate.measure(from, electron::detail::read_tsc_pair());
+  return c;
+}
+
+inline const tsc_clock& metrics_clock() noexcept {
+#if ELECTRON_METRICS_HAVE_TSC
+  static const tsc_clock c = calibrate_tsc();
+#else
+  static const tsc_clock c{};
+#endif
+  return c;
+}
+
+}  // namespace detail
+
+/// The metrics clock, in nanoseconds on steady_clock's epoch: the TSC
+/// converted with a multiply and a shift when it is invariant (x86 with
+/// CPUID's invariant-TSC bit; calibrated against steady_clock over 10 ms on
+/// the first call), else steady_clock itself. Define
+/// ELECTRON_METRICS_STEADY_CLOCK to always use steady_clock. Thread-safe;
+/// noexcept. Monotonic on one thread; across threads as far as the cores'
+/// TSCs agree (they are synchronised on current x86 systems).
+[[nodiscard]] inline std::int64_t now_ns() noexcept {
+#if ELECTRON_METRICS_HAVE_TSC
+  const detail::tsc_clock& c = detail::metrics_clock();
+  if (ELECTRON_LIKELY(c.use_tsc)) return c.rate.to_ns(electron::detail::read_tsc());
+#endif
+  return detail::steady_ns();
+}
+
+/// "tsc" or "steady_clock": the clock now_ns() reads.
+[[nodiscard]] inline const char* clock_name() noexcept {
+  return detail::metrics_clock().use_tsc ? "tsc" : "steady_clock";
+}
+
+/// The calibrated TSC rate in ticks per second, or 0 when now_ns() reads
+/// steady_clock.
+[[nodiscard]] inline double tsc_ticks_per_second() noexcept { return detail::metrics_clock().rate.ticks_per_second; }
+
+/// Records the nanoseconds between its construction and its destruction (or
+/// stop()) into a histogram. Not copyable or movable; noexcept.
+///
+///   { electron::metrics::timer t(latency); handle(request); }  // recorded here
+class timer {
+ public:
+  explicit timer(histogram& h) noexcept : m_histogram(&h), m_start(now_ns()) {}
+  timer(const timer&) = delete;
+  timer& operator=(const timer&) = delete;
+  ~timer() { static_cast<void>(stop()); }
+
+  /// Records the elapsed time (once; later calls record nothing and return
+  /// 0) and returns it in nanoseconds.
+  std::int64_t stop() noexcept {
+    if (m_histogram == nullptr) return 0;
+    const std::int64_t e = elapsed_ns();
+    m_histogram->record(e);
+    m_histogram = nullptr;
+    return e;
+  }
+
+  /// Disarms the timer: nothing is recorded.
+  void cancel() noexcept { m_histogram = nullptr; }
+
+  /// Nanoseconds since construction (0 if the clock stepped back across
+  /// cores).
+  [[nodiscard]] std::int64_t elapsed_ns() const noexcept {
+    const std::int64_t e = now_ns() - m_start;
+    return e > 0 ? e : 0;
+  }
+
+ private:
+  histogram* m_histogram;
+  std::int64_t m_start;
+};
+
+}  // namespace metrics
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_METRICS_TIMER_HPP
+// ---- end electron/metrics/timer.hpp ----
+
+#endif  // ELECTRON_METRICS_HPP
+// ---- end electron/metrics.hpp ----
 // ---- begin electron/parse.hpp ----
 // electron/parse.hpp: text to values and back (namespace electron::parse).
 //
@@ -24898,6 +27522,992 @@ ELECTRON_END_NAMESPACE
 
 #endif  // ELECTRON_SYNC_HPP
 // ---- end electron/sync.hpp ----
+// ---- begin electron/trace.hpp ----
+// electron/trace.hpp: electron::trace, spans, instant events and counters
+// recorded into per-thread buffers at a few tens of nanoseconds, drained by a
+// collector and exported as Chrome Trace Event JSON, which the Perfetto UI
+// (ui.perfetto.dev) and chrome://tracing open.
+//
+//   void handle(request& r) {
+//     electron::trace::span s("handle");      // begins now, ends at scope exit
+//     s.attr("bytes", r.size());
+//     { electron::trace::span p("parse"); parse(r); }   // a child of "handle"
+//     electron::trace::counter("queue_depth", q.size());
+//   }
+//   ...
+//   electron::trace::collector c;
+//   c.write_json_file("trace.json");         // drains every thread's buffer
+//
+// Guarantees:
+// - Recording allocates only on a thread's first event (its buffer), never
+//   throws, takes no lock, and never blocks: a full buffer drops the new
+//   event and counts it (drop newest). Counts of dropped events go into the
+//   export; nothing is lost silently.
+// - Within a thread, timestamps strictly increase (two readings that the
+//   clock gives the same value are moved apart), so a child span always lies
+//   strictly inside its parent, as the viewers need.
+// - Names and attribute keys are kept by pointer: pass string literals (or
+//   strings that outlive the export). String attribute values are copied,
+//   at most max_attr_string bytes (truncated at a UTF-8 boundary).
+// - ELECTRON_TRACE_DISABLED (defined before the include) turns span,
+//   instant and counter into empty inline functions: no code, no events.
+//   set_enabled(false) turns recording off at run time: each call is then one
+//   relaxed load and a branch.
+#ifndef ELECTRON_TRACE_HPP
+#define ELECTRON_TRACE_HPP
+
+// ---- begin electron/trace/detail/recorder.hpp ----
+// electron/trace/detail/recorder.hpp: the recording side of electron::trace:
+// the event record, the clock, each thread's bounded single-producer buffer
+// and the registry of those buffers that a collector drains.
+#ifndef ELECTRON_TRACE_DETAIL_RECORDER_HPP
+#define ELECTRON_TRACE_DETAIL_RECORDER_HPP
+
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <mutex>
+#include <new>
+#include <string_view>
+#include <thread>
+#include <type_traits>
+
+/// 1 where trace may read the time stamp counter (x86, invariant TSC
+/// checked at run time; electron/detail/tsc.hpp). Define
+/// ELECTRON_TRACE_STEADY_CLOCK to always use std::chrono::steady_clock.
+#if ELECTRON_DETAIL_HAVE_TSC && !defined(ELECTRON_TRACE_STEADY_CLOCK)
+#define ELECTRON_TRACE_HAS_TSC 1
+#else
+#define ELECTRON_TRACE_HAS_TSC 0
+#endif
+
+ELECTRON_BEGIN_NAMESPACE
+namespace trace {
+
+/// What an event record is.
+enum class event_kind : std::uint8_t {
+  complete,  ///< a span: begin and end ("ph":"X")
+  instant,   ///< a point in time on its thread ("ph":"i", "s":"t")
+  counter,   ///< a counter sample ("ph":"C"), its value in attrs[0]
+};
+
+/// The type of an attribute's value.
+enum class attr_type : std::uint8_t { int64, uint64, float64, string };
+
+/// Bytes of a string attribute kept inline; longer strings are truncated to
+/// at most this many bytes, at a UTF-8 code point boundary.
+inline constexpr std::size_t max_attr_string = 22;
+/// Attributes an event holds; more are counted in event::attrs_dropped.
+inline constexpr std::size_t max_attrs = 3;
+
+/// One attribute: a key (a string with static storage duration, e.g. a
+/// literal: only the pointer is kept) and a value held inline. 32 bytes.
+struct attribute {
+  const char* key;
+  char bytes[max_attr_string];
+  attr_type type;
+  std::uint8_t size;  ///< bytes of a string value
+
+  /// The value as written, for int64 (and the bits of the others).
+  [[nodiscard]] std::int64_t as_int64() const noexcept {
+    std::int64_t v;
+    std::memcpy(&v, bytes, sizeof v);
+    return v;
+  }
+  /// The value of a uint64 attribute.
+  [[nodiscard]] std::uint64_t as_uint64() const noexcept {
+    std::uint64_t v;
+    std::memcpy(&v, bytes, sizeof v);
+    return v;
+  }
+  /// The value of a float64 attribute.
+  [[nodiscard]] double as_double() const noexcept {
+    double v;
+    std::memcpy(&v, bytes, sizeof v);
+    return v;
+  }
+  /// The (possibly truncated) text of a string attribute.
+  [[nodiscard]] std::string_view as_string() const noexcept { return {bytes, size}; }
+};
+static_assert(sizeof(attribute) == 32 && std::is_trivially_copyable_v<attribute>);
+
+/// One recorded event, 128 bytes (two cache lines). In a buffer, begin and
+/// end are clock ticks; the events a collector hands out carry nanoseconds
+/// of std::chrono::steady_clock (CLOCK_MONOTONIC on Linux).
+struct event {
+  const char* name;     ///< static storage duration (a literal)
+  std::uint64_t begin;  ///< ns; the time of an instant or counter event
+  std::uint64_t end;    ///< ns; == begin for instant and counter events
+  event_kind kind;
+  std::uint8_t attr_count;     ///< attrs[0..attr_count) are set
+  std::uint8_t attrs_dropped;  ///< attr() calls beyond max_attrs (saturates at 255)
+  std::uint8_t reserved;
+  std::uint32_t depth;  ///< 0 for a span with no parent; parent's depth + 1
+  attribute attrs[max_attrs];
+};
+static_assert(sizeof(event) == 128 && std::is_trivially_copyable_v<event>);
+
+namespace detail {
+
+// ===========================================================================
+// Clock. On x86-64 with an invariant TSC (CPUID 8000_0007h EDX bit 8: the
+// counter runs at a constant rate in every P-, C- and T-state) the recorder
+// reads rdtsc, which costs well under half of a steady_clock::now() through
+// the vDSO on the machines measured (bench/trace_bench: clock_read/*). Ticks
+// become steady_clock nanoseconds at drain time with one rate, measured
+// between the registry's creation and the first drain (at least
+// calibration_ns apart; the first drain waits for the rest), fixed from then
+// on so every export converts the same tick to the same nanosecond.
+// ===========================================================================
+inline std::uint64_t steady_ns() noexcept { return static_cast<std::uint64_t>(electron::detail::steady_ns()); }
+
+/// The shortest interval over which the counter's rate is measured: about
+/// 1 ppm of rate error from readings a few tens of ns wide.
+inline constexpr std::uint64_t calibration_ns = 50'000'000;
+
+// Ticks between two events of one thread: a later event always gets a later
+// tick, at least min_tick_gap ticks on, so that after conversion (at most
+// 16 ticks per ns, i.e. a 16 GHz counter) two events of a thread never share a
+// nanosecond and a child span lies strictly inside its parent.
+inline constexpr std::uint64_t tsc_min_tick_gap = 16;
+
+// ===========================================================================
+// A thread's buffer: a bounded single-producer single-consumer ring of event
+// records. The producer is the thread; the consumer is whoever holds the
+// registry's mutex (one drain at a time). Full ring: the new event is dropped
+// and counted (drop newest), so what a drain hands out of a thread is a
+// prefix of its events since the previous drain. A span is written at its
+// end, after its children: children may be kept and their parent dropped.
+// ===========================================================================
+struct producer_side {
+  std::atomic<std::uint64_t> head{0};     // events written; written by the thread only
+  std::uint64_t tail_cache = 0;           // the thread's last view of tail
+  std::atomic<std::uint64_t> dropped{0};  // events refused; written by the thread only
+};
+struct consumer_side {
+  std::atomic<std::uint64_t> tail{0};  // events drained; written by the drainer only
+  std::uint64_t dropped_reported = 0;  // under the registry mutex
+};
+struct thread_buffer {
+  cache::padded<producer_side> producer;
+  cache::padded<consumer_side> consumer;
+  std::atomic<bool> retired{false};  // the thread has exited: no more writes
+  std::uint32_t tid = 0;             // 1, 2, 3... in order of first event
+  std::uint32_t name_size = 0;       // under the registry mutex
+  char name[64] = {};                // under the registry mutex
+  thread_buffer* next = nullptr;     // under the registry mutex
+  event* slots = nullptr;
+  std::uint64_t mask = 0;
+
+  // Producer: append e (its header and the attributes set), or count a drop.
+  ELECTRON_ALWAYS_INLINE void push(const event& e) noexcept {
+    producer_side& p = *producer;
+    const std::uint64_t h = p.head.load(std::memory_order_relaxed);
+    if (ELECTRON_UNLIKELY(h - p.tail_cache > mask)) {
+      // acquire: the drainer's reads of these slots happen before our writes.
+      p.tail_cache = consumer->tail.load(std::memory_order_acquire);
+      if (h - p.tail_cache > mask) {
+        p.dropped.store(p.dropped.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+        return;
+      }
+    }
+    // Constant sizes, so both compilers copy inline (a variable size is a
+    // call to memcpy with g++).
+    void* const slot = &slots[h & mask];
+    constexpr std::size_t header = offsetof(event, attrs);
+    switch (e.attr_count) {
+      case 0:
+        std::memcpy(slot, &e, header);
+        break;
+      case 1:
+        std::memcpy(slot, &e, header + sizeof(attribute));
+        break;
+      case 2:
+        std::memcpy(slot, &e, header + 2 * sizeof(attribute));
+        break;
+      default:
+        std::memcpy(slot, &e, sizeof(event));
+        break;
+    }
+    // release: the record is complete before the drainer sees head move.
+    p.head.store(h + 1, std::memory_order_release);
+  }
+};
+
+/// The registry: every thread buffer not yet drained and freed. Never
+/// destroyed (threads may record after static destruction began) and not on
+/// the heap.
+struct registry {
+  std::mutex mutex;
+  thread_buffer* first = nullptr;
+  thread_buffer* last = nullptr;
+  std::uint32_t next_tid = 1;
+  std::atomic<std::size_t> capacity{8192};           // events per new buffer (a power of two)
+  std::atomic<std::uint64_t> unbuffered_dropped{0};  // events with no buffer to go to
+  bool tsc = false;
+  electron::detail::tsc_pair origin;  // taken at creation
+  bool calibrated = false;            // under the mutex
+  // Ticks to steady_clock ns, set by calibrate() (under the mutex). A member
+  // in every configuration, so the layout does not depend on
+  // ELECTRON_TRACE_STEADY_CLOCK.
+  electron::detail::tsc_rate rate;
+
+  registry() noexcept {
+#if ELECTRON_TRACE_HAS_TSC
+    tsc = electron::detail::invariant_tsc();
+#endif
+    origin = read_pair();
+  }
+
+  [[nodiscard]] electron::detail::tsc_pair read_pair() const noexcept {
+#if ELECTRON_TRACE_HAS_TSC
+    if (tsc) return electron::detail::read_tsc_pair();
+#endif
+    const std::int64_t ns = electron::detail::steady_ns();
+    return {static_cast<std::uint64_t>(ns), ns};
+  }
+
+  // Under the mutex. Fixes the tick rate on first use.
+  void calibrate() noexcept {
+    if (calibrated) return;
+    calibrated = true;
+#if ELECTRON_TRACE_HAS_TSC
+    if (!tsc) return;
+    electron::detail::tsc_pair now = read_pair();
+    const auto wanted = static_cast<std::int64_t>(calibration_ns);
+    if (now.ns - origin.ns < wanted) {
+      std::this_thread::sleep_for(std::chrono::nanoseconds(wanted - (now.ns - origin.ns)));
+      now = read_pair();
+    }
+    // The ticks already recorded need this rate, plausible or not.
+    static_cast<void>(rate.measure(origin, now, false));
+#endif
+  }
+  // Under the mutex, after calibrate().
+  [[nodiscard]] std::uint64_t to_ns(std::uint64_t tick) const noexcept {
+#if ELECTRON_TRACE_HAS_TSC
+    if (tsc) return static_cast<std::uint64_t>(rate.to_ns(tick));
+#endif
+    return tick;
+  }
+};
+
+ELECTRON_VISIBLE inline registry& the_registry() noexcept {
+  alignas(registry) static unsigned char storage[sizeof(registry)];
+  static registry* r = ::new (static_cast<void*>(storage)) registry;
+  return *r;
+}
+
+/// A span's link in its thread's current-span stack.
+struct span_link {
+  span_link* parent;
+  std::uint32_t depth;
+};
+
+/// A sentinel: the thread has exited (or ran out of memory); its events are
+/// counted in registry::unbuffered_dropped.
+inline thread_buffer* const no_buffer = reinterpret_cast<thread_buffer*>(std::uintptr_t{1});
+
+// Per-thread state: trivially destructible and constant-initialized, so
+// reading it costs a TLS access and no guard.
+struct thread_state {
+  thread_buffer* buffer = nullptr;
+  span_link* current = nullptr;
+  std::uint64_t last_tick = 0;
+  bool tsc = false;
+};
+ELECTRON_VISIBLE inline constinit thread_local thread_state t_state{};
+
+// Marks the thread's buffer retired when the thread exits (the buffer stays
+// in the registry until drained).
+struct retire_at_exit {
+  thread_buffer* buffer = nullptr;
+  retire_at_exit() noexcept = default;
+  retire_at_exit(const retire_at_exit&) = delete;
+  retire_at_exit& operator=(const retire_at_exit&) = delete;
+  ~retire_at_exit() {
+    if (buffer != nullptr) {
+      // release: every write of the thread happens before a drainer that
+      // sees retired frees the buffer.
+      buffer->retired.store(true, std::memory_order_release);
+      t_state.buffer = no_buffer;
+    }
+  }
+};
+ELECTRON_VISIBLE inline thread_local retire_at_exit t_retire;
+
+inline std::size_t round_capacity(std::size_t n) noexcept {
+  n = std::clamp<std::size_t>(n, 2, std::size_t{1} << 24);
+  std::size_t c = 2;
+  while (c < n) c <<= 1;
+  return c;
+}
+
+// The thread's first event: its buffer, registered. Allocates.
+ELECTRON_NOINLINE inline thread_buffer* attach_thread() noexcept {
+  thread_state& ts = t_state;
+  if (ts.buffer != nullptr) return ts.buffer;
+  registry& r = the_registry();
+  ts.tsc = r.tsc;
+  const std::size_t cap = round_capacity(r.capacity.load(std::memory_order_relaxed));
+  auto* b = new (std::nothrow) thread_buffer;
+  event* slots = b != nullptr ? new (std::nothrow) event[cap]() : nullptr;
+  if (slots == nullptr) {
+    delete b;
+    ts.buffer = no_buffer;
+    return no_buffer;
+  }
+  b->slots = slots;
+  b->mask = cap - 1;
+  {
+    std::lock_guard<std::mutex> lock(r.mutex);
+    b->tid = r.next_tid++;
+    char* p = b->name;
+    std::memcpy(p, "thread ", 7);
+    std::uint32_t n = 7;
+    char digits[10];
+    std::uint32_t k = 0;
+    for (std::uint32_t v = b->tid; v != 0; v /= 10) digits[k++] = static_cast<char>('0' + v % 10);
+    while (k != 0) p[n++] = digits[--k];
+    b->name_size = n;
+    if (r.last != nullptr) {
+      r.last->next = b;
+    } else {
+      r.first = b;
+    }
+    r.last = b;
+  }
+  t_retire.buffer = b;
+  ts.buffer = b;
+  return b;
+}
+
+ELECTRON_ALWAYS_INLINE thread_buffer* thread_buffer_for_write() noexcept {
+  thread_buffer* b = t_state.buffer;
+  if (ELECTRON_UNLIKELY(b == nullptr)) b = attach_thread();
+  return b;
+}
+
+// The next timestamp of this thread: now, and strictly after the previous one.
+ELECTRON_ALWAYS_INLINE std::uint64_t next_tick(thread_state& ts) noexcept {
+#if ELECTRON_TRACE_HAS_TSC
+  if (ELECTRON_LIKELY(ts.tsc)) {
+    std::uint64_t t = electron::detail::read_tsc();
+    if (ELECTRON_UNLIKELY(t < ts.last_tick + tsc_min_tick_gap)) t = ts.last_tick + tsc_min_tick_gap;
+    ts.last_tick = t;
+    return t;
+  }
+#endif
+  std::uint64_t t = steady_ns();
+  if (ELECTRON_UNLIKELY(t <= ts.last_tick)) t = ts.last_tick + 1;
+  ts.last_tick = t;
+  return t;
+}
+
+ELECTRON_ALWAYS_INLINE void push_event(thread_buffer* b, const event& e) noexcept {
+  if (ELECTRON_LIKELY(b != no_buffer)) {
+    b->push(e);
+  } else {
+    the_registry().unbuffered_dropped.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+// Copies s into a, truncated to max_attr_string bytes at a code point boundary.
+inline void set_string_attr(attribute& a, std::string_view s) noexcept {
+  std::size_t n = s.size();
+  if (n > max_attr_string) {
+    n = max_attr_string;
+    // Back off continuation bytes (10xxxxxx) so no code point is cut.
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0u) == 0x80u) --n;
+  }
+  if (n != 0) std::memcpy(a.bytes, s.data(), n);
+  a.type = attr_type::string;
+  a.size = static_cast<std::uint8_t>(n);
+}
+
+}  // namespace detail
+}  // namespace trace
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_TRACE_DETAIL_RECORDER_HPP
+// ---- end electron/trace/detail/recorder.hpp ----
+
+#include <atomic>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+
+#if __has_include(<unistd.h>)
+#include <unistd.h>
+#endif
+
+ELECTRON_BEGIN_NAMESPACE
+namespace trace {
+
+// ===========================================================================
+// Switches
+// ===========================================================================
+
+namespace detail {
+ELECTRON_VISIBLE inline std::atomic<bool> g_enabled{true};
+}  // namespace detail
+
+/// Turns recording on or off for every thread (on at start). Spans begun
+/// while on are recorded when they end. Thread-safe.
+inline void set_enabled(bool on) noexcept { detail::g_enabled.store(on, std::memory_order_relaxed); }
+/// Whether recording is on: one relaxed load.
+[[nodiscard]] ELECTRON_ALWAYS_INLINE bool enabled() noexcept {
+  return detail::g_enabled.load(std::memory_order_relaxed);
+}
+
+/// Capacity, in events, of the buffers of threads that record their first
+/// event from now on (rounded up to a power of two, 2 to 2^24; 8192 at
+/// start: 1 MiB per thread). Thread-safe.
+inline void set_buffer_capacity(std::size_t events) noexcept {
+  detail::the_registry().capacity.store(events, std::memory_order_relaxed);
+}
+
+/// "tsc" or "steady_clock": the clock the recorder reads. Exported times are
+/// steady_clock nanoseconds either way (see docs/trace.md).
+[[nodiscard]] inline const char* clock_name() noexcept { return detail::the_registry().tsc ? "tsc" : "steady_clock"; }
+
+/// Names the calling thread in exports (thread_name metadata; "thread <tid>"
+/// by default). At most 63 bytes are kept. Creates the thread's buffer if it
+/// has none. Takes the registry's lock.
+inline void set_thread_name(std::string_view name) noexcept {
+  detail::thread_buffer* b = detail::thread_buffer_for_write();
+  if (b == detail::no_buffer) return;
+  detail::registry& r = detail::the_registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  const std::size_t n = std::min<std::size_t>(name.size(), sizeof b->name - 1);
+  if (n != 0) std::memcpy(b->name, name.data(), n);
+  b->name_size = static_cast<std::uint32_t>(n);
+}
+
+/// The values attr() takes: integers, floating-point numbers and strings.
+template <class T>
+concept attr_value = std::integral<T> || std::floating_point<T> || std::convertible_to<T, std::string_view>;
+
+namespace detail {
+template <attr_value T>
+ELECTRON_ALWAYS_INLINE void set_attr(event& e, const char* key, const T& v) noexcept {
+  if (ELECTRON_UNLIKELY(e.attr_count == max_attrs)) {
+    if (e.attrs_dropped != 255) ++e.attrs_dropped;
+    return;
+  }
+  attribute& a = e.attrs[e.attr_count++];
+  a.key = key;
+  if constexpr (std::same_as<T, bool> || (std::integral<T> && std::is_signed_v<T>)) {
+    const auto x = static_cast<std::int64_t>(v);
+    std::memcpy(a.bytes, &x, sizeof x);
+    a.type = attr_type::int64;
+  } else if constexpr (std::integral<T>) {
+    const auto x = static_cast<std::uint64_t>(v);
+    std::memcpy(a.bytes, &x, sizeof x);
+    a.type = attr_type::uint64;
+  } else if constexpr (std::floating_point<T>) {
+    const auto x = static_cast<double>(v);
+    std::memcpy(a.bytes, &x, sizeof x);
+    a.type = attr_type::float64;
+  } else {
+    set_string_attr(a, std::string_view(v));
+  }
+}
+}  // namespace detail
+
+// ===========================================================================
+// Recording. Two definitions, in inline namespaces of different names, so a
+// TU built with ELECTRON_TRACE_DISABLED and one built without can be linked
+// together (different entities, no ODR clash).
+// ===========================================================================
+#if !defined(ELECTRON_TRACE_DISABLED)
+inline namespace recording {
+
+/// A span: begins at construction, ends at destruction (or end()), and is
+/// then written as one complete event to the thread's buffer. Its parent is
+/// the thread's innermost open span (or, for child(), the span it was made
+/// from). Spans of a thread end in the reverse order of their beginning
+/// (RAII does this) and on the thread that began them. Not copyable or
+/// movable; child() returns one by guaranteed elision.
+///   trace::span s("load");  s.attr("file", path);  auto c = s.child("decode");
+class span {
+ public:
+  /// Begins a span named `name` (a string with static storage duration).
+  ELECTRON_ALWAYS_INLINE explicit span(const char* name) noexcept {
+    if (!enabled()) {
+      m_buffer = nullptr;
+      return;
+    }
+    begin(name, detail::t_state.current);
+  }
+  span(const span&) = delete;
+  span& operator=(const span&) = delete;
+  /// end().
+  ELECTRON_ALWAYS_INLINE ~span() { end(); }
+
+  /// A span that begins now as a child of this one (depth + 1), also when
+  /// this span is not the thread's innermost. Not recorded when this span
+  /// is not.
+  [[nodiscard]] span child(const char* name) noexcept { return span(name, *this); }
+
+  /// Adds an attribute (key: static storage duration). Integers (bool as
+  /// 0/1), floating-point numbers (as double) and strings (copied, at most
+  /// max_attr_string bytes). Beyond max_attrs attributes, counted in the
+  /// event's attrs_dropped and exported as the arg "attrs_dropped". No
+  /// allocation.
+  template <attr_value T>
+  ELECTRON_ALWAYS_INLINE span& attr(const char* key, const T& value) noexcept {
+    if (m_buffer != nullptr) detail::set_attr(m_event, key, value);
+    return *this;
+  }
+
+  /// Ends the span now and records it; later calls do nothing.
+  ELECTRON_ALWAYS_INLINE void end() noexcept {
+    if (m_buffer == nullptr) return;
+    detail::thread_state& ts = detail::t_state;
+    ELECTRON_ASSERT(ts.current == &m_link, "trace::span ended out of order or on another thread");
+    m_event.end = detail::next_tick(ts);
+    ts.current = m_link.parent;
+    detail::push_event(m_buffer, m_event);
+    m_buffer = nullptr;
+  }
+
+  /// Whether the span is recording (began while enabled() and not ended).
+  [[nodiscard]] bool active() const noexcept { return m_buffer != nullptr; }
+  /// 0 for a span with no parent.
+  [[nodiscard]] std::uint32_t depth() const noexcept { return m_link.depth; }
+
+ private:
+  span(const char* name, span& parent) noexcept {
+    if (parent.m_buffer == nullptr) {
+      m_buffer = nullptr;
+      return;
+    }
+    begin(name, &parent.m_link);
+  }
+  ELECTRON_ALWAYS_INLINE void begin(const char* name, detail::span_link* parent) noexcept {
+    m_buffer = detail::thread_buffer_for_write();
+    detail::thread_state& ts = detail::t_state;
+    m_link.parent = ts.current;
+    m_link.depth = parent != nullptr ? parent->depth + 1 : 0;
+    ts.current = &m_link;
+    m_event.name = name;
+    m_event.kind = event_kind::complete;
+    m_event.attr_count = 0;
+    m_event.attrs_dropped = 0;
+    m_event.reserved = 0;
+    m_event.depth = m_link.depth;
+    m_event.begin = detail::next_tick(ts);
+  }
+
+  detail::thread_buffer* m_buffer;
+  detail::span_link m_link;
+  event m_event;
+};
+
+/// Records an instant event (a point in time on this thread, "ph":"i").
+ELECTRON_ALWAYS_INLINE void instant(const char* name) noexcept {
+  if (!enabled()) return;
+  detail::thread_buffer* b = detail::thread_buffer_for_write();
+  detail::thread_state& ts = detail::t_state;
+  event e;
+  e.name = name;
+  e.kind = event_kind::instant;
+  e.attr_count = 0;
+  e.attrs_dropped = 0;
+  e.reserved = 0;
+  e.depth = ts.current != nullptr ? ts.current->depth + 1 : 0;
+  e.begin = e.end = detail::next_tick(ts);
+  detail::push_event(b, e);
+}
+/// An instant event with one attribute.
+template <attr_value T>
+ELECTRON_ALWAYS_INLINE void instant(const char* name, const char* key, const T& value) noexcept {
+  if (!enabled()) return;
+  detail::thread_buffer* b = detail::thread_buffer_for_write();
+  detail::thread_state& ts = detail::t_state;
+  event e;
+  e.name = name;
+  e.kind = event_kind::instant;
+  e.attr_count = 0;
+  e.attrs_dropped = 0;
+  e.reserved = 0;
+  e.depth = ts.current != nullptr ? ts.current->depth + 1 : 0;
+  detail::set_attr(e, key, value);
+  e.begin = e.end = detail::next_tick(ts);
+  detail::push_event(b, e);
+}
+
+/// Records a counter sample ("ph":"C", args {"value": v}); the viewers draw
+/// one track per counter name.
+template <class T>
+requires(std::integral<T> || std::floating_point<T>) ELECTRON_ALWAYS_INLINE
+    void counter(const char* name, T value) noexcept {
+  if (!enabled()) return;
+  detail::thread_buffer* b = detail::thread_buffer_for_write();
+  detail::thread_state& ts = detail::t_state;
+  event e;
+  e.name = name;
+  e.kind = event_kind::counter;
+  e.attr_count = 0;
+  e.attrs_dropped = 0;
+  e.reserved = 0;
+  e.depth = 0;
+  detail::set_attr(e, "value", value);
+  e.begin = e.end = detail::next_tick(ts);
+  detail::push_event(b, e);
+}
+
+}  // namespace recording
+#else
+inline namespace disabled {
+
+/// ELECTRON_TRACE_DISABLED: an empty span; every call compiles to nothing.
+class span {
+ public:
+  constexpr explicit span(const char*) noexcept {}
+  // User-provided (and empty) so that `span s("x");` draws no unused-variable
+  // warning in disabled builds.
+  constexpr ~span() {}  // NOLINT(modernize-use-equals-default)
+  span(const span&) = delete;
+  span& operator=(const span&) = delete;
+  [[nodiscard]] constexpr span child(const char*) const noexcept { return span(nullptr); }
+  template <attr_value T>
+  constexpr span& attr(const char*, const T&) noexcept {
+    return *this;
+  }
+  constexpr void end() noexcept {}
+  [[nodiscard]] constexpr bool active() const noexcept { return false; }
+  [[nodiscard]] constexpr std::uint32_t depth() const noexcept { return 0; }
+};
+constexpr void instant(const char*) noexcept {}
+template <attr_value T>
+constexpr void instant(const char*, const char*, const T&) noexcept {}
+template <class T>
+requires(std::integral<T> || std::floating_point<T>) constexpr void counter(const char*, T) noexcept {}
+
+}  // namespace disabled
+#endif
+
+// ===========================================================================
+// Collecting
+// ===========================================================================
+
+/// A recording thread as a collector reports it.
+struct thread_info {
+  std::uint32_t tid;      ///< 1, 2, 3... in order of the threads' first events
+  std::string_view name;  ///< valid during the visit only
+  bool exited;            ///< the thread has exited (its buffer is freed once drained)
+};
+
+/// What a drain or an export handled.
+struct drain_stats {
+  std::uint64_t events = 0;   ///< events handed out (written)
+  std::uint64_t dropped = 0;  ///< events dropped since the previous drain (full buffers and unbuffered_dropped)
+  std::uint32_t threads = 0;  ///< buffers visited
+  std::uint64_t unbuffered_dropped = 0;  ///< of dropped: events of threads with no buffer
+};
+
+/// Options of collector::write_json.
+struct json_export_options {
+  /// The "pid" of every event (0: the process id where the system has one, else 1).
+  std::uint64_t pid = 0;
+  /// Name given in a process_name metadata event (none when empty).
+  std::string_view process_name = {};
+};
+
+/// Drains the buffers of every thread. Drains are serialized (one at a time,
+/// under the registry's lock, which a thread also takes for its first event
+/// and set_thread_name); threads keep recording meanwhile, lock-free. Each
+/// event is handed out by exactly one drain.
+class collector {
+ public:
+  /// Hands each buffered event to visit(const thread_info&, const event&),
+  /// thread by thread in order of tid, each thread's events in the order
+  /// they were recorded (a span is recorded when it ends), with times in
+  /// steady_clock nanoseconds. Frees the buffers of exited threads once
+  /// empty. Memory: one event at a time. visit must not record trace events
+  /// or call the collector.
+  template <class F>
+  drain_stats drain(F&& visit) {
+    return drain_impl(visit, [](const thread_info&, std::uint64_t) {});
+  }
+
+  /// Drains every buffer into `sink` as one Chrome Trace Event JSON object
+  /// (the "JSON Object Format"):
+  ///   {"traceEvents":[...],"displayTimeUnit":"ns","otherData":{...}}
+  /// Events: a thread_name metadata event per thread ("ph":"M"), a complete
+  /// event per span ("ph":"X", ts and dur in microseconds with three
+  /// decimals, i.e. exact nanoseconds), "ph":"i" instants ("s":"t"),
+  /// "ph":"C" counters, attributes as "args". A thread whose buffer
+  /// overflowed since the previous drain gets an instant event
+  /// "trace_events_dropped" with args {"count": n} at the time of the drain;
+  /// otherData holds "clock", "dropped_events" (the total) and
+  /// "exported_events". Streamed: memory stays bounded by json_writer's
+  /// window and the sink's own buffer.
+  template <encoding::byte_sink S>
+  drain_stats write_json(S& sink, const json_export_options& options = {}) {
+    encoding::json_options jo;
+    jo.non_finite = encoding::json_non_finite::null;
+    encoding::json_writer<S> w(sink, jo);
+    const std::uint64_t pid = options.pid != 0 ? options.pid : default_pid();
+    w.begin_object();
+    w.key("traceEvents");
+    w.begin_array();
+    if (!options.process_name.empty()) {
+      w.begin_object();
+      w.write("name", "process_name");
+      w.write("ph", "M");
+      w.write("pid", pid);
+      w.write("tid", 0);
+      w.key("args");
+      w.begin_object();
+      w.write("name", options.process_name);
+      w.end_object();
+      w.end_object();
+    }
+    std::uint32_t last_tid = 0;
+    std::uint64_t last_ns = 0;  // of the thread last_tid
+    std::uint64_t max_ns = 0;
+    char buf[32];
+    drain_stats stats = drain_impl(
+        [&](const thread_info& t, const event& e) {
+          if (t.tid != last_tid) {
+            last_tid = t.tid;
+            last_ns = 0;
+            write_thread_name(w, pid, t);
+          }
+          last_ns = std::max(last_ns, e.end);
+          max_ns = std::max(max_ns, e.end);
+          write_event(w, pid, t.tid, e);
+        },
+        [&](const thread_info& t, std::uint64_t n) {
+          if (t.tid != last_tid) {
+            last_tid = t.tid;
+            last_ns = 0;
+            write_thread_name(w, pid, t);
+          }
+          // After the thread's last exported event, so its time still increases.
+          last_ns = std::max(last_ns + 1, detail::steady_ns());
+          max_ns = std::max(max_ns, last_ns);
+          write_dropped(w, pid, t.tid, "t", micros(buf, last_ns), n);
+        });
+    if (stats.unbuffered_dropped != 0) {
+      write_dropped(w, pid, 0, "p", micros(buf, std::max(max_ns + 1, detail::steady_ns())), stats.unbuffered_dropped);
+    }
+    w.end_array();
+    w.write("displayTimeUnit", "ns");
+    w.key("otherData");
+    w.begin_object();
+    w.write("clock", clock_name());
+    w.write("exported_events", stats.events);
+    w.write("dropped_events", stats.dropped);
+    w.write("version", "electron::trace 1");
+    w.end_object();
+    w.end_object();
+    w.finish();
+    return stats;
+  }
+
+  /// write_json into the file at `path` (created or truncated), through an
+  /// io::writer with a 64 KiB buffer. Returns the first I/O error.
+  std::error_code write_json_file(const char* path, const json_export_options& options = {},
+                                  drain_stats* stats = nullptr) {
+    std::FILE* f = std::fopen(path, "wb");
+    if (f == nullptr) return std::error_code(errno != 0 ? errno : EIO, std::generic_category());
+    std::error_code ec;
+    {
+      io::writer<io::file_output> out{io::file_output(f)};
+      const drain_stats s = write_json(out, options);
+      if (stats != nullptr) *stats = s;
+      ec = out.flush();
+    }
+    if (std::fclose(f) != 0 && !ec) ec = std::error_code(errno != 0 ? errno : EIO, std::generic_category());
+    return ec;
+  }
+
+  /// Drops every buffered event unseen (counted in no export). Returns how
+  /// many were discarded and dropped.
+  drain_stats discard() {
+    return drain([](const thread_info&, const event&) {});
+  }
+
+ private:
+  static std::uint64_t default_pid() noexcept {
+#if __has_include(<unistd.h>)
+    return static_cast<std::uint64_t>(::getpid());
+#else
+    return 1;
+#endif
+  }
+
+  // Exact nanoseconds as microseconds with three decimals ("12.345").
+  static std::string_view micros(char (&buf)[32], std::uint64_t ns) noexcept {
+    char* p = buf + sizeof buf;
+    std::uint64_t frac = ns % 1000;
+    for (int i = 0; i < 3; ++i) {
+      *--p = static_cast<char>('0' + frac % 10);
+      frac /= 10;
+    }
+    *--p = '.';
+    std::uint64_t us = ns / 1000;
+    do {
+      *--p = static_cast<char>('0' + us % 10);
+      us /= 10;
+    } while (us != 0);
+    return {p, static_cast<std::size_t>(buf + sizeof buf - p)};
+  }
+
+  template <class W>
+  static void write_thread_name(W& w, std::uint64_t pid, const thread_info& t) {
+    w.begin_object();
+    w.write("name", "thread_name");
+    w.write("ph", "M");
+    w.write("pid", pid);
+    w.write("tid", t.tid);
+    w.key("args");
+    w.begin_object();
+    w.write("name", t.name);
+    w.end_object();
+    w.end_object();
+  }
+
+  template <class W>
+  static void write_event(W& w, std::uint64_t pid, std::uint32_t tid, const event& e) {
+    char buf[32];
+    w.begin_object();
+    w.write("name", e.name != nullptr ? std::string_view(e.name) : std::string_view());
+    switch (e.kind) {
+      case event_kind::complete:
+        w.write("ph", "X");
+        break;
+      case event_kind::instant:
+        w.write("ph", "i");
+        w.write("s", "t");
+        break;
+      case event_kind::counter:
+        w.write("ph", "C");
+        break;
+    }
+    w.write("pid", pid);
+    w.write("tid", tid);
+    w.key("ts");
+    w.raw(micros(buf, e.begin));
+    if (e.kind == event_kind::complete) {
+      w.key("dur");
+      w.raw(micros(buf, e.end - e.begin));
+    }
+    if (e.attr_count != 0 || e.attrs_dropped != 0) {
+      w.key("args");
+      w.begin_object();
+      for (std::size_t i = 0; i < e.attr_count && i < max_attrs; ++i) {
+        const attribute& a = e.attrs[i];
+        w.key(a.key != nullptr ? std::string_view(a.key) : std::string_view());
+        switch (a.type) {
+          case attr_type::int64:
+            w.number(a.as_int64());
+            break;
+          case attr_type::uint64:
+            w.number(a.as_uint64());
+            break;
+          case attr_type::float64:
+            w.number(a.as_double());
+            break;
+          case attr_type::string:
+            w.string(a.as_string());
+            break;
+        }
+      }
+      if (e.attrs_dropped != 0) w.write("attrs_dropped", e.attrs_dropped);
+      w.end_object();
+    }
+    w.end_object();
+  }
+
+  template <class W>
+  static void write_dropped(W& w, std::uint64_t pid, std::uint32_t tid, std::string_view scope, std::string_view ts,
+                            std::uint64_t n) {
+    w.begin_object();
+    w.write("name", "trace_events_dropped");
+    w.write("ph", "i");
+    w.write("s", scope);
+    w.write("pid", pid);
+    w.write("tid", tid);
+    w.key("ts");
+    w.raw(ts);
+    w.key("args");
+    w.begin_object();
+    w.write("count", n);
+    w.end_object();
+    w.end_object();
+  }
+
+  template <class F, class D>
+  drain_stats drain_impl(F&& visit, D&& on_drop) {
+    detail::registry& r = detail::the_registry();
+    std::lock_guard<std::mutex> lock(r.mutex);
+    r.calibrate();
+    drain_stats stats;
+    stats.unbuffered_dropped = r.unbuffered_dropped.exchange(0, std::memory_order_relaxed);
+    stats.dropped = stats.unbuffered_dropped;
+    detail::thread_buffer* prev = nullptr;
+    for (detail::thread_buffer* b = r.first; b != nullptr;) {
+      ++stats.threads;
+      // acquire, and before reading head: once retired is seen, head is final.
+      const bool exited = b->retired.load(std::memory_order_acquire);
+      const thread_info info{b->tid, std::string_view(b->name, b->name_size), exited};
+      const std::uint64_t head = b->producer->head.load(std::memory_order_acquire);
+      std::uint64_t tail = b->consumer->tail.load(std::memory_order_relaxed);
+      while (tail != head) {
+        event e;
+        std::memcpy(static_cast<void*>(&e), &b->slots[tail & b->mask], sizeof e);
+        e.begin = r.to_ns(e.begin);
+        e.end = r.to_ns(e.end);
+        ++tail;
+        ++stats.events;
+        // release: our read of the slot happens before the thread reuses it.
+        b->consumer->tail.store(tail, std::memory_order_release);
+        visit(info, static_cast<const event&>(e));
+      }
+      const std::uint64_t dropped = b->producer->dropped.load(std::memory_order_relaxed);
+      const std::uint64_t new_drops = dropped - b->consumer->dropped_reported;
+      b->consumer->dropped_reported = dropped;
+      stats.dropped += new_drops;
+      if (new_drops != 0) on_drop(info, new_drops);
+      detail::thread_buffer* const next = b->next;
+      if (exited) {
+        // The thread is gone and its last event is drained: free the buffer.
+        if (prev != nullptr) {
+          prev->next = next;
+        } else {
+          r.first = next;
+        }
+        if (r.last == b) r.last = prev;
+        delete[] b->slots;
+        delete b;
+      } else {
+        prev = b;
+      }
+      b = next;
+    }
+    return stats;
+  }
+};
+
+}  // namespace trace
+ELECTRON_END_NAMESPACE
+
+#endif  // ELECTRON_TRACE_HPP
+// ---- end electron/trace.hpp ----
 
 #endif  // ELECTRON_ELECTRON_HPP
 // ---- end electron/electron.hpp ----
