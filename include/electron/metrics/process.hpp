@@ -22,7 +22,7 @@
 #define ELECTRON_METRICS_PROCESS_HPP
 
 #include "electron/config.hpp"
-#include "electron/metrics/counter.hpp"  // before any metrics::detail (counter.hpp names electron::detail as detail::)
+#include "electron/metrics/counter.hpp"
 #include "electron/metrics/detail/process_linux.hpp"
 #include "electron/metrics/exposition.hpp"
 #include "electron/metrics/registry.hpp"
