@@ -9,6 +9,7 @@
 #include "electron/encoding/json_writer.hpp"
 
 #include "child_process.hpp"
+#include "corpus.hpp"
 #include "electron/strings.hpp"
 #include "electron/test.hpp"
 #include "electron_catch.hpp"
@@ -48,13 +49,7 @@ static_assert(enc::json_error_message(json_error::none)[0] == 'n');
 
 namespace {
 
-std::string corpus_dir() {
-#if defined(ELECTRON_CORPUS_DIR)
-  return ELECTRON_CORPUS_DIR;
-#else
-  return "";
-#endif
-}
+using electron_test::corpus_dir;
 
 std::string read_file(const fs::path& p) {
   std::ifstream f(p, std::ios::binary);

@@ -4,6 +4,7 @@
 // every position in exact-size heap buffers, the bulk forms and the sinks.
 #include "electron/encoding/varint.hpp"
 
+#include "corpus.hpp"
 #include "electron/strings.hpp"
 #include "electron/test.hpp"
 #include "electron_catch.hpp"
@@ -108,13 +109,7 @@ struct json_reader {
   }
 };
 
-std::string corpus_dir() {
-#if defined(ELECTRON_CORPUS_DIR)
-  return ELECTRON_CORPUS_DIR;
-#else
-  return {};
-#endif
-}
+using electron_test::corpus_dir;
 
 bool load_vectors(json& out) {
   const std::string path = corpus_dir() + "/encoding/varint/varint-vectors.json";

@@ -8,6 +8,7 @@
 #include "electron/metrics/process.hpp"
 #include "electron/metrics/registry.hpp"
 
+#include "corpus.hpp"
 #include "electron/encoding/json_writer.hpp"
 #include "electron/test.hpp"
 #include "electron_catch.hpp"
@@ -40,13 +41,7 @@ namespace et = electron::test;
 
 namespace {
 
-std::string corpus_dir() {
-#if defined(ELECTRON_CORPUS_DIR)
-  return ELECTRON_CORPUS_DIR;
-#else
-  return {};
-#endif
-}
+using electron_test::corpus_dir;
 
 std::string go_float(double v) {
   char buf[em::detail::export_float_chars];

@@ -4,6 +4,7 @@
 // and against HdrHistogram_c's own test expectations (corpus file).
 #include "electron/metrics.hpp"
 
+#include "corpus.hpp"
 #include "electron/test.hpp"
 #include "electron_catch.hpp"
 
@@ -48,13 +49,7 @@ static_assert(noexcept(std::declval<em::histogram&>().record(1, 2)));
 static_assert(noexcept(std::declval<em::histogram&>().record_corrected(1, 2)));
 static_assert(noexcept(em::now_ns()));
 
-std::string corpus_dir() {
-#if defined(ELECTRON_CORPUS_DIR)
-  return ELECTRON_CORPUS_DIR;
-#else
-  return {};
-#endif
-}
+using electron_test::corpus_dir;
 
 // ---------------------------------------------------------------------------
 // A small JSON reader for the corpus file (objects, arrays, numbers, strings,

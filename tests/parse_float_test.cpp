@@ -5,6 +5,7 @@
 // exactly, 800-digit inputs, the json grammar, and the no-allocation claim.
 #include "electron/parse/float.hpp"
 
+#include "corpus.hpp"
 #include "electron/test.hpp"
 #include "electron_catch.hpp"
 #include "fuzz/parse_float_property.hpp"
@@ -53,13 +54,7 @@ bool agrees(std::string_view s) {
   return electron_fuzz::parse_float_model::agrees_with_from_chars<T>(s.data(), s.data() + s.size());
 }
 
-std::string corpus_dir() {
-#if defined(ELECTRON_CORPUS_DIR)
-  return ELECTRON_CORPUS_DIR;
-#else
-  return {};
-#endif
-}
+using electron_test::corpus_dir;
 
 std::size_t random_scale() { return static_cast<std::size_t>(et::stress_scale()); }
 

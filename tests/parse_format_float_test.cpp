@@ -6,6 +6,7 @@
 // read back bit for bit by parse_float; short buffers; no allocation.
 #include "electron/parse/format_float.hpp"
 
+#include "corpus.hpp"
 #include "electron/parse/float.hpp"
 #include "electron/strings.hpp"
 #include "electron/test.hpp"
@@ -41,13 +42,7 @@ bits_of<T> bits(T v) {
   return std::bit_cast<bits_of<T>>(v);
 }
 
-std::string corpus_dir() {
-#if defined(ELECTRON_CORPUS_DIR)
-  return ELECTRON_CORPUS_DIR;
-#else
-  return {};
-#endif
-}
+using electron_test::corpus_dir;
 
 std::size_t random_scale() { return static_cast<std::size_t>(et::stress_scale()); }
 
