@@ -20994,6 +20994,7 @@ ELECTRON_END_NAMESPACE
 #endif  // ELECTRON_METRICS_DETAIL_EXPORT_FAMILY_HPP
 // ---- end electron/metrics/detail/export_family.hpp ----
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <concepts>
@@ -21305,14 +21306,36 @@ class registry {
   }
 
   /// Adds a collector, written after the families on each write_text().
-  /// Throws std::invalid_argument when one of its names is taken.
+  /// Throws std::invalid_argument when one of its names is invalid, taken
+  /// or given twice, std::bad_alloc when memory runs out; either way the
+  /// registry is as it was (no name of the collector stays reserved).
   void add_collector(std::unique_ptr<collector> c) {
+    const std::vector<std::string> names = c->family_names();
     const std::lock_guard<std::mutex> lock(m_mutex);
-    for (const std::string& n : c->family_names()) {
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      const std::string& n = names[i];
       if (!is_valid_metric_name(n)) detail::export_invalid("invalid metric name", n);
-      if (!m_names.emplace(n, nullptr).second) detail::export_invalid("metric name already registered", n);
+      if (m_names.contains(n) || std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(i), n) !=
+                                     names.begin() + static_cast<std::ptrdiff_t>(i)) {
+        detail::export_invalid("metric name already registered", n);
+      }
     }
-    m_collectors.push_back(std::move(c));
+    m_collectors.reserve(m_collectors.size() + 1);
+    // Should an insertion throw, the names inserted before it go again.
+    struct undo {
+      std::map<std::string, detail::export_family_base*, std::less<>>& map;
+      const std::vector<std::string>& names;
+      std::size_t added = 0;
+      bool done = false;
+      ~undo() {
+        if (!done) {
+          for (std::size_t i = 0; i < added; ++i) map.erase(names[i]);
+        }
+      }
+    } inserted{m_names, names};
+    for (; inserted.added < names.size(); ++inserted.added) m_names.emplace(names[inserted.added], nullptr);
+    inserted.done = true;
+    m_collectors.push_back(std::move(c));  // cannot throw: reserved
   }
 
   /// Writes every family and collector into `out`.
@@ -21931,7 +21954,7 @@ ELECTRON_END_NAMESPACE
 //
 // Formats (float_format): general, fixed and scientific follow
 // std::chars_format; json is the RFC 8259 number grammar. Algorithm (docs/
-// parse.md, docs/adr/0017-float-parsing.md): Clinger's fast path, then
+// parse.md, docs/adr/0017-parse-float-parsing.md): Clinger's fast path, then
 // the Eisel-Lemire 128-bit step, then an exact big-integer comparison for
 // the cases those cannot decide.
 #ifndef ELECTRON_PARSE_FLOAT_HPP

@@ -9,7 +9,7 @@
 //
 // Formats (float_format): general, fixed and scientific follow
 // std::chars_format; json is the RFC 8259 number grammar. Algorithm (docs/
-// parse.md, docs/adr/0017-float-parsing.md): Clinger's fast path, then
+// parse.md, docs/adr/0017-parse-float-parsing.md): Clinger's fast path, then
 // the Eisel-Lemire 128-bit step, then an exact big-integer comparison for
 // the cases those cannot decide.
 #ifndef ELECTRON_PARSE_FLOAT_HPP
