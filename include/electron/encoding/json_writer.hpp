@@ -157,8 +157,6 @@ class json_writer {
   }
   json_writer(const json_writer&) = delete;
   json_writer& operator=(const json_writer&) = delete;
-  /// Flushes (an exception from the sink's append here ends the program, as
-  /// from any destructor: call flush() first when append may throw).
   /// Flushes. A sink that throws here (std::bad_alloc, ...) loses the
   /// bytes still buffered; the destructor never throws. Call flush() or
   /// finish() first to see such an error.

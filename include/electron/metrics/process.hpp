@@ -32,6 +32,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #if defined(__unix__) || defined(__APPLE__)
@@ -222,29 +223,21 @@ class process_collector final : public collector {
  public:
   void collect(text_writer& out) override {
     const process_statistics p = process_stats();
-    if (p.has_cpu) {
-      out.family("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", metric_type::counter);
-      out.sample("process_cpu_seconds_total", p.cpu_seconds);
-    }
-    if (p.has_open_fds) {
-      out.family("process_open_fds", "Number of open file descriptors.", metric_type::gauge);
-      out.sample("process_open_fds", p.open_fds);
-    }
-    if (p.has_max_fds) {
-      out.family("process_max_fds", "Maximum number of open file descriptors.", metric_type::gauge);
-      out.sample("process_max_fds", p.max_fds);
-    }
-    if (p.has_memory) {
-      out.family("process_virtual_memory_bytes", "Virtual memory size in bytes.", metric_type::gauge);
-      out.sample("process_virtual_memory_bytes", p.virtual_bytes);
-      out.family("process_resident_memory_bytes", "Resident memory size in bytes.", metric_type::gauge);
-      out.sample("process_resident_memory_bytes", p.resident_bytes);
-    }
-    if (p.has_start_time) {
-      out.family("process_start_time_seconds", "Start time of the process since unix epoch in seconds.",
-                 metric_type::gauge);
-      out.sample("process_start_time_seconds", p.start_time_seconds);
-    }
+    const auto one = [&](bool has, std::string_view name, std::string_view help, metric_type type, auto value) {
+      if (!has) return;
+      out.family(name, help, type);
+      out.sample(name, value);
+    };
+    one(p.has_cpu, "process_cpu_seconds_total", "Total user and system CPU time spent in seconds.",
+        metric_type::counter, p.cpu_seconds);
+    one(p.has_open_fds, "process_open_fds", "Number of open file descriptors.", metric_type::gauge, p.open_fds);
+    one(p.has_max_fds, "process_max_fds", "Maximum number of open file descriptors.", metric_type::gauge, p.max_fds);
+    one(p.has_memory, "process_virtual_memory_bytes", "Virtual memory size in bytes.", metric_type::gauge,
+        p.virtual_bytes);
+    one(p.has_memory, "process_resident_memory_bytes", "Resident memory size in bytes.", metric_type::gauge,
+        p.resident_bytes);
+    one(p.has_start_time, "process_start_time_seconds", "Start time of the process since unix epoch in seconds.",
+        metric_type::gauge, p.start_time_seconds);
   }
   [[nodiscard]] std::vector<std::string> family_names() const override {
     return {
