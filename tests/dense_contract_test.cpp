@@ -26,6 +26,11 @@ namespace et = electron::test;
 namespace ed = electron::dense;
 
 namespace {
+// Moves never throw (the columns' buffers change hands), so a vector of
+// these containers moves them when it grows.
+static_assert(std::is_nothrow_move_constructible_v<electron::dense::soa<std::string, double>>);
+static_assert(std::is_nothrow_move_constructible_v<electron::dense::column_store>);
+
 // Sizes operator new would be asked for: a sanitizer's allocator aborts on
 // them instead of throwing std::bad_alloc, so those builds try column_store
 // (which has no allocator to fail) only above max_size() (all SIZE_MAX - k).
