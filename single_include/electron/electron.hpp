@@ -28036,6 +28036,25 @@ ELECTRON_ALWAYS_INLINE void set_attr(event& e, const char* key, const T& v) noex
     set_string_attr(a, std::string_view(v));
   }
 }
+
+// An instant (nested one deeper than the thread's open span) or a counter
+// (depth 0) event, stamped now, with the attributes set_attrs(e) sets.
+template <class F>
+ELECTRON_ALWAYS_INLINE void record_point(const char* name, event_kind kind, F&& set_attrs) noexcept {
+  if (!enabled()) return;
+  thread_buffer* b = thread_buffer_for_write();
+  thread_state& ts = t_state;
+  event e;
+  e.name = name;
+  e.kind = kind;
+  e.attr_count = 0;
+  e.attrs_dropped = 0;
+  e.reserved = 0;
+  e.depth = kind == event_kind::instant && ts.current != nullptr ? ts.current->depth + 1 : 0;
+  set_attrs(e);
+  e.begin = e.end = next_tick(ts);
+  push_event(b, e);
+}
 }  // namespace detail
 
 // ===========================================================================
@@ -28130,35 +28149,12 @@ class span {
 
 /// Records an instant event (a point in time on this thread, "ph":"i").
 ELECTRON_ALWAYS_INLINE void instant(const char* name) noexcept {
-  if (!enabled()) return;
-  detail::thread_buffer* b = detail::thread_buffer_for_write();
-  detail::thread_state& ts = detail::t_state;
-  event e;
-  e.name = name;
-  e.kind = event_kind::instant;
-  e.attr_count = 0;
-  e.attrs_dropped = 0;
-  e.reserved = 0;
-  e.depth = ts.current != nullptr ? ts.current->depth + 1 : 0;
-  e.begin = e.end = detail::next_tick(ts);
-  detail::push_event(b, e);
+  detail::record_point(name, event_kind::instant, [](event&) noexcept {});
 }
 /// An instant event with one attribute.
 template <attr_value T>
 ELECTRON_ALWAYS_INLINE void instant(const char* name, const char* key, const T& value) noexcept {
-  if (!enabled()) return;
-  detail::thread_buffer* b = detail::thread_buffer_for_write();
-  detail::thread_state& ts = detail::t_state;
-  event e;
-  e.name = name;
-  e.kind = event_kind::instant;
-  e.attr_count = 0;
-  e.attrs_dropped = 0;
-  e.reserved = 0;
-  e.depth = ts.current != nullptr ? ts.current->depth + 1 : 0;
-  detail::set_attr(e, key, value);
-  e.begin = e.end = detail::next_tick(ts);
-  detail::push_event(b, e);
+  detail::record_point(name, event_kind::instant, [&](event& e) noexcept { detail::set_attr(e, key, value); });
 }
 
 /// Records a counter sample ("ph":"C", args {"value": v}); the viewers draw
@@ -28166,19 +28162,7 @@ ELECTRON_ALWAYS_INLINE void instant(const char* name, const char* key, const T& 
 template <class T>
 requires(std::integral<T> || std::floating_point<T>) ELECTRON_ALWAYS_INLINE
     void counter(const char* name, T value) noexcept {
-  if (!enabled()) return;
-  detail::thread_buffer* b = detail::thread_buffer_for_write();
-  detail::thread_state& ts = detail::t_state;
-  event e;
-  e.name = name;
-  e.kind = event_kind::counter;
-  e.attr_count = 0;
-  e.attrs_dropped = 0;
-  e.reserved = 0;
-  e.depth = 0;
-  detail::set_attr(e, "value", value);
-  e.begin = e.end = detail::next_tick(ts);
-  detail::push_event(b, e);
+  detail::record_point(name, event_kind::counter, [&](event& e) noexcept { detail::set_attr(e, "value", value); });
 }
 
 }  // namespace recording
